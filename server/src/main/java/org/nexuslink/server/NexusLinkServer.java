@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.nexuslink.server.config.Config;
+import org.nexuslink.server.delivery.DeliveryQueueStore;
+import org.nexuslink.server.http.ApiJson;
+import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.http.Router;
+import org.nexuslink.server.ops.HealthCheck;
+import org.nexuslink.server.ops.OpsRoutes;
+import org.nexuslink.server.ops.ServerMetrics;
+import org.nexuslink.server.ops.Version;
+import org.nexuslink.server.redis.RedisConnection;
+import org.nexuslink.server.storage.Database;
+import org.nexuslink.server.storage.DatabaseSettings;
+import org.nexuslink.server.storage.MigrationResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running NexusLink server in its configured role: storage migrated and open, metrics, Redis
+ * when enabled, and the HTTP listener. {@link #close()} stops everything in reverse order.
+ */
+public final class NexusLinkServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NexusLinkServer.class);
+
+    private final Deque<AutoCloseable> resources;
+    private final HttpServer http;
+
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http) {
+        this.resources = resources;
+        this.http = http;
+    }
+
+    /**
+     * Opens the database (migrating it to the current schema), binds the listener and serves.
+     *
+     * @throws org.nexuslink.server.config.ConfigException when a configured file cannot be used
+     * @throws RuntimeException when the database or the port is unavailable
+     */
+    public static NexusLinkServer start(Config config, Clock clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            ServerMetrics metrics = new ServerMetrics();
+            resources.push(metrics);
+            Database database = openAndMigrate(config.database());
+            resources.push(database);
+            database.bindMetrics(metrics.registry());
+
+            Optional<RedisConnection> redis = Optional.empty();
+            if (config.redis().enabled()) {
+                RedisConnection connection = new RedisConnection(config.redis().url());
+                resources.push(connection);
+                if (!connection.ping()) {
+                    log.atWarn().addKeyValue("redis", config.redis()).log("redis does not answer; running degraded");
+                }
+                redis = Optional.of(connection);
+            }
+
+            DeliveryQueueStore queue = new DeliveryQueueStore(database);
+            HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
+                    redis.map(r -> (BooleanSupplier) r::ping), () -> 0, queue::size);
+
+            Router router = new Router();
+            new OpsRoutes(health, metrics).register(router);
+
+            ObjectMapper json = ApiJson.create();
+            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry());
+            resources.push(http);
+            log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
+                    .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
+                    .addKeyValue("database", database.dialect()).log("nexuslink server started");
+            return new NexusLinkServer(resources, http);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the database and applies pending migrations, as {@code nexuslink server migrate} does.
+     */
+    public static Database openAndMigrate(Config.Database config) {
+        Database database = Database.open(config.url(),
+                new DatabaseSettings(config.maxConnections(), config.connectTimeout()));
+        try {
+            MigrationResult result = database.migrate();
+            log.atInfo().addKeyValue("result", result).log("database schema up to date");
+            return database;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The bound HTTP port. */
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+        log.info("nexuslink server stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.atWarn().setCause(e).addKeyValue("resource", resource.getClass().getSimpleName())
+                        .log("error while stopping");
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.nexuslink.server.storage.DatabaseUrl;
+
+/**
+ * The server's whole configuration: one record per TOML table of seed 000's
+ * {@code nexuslink-server.toml}. Built once by {@link ConfigLoader}, validated there, and passed
+ * through constructors; nothing else reads files or the environment.
+ */
+public record Config(
+        Server server,
+        Database database,
+        Redis redis,
+        Community community,
+        Directory directory,
+        Push push,
+        RateLimit rateLimit,
+        Logging logging) {
+
+    public Config {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(community, "community");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(push, "push");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(logging, "logging");
+    }
+
+    /** The role this process plays; both share one binary. */
+    public enum Role {
+        COMMUNITY,
+        DIRECTORY
+    }
+
+    /** How the listener speaks: plain HTTP or TLS from PEM files. */
+    public sealed interface Transport {
+        /** Plain HTTP and WebSocket (behind a TLS-terminating proxy, or for development). */
+        record Plain() implements Transport {}
+
+        /** HTTPS and WSS with a PEM certificate chain and a PEM (PKCS#8) private key. */
+        record Tls(Path certificateChain, Path privateKey) implements Transport {
+            public Tls {
+                Objects.requireNonNull(certificateChain, "certificateChain");
+                Objects.requireNonNull(privateKey, "privateKey");
+            }
+        }
+    }
+
+    /** {@code [server]}: role, listener and where local state lives. */
+    public record Server(Role role, String bindAddress, int port, Transport transport, Path dataDir) {
+        public Server {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(dataDir, "dataDir");
+        }
+    }
+
+    /** {@code [database]}: the store and its pool. */
+    public record Database(DatabaseUrl url, int maxConnections, Duration connectTimeout) {
+        public Database {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+        }
+    }
+
+    /** {@code [redis]}: optional cross-node fan-out, presence and shared rate limits. */
+    public record Redis(URI url, boolean enabled) {
+        public Redis {
+            Objects.requireNonNull(url, "url");
+        }
+
+        @Override
+        public String toString() {
+            // The URL may carry a password (redis://:secret@host).
+            return "Redis[url=" + url.getScheme() + "://" + url.getHost() + ":" + url.getPort() + ", enabled=" + enabled + "]";
+        }
+    }
+
+    /** {@code [community]}: the community this server hosts. */
+    public record Community(String name, String adminUuid, int maxMembers, long storageLimitBytes, Duration messageTtl) {
+        public Community {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(adminUuid, "adminUuid");
+            Objects.requireNonNull(messageTtl, "messageTtl");
+        }
+
+        /** The account that becomes admin on join, if one is configured. */
+        public Optional<String> admin() {
+            return adminUuid.isEmpty() ? Optional.empty() : Optional.of(adminUuid);
+        }
+    }
+
+    /** {@code [directory]}: the directory this community registers with (optional). */
+    public record Directory(String url, Secret token) {
+        public Directory {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(token, "token");
+        }
+    }
+
+    /** {@code [push]}: mobile push credentials, reserved for the push issue (read, not used yet). */
+    public record Push(Secret fcmKey, String apnsCert, String apnsKeyId, String apnsTeamId) {
+        public Push {
+            Objects.requireNonNull(fcmKey, "fcmKey");
+            Objects.requireNonNull(apnsCert, "apnsCert");
+            Objects.requireNonNull(apnsKeyId, "apnsKeyId");
+            Objects.requireNonNull(apnsTeamId, "apnsTeamId");
+        }
+    }
+
+    /** {@code [rate_limit]}: per-IP, per-connection and upload limits. */
+    public record RateLimit(int requestsPerSecond, int wsMessagesPerSecond, int uploadPerMinute) {}
+
+    /** {@code [logging]}: level, format and destination. */
+    public record Logging(String level, Format format, String file) {
+        public Logging {
+            Objects.requireNonNull(level, "level");
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(file, "file");
+        }
+
+        /** The log file, or empty for standard output. */
+        public Optional<Path> filePath() {
+            return file.isEmpty() ? Optional.empty() : Optional.of(Path.of(file));
+        }
+
+        /** Log line format. */
+        public enum Format {
+            JSON,
+            PRETTY
+        }
+    }
+}

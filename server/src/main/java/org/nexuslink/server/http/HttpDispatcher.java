@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import io.netty.util.AttributeKey;
+import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each complete HTTP request to its {@link Handler} on a virtual thread, and turns the
+ * result (or the refusal) into a response. Shared by all connections: it holds no per-connection
+ * state.
+ */
+@ChannelHandler.Sharable
+final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
+
+    /** The last response in flight on a connection; touched only on the connection's event loop. */
+    private static final AttributeKey<CompletableFuture<Void>> IN_ORDER = AttributeKey.valueOf("nexuslink.inOrder");
+
+    private final Router router;
+    private final ObjectMapper json;
+    private final ExecutorService handlers;
+    private final HttpMetrics metrics;
+
+    HttpDispatcher(Router router, ObjectMapper json, ExecutorService handlers, HttpMetrics metrics) {
+        this.router = Objects.requireNonNull(router, "router");
+        this.json = Objects.requireNonNull(json, "json");
+        this.handlers = Objects.requireNonNull(handlers, "handlers");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        long started = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        String method = msg.method().name();
+        if (msg.decoderResult().isFailure()) {
+            write(ctx, error(ErrorCode.BAD_REQUEST, "malformed HTTP request"), false, method, "unmatched", started);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
+        Router.Match match = router.match(method, uri.path());
+        switch (match) {
+            case Router.Match.NotFound ignored -> write(ctx,
+                    error(ErrorCode.NOT_FOUND, "no such endpoint: " + uri.path()), keepAlive, method, "unmatched", started);
+            case Router.Match.WrongMethod wrong -> {
+                FullHttpResponse response = error(ErrorCode.METHOD_NOT_ALLOWED,
+                        method + " is not allowed here; allowed: " + String.join(", ", wrong.allowed()));
+                response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", wrong.allowed()));
+                write(ctx, response, keepAlive, method, "unmatched", started);
+            }
+            case Router.Match.Found found -> {
+                Request request = new Request(method, uri.path(), found.params(), uri.parameters(),
+                        msg.headers().copy(), ByteBufUtil.getBytes(msg.content()),
+                        (InetSocketAddress) ctx.channel().remoteAddress());
+                boolean head = HttpMethod.HEAD.equals(msg.method());
+                try {
+                    // Pipelined requests on one connection must be answered in order: chain them.
+                    var previous = ctx.channel().attr(IN_ORDER).get();
+                    Runnable work = () -> write(ctx, run(found.route(), request, head), keepAlive, method,
+                            found.route().pattern(), started);
+                    ctx.channel().attr(IN_ORDER).set(previous == null
+                            ? CompletableFuture.runAsync(work, handlers)
+                            : previous.thenRunAsync(work, handlers));
+                } catch (RejectedExecutionException e) {
+                    write(ctx, error(ErrorCode.UNAVAILABLE, "server is shutting down"), false, method,
+                            found.route().pattern(), started);
+                }
+            }
+        }
+    }
+
+    private FullHttpResponse run(Router.Route route, Request request, boolean head) {
+        try {
+            FullHttpResponse response = render(route.handler().handle(request));
+            if (head) {
+                response.content().clear();
+            }
+            return response;
+        } catch (ApiException e) {
+            return error(e.code(), e.getMessage());
+        } catch (Exception | LinkageError e) {
+            log.atError().setCause(e).addKeyValue("route", route.pattern()).log("unhandled error in handler");
+            return error(ErrorCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private FullHttpResponse render(Response response) throws Exception {
+        return switch (response) {
+            case Response.Json j -> full(j.status(), "application/json", json.writeValueAsBytes(j.value()));
+            case Response.Raw r -> full(r.status(), r.contentType(), r.body());
+        };
+    }
+
+    private FullHttpResponse error(ErrorCode code, String message) {
+        try {
+            return full(code.httpStatus(), "application/json",
+                    json.writeValueAsBytes(new ErrorBody(code.code(), message)));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialize an error body", e);
+        }
+    }
+
+    private static FullHttpResponse full(int status, String contentType, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String method,
+                       String route, long started) {
+        metrics.record(method, route, response.status().code(), System.nanoTime() - started);
+        if (keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.atDebug().addKeyValue("peer", ctx.channel().remoteAddress()).addKeyValue("error", cause.toString())
+                .log("connection error");
+        ctx.close();
+    }
+
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.config.Config;
+import org.nexuslink.server.config.ConfigException;
+import org.nexuslink.server.config.ConfigKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP(S) listener: Netty with epoll where available, every request handled on its own
+ * virtual thread. Owns its event loops and handler executor; {@link #close()} stops them.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    /** Largest request body accepted by the aggregating REST path. */
+    public static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService handlers;
+    private final Channel channel;
+
+    private HttpServer(EventLoopGroup boss, EventLoopGroup workers, ExecutorService handlers, Channel channel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.handlers = handlers;
+        this.channel = channel;
+    }
+
+    /**
+     * Binds the listener and starts serving.
+     *
+     * @param server the {@code [server]} table: address, port, TLS
+     * @param router the routes, complete before this call
+     * @param json the API's JSON mapper
+     * @param registry where HTTP metrics go
+     * @throws ConfigException when the TLS files cannot be used
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     */
+    public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry) {
+        SslContext tls = switch (server.transport()) {
+            case Config.Transport.Plain plain -> null;
+            case Config.Transport.Tls files -> tlsContext(files);
+        };
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(io);
+        ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
+        HttpDispatcher dispatcher = new HttpDispatcher(router, json, handlers, new HttpMetrics(registry));
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ChannelPipeline p = ch.pipeline();
+                            if (tls != null) {
+                                p.addLast("tls", tls.newHandler(ch.alloc()));
+                            }
+                            p.addLast("http", new HttpServerCodec());
+                            p.addLast("aggregate", new BoundedAggregator(MAX_REQUEST_BYTES, json));
+                            p.addLast("dispatch", dispatcher);
+                        }
+                    })
+                    .bind(server.bindAddress(), server.port())
+                    .syncUninterruptibly()
+                    .channel();
+            log.atInfo().addKeyValue("address", channel.localAddress()).addKeyValue("tls", tls != null)
+                    .addKeyValue("transport", epoll ? "epoll" : "nio").log("listening");
+            return new HttpServer(boss, workers, handlers, channel);
+        } catch (RuntimeException e) {
+            shutdown(boss, workers, handlers);
+            throw new java.io.UncheckedIOException("cannot listen on " + server.bindAddress() + ":" + server.port()
+                    + ": " + e.getMessage(), new java.io.IOException(e));
+        }
+    }
+
+    private static SslContext tlsContext(Config.Transport.Tls files) {
+        try {
+            return SslContextBuilder.forServer(files.certificateChain().toFile(), files.privateKey().toFile()).build();
+        } catch (Exception | Error e) {
+            throw new ConfigException(ConfigKey.SERVER_TLS_CERT.path() + "/" + ConfigKey.SERVER_TLS_KEY.keyName(),
+                    "cannot load the PEM certificate chain and private key (the key must be PKCS#8, "
+                            + "'BEGIN PRIVATE KEY'; convert with 'openssl pkcs8 -topk8 -nocrypt'): " + e.getMessage());
+        }
+    }
+
+    /** The bound port (useful when the configured port was 0). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        shutdown(boss, workers, handlers);
+    }
+
+    private static void shutdown(EventLoopGroup boss, EventLoopGroup workers, ExecutorService handlers) {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        handlers.shutdown();
+        try {
+            if (!handlers.awaitTermination(5, TimeUnit.SECONDS)) {
+                handlers.shutdownNow();
+            }
+            boss.terminationFuture().await(5, TimeUnit.SECONDS);
+            workers.terminationFuture().await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Refuses oversized bodies with the API's JSON error instead of Netty's bare 413. */
+    private static final class BoundedAggregator extends HttpObjectAggregator {
+        private final byte[] refusal;
+
+        BoundedAggregator(int maxContentLength, ObjectMapper json) {
+            super(maxContentLength);
+            try {
+                this.refusal = json.writeValueAsBytes(new ErrorBody(ErrorCode.PAYLOAD_TOO_LARGE.code(),
+                        "request body exceeds " + maxContentLength + " bytes"));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialize an error body", e);
+            }
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            byte[] body = refusal.clone();
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus()), Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

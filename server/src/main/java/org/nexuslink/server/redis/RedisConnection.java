@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.redis;
+
+import java.net.URI;
+import java.util.Objects;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's pooled Redis client, used when {@code [redis] enabled}. Later features (fan-out,
+ * presence, shared rate limits) build on it. Thread-safe; owns its pool.
+ */
+public final class RedisConnection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
+    private static final int TIMEOUT_MILLIS = 1_000;
+
+    private final JedisPooled jedis;
+
+    /** Creates the pool; connections are opened lazily, so an absent Redis shows in {@link #ping()}. */
+    public RedisConnection(URI url) {
+        Objects.requireNonNull(url, "url");
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(TIMEOUT_MILLIS)
+                .socketTimeoutMillis(TIMEOUT_MILLIS)
+                .ssl("rediss".equals(url.getScheme()));
+        String info = url.getUserInfo();
+        if (info != null && !info.isEmpty()) {
+            int colon = info.indexOf(':');
+            if (colon > 0) {
+                config.user(info.substring(0, colon));
+            }
+            config.password(colon < 0 ? info : info.substring(colon + 1));
+        }
+        this.jedis = new JedisPooled(new HostAndPort(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort()), config.build());
+    }
+
+    /** Whether Redis answers PING within a second. Never throws. */
+    public boolean ping() {
+        try {
+            return "PONG".equals(jedis.ping());
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("redis ping failed");
+            return false;
+        }
+    }
+
+    /** The underlying client, for features that talk to Redis. */
+    public JedisPooled client() {
+        return jedis;
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+}
