@@ -6,6 +6,7 @@ import org.msgpack.core.ExtensionTypeHeader;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.nexuslink.protocol.CodecLimits;
 import org.nexuslink.protocol.ErrorCode;
@@ -29,6 +30,7 @@ public final class FrameValidator {
     private final int maxEntries;
     private final int maxStringBytes;
     private final int maxDepth;
+    private long valueStart;
 
     private FrameValidator(byte[] bytes, int maxEntries, int maxStringBytes, int maxDepth) {
         this.unpacker = WireReader.CONFIG.newUnpacker(bytes);
@@ -76,8 +78,10 @@ public final class FrameValidator {
             }
         } catch (MessageInsufficientBufferException e) {
             throw malformed("truncated at offset " + length);
+        } catch (MessageSizeException e) {
+            throw malformed("truncated: value at offset " + valueStart + " declares a length of 2^31 or more");
         } catch (MessagePackException | IOException e) {
-            throw malformed("unreadable at offset " + position() + " (" + e.getClass().getSimpleName() + ")");
+            throw malformed("unreadable value at offset " + valueStart + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -85,6 +89,7 @@ public final class FrameValidator {
         if (!unpacker.hasNext()) {
             throw malformed("truncated at offset " + length);
         }
+        valueStart = position();
         MessageFormat format = unpacker.getNextFormat();
         switch (format) {
             case NEVER_USED -> throw malformed("reserved byte 0xc1 at offset " + position());
