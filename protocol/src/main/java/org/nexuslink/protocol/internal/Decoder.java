@@ -85,10 +85,6 @@ public final class Decoder {
     }
 
     private static void requireVersion(WireReader field, int supported) {
-        String type = field.nextTypeName(field.path());
-        if (!type.equals("integer")) {
-            throw WireReader.invalid(field.path(), "expected unsigned integer, got " + type);
-        }
         long version = field.uint(WireReader.UINT64_MAX);
         if (version != supported) {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, field.path(),
