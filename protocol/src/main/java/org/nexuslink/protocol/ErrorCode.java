@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.protocol;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every error a NexusLink peer can report on the wire, with the HTTP status used when the same
+ * error is the answer to a REST call. docs/protocol.md lists the same table; a test keeps them
+ * equal.
+ */
+public enum ErrorCode {
+    /** See {@link #meaning()}. */
+    MALFORMED_FRAME("malformed_frame", 400,
+            "The frame is not exactly one well-formed MsgPack value (truncated, reserved byte, trailing bytes)."),
+    /** See {@link #meaning()}. */
+    FRAME_TOO_LARGE("frame_too_large", 413,
+            "The frame is longer than the receiver's maximum frame size."),
+    /** See {@link #meaning()}. */
+    LIMIT_EXCEEDED("limit_exceeded", 413,
+            "An array, map or string is longer, or values nest deeper, than the receiver allows."),
+    /** See {@link #meaning()}. */
+    UNSUPPORTED_VERSION("unsupported_version", 400,
+            "The protocol version v or event version ev_v is not one the receiver speaks."),
+    /** See {@link #meaning()}. */
+    UNKNOWN_COMMAND("unknown_command", 400,
+            "The command cmd is not in the receiver's command registry."),
+    /** See {@link #meaning()}. */
+    UNEXPECTED_COMMAND("unexpected_command", 400,
+            "The command is known but not allowed in this direction or connection state."),
+    /** See {@link #meaning()}. */
+    INVALID_FIELD("invalid_field", 400,
+            "A field is missing, has the wrong MsgPack type or an out-of-range value, or a map key repeats."),
+    /** See {@link #meaning()}. */
+    BAD_REQUEST("bad_request", 400,
+            "The request is well-formed but cannot be carried out as asked."),
+    /** See {@link #meaning()}. */
+    UNAUTHORIZED("unauthorized", 401,
+            "No valid credentials: missing, expired or badly signed token or challenge."),
+    /** See {@link #meaning()}. */
+    FORBIDDEN("forbidden", 403,
+            "The authenticated account or device may not do this (role, ban, mute, permission)."),
+    /** See {@link #meaning()}. */
+    NOT_FOUND("not_found", 404,
+            "The named account, device, conversation, message or file does not exist."),
+    /** See {@link #meaning()}. */
+    METHOD_NOT_ALLOWED("method_not_allowed", 405,
+            "The REST resource exists but does not support this HTTP method."),
+    /** See {@link #meaning()}. */
+    PAYLOAD_TOO_LARGE("payload_too_large", 413,
+            "The request or upload body exceeds the server's size limit."),
+    /** See {@link #meaning()}. */
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415,
+            "The request body's content type is not one the endpoint accepts."),
+    /** See {@link #meaning()}. */
+    RATE_LIMITED("rate_limited", 429,
+            "Too many requests; retry later."),
+    /** See {@link #meaning()}. */
+    INTERNAL_ERROR("internal_error", 500,
+            "The server failed unexpectedly; the request may be retried."),
+    /** See {@link #meaning()}. */
+    UNAVAILABLE("unavailable", 503,
+            "The server is starting, stopping or overloaded; retry later.");
+
+    private static final Map<String, ErrorCode> BY_CODE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ErrorCode::code, Function.identity()));
+
+    private final String code;
+    private final int httpStatus;
+    private final String meaning;
+
+    ErrorCode(String code, int httpStatus, String meaning) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.meaning = meaning;
+    }
+
+    /** Returns the stable snake_case code sent on the wire. */
+    public String code() {
+        return code;
+    }
+
+    /** Returns the HTTP status of a REST response carrying this error. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Returns a one-line explanation. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** Returns the constant with this wire code, if any. */
+    public static Optional<ErrorCode> fromCode(String code) {
+        return Optional.ofNullable(BY_CODE.get(code));
+    }
+}

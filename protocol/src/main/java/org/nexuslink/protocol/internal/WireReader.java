@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.protocol.internal;
+
+import java.io.IOException;
+import java.nio.charset.CodingErrorAction;
+import java.util.Locale;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageStringCodingException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.ProtocolException;
+import org.nexuslink.protocol.RawValue;
+
+/**
+ * Reads typed values, in order, from a span of a frame that {@link FrameValidator} accepted.
+ *
+ * <p>Each read checks the MsgPack type and range first and names the field in any error; no
+ * msgpack-core exception leaves this class. Not thread-safe: one reader per span and thread.
+ */
+final class WireReader {
+
+    /** Strings must be valid UTF-8: replacing bad bytes would let two peers read different text. */
+    static final MessagePack.UnpackerConfig CONFIG = new MessagePack.UnpackerConfig()
+            .withActionOnMalformedString(CodingErrorAction.REPORT)
+            .withActionOnUnmappableString(CodingErrorAction.REPORT);
+
+    /** The largest unsigned 64-bit value, as an unsigned long. */
+    static final long UINT64_MAX = -1L;
+
+    private final byte[] frame;
+    private final int offset;
+    private final int length;
+    private final MessageUnpacker unpacker;
+    private final String path;
+
+    WireReader(byte[] frame, int offset, int length, String path) {
+        this.frame = frame;
+        this.offset = offset;
+        this.length = length;
+        this.unpacker = CONFIG.newUnpacker(frame, offset, length);
+        this.path = path;
+    }
+
+    /** Returns the path of the value this reader was opened on. */
+    String path() {
+        return path;
+    }
+
+    /** Returns a fresh reader over the same span, naming it {@code newPath}. */
+    WireReader withPath(String newPath) {
+        return new WireReader(frame, offset, length, newPath);
+    }
+
+    /** Returns a reader over the value that starts here, and moves past it. */
+    WireReader next(String childPath) {
+        int start = position();
+        skip(childPath);
+        return new WireReader(frame, start, position() - start, childPath);
+    }
+
+    /** Reads an unsigned integer no greater than {@code max} (both unsigned). */
+    long uint(String at, long max) {
+        MessageFormat format = expect(at, ValueType.INTEGER, "unsigned integer");
+        long value;
+        try {
+            if (format == MessageFormat.UINT64) {
+                value = unpacker.unpackBigInteger().longValue();
+            } else {
+                value = unpacker.unpackLong();
+                if (value < 0) {
+                    throw invalid(at, "expected unsigned integer, got " + value);
+                }
+            }
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+        if (Long.compareUnsigned(value, max) > 0) {
+            throw invalid(at, "value " + Long.toUnsignedString(value) + " exceeds the maximum "
+                    + Long.toUnsignedString(max));
+        }
+        return value;
+    }
+
+    long uint(long max) {
+        return uint(path, max);
+    }
+
+    /** Reads a binary value of {@code minLength} to {@code maxLength} bytes. */
+    Bytes bin(String at, int minLength, int maxLength) {
+        expect(at, ValueType.BINARY, "binary");
+        try {
+            int length = unpacker.unpackBinaryHeader();
+            if (length < minLength || length > maxLength) {
+                throw invalid(at, "expected " + minLength + " to " + maxLength + " bytes, got " + length);
+            }
+            int start = position();
+            unpacker.readPayloadAsReference(length);
+            return Bytes.of(frame, start, length);
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    Bytes bin(int minLength, int maxLength) {
+        return bin(path, minLength, maxLength);
+    }
+
+    /** Reads a string that must be valid UTF-8. */
+    String str(String at) {
+        expect(at, ValueType.STRING, "string");
+        try {
+            return unpacker.unpackString();
+        } catch (MessageStringCodingException e) {
+            throw invalid(at, "string is not valid UTF-8");
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    String str() {
+        return str(path);
+    }
+
+    /** Reads a boolean. */
+    boolean bool(String at) {
+        expect(at, ValueType.BOOLEAN, "boolean");
+        try {
+            return unpacker.unpackBoolean();
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    boolean bool() {
+        return bool(path);
+    }
+
+    /** Reads an array header and returns the number of elements. */
+    int arrayHeader(String at) {
+        expect(at, ValueType.ARRAY, "array");
+        try {
+            return unpacker.unpackArrayHeader();
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    int arrayHeader() {
+        return arrayHeader(path);
+    }
+
+    /** Reads a map header and returns the number of entries. */
+    int mapHeader(String at) {
+        expect(at, ValueType.MAP, "map");
+        try {
+            return unpacker.unpackMapHeader();
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    /** Returns the next value as its encoded bytes, and moves past it. */
+    RawValue raw(String at) {
+        int start = position();
+        skip(at);
+        return new RawValue(Bytes.of(frame, start, position() - start));
+    }
+
+    /** Returns the MsgPack type name of the next value, as used in error messages. */
+    String nextTypeName(String at) {
+        return typeName(nextFormat(at));
+    }
+
+    /** Returns an {@code invalid_field} error about {@code at}. */
+    static ProtocolException invalid(String at, String detail) {
+        return new ProtocolException(ErrorCode.INVALID_FIELD, at, detail);
+    }
+
+    private MessageFormat expect(String at, ValueType type, String expected) {
+        MessageFormat format = nextFormat(at);
+        if (format.getValueType() != type) {
+            throw invalid(at, "expected " + expected + ", got " + typeName(format));
+        }
+        return format;
+    }
+
+    private MessageFormat nextFormat(String at) {
+        try {
+            MessageFormat format = unpacker.getNextFormat();
+            if (format == MessageFormat.NEVER_USED) {
+                throw new ProtocolException(ErrorCode.MALFORMED_FRAME, at, "reserved byte 0xc1");
+            }
+            return format;
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    private void skip(String at) {
+        nextFormat(at);
+        try {
+            unpacker.skipValue();
+        } catch (MessagePackException | IOException e) {
+            throw unreadable(at, e);
+        }
+    }
+
+    private int position() {
+        return offset + (int) unpacker.getTotalReadBytes();
+    }
+
+    private static String typeName(MessageFormat format) {
+        return format.getValueType().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static ProtocolException unreadable(String at, Exception cause) {
+        ProtocolException e = new ProtocolException(ErrorCode.MALFORMED_FRAME, at,
+                "unreadable value (" + cause.getClass().getSimpleName() + ")");
+        e.initCause(cause);
+        return e;
+    }
+}
