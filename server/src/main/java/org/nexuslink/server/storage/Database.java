@@ -299,11 +299,18 @@ public final class Database implements AutoCloseable {
                 LOG.atInfo().setMessage("database reachable again").addKeyValue("url", url).log();
             } else {
                 LOG.atWarn().setMessage("database unreachable").addKeyValue("url", url)
-                        .addKeyValue("cause", failure == null ? "schema or file missing" : rootMessage(failure))
+                        .addKeyValue("cause", failure == null ? missingPart() : rootMessage(failure))
                         .log();
             }
         }
         return reachable;
+    }
+
+    private String missingPart() {
+        return switch (url) {
+            case DatabaseUrl.Sqlite sqlite -> "database file is missing";
+            case DatabaseUrl.Postgres postgres -> "schema " + postgres.schema().orElse("of the search path") + " is missing";
+        };
     }
 
     private boolean answersQuery() throws SQLException {
