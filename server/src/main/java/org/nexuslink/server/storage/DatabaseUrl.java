@@ -175,6 +175,9 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
                 throw new IllegalArgumentException("unknown parameter '" + key
                         + "' in postgres URL; known: " + String.join(", ", PARAMETERS.stream().sorted().toList()));
             }
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("postgres URL parameter '" + key + "' is empty");
+            }
             if (key.equals("sslmode") && !SSL_MODES.contains(value)) {
                 throw new IllegalArgumentException("postgres URL sslmode '" + value
                         + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
@@ -182,9 +185,6 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
             if (key.equals("schema") && !SCHEMA.matcher(value).matches()) {
                 throw new IllegalArgumentException("postgres URL schema '" + value
                         + "' must be a lowercase SQL identifier (a-z, 0-9, _; at most 63 characters)");
-            }
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException("postgres URL parameter '" + key + "' is empty");
             }
         }
 
