@@ -238,6 +238,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the versions applied by this call (none when the schema is current)
      * @throws StorageException if a migration fails (it is rolled back) or an applied one changed
+     * @throws IllegalStateException if called inside {@link #inTransaction} or after {@link #close()}
      */
     public MigrationResult migrate() {
         requireOpen();
@@ -349,14 +350,14 @@ public final class Database implements AutoCloseable {
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> work) throws X {
         Objects.requireNonNull(work, "work");
         requireOpen();
-        if (inWriteTransaction.get()) {
-            throw new IllegalStateException("inTransaction called inside another write transaction; use its Handle");
-        }
         return writingAlone(() -> writeJdbi.inTransaction(work));
     }
 
     /** Runs a write under SQLite's in-process write lock (on PostgreSQL, just runs it). */
     private <R, X extends Exception> R writingAlone(ThrowingSupplier<R, X> write) throws X {
+        if (inWriteTransaction.get()) {
+            throw new IllegalStateException("write called inside another write transaction; use its Handle");
+        }
         boolean locked = dialect() == Dialect.SQLITE;
         if (locked) {
             try {
@@ -420,7 +421,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Closes the pools, waiting for borrowed connections to come back. Idempotent. */
+    /**
+     * Closes the pools (HikariCP gives borrowed connections a short grace period, then aborts
+     * them). Afterwards {@link #isReachable()} is false and writes fail. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

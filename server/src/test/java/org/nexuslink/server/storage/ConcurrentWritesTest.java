@@ -101,6 +101,9 @@ class ConcurrentWritesTest {
                 database.inTransaction(inner -> inner.execute("DELETE FROM audit_log"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inside another write transaction");
+        assertThatThrownBy(() -> database.inTransaction(outer -> database.migrate()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside another write transaction");
 
         int deleted = database.inTransaction(handle -> handle.execute("DELETE FROM audit_log"));
         assertThat(deleted).isZero();
