@@ -20,7 +20,6 @@ import org.nexuslink.server.ops.Version;
 import org.nexuslink.server.redis.RedisConnection;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseSettings;
-import org.nexuslink.server.storage.MigrationResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +92,7 @@ public final class NexusLinkServer implements AutoCloseable {
         Database database = Database.open(config.url(),
                 new DatabaseSettings(config.maxConnections(), config.connectTimeout()));
         try {
-            MigrationResult result = database.migrate();
-            log.atInfo().addKeyValue("result", result).log("database schema up to date");
+            database.migrate();
             return database;
         } catch (RuntimeException e) {
             database.close();

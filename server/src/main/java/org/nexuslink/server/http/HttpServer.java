@@ -23,7 +23,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -177,7 +179,13 @@ public final class HttpServer implements AutoCloseable {
                     HttpResponseStatus.valueOf(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus()), Unpooled.wrappedBuffer(body));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            if (HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage)) {
+                // The aggregator discards the rest of this body; closing now would reset the
+                // connection under a client still sending, and it would never read the refusal.
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
         }
     }
 }
