@@ -13,6 +13,14 @@
 -- change the schema in a new V<n>__ file.
 
 -- Members of the community. Seed: members(uuid, public_key, ...).
+-- One row: this server's random id, which device signatures over auth challenges name so a
+-- signature made for one server is worthless at another.
+CREATE TABLE server_identity (
+    id              INTEGER      NOT NULL PRIMARY KEY CHECK (id = 1),
+    server_id       VARCHAR(64)  NOT NULL,
+    created_at      BIGINT       NOT NULL
+);
+
 CREATE TABLE members (
     account_id      VARCHAR(60)  NOT NULL PRIMARY KEY,
     identity_key    ${blob}      NOT NULL,
@@ -86,8 +94,7 @@ CREATE TABLE auth_challenges (
     account_id      VARCHAR(60)  NOT NULL,
     device_id       INTEGER      NOT NULL,
     created_at      BIGINT       NOT NULL,
-    expires_at      BIGINT       NOT NULL,
-    FOREIGN KEY (account_id, device_id) REFERENCES devices (account_id, device_id) ON DELETE CASCADE
+    expires_at      BIGINT       NOT NULL
 );
 CREATE INDEX auth_challenges_expiry ON auth_challenges (expires_at);
 

@@ -41,6 +41,48 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401,
             "No valid credentials: missing, expired or badly signed token or challenge."),
     /** See {@link #meaning()}. */
+    CHALLENGE_INVALID("challenge_invalid", 401,
+            "The auth challenge nonce is unknown, already used, or was issued for another account or device."),
+    /** See {@link #meaning()}. */
+    CHALLENGE_EXPIRED("challenge_expired", 401,
+            "The auth challenge nonce has expired; request a new one."),
+    /** See {@link #meaning()}. */
+    BAD_SIGNATURE("bad_signature", 401,
+            "The signature does not verify with the certified device key."),
+    /** See {@link #meaning()}. */
+    DEVICE_NOT_CERTIFIED("device_not_certified", 401,
+            "The device is not registered, is revoked, or has no valid certificate from the account identity key."),
+    /** See {@link #meaning()}. */
+    TOKEN_INVALID("token_invalid", 401,
+            "The bearer token is missing, malformed, unknown or revoked."),
+    /** See {@link #meaning()}. */
+    TOKEN_EXPIRED("token_expired", 401,
+            "The bearer token has expired; authenticate again."),
+    /** See {@link #meaning()}. */
+    ACCOUNT_BANNED("account_banned", 403,
+            "The account is banned from this community."),
+    /** See {@link #meaning()}. */
+    COMMUNITY_FULL("community_full", 403,
+            "The community has reached its member limit."),
+    /** See {@link #meaning()}. */
+    DEVICE_LIMIT_REACHED("device_limit_reached", 403,
+            "The account already has as many devices as the server allows."),
+    /** See {@link #meaning()}. */
+    IDENTITY_MISMATCH("identity_mismatch", 400,
+            "The identity key or certificate does not belong to the account id given."),
+    /** See {@link #meaning()}. */
+    INVALID_CERTIFICATE("invalid_certificate", 400,
+            "The device certificate is malformed, tampered with, expired or signed by another key."),
+    /** See {@link #meaning()}. */
+    CONFLICT("conflict", 409,
+            "The request conflicts with the current state (already a member, device id taken)."),
+    /** See {@link #meaning()}. */
+    PREKEY_LIMIT_EXCEEDED("prekey_limit_exceeded", 400,
+            "The upload would store more one-time prekeys than the per-device limit, or the batch is too large."),
+    /** See {@link #meaning()}. */
+    PREKEYS_EXHAUSTED("prekeys_exhausted", 409,
+            "The device's signed prekey is too old and its one-time prekeys are gone: it must re-register before new sessions are started."),
+    /** See {@link #meaning()}. */
     FORBIDDEN("forbidden", 403,
             "The authenticated account or device may not do this (role, ban, mute, permission)."),
     /** See {@link #meaning()}. */

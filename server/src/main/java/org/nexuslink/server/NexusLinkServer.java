@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -32,10 +33,12 @@ public final class NexusLinkServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
+    private final List<Router.Route> routes;
 
-    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http) {
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Route> routes) {
         this.resources = resources;
         this.http = http;
+        this.routes = routes;
     }
 
     /**
@@ -78,7 +81,7 @@ public final class NexusLinkServer implements AutoCloseable {
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http);
+            return new NexusLinkServer(resources, http, router.routes());
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -98,6 +101,11 @@ public final class NexusLinkServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Every HTTP route this server serves (the OpenAPI check compares them with docs/openapi.yaml). */
+    public List<Router.Route> routes() {
+        return routes;
     }
 
     /** The bound HTTP port. */
