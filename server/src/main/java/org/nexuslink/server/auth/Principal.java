@@ -4,6 +4,7 @@ package org.nexuslink.server.auth;
 import java.util.Objects;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.InvalidAccountIdException;
 
 /**
  * Who made an authenticated request: a registered, unrevoked device of a member who is not
@@ -13,5 +14,17 @@ public record Principal(AccountId account, DeviceId device) {
     public Principal {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(device, "device");
+    }
+
+    /**
+     * A principal from columns the server wrote itself; they were validated on the way in, so a
+     * bad value here means a corrupted database and is a bug, not a client error.
+     */
+    public static Principal fromStored(String account, int device) {
+        try {
+            return new Principal(AccountId.parse(account), new DeviceId(device));
+        } catch (InvalidAccountIdException | IllegalArgumentException e) {
+            throw new IllegalStateException("corrupt account or device id in the database", e);
+        }
     }
 }

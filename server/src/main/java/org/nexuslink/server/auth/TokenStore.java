@@ -94,7 +94,7 @@ public final class TokenStore {
         if (r.banned()) {
             throw new ApiException(ErrorCode.ACCOUNT_BANNED, "account is banned");
         }
-        return new Principal(AccountId.parse(r.account()), new DeviceId(r.device()));
+        return Principal.fromStored(r.account(), r.device());
     }
 
     /** Revokes every token of one device, inside the caller's transaction. */
