@@ -2,6 +2,8 @@
 package org.nexuslink.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -9,10 +11,20 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.nexuslink.server.accounts.AccountRoutes;
+import org.nexuslink.server.accounts.AccountService;
+import org.nexuslink.server.accounts.DeviceStore;
+import org.nexuslink.server.accounts.MemberStore;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.Challenges;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.auth.ServerIdentity;
+import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
 import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
@@ -72,10 +84,13 @@ public final class NexusLinkServer implements AutoCloseable {
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
                     redis.map(r -> (BooleanSupplier) r::ping), () -> 0, queue::size);
 
+            ObjectMapper json = ApiJson.create();
             Router router = new Router();
             new OpsRoutes(health, metrics).register(router);
+            if (config.server().role() == Config.Role.COMMUNITY) {
+                registerCommunity(config, clock, database, metrics, json, router);
+            }
 
-            ObjectMapper json = ApiJson.create();
             HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry());
             resources.push(http);
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
@@ -86,6 +101,24 @@ public final class NexusLinkServer implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    private static void registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
+                                          ObjectMapper json, Router router) {
+        SecureRandom random = new SecureRandom();
+        String serverId = ServerIdentity.loadOrCreate(database, clock, random);
+        TokenStore tokens = new TokenStore(database, clock, random);
+        Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
+        Authenticator authenticator = new Authenticator(tokens, authMetrics);
+        MemberStore members = new MemberStore(database);
+        Gauge.builder("nexuslink.members.total", members, MemberStore::count)
+                .description("Members of the community").register(metrics.registry());
+        AccountService accounts = new AccountService(database, members, new DeviceStore(database),
+                new Challenges(database, serverId, clock, random), tokens, authMetrics,
+                new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
+                        config.community().admin().map(Principal::storedAccount)),
+                clock, (account, device) -> { });
+        new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
     }
 
     /**
