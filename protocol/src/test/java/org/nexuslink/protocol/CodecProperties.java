@@ -91,6 +91,9 @@ class CodecProperties {
                     Arbitraries.integers().between(1, CatchUpRequest.MAX_LIMIT)).as(CatchUpRequest::new);
             case CATCH_UP_RESULT -> Combinators.combine(storedEvents().list().ofMaxSize(4), Arbitraries.of(true, false))
                     .as(CatchUpResult::new);
+            case NOTICE -> Combinators.combine(
+                    Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20),
+                    Arbitraries.strings().ofMaxLength(60)).as(Notice::new);
         };
     }
 

@@ -62,6 +62,8 @@ final class GoldenVectors {
                 List.of(Event.of(CID, Kind.TEXT, CIPHERTEXT).stored(new MessageId(42), T)), true)));
         v.put("error_unknown_command", Envelope.error(new Seq(6),
                 ErrorBody.of(ErrorCode.UNKNOWN_COMMAND, "envelope.cmd: unknown command 99")));
+        v.put("notice_prekeys_low", Envelope.of(Command.NOTICE, new Seq(7),
+                new Notice(Notice.PREKEYS_LOW, "ec=5,kyber=19")));
         return v;
     }
 

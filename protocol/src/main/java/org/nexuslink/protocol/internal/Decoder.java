@@ -22,6 +22,7 @@ import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
 import org.nexuslink.protocol.Flags;
 import org.nexuslink.protocol.Hello;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Kind;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.ProtocolException;
@@ -114,6 +115,7 @@ public final class Decoder {
             case ERROR -> error(body);
             case CATCH_UP -> catchUpRequest(body);
             case CATCH_UP_RESULT -> catchUpResult(body);
+            case NOTICE -> notice(body);
         };
     }
 
@@ -121,6 +123,13 @@ public final class Decoder {
         Fields fields = Fields.scan(reader, reader.path());
         String token = fields.required(0, "token").str();
         return construct(reader.path(), () -> new Hello(token));
+    }
+
+    private static Notice notice(WireReader reader) {
+        Fields fields = Fields.scan(reader, reader.path());
+        String type = fields.required(0, "type").str();
+        String detail = fields.required(1, "detail").str();
+        return construct(reader.path(), () -> new Notice(type, detail));
     }
 
     private static Ack ack(WireReader reader) {

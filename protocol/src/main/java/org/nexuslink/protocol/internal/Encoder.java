@@ -13,6 +13,7 @@ import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
 import org.nexuslink.protocol.Hello;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.RawValue;
 import org.nexuslink.protocol.Tag;
 
@@ -75,6 +76,7 @@ public final class Encoder {
                 ack.time().ifPresent(time -> w.uint(1).uint(seconds(time)));
             }
             case ErrorBody error -> w.mapHeader(2).uint(0).str(error.code()).uint(1).str(error.message());
+            case Notice notice -> w.mapHeader(2).uint(0).str(notice.type()).uint(1).str(notice.detail());
             case CatchUpRequest request -> {
                 w.mapHeader(2 + count(request.after().isPresent()));
                 w.uint(0).bin(request.cid().value());
