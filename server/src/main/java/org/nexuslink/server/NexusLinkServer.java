@@ -7,7 +7,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import io.netty.channel.ChannelHandler;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -22,6 +25,9 @@ import org.nexuslink.server.auth.ServerIdentity;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
+import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.server.gateway.ConnectionRegistry;
+import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
 import org.nexuslink.server.http.JsonBodies;
@@ -80,18 +86,21 @@ public final class NexusLinkServer implements AutoCloseable {
                 redis = Optional.of(connection);
             }
 
-            DeliveryQueueStore queue = new DeliveryQueueStore(database);
-            HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
-                    redis.map(r -> (BooleanSupplier) r::ping), () -> 0, queue::size);
-
             ObjectMapper json = ApiJson.create();
             Router router = new Router();
-            new OpsRoutes(health, metrics).register(router);
-            if (config.server().role() == Config.Role.COMMUNITY) {
-                registerCommunity(config, clock, database, metrics, json, router);
-            }
+            ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+            resources.push(blocking::close);
+            ConnectionRegistry connections = new ConnectionRegistry();
+            List<ChannelHandler> beforeDispatch = config.server().role() == Config.Role.COMMUNITY
+                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking))
+                    : List.of();
 
-            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry());
+            DeliveryQueueStore queue = new DeliveryQueueStore(database);
+            HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
+                    redis.map(r -> (BooleanSupplier) r::ping), connections::size, queue::size);
+            new OpsRoutes(health, metrics).register(router);
+
+            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), beforeDispatch);
             resources.push(http);
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
@@ -103,8 +112,10 @@ public final class NexusLinkServer implements AutoCloseable {
         }
     }
 
-    private static void registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
-                                          ObjectMapper json, Router router) {
+    /** Registers the community role's routes; returns its WebSocket gateway. */
+    private static Gateway registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
+                                             ObjectMapper json, Router router, ConnectionRegistry connections,
+                                             ExecutorService blocking) {
         SecureRandom random = new SecureRandom();
         String serverId = ServerIdentity.loadOrCreate(database, clock, random);
         TokenStore tokens = new TokenStore(database, clock, random);
@@ -113,12 +124,15 @@ public final class NexusLinkServer implements AutoCloseable {
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
+        Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
+                metrics.registry(), connection -> { });
         AccountService accounts = new AccountService(database, members, new DeviceStore(database),
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
-                clock, (account, device) -> { });
+                clock, gateway::deviceRemoved);
         new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
+        return gateway;
     }
 
     /**
