@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandler;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -25,6 +27,9 @@ import org.nexuslink.server.auth.ServerIdentity;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
+import org.nexuslink.server.delivery.DirectMessageCommands;
+import org.nexuslink.server.delivery.DirectMessageRoutes;
+import org.nexuslink.server.delivery.DirectMessages;
 import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.Gateway;
@@ -52,11 +57,14 @@ public final class NexusLinkServer implements AutoCloseable {
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
     private final List<Router.Route> routes;
+    private final Optional<DirectMessages> direct;
 
-    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Route> routes) {
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Route> routes,
+                            Optional<DirectMessages> direct) {
         this.resources = resources;
         this.http = http;
         this.routes = routes;
+        this.direct = direct;
     }
 
     /**
@@ -92,7 +100,8 @@ public final class NexusLinkServer implements AutoCloseable {
             resources.push(blocking::close);
             ConnectionRegistry connections = new ConnectionRegistry();
             List<ChannelHandler> beforeDispatch = config.server().role() == Config.Role.COMMUNITY
-                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking))
+                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking,
+                            resources))
                     : List.of();
 
             DeliveryQueueStore queue = new DeliveryQueueStore(database);
@@ -105,7 +114,8 @@ public final class NexusLinkServer implements AutoCloseable {
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.routes());
+            return new NexusLinkServer(resources, http, router.routes(), resources.stream()
+                    .filter(DirectMessages.class::isInstance).map(DirectMessages.class::cast).findFirst());
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -115,7 +125,7 @@ public final class NexusLinkServer implements AutoCloseable {
     /** Registers the community role's routes; returns its WebSocket gateway. */
     private static Gateway registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
-                                             ExecutorService blocking) {
+                                             ExecutorService blocking, Deque<AutoCloseable> resources) {
         SecureRandom random = new SecureRandom();
         String serverId = ServerIdentity.loadOrCreate(database, clock, random);
         TokenStore tokens = new TokenStore(database, clock, random);
@@ -124,15 +134,36 @@ public final class NexusLinkServer implements AutoCloseable {
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
+        DeviceStore devices = new DeviceStore(database);
+        DirectMessages direct = new DirectMessages(database, devices, new DeliveryQueueStore(database), connections,
+                clock, config.community().messageTtl(), metrics.registry());
+        resources.push(direct);
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("queue-sweeper").daemon().factory());
+        resources.push(sweeper::shutdownNow);
+        sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
-                metrics.registry(), connection -> { });
-        AccountService accounts = new AccountService(database, members, new DeviceStore(database),
+                metrics.registry(), connection -> direct.drainTo(connection.principal()),
+                DirectMessageCommands.handlers(direct));
+        new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
+        AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
                 clock, gateway::deviceRemoved);
         new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
         return gateway;
+    }
+
+    private static void sweep(DirectMessages direct) {
+        try {
+            int removed = direct.sweepExpired();
+            if (removed > 0) {
+                log.atInfo().addKeyValue("removed", removed).log("expired queued messages deleted");
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("queue expiry sweep failed; retrying in a minute");
+        }
     }
 
     /**
@@ -153,6 +184,11 @@ public final class NexusLinkServer implements AutoCloseable {
     /** Every HTTP route this server serves (the OpenAPI check compares them with docs/openapi.yaml). */
     public List<Router.Route> routes() {
         return routes;
+    }
+
+    /** Runs the queue expiry sweep now (it also runs every minute); returns how many entries it deleted. */
+    public int sweepExpiredMessages() {
+        return direct.map(DirectMessages::sweepExpired).orElse(0);
     }
 
     /** The bound HTTP port. */

@@ -4,7 +4,12 @@ package org.nexuslink.server.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -12,6 +17,7 @@ import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
 
 /**
@@ -49,6 +55,29 @@ public final class DeviceStore {
                 .bind("account", account.toString())
                 .map((rs, ctx) -> device(rs))
                 .list();
+    }
+
+    /**
+     * The active device ids of each of these accounts that is a member; accounts that are not
+     * members are absent from the map, members without devices map to an empty set.
+     */
+    public Map<AccountId, Set<DeviceId>> activeDevices(Collection<AccountId> accounts) {
+        if (accounts.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = accounts.stream().map(AccountId::toString).toList();
+        return database.jdbi().withHandle(h -> {
+            Map<AccountId, Set<DeviceId>> result = new HashMap<>();
+            h.createQuery("SELECT account_id FROM members WHERE account_id IN (<ids>)")
+                    .bindList("ids", ids)
+                    .mapTo(String.class)
+                    .forEach(a -> result.put(Principal.storedAccount(a), new TreeSet<>()));
+            h.createQuery("SELECT account_id, device_id FROM devices WHERE account_id IN (<ids>) AND revoked_at IS NULL")
+                    .bindList("ids", ids)
+                    .map((rs, ctx) -> Principal.fromStored(rs.getString(1), rs.getInt(2)))
+                    .forEach(p -> result.computeIfAbsent(p.account(), a -> new TreeSet<>()).add(p.device()));
+            return result;
+        });
     }
 
     /** Whether the id was ever used by this account, revoked or not. */
