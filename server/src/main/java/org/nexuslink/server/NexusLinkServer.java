@@ -143,8 +143,8 @@ public final class NexusLinkServer implements AutoCloseable {
         resources.push(sweeper::shutdownNow);
         sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
-                metrics.registry(), connection -> direct.drainTo(connection.principal()),
-                DirectMessageCommands.handlers(direct));
+                metrics.registry(), direct::drainTo,
+                DirectMessageCommands.handlers(direct), clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,

@@ -28,6 +28,7 @@ import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.accounts.DeviceStore;
 import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.storage.Database;
@@ -40,6 +41,8 @@ import org.nexuslink.server.storage.Database;
 public final class DirectMessages implements AutoCloseable {
     /** How many queued entries one page of a drain (on connect, or over REST) holds. */
     public static final int PAGE = 500;
+    /** How long a draining connection may stay full before it is dropped as a slow consumer. */
+    static final Duration DRAIN_STALL = Duration.ofSeconds(30);
 
     private final DeviceStore devices;
     private final DeliveryQueueStore queue;
@@ -106,17 +109,24 @@ public final class DirectMessages implements AutoCloseable {
                         sender, c.type(), c.ciphertext(), now, now.plus(ttl)))
                 .toList();
         return writer.submit(entries).thenApply(stored -> {
-            stored.forEach(this::push);
+            stored.forEach(this::pushLive);
             return new Accepted(now, stored.size());
         });
     }
 
-    /** Pushes the queued entries of a device that just connected, oldest first. */
-    public void drainTo(Principal device) {
+    /**
+     * Pushes the queued entries of a device that just connected, oldest first, at the pace the
+     * connection takes them.
+     */
+    public void drainTo(Connection connection) {
         long after = 0;
         while (true) {
-            List<QueueEntry> page = queue.pending(device, after, PAGE, clock.instant());
-            page.forEach(this::push);
+            List<QueueEntry> page = queue.pending(connection.principal(), after, PAGE, clock.instant());
+            for (QueueEntry entry : page) {
+                if (!connection.pushWhenWritable(Command.DIRECT_PUSH, pushOf(entry), DRAIN_STALL)) {
+                    return;
+                }
+            }
             if (page.size() < PAGE) {
                 return;
             }
@@ -147,16 +157,18 @@ public final class DirectMessages implements AutoCloseable {
         return removed;
     }
 
-    private void push(QueueEntry e) {
+    private void pushLive(QueueEntry e) {
         var recipients = connections.of(e.recipient());
         if (recipients.isEmpty()) {
             return;
         }
-        DirectPush push = new DirectPush(e.id(), org.nexuslink.protocol.Bytes.of(bytes(e.messageId())),
-                e.sender().account().toString(), e.sender().device().value(), e.createdAt(), e.type(), e.ciphertext());
+        DirectPush push = pushOf(e);
         recipients.forEach(c -> c.push(Command.DIRECT_PUSH, push));
-        Counter.builder("nexuslink.ws.messages").tags("direction", "out", "type", Command.DIRECT_PUSH.wireName())
-                .register(meters).increment(recipients.size());
+    }
+
+    private static DirectPush pushOf(QueueEntry e) {
+        return new DirectPush(e.id(), org.nexuslink.protocol.Bytes.of(bytes(e.messageId())),
+                e.sender().account().toString(), e.sender().device().value(), e.createdAt(), e.type(), e.ciphertext());
     }
 
     private static AccountId account(String text) {

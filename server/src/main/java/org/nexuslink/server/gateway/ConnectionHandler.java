@@ -45,17 +45,22 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final ConnectionRegistry registry;
     private final Map<Command, CommandHandler> handlers;
     private final Executor blocking;
+    private final SendRateLimiter limiter;
+    private final GatewayMetrics metrics;
     /** The last request in flight; touched only on this connection's event loop. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     ConnectionHandler(Connection connection, WebSocketServerHandshaker handshaker, EnvelopeCodec codec,
-                      ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking) {
+                      ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking,
+                      SendRateLimiter limiter, GatewayMetrics metrics) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.handshaker = Objects.requireNonNull(handshaker, "handshaker");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.handlers = Map.copyOf(handlers);
         this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -79,6 +84,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             return;
         }
         Seq seq = request.seq();
+        metrics.received(request.command());
+        boolean isReply = request.command() == Command.ACK || request.command() == Command.PONG;
+        if (!isReply && !limiter.tryAcquire()) {
+            connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.RATE_LIMITED,
+                    "more than rate_limit.ws_messages_per_second requests; this one was dropped")));
+            return;
+        }
         CommandHandler handler = handlers.get(request.command());
         if (handler != null) {
             tail = tail.thenRunAsync(() -> serve(handler, request), blocking);
@@ -139,7 +151,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        connection.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        connection.writabilityChanged();
         registry.remove(connection);
         log.atDebug().addKeyValue("account", connection.principal().account())
                 .addKeyValue("device", connection.principal().device()).log("websocket closed");

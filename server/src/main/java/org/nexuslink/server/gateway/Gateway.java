@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,9 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
     private final ExecutorService blocking;
     private final Consumer<Connection> onConnect;
     private final Map<Command, CommandHandler> handlers;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+    private final int ratePerSecond;
 
     /**
      * @param onConnect called on a virtual thread after a connection is registered (to send what
@@ -73,7 +77,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
      */
     public Gateway(Authenticator authenticator, ConnectionRegistry registry, EnvelopeCodec codec, ObjectMapper json,
                    ExecutorService blocking, MeterRegistry meters, Consumer<Connection> onConnect,
-                   Map<Command, CommandHandler> handlers) {
+                   Map<Command, CommandHandler> handlers, Clock clock, int ratePerSecond) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -81,6 +85,9 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         this.blocking = Objects.requireNonNull(blocking, "blocking");
         this.onConnect = Objects.requireNonNull(onConnect, "onConnect");
         this.handlers = Map.copyOf(handlers);
+        this.metrics = new GatewayMetrics(meters);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ratePerSecond = ratePerSecond;
         Gauge.builder("nexuslink.ws.connections.active", registry, ConnectionRegistry::size)
                 .description("Open WebSocket connections on this node").register(meters);
     }
@@ -142,7 +149,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
                 return;
             }
-            Connection connection = new Connection(principal, ctx.channel(), codec);
+            Connection connection = new Connection(principal, ctx.channel(), codec, metrics);
             ChannelPipeline pipeline = ctx.pipeline();
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {
@@ -151,7 +158,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 }
                 pipeline.remove("dispatch");
                 pipeline.addLast("idle", new IdleStateHandler(IDLE_TIMEOUT.toSeconds(), 0, 0, TimeUnit.SECONDS));
-                pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry, handlers, blocking));
+                pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry, handlers, blocking,
+                        new SendRateLimiter(clock, ratePerSecond), metrics));
                 pipeline.remove(this);
                 registry.add(connection);
                 log.atDebug().addKeyValue("account", principal.account()).addKeyValue("device", principal.device())

@@ -104,4 +104,31 @@ public final class TestWebSocket implements AutoCloseable {
     public void close() {
         socket.abort();
     }
+
+    /**
+     * A device on a stalled network: completes the WebSocket handshake over a plain socket with a
+     * tiny receive buffer, then never reads again.
+     */
+    public static java.net.Socket stalled(TestServer server, String token) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("connection closed during the handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new java.io.IOException("upgrade refused: " + head);
+        }
+        return socket;
+    }
 }
