@@ -2,6 +2,7 @@
 package org.nexuslink.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -9,11 +10,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.keys.PrekeyRoutes;
+import org.nexuslink.server.keys.PrekeyService;
+import org.nexuslink.server.keys.PrekeySettings;
+import org.nexuslink.server.keys.PrekeyStockListener;
 import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
 import org.nexuslink.server.ops.ServerMetrics;
@@ -72,10 +79,14 @@ public final class NexusLinkServer implements AutoCloseable {
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
                     redis.map(r -> (BooleanSupplier) r::ping), () -> 0, queue::size);
 
+            ObjectMapper json = ApiJson.create();
             Router router = new Router();
             new OpsRoutes(health, metrics).register(router);
+            Authenticator authenticator = new Authenticator(new TokenStore(database, clock, new SecureRandom()),
+                    new Authenticator.AuthMetrics(metrics.registry()));
+            new PrekeyRoutes(new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
+                    metrics.registry()), authenticator, json).register(router);
 
-            ObjectMapper json = ApiJson.create();
             HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry());
             resources.push(http);
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
