@@ -35,7 +35,7 @@ class MainTest {
     @Test
     void help_lists_the_server_command() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("server", "Usage: nexuslink");
+        assertThat(out.toString()).contains("server", "id", "Usage: nexuslink");
     }
 
     @Test

@@ -83,6 +83,9 @@ public enum ErrorCode {
     PREKEYS_EXHAUSTED("prekeys_exhausted", 409,
             "The device's signed prekey is too old and its one-time prekeys are gone: it must re-register before new sessions are started."),
     /** See {@link #meaning()}. */
+    STALE_DEVICES("stale_devices", 409,
+            "The copies of a direct message do not match the recipients' current devices; the message names the missing and extra ones, and nothing was stored."),
+    /** See {@link #meaning()}. */
     FORBIDDEN("forbidden", 403,
             "The authenticated account or device may not do this (role, ban, mute, permission)."),
     /** See {@link #meaning()}. */

@@ -2,20 +2,35 @@
 package org.nexuslink.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import io.netty.channel.ChannelHandler;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.nexuslink.server.accounts.AccountRoutes;
+import org.nexuslink.server.accounts.AccountService;
+import org.nexuslink.server.accounts.DeviceStore;
+import org.nexuslink.server.accounts.MemberStore;
 import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.Challenges;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.auth.ServerIdentity;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
+import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.server.gateway.ConnectionRegistry;
+import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
 import org.nexuslink.server.keys.PrekeyRoutes;
 import org.nexuslink.server.keys.PrekeyService;
@@ -75,19 +90,21 @@ public final class NexusLinkServer implements AutoCloseable {
                 redis = Optional.of(connection);
             }
 
-            DeliveryQueueStore queue = new DeliveryQueueStore(database);
-            HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
-                    redis.map(r -> (BooleanSupplier) r::ping), () -> 0, queue::size);
-
             ObjectMapper json = ApiJson.create();
             Router router = new Router();
-            new OpsRoutes(health, metrics).register(router);
-            Authenticator authenticator = new Authenticator(new TokenStore(database, clock, new SecureRandom()),
-                    new Authenticator.AuthMetrics(metrics.registry()));
-            new PrekeyRoutes(new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
-                    metrics.registry()), authenticator, json).register(router);
+            ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+            resources.push(blocking::close);
+            ConnectionRegistry connections = new ConnectionRegistry();
+            List<ChannelHandler> beforeDispatch = config.server().role() == Config.Role.COMMUNITY
+                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking))
+                    : List.of();
 
-            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry());
+            DeliveryQueueStore queue = new DeliveryQueueStore(database);
+            HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
+                    redis.map(r -> (BooleanSupplier) r::ping), connections::size, queue::size);
+            new OpsRoutes(health, metrics).register(router);
+
+            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), beforeDispatch);
             resources.push(http);
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
@@ -97,6 +114,31 @@ public final class NexusLinkServer implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /** Registers the community role's routes; returns its WebSocket gateway. */
+    private static Gateway registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
+                                             ObjectMapper json, Router router, ConnectionRegistry connections,
+                                             ExecutorService blocking) {
+        SecureRandom random = new SecureRandom();
+        String serverId = ServerIdentity.loadOrCreate(database, clock, random);
+        TokenStore tokens = new TokenStore(database, clock, random);
+        Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
+        Authenticator authenticator = new Authenticator(tokens, authMetrics);
+        MemberStore members = new MemberStore(database);
+        Gauge.builder("nexuslink.members.total", members, MemberStore::count)
+                .description("Members of the community").register(metrics.registry());
+        Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
+                metrics.registry(), connection -> { });
+        AccountService accounts = new AccountService(database, members, new DeviceStore(database),
+                new Challenges(database, serverId, clock, random), tokens, authMetrics,
+                new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
+                        config.community().admin().map(Principal::storedAccount)),
+                clock, gateway::deviceRemoved);
+        new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
+        new PrekeyRoutes(new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
+                metrics.registry()), authenticator, new JsonBodies(json)).register(router);
+        return gateway;
     }
 
     /**

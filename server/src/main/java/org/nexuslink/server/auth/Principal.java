@@ -22,9 +22,18 @@ public record Principal(AccountId account, DeviceId device) {
      */
     public static Principal fromStored(String account, int device) {
         try {
-            return new Principal(AccountId.parse(account), new DeviceId(device));
-        } catch (InvalidAccountIdException | IllegalArgumentException e) {
-            throw new IllegalStateException("corrupt account or device id in the database", e);
+            return new Principal(storedAccount(account), new DeviceId(device));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("corrupt device id in the database", e);
+        }
+    }
+
+    /** An account id from a column the server wrote itself (see {@link #fromStored}). */
+    public static AccountId storedAccount(String account) {
+        try {
+            return AccountId.parse(account);
+        } catch (InvalidAccountIdException e) {
+            throw new IllegalStateException("corrupt account id in the database", e);
         }
     }
 }

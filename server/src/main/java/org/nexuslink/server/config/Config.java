@@ -86,7 +86,8 @@ public record Config(
     }
 
     /** {@code [community]}: the community this server hosts. */
-    public record Community(String name, String adminUuid, int maxMembers, long storageLimitBytes, Duration messageTtl) {
+    public record Community(String name, String adminUuid, int maxMembers, int maxDevices, long storageLimitBytes,
+                            Duration messageTtl) {
         public Community {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(adminUuid, "adminUuid");

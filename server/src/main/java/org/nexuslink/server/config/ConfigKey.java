@@ -31,6 +31,7 @@ public enum ConfigKey {
     COMMUNITY_NAME("community", "name", ValueType.STRING, "My Community", false),
     COMMUNITY_ADMIN_UUID("community", "admin_uuid", ValueType.STRING, "", false, "NEXUSLINK_ADMIN_UUID"),
     COMMUNITY_MAX_MEMBERS("community", "max_members", ValueType.INTEGER, "10000", false, "NEXUSLINK_MAX_MEMBERS"),
+    COMMUNITY_MAX_DEVICES("community", "max_devices", ValueType.INTEGER, "5", false),
     COMMUNITY_STORAGE_LIMIT("community", "storage_limit", ValueType.BYTE_SIZE, "53687091200", false,
             "NEXUSLINK_STORAGE_LIMIT"),
     COMMUNITY_MESSAGE_TTL("community", "message_ttl", ValueType.INTEGER, "604800", false),

@@ -19,6 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.server.storage.DatabaseUrl;
 
 /**
@@ -30,7 +32,6 @@ import org.nexuslink.server.storage.DatabaseUrl;
  */
 public final class ConfigLoader {
     private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-    private static final Pattern ACCOUNT_ID = Pattern.compile("nxl:[a-z2-7]{52}");
     private static final Pattern BYTE_SIZE =
             Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)", Pattern.CASE_INSENSITIVE);
 
@@ -234,6 +235,7 @@ public final class ConfigLoader {
                 t.string(ConfigKey.COMMUNITY_NAME),
                 adminUuid(t),
                 (int) t.integer(ConfigKey.COMMUNITY_MAX_MEMBERS, 1, Integer.MAX_VALUE),
+                (int) t.integer(ConfigKey.COMMUNITY_MAX_DEVICES, 1, 127),
                 t.byteSize(ConfigKey.COMMUNITY_STORAGE_LIMIT),
                 Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_MESSAGE_TTL, 1, 10L * 365 * 24 * 3600)));
         Config.Directory directory = new Config.Directory(
@@ -317,9 +319,13 @@ public final class ConfigLoader {
 
     private static String adminUuid(Typed t) {
         String value = t.string(ConfigKey.COMMUNITY_ADMIN_UUID).trim();
-        if (!value.isEmpty() && !ACCOUNT_ID.matcher(value).matches()) {
-            throw new ConfigException(ConfigKey.COMMUNITY_ADMIN_UUID.path(),
-                    "expected an account id (nxl: and 52 base32 characters), got '" + value + "'");
+        if (!value.isEmpty()) {
+            try {
+                AccountId.parse(value);
+            } catch (InvalidAccountIdException e) {
+                throw new ConfigException(ConfigKey.COMMUNITY_ADMIN_UUID.path(),
+                        "not an account id ('" + value + "'): " + e.getMessage());
+            }
         }
         return value;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -35,6 +36,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,10 +78,13 @@ public final class HttpServer implements AutoCloseable {
      * @param router the routes, complete before this call
      * @param json the API's JSON mapper
      * @param registry where HTTP metrics go
+     * @param beforeDispatch shared handlers that see each complete request before the router
+     *     (the WebSocket gateway takes its upgrade requests there)
      * @throws ConfigException when the TLS files cannot be used
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
-    public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry) {
+    public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
+                                   List<ChannelHandler> beforeDispatch) {
         SslContext tls = switch (server.transport()) {
             case Config.Transport.Plain plain -> null;
             case Config.Transport.Tls files -> tlsContext(files);
@@ -106,6 +111,7 @@ public final class HttpServer implements AutoCloseable {
                             }
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("aggregate", new BoundedAggregator(MAX_REQUEST_BYTES, json));
+                            beforeDispatch.forEach(p::addLast);
                             p.addLast("dispatch", dispatcher);
                         }
                     })

@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.keys;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
@@ -20,6 +14,7 @@ import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
@@ -32,17 +27,17 @@ import org.nexuslink.server.http.Router;
 public final class PrekeyRoutes {
     private final PrekeyService prekeys;
     private final Authenticator authenticator;
-    private final ObjectMapper json;
+    private final JsonBodies bodies;
 
     /**
      * @param prekeys the service
      * @param authenticator turns bearer tokens into devices; every endpoint needs one
-     * @param json the API's mapper ({@link org.nexuslink.server.http.ApiJson#create()})
+     * @param bodies reads request bodies with the API's JSON conventions
      */
-    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, ObjectMapper json) {
+    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies) {
         this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-        this.json = Objects.requireNonNull(json, "json");
+        this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
     record KeyJson(Long keyId, byte[] publicKey) {}
@@ -80,7 +75,7 @@ public final class PrekeyRoutes {
 
     private Response upload(Request request) {
         Principal device = authenticator.authenticate(request);
-        PrekeyUpload upload = toUpload(read(request));
+        PrekeyUpload upload = toUpload(bodies.read(request, UploadRequest.class));
         return Response.ok(countsView(device, prekeys.upload(device, upload)));
     }
 
@@ -132,35 +127,6 @@ public final class PrekeyRoutes {
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "device must be an integer 1-127, got '" + abbreviate(text) + "'");
         }
-    }
-
-    private UploadRequest read(Request request) {
-        byte[] body = request.body();
-        if (body.length == 0) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "a JSON request body is required");
-        }
-        try {
-            UploadRequest value = json.readValue(body, UploadRequest.class);
-            if (value == null) {
-                throw new ApiException(ErrorCode.BAD_REQUEST, "a JSON object is required, got null");
-            }
-            return value;
-        } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "unknown field '" + e.getPropertyName() + "'");
-        } catch (MismatchedInputException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, path(e) + ": " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "unreadable body: " + e.getMessage());
-        }
-    }
-
-    private static String path(MismatchedInputException e) {
-        String path = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
-        return path.isEmpty() ? "body" : path;
     }
 
     private static PrekeyUpload toUpload(UploadRequest body) {

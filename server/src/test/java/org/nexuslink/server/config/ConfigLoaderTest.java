@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.server.storage.DatabaseUrl;
 
 class ConfigLoaderTest {
@@ -45,6 +46,7 @@ class ConfigLoaderTest {
         assertThat(config.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.redis().enabled()).isFalse();
         assertThat(config.community().maxMembers()).isEqualTo(10_000);
+        assertThat(config.community().maxDevices()).isEqualTo(5);
         assertThat(config.community().storageLimitBytes()).isEqualTo(53_687_091_200L);
         assertThat(config.community().messageTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.community().admin()).isEmpty();
@@ -55,6 +57,7 @@ class ConfigLoaderTest {
 
     @Test
     void reads_every_table_of_the_seed_file() throws IOException {
+        String admin = AccountIdentity.generate().accountId().toString();
         Config config = load("""
                 [server]
                 role = "directory"
@@ -73,8 +76,9 @@ class ConfigLoaderTest {
 
                 [community]
                 name = "Hackers"
-                admin_uuid = "nxl:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                admin_uuid = "%s"
                 max_members = 50
+                max_devices = 3
                 storage_limit = 1073741824
                 message_ttl = 3600
 
@@ -97,7 +101,7 @@ class ConfigLoaderTest {
                 level = "debug"
                 format = "json"
                 file = "/tmp/nexuslink.log"
-                """, Map.of());
+                """.formatted(admin), Map.of());
 
         assertThat(config.server()).isEqualTo(new Config.Server(Config.Role.DIRECTORY, "127.0.0.1", 9443,
                 new Config.Transport.Plain(), Path.of("/var/lib/nexuslink")));
@@ -106,7 +110,8 @@ class ConfigLoaderTest {
         assertThat(config.redis().enabled()).isTrue();
         assertThat(config.redis().url().getPort()).isEqualTo(6380);
         assertThat(config.community().name()).isEqualTo("Hackers");
-        assertThat(config.community().admin()).contains("nxl:" + "a".repeat(52));
+        assertThat(config.community().admin()).contains(admin);
+        assertThat(config.community().maxDevices()).isEqualTo(3);
         assertThat(config.community().storageLimitBytes()).isEqualTo(1L << 30);
         assertThat(config.community().messageTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.directory().token().value()).isEqualTo("registration-token");
@@ -256,6 +261,8 @@ class ConfigLoaderTest {
     void refuses_an_admin_that_is_not_an_account_id() {
         ConfigException e = failure("[community]\nadmin_uuid = \"nxl:your_uuid_here\"\n", Map.of());
         assertThat(e.key()).isEqualTo("community.admin_uuid");
+        ConfigException smallOrder = failure("[community]\nadmin_uuid = \"nxl:" + "a".repeat(52) + "\"\n", Map.of());
+        assertThat(smallOrder.getMessage()).contains("not an identity key");
     }
 
     @Test

@@ -14,12 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
 import org.nexuslink.server.storage.Database;
 
@@ -45,14 +47,14 @@ final class PrekeyApi implements AutoCloseable {
         Authenticator authenticator = new Authenticator(new TokenStore(database, clock, new SecureRandom()),
                 new Authenticator.AuthMetrics(registry));
         Router router = new Router();
-        new PrekeyRoutes(service, authenticator, ApiJson.create()).register(router);
+        new PrekeyRoutes(service, authenticator, new JsonBodies(ApiJson.create())).register(router);
         try {
             dataDir = Files.createTempDirectory("nexuslink-prekey-api");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         server = HttpServer.start(new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(),
-                dataDir), router, ApiJson.create(), registry);
+                dataDir), router, ApiJson.create(), registry, List.of());
     }
 
     Reply get(String path, Optional<String> token) {

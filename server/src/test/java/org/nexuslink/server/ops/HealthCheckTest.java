@@ -73,7 +73,7 @@ class HealthCheckTest {
         Router router = new Router();
         new OpsRoutes(check(database, Clock.systemUTC()), metrics).register(router);
         Config.Server listener = new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(), dir);
-        try (HttpServer http = HttpServer.start(listener, router, ApiJson.create(), metrics.registry())) {
+        try (HttpServer http = HttpServer.start(listener, router, ApiJson.create(), metrics.registry(), java.util.List.of())) {
             database.close();
 
             HttpResponse<String> response = HttpClient.newHttpClient().send(

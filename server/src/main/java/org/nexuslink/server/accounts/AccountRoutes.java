@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.accounts;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.Challenges;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.JsonBodies;
+import org.nexuslink.server.http.Request;
+import org.nexuslink.server.http.Response;
+import org.nexuslink.server.http.Router;
+
+/**
+ * Seed 000's auth, members and devices endpoints. Byte fields are standard base64 in JSON,
+ * times ISO-8601 UTC. docs/api.md documents each one.
+ */
+public final class AccountRoutes {
+    static final int DEFAULT_PAGE = 100;
+    static final int MAX_PAGE = 500;
+
+    private final AccountService accounts;
+    private final Authenticator authenticator;
+    private final JsonBodies bodies;
+
+    public AccountRoutes(AccountService accounts, Authenticator authenticator, JsonBodies bodies) {
+        this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.bodies = Objects.requireNonNull(bodies, "bodies");
+    }
+
+    record ChallengeRequest(String accountId, int deviceId) {}
+
+    record ChallengeResponse(byte[] challenge, String serverId, String expiresAt) {}
+
+    record VerifyRequest(String accountId, int deviceId, byte[] challenge, byte[] signature) {}
+
+    record TokenResponse(String accountId, int deviceId, String token, String expiresAt) {}
+
+    record JoinRequest(String accountId, byte[] identityKey, byte[] deviceCertificate, String displayName,
+                       byte[] challenge, byte[] signature, String deviceType, String os, String appVersion,
+                       String pushToken) {}
+
+    record JoinResponse(String accountId, String role, int deviceId, String token, String expiresAt) {}
+
+    record RegisterDeviceRequest(byte[] deviceCertificate, String deviceType, String os, String appVersion,
+                                 String pushToken) {}
+
+    record DeviceView(int deviceId, String deviceType, String os, String appVersion, String registeredAt,
+                      String lastActiveAt) {
+        static DeviceView of(Device d) {
+            return new DeviceView(d.certificate().deviceId().value(), d.deviceType(), d.os(), d.appVersion(),
+                    d.registeredAt().toString(), d.lastActiveAt().toString());
+        }
+    }
+
+    record DeviceList(List<DeviceView> devices) {}
+
+    record MemberView(String accountId, Optional<String> displayName, String role, String status, String joinedAt) {
+        static MemberView of(Member m) {
+            return new MemberView(m.account().toString(), m.name(), m.role().wireName(),
+                    m.banned() ? "banned" : "active", m.joinedAt().toString());
+        }
+    }
+
+    record MemberPage(List<MemberView> members, Optional<String> next) {}
+
+    public void register(Router router) {
+        router.post("/api/v1/auth/challenge", this::challenge);
+        router.post("/api/v1/auth/verify", this::verify);
+        router.post("/api/v1/members/join", this::join);
+        router.get("/api/v1/members", this::members);
+        router.post("/api/v1/devices/register", this::registerDevice);
+        router.get("/api/v1/devices", this::listDevices);
+        router.delete("/api/v1/devices/{device_id}", this::removeDevice);
+    }
+
+    private Response challenge(Request request) {
+        ChallengeRequest body = bodies.read(request, ChallengeRequest.class);
+        ServerChallenge challenge = accounts.challenge(AccountService.accountId("account_id", body.accountId()),
+                AccountService.deviceId("device_id", body.deviceId()));
+        return Response.ok(new ChallengeResponse(challenge.encoded(), challenge.serverId(),
+                challenge.issuedAt().plus(Challenges.LIFETIME).toString()));
+    }
+
+    private Response verify(Request request) {
+        VerifyRequest body = bodies.read(request, VerifyRequest.class);
+        AccountId account = AccountService.accountId("account_id", body.accountId());
+        TokenStore.IssuedToken token = accounts.verify(account, AccountService.deviceId("device_id", body.deviceId()),
+                required("challenge", body.challenge()), required("signature", body.signature()));
+        return Response.ok(new TokenResponse(account.toString(), body.deviceId(), token.token(),
+                token.expiresAt().toString()));
+    }
+
+    private Response join(Request request) {
+        JoinRequest body = bodies.read(request, JoinRequest.class);
+        AccountService.Joined joined = accounts.join(
+                AccountService.accountId("account_id", body.accountId()),
+                required("identity_key", body.identityKey()),
+                required("device_certificate", body.deviceCertificate()),
+                orEmpty(body.displayName()),
+                details(body.deviceType(), body.os(), body.appVersion(), body.pushToken()),
+                required("challenge", body.challenge()),
+                required("signature", body.signature()));
+        return new Response.Json(201, new JoinResponse(joined.member().account().toString(),
+                joined.member().role().wireName(), joined.device().value(), joined.token().token(),
+                joined.token().expiresAt().toString()));
+    }
+
+    private Response members(Request request) {
+        authenticator.authenticate(request);
+        int limit = request.queryParam("limit").map(AccountRoutes::pageSize).orElse(DEFAULT_PAGE);
+        Optional<AccountId> after = request.queryParam("after").map(a -> AccountService.accountId("after", a));
+        List<Member> page = accounts.members(after, limit + 1);
+        List<MemberView> views = page.stream().limit(limit).map(MemberView::of).toList();
+        Optional<String> next = page.size() > limit ? Optional.of(views.get(views.size() - 1).accountId()) : Optional.empty();
+        return Response.ok(new MemberPage(views, next));
+    }
+
+    private Response registerDevice(Request request) {
+        Principal caller = authenticator.authenticate(request);
+        RegisterDeviceRequest body = bodies.read(request, RegisterDeviceRequest.class);
+        Device device = accounts.registerDevice(caller, body.deviceCertificate(),
+                details(body.deviceType(), body.os(), body.appVersion(), body.pushToken()));
+        return new Response.Json(201, DeviceView.of(device));
+    }
+
+    private Response listDevices(Request request) {
+        Principal caller = authenticator.authenticate(request);
+        return Response.ok(new DeviceList(accounts.devices(caller).stream().map(DeviceView::of).toList()));
+    }
+
+    private Response removeDevice(Request request) {
+        Principal caller = authenticator.authenticate(request);
+        int id;
+        try {
+            id = Integer.parseInt(request.pathParam("device_id"));
+        } catch (NumberFormatException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "device_id must be an integer 1-127");
+        }
+        accounts.removeDevice(caller, AccountService.deviceId("device_id", id));
+        return new Response.Raw(204, "application/json", new byte[0]);
+    }
+
+    private static int pageSize(String text) {
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be an integer 1-" + MAX_PAGE + ", got '" + text + "'");
+    }
+
+    private static DeviceDetails details(String type, String os, String appVersion, String pushToken) {
+        try {
+            return new DeviceDetails(type == null ? "unknown" : type, orEmpty(os), orEmpty(appVersion), orEmpty(pushToken));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+    }
+
+    private static byte[] required(String field, byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, field + " is required");
+        }
+        return value;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.accounts;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.Challenges;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.storage.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joining the community, authenticating devices, and managing an account's devices. Every
+ * request is parsed and verified before its one short transaction; a refusal changes nothing.
+ * Thread-safe.
+ */
+public final class AccountService {
+    private static final Logger log = LoggerFactory.getLogger(AccountService.class);
+
+    /** What the rest of the server hears about: a device gone, so its connections must close. */
+    @FunctionalInterface
+    public interface DeviceRemovedListener {
+        void deviceRemoved(AccountId account, DeviceId device);
+    }
+
+    /** The limits {@code [community]} sets for membership. */
+    public record Limits(int maxMembers, int maxDevicesPerAccount, Optional<AccountId> admin) {
+        public Limits {
+            Objects.requireNonNull(admin, "admin");
+        }
+    }
+
+    /** A successful join: the member's role and a token for the joining device. */
+    public record Joined(Member member, DeviceId device, TokenStore.IssuedToken token) {}
+
+    private final Database database;
+    private final MemberStore members;
+    private final DeviceStore devices;
+    private final Challenges challenges;
+    private final TokenStore tokens;
+    private final Authenticator.AuthMetrics metrics;
+    private final Limits limits;
+    private final Clock clock;
+    private final DeviceRemovedListener removed;
+
+    public AccountService(Database database, MemberStore members, DeviceStore devices, Challenges challenges,
+                          TokenStore tokens, Authenticator.AuthMetrics metrics, Limits limits, Clock clock,
+                          DeviceRemovedListener removed) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.members = Objects.requireNonNull(members, "members");
+        this.devices = Objects.requireNonNull(devices, "devices");
+        this.challenges = Objects.requireNonNull(challenges, "challenges");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.removed = Objects.requireNonNull(removed, "removed");
+    }
+
+    /** Parses an account id from a request, as a 400 naming the field. */
+    public static AccountId accountId(String field, String text) {
+        if (text == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, field + " is required");
+        }
+        try {
+            return AccountId.parse(text);
+        } catch (InvalidAccountIdException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, field + ": " + e.getMessage());
+        }
+    }
+
+    /** Parses a device id from a request, as a 400 naming the field. */
+    public static DeviceId deviceId(String field, int value) {
+        try {
+            return new DeviceId(value);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, field + ": " + e.getMessage());
+        }
+    }
+
+    /** Issues a challenge for a device, registered or about to join. */
+    public ServerChallenge challenge(AccountId account, DeviceId device) {
+        return challenges.issue(account, device);
+    }
+
+    /**
+     * Joins the community with an identity key, a certificate for the joining device, and that
+     * device's signature over a challenge; returns a token for the device.
+     */
+    public Joined join(AccountId account, byte[] identityKey, byte[] certificateBytes, String displayName,
+                       DeviceDetails details, byte[] challenge, byte[] signature) {
+        try {
+            AccountId fromKey;
+            try {
+                fromKey = AccountId.fromPublicKeyBytes(identityKey);
+            } catch (InvalidAccountIdException e) {
+                throw new ApiException(ErrorCode.IDENTITY_MISMATCH, "identity_key: " + e.getMessage());
+            }
+            if (!fromKey.equals(account)) {
+                throw new ApiException(ErrorCode.IDENTITY_MISMATCH, "identity_key does not belong to " + account);
+            }
+            if (displayName.length() > 100) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "display_name has at most 100 characters");
+            }
+            DeviceCertificate certificate = certificate(certificateBytes, account);
+            ServerChallenge checked = challenges.check(challenge, signature, account, certificate.deviceId(),
+                    certificate.devicePublicKey());
+            Role role = limits.admin().filter(account::equals).isPresent() ? Role.ADMIN : Role.MEMBER;
+            Instant now = clock.instant();
+            Joined joined = database.inTransaction(h -> {
+                Optional<Member> existing = members.find(h, account);
+                if (existing.isPresent()) {
+                    throw existing.get().banned()
+                            ? new ApiException(ErrorCode.ACCOUNT_BANNED, "account is banned from this community")
+                            : new ApiException(ErrorCode.CONFLICT, "already a member; authenticate instead");
+                }
+                if (members.count(h) >= limits.maxMembers()) {
+                    throw new ApiException(ErrorCode.COMMUNITY_FULL,
+                            "the community has reached its limit of " + limits.maxMembers() + " members");
+                }
+                challenges.consume(h, checked);
+                members.insert(h, account, displayName, role, now);
+                devices.insert(h, certificate, details, now);
+                TokenStore.IssuedToken token = tokens.issue(h, new Principal(account, certificate.deviceId()));
+                return new Joined(new Member(account, displayName, role, false, now), certificate.deviceId(), token);
+            });
+            metrics.success("join");
+            log.atInfo().addKeyValue("account", account).addKeyValue("device", certificate.deviceId())
+                    .addKeyValue("role", role.wireName()).log("member joined");
+            return joined;
+        } catch (ApiException e) {
+            metrics.failure(e.code());
+            throw e;
+        }
+    }
+
+    /** Answers a challenge for a registered device with a bearer token. */
+    public TokenStore.IssuedToken verify(AccountId account, DeviceId deviceId, byte[] challenge, byte[] signature) {
+        try {
+            Device device = devices.findActive(account, deviceId).orElseThrow(() -> new ApiException(
+                    ErrorCode.DEVICE_NOT_CERTIFIED, "device " + deviceId + " of " + account + " is not registered here"));
+            try {
+                device.certificate().verify(account, clock);
+            } catch (InvalidCertificateException e) {
+                throw new ApiException(ErrorCode.DEVICE_NOT_CERTIFIED, e.getMessage());
+            }
+            Member member = members.find(account).orElseThrow(() -> new ApiException(
+                    ErrorCode.DEVICE_NOT_CERTIFIED, account + " is not a member"));
+            if (member.banned()) {
+                throw new ApiException(ErrorCode.ACCOUNT_BANNED, "account is banned from this community");
+            }
+            ServerChallenge checked = challenges.check(challenge, signature, account, deviceId,
+                    device.certificate().devicePublicKey());
+            Principal principal = new Principal(account, deviceId);
+            TokenStore.IssuedToken token = database.inTransaction(h -> {
+                challenges.consume(h, checked);
+                devices.touch(h, account, deviceId, clock.instant());
+                return tokens.issue(h, principal);
+            });
+            metrics.success("challenge");
+            return token;
+        } catch (ApiException e) {
+            metrics.failure(e.code());
+            throw e;
+        }
+    }
+
+    /** Registers another device of the caller's account from a certificate the account IK signed. */
+    public Device registerDevice(Principal caller, byte[] certificateBytes, DeviceDetails details) {
+        DeviceCertificate certificate = certificate(certificateBytes, caller.account());
+        Instant now = clock.instant();
+        database.inTransaction(h -> {
+            if (devices.exists(h, caller.account(), certificate.deviceId())) {
+                throw new ApiException(ErrorCode.CONFLICT, "device id " + certificate.deviceId()
+                        + " is already used (or was used) by this account; pick another");
+            }
+            if (devices.listActive(h, caller.account()).size() >= limits.maxDevicesPerAccount()) {
+                throw new ApiException(ErrorCode.DEVICE_LIMIT_REACHED, "an account may have at most "
+                        + limits.maxDevicesPerAccount() + " devices; remove one first");
+            }
+            devices.insert(h, certificate, details, now);
+            return null;
+        });
+        log.atInfo().addKeyValue("account", caller.account()).addKeyValue("device", certificate.deviceId())
+                .log("device registered");
+        return new Device(certificate, details.deviceType(), details.os(), details.appVersion(), now, now);
+    }
+
+    /** Removes one of the caller's account's devices (possibly the caller itself). */
+    public void removeDevice(Principal caller, DeviceId device) {
+        boolean revoked = database.inTransaction(h -> devices.revoke(h, caller.account(), device, clock.instant()));
+        if (!revoked) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "no active device " + device + " on this account");
+        }
+        log.atInfo().addKeyValue("account", caller.account()).addKeyValue("device", device)
+                .addKeyValue("by", caller.device()).log("device removed");
+        removed.deviceRemoved(caller.account(), device);
+    }
+
+    /** The caller's account's active devices. */
+    public List<Device> devices(Principal caller) {
+        return devices.listActive(caller.account());
+    }
+
+    /** A page of members. */
+    public List<Member> members(Optional<AccountId> after, int limit) {
+        return members.list(after, limit);
+    }
+
+    private DeviceCertificate certificate(byte[] bytes, AccountId account) {
+        if (bytes == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "device_certificate is required");
+        }
+        try {
+            return DeviceCertificate.verify(bytes, account, clock);
+        } catch (InvalidCertificateException e) {
+            throw new ApiException(ErrorCode.INVALID_CERTIFICATE, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.accounts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.server.storage.Database;
+
+/**
+ * Owns {@code devices}: each member's certified devices. A removed device keeps its row with
+ * {@code revoked_at} set, so its id and certificate can never be accepted again. Thread-safe.
+ */
+public final class DeviceStore {
+    private static final String COLUMNS =
+            "certificate, device_type, os, app_version, registered_at, last_active_at";
+
+    private final Database database;
+
+    public DeviceStore(Database database) {
+        this.database = Objects.requireNonNull(database, "database");
+    }
+
+    /** The device if it is registered and not revoked. */
+    public Optional<Device> findActive(AccountId account, DeviceId device) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM devices "
+                        + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL")
+                .bind("account", account.toString())
+                .bind("device", device.value())
+                .map((rs, ctx) -> device(rs))
+                .findOne());
+    }
+
+    /** The account's unrevoked devices, by device id. */
+    public List<Device> listActive(AccountId account) {
+        return database.jdbi().withHandle(h -> listActive(h, account));
+    }
+
+    List<Device> listActive(Handle h, AccountId account) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM devices "
+                        + "WHERE account_id = :account AND revoked_at IS NULL ORDER BY device_id")
+                .bind("account", account.toString())
+                .map((rs, ctx) -> device(rs))
+                .list();
+    }
+
+    /** Whether the id was ever used by this account, revoked or not. */
+    boolean exists(Handle h, AccountId account, DeviceId device) {
+        return h.createQuery("SELECT COUNT(*) FROM devices WHERE account_id = :account AND device_id = :device")
+                .bind("account", account.toString())
+                .bind("device", device.value())
+                .mapTo(Integer.class)
+                .one() > 0;
+    }
+
+    void insert(Handle h, DeviceCertificate certificate, DeviceDetails details, Instant now) {
+        h.createUpdate("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, os, "
+                        + "app_version, push_token, registered_at, last_active_at) VALUES (:account, :device, :key, "
+                        + ":certificate, :type, :os, :app, :push, :now, :now)")
+                .bind("account", certificate.accountId().toString())
+                .bind("device", certificate.deviceId().value())
+                .bind("key", certificate.devicePublicKeyBytes())
+                .bind("certificate", certificate.encoded())
+                .bind("type", details.deviceType())
+                .bind("os", details.os().isEmpty() ? null : details.os())
+                .bind("app", details.appVersion().isEmpty() ? null : details.appVersion())
+                .bind("push", details.pushToken().isEmpty() ? null : details.pushToken())
+                .bind("now", now)
+                .execute();
+    }
+
+    /**
+     * Revokes a device and deletes what only it could use: its tokens, prekeys and queued
+     * messages. The row stays, so the id is never reused.
+     *
+     * @return whether an active device was revoked
+     */
+    boolean revoke(Handle h, AccountId account, DeviceId device, Instant now) {
+        int revoked = h.createUpdate("UPDATE devices SET revoked_at = :now, push_token = NULL "
+                        + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL")
+                .bind("now", now)
+                .bind("account", account.toString())
+                .bind("device", device.value())
+                .execute();
+        if (revoked == 0) {
+            return false;
+        }
+        for (String table : new String[] {"auth_tokens", "prekeys", "kyber_prekeys", "signed_prekeys", "message_queue"}) {
+            String accountColumn = table.equals("message_queue") ? "recipient_account" : "account_id";
+            String deviceColumn = table.equals("message_queue") ? "recipient_device" : "device_id";
+            h.createUpdate("DELETE FROM " + table + " WHERE " + accountColumn + " = :account AND "
+                            + deviceColumn + " = :device")
+                    .bind("account", account.toString())
+                    .bind("device", device.value())
+                    .execute();
+        }
+        return true;
+    }
+
+    /** Records that a device just authenticated. */
+    void touch(Handle h, AccountId account, DeviceId device, Instant now) {
+        h.createUpdate("UPDATE devices SET last_active_at = :now WHERE account_id = :account AND device_id = :device")
+                .bind("now", now)
+                .bind("account", account.toString())
+                .bind("device", device.value())
+                .execute();
+    }
+
+    private static Device device(ResultSet rs) throws SQLException {
+        DeviceCertificate certificate;
+        try {
+            certificate = DeviceCertificate.decodeUnverified(rs.getBytes("certificate"));
+        } catch (InvalidCertificateException e) {
+            throw new IllegalStateException("corrupt device certificate in the database", e);
+        }
+        return new Device(certificate, rs.getString("device_type"), nonNull(rs.getString("os")),
+                nonNull(rs.getString("app_version")), Instant.ofEpochMilli(rs.getLong("registered_at")),
+                Instant.ofEpochMilli(rs.getLong("last_active_at")));
+    }
+
+    private static String nonNull(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.accounts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.storage.Database;
+
+/** Owns {@code members}: who belongs to the community, with role and ban status. Thread-safe. */
+public final class MemberStore {
+    private static final String COLUMNS = "account_id, display_name, role, is_banned, joined_at";
+
+    private final Database database;
+
+    public MemberStore(Database database) {
+        this.database = Objects.requireNonNull(database, "database");
+    }
+
+    public Optional<Member> find(AccountId account) {
+        return database.jdbi().withHandle(h -> find(h, account));
+    }
+
+    Optional<Member> find(Handle h, AccountId account) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE account_id = :account")
+                .bind("account", account.toString())
+                .map((rs, ctx) -> member(rs))
+                .findOne();
+    }
+
+    void insert(Handle h, AccountId account, String displayName, Role role, Instant now) {
+        h.createUpdate("INSERT INTO members (account_id, identity_key, display_name, role, is_banned, joined_at) "
+                        + "VALUES (:account, :key, :name, :role, FALSE, :now)")
+                .bind("account", account.toString())
+                .bind("key", account.publicKeyBytes())
+                .bind("name", displayName.isEmpty() ? null : displayName)
+                .bind("role", role.wireName())
+                .bind("now", now)
+                .execute();
+    }
+
+    /** How many members the community has (banned ones included: they still hold their place). */
+    public long count() {
+        return database.jdbi().withHandle(this::count);
+    }
+
+    long count(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM members").mapTo(Long.class).one();
+    }
+
+    /** Members ordered by account id, after {@code after} (exclusive), at most {@code limit}. */
+    public List<Member> list(Optional<AccountId> after, int limit) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM members "
+                        + "WHERE account_id > :after ORDER BY account_id LIMIT :limit")
+                .bind("after", after.map(AccountId::toString).orElse(""))
+                .bind("limit", limit)
+                .map((rs, ctx) -> member(rs))
+                .list());
+    }
+
+    private static Member member(ResultSet rs) throws SQLException {
+        String name = rs.getString("display_name");
+        return new Member(Principal.storedAccount(rs.getString("account_id")), name == null ? "" : name,
+                Role.fromWire(rs.getString("role")).orElseThrow(() -> new IllegalStateException("unknown role in database")),
+                rs.getBoolean("is_banned"), Instant.ofEpochMilli(rs.getLong("joined_at")));
+    }
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.Notice;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.http.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint {@code /ws}: authenticates the upgrade with the device's bearer token
+ * ({@code Authorization: Bearer} or, for browsers, {@code ?token=}), completes the handshake and
+ * registers the connection. Sits in every HTTP pipeline before the REST dispatcher and passes
+ * everything else through. Token checks block on the database, so they run on virtual threads.
+ */
+@ChannelHandler.Sharable
+public final class Gateway extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** The path of the WebSocket endpoint. */
+    public static final String PATH = "/ws";
+    /** A connection that sends nothing (not even a ping) for this long is closed. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Authenticator authenticator;
+    private final ConnectionRegistry registry;
+    private final EnvelopeCodec codec;
+    private final ObjectMapper json;
+    private final ExecutorService blocking;
+    private final Consumer<Connection> onConnect;
+
+    /**
+     * @param onConnect called on a virtual thread after a connection is registered (to send the
+     *     notices a device missed while offline)
+     */
+    public Gateway(Authenticator authenticator, ConnectionRegistry registry, EnvelopeCodec codec, ObjectMapper json,
+                   ExecutorService blocking, MeterRegistry meters, Consumer<Connection> onConnect) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.json = Objects.requireNonNull(json, "json");
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.onConnect = Objects.requireNonNull(onConnect, "onConnect");
+        Gauge.builder("nexuslink.ws.connections.active", registry, ConnectionRegistry::size)
+                .description("Open WebSocket connections on this node").register(meters);
+    }
+
+    public ConnectionRegistry registry() {
+        return registry;
+    }
+
+    /** Tells every connected device of the account, then closes the removed device's connections. */
+    public void deviceRemoved(AccountId account, DeviceId device) {
+        Notice notice = new Notice(Notice.DEVICE_REMOVED, "device=" + device.value());
+        List<Connection> connections = registry.ofAccount(account);
+        connections.forEach(c -> c.push(org.nexuslink.protocol.Command.NOTICE, notice));
+        registry.of(new Principal(account, device)).forEach(c -> c.close(Connection.CLOSE_REVOKED, "device removed"));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof FullHttpRequest request)
+                || !PATH.equals(new QueryStringDecoder(request.uri()).path())
+                || !HttpMethod.GET.equals(request.method())) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        String token = token(request);
+        blocking.execute(() -> {
+            try {
+                Principal principal = authenticator.authenticate(token);
+                ctx.channel().eventLoop().execute(() -> upgrade(ctx, request, principal));
+            } catch (ApiException e) {
+                refuse(ctx, request, e.code(), e.getMessage());
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).log("websocket upgrade failed");
+                refuse(ctx, request, ErrorCode.INTERNAL_ERROR, "internal error");
+            }
+        });
+    }
+
+    private static String token(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+        if (header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+            return header.substring("bearer ".length()).trim();
+        }
+        List<String> query = new QueryStringDecoder(request.uri()).parameters().get("token");
+        return query == null || query.isEmpty() ? "" : query.get(0);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Principal principal) {
+        try {
+            String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
+            WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                    scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH, null,
+                    WebSocketDecoderConfig.newBuilder()
+                            .maxFramePayloadLength(codec.limits().maxFrameBytes())
+                            .allowExtensions(false)
+                            .build());
+            WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            Connection connection = new Connection(principal, ctx.channel(), codec);
+            ChannelPipeline pipeline = ctx.pipeline();
+            handshaker.handshake(ctx.channel(), request).addListener(done -> {
+                if (!done.isSuccess()) {
+                    ctx.close();
+                    return;
+                }
+                pipeline.remove("dispatch");
+                pipeline.addLast("idle", new IdleStateHandler(IDLE_TIMEOUT.toSeconds(), 0, 0, TimeUnit.SECONDS));
+                pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry));
+                pipeline.remove(this);
+                registry.add(connection);
+                log.atDebug().addKeyValue("account", principal.account()).addKeyValue("device", principal.device())
+                        .log("websocket open");
+                blocking.execute(() -> onConnect.accept(connection));
+            });
+        } finally {
+            request.release();
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, ErrorCode code, String message) {
+        request.release();
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(new ErrorBody(code.code(), message));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialize an error body", e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(code.httpStatus()), Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.nexuslink.server.NexusLinkServer;
+import org.nexuslink.server.config.ConfigLoader;
+import org.nexuslink.server.storage.DatabaseUrl;
+
+/**
+ * A real server on a test database and a free port, with a small JSON-over-HTTP client. Tests use
+ * it the way a client would: every call is a real HTTP request.
+ */
+public final class TestServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NexusLinkServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestServer(NexusLinkServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts a community server on {@code url} with {@code clock} and extra {@code NEXUSLINK_*}
+     * settings (e.g. {@code NEXUSLINK_COMMUNITY_MAX_MEMBERS}).
+     */
+    public static TestServer start(DatabaseUrl url, Clock clock, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("NEXUSLINK_DATABASE_URL", urlString(url));
+        env.put("NEXUSLINK_SERVER_PORT", "0");
+        env.put("NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1");
+        try {
+            env.putIfAbsent("NEXUSLINK_SERVER_DATA_DIR", Files.createTempDirectory("nexuslink-test").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TestServer(NexusLinkServer.start(ConfigLoader.load(null, env, Map.of()), clock));
+    }
+
+    /** The URL form the configuration takes for a test database (with its schema on PostgreSQL). */
+    public static String urlString(DatabaseUrl url) {
+        return switch (url) {
+            case DatabaseUrl.Sqlite sqlite -> "sqlite:" + sqlite.file().toAbsolutePath();
+            case DatabaseUrl.Postgres pg -> "postgres://" + pg.user()
+                    + (pg.password().isEmpty() ? "" : ":" + pg.password()) + "@" + pg.host() + ":" + pg.port()
+                    + "/" + pg.database() + pg.schema().map(s -> "?schema=" + s).orElse("");
+        };
+    }
+
+    /** An HTTP answer: status and JSON body (an empty object when there was no body). */
+    public record Reply(int status, JsonNode body) {
+        /** The error code of a refusal. */
+        public String code() {
+            return body.path("code").asText();
+        }
+    }
+
+    public Reply get(String path, String token) {
+        return send(request(path, token).GET());
+    }
+
+    public Reply post(String path, Object body, String token) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+    }
+
+    public Reply delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
+    /** A new JSON object to fill in as a request body. */
+    public static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public NexusLinkServer server() {
+        return server;
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Reply(response.statusCode(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] bytes(Object body) {
+        try {
+            return body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.nexuslink.protocol.Envelope;
+import org.nexuslink.protocol.EnvelopeCodec;
+
+/** A real WebSocket client of {@code /ws} for tests: sends envelopes, collects what arrives. */
+public final class TestWebSocket implements AutoCloseable {
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+    private final WebSocket socket;
+    private final BlockingQueue<Envelope> received;
+    private final CompletableFuture<Integer> closed;
+
+    private TestWebSocket(WebSocket socket, BlockingQueue<Envelope> received, CompletableFuture<Integer> closed) {
+        this.socket = socket;
+        this.received = received;
+        this.closed = closed;
+    }
+
+    /** Connects with a bearer token; fails (CompletionException) when the server refuses the upgrade. */
+    public static TestWebSocket connect(TestServer server, String token) {
+        BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(5));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
+                new WebSocket.Listener() {
+                    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                        byte[] chunk = new byte[data.remaining()];
+                        data.get(chunk);
+                        partial.writeBytes(chunk);
+                        if (last) {
+                            received.add(CODEC.decode(partial.toByteArray()));
+                            partial.reset();
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket ws, Throwable error) {
+                        closed.completeExceptionally(error);
+                    }
+                }).join();
+        return new TestWebSocket(socket, received, closed);
+    }
+
+    public void send(Envelope envelope) {
+        sendRaw(CODEC.encode(envelope));
+    }
+
+    public void sendRaw(byte[] frame) {
+        socket.sendBinary(ByteBuffer.wrap(frame), true).join();
+    }
+
+    public void sendText(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The next envelope, waiting at most 5 seconds. */
+    public Envelope next() {
+        try {
+            Envelope envelope = received.poll(5, TimeUnit.SECONDS);
+            if (envelope == null) {
+                throw new AssertionError("no envelope within 5 s");
+            }
+            return envelope;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The close code the server sent, waiting at most {@code seconds}. */
+    public int closeCode(long seconds) {
+        return closed.orTimeout(seconds, TimeUnit.SECONDS).join();
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
