@@ -31,7 +31,7 @@ class ConcurrentConsumptionTest {
     void concurrent_fetches_hand_out_each_one_time_key_at_most_once(Database database) throws Exception {
         PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
                 new SimpleMeterRegistry());
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(KEYS, KEYS));
         Queue<DeviceBundle> bundles = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);

@@ -34,10 +34,10 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void uploads_counts_and_fetches_with_the_documented_json(Database database) {
         try (PrekeyApi api = api(database)) {
-            Member bobMember = Member.join(database, clock);
-            Member.Device bob = bobMember.device(1);
+            SeededMember bobMember = SeededMember.join(database, clock);
+            SeededMember.Device bob = bobMember.device(1);
             String token = bob.token();
-            String aliceToken = Member.join(database, clock).device(1).token();
+            String aliceToken = SeededMember.join(database, clock).device(1).token();
             PrekeyUpload upload = new DeviceKeys(bob.key).fullUpload(25, 21);
 
             PrekeyApi.Reply uploaded = api.post("/api/v1/prekeys", UploadJson.of(upload), Optional.of(token));
@@ -80,7 +80,7 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void every_endpoint_needs_a_bearer_token(Database database) {
         try (PrekeyApi api = api(database)) {
-            Member bob = Member.join(database, clock);
+            SeededMember bob = SeededMember.join(database, clock);
             bob.device(1);
 
             List<PrekeyApi.Reply> replies = List.of(
@@ -98,7 +98,7 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void refuses_malformed_uploads_with_a_code_and_stores_nothing(Database database) {
         try (PrekeyApi api = api(database)) {
-            Member.Device bob = Member.join(database, clock).device(1);
+            SeededMember.Device bob = SeededMember.join(database, clock).device(1);
             String token = bob.token();
             DeviceKeys keys = new DeviceKeys(bob.key);
             EcPrekey key = keys.oneTimePrekeys(1, 1).get(0);
@@ -139,7 +139,7 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void refuses_an_upload_over_the_quota_with_prekey_limit_exceeded(Database database) {
         try (PrekeyApi api = api(database)) {
-            Member.Device bob = Member.join(database, clock).device(1);
+            SeededMember.Device bob = SeededMember.join(database, clock).device(1);
             DeviceKeys keys = new DeviceKeys(bob.key);
 
             PrekeyApi.Reply reply = api.post("/api/v1/prekeys", UploadJson.of(new PrekeyUpload(Optional.empty(),
@@ -153,7 +153,7 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void refuses_bad_account_ids_and_device_numbers_and_unknown_members(Database database) {
         try (PrekeyApi api = api(database)) {
-            Member bob = Member.join(database, clock);
+            SeededMember bob = SeededMember.join(database, clock);
             Optional<String> token = Optional.of(bob.device(1).token());
             String path = "/api/v1/prekeys/" + bob.identity.accountId();
 
@@ -180,9 +180,9 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void answers_prekeys_exhausted_for_a_device_that_needs_reregistration(Database database) {
         try (PrekeyApi api = api(database)) {
-            Member bob = Member.join(database, clock);
-            Member.Device phone = bob.device(1);
-            Member.Device laptop = bob.device(2);
+            SeededMember bob = SeededMember.join(database, clock);
+            SeededMember.Device phone = bob.device(1);
+            SeededMember.Device laptop = bob.device(2);
             api.service.upload(phone.principal, new DeviceKeys(phone.key).fullUpload(0, 3));
             clock.advance(Duration.ofDays(8));
             api.service.upload(laptop.principal, new DeviceKeys(laptop.key).fullUpload(3, 3));
@@ -209,10 +209,10 @@ class PrekeyEndpointsTest {
     @DatabaseTest
     void concurrent_requests_never_get_the_same_one_time_key(Database database) throws Exception {
         try (PrekeyApi api = api(database)) {
-            Member bob = Member.join(database, clock);
-            Member.Device phone = bob.device(1);
+            SeededMember bob = SeededMember.join(database, clock);
+            SeededMember.Device phone = bob.device(1);
             api.service.upload(phone.principal, new DeviceKeys(phone.key).fullUpload(10, 10));
-            String token = Member.join(database, clock).device(1).token();
+            String token = SeededMember.join(database, clock).device(1).token();
             String path = "/api/v1/prekeys/" + bob.identity.accountId();
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(16);

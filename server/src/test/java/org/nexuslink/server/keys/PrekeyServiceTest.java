@@ -52,7 +52,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void stores_an_upload_and_reports_the_stock(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
 
         PrekeyCounts counts = service.upload(bob.principal, keys.fullUpload(30, 25));
@@ -65,8 +65,8 @@ class PrekeyServiceTest {
     @DatabaseTest
     void hands_out_a_complete_bundle_and_consumes_its_one_time_keys(Database database) {
         PrekeyService service = service(database);
-        Member bobMember = Member.join(database, clock);
-        Member.Device bob = bobMember.device(1);
+        SeededMember bobMember = SeededMember.join(database, clock);
+        SeededMember.Device bob = bobMember.device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         PrekeyUpload upload = keys.fullUpload(30, 30);
         service.upload(bob.principal, upload);
@@ -93,7 +93,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void hands_out_the_last_resort_kyber_prekey_without_consuming_it_when_one_time_ones_are_gone(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(3, 1));
 
@@ -112,7 +112,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void hands_out_a_bundle_without_one_time_prekey_while_the_signed_prekey_is_fresh(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(1, 5));
         service.bundles(bob.principal.account(), Optional.empty());
         clock.advance(Duration.ofDays(7));
@@ -126,7 +126,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_a_bundle_for_a_device_that_needs_reregistration_and_consumes_nothing(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(1, 5));
         service.bundles(bob.principal.account(), Optional.empty());
         clock.advance(Duration.ofDays(7).plusSeconds(1));
@@ -144,7 +144,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void a_new_signed_prekey_ends_emergency_mode(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(0, 0));
         clock.advance(Duration.ofDays(30));
@@ -162,11 +162,11 @@ class PrekeyServiceTest {
     @DatabaseTest
     void lists_devices_without_a_bundle_beside_the_bundles_of_the_others(Database database) {
         PrekeyService service = service(database);
-        Member bob = Member.join(database, clock);
-        Member.Device phone = bob.device(1);
-        Member.Device laptop = bob.device(2);
-        Member.Device tablet = bob.device(3);
-        Member.Device watch = bob.device(4);
+        SeededMember bob = SeededMember.join(database, clock);
+        SeededMember.Device phone = bob.device(1);
+        SeededMember.Device laptop = bob.device(2);
+        SeededMember.Device tablet = bob.device(3);
+        SeededMember.Device watch = bob.device(4);
         service.upload(phone.principal, new DeviceKeys(phone.key).fullUpload(0, 0));
         clock.advance(Duration.ofDays(8));
         service.upload(laptop.principal, new DeviceKeys(laptop.key).fullUpload(2, 2));
@@ -188,17 +188,17 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_bundles_of_unknown_banned_or_deviceless_accounts_and_revoked_devices(Database database) {
         PrekeyService service = service(database);
-        Member bob = Member.join(database, clock);
-        Member.Device phone = bob.device(1);
+        SeededMember bob = SeededMember.join(database, clock);
+        SeededMember.Device phone = bob.device(1);
         service.upload(phone.principal, new DeviceKeys(phone.key).fullUpload(5, 5));
-        Member eve = Member.join(database, clock);
-        Member carol = Member.join(database, clock);
-        Member.Device carolPhone = carol.device(1);
+        SeededMember eve = SeededMember.join(database, clock);
+        SeededMember carol = SeededMember.join(database, clock);
+        SeededMember.Device carolPhone = carol.device(1);
         carolPhone.revoke();
         eve.device(1);
         eve.ban();
 
-        assertThat(refusal(() -> service.bundles(Member.join(database, clock).identity.accountId(), Optional.empty()))
+        assertThat(refusal(() -> service.bundles(SeededMember.join(database, clock).identity.accountId(), Optional.empty()))
                 .code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(refusal(() -> service.bundles(org.nexuslink.crypto.identity.AccountIdentity.generate().accountId(),
                 Optional.empty())).getMessage()).contains("is not a member");
@@ -214,8 +214,8 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_a_signed_prekey_not_signed_by_the_device_key_and_stores_nothing(Database database) {
         PrekeyService service = service(database);
-        Member bobMember = Member.join(database, clock);
-        Member.Device bob = bobMember.device(1);
+        SeededMember bobMember = SeededMember.join(database, clock);
+        SeededMember.Device bob = bobMember.device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         SignedEcPrekey good = keys.signedPrekey(1);
         // Signed by the account identity key instead: the session's identity is the device key.
@@ -234,7 +234,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_kyber_prekeys_with_a_bad_signature_and_stores_nothing(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         List<KyberPrekey> kyber = keys.kyberPrekeys(1, 5);
         KyberPrekey other = keys.kyberPrekeys(6, 1).get(0);
@@ -259,7 +259,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_keys_libsignal_cannot_parse_and_stores_nothing(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         List<EcPrekey> ec = keys.oneTimePrekeys(1, 3);
         byte[] wrongType = ec.get(1).publicKey().toByteArray();
@@ -284,7 +284,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_one_time_prekeys_beyond_the_per_device_limit_and_stores_none_of_them(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, new PrekeyUpload(Optional.empty(), keys.oneTimePrekeys(1, 95),
                 keys.kyberPrekeys(1, 98), Optional.empty()));
@@ -306,7 +306,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_a_batch_larger_than_the_limit(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
 
         ApiException e = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
@@ -320,7 +320,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_key_ids_the_device_already_uses_and_stores_nothing(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(10, 10));
 
@@ -341,7 +341,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void replaces_the_signed_prekey_and_the_last_resort_kyber_prekey(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(0, 0));
         clock.advance(Duration.ofDays(3));
@@ -360,7 +360,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void refuses_uploads_for_a_revoked_device(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         bob.revoke();
 
         ApiException e = refusal(() -> service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(1, 1)));
@@ -371,7 +371,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void tells_the_listener_each_time_a_fetch_leaves_the_stock_below_the_threshold(Database database) {
         PrekeyService service = service(database, PrekeySettings.DEFAULTS.withLowStockThreshold(20));
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(21, 30));
 
         service.bundles(bob.principal.account(), Optional.empty());
@@ -392,7 +392,7 @@ class PrekeyServiceTest {
         PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, (device, counts) -> {
             throw new IllegalStateException("websocket gone");
         }, registry);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(1, 1));
 
         AccountBundles bundles = service.bundles(bob.principal.account(), Optional.empty());
@@ -404,7 +404,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void a_device_that_never_uploaded_is_low_on_stock(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
 
         assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device())).isTrue();
         assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device())).isFalse();
@@ -413,8 +413,8 @@ class PrekeyServiceTest {
     @DatabaseTest
     void the_gauge_counts_one_time_keys_on_the_whole_server(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
-        Member.Device alice = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
+        SeededMember.Device alice = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(10, 4));
         service.upload(alice.principal, new DeviceKeys(alice.key).fullUpload(5, 0));
         service.bundles(bob.principal.account(), Optional.empty());
@@ -428,7 +428,7 @@ class PrekeyServiceTest {
     void the_gauge_reuses_its_count_within_the_refresh_interval(Database database) {
         PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
                 registry);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         assertThat(registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value()).isZero();
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(10, 4));
 
@@ -443,7 +443,7 @@ class PrekeyServiceTest {
     @DatabaseTest
     void deleting_a_device_s_keys_removes_all_of_them(Database database) {
         PrekeyService service = service(database);
-        Member.Device bob = Member.join(database, clock).device(1);
+        SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(10, 4));
 
         int deleted = database.inTransaction(h -> service.store().deleteAll(h, bob.principal.account(),

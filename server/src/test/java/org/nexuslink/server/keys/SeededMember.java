@@ -16,19 +16,19 @@ import org.nexuslink.server.storage.Database;
  * A test member with real keys, written into the database with SQL as the accounts feature would:
  * a {@code members} row and one {@code devices} row per device, with a real certificate.
  */
-final class Member {
+final class SeededMember {
     final AccountIdentity identity = AccountIdentity.generate();
     private final Database database;
     private final Clock clock;
 
-    private Member(Database database, Clock clock) {
+    private SeededMember(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
     }
 
     /** A new member with device 1. */
-    static Member join(Database database, Clock clock) {
-        Member member = new Member(database, clock);
+    static SeededMember join(Database database, Clock clock) {
+        SeededMember member = new SeededMember(database, clock);
         database.inTransaction(h -> h.createUpdate("INSERT INTO members (account_id, identity_key, joined_at) "
                         + "VALUES (:account, :key, :now)")
                 .bind("account", member.identity.accountId().toString())
