@@ -39,6 +39,11 @@ public record PrekeyCounts(int oneTimePrekeys, int kyberPrekeys, boolean lastRes
      */
     public boolean needsReregistration(Instant now, Duration rotationInterval) {
         return oneTimePrekeys == 0 && signedPrekeyUploadedAt.isPresent()
-                && PrekeyService.isExpired(signedPrekeyUploadedAt.get(), now, rotationInterval);
+                && isStale(signedPrekeyUploadedAt.get(), now, rotationInterval);
+    }
+
+    /** Whether a signed prekey uploaded at {@code uploadedAt} is older than {@code rotationInterval} at {@code now}. */
+    static boolean isStale(Instant uploadedAt, Instant now, Duration rotationInterval) {
+        return Duration.between(uploadedAt, now).compareTo(rotationInterval) > 0;
     }
 }

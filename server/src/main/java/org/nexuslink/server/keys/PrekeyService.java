@@ -4,7 +4,6 @@ package org.nexuslink.server.keys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -285,7 +284,8 @@ public final class PrekeyService {
         Optional<EcPrekey> oneTime = store.takeOneTimePrekey(h, account, d.device());
         // Deciding on the key actually taken (not on an earlier count) keeps a weak bundle from
         // slipping through when concurrent fetches drain the last one-time key.
-        boolean emergency = oneTime.isEmpty() && isExpired(signed.get().uploadedAt(), now, settings.rotationInterval());
+        boolean emergency = oneTime.isEmpty() && PrekeyCounts.isStale(signed.get().uploadedAt(), now,
+                settings.rotationInterval());
         Optional<KyberPrekey> kyber = emergency ? Optional.empty() : store.takeKyberPrekey(h, account, d.device());
         boolean lastResort = false;
         if (!emergency && kyber.isEmpty()) {
@@ -311,11 +311,6 @@ public final class PrekeyService {
             return UnavailableDevice.Reason.NEEDS_REREGISTRATION;
         }
         return UnavailableDevice.Reason.NO_KYBER_PREKEY;
-    }
-
-    /** Whether a signed prekey uploaded at {@code uploadedAt} is older than the rotation interval at {@code now}. */
-    static boolean isExpired(Instant uploadedAt, Instant now, Duration rotationInterval) {
-        return Duration.between(uploadedAt, now).compareTo(rotationInterval) > 0;
     }
 
     private void notifyIfLow(Principal device) {

@@ -452,4 +452,30 @@ class PrekeyServiceTest {
         assertThat(deleted).isEqualTo(16);
         assertThat(service.counts(bob.principal)).isEqualTo(new PrekeyCounts(0, 0, false, Optional.empty()));
     }
+
+    @DatabaseTest
+    void the_gauge_reports_nan_instead_of_failing_when_the_database_is_closed(Database database) {
+        service(database);
+        database.close();
+
+        double value = registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value();
+
+        assertThat(value).isNaN();
+    }
+
+    @DatabaseTest
+    void one_device_s_upload_and_fetches_leave_the_other_devices_keys_alone(Database database) {
+        PrekeyService service = service(database);
+        SeededMember bob = SeededMember.join(database, clock);
+        SeededMember.Device phone = bob.device(1);
+        SeededMember.Device laptop = bob.device(2);
+        service.upload(phone.principal, new DeviceKeys(phone.key).fullUpload(5, 5));
+        service.upload(laptop.principal, new DeviceKeys(laptop.key).fullUpload(7, 7));
+
+        AccountBundles bundles = service.bundles(bob.identity.accountId(), Optional.of(laptop.principal.device()));
+
+        assertThat(bundles.devices()).extracting(DeviceBundle::device).containsExactly(new DeviceId(2));
+        assertThat(service.counts(phone.principal).oneTimePrekeys()).isEqualTo(5);
+        assertThat(service.counts(laptop.principal).oneTimePrekeys()).isEqualTo(6);
+    }
 }
