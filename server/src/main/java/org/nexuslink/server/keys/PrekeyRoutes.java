@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.keys;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
@@ -102,7 +104,7 @@ public final class PrekeyRoutes {
 
     private CountsView countsView(Principal device, PrekeyCounts counts) {
         PrekeySettings settings = prekeys.settings();
-        java.time.Instant now = prekeys.now();
+        Instant now = prekeys.now();
         OptionalLong age = counts.signedPrekeyAge(now).map(a -> OptionalLong.of(Math.max(0, a.toSeconds())))
                 .orElse(OptionalLong.empty());
         return new CountsView(device.device().value(), counts.oneTimePrekeys(), counts.kyberPrekeys(),
@@ -150,13 +152,13 @@ public final class PrekeyRoutes {
         return field("body", () -> new PrekeyUpload(signed, oneTime, kyber, lastResort));
     }
 
-    private static java.util.function.Supplier<KyberPrekey> kyberKey(SignedKeyJson k) {
+    private static Supplier<KyberPrekey> kyberKey(SignedKeyJson k) {
         return () -> new KyberPrekey(keyId(notNull(k).keyId()), bytes("public_key", k.publicKey()),
                 bytes("signature", k.signature()));
     }
 
     /** Builds a value, turning a refusal of its constructor into {@code invalid_field} naming the field. */
-    private static <T> T field(String name, java.util.function.Supplier<T> build) {
+    private static <T> T field(String name, Supplier<T> build) {
         try {
             return build.get();
         } catch (IllegalArgumentException | NullPointerException e) {
