@@ -30,13 +30,19 @@ import org.nexuslink.server.delivery.DeliveryQueueStore;
 import org.nexuslink.server.delivery.DirectMessageCommands;
 import org.nexuslink.server.delivery.DirectMessageRoutes;
 import org.nexuslink.server.delivery.DirectMessages;
+import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.keys.PrekeyRoutes;
+import org.nexuslink.server.keys.PrekeyService;
+import org.nexuslink.server.keys.PrekeySettings;
+import org.nexuslink.server.keys.PrekeyCounts;
 import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
 import org.nexuslink.server.ops.ServerMetrics;
@@ -142,17 +148,31 @@ public final class NexusLinkServer implements AutoCloseable {
                 Thread.ofPlatform().name("queue-sweeper").daemon().factory());
         resources.push(sweeper::shutdownNow);
         sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
+        PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
+                (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
-                metrics.registry(), direct::drainTo,
+                metrics.registry(), connection -> {
+                    // Tell a device that connects with low stock at once, then hand it its queue.
+                    Principal device = connection.principal();
+                    if (prekeys.isLowOnStock(device.account(), device.device())) {
+                        connection.push(Command.NOTICE, lowStock(prekeys.counts(device)));
+                    }
+                    direct.drainTo(connection);
+                },
                 DirectMessageCommands.handlers(direct), clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
-                clock, gateway::deviceRemoved);
+                clock, gateway::deviceRemoved, prekeys.store());
         new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
+        new PrekeyRoutes(prekeys, authenticator, new JsonBodies(json)).register(router);
         return gateway;
+    }
+
+    private static Notice lowStock(PrekeyCounts counts) {
+        return new Notice(Notice.PREKEYS_LOW, "ec=" + counts.oneTimePrekeys() + ",kyber=" + counts.kyberPrekeys());
     }
 
     private static void sweep(DirectMessages direct) {

@@ -106,8 +106,8 @@ public final class DeviceStore {
     }
 
     /**
-     * Revokes a device and deletes what only it could use: its tokens, prekeys and queued
-     * messages. The row stays, so the id is never reused.
+     * Revokes a device and deletes its tokens and queued messages. The row stays, so the id is
+     * never reused.
      *
      * @return whether an active device was revoked
      */
@@ -121,7 +121,8 @@ public final class DeviceStore {
         if (revoked == 0) {
             return false;
         }
-        for (String table : new String[] {"auth_tokens", "prekeys", "kyber_prekeys", "signed_prekeys", "message_queue"}) {
+        // Prekeys are deleted by their own store (AccountService calls it in this transaction).
+        for (String table : new String[] {"auth_tokens", "message_queue"}) {
             String accountColumn = table.equals("message_queue") ? "recipient_account" : "account_id";
             String deviceColumn = table.equals("message_queue") ? "recipient_device" : "device_id";
             h.createUpdate("DELETE FROM " + table + " WHERE " + accountColumn + " = :account AND "

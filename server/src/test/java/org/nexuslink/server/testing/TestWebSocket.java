@@ -81,8 +81,22 @@ public final class TestWebSocket implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
-    /** The next envelope, waiting at most 5 seconds. */
+    /**
+     * The next envelope other than a {@code prekeys_low} notice (every test device that has not
+     * uploaded prekeys gets one on connect), waiting at most 5 seconds.
+     */
     public Envelope next() {
+        while (true) {
+            Envelope envelope = nextIncludingStockNotices();
+            if (!(envelope.body() instanceof org.nexuslink.protocol.Notice notice
+                    && notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW))) {
+                return envelope;
+            }
+        }
+    }
+
+    /** The next envelope of any kind, waiting at most 5 seconds. */
+    public Envelope nextIncludingStockNotices() {
         try {
             Envelope envelope = received.poll(5, TimeUnit.SECONDS);
             if (envelope == null) {
