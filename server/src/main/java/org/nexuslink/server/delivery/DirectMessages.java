@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,7 +69,7 @@ public final class DirectMessages implements AutoCloseable {
                 .description("Messages waiting in the delivery queue").register(meters);
     }
 
-    /** What the sender learns once its message is durably queued. */
+    /** What the sender learns once its message is durably queued; the time in whole seconds, as the wire has it. */
     public record Accepted(Instant time, int queued) {}
 
     /**
@@ -110,7 +111,7 @@ public final class DirectMessages implements AutoCloseable {
                 .toList();
         return writer.submit(entries).thenApply(stored -> {
             stored.forEach(this::pushLive);
-            return new Accepted(now, stored.size());
+            return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
         });
     }
 
@@ -168,7 +169,8 @@ public final class DirectMessages implements AutoCloseable {
 
     private static DirectPush pushOf(QueueEntry e) {
         return new DirectPush(e.id(), org.nexuslink.protocol.Bytes.of(bytes(e.messageId())),
-                e.sender().account().toString(), e.sender().device().value(), e.createdAt(), e.type(), e.ciphertext());
+                e.sender().account().toString(), e.sender().device().value(), e.createdAt().truncatedTo(ChronoUnit.SECONDS),
+                e.type(), e.ciphertext());
     }
 
     private static AccountId account(String text) {
