@@ -31,6 +31,7 @@ import org.nexuslink.server.accounts.DeviceStore;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.gateway.ConnectionRegistry;
+import org.nexuslink.server.gateway.QueueCursor;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.storage.Database;
 
@@ -117,21 +118,32 @@ public final class DirectMessages implements AutoCloseable {
 
     /**
      * Pushes the queued entries of a device that just connected, oldest first, at the pace the
-     * connection takes them.
+     * connection takes them. Live pushes wait until this is done (see {@link QueueCursor}), so the
+     * device gets every entry once and in order.
      */
     public void drainTo(Connection connection) {
-        long after = 0;
+        QueueCursor cursor = connection.queueCursor();
         while (true) {
-            List<QueueEntry> page = queue.pending(connection.principal(), after, PAGE, clock.instant());
+            List<QueueEntry> page = queue.pending(connection.principal(), cursor.lastPushed(), PAGE, clock.instant());
+            if (page.isEmpty()) {
+                cursor.lock().lock();
+                try {
+                    // Re-check under the lock: an entry committed since is either seen here or pushed live after.
+                    if (queue.pending(connection.principal(), cursor.lastPushed(), 1, clock.instant()).isEmpty()) {
+                        cursor.caughtUp();
+                        return;
+                    }
+                } finally {
+                    cursor.lock().unlock();
+                }
+                continue;
+            }
             for (QueueEntry entry : page) {
                 if (!connection.pushWhenWritable(Command.DIRECT_PUSH, pushOf(entry), DRAIN_STALL)) {
                     return;
                 }
+                cursor.pushed(entry.id());
             }
-            if (page.size() < PAGE) {
-                return;
-            }
-            after = page.get(page.size() - 1).id();
         }
     }
 
@@ -164,7 +176,18 @@ public final class DirectMessages implements AutoCloseable {
             return;
         }
         DirectPush push = pushOf(e);
-        recipients.forEach(c -> c.push(Command.DIRECT_PUSH, push));
+        for (Connection connection : recipients) {
+            QueueCursor cursor = connection.queueCursor();
+            cursor.lock().lock();
+            try {
+                if (!cursor.isCatchingUp() && e.id() > cursor.lastPushed()) {
+                    connection.push(Command.DIRECT_PUSH, push);
+                    cursor.pushed(e.id());
+                }
+            } finally {
+                cursor.lock().unlock();
+            }
+        }
     }
 
     private static DirectPush pushOf(QueueEntry e) {

@@ -38,6 +38,7 @@ public final class Connection {
     private final EnvelopeCodec codec;
     private final GatewayMetrics metrics;
     private final AtomicLong seq = new AtomicLong();
+    private final QueueCursor queueCursor = new QueueCursor();
     /** Completed when the channel becomes writable again; replaced by each waiter. */
     private volatile CompletableFuture<Void> writable = CompletableFuture.completedFuture(null);
 
@@ -50,6 +51,11 @@ public final class Connection {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** This connection's position in its device's direct-message queue. */
+    public QueueCursor queueCursor() {
+        return queueCursor;
     }
 
     /**
