@@ -71,14 +71,17 @@ public final class DeliveryQueueStore {
                 .list());
     }
 
-    /** Deletes an entry of this device; false when there is none (already acknowledged, expired, or not its). */
-    public boolean acknowledge(Principal device, long id) {
-        return database.inTransaction(h -> h.createUpdate("DELETE FROM message_queue WHERE id = :id "
+    /**
+     * Deletes an entry of this device inside the caller's write transaction; false when there is
+     * none (already acknowledged, expired, or not its).
+     */
+    boolean delete(Handle h, Principal device, long id) {
+        return h.createUpdate("DELETE FROM message_queue WHERE id = :id "
                         + "AND recipient_account = :account AND recipient_device = :device")
                 .bind("id", id)
                 .bind("account", device.account().toString())
                 .bind("device", device.device().value())
-                .execute()) == 1;
+                .execute() == 1;
     }
 
     /** Deletes expired entries; returns how many. */

@@ -4,6 +4,9 @@ package org.nexuslink.server.delivery;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.nexuslink.protocol.Envelope;
+import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.Command;
@@ -16,14 +19,25 @@ public final class DirectMessageCommands {
 
     /** Handlers to register on the gateway. */
     public static Map<Command, CommandHandler> handlers(DirectMessages direct) {
+        CommandHandler send = new CommandHandler() {
+            @Override
+            public CompletionStage<Optional<Body>> handle(Connection connection, Envelope request) {
+                return direct.send(connection.principal(), (DirectSend) request.body())
+                        .thenApply(accepted -> Optional.of(new Ack(Optional.empty(), Optional.of(accepted.time()))));
+            }
+
+            // A sender's next message is validated and queued while this one waits for its commit.
+            @Override
+            public boolean pipelined() {
+                return true;
+            }
+        };
         return Map.of(
-                Command.SEND_DIRECT, (connection, request) -> direct
-                        .send(connection.principal(), (DirectSend) request.body())
-                        .thenApply(accepted -> Optional.<Body>of(new Ack(Optional.empty(), Optional.of(accepted.time())))),
+                Command.SEND_DIRECT, send,
                 // A device acknowledges a direct_push with the entry id as mid, once it has stored the message.
-                Command.ACK, (connection, request) -> {
-                    ((Ack) request.body()).mid().ifPresent(mid -> direct.acknowledge(connection.principal(), mid.value()));
-                    return CompletableFuture.completedFuture(Optional.empty());
-                });
+                Command.ACK, (connection, request) -> ((Ack) request.body()).mid()
+                        .map(mid -> direct.acknowledge(connection.principal(), mid.value())
+                                .thenApply(done -> Optional.<Body>empty()))
+                        .orElse(CompletableFuture.completedFuture(Optional.empty())));
     }
 }

@@ -88,7 +88,11 @@ public final class DirectMessageRoutes {
 
     private Response acknowledge(Request request) {
         Principal device = authenticator.authenticate(request);
-        direct.acknowledge(device, number("id", request.pathParam("id"), 1, Long.MAX_VALUE));
+        try {
+            direct.acknowledge(device, number("id", request.pathParam("id"), 1, Long.MAX_VALUE)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         return new Response.Raw(204, "application/json", new byte[0]);
     }
 

@@ -153,14 +153,16 @@ public final class DirectMessages implements AutoCloseable {
     }
 
     /**
-     * The device has stored an entry: delete it.
+     * The device has stored an entry: delete it (batched with other writes).
      *
-     * @throws ApiException {@code not_found} when the device has no such entry
+     * @return completes when deleted, or with {@code not_found} when the device has no such entry
      */
-    public void acknowledge(Principal device, long entry) {
-        if (!queue.acknowledge(device, entry)) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "no queued entry " + entry + " for this device");
-        }
+    public CompletableFuture<Void> acknowledge(Principal device, long entry) {
+        return writer.acknowledge(device, entry).thenAccept(deleted -> {
+            if (!deleted) {
+                throw new ApiException(ErrorCode.NOT_FOUND, "no queued entry " + entry + " for this device");
+            }
+        });
     }
 
     /** Deletes expired entries and counts them in {@code nexuslink_message_queue_ttl_expired_total}. */

@@ -26,7 +26,66 @@ final class GroupCommit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     static final int MAX_BATCH = 512;
 
-    private record Request(List<QueueEntry> entries, CompletableFuture<List<QueueEntry>> done) {}
+    /** Work for the writer: store a message's entries, or delete an acknowledged entry. */
+    private sealed interface Request {
+        void apply(org.jdbi.v3.core.Handle h, DeliveryQueueStore store);
+
+        void fail(Throwable failure);
+
+        void complete();
+    }
+
+    private static final class Insert implements Request {
+        final List<QueueEntry> entries;
+        final CompletableFuture<List<QueueEntry>> done = new CompletableFuture<>();
+        List<QueueEntry> stored = List.of();
+
+        Insert(List<QueueEntry> entries) {
+            this.entries = List.copyOf(entries);
+        }
+
+        @Override
+        public void apply(org.jdbi.v3.core.Handle h, DeliveryQueueStore store) {
+            stored = store.insert(h, entries);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void complete() {
+            done.complete(stored);
+        }
+    }
+
+    private static final class Delete implements Request {
+        final org.nexuslink.server.auth.Principal device;
+        final long entry;
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
+        boolean deleted;
+
+        Delete(org.nexuslink.server.auth.Principal device, long entry) {
+            this.device = device;
+            this.entry = entry;
+        }
+
+        @Override
+        public void apply(org.jdbi.v3.core.Handle h, DeliveryQueueStore store) {
+            deleted = store.delete(h, device, entry);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void complete() {
+            done.complete(deleted);
+        }
+    }
 
     private final Database database;
     private final DeliveryQueueStore store;
@@ -42,13 +101,27 @@ final class GroupCommit implements AutoCloseable {
 
     /** Stores entries durably; the future completes with the stored entries after the commit. */
     CompletableFuture<List<QueueEntry>> submit(List<QueueEntry> entries) {
-        CompletableFuture<List<QueueEntry>> done = new CompletableFuture<>();
+        Insert insert = new Insert(entries);
+        enqueue(insert);
+        return insert.done;
+    }
+
+    /**
+     * Deletes an acknowledged entry of a device, batched like inserts (an acknowledgement per
+     * delivered message would otherwise cost a commit of its own); completes with whether it existed.
+     */
+    CompletableFuture<Boolean> acknowledge(org.nexuslink.server.auth.Principal device, long entry) {
+        Delete delete = new Delete(device, entry);
+        enqueue(delete);
+        return delete.done;
+    }
+
+    private void enqueue(Request request) {
         if (!open) {
-            done.completeExceptionally(new IllegalStateException("the delivery queue is closed"));
-            return done;
+            request.fail(new IllegalStateException("the delivery queue is closed"));
+            return;
         }
-        waiting.add(new Request(List.copyOf(entries), done));
-        return done;
+        waiting.add(request);
     }
 
     private void run() {
@@ -73,28 +146,29 @@ final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Request> batch) {
         try {
-            List<List<QueueEntry>> stored = database.inTransaction(h -> {
-                List<List<QueueEntry>> results = new ArrayList<>(batch.size());
+            database.inTransaction(h -> {
                 for (Request request : batch) {
-                    results.add(store.insert(h, request.entries()));
+                    request.apply(h, store);
                 }
-                return results;
+                return null;
             });
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(stored.get(i));
-            }
+            batch.forEach(Request::complete);
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
-                batch.get(0).done().completeExceptionally(batchFailure);
+                batch.get(0).fail(batchFailure);
                 return;
             }
             log.atDebug().addKeyValue("size", batch.size()).addKeyValue("error", batchFailure.toString())
                     .log("queue batch failed; retrying its requests one by one");
             for (Request request : batch) {
                 try {
-                    request.done().complete(database.inTransaction(h -> store.insert(h, request.entries())));
+                    database.inTransaction(h -> {
+                        request.apply(h, store);
+                        return null;
+                    });
+                    request.complete();
                 } catch (RuntimeException e) {
-                    request.done().completeExceptionally(e);
+                    request.fail(e);
                 }
             }
         }
@@ -110,7 +184,7 @@ final class GroupCommit implements AutoCloseable {
         }
         Request left;
         while ((left = waiting.poll()) != null) {
-            left.done().completeExceptionally(new IllegalStateException("the delivery queue is closed"));
+            left.fail(new IllegalStateException("the delivery queue is closed"));
         }
     }
 }

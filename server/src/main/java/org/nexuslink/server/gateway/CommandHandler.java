@@ -12,8 +12,18 @@ import org.nexuslink.protocol.Envelope;
  * The returned stage completes with the reply body (sent with the request's {@code seq}), empty
  * for none; throwing or completing with {@link org.nexuslink.server.http.ApiException} sends an
  * {@code error} envelope with its code.
+ *
+ * <p>By default the connection's next request waits until this one's stage completes, so a
+ * {@code ping} after an {@code ack} is answered once the ack took effect. A {@linkplain
+ * #pipelined() pipelined} handler lets the next request start once {@link #handle} returned,
+ * which keeps a sender's messages flowing while earlier ones wait for their commit.
  */
 @FunctionalInterface
 public interface CommandHandler {
     CompletionStage<Optional<Body>> handle(Connection connection, Envelope request);
+
+    /** Whether the next request may start before this one's stage completes. */
+    default boolean pipelined() {
+        return false;
+    }
 }

@@ -117,14 +117,20 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             fail(request, e);
             return;
         }
-        // Wait for this request's synchronous part only; the reply goes out when it completes.
-        reply.whenComplete((body, failure) -> {
+        CompletionStage<?> replied = reply.whenComplete((body, failure) -> {
             if (failure != null) {
                 fail(request, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
             } else {
                 body.ifPresent(b -> connection.send(Envelope.of(replyCommand(b), request.seq(), b)));
             }
         });
+        if (!handler.pipelined()) {
+            try {
+                replied.toCompletableFuture().join();
+            } catch (CompletionException alreadyReported) {
+                // sent to the client as an error envelope above
+            }
+        }
     }
 
     private static Command replyCommand(Body body) {

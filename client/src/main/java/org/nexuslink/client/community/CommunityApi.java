@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.community;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.nexuslink.crypto.challenge.InvalidChallengeException;
+import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.crypto.identity.AccountIdentity;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceKeyPair;
+
+/**
+ * A community server's account endpoints as a client uses them (docs/api.md): join with a key
+ * pair and a certified device, or authenticate a registered device, each by signing the server's
+ * challenge with the device key. Thread-safe.
+ */
+public final class CommunityApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+
+    private final URI server;
+    private final HttpClient http;
+
+    /** @param server the server's base URL, e.g. {@code http://localhost:8080} */
+    public CommunityApi(URI server) {
+        this.server = Objects.requireNonNull(server, "server");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A device's bearer token. {@link #toString()} hides it. */
+    public record Session(String token, String accountId, int deviceId) {
+        @Override
+        public String toString() {
+            return "Session[" + accountId + ":" + deviceId + "]";
+        }
+    }
+
+    /** A refusal from the server, with its stable error code. */
+    public static final class RefusedException extends IOException {
+        private final int status;
+        private final String code;
+
+        RefusedException(int status, String code, String message) {
+            super(code + " (" + status + "): " + message);
+            this.status = status;
+            this.code = code;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /** Joins the community with the account's identity key and a certified device. */
+    public Session join(AccountIdentity identity, DeviceKeyPair device, DeviceCertificate certificate,
+                        String displayName) throws IOException, InterruptedException {
+        Map<String, Object> body = signedChallenge(identity.accountId().toString(), certificate.deviceId().value(),
+                device);
+        body.put("account_id", identity.accountId().toString());
+        body.put("identity_key", B64.encodeToString(identity.accountId().publicKeyBytes()));
+        body.put("device_certificate", B64.encodeToString(certificate.encoded()));
+        if (!displayName.isEmpty()) {
+            body.put("display_name", displayName);
+        }
+        JsonNode joined = post("/api/v1/members/join", body, null);
+        return new Session(joined.get("token").asText(), identity.accountId().toString(), joined.get("device_id").asInt());
+    }
+
+    /** Authenticates a registered device and returns a fresh token. */
+    public Session authenticate(String accountId, int deviceId, DeviceKeyPair device)
+            throws IOException, InterruptedException {
+        Map<String, Object> body = signedChallenge(accountId, deviceId, device);
+        body.put("account_id", accountId);
+        body.put("device_id", deviceId);
+        return new Session(post("/api/v1/auth/verify", body, null).get("token").asText(), accountId, deviceId);
+    }
+
+    /** The WebSocket URL of this server ({@code ws://.../ws} or {@code wss://.../ws}). */
+    public URI webSocketUri() {
+        String scheme = "https".equals(server.getScheme()) ? "wss" : "ws";
+        return URI.create(scheme + "://" + server.getRawAuthority() + "/ws");
+    }
+
+    private Map<String, Object> signedChallenge(String accountId, int deviceId, DeviceKeyPair device)
+            throws IOException, InterruptedException {
+        JsonNode issued = post("/api/v1/auth/challenge", Map.of("account_id", accountId, "device_id", deviceId), null);
+        byte[] encoded = Base64.getDecoder().decode(issued.get("challenge").asText());
+        byte[] signature;
+        try {
+            signature = ServerChallenge.decode(encoded).sign(device);
+        } catch (InvalidChallengeException e) {
+            throw new IOException("the server sent a malformed challenge: " + e.getMessage(), e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("challenge", B64.encodeToString(encoded));
+        body.put("signature", B64.encodeToString(signature));
+        return body;
+    }
+
+    private JsonNode post(String path, Map<String, Object> body, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        if (response.statusCode() >= 300) {
+            throw new RefusedException(response.statusCode(), json.path("code").asText("unknown"),
+                    json.path("message").asText(""));
+        }
+        return json;
+    }
+}
