@@ -3,8 +3,6 @@ package org.nexuslink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -50,7 +47,6 @@ import org.nexuslink.protocol.Seq;
  * reaches the recipient.
  */
 class CrashDurabilityIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -134,26 +130,9 @@ class CrashDurabilityIT {
     }
 
     private Account join(int port, Account account) throws Exception {
-        JsonNode challenge = post(port, "/api/v1/auth/challenge", Map.of("account_id", account.id, "device_id", 1));
-        byte[] encoded = Base64.getDecoder().decode(challenge.get("challenge").asText());
-        byte[] signature = ServerChallenge.decode(encoded).sign(account.device);
-        JsonNode joined = post(port, "/api/v1/members/join", Map.of(
-                "account_id", account.id,
-                "identity_key", Base64.getEncoder().encodeToString(account.identity.accountId().publicKeyBytes()),
-                "device_certificate", Base64.getEncoder().encodeToString(account.certificate.encoded()),
-                "challenge", Base64.getEncoder().encodeToString(encoded),
-                "signature", Base64.getEncoder().encodeToString(signature)));
-        account.token = joined.get("token").asText();
+        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port))
+                .join(account.identity, account.device, account.certificate, "").token();
         return account;
-    }
-
-    private JsonNode post(int port, String path, Map<String, Object> body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
-        return JSON.readTree(response.body());
     }
 
     private WebSocket connect(int port, String token, java.util.function.Consumer<Envelope> onEnvelope) {
