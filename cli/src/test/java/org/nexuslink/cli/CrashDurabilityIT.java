@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +19,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.community.EnvelopeSocket;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -37,7 +36,6 @@ import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
-import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Seq;
 
@@ -47,7 +45,6 @@ import org.nexuslink.protocol.Seq;
  * reaches the recipient.
  */
 class CrashDurabilityIT {
-    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -64,7 +61,7 @@ class CrashDurabilityIT {
         Map<Long, Bytes> sent = new ConcurrentHashMap<>();
         CountDownLatch someAcked = new CountDownLatch(200);
         java.util.Queue<Envelope> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        WebSocket sender = connect(port, alice.token, envelope -> {
+        EnvelopeSocket sender = connect(port, alice.token, envelope -> {
             if (envelope.command() == Command.ERROR && refusals.size() < 3) {
                 refusals.add(envelope);
             }
@@ -80,7 +77,7 @@ class CrashDurabilityIT {
                 Envelope message = Envelope.of(Command.SEND_DIRECT, new Seq(i), new DirectSend(Bytes.of(id),
                         List.of(new DirectSend.Copy(bob.id, 1, 2, Bytes.of(new byte[200])))));
                 try {
-                    sender.sendBinary(ByteBuffer.wrap(CODEC.encode(message)), true).join();
+                    sender.send(message).join();
                 } catch (RuntimeException closed) {
                     return;
                 }
@@ -100,8 +97,7 @@ class CrashDurabilityIT {
         try {
             Set<Bytes> received = ConcurrentHashMap.newKeySet();
             CompletableFuture<Void> all = new CompletableFuture<>();
-            WebSocket[] recipient = new WebSocket[1];
-            recipient[0] = connect(port, bob.token, envelope -> {
+            EnvelopeSocket recipient = connect(port, bob.token, envelope -> {
                 if (envelope.body() instanceof DirectPush push) {
                     received.add(push.messageId());
                     if (received.containsAll(ackedBeforeKill)) {
@@ -135,29 +131,16 @@ class CrashDurabilityIT {
         return account;
     }
 
-    private WebSocket connect(int port, String token, java.util.function.Consumer<Envelope> onEnvelope) {
-        return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
-                    private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
-
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-                        byte[] chunk = new byte[data.remaining()];
-                        data.get(chunk);
-                        partial.writeBytes(chunk);
-                        if (last) {
-                            Envelope envelope = CODEC.decode(partial.toByteArray());
-                            partial.reset();
-                            onEnvelope.accept(envelope);
-                            if (envelope.body() instanceof DirectPush push) {
-                                ws.sendBinary(ByteBuffer.wrap(CODEC.encode(Envelope.of(Command.ACK, new Seq(1),
-                                        new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())))), true);
-                            }
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).join();
+    private EnvelopeSocket connect(int port, String token, java.util.function.Consumer<Envelope> onEnvelope) {
+        EnvelopeSocket[] self = new EnvelopeSocket[1];
+        self[0] = EnvelopeSocket.connect(http, URI.create("ws://127.0.0.1:" + port + "/ws"), token, envelope -> {
+            onEnvelope.accept(envelope);
+            if (envelope.body() instanceof DirectPush push) {
+                self[0].send(Envelope.of(Command.ACK, new Seq(1),
+                        new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
+            }
+        });
+        return self[0];
     }
 
     private Process start(int port) throws IOException, InterruptedException {

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.bench.load;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.community.EnvelopeSocket;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -31,7 +28,6 @@ import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
-import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Seq;
@@ -44,7 +40,6 @@ import org.nexuslink.protocol.Seq;
  * a target rate.
  */
 public final class DirectLoad {
-    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
     private static final int WINDOW = 64;
 
     private final CommunityApi api;
@@ -72,7 +67,7 @@ public final class DirectLoad {
         this.progress = progress;
     }
 
-    private record Device(String accountId, WebSocket socket, Semaphore window, List<Long> latencies) {}
+    private record Device(String accountId, EnvelopeSocket socket, Semaphore window, List<Long> latencies) {}
 
     public LoadReport run() throws Exception {
         int pairs = devices / 2;
@@ -124,10 +119,10 @@ public final class DirectLoad {
             }
         }
         for (Device d : senders) {
-            d.socket().abort();
+            d.socket().close();
         }
         for (Device d : receivers) {
-            d.socket().abort();
+            d.socket().close();
         }
         return LoadReport.of("direct", devices, seconds, sent.get(), acknowledged.sum(), delivered.sum(), errors.sum(),
                 errorCodes, all.stream().mapToLong(Long::longValue).toArray());
@@ -163,7 +158,7 @@ public final class DirectLoad {
             Envelope message = Envelope.of(Command.SEND_DIRECT, new Seq(seq), new DirectSend(Bytes.of(id),
                     List.of(new DirectSend.Copy(to, 1, 2, Bytes.of(payload)))));
             try {
-                from.socket().sendBinary(ByteBuffer.wrap(CODEC.encode(message)), true).join();
+                from.socket().send(message).join();
                 sent.incrementAndGet();
             } catch (RuntimeException e) {
                 errors.increment();
@@ -181,48 +176,31 @@ public final class DirectLoad {
         CommunityApi.Session session = api.join(identity, keys, certificate, "");
         Semaphore window = new Semaphore(WINDOW);
         List<Long> latencies = new ArrayList<>();
-        WebSocket socket = http.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + session.token())
-                .buildAsync(api.webSocketUri(), new WebSocket.Listener() {
-                    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-                    // A WebSocket allows one send in flight: acks go out one after another.
-                    private CompletableFuture<WebSocket> acks = CompletableFuture.completedFuture(null);
-
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-                        byte[] chunk = new byte[data.remaining()];
-                        data.get(chunk);
-                        partial.writeBytes(chunk);
-                        if (last) {
-                            Envelope envelope = CODEC.decode(partial.toByteArray());
-                            partial.reset();
-                            switch (envelope.body()) {
-                                case DirectPush push -> {
-                                    long sentAt = ByteBuffer.wrap(push.ciphertext().toByteArray()).getLong(0);
-                                    synchronized (latencies) {
-                                        latencies.add((System.nanoTime() - sentAt) / 1000);
-                                    }
-                                    delivered.increment();
-                                    ByteBuffer ack = ByteBuffer.wrap(CODEC.encode(Envelope.of(Command.ACK, new Seq(1),
-                                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty()))));
-                                    acks = acks.thenCompose(previous -> ws.sendBinary(ack, true));
-                                }
-                                case Ack ack -> {
-                                    acknowledged.increment();
-                                    window.release();
-                                }
-                                case ErrorBody error -> {
-                                    errors.increment();
-                                    errorCodes.merge(error.code(), 1L, Long::sum);
-                                    window.release();
-                                }
-                                default -> { }
-                            }
-                        }
-                        ws.request(1);
-                        return null;
+        EnvelopeSocket[] self = new EnvelopeSocket[1];
+        EnvelopeSocket socket = EnvelopeSocket.connect(http, api.webSocketUri(), session.token(), envelope -> {
+            switch (envelope.body()) {
+                case DirectPush push -> {
+                    long sentAt = ByteBuffer.wrap(push.ciphertext().toByteArray()).getLong(0);
+                    synchronized (latencies) {
+                        latencies.add((System.nanoTime() - sentAt) / 1000);
                     }
-                }).join();
+                    delivered.increment();
+                    self[0].send(Envelope.of(Command.ACK, new Seq(1),
+                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
+                }
+                case Ack ack -> {
+                    acknowledged.increment();
+                    window.release();
+                }
+                case ErrorBody error -> {
+                    errors.increment();
+                    errorCodes.merge(error.code(), 1L, Long::sum);
+                    window.release();
+                }
+                default -> { }
+            }
+        });
+        self[0] = socket;
         return new Device(session.accountId(), socket, window, latencies);
     }
 }
