@@ -98,7 +98,11 @@ public final class S3BlobStore implements BlobStore {
         return "media/" + id;
     }
 
-    /** A URL the client PUTs exactly {@code size} bytes to, valid for {@code ttl}. */
+    /**
+     * A URL the client PUTs exactly {@code size} bytes to, valid for {@code ttl}. The SHA-256 is
+     * deliberately not signed as {@code x-amz-checksum-sha256}: not every S3-compatible store
+     * implements it (S3Proxy answers 501), and the server verifies the bytes at completion anyway.
+     */
     public PresignedUpload presignUpload(String key, long size, Duration ttl) {
         PresignedPutObjectRequest presigned = presigner.presignPutObject(PutObjectPresignRequest.builder()
                 .signatureDuration(ttl)
