@@ -349,6 +349,12 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                 log.atError().setCause(e).log("cannot begin a media upload");
                 ctx.executor().execute(() -> refuse(ErrorCode.INTERNAL_ERROR, "internal error"));
                 return;
+            } catch (Error e) {
+                // Out of memory or the like: the request cannot be answered, but the connection
+                // must not hang with reading switched off.
+                finishWriter();
+                ctx.close();
+                throw e;
             }
             ctx.executor().execute(this::accept);
             try {
@@ -459,6 +465,10 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                 media.abort(upload);
                 log.atError().setCause(e).addKeyValue("media", upload.file().id()).log("media upload failed");
                 ctx.executor().execute(() -> send(ctx, error(ErrorCode.INTERNAL_ERROR, "internal error"), false));
+            } catch (Error e) {
+                media.abort(upload);
+                ctx.close();
+                throw e;
             }
         }
     }
@@ -512,6 +522,9 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
             } catch (IOException | RuntimeException e) {
                 log.atError().setCause(e).addKeyValue("media", id).log("media download failed");
                 ctx.executor().execute(() -> done(error(ErrorCode.INTERNAL_ERROR, "internal error")));
+            } catch (Error e) {
+                ctx.close();
+                throw e;
             }
         }
 

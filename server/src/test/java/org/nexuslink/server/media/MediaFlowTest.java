@@ -168,6 +168,31 @@ class MediaFlowTest {
     }
 
     @DatabaseTest
+    void concurrent_uploads_cannot_overrun_the_quota_together(DatabaseUrl url, Database database) throws Exception {
+        try (TestServer server = start(url, Map.of("NEXUSLINK_MEDIA_MEMBER_QUOTA", "1000"))) {
+            MediaClient client = new MediaClient(server.port());
+            String token = member(server);
+            List<java.util.concurrent.Callable<MediaClient.Reply>> uploads = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                byte[] body = MediaClient.randomBytes(400, 100 + i);
+                uploads.add(() -> client.upload(token, body, ""));
+            }
+
+            List<Integer> statuses = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (var done : pool.invokeAll(uploads)) {
+                    statuses.add(done.get().status());
+                }
+            }
+
+            assertThat(statuses).filteredOn(s -> s == 201).hasSize(2);
+            assertThat(statuses).filteredOn(s -> s == 413).hasSize(2);
+            assertThat(rows(database)).isEqualTo(2);
+            assertThat(client.storageBytes()).isEqualTo(800);
+        }
+    }
+
+    @DatabaseTest
     void refuses_an_upload_over_the_server_storage_limit(DatabaseUrl url) {
         try (TestServer server = start(url, Map.of("NEXUSLINK_STORAGE_LIMIT", "2000"))) {
             MediaClient client = new MediaClient(server.port());
