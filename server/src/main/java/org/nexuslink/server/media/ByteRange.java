@@ -11,7 +11,7 @@ import org.nexuslink.server.http.ApiException;
  * One byte range of a file (RFC 9110 §14): {@code first} to {@code last} inclusive.
  */
 record ByteRange(long first, long last) {
-    private static final Pattern SINGLE = Pattern.compile("bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*");
+    private static final Pattern SINGLE = Pattern.compile("(?i)bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)\\s*");
 
     ByteRange {
         if (first < 0 || last < first) {
