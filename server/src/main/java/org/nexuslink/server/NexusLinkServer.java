@@ -31,6 +31,7 @@ import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
+import org.nexuslink.server.http.HttpMetrics;
 import org.nexuslink.server.http.HttpServer;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
@@ -152,7 +153,7 @@ public final class NexusLinkServer implements AutoCloseable {
         MediaService media = startMedia(config, clock, database, members, metrics, random);
         resources.push(media);
         new MediaRoutes(media, authenticator, new JsonBodies(json)).register(router);
-        streaming.add(new MediaHandler(media, authenticator, json, blocking));
+        streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         return gateway;
     }

@@ -51,6 +51,7 @@ import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.HttpMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,12 +90,19 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     private final Authenticator authenticator;
     private final ObjectMapper json;
     private final ExecutorService blocking;
+    private final HttpMetrics metrics;
 
-    public MediaHandler(MediaService media, Authenticator authenticator, ObjectMapper json, ExecutorService blocking) {
+    /**
+     * @param blocking runs authentication, database and disk work (virtual threads)
+     * @param metrics where the streamed requests are counted, as the router's are
+     */
+    public MediaHandler(MediaService media, Authenticator authenticator, ObjectMapper json, ExecutorService blocking,
+                        HttpMetrics metrics) {
         this.media = Objects.requireNonNull(media, "media");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.json = Objects.requireNonNull(json, "json");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /** One request this handler has taken over; all methods are called on the event loop. */
@@ -176,7 +184,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Runs blocking work; if the server is stopping, refuses on the event loop instead. */
-    private void offload(ChannelHandlerContext ctx, Runnable work, Runnable refuse) {
+    private void offload(Runnable work, Runnable refuse) {
         try {
             blocking.execute(work);
         } catch (RejectedExecutionException e) {
@@ -211,8 +219,13 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         return response;
     }
 
-    /** Writes a complete response; closes the connection after it unless it stays open. */
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    /**
+     * Writes a complete response, counts it under {@code route}, and closes the connection after
+     * it unless it stays open.
+     */
+    private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String method,
+                      String route, long started) {
+        metrics.record(method, route, response.status().code(), System.nanoTime() - started);
         response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         ChannelFuture written = ctx.writeAndFlush(response);
         if (!keepAlive) {
@@ -243,6 +256,8 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         /** Event loop only: the upload was refused; the rest of its body is read and dropped. */
         private boolean refused;
 
+        private final long started = System.nanoTime();
+
         UploadExchange(ChannelHandlerContext ctx, HttpRequest head) {
             this.ctx = ctx;
             this.head = head;
@@ -253,7 +268,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void start() {
             ctx.channel().config().setAutoRead(false);
-            offload(ctx, this::run, () -> refuse(ErrorCode.UNAVAILABLE, "server is shutting down"));
+            offload(this::run, () -> refuse(ErrorCode.UNAVAILABLE, "server is shutting down"));
         }
 
         @Override
@@ -313,17 +328,21 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         private void refuse(ErrorCode code, String message) {
             drain();
             if (expectContinue || !keepAlive) {
-                send(ctx, error(code, message), false);
+                send(error(code, message), false);
                 return;
             }
             refused = true;
-            send(ctx, error(code, message), true);
+            send(error(code, message), true);
             updateReading();
         }
 
         private void respond(FullHttpResponse response) {
-            send(ctx, response, keepAlive);
+            send(response, keepAlive);
             updateReading();
+        }
+
+        private void send(FullHttpResponse response, boolean open) {
+            MediaHandler.this.send(ctx, response, open, "POST", UPLOAD_PATH, started);
         }
 
         private void drain() {
@@ -460,11 +479,11 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
             } catch (InterruptedException e) {
                 media.abort(upload);
                 Thread.currentThread().interrupt();
-                ctx.executor().execute(() -> send(ctx, error(ErrorCode.UNAVAILABLE, "server is shutting down"), false));
+                ctx.executor().execute(() -> send(error(ErrorCode.UNAVAILABLE, "server is shutting down"), false));
             } catch (IOException | RuntimeException e) {
                 media.abort(upload);
                 log.atError().setCause(e).addKeyValue("media", upload.file().id()).log("media upload failed");
-                ctx.executor().execute(() -> send(ctx, error(ErrorCode.INTERNAL_ERROR, "internal error"), false));
+                ctx.executor().execute(() -> send(error(ErrorCode.INTERNAL_ERROR, "internal error"), false));
             } catch (Error e) {
                 media.abort(upload);
                 ctx.close();
@@ -481,6 +500,8 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         private final boolean keepAlive;
         private final boolean headOnly;
 
+        private final long started = System.nanoTime();
+
         DownloadExchange(ChannelHandlerContext ctx, HttpRequest head, MediaId id) {
             this.ctx = ctx;
             this.head = head;
@@ -492,7 +513,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void start() {
             ctx.channel().config().setAutoRead(false);
-            offload(ctx, this::run, () -> done(error(ErrorCode.UNAVAILABLE, "server is shutting down")));
+            offload(this::run, () -> done(error(ErrorCode.UNAVAILABLE, "server is shutting down")));
         }
 
         @Override
@@ -570,6 +591,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                 closeQuietly(file);
                 return;
             }
+            metrics.record(head.method().name(), FILE_PATTERN, response.status().code(), System.nanoTime() - started);
             ctx.write(response);
             ChannelFuture written;
             if (headOnly || length == 0) {
@@ -601,7 +623,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void done(FullHttpResponse response) {
-            send(ctx, response, keepAlive);
+            send(ctx, response, keepAlive, head.method().name(), FILE_PATTERN, started);
             if (keepAlive) {
                 ctx.channel().config().setAutoRead(true);
             }

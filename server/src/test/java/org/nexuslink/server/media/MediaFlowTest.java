@@ -89,6 +89,9 @@ class MediaFlowTest {
             assertThat(files("blobs")).hasSize(3);
             assertThat(files("staging")).isEmpty();
             assertThat(client.storageBytes()).isEqualTo(1L + (50 << 20));
+            assertThat(client.metrics())
+                    .contains("nexuslink_http_requests_total{method=\"POST\",path=\"/api/v1/media/upload\",status=\"201\"} 3.0")
+                    .contains("nexuslink_http_requests_total{method=\"GET\",path=\"/api/v1/media/{id}\",status=\"200\"} 3.0");
         }
     }
 
