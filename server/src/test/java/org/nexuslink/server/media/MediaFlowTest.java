@@ -75,7 +75,8 @@ class MediaFlowTest {
             for (int size : new int[] {0, 1, 50 << 20}) {
                 byte[] body = MediaClient.randomBytes(size, size);
 
-                MediaClient.Reply uploaded = client.upload(token, body, "?mime_type_hint=image/jpeg");
+                MediaClient.Reply uploaded = client.upload(token, body, MediaClient.sha256(body),
+                        "?mime_type_hint=image/jpeg", size > 1);
 
                 assertThat(uploaded.status()).as("upload of %d bytes: %s", size, uploaded.message()).isEqualTo(201);
                 assertThat(uploaded.json().get("size").asLong()).isEqualTo(size);
