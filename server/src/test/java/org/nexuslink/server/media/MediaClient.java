@@ -4,7 +4,6 @@ package org.nexuslink.server.media;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -13,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Random;
@@ -97,6 +95,24 @@ final class MediaClient {
         return send(request);
     }
 
+    /** A HEAD request: status and the Content-Length the server announced. */
+    long headLength(String token, String id) {
+        try {
+            HttpResponse<byte[]> response = http.send(request("/api/v1/media/" + id, token)
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200 || response.body().length != 0) {
+                throw new AssertionError("HEAD answered " + response.statusCode() + " with " + response.body().length
+                        + " body bytes");
+            }
+            return response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Reply delete(String token, String id) {
         return send(request("/api/v1/media/" + id, token).DELETE());
     }
@@ -164,16 +180,5 @@ final class MediaClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Reads whatever the server answered on a raw socket (until it closes or {@code max} bytes). */
-    static String readSome(InputStream in, int max) throws IOException {
-        byte[] buffer = new byte[max];
-        int n = in.read(buffer);
-        return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII);
-    }
-
-    static boolean equalDigests(byte[] a, byte[] b) {
-        return MessageDigest.isEqual(a, b);
     }
 }

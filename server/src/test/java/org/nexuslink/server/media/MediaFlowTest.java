@@ -288,6 +288,7 @@ class MediaFlowTest {
             assertThat(beyond.code()).isEqualTo("range_not_satisfiable");
             assertThat(beyond.contentRange()).contains("bytes */1000");
             assertThat(several.status()).isEqualTo(416);
+            assertThat(client.headLength(token, id)).isEqualTo(1000);
         }
     }
 
