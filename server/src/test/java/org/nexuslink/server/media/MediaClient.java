@@ -25,10 +25,20 @@ final class MediaClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String base;
+    private final HttpClient http;
 
     MediaClient(int port) {
         this.port = port;
+        this.base = "http://127.0.0.1:" + port;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** A client speaking HTTPS, trusting what {@code tls} trusts. */
+    MediaClient(int port, javax.net.ssl.SSLContext tls) {
+        this.port = port;
+        this.base = "https://127.0.0.1:" + port;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
     }
 
     /** An answer: status, headers of interest, raw body, and the body as JSON when it is JSON. */
@@ -162,7 +172,7 @@ final class MediaClient {
     }
 
     private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
