@@ -101,6 +101,18 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415,
             "The request body's content type is not one the endpoint accepts."),
     /** See {@link #meaning()}. */
+    LENGTH_REQUIRED("length_required", 411,
+            "The upload has no Content-Length header; the server checks sizes before it stores anything."),
+    /** See {@link #meaning()}. */
+    QUOTA_EXCEEDED("quota_exceeded", 413,
+            "The upload would exceed the member's media quota or the server's storage limit; the message says how much is left."),
+    /** See {@link #meaning()}. */
+    DIGEST_MISMATCH("digest_mismatch", 400,
+            "The SHA-256 of the received bytes differs from the digest the client claimed; nothing was kept."),
+    /** See {@link #meaning()}. */
+    RANGE_NOT_SATISFIABLE("range_not_satisfiable", 416,
+            "The Range header names no byte of the file, or more than one range."),
+    /** See {@link #meaning()}. */
     RATE_LIMITED("rate_limited", 429,
             "Too many requests; retry later."),
     /** See {@link #meaning()}. */

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import io.netty.channel.ChannelHandler;
 import java.util.List;
@@ -36,6 +38,7 @@ import org.nexuslink.protocol.Notice;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
+import org.nexuslink.server.http.HttpMetrics;
 import org.nexuslink.server.http.HttpServer;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
@@ -43,6 +46,14 @@ import org.nexuslink.server.keys.PrekeyRoutes;
 import org.nexuslink.server.keys.PrekeyService;
 import org.nexuslink.server.keys.PrekeySettings;
 import org.nexuslink.server.keys.PrekeyCounts;
+import org.nexuslink.server.media.BlobStore;
+import org.nexuslink.server.media.LocalBlobStore;
+import org.nexuslink.server.media.MediaHandler;
+import org.nexuslink.server.media.MediaRoutes;
+import org.nexuslink.server.media.MediaService;
+import org.nexuslink.server.media.MediaStore;
+import org.nexuslink.server.media.MediaSweeper;
+import org.nexuslink.server.media.S3BlobStore;
 import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
 import org.nexuslink.server.ops.ServerMetrics;
@@ -62,10 +73,10 @@ public final class NexusLinkServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
-    private final List<Router.Route> routes;
+    private final List<Router.Endpoint> routes;
     private final Optional<DirectMessages> direct;
 
-    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Route> routes,
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Endpoint> routes,
                             Optional<DirectMessages> direct) {
         this.resources = resources;
         this.http = http;
@@ -105,9 +116,10 @@ public final class NexusLinkServer implements AutoCloseable {
             ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
             resources.push(blocking::close);
             ConnectionRegistry connections = new ConnectionRegistry();
+            List<ChannelHandler> streaming = new ArrayList<>();
             List<ChannelHandler> beforeDispatch = config.server().role() == Config.Role.COMMUNITY
                     ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking,
-                            resources))
+                            resources, streaming))
                     : List.of();
 
             DeliveryQueueStore queue = new DeliveryQueueStore(database);
@@ -115,12 +127,13 @@ public final class NexusLinkServer implements AutoCloseable {
                     redis.map(r -> (BooleanSupplier) r::ping), connections::size, queue::size);
             new OpsRoutes(health, metrics).register(router);
 
-            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), beforeDispatch);
+            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), streaming,
+                    beforeDispatch);
             resources.push(http);
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.routes(), resources.stream()
+            return new NexusLinkServer(resources, http, router.endpoints(), resources.stream()
                     .filter(DirectMessages.class::isInstance).map(DirectMessages.class::cast).findFirst());
         } catch (RuntimeException e) {
             closeAll(resources);
@@ -128,10 +141,14 @@ public final class NexusLinkServer implements AutoCloseable {
         }
     }
 
-    /** Registers the community role's routes; returns its WebSocket gateway. */
+    /**
+     * Registers the community role's routes; returns its WebSocket gateway, adds the media
+     * handler to {@code streaming} and what must be closed to {@code resources}.
+     */
     private static Gateway registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
-                                             ExecutorService blocking, Deque<AutoCloseable> resources) {
+                                             ExecutorService blocking, Deque<AutoCloseable> resources,
+                                             List<ChannelHandler> streaming) {
         SecureRandom random = new SecureRandom();
         String serverId = ServerIdentity.loadOrCreate(database, clock, random);
         TokenStore tokens = new TokenStore(database, clock, random);
@@ -168,6 +185,11 @@ public final class NexusLinkServer implements AutoCloseable {
                 clock, gateway::deviceRemoved, prekeys.store());
         new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
         new PrekeyRoutes(prekeys, authenticator, new JsonBodies(json)).register(router);
+        MediaService media = startMedia(config, clock, database, members, metrics, random);
+        resources.push(media);
+        new MediaRoutes(media, authenticator, new JsonBodies(json)).register(router);
+        streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
+        resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         return gateway;
     }
 
@@ -183,6 +205,26 @@ public final class NexusLinkServer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("error", e.toString()).log("queue expiry sweep failed; retrying in a minute");
+        }
+    }
+
+    private static MediaService startMedia(Config config, Clock clock, Database database, MemberStore members,
+                                           ServerMetrics metrics, SecureRandom random) {
+        Config.Media settings = config.media();
+        Path root = config.server().dataDir().resolve("media");
+        BlobStore blobs = switch (settings.backend()) {
+            case Config.Media.Backend.Local local -> new LocalBlobStore(root);
+            case Config.Media.Backend.S3 s3 -> new S3BlobStore(s3);
+        };
+        try {
+            return new MediaService(new MediaStore(database), blobs, root, members,
+                    config.rateLimit().uploadPerMinute(),
+                    new MediaService.Limits(settings.maxFileSize(), settings.memberQuota(),
+                            config.community().storageLimitBytes(), settings.uploadUrlTtl(), settings.orphanAfter()),
+                    clock, random, metrics.registry());
+        } catch (RuntimeException e) {
+            blobs.close();
+            throw e;
         }
     }
 
@@ -202,7 +244,7 @@ public final class NexusLinkServer implements AutoCloseable {
     }
 
     /** Every HTTP route this server serves (the OpenAPI check compares them with docs/openapi.yaml). */
-    public List<Router.Route> routes() {
+    public List<Router.Endpoint> routes() {
         return routes;
     }
 

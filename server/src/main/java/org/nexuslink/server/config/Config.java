@@ -21,6 +21,7 @@ public record Config(
         Directory directory,
         Push push,
         RateLimit rateLimit,
+        Media media,
         Logging logging) {
 
     public Config {
@@ -31,6 +32,7 @@ public record Config(
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(push, "push");
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(media, "media");
         Objects.requireNonNull(logging, "logging");
     }
 
@@ -120,6 +122,42 @@ public record Config(
 
     /** {@code [rate_limit]}: per-IP, per-connection and upload limits. */
     public record RateLimit(int requestsPerSecond, int wsMessagesPerSecond, int uploadPerMinute) {}
+
+    /**
+     * {@code [media]}: client-encrypted file storage (not in seed 000, which names only
+     * {@code community.storage_limit}): where blobs live, per-file and per-member limits, and
+     * how long unfinished uploads may linger.
+     */
+    public record Media(Backend backend, long maxFileSize, long memberQuota, Duration uploadUrlTtl,
+                        Duration orphanAfter, Duration sweepInterval) {
+        public Media {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(uploadUrlTtl, "uploadUrlTtl");
+            Objects.requireNonNull(orphanAfter, "orphanAfter");
+            Objects.requireNonNull(sweepInterval, "sweepInterval");
+        }
+
+        /** Where blob bytes are kept. */
+        public sealed interface Backend {
+            /** Files under {@code <data_dir>/media}. */
+            record Local() implements Backend {}
+
+            /**
+             * An S3-compatible object store; {@code endpoint} empty means AWS's own for the region.
+             * Clients upload and download with presigned URLs.
+             */
+            record S3(Optional<URI> endpoint, String region, String bucket, Secret accessKey, Secret secretKey,
+                      boolean pathStyle) implements Backend {
+                public S3 {
+                    Objects.requireNonNull(endpoint, "endpoint");
+                    Objects.requireNonNull(region, "region");
+                    Objects.requireNonNull(bucket, "bucket");
+                    Objects.requireNonNull(accessKey, "accessKey");
+                    Objects.requireNonNull(secretKey, "secretKey");
+                }
+            }
+        }
+    }
 
     /** {@code [logging]}: level, format and destination. */
     public record Logging(String level, Format format, String file) {

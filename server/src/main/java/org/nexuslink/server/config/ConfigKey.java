@@ -48,6 +48,19 @@ public enum ConfigKey {
     RATE_LIMIT_WS_MESSAGES_PER_SECOND("rate_limit", "ws_messages_per_second", ValueType.INTEGER, "10", false),
     RATE_LIMIT_UPLOAD_PER_MINUTE("rate_limit", "upload_per_minute", ValueType.INTEGER, "20", false),
 
+    MEDIA_BACKEND("media", "backend", ValueType.STRING, "local", false),
+    MEDIA_MAX_FILE_SIZE("media", "max_file_size", ValueType.BYTE_SIZE, "104857600", false),
+    MEDIA_MEMBER_QUOTA("media", "member_quota", ValueType.BYTE_SIZE, "1073741824", false),
+    MEDIA_UPLOAD_URL_TTL("media", "upload_url_ttl", ValueType.INTEGER, "900", false),
+    MEDIA_ORPHAN_AFTER("media", "orphan_after", ValueType.INTEGER, "86400", false),
+    MEDIA_SWEEP_INTERVAL("media", "sweep_interval", ValueType.INTEGER, "300", false),
+    MEDIA_S3_ENDPOINT("media", "s3_endpoint", ValueType.STRING, "", false),
+    MEDIA_S3_REGION("media", "s3_region", ValueType.STRING, "us-east-1", false),
+    MEDIA_S3_BUCKET("media", "s3_bucket", ValueType.STRING, "", false),
+    MEDIA_S3_ACCESS_KEY("media", "s3_access_key", ValueType.STRING, "", true),
+    MEDIA_S3_SECRET_KEY("media", "s3_secret_key", ValueType.STRING, "", true),
+    MEDIA_S3_PATH_STYLE("media", "s3_path_style", ValueType.BOOLEAN, "false", false),
+
     LOGGING_LEVEL("logging", "level", ValueType.STRING, "info", false, "NEXUSLINK_LOG_LEVEL"),
     LOGGING_FORMAT("logging", "format", ValueType.STRING, "pretty", false),
     LOGGING_FILE("logging", "file", ValueType.STRING, "", false);

@@ -82,7 +82,7 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> table = tables.next();
             if (!ConfigKey.isTable(table.getKey())) {
                 throw new ConfigException(table.getKey(), "unknown table in " + name
-                        + " (known: server, database, redis, community, directory, push, rate_limit, logging)");
+                        + " (known: server, database, redis, community, directory, push, rate_limit, media, logging)");
             }
             if (!table.getValue().isObject()) {
                 throw new ConfigException(table.getKey(), "must be a table ([" + table.getKey() + "]) in " + name);
@@ -250,7 +250,63 @@ public final class ConfigLoader {
                 (int) t.integer(ConfigKey.RATE_LIMIT_WS_MESSAGES_PER_SECOND, 1, 1_000_000),
                 (int) t.integer(ConfigKey.RATE_LIMIT_UPLOAD_PER_MINUTE, 1, 1_000_000));
         Config.Logging logging = new Config.Logging(level(t), format(t), t.string(ConfigKey.LOGGING_FILE));
-        return new Config(server, database, redis, community, directory, push, rateLimit, logging);
+        return new Config(server, database, redis, community, directory, push, rateLimit, media(t), logging);
+    }
+
+    private static Config.Media media(Typed t) {
+        long maxFileSize = t.byteSize(ConfigKey.MEDIA_MAX_FILE_SIZE);
+        if (maxFileSize < 1) {
+            throw new ConfigException(ConfigKey.MEDIA_MAX_FILE_SIZE.path(), "must be at least 1 byte");
+        }
+        Duration urlTtl = Duration.ofSeconds(t.integer(ConfigKey.MEDIA_UPLOAD_URL_TTL, 60, 7L * 24 * 3600));
+        Duration orphanAfter = Duration.ofSeconds(t.integer(ConfigKey.MEDIA_ORPHAN_AFTER, 60, 365L * 24 * 3600));
+        if (orphanAfter.compareTo(urlTtl) <= 0) {
+            // An upload may legitimately finish at the end of its URL's lifetime; sweeping it
+            // earlier would delete a blob the client is still writing.
+            throw new ConfigException(ConfigKey.MEDIA_ORPHAN_AFTER.path(), "must be longer than "
+                    + ConfigKey.MEDIA_UPLOAD_URL_TTL.path() + " (" + urlTtl.toSeconds() + " s), got "
+                    + orphanAfter.toSeconds());
+        }
+        return new Config.Media(mediaBackend(t), maxFileSize, t.byteSize(ConfigKey.MEDIA_MEMBER_QUOTA), urlTtl,
+                orphanAfter, Duration.ofSeconds(t.integer(ConfigKey.MEDIA_SWEEP_INTERVAL, 1, 24L * 3600)));
+    }
+
+    private static Config.Media.Backend mediaBackend(Typed t) {
+        String value = t.string(ConfigKey.MEDIA_BACKEND);
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "local" -> new Config.Media.Backend.Local();
+            case "s3" -> s3(t);
+            default -> throw new ConfigException(ConfigKey.MEDIA_BACKEND.path(),
+                    "unknown backend '" + value + "' (expected local or s3)");
+        };
+    }
+
+    private static Config.Media.Backend.S3 s3(Typed t) {
+        String endpoint = t.string(ConfigKey.MEDIA_S3_ENDPOINT).trim();
+        java.util.Optional<URI> uri = java.util.Optional.empty();
+        if (!endpoint.isEmpty()) {
+            try {
+                URI parsed = new URI(endpoint);
+                if (!("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme())) || parsed.getHost() == null) {
+                    throw new ConfigException(ConfigKey.MEDIA_S3_ENDPOINT.path(),
+                            "expected http(s)://host[:port], got '" + endpoint + "'");
+                }
+                uri = java.util.Optional.of(parsed);
+            } catch (URISyntaxException e) {
+                throw new ConfigException(ConfigKey.MEDIA_S3_ENDPOINT.path(), "not a valid URL: " + e.getReason());
+            }
+        }
+        String bucket = t.string(ConfigKey.MEDIA_S3_BUCKET).trim();
+        String accessKey = t.string(ConfigKey.MEDIA_S3_ACCESS_KEY).trim();
+        String secretKey = t.string(ConfigKey.MEDIA_S3_SECRET_KEY).trim();
+        for (ConfigKey required : new ConfigKey[] {ConfigKey.MEDIA_S3_BUCKET, ConfigKey.MEDIA_S3_ACCESS_KEY,
+                ConfigKey.MEDIA_S3_SECRET_KEY}) {
+            if (t.string(required).isBlank()) {
+                throw new ConfigException(required.path(), "must be set when media.backend is s3");
+            }
+        }
+        return new Config.Media.Backend.S3(uri, nonBlank(t, ConfigKey.MEDIA_S3_REGION), bucket,
+                new Secret(accessKey), new Secret(secretKey), t.bool(ConfigKey.MEDIA_S3_PATH_STYLE));
     }
 
     private static String nonBlank(Typed t, ConfigKey key) {

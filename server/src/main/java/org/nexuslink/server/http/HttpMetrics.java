@@ -12,17 +12,19 @@ import java.util.Objects;
  * {@code nexuslink_http_request_duration_seconds}, labelled by method, route pattern (never the raw
  * path, which would explode cardinality) and status.
  */
-final class HttpMetrics {
+public final class HttpMetrics {
     static final String REQUESTS = "nexuslink.http.requests";
     static final String DURATION = "nexuslink.http.request.duration";
 
     private final MeterRegistry registry;
 
-    HttpMetrics(MeterRegistry registry) {
+    /** Meters registered in {@code registry}; several instances on one registry share them. */
+    public HttpMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    void record(String method, String route, int status, long nanos) {
+    /** Counts one answered request and its latency. Thread-safe. */
+    public void record(String method, String route, int status, long nanos) {
         String code = Integer.toString(status);
         Counter.builder(REQUESTS)
                 .description("HTTP requests by method, route and status")

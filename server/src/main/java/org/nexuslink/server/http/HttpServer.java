@@ -90,6 +90,20 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
                                    List<ChannelHandler> beforeDispatch) {
+        return start(server, router, json, registry, List.of(), beforeDispatch);
+    }
+
+    /**
+     * Binds the listener and starts serving, with handlers that see requests before the body is
+     * aggregated.
+     *
+     * @param streaming shared handlers placed before the 1 MiB aggregator: they see the request
+     *     head and then its body chunk by chunk, so they can take over uploads and downloads
+     *     larger than memory (media). They pass on whatever they do not serve.
+     * @see #start(Config.Server, Router, ObjectMapper, MeterRegistry, List)
+     */
+    public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
+                                   List<ChannelHandler> streaming, List<ChannelHandler> beforeDispatch) {
         SslContext tls = switch (server.transport()) {
             case Config.Transport.Plain plain -> null;
             case Config.Transport.Tls files -> tlsContext(files);
@@ -118,6 +132,7 @@ public final class HttpServer implements AutoCloseable {
                                 p.addLast("tls", tls.newHandler(ch.alloc()));
                             }
                             p.addLast("http", new HttpServerCodec());
+                            streaming.forEach(p::addLast);
                             p.addLast("aggregate", new BoundedAggregator(MAX_REQUEST_BYTES, json));
                             beforeDispatch.forEach(p::addLast);
                             p.addLast("dispatch", dispatcher);

@@ -17,8 +17,28 @@ import java.util.Set;
  * added before the server starts and never change afterwards, so lookups need no lock.
  */
 public final class Router {
+    /** An endpoint the server serves: a {@link Route} or a {@link Streamed} one. */
+    public sealed interface Endpoint {
+        String method();
+
+        String pattern();
+    }
+
+    /**
+     * An endpoint served before the body aggregator by a streaming pipeline handler (see
+     * {@link HttpServer#start(org.nexuslink.server.config.Config.Server, Router,
+     * com.fasterxml.jackson.databind.ObjectMapper, io.micrometer.core.instrument.MeterRegistry,
+     * List, List)}); declared here so that the route list (and the OpenAPI check) is complete.
+     */
+    public record Streamed(String method, String pattern) implements Endpoint {
+        public Streamed {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(pattern, "pattern");
+        }
+    }
+
     /** A registered route; {@code pattern} is also the low-cardinality metrics label. */
-    public record Route(String method, String pattern, Handler handler) {
+    public record Route(String method, String pattern, Handler handler) implements Endpoint {
         public Route {
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(pattern, "pattern");
@@ -36,6 +56,7 @@ public final class Router {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final List<Streamed> streamed = new ArrayList<>();
 
     /** Registers a route. Patterns are absolute paths; {@code {name}} captures one segment. */
     public Router add(String method, String pattern, Handler handler) {
@@ -68,7 +89,20 @@ public final class Router {
         return add("DELETE", pattern, handler);
     }
 
-    /** Every registered route, in registration order (the OpenAPI check reads these). */
+    /** Declares an endpoint that a streaming handler serves before routing. */
+    public Router streamed(String method, String pattern) {
+        streamed.add(new Streamed(method.toUpperCase(Locale.ROOT), pattern));
+        return this;
+    }
+
+    /** Every endpoint, routed ones first, then streamed ones (the OpenAPI check reads these). */
+    public List<Endpoint> endpoints() {
+        List<Endpoint> all = new ArrayList<>(routes);
+        all.addAll(streamed);
+        return List.copyOf(all);
+    }
+
+    /** Every registered route, in registration order. */
     public List<Route> routes() {
         return List.copyOf(routes);
     }

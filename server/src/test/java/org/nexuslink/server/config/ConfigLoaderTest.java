@@ -284,4 +284,55 @@ class ConfigLoaderTest {
                 Map.of("NEXUSLINK_DB_URL", "postgres://u:dbpass@h:5432/d"));
         assertThat(config.toString()).doesNotContain("sekrit-token", "redispass", "dbpass");
     }
+
+    @Test
+    void defaults_media_to_local_files_with_100_mib_files_and_1_gib_per_member() throws IOException {
+        Config.Media media = load(null, Map.of()).media();
+
+        assertThat(media.backend()).isEqualTo(new Config.Media.Backend.Local());
+        assertThat(media.maxFileSize()).isEqualTo(100L << 20);
+        assertThat(media.memberQuota()).isEqualTo(1L << 30);
+        assertThat(media.orphanAfter()).isGreaterThan(media.uploadUrlTtl());
+    }
+
+    @Test
+    void reads_an_s3_media_backend_without_showing_its_keys() throws IOException {
+        Config config = load("""
+                [media]
+                backend = "s3"
+                s3_endpoint = "http://127.0.0.1:9000"
+                s3_bucket = "nexuslink"
+                s3_access_key = "AKIAEXAMPLE"
+                s3_secret_key = "sekrit-s3-key"
+                s3_path_style = true
+                max_file_size = "50MB"
+                """, Map.of());
+
+        Config.Media.Backend.S3 s3 = (Config.Media.Backend.S3) config.media().backend();
+        assertThat(s3.endpoint()).contains(java.net.URI.create("http://127.0.0.1:9000"));
+        assertThat(s3.bucket()).isEqualTo("nexuslink");
+        assertThat(s3.pathStyle()).isTrue();
+        assertThat(s3.secretKey().value()).isEqualTo("sekrit-s3-key");
+        assertThat(config.media().maxFileSize()).isEqualTo(50L << 20);
+        assertThat(config.toString()).doesNotContain("sekrit-s3-key", "AKIAEXAMPLE");
+    }
+
+    @Test
+    void refuses_an_s3_backend_without_a_bucket() {
+        ConfigException e = failure("[media]\nbackend = \"s3\"\ns3_access_key = \"a\"\ns3_secret_key = \"b\"\n", Map.of());
+        assertThat(e.getMessage()).contains("media.s3_bucket").contains("must be set");
+    }
+
+    @Test
+    void refuses_an_unknown_media_backend() {
+        assertThat(failure(null, Map.of("NEXUSLINK_MEDIA_BACKEND", "ftp")).getMessage())
+                .contains("media.backend").contains("ftp");
+    }
+
+    @Test
+    void refuses_an_orphan_delay_shorter_than_the_upload_url_lifetime() {
+        assertThat(failure(null, Map.of("NEXUSLINK_MEDIA_UPLOAD_URL_TTL", "900",
+                "NEXUSLINK_MEDIA_ORPHAN_AFTER", "600")).getMessage())
+                .contains("media.orphan_after").contains("media.upload_url_ttl");
+    }
 }
