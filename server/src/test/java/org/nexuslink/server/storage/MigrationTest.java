@@ -13,8 +13,8 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("1");
-        assertThat(result.schemaVersion()).isEqualTo("1");
+        assertThat(result.appliedVersions()).containsExactly("1", "2");
+        assertThat(result.schemaVersion()).isEqualTo("2");
         assertThat(result.isNoop()).isFalse();
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
     }
@@ -27,7 +27,7 @@ class MigrationTest {
 
         assertThat(second.isNoop()).isTrue();
         assertThat(second.appliedVersions()).isEmpty();
-        assertThat(second.schemaVersion()).isEqualTo("1");
+        assertThat(second.schemaVersion()).isEqualTo("2");
     }
 
     @DatabaseTest
@@ -38,6 +38,6 @@ class MigrationTest {
                 "auth_tokens_device", "auth_tokens_expiry", "auth_challenges_expiry",
                 "channel_members_account", "member_overrides_channel", "member_overrides_community",
                 "member_overrides_expiry", "media_store_uploader", "media_store_expiry",
-                "media_store_incomplete", "audit_log_time", "audit_log_actor", "audit_log_target");
+                "media_store_incomplete", "audit_log_time", "audit_log_actor", "audit_log_target", "audit_log_action");
     }
 }
