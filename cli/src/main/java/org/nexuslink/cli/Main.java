@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli;
 
+import org.nexuslink.cli.admin.AdminCommand;
 import org.nexuslink.cli.id.IdCommand;
 import org.nexuslink.cli.server.ServerCommand;
 import org.nexuslink.server.ops.Version;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "NexusLink: end-to-end encrypted messaging. Your identity is a key pair.",
-        subcommands = {ServerCommand.class, IdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, IdCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
