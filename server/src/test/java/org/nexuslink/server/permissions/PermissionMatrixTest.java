@@ -124,6 +124,106 @@ class PermissionMatrixTest {
         assertThat(expected).hasSize(Role.values().length * ChannelType.values().length * ChannelAction.values().length);
     }
 
+    /** The account's state in the full matrix. */
+    private enum AccountState { PLAIN, BANNED, MUTED_COMMUNITY_WIDE, MUTED_IN_CHANNEL, MUTE_EXPIRED }
+
+    /** The channel's state in the full matrix. */
+    private enum ChannelState { NORMAL, ARCHIVED, PRIVATE_NOT_LISTED, PRIVATE_LISTED, CONDITION_UNMET }
+
+    /** docs/permissions.md's rules restated as the expected cell. */
+    private static String expected(Role role, ChannelType type, ChannelAction action, AccountState account,
+                                   ChannelState channel) {
+        if (account == AccountState.BANNED) {
+            return "deny:banned";
+        }
+        if (channel == ChannelState.PRIVATE_NOT_LISTED && role != Role.ADMIN) {
+            return "deny:not_in_channel";
+        }
+        boolean byDefault = false;
+        for (Object[] row : DEFAULTS) {
+            if (row[0] == role && row[1] == type) {
+                byDefault = (boolean) row[2 + action.ordinal()];
+            }
+        }
+        boolean muted = account == AccountState.MUTED_COMMUNITY_WIDE || account == AccountState.MUTED_IN_CHANNEL;
+        if (action == ChannelAction.WRITE && channel == ChannelState.ARCHIVED) {
+            return "deny:archived";
+        }
+        if (action == ChannelAction.WRITE && muted) {
+            return "deny:muted";
+        }
+        if (!byDefault) {
+            return "deny:role";
+        }
+        if (action == ChannelAction.WRITE && channel == ChannelState.CONDITION_UNMET && role != Role.ADMIN) {
+            return "deny:condition";
+        }
+        return "allow";
+    }
+
+    @DatabaseTest
+    void every_role_type_and_action_under_every_account_and_channel_state(Database database) {
+        Community c = new Community(database);
+        Map<String, AccountId> accounts = new java.util.LinkedHashMap<>();
+        for (Role role : Role.values()) {
+            for (AccountState state : AccountState.values()) {
+                accounts.put(role + "/" + state, c.join(role, clock.instant()));
+            }
+        }
+        Map<String, UUID> channels = new java.util.LinkedHashMap<>();
+        for (ChannelType type : ChannelType.values()) {
+            for (ChannelState state : ChannelState.values()) {
+                UUID id = c.channel(type, state == ChannelState.PRIVATE_LISTED || state == ChannelState.PRIVATE_NOT_LISTED,
+                        state == ChannelState.CONDITION_UNMET
+                                ? List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(1))) : List.of());
+                channels.put(type + "/" + state, id);
+                if (state == ChannelState.ARCHIVED) {
+                    c.sql("UPDATE channels SET is_archived = TRUE WHERE id = ?", id);
+                }
+                if (state == ChannelState.PRIVATE_LISTED) {
+                    accounts.values().forEach(a -> c.channels.addMember(Actor.CONSOLE, id, a));
+                }
+            }
+        }
+        Instant past = clock.instant().minusSeconds(1);
+        for (Role role : Role.values()) {
+            AccountId banned = accounts.get(role + "/" + AccountState.BANNED);
+            c.sql("UPDATE members SET is_banned = TRUE WHERE account_id = ?", banned.toString());
+            database.inTransaction(h -> {
+                OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTED_COMMUNITY_WIDE), Optional.empty(), "",
+                        Actor.CONSOLE, clock.instant(), Optional.empty());
+                OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTE_EXPIRED), Optional.empty(), "",
+                        Actor.CONSOLE, past.minusSeconds(60), Optional.of(past));
+                for (UUID channel : channels.values()) {
+                    OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTED_IN_CHANNEL), Optional.of(channel),
+                            "", Actor.CONSOLE, clock.instant(), Optional.empty());
+                }
+                return null;
+            });
+        }
+
+        List<String> actual = new ArrayList<>();
+        List<String> wanted = new ArrayList<>();
+        for (Role role : Role.values()) {
+            for (AccountState accountState : AccountState.values()) {
+                AccountId account = accounts.get(role + "/" + accountState);
+                for (ChannelType type : ChannelType.values()) {
+                    for (ChannelState channelState : ChannelState.values()) {
+                        UUID channel = channels.get(type + "/" + channelState);
+                        for (ChannelAction action : ChannelAction.values()) {
+                            String cell = role + " " + accountState + " " + type + " " + channelState + " " + action + " ";
+                            wanted.add(cell + expected(role, type, action, accountState, channelState));
+                            actual.add(cell + cell(c.decide(account, channel, action)));
+                        }
+                    }
+                }
+            }
+        }
+
+        assertThat(actual).containsExactlyElementsOf(wanted);
+        assertThat(actual).hasSize(3 * 5 * 3 * 5 * 3);
+    }
+
     @DatabaseTest
     void a_changed_role_row_decides_for_that_role_but_never_restricts_admins(Database database) {
         Community c = new Community(database);
