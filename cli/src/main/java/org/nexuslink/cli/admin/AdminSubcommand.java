@@ -12,9 +12,11 @@ import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
 import org.nexuslink.crypto.keystore.Passphrase;
 import org.nexuslink.crypto.keystore.VaultContents;
+import org.nexuslink.server.config.Config;
 import org.nexuslink.server.config.ConfigException;
 import org.nexuslink.server.config.ConfigKey;
 import org.nexuslink.server.config.ConfigLoader;
+import org.nexuslink.server.ops.Logs;
 import org.nexuslink.server.storage.StorageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -68,7 +70,10 @@ abstract class AdminSubcommand implements Callable<Integer> {
             if (target.dataDir != null) {
                 overrides.put(ConfigKey.SERVER_DATA_DIR, target.dataDir.toString());
             }
-            return LocalAdministration.open(ConfigLoader.load(file, env, overrides), admin().clock());
+            Config config = ConfigLoader.load(file, env, overrides);
+            // The command's output is the table on standard output: only problems may join it.
+            Logs.configure(new Config.Logging("warn", config.logging().format(), ""));
+            return LocalAdministration.open(config, admin().clock());
         }
         VaultContents identity;
         char[] secret = admin().passphrase();
