@@ -26,6 +26,7 @@ import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.moderation.ModerationService;
 import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.ChannelType;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.storage.Database;
@@ -94,14 +95,14 @@ final class LocalAdministration implements Administration {
 
     @Override
     public Optional<String> mute(String account, Optional<UUID> channel, Optional<Duration> duration, String reason) {
-        return refusing(() -> moderation.mute(Actor.CONSOLE, id(account), channel, duration, reason)
+        return refusing(() -> moderation.mute(Actor.CONSOLE, id(account), channel.map(ChannelId::new), duration, reason)
                 .expiresAt().map(Object::toString));
     }
 
     @Override
     public void unmute(String account, Optional<UUID> channel) {
         refusing(() -> {
-            moderation.unmute(Actor.CONSOLE, id(account), channel);
+            moderation.unmute(Actor.CONSOLE, id(account), channel.map(ChannelId::new));
             return null;
         });
     }
@@ -125,7 +126,7 @@ final class LocalAdministration implements Administration {
                 "type must be text, announcement or voice, got '" + type + "'"));
         Channel draft;
         try {
-            draft = new Channel(UUID.randomUUID(), name, parsed, description, isPrivate, false, null,
+            draft = new Channel(ChannelId.random(), name, parsed, description, isPrivate, false, null,
                     java.time.Instant.EPOCH, Channel.defaultPermissions(parsed), List.of());
         } catch (IllegalArgumentException e) {
             throw new AdminFailure(e.getMessage());
@@ -135,7 +136,7 @@ final class LocalAdministration implements Administration {
 
     @Override
     public ChannelRow archiveChannel(UUID id, boolean archived) {
-        return refusing(() -> row(channels.update(Actor.CONSOLE, id, c -> new Channel(c.id(), c.name(), c.type(),
+        return refusing(() -> row(channels.update(Actor.CONSOLE, new ChannelId(id), c -> new Channel(c.id(), c.name(), c.type(),
                 c.description(), c.isPrivate(), archived, c.createdBy(), c.createdAt(), c.permissions(),
                 c.conditions())).channel()));
     }
@@ -150,7 +151,7 @@ final class LocalAdministration implements Administration {
         for (AuditEntry e : audit.read(filter)) {
             rows.add(new AuditRow(e.id(), e.at().toString(), e.actor().toString(), e.action(),
                     e.targetAccount().map(Object::toString).orElse(""),
-                    e.targetChannel().map(UUID::toString).orElse(""), e.details()));
+                    e.targetChannel().map(ChannelId::toString).orElse(""), e.details()));
         }
         return rows;
     }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 
 /**
@@ -17,7 +18,7 @@ import org.nexuslink.server.permissions.Actor;
  * @param channel the channel acted on, or {@code null}
  * @param details a JSON object, {@code "{}"} when there are none
  */
-public record AuditEntry(long id, Actor actor, String action, AccountId target, UUID channel, String details,
+public record AuditEntry(long id, Actor actor, String action, AccountId target, ChannelId channel, String details,
                          Instant at) {
     public AuditEntry {
         Objects.requireNonNull(actor, "actor");
@@ -30,7 +31,7 @@ public record AuditEntry(long id, Actor actor, String action, AccountId target, 
         return Optional.ofNullable(target);
     }
 
-    public Optional<UUID> targetChannel() {
+    public Optional<ChannelId> targetChannel() {
         return Optional.ofNullable(channel);
     }
 }

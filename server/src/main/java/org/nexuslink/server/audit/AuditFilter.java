@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 
 /**
@@ -13,7 +14,7 @@ import org.nexuslink.server.permissions.Actor;
  * newest first; {@code beforeId} continues after the last entry of the previous page.
  */
 public record AuditFilter(Optional<Actor> actor, Optional<AccountId> target, Optional<String> action,
-                          Optional<UUID> channel, Optional<Instant> since, Optional<Long> beforeId, int limit) {
+                          Optional<ChannelId> channel, Optional<Instant> since, Optional<Long> beforeId, int limit) {
     /** The largest page. */
     public static final int MAX_LIMIT = 500;
 

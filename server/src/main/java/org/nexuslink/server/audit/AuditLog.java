@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.storage.Database;
 
@@ -40,7 +41,7 @@ public final class AuditLog {
      * @param channel the channel acted on, if any
      * @param details JSON-serializable facts (durations, old and new values, reasons)
      */
-    public void append(Handle h, Actor actor, AuditAction action, Optional<AccountId> target, Optional<UUID> channel,
+    public void append(Handle h, Actor actor, AuditAction action, Optional<AccountId> target, Optional<ChannelId> channel,
                        Map<String, ?> details) {
         String json;
         try {
@@ -54,7 +55,7 @@ public final class AuditLog {
                 .bind("actor", actor.account().map(AccountId::toString).orElse(null))
                 .bind("action", action.wireName())
                 .bind("target", target.map(AccountId::toString).orElse(null))
-                .bindByType("channel", channel.orElse(null), UUID.class)
+                .bindByType("channel", channel.map(ChannelId::value).orElse(null), UUID.class)
                 .bind("details", json)
                 .bind("at", clock.instant())
                 .execute();
@@ -77,7 +78,7 @@ public final class AuditLog {
             filter.actor().flatMap(Actor::account).ifPresent(a -> query.bind("actor", a.toString()));
             filter.target().ifPresent(t -> query.bind("target", t.toString()));
             filter.action().ifPresent(a -> query.bind("action", a));
-            filter.channel().ifPresent(c -> query.bind("channel", c));
+            filter.channel().ifPresent(c -> query.bind("channel", c.value()));
             filter.since().ifPresent(s -> query.bind("since", s));
             filter.beforeId().ifPresent(b -> query.bind("before", b));
             List<AuditEntry> entries = new ArrayList<>();
@@ -89,11 +90,15 @@ public final class AuditLog {
                         actor == null ? Actor.CONSOLE : Actor.of(Principal.storedAccount(actor)),
                         rs.getString("action"),
                         target == null ? null : Principal.storedAccount(target),
-                        ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "target_channel", ctx),
+                        channel(ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "target_channel", ctx)),
                         details == null ? "{}" : details,
                         Instant.ofEpochMilli(rs.getLong("created_at")));
             }).forEach(entries::add);
             return entries;
         });
+    }
+
+    private static ChannelId channel(UUID id) {
+        return id == null ? null : new ChannelId(id);
     }
 }

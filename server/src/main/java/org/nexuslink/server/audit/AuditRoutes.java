@@ -12,10 +12,12 @@ import java.util.UUID;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.accounts.AccountService;
 import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.channels.ChannelRoutes;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.CommunityAction;
 import org.nexuslink.server.permissions.Permissions;
@@ -40,7 +42,7 @@ public final class AuditRoutes {
         static EntryView of(AuditEntry e) {
             try {
                 return new EntryView(e.id(), e.actor().toString(), e.action(), e.targetAccount().map(Object::toString),
-                        e.targetChannel().map(UUID::toString), JSON.readTree(e.details()), e.at().toString());
+                        e.targetChannel().map(ChannelId::toString), JSON.readTree(e.details()), e.at().toString());
             } catch (java.io.IOException ex) {
                 throw new IllegalStateException("audit details in the database are not JSON", ex);
             }
@@ -77,13 +79,7 @@ public final class AuditRoutes {
                     }
                     return a;
                 }),
-                request.queryParam("channel_id").map(c -> {
-                    try {
-                        return UUID.fromString(c);
-                    } catch (IllegalArgumentException e) {
-                        throw new ApiException(ErrorCode.INVALID_FIELD, "channel_id must be a UUID, got '" + c + "'");
-                    }
-                }),
+                request.queryParam("channel_id").map(c -> ChannelRoutes.channelId("channel_id", c)),
                 request.queryParam("since").map(s -> {
                     try {
                         return Instant.parse(s);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.server.accounts.Role;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.ChannelType;
 import org.nexuslink.server.permissions.RolePermissions;
 import org.nexuslink.server.permissions.SpeakingCondition;
@@ -20,7 +21,7 @@ import org.nexuslink.server.permissions.SpeakingCondition;
  * @param createdBy the creator, or {@code null} when it was the console or the creator is gone
  * @param permissions one row per role, every role present
  */
-public record Channel(UUID id, String name, ChannelType type, String description, boolean isPrivate,
+public record Channel(ChannelId id, String name, ChannelType type, String description, boolean isPrivate,
                       boolean archived, AccountId createdBy, Instant createdAt, Map<Role, RolePermissions> permissions,
                       List<SpeakingCondition> conditions) {
     /** The longest name. */

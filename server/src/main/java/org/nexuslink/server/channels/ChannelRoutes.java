@@ -20,6 +20,7 @@ import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelType;
 import org.nexuslink.server.permissions.Decision;
@@ -149,7 +150,7 @@ public final class ChannelRoutes {
                         + body.type() + "'"));
         Map<Role, RolePermissions> rows = Channel.defaultPermissions(type);
         rows.putAll(rows(body.permissions()));
-        Channel draft = channel(() -> new Channel(UUID.randomUUID(), body.name(),
+        Channel draft = channel(() -> new Channel(ChannelId.random(), body.name(),
                 type, Objects.requireNonNullElse(body.description(), ""), Boolean.TRUE.equals(body.isPrivate()), false,
                 null, java.time.Instant.EPOCH, rows, conditions(body.speakingConditions()).orElse(List.of())));
         return new Response.Json(201, ChannelView.of(channels.create(actor, draft)));
@@ -167,7 +168,7 @@ public final class ChannelRoutes {
 
     private Response update(Request request) {
         Actor actor = actor(request);
-        UUID id = id(request);
+        ChannelId id = id(request);
         UpdateRequest body = bodies.read(request, UpdateRequest.class);
         Map<Role, RolePermissions> changedRows = rows(body.permissions());
         Optional<List<SpeakingCondition>> conditions = conditions(body.speakingConditions());
@@ -211,20 +212,16 @@ public final class ChannelRoutes {
     }
 
     /** The channel id of the path, as a 400 naming it when it is not a UUID. */
-    static UUID id(Request request) {
-        return uuid("id", request.pathParam("id"));
+    static ChannelId id(Request request) {
+        return channelId("id", request.pathParam("id"));
     }
 
-    /** A UUID from the request, as a 400 naming the field when malformed. */
-    public static UUID uuid(String field, String text) {
+    /** A channel id from the request, as a 400 naming the field when malformed. */
+    public static ChannelId channelId(String field, String text) {
         try {
-            UUID id = UUID.fromString(text);
-            if (!id.toString().equalsIgnoreCase(text)) {
-                throw new IllegalArgumentException("not canonical");
-            }
-            return id;
+            return ChannelId.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, field + " must be a UUID, got '" + text + "'");
+            throw new ApiException(ErrorCode.INVALID_FIELD, field + ": " + e.getMessage());
         }
     }
 

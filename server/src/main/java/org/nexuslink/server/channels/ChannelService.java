@@ -19,6 +19,7 @@ import org.nexuslink.server.accounts.MemberStore;
 import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelAction;
 import org.nexuslink.server.permissions.CommunityAction;
@@ -67,7 +68,7 @@ public final class ChannelService {
      */
     public Visible create(Actor actor, Channel draft) {
         Instant now = clock.instant();
-        Channel channel = new Channel(UUID.randomUUID(), draft.name(), draft.type(), draft.description(),
+        Channel channel = new Channel(ChannelId.random(), draft.name(), draft.type(), draft.description(),
                 draft.isPrivate(), draft.archived(), actor.account().orElse(null), now, draft.permissions(),
                 draft.conditions());
         database.inTransaction(h -> {
@@ -91,7 +92,7 @@ public final class ChannelService {
         return switch (actor) {
             case Actor.Console ignored -> all.stream().map(c -> new Visible(c, consoleAccess(c.id()))).toList();
             case Actor.Account account -> {
-                Map<UUID, Permissions.Access> access = permissions.accessToAll(account.id()).stream()
+                Map<ChannelId, Permissions.Access> access = permissions.accessToAll(account.id()).stream()
                         .collect(Collectors.toMap(Permissions.Access::channel, Function.identity()));
                 yield all.stream()
                         .filter(c -> access.containsKey(c.id()) && access.get(c.id()).read().allowed())
@@ -102,7 +103,7 @@ public final class ChannelService {
     }
 
     /** One channel, if the actor may read it. */
-    public Visible get(Actor actor, UUID id) {
+    public Visible get(Actor actor, ChannelId id) {
         return database.jdbi().withHandle(h -> {
             permissions.decide(h, actor, id, ChannelAction.READ).orThrow();
             return visible(h, actor, id);
@@ -114,7 +115,7 @@ public final class ChannelService {
      * conditions): {@code edit} maps the current channel to the wanted one and may throw
      * {@link IllegalArgumentException} for a bad value. Needs manage permission.
      */
-    public Visible update(Actor actor, UUID id, UnaryOperator<Channel> edit) {
+    public Visible update(Actor actor, ChannelId id, UnaryOperator<Channel> edit) {
         database.inTransaction(h -> {
             permissions.decide(h, actor, id, ChannelAction.MANAGE).orThrow();
             Channel before = channels.find(h, id).orElseThrow();
@@ -150,7 +151,7 @@ public final class ChannelService {
      * Deletes a channel for good, with its role rows, conditions, member list and mutes in it.
      * Admins only; archiving keeps a channel's history instead.
      */
-    public void delete(Actor actor, UUID id) {
+    public void delete(Actor actor, ChannelId id) {
         database.inTransaction(h -> {
             permissions.decide(h, actor, CommunityAction.DELETE_CHANNEL).orThrow();
             Channel channel = channels.find(h, id)
@@ -164,7 +165,7 @@ public final class ChannelService {
     }
 
     /** A private channel's member list; needs read permission. */
-    public List<AccountId> members(Actor actor, UUID id) {
+    public List<AccountId> members(Actor actor, ChannelId id) {
         return database.jdbi().withHandle(h -> {
             permissions.decide(h, actor, id, ChannelAction.READ).orThrow();
             requirePrivate(h, id);
@@ -173,7 +174,7 @@ public final class ChannelService {
     }
 
     /** Puts a community member on a private channel's list; needs manage permission. */
-    public void addMember(Actor actor, UUID id, AccountId account) {
+    public void addMember(Actor actor, ChannelId id, AccountId account) {
         boolean added = database.inTransaction(h -> {
             permissions.decide(h, actor, id, ChannelAction.MANAGE).orThrow();
             requirePrivate(h, id);
@@ -191,7 +192,7 @@ public final class ChannelService {
     }
 
     /** Takes an account off a private channel's list; needs manage permission. */
-    public void removeMember(Actor actor, UUID id, AccountId account) {
+    public void removeMember(Actor actor, ChannelId id, AccountId account) {
         database.inTransaction(h -> {
             permissions.decide(h, actor, id, ChannelAction.MANAGE).orThrow();
             requirePrivate(h, id);
@@ -205,7 +206,7 @@ public final class ChannelService {
                 .log("channel member removed");
     }
 
-    private Visible visible(Handle h, Actor actor, UUID id) {
+    private Visible visible(Handle h, Actor actor, ChannelId id) {
         Channel channel = channels.find(h, id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no channel " + id));
         Permissions.Access access = switch (actor) {
             case Actor.Console ignored -> consoleAccess(id);
@@ -217,14 +218,14 @@ public final class ChannelService {
         return new Visible(channel, access);
     }
 
-    private void requirePrivate(Handle h, UUID id) {
+    private void requirePrivate(Handle h, ChannelId id) {
         if (!channels.find(h, id).orElseThrow().isPrivate()) {
             throw new ApiException(ErrorCode.CONFLICT, "channel " + id
                     + " is public: it has no member list (every member may read it)");
         }
     }
 
-    private static Permissions.Access consoleAccess(UUID id) {
+    private static Permissions.Access consoleAccess(ChannelId id) {
         return new Permissions.Access(id, Decision.ALLOWED, Decision.ALLOWED, Decision.ALLOWED);
     }
 

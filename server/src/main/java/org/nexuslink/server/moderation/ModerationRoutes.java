@@ -18,6 +18,7 @@ import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 
 /**
@@ -50,7 +51,7 @@ public final class ModerationRoutes {
 
     record MuteView(String accountId, Optional<String> channelId, Optional<String> expiresAt, Optional<String> reason) {
         static MuteView of(ModerationService.Mute mute) {
-            return new MuteView(mute.account().toString(), mute.channel().map(UUID::toString),
+            return new MuteView(mute.account().toString(), mute.channel().map(ChannelId::toString),
                     mute.expiresAt().map(Object::toString),
                     mute.reason().isEmpty() ? Optional.empty() : Optional.of(mute.reason()));
         }
@@ -104,7 +105,7 @@ public final class ModerationRoutes {
         AccountId target = target(request);
         MuteRequest body = request.body().length == 0 ? new MuteRequest(null, null, null)
                 : bodies.read(request, MuteRequest.class);
-        Optional<UUID> channel = Optional.ofNullable(body.channelId()).map(c -> ChannelRoutes.uuid("channel_id", c));
+        Optional<ChannelId> channel = Optional.ofNullable(body.channelId()).map(c -> ChannelRoutes.channelId("channel_id", c));
         Optional<Duration> duration = Optional.ofNullable(body.durationSeconds()).map(Duration::ofSeconds);
         return Response.ok(MuteView.of(moderation.mute(Actor.of(caller.account()), target, channel, duration,
                 Objects.requireNonNullElse(body.reason(), ""))));
@@ -113,7 +114,7 @@ public final class ModerationRoutes {
     private Response unmute(Request request) {
         Principal caller = authenticator.authenticate(request);
         AccountId target = target(request);
-        Optional<UUID> channel = request.queryParam("channel_id").map(c -> ChannelRoutes.uuid("channel_id", c));
+        Optional<ChannelId> channel = request.queryParam("channel_id").map(c -> ChannelRoutes.channelId("channel_id", c));
         moderation.unmute(Actor.of(caller.account()), target, channel);
         return new Response.Raw(204, "application/json", new byte[0]);
     }

@@ -19,6 +19,7 @@ import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelAction;
 import org.nexuslink.server.permissions.CommunityAction;
@@ -49,7 +50,7 @@ public final class ModerationService {
     }
 
     /** A mute as set: where, until when, why. */
-    public record Mute(AccountId account, Optional<UUID> channel, Optional<Instant> expiresAt, String reason) {
+    public record Mute(AccountId account, Optional<ChannelId> channel, Optional<Instant> expiresAt, String reason) {
         public Mute {
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(channel, "channel");
@@ -148,7 +149,7 @@ public final class ModerationService {
      * Mutes a member in one channel or community-wide ({@code channel} empty), for a duration
      * or until lifted ({@code duration} empty), replacing an earlier mute in the same scope.
      */
-    public Mute mute(Actor actor, AccountId target, Optional<UUID> channel, Optional<Duration> duration, String reason) {
+    public Mute mute(Actor actor, AccountId target, Optional<ChannelId> channel, Optional<Duration> duration, String reason) {
         checkReason(reason);
         duration.ifPresent(d -> {
             if (d.isNegative() || d.isZero() || d.compareTo(MAX_MUTE) > 0) {
@@ -170,12 +171,12 @@ public final class ModerationService {
             return null;
         });
         log.atInfo().addKeyValue("actor", actor).addKeyValue("account", target)
-                .addKeyValue("channel", channel.map(UUID::toString).orElse("*")).log("member muted");
+                .addKeyValue("channel", channel.map(ChannelId::toString).orElse("*")).log("member muted");
         return new Mute(target, channel, expires, reason);
     }
 
     /** Lifts the active mute of one scope. */
-    public void unmute(Actor actor, AccountId target, Optional<UUID> channel) {
+    public void unmute(Actor actor, AccountId target, Optional<ChannelId> channel) {
         database.inTransaction(h -> {
             permissions.decide(h, actor, CommunityAction.MUTE, target).orThrow();
             Optional<MemberOverride> existing = OverrideStore.find(h, target, channel);

@@ -13,7 +13,7 @@ import java.util.UUID;
  *
  * @param channel the channel, or {@code null} for a community-wide override (stored as NULL)
  */
-public record MemberOverride(long id, UUID channel, Grant read, Grant write, Grant manage, String reason,
+public record MemberOverride(long id, ChannelId channel, Grant read, Grant write, Grant manage, String reason,
                              String createdBy, Instant createdAt, Instant expiresAt) {
     /** A tri-state column: NULL inherits the role's value, TRUE grants, FALSE denies. */
     public enum Grant {
@@ -44,7 +44,7 @@ public record MemberOverride(long id, UUID channel, Grant read, Grant write, Gra
     }
 
     /** The channel, or empty for a community-wide override. */
-    public Optional<UUID> channelId() {
+    public Optional<ChannelId> channelId() {
         return Optional.ofNullable(channel);
     }
 

@@ -29,7 +29,7 @@ public final class OverrideStore {
                         + "ORDER BY CASE WHEN channel_id IS NULL THEN 0 ELSE 1 END, id")
                 .bind("account", account.toString())
                 .map((rs, ctx) -> new MemberOverride(rs.getLong("id"),
-                        ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "channel_id", ctx),
+                        channel(rs, ctx),
                         grant(rs, "can_read"),
                         grant(rs, "can_write"),
                         grant(rs, "can_manage"),
@@ -40,6 +40,12 @@ public final class OverrideStore {
                 .list();
     }
 
+    private static ChannelId channel(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        UUID id = ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "channel_id", ctx);
+        return id == null ? null : new ChannelId(id);
+    }
+
     /** A nullable BOOLEAN; getBoolean plus wasNull, since SQLite's driver maps NULL to false in getObject. */
     private static MemberOverride.Grant grant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
         boolean value = rs.getBoolean(column);
@@ -47,7 +53,7 @@ public final class OverrideStore {
     }
 
     /** The override of an account in one scope ({@code channel} empty = community-wide), if any. */
-    public static Optional<MemberOverride> find(Handle h, AccountId account, Optional<UUID> channel) {
+    public static Optional<MemberOverride> find(Handle h, AccountId account, Optional<ChannelId> channel) {
         return listFor(h, account).stream().filter(o -> o.channelId().equals(channel)).findFirst();
     }
 
@@ -57,14 +63,14 @@ public final class OverrideStore {
      *
      * @param expiresAt when it ends by itself, or empty for "until lifted"
      */
-    public static void mute(Handle h, AccountId account, Optional<UUID> channel, String reason, Actor by,
+    public static void mute(Handle h, AccountId account, Optional<ChannelId> channel, String reason, Actor by,
                             Instant now, Optional<Instant> expiresAt) {
         delete(h, account, channel);
         h.createUpdate("INSERT INTO member_overrides (account_id, channel_id, can_read, can_write, can_manage, "
                         + "reason, created_by, created_at, expires_at) "
                         + "VALUES (:account, :channel, NULL, FALSE, NULL, :reason, :by, :now, :expires)")
                 .bind("account", account.toString())
-                .bindByType("channel", channel.orElse(null), UUID.class)
+                .bindByType("channel", channel.map(ChannelId::value).orElse(null), UUID.class)
                 .bind("reason", reason.isEmpty() ? null : reason)
                 .bind("by", by.account().map(AccountId::toString).orElse(null))
                 .bind("now", now)
@@ -73,11 +79,11 @@ public final class OverrideStore {
     }
 
     /** Deletes the override of one scope; returns whether there was one. */
-    public static boolean delete(Handle h, AccountId account, Optional<UUID> channel) {
+    public static boolean delete(Handle h, AccountId account, Optional<ChannelId> channel) {
         return h.createUpdate("DELETE FROM member_overrides WHERE account_id = :account AND "
                         + (channel.isPresent() ? "channel_id = :channel" : "channel_id IS NULL"))
                 .bind("account", account.toString())
-                .bindByType("channel", channel.orElse(null), UUID.class)
+                .bindByType("channel", channel.map(ChannelId::value).orElse(null), UUID.class)
                 .execute() > 0;
     }
 }

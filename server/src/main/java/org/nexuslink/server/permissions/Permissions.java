@@ -43,13 +43,13 @@ public final class Permissions {
     }
 
     /** Everything the rules look at for one account in one channel. */
-    record ChannelFacts(UUID id, String name, ChannelType type, boolean isPrivate, boolean archived,
+    record ChannelFacts(ChannelId id, String name, ChannelType type, boolean isPrivate, boolean archived,
                         boolean listed, RolePermissions roleRow, List<MemberOverride> overrides,
                         List<SpeakingCondition> conditions) {
     }
 
     /** What an account may do in one channel, each action with its decision. */
-    public record Access(UUID channel, Decision read, Decision write, Decision manage) {
+    public record Access(ChannelId channel, Decision read, Decision write, Decision manage) {
         public Decision of(ChannelAction action) {
             return switch (action) {
                 case READ -> read;
@@ -60,12 +60,12 @@ public final class Permissions {
     }
 
     /** Decides a channel action now, on a fresh read. */
-    public Decision decide(AccountId account, UUID channel, ChannelAction action) {
+    public Decision decide(AccountId account, ChannelId channel, ChannelAction action) {
         return database.jdbi().withHandle(h -> decide(h, account, channel, action));
     }
 
     /** Decides a channel action inside the caller's transaction (or handle). */
-    public Decision decide(Handle h, AccountId account, UUID channel, ChannelAction action) {
+    public Decision decide(Handle h, AccountId account, ChannelId channel, ChannelAction action) {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(action, "action");
@@ -73,7 +73,7 @@ public final class Permissions {
         if (member.isEmpty()) {
             return notAMember(account);
         }
-        Map<UUID, ChannelFacts> facts = facts(h, member.get(), Optional.of(channel));
+        Map<ChannelId, ChannelFacts> facts = facts(h, member.get(), Optional.of(channel));
         ChannelFacts channelFacts = facts.get(channel);
         if (channelFacts == null) {
             return member.get().banned() ? banned()
@@ -86,11 +86,11 @@ public final class Permissions {
      * Decides a channel action for an actor inside the caller's handle: the console may do
      * anything in an existing channel, an account is decided by the rules.
      */
-    public Decision decide(Handle h, Actor actor, UUID channel, ChannelAction action) {
+    public Decision decide(Handle h, Actor actor, ChannelId channel, ChannelAction action) {
         return switch (actor) {
             case Actor.Account account -> decide(h, account.id(), channel, action);
             case Actor.Console ignored -> h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
-                    .bind("id", channel).mapTo(Integer.class).one() > 0
+                    .bind("id", channel.value()).mapTo(Integer.class).one() > 0
                     ? Decision.ALLOWED : Decision.deny(Decision.Reason.NO_SUCH_CHANNEL, "no channel " + channel);
         };
     }
@@ -266,15 +266,15 @@ public final class Permissions {
     }
 
     /** The facts of every channel (or only {@code only}) for one member, in creation order. */
-    private static Map<UUID, ChannelFacts> facts(Handle h, Member member, Optional<UUID> only) {
+    private static Map<ChannelId, ChannelFacts> facts(Handle h, Member member, Optional<ChannelId> only) {
         String account = member.account().toString();
         String channelFilter = only.isPresent() ? " AND c.id = :channel" : "";
-        record Row(UUID id, String name, ChannelType type, boolean isPrivate, boolean archived) {}
+        record Row(ChannelId id, String name, ChannelType type, boolean isPrivate, boolean archived) {}
         var channelQuery = h.createQuery("SELECT c.id, c.name, c.channel_type, c.is_private, c.is_archived "
                 + "FROM channels c WHERE 1 = 1" + channelFilter + " ORDER BY c.created_at, c.id");
-        only.ifPresent(id -> channelQuery.bind("channel", id));
+        only.ifPresent(id -> channelQuery.bind("channel", id.value()));
         List<Row> channels = channelQuery.map((rs, ctx) -> new Row(
-                        ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "id", ctx), rs.getString("name"),
+                        new ChannelId(ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "id", ctx)), rs.getString("name"),
                         ChannelType.fromWire(rs.getString("channel_type"))
                                 .orElseThrow(() -> new IllegalStateException("unknown channel type in database")),
                         rs.getBoolean("is_private"), rs.getBoolean("is_archived")))
@@ -283,30 +283,30 @@ public final class Permissions {
             return Map.of();
         }
 
-        Map<UUID, RolePermissions> rows = new HashMap<>();
+        Map<ChannelId, RolePermissions> rows = new HashMap<>();
         var rowQuery = h.createQuery("SELECT c.channel_id, c.can_read, c.can_write, c.can_manage "
                 + "FROM channel_permissions c WHERE c.role = :role" + channelFilter.replace("c.id", "c.channel_id"));
         rowQuery.bind("role", member.role().wireName());
-        only.ifPresent(id -> rowQuery.bind("channel", id));
+        only.ifPresent(id -> rowQuery.bind("channel", id.value()));
         rowQuery.map((rs, ctx) -> Map.entry(uuid(rs, ctx), new RolePermissions(rs.getBoolean("can_read"),
                         rs.getBoolean("can_write"), rs.getBoolean("can_manage"))))
                 .forEach(e -> rows.put(e.getKey(), e.getValue()));
 
-        Set<UUID> listed = new HashSet<>(h.createQuery(
+        Set<ChannelId> listed = new HashSet<>(h.createQuery(
                         "SELECT channel_id FROM channel_members WHERE account_id = :account")
                 .bind("account", account)
                 .map((rs, ctx) -> uuid(rs, ctx)).list());
 
         List<MemberOverride> overrides = OverrideStore.listFor(h, member.account());
 
-        Map<UUID, List<SpeakingCondition>> conditions = new HashMap<>();
+        Map<ChannelId, List<SpeakingCondition>> conditions = new HashMap<>();
         var conditionQuery = h.createQuery("SELECT c.channel_id, c.kind, c.value FROM channel_conditions c WHERE 1 = 1"
                 + channelFilter.replace("c.id", "c.channel_id") + " ORDER BY c.kind");
-        only.ifPresent(id -> conditionQuery.bind("channel", id));
+        only.ifPresent(id -> conditionQuery.bind("channel", id.value()));
         conditionQuery.map((rs, ctx) -> Map.entry(uuid(rs, ctx), stored(rs)))
                 .forEach(e -> conditions.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
 
-        Map<UUID, ChannelFacts> facts = new LinkedHashMap<>();
+        Map<ChannelId, ChannelFacts> facts = new LinkedHashMap<>();
         for (Row c : channels) {
             List<MemberOverride> applying = overrides.stream()
                     .filter(o -> o.channelId().isEmpty() || o.channelId().get().equals(c.id()))
@@ -318,8 +318,8 @@ public final class Permissions {
         return facts;
     }
 
-    private static UUID uuid(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
-        return ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "channel_id", ctx);
+    private static ChannelId uuid(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        return new ChannelId(ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "channel_id", ctx));
     }
 
     private static SpeakingCondition stored(ResultSet rs) throws SQLException {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.server.accounts.MemberStore;
@@ -67,17 +66,17 @@ class PermissionMatrixTest {
                     .bind("t", joinedAt).execute());
         }
 
-        UUID channel(ChannelType type, boolean isPrivate, List<SpeakingCondition> conditions) {
-            Channel draft = new Channel(UUID.randomUUID(), type.wireName() + "-channel", type, "", isPrivate, false,
+        ChannelId channel(ChannelType type, boolean isPrivate, List<SpeakingCondition> conditions) {
+            Channel draft = new Channel(ChannelId.random(), type.wireName() + "-channel", type, "", isPrivate, false,
                     null, clock.instant(), Channel.defaultPermissions(type), conditions);
             return channels.create(Actor.CONSOLE, draft).channel().id();
         }
 
-        UUID channel(ChannelType type) {
+        ChannelId channel(ChannelType type) {
             return channel(type, false, List.of());
         }
 
-        Decision decide(AccountId account, UUID channel, ChannelAction action) {
+        Decision decide(AccountId account, ChannelId channel, ChannelAction action) {
             return permissions.decide(account, channel, action);
         }
 
@@ -111,7 +110,7 @@ class PermissionMatrixTest {
         for (Object[] row : DEFAULTS) {
             Role role = (Role) row[0];
             ChannelType type = (ChannelType) row[1];
-            UUID channel = c.channel(type);
+            ChannelId channel = c.channel(type);
             AccountId account = role == Role.ADMIN ? c.admin : role == Role.MODERATOR ? c.moderator : c.member;
             for (ChannelAction action : ChannelAction.values()) {
                 boolean allowed = (boolean) row[2 + action.ordinal()];
@@ -170,15 +169,15 @@ class PermissionMatrixTest {
                 accounts.put(role + "/" + state, c.join(role, clock.instant()));
             }
         }
-        Map<String, UUID> channels = new java.util.LinkedHashMap<>();
+        Map<String, ChannelId> channels = new java.util.LinkedHashMap<>();
         for (ChannelType type : ChannelType.values()) {
             for (ChannelState state : ChannelState.values()) {
-                UUID id = c.channel(type, state == ChannelState.PRIVATE_LISTED || state == ChannelState.PRIVATE_NOT_LISTED,
+                ChannelId id = c.channel(type, state == ChannelState.PRIVATE_LISTED || state == ChannelState.PRIVATE_NOT_LISTED,
                         state == ChannelState.CONDITION_UNMET
                                 ? List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(1))) : List.of());
                 channels.put(type + "/" + state, id);
                 if (state == ChannelState.ARCHIVED) {
-                    c.sql("UPDATE channels SET is_archived = TRUE WHERE id = ?", id);
+                    c.sql("UPDATE channels SET is_archived = TRUE WHERE id = ?", id.value());
                 }
                 if (state == ChannelState.PRIVATE_LISTED) {
                     accounts.values().forEach(a -> c.channels.addMember(Actor.CONSOLE, id, a));
@@ -194,7 +193,7 @@ class PermissionMatrixTest {
                         Actor.CONSOLE, clock.instant(), Optional.empty());
                 OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTE_EXPIRED), Optional.empty(), "",
                         Actor.CONSOLE, past.minusSeconds(60), Optional.of(past));
-                for (UUID channel : channels.values()) {
+                for (ChannelId channel : channels.values()) {
                     OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTED_IN_CHANNEL), Optional.of(channel),
                             "", Actor.CONSOLE, clock.instant(), Optional.empty());
                 }
@@ -209,7 +208,7 @@ class PermissionMatrixTest {
                 AccountId account = accounts.get(role + "/" + accountState);
                 for (ChannelType type : ChannelType.values()) {
                     for (ChannelState channelState : ChannelState.values()) {
-                        UUID channel = channels.get(type + "/" + channelState);
+                        ChannelId channel = channels.get(type + "/" + channelState);
                         for (ChannelAction action : ChannelAction.values()) {
                             String cell = role + " " + accountState + " " + type + " " + channelState + " " + action + " ";
                             wanted.add(cell + expected(role, type, action, accountState, channelState));
@@ -227,10 +226,10 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_changed_role_row_decides_for_that_role_but_never_restricts_admins(Database database) {
         Community c = new Community(database);
-        UUID channel = c.channel(ChannelType.TEXT);
+        ChannelId channel = c.channel(ChannelType.TEXT);
         c.sql("UPDATE channel_permissions SET can_read = FALSE, can_write = FALSE WHERE channel_id = ? AND role <> 'member'",
-                channel);
-        c.sql("UPDATE channel_permissions SET can_manage = TRUE WHERE channel_id = ? AND role = 'member'", channel);
+                channel.value());
+        c.sql("UPDATE channel_permissions SET can_manage = TRUE WHERE channel_id = ? AND role = 'member'", channel.value());
 
         assertThat(cell(c.decide(c.moderator, channel, ChannelAction.READ))).isEqualTo("deny:role");
         assertThat(cell(c.decide(c.moderator, channel, ChannelAction.WRITE))).isEqualTo("deny:role");
@@ -243,7 +242,7 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_private_channel_is_closed_to_everyone_off_its_list_but_admins(Database database) {
         Community c = new Community(database);
-        UUID channel = c.channel(ChannelType.TEXT, true, List.of());
+        ChannelId channel = c.channel(ChannelType.TEXT, true, List.of());
 
         for (ChannelAction action : ChannelAction.values()) {
             assertThat(cell(c.decide(c.member, channel, action))).isEqualTo("deny:not_in_channel");
@@ -263,8 +262,8 @@ class PermissionMatrixTest {
     @DatabaseTest
     void an_archived_channel_is_read_only_for_everyone(Database database) {
         Community c = new Community(database);
-        UUID channel = c.channel(ChannelType.TEXT);
-        c.sql("UPDATE channels SET is_archived = TRUE WHERE id = ?", channel);
+        ChannelId channel = c.channel(ChannelType.TEXT);
+        c.sql("UPDATE channels SET is_archived = TRUE WHERE id = ?", channel.value());
 
         for (AccountId account : List.of(c.admin, c.moderator, c.member)) {
             assertThat(cell(c.decide(account, channel, ChannelAction.READ))).isEqualTo("allow");
@@ -276,17 +275,17 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_banned_account_may_do_nothing_anywhere(Database database) {
         Community c = new Community(database);
-        UUID text = c.channel(ChannelType.TEXT);
-        UUID voice = c.channel(ChannelType.VOICE);
+        ChannelId text = c.channel(ChannelType.TEXT);
+        ChannelId voice = c.channel(ChannelType.VOICE);
         c.sql("UPDATE members SET is_banned = TRUE WHERE account_id IN (?, ?)", c.member.toString(), c.admin.toString());
 
-        for (UUID channel : List.of(text, voice)) {
+        for (ChannelId channel : List.of(text, voice)) {
             for (ChannelAction action : ChannelAction.values()) {
                 assertThat(cell(c.decide(c.member, channel, action))).isEqualTo("deny:banned");
                 assertThat(cell(c.decide(c.admin, channel, action))).isEqualTo("deny:banned");
             }
         }
-        assertThat(cell(c.decide(c.member, UUID.randomUUID(), ChannelAction.READ))).isEqualTo("deny:banned");
+        assertThat(cell(c.decide(c.member, ChannelId.random(), ChannelAction.READ))).isEqualTo("deny:banned");
         assertThat(cell(c.permissions.decide(Actor.of(c.admin), CommunityAction.CREATE_CHANNEL))).isEqualTo("deny:banned");
         assertThat(c.channels.list(Actor.of(c.member))).isEmpty();
     }
@@ -294,8 +293,8 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_channel_mute_takes_writing_away_in_that_channel_only(Database database) {
         Community c = new Community(database);
-        UUID muted = c.channel(ChannelType.TEXT);
-        UUID other = c.channel(ChannelType.TEXT);
+        ChannelId muted = c.channel(ChannelType.TEXT);
+        ChannelId other = c.channel(ChannelType.TEXT);
         database.inTransaction(h -> {
             OverrideStore.mute(h, c.member, Optional.of(muted), "spam", Actor.of(c.moderator), clock.instant(),
                     Optional.empty());
@@ -312,15 +311,15 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_community_wide_mute_applies_to_every_channel_and_to_admins_too(Database database) {
         Community c = new Community(database);
-        UUID text = c.channel(ChannelType.TEXT);
-        UUID voice = c.channel(ChannelType.VOICE);
+        ChannelId text = c.channel(ChannelType.TEXT);
+        ChannelId voice = c.channel(ChannelType.VOICE);
         database.inTransaction(h -> {
             OverrideStore.mute(h, c.member, Optional.empty(), "", Actor.CONSOLE, clock.instant(), Optional.empty());
             OverrideStore.mute(h, c.admin, Optional.empty(), "", Actor.CONSOLE, clock.instant(), Optional.empty());
             return null;
         });
 
-        for (UUID channel : List.of(text, voice)) {
+        for (ChannelId channel : List.of(text, voice)) {
             assertThat(cell(c.decide(c.member, channel, ChannelAction.WRITE))).isEqualTo("deny:muted");
             assertThat(cell(c.decide(c.admin, channel, ChannelAction.WRITE))).isEqualTo("deny:muted");
             assertThat(cell(c.decide(c.moderator, channel, ChannelAction.WRITE))).isEqualTo("allow");
@@ -330,7 +329,7 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_timed_mute_ends_by_itself_when_the_clock_passes_its_expiry(Database database) {
         Community c = new Community(database);
-        UUID channel = c.channel(ChannelType.TEXT);
+        ChannelId channel = c.channel(ChannelType.TEXT);
         Instant expiry = clock.instant().plus(Duration.ofMinutes(10));
         database.inTransaction(h -> {
             OverrideStore.mute(h, c.member, Optional.of(channel), "", Actor.of(c.admin), clock.instant(),
@@ -353,9 +352,9 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_channel_override_that_grants_lifts_the_role_row_but_a_denial_still_wins(Database database) {
         Community c = new Community(database);
-        UUID announcements = c.channel(ChannelType.ANNOUNCEMENT);
+        ChannelId announcements = c.channel(ChannelType.ANNOUNCEMENT);
         c.sql("INSERT INTO member_overrides (account_id, channel_id, can_write, created_at) VALUES (?, ?, TRUE, 0)",
-                c.member.toString(), announcements);
+                c.member.toString(), announcements.value());
 
         assertThat(cell(c.decide(c.member, announcements, ChannelAction.WRITE))).isEqualTo("allow");
         c.sql("INSERT INTO member_overrides (account_id, channel_id, can_write, created_at) VALUES (?, NULL, FALSE, 0)",
@@ -366,9 +365,9 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_speaking_condition_gates_writing_and_names_itself(Database database) {
         Community c = new Community(database);
-        UUID aged = c.channel(ChannelType.TEXT, false,
+        ChannelId aged = c.channel(ChannelType.TEXT, false,
                 List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(7))));
-        UUID ranked = c.channel(ChannelType.TEXT, false, List.of(new SpeakingCondition.MinimumRole(Role.MODERATOR)));
+        ChannelId ranked = c.channel(ChannelType.TEXT, false, List.of(new SpeakingCondition.MinimumRole(Role.MODERATOR)));
         AccountId newcomer = c.join(Role.MEMBER, clock.instant().minus(Duration.ofDays(2)));
         AccountId newModerator = c.join(Role.MODERATOR, clock.instant());
         AccountId veteran = c.join(Role.MEMBER, clock.instant().minus(Duration.ofDays(8)));
@@ -392,11 +391,11 @@ class PermissionMatrixTest {
     @DatabaseTest
     void strangers_and_missing_channels_are_refused(Database database) {
         Community c = new Community(database);
-        UUID channel = c.channel(ChannelType.TEXT);
+        ChannelId channel = c.channel(ChannelType.TEXT);
         AccountId stranger = AccountIdentity.generate().accountId();
 
         assertThat(cell(c.decide(stranger, channel, ChannelAction.READ))).isEqualTo("deny:not_a_member");
-        assertThat(cell(c.decide(c.member, UUID.randomUUID(), ChannelAction.READ))).isEqualTo("deny:no_such_channel");
+        assertThat(cell(c.decide(c.member, ChannelId.random(), ChannelAction.READ))).isEqualTo("deny:no_such_channel");
     }
 
     @DatabaseTest
