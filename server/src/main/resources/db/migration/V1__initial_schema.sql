@@ -196,6 +196,7 @@ CREATE TABLE message_queue (
     recipient_device   INTEGER      NOT NULL,
     sender_account     VARCHAR(60),
     sender_device      INTEGER,
+    message_type       INTEGER      NOT NULL DEFAULT 0,
     encrypted_blob     ${blob}      NOT NULL,
     created_at         BIGINT       NOT NULL,
     expires_at         BIGINT       NOT NULL,

@@ -33,7 +33,11 @@ public enum Command {
     /** Server to client: the answer to catch_up, one page of stored events. */
     CATCH_UP_RESULT(9, "catch_up_result", CatchUpResult.class),
     /** Server to client: something about the device's own state it must act on. No answer. */
-    NOTICE(10, "notice", Notice.class);
+    NOTICE(10, "notice", Notice.class),
+    /** Client to server: a direct message, one ciphertext per device. Answer: ack with t, or error. */
+    SEND_DIRECT(11, "send_direct", DirectSend.class),
+    /** Server to client: one queued direct-message copy. Answer: ack with mid = the entry id. */
+    DIRECT_PUSH(12, "direct_push", DirectPush.class);
 
     /** Largest command code. */
     public static final int MAX_CODE = 0xFFFF;

@@ -84,7 +84,10 @@ public enum ErrorCode {
             "The upload would store more one-time prekeys than the per-device limit, or the batch is too large."),
     /** See {@link #meaning()}. */
     PREKEYS_EXHAUSTED("prekeys_exhausted", 409,
-            "The device's signed prekey is too old and its one-time prekeys are gone: it must re-register before new sessions are started."),
+            "No usable bundle for the device (or any device): it needs re-registration (seed 004) or never uploaded a complete set; the message names each device and reason."),
+    /** See {@link #meaning()}. */
+    STALE_DEVICES("stale_devices", 409,
+            "The copies of a direct message do not match the recipients' current devices; the message names the missing and extra ones, and nothing was stored."),
     /** See {@link #meaning()}. */
     FORBIDDEN("forbidden", 403,
             "The authenticated account or device may not do this (role, ban, mute, permission)."),

@@ -91,6 +91,20 @@ class CodecProperties {
                     Arbitraries.integers().between(1, CatchUpRequest.MAX_LIMIT)).as(CatchUpRequest::new);
             case CATCH_UP_RESULT -> Combinators.combine(storedEvents().list().ofMaxSize(4), Arbitraries.of(true, false))
                     .as(CatchUpResult::new);
+            case SEND_DIRECT -> Combinators.combine(
+                    Arbitraries.bytes().array(byte[].class).ofSize(16).map(Bytes::of),
+                    Combinators.combine(Arbitraries.of("nxl:a", "nxl:b", "nxl:c"), Arbitraries.integers().between(1, 127),
+                            Arbitraries.integers().between(0, 255),
+                            Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40).map(Bytes::of))
+                            .as(DirectSend.Copy::new).list().ofMinSize(1).ofMaxSize(4)
+                            .uniqueElements(c -> c.account() + ":" + c.device()))
+                    .as(DirectSend::new);
+            case DIRECT_PUSH -> Combinators.combine(Arbitraries.longs().filter(l -> l != 0),
+                    Arbitraries.bytes().array(byte[].class).ofSize(16).map(Bytes::of),
+                    Arbitraries.of("nxl:a", "nxl:b"), Arbitraries.integers().between(1, 127), times(),
+                    Arbitraries.integers().between(0, 255),
+                    Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40).map(Bytes::of))
+                    .as(DirectPush::new);
             case NOTICE -> Combinators.combine(
                     Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20),
                     Arbitraries.strings().ofMaxLength(60)).as(Notice::new);

@@ -28,6 +28,7 @@ final class GoldenVectors {
     static final ConversationId CID = ConversationId.of(UUID.fromString("00112233-4455-6677-8899-aabbccddeeff"));
     static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
     static final Bytes CIPHERTEXT = Bytes.fromHex("c0ffee01");
+    static final Bytes MESSAGE_ID = Bytes.fromHex("0102030405060708090a0b0c0d0e0f10");
 
     private GoldenVectors() {
     }
@@ -62,6 +63,11 @@ final class GoldenVectors {
                 List.of(Event.of(CID, Kind.TEXT, CIPHERTEXT).stored(new MessageId(42), T)), true)));
         v.put("error_unknown_command", Envelope.error(new Seq(6),
                 ErrorBody.of(ErrorCode.UNKNOWN_COMMAND, "envelope.cmd: unknown command 99")));
+        v.put("send_direct", Envelope.of(Command.SEND_DIRECT, new Seq(8), new DirectSend(MESSAGE_ID, List.of(
+                new DirectSend.Copy("nxl:bob", 1, 3, Bytes.of(new byte[] {(byte) 0xc0, (byte) 0xff, (byte) 0xee})),
+                new DirectSend.Copy("nxl:alice", 2, 2, Bytes.of(new byte[] {0x01}))))));
+        v.put("direct_push", Envelope.of(Command.DIRECT_PUSH, new Seq(4), new DirectPush(77, MESSAGE_ID, "nxl:alice",
+                1, T, 3, Bytes.of(new byte[] {(byte) 0xc0, (byte) 0xff, (byte) 0xee}))));
         v.put("notice_prekeys_low", Envelope.of(Command.NOTICE, new Seq(7),
                 new Notice(Notice.PREKEYS_LOW, "ec=5,kyber=19")));
         return v;

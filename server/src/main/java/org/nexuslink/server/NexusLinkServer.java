@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandler;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -33,13 +35,22 @@ import org.nexuslink.server.moderation.ModerationService;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
+import org.nexuslink.server.delivery.DirectMessageCommands;
+import org.nexuslink.server.delivery.DirectMessageRoutes;
+import org.nexuslink.server.delivery.DirectMessages;
+import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.keys.PrekeyRoutes;
+import org.nexuslink.server.keys.PrekeyService;
+import org.nexuslink.server.keys.PrekeySettings;
+import org.nexuslink.server.keys.PrekeyCounts;
 import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
 import org.nexuslink.server.ops.ServerMetrics;
@@ -60,11 +71,14 @@ public final class NexusLinkServer implements AutoCloseable {
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
     private final List<Router.Route> routes;
+    private final Optional<DirectMessages> direct;
 
-    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Route> routes) {
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Route> routes,
+                            Optional<DirectMessages> direct) {
         this.resources = resources;
         this.http = http;
         this.routes = routes;
+        this.direct = direct;
     }
 
     /**
@@ -100,7 +114,8 @@ public final class NexusLinkServer implements AutoCloseable {
             resources.push(blocking::close);
             ConnectionRegistry connections = new ConnectionRegistry();
             List<ChannelHandler> beforeDispatch = config.server().role() == Config.Role.COMMUNITY
-                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking))
+                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking,
+                            resources))
                     : List.of();
 
             DeliveryQueueStore queue = new DeliveryQueueStore(database);
@@ -113,7 +128,8 @@ public final class NexusLinkServer implements AutoCloseable {
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.routes());
+            return new NexusLinkServer(resources, http, router.routes(), resources.stream()
+                    .filter(DirectMessages.class::isInstance).map(DirectMessages.class::cast).findFirst());
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -123,7 +139,7 @@ public final class NexusLinkServer implements AutoCloseable {
     /** Registers the community role's routes; returns its WebSocket gateway. */
     private static Gateway registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
-                                             ExecutorService blocking) {
+                                             ExecutorService blocking, Deque<AutoCloseable> resources) {
         SecureRandom random = new SecureRandom();
         String serverId = ServerIdentity.loadOrCreate(database, clock, random);
         TokenStore tokens = new TokenStore(database, clock, random);
@@ -132,15 +148,35 @@ public final class NexusLinkServer implements AutoCloseable {
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
+        DeviceStore devices = new DeviceStore(database);
+        DirectMessages direct = new DirectMessages(database, devices, new DeliveryQueueStore(database), connections,
+                clock, config.community().messageTtl(), metrics.registry());
+        resources.push(direct);
+        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("queue-sweeper").daemon().factory());
+        resources.push(sweeper::shutdownNow);
+        sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
+        PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
+                (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
-                metrics.registry(), connection -> { });
-        AccountService accounts = new AccountService(database, members, new DeviceStore(database),
+                metrics.registry(), connection -> {
+                    // Tell a device that connects with low stock at once, then hand it its queue.
+                    Principal device = connection.principal();
+                    if (prekeys.isLowOnStock(device.account(), device.device())) {
+                        connection.push(Command.NOTICE, lowStock(prekeys.counts(device)));
+                    }
+                    direct.drainTo(connection);
+                },
+                DirectMessageCommands.handlers(direct), clock, config.rateLimit().wsMessagesPerSecond());
+        new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
+        AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
-                clock, gateway::deviceRemoved);
+                clock, gateway::deviceRemoved, prekeys.store());
         JsonBodies bodies = new JsonBodies(json);
         new AccountRoutes(accounts, authenticator, bodies).register(router);
+        new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
 
         Permissions permissions = new Permissions(database, members, clock);
         AuditLog audit = new AuditLog(database, clock);
@@ -150,6 +186,21 @@ public final class NexusLinkServer implements AutoCloseable {
                 gateway::closeAccount), authenticator, bodies).register(router);
         new AuditRoutes(audit, permissions, authenticator).register(router);
         return gateway;
+    }
+
+    private static Notice lowStock(PrekeyCounts counts) {
+        return new Notice(Notice.PREKEYS_LOW, "ec=" + counts.oneTimePrekeys() + ",kyber=" + counts.kyberPrekeys());
+    }
+
+    private static void sweep(DirectMessages direct) {
+        try {
+            int removed = direct.sweepExpired();
+            if (removed > 0) {
+                log.atInfo().addKeyValue("removed", removed).log("expired queued messages deleted");
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("queue expiry sweep failed; retrying in a minute");
+        }
     }
 
     /**
@@ -170,6 +221,11 @@ public final class NexusLinkServer implements AutoCloseable {
     /** Every HTTP route this server serves (the OpenAPI check compares them with docs/openapi.yaml). */
     public List<Router.Route> routes() {
         return routes;
+    }
+
+    /** Runs the queue expiry sweep now (it also runs every minute); returns how many entries it deleted. */
+    public int sweepExpiredMessages() {
+        return direct.map(DirectMessages::sweepExpired).orElse(0);
     }
 
     /** The bound HTTP port. */

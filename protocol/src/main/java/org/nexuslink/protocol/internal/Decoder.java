@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.nexuslink.protocol.Ack;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.CatchUpRequest;
 import org.nexuslink.protocol.CatchUpResult;
@@ -21,6 +22,8 @@ import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
 import org.nexuslink.protocol.Flags;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Hello;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Kind;
@@ -116,6 +119,8 @@ public final class Decoder {
             case CATCH_UP -> catchUpRequest(body);
             case CATCH_UP_RESULT -> catchUpResult(body);
             case NOTICE -> notice(body);
+            case SEND_DIRECT -> directSend(body);
+            case DIRECT_PUSH -> directPush(body);
         };
     }
 
@@ -130,6 +135,37 @@ public final class Decoder {
         String type = fields.required(0, "type").str();
         String detail = fields.required(1, "detail").str();
         return construct(reader.path(), () -> new Notice(type, detail));
+    }
+
+    private static DirectSend directSend(WireReader reader) {
+        Fields fields = Fields.scan(reader, reader.path());
+        Bytes messageId = fields.required(0, "message_id").bin(DirectSend.MESSAGE_ID_LENGTH, DirectSend.MESSAGE_ID_LENGTH);
+        WireReader copiesField = fields.required(1, "copies");
+        int size = copiesField.arrayHeader();
+        List<DirectSend.Copy> copies = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            WireReader item = copiesField.next(copiesField.path() + "[" + i + "]");
+            Fields copy = Fields.scan(item, item.path());
+            String account = copy.required(0, "account").str();
+            int device = (int) copy.required(1, "device").uint(127);
+            int type = (int) copy.required(2, "type").uint(DirectSend.Copy.MAX_TYPE);
+            Bytes ciphertext = copy.required(3, "ciphertext").bin(1, Integer.MAX_VALUE);
+            copies.add(construct(item.path(), () -> new DirectSend.Copy(account, device, type, ciphertext)));
+        }
+        return construct(reader.path(), () -> new DirectSend(messageId, copies));
+    }
+
+    private static DirectPush directPush(WireReader reader) {
+        Fields fields = Fields.scan(reader, reader.path());
+        long entry = fields.required(0, "entry").uint(WireReader.UINT64_MAX);
+        Bytes messageId = fields.required(1, "message_id").bin(DirectSend.MESSAGE_ID_LENGTH, DirectSend.MESSAGE_ID_LENGTH);
+        String sender = fields.required(2, "sender").str();
+        int senderDevice = (int) fields.required(3, "sender_device").uint(127);
+        Instant time = time(fields.required(4, "t"));
+        int type = (int) fields.required(5, "type").uint(DirectSend.Copy.MAX_TYPE);
+        Bytes ciphertext = fields.required(6, "ciphertext").bin(1, Integer.MAX_VALUE);
+        return construct(reader.path(), () -> new DirectPush(entry, messageId, sender, senderDevice, time, type,
+                ciphertext));
     }
 
     private static Ack ack(WireReader reader) {

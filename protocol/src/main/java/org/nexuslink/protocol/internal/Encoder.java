@@ -12,6 +12,8 @@ import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Hello;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.RawValue;
@@ -77,6 +79,14 @@ public final class Encoder {
             }
             case ErrorBody error -> w.mapHeader(2).uint(0).str(error.code()).uint(1).str(error.message());
             case Notice notice -> w.mapHeader(2).uint(0).str(notice.type()).uint(1).str(notice.detail());
+            case DirectSend send -> {
+                w.mapHeader(2).uint(0).bin(send.messageId()).uint(1).arrayHeader(send.copies().size());
+                send.copies().forEach(copy -> w.mapHeader(4).uint(0).str(copy.account()).uint(1).uint(copy.device())
+                        .uint(2).uint(copy.type()).uint(3).bin(copy.ciphertext()));
+            }
+            case DirectPush push -> w.mapHeader(7).uint(0).uint(push.entry()).uint(1).bin(push.messageId())
+                    .uint(2).str(push.sender()).uint(3).uint(push.senderDevice()).uint(4).uint(seconds(push.time()))
+                    .uint(5).uint(push.type()).uint(6).bin(push.ciphertext());
             case CatchUpRequest request -> {
                 w.mapHeader(2 + count(request.after().isPresent()));
                 w.uint(0).bin(request.cid().value());

@@ -18,6 +18,7 @@ import org.nexuslink.server.auth.Challenges;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.keys.PrekeyStore;
 import org.nexuslink.server.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +56,11 @@ public final class AccountService {
     private final Limits limits;
     private final Clock clock;
     private final DeviceRemovedListener removed;
+    private final PrekeyStore prekeys;
 
     public AccountService(Database database, MemberStore members, DeviceStore devices, Challenges challenges,
                           TokenStore tokens, Authenticator.AuthMetrics metrics, Limits limits, Clock clock,
-                          DeviceRemovedListener removed) {
+                          DeviceRemovedListener removed, PrekeyStore prekeys) {
         this.database = Objects.requireNonNull(database, "database");
         this.members = Objects.requireNonNull(members, "members");
         this.devices = Objects.requireNonNull(devices, "devices");
@@ -68,6 +70,7 @@ public final class AccountService {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.removed = Objects.requireNonNull(removed, "removed");
+        this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
     }
 
     /** Parses an account id from a request, as a 400 naming the field. */
@@ -201,7 +204,13 @@ public final class AccountService {
 
     /** Removes one of the caller's account's devices (possibly the caller itself). */
     public void removeDevice(Principal caller, DeviceId device) {
-        boolean revoked = database.inTransaction(h -> devices.revoke(h, caller.account(), device, clock.instant()));
+        boolean revoked = database.inTransaction(h -> {
+            boolean done = devices.revoke(h, caller.account(), device, clock.instant());
+            if (done) {
+                prekeys.deleteAll(h, caller.account(), device);
+            }
+            return done;
+        });
         if (!revoked) {
             throw new ApiException(ErrorCode.NOT_FOUND, "no active device " + device + " on this account");
         }

@@ -4,7 +4,12 @@ package org.nexuslink.server.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -12,6 +17,7 @@ import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
 
 /**
@@ -51,6 +57,29 @@ public final class DeviceStore {
                 .list();
     }
 
+    /**
+     * The active device ids of each of these accounts that is a member; accounts that are not
+     * members are absent from the map, members without devices map to an empty set.
+     */
+    public Map<AccountId, Set<DeviceId>> activeDevices(Collection<AccountId> accounts) {
+        if (accounts.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = accounts.stream().map(AccountId::toString).toList();
+        return database.jdbi().withHandle(h -> {
+            Map<AccountId, Set<DeviceId>> result = new HashMap<>();
+            h.createQuery("SELECT account_id FROM members WHERE account_id IN (<ids>)")
+                    .bindList("ids", ids)
+                    .mapTo(String.class)
+                    .forEach(a -> result.put(Principal.storedAccount(a), new TreeSet<>()));
+            h.createQuery("SELECT account_id, device_id FROM devices WHERE account_id IN (<ids>) AND revoked_at IS NULL")
+                    .bindList("ids", ids)
+                    .map((rs, ctx) -> Principal.fromStored(rs.getString(1), rs.getInt(2)))
+                    .forEach(p -> result.computeIfAbsent(p.account(), a -> new TreeSet<>()).add(p.device()));
+            return result;
+        });
+    }
+
     /** Whether the id was ever used by this account, revoked or not. */
     boolean exists(Handle h, AccountId account, DeviceId device) {
         return h.createQuery("SELECT COUNT(*) FROM devices WHERE account_id = :account AND device_id = :device")
@@ -77,8 +106,8 @@ public final class DeviceStore {
     }
 
     /**
-     * Revokes a device and deletes what only it could use: its tokens, prekeys and queued
-     * messages. The row stays, so the id is never reused.
+     * Revokes a device and deletes its tokens and queued messages. The row stays, so the id is
+     * never reused.
      *
      * @return whether an active device was revoked
      */
@@ -92,7 +121,8 @@ public final class DeviceStore {
         if (revoked == 0) {
             return false;
         }
-        for (String table : new String[] {"auth_tokens", "prekeys", "kyber_prekeys", "signed_prekeys", "message_queue"}) {
+        // Prekeys are deleted by their own store (AccountService calls it in this transaction).
+        for (String table : new String[] {"auth_tokens", "message_queue"}) {
             String accountColumn = table.equals("message_queue") ? "recipient_account" : "account_id";
             String deviceColumn = table.equals("message_queue") ? "recipient_device" : "device_id";
             h.createUpdate("DELETE FROM " + table + " WHERE " + accountColumn + " = :account AND "

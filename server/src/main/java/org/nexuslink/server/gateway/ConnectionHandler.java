@@ -11,7 +11,15 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.nexuslink.protocol.Body;
+import org.nexuslink.server.http.ApiException;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.Envelope;
@@ -35,13 +43,24 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final WebSocketServerHandshaker handshaker;
     private final EnvelopeCodec codec;
     private final ConnectionRegistry registry;
+    private final Map<Command, CommandHandler> handlers;
+    private final Executor blocking;
+    private final SendRateLimiter limiter;
+    private final GatewayMetrics metrics;
+    /** The last request in flight; touched only on this connection's event loop. */
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     ConnectionHandler(Connection connection, WebSocketServerHandshaker handshaker, EnvelopeCodec codec,
-                      ConnectionRegistry registry) {
+                      ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking,
+                      SendRateLimiter limiter, GatewayMetrics metrics) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.handshaker = Objects.requireNonNull(handshaker, "handshaker");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.handlers = Map.copyOf(handlers);
+        this.blocking = Objects.requireNonNull(blocking, "blocking");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -65,17 +84,61 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             return;
         }
         Seq seq = request.seq();
-        switch (request.command()) {
-            case PING -> connection.send(Envelope.of(Command.PONG, seq, org.nexuslink.protocol.Body.Empty.INSTANCE));
-            // The upgrade already authenticated this connection; a hello is acknowledged as a no-op.
-            case HELLO -> connection.send(Envelope.of(Command.ACK, seq, Ack.EMPTY));
-            case PONG, ACK -> { }
-            case SEND_EVENT, CATCH_UP -> connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.UNEXPECTED_COMMAND,
-                    request.command().wireName() + " is not served by this server version yet")));
-            case EVENT_PUSH, ERROR, CATCH_UP_RESULT, NOTICE -> connection.send(Envelope.error(seq,
-                    ErrorBody.of(ErrorCode.UNEXPECTED_COMMAND, request.command().wireName()
-                            + " is sent by servers, not to them")));
+        metrics.received(request.command());
+        boolean isReply = request.command() == Command.ACK || request.command() == Command.PONG;
+        if (!isReply && !limiter.tryAcquire()) {
+            connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.RATE_LIMITED,
+                    "more than rate_limit.ws_messages_per_second requests; this one was dropped")));
+            return;
         }
+        CommandHandler handler = handlers.get(request.command());
+        if (handler != null) {
+            tail = tail.thenRunAsync(() -> serve(handler, request), blocking);
+            return;
+        }
+        switch (request.command()) {
+            // Answered behind the requests before it, so replies keep the order of requests.
+            case PING -> tail = tail.thenRunAsync(
+                    () -> connection.send(Envelope.of(Command.PONG, seq, Body.Empty.INSTANCE)), blocking);
+            // The upgrade already authenticated this connection; a hello is acknowledged as a no-op.
+            case HELLO -> tail = tail.thenRunAsync(
+                    () -> connection.send(Envelope.of(Command.ACK, seq, Ack.EMPTY)), blocking);
+            case PONG -> { }
+            default -> connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.UNEXPECTED_COMMAND,
+                    request.command().wireName() + " is not accepted from clients by this server")));
+        }
+    }
+
+    private void serve(CommandHandler handler, Envelope request) {
+        CompletionStage<Optional<Body>> reply;
+        try {
+            reply = handler.handle(connection, request);
+        } catch (RuntimeException e) {
+            fail(request, e);
+            return;
+        }
+        // Wait for this request's synchronous part only; the reply goes out when it completes.
+        reply.whenComplete((body, failure) -> {
+            if (failure != null) {
+                fail(request, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
+            } else {
+                body.ifPresent(b -> connection.send(Envelope.of(replyCommand(b), request.seq(), b)));
+            }
+        });
+    }
+
+    private static Command replyCommand(Body body) {
+        return body instanceof ErrorBody ? Command.ERROR : Command.ACK;
+    }
+
+    private void fail(Envelope request, Throwable failure) {
+        if (failure instanceof ApiException api) {
+            connection.send(Envelope.error(request.seq(), ErrorBody.of(api.code(), api.getMessage())));
+            return;
+        }
+        log.atError().setCause(failure).addKeyValue("command", request.command().wireName())
+                .log("unhandled error serving a websocket command");
+        connection.send(Envelope.error(request.seq(), ErrorBody.of(ErrorCode.INTERNAL_ERROR, "internal error")));
     }
 
     @Override
@@ -88,7 +151,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        connection.writabilityChanged();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        connection.writabilityChanged();
         registry.remove(connection);
         log.atDebug().addKeyValue("account", connection.principal().account())
                 .addKeyValue("device", connection.principal().device()).log("websocket closed");

@@ -23,15 +23,18 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
@@ -62,19 +65,29 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
     private final ObjectMapper json;
     private final ExecutorService blocking;
     private final Consumer<Connection> onConnect;
+    private final Map<Command, CommandHandler> handlers;
+    private final GatewayMetrics metrics;
+    private final Clock clock;
+    private final int ratePerSecond;
 
     /**
-     * @param onConnect called on a virtual thread after a connection is registered (to send the
-     *     notices a device missed while offline)
+     * @param onConnect called on a virtual thread after a connection is registered (to send what
+     *     the device missed while offline)
+     * @param handlers the services for client commands beyond hello and ping
      */
     public Gateway(Authenticator authenticator, ConnectionRegistry registry, EnvelopeCodec codec, ObjectMapper json,
-                   ExecutorService blocking, MeterRegistry meters, Consumer<Connection> onConnect) {
+                   ExecutorService blocking, MeterRegistry meters, Consumer<Connection> onConnect,
+                   Map<Command, CommandHandler> handlers, Clock clock, int ratePerSecond) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.json = Objects.requireNonNull(json, "json");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
         this.onConnect = Objects.requireNonNull(onConnect, "onConnect");
+        this.handlers = Map.copyOf(handlers);
+        this.metrics = new GatewayMetrics(meters);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ratePerSecond = ratePerSecond;
         Gauge.builder("nexuslink.ws.connections.active", registry, ConnectionRegistry::size)
                 .description("Open WebSocket connections on this node").register(meters);
     }
@@ -87,7 +100,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
     public void deviceRemoved(AccountId account, DeviceId device) {
         Notice notice = new Notice(Notice.DEVICE_REMOVED, "device=" + device.value());
         List<Connection> connections = registry.ofAccount(account);
-        connections.forEach(c -> c.push(org.nexuslink.protocol.Command.NOTICE, notice));
+        connections.forEach(c -> c.push(Command.NOTICE, notice));
         registry.of(new Principal(account, device)).forEach(c -> c.close(Connection.CLOSE_REVOKED, "device removed"));
     }
 
@@ -144,7 +157,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
                 return;
             }
-            Connection connection = new Connection(principal, ctx.channel(), codec);
+            Connection connection = new Connection(principal, ctx.channel(), codec, metrics);
             ChannelPipeline pipeline = ctx.pipeline();
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {
@@ -153,7 +166,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 }
                 pipeline.remove("dispatch");
                 pipeline.addLast("idle", new IdleStateHandler(IDLE_TIMEOUT.toSeconds(), 0, 0, TimeUnit.SECONDS));
-                pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry));
+                pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry, handlers, blocking,
+                        new SendRateLimiter(clock, ratePerSecond), metrics));
                 pipeline.remove(this);
                 registry.add(connection);
                 log.atDebug().addKeyValue("account", principal.account()).addKeyValue("device", principal.device())

@@ -15,6 +15,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -55,6 +56,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    /** Outbound bytes per connection above which it counts as not writable (slow consumer). */
+    public static final int OUTBOUND_HIGH_WATER = 1 << 20;
+    static final int OUTBOUND_LOW_WATER = 256 << 10;
 
     /** Largest request body accepted by the aggregating REST path. */
     public static final int MAX_REQUEST_BYTES = 1 << 20;
@@ -102,6 +107,9 @@ public final class HttpServer implements AutoCloseable {
                     .channel(channelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // Bounds what one connection may hold unsent; above it the gateway drops slow readers.
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(OUTBOUND_LOW_WATER, OUTBOUND_HIGH_WATER))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

@@ -74,6 +74,19 @@ class GatewayTest {
     }
 
     @DatabaseTest
+    void a_device_without_prekeys_is_told_to_upload_them_when_it_connects(DatabaseUrl url) {
+        TestAccount alice = new TestAccount(clock);
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            try (TestWebSocket ws = TestWebSocket.connect(server, alice.join(server, alice.device(1)))) {
+                Envelope first = ws.nextIncludingStockNotices();
+
+                assertThat(first.command()).isEqualTo(Command.NOTICE);
+                assertThat(first.body()).isEqualTo(new Notice(Notice.PREKEYS_LOW, "ec=0,kyber=0"));
+            }
+        }
+    }
+
+    @DatabaseTest
     void a_malformed_frame_gets_an_error_and_the_connection_stays_open(DatabaseUrl url) {
         TestAccount alice = new TestAccount(clock);
         try (TestServer server = TestServer.start(url, clock, Map.of())) {

@@ -13,7 +13,9 @@ public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
 
     public MutableClock() {
-        this(Instant.parse("2026-11-23T10:00:00Z"));
+        // Sub-second on purpose: real clocks are, and the wire carries whole seconds
+        // (whole milliseconds, as the database stores them).
+        this(Instant.parse("2026-11-23T10:00:00.123Z"));
     }
 
     public MutableClock(Instant start) {

@@ -81,8 +81,22 @@ public final class TestWebSocket implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
-    /** The next envelope, waiting at most 5 seconds. */
+    /**
+     * The next envelope other than a {@code prekeys_low} notice (every test device that has not
+     * uploaded prekeys gets one on connect), waiting at most 5 seconds.
+     */
     public Envelope next() {
+        while (true) {
+            Envelope envelope = nextIncludingStockNotices();
+            if (!(envelope.body() instanceof org.nexuslink.protocol.Notice notice
+                    && notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW))) {
+                return envelope;
+            }
+        }
+    }
+
+    /** The next envelope of any kind, waiting at most 5 seconds. */
+    public Envelope nextIncludingStockNotices() {
         try {
             Envelope envelope = received.poll(5, TimeUnit.SECONDS);
             if (envelope == null) {
@@ -103,5 +117,32 @@ public final class TestWebSocket implements AutoCloseable {
     @Override
     public void close() {
         socket.abort();
+    }
+
+    /**
+     * A device on a stalled network: completes the WebSocket handshake over a plain socket with a
+     * tiny receive buffer, then never reads again.
+     */
+    public static java.net.Socket stalled(TestServer server, String token) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("connection closed during the handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new java.io.IOException("upgrade refused: " + head);
+        }
+        return socket;
     }
 }

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.crypto.identity.AccountIdentity;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.nexuslink.protocol.Ack;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
+import org.nexuslink.protocol.Envelope;
+import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.Seq;
+
+/**
+ * Durability: a real server process is killed with SIGKILL while a sender streams direct
+ * messages; after a restart on the same data dir, every message the server had acknowledged
+ * reaches the recipient.
+ */
+class CrashDurabilityIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void no_acknowledged_message_is_lost_when_the_server_is_killed_under_load() throws Exception {
+        int port = freePort();
+        Process server = start(port);
+        Account alice = join(port, new Account());
+        Account bob = join(port, new Account());
+
+        Set<Bytes> acked = ConcurrentHashMap.newKeySet();
+        Map<Long, Bytes> sent = new ConcurrentHashMap<>();
+        CountDownLatch someAcked = new CountDownLatch(200);
+        java.util.Queue<Envelope> refusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        WebSocket sender = connect(port, alice.token, envelope -> {
+            if (envelope.command() == Command.ERROR && refusals.size() < 3) {
+                refusals.add(envelope);
+            }
+            if (envelope.command() == Command.ACK && sent.containsKey(envelope.seq().value())) {
+                acked.add(sent.get(envelope.seq().value()));
+                someAcked.countDown();
+            }
+        });
+        Thread load = Thread.ofVirtual().start(() -> {
+            for (long i = 1; i <= 1_000_000 && !Thread.currentThread().isInterrupted(); i++) {
+                byte[] id = ByteBuffer.allocate(16).putLong(0, i).array();
+                sent.put(i, Bytes.of(id));
+                Envelope message = Envelope.of(Command.SEND_DIRECT, new Seq(i), new DirectSend(Bytes.of(id),
+                        List.of(new DirectSend.Copy(bob.id, 1, 2, Bytes.of(new byte[200])))));
+                try {
+                    sender.sendBinary(ByteBuffer.wrap(CODEC.encode(message)), true).join();
+                } catch (RuntimeException closed) {
+                    return;
+                }
+            }
+        });
+        boolean loaded = someAcked.await(60, TimeUnit.SECONDS);
+        assertThat(loaded).as("the server acknowledged messages under load; refusals: %s; server log: %s",
+                refusals, loaded ? "" : logs()).isTrue();
+
+        server.destroyForcibly();
+        assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        load.interrupt();
+        load.join(10_000);
+        Set<Bytes> ackedBeforeKill = Set.copyOf(acked);
+
+        Process restarted = start(port);
+        try {
+            Set<Bytes> received = ConcurrentHashMap.newKeySet();
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            WebSocket[] recipient = new WebSocket[1];
+            recipient[0] = connect(port, bob.token, envelope -> {
+                if (envelope.body() instanceof DirectPush push) {
+                    received.add(push.messageId());
+                    if (received.containsAll(ackedBeforeKill)) {
+                        all.complete(null);
+                    }
+                }
+            });
+            all.get(120, TimeUnit.SECONDS);
+
+            assertThat(ackedBeforeKill).hasSizeGreaterThanOrEqualTo(200);
+            assertThat(received).containsAll(ackedBeforeKill);
+        } finally {
+            restarted.destroy();
+            restarted.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An identity with one certified device and, once joined, its token. */
+    private static final class Account {
+        final AccountIdentity identity = AccountIdentity.generate();
+        final DeviceKeyPair device = DeviceKeyPair.generate();
+        final DeviceCertificate certificate = identity.certify(new DeviceId(1), device.publicKey(),
+                Clock.systemUTC().instant().minusSeconds(5), Optional.empty());
+        final String id = identity.accountId().toString();
+        String token;
+    }
+
+    private Account join(int port, Account account) throws Exception {
+        JsonNode challenge = post(port, "/api/v1/auth/challenge", Map.of("account_id", account.id, "device_id", 1));
+        byte[] encoded = Base64.getDecoder().decode(challenge.get("challenge").asText());
+        byte[] signature = ServerChallenge.decode(encoded).sign(account.device);
+        JsonNode joined = post(port, "/api/v1/members/join", Map.of(
+                "account_id", account.id,
+                "identity_key", Base64.getEncoder().encodeToString(account.identity.accountId().publicKeyBytes()),
+                "device_certificate", Base64.getEncoder().encodeToString(account.certificate.encoded()),
+                "challenge", Base64.getEncoder().encodeToString(encoded),
+                "signature", Base64.getEncoder().encodeToString(signature)));
+        account.token = joined.get("token").asText();
+        return account;
+    }
+
+    private JsonNode post(int port, String path, Map<String, Object> body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+        return JSON.readTree(response.body());
+    }
+
+    private WebSocket connect(int port, String token, java.util.function.Consumer<Envelope> onEnvelope) {
+        return http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+                    private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                        byte[] chunk = new byte[data.remaining()];
+                        data.get(chunk);
+                        partial.writeBytes(chunk);
+                        if (last) {
+                            Envelope envelope = CODEC.decode(partial.toByteArray());
+                            partial.reset();
+                            onEnvelope.accept(envelope);
+                            if (envelope.body() instanceof DirectPush push) {
+                                ws.sendBinary(ByteBuffer.wrap(CODEC.encode(Envelope.of(Command.ACK, new Seq(1),
+                                        new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())))), true);
+                            }
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).join();
+    }
+
+    private Process start(int port) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "nexuslink.jar").toAbsolutePath();
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Path log = dir.resolve("server-" + Instant.now().toEpochMilli() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-jar", jar.toString(), "server", "--data-dir", dir.resolve("data").toString(),
+                "--port", Integer.toString(port)))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000000");
+        Process process = builder.start();
+        HttpClient probe = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited: " + Files.readString(log));
+            }
+            try {
+                if (probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException notYet) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+        throw new AssertionError("server did not start: " + Files.readString(log));
+    }
+
+    private String logs() throws IOException {
+        try (var files = Files.list(dir)) {
+            StringBuilder all = new StringBuilder();
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                all.append(Files.readString(log), 0, Math.min(4000, (int) Files.size(log)));
+            }
+            return all.toString();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

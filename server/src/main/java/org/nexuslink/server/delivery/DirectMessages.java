@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.accounts.DeviceStore;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.gateway.Connection;
+import org.nexuslink.server.gateway.ConnectionRegistry;
+import org.nexuslink.server.gateway.QueueCursor;
+import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.storage.Database;
+
+/**
+ * Direct messages: checks a send against the accounts' current devices, queues one entry per
+ * device durably (group commit), then pushes each to its device if connected. Entries leave the
+ * queue when their device acknowledges them or when they expire. Thread-safe; owns the writer.
+ */
+public final class DirectMessages implements AutoCloseable {
+    /** How many queued entries one page of a drain (on connect, or over REST) holds. */
+    public static final int PAGE = 500;
+    /** How long a draining connection may stay full before it is dropped as a slow consumer. */
+    static final Duration DRAIN_STALL = Duration.ofSeconds(30);
+
+    private final DeviceStore devices;
+    private final DeliveryQueueStore queue;
+    private final GroupCommit writer;
+    private final ConnectionRegistry connections;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Counter expired;
+    private final MeterRegistry meters;
+
+    public DirectMessages(Database database, DeviceStore devices, DeliveryQueueStore queue,
+                          ConnectionRegistry connections, Clock clock, Duration ttl, MeterRegistry meters) {
+        this.devices = Objects.requireNonNull(devices, "devices");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.connections = Objects.requireNonNull(connections, "connections");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.meters = Objects.requireNonNull(meters, "meters");
+        this.writer = new GroupCommit(database, queue);
+        this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
+                .description("Queued messages deleted because their TTL passed").register(meters);
+        Gauge.builder("nexuslink.message.queue.size", queue, DeliveryQueueStore::size)
+                .description("Messages waiting in the delivery queue").register(meters);
+    }
+
+    /** What the sender learns once its message is durably queued; the time in whole seconds, as the wire has it. */
+    public record Accepted(Instant time, int queued) {}
+
+    /**
+     * Queues a direct message. Validation happens before anything is stored; the future completes
+     * after the commit and before the pushes.
+     *
+     * @throws ApiException {@code stale_devices}, {@code not_found} or {@code invalid_field}
+     */
+    public CompletableFuture<Accepted> send(Principal sender, DirectSend message) {
+        Map<AccountId, Set<DeviceId>> given = new LinkedHashMap<>();
+        for (DirectSend.Copy copy : message.copies()) {
+            given.computeIfAbsent(account(copy.account()), a -> new TreeSet<>()).add(new DeviceId(copy.device()));
+        }
+        Map<AccountId, Set<DeviceId>> current = devices.activeDevices(given.keySet());
+        List<String> missing = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        for (Map.Entry<AccountId, Set<DeviceId>> entry : given.entrySet()) {
+            AccountId account = entry.getKey();
+            Set<DeviceId> active = current.get(account);
+            if (active == null) {
+                throw new ApiException(ErrorCode.NOT_FOUND, account + " is not a member of this community");
+            }
+            Set<DeviceId> expected = new LinkedHashSet<>(active);
+            if (account.equals(sender.account())) {
+                expected.remove(sender.device());
+            }
+            expected.stream().filter(d -> !entry.getValue().contains(d)).forEach(d -> missing.add(account + ":" + d.value()));
+            entry.getValue().stream().filter(d -> !expected.contains(d)).forEach(d -> extra.add(account + ":" + d.value()));
+        }
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new ApiException(ErrorCode.STALE_DEVICES, "missing=" + String.join(",", missing)
+                    + ";extra=" + String.join(",", extra));
+        }
+        Instant now = clock.instant();
+        UUID messageId = uuid(message.messageId().toByteArray());
+        List<QueueEntry> entries = message.copies().stream()
+                .map(c -> new QueueEntry(0, messageId, new Principal(account(c.account()), new DeviceId(c.device())),
+                        sender, c.type(), c.ciphertext(), now, now.plus(ttl)))
+                .toList();
+        return writer.submit(entries).thenApply(stored -> {
+            stored.forEach(this::pushLive);
+            return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
+        });
+    }
+
+    /**
+     * Pushes the queued entries of a device that just connected, oldest first, at the pace the
+     * connection takes them. Live pushes wait until this is done (see {@link QueueCursor}), so the
+     * device gets every entry once and in order.
+     */
+    public void drainTo(Connection connection) {
+        QueueCursor cursor = connection.queueCursor();
+        while (true) {
+            List<QueueEntry> page = queue.pending(connection.principal(), cursor.lastPushed(), PAGE, clock.instant());
+            if (page.isEmpty()) {
+                cursor.lock().lock();
+                try {
+                    // Re-check under the lock: an entry committed since is either seen here or pushed live after.
+                    if (queue.pending(connection.principal(), cursor.lastPushed(), 1, clock.instant()).isEmpty()) {
+                        cursor.caughtUp();
+                        return;
+                    }
+                } finally {
+                    cursor.lock().unlock();
+                }
+                continue;
+            }
+            for (QueueEntry entry : page) {
+                if (!connection.pushWhenWritable(Command.DIRECT_PUSH, pushOf(entry), DRAIN_STALL)) {
+                    return;
+                }
+                cursor.pushed(entry.id());
+            }
+        }
+    }
+
+    /** A page of a device's queued entries (REST fallback). */
+    public List<QueueEntry> pending(Principal device, long after, int limit) {
+        return queue.pending(device, after, limit, clock.instant());
+    }
+
+    /**
+     * The device has stored an entry: delete it.
+     *
+     * @throws ApiException {@code not_found} when the device has no such entry
+     */
+    public void acknowledge(Principal device, long entry) {
+        if (!queue.acknowledge(device, entry)) {
+            throw new ApiException(ErrorCode.NOT_FOUND, "no queued entry " + entry + " for this device");
+        }
+    }
+
+    /** Deletes expired entries and counts them in {@code nexuslink_message_queue_ttl_expired_total}. */
+    public int sweepExpired() {
+        int removed = queue.sweepExpired(clock.instant());
+        expired.increment(removed);
+        return removed;
+    }
+
+    private void pushLive(QueueEntry e) {
+        var recipients = connections.of(e.recipient());
+        if (recipients.isEmpty()) {
+            return;
+        }
+        DirectPush push = pushOf(e);
+        for (Connection connection : recipients) {
+            QueueCursor cursor = connection.queueCursor();
+            cursor.lock().lock();
+            try {
+                if (!cursor.isCatchingUp() && e.id() > cursor.lastPushed()) {
+                    connection.push(Command.DIRECT_PUSH, push);
+                    cursor.pushed(e.id());
+                }
+            } finally {
+                cursor.lock().unlock();
+            }
+        }
+    }
+
+    private static DirectPush pushOf(QueueEntry e) {
+        return new DirectPush(e.id(), org.nexuslink.protocol.Bytes.of(bytes(e.messageId())),
+                e.sender().account().toString(), e.sender().device().value(), e.createdAt().truncatedTo(ChronoUnit.SECONDS),
+                e.type(), e.ciphertext());
+    }
+
+    private static AccountId account(String text) {
+        try {
+            return AccountId.parse(text);
+        } catch (InvalidAccountIdException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "copies.account: " + e.getMessage());
+        }
+    }
+
+    private static UUID uuid(byte[] sixteen) {
+        ByteBuffer b = ByteBuffer.wrap(sixteen);
+        return new UUID(b.getLong(), b.getLong());
+    }
+
+    static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+}
