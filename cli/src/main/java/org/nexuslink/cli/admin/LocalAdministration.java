@@ -148,7 +148,7 @@ final class LocalAdministration implements Administration {
                 query.target().map(LocalAdministration::id), query.action(), Optional.empty(), query.since(),
                 Optional.empty(), query.limit()));
         List<AuditRow> rows = new ArrayList<>();
-        for (AuditEntry e : audit.read(filter)) {
+        for (AuditEntry e : audit.read(filter).entries()) {
             rows.add(new AuditRow(e.id(), e.at().toString(), e.actor().toString(), e.action(),
                     e.targetAccount().map(Object::toString).orElse(""),
                     e.targetChannel().map(ChannelId::toString).orElse(""), e.details()));

@@ -61,8 +61,16 @@ public final class AuditLog {
                 .execute();
     }
 
+    /** One page of entries, newest first, and the cursor of the next page when there is one. */
+    public record Page(List<AuditEntry> entries, Optional<Long> nextBefore) {
+        public Page {
+            entries = List.copyOf(entries);
+            Objects.requireNonNull(nextBefore, "nextBefore");
+        }
+    }
+
     /** Entries matching the filter, newest first, at most {@code filter.limit()}. */
-    public List<AuditEntry> read(AuditFilter filter) {
+    public Page read(AuditFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT id, actor_account, action, target_account, target_channel, "
                 + "details, created_at FROM audit_log WHERE 1 = 1");
         filter.actor().ifPresent(a -> sql.append(a.account().isPresent()
@@ -74,7 +82,8 @@ public final class AuditLog {
         filter.beforeId().ifPresent(b -> sql.append(" AND id < :before"));
         sql.append(" ORDER BY id DESC LIMIT :limit");
         return database.jdbi().withHandle(h -> {
-            var query = h.createQuery(sql.toString()).bind("limit", filter.limit());
+            // One more than the page, to know whether another page follows.
+            var query = h.createQuery(sql.toString()).bind("limit", filter.limit() + 1);
             filter.actor().flatMap(Actor::account).ifPresent(a -> query.bind("actor", a.toString()));
             filter.target().ifPresent(t -> query.bind("target", t.toString()));
             filter.action().ifPresent(a -> query.bind("action", a));
@@ -94,7 +103,11 @@ public final class AuditLog {
                         details == null ? "{}" : details,
                         Instant.ofEpochMilli(rs.getLong("created_at")));
             }).forEach(entries::add);
-            return entries;
+            if (entries.size() <= filter.limit()) {
+                return new Page(entries, Optional.empty());
+            }
+            List<AuditEntry> page = entries.subList(0, filter.limit());
+            return new Page(page, Optional.of(page.get(page.size() - 1).id()));
         });
     }
 

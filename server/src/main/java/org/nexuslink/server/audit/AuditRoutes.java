@@ -59,10 +59,9 @@ public final class AuditRoutes {
         Actor caller = Actor.of(authenticator.authenticate(request).account());
         AuditFilter filter = filter(request);
         permissions.decide(caller, CommunityAction.VIEW_AUDIT).orThrow();
-        List<AuditEntry> entries = audit.read(filter);
-        Optional<String> next = entries.size() == filter.limit()
-                ? Optional.of(Long.toString(entries.get(entries.size() - 1).id())) : Optional.empty();
-        return Response.ok(new Page(entries.stream().map(EntryView::of).toList(), next));
+        AuditLog.Page page = audit.read(filter);
+        return Response.ok(new Page(page.entries().stream().map(EntryView::of).toList(),
+                page.nextBefore().map(Object::toString)));
     }
 
     /** The query parameters as a filter: actor, target, action, channel_id, since, before, limit. */

@@ -73,6 +73,9 @@ class AuditApiTest {
             assertThat(actions(c.server.get("/api/v1/audit?target=" + member + "&action=unmute", c.adminToken)))
                     .hasSize(3);
             assertThat(actions(c.server.get("/api/v1/audit?since=" + since, c.adminToken))).containsExactly("mute");
+            TestServer.Reply exact = c.server.get("/api/v1/audit?target=" + member + "&limit=7", c.adminToken);
+            assertThat(actions(exact)).hasSize(7);
+            assertThat(exact.body().has("next")).isFalse();
             TestServer.Reply first = c.server.get("/api/v1/audit?target=" + member + "&limit=4", c.adminToken);
             TestServer.Reply second = c.server.get("/api/v1/audit?target=" + member + "&limit=4&before="
                     + first.body().get("next").asText(), c.adminToken);
