@@ -113,6 +113,7 @@ class ModerationApiTest {
                 assertThat(banned.status()).as(banned.toString()).isEqualTo(200);
                 assertThat(banned.body().get("status").asText()).isEqualTo("banned");
                 assertThat(ws.closeCode(1)).isEqualTo(Connection.CLOSE_REVOKED);
+                assertThat(ws.closeReason(1)).isEqualTo("banned");
             }
             assertThat(c.server.get("/api/v1/channels/" + channel, c.memberToken).code()).isEqualTo("token_invalid");
             TestServer.Reply verify = c.server.post("/api/v1/auth/verify",
@@ -214,6 +215,7 @@ class ModerationApiTest {
                 assertThat(c.server.delete("/api/v1/members/" + c.member.id() + "?reason=rude", c.moderatorToken)
                         .status()).isEqualTo(204);
                 assertThat(ws.closeCode(1)).isEqualTo(Connection.CLOSE_REVOKED);
+                assertThat(ws.closeReason(1)).isEqualTo("removed from the community");
             }
             assertThat(c.server.get("/api/v1/channels", c.memberToken).code()).isEqualTo("token_invalid");
             assertThat(memberRow(c, c.member.id()).isEmpty()).isTrue();
