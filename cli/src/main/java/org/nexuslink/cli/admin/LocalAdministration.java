@@ -126,8 +126,7 @@ final class LocalAdministration implements Administration {
                 "type must be text, announcement or voice, got '" + type + "'"));
         Channel draft;
         try {
-            draft = new Channel(ChannelId.random(), name, parsed, description, isPrivate, false, null,
-                    java.time.Instant.EPOCH, Channel.defaultPermissions(parsed), List.of());
+            draft = Channel.draft(name, parsed, description, isPrivate, Channel.defaultPermissions(parsed), List.of());
         } catch (IllegalArgumentException e) {
             throw new AdminFailure(e.getMessage());
         }
@@ -136,9 +135,8 @@ final class LocalAdministration implements Administration {
 
     @Override
     public ChannelRow archiveChannel(UUID id, boolean archived) {
-        return refusing(() -> row(channels.update(Actor.CONSOLE, new ChannelId(id), c -> new Channel(c.id(), c.name(), c.type(),
-                c.description(), c.isPrivate(), archived, c.createdBy(), c.createdAt(), c.permissions(),
-                c.conditions())).channel()));
+        return refusing(() -> row(channels.update(Actor.CONSOLE, new ChannelId(id), c -> c.withSettings(c.name(),
+                c.description(), c.isPrivate(), archived, c.permissions(), c.conditions())).channel()));
     }
 
     @Override

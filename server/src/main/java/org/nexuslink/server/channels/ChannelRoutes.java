@@ -150,9 +150,8 @@ public final class ChannelRoutes {
                         + body.type() + "'"));
         Map<Role, RolePermissions> rows = Channel.defaultPermissions(type);
         rows.putAll(rows(body.permissions()));
-        Channel draft = channel(() -> new Channel(ChannelId.random(), body.name(),
-                type, Objects.requireNonNullElse(body.description(), ""), Boolean.TRUE.equals(body.isPrivate()), false,
-                null, java.time.Instant.EPOCH, rows, conditions(body.speakingConditions()).orElse(List.of())));
+        Channel draft = channel(() -> Channel.draft(body.name(), type, Objects.requireNonNullElse(body.description(), ""),
+                Boolean.TRUE.equals(body.isPrivate()), rows, conditions(body.speakingConditions()).orElse(List.of())));
         return new Response.Json(201, ChannelView.of(channels.create(actor, draft)));
     }
 
@@ -175,10 +174,10 @@ public final class ChannelRoutes {
         return Response.ok(ChannelView.of(channels.update(actor, id, c -> {
             Map<Role, RolePermissions> merged = new EnumMap<>(c.permissions());
             merged.putAll(changedRows);
-            return new Channel(c.id(), Objects.requireNonNullElse(body.name(), c.name()), c.type(),
+            return c.withSettings(Objects.requireNonNullElse(body.name(), c.name()),
                     Objects.requireNonNullElse(body.description(), c.description()),
                     Objects.requireNonNullElse(body.isPrivate(), c.isPrivate()),
-                    Objects.requireNonNullElse(body.archived(), c.archived()), c.createdBy(), c.createdAt(), merged,
+                    Objects.requireNonNullElse(body.archived(), c.archived()), merged,
                     conditions.orElse(c.conditions()));
         })));
     }

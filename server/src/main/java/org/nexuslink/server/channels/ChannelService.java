@@ -125,8 +125,9 @@ public final class ChannelService {
             } catch (IllegalArgumentException e) {
                 throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
             }
-            if (!after.id().equals(before.id()) || after.type() != before.type()) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "a channel's id and type cannot change");
+            if (!after.id().equals(before.id()) || after.type() != before.type()
+                    || !after.creator().equals(before.creator()) || !after.createdAt().equals(before.createdAt())) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "a channel's id, type, creator and creation time cannot change");
             }
             Map<String, Object> changed = changes(before, after);
             if (changed.isEmpty()) {

@@ -4,17 +4,13 @@ package org.nexuslink.server.permissions;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * One {@code member_overrides} row: an exception to a member's role permissions in one channel or
  * community-wide. A mute is {@code write = DENY}. An override whose expiry has passed counts for
- * nothing, so a timed mute ends by itself.
- *
- * @param channel the channel, or {@code null} for a community-wide override (stored as NULL)
+ * nothing, so a timed mute ends by itself. Immutable; read by {@link OverrideStore}.
  */
-public record MemberOverride(long id, ChannelId channel, Grant read, Grant write, Grant manage, String reason,
-                             String createdBy, Instant createdAt, Instant expiresAt) {
+public final class MemberOverride {
     /** A tri-state column: NULL inherits the role's value, TRUE grants, FALSE denies. */
     public enum Grant {
         INHERIT,
@@ -24,28 +20,49 @@ public record MemberOverride(long id, ChannelId channel, Grant read, Grant write
         static Grant of(Boolean stored) {
             return stored == null ? INHERIT : stored ? ALLOW : DENY;
         }
-
-        Boolean stored() {
-            return switch (this) {
-                case INHERIT -> null;
-                case ALLOW -> Boolean.TRUE;
-                case DENY -> Boolean.FALSE;
-            };
-        }
     }
 
-    public MemberOverride {
-        Objects.requireNonNull(read, "read");
-        Objects.requireNonNull(write, "write");
-        Objects.requireNonNull(manage, "manage");
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(createdBy, "createdBy");
-        Objects.requireNonNull(createdAt, "createdAt");
+    private final long id;
+    private final ChannelId channel; // null: community-wide
+    private final Grant read;
+    private final Grant write;
+    private final Grant manage;
+    private final String reason;
+    private final Instant createdAt;
+    private final Instant expiresAt; // null: until lifted
+
+    MemberOverride(long id, ChannelId channel, Grant read, Grant write, Grant manage, String reason,
+                   Instant createdAt, Instant expiresAt) {
+        this.id = id;
+        this.channel = channel;
+        this.read = Objects.requireNonNull(read, "read");
+        this.write = Objects.requireNonNull(write, "write");
+        this.manage = Objects.requireNonNull(manage, "manage");
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+        this.expiresAt = expiresAt;
+    }
+
+    public long id() {
+        return id;
     }
 
     /** The channel, or empty for a community-wide override. */
     public Optional<ChannelId> channelId() {
         return Optional.ofNullable(channel);
+    }
+
+    public Grant write() {
+        return write;
+    }
+
+    /** Why it was set, empty when no reason was given. */
+    public String reason() {
+        return reason;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
     }
 
     /** When it ends, or empty when it lasts until lifted. */
@@ -70,5 +87,11 @@ public record MemberOverride(long id, ChannelId channel, Grant read, Grant write
     /** Where it applies, for messages: "community-wide" or "in channel ...". */
     public String scope() {
         return channel == null ? "community-wide" : "in channel " + channel;
+    }
+
+    @Override
+    public String toString() {
+        return "MemberOverride[" + id + ", " + scope() + ", read=" + read + ", write=" + write + ", manage=" + manage
+                + expiry().map(t -> ", until " + t).orElse("") + "]";
     }
 }

@@ -18,7 +18,7 @@ import org.nexuslink.crypto.identity.AccountId;
  */
 public final class OverrideStore {
     private static final String COLUMNS =
-            "id, channel_id, can_read, can_write, can_manage, reason, created_by, created_at, expires_at";
+            "id, channel_id, can_read, can_write, can_manage, reason, created_at, expires_at";
 
     private OverrideStore() {
     }
@@ -34,7 +34,6 @@ public final class OverrideStore {
                         grant(rs, "can_write"),
                         grant(rs, "can_manage"),
                         Objects.requireNonNullElse(rs.getString("reason"), ""),
-                        Objects.requireNonNullElse(rs.getString("created_by"), ""),
                         Instant.ofEpochMilli(rs.getLong("created_at")),
                         rs.getObject("expires_at") == null ? null : Instant.ofEpochMilli(rs.getLong("expires_at"))))
                 .list();

@@ -67,8 +67,8 @@ class PermissionMatrixTest {
         }
 
         ChannelId channel(ChannelType type, boolean isPrivate, List<SpeakingCondition> conditions) {
-            Channel draft = new Channel(ChannelId.random(), type.wireName() + "-channel", type, "", isPrivate, false,
-                    null, clock.instant(), Channel.defaultPermissions(type), conditions);
+            Channel draft = Channel.draft(type.wireName() + "-channel", type, "", isPrivate,
+                    Channel.defaultPermissions(type), conditions);
             return channels.create(Actor.CONSOLE, draft).channel().id();
         }
 
