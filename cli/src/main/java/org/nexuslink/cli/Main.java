@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli;
 
+import org.nexuslink.cli.admin.AdminCommand;
 import org.nexuslink.cli.bench.BenchCommand;
 import org.nexuslink.cli.id.IdCommand;
 import org.nexuslink.cli.server.ServerCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "NexusLink: end-to-end encrypted messaging. Your identity is a key pair.",
-        subcommands = {ServerCommand.class, IdCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, IdCommand.class, AdminCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

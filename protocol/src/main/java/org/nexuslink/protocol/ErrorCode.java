@@ -77,6 +77,9 @@ public enum ErrorCode {
     CONFLICT("conflict", 409,
             "The request conflicts with the current state (already a member, device id taken)."),
     /** See {@link #meaning()}. */
+    LAST_ADMIN("last_admin", 409,
+            "The change would leave the community without an active admin (demote, ban or remove the last one)."),
+    /** See {@link #meaning()}. */
     PREKEY_LIMIT_EXCEEDED("prekey_limit_exceeded", 400,
             "The upload would store more one-time prekeys than the per-device limit, or the batch is too large."),
     /** See {@link #meaning()}. */

@@ -27,6 +27,14 @@ import org.nexuslink.server.auth.Challenges;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.auth.ServerIdentity;
 import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.audit.AuditLog;
+import org.nexuslink.server.audit.AuditRoutes;
+import org.nexuslink.server.channels.ChannelRoutes;
+import org.nexuslink.server.channels.ChannelService;
+import org.nexuslink.server.channels.ChannelStore;
+import org.nexuslink.server.moderation.ModerationRoutes;
+import org.nexuslink.server.moderation.ModerationService;
+import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
 import org.nexuslink.server.delivery.DirectMessageCommands;
@@ -183,11 +191,20 @@ public final class NexusLinkServer implements AutoCloseable {
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
                 clock, gateway::deviceRemoved, prekeys.store());
-        new AccountRoutes(accounts, authenticator, new JsonBodies(json)).register(router);
-        new PrekeyRoutes(prekeys, authenticator, new JsonBodies(json)).register(router);
+        JsonBodies bodies = new JsonBodies(json);
+        new AccountRoutes(accounts, authenticator, bodies).register(router);
+        new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
+
+        Permissions permissions = new Permissions(database, members, clock);
+        AuditLog audit = new AuditLog(database, clock);
+        new ChannelRoutes(new ChannelService(database, new ChannelStore(database), members, permissions, audit, clock),
+                authenticator, bodies).register(router);
+        new ModerationRoutes(new ModerationService(database, members, permissions, tokens, audit, clock,
+                gateway::closeAccount), authenticator, bodies).register(router);
+        new AuditRoutes(audit, permissions, authenticator).register(router);
         MediaService media = startMedia(config, clock, database, members, metrics, random);
         resources.push(media);
-        new MediaRoutes(media, authenticator, new JsonBodies(json)).register(router);
+        new MediaRoutes(media, authenticator, bodies).register(router);
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         return gateway;

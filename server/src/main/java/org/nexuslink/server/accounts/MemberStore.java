@@ -26,7 +26,8 @@ public final class MemberStore {
         return database.jdbi().withHandle(h -> find(h, account));
     }
 
-    Optional<Member> find(Handle h, AccountId account) {
+    /** The member, read in the caller's handle or transaction. */
+    public Optional<Member> find(Handle h, AccountId account) {
         return h.createQuery("SELECT " + COLUMNS + " FROM members WHERE account_id = :account")
                 .bind("account", account.toString())
                 .map((rs, ctx) -> member(rs))
@@ -42,6 +43,47 @@ public final class MemberStore {
                 .bind("role", role.wireName())
                 .bind("now", now)
                 .execute();
+    }
+
+    /** Sets a member's role in the caller's transaction; returns whether the member exists. */
+    public boolean setRole(Handle h, AccountId account, Role role) {
+        return h.createUpdate("UPDATE members SET role = :role WHERE account_id = :account")
+                .bind("role", role.wireName())
+                .bind("account", account.toString())
+                .execute() > 0;
+    }
+
+    /**
+     * Bans ({@code at} present) or unbans (empty) a member in the caller's transaction; the row
+     * stays either way, so a banned account cannot join again.
+     */
+    public boolean setBanned(Handle h, AccountId account, Optional<Instant> at) {
+        return h.createUpdate("UPDATE members SET is_banned = :banned, banned_at = :at WHERE account_id = :account")
+                .bind("banned", at.isPresent())
+                .bindByType("at", at.orElse(null), Instant.class)
+                .bind("account", account.toString())
+                .execute() > 0;
+    }
+
+    /**
+     * Deletes a member in the caller's transaction: its devices, tokens, prekeys, queued messages,
+     * overrides and private-channel memberships go with it (foreign keys cascade). It may join
+     * again.
+     */
+    public boolean delete(Handle h, AccountId account) {
+        return h.createUpdate("DELETE FROM members WHERE account_id = :account")
+                .bind("account", account.toString())
+                .execute() > 0;
+    }
+
+    /**
+     * How many admins are not banned, counted with their rows locked on PostgreSQL, so that two
+     * concurrent demotions cannot both see a second admin (SQLite serializes writers anyway).
+     */
+    public long countActiveAdmins(Handle h) {
+        return h.createQuery("SELECT account_id FROM members WHERE role = 'admin' AND NOT is_banned"
+                        + (database.dialect() == org.nexuslink.server.storage.Dialect.POSTGRES ? " FOR UPDATE" : ""))
+                .mapTo(String.class).list().size();
     }
 
     /** How many members the community has (banned ones included: they still hold their place). */

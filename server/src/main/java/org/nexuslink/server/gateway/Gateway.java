@@ -104,6 +104,14 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         registry.of(new Principal(account, device)).forEach(c -> c.close(Connection.CLOSE_REVOKED, "device removed"));
     }
 
+    /**
+     * Closes every live connection of an account with close code 4001 and {@code reason}: its
+     * tokens are already gone (banned or removed), so it must not keep a session open.
+     */
+    public void closeAccount(AccountId account, String reason) {
+        registry.ofAccount(account).forEach(c -> c.close(Connection.CLOSE_REVOKED, reason));
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest request)

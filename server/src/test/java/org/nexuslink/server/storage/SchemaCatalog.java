@@ -12,7 +12,7 @@ final class SchemaCatalog {
     /** Every table of the current schema, Flyway's history included. */
     static final Set<String> TABLES = Set.of(
             "server_identity", "members", "devices", "prekeys", "kyber_prekeys", "signed_prekeys", "auth_challenges",
-            "auth_tokens", "channels", "channel_members", "channel_permissions", "member_overrides",
+            "auth_tokens", "channels", "channel_members", "channel_permissions", "channel_conditions", "member_overrides",
             "events", "event_counters", "message_queue", "media_store", "audit_log",
             "flyway_schema_history");
 

@@ -77,8 +77,18 @@ public final class TestServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
     }
 
+    public Reply put(String path, Object body, String token) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+    }
+
     public Reply delete(String path, String token) {
         return send(request(path, token).DELETE());
+    }
+
+    /** A new JSON array to fill in. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode array() {
+        return JSON.createArrayNode();
     }
 
     /** A new JSON object to fill in as a request body. */

@@ -22,17 +22,21 @@ public final class TestWebSocket implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<Envelope> received;
     private final CompletableFuture<Integer> closed;
+    private final CompletableFuture<String> closeReason;
 
-    private TestWebSocket(WebSocket socket, BlockingQueue<Envelope> received, CompletableFuture<Integer> closed) {
+    private TestWebSocket(WebSocket socket, BlockingQueue<Envelope> received, CompletableFuture<Integer> closed,
+                          CompletableFuture<String> closeReason) {
         this.socket = socket;
         this.received = received;
         this.closed = closed;
+        this.closeReason = closeReason;
     }
 
     /** Connects with a bearer token; fails (CompletionException) when the server refuses the upgrade. */
     public static TestWebSocket connect(TestServer server, String token) {
         BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
+        CompletableFuture<String> closeReason = new CompletableFuture<>();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(5));
         if (token != null) {
@@ -57,6 +61,7 @@ public final class TestWebSocket implements AutoCloseable {
 
                     @Override
                     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closeReason.complete(reason);
                         closed.complete(statusCode);
                         return null;
                     }
@@ -66,7 +71,7 @@ public final class TestWebSocket implements AutoCloseable {
                         closed.completeExceptionally(error);
                     }
                 }).join();
-        return new TestWebSocket(socket, received, closed);
+        return new TestWebSocket(socket, received, closed, closeReason);
     }
 
     public void send(Envelope envelope) {
@@ -107,6 +112,11 @@ public final class TestWebSocket implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** The close reason the server sent, waiting at most {@code seconds}. */
+    public String closeReason(long seconds) {
+        return closeReason.orTimeout(seconds, TimeUnit.SECONDS).join();
     }
 
     /** The close code the server sent, waiting at most {@code seconds}. */

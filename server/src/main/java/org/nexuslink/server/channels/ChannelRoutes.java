@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.channels;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.accounts.AccountService;
+import org.nexuslink.server.accounts.Role;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.JsonBodies;
+import org.nexuslink.server.http.Request;
+import org.nexuslink.server.http.Response;
+import org.nexuslink.server.http.Router;
+import org.nexuslink.server.permissions.ChannelId;
+import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelType;
+import org.nexuslink.server.permissions.Decision;
+import org.nexuslink.server.permissions.Permissions;
+import org.nexuslink.server.permissions.RolePermissions;
+import org.nexuslink.server.permissions.SpeakingCondition;
+
+/** Seed 000's channel endpoints and the private member list; docs/api.md documents each one. */
+public final class ChannelRoutes {
+    private final ChannelService channels;
+    private final Authenticator authenticator;
+    private final JsonBodies bodies;
+
+    public ChannelRoutes(ChannelService channels, Authenticator authenticator, JsonBodies bodies) {
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.bodies = Objects.requireNonNull(bodies, "bodies");
+    }
+
+    record PermissionRow(Boolean canRead, Boolean canWrite, Boolean canManage) {
+        static PermissionRow of(RolePermissions row) {
+            return new PermissionRow(row.read(), row.write(), row.manage());
+        }
+
+        RolePermissions toRow(String role) {
+            if (canRead == null || canWrite == null || canManage == null) {
+                throw new ApiException(ErrorCode.INVALID_FIELD,
+                        "permissions." + role + " needs can_read, can_write and can_manage");
+            }
+            return new RolePermissions(canRead, canWrite, canManage);
+        }
+    }
+
+    record ConditionBody(String type, String role, Long seconds) {
+        static ConditionBody of(SpeakingCondition condition) {
+            return switch (condition) {
+                case SpeakingCondition.MinimumRole r -> new ConditionBody(r.kind(), r.minimum().wireName(), null);
+                case SpeakingCondition.MinimumMembershipAge a -> new ConditionBody(a.kind(), null, a.age().toSeconds());
+            };
+        }
+
+        SpeakingCondition toCondition() {
+            if (type == null) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions[].type is required");
+            }
+            try {
+                return switch (type) {
+                    case SpeakingCondition.MinimumRole.KIND -> {
+                        if (role == null || seconds != null) {
+                            throw new IllegalArgumentException("min_role takes exactly 'role'");
+                        }
+                        yield SpeakingCondition.of(type, role);
+                    }
+                    case SpeakingCondition.MinimumMembershipAge.KIND -> {
+                        if (seconds == null || role != null) {
+                            throw new IllegalArgumentException("min_membership_age takes exactly 'seconds'");
+                        }
+                        yield new SpeakingCondition.MinimumMembershipAge(Duration.ofSeconds(seconds));
+                    }
+                    default -> SpeakingCondition.of(type, "");
+                };
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions: " + e.getMessage());
+            }
+        }
+    }
+
+    record CreateRequest(String name, String type, String description, @JsonProperty("private") Boolean isPrivate,
+                         Map<String, PermissionRow> permissions, List<ConditionBody> speakingConditions) {}
+
+    record UpdateRequest(String name, String description, @JsonProperty("private") Boolean isPrivate, Boolean archived,
+                         Map<String, PermissionRow> permissions, List<ConditionBody> speakingConditions) {}
+
+    record AccessView(boolean canRead, boolean canWrite, boolean canManage, Optional<String> writeRefusal) {
+        static AccessView of(Permissions.Access access) {
+            return new AccessView(access.read().allowed(), access.write().allowed(), access.manage().allowed(),
+                    access.write() instanceof Decision.Denied d
+                            ? Optional.of(d.reason().wireName() + ": " + d.message()) : Optional.empty());
+        }
+    }
+
+    record ChannelView(String id, String name, String type, String description,
+                       @JsonProperty("private") boolean isPrivate, boolean archived, Optional<String> createdBy,
+                       String createdAt, Map<String, PermissionRow> permissions,
+                       List<ConditionBody> speakingConditions, AccessView access) {
+        static ChannelView of(ChannelService.Visible visible) {
+            Channel c = visible.channel();
+            Map<String, PermissionRow> rows = new LinkedHashMap<>();
+            for (Role role : Role.values()) {
+                rows.put(role.wireName(), PermissionRow.of(c.permissions().get(role)));
+            }
+            return new ChannelView(c.id().toString(), c.name(), c.type().wireName(), c.description(), c.isPrivate(),
+                    c.archived(), c.creator().map(Object::toString), c.createdAt().toString(), rows,
+                    c.conditions().stream().map(ConditionBody::of).toList(), AccessView.of(visible.access()));
+        }
+    }
+
+    record ChannelList(List<ChannelView> channels) {}
+
+    record MemberEntry(String accountId) {}
+
+    record MemberList(List<MemberEntry> members) {}
+
+    public void register(Router router) {
+        router.post("/api/v1/channels", this::create);
+        router.get("/api/v1/channels", this::list);
+        router.get("/api/v1/channels/{id}", this::get);
+        router.put("/api/v1/channels/{id}", this::update);
+        router.delete("/api/v1/channels/{id}", this::delete);
+        router.get("/api/v1/channels/{id}/members", this::members);
+        router.put("/api/v1/channels/{id}/members/{account_id}", this::addMember);
+        router.delete("/api/v1/channels/{id}/members/{account_id}", this::removeMember);
+    }
+
+    private Actor actor(Request request) {
+        return Actor.of(authenticator.authenticate(request).account());
+    }
+
+    private Response create(Request request) {
+        Actor actor = actor(request);
+        CreateRequest body = bodies.read(request, CreateRequest.class);
+        if (body.name() == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "name is required");
+        }
+        ChannelType type = body.type() == null ? ChannelType.TEXT : ChannelType.fromWire(body.type()).orElseThrow(
+                () -> new ApiException(ErrorCode.INVALID_FIELD, "type must be text, announcement or voice, got '"
+                        + body.type() + "'"));
+        Map<Role, RolePermissions> rows = Channel.defaultPermissions(type);
+        rows.putAll(rows(body.permissions()));
+        Channel draft = channel(() -> Channel.draft(body.name(), type, Objects.requireNonNullElse(body.description(), ""),
+                Boolean.TRUE.equals(body.isPrivate()), rows, conditions(body.speakingConditions()).orElse(List.of())));
+        return new Response.Json(201, ChannelView.of(channels.create(actor, draft)));
+    }
+
+    private Response list(Request request) {
+        Actor actor = actor(request);
+        return Response.ok(new ChannelList(channels.list(actor).stream().map(ChannelView::of).toList()));
+    }
+
+    private Response get(Request request) {
+        Actor actor = actor(request);
+        return Response.ok(ChannelView.of(channels.get(actor, id(request))));
+    }
+
+    private Response update(Request request) {
+        Actor actor = actor(request);
+        ChannelId id = id(request);
+        UpdateRequest body = bodies.read(request, UpdateRequest.class);
+        Map<Role, RolePermissions> changedRows = rows(body.permissions());
+        Optional<List<SpeakingCondition>> conditions = conditions(body.speakingConditions());
+        return Response.ok(ChannelView.of(channels.update(actor, id, c -> {
+            Map<Role, RolePermissions> merged = new EnumMap<>(c.permissions());
+            merged.putAll(changedRows);
+            return c.withSettings(Objects.requireNonNullElse(body.name(), c.name()),
+                    Objects.requireNonNullElse(body.description(), c.description()),
+                    Objects.requireNonNullElse(body.isPrivate(), c.isPrivate()),
+                    Objects.requireNonNullElse(body.archived(), c.archived()), merged,
+                    conditions.orElse(c.conditions()));
+        })));
+    }
+
+    private Response delete(Request request) {
+        Actor actor = actor(request);
+        channels.delete(actor, id(request));
+        return noContent();
+    }
+
+    private Response members(Request request) {
+        Actor actor = actor(request);
+        return Response.ok(new MemberList(channels.members(actor, id(request)).stream()
+                .map(a -> new MemberEntry(a.toString())).toList()));
+    }
+
+    private Response addMember(Request request) {
+        Actor actor = actor(request);
+        channels.addMember(actor, id(request), AccountService.accountId("account_id", request.pathParam("account_id")));
+        return noContent();
+    }
+
+    private Response removeMember(Request request) {
+        Actor actor = actor(request);
+        channels.removeMember(actor, id(request), AccountService.accountId("account_id", request.pathParam("account_id")));
+        return noContent();
+    }
+
+    static Response noContent() {
+        return new Response.Raw(204, "application/json", new byte[0]);
+    }
+
+    /** The channel id of the path, as a 400 naming it when it is not a UUID. */
+    static ChannelId id(Request request) {
+        return channelId("id", request.pathParam("id"));
+    }
+
+    /** A channel id from the request, as a 400 naming the field when malformed. */
+    public static ChannelId channelId(String field, String text) {
+        try {
+            return ChannelId.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, field + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<Role, RolePermissions> rows(Map<String, PermissionRow> body) {
+        Map<Role, RolePermissions> rows = new EnumMap<>(Role.class);
+        if (body == null) {
+            return rows;
+        }
+        for (Map.Entry<String, PermissionRow> entry : body.entrySet()) {
+            Role role = Role.fromWire(entry.getKey()).orElseThrow(() -> new ApiException(ErrorCode.INVALID_FIELD,
+                    "permissions: unknown role '" + entry.getKey() + "'"));
+            if (entry.getValue() == null) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "permissions." + entry.getKey() + " must be an object");
+            }
+            rows.put(role, entry.getValue().toRow(entry.getKey()));
+        }
+        return rows;
+    }
+
+    private static Optional<List<SpeakingCondition>> conditions(List<ConditionBody> body) {
+        if (body == null) {
+            return Optional.empty();
+        }
+        List<SpeakingCondition> conditions = new ArrayList<>();
+        for (ConditionBody condition : body) {
+            if (condition == null) {
+                throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions[] must be objects");
+            }
+            conditions.add(condition.toCondition());
+        }
+        return Optional.of(conditions);
+    }
+
+    private static Channel channel(java.util.function.Supplier<Channel> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
+        }
+    }
+}
