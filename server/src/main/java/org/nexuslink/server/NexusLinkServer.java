@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import io.netty.channel.ChannelHandler;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,7 @@ import org.nexuslink.server.auth.Challenges;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.auth.ServerIdentity;
 import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.audit.AuditRoutes;
 import org.nexuslink.server.channels.ChannelRoutes;
@@ -34,6 +36,7 @@ import org.nexuslink.server.channels.ChannelService;
 import org.nexuslink.server.channels.ChannelStore;
 import org.nexuslink.server.moderation.ModerationRoutes;
 import org.nexuslink.server.moderation.ModerationService;
+import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
@@ -204,6 +207,11 @@ public final class NexusLinkServer implements AutoCloseable {
         new AuditRoutes(audit, permissions, authenticator).register(router);
         MediaService media = startMedia(config, clock, database, members, metrics, random);
         resources.push(media);
+        media.onModeratorDeletion((moderator, file) -> database.inTransaction(h -> {
+            audit.append(h, new Actor.Account(moderator.account()), AuditAction.MEDIA_DELETE, file.uploader(),
+                    Optional.empty(), Map.of("media", file.id().toString(), "size", file.size()));
+            return null;
+        }));
         new MediaRoutes(media, authenticator, bodies).register(router);
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));

@@ -19,7 +19,9 @@ public enum AuditAction {
     CHANNEL_UNARCHIVE,
     CHANNEL_DELETE,
     CHANNEL_MEMBER_ADD,
-    CHANNEL_MEMBER_REMOVE;
+    CHANNEL_MEMBER_REMOVE,
+    /** A moderator or admin deleted another member's media file. */
+    MEDIA_DELETE;
 
     /** The lower-case name stored and shown. */
     public String wireName() {

@@ -254,6 +254,19 @@ public final class MediaService implements AutoCloseable {
      * @throws ApiException {@code not_found}, or {@code forbidden} unless the caller uploaded it
      *     or is a moderator or admin
      */
+    /** Told when a moderator or admin deletes someone else's file (the audit log records it). */
+    @FunctionalInterface
+    public interface ModeratorDeletions {
+        void deleted(Principal moderator, MediaFile file);
+    }
+
+    private volatile ModeratorDeletions moderatorDeletions = (moderator, file) -> { };
+
+    /** Sets who hears of moderator deletions; wired once at start. */
+    public void onModeratorDeletion(ModeratorDeletions listener) {
+        this.moderatorDeletions = Objects.requireNonNull(listener, "listener");
+    }
+
     public void delete(Principal caller, MediaId id) {
         MediaFile file = store.find(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no media with id " + id));
         if (!file.uploader().equals(Optional.of(caller.account()))) {
@@ -264,6 +277,9 @@ public final class MediaService implements AutoCloseable {
         }
         if (!remove(file)) {
             throw new ApiException(ErrorCode.UNAVAILABLE, "media " + id + " could not be deleted now; retry later");
+        }
+        if (!file.uploader().equals(Optional.of(caller.account()))) {
+            moderatorDeletions.deleted(caller, file);
         }
         log.atInfo().addKeyValue("media", id).addKeyValue("by", caller.account()).log("media deleted");
     }

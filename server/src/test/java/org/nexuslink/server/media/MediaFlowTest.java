@@ -316,6 +316,10 @@ class MediaFlowTest {
             assertThat(files("blobs")).isEmpty();
             assertThat(rows(database)).isZero();
             assertThat(client.storageBytes()).isZero();
+            var audit = server.get("/api/v1/audit?action=media_delete", modToken).body().get("entries");
+            assertThat(audit).hasSize(1);
+            assertThat(audit.get(0).get("actor").asText()).isEqualTo(moderator.id());
+            assertThat(audit.get(0).get("details").toString()).contains(second);
         }
     }
 
