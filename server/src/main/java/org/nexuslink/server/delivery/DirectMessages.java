@@ -53,7 +53,6 @@ public final class DirectMessages implements AutoCloseable {
     private final Clock clock;
     private final Duration ttl;
     private final Counter expired;
-    private final MeterRegistry meters;
 
     public DirectMessages(Database database, DeviceStore devices, DeliveryQueueStore queue,
                           ConnectionRegistry connections, Clock clock, Duration ttl, MeterRegistry meters) {
@@ -62,7 +61,7 @@ public final class DirectMessages implements AutoCloseable {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
-        this.meters = Objects.requireNonNull(meters, "meters");
+        Objects.requireNonNull(meters, "meters");
         this.writer = new GroupCommit(database, queue);
         this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
                 .description("Queued messages deleted because their TTL passed").register(meters);

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A clock tests move by hand, so expiry is tested without sleeping. Thread-safe. */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
+    private final ZoneId zone;
 
     public MutableClock() {
         // Sub-second on purpose: real clocks are, and the wire carries whole seconds
@@ -19,7 +20,12 @@ public final class MutableClock extends Clock {
     }
 
     public MutableClock(Instant start) {
-        this.now = new AtomicReference<>(start);
+        this(new AtomicReference<>(start), ZoneOffset.UTC);
+    }
+
+    private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
+        this.now = now;
+        this.zone = zone;
     }
 
     /** Moves the clock forward (or back, with a negative duration). */
@@ -34,11 +40,12 @@ public final class MutableClock extends Clock {
 
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return zone;
     }
 
+    /** The same moving instant seen in another zone: advancing either advances both. */
     @Override
-    public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("MutableClock is always UTC");
+    public Clock withZone(ZoneId other) {
+        return new MutableClock(now, other);
     }
 }
