@@ -169,15 +169,15 @@ public final class NexusLinkServer implements AutoCloseable {
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
         DeviceStore devices = new DeviceStore(database);
+        PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
+                (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());
         DirectMessages direct = new DirectMessages(database, devices, new DeliveryQueueStore(database), connections,
-                clock, config.community().messageTtl(), metrics.registry());
+                clock, config.community().messageTtl(), metrics.registry(), device -> !hasBundle(prekeys, device));
         resources.push(direct);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("queue-sweeper").daemon().factory());
         resources.push(sweeper::shutdownNow);
         sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
-        PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
-                (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
                 metrics.registry(), connection -> {
                     // Tell a device that connects with low stock at once, then hand it its queue.
@@ -216,6 +216,13 @@ public final class NexusLinkServer implements AutoCloseable {
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         return gateway;
+    }
+
+    private static boolean hasBundle(PrekeyService prekeys, Principal device) {
+        PrekeyCounts counts = prekeys.counts(device);
+        return counts.signedPrekeyUploadedAt().isPresent()
+                && (counts.kyberPrekeys() > 0 || counts.lastResortKyberPrekey())
+                && !prekeys.needsReregistration(device.account(), device.device());
     }
 
     private static Notice lowStock(PrekeyCounts counts) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -52,15 +53,22 @@ public final class DirectMessages implements AutoCloseable {
     private final ConnectionRegistry connections;
     private final Clock clock;
     private final Duration ttl;
+    private final Predicate<Principal> withoutBundle;
     private final Counter expired;
 
+    /**
+     * @param withoutBundle whether a device has no usable prekey bundle (never uploaded one, or
+     *     needs re-registration): nobody can start a session with it, so a send may leave it out
+     */
     public DirectMessages(Database database, DeviceStore devices, DeliveryQueueStore queue,
-                          ConnectionRegistry connections, Clock clock, Duration ttl, MeterRegistry meters) {
+                          ConnectionRegistry connections, Clock clock, Duration ttl, MeterRegistry meters,
+                          Predicate<Principal> withoutBundle) {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.withoutBundle = Objects.requireNonNull(withoutBundle, "withoutBundle");
         Objects.requireNonNull(meters, "meters");
         this.writer = new GroupCommit(database, queue);
         this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
@@ -96,7 +104,10 @@ public final class DirectMessages implements AutoCloseable {
             if (account.equals(sender.account())) {
                 expected.remove(sender.device());
             }
-            expected.stream().filter(d -> !entry.getValue().contains(d)).forEach(d -> missing.add(account + ":" + d.value()));
+            expected.stream()
+                    .filter(d -> !entry.getValue().contains(d))
+                    .filter(d -> !withoutBundle.test(new Principal(account, d)))
+                    .forEach(d -> missing.add(account + ":" + d.value()));
             entry.getValue().stream().filter(d -> !expected.contains(d)).forEach(d -> extra.add(account + ":" + d.value()));
         }
         if (!missing.isEmpty() || !extra.isEmpty()) {

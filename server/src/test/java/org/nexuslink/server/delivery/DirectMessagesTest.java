@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.nexuslink.protocol.Ack;
+import org.signal.libsignal.protocol.ecc.ECKeyPair;
+import org.signal.libsignal.protocol.kem.KEMKeyPair;
+import org.signal.libsignal.protocol.kem.KEMKeyType;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
@@ -110,14 +113,57 @@ class DirectMessagesTest {
         }
     }
 
+    /** Uploads a minimal usable bundle (signed prekey and last-resort Kyber prekey) for a device. */
+    private static void uploadBundle(TestServer server, String token, TestAccount.CertifiedDevice device) {
+        ECKeyPair signed = ECKeyPair.generate();
+        KEMKeyPair kyber = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
+        var body = TestServer.object();
+        body.putObject("signed_prekey").put("key_id", 1)
+                .put("public_key", Base64.getEncoder().encodeToString(signed.getPublicKey().serialize()))
+                .put("signature", Base64.getEncoder().encodeToString(
+                        device.keys().privateKey().calculateSignature(signed.getPublicKey().serialize())));
+        body.putObject("last_resort_kyber_prekey").put("key_id", 1)
+                .put("public_key", Base64.getEncoder().encodeToString(kyber.getPublicKey().serialize()))
+                .put("signature", Base64.getEncoder().encodeToString(
+                        device.keys().privateKey().calculateSignature(kyber.getPublicKey().serialize())));
+        TestServer.Reply reply = server.post("/api/v1/prekeys", body, token);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+    }
+
+    @DatabaseTest
+    void a_device_without_a_bundle_may_be_left_out_until_it_uploads_one(DatabaseUrl url, Database database) {
+        TestAccount alice = new TestAccount(clock);
+        TestAccount bob = new TestAccount(clock);
+        TestAccount.CertifiedDevice laptop = bob.device(2);
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            String aliceToken = alice.join(server, alice.device(1));
+            String bobToken = bob.join(server, bob.device(1));
+            bob.register(server, bobToken, laptop);
+            try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {
+                ws.send(send(1, MESSAGE, copy(bob, 1, "01")));
+                assertThat(ws.next().command()).isEqualTo(Command.ACK);
+
+                uploadBundle(server, bob.authenticate(server, laptop), laptop);
+                ws.send(send(2, SECOND, copy(bob, 1, "02")));
+
+                ErrorBody refused = (ErrorBody) ws.next().body();
+                assertThat(refused.code()).isEqualTo("stale_devices");
+                assertThat(refused.message()).contains("missing=" + bob.id() + ":2");
+                assertThat(queued(database)).isEqualTo(1);
+            }
+        }
+    }
+
     @DatabaseTest
     void a_stale_device_list_is_refused_naming_the_devices_and_nothing_is_stored(DatabaseUrl url, Database database) {
         TestAccount alice = new TestAccount(clock);
         TestAccount bob = new TestAccount(clock);
+        TestAccount.CertifiedDevice laptop = bob.device(2);
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             String aliceToken = alice.join(server, alice.device(1));
             String bobToken = bob.join(server, bob.device(1));
-            bob.register(server, bobToken, bob.device(2));
+            bob.register(server, bobToken, laptop);
+            uploadBundle(server, bob.authenticate(server, laptop), laptop);
             try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {
                 ws.send(send(1, MESSAGE, copy(bob, 1, "01")));
                 ws.send(send(2, SECOND, copy(bob, 1, "01"), copy(bob, 2, "02"), copy(bob, 3, "03")));
