@@ -46,7 +46,10 @@ import org.nexuslink.server.delivery.DirectMessages;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.Notice;
+import org.nexuslink.server.channels.ChannelEvents;
+import org.nexuslink.server.gateway.CommandHandler;
 import org.nexuslink.server.gateway.ConnectionRegistry;
+import org.nexuslink.server.relay.EventLog;
 import org.nexuslink.server.gateway.Gateway;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpMetrics;
@@ -169,6 +172,7 @@ public final class NexusLinkServer implements AutoCloseable {
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
         DeviceStore devices = new DeviceStore(database);
+        Permissions permissions = new Permissions(database, members, clock);
         PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
                 (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());
         DirectMessages direct = new DirectMessages(database, devices, new DeliveryQueueStore(database), connections,
@@ -187,7 +191,9 @@ public final class NexusLinkServer implements AutoCloseable {
                     }
                     direct.drainTo(connection);
                 },
-                DirectMessageCommands.handlers(direct), clock, config.rateLimit().wsMessagesPerSecond());
+                commands(DirectMessageCommands.handlers(direct), new ChannelEvents(database, new EventLog(database),
+                        permissions, connections, clock).handlers()),
+                clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
@@ -198,7 +204,6 @@ public final class NexusLinkServer implements AutoCloseable {
         new AccountRoutes(accounts, authenticator, bodies).register(router);
         new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
 
-        Permissions permissions = new Permissions(database, members, clock);
         AuditLog audit = new AuditLog(database, clock);
         new ChannelRoutes(new ChannelService(database, new ChannelStore(database), members, permissions, audit, clock),
                 authenticator, bodies).register(router);
@@ -216,6 +221,17 @@ public final class NexusLinkServer implements AutoCloseable {
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         return gateway;
+    }
+
+    private static Map<Command, CommandHandler> commands(Map<Command, CommandHandler> a, Map<Command, CommandHandler> b) {
+        Map<Command, CommandHandler> all = new java.util.EnumMap<>(Command.class);
+        all.putAll(a);
+        b.forEach((command, handler) -> {
+            if (all.putIfAbsent(command, handler) != null) {
+                throw new IllegalStateException("two handlers for " + command.wireName());
+            }
+        });
+        return all;
     }
 
     private static boolean hasBundle(PrekeyService prekeys, Principal device) {

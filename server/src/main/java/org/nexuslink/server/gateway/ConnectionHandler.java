@@ -133,8 +133,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
     }
 
+    /** The command that carries a reply body: error, catch_up_result, or else ack. */
     private static Command replyCommand(Body body) {
-        return body instanceof ErrorBody ? Command.ERROR : Command.ACK;
+        return switch (body) {
+            case ErrorBody error -> Command.ERROR;
+            case org.nexuslink.protocol.CatchUpResult result -> Command.CATCH_UP_RESULT;
+            default -> Command.ACK;
+        };
     }
 
     private void fail(Envelope request, Throwable failure) {

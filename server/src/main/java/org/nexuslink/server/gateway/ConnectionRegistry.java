@@ -45,6 +45,11 @@ public final class ConnectionRegistry {
         return List.copyOf(byDevice.getOrDefault(device, Set.of()));
     }
 
+    /** Every live connection on this node. */
+    public List<Connection> all() {
+        return byDevice.values().stream().flatMap(Set::stream).toList();
+    }
+
     /** The connections of every device of an account. */
     public List<Connection> ofAccount(AccountId account) {
         return byDevice.entrySet().stream()

@@ -100,6 +100,16 @@ public final class TestWebSocket implements AutoCloseable {
         }
     }
 
+    /** The next envelope with this command, skipping others (e.g. pushes of the caller's own events). */
+    public Envelope nextOfCommand(org.nexuslink.protocol.Command command) {
+        while (true) {
+            Envelope envelope = next();
+            if (envelope.command() == command) {
+                return envelope;
+            }
+        }
+    }
+
     /** The next envelope of any kind, waiting at most 5 seconds. */
     public Envelope nextIncludingStockNotices() {
         try {
