@@ -93,8 +93,10 @@ class GatewayTest {
             try (TestWebSocket ws = TestWebSocket.connect(server, alice.join(server, alice.device(1)))) {
                 ws.sendRaw(new byte[] {(byte) 0x84, 0x00});
                 ws.sendText("hello");
-                ws.send(Envelope.of(Command.SEND_EVENT, new Seq(9), Event.of(new ConversationId(Bytes.of(new byte[] {1})),
-                        Kind.TEXT, Bytes.of(new byte[] {1, 2, 3}))));
+                // A well-formed envelope the server only sends, never accepts.
+                ws.send(Envelope.of(Command.EVENT_PUSH, new Seq(9), Event.of(new ConversationId(Bytes.of(new byte[] {1})),
+                        Kind.TEXT, Bytes.of(new byte[] {1, 2, 3})).stored(new org.nexuslink.protocol.MessageId(1),
+                        java.time.Instant.ofEpochSecond(1))));
                 ws.send(Envelope.of(Command.PING, new Seq(3), Body.Empty.INSTANCE));
 
                 assertThat(((ErrorBody) ws.next().body()).code()).isEqualTo("malformed_frame");
