@@ -125,7 +125,7 @@ class PrekeySessionTest {
     }
 
     /** A libsignal bundle from the JSON of one device, as a client builds it. */
-    private static PreKeyBundle bundle(JsonNode d) throws Exception {
+    static PreKeyBundle bundle(JsonNode d) throws Exception {
         JsonNode signed = d.get("signed_prekey");
         JsonNode kyber = d.get("kyber_prekey");
         Optional<JsonNode> oneTime = Optional.ofNullable(d.get("one_time_prekey"));
