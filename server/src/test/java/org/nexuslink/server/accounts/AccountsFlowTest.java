@@ -297,22 +297,12 @@ class AccountsFlowTest {
             alice.authenticate(server, phone);
             server.post("/api/v1/auth/verify", alice.verifyRequest(server, alice.device(7)), null);
 
-            String metrics = scrape(server);
+            String metrics = server.metrics();
 
             assertThat(metrics).contains("nexuslink_members 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"success\",reason=\"join\"} 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"success\",reason=\"challenge\"} 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"failure\",reason=\"device_not_certified\"} 1.0");
-        }
-    }
-
-    private static String scrape(TestServer server) {
-        try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 }

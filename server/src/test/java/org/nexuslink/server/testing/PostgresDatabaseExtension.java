@@ -70,17 +70,13 @@ public final class PostgresDatabaseExtension implements BeforeEachCallback, Afte
         String schema = "nxl_test_" + HexFormat.of().formatHex(randomBytes());
         execute(server, "CREATE SCHEMA " + schema);
         DatabaseUrl.Postgres url = server.withSchema(schema);
-        context.getStore(TestDatabase.namespace(getClass())).put(context.getUniqueId(),
-                new TestDatabase(url, migrate, () -> execute(server, "DROP SCHEMA IF EXISTS " + schema + " CASCADE")));
+        new TestDatabase(url, migrate, () -> execute(server, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"))
+                .register(context, getClass());
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        TestDatabase test = context.getStore(TestDatabase.namespace(getClass()))
-                .remove(context.getUniqueId(), TestDatabase.class);
-        if (test != null) {
-            test.discard();
-        }
+        TestDatabase.discard(context, getClass());
     }
 
     @Override
@@ -90,13 +86,7 @@ public final class PostgresDatabaseExtension implements BeforeEachCallback, Afte
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        TestDatabase test = context.getStore(TestDatabase.namespace(getClass()))
-                .get(context.getUniqueId(), TestDatabase.class);
-        if (test == null) {
-            throw new IllegalStateException("PostgresDatabaseExtension gives a database to test methods and "
-                    + "@BeforeEach/@AfterEach methods only, not to constructors or @BeforeAll");
-        }
-        return TestDatabase.resolve(parameter, test);
+        return TestDatabase.resolve(parameter, context, getClass());
     }
 
     /**

@@ -51,17 +51,12 @@ public final class SqliteDatabaseExtension implements BeforeEachCallback, AfterE
     public void beforeEach(ExtensionContext context) throws IOException {
         Path directory = Files.createTempDirectory("nexuslink-sqlite-test");
         DatabaseUrl.Sqlite url = new DatabaseUrl.Sqlite(directory.resolve("nexuslink.db"));
-        context.getStore(TestDatabase.namespace(getClass()))
-                .put(context.getUniqueId(), new TestDatabase(url, migrate, () -> deleteTree(directory)));
+        new TestDatabase(url, migrate, () -> deleteTree(directory)).register(context, getClass());
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        TestDatabase test = context.getStore(TestDatabase.namespace(getClass()))
-                .remove(context.getUniqueId(), TestDatabase.class);
-        if (test != null) {
-            test.discard();
-        }
+        TestDatabase.discard(context, getClass());
     }
 
     @Override
@@ -71,13 +66,7 @@ public final class SqliteDatabaseExtension implements BeforeEachCallback, AfterE
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        TestDatabase test = context.getStore(TestDatabase.namespace(getClass()))
-                .get(context.getUniqueId(), TestDatabase.class);
-        if (test == null) {
-            throw new IllegalStateException("SqliteDatabaseExtension gives a database to test methods and "
-                    + "@BeforeEach/@AfterEach methods only, not to constructors or @BeforeAll");
-        }
-        return TestDatabase.resolve(parameter, test);
+        return TestDatabase.resolve(parameter, context, getClass());
     }
 
     private static void deleteTree(Path directory) {

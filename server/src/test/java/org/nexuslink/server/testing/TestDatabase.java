@@ -58,7 +58,26 @@ final class TestDatabase {
         return type == Database.class || type.isAssignableFrom(urlType);
     }
 
-    static Object resolve(ParameterContext parameter, TestDatabase test) {
+    /** Keeps this database for the current test of {@code extension}. */
+    void register(ExtensionContext context, Class<?> extension) {
+        context.getStore(namespace(extension)).put(context.getUniqueId(), this);
+    }
+
+    /** Discards the database the current test of {@code extension} used, if any. */
+    static void discard(ExtensionContext context, Class<?> extension) {
+        TestDatabase test = context.getStore(namespace(extension)).remove(context.getUniqueId(), TestDatabase.class);
+        if (test != null) {
+            test.discard();
+        }
+    }
+
+    /** The current test's {@link Database} or URL, as the parameter asks. */
+    static Object resolve(ParameterContext parameter, ExtensionContext context, Class<?> extension) {
+        TestDatabase test = context.getStore(namespace(extension)).get(context.getUniqueId(), TestDatabase.class);
+        if (test == null) {
+            throw new IllegalStateException(extension.getSimpleName() + " gives a database to test methods and "
+                    + "@BeforeEach/@AfterEach methods only, not to constructors or @BeforeAll");
+        }
         return parameter.getParameter().getType() == Database.class ? test.database() : test.url();
     }
 

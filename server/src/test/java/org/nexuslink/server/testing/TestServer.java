@@ -91,6 +91,18 @@ public final class TestServer implements AutoCloseable {
         return JSON.createArrayNode();
     }
 
+    /** The Prometheus text of {@code GET /metrics}. */
+    public String metrics() {
+        try {
+            return http.send(request("/metrics", null).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A new JSON object to fill in as a request body. */
     public static ObjectNode object() {
         return JSON.createObjectNode();
