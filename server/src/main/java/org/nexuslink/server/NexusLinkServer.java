@@ -131,10 +131,11 @@ public final class NexusLinkServer implements AutoCloseable {
             resources.push(blocking::close);
             ConnectionRegistry connections = new ConnectionRegistry();
             List<ChannelHandler> streaming = new ArrayList<>();
-            List<ChannelHandler> beforeDispatch = config.server().role() == Config.Role.COMMUNITY
-                    ? List.of(registerCommunity(config, clock, database, metrics, json, router, connections, blocking,
-                            resources, streaming))
-                    : List.of();
+            Optional<Community> community = config.server().role() == Config.Role.COMMUNITY
+                    ? Optional.of(registerCommunity(config, clock, database, metrics, json, router, connections,
+                            blocking, resources, streaming))
+                    : Optional.empty();
+            List<ChannelHandler> beforeDispatch = community.<ChannelHandler>map(Community::gateway).stream().toList();
 
             DeliveryQueueStore queue = new DeliveryQueueStore(database);
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
@@ -147,19 +148,22 @@ public final class NexusLinkServer implements AutoCloseable {
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.endpoints(), resources.stream()
-                    .filter(DirectMessages.class::isInstance).map(DirectMessages.class::cast).findFirst());
+            return new NexusLinkServer(resources, http, router.endpoints(), community.map(Community::direct));
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
         }
     }
 
+    /** What the community role adds to the listener and to the server's operations. */
+    private record Community(Gateway gateway, DirectMessages direct) {}
+
     /**
-     * Registers the community role's routes; returns its WebSocket gateway, adds the media
-     * handler to {@code streaming} and what must be closed to {@code resources}.
+     * Registers the community role's routes; returns its WebSocket gateway and direct-message
+     * service, adds the media handler to {@code streaming} and what must be closed to
+     * {@code resources}.
      */
-    private static Gateway registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
+    private static Community registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
                                              ExecutorService blocking, Deque<AutoCloseable> resources,
                                              List<ChannelHandler> streaming) {
@@ -220,7 +224,7 @@ public final class NexusLinkServer implements AutoCloseable {
         new MediaRoutes(media, authenticator, bodies).register(router);
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
-        return gateway;
+        return new Community(gateway, direct);
     }
 
     private static Map<Command, CommandHandler> commands(Map<Command, CommandHandler> a, Map<Command, CommandHandler> b) {
