@@ -20,6 +20,15 @@ public record Extensions(SortedMap<Integer, RawValue> entries) {
     /** Largest extension key. */
     public static final int MAX_KEY = 0xFFFF;
 
+    /**
+     * Event extension {@code 1}, {@code author}: the account that sent a stored channel event (a
+     * string), set by the server from the sender's authentication; a client's value is replaced.
+     */
+    public static final int AUTHOR = 1;
+
+    /** Event extension {@code 2}, {@code author_device}: the device that sent it (a uint), set like {@link #AUTHOR}. */
+    public static final int AUTHOR_DEVICE = 2;
+
     /** No extensions; encoders omit the field. */
     public static final Extensions EMPTY = new Extensions(new TreeMap<>());
 
@@ -45,6 +54,13 @@ public record Extensions(SortedMap<Integer, RawValue> entries) {
     /** Returns the value under {@code key}, if any. */
     public Optional<RawValue> get(int key) {
         return Optional.ofNullable(entries.get(key));
+    }
+
+    /** Returns these extensions with {@code key} set to {@code value}, replacing any value it had. */
+    public Extensions with(int key, RawValue value) {
+        TreeMap<Integer, RawValue> copy = new TreeMap<>(entries);
+        copy.put(key, Objects.requireNonNull(value, "value"));
+        return new Extensions(copy);
     }
 
     /** Returns true if there are no entries. */

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.protocol;
 
+import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 import org.nexuslink.protocol.internal.FrameValidator;
 import org.nexuslink.protocol.internal.WireWriter;
 
@@ -34,6 +40,29 @@ public record RawValue(Bytes encoded) {
     public static RawValue ofBinary(Bytes value) {
         Objects.requireNonNull(value, "value");
         return new RawValue(Bytes.of(WireWriter.single(w -> w.bin(value))));
+    }
+
+    /** The value as a string, or empty if it is not a MsgPack string. */
+    public Optional<String> asString() {
+        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(encoded.toByteArray())) {
+            return unpacker.getNextFormat().getValueType() == ValueType.STRING
+                    ? Optional.of(unpacker.unpackString()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The value as an unsigned integer that fits a {@code long}, or empty if it is not one. */
+    public OptionalLong asUnsigned() {
+        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(encoded.toByteArray())) {
+            if (unpacker.getNextFormat().getValueType() != ValueType.INTEGER) {
+                return OptionalLong.empty();
+            }
+            java.math.BigInteger value = unpacker.unpackBigInteger();
+            return value.signum() >= 0 && value.bitLength() < 64 ? OptionalLong.of(value.longValue()) : OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
     }
 
     @Override

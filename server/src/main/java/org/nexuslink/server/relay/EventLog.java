@@ -12,7 +12,9 @@ import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ConversationId;
 import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.Event;
+import org.nexuslink.protocol.Extensions;
 import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.RawValue;
 import org.nexuslink.protocol.Tag;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
@@ -45,7 +47,10 @@ public final class EventLog {
                 .bind("cid", cid)
                 .mapTo(Long.class)
                 .one();
-        Event stored = event.stored(new MessageId(mid), now.truncatedTo(ChronoUnit.SECONDS));
+        Event stored = event.withExt(event.ext()
+                        .with(Extensions.AUTHOR, RawValue.ofString(sender.account().toString()))
+                        .with(Extensions.AUTHOR_DEVICE, RawValue.ofUnsigned(sender.device().value())))
+                .stored(new MessageId(mid), now.truncatedTo(ChronoUnit.SECONDS));
         Optional<Long> ref = event.tags().stream()
                 .flatMap(t -> switch (t) {
                     case Tag.Reply r -> java.util.stream.Stream.of(r.target().value());

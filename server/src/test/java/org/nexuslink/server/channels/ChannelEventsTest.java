@@ -16,6 +16,8 @@ import org.nexuslink.protocol.ConversationId;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.Event;
+import org.nexuslink.protocol.Extensions;
+import org.nexuslink.protocol.RawValue;
 import org.nexuslink.protocol.Kind;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Seq;
@@ -53,7 +55,9 @@ class ChannelEventsTest {
              TestWebSocket admin = TestWebSocket.connect(c.server, c.adminToken)) {
             ConversationId general = channel(c, "general", "text", false);
 
-            member.send(send(1, general, Kind.TEXT, "c1"));
+            Envelope forged = send(1, general, Kind.TEXT, "c1");
+            member.send(Envelope.of(Command.SEND_EVENT, new Seq(1), ((Event) forged.body())
+                    .withExt(Extensions.EMPTY.with(Extensions.AUTHOR, RawValue.ofString(c.admin.id())))));
             member.send(send(2, general, Kind.TEXT, "c2"));
 
             Ack first = (Ack) member.nextOfCommand(Command.ACK).body();
@@ -63,6 +67,9 @@ class ChannelEventsTest {
             Event pushed = (Event) admin.nextOfCommand(Command.EVENT_PUSH).body();
             assertThat(pushed.data()).isEqualTo(Bytes.fromHex("c1"));
             assertThat(pushed.mid()).contains(new MessageId(1));
+            assertThat(pushed.ext().get(Extensions.AUTHOR).flatMap(RawValue::asString))
+                    .as("the server names the real author, not the one the client claimed").contains(c.member.id());
+            assertThat(pushed.ext().get(Extensions.AUTHOR_DEVICE).orElseThrow().asUnsigned()).hasValue(1);
             assertThat(((Event) admin.nextOfCommand(Command.EVENT_PUSH).body()).mid()).contains(new MessageId(2));
 
             admin.send(Envelope.of(Command.CATCH_UP, new Seq(9), new CatchUpRequest(general, Optional.of(new MessageId(0 + 1)), 10)));
@@ -70,6 +77,8 @@ class ChannelEventsTest {
             CatchUpResult rest = (CatchUpResult) admin.nextOfCommand(Command.CATCH_UP_RESULT).body();
             CatchUpResult page = (CatchUpResult) member.nextOfCommand(Command.CATCH_UP_RESULT).body();
             assertThat(rest.events()).extracting(Event::data).containsExactly(Bytes.fromHex("c2"));
+            assertThat(rest.events().getFirst().ext().get(Extensions.AUTHOR).flatMap(RawValue::asString))
+                    .contains(c.member.id());
             assertThat(rest.more()).isFalse();
             assertThat(page.events()).extracting(Event::data).containsExactly(Bytes.fromHex("c1"));
             assertThat(page.more()).isTrue();
