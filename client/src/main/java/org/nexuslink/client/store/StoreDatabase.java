@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one SQLite connection of a profile store, with the sealer and blind index that work on
+ * its values. Every use holds one fair {@link ReentrantLock}: writes from many threads are
+ * serialized in-process, the JCA objects are never shared between threads, and a thread inside
+ * {@link #transaction(Runnable)} can call any store method (libsignal calls back into the store
+ * on the caller's thread).
+ *
+ * <p>Writes run in {@code BEGIN IMMEDIATE} transactions, so another process on the same profile
+ * waits for the busy timeout rather than failing half-way.
+ */
+final class StoreDatabase implements AutoCloseable {
+    /** Work on the connection, run under the lock. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Connection connection; // guarded by lock
+    private final Sealer sealer; // guarded by lock
+    private final BlindIndex index; // guarded by lock
+    private final String name;
+    private int depth; // guarded by lock: nesting of open write transactions
+    private boolean closed; // guarded by lock
+
+    StoreDatabase(Connection connection, StoreKey key, String name) {
+        this.connection = connection;
+        this.sealer = new Sealer(key);
+        this.index = new BlindIndex(key);
+        this.name = name;
+    }
+
+    Sealer sealer() {
+        requireLocked();
+        return sealer;
+    }
+
+    BlindIndex index() {
+        requireLocked();
+        return index;
+    }
+
+    /** Runs read-only work under the lock (inside the current transaction if there is one). */
+    <T> T read(Work<T> work) {
+        lock.lock();
+        try {
+            requireOpen();
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs work in a write transaction, joining the current one when called inside it. */
+    <T> T write(Work<T> work) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (depth > 0) {
+                depth++;
+                try {
+                    return work.run(connection);
+                } finally {
+                    depth--;
+                }
+            }
+            execute("BEGIN IMMEDIATE");
+            depth = 1;
+            try {
+                T result = work.run(connection);
+                execute("COMMIT");
+                return result;
+            } catch (RuntimeException | SQLException | Error e) {
+                rollback(e);
+                throw e;
+            } finally {
+                depth = 0;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code body} as one transaction: all its store writes commit together or none do. */
+    void transaction(Runnable body) {
+        write(c -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private void rollback(Throwable cause) {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException e) {
+            // SQLite rolls back by itself on some errors (disk full, I/O error); then there is
+            // nothing left to roll back and that is not a second failure.
+            if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new StoreException("the profile store " + name + " is closed");
+        }
+    }
+
+    private void requireLocked() {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("store crypto used outside the database lock");
+        }
+    }
+
+    StoreException translate(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.contains("SQLITE_BUSY") || message.contains("database is locked")) {
+            return new StoreException("the profile store " + name + " is busy: another process is writing to it", e);
+        }
+        if (message.contains("SQLITE_NOTADB")) {
+            return new StoreException(name + " is not a NexusLink profile store: it is not a SQLite database", e);
+        }
+        return new StoreException("the profile store " + name + " failed: " + message, e);
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connection.close();
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
