@@ -50,7 +50,7 @@ public final class CommunityApi {
         private final int status;
         private final String code;
 
-        RefusedException(int status, String code, String message) {
+        public RefusedException(int status, String code, String message) {
             super(code + " (" + status + "): " + message);
             this.status = status;
             this.code = code;
@@ -111,16 +111,64 @@ public final class CommunityApi {
         return body;
     }
 
-    private JsonNode post(String path, Map<String, Object> body, String token) throws IOException, InterruptedException {
+    /** The server's base URL. */
+    public URI server() {
+        return server;
+    }
+
+    /** The HTTP client, shared with the WebSocket and media transfers. */
+    public HttpClient http() {
+        return http;
+    }
+
+    /**
+     * A GET as a device.
+     *
+     * @throws RefusedException with the server's error code on a 4xx or 5xx answer
+     */
+    public JsonNode get(String path, String token) throws IOException, InterruptedException {
+        return call("GET", path, null, token);
+    }
+
+    /** A POST of a JSON body as a device; {@code token} may be null for the login endpoints. */
+    public JsonNode post(String path, Object body, String token) throws IOException, InterruptedException {
+        return call("POST", path, body, token);
+    }
+
+    /** A PUT of a JSON body (or none) as a device. */
+    public JsonNode put(String path, Object body, String token) throws IOException, InterruptedException {
+        return call("PUT", path, body, token);
+    }
+
+    /** A DELETE as a device. */
+    public JsonNode delete(String path, String token) throws IOException, InterruptedException {
+        return call("DELETE", path, null, token);
+    }
+
+    private JsonNode call(String method, String path, Object body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        JsonNode json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.ConnectException e) {
+            throw new java.net.ConnectException("cannot reach " + server + " (" + method + " " + path + ")");
+        }
+        JsonNode json;
+        try {
+            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RefusedException(response.statusCode(), "not_json",
+                    method + " " + path + " answered " + response.statusCode() + " without a JSON body");
+        }
         if (response.statusCode() >= 300) {
             throw new RefusedException(response.statusCode(), json.path("code").asText("unknown"),
                     json.path("message").asText(""));

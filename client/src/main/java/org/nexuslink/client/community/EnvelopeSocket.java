@@ -37,7 +37,21 @@ public final class EnvelopeSocket implements AutoCloseable {
      * @throws java.util.concurrent.CompletionException if the server refuses the upgrade
      */
     public static EnvelopeSocket connect(HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onEnvelope) {
+        return connect(http, webSocketUri, token, onEnvelope, (code, reason) -> { });
+    }
+
+    /**
+     * Opens the socket with a device's bearer token and tells {@code onClosed} once when the
+     * connection ends: the close code and reason the server sent, or {@code 1006} and the error
+     * when it broke without a close frame.
+     *
+     * @throws java.util.concurrent.CompletionException if the server refuses the upgrade
+     */
+    public static EnvelopeSocket connect(HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onEnvelope,
+            java.util.function.BiConsumer<Integer, String> onClosed) {
         Objects.requireNonNull(onEnvelope, "onEnvelope");
+        Objects.requireNonNull(onClosed, "onClosed");
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         WebSocket socket = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + token)
                 .buildAsync(webSocketUri, new WebSocket.Listener() {
@@ -55,6 +69,21 @@ public final class EnvelopeSocket implements AutoCloseable {
                         }
                         ws.request(1);
                         return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        if (closed.compareAndSet(false, true)) {
+                            onClosed.accept(statusCode, reason);
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket ws, Throwable error) {
+                        if (closed.compareAndSet(false, true)) {
+                            onClosed.accept(1006, String.valueOf(error.getMessage()));
+                        }
                     }
                 }).join();
         return new EnvelopeSocket(socket);

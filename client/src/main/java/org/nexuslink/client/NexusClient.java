@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.community.GatewayConnection;
+import org.nexuslink.client.content.Content;
+import org.nexuslink.client.content.Payload;
+import org.nexuslink.client.keys.PrekeyStock;
+import org.nexuslink.client.media.Attachments;
+import org.nexuslink.client.media.FileDescriptor;
+import org.nexuslink.client.media.MediaClient;
+import org.nexuslink.client.session.ChannelMessenger;
+import org.nexuslink.client.session.DirectMessenger;
+import org.nexuslink.client.session.Received;
+import org.nexuslink.client.session.RejectedMessageException;
+import org.nexuslink.client.session.Wire;
+import org.nexuslink.client.store.Conversation;
+import org.nexuslink.client.store.ConversationType;
+import org.nexuslink.client.store.Direction;
+import org.nexuslink.client.store.ProfileStore;
+import org.nexuslink.client.store.StoreKey;
+import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.crypto.keystore.VaultContents;
+import org.nexuslink.protocol.Ack;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.CatchUpRequest;
+import org.nexuslink.protocol.CatchUpResult;
+import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.ConversationId;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.Envelope;
+import org.nexuslink.protocol.Event;
+import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.Notice;
+import org.nexuslink.protocol.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NexusLink client: one device profile talking to one community server, end to end encrypted
+ * (docs/client.md). It keeps an encrypted local store, publishes and replenishes prekeys, sends
+ * and receives direct messages (libsignal sessions per device) and channel messages (Sender
+ * Keys), files, replies and revokes, and stays connected: it reconnects with backoff and jitter
+ * and resumes from its cursors, so nothing is shown twice.
+ *
+ * <p>Thread-safe: every operation runs on the client's one worker thread, in order, because
+ * libsignal's sessions are read-modify-write. Listeners are called on that thread and must not
+ * block for long.
+ */
+public final class NexusClient implements AutoCloseable {
+    /** The local store's file in a profile directory. */
+    public static final String STORE_FILE = "messages.db";
+    /** How long a sender may revoke a direct message (seed 001's default window). */
+    public static final Duration DIRECT_REVOKE_WINDOW = Duration.ofMinutes(2);
+    static final String COMMUNITY_URL = "community.url";
+    static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Path profileDir;
+    private final VaultContents keys;
+    private final LocalDevice me;
+    private final Clock clock;
+    private final ProfileStore store;
+    private final DirectMessenger direct;
+    private final ChannelMessenger channels;
+    private final PrekeyStock prekeys;
+    private final SecureRandom random = new SecureRandom();
+    private final List<ClientListener> listeners = new CopyOnWriteArrayList<>();
+    /** Runs every operation in order; the only thread that touches libsignal state. */
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+            .name("nexuslink-client").daemon(true).factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+            .name("nexuslink-client-reconnect").daemon(true).factory());
+
+    // Written only on the worker thread; volatile for the status getters.
+    private volatile CommunityApi api;
+    private volatile Wire wire;
+    private boolean stayConnected;
+    private int failedAttempts;
+    private volatile boolean closed;
+
+    private NexusClient(Path profileDir, VaultContents keys, Clock clock) {
+        this.profileDir = profileDir;
+        this.keys = keys;
+        this.clock = clock;
+        this.me = new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate());
+        this.store = ProfileStore.open(profileDir.resolve(STORE_FILE), StoreKey.derive(keys.deviceKey()),
+                keys.deviceKey().asIdentityKeyPair());
+        this.direct = new DirectMessenger(store, me, clock);
+        this.channels = new ChannelMessenger(store, me, direct, clock);
+        this.prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
+        store.settings().get(COMMUNITY_URL).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
+                .ifPresent(url -> this.api = new CommunityApi(URI.create(url)));
+    }
+
+    /**
+     * Opens a profile's local store with its unlocked keys. Nothing is sent until {@link #join} or
+     * {@link #connect}.
+     */
+    public static NexusClient open(Path profileDir, VaultContents keys, Clock clock) throws IOException {
+        Objects.requireNonNull(keys, "keys");
+        Files.createDirectories(profileDir);
+        return new NexusClient(profileDir, keys, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** This device. */
+    public LocalDevice device() {
+        return me;
+    }
+
+    /** The community this profile belongs to, once joined. */
+    public Optional<URI> community() {
+        return Optional.ofNullable(api).map(CommunityApi::server);
+    }
+
+    /** Adds a listener for incoming messages, revokes and connection changes. */
+    public void addListener(ClientListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Joins a community with this profile's identity (the device that holds the account key) or,
+     * for a linked device, registers nothing and just authenticates; then publishes prekeys.
+     *
+     * @throws CommunityApi.RefusedException when the server refuses (e.g. {@code conflict}: the
+     *     account is a member already, use {@link #connect})
+     */
+    public void join(URI server, String displayName) throws IOException {
+        run(() -> {
+            CommunityApi candidate = new CommunityApi(server);
+            CommunityApi.Session session;
+            if (keys.identity().isPresent()) {
+                session = candidate.join(keys.identity().get(), keys.deviceKey(), keys.certificate(), displayName);
+            } else {
+                session = candidate.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
+            }
+            prekeys.publishAll(candidate, session.token());
+            store.settings().put(COMMUNITY_URL, server.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            api = candidate;
+            LOG.atInfo().setMessage("joined community").addKeyValue("server", server).log();
+            return null;
+        });
+    }
+
+    /**
+     * Connects to the community, tops up prekeys, fetches what arrived while offline (direct
+     * messages and every readable channel from its cursor) and keeps receiving. When the
+     * connection drops, it reconnects by itself until {@link #close}.
+     *
+     * @throws IOException if the first connection fails (later ones are retried)
+     */
+    public void connect() throws IOException {
+        run(() -> {
+            stayConnected = true;
+            openConnection();
+            return null;
+        });
+    }
+
+    /** Whether a connection is open now. */
+    public boolean isConnected() {
+        Wire current = wire;
+        return current != null && !current.gateway().isClosed();
+    }
+
+    /**
+     * Sends a text to a conversation ({@code dm:<account>} or {@code ch:<uuid>}), optionally as a
+     * reply; returns the message as stored locally.
+     */
+    public StoredMessage sendText(String conversation, String text, Optional<String> replyTo) throws IOException {
+        Objects.requireNonNull(text, "text");
+        return call(() -> send(conversation, new Content.Text(text, replyTo)));
+    }
+
+    /** Encrypts a file, uploads the ciphertext and sends its descriptor (kind 3). */
+    public StoredMessage sendFile(String conversation, Path file, String mime, Optional<String> replyTo)
+            throws IOException {
+        return call(() -> {
+            FileDescriptor descriptor = Attachments.send(file, mime, media(), random);
+            return send(conversation, new Content.File(Bytes.of(descriptor.encode()), Optional.empty(), replyTo));
+        });
+    }
+
+    /** Downloads, verifies and decrypts a received file into {@code targetDir}; returns its path. */
+    public Path saveFile(StoredMessage message, Path targetDir) throws IOException {
+        byte[] attachment = message.attachment().orElseThrow(() ->
+                new IllegalArgumentException("message " + message.ref() + " carries no file"));
+        return call(() -> Attachments.receive(FileDescriptor.decode(attachment), media(), targetDir));
+    }
+
+    /**
+     * Revokes a message: one's own (in a channel within the server's window, in a direct message
+     * within {@link #DIRECT_REVOKE_WINDOW}), or anyone's in a channel one moderates.
+     */
+    public void revoke(String conversation, String ref) throws IOException {
+        call(() -> {
+            StoredMessage target = store.messages().find(conversation, ref).orElseThrow(() ->
+                    new IllegalArgumentException("no message " + ref + " in " + conversation));
+            if (conversation.startsWith("dm:") && !target.senderAccount().equals(me.accountId())) {
+                throw new IllegalArgumentException("only the author may revoke a direct message");
+            }
+            send(conversation, new Content.Revoke(ref));
+            store.messages().markRevoked(conversation, ref);
+            return null;
+        });
+    }
+
+    /** The latest {@code limit} messages of a conversation, oldest first, revoked ones marked. */
+    public List<StoredMessage> history(String conversation, int limit) throws IOException {
+        return call(() -> store.messages().history(conversation, limit));
+    }
+
+    /** The conversations this profile has, most recent first. */
+    public List<Conversation> conversations() throws IOException {
+        return call(() -> store.conversations().list());
+    }
+
+    /** The channels this account may read on the community, as the server lists them. */
+    public JsonNode channels() throws IOException {
+        return call(() -> requireApi().get("/api/v1/channels", token()));
+    }
+
+    /** This account's active devices, as the server lists them. */
+    public JsonNode devices() throws IOException {
+        return call(() -> requireApi().get("/api/v1/devices", token()));
+    }
+
+    /** Removes one of this account's devices (itself included) from the community. */
+    public void removeDevice(int deviceId) throws IOException {
+        call(() -> {
+            requireApi().delete("/api/v1/devices/" + deviceId, token());
+            direct.forgetDevice(me.accountId(), deviceId);
+            return null;
+        });
+    }
+
+    /** Registers a device certified by this account's identity key (see {@code nexuslink device link}). */
+    public void registerDevice(org.nexuslink.crypto.identity.DeviceCertificate certificate) throws IOException {
+        call(() -> {
+            requireApi().post("/api/v1/devices/register", java.util.Map.of("device_certificate",
+                    java.util.Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", "cli"), token());
+            return null;
+        });
+    }
+
+    /** Any REST call as this device (for the CLI's less common commands). */
+    public JsonNode get(String path) throws IOException {
+        return call(() -> requireApi().get(path, token()));
+    }
+
+    /** The local store (read-only uses; writes go through the client). */
+    public ProfileStore store() {
+        return store;
+    }
+
+    /** Stops receiving, closes the connection and the local store. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            call(() -> {
+                stayConnected = false;
+                if (wire != null) {
+                    wire.gateway().close();
+                    wire = null;
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.atDebug().setMessage("closing the connection failed").addKeyValue("error", e.toString()).log();
+        }
+        closed = true;
+        timer.shutdownNow();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.close();
+    }
+
+    // ---- on the worker thread ----
+
+    private StoredMessage send(String conversation, Content content) throws Exception {
+        Wire w = requireWire();
+        Instant now = clock.instant();
+        if (conversation.startsWith("dm:")) {
+            String peer = conversation.substring(3);
+            byte[] id = new byte[16];
+            random.nextBytes(id);
+            Instant time = direct.send(w, peer, Bytes.of(id),
+                    new Payload(content, now, Optional.of(peer), Optional.empty()));
+            StoredMessage sent = outgoing(conversation, HEX.formatHex(id), content, now, time);
+            record(sent, ConversationType.DIRECT, peer);
+            return sent;
+        }
+        if (conversation.startsWith("ch:")) {
+            UUID channel = UUID.fromString(conversation.substring(3));
+            List<Tag> tags = new ArrayList<>();
+            replyTo(content).ifPresent(ref -> tags.add(new Tag.Reply(new MessageId(Long.parseLong(ref)))));
+            if (content instanceof Content.Revoke revoke) {
+                tags.add(new Tag.Revoke(new MessageId(Long.parseLong(revoke.target()))));
+            }
+            ChannelMessenger.Sent sent = channels.send(w, channel, Payload.of(content, now), tags);
+            StoredMessage stored = outgoing(conversation, Long.toString(sent.mid()), content, now, sent.time());
+            record(stored, ConversationType.CHANNEL, conversation.substring(3));
+            store.cursors().put(api.server().toString(), conversation, sent.mid());
+            return stored;
+        }
+        throw new IllegalArgumentException("a conversation is dm:<account id> or ch:<channel uuid>, not " + conversation);
+    }
+
+    private static Optional<String> replyTo(Content content) {
+        return switch (content) {
+            case Content.Text text -> text.replyTo();
+            case Content.File file -> file.replyTo();
+            case Content.Revoke revoke -> Optional.empty();
+            case Content.SenderKey key -> Optional.empty();
+        };
+    }
+
+    private StoredMessage outgoing(String conversation, String ref, Content content, Instant sentAt, Instant serverTime) {
+        return message(conversation, ref, me.accountId(), me.deviceId(), Direction.OUT, content, sentAt, serverTime);
+    }
+
+    private StoredMessage message(String conversation, String ref, String sender, int device, Direction direction,
+            Content content, Instant sentAt, Instant receivedAt) {
+        String text = switch (content) {
+            case Content.Text t -> t.text();
+            case Content.File f -> f.caption().orElse("");
+            case Content.Revoke r -> "";
+            case Content.SenderKey k -> "";
+        };
+        Optional<byte[]> attachment = content instanceof Content.File f
+                ? Optional.of(f.descriptor().toByteArray()) : Optional.empty();
+        return new StoredMessage(conversation, ref, sender, device, direction, content.kind(), sentAt, receivedAt,
+                text, replyTo(content), attachment, false);
+    }
+
+    /** Stores a message (a duplicate is dropped) and makes sure its conversation exists. */
+    private boolean record(StoredMessage message, ConversationType type, String title) {
+        if (store.conversations().find(message.conversationId()).isEmpty()) {
+            store.conversations().save(new Conversation(message.conversationId(), type, title, clock.instant()));
+        }
+        return store.messages().insertIfAbsent(message);
+    }
+
+    private void openConnection() throws Exception {
+        CommunityApi community = requireApi();
+        CommunityApi.Session session = community.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
+        GatewayConnection gateway = GatewayConnection.open(community.http(), community.webSocketUri(), session.token(),
+                envelope -> submit(() -> onPush(envelope)),
+                (code, reason) -> submit(() -> onClosed(code, reason)));
+        wire = new Wire(community, session.token(), gateway);
+        failedAttempts = 0;
+        String replenished = prekeys.replenish(community, session.token());
+        LOG.atDebug().setMessage("prekeys checked").addKeyValue("uploaded", replenished).log();
+        direct.refreshOwnDevices(community, session.token());
+        drainDirect();
+        catchUpChannels();
+        listeners.forEach(l -> l.onConnection(true));
+    }
+
+    /** Direct messages queued while offline, through the REST fallback so the drain has an end. */
+    private void drainDirect() throws Exception {
+        while (true) {
+            JsonNode page = wire.api().get("/api/v1/messages/pending?limit=100", wire.token());
+            JsonNode messages = page.path("messages");
+            if (messages.isEmpty()) {
+                return;
+            }
+            for (JsonNode m : messages) {
+                DirectPush push = new DirectPush(m.path("entry").asLong(),
+                        Bytes.of(java.util.Base64.getDecoder().decode(m.path("message_id").asText())),
+                        m.path("sender").asText(), m.path("sender_device").asInt(),
+                        Instant.parse(m.path("time").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), m.path("type").asInt(),
+                        Bytes.of(java.util.Base64.getDecoder().decode(m.path("ciphertext").asText())));
+                receiveDirect(push);
+                wire.api().delete("/api/v1/messages/" + push.entry(), wire.token());
+            }
+            if (!page.path("more").asBoolean()) {
+                return;
+            }
+        }
+    }
+
+    private void catchUpChannels() throws Exception {
+        for (JsonNode channel : wire.api().get("/api/v1/channels", wire.token()).path("channels")) {
+            UUID id = UUID.fromString(channel.path("id").asText());
+            String conversation = "ch:" + id;
+            if (store.conversations().find(conversation).isEmpty()) {
+                store.conversations().save(new Conversation(conversation, ConversationType.CHANNEL,
+                        channel.path("name").asText(), clock.instant()));
+            }
+            boolean more = true;
+            while (more) {
+                long after = store.cursors().get(api.server().toString(), conversation);
+                CatchUpResult page = (CatchUpResult) wire.gateway().request(Command.CATCH_UP, new CatchUpRequest(
+                        ConversationId.of(id), after == 0 ? Optional.empty() : Optional.of(new MessageId(after)), 200))
+                        .body();
+                for (Event event : page.events()) {
+                    receiveEvent(event);
+                }
+                more = page.more() && !page.events().isEmpty();
+            }
+        }
+    }
+
+    private void onPush(Envelope envelope) throws Exception {
+        switch (envelope.command()) {
+            case DIRECT_PUSH -> {
+                DirectPush push = (DirectPush) envelope.body();
+                receiveDirect(push);
+                if (wire != null) {
+                    wire.gateway().send(Command.ACK, envelope.seq(),
+                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty()));
+                }
+            }
+            case EVENT_PUSH -> {
+                receiveEvent((Event) envelope.body());
+                if (wire != null) {
+                    wire.gateway().send(Command.ACK, envelope.seq(), Ack.EMPTY);
+                }
+            }
+            case NOTICE -> onNotice((Notice) envelope.body());
+            case PING -> {
+                if (wire != null) {
+                    wire.gateway().send(Command.PONG, envelope.seq(), org.nexuslink.protocol.Body.Empty.INSTANCE);
+                }
+            }
+            default -> LOG.atDebug().setMessage("ignored envelope").addKeyValue("command", envelope.command()).log();
+        }
+    }
+
+    private void onNotice(Notice notice) throws Exception {
+        switch (notice.type()) {
+            case Notice.PREKEYS_LOW -> {
+                if (wire != null) {
+                    prekeys.replenish(wire.api(), wire.token());
+                }
+            }
+            case Notice.DEVICE_REMOVED -> {
+                if (wire != null) {
+                    direct.refreshOwnDevices(wire.api(), wire.token());
+                }
+            }
+            default -> { }
+        }
+        listeners.forEach(l -> l.onNotice(notice.type(), notice.detail()));
+    }
+
+    private void onClosed(int code, String reason) {
+        wire = null;
+        listeners.forEach(l -> l.onConnection(false));
+        if (code == 4001) {
+            stayConnected = false;
+            listeners.forEach(l -> l.onNotice("device_removed", reason));
+            return;
+        }
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        if (!stayConnected || closed) {
+            return;
+        }
+        failedAttempts++;
+        long delay = backoff(failedAttempts, ThreadLocalRandom.current().nextDouble()).toMillis();
+        LOG.atInfo().setMessage("reconnecting").addKeyValue("attempt", failedAttempts).addKeyValue("delay_ms", delay).log();
+        timer.schedule(() -> submit(() -> {
+            if (!stayConnected || wire != null) {
+                return;
+            }
+            try {
+                openConnection();
+            } catch (IOException e) {
+                LOG.atInfo().setMessage("reconnect failed").addKeyValue("error", e.getMessage()).log();
+                if (wire != null) {
+                    wire.gateway().close();
+                    wire = null;
+                }
+                scheduleReconnect();
+            }
+        }), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Exponential backoff with full jitter (a uniformly random wait up to the exponential bound),
+     * so many clients that lost the same server do not come back in step.
+     */
+    static Duration backoff(int attempt, double jitter) {
+        long bound = MIN_BACKOFF.toMillis() << Math.min(attempt - 1, 20);
+        bound = Math.min(bound, MAX_BACKOFF.toMillis());
+        return Duration.ofMillis(Math.max(MIN_BACKOFF.toMillis() / 2, (long) (bound * jitter)));
+    }
+
+    private void receiveDirect(DirectPush push) {
+        String seen = "seen:" + push.sender() + ":" + HEX.formatHex(push.messageId().toByteArray());
+        if (store.settings().get(seen).isPresent()) {
+            return;
+        }
+        try {
+            Received received = direct.open(push);
+            apply(received);
+        } catch (RejectedMessageException e) {
+            LOG.atWarn().setMessage("direct message rejected").addKeyValue("sender", push.sender())
+                    .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
+            listeners.forEach(l -> l.onRejected(push.sender(), e.getMessage(), e.identityChanged()));
+        }
+        store.settings().put(seen, new byte[] {1});
+    }
+
+    private void receiveEvent(Event event) {
+        String conversation = ChannelMessenger.conversationId(event.cid());
+        long mid = event.mid().orElseThrow().value();
+        try {
+            boolean mine = event.ext().get(org.nexuslink.protocol.Extensions.AUTHOR)
+                    .flatMap(org.nexuslink.protocol.RawValue::asString).filter(me.accountId()::equals).isPresent()
+                    && event.ext().get(org.nexuslink.protocol.Extensions.AUTHOR_DEVICE)
+                    .map(v -> v.asUnsigned().orElse(-1L)).orElse(-1L) == me.deviceId();
+            if (!mine && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
+                channels.open(event).ifPresent(this::apply);
+            }
+        } catch (RejectedMessageException e) {
+            LOG.atWarn().setMessage("channel event rejected").addKeyValue("conversation", conversation)
+                    .addKeyValue("mid", mid).addKeyValue("reason", e.getMessage()).log();
+        }
+        if (api != null) {
+            store.cursors().put(api.server().toString(), conversation, mid);
+        }
+    }
+
+    /** Files a decrypted message in the local store and tells the listeners. */
+    private void apply(Received r) {
+        Payload payload = r.payload();
+        switch (payload.content()) {
+            case Content.SenderKey key -> {
+                try {
+                    channels.accept(r, key);
+                    channels.retryWaiting().forEach(this::apply);
+                } catch (RejectedMessageException e) {
+                    LOG.atWarn().setMessage("sender key rejected").addKeyValue("sender", r.senderAccount()).log();
+                }
+            }
+            case Content.Revoke revoke -> applyRevoke(r, revoke);
+            case Content.Text text -> deliver(r);
+            case Content.File file -> deliver(r);
+        }
+    }
+
+    private void deliver(Received r) {
+        boolean channel = r.conversationId().startsWith("ch:");
+        Direction direction = r.senderAccount().equals(me.accountId()) ? Direction.OUT : Direction.IN;
+        StoredMessage message = message(r.conversationId(), r.ref(), r.senderAccount(), r.senderDevice(), direction,
+                r.payload().content(), r.payload().sentAt(), r.serverTime());
+        String title = r.conversationId().substring(3);
+        if (record(message, channel ? ConversationType.CHANNEL : ConversationType.DIRECT, title)) {
+            listeners.forEach(l -> l.onMessage(message));
+        }
+    }
+
+    private void applyRevoke(Received r, Content.Revoke revoke) {
+        Optional<StoredMessage> target = store.messages().find(r.conversationId(), revoke.target());
+        if (target.isEmpty()) {
+            return;
+        }
+        boolean channel = r.conversationId().startsWith("ch:");
+        // In a channel the server enforced the rules (author in time, or a moderator); in a direct
+        // message only the client can: the author, within the window.
+        boolean allowed = channel || (target.get().senderAccount().equals(r.senderAccount())
+                && !r.serverTime().isAfter(target.get().receivedAt().plus(DIRECT_REVOKE_WINDOW).plusSeconds(1)));
+        if (allowed && store.messages().markRevoked(r.conversationId(), revoke.target())) {
+            listeners.forEach(l -> l.onRevoked(r.conversationId(), revoke.target(), r.senderAccount()));
+        }
+    }
+
+    // ---- plumbing ----
+
+    private CommunityApi requireApi() {
+        if (api == null) {
+            throw new IllegalStateException("this profile has not joined a community; run `nexuslink community join <url>`");
+        }
+        return api;
+    }
+
+    private Wire requireWire() throws Exception {
+        if (wire == null || wire.gateway().isClosed()) {
+            wire = null;
+            openConnection();
+        }
+        return wire;
+    }
+
+    private String token() throws Exception {
+        if (wire != null) {
+            return wire.token();
+        }
+        return requireApi().authenticate(me.accountId(), me.deviceId(), keys.deviceKey()).token();
+    }
+
+    private MediaClient media() throws Exception {
+        Wire w = requireWire();
+        return new MediaClient(w.api().server(), w::token);
+    }
+
+    private interface Task<T> {
+        T run() throws Exception;
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private void submit(Action task) {
+        if (closed || worker.isShutdown()) {
+            return;
+        }
+        try {
+            worker.submit(() -> {
+                try {
+                    task.run();
+                } catch (Exception e) {
+                    LOG.atWarn().setMessage("client task failed").addKeyValue("error", e.toString()).log();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private <T> T call(Task<T> task) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
+        Future<T> result = worker.submit((Callable<T>) task::run);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause.getMessage(), cause);
+        }
+    }
+
+    private void run(Task<Void> task) throws IOException {
+        call(task);
+    }
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.keys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.store.ProfileStore;
+import org.nexuslink.client.store.SignalStore;
+import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.signal.libsignal.protocol.ecc.ECKeyPair;
+import org.signal.libsignal.protocol.kem.KEMKeyPair;
+import org.signal.libsignal.protocol.kem.KEMKeyType;
+import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
+import org.signal.libsignal.protocol.state.PreKeyRecord;
+import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
+
+/**
+ * Keeps this device's prekeys on a community server stocked (seed 004's client duties, docs/api.md
+ * "Prekeys"): the first upload on join (a signed prekey, 100 one-time EC prekeys, 100 one-time
+ * Kyber prekeys and a last-resort Kyber prekey), top-ups when the server reports low stock, and a
+ * weekly signed-prekey rotation. Private halves go to the local store before anything is
+ * uploaded, so a key the server hands out can always be used to decrypt.
+ *
+ * <p>Not thread-safe: the client calls it from its one event thread.
+ */
+public final class PrekeyStock {
+    /** How many one-time keys of each kind the server keeps per device at most. */
+    public static final int MAX_ONE_TIME = 100;
+    /** How often the signed prekey is replaced (seed 004's {@code signedPrekey.rotationInterval}). */
+    public static final Duration ROTATION = Duration.ofDays(7);
+    /** How long a replaced signed prekey stays usable for sessions started with it. */
+    public static final Duration RETIRED_SIGNED_PREKEY_GRACE = Duration.ofDays(30);
+
+    static final String NEXT_EC_ID = "prekeys.next_ec_id";
+    static final String NEXT_KYBER_ID = "prekeys.next_kyber_id";
+    static final String NEXT_SIGNED_ID = "prekeys.next_signed_id";
+    static final String SIGNED_AT = "prekeys.signed_at";
+    /** The id of the last-resort Kyber key, which must survive its use. */
+    public static final String LAST_RESORT_KYBER_ID = "prekeys.last_resort_kyber_id";
+
+    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final int MAX_KEY_ID = Integer.MAX_VALUE;
+
+    private final ProfileStore store;
+    private final DeviceKeyPair device;
+    private final Clock clock;
+
+    public PrekeyStock(ProfileStore store, DeviceKeyPair device, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.device = Objects.requireNonNull(device, "device");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The first upload after joining: every kind of key, the one-time kinds filled to the maximum. */
+    public void publishAll(CommunityApi api, String token) throws IOException, InterruptedException {
+        Map<String, Object> upload = new LinkedHashMap<>();
+        upload.put("signed_prekey", newSignedPrekey());
+        upload.put("one_time_prekeys", newOneTimePrekeys(MAX_ONE_TIME));
+        upload.put("kyber_prekeys", newKyberPrekeys(MAX_ONE_TIME));
+        upload.put("last_resort_kyber_prekey", newLastResortKyberPrekey());
+        api.post("/api/v1/prekeys", upload, token);
+    }
+
+    /**
+     * Asks the server for this device's stock and uploads what is missing: one-time keys up to the
+     * maximum when it is low, a new signed prekey when the current one is due for rotation or
+     * absent, a last-resort Kyber key when absent.
+     *
+     * @return what was uploaded, for the caller's log ("nothing" when the stock was fine)
+     */
+    public String replenish(CommunityApi api, String token) throws IOException, InterruptedException {
+        JsonNode count = api.get("/api/v1/prekeys/count", token);
+        Map<String, Object> upload = new LinkedHashMap<>();
+        int ec = count.path("one_time_prekeys").asInt();
+        int kyber = count.path("kyber_prekeys").asInt();
+        int max = count.path("max_one_time_prekeys").asInt(MAX_ONE_TIME);
+        if (count.path("low_stock").asBoolean() || count.path("needs_reregistration").asBoolean()) {
+            if (ec < max) {
+                upload.put("one_time_prekeys", newOneTimePrekeys(max - ec));
+            }
+            int kyberMax = count.path("max_kyber_prekeys").asInt(MAX_ONE_TIME);
+            if (kyber < kyberMax) {
+                upload.put("kyber_prekeys", newKyberPrekeys(kyberMax - kyber));
+            }
+        }
+        if (!count.path("signed_prekey").asBoolean() || rotationDue()) {
+            upload.put("signed_prekey", newSignedPrekey());
+        }
+        if (!count.path("last_resort_kyber_prekey").asBoolean()) {
+            upload.put("last_resort_kyber_prekey", newLastResortKyberPrekey());
+        }
+        if (upload.isEmpty()) {
+            return "nothing";
+        }
+        api.post("/api/v1/prekeys", upload, token);
+        return String.join(", ", upload.keySet());
+    }
+
+    /** Whether the signed prekey is older than {@link #ROTATION}. */
+    public boolean rotationDue() {
+        long signedAt = store.settings().getLong(SIGNED_AT, 0);
+        return signedAt == 0 || !clock.instant().isBefore(Instant.ofEpochMilli(signedAt).plus(ROTATION));
+    }
+
+    private Map<String, Object> newSignedPrekey() {
+        int id = nextIds(NEXT_SIGNED_ID, 1);
+        long now = clock.millis();
+        ECKeyPair pair = ECKeyPair.generate();
+        byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
+        SignalStore signal = store.signal();
+        store.transaction(() -> {
+            signal.storeSignedPreKey(id, new SignedPreKeyRecord(id, now, pair, signature));
+            store.settings().putLong(SIGNED_AT, now);
+            retireOldSignedPrekeys(signal, id, now);
+        });
+        return Map.of("key_id", id, "public_key", B64.encodeToString(pair.getPublicKey().serialize()),
+                "signature", B64.encodeToString(signature));
+    }
+
+    /** Drops signed prekeys replaced more than the grace period ago; the current one always stays. */
+    private void retireOldSignedPrekeys(SignalStore signal, int current, long now) {
+        for (SignedPreKeyRecord record : signal.loadSignedPreKeys()) {
+            if (record.getId() != current
+                    && record.getTimestamp() + ROTATION.plus(RETIRED_SIGNED_PREKEY_GRACE).toMillis() < now) {
+                signal.removeSignedPreKey(record.getId());
+            }
+        }
+    }
+
+    private List<Map<String, Object>> newOneTimePrekeys(int count) {
+        int first = nextIds(NEXT_EC_ID, count);
+        List<Map<String, Object>> keys = new ArrayList<>(count);
+        List<PreKeyRecord> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int id = wrap(first, i);
+            ECKeyPair pair = ECKeyPair.generate();
+            records.add(new PreKeyRecord(id, pair));
+            keys.add(Map.of("key_id", id, "public_key", B64.encodeToString(pair.getPublicKey().serialize())));
+        }
+        SignalStore signal = store.signal();
+        store.transaction(() -> records.forEach(r -> signal.storePreKey(r.getId(), r)));
+        return keys;
+    }
+
+    private List<Map<String, Object>> newKyberPrekeys(int count) {
+        int first = nextIds(NEXT_KYBER_ID, count);
+        List<Map<String, Object>> keys = new ArrayList<>(count);
+        List<KyberPreKeyRecord> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            records.add(kyberRecord(wrap(first, i), keys));
+        }
+        SignalStore signal = store.signal();
+        store.transaction(() -> records.forEach(r -> signal.storeKyberPreKey(r.getId(), r)));
+        return keys;
+    }
+
+    private Map<String, Object> newLastResortKyberPrekey() {
+        List<Map<String, Object>> keys = new ArrayList<>(1);
+        KyberPreKeyRecord record = kyberRecord(nextIds(NEXT_KYBER_ID, 1), keys);
+        SignalStore signal = store.signal();
+        store.transaction(() -> {
+            signal.storeKyberPreKey(record.getId(), record);
+            store.settings().putLong(LAST_RESORT_KYBER_ID, record.getId());
+        });
+        return keys.getFirst();
+    }
+
+    private KyberPreKeyRecord kyberRecord(int id, List<Map<String, Object>> into) {
+        KEMKeyPair pair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
+        byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
+        into.add(Map.of("key_id", id, "public_key", B64.encodeToString(pair.getPublicKey().serialize()),
+                "signature", B64.encodeToString(signature)));
+        return new KyberPreKeyRecord(id, clock.millis(), pair, signature);
+    }
+
+    /** Reserves {@code count} ids from a counter and returns the first; ids wrap within 1..2^31-1. */
+    private int nextIds(String counter, int count) {
+        long first = store.settings().getLong(counter, 1);
+        store.settings().putLong(counter, (first - 1 + count) % MAX_KEY_ID + 1);
+        return (int) first;
+    }
+
+    private static int wrap(int first, int offset) {
+        return (int) (((long) first - 1 + offset) % MAX_KEY_ID + 1);
+    }
+}

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.nexuslink.client.LocalDevice;
+import org.nexuslink.client.content.Content;
+import org.nexuslink.client.content.ContentException;
+import org.nexuslink.client.content.Payload;
+import org.nexuslink.client.content.PayloadCodec;
+import org.nexuslink.client.store.ProfileStore;
+import org.nexuslink.client.store.SignalStore;
+import org.nexuslink.protocol.Ack;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.ConversationId;
+import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.protocol.Event;
+import org.nexuslink.protocol.Extensions;
+import org.nexuslink.protocol.Kind;
+import org.nexuslink.protocol.RawValue;
+import org.nexuslink.protocol.Tag;
+import org.signal.libsignal.protocol.NoSessionException;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.groups.GroupCipher;
+import org.signal.libsignal.protocol.groups.GroupSessionBuilder;
+import org.signal.libsignal.protocol.message.SenderKeyDistributionMessage;
+
+/**
+ * Channel messages end to end with Sender Keys (libsignal's group cipher, docs/client.md): each
+ * device encrypts a channel event once with its own sender key and hands that key to every
+ * reader's devices over the 1:1 sessions. When an account that had the key may no longer read
+ * the channel (removed, banned, left), the next send starts a new sender key (a new distribution
+ * id) and gives it only to the current readers, so the removed account cannot read what follows.
+ *
+ * <p>Not thread-safe: the client calls it from one thread at a time.
+ */
+public final class ChannelMessenger {
+    /** Events kept for a sender key that has not arrived yet, at most. */
+    static final int MAX_WAITING = 1000;
+    private static final String STATE = "senderkey:";
+    private static final String WAITING = "channel.waiting_events";
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+
+    private final ProfileStore store;
+    private final SignalStore signal;
+    private final LocalDevice me;
+    private final DirectMessenger direct;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public ChannelMessenger(ProfileStore store, LocalDevice me, DirectMessenger direct, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.signal = store.signal();
+        this.me = Objects.requireNonNull(me, "me");
+        this.direct = Objects.requireNonNull(direct, "direct");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What the server assigned to a sent channel event. */
+    public record Sent(long mid, Instant time) {}
+
+    /**
+     * Encrypts and sends a channel event, first giving this device's sender key to the readers
+     * who lack it (and starting a new one if a former reader lost access).
+     *
+     * @throws org.nexuslink.client.community.GatewayConnection.GatewayException when the server
+     *     refuses (e.g. {@code forbidden} with the permission's reason)
+     */
+    public Sent send(Wire wire, UUID channel, Payload payload, List<Tag> tags) throws IOException, InterruptedException {
+        UUID distribution = distribute(wire, channel);
+        byte[] ciphertext;
+        try {
+            ciphertext = new GroupCipher(signal, me.address()).encrypt(distribution, PayloadCodec.encode(payload)).serialize();
+        } catch (NoSessionException e) {
+            throw new IOException("no sender key for channel " + channel, e);
+        }
+        Event event = Event.of(ConversationId.of(channel), new Kind(payload.content().kind()), Bytes.of(ciphertext))
+                .withTags(tags);
+        Ack ack = (Ack) wire.gateway().request(Command.SEND_EVENT, event).body();
+        return new Sent(ack.mid().orElseThrow().value(), ack.time().orElse(clock.instant()));
+    }
+
+    /**
+     * Decrypts a stored channel event.
+     *
+     * @return empty when the author's sender key has not arrived yet: the event is kept and
+     *     {@link #retryWaiting} opens it once the key comes
+     * @throws RejectedMessageException when it can never be read (no author, malformed, corrupt)
+     */
+    public Optional<Received> open(Event event) throws RejectedMessageException {
+        SignalProtocolAddress author = author(event);
+        byte[] plaintext;
+        try {
+            plaintext = new GroupCipher(signal, author).decrypt(event.data().toByteArray());
+        } catch (NoSessionException e) {
+            keepWaiting(event);
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new RejectedMessageException("cannot decrypt event " + event.mid().orElseThrow() + " of " + author
+                    + ": " + e.getClass().getSimpleName(), false, e);
+        }
+        Payload payload;
+        try {
+            payload = PayloadCodec.decode(plaintext);
+        } catch (ContentException e) {
+            throw new RejectedMessageException("malformed event from " + author + ": " + e.getMessage(), false, e);
+        }
+        if (payload.content().kind() != event.kind().code()) {
+            throw new RejectedMessageException("event " + event.mid().orElseThrow() + " says kind " + event.kind().code()
+                    + " outside and " + payload.content().kind() + " inside", false, null);
+        }
+        return Optional.of(new Received(conversationId(event.cid()), Long.toString(event.mid().orElseThrow().value()),
+                author.getName(), author.getDeviceId(), event.time().orElseThrow(), payload));
+    }
+
+    /** Takes a sender key that arrived over a 1:1 session from its owner. */
+    public void accept(Received from, Content.SenderKey key) throws RejectedMessageException {
+        try {
+            new GroupSessionBuilder(signal).process(new SignalProtocolAddress(from.senderAccount(), from.senderDevice()),
+                    new SenderKeyDistributionMessage(key.distribution().toByteArray()));
+        } catch (Exception e) {
+            throw new RejectedMessageException("malformed sender key from " + from.senderAccount(), false, e);
+        }
+    }
+
+    /** Opens the kept events that can now be read, and drops them from the waiting list. */
+    public List<Received> retryWaiting() {
+        List<Event> waiting = waiting();
+        if (waiting.isEmpty()) {
+            return List.of();
+        }
+        store.settings().delete(WAITING);
+        List<Received> opened = new ArrayList<>();
+        for (Event event : waiting) {
+            try {
+                open(event).ifPresent(opened::add);
+            } catch (RejectedMessageException e) {
+                // It will never open; dropping it is all that can be done.
+            }
+        }
+        return opened;
+    }
+
+    /** The conversation id of a channel: {@code ch:<uuid>}. */
+    public static String conversationId(ConversationId cid) {
+        ByteBuffer b = ByteBuffer.wrap(cid.value().toByteArray());
+        return "ch:" + new UUID(b.getLong(), b.getLong());
+    }
+
+    private static SignalProtocolAddress author(Event event) throws RejectedMessageException {
+        Optional<String> account = event.ext().get(Extensions.AUTHOR).flatMap(RawValue::asString);
+        var device = event.ext().get(Extensions.AUTHOR_DEVICE).map(RawValue::asUnsigned);
+        if (account.isEmpty() || device.isEmpty() || device.get().isEmpty()) {
+            throw new RejectedMessageException("event " + event.mid() + " does not name its author", false, null);
+        }
+        return new SignalProtocolAddress(account.get(), (int) device.get().getAsLong());
+    }
+
+    /**
+     * Makes sure every current reader's devices hold this device's sender key for the channel,
+     * starting a new key when someone who had it may no longer read. Returns the distribution id.
+     */
+    private UUID distribute(Wire wire, UUID channel) throws IOException, InterruptedException {
+        Set<String> readers = readers(wire, channel);
+        State state = state(channel).orElse(null);
+        if (state == null || !readers.containsAll(state.accounts())) {
+            state = new State(new UUID(random.nextLong(), random.nextLong()), Set.of());
+        }
+        SenderKeyDistributionMessage key = new GroupSessionBuilder(signal).create(me.address(), state.distribution());
+        Set<String> given = new LinkedHashSet<>(state.accounts());
+        Payload payload = new Payload(new Content.SenderKey(channel, Bytes.of(key.serialize())), clock.instant(),
+                Optional.empty(), Optional.empty());
+        for (String reader : readers) {
+            if (given.contains(reader)) {
+                continue;
+            }
+            try {
+                direct.send(wire, reader, randomId(), payload);
+                given.add(reader);
+            } catch (DirectMessenger.UnreachableException e) {
+                // No bundle yet: the reader gets the key with a later send.
+            }
+        }
+        save(channel, new State(state.distribution(), given));
+        return state.distribution();
+    }
+
+    /**
+     * Accounts that may read the channel, from the server's channel and member lists: members
+     * whose role may read, restricted to the member list (plus admins) for a private channel.
+     */
+    private Set<String> readers(Wire wire, UUID channel) throws IOException, InterruptedException {
+        JsonNode info = wire.api().get("/api/v1/channels/" + channel, wire.token());
+        JsonNode permissions = info.path("permissions");
+        Set<String> listed = null;
+        if (info.path("private").asBoolean()) {
+            listed = new LinkedHashSet<>();
+            for (JsonNode m : wire.api().get("/api/v1/channels/" + channel + "/members", wire.token()).path("members")) {
+                listed.add(m.path("account_id").asText());
+            }
+        }
+        Set<String> readers = new LinkedHashSet<>();
+        String after = null;
+        do {
+            JsonNode page = wire.api().get("/api/v1/members?limit=500" + (after == null ? ""
+                    : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), wire.token());
+            for (JsonNode m : page.path("members")) {
+                String role = m.path("role").asText();
+                String account = m.path("account_id").asText();
+                boolean mayRead = permissions.path(role).path("can_read").asBoolean(false);
+                if ("active".equals(m.path("status").asText()) && mayRead
+                        && (listed == null || listed.contains(account) || "admin".equals(role))) {
+                    readers.add(account);
+                }
+            }
+            after = page.hasNonNull("next") ? page.get("next").asText() : null;
+        } while (after != null);
+        readers.add(me.accountId()); // our other devices read what we write
+        return readers;
+    }
+
+    private Bytes randomId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Bytes.of(id);
+    }
+
+    /** This device's sender key for a channel: its distribution id and who has been given it. */
+    private record State(UUID distribution, Set<String> accounts) {}
+
+    private Optional<State> state(UUID channel) {
+        return store.settings().get(STATE + channel).map(bytes -> {
+            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                UUID distribution = new UUID(in.readLong(), in.readLong());
+                int count = in.readInt();
+                Set<String> accounts = new LinkedHashSet<>();
+                for (int i = 0; i < count; i++) {
+                    accounts.add(in.readUTF());
+                }
+                return new State(distribution, accounts);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("corrupt sender key state for channel " + channel, e);
+            }
+        });
+    }
+
+    private void save(UUID channel, State state) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(state.distribution().getMostSignificantBits());
+            out.writeLong(state.distribution().getLeastSignificantBits());
+            out.writeInt(state.accounts().size());
+            for (String account : state.accounts()) {
+                out.writeUTF(account);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        store.settings().put(STATE + channel, bytes.toByteArray());
+    }
+
+    private void keepWaiting(Event event) {
+        List<Event> waiting = new ArrayList<>(waiting());
+        if (waiting.stream().anyMatch(e -> e.cid().equals(event.cid()) && e.mid().equals(event.mid()))) {
+            return;
+        }
+        waiting.add(event);
+        while (waiting.size() > MAX_WAITING) {
+            waiting.removeFirst();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            for (Event e : waiting) {
+                byte[] encoded = CODEC.encodeEvent(e);
+                out.writeInt(encoded.length);
+                out.write(encoded);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        store.settings().put(WAITING, bytes.toByteArray());
+    }
+
+    private List<Event> waiting() {
+        byte[] bytes = store.settings().get(WAITING).orElse(new byte[0]);
+        List<Event> events = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        while (in.remaining() >= 4) {
+            byte[] encoded = new byte[in.getInt()];
+            in.get(encoded);
+            events.add(CODEC.decodeEvent(encoded));
+        }
+        return events;
+    }
+}

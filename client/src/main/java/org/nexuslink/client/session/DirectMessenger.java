@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.nexuslink.client.LocalDevice;
+import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.community.GatewayConnection.GatewayException;
+import org.nexuslink.client.content.ContentException;
+import org.nexuslink.client.content.Payload;
+import org.nexuslink.client.content.PayloadCodec;
+import org.nexuslink.client.store.ProfileStore;
+import org.nexuslink.client.store.SignalStore;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.protocol.Ack;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
+import org.signal.libsignal.protocol.IdentityKey;
+import org.signal.libsignal.protocol.InvalidKeyException;
+import org.signal.libsignal.protocol.SessionBuilder;
+import org.signal.libsignal.protocol.SessionCipher;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.UntrustedIdentityException;
+import org.signal.libsignal.protocol.ecc.ECPublicKey;
+import org.signal.libsignal.protocol.kem.KEMPublicKey;
+import org.signal.libsignal.protocol.message.CiphertextMessage;
+import org.signal.libsignal.protocol.message.PreKeySignalMessage;
+import org.signal.libsignal.protocol.message.SignalMessage;
+import org.signal.libsignal.protocol.state.PreKeyBundle;
+
+/**
+ * Direct messages end to end (docs/client.md): one libsignal (PQXDH + Double Ratchet) copy per
+ * device of the recipient and per other device of the sender, sessions started from bundles whose
+ * device certificate verifies against the account id, a resend after the server's
+ * {@code stale_devices} answer, and on receipt a check that the sender's session key is the one
+ * its account certified.
+ *
+ * <p>Not thread-safe: the client calls it from one thread at a time (libsignal sessions are
+ * read-modify-write).
+ */
+public final class DirectMessenger {
+    /** How many times a send is retried after the server said the device list was stale. */
+    static final int STALE_RETRIES = 3;
+
+    private static final Base64.Decoder B64 = Base64.getDecoder();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final ProfileStore store;
+    private final SignalStore signal;
+    private final LocalDevice me;
+    private final Clock clock;
+    private final DeviceDirectory directory;
+
+    public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.signal = store.signal();
+        this.me = Objects.requireNonNull(me, "me");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.directory = new DeviceDirectory(store.settings());
+    }
+
+    /**
+     * Replaces what this client knows of its own account's other devices with the server's list
+     * (which costs no prekeys, unlike bundles).
+     */
+    public void refreshOwnDevices(CommunityApi api, String token) throws IOException, InterruptedException {
+        Set<Integer> devices = new TreeSet<>();
+        for (JsonNode device : api.get("/api/v1/devices", token).path("devices")) {
+            int id = device.path("device_id").asInt();
+            if (id != me.deviceId()) {
+                devices.add(id);
+            }
+        }
+        for (int gone : directory.devices(me.accountId())) {
+            if (!devices.contains(gone)) {
+                signal.deleteSession(new SignalProtocolAddress(me.accountId(), gone));
+            }
+        }
+        directory.replace(me.accountId(), devices);
+    }
+
+    /**
+     * Encrypts a payload for every device of {@code recipient} and this account's other devices,
+     * and queues it on the server.
+     *
+     * @param messageId 16 random bytes shared by all copies and any resend
+     * @return the server's time for the message
+     * @throws GatewayException when the server refuses for another reason than stale devices, or
+     *     they are still stale after {@link #STALE_RETRIES} attempts
+     * @throws UnreachableException when the recipient has no device this client can start a session with
+     */
+    public Instant send(Wire wire, String recipient, Bytes messageId, Payload payload)
+            throws IOException, InterruptedException, UnreachableException {
+        byte[] plaintext = PayloadCodec.encode(withCertificate(payload));
+        for (int attempt = 1; ; attempt++) {
+            List<DirectSend.Copy> copies = new ArrayList<>();
+            if (!recipient.equals(me.accountId())) {
+                if (directory.devices(recipient).isEmpty()) {
+                    fetchBundles(wire, recipient, Optional.empty());
+                }
+                for (int device : directory.devices(recipient)) {
+                    SignalProtocolAddress address = new SignalProtocolAddress(recipient, device);
+                    if (!signal.containsSession(address)) {
+                        fetchBundles(wire, recipient, Optional.of(device));
+                    }
+                    if (signal.containsSession(address)) {
+                        copies.add(encrypt(address, plaintext));
+                    }
+                }
+                if (copies.isEmpty()) {
+                    throw new UnreachableException(recipient + " has no device with a usable prekey bundle yet");
+                }
+            }
+            for (int device : directory.devices(me.accountId())) {
+                SignalProtocolAddress own = new SignalProtocolAddress(me.accountId(), device);
+                if (!signal.containsSession(own)) {
+                    fetchBundles(wire, me.accountId(), Optional.of(device));
+                }
+                if (signal.containsSession(own)) {
+                    copies.add(encrypt(own, plaintext));
+                }
+            }
+            if (copies.isEmpty()) {
+                return clock.instant(); // a note to self on a single-device account: nothing to queue
+            }
+            try {
+                Ack ack = (Ack) wire.gateway().request(Command.SEND_DIRECT, new DirectSend(messageId, copies)).body();
+                return ack.time().orElse(clock.instant());
+            } catch (GatewayException e) {
+                if (!"stale_devices".equals(e.code()) || attempt >= STALE_RETRIES) {
+                    throw e;
+                }
+                repairDevices(wire, e.detail());
+            }
+        }
+    }
+
+    /**
+     * Decrypts and authenticates a pushed direct message.
+     *
+     * @throws RejectedMessageException if it must not be shown (the caller still acknowledges it,
+     *     so a message that can never be read does not come back forever)
+     */
+    public Received open(DirectPush push) throws RejectedMessageException {
+        SignalProtocolAddress sender = new SignalProtocolAddress(push.sender(), push.senderDevice());
+        byte[] plaintext;
+        try {
+            SessionCipher cipher = new SessionCipher(signal, sender);
+            plaintext = switch (push.type()) {
+                case CiphertextMessage.PREKEY_TYPE -> cipher.decrypt(new PreKeySignalMessage(push.ciphertext().toByteArray()));
+                case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(push.ciphertext().toByteArray()));
+                default -> throw new RejectedMessageException("unknown ciphertext type " + push.type() + " from " + sender,
+                        false, null);
+            };
+        } catch (UntrustedIdentityException e) {
+            throw new RejectedMessageException("the device key of " + sender + " changed; not accepted until verified",
+                    true, e);
+        } catch (RejectedMessageException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RejectedMessageException("cannot decrypt a message from " + sender + ": "
+                    + e.getClass().getSimpleName(), false, e);
+        }
+        Payload payload;
+        try {
+            payload = PayloadCodec.decode(plaintext);
+        } catch (ContentException e) {
+            throw new RejectedMessageException("malformed message from " + sender + ": " + e.getMessage(), false, e);
+        }
+        requireCertified(sender, payload);
+        directory.add(push.sender(), push.senderDevice());
+        String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
+        return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
+                push.senderDevice(), push.time(), payload);
+    }
+
+    /** Forgets a device of another account (it was removed); its session goes with it. */
+    public void forgetDevice(String account, int device) {
+        directory.remove(account, device);
+        signal.deleteSession(new SignalProtocolAddress(account, device));
+    }
+
+    private Payload withCertificate(Payload payload) {
+        return new Payload(payload.content(), payload.sentAt(), payload.peer(),
+                Optional.of(Bytes.of(me.certificate().encoded())));
+    }
+
+    private DirectSend.Copy encrypt(SignalProtocolAddress to, byte[] plaintext) throws IOException {
+        try {
+            CiphertextMessage message = new SessionCipher(signal, to).encrypt(plaintext);
+            return new DirectSend.Copy(to.getName(), to.getDeviceId(), message.getType(), Bytes.of(message.serialize()));
+        } catch (UntrustedIdentityException e) {
+            throw new IOException("the device key of " + to + " changed; verify the contact before writing to it", e);
+        } catch (org.signal.libsignal.protocol.NoSessionException e) {
+            throw new IOException("no session with " + to, e);
+        }
+    }
+
+    /**
+     * The payload's certificate must be issued by the sending account, for the sending device, to
+     * the key the session runs with: the server authenticated the sender's device, this proves the
+     * key behind the ciphertext is the one the account certified.
+     */
+    private void requireCertified(SignalProtocolAddress sender, Payload payload) throws RejectedMessageException {
+        byte[] encoded = payload.certificate().map(Bytes::toByteArray).orElseThrow(() ->
+                new RejectedMessageException("a message from " + sender + " carries no device certificate", false, null));
+        try {
+            DeviceCertificate certificate = DeviceCertificate.verify(encoded, AccountId.parse(sender.getName()), clock);
+            IdentityKey sessionKey = signal.identity(sender).orElseThrow(() ->
+                    new RejectedMessageException("no identity recorded for " + sender, false, null));
+            if (certificate.deviceId().value() != sender.getDeviceId()
+                    || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), sessionKey.getPublicKey().getPublicKeyBytes())) {
+                throw new RejectedMessageException("the certificate of " + sender + " is for another device or key", false, null);
+            }
+        } catch (InvalidCertificateException | InvalidAccountIdException e) {
+            throw new RejectedMessageException("the certificate of " + sender + " does not verify: " + e.getMessage(),
+                    false, e);
+        }
+    }
+
+    /** Reads {@code missing=a:1,b:2;extra=c:3} and fixes the device lists and sessions. */
+    private void repairDevices(Wire wire, String detail) throws IOException, InterruptedException {
+        for (String part : detail.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String which = part.substring(0, eq).trim();
+            for (String item : part.substring(eq + 1).split(",")) {
+                int colon = item.lastIndexOf(':');
+                if (item.isBlank() || colon < 0) {
+                    continue;
+                }
+                String account = item.substring(0, colon);
+                int device = Integer.parseInt(item.substring(colon + 1));
+                if (which.equals("missing")) {
+                    fetchBundles(wire, account, Optional.of(device));
+                } else if (which.equals("extra")) {
+                    forgetDevice(account, device);
+                }
+            }
+        }
+    }
+
+    /**
+     * Fetches bundles (all devices, or one), checks each certificate against the account id and
+     * starts a session with each device that has none. Devices without a bundle are skipped.
+     */
+    private void fetchBundles(Wire wire, String account, Optional<Integer> device) throws IOException, InterruptedException {
+        String path = "/api/v1/prekeys/" + account + device.map(d -> "?device=" + d).orElse("");
+        JsonNode answer;
+        try {
+            answer = wire.api().get(path, wire.token());
+        } catch (CommunityApi.RefusedException e) {
+            if ("prekeys_exhausted".equals(e.code())) {
+                return;
+            }
+            throw e;
+        }
+        AccountId accountId;
+        try {
+            accountId = AccountId.parse(account);
+        } catch (InvalidAccountIdException e) {
+            throw new IOException("the server named an invalid account id " + account, e);
+        }
+        for (JsonNode bundle : answer.path("devices")) {
+            int id = bundle.path("device_id").asInt();
+            SignalProtocolAddress address = new SignalProtocolAddress(account, id);
+            try {
+                DeviceCertificate certificate = DeviceCertificate.verify(
+                        B64.decode(bundle.path("certificate").asText()), accountId, clock);
+                byte[] deviceKey = B64.decode(bundle.path("device_key").asText());
+                if (certificate.deviceId().value() != id
+                        || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), deviceKey)) {
+                    throw new IOException("the bundle of " + address + " does not match its certificate");
+                }
+                new SessionBuilder(signal, address).process(preKeyBundle(bundle, deviceKey));
+                directory.add(account, id);
+            } catch (InvalidCertificateException e) {
+                throw new IOException("the certificate of " + address + " does not verify: " + e.getMessage(), e);
+            } catch (UntrustedIdentityException e) {
+                throw new IOException("the device key of " + address + " changed; verify the contact", e);
+            } catch (InvalidKeyException | IllegalArgumentException e) {
+                throw new IOException("the bundle of " + address + " is malformed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static PreKeyBundle preKeyBundle(JsonNode d, byte[] deviceKey) throws InvalidKeyException {
+        JsonNode signed = d.path("signed_prekey");
+        JsonNode kyber = d.path("kyber_prekey");
+        JsonNode oneTime = d.get("one_time_prekey");
+        return new PreKeyBundle(0, d.path("device_id").asInt(),
+                oneTime != null ? oneTime.path("key_id").asInt() : PreKeyBundle.NULL_PRE_KEY_ID,
+                oneTime != null ? new ECPublicKey(B64.decode(oneTime.path("public_key").asText())) : null,
+                signed.path("key_id").asInt(), new ECPublicKey(B64.decode(signed.path("public_key").asText())),
+                B64.decode(signed.path("signature").asText()),
+                new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey)),
+                kyber.path("key_id").asInt(), new KEMPublicKey(B64.decode(kyber.path("public_key").asText())),
+                B64.decode(kyber.path("signature").asText()));
+    }
+
+    /** The recipient cannot be reached yet (no bundle for any of its devices). */
+    public static final class UnreachableException extends Exception {
+        public UnreachableException(String message) {
+            super(message);
+        }
+    }
+}
