@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.nexuslink.protocol.ErrorCode;
+
+/**
+ * A community server's media endpoints (docs/api.md "Media") as a client uses them: streamed
+ * upload of an already encrypted file with {@code Content-Length} and an RFC 9530
+ * {@code Content-Digest}, streamed download to a file, delete and quota. Files never pass
+ * through memory whole. Thread-safe: it holds only an {@link HttpClient} and the token supplier.
+ *
+ * <p>Every request asks {@code bearerToken} for the current token. Remote waits are bounded: a
+ * connection within {@link #CONNECT_TIMEOUT}, an answer within {@link #ANSWER_TIMEOUT} (plus the
+ * time to send the body at {@link #SLOWEST_UPLOAD_BYTES_PER_SECOND} for uploads), and a download
+ * that delivers no byte for {@link #IDLE_TIMEOUT} is abandoned.
+ */
+public final class MediaClient {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    static final long SLOWEST_UPLOAD_BYTES_PER_SECOND = 64 * 1024;
+    private static final int MAX_REDIRECTS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String API = "/api/v1/media/";
+
+    private final URI server;
+    private final Supplier<String> bearerToken;
+    private final HttpClient http;
+
+    /**
+     * @param server      the server's base URL, e.g. {@code https://chat.example.org}
+     * @param bearerToken gives the device's current access token for each request
+     */
+    public MediaClient(URI server, Supplier<String> bearerToken) {
+        this.server = Objects.requireNonNull(server, "server");
+        this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
+        if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme())) {
+            throw new IllegalArgumentException("server must be an http or https URL, got " + server);
+        }
+        // HTTP/1.1: the server speaks it, and no h2c upgrade is attempted on plain HTTP.
+        // Redirects are followed by hand, so that the token never goes to an object store.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A refusal from the server, with its stable error code (docs/protocol.md's table). */
+    public static final class RefusedException extends IOException {
+        private final int status;
+        private final String code;
+
+        RefusedException(int status, String code, String message) {
+            super(code + " (" + status + "): " + message);
+            this.status = status;
+            this.code = code;
+        }
+
+        /** The HTTP status. */
+        public int status() {
+            return status;
+        }
+
+        /** The error code as the server sent it, e.g. {@code quota_exceeded}. */
+        public String code() {
+            return code;
+        }
+
+        /** The error code, if it is one this build knows. */
+        public Optional<ErrorCode> errorCode() {
+            return ErrorCode.fromCode(code);
+        }
+    }
+
+    /**
+     * The caller's media quota: bytes used (unfinished uploads included), the quota, what is
+     * left of it, what is left on the server, and the largest file the server accepts.
+     */
+    public record Quota(long used, long quota, long remaining, long serverRemaining, long maxFileSize) {}
+
+    /**
+     * Uploads an encrypted file, computing its SHA-256 first (one extra read of the file).
+     *
+     * @param mime the {@code mime_type_hint} the server stores as given, or {@code ""} for none;
+     *             the server sees it in the clear, so {@link Attachments} sends none
+     * @return the media id
+     * @throws RefusedException if the server refuses (e.g. {@code quota_exceeded}, {@code payload_too_large})
+     */
+    public String upload(Path ciphertext, String mime) throws IOException, InterruptedException {
+        return upload(ciphertext, mime, sha256(ciphertext));
+    }
+
+    /**
+     * Uploads an encrypted file whose SHA-256 the caller already knows, streamed from the file
+     * with {@code Content-Length}, {@code Content-Digest} and {@code Expect: 100-continue} (a
+     * refusal arrives before the body is sent). If the file's bytes differ from {@code sha256}
+     * the server refuses with {@code digest_mismatch} and keeps nothing.
+     *
+     * @return the media id
+     * @throws RefusedException if the server refuses
+     * @throws IOException      if the file cannot be read, the connection fails, or the server's
+     *                          answer does not describe the uploaded file
+     */
+    public String upload(Path ciphertext, String mime, byte[] sha256) throws IOException, InterruptedException {
+        Objects.requireNonNull(ciphertext, "ciphertext");
+        Objects.requireNonNull(mime, "mime");
+        Objects.requireNonNull(sha256, "sha256");
+        if (sha256.length != AttachmentCipher.DIGEST_LENGTH) {
+            throw new IllegalArgumentException("sha256 must have 32 bytes, got " + sha256.length);
+        }
+        long size = Files.size(ciphertext);
+        String query = mime.isEmpty() ? "" : "?mime_type_hint=" + URLEncoder.encode(mime, StandardCharsets.UTF_8);
+        Duration timeout = ANSWER_TIMEOUT.plusSeconds(size / SLOWEST_UPLOAD_BYTES_PER_SECOND);
+        HttpRequest request = authorized(server.resolve(API + "upload" + query))
+                .timeout(timeout)
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(sha256) + ":")
+                .expectContinue(true)
+                // ofFile announces the file's size as Content-Length and reads it in chunks.
+                .POST(HttpRequest.BodyPublishers.ofFile(ciphertext))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode body = refuseUnless(response, 201);
+        String id = body.path("id").asText("");
+        try {
+            MediaIdFormat.require(id);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the server answered the upload with an invalid media id", e);
+        }
+        if (body.path("size").asLong(-1) != size
+                || !Base64.getEncoder().encodeToString(sha256).equals(body.path("sha256").asText())) {
+            throw new IOException("the server stored media " + id + " with size " + body.path("size")
+                    + " and sha256 " + body.path("sha256") + ", not the " + size + " bytes sent");
+        }
+        return id;
+    }
+
+    /**
+     * Downloads a file to {@code out} (created or replaced), streamed: the bytes go to a
+     * temporary file beside {@code out}, moved into place once complete, so a failed download
+     * leaves no partial file. Follows the {@code s3} backend's redirect without the token.
+     *
+     * @throws IllegalArgumentException if {@code mediaId} is not a media id
+     * @throws RefusedException         if the server refuses (e.g. {@code not_found})
+     */
+    public void download(String mediaId, Path out) throws IOException, InterruptedException {
+        MediaIdFormat.require(mediaId);
+        Objects.requireNonNull(out, "out");
+        Path target = out.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), ".nexuslink-download-", ".part");
+        boolean moved = false;
+        try {
+            HttpRequest request = authorized(server.resolve(API + mediaId)).timeout(ANSWER_TIMEOUT).GET().build();
+            for (int hops = 0; ; hops++) {
+                HttpResponse<Optional<byte[]>> response = receive(request, temp);
+                int status = response.statusCode();
+                if (status == 200) {
+                    long expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                    if (expected >= 0 && Files.size(temp) != expected) {
+                        throw new IOException("media " + mediaId + ": received " + Files.size(temp) + " of "
+                                + expected + " bytes");
+                    }
+                    break;
+                }
+                if (isRedirect(status) && hops < MAX_REDIRECTS) {
+                    request = HttpRequest.newBuilder(redirectTarget(request.uri(), response.headers()))
+                            .timeout(ANSWER_TIMEOUT).GET().build();
+                    continue;
+                }
+                throw refusal(status, response.body().orElse(new byte[0]));
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * Deletes a file (the uploader's, or any as a moderator or admin).
+     *
+     * @throws RefusedException if the server refuses ({@code not_found}, {@code forbidden})
+     */
+    public void delete(String mediaId) throws IOException, InterruptedException {
+        MediaIdFormat.require(mediaId);
+        HttpRequest request = authorized(server.resolve(API + mediaId)).timeout(ANSWER_TIMEOUT).DELETE().build();
+        refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 204);
+    }
+
+    /** The caller's quota. */
+    public Quota quota() throws IOException, InterruptedException {
+        HttpRequest request = authorized(server.resolve(API + "quota")).timeout(ANSWER_TIMEOUT).GET().build();
+        JsonNode body = refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 200);
+        return new Quota(number(body, "used"), number(body, "quota"), number(body, "remaining"),
+                number(body, "server_remaining"), number(body, "max_file_size"));
+    }
+
+    /** The SHA-256 of a file, read in chunks. */
+    static byte[] sha256(Path file) throws IOException {
+        MessageDigest sha = AttachmentCipher.sha256();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(AttachmentCipher.CHUNK);
+            while (in.read(buffer.clear()) != -1) {
+                sha.update(buffer.flip());
+            }
+        }
+        return sha.digest();
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        String token = Objects.requireNonNull(bearerToken.get(), "the bearer token supplier gave null");
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token);
+    }
+
+    /**
+     * Sends a GET whose 200 body streams into {@code file}; any other answer's body is kept in
+     * memory (an error or a redirect is small). Abandons the exchange if the body stalls.
+     */
+    private HttpResponse<Optional<byte[]>> receive(HttpRequest request, Path file)
+            throws IOException, InterruptedException {
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        HttpResponse.BodyHandler<Optional<byte[]>> handler = info -> info.statusCode() == 200
+                ? new Progress<>(HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(file,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), path -> Optional.empty()),
+                        lastProgress)
+                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), Optional::of);
+        CompletableFuture<HttpResponse<Optional<byte[]>>> pending = http.sendAsync(request, handler);
+        try {
+            while (true) {
+                try {
+                    return pending.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    // The request's own timeout covers the wait for the headers; this covers the body.
+                    if (System.nanoTime() - lastProgress.get() > IDLE_TIMEOUT.toNanos()) {
+                        pending.cancel(true);
+                        throw new HttpTimeoutException("no data from " + request.uri().getHost() + " for "
+                                + IDLE_TIMEOUT.toSeconds() + " s");
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("download failed: " + e.getCause(), e.getCause());
+        } catch (CancellationException e) {
+            throw new IOException("download cancelled", e);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        }
+    }
+
+    /** A body subscriber that notes the time of each chunk received. */
+    private record Progress<T>(HttpResponse.BodySubscriber<T> delegate, AtomicLong lastProgress)
+            implements HttpResponse.BodySubscriber<T> {
+        @Override
+        public CompletionStage<T> getBody() {
+            return delegate.getBody();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            delegate.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            lastProgress.set(System.nanoTime());
+            delegate.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            delegate.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            delegate.onComplete();
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static URI redirectTarget(URI from, HttpHeaders headers) throws IOException {
+        String location = headers.firstValue("Location")
+                .orElseThrow(() -> new IOException("redirect from " + from.getHost() + " without a Location"));
+        URI target = from.resolve(location);
+        if (!"https".equals(target.getScheme()) && !"http".equals(target.getScheme())) {
+            throw new IOException("refusing a redirect to a " + target.getScheme() + " URL");
+        }
+        return target;
+    }
+
+    private static JsonNode refuseUnless(HttpResponse<byte[]> response, int expected) throws IOException {
+        if (response.statusCode() != expected) {
+            throw refusal(response.statusCode(), response.body());
+        }
+        try {
+            return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IOException("the server's answer is not JSON (status " + response.statusCode() + ")", e);
+        }
+    }
+
+    private static RefusedException refusal(int status, byte[] body) {
+        JsonNode json;
+        try {
+            json = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException notJson) {
+            json = JSON.createObjectNode();
+        }
+        if (json == null || !json.isObject()) {
+            json = JSON.createObjectNode();
+        }
+        return new RefusedException(status, json.path("code").asText("unknown"),
+                json.path("message").asText("HTTP " + status + " without an error body"));
+    }
+
+    private static long number(JsonNode body, String field) throws IOException {
+        JsonNode value = body.get(field);
+        if (value == null || !value.canConvertToLong()) {
+            throw new IOException("the server's quota answer has no number '" + field + "'");
+        }
+        return value.asLong();
+    }
+
+    @Override
+    public String toString() {
+        return "MediaClient[" + server + "]";
+    }
+}
