@@ -265,6 +265,7 @@ public final class NexusClient implements AutoCloseable {
         call(() -> {
             requireApi().post("/api/v1/devices/register", java.util.Map.of("device_certificate",
                     java.util.Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", "cli"), token());
+            direct.refreshOwnDevices(requireApi(), token());
             return null;
         });
     }

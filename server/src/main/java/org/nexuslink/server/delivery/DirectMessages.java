@@ -91,6 +91,9 @@ public final class DirectMessages implements AutoCloseable {
         for (DirectSend.Copy copy : message.copies()) {
             given.computeIfAbsent(account(copy.account()), a -> new TreeSet<>()).add(new DeviceId(copy.device()));
         }
+        // The sender's own other devices get a copy too; a sender that does not know of one
+        // learns it here, as it learns of a recipient's.
+        given.computeIfAbsent(sender.account(), a -> new TreeSet<>());
         Map<AccountId, Set<DeviceId>> current = devices.activeDevices(given.keySet());
         List<String> missing = new ArrayList<>();
         List<String> extra = new ArrayList<>();

@@ -40,7 +40,7 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(DatabaseUrl url, Clock clock, Map<String, String> settings) {
         Map<String, String> env = new HashMap<>(settings);
         env.put("NEXUSLINK_DATABASE_URL", urlString(url));
-        env.put("NEXUSLINK_SERVER_PORT", "0");
+        env.putIfAbsent("NEXUSLINK_SERVER_PORT", "0");
         env.put("NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1");
         try {
             env.putIfAbsent("NEXUSLINK_SERVER_DATA_DIR", Files.createTempDirectory("nexuslink-test").toString());

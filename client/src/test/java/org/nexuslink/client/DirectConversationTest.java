@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.client.store.Direction;
+import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.DatabaseTest;
+import org.nexuslink.server.testing.MutableClock;
+import org.nexuslink.server.testing.TestServer;
+
+/**
+ * Direct messages between real client profiles through a real server, on both databases: both
+ * ways, replies, offline delivery to a restarted client, revokes, a second device of one account
+ * (which the sender learns of from the server's stale-devices answer), and none of the
+ * plaintexts in the server's database files or the clients' stores.
+ */
+class DirectConversationTest {
+    private final MutableClock clock = new MutableClock();
+
+    @TempDir
+    Path dir;
+
+    @DatabaseTest
+    void two_accounts_talk_both_ways_online_offline_and_across_devices(DatabaseUrl url) throws Exception {
+        try (TestServer server = TestServer.start(url, clock,
+                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString()));
+             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
+             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
+            URI community = URI.create("http://127.0.0.1:" + server.port());
+            alice.joinAndConnect(community, "alice");
+            bob.joinAndConnect(community, "bob");
+
+            StoredMessage hello = alice.client.sendText(bob.dm(), "hello bob, the pelican flies at noon", Optional.empty());
+            StoredMessage read = bob.next();
+            assertThat(read.text()).isEqualTo("hello bob, the pelican flies at noon");
+            assertThat(read.conversationId()).isEqualTo(alice.dm());
+            assertThat(read.ref()).isEqualTo(hello.ref());
+            assertThat(read.direction()).isEqualTo(Direction.IN);
+            assertThat(read.senderAccount()).isEqualTo(alice.id());
+
+            bob.client.sendText(alice.dm(), "noted, the heron waits", Optional.of(read.ref()));
+            StoredMessage reply = alice.next();
+            assertThat(reply.text()).isEqualTo("noted, the heron waits");
+            assertThat(reply.replyTo()).contains(hello.ref());
+
+            bob.close();
+            for (int i = 1; i <= 3; i++) {
+                alice.client.sendText(bob.dm(), "while you were away " + i, Optional.empty());
+            }
+            bob.reopen();
+            bob.client.connect();
+            assertThat(bob.nextTexts(3)).containsExactly("while you were away 1", "while you were away 2",
+                    "while you were away 3");
+            bob.assertNothingMore();
+
+            alice.client.revoke(bob.dm(), hello.ref());
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(alice.dm() + "/" + hello.ref());
+            List<StoredMessage> history = bob.client.history(alice.dm(), 10);
+            assertThat(history).extracting(StoredMessage::text).contains("noted, the heron waits");
+            assertThat(history.stream().filter(m -> m.ref().equals(hello.ref())).findFirst().orElseThrow().revoked())
+                    .isTrue();
+
+            // Alice links a second device; Bob's next message reaches both (after the server told
+            // his client that a device was missing), and Alice's own message reaches her other device.
+            try (TestProfile aliceLaptop = TestProfile.linked(dir.resolve("alice-laptop"), alice, 2)) {
+                alice.client.registerDevice(aliceLaptop.keys.certificate());
+                aliceLaptop.joinAndConnect(community, "");
+                bob.client.sendText(alice.dm(), "to every device of yours", Optional.empty());
+                assertThat(alice.next().text()).isEqualTo("to every device of yours");
+                assertThat(aliceLaptop.next().text()).isEqualTo("to every device of yours");
+
+                alice.client.sendText(bob.dm(), "sent from my phone", Optional.empty());
+                assertThat(bob.next().text()).isEqualTo("sent from my phone");
+                StoredMessage copy = aliceLaptop.next();
+                assertThat(copy.text()).isEqualTo("sent from my phone");
+                assertThat(copy.conversationId()).as("filed under the conversation with Bob").isEqualTo(bob.dm());
+                assertThat(copy.direction()).isEqualTo(Direction.OUT);
+            }
+
+            PlaintextSearch.assertAbsent(List.of("pelican flies", "heron waits", "while you were away",
+                            "every device of yours", "sent from my phone"),
+                    PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir));
+        }
+    }
+}
