@@ -270,9 +270,24 @@ public final class NexusClient implements AutoCloseable {
         });
     }
 
-    /** Any REST call as this device (for the CLI's less common commands). */
+    /** A REST GET as this device (docs/api.md), for calls the client has no method for. */
     public JsonNode get(String path) throws IOException {
         return call(() -> requireApi().get(path, token()));
+    }
+
+    /** A REST POST of a JSON body as this device. */
+    public JsonNode post(String path, Object body) throws IOException {
+        return call(() -> requireApi().post(path, body, token()));
+    }
+
+    /** A REST PUT of a JSON body as this device. */
+    public JsonNode put(String path, Object body) throws IOException {
+        return call(() -> requireApi().put(path, body, token()));
+    }
+
+    /** A REST DELETE as this device. */
+    public JsonNode delete(String path) throws IOException {
+        return call(() -> requireApi().delete(path, token()));
     }
 
     /** The local store (read-only uses; writes go through the client). */
