@@ -211,7 +211,10 @@ public final class NexusClient implements AutoCloseable {
     public Path saveFile(StoredMessage message, Path targetDir) throws IOException {
         byte[] attachment = message.attachment().orElseThrow(() ->
                 new IllegalArgumentException("message " + message.ref() + " carries no file"));
-        return call(() -> Attachments.receive(FileDescriptor.decode(attachment), media(), targetDir));
+        return call(() -> {
+            Files.createDirectories(targetDir);
+            return Attachments.receive(FileDescriptor.decode(attachment), media(), targetDir);
+        });
     }
 
     /**
