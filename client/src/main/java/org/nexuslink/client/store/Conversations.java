@@ -16,6 +16,8 @@ import java.util.Optional;
 public final class Conversations {
     static final String DOMAIN = "conversation";
     private static final String TABLE = "conversations";
+    /** Bodies are padded to this many bytes: a title's length stays hidden. */
+    static final int PADDING = 64;
 
     private final StoreDatabase db;
 
@@ -38,7 +40,7 @@ public final class Conversations {
                     + "ON CONFLICT (idx) DO UPDATE SET created_at = excluded.created_at, body = excluded.body")) {
                 s.setBytes(1, idx);
                 s.setLong(2, RowCodec.epochNanos(conversation.createdAt()));
-                s.setBytes(3, db.sealer().seal(TABLE, "body", idx, body));
+                s.setBytes(3, db.sealer().seal(TABLE, "body", idx, RowCodec.pad(body, PADDING)));
                 s.executeUpdate();
             }
             return null;
@@ -80,7 +82,7 @@ public final class Conversations {
     }
 
     private static Conversation decode(byte[] body) {
-        RowCodec.Reader in = new RowCodec.Reader(body, "conversation");
+        RowCodec.Reader in = new RowCodec.Reader(RowCodec.unpad(body, "conversation"), "conversation");
         String id = in.string();
         String type = in.string();
         String title = in.string();

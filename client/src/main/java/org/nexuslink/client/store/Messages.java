@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class Messages {
     private static final String TABLE = "messages";
     private static final String REF_DOMAIN = "message-ref";
+    /** Bodies are padded to this many bytes, so the file shows a message's size class, not its length. */
+    static final int PADDING = 256;
 
     private final StoreDatabase db;
 
@@ -193,11 +195,11 @@ public final class Messages {
                 .optionalBytes(m.attachment())
                 .bool(m.revoked())
                 .toBytes();
-        return db.sealer().seal(TABLE, "body", row.aad(), body);
+        return db.sealer().seal(TABLE, "body", row.aad(), RowCodec.pad(body, PADDING));
     }
 
     private static StoredMessage decode(String conversationId, byte[] body) {
-        RowCodec.Reader in = new RowCodec.Reader(body, "message");
+        RowCodec.Reader in = new RowCodec.Reader(RowCodec.unpad(body, "message"), "message");
         String ref = in.string();
         String senderAccount = in.string();
         int senderDevice = in.i32();

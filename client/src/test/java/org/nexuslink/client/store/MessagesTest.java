@@ -164,6 +164,25 @@ class MessagesTest {
     }
 
     @Test
+    void the_file_shows_a_size_class_not_the_length_of_a_text() throws Exception {
+        store.messages().insertIfAbsent(message(DM, "short", T0, "ok"));
+        store.messages().insertIfAbsent(message(DM, "long", T0, "a considerably longer message of a hundred and more characters, "
+                + "which would stand out if lengths showed"));
+        store.messages().insertIfAbsent(message(DM, "huge", T0, "x".repeat(300)));
+
+        try (var c = ProfileStoreTest.raw(profile.file()); var s = c.createStatement();
+                var r = s.executeQuery("SELECT length(body) FROM messages ORDER BY seq")) {
+            List<Integer> lengths = new java.util.ArrayList<>();
+            while (r.next()) {
+                lengths.add(r.getInt(1));
+            }
+            assertThat(lengths.get(0)).isEqualTo(lengths.get(1));
+            assertThat(lengths.get(2)).isGreaterThan(lengths.get(1));
+        }
+        assertThat(store.messages().find(DM, "huge").orElseThrow().text()).hasSize(300);
+    }
+
+    @Test
     void to_string_shows_no_text() {
         assertThat(message(DM, "r", T0, "very private words").toString()).doesNotContain("very private words");
     }
