@@ -104,6 +104,48 @@ class SignalStoreTest {
     }
 
     @Test
+    void threads_encrypting_to_one_device_inside_transactions_never_reuse_a_message_key() throws Exception {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        try (ProfileStore aliceStore = alice.open(); ProfileStore bobStore = bob.open()) {
+            new SessionBuilder(aliceStore.signal(), bob.address()).process(publishKeys(bobStore, bob));
+            roundTrip(aliceStore, alice, bobStore, bob, "hello");
+            roundTrip(bobStore, bob, aliceStore, alice, "hello back");
+            java.util.List<byte[]> sent = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    SessionCipher cipher = new SessionCipher(aliceStore.signal(), bob.address());
+                    for (int i = 0; i < 25; i++) {
+                        String text = thread + "/" + i;
+                        aliceStore.transaction(() -> {
+                            try {
+                                sent.add(cipher.encrypt(text.getBytes(UTF_8)).serialize());
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            SessionCipher receiver = new SessionCipher(bobStore.signal(), alice.address());
+            java.util.Set<String> received = new java.util.HashSet<>();
+            for (byte[] message : sent) {
+                received.add(new String(receiver.decrypt(new SignalMessage(message)), UTF_8));
+            }
+            assertThat(received).hasSize(100).contains("0/0", "3/24");
+        }
+    }
+
+    @Test
     void sender_keys_work_across_two_stores_and_survive_reopening() throws Exception {
         TestProfile alice = TestProfile.create(dir, "alice");
         TestProfile bob = TestProfile.create(dir, "bob");
