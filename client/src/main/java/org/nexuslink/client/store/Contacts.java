@@ -12,6 +12,9 @@ import java.util.Optional;
  * the row found by the id's blind index. Thread-safe.
  */
 public final class Contacts {
+    /** Values are padded to this many bytes: a nickname's length stays hidden. */
+    static final int PADDING = 64;
+
     private final SealedMap table;
 
     Contacts(StoreDatabase db) {
@@ -21,11 +24,11 @@ public final class Contacts {
     /** Inserts or replaces the contact with this account id. */
     public void save(Contact contact) {
         Objects.requireNonNull(contact, "contact");
-        table.put(key(contact.accountId()), new RowCodec.Writer()
+        table.put(key(contact.accountId()), RowCodec.pad(new RowCodec.Writer()
                 .optionalString(contact.nickname())
                 .bool(contact.verified())
                 .optionalInstant(contact.verifiedAt())
-                .toBytes());
+                .toBytes(), PADDING));
     }
 
     public Optional<Contact> find(String accountId) {
@@ -46,7 +49,7 @@ public final class Contacts {
     }
 
     private static Contact decode(String accountId, byte[] value) {
-        RowCodec.Reader in = new RowCodec.Reader(value, "contact");
+        RowCodec.Reader in = new RowCodec.Reader(RowCodec.unpad(value, "contact"), "contact");
         Contact contact = new Contact(accountId, in.optionalString(), in.bool(), in.optionalInstant());
         in.end();
         return contact;

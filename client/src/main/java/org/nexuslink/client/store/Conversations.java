@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.store;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +16,8 @@ import java.util.Optional;
 public final class Conversations {
     static final String DOMAIN = "conversation";
     private static final String TABLE = "conversations";
+    /** Bodies are padded to this many bytes: a title's length stays hidden. */
+    static final int PADDING = 64;
 
     private final StoreDatabase db;
 
@@ -35,11 +36,11 @@ public final class Conversations {
                     .string(conversation.title())
                     .instant(conversation.createdAt())
                     .toBytes();
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO conversations (idx, created_at, body) VALUES (?, ?, ?) "
+            try (CachedStatement s = db.prepare("INSERT INTO conversations (idx, created_at, body) VALUES (?, ?, ?) "
                     + "ON CONFLICT (idx) DO UPDATE SET created_at = excluded.created_at, body = excluded.body")) {
                 s.setBytes(1, idx);
                 s.setLong(2, RowCodec.epochNanos(conversation.createdAt()));
-                s.setBytes(3, db.sealer().seal(TABLE, "body", idx, body));
+                s.setBytes(3, db.sealer().seal(TABLE, "body", idx, RowCodec.pad(body, PADDING)));
                 s.executeUpdate();
             }
             return null;
@@ -50,7 +51,7 @@ public final class Conversations {
         Objects.requireNonNull(id, "id");
         return db.read(c -> {
             byte[] idx = db.index().of(DOMAIN, id);
-            try (PreparedStatement s = c.prepareStatement("SELECT body FROM conversations WHERE idx = ?")) {
+            try (CachedStatement s = db.prepare("SELECT body FROM conversations WHERE idx = ?")) {
                 s.setBytes(1, idx);
                 try (ResultSet r = s.executeQuery()) {
                     return r.next() ? Optional.of(decode(db.sealer().open(TABLE, "body", idx, r.getBytes(1)))) : Optional.empty();
@@ -64,7 +65,7 @@ public final class Conversations {
         record Listed(Conversation conversation, long latest) {}
         return db.read(c -> {
             List<Listed> listed = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT c.idx, c.body, "
+            try (CachedStatement s = db.prepare("SELECT c.idx, c.body, "
                     + "max(c.created_at, coalesce((SELECT max(m.sent_at) FROM messages m WHERE m.conv = c.idx), c.created_at)) "
                     + "FROM conversations c");
                     ResultSet r = s.executeQuery()) {
@@ -81,7 +82,7 @@ public final class Conversations {
     }
 
     private static Conversation decode(byte[] body) {
-        RowCodec.Reader in = new RowCodec.Reader(body, "conversation");
+        RowCodec.Reader in = new RowCodec.Reader(RowCodec.unpad(body, "conversation"), "conversation");
         String id = in.string();
         String type = in.string();
         String title = in.string();

@@ -3,7 +3,6 @@ package org.nexuslink.client.store;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,6 +21,8 @@ import java.util.Optional;
 public final class Messages {
     private static final String TABLE = "messages";
     private static final String REF_DOMAIN = "message-ref";
+    /** Bodies are padded to this many bytes, so the file shows a message's size class, not its length. */
+    static final int PADDING = 256;
 
     private final StoreDatabase db;
 
@@ -38,7 +39,7 @@ public final class Messages {
         Objects.requireNonNull(message, "message");
         return db.write(c -> {
             Row row = row(message.conversationId(), message.ref());
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO messages (conv, ref, sent_at, body) VALUES (?, ?, ?, ?) "
+            try (CachedStatement s = db.prepare("INSERT INTO messages (conv, ref, sent_at, body) VALUES (?, ?, ?, ?) "
                     + "ON CONFLICT (conv, ref) DO NOTHING")) {
                 s.setBytes(1, row.conv());
                 s.setBytes(2, row.ref());
@@ -108,7 +109,7 @@ public final class Messages {
                 return false;
             }
             Row row = row(conversationId, newRef);
-            try (PreparedStatement s = c.prepareStatement("UPDATE messages SET ref = ?, body = ? WHERE seq = ?")) {
+            try (CachedStatement s = db.prepare("UPDATE messages SET ref = ?, body = ? WHERE seq = ?")) {
                 s.setBytes(1, row.ref());
                 s.setBytes(2, seal(row, loaded.get().message().withRef(newRef)));
                 s.setLong(3, loaded.get().seq());
@@ -126,7 +127,7 @@ public final class Messages {
         return db.read(c -> {
             byte[] conv = db.index().of(Conversations.DOMAIN, conversationId);
             List<StoredMessage> page = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT ref, body FROM messages WHERE conv = ? AND sent_at < ? "
+            try (CachedStatement s = db.prepare("SELECT ref, body FROM messages WHERE conv = ? AND sent_at < ? "
                     + "ORDER BY sent_at DESC, seq DESC LIMIT ?")) {
                 s.setBytes(1, conv);
                 s.setLong(2, beforeNanos);
@@ -159,7 +160,7 @@ public final class Messages {
 
     private Optional<Loaded> load(Connection c, String conversationId, String ref) throws SQLException {
         Row row = row(conversationId, ref);
-        try (PreparedStatement s = c.prepareStatement("SELECT seq, body FROM messages WHERE conv = ? AND ref = ?")) {
+        try (CachedStatement s = db.prepare("SELECT seq, body FROM messages WHERE conv = ? AND ref = ?")) {
             s.setBytes(1, row.conv());
             s.setBytes(2, row.ref());
             try (ResultSet r = s.executeQuery()) {
@@ -173,7 +174,7 @@ public final class Messages {
     }
 
     private void updateBody(Connection c, long seq, Row row, StoredMessage message) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE messages SET body = ? WHERE seq = ?")) {
+        try (CachedStatement s = db.prepare("UPDATE messages SET body = ? WHERE seq = ?")) {
             s.setBytes(1, seal(row, message));
             s.setLong(2, seq);
             s.executeUpdate();
@@ -194,11 +195,11 @@ public final class Messages {
                 .optionalBytes(m.attachment())
                 .bool(m.revoked())
                 .toBytes();
-        return db.sealer().seal(TABLE, "body", row.aad(), body);
+        return db.sealer().seal(TABLE, "body", row.aad(), RowCodec.pad(body, PADDING));
     }
 
     private static StoredMessage decode(String conversationId, byte[] body) {
-        RowCodec.Reader in = new RowCodec.Reader(body, "message");
+        RowCodec.Reader in = new RowCodec.Reader(RowCodec.unpad(body, "message"), "message");
         String ref = in.string();
         String senderAccount = in.string();
         int senderDevice = in.i32();

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Objects;
+import java.util.Optional;
 import org.signal.libsignal.protocol.IdentityKeyPair;
 import org.sqlite.SQLiteConfig;
 
@@ -228,11 +229,11 @@ public final class ProfileStore implements AutoCloseable {
         return null;
     }
 
-    private static java.util.Optional<byte[]> getMeta(Connection c, String metaName) throws SQLException {
+    private static Optional<byte[]> getMeta(Connection c, String metaName) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT value FROM meta WHERE name = ?")) {
             s.setString(1, metaName);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? java.util.Optional.of(r.getBytes(1)) : java.util.Optional.empty();
+                return r.next() ? Optional.of(r.getBytes(1)) : Optional.empty();
             }
         }
     }

@@ -32,6 +32,28 @@ final class RowCodec {
         }
     }
 
+    /**
+     * {@code value}, length-prefixed, followed by zeros up to a multiple of {@code block} bytes:
+     * a sealed value shows its length, and user-written text should show only its size class.
+     */
+    static byte[] pad(byte[] value, int block) {
+        int length = 4 + value.length;
+        int padded = (length + block - 1) / block * block;
+        return ByteBuffer.allocate(padded).putInt(value.length).put(value).array();
+    }
+
+    /** The value {@link #pad} padded; the padding must be zeros. */
+    static byte[] unpad(byte[] padded, String what) {
+        Reader in = new Reader(padded, what);
+        byte[] value = in.bytes();
+        while (in.in.hasRemaining()) {
+            if (in.in.get() != 0) {
+                throw in.damaged("padding that is not zeros");
+            }
+        }
+        return value;
+    }
+
     /** Writes one value. */
     static final class Writer {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.store;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ final class SealedMap {
     Optional<byte[]> get(byte[] key) {
         return db.read(c -> {
             byte[] idx = db.index().of(table, key);
-            try (PreparedStatement s = c.prepareStatement("SELECT v FROM " + table + " WHERE idx = ?")) {
+            try (CachedStatement s = db.prepare("SELECT v FROM " + table + " WHERE idx = ?")) {
                 s.setBytes(1, idx);
                 try (ResultSet r = s.executeQuery()) {
                     return r.next() ? Optional.of(db.sealer().open(table, "v", idx, r.getBytes(1))) : Optional.empty();
@@ -46,7 +45,7 @@ final class SealedMap {
 
     boolean contains(byte[] key) {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE idx = ?")) {
+            try (CachedStatement s = db.prepare("SELECT 1 FROM " + table + " WHERE idx = ?")) {
                 s.setBytes(1, db.index().of(table, key));
                 try (ResultSet r = s.executeQuery()) {
                     return r.next();
@@ -64,12 +63,23 @@ final class SealedMap {
     void put(byte[] key, byte[] group, byte[] value) {
         db.write(c -> {
             byte[] idx = db.index().of(table, key);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table + " (idx, grp, k, v) VALUES (?, ?, ?, ?) "
-                    + "ON CONFLICT (idx) DO UPDATE SET grp = excluded.grp, k = excluded.k, v = excluded.v")) {
+            byte[] grp = group == null ? null : db.index().of(groupDomain, group);
+            byte[] sealed = db.sealer().seal(table, "v", idx, value);
+            // Update first: the common case (a session after each message) then seals and writes
+            // only the value; the sealed key is written once, with the row.
+            try (CachedStatement s = db.prepare("UPDATE " + table + " SET grp = ?, v = ? WHERE idx = ?")) {
+                s.setBytes(1, grp);
+                s.setBytes(2, sealed);
+                s.setBytes(3, idx);
+                if (s.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (CachedStatement s = db.prepare("INSERT INTO " + table + " (idx, grp, k, v) VALUES (?, ?, ?, ?)")) {
                 s.setBytes(1, idx);
-                s.setBytes(2, group == null ? null : db.index().of(groupDomain, group));
+                s.setBytes(2, grp);
                 s.setBytes(3, db.sealer().seal(table, "k", idx, key));
-                s.setBytes(4, db.sealer().seal(table, "v", idx, value));
+                s.setBytes(4, sealed);
                 s.executeUpdate();
             }
             return null;
@@ -79,7 +89,7 @@ final class SealedMap {
     /** Deletes the row of {@code key}; true if there was one. */
     boolean delete(byte[] key) {
         return db.write(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE idx = ?")) {
+            try (CachedStatement s = db.prepare("DELETE FROM " + table + " WHERE idx = ?")) {
                 s.setBytes(1, db.index().of(table, key));
                 return s.executeUpdate() > 0;
             }
@@ -89,7 +99,7 @@ final class SealedMap {
     /** Deletes every row of {@code group}; returns how many. */
     int deleteGroup(byte[] group) {
         return db.write(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE grp = ?")) {
+            try (CachedStatement s = db.prepare("DELETE FROM " + table + " WHERE grp = ?")) {
                 s.setBytes(1, db.index().of(groupDomain, group));
                 return s.executeUpdate();
             }
@@ -99,7 +109,7 @@ final class SealedMap {
     /** Every row. */
     List<Entry> entries() {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT idx, k, v FROM " + table)) {
+            try (CachedStatement s = db.prepare("SELECT idx, k, v FROM " + table)) {
                 return decrypt(s);
             }
         });
@@ -108,7 +118,7 @@ final class SealedMap {
     /** Every row of {@code group}. */
     List<Entry> group(byte[] group) {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT idx, k, v FROM " + table + " WHERE grp = ?")) {
+            try (CachedStatement s = db.prepare("SELECT idx, k, v FROM " + table + " WHERE grp = ?")) {
                 s.setBytes(1, db.index().of(groupDomain, group));
                 return decrypt(s);
             }
@@ -117,15 +127,14 @@ final class SealedMap {
 
     int count() {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + table);
-                    ResultSet r = s.executeQuery()) {
+            try (CachedStatement s = db.prepare("SELECT count(*) FROM " + table); ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getInt(1);
             }
         });
     }
 
-    private List<Entry> decrypt(PreparedStatement s) throws SQLException {
+    private List<Entry> decrypt(CachedStatement s) throws SQLException {
         List<Entry> entries = new ArrayList<>();
         try (ResultSet r = s.executeQuery()) {
             while (r.next()) {

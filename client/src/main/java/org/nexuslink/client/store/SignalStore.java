@@ -39,7 +39,12 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
  * were used with is remembered so a replayed first message is refused.
  *
  * <p>Methods that libsignal's interfaces specify as returning {@code null} for "none" do so;
- * this class's own methods return {@link Optional} or empty lists. Thread-safe.
+ * this class's own methods return {@link Optional} or empty lists.
+ *
+ * <p>Thread-safe per call. libsignal loads, ratchets and stores a session in separate calls, so
+ * run each {@code SessionCipher} or {@code GroupCipher} operation inside
+ * {@link ProfileStore#transaction(Runnable)}: otherwise two threads on one address could encrypt
+ * with the same chain key.
  */
 public final class SignalStore implements SignalProtocolStore {
     /** libsignal's convention: the primary device, left out of {@link #getSubDeviceSessions}. */

@@ -3,7 +3,8 @@ package org.nexuslink.client.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,6 +29,7 @@ final class StoreDatabase implements AutoCloseable {
     private final Sealer sealer; // guarded by lock
     private final BlindIndex index; // guarded by lock
     private final String name;
+    private final Map<String, CachedStatement> statements = new HashMap<>(); // guarded by lock
     private int depth; // guarded by lock: nesting of open write transactions
     private boolean closed; // guarded by lock
 
@@ -46,6 +48,20 @@ final class StoreDatabase implements AutoCloseable {
     BlindIndex index() {
         requireLocked();
         return index;
+    }
+
+    /**
+     * The statement for {@code sql}, compiled on first use and kept until close. Call only from
+     * work running under the lock; {@code sql} is a constant of this package, never input.
+     */
+    CachedStatement prepare(String sql) throws SQLException {
+        requireLocked();
+        CachedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = new CachedStatement(connection.prepareStatement(sql));
+            statements.put(sql, statement);
+        }
+        return statement;
     }
 
     /** Runs read-only work under the lock (inside the current transaction if there is one). */
@@ -114,8 +130,8 @@ final class StoreDatabase implements AutoCloseable {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+        try (CachedStatement s = prepare(sql)) {
+            s.execute();
         }
     }
 
@@ -150,7 +166,19 @@ final class StoreDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
+            SQLException failure = null;
+            for (CachedStatement statement : statements.values()) {
+                try {
+                    statement.closeStatement();
+                } catch (SQLException e) {
+                    failure = e;
+                }
+            }
+            statements.clear();
             connection.close();
+            if (failure != null) {
+                throw failure;
+            }
         } catch (SQLException e) {
             throw translate(e);
         } finally {

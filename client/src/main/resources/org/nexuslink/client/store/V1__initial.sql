@@ -11,84 +11,97 @@ CREATE TABLE meta (
 
 -- The sealed maps: idx = blind index of the key, k = sealed key, v = sealed value,
 -- grp = blind index of a grouping value (the account of a session, the Kyber prekey of a base key).
+-- Rowid tables, not WITHOUT ROWID: values such as session records are kilobytes, and SQLite
+-- keeps large rows far better in a rowid table's leaves than in an index b-tree.
 CREATE TABLE identities (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE sessions (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX sessions_by_account ON sessions (grp);
 
 CREATE TABLE prekeys (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE signed_prekeys (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE kyber_prekeys (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE kyber_base_keys (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 CREATE INDEX kyber_base_keys_by_prekey ON kyber_base_keys (grp);
 
 CREATE TABLE sender_keys (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE contacts (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE cursors (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE settings (
-    idx BLOB PRIMARY KEY,
+    id  INTEGER PRIMARY KEY,
+    idx BLOB NOT NULL UNIQUE,
     grp BLOB,
     k   BLOB NOT NULL,
     v   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 -- created_at (epoch ms) is clear: it orders conversations that have no message yet.
 CREATE TABLE conversations (
-    idx        BLOB PRIMARY KEY,
+    id         INTEGER PRIMARY KEY,
+    idx        BLOB NOT NULL UNIQUE,
     created_at INTEGER NOT NULL,
     body       BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 -- conv is the conversation's blind index (the same value as conversations.idx), ref the blind
 -- index of (conversation, ref); sent_at (epoch ms) is clear for history order and paging.
