@@ -548,8 +548,13 @@ public final class NexusClient implements AutoCloseable {
             return;
         }
         try {
-            Received received = direct.open(push);
-            apply(received);
+            // Decrypting, filing the message and marking it seen commit together, before the ack.
+            store.inTransaction(() -> {
+                apply(direct.open(push));
+                store.settings().put(seen, new byte[] {1});
+                return null;
+            });
+            return;
         } catch (RejectedMessageException e) {
             LOG.atWarn().setMessage("direct message rejected").addKeyValue("sender", push.sender())
                     .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
@@ -566,13 +571,21 @@ public final class NexusClient implements AutoCloseable {
                     .flatMap(org.nexuslink.protocol.RawValue::asString).filter(me.accountId()::equals).isPresent()
                     && event.ext().get(org.nexuslink.protocol.Extensions.AUTHOR_DEVICE)
                     .map(v -> v.asUnsigned().orElse(-1L)).orElse(-1L) == me.deviceId();
-            if (!mine && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
-                channels.open(event).ifPresent(this::apply);
-            }
+            store.inTransaction(() -> {
+                if (!mine && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
+                    channels.open(event).ifPresent(this::apply);
+                }
+                advanceCursor(conversation, mid);
+                return null;
+            });
         } catch (RejectedMessageException e) {
             LOG.atWarn().setMessage("channel event rejected").addKeyValue("conversation", conversation)
                     .addKeyValue("mid", mid).addKeyValue("reason", e.getMessage()).log();
+            advanceCursor(conversation, mid);
         }
+    }
+
+    private void advanceCursor(String conversation, long mid) {
         if (api != null) {
             store.cursors().put(api.server().toString(), conversation, mid);
         }

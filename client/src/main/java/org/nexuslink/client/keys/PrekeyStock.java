@@ -44,8 +44,6 @@ public final class PrekeyStock {
     static final String NEXT_KYBER_ID = "prekeys.next_kyber_id";
     static final String NEXT_SIGNED_ID = "prekeys.next_signed_id";
     static final String SIGNED_AT = "prekeys.signed_at";
-    /** The id of the last-resort Kyber key, which must survive its use. */
-    public static final String LAST_RESORT_KYBER_ID = "prekeys.last_resort_kyber_id";
 
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private static final int MAX_KEY_ID = Integer.MAX_VALUE;
@@ -168,8 +166,7 @@ public final class PrekeyStock {
         KyberPreKeyRecord record = kyberRecord(nextIds(NEXT_KYBER_ID, 1), keys);
         SignalStore signal = store.signal();
         store.transaction(() -> {
-            signal.storeKyberPreKey(record.getId(), record);
-            store.settings().putLong(LAST_RESORT_KYBER_ID, record.getId());
+            signal.storeLastResortKyberPreKey(record.getId(), record);
         });
         return keys.getFirst();
     }

@@ -109,33 +109,25 @@ public final class DirectMessenger {
             throws IOException, InterruptedException, UnreachableException {
         byte[] plaintext = PayloadCodec.encode(withCertificate(payload));
         for (int attempt = 1; ; attempt++) {
-            List<DirectSend.Copy> copies = new ArrayList<>();
+            List<SignalProtocolAddress> targets = new ArrayList<>();
             if (!recipient.equals(me.accountId())) {
                 if (directory.devices(recipient).isEmpty()) {
                     fetchBundles(wire, recipient, Optional.empty());
                 }
-                for (int device : directory.devices(recipient)) {
-                    SignalProtocolAddress address = new SignalProtocolAddress(recipient, device);
-                    if (!signal.containsSession(address)) {
-                        fetchBundles(wire, recipient, Optional.of(device));
-                    }
-                    if (signal.containsSession(address)) {
-                        copies.add(encrypt(address, plaintext));
-                    }
-                }
-                if (copies.isEmpty()) {
+                targets.addAll(reachable(wire, recipient));
+                if (targets.isEmpty()) {
                     throw new UnreachableException(recipient + " has no device with a usable prekey bundle yet");
                 }
             }
-            for (int device : directory.devices(me.accountId())) {
-                SignalProtocolAddress own = new SignalProtocolAddress(me.accountId(), device);
-                if (!signal.containsSession(own)) {
-                    fetchBundles(wire, me.accountId(), Optional.of(device));
+            targets.addAll(reachable(wire, me.accountId()));
+            // One transaction for every copy: one disk sync per message instead of one per device.
+            List<DirectSend.Copy> copies = store.inTransaction(() -> {
+                List<DirectSend.Copy> encrypted = new ArrayList<>(targets.size());
+                for (SignalProtocolAddress target : targets) {
+                    encrypted.add(encrypt(target, plaintext));
                 }
-                if (signal.containsSession(own)) {
-                    copies.add(encrypt(own, plaintext));
-                }
-            }
+                return encrypted;
+            });
             if (copies.isEmpty()) {
                 return clock.instant(); // a note to self on a single-device account: nothing to queue
             }
@@ -149,6 +141,21 @@ public final class DirectMessenger {
                 repairDevices(wire, e.detail());
             }
         }
+    }
+
+    /** The known devices of an account this client has (or can now start) a session with. */
+    private List<SignalProtocolAddress> reachable(Wire wire, String account) throws IOException, InterruptedException {
+        List<SignalProtocolAddress> reachable = new ArrayList<>();
+        for (int device : directory.devices(account)) {
+            SignalProtocolAddress address = new SignalProtocolAddress(account, device);
+            if (!signal.containsSession(address)) {
+                fetchBundles(wire, account, Optional.of(device));
+            }
+            if (signal.containsSession(address)) {
+                reachable.add(address);
+            }
+        }
+        return reachable;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.signal.libsignal.protocol.IdentityKeyPair;
@@ -150,6 +151,43 @@ public final class ProfileStore implements AutoCloseable {
     public void transaction(Runnable body) {
         Objects.requireNonNull(body, "body");
         db.transaction(body);
+    }
+
+    /** Work that returns a value and may fail with a checked exception. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Like {@link #transaction(Runnable)}, for work that returns a value or throws a checked
+     * exception: the exception rolls everything back and is rethrown as it was.
+     */
+    @SuppressWarnings("unchecked")
+    public <T, E extends Exception> T inTransaction(Work<T, E> body) throws E {
+        Objects.requireNonNull(body, "body");
+        List<T> result = new java.util.ArrayList<>(1);
+        try {
+            db.transaction(() -> {
+                try {
+                    result.add(body.run());
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new CheckedFailure(e);
+                }
+            });
+        } catch (CheckedFailure failure) {
+            throw (E) failure.getCause();
+        }
+        return result.getFirst();
+    }
+
+    /** Carries a checked exception out of a {@link Runnable} transaction body. */
+    private static final class CheckedFailure extends RuntimeException {
+        CheckedFailure(Exception cause) {
+            super(cause);
+        }
     }
 
     /** Closes the database; later calls fail with {@link StoreException}. Idempotent. */
