@@ -27,7 +27,7 @@ import org.nexuslink.client.media.AttachmentException.Reason;
  * Encrypts and decrypts attachment files the way Signal's attachments are: AES-256-CBC with
  * PKCS#5 padding under a random IV, then HMAC-SHA256 over IV and ciphertext (encrypt-then-MAC).
  * The blob is {@code IV (16) || ciphertext (16·n) || MAC (32)} and its digest is the SHA-256 of
- * the whole blob (docs/client-files.md). The primitives are the JDK's (JCA).
+ * the whole blob (docs/client.md, "Files"). The primitives are the JDK's (JCA).
  *
  * <p>Both directions stream in {@value #CHUNK}-byte chunks, so memory does not grow with the
  * file. Decryption authenticates the whole blob in a first pass and writes plaintext only to a

@@ -25,7 +25,7 @@ import org.nexuslink.client.media.AttachmentException.Reason;
  * attachment key. It travels only inside the end-to-end encrypted {@code data} of the event,
  * never in the clear; {@link #toString()} hides the key, the name and the plaintext digest.
  *
- * <p>Encoded as a MsgPack map with integer keys (docs/client-files.md): {@code 0} media id,
+ * <p>Encoded as a MsgPack map with integer keys (docs/client.md, "Files"): {@code 0} media id,
  * {@code 1} name, {@code 2} size, {@code 3} MIME, {@code 4} SHA-256 of the encrypted blob,
  * {@code 5} reserved (seed 001's url, never written), {@code 6} key (64 bytes), {@code 7}
  * SHA-256 of the plaintext. Unknown keys are skipped, as everywhere in the protocol.

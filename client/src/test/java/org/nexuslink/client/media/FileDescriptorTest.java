@@ -17,7 +17,7 @@ class FileDescriptorTest {
     private static final FileDescriptor SAMPLE = new FileDescriptor(ID, "a.txt", 5, "text/plain",
             TestFiles.counting(0xa0, 32), TestFiles.counting(0x80, 32), KEY);
 
-    /** The sample's encoding, written out by hand from docs/client-files.md. */
+    /** The sample's encoding, written out by hand from docs/client.md, "Files". */
     private static final String GOLDEN = "87"
             + "00" + "d924" + HEX.formatHex(ID.getBytes(StandardCharsets.US_ASCII))
             + "01" + "a5" + "612e747874"
