@@ -83,10 +83,16 @@ class DirectConversationTest {
                 assertThat(copy.text()).isEqualTo("sent from my phone");
                 assertThat(copy.conversationId()).as("filed under the conversation with Bob").isEqualTo(bob.dm());
                 assertThat(copy.direction()).isEqualTo(Direction.OUT);
+
+                alice.client.removeDevice(2);
+                bob.client.sendText(alice.dm(), "only the phone now", Optional.empty());
+                assertThat(alice.next().text()).isEqualTo("only the phone now");
+                aliceLaptop.assertNothingMore();
+                assertThat(aliceLaptop.client.isConnected()).as("the removed device was disconnected").isFalse();
             }
 
             PlaintextSearch.assertAbsent(List.of("pelican flies", "heron waits", "while you were away",
-                            "every device of yours", "sent from my phone"),
+                            "every device of yours", "sent from my phone", "only the phone now"),
                     PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir));
         }
     }
