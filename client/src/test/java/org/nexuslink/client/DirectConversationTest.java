@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.server.config.Config;
+import org.nexuslink.server.ops.Logs;
 import org.nexuslink.client.store.Direction;
 import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.server.storage.DatabaseUrl;
@@ -27,6 +31,17 @@ class DirectConversationTest {
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void logEverything() {
+        // The server's and the clients' own logs, at debug, land under the searched directory.
+        Logs.configure(new Config.Logging("debug", Config.Logging.Format.JSON, dir.resolve("logs/all.log").toString()));
+    }
+
+    @AfterEach
+    void restoreLogging() {
+        Logs.configure(new Config.Logging("warn", Config.Logging.Format.PRETTY, ""));
+    }
 
     @DatabaseTest
     void two_accounts_talk_both_ways_online_offline_and_across_devices(DatabaseUrl url) throws Exception {
@@ -91,6 +106,7 @@ class DirectConversationTest {
                 assertThat(aliceLaptop.client.isConnected()).as("the removed device was disconnected").isFalse();
             }
 
+            assertThat(java.nio.file.Files.readString(dir.resolve("logs/all.log"))).contains("websocket open");
             PlaintextSearch.assertAbsent(List.of("pelican flies", "heron waits", "while you were away",
                             "every device of yours", "sent from my phone", "only the phone now"),
                     PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir));
