@@ -389,6 +389,11 @@ public final class NexusClient implements AutoCloseable {
     private boolean record(StoredMessage message, ConversationType type, String title) {
         if (store.conversations().find(message.conversationId()).isEmpty()) {
             store.conversations().save(new Conversation(message.conversationId(), type, title, clock.instant()));
+            if (type == ConversationType.DIRECT && store.contacts().find(title).isEmpty()) {
+                // Someone one writes with becomes an (unverified) contact; verifying is the user's act.
+                store.contacts().save(new org.nexuslink.client.store.Contact(title, Optional.empty(), false,
+                        Optional.empty()));
+            }
         }
         return store.messages().insertIfAbsent(message);
     }

@@ -60,6 +60,8 @@ class DirectConversationTest {
             assertThat(read.ref()).isEqualTo(hello.ref());
             assertThat(read.direction()).isEqualTo(Direction.IN);
             assertThat(read.senderAccount()).isEqualTo(alice.id());
+            assertThat(bob.client.store().contacts().find(alice.id())).as("a new correspondent is an unverified contact")
+                    .hasValueSatisfying(c -> assertThat(c.verified()).isFalse());
 
             bob.client.sendText(alice.dm(), "noted, the heron waits", Optional.of(read.ref()));
             StoredMessage reply = alice.next();
