@@ -196,7 +196,7 @@ public final class NexusLinkServer implements AutoCloseable {
                     direct.drainTo(connection);
                 },
                 commands(DirectMessageCommands.handlers(direct), new ChannelEvents(database, new EventLog(database),
-                        permissions, connections, clock).handlers()),
+                        permissions, connections, clock, config.community().revokeWindow()).handlers()),
                 clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,

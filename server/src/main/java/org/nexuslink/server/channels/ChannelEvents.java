@@ -42,22 +42,28 @@ import java.util.concurrent.CompletableFuture;
  * of members or permissions (seed 001's split). Thread-safe.
  */
 public final class ChannelEvents {
-    /** How long after sending a member may revoke their own event (seed 001: 2 minutes). */
-    public static final Duration REVOKE_WINDOW = Duration.ofMinutes(2);
-
     private final Database database;
     private final EventLog relay;
     private final Permissions permissions;
     private final ConnectionRegistry connections;
     private final Clock clock;
+    private final Duration revokeWindow;
 
+    /**
+     * @param revokeWindow how long after sending an author may revoke their own event
+     *     ({@code community.revoke_window}); moderators and admins may revoke at any time
+     */
     public ChannelEvents(Database database, EventLog relay, Permissions permissions, ConnectionRegistry connections,
-                         Clock clock) {
+                         Clock clock, Duration revokeWindow) {
         this.database = Objects.requireNonNull(database, "database");
         this.relay = Objects.requireNonNull(relay, "relay");
         this.permissions = Objects.requireNonNull(permissions, "permissions");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.revokeWindow = Objects.requireNonNull(revokeWindow, "revokeWindow");
+        if (revokeWindow.isNegative()) {
+            throw new IllegalArgumentException("revokeWindow must not be negative, got " + revokeWindow);
+        }
     }
 
     /** Gateway handlers for {@code send_event} and {@code catch_up}. */
@@ -103,14 +109,15 @@ public final class ChannelEvents {
                     }
                     EventLog.Stored target = target(event.cid(), revokeTag.target().value(), "revoke");
                     boolean own = target.sender().account().equals(sender);
-                    if (!own && !permissions.decide(sender, channel, ChannelAction.MANAGE).allowed()) {
+                    boolean mayManage = permissions.decide(sender, channel, ChannelAction.MANAGE).allowed();
+                    if (!own && !mayManage) {
                         throw new ApiException(ErrorCode.FORBIDDEN,
                                 "only the author, a moderator or an admin may revoke event " + revokeTag.target().value());
                     }
-                    Instant sent = target.event().time().orElseThrow();
-                    if (own && clock.instant().isAfter(sent.plus(REVOKE_WINDOW))) {
-                        throw new ApiException(ErrorCode.FORBIDDEN, "the revoke window of " + REVOKE_WINDOW.toMinutes()
-                                + " minutes for event " + revokeTag.target().value() + " has passed");
+                    Instant sent = target.storedAt();
+                    if (own && !mayManage && clock.instant().isAfter(sent.plus(revokeWindow))) {
+                        throw new ApiException(ErrorCode.FORBIDDEN, "the revoke window of " + revokeWindow.toSeconds()
+                                + " s (community.revoke_window) for event " + revokeTag.target().value() + " has passed");
                     }
                 }
                 case Tag.Unknown unknown -> { }

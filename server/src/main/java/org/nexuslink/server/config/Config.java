@@ -87,13 +87,19 @@ public record Config(
         }
     }
 
-    /** {@code [community]}: the community this server hosts. */
+    /**
+     * {@code [community]}: the community this server hosts.
+     *
+     * @param revokeWindow how long after sending an author may still revoke an event (seed 001's
+     *     configurable window; moderators and admins may revoke at any time)
+     */
     public record Community(String name, String adminUuid, int maxMembers, int maxDevices, long storageLimitBytes,
-                            Duration messageTtl) {
+                            Duration messageTtl, Duration revokeWindow) {
         public Community {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(adminUuid, "adminUuid");
             Objects.requireNonNull(messageTtl, "messageTtl");
+            Objects.requireNonNull(revokeWindow, "revokeWindow");
         }
 
         /** The account that becomes admin on join, if one is configured. */

@@ -35,6 +35,7 @@ public enum ConfigKey {
     COMMUNITY_STORAGE_LIMIT("community", "storage_limit", ValueType.BYTE_SIZE, "53687091200", false,
             "NEXUSLINK_STORAGE_LIMIT"),
     COMMUNITY_MESSAGE_TTL("community", "message_ttl", ValueType.INTEGER, "604800", false),
+    COMMUNITY_REVOKE_WINDOW("community", "revoke_window", ValueType.INTEGER, "120", false),
 
     DIRECTORY_URL("directory", "url", ValueType.STRING, "", false),
     DIRECTORY_TOKEN("directory", "token", ValueType.STRING, "", true),

@@ -237,7 +237,8 @@ public final class ConfigLoader {
                 (int) t.integer(ConfigKey.COMMUNITY_MAX_MEMBERS, 1, Integer.MAX_VALUE),
                 (int) t.integer(ConfigKey.COMMUNITY_MAX_DEVICES, 1, 127),
                 t.byteSize(ConfigKey.COMMUNITY_STORAGE_LIMIT),
-                Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_MESSAGE_TTL, 1, 10L * 365 * 24 * 3600)));
+                Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_MESSAGE_TTL, 1, 10L * 365 * 24 * 3600)),
+                Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_REVOKE_WINDOW, 0, 365L * 24 * 3600)));
         Config.Directory directory = new Config.Directory(
                 t.string(ConfigKey.DIRECTORY_URL), new Secret(t.string(ConfigKey.DIRECTORY_TOKEN)));
         Config.Push push = new Config.Push(

@@ -34,8 +34,11 @@ public final class EventLog {
         this.database = Objects.requireNonNull(database, "database");
     }
 
-    /** A stored event with who sent it. */
-    public record Stored(Event event, Principal sender) {}
+    /**
+     * A stored event with who sent it and when, to the millisecond (the event's {@code t} has
+     * whole seconds only, too coarse for a revoke window).
+     */
+    public record Stored(Event event, Principal sender, Instant storedAt) {}
 
     /** Stores an event as the next of its conversation, inside the caller's write transaction. */
     public Event append(Handle h, Event event, Principal sender, Instant now) {
@@ -73,12 +76,12 @@ public final class EventLog {
 
     /** One event of a conversation, if stored. */
     public Optional<Stored> find(ConversationId cid, MessageId mid) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT tags, data, sender_account, sender_device "
-                        + "FROM events WHERE cid = :cid AND mid = :mid")
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT tags, data, sender_account, sender_device, "
+                        + "created_at FROM events WHERE cid = :cid AND mid = :mid")
                 .bind("cid", key(cid))
                 .bind("mid", mid.value())
                 .map((rs, ctx) -> new Stored(event(rs.getBytes(1), rs.getBytes(2)),
-                        Principal.fromStored(rs.getString(3), rs.getInt(4))))
+                        Principal.fromStored(rs.getString(3), rs.getInt(4)), Instant.ofEpochMilli(rs.getLong(5))))
                 .findOne());
     }
 
