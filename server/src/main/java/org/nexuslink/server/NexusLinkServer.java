@@ -31,6 +31,7 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.audit.AuditRoutes;
+import org.nexuslink.server.channels.ChannelEventRoutes;
 import org.nexuslink.server.channels.ChannelRoutes;
 import org.nexuslink.server.channels.ChannelService;
 import org.nexuslink.server.channels.ChannelStore;
@@ -186,6 +187,9 @@ public final class NexusLinkServer implements AutoCloseable {
                 Thread.ofPlatform().name("queue-sweeper").daemon().factory());
         resources.push(sweeper::shutdownNow);
         sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
+        AuditLog audit = new AuditLog(database, clock);
+        ChannelEvents channelEvents = new ChannelEvents(database, new EventLog(database), permissions, connections,
+                audit, clock, config.community().revokeWindow());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
                 metrics.registry(), connection -> {
                     // Tell a device that connects with low stock at once, then hand it its queue.
@@ -195,8 +199,7 @@ public final class NexusLinkServer implements AutoCloseable {
                     }
                     direct.drainTo(connection);
                 },
-                commands(DirectMessageCommands.handlers(direct), new ChannelEvents(database, new EventLog(database),
-                        permissions, connections, clock, config.community().revokeWindow()).handlers()),
+                commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()),
                 clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
@@ -208,9 +211,9 @@ public final class NexusLinkServer implements AutoCloseable {
         new AccountRoutes(accounts, authenticator, bodies).register(router);
         new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
 
-        AuditLog audit = new AuditLog(database, clock);
         new ChannelRoutes(new ChannelService(database, new ChannelStore(database), members, permissions, audit, clock),
                 authenticator, bodies).register(router);
+        new ChannelEventRoutes(channelEvents, authenticator).register(router);
         new ModerationRoutes(new ModerationService(database, members, permissions, tokens, audit, clock,
                 gateway::closeAccount), authenticator, bodies).register(router);
         new AuditRoutes(audit, permissions, authenticator).register(router);

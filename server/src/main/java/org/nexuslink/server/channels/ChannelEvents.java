@@ -33,6 +33,16 @@ import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.relay.EventLog;
 import org.nexuslink.server.storage.Database;
 import java.util.concurrent.CompletableFuture;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import org.nexuslink.protocol.Flags;
+import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.Notice;
+import org.nexuslink.server.audit.AuditAction;
+import org.nexuslink.server.audit.AuditLog;
+import org.nexuslink.server.permissions.Actor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Channel events over the gateway: {@code send_event} is checked with the permission function
@@ -42,10 +52,15 @@ import java.util.concurrent.CompletableFuture;
  * of members or permissions (seed 001's split). Thread-safe.
  */
 public final class ChannelEvents {
+    private static final Logger log = LoggerFactory.getLogger(ChannelEvents.class);
+    /** The longest reason kept with a deletion. */
+    public static final int MAX_REASON = 500;
+
     private final Database database;
     private final EventLog relay;
     private final Permissions permissions;
     private final ConnectionRegistry connections;
+    private final AuditLog audit;
     private final Clock clock;
     private final Duration revokeWindow;
 
@@ -54,11 +69,12 @@ public final class ChannelEvents {
      *     ({@code community.revoke_window}); moderators and admins may revoke at any time
      */
     public ChannelEvents(Database database, EventLog relay, Permissions permissions, ConnectionRegistry connections,
-                         Clock clock, Duration revokeWindow) {
+                         AuditLog audit, Clock clock, Duration revokeWindow) {
         this.database = Objects.requireNonNull(database, "database");
         this.relay = Objects.requireNonNull(relay, "relay");
         this.permissions = Objects.requireNonNull(permissions, "permissions");
         this.connections = Objects.requireNonNull(connections, "connections");
+        this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.revokeWindow = Objects.requireNonNull(revokeWindow, "revokeWindow");
         if (revokeWindow.isNegative()) {
@@ -79,6 +95,9 @@ public final class ChannelEvents {
     public Ack send(Principal sender, Event event) {
         ChannelId channel = channel(event.cid());
         permissions.decide(sender.account(), channel, ChannelAction.WRITE).orThrow();
+        if (event.flags().contains(Flags.DELETED)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "envelope.body.flg: bit 1 (deleted) is set by the server only");
+        }
         checkTags(sender.account(), channel, event);
         Instant now = clock.instant();
         Event stored = database.inTransaction(h -> relay.append(h, event, sender, now));
@@ -94,6 +113,64 @@ public final class ChannelEvents {
                 request.limit() + 1);
         boolean more = page.size() > request.limit();
         return new CatchUpResult(more ? page.subList(0, request.limit()) : page, more);
+    }
+
+    /**
+     * A moderator or admin (manage permission on the channel) deletes a stored event's content:
+     * the relay keeps its tombstone, the audit log records who, which event and why (action
+     * {@code delete}), and connected readers get an {@code event_deleted} notice. Deleting a
+     * tombstone again changes nothing and writes no second audit entry.
+     *
+     * @return true if deleted now, false if it was a tombstone already
+     * @throws ApiException {@code not_found} for no such channel or event, {@code forbidden} with
+     *     the permission reason, {@code invalid_field} for a reason longer than {@value #MAX_REASON}
+     */
+    public boolean delete(AccountId moderator, ChannelId channel, MessageId mid, String reason) {
+        Objects.requireNonNull(moderator, "moderator");
+        Objects.requireNonNull(reason, "reason");
+        if (reason.length() > MAX_REASON) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "reason has at most " + MAX_REASON + " characters, got "
+                    + reason.length());
+        }
+        ConversationId cid = conversation(channel);
+        boolean deleted = database.inTransaction(h -> {
+            permissions.decide(h, moderator, channel, ChannelAction.MANAGE).orThrow();
+            Optional<EventLog.Stored> target = relay.find(h, cid, mid);
+            return switch (relay.delete(h, cid, mid)) {
+                case NOT_FOUND -> throw new ApiException(ErrorCode.NOT_FOUND,
+                        "no event " + mid.value() + " in channel " + channel);
+                case ALREADY_DELETED -> false;
+                case DELETED -> {
+                    EventLog.Stored before = target.orElseThrow();
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("mid", mid.value());
+                    details.put("kind", before.event().kind().code());
+                    if (!reason.isEmpty()) {
+                        details.put("reason", reason);
+                    }
+                    audit.append(h, Actor.of(moderator), AuditAction.DELETE, Optional.of(before.sender().account()),
+                            Optional.of(channel), details);
+                    yield true;
+                }
+            };
+        });
+        if (deleted) {
+            if (!database.truncateWriteAheadLog()) {
+                log.atWarn().addKeyValue("channel", channel).addKeyValue("mid", mid.value())
+                        .log("write-ahead log busy; deleted event content leaves it at a later checkpoint");
+            }
+            log.atInfo().addKeyValue("moderator", moderator).addKeyValue("channel", channel)
+                    .addKeyValue("mid", mid.value()).log("channel event deleted");
+            noticeDeleted(channel, mid);
+        }
+        return deleted;
+    }
+
+    /** Tells this node's connected readers of the channel that an event's content is gone. */
+    public void noticeDeleted(ChannelId channel, MessageId mid) {
+        Notice notice = new Notice(Notice.EVENT_DELETED, "cid=" + HexFormat.of().formatHex(
+                conversation(channel).value().toByteArray()) + ",mid=" + mid.value());
+        forEachReader(channel, connection -> connection.push(Command.NOTICE, notice));
     }
 
     private void checkTags(AccountId sender, ChannelId channel, Event event) {
@@ -129,19 +206,33 @@ public final class ChannelEvents {
     }
 
     private EventLog.Stored target(ConversationId cid, long mid, String what) {
-        return relay.find(cid, new org.nexuslink.protocol.MessageId(mid)).orElseThrow(() -> new ApiException(
+        EventLog.Stored target = relay.find(cid, new MessageId(mid)).orElseThrow(() -> new ApiException(
                 ErrorCode.NOT_FOUND, what + " target " + mid + " is not an event of this channel"));
+        if (target.deleted()) {
+            // Its content is gone: nothing is left to reply to or to revoke.
+            throw new ApiException(ErrorCode.CONFLICT, what + " target " + mid + " was deleted by a moderator");
+        }
+        return target;
     }
 
     private void fanOut(ChannelId channel, Event stored) {
+        forEachReader(channel, connection -> connection.push(Command.EVENT_PUSH, stored));
+    }
+
+    /** Runs {@code action} for every connection on this node whose account may read the channel now. */
+    private void forEachReader(ChannelId channel, java.util.function.Consumer<Connection> action) {
         Map<AccountId, Boolean> mayRead = new HashMap<>();
         for (Connection connection : connections.all()) {
             AccountId account = connection.principal().account();
             if (mayRead.computeIfAbsent(account,
                     a -> permissions.decide(a, channel, ChannelAction.READ).allowed())) {
-                connection.push(Command.EVENT_PUSH, stored);
+                action.accept(connection);
             }
         }
+    }
+
+    private static ConversationId conversation(ChannelId channel) {
+        return ConversationId.of(channel.value());
     }
 
     private static ChannelId channel(ConversationId cid) {
