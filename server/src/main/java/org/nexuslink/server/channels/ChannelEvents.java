@@ -61,20 +61,44 @@ public final class ChannelEvents {
     private final Permissions permissions;
     private final ConnectionRegistry connections;
     private final AuditLog audit;
+    private final Peers peers;
     private final Clock clock;
     private final Duration revokeWindow;
 
     /**
+     * The other nodes of a cluster, told about what this node pushed to its own readers so they
+     * push it to theirs ({@link #pushStored}, {@link #noticeDeleted}).
+     */
+    public interface Peers {
+        /** A node on its own. */
+        Peers NONE = new Peers() {
+            @Override
+            public void stored(ChannelId channel, MessageId mid) {
+            }
+
+            @Override
+            public void deleted(ChannelId channel, MessageId mid) {
+            }
+        };
+
+        void stored(ChannelId channel, MessageId mid);
+
+        void deleted(ChannelId channel, MessageId mid);
+    }
+
+    /**
+     * @param peers the other nodes of a cluster, or {@link Peers#NONE}
      * @param revokeWindow how long after sending an author may revoke their own event
      *     ({@code community.revoke_window}); moderators and admins may revoke at any time
      */
     public ChannelEvents(Database database, EventLog relay, Permissions permissions, ConnectionRegistry connections,
-                         AuditLog audit, Clock clock, Duration revokeWindow) {
+                         AuditLog audit, Peers peers, Clock clock, Duration revokeWindow) {
         this.database = Objects.requireNonNull(database, "database");
         this.relay = Objects.requireNonNull(relay, "relay");
         this.permissions = Objects.requireNonNull(permissions, "permissions");
         this.connections = Objects.requireNonNull(connections, "connections");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.peers = Objects.requireNonNull(peers, "peers");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.revokeWindow = Objects.requireNonNull(revokeWindow, "revokeWindow");
         if (revokeWindow.isNegative()) {
@@ -102,7 +126,16 @@ public final class ChannelEvents {
         Instant now = clock.instant();
         Event stored = database.inTransaction(h -> relay.append(h, event, sender, now));
         fanOut(channel, stored);
+        peers.stored(channel, stored.mid().orElseThrow());
         return new Ack(stored.mid(), stored.time());
+    }
+
+    /**
+     * Pushes a stored event (another node stored it) to this node's connected readers of the
+     * channel, as it is now: a tombstone if it was deleted since. Nothing if there is no such event.
+     */
+    public void pushStored(ChannelId channel, MessageId mid) {
+        relay.find(conversation(channel), mid).ifPresent(stored -> fanOut(channel, stored.event()));
     }
 
     /** One page of a channel's events after a cursor, for a reader. */
@@ -162,6 +195,7 @@ public final class ChannelEvents {
             log.atInfo().addKeyValue("moderator", moderator).addKeyValue("channel", channel)
                     .addKeyValue("mid", mid.value()).log("channel event deleted");
             noticeDeleted(channel, mid);
+            peers.deleted(channel, mid);
         }
         return deleted;
     }

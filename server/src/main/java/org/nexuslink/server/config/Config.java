@@ -74,16 +74,23 @@ public record Config(
         }
     }
 
-    /** {@code [redis]}: optional cross-node fan-out, presence and shared rate limits. */
-    public record Redis(URI url, boolean enabled) {
+    /**
+     * {@code [redis]}: optional cross-node fan-out, presence and shared rate limits.
+     *
+     * @param channelPrefix starts the name of every pub/sub channel, so several clusters (or
+     *     tests) can share one Redis; the nodes of one cluster must use the same
+     */
+    public record Redis(URI url, boolean enabled, String channelPrefix) {
         public Redis {
             Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(channelPrefix, "channelPrefix");
         }
 
         @Override
         public String toString() {
             // The URL may carry a password (redis://:secret@host).
-            return "Redis[url=" + url.getScheme() + "://" + url.getHost() + ":" + url.getPort() + ", enabled=" + enabled + "]";
+            return "Redis[url=" + url.getScheme() + "://" + url.getHost() + ":" + url.getPort() + ", enabled=" + enabled
+                    + ", channelPrefix=" + channelPrefix + "]";
         }
     }
 

@@ -27,6 +27,7 @@ public enum ConfigKey {
 
     REDIS_URL("redis", "url", ValueType.STRING, "redis://localhost:6379", true),
     REDIS_ENABLED("redis", "enabled", ValueType.BOOLEAN, "false", false),
+    REDIS_CHANNEL_PREFIX("redis", "channel_prefix", ValueType.STRING, "nexuslink", false),
 
     COMMUNITY_NAME("community", "name", ValueType.STRING, "My Community", false),
     COMMUNITY_ADMIN_UUID("community", "admin_uuid", ValueType.STRING, "", false, "NEXUSLINK_ADMIN_UUID"),

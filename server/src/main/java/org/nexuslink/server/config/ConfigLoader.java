@@ -230,7 +230,7 @@ public final class ConfigLoader {
                 databaseUrl(t, dataDir),
                 (int) t.integer(ConfigKey.DATABASE_MAX_CONNECTIONS, 1, 1000),
                 Duration.ofSeconds(t.integer(ConfigKey.DATABASE_CONNECT_TIMEOUT, 1, 3600)));
-        Config.Redis redis = new Config.Redis(redisUrl(t), t.bool(ConfigKey.REDIS_ENABLED));
+        Config.Redis redis = new Config.Redis(redisUrl(t), t.bool(ConfigKey.REDIS_ENABLED), channelPrefix(t));
         Config.Community community = new Config.Community(
                 t.string(ConfigKey.COMMUNITY_NAME),
                 adminUuid(t),
@@ -372,6 +372,15 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw new ConfigException(ConfigKey.REDIS_URL.path(), "not a valid URL: " + e.getReason());
         }
+    }
+
+    private static String channelPrefix(Typed t) {
+        String value = t.string(ConfigKey.REDIS_CHANNEL_PREFIX);
+        if (!value.matches("[A-Za-z0-9_.:-]{1,64}")) {
+            throw new ConfigException(ConfigKey.REDIS_CHANNEL_PREFIX.path(),
+                    "must be 1-64 letters, digits or _ . : -, got '" + value + "'");
+        }
+        return value;
     }
 
     private static String adminUuid(Typed t) {

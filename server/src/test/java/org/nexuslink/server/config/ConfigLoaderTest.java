@@ -45,6 +45,7 @@ class ConfigLoaderTest {
         assertThat(config.database().maxConnections()).isEqualTo(20);
         assertThat(config.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.redis().enabled()).isFalse();
+        assertThat(config.redis().channelPrefix()).isEqualTo("nexuslink");
         assertThat(config.community().maxMembers()).isEqualTo(10_000);
         assertThat(config.community().maxDevices()).isEqualTo(5);
         assertThat(config.community().storageLimitBytes()).isEqualTo(53_687_091_200L);
@@ -295,6 +296,16 @@ class ConfigLoaderTest {
         ConfigException unit = failure(null, Map.of("NEXUSLINK_COMMUNITY_REVOKE_WINDOW", "2m"));
         assertThat(unit.key()).isEqualTo("community.revoke_window");
         assertThat(unit.getMessage()).contains("expected an integer").contains("NEXUSLINK_COMMUNITY_REVOKE_WINDOW");
+    }
+
+    @Test
+    void reads_the_redis_channel_prefix_and_refuses_one_with_spaces() throws IOException {
+        assertThat(load(null, Map.of("NEXUSLINK_REDIS_CHANNEL_PREFIX", "prod-eu:1")).redis().channelPrefix())
+                .isEqualTo("prod-eu:1");
+        ConfigException bad = failure("[redis]\nchannel_prefix = \"a b\"\n", Map.of());
+        assertThat(bad.key()).isEqualTo("redis.channel_prefix");
+        assertThat(bad.getMessage()).contains("'a b'");
+        assertThat(failure("[redis]\nchannel_prefix = \"\"\n", Map.of()).key()).isEqualTo("redis.channel_prefix");
     }
 
     @Test
