@@ -19,6 +19,12 @@ public record Flags(long bits) {
     /** Bit 0: recipients' devices should not alert, and the server sends no push notification. */
     public static final Flags SILENT = new Flags(1);
 
+    /**
+     * Bit 1, set by the server only: a moderator deleted the event's content; what remains is
+     * its tombstone (cid, kind, mid, t, tags, no data). Clients hide it.
+     */
+    public static final Flags DELETED = new Flags(2);
+
     /** Validates the range. */
     public Flags {
         if (bits < 0 || bits > MAX_BITS) {

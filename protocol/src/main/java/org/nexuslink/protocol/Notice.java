@@ -18,6 +18,8 @@ public record Notice(String type, String detail) implements Body {
     public static final String PREKEYS_LOW = "prekeys_low";
     /** A device of the account was removed; if it is this one, the connection closes next. */
     public static final String DEVICE_REMOVED = "device_removed";
+    /** A moderator deleted a channel event's content; the detail names its {@code cid} (hex) and {@code mid}. */
+    public static final String EVENT_DELETED = "event_deleted";
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

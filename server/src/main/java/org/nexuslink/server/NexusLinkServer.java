@@ -31,6 +31,9 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.audit.AuditRoutes;
+import org.nexuslink.server.channels.ChannelEventRoutes;
+import org.nexuslink.server.cluster.ClusterBus;
+import org.nexuslink.server.cluster.ClusterFanOut;
 import org.nexuslink.server.channels.ChannelRoutes;
 import org.nexuslink.server.channels.ChannelService;
 import org.nexuslink.server.channels.ChannelStore;
@@ -124,6 +127,7 @@ public final class NexusLinkServer implements AutoCloseable {
                 }
                 redis = Optional.of(connection);
             }
+            Optional<RedisConnection> redisConnection = redis;
 
             ObjectMapper json = ApiJson.create();
             Router router = new Router();
@@ -133,13 +137,17 @@ public final class NexusLinkServer implements AutoCloseable {
             List<ChannelHandler> streaming = new ArrayList<>();
             Optional<Community> community = config.server().role() == Config.Role.COMMUNITY
                     ? Optional.of(registerCommunity(config, clock, database, metrics, json, router, connections,
-                            blocking, resources, streaming))
+                            blocking, resources, streaming, redis))
                     : Optional.empty();
             List<ChannelHandler> beforeDispatch = community.<ChannelHandler>map(Community::gateway).stream().toList();
 
             DeliveryQueueStore queue = new DeliveryQueueStore(database);
+            // With fan-out running, Redis counts as connected only while the subscription is up too.
+            Optional<BooleanSupplier> redisProbe = community.flatMap(Community::cluster)
+                    .map(c -> (BooleanSupplier) c.bus()::isConnected)
+                    .or(() -> redisConnection.map(r -> (BooleanSupplier) r::ping));
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
-                    redis.map(r -> (BooleanSupplier) r::ping), connections::size, queue::size);
+                    redisProbe, connections::size, queue::size);
             new OpsRoutes(health, metrics).register(router);
 
             HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), streaming,
@@ -156,7 +164,7 @@ public final class NexusLinkServer implements AutoCloseable {
     }
 
     /** What the community role adds to the listener and to the server's operations. */
-    private record Community(Gateway gateway, DirectMessages direct) {}
+    private record Community(Gateway gateway, DirectMessages direct, Optional<ClusterFanOut> cluster) {}
 
     /**
      * Registers the community role's routes; returns its WebSocket gateway and direct-message
@@ -166,7 +174,7 @@ public final class NexusLinkServer implements AutoCloseable {
     private static Community registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
                                              ExecutorService blocking, Deque<AutoCloseable> resources,
-                                             List<ChannelHandler> streaming) {
+                                             List<ChannelHandler> streaming, Optional<RedisConnection> redis) {
         SecureRandom random = new SecureRandom();
         String serverId = ServerIdentity.loadOrCreate(database, clock, random);
         TokenStore tokens = new TokenStore(database, clock, random);
@@ -177,15 +185,25 @@ public final class NexusLinkServer implements AutoCloseable {
                 .description("Members of the community").register(metrics.registry());
         DeviceStore devices = new DeviceStore(database);
         Permissions permissions = new Permissions(database, members, clock);
+        // More than one node shares the database when Redis is on: fan out through it.
+        Optional<ClusterFanOut> cluster = redis.map(r -> new ClusterFanOut(
+                new ClusterBus(r, config.redis().channelPrefix(), metrics.registry()), connections, blocking));
+        cluster.ifPresent(resources::push);
         PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
-                (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());
-        DirectMessages direct = new DirectMessages(database, devices, new DeliveryQueueStore(database), connections,
+                (device, counts) -> cluster.ifPresentOrElse(c -> c.notice(device, lowStock(counts)),
+                        () -> connections.notice(device, lowStock(counts))), metrics.registry());
+        DirectMessages direct = new DirectMessages(database, devices,
+                new DeliveryQueueStore(database, cluster.isPresent()), connections,
                 clock, config.community().messageTtl(), metrics.registry(), device -> !hasBundle(prekeys, device));
         resources.push(direct);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("queue-sweeper").daemon().factory());
         resources.push(sweeper::shutdownNow);
         sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
+        AuditLog audit = new AuditLog(database, clock);
+        ChannelEvents channelEvents = new ChannelEvents(database, new EventLog(database), permissions, connections,
+                audit, cluster.<ChannelEvents.Peers>map(c -> c).orElse(ChannelEvents.Peers.NONE), clock,
+                config.community().revokeWindow());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
                 metrics.registry(), connection -> {
                     // Tell a device that connects with low stock at once, then hand it its queue.
@@ -195,24 +213,29 @@ public final class NexusLinkServer implements AutoCloseable {
                     }
                     direct.drainTo(connection);
                 },
-                commands(DirectMessageCommands.handlers(direct), new ChannelEvents(database, new EventLog(database),
-                        permissions, connections, clock).handlers()),
+                commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()),
                 clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
-                clock, gateway::deviceRemoved, prekeys.store());
+                clock, (account, device) -> {
+                    gateway.deviceRemoved(account, device);
+                    cluster.ifPresent(c -> c.deviceRemoved(new Principal(account, device)));
+                }, prekeys.store());
         JsonBodies bodies = new JsonBodies(json);
         new AccountRoutes(accounts, authenticator, bodies).register(router);
         new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
 
-        AuditLog audit = new AuditLog(database, clock);
         new ChannelRoutes(new ChannelService(database, new ChannelStore(database), members, permissions, audit, clock),
                 authenticator, bodies).register(router);
+        new ChannelEventRoutes(channelEvents, authenticator).register(router);
         new ModerationRoutes(new ModerationService(database, members, permissions, tokens, audit, clock,
-                gateway::closeAccount), authenticator, bodies).register(router);
+                (account, reason) -> {
+                    gateway.closeAccount(account, reason);
+                    cluster.ifPresent(c -> c.accountClosed(account, reason));
+                }), authenticator, bodies).register(router);
         new AuditRoutes(audit, permissions, authenticator).register(router);
         MediaService media = startMedia(config, clock, database, members, metrics, random);
         resources.push(media);
@@ -224,7 +247,15 @@ public final class NexusLinkServer implements AutoCloseable {
         new MediaRoutes(media, authenticator, bodies).register(router);
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
-        return new Community(gateway, direct);
+        cluster.ifPresent(c -> c.start(direct, channelEvents, gateway, device -> stillValid(members, devices, device)));
+        return new Community(gateway, direct, cluster);
+    }
+
+    /** Whether a connected device may stay connected: its account a member, not banned, the device active. */
+    private static boolean stillValid(MemberStore members, DeviceStore devices, Principal device) {
+        return members.find(device.account()).filter(m -> !m.banned()).isPresent()
+                && devices.activeDevices(List.of(device.account())).getOrDefault(device.account(), java.util.Set.of())
+                        .contains(device.device());
     }
 
     private static Map<Command, CommandHandler> commands(Map<Command, CommandHandler> a, Map<Command, CommandHandler> b) {

@@ -21,7 +21,9 @@ public enum AuditAction {
     CHANNEL_MEMBER_ADD,
     CHANNEL_MEMBER_REMOVE,
     /** A moderator or admin deleted another member's media file. */
-    MEDIA_DELETE;
+    MEDIA_DELETE,
+    /** A moderator or admin deleted a channel event's content (seed 000's {@code delete}); its tombstone stays. */
+    DELETE;
 
     /** The lower-case name stored and shown. */
     public String wireName() {

@@ -33,6 +33,16 @@ import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.relay.EventLog;
 import org.nexuslink.server.storage.Database;
 import java.util.concurrent.CompletableFuture;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import org.nexuslink.protocol.Flags;
+import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.Notice;
+import org.nexuslink.server.audit.AuditAction;
+import org.nexuslink.server.audit.AuditLog;
+import org.nexuslink.server.permissions.Actor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Channel events over the gateway: {@code send_event} is checked with the permission function
@@ -42,22 +52,58 @@ import java.util.concurrent.CompletableFuture;
  * of members or permissions (seed 001's split). Thread-safe.
  */
 public final class ChannelEvents {
-    /** How long after sending a member may revoke their own event (seed 001: 2 minutes). */
-    public static final Duration REVOKE_WINDOW = Duration.ofMinutes(2);
+    private static final Logger log = LoggerFactory.getLogger(ChannelEvents.class);
+    /** The longest reason kept with a deletion. */
+    public static final int MAX_REASON = 500;
 
     private final Database database;
     private final EventLog relay;
     private final Permissions permissions;
     private final ConnectionRegistry connections;
+    private final AuditLog audit;
+    private final Peers peers;
     private final Clock clock;
+    private final Duration revokeWindow;
 
+    /**
+     * The other nodes of a cluster, told about what this node pushed to its own readers so they
+     * push it to theirs ({@link #pushStored}, {@link #noticeDeleted}).
+     */
+    public interface Peers {
+        /** A node on its own. */
+        Peers NONE = new Peers() {
+            @Override
+            public void stored(ChannelId channel, MessageId mid) {
+            }
+
+            @Override
+            public void deleted(ChannelId channel, MessageId mid) {
+            }
+        };
+
+        void stored(ChannelId channel, MessageId mid);
+
+        void deleted(ChannelId channel, MessageId mid);
+    }
+
+    /**
+     * @param peers the other nodes of a cluster, or {@link Peers#NONE}
+     * @param revokeWindow how long after sending an author may revoke their own event
+     *     ({@code community.revoke_window}); moderators and admins may revoke at any time
+     */
     public ChannelEvents(Database database, EventLog relay, Permissions permissions, ConnectionRegistry connections,
-                         Clock clock) {
+                         AuditLog audit, Peers peers, Clock clock, Duration revokeWindow) {
         this.database = Objects.requireNonNull(database, "database");
         this.relay = Objects.requireNonNull(relay, "relay");
         this.permissions = Objects.requireNonNull(permissions, "permissions");
         this.connections = Objects.requireNonNull(connections, "connections");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.peers = Objects.requireNonNull(peers, "peers");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.revokeWindow = Objects.requireNonNull(revokeWindow, "revokeWindow");
+        if (revokeWindow.isNegative()) {
+            throw new IllegalArgumentException("revokeWindow must not be negative, got " + revokeWindow);
+        }
     }
 
     /** Gateway handlers for {@code send_event} and {@code catch_up}. */
@@ -73,11 +119,23 @@ public final class ChannelEvents {
     public Ack send(Principal sender, Event event) {
         ChannelId channel = channel(event.cid());
         permissions.decide(sender.account(), channel, ChannelAction.WRITE).orThrow();
+        if (event.flags().contains(Flags.DELETED)) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "envelope.body.flg: bit 1 (deleted) is set by the server only");
+        }
         checkTags(sender.account(), channel, event);
         Instant now = clock.instant();
         Event stored = database.inTransaction(h -> relay.append(h, event, sender, now));
         fanOut(channel, stored);
+        peers.stored(channel, stored.mid().orElseThrow());
         return new Ack(stored.mid(), stored.time());
+    }
+
+    /**
+     * Pushes a stored event (another node stored it) to this node's connected readers of the
+     * channel, as it is now: a tombstone if it was deleted since. Nothing if there is no such event.
+     */
+    public void pushStored(ChannelId channel, MessageId mid) {
+        relay.find(conversation(channel), mid).ifPresent(stored -> fanOut(channel, stored.event()));
     }
 
     /** One page of a channel's events after a cursor, for a reader. */
@@ -88,6 +146,65 @@ public final class ChannelEvents {
                 request.limit() + 1);
         boolean more = page.size() > request.limit();
         return new CatchUpResult(more ? page.subList(0, request.limit()) : page, more);
+    }
+
+    /**
+     * A moderator or admin (manage permission on the channel) deletes a stored event's content:
+     * the relay keeps its tombstone, the audit log records who, which event and why (action
+     * {@code delete}), and connected readers get an {@code event_deleted} notice. Deleting a
+     * tombstone again changes nothing and writes no second audit entry.
+     *
+     * @return true if deleted now, false if it was a tombstone already
+     * @throws ApiException {@code not_found} for no such channel or event, {@code forbidden} with
+     *     the permission reason, {@code invalid_field} for a reason longer than {@value #MAX_REASON}
+     */
+    public boolean delete(AccountId moderator, ChannelId channel, MessageId mid, String reason) {
+        Objects.requireNonNull(moderator, "moderator");
+        Objects.requireNonNull(reason, "reason");
+        if (reason.length() > MAX_REASON) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "reason has at most " + MAX_REASON + " characters, got "
+                    + reason.length());
+        }
+        ConversationId cid = conversation(channel);
+        boolean deleted = database.inTransaction(h -> {
+            permissions.decide(h, moderator, channel, ChannelAction.MANAGE).orThrow();
+            Optional<EventLog.Stored> target = relay.find(h, cid, mid);
+            return switch (relay.delete(h, cid, mid)) {
+                case NOT_FOUND -> throw new ApiException(ErrorCode.NOT_FOUND,
+                        "no event " + mid.value() + " in channel " + channel);
+                case ALREADY_DELETED -> false;
+                case DELETED -> {
+                    EventLog.Stored before = target.orElseThrow();
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("mid", mid.value());
+                    details.put("kind", before.event().kind().code());
+                    if (!reason.isEmpty()) {
+                        details.put("reason", reason);
+                    }
+                    audit.append(h, Actor.of(moderator), AuditAction.DELETE, Optional.of(before.sender().account()),
+                            Optional.of(channel), details);
+                    yield true;
+                }
+            };
+        });
+        if (deleted) {
+            if (!database.truncateWriteAheadLog()) {
+                log.atWarn().addKeyValue("channel", channel).addKeyValue("mid", mid.value())
+                        .log("write-ahead log busy; deleted event content leaves it at a later checkpoint");
+            }
+            log.atInfo().addKeyValue("moderator", moderator).addKeyValue("channel", channel)
+                    .addKeyValue("mid", mid.value()).log("channel event deleted");
+            noticeDeleted(channel, mid);
+            peers.deleted(channel, mid);
+        }
+        return deleted;
+    }
+
+    /** Tells this node's connected readers of the channel that an event's content is gone. */
+    public void noticeDeleted(ChannelId channel, MessageId mid) {
+        Notice notice = new Notice(Notice.EVENT_DELETED, "cid=" + HexFormat.of().formatHex(
+                conversation(channel).value().toByteArray()) + ",mid=" + mid.value());
+        forEachReader(channel, connection -> connection.push(Command.NOTICE, notice));
     }
 
     private void checkTags(AccountId sender, ChannelId channel, Event event) {
@@ -103,14 +220,15 @@ public final class ChannelEvents {
                     }
                     EventLog.Stored target = target(event.cid(), revokeTag.target().value(), "revoke");
                     boolean own = target.sender().account().equals(sender);
-                    if (!own && !permissions.decide(sender, channel, ChannelAction.MANAGE).allowed()) {
+                    boolean mayManage = permissions.decide(sender, channel, ChannelAction.MANAGE).allowed();
+                    if (!own && !mayManage) {
                         throw new ApiException(ErrorCode.FORBIDDEN,
                                 "only the author, a moderator or an admin may revoke event " + revokeTag.target().value());
                     }
-                    Instant sent = target.event().time().orElseThrow();
-                    if (own && clock.instant().isAfter(sent.plus(REVOKE_WINDOW))) {
-                        throw new ApiException(ErrorCode.FORBIDDEN, "the revoke window of " + REVOKE_WINDOW.toMinutes()
-                                + " minutes for event " + revokeTag.target().value() + " has passed");
+                    Instant sent = target.storedAt();
+                    if (own && !mayManage && clock.instant().isAfter(sent.plus(revokeWindow))) {
+                        throw new ApiException(ErrorCode.FORBIDDEN, "the revoke window of " + revokeWindow.toSeconds()
+                                + " s (community.revoke_window) for event " + revokeTag.target().value() + " has passed");
                     }
                 }
                 case Tag.Unknown unknown -> { }
@@ -122,19 +240,33 @@ public final class ChannelEvents {
     }
 
     private EventLog.Stored target(ConversationId cid, long mid, String what) {
-        return relay.find(cid, new org.nexuslink.protocol.MessageId(mid)).orElseThrow(() -> new ApiException(
+        EventLog.Stored target = relay.find(cid, new MessageId(mid)).orElseThrow(() -> new ApiException(
                 ErrorCode.NOT_FOUND, what + " target " + mid + " is not an event of this channel"));
+        if (target.deleted()) {
+            // Its content is gone: nothing is left to reply to or to revoke.
+            throw new ApiException(ErrorCode.CONFLICT, what + " target " + mid + " was deleted by a moderator");
+        }
+        return target;
     }
 
     private void fanOut(ChannelId channel, Event stored) {
+        forEachReader(channel, connection -> connection.push(Command.EVENT_PUSH, stored));
+    }
+
+    /** Runs {@code action} for every connection on this node whose account may read the channel now. */
+    private void forEachReader(ChannelId channel, java.util.function.Consumer<Connection> action) {
         Map<AccountId, Boolean> mayRead = new HashMap<>();
         for (Connection connection : connections.all()) {
             AccountId account = connection.principal().account();
             if (mayRead.computeIfAbsent(account,
                     a -> permissions.decide(a, channel, ChannelAction.READ).allowed())) {
-                connection.push(Command.EVENT_PUSH, stored);
+                action.accept(connection);
             }
         }
+    }
+
+    private static ConversationId conversation(ChannelId channel) {
+        return ConversationId.of(channel.value());
     }
 
     private static ChannelId channel(ConversationId cid) {

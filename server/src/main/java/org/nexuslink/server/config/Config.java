@@ -74,26 +74,39 @@ public record Config(
         }
     }
 
-    /** {@code [redis]}: optional cross-node fan-out, presence and shared rate limits. */
-    public record Redis(URI url, boolean enabled) {
+    /**
+     * {@code [redis]}: optional cross-node fan-out, presence and shared rate limits.
+     *
+     * @param channelPrefix starts the name of every pub/sub channel, so several clusters (or
+     *     tests) can share one Redis; the nodes of one cluster must use the same
+     */
+    public record Redis(URI url, boolean enabled, String channelPrefix) {
         public Redis {
             Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(channelPrefix, "channelPrefix");
         }
 
         @Override
         public String toString() {
             // The URL may carry a password (redis://:secret@host).
-            return "Redis[url=" + url.getScheme() + "://" + url.getHost() + ":" + url.getPort() + ", enabled=" + enabled + "]";
+            return "Redis[url=" + url.getScheme() + "://" + url.getHost() + ":" + url.getPort() + ", enabled=" + enabled
+                    + ", channelPrefix=" + channelPrefix + "]";
         }
     }
 
-    /** {@code [community]}: the community this server hosts. */
+    /**
+     * {@code [community]}: the community this server hosts.
+     *
+     * @param revokeWindow how long after sending an author may still revoke an event (seed 001's
+     *     configurable window; moderators and admins may revoke at any time)
+     */
     public record Community(String name, String adminUuid, int maxMembers, int maxDevices, long storageLimitBytes,
-                            Duration messageTtl) {
+                            Duration messageTtl, Duration revokeWindow) {
         public Community {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(adminUuid, "adminUuid");
             Objects.requireNonNull(messageTtl, "messageTtl");
+            Objects.requireNonNull(revokeWindow, "revokeWindow");
         }
 
         /** The account that becomes admin on join, if one is configured. */

@@ -27,6 +27,7 @@ public enum ConfigKey {
 
     REDIS_URL("redis", "url", ValueType.STRING, "redis://localhost:6379", true),
     REDIS_ENABLED("redis", "enabled", ValueType.BOOLEAN, "false", false),
+    REDIS_CHANNEL_PREFIX("redis", "channel_prefix", ValueType.STRING, "nexuslink", false),
 
     COMMUNITY_NAME("community", "name", ValueType.STRING, "My Community", false),
     COMMUNITY_ADMIN_UUID("community", "admin_uuid", ValueType.STRING, "", false, "NEXUSLINK_ADMIN_UUID"),
@@ -35,6 +36,7 @@ public enum ConfigKey {
     COMMUNITY_STORAGE_LIMIT("community", "storage_limit", ValueType.BYTE_SIZE, "53687091200", false,
             "NEXUSLINK_STORAGE_LIMIT"),
     COMMUNITY_MESSAGE_TTL("community", "message_ttl", ValueType.INTEGER, "604800", false),
+    COMMUNITY_REVOKE_WINDOW("community", "revoke_window", ValueType.INTEGER, "120", false),
 
     DIRECTORY_URL("directory", "url", ValueType.STRING, "", false),
     DIRECTORY_TOKEN("directory", "token", ValueType.STRING, "", true),

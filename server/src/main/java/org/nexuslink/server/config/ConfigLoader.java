@@ -230,14 +230,15 @@ public final class ConfigLoader {
                 databaseUrl(t, dataDir),
                 (int) t.integer(ConfigKey.DATABASE_MAX_CONNECTIONS, 1, 1000),
                 Duration.ofSeconds(t.integer(ConfigKey.DATABASE_CONNECT_TIMEOUT, 1, 3600)));
-        Config.Redis redis = new Config.Redis(redisUrl(t), t.bool(ConfigKey.REDIS_ENABLED));
+        Config.Redis redis = new Config.Redis(redisUrl(t), t.bool(ConfigKey.REDIS_ENABLED), channelPrefix(t));
         Config.Community community = new Config.Community(
                 t.string(ConfigKey.COMMUNITY_NAME),
                 adminUuid(t),
                 (int) t.integer(ConfigKey.COMMUNITY_MAX_MEMBERS, 1, Integer.MAX_VALUE),
                 (int) t.integer(ConfigKey.COMMUNITY_MAX_DEVICES, 1, 127),
                 t.byteSize(ConfigKey.COMMUNITY_STORAGE_LIMIT),
-                Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_MESSAGE_TTL, 1, 10L * 365 * 24 * 3600)));
+                Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_MESSAGE_TTL, 1, 10L * 365 * 24 * 3600)),
+                Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_REVOKE_WINDOW, 0, 365L * 24 * 3600)));
         Config.Directory directory = new Config.Directory(
                 t.string(ConfigKey.DIRECTORY_URL), new Secret(t.string(ConfigKey.DIRECTORY_TOKEN)));
         Config.Push push = new Config.Push(
@@ -371,6 +372,15 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             throw new ConfigException(ConfigKey.REDIS_URL.path(), "not a valid URL: " + e.getReason());
         }
+    }
+
+    private static String channelPrefix(Typed t) {
+        String value = t.string(ConfigKey.REDIS_CHANNEL_PREFIX);
+        if (!value.matches("[A-Za-z0-9_.:-]{1,64}")) {
+            throw new ConfigException(ConfigKey.REDIS_CHANNEL_PREFIX.path(),
+                    "must be 1-64 letters, digits or _ . : -, got '" + value + "'");
+        }
+        return value;
     }
 
     private static String adminUuid(Typed t) {

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
+import org.nexuslink.server.storage.Dialect;
 
 /**
  * Owns {@code message_queue}: direct-message ciphertext waiting for a recipient device, one entry
@@ -22,10 +23,32 @@ public final class DeliveryQueueStore {
     private static final String COLUMNS = "id, message_id, recipient_account, recipient_device, sender_account, "
             + "sender_device, message_type, encrypted_blob, created_at, expires_at";
 
+    /** The PostgreSQL advisory lock that orders queue writes across nodes (an arbitrary constant). */
+    private static final long ORDER_LOCK = 0x4e584c51L;
+
     private final Database database;
+    private final boolean orderedAcrossNodes;
 
     public DeliveryQueueStore(Database database) {
+        this(database, false);
+    }
+
+    /**
+     * @param orderedAcrossNodes whether several nodes write this queue (a cluster on PostgreSQL):
+     *     each write transaction then takes one advisory lock, so entry ids are committed in
+     *     increasing order and a device's "after the last id pushed" cursor never skips an entry
+     *     another node committed late
+     */
+    public DeliveryQueueStore(Database database, boolean orderedAcrossNodes) {
         this.database = Objects.requireNonNull(database, "database");
+        this.orderedAcrossNodes = orderedAcrossNodes && database.dialect() == Dialect.POSTGRES;
+    }
+
+    /** Starts a write transaction of the queue (see {@link #DeliveryQueueStore(Database, boolean)}). */
+    void beginWrite(Handle h) {
+        if (orderedAcrossNodes) {
+            h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + ORDER_LOCK + ")) AS l").mapTo(Integer.class).one();
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.nexuslink.crypto.identity.AccountId;
@@ -55,6 +56,8 @@ public final class DirectMessages implements AutoCloseable {
     private final Duration ttl;
     private final Predicate<Principal> withoutBundle;
     private final Counter expired;
+    /** Where committed entries go: by default straight to this node's connections. */
+    private volatile Consumer<List<QueueEntry>> committed = stored -> stored.forEach(this::pushLive);
 
     /**
      * @param withoutBundle whether a device has no usable prekey bundle (never uploaded one, or
@@ -124,7 +127,7 @@ public final class DirectMessages implements AutoCloseable {
                         sender, c.type(), c.ciphertext(), now, now.plus(ttl)))
                 .toList();
         return writer.submit(entries).thenApply(stored -> {
-            stored.forEach(this::pushLive);
+            committed.accept(stored);
             return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
         });
     }
@@ -156,6 +159,42 @@ public final class DirectMessages implements AutoCloseable {
                     return;
                 }
                 cursor.pushed(entry.id());
+            }
+        }
+    }
+
+    /**
+     * Replaces the default live push of committed entries (each pushed straight to this node's
+     * connections of its device). A cluster routes them through {@link #pushPending} instead,
+     * because entries committed by other nodes interleave with this node's. Call before serving.
+     */
+    public void routeCommitted(Consumer<List<QueueEntry>> route) {
+        this.committed = Objects.requireNonNull(route, "route");
+    }
+
+    /**
+     * Pushes to this node's connections of a device every committed entry it has not been pushed
+     * yet, in id order, read from the database: the cluster's live push. Connections still
+     * draining are left to the drain. Holds each connection's cursor lock while it reads, so
+     * concurrent calls for one device push each entry once.
+     */
+    public void pushPending(Principal device) {
+        for (Connection connection : connections.of(device)) {
+            QueueCursor cursor = connection.queueCursor();
+            cursor.lock().lock();
+            try {
+                while (!cursor.isCatchingUp()) {
+                    List<QueueEntry> page = queue.pending(device, cursor.lastPushed(), PAGE, clock.instant());
+                    for (QueueEntry e : page) {
+                        connection.push(Command.DIRECT_PUSH, pushOf(e));
+                        cursor.pushed(e.id());
+                    }
+                    if (page.size() < PAGE) {
+                        break;
+                    }
+                }
+            } finally {
+                cursor.lock().unlock();
             }
         }
     }

@@ -147,6 +147,7 @@ final class GroupCommit implements AutoCloseable {
     private void commit(List<Request> batch) {
         try {
             database.inTransaction(h -> {
+                store.beginWrite(h);
                 for (Request request : batch) {
                     request.apply(h, store);
                 }
@@ -163,6 +164,7 @@ final class GroupCommit implements AutoCloseable {
             for (Request request : batch) {
                 try {
                     database.inTransaction(h -> {
+                        store.beginWrite(h);
                         request.apply(h, store);
                         return null;
                     });

@@ -5,19 +5,24 @@ import java.net.URI;
 import java.util.Objects;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's pooled Redis client, used when {@code [redis] enabled}. Later features (fan-out,
- * presence, shared rate limits) build on it. Thread-safe; owns its pool.
+ * The node's pooled Redis client, used when {@code [redis] enabled}: cross-node fan-out
+ * ({@link org.nexuslink.server.cluster.ClusterBus}) builds on it, presence and shared rate limits
+ * will. Thread-safe; owns its pool.
  */
 public final class RedisConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
     private static final int TIMEOUT_MILLIS = 1_000;
 
     private final JedisPooled jedis;
+    private final HostAndPort address;
+    private final JedisClientConfig clientConfig;
 
     /** Creates the pool; connections are opened lazily, so an absent Redis shows in {@link #ping()}. */
     public RedisConnection(URI url) {
@@ -34,7 +39,9 @@ public final class RedisConnection implements AutoCloseable {
             }
             config.password(colon < 0 ? info : info.substring(colon + 1));
         }
-        this.jedis = new JedisPooled(new HostAndPort(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort()), config.build());
+        this.address = new HostAndPort(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort());
+        this.clientConfig = config.build();
+        this.jedis = new JedisPooled(address, clientConfig);
     }
 
     /** Whether Redis answers PING within a second. Never throws. */
@@ -50,6 +57,16 @@ public final class RedisConnection implements AutoCloseable {
     /** The underlying client, for features that talk to Redis. */
     public JedisPooled client() {
         return jedis;
+    }
+
+    /**
+     * A new connection of its own, outside the pool, for a subscriber (a subscribed connection
+     * can do nothing else). The caller closes it.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisConnectionException when Redis cannot be reached
+     */
+    public Jedis dedicated() {
+        return new Jedis(address, clientConfig);
     }
 
     @Override

@@ -378,6 +378,33 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * On SQLite, copies every committed page of the write-ahead log into the database file and
+     * truncates the log to zero bytes, so earlier page images (deleted content among them) leave
+     * the disk; run it after a deletion that must not linger. Waits for the write lock like a
+     * write transaction. On PostgreSQL it does nothing.
+     *
+     * @return false if a reader still held an older snapshot, so the log could not be emptied
+     *     (SQLite reuses it from the start later; a later call finishes the job)
+     * @throws IllegalStateException if called inside a write transaction on this thread
+     */
+    public boolean truncateWriteAheadLog() {
+        requireOpen();
+        if (dialect() != Dialect.SQLITE) {
+            return true;
+        }
+        return writingAlone(() -> {
+            try (Connection connection = writePool.getConnection();
+                 Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                // One row: busy (0 or 1), frames in the log, frames checkpointed.
+                return result.next() && result.getInt(1) == 0;
+            } catch (SQLException e) {
+                throw new StorageException("cannot checkpoint the write-ahead log of " + url + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
     @FunctionalInterface
     private interface ThrowingSupplier<R, X extends Exception> {
         R get() throws X;

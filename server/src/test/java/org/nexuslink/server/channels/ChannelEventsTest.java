@@ -143,4 +143,43 @@ class ChannelEventsTest {
             assertThat(all.events()).extracting(Event::data).contains(Bytes.fromHex("01"), Bytes.fromHex("04"));
         }
     }
+
+    @DatabaseTest
+    void the_author_may_revoke_inside_the_configured_window_and_not_after_it(DatabaseUrl url) {
+        try (TestCommunity c = TestCommunity.start(url, clock, java.util.Map.of("NEXUSLINK_COMMUNITY_REVOKE_WINDOW", "30"));
+             TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken);
+             TestWebSocket moderator = TestWebSocket.connect(c.server, c.moderatorToken)) {
+            ConversationId general = channel(c, "general", "text", false);
+            member.send(send(1, general, Kind.TEXT, "01"));
+            long early = ((Ack) member.nextOfCommand(Command.ACK).body()).mid().orElseThrow().value();
+            member.send(send(2, general, Kind.TEXT, "02"));
+            long late = ((Ack) member.nextOfCommand(Command.ACK).body()).mid().orElseThrow().value();
+            moderator.send(send(1, general, Kind.TEXT, "03"));
+            long moderators = ((Ack) moderator.nextOfCommand(Command.ACK).body()).mid().orElseThrow().value();
+
+            clock.advance(Duration.ofSeconds(30));
+            member.send(send(3, general, Kind.REVOKE, "00", new Tag.Revoke(new MessageId(early))));
+            assertThat(member.nextOfCommand(Command.ACK).seq()).as("30 s is still inside a 30 s window")
+                    .isEqualTo(new Seq(3));
+
+            clock.advance(Duration.ofSeconds(1));
+            member.send(send(4, general, Kind.REVOKE, "00", new Tag.Revoke(new MessageId(late))));
+            Envelope refused = member.nextOfCommand(Command.ERROR);
+            assertThat(code(refused)).isEqualTo("forbidden");
+            assertThat(((ErrorBody) refused.body()).message()).contains("revoke window of 30 s");
+
+            clock.advance(Duration.ofMinutes(10));
+            moderator.send(send(2, general, Kind.REVOKE, "00", new Tag.Revoke(new MessageId(moderators))));
+            assertThat(moderator.nextOfCommand(Command.ACK).seq()).as("a moderator's own event, long after the window")
+                    .isEqualTo(new Seq(2));
+            moderator.send(send(3, general, Kind.REVOKE, "00", new Tag.Revoke(new MessageId(late))));
+            assertThat(moderator.nextOfCommand(Command.ACK).seq()).isEqualTo(new Seq(3));
+
+            member.send(Envelope.of(Command.CATCH_UP, new Seq(5), new CatchUpRequest(general, Optional.empty(), 100)));
+            CatchUpResult all = (CatchUpResult) member.nextOfCommand(Command.CATCH_UP_RESULT).body();
+            assertThat(all.events()).as("three messages and three accepted revokes, nothing for the refused one")
+                    .hasSize(6);
+            assertThat(all.events()).extracting(Event::data).contains(Bytes.fromHex("01"), Bytes.fromHex("02"));
+        }
+    }
 }

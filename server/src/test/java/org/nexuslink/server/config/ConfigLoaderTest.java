@@ -45,10 +45,12 @@ class ConfigLoaderTest {
         assertThat(config.database().maxConnections()).isEqualTo(20);
         assertThat(config.database().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.redis().enabled()).isFalse();
+        assertThat(config.redis().channelPrefix()).isEqualTo("nexuslink");
         assertThat(config.community().maxMembers()).isEqualTo(10_000);
         assertThat(config.community().maxDevices()).isEqualTo(5);
         assertThat(config.community().storageLimitBytes()).isEqualTo(53_687_091_200L);
         assertThat(config.community().messageTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.community().revokeWindow()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.community().admin()).isEmpty();
         assertThat(config.rateLimit()).isEqualTo(new Config.RateLimit(50, 10, 20));
         assertThat(config.logging().level()).isEqualTo("info");
@@ -276,6 +278,34 @@ class ConfigLoaderTest {
         assertThat(failure("[logging]\nformat = \"xml\"\n", Map.of()).key()).isEqualTo("logging.format");
         assertThat(failure("[server]\nbind_address = \"\"\n", Map.of()).key()).isEqualTo("server.bind_address");
         assertThat(failure("[server]\nport = 1.5\n", Map.of()).key()).isEqualTo("server.port");
+    }
+
+    @Test
+    void reads_the_revoke_window_in_seconds_from_the_file_or_the_environment() throws IOException {
+        assertThat(load("[community]\nrevoke_window = 30\n", Map.of()).community().revokeWindow())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("[community]\nrevoke_window = 30\n", Map.of("NEXUSLINK_COMMUNITY_REVOKE_WINDOW", "0"))
+                .community().revokeWindow()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void refuses_a_revoke_window_that_is_negative_or_not_a_number_of_seconds() {
+        ConfigException negative = failure("[community]\nrevoke_window = -1\n", Map.of());
+        assertThat(negative.key()).isEqualTo("community.revoke_window");
+        assertThat(negative.getMessage()).contains("must be between 0 and 31536000, got -1");
+        ConfigException unit = failure(null, Map.of("NEXUSLINK_COMMUNITY_REVOKE_WINDOW", "2m"));
+        assertThat(unit.key()).isEqualTo("community.revoke_window");
+        assertThat(unit.getMessage()).contains("expected an integer").contains("NEXUSLINK_COMMUNITY_REVOKE_WINDOW");
+    }
+
+    @Test
+    void reads_the_redis_channel_prefix_and_refuses_one_with_spaces() throws IOException {
+        assertThat(load(null, Map.of("NEXUSLINK_REDIS_CHANNEL_PREFIX", "prod-eu:1")).redis().channelPrefix())
+                .isEqualTo("prod-eu:1");
+        ConfigException bad = failure("[redis]\nchannel_prefix = \"a b\"\n", Map.of());
+        assertThat(bad.key()).isEqualTo("redis.channel_prefix");
+        assertThat(bad.getMessage()).contains("'a b'");
+        assertThat(failure("[redis]\nchannel_prefix = \"\"\n", Map.of()).key()).isEqualTo("redis.channel_prefix");
     }
 
     @Test

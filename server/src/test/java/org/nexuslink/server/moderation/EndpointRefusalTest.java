@@ -63,7 +63,7 @@ class EndpointRefusalTest {
                     continue;
                 }
                 String path = route.pattern().replace("{id}", channel).replace("{account_id}", c.member.id())
-                        .replace("{device_id}", "1");
+                        .replace("{device_id}", "1").replace("{mid}", "1");
                 TestServer.Reply reply = call(c.server, route.method(), path, null);
                 answers.add(key + " " + reply.status() + " " + reply.code());
                 expected.add(key + " 401 token_invalid");

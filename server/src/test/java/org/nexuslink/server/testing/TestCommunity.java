@@ -39,8 +39,15 @@ public final class TestCommunity implements AutoCloseable {
 
     /** Starts a server on {@code url} whose configured admin joins first, then the others. */
     public static TestCommunity start(DatabaseUrl url, Clock clock) {
+        return start(url, clock, Map.of());
+    }
+
+    /** Starts a server on {@code url} with extra {@code NEXUSLINK_*} settings, then joins as above. */
+    public static TestCommunity start(DatabaseUrl url, Clock clock, Map<String, String> settings) {
         TestAccount admin = new TestAccount(clock);
-        TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_COMMUNITY_ADMIN_UUID", admin.id()));
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.put("NEXUSLINK_COMMUNITY_ADMIN_UUID", admin.id());
+        TestServer server = TestServer.start(url, clock, env);
         try {
             return new TestCommunity(server, admin, clock);
         } catch (RuntimeException | AssertionError e) {
