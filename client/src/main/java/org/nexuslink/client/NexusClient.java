@@ -492,6 +492,7 @@ public final class NexusClient implements AutoCloseable {
                     prekeys.replenish(wire.api(), wire.token());
                 }
             }
+            case Notice.EVENT_DELETED -> eventDeleted(notice.detail());
             case Notice.DEVICE_REMOVED -> {
                 if (wire != null) {
                     direct.refreshOwnDevices(wire.api(), wire.token());
@@ -500,6 +501,33 @@ public final class NexusClient implements AutoCloseable {
             default -> { }
         }
         listeners.forEach(l -> l.onNotice(notice.type(), notice.detail()));
+    }
+
+    /** Reads {@code cid=<hex>,mid=<mid>} of an {@code event_deleted} notice and hides that event. */
+    private void eventDeleted(String detail) {
+        String cid = null;
+        long mid = 0;
+        for (String part : detail.split(",")) {
+            if (part.startsWith("cid=")) {
+                cid = part.substring(4);
+            } else if (part.startsWith("mid=")) {
+                mid = Long.parseLong(part.substring(4));
+            }
+        }
+        if (cid != null && mid > 0) {
+            hideDeleted(ChannelMessenger.conversationId(new ConversationId(Bytes.fromHex(cid))), mid);
+        }
+    }
+
+    /**
+     * A moderator deleted a channel event's content on the server: the local copy is erased too
+     * (the store keeps the row, marked revoked, without its text or file).
+     */
+    private void hideDeleted(String conversation, long mid) {
+        String ref = Long.toString(mid);
+        if (store.messages().markRevoked(conversation, ref)) {
+            listeners.forEach(l -> l.onRevoked(conversation, ref, "moderator"));
+        }
     }
 
     private void onClosed(int code, String reason) {
@@ -571,6 +599,11 @@ public final class NexusClient implements AutoCloseable {
     private void receiveEvent(Event event) {
         String conversation = ChannelMessenger.conversationId(event.cid());
         long mid = event.mid().orElseThrow().value();
+        if (event.flags().contains(org.nexuslink.protocol.Flags.DELETED)) {
+            hideDeleted(conversation, mid);
+            advanceCursor(conversation, mid);
+            return;
+        }
         try {
             boolean mine = event.ext().get(org.nexuslink.protocol.Extensions.AUTHOR)
                     .flatMap(org.nexuslink.protocol.RawValue::asString).filter(me.accountId()::equals).isPresent()

@@ -21,7 +21,8 @@ import org.nexuslink.server.testing.TestServer;
 
 /**
  * Channel messages with Sender Keys between three real client profiles through a real server,
- * on both databases: everyone reads everyone, replies and revokes, and a member taken off a
+ * on both databases: everyone reads everyone, replies and revokes, a moderator's deletion erases
+ * every reader's copy, and a member taken off a
  * private channel cannot read what is written after, even once back on the list (the writers
  * started new sender keys without her).
  */
@@ -76,8 +77,18 @@ class ChannelConversationTest {
             assertThat(bob.next().ref()).isEqualTo(typo);
             carol.client.revoke(ops, typo);
             assertThat(alice.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + typo);
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + typo);
             assertThat(alice.client.history(ops, 10).stream().filter(m -> m.ref().equals(typo)).findFirst()
                     .orElseThrow().revoked()).isTrue();
+
+            // A moderator deletes Bob's reply: every reader's copy is erased, not just hidden.
+            alice.client.delete("/api/v1/channels/" + channelId + "/events/" + reply.ref());
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + reply.ref());
+            assertThat(carol.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + reply.ref());
+            StoredMessage erased = carol.client.history(ops, 10).stream().filter(m -> m.ref().equals(reply.ref()))
+                    .findFirst().orElseThrow();
+            assertThat(erased.revoked()).isTrue();
+            assertThat(erased.text()).isEmpty();
 
             alice.client.delete("/api/v1/channels/" + channelId + "/members/" + carol.id());
             alice.client.sendText(ops, "ops: after carol left, the key is under the mat", Optional.empty());
