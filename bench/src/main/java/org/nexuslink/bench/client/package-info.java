@@ -2,6 +2,6 @@
 /**
  * JMH benchmarks of the client's per-message encryption: raw libsignal over its in-memory stores
  * against the client's layer (payload codec, certificate check) over the encrypted profile
- * store (docs/benchmarks.md, "Client encrypt and decrypt").
+ * store (docs/benchmarks.md, "Client encrypt and decrypt per message").
  */
 package org.nexuslink.bench.client;
