@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.bench.client;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.nexuslink.client.LocalDevice;
+import org.nexuslink.client.content.Content;
+import org.nexuslink.client.content.ContentException;
+import org.nexuslink.client.content.Payload;
+import org.nexuslink.client.content.PayloadCodec;
+import org.nexuslink.client.session.DirectMessenger;
+import org.nexuslink.client.session.Received;
+import org.nexuslink.client.store.ProfileStore;
+import org.nexuslink.client.store.SignalStore;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.DirectPush;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.signal.libsignal.protocol.SessionCipher;
+import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.signal.libsignal.protocol.message.CiphertextMessage;
+import org.signal.libsignal.protocol.message.SignalMessage;
+import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
+
+/**
+ * Time per direct (1:1) message on the client: raw libsignal over its in-memory stores against
+ * the client's own path over two encrypted profile stores (docs/benchmarks.md).
+ *
+ * <p>A session is set up once per trial (PQXDH, then a reply, so both sides are in the Double
+ * Ratchet). Each operation then stays valid however often it runs: {@code encrypt} only moves
+ * Alice's sending chain (Bob never needs to read those messages), {@code roundTrip} has Bob
+ * decrypt each message right after Alice encrypts it, so every ciphertext is consumed exactly
+ * once and in order, and {@code pingPong} sends one message each way, so every message also
+ * takes a Diffie-Hellman ratchet step, as in a conversation. Decrypt alone is
+ * {@code roundTrip - encrypt}.
+ *
+ * <p>The client's path is what {@link DirectMessenger} does per device copy: the payload gets the
+ * sender's device certificate and is MsgPack-encoded ({@link PayloadCodec}), then encrypted with a
+ * {@link SessionCipher} over {@link SignalStore} inside one store transaction; on receipt
+ * {@link DirectMessenger#open} (the client's own method) decrypts, decodes and verifies the
+ * certificate against the session's identity key, inside one transaction as the client runs it
+ * (the client also files the message in that transaction; that insert is not measured here). {@code oursRoundTripWithoutCertificate} does the same without that check, to
+ * show its cost.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class DirectMessageBenchmarks {
+    /** The message size: a 200-byte text. */
+    static final int PAYLOAD_BYTES = 200;
+
+    /** Raw libsignal: two in-memory stores, a 200-byte plaintext. */
+    @State(Scope.Thread)
+    public static class Raw {
+        SignalProtocolAddress alice;
+        SignalProtocolAddress bob;
+        SessionCipher aliceToBob;
+        SessionCipher bobFromAlice;
+        SessionCipher bobToAlice;
+        SessionCipher aliceFromBob;
+        byte[] plaintext;
+
+        @Setup
+        public void setUp() {
+            BenchDevice a = BenchDevice.create();
+            BenchDevice b = BenchDevice.create();
+            alice = a.address();
+            bob = b.address();
+            InMemorySignalProtocolStore aliceStore = new InMemorySignalProtocolStore(a.keys().asIdentityKeyPair(), 0);
+            InMemorySignalProtocolStore bobStore = new InMemorySignalProtocolStore(b.keys().asIdentityKeyPair(), 0);
+            Handshake.run(aliceStore, alice, bobStore, bob);
+            aliceToBob = new SessionCipher(aliceStore, bob);
+            aliceFromBob = new SessionCipher(aliceStore, bob);
+            bobToAlice = new SessionCipher(bobStore, alice);
+            bobFromAlice = new SessionCipher(bobStore, alice);
+            plaintext = new byte[PAYLOAD_BYTES];
+            new Random(1).nextBytes(plaintext);
+            try {
+                byte[] opened = bobFromAlice.decrypt(new SignalMessage(aliceToBob.encrypt(plaintext).serialize()));
+                if (!Arrays.equals(opened, plaintext)) {
+                    throw new IllegalStateException("raw libsignal did not decrypt to what was sent");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("the raw session does not work", e);
+            }
+        }
+    }
+
+    /** The client's path: two encrypted profile stores on {@code disk} or {@code tmpfs}, a 200-character text. */
+    @State(Scope.Thread)
+    public static class Ours {
+        @Param({"disk", "tmpfs"})
+        public String storage;
+
+        ProfileStoreDir dir;
+        LocalDevice alice;
+        LocalDevice bob;
+        ProfileStore aliceStore;
+        ProfileStore bobStore;
+        SignalStore aliceSignal;
+        SignalStore bobSignal;
+        DirectMessenger aliceMessenger;
+        DirectMessenger bobMessenger;
+        Payload aliceWrites;
+        Payload bobWrites;
+        Bytes messageId;
+        Instant serverTime;
+        long entry;
+
+        @Setup
+        public void setUp() {
+            BenchDevice a = BenchDevice.create();
+            BenchDevice b = BenchDevice.create();
+            alice = a.local();
+            bob = b.local();
+            dir = new ProfileStoreDir(storage);
+            aliceStore = dir.open(a, "alice");
+            bobStore = dir.open(b, "bob");
+            aliceSignal = aliceStore.signal();
+            bobSignal = bobStore.signal();
+            Handshake.run(aliceSignal, alice.address(), bobSignal, bob.address());
+            Clock clock = Clock.systemUTC();
+            aliceMessenger = new DirectMessenger(aliceStore, alice, clock);
+            bobMessenger = new DirectMessenger(bobStore, bob, clock);
+            String text = "x".repeat(PAYLOAD_BYTES);
+            Instant now = Instant.now();
+            aliceWrites = new Payload(new Content.Text(text, Optional.empty()), now, Optional.of(bob.accountId()), Optional.empty());
+            bobWrites = new Payload(new Content.Text(text, Optional.empty()), now, Optional.of(alice.accountId()), Optional.empty());
+            byte[] id = new byte[16];
+            new Random(2).nextBytes(id);
+            messageId = Bytes.of(id);
+            serverTime = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            try {
+                Received opened = receive(bobStore, bobMessenger, push(alice, send(aliceStore, alice, aliceWrites, bob.address())));
+                if (!opened.payload().content().equals(aliceWrites.content()) || !opened.senderAccount().equals(alice.accountId())) {
+                    throw new IllegalStateException("the client path did not decrypt to what was sent");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("the client session does not work", e);
+            }
+            System.out.println("direct plaintext: raw " + PAYLOAD_BYTES + " bytes, ours "
+                    + PayloadCodec.encode(withCertificate(aliceWrites, alice)).length + " bytes (text + certificate + fields)");
+        }
+
+        @TearDown
+        public void tearDown() {
+            dir.close();
+        }
+
+        /**
+         * {@link DirectMessenger#send}'s per-message work for one device copy: certificate, encode,
+         * encrypt in one store transaction (one commit per message).
+         */
+        static CiphertextMessage send(ProfileStore store, LocalDevice from, Payload payload, SignalProtocolAddress to)
+                throws Exception {
+            byte[] plaintext = PayloadCodec.encode(withCertificate(payload, from));
+            return store.inTransaction(() -> new SessionCipher(store.signal(), to).encrypt(plaintext));
+        }
+
+        /** What the client does with a push: {@link DirectMessenger#open} inside one store transaction. */
+        static Received receive(ProfileStore store, DirectMessenger messenger, DirectPush push) throws Exception {
+            return store.inTransaction(() -> messenger.open(push));
+        }
+
+        /** A push as the gateway delivers it. */
+        DirectPush push(LocalDevice from, CiphertextMessage message) {
+            return new DirectPush(++entry, messageId, from.accountId(), from.deviceId(), serverTime, message.getType(),
+                    Bytes.of(message.serialize()));
+        }
+
+        private static Payload withCertificate(Payload payload, LocalDevice from) {
+            return new Payload(payload.content(), payload.sentAt(), payload.peer(),
+                    Optional.of(Bytes.of(from.certificate().encoded())));
+        }
+    }
+
+    @Benchmark
+    public byte[] rawEncrypt(Raw s) throws Exception {
+        return s.aliceToBob.encrypt(s.plaintext).serialize();
+    }
+
+    @Benchmark
+    public byte[] rawRoundTrip(Raw s) throws Exception {
+        byte[] wire = s.aliceToBob.encrypt(s.plaintext).serialize();
+        return s.bobFromAlice.decrypt(new SignalMessage(wire));
+    }
+
+    @Benchmark
+    public byte[] rawPingPong(Raw s) throws Exception {
+        byte[] there = s.aliceToBob.encrypt(s.plaintext).serialize();
+        s.bobFromAlice.decrypt(new SignalMessage(there));
+        byte[] back = s.bobToAlice.encrypt(s.plaintext).serialize();
+        return s.aliceFromBob.decrypt(new SignalMessage(back));
+    }
+
+    @Benchmark
+    public byte[] oursEncrypt(Ours s) throws Exception {
+        return Ours.send(s.aliceStore, s.alice, s.aliceWrites, s.bob.address()).serialize();
+    }
+
+    @Benchmark
+    public Received oursRoundTrip(Ours s) throws Exception {
+        CiphertextMessage message = Ours.send(s.aliceStore, s.alice, s.aliceWrites, s.bob.address());
+        return Ours.receive(s.bobStore, s.bobMessenger, s.push(s.alice, message));
+    }
+
+    /** As {@link #oursRoundTrip} without the certificate check {@link DirectMessenger#open} makes: decrypt and decode only. */
+    @Benchmark
+    public Payload oursRoundTripWithoutCertificate(Ours s) throws Exception {
+        CiphertextMessage message = Ours.send(s.aliceStore, s.alice, s.aliceWrites, s.bob.address());
+        SignalMessage received = new SignalMessage(message.serialize());
+        byte[] plaintext = s.bobStore.inTransaction(() -> new SessionCipher(s.bobSignal, s.alice.address()).decrypt(received));
+        return decode(plaintext);
+    }
+
+    @Benchmark
+    public Received oursPingPong(Ours s) throws Exception {
+        CiphertextMessage there = Ours.send(s.aliceStore, s.alice, s.aliceWrites, s.bob.address());
+        Ours.receive(s.bobStore, s.bobMessenger, s.push(s.alice, there));
+        CiphertextMessage back = Ours.send(s.bobStore, s.bob, s.bobWrites, s.alice.address());
+        return Ours.receive(s.aliceStore, s.aliceMessenger, s.push(s.bob, back));
+    }
+
+    private static Payload decode(byte[] plaintext) throws ContentException {
+        return PayloadCodec.decode(plaintext);
+    }
+}
