@@ -190,7 +190,12 @@ public final class DirectMessenger {
         } catch (ContentException e) {
             throw new RejectedMessageException("malformed message from " + sender + ": " + e.getMessage(), false, e);
         }
-        requireCertified(sender, payload);
+        if (push.type() == CiphertextMessage.PREKEY_TYPE) {
+            // A prekey message is what (re)starts a session: check its key is the account's. Later
+            // messages ride the same session, whose identity key libsignal pins, so checking the
+            // certificate once per session is enough (and saves most of a receive's CPU).
+            requireCertified(sender, payload);
+        }
         directory.add(push.sender(), push.senderDevice());
         String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
         return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
