@@ -175,7 +175,7 @@ public final class NexusLinkServer implements AutoCloseable {
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
-        DeviceStore devices = new DeviceStore(database);
+        DeviceStore devices = new DeviceStore(database, members);
         Permissions permissions = new Permissions(database, members, clock);
         PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
                 (device, counts) -> connections.notice(device, lowStock(counts)), metrics.registry());

@@ -17,6 +17,8 @@ public final class MemberStore {
     private static final String COLUMNS = "account_id, display_name, role, is_banned, joined_at";
 
     private final Database database;
+    private final java.util.List<java.util.function.BiConsumer<Handle, AccountId>> deleteListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MemberStore(Database database) {
         this.database = Objects.requireNonNull(database, "database");
@@ -71,9 +73,18 @@ public final class MemberStore {
      * again.
      */
     public boolean delete(Handle h, AccountId account) {
+        deleteListeners.forEach(l -> l.accept(h, account));
         return h.createUpdate("DELETE FROM members WHERE account_id = :account")
                 .bind("account", account.toString())
                 .execute() > 0;
+    }
+
+    /**
+     * Registers something to tell, inside the deleting transaction, that a member is being deleted
+     * (the device store's cache of device lists).
+     */
+    void onDelete(java.util.function.BiConsumer<Handle, AccountId> listener) {
+        deleteListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /**
