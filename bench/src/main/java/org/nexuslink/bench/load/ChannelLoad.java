@@ -105,8 +105,8 @@ public final class ChannelLoad {
                     }
                     case Ack ack -> acknowledged.increment();
                     case ErrorBody error -> {
-                        errors.increment();
                         errorCodes.merge(error.code(), 1L, Long::sum);
+                        errors.increment();
                     }
                     default -> { }
                 }

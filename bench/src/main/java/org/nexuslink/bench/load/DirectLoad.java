@@ -240,8 +240,8 @@ public final class DirectLoad {
             switch (CODEC.decode(bytes).body()) {
                 case Ack ack -> acknowledged.increment();
                 case ErrorBody error -> {
-                    errors.increment();
                     errorCodes.merge(error.code(), 1L, Long::sum);
+                    errors.increment();
                 }
                 default -> {
                     return;

@@ -79,8 +79,8 @@ public final class OfflineLoad {
                     switch (CODEC.decode(bytes).body()) {
                         case Ack ack -> storedCount.incrementAndGet();
                         case ErrorBody error -> {
-                            errors.increment();
                             errorCodes.merge(error.code(), 1L, Long::sum);
+                            errors.increment();
                         }
                         default -> {
                             return;
