@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.nexuslink.server.storage.Database;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If a batch fails (e.g. a device was removed between validation and commit), each request
  * of the batch is retried in a transaction of its own so one bad request fails alone.
- * Thread-safe; owns its writer thread.
+ * Thread-safe; owns its writer thread and the thread that completes committed requests.
  */
 final class GroupCommit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
@@ -63,6 +65,13 @@ final class GroupCommit implements AutoCloseable {
     private final DeliveryQueueStore store;
     private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /**
+     * Runs the committed requests' completions (the sender's ack, the live pushes) in commit
+     * order, so the writer starts the next transaction at once instead of waking event loops:
+     * the profile showed the writer thread spending its time there.
+     */
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("queue-complete").daemon(true).unstarted(r));
     private volatile boolean open = true;
 
     GroupCommit(Database database, DeliveryQueueStore store) {
@@ -118,20 +127,20 @@ final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Request> batch) {
         try {
-            Runnable completion = database.inTransaction(h -> apply(h, batch));
-            completion.run();
+            completer.execute(database.inTransaction(h -> apply(h, batch)));
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
-                batch.get(0).fail(batchFailure);
+                Request only = batch.get(0);
+                completer.execute(() -> only.fail(batchFailure));
                 return;
             }
             log.atDebug().addKeyValue("size", batch.size()).addKeyValue("error", batchFailure.toString())
                     .log("queue batch failed; retrying its requests one by one");
             for (Request request : batch) {
                 try {
-                    database.inTransaction(h -> apply(h, List.of(request))).run();
+                    completer.execute(database.inTransaction(h -> apply(h, List.of(request))));
                 } catch (RuntimeException e) {
-                    request.fail(e);
+                    completer.execute(() -> request.fail(e));
                 }
             }
         }
@@ -189,6 +198,8 @@ final class GroupCommit implements AutoCloseable {
         open = false;
         try {
             writer.join(TimeUnit.SECONDS.toMillis(10));
+            completer.shutdown();
+            completer.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
