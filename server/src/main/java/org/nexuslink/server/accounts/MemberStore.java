@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
@@ -34,6 +37,22 @@ public final class MemberStore {
                 .bind("account", account.toString())
                 .map((rs, ctx) -> member(rs))
                 .findOne();
+    }
+
+    /**
+     * The members among {@code accounts}, read in the caller's handle with one query per 500
+     * accounts (for deciding many accounts at once, e.g. who may read a channel event).
+     */
+    public Map<AccountId, Member> findAll(Handle h, Collection<AccountId> accounts) {
+        Map<AccountId, Member> found = new HashMap<>();
+        List<String> ids = accounts.stream().map(AccountId::toString).distinct().toList();
+        for (int from = 0; from < ids.size(); from += 500) {
+            h.createQuery("SELECT " + COLUMNS + " FROM members WHERE account_id IN (<ids>)")
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
+                    .map((rs, ctx) -> member(rs))
+                    .forEach(m -> found.put(m.account(), m));
+        }
+        return found;
     }
 
     void insert(Handle h, AccountId account, String displayName, Role role, Instant now) {

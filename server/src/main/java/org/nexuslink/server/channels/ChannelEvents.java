@@ -4,9 +4,9 @@ package org.nexuslink.server.channels;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -127,11 +127,12 @@ public final class ChannelEvents {
     }
 
     private void fanOut(ChannelId channel, Event stored) {
-        Map<AccountId, Boolean> mayRead = new HashMap<>();
-        for (Connection connection : connections.all()) {
-            AccountId account = connection.principal().account();
-            if (mayRead.computeIfAbsent(account,
-                    a -> permissions.decide(a, channel, ChannelAction.READ).allowed())) {
+        // One bulk permission decision for every connected account (a few queries), not one per account.
+        List<Connection> connected = connections.all();
+        Set<AccountId> readers = permissions.readers(channel,
+                connected.stream().map(c -> c.principal().account()).collect(java.util.stream.Collectors.toSet()));
+        for (Connection connection : connected) {
+            if (readers.contains(connection.principal().account())) {
                 connection.push(Command.EVENT_PUSH, stored);
             }
         }
