@@ -30,10 +30,16 @@ public final class IdleLoad {
     private final int threads;
     private final int sourceAddresses;
     private final Optional<Long> serverPid;
+    private final Duration settle;
     private final Consumer<String> progress;
 
+    /**
+     * @param hold how long to hold the connections before the second reading
+     * @param settle how long to wait after the joins before the first reading, so that the
+     *     server's heap has shed the joins' garbage (see docs/benchmarks.md on the GC setting)
+     */
     public IdleLoad(URI server, int devices, Duration hold, int threads, int sourceAddresses, Optional<Long> serverPid,
-                    Consumer<String> progress) {
+                    Duration settle, Consumer<String> progress) {
         if (devices < 1) {
             throw new IllegalArgumentException("need at least 1 device");
         }
@@ -43,6 +49,7 @@ public final class IdleLoad {
         this.threads = threads;
         this.sourceAddresses = sourceAddresses;
         this.serverPid = serverPid;
+        this.settle = settle;
         this.progress = progress;
     }
 
@@ -55,7 +62,8 @@ public final class IdleLoad {
                 progress.accept("joined " + n);
             }
         });
-        settle();
+        progress.accept("settling");
+        TimeUnit.MILLISECONDS.sleep(settle.toMillis());
         OptionalLong before = pid.map(ServerMemory::rss).orElse(OptionalLong.empty());
         LongAdder closed = new LongAdder();
         WsClient.Listener listener = new WsClient.Listener() {
@@ -101,10 +109,5 @@ public final class IdleLoad {
             return LoadReport.of("idle", devices, hold.toMillis() / 1000.0, 0, 0, 0, errors,
                     errors == 0 ? Map.of() : Map.of("not_connected", errors), new Latencies(), extra);
         }
-    }
-
-    /** Lets the server finish what the joins started (and its heap settle) before the first reading. */
-    private static void settle() throws InterruptedException {
-        TimeUnit.SECONDS.sleep(3);
     }
 }

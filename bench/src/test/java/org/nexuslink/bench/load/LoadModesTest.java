@@ -105,7 +105,7 @@ class LoadModesTest {
     void idle_holds_the_connections_and_reads_the_server_memory() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
             long self = ProcessHandle.current().pid(); // the server runs in this JVM
-            LoadReport report = new IdleLoad(uri(server), 10, Duration.ofSeconds(1), 1, 2, Optional.of(self), t -> { }).run();
+            LoadReport report = new IdleLoad(uri(server), 10, Duration.ofSeconds(1), 1, 2, Optional.of(self), Duration.ZERO, t -> { }).run();
             JsonNode json = json(report);
 
             assertThat(json.get("connections").asInt()).isEqualTo(10);

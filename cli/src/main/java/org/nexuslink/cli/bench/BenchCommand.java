@@ -139,7 +139,8 @@ public final class BenchCommand implements Runnable {
 
     /** {@code nexuslink bench idle}. */
     @Command(name = "idle", mixinStandardHelpOptions = true, description = {
-        "Opens --devices idle authenticated WebSockets, holds them for --duration seconds and reports",
+        "Opens --devices idle authenticated WebSockets, holds them for --duration seconds (the",
+        "second memory reading is at its end, the first --settle seconds after the joins) and reports",
         "how many stayed open and the server's resident memory before and after (Linux, local server).",
         "Joining many identities needs NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND and, above 10,000,",
         "NEXUSLINK_COMMUNITY_MAX_MEMBERS raised on the server."})
@@ -149,6 +150,10 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--devices", defaultValue = "1000", description = "Connections to hold (default: ${DEFAULT-VALUE}).")
         int devices;
+
+        @Option(names = "--settle", defaultValue = "10", paramLabel = "SECONDS",
+                description = "Wait after the joins before the first memory reading (default: ${DEFAULT-VALUE}).")
+        int settle;
 
         @Option(names = "--server-pid", paramLabel = "PID",
                 description = "The server's process id (default: found from the port when the server is local).")
@@ -165,7 +170,7 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             common.validate();
             LoadReport report = new IdleLoad(common.server, devices, Duration.ofSeconds(common.duration), common.threads,
-                    sources, Optional.ofNullable(pid), text -> progress(spec, text)).run();
+                    sources, Optional.ofNullable(pid), Duration.ofSeconds(settle), text -> progress(spec, text)).run();
             return report(spec, common, report);
         }
     }

@@ -45,11 +45,14 @@ public final class MemberStore {
      */
     public Map<AccountId, Member> findAll(Handle h, Collection<AccountId> accounts) {
         Map<AccountId, Member> found = new HashMap<>();
-        List<String> ids = accounts.stream().map(AccountId::toString).distinct().toList();
+        // The callers' ids are reused for the rows: parsing thousands of stored ids back showed in the profile.
+        Map<String, AccountId> byText = new HashMap<>();
+        accounts.forEach(a -> byText.put(a.toString(), a));
+        List<String> ids = List.copyOf(byText.keySet());
         for (int from = 0; from < ids.size(); from += 500) {
             h.createQuery("SELECT " + COLUMNS + " FROM members WHERE account_id IN (<ids>)")
                     .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
-                    .map((rs, ctx) -> member(rs))
+                    .map((rs, ctx) -> member(rs, byText.get(rs.getString("account_id"))))
                     .forEach(m -> found.put(m.account(), m));
         }
         return found;
@@ -136,8 +139,12 @@ public final class MemberStore {
     }
 
     private static Member member(ResultSet rs) throws SQLException {
+        return member(rs, Principal.storedAccount(rs.getString("account_id")));
+    }
+
+    private static Member member(ResultSet rs, AccountId account) throws SQLException {
         String name = rs.getString("display_name");
-        return new Member(Principal.storedAccount(rs.getString("account_id")), name == null ? "" : name,
+        return new Member(account, name == null ? "" : name,
                 Role.fromWire(rs.getString("role")).orElseThrow(() -> new IllegalStateException("unknown role in database")),
                 rs.getBoolean("is_banned"), Instant.ofEpochMilli(rs.getLong("joined_at")));
     }
