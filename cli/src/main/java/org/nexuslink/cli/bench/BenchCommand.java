@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -52,9 +53,14 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON object on standard output.")
         boolean json;
 
-        void validate() {
-            if (duration < 1 || threads < 1 || size < 16) {
-                throw new IllegalArgumentException("--duration and --threads must be at least 1, --size at least 16");
+        /** Refuses values no mode can run with, as a usage error (exit code 2). */
+        void validate(CommandSpec spec, int devices, int minDevices) {
+            if (duration < 1 || threads < 1 || size < 16 || size > 512 * 1024) {
+                throw new ParameterException(spec.commandLine(),
+                        "--duration and --threads must be at least 1, --size from 16 to 524288 bytes");
+            }
+            if (devices < minDevices) {
+                throw new ParameterException(spec.commandLine(), "--devices must be at least " + minDevices);
             }
         }
     }
@@ -95,7 +101,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            common.validate();
+            common.validate(spec, devices, 2);
+            if (rate < 0) {
+                throw new ParameterException(spec.commandLine(), "--rate must not be negative");
+            }
             LoadReport report = new DirectLoad(common.server, devices, Duration.ofSeconds(common.duration), rate,
                     common.size, common.threads, delivered -> progress(spec, "delivered " + delivered)).run();
             return report(spec, common, report);
@@ -130,7 +139,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            common.validate();
+            common.validate(spec, devices, 1);
+            if (rate < 0 || sources < 0) {
+                throw new ParameterException(spec.commandLine(), "--rate and --source-addresses must not be negative");
+            }
             LoadReport report = new ChannelLoad(common.server, channel, devices, Duration.ofSeconds(common.duration), rate,
                     common.size, common.threads, sources, delivered -> progress(spec, "delivered " + delivered)).run();
             return report(spec, common, report);
@@ -168,7 +180,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            common.validate();
+            common.validate(spec, devices, 1);
+            if (settle < 0 || sources < 0) {
+                throw new ParameterException(spec.commandLine(), "--settle and --source-addresses must not be negative");
+            }
             LoadReport report = new IdleLoad(common.server, devices, Duration.ofSeconds(common.duration), common.threads,
                     sources, Optional.ofNullable(pid), Duration.ofSeconds(settle), text -> progress(spec, text)).run();
             return report(spec, common, report);
@@ -194,7 +209,10 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            common.validate();
+            common.validate(spec, devices, 1);
+            if (messages < 1) {
+                throw new ParameterException(spec.commandLine(), "--messages must be at least 1");
+            }
             LoadReport report = new OfflineLoad(common.server, devices, messages, common.size, common.threads,
                     text -> progress(spec, text)).run();
             return report(spec, common, report);
