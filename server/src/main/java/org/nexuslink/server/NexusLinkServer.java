@@ -183,7 +183,7 @@ public final class NexusLinkServer implements AutoCloseable {
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
-        DeviceStore devices = new DeviceStore(database);
+        DeviceStore devices = new DeviceStore(database, members);
         Permissions permissions = new Permissions(database, members, clock);
         // More than one node shares the database when Redis is on: fan out through it.
         Optional<ClusterFanOut> cluster = redis.map(r -> new ClusterFanOut(

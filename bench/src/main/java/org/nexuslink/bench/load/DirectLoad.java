@@ -2,32 +2,25 @@
 package org.nexuslink.bench.load;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
-import org.nexuslink.client.community.CommunityApi;
-import org.nexuslink.client.community.EnvelopeSocket;
-import org.nexuslink.crypto.identity.AccountIdentity;
-import org.nexuslink.crypto.identity.DeviceCertificate;
-import org.nexuslink.crypto.identity.DeviceId;
-import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
+import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Seq;
@@ -36,171 +29,228 @@ import org.nexuslink.protocol.Seq;
  * {@code nexuslink bench direct}: pairs of simulated devices (real identities, real join and
  * auth, real WebSockets) send direct messages of opaque bytes, as ciphertext would be, and the
  * receivers measure send-to-receive latency from a timestamp in the payload (same process, so
- * the same clock). Senders keep a bounded window of unacknowledged sends, or pace themselves to
- * a target rate.
+ * the same clock) and acknowledge each push, as a device does once it has stored a message.
+ *
+ * <p>The load generator is kept cheap because it shares the server's cores: a couple of NIO
+ * threads carry every connection ({@link WsClient}); each sender's frame is encoded once and
+ * only its message id and timestamp are patched in place before each send; latencies go into
+ * an HdrHistogram. Senders keep a window of unacknowledged sends, refilled from the ack itself,
+ * or a pacer thread offers a fixed total rate.
  */
 public final class DirectLoad {
-    private static final int WINDOW = 64;
+    static final int WINDOW = 64;
+    private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
-    private final CommunityApi api;
+    private final URI server;
     private final int devices;
     private final Duration duration;
     private final int rate;
     private final int size;
+    private final int threads;
     private final LongConsumer progress;
 
     /**
      * @param devices simulated devices, half senders and half receivers (at least 2)
      * @param rate total messages per second to offer, or 0 for as fast as acknowledgements allow
      * @param size payload bytes per message (at least 16)
+     * @param threads the load generator's selector threads
      * @param progress told the number delivered so far, about once a second
      */
-    public DirectLoad(URI server, int devices, Duration duration, int rate, int size, LongConsumer progress) {
-        if (devices < 2 || size < 16) {
-            throw new IllegalArgumentException("need at least 2 devices and 16-byte payloads");
+    public DirectLoad(URI server, int devices, Duration duration, int rate, int size, int threads,
+                      LongConsumer progress) {
+        if (devices < 2 || size < 16 || size > WsClient.MAX_FRAME / 2) {
+            throw new IllegalArgumentException("need at least 2 devices and payloads of 16 bytes to 512 KiB");
         }
-        this.api = new CommunityApi(server);
+        this.server = server;
         this.devices = devices;
         this.duration = duration;
         this.rate = rate;
         this.size = size;
+        this.threads = threads;
         this.progress = progress;
     }
 
-    private record Device(String accountId, EnvelopeSocket socket, Semaphore window, List<Long> latencies) {}
+    /** One sending device: its pre-encoded frame and where to patch it. */
+    private final class Sender {
+        final long index;
+        final ByteBuffer frame;
+        final int idAt;
+        final int payloadAt;
+        final AtomicInteger inFlight = new AtomicInteger();
+        long seq;
+        WsClient.Connection connection;
+
+        Sender(long index, String to) {
+            this.index = index;
+            byte[] marker = new byte[16];
+            java.util.Arrays.fill(marker, (byte) 0x5a);
+            byte[] payload = new byte[size];
+            java.util.Arrays.fill(payload, (byte) 0xa5);
+            byte[] encoded = CODEC.encode(Envelope.of(Command.SEND_DIRECT, new Seq(1), new DirectSend(Bytes.of(marker),
+                    List.of(new DirectSend.Copy(to, 1, 2, Bytes.of(payload))))));
+            frame = WsClient.frame(encoded);
+            int offset = WsClient.payloadOffset(encoded.length);
+            idAt = offset + indexOf(encoded, marker);
+            payloadAt = offset + indexOf(encoded, payload);
+        }
+
+        /** Patches in the next message id and the send time, and sends. */
+        synchronized boolean sendNext() {
+            seq++;
+            frame.putLong(idAt, index).putLong(idAt + 8, seq);
+            frame.putLong(payloadAt, System.nanoTime());
+            frame.position(0);
+            inFlight.incrementAndGet();
+            return connection.send(frame);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalStateException("marker not found in the encoded frame");
+    }
 
     public LoadReport run() throws Exception {
         int pairs = devices / 2;
-        HttpClient http = HttpClient.newHttpClient();
+        Fleet fleet = new Fleet(server, 0);
+        List<Fleet.Member> members = fleet.join(pairs * 2, 8, n -> { });
         LongAdder delivered = new LongAdder();
         LongAdder acknowledged = new LongAdder();
         LongAdder errors = new LongAdder();
         Map<String, Long> errorCodes = new ConcurrentHashMap<>();
-        List<Device> senders = new ArrayList<>();
-        List<Device> receivers = new ArrayList<>();
+        Latencies latencies = new Latencies();
+        long[] end = {Long.MAX_VALUE};
+        List<Sender> senders = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
-            receivers.add(connect(http, delivered, acknowledged, errors, errorCodes));
-            senders.add(connect(http, delivered, acknowledged, errors, errorCodes));
+            senders.add(new Sender(i, members.get(2 * i).accountId()));
         }
-        AtomicLong sent = new AtomicLong();
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < pairs; i++) {
-            Device from = senders.get(i);
-            String to = receivers.get(i).accountId();
-            double perSender = rate > 0 ? (double) rate / pairs : 0;
-            threads.add(Thread.ofVirtual().start(() -> send(from, to, end, perSender, sent, errors)));
-        }
-        Thread reporter = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                progress.accept(delivered.sum());
-                try {
-                    TimeUnit.SECONDS.sleep(1);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        boolean windowed = rate <= 0;
+        try (WsClient client = new WsClient(threads)) {
+            List<WsClient.Connection> connections = fleet.connect(client, members, i -> i % 2 == 0
+                    ? receiver(delivered, latencies)
+                    : sender(senders.get(i / 2), acknowledged, errors, errorCodes, windowed, end), 64, n -> { });
+            for (int i = 0; i < pairs; i++) {
+                senders.get(i).connection = connections.get(2 * i + 1);
             }
-        });
-        for (Thread t : threads) {
-            t.join();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (delivered.sum() < acknowledged.sum() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        reporter.interrupt();
-        progress.accept(delivered.sum());
-        List<Long> all = new ArrayList<>();
-        for (Device r : receivers) {
-            synchronized (r.latencies()) {
-                all.addAll(r.latencies());
-            }
-        }
-        for (Device d : senders) {
-            d.socket().close();
-        }
-        for (Device d : receivers) {
-            d.socket().close();
-        }
-        return LoadReport.of("direct", devices, seconds, sent.get(), acknowledged.sum(), delivered.sum(), errors.sum(),
-                errorCodes, all.stream().mapToLong(Long::longValue).toArray());
-    }
-
-    private void send(Device from, String to, long end, double perSecond, AtomicLong sent, LongAdder errors) {
-        byte[] payload = new byte[size];
-        long seq = 0;
-        long next = System.nanoTime();
-        long interval = perSecond > 0 ? (long) (1e9 / perSecond) : 0;
-        while (System.nanoTime() < end) {
-            if (interval > 0) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
+            long start = System.nanoTime();
+            end[0] = start + duration.toNanos();
+            Thread reporter = Thread.ofPlatform().daemon().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    progress.accept(delivered.sum());
                     try {
-                        TimeUnit.NANOSECONDS.sleep(wait);
+                        TimeUnit.SECONDS.sleep(1);
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                next += interval;
-            }
-            try {
-                if (!from.window().tryAcquire(1, TimeUnit.SECONDS)) {
-                    continue;
+            });
+            long sent;
+            if (windowed) {
+                for (int w = 0; w < WINDOW; w++) {
+                    for (Sender s : senders) {
+                        s.sendNext();
+                    }
                 }
-            } catch (InterruptedException e) {
-                return;
+                TimeUnit.NANOSECONDS.sleep(end[0] - System.nanoTime());
+            } else {
+                pace(senders, start, end[0]);
             }
-            seq++;
-            ByteBuffer.wrap(payload).putLong(0, System.nanoTime()).putLong(8, seq);
-            byte[] id = ByteBuffer.allocate(16).putLong(from.accountId().hashCode()).putLong(seq).array();
-            Envelope message = Envelope.of(Command.SEND_DIRECT, new Seq(seq), new DirectSend(Bytes.of(id),
-                    List.of(new DirectSend.Copy(to, 1, 2, Bytes.of(payload)))));
-            try {
-                from.socket().send(message).join();
-                sent.incrementAndGet();
-            } catch (RuntimeException e) {
-                errors.increment();
-                return;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (delivered.sum() + errors.sum() < sent(senders) && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
             }
+            sent = sent(senders);
+            reporter.interrupt();
+            progress.accept(delivered.sum());
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("offered_per_second", rate > 0 ? rate : null);
+            extra.put("size", size);
+            extra.put("latency_max_ms", latencies.maxMillis());
+            return LoadReport.of("direct", pairs * 2, seconds, sent, acknowledged.sum(), delivered.sum(), errors.sum(),
+                    errorCodes, latencies, extra);
         }
     }
 
-    private Device connect(HttpClient http, LongAdder delivered, LongAdder acknowledged, LongAdder errors,
-                           Map<String, Long> errorCodes) throws Exception {
-        AccountIdentity identity = AccountIdentity.generate();
-        DeviceKeyPair keys = DeviceKeyPair.generate();
-        DeviceCertificate certificate = identity.certify(new DeviceId(1), keys.publicKey(),
-                Clock.systemUTC().instant().minusSeconds(60), Optional.empty());
-        CommunityApi.Session session = api.join(identity, keys, certificate, "");
-        Semaphore window = new Semaphore(WINDOW);
-        List<Long> latencies = new ArrayList<>();
-        EnvelopeSocket[] self = new EnvelopeSocket[1];
-        EnvelopeSocket socket = EnvelopeSocket.connect(http, api.webSocketUri(), session.token(), envelope -> {
-            switch (envelope.body()) {
-                case DirectPush push -> {
-                    long sentAt = ByteBuffer.wrap(push.ciphertext().toByteArray()).getLong(0);
-                    synchronized (latencies) {
-                        latencies.add((System.nanoTime() - sentAt) / 1000);
-                    }
-                    delivered.increment();
-                    self[0].send(Envelope.of(Command.ACK, new Seq(1),
-                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
-                }
-                case Ack ack -> {
-                    acknowledged.increment();
-                    window.release();
-                }
-                case ErrorBody error -> {
-                    errors.increment();
-                    errorCodes.merge(error.code(), 1L, Long::sum);
-                    window.release();
-                }
-                default -> { }
+    private static long sent(List<Sender> senders) {
+        long total = 0;
+        for (Sender s : senders) {
+            synchronized (s) {
+                total += s.seq;
             }
-        });
-        self[0] = socket;
-        return new Device(session.accountId(), socket, window, latencies);
+        }
+        return total;
+    }
+
+    /** Offers {@link #rate} messages per second in total, round-robin over senders with room in their window. */
+    private void pace(List<Sender> senders, long start, long end) throws InterruptedException {
+        long offered = 0;
+        int next = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= end) {
+                return;
+            }
+            long due = (long) ((now - start) / 1e9 * rate);
+            int skipped = 0;
+            while (offered < due && skipped < senders.size()) {
+                Sender s = senders.get(next);
+                next = (next + 1) % senders.size();
+                if (s.inFlight.get() >= WINDOW) {
+                    skipped++;
+                    continue;
+                }
+                s.sendNext();
+                offered++;
+                skipped = 0;
+            }
+            if (offered < due) {
+                offered = due; // every window is full: the server is saturated; do not build a backlog
+            }
+            TimeUnit.MICROSECONDS.sleep(200);
+        }
+    }
+
+    private static WsClient.Listener receiver(LongAdder delivered, Latencies latencies) {
+        return (connection, payload) -> {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            if (CODEC.decode(bytes).body() instanceof DirectPush push) {
+                latencies.recordSince(ByteBuffer.wrap(push.ciphertext().toByteArray(), 0, 8).getLong());
+                delivered.increment();
+                connection.send(WsClient.frame(CODEC.encode(Envelope.of(Command.ACK, new Seq(1),
+                        new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())))));
+            }
+        };
+    }
+
+    private static WsClient.Listener sender(Sender sender, LongAdder acknowledged, LongAdder errors,
+                                            Map<String, Long> errorCodes, boolean windowed, long[] end) {
+        return (connection, payload) -> {
+            byte[] bytes = new byte[payload.remaining()];
+            payload.get(bytes);
+            switch (CODEC.decode(bytes).body()) {
+                case Ack ack -> acknowledged.increment();
+                case ErrorBody error -> {
+                    errorCodes.merge(error.code(), 1L, Long::sum);
+                    errors.increment();
+                }
+                default -> {
+                    return;
+                }
+            }
+            sender.inFlight.decrementAndGet();
+            if (windowed && System.nanoTime() < end[0]) {
+                sender.sendNext();
+            }
+        };
     }
 }

@@ -23,10 +23,16 @@ import org.nexuslink.protocol.RawValue;
  */
 final class WireReader {
 
-    /** Strings must be valid UTF-8: replacing bad bytes would let two peers read different text. */
+    /**
+     * Strings must be valid UTF-8: replacing bad bytes would let two peers read different text.
+     * The string decoder buffer is only used for strings split across input chunks, which a
+     * frame in one array never has; msgpack-core's default allocates 8192 chars (16 KiB) per
+     * unpacker, that is per frame, which the server's profile showed on the send path.
+     */
     static final MessagePack.UnpackerConfig CONFIG = new MessagePack.UnpackerConfig()
             .withActionOnMalformedString(CodingErrorAction.REPORT)
-            .withActionOnUnmappableString(CodingErrorAction.REPORT);
+            .withActionOnUnmappableString(CodingErrorAction.REPORT)
+            .withStringDecoderBufferSize(64);
 
     /** The largest unsigned 64-bit value, as an unsigned long. */
     static final long UINT64_MAX = -1L;

@@ -20,7 +20,14 @@ import org.nexuslink.protocol.RawValue;
  */
 public final class WireWriter {
 
-    private final MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+    /**
+     * msgpack-core's default packer starts with an 8 KiB buffer, which every frame allocated and
+     * mostly left empty (the server's profile showed it); frames are usually a few hundred bytes,
+     * and a larger one just takes more chunks.
+     */
+    private static final MessagePack.PackerConfig CONFIG = MessagePack.DEFAULT_PACKER_CONFIG.withBufferSize(512);
+
+    private final MessageBufferPacker packer = CONFIG.newBufferPacker();
 
     /** Returns the encoding of the single value {@code write} writes. */
     public static byte[] single(Consumer<WireWriter> write) {

@@ -4,6 +4,7 @@ package org.nexuslink.server.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -29,9 +30,12 @@ public final class DeviceStore {
             "certificate, device_type, os, app_version, registered_at, last_active_at";
 
     private final Database database;
+    private final DeviceListCache cache = new DeviceListCache(System::nanoTime, DeviceListCache.TTL);
 
-    public DeviceStore(Database database) {
+    /** @param members told to invalidate this store's device-list cache when it deletes a member */
+    public DeviceStore(Database database, MemberStore members) {
         this.database = Objects.requireNonNull(database, "database");
+        members.onDelete(this::invalidate);
     }
 
     /** The device if it is registered and not revoked. */
@@ -59,9 +63,26 @@ public final class DeviceStore {
 
     /**
      * The active device ids of each of these accounts that is a member; accounts that are not
-     * members are absent from the map, members without devices map to an empty set.
+     * members are absent from the map, members without devices map to an empty set. Served from
+     * {@link DeviceListCache} when it can be (see there for how it stays correct).
      */
     public Map<AccountId, Set<DeviceId>> activeDevices(Collection<AccountId> accounts) {
+        Map<AccountId, Set<DeviceId>> result = new HashMap<>();
+        List<AccountId> missing = new ArrayList<>();
+        for (AccountId account : accounts) {
+            cache.get(account).ifPresentOrElse(d -> result.put(account, d), () -> missing.add(account));
+        }
+        if (!missing.isEmpty()) {
+            long generation = cache.generation();
+            Map<AccountId, Set<DeviceId>> loaded = activeDevicesUncached(missing);
+            loaded.forEach((account, devices) -> cache.put(account, devices, generation));
+            result.putAll(loaded);
+        }
+        return result;
+    }
+
+    /** {@link #activeDevices} straight from the database, bypassing (and not filling) the cache. */
+    public Map<AccountId, Set<DeviceId>> activeDevicesUncached(Collection<AccountId> accounts) {
         if (accounts.isEmpty()) {
             return Map.of();
         }
@@ -80,6 +101,17 @@ public final class DeviceStore {
         });
     }
 
+    /** Drops an account's cached device list, now and again once the caller's transaction commits. */
+    private void invalidate(Handle h, AccountId account) {
+        cache.invalidate(account);
+        h.afterCommit(() -> cache.invalidate(account));
+    }
+
+    /** How many accounts' device lists are cached (for tests and diagnostics). */
+    int cachedAccounts() {
+        return cache.size();
+    }
+
     /** Whether the id was ever used by this account, revoked or not. */
     boolean exists(Handle h, AccountId account, DeviceId device) {
         return h.createQuery("SELECT COUNT(*) FROM devices WHERE account_id = :account AND device_id = :device")
@@ -90,6 +122,7 @@ public final class DeviceStore {
     }
 
     void insert(Handle h, DeviceCertificate certificate, DeviceDetails details, Instant now) {
+        invalidate(h, certificate.accountId());
         h.createUpdate("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, os, "
                         + "app_version, push_token, registered_at, last_active_at) VALUES (:account, :device, :key, "
                         + ":certificate, :type, :os, :app, :push, :now, :now)")
@@ -121,6 +154,7 @@ public final class DeviceStore {
         if (revoked == 0) {
             return false;
         }
+        invalidate(h, account);
         // Prekeys are deleted by their own store (AccountService calls it in this transaction).
         for (String table : new String[] {"auth_tokens", "message_queue"}) {
             String accountColumn = table.equals("message_queue") ? "recipient_account" : "account_id";

@@ -6,6 +6,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
@@ -17,6 +20,8 @@ public final class MemberStore {
     private static final String COLUMNS = "account_id, display_name, role, is_banned, joined_at";
 
     private final Database database;
+    private final java.util.List<java.util.function.BiConsumer<Handle, AccountId>> deleteListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public MemberStore(Database database) {
         this.database = Objects.requireNonNull(database, "database");
@@ -32,6 +37,25 @@ public final class MemberStore {
                 .bind("account", account.toString())
                 .map((rs, ctx) -> member(rs))
                 .findOne();
+    }
+
+    /**
+     * The members among {@code accounts}, read in the caller's handle with one query per 500
+     * accounts (for deciding many accounts at once, e.g. who may read a channel event).
+     */
+    public Map<AccountId, Member> findAll(Handle h, Collection<AccountId> accounts) {
+        Map<AccountId, Member> found = new HashMap<>();
+        // The callers' ids are reused for the rows: parsing thousands of stored ids back showed in the profile.
+        Map<String, AccountId> byText = new HashMap<>();
+        accounts.forEach(a -> byText.put(a.toString(), a));
+        List<String> ids = List.copyOf(byText.keySet());
+        for (int from = 0; from < ids.size(); from += 500) {
+            h.createQuery("SELECT " + COLUMNS + " FROM members WHERE account_id IN (<ids>)")
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + 500)))
+                    .map((rs, ctx) -> member(rs, byText.get(rs.getString("account_id"))))
+                    .forEach(m -> found.put(m.account(), m));
+        }
+        return found;
     }
 
     void insert(Handle h, AccountId account, String displayName, Role role, Instant now) {
@@ -71,9 +95,18 @@ public final class MemberStore {
      * again.
      */
     public boolean delete(Handle h, AccountId account) {
+        deleteListeners.forEach(l -> l.accept(h, account));
         return h.createUpdate("DELETE FROM members WHERE account_id = :account")
                 .bind("account", account.toString())
                 .execute() > 0;
+    }
+
+    /**
+     * Registers something to tell, inside the deleting transaction, that a member is being deleted
+     * (the device store's cache of device lists).
+     */
+    void onDelete(java.util.function.BiConsumer<Handle, AccountId> listener) {
+        deleteListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -106,8 +139,12 @@ public final class MemberStore {
     }
 
     private static Member member(ResultSet rs) throws SQLException {
+        return member(rs, Principal.storedAccount(rs.getString("account_id")));
+    }
+
+    private static Member member(ResultSet rs, AccountId account) throws SQLException {
         String name = rs.getString("display_name");
-        return new Member(Principal.storedAccount(rs.getString("account_id")), name == null ? "" : name,
+        return new Member(account, name == null ? "" : name,
                 Role.fromWire(rs.getString("role")).orElseThrow(() -> new IllegalStateException("unknown role in database")),
                 rs.getBoolean("is_banned"), Instant.ofEpochMilli(rs.getLong("joined_at")));
     }

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.channels;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Body;
@@ -20,27 +23,24 @@ import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.ConversationId;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.Event;
+import org.nexuslink.protocol.Flags;
 import org.nexuslink.protocol.Kind;
+import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Tag;
+import org.nexuslink.server.audit.AuditAction;
+import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.gateway.CommandHandler;
 import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelAction;
 import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.relay.EventLog;
 import org.nexuslink.server.storage.Database;
-import java.util.concurrent.CompletableFuture;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import org.nexuslink.protocol.Flags;
-import org.nexuslink.protocol.MessageId;
-import org.nexuslink.protocol.Notice;
-import org.nexuslink.server.audit.AuditAction;
-import org.nexuslink.server.audit.AuditLog;
-import org.nexuslink.server.permissions.Actor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,11 +255,12 @@ public final class ChannelEvents {
 
     /** Runs {@code action} for every connection on this node whose account may read the channel now. */
     private void forEachReader(ChannelId channel, java.util.function.Consumer<Connection> action) {
-        Map<AccountId, Boolean> mayRead = new HashMap<>();
-        for (Connection connection : connections.all()) {
-            AccountId account = connection.principal().account();
-            if (mayRead.computeIfAbsent(account,
-                    a -> permissions.decide(a, channel, ChannelAction.READ).allowed())) {
+        // One bulk permission decision for every connected account (a few queries), not one per account.
+        List<Connection> connected = connections.all();
+        Set<AccountId> readers = permissions.readers(channel,
+                connected.stream().map(c -> c.principal().account()).collect(java.util.stream.Collectors.toSet()));
+        for (Connection connection : connected) {
+            if (readers.contains(connection.principal().account())) {
                 action.accept(connection);
             }
         }

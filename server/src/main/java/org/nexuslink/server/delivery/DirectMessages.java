@@ -11,17 +11,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
@@ -97,28 +96,14 @@ public final class DirectMessages implements AutoCloseable {
         // The sender's own other devices get a copy too; a sender that does not know of one
         // learns it here, as it learns of a recipient's.
         given.computeIfAbsent(sender.account(), a -> new TreeSet<>());
-        Map<AccountId, Set<DeviceId>> current = devices.activeDevices(given.keySet());
-        List<String> missing = new ArrayList<>();
-        List<String> extra = new ArrayList<>();
-        for (Map.Entry<AccountId, Set<DeviceId>> entry : given.entrySet()) {
-            AccountId account = entry.getKey();
-            Set<DeviceId> active = current.get(account);
-            if (active == null) {
-                throw new ApiException(ErrorCode.NOT_FOUND, account + " is not a member of this community");
+        // The cached lists first; a mismatch is checked again against the database before it is
+        // refused, so a list cached before another node's change never refuses a correct send.
+        Optional<ApiException> refusal = check(sender, given, devices.activeDevices(given.keySet()));
+        if (refusal.isPresent()) {
+            refusal = check(sender, given, devices.activeDevicesUncached(given.keySet()));
+            if (refusal.isPresent()) {
+                throw refusal.get();
             }
-            Set<DeviceId> expected = new LinkedHashSet<>(active);
-            if (account.equals(sender.account())) {
-                expected.remove(sender.device());
-            }
-            expected.stream()
-                    .filter(d -> !entry.getValue().contains(d))
-                    .filter(d -> !withoutBundle.test(new Principal(account, d)))
-                    .forEach(d -> missing.add(account + ":" + d.value()));
-            entry.getValue().stream().filter(d -> !expected.contains(d)).forEach(d -> extra.add(account + ":" + d.value()));
-        }
-        if (!missing.isEmpty() || !extra.isEmpty()) {
-            throw new ApiException(ErrorCode.STALE_DEVICES, "missing=" + String.join(",", missing)
-                    + ";extra=" + String.join(",", extra));
         }
         Instant now = clock.instant();
         UUID messageId = uuid(message.messageId().toByteArray());
@@ -130,6 +115,39 @@ public final class DirectMessages implements AutoCloseable {
             committed.accept(stored);
             return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
         });
+    }
+
+    /** Why these copies do not match the recipients' current devices, if they do not. */
+    private Optional<ApiException> check(Principal sender, Map<AccountId, Set<DeviceId>> given,
+                                         Map<AccountId, Set<DeviceId>> current) {
+        List<String> missing = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        for (Map.Entry<AccountId, Set<DeviceId>> entry : given.entrySet()) {
+            AccountId account = entry.getKey();
+            Set<DeviceId> active = current.get(account);
+            if (active == null) {
+                return Optional.of(new ApiException(ErrorCode.NOT_FOUND, account + " is not a member of this community"));
+            }
+            boolean self = account.equals(sender.account());
+            for (DeviceId d : active) {
+                if (self && d.equals(sender.device())) {
+                    continue;
+                }
+                if (!entry.getValue().contains(d) && !withoutBundle.test(new Principal(account, d))) {
+                    missing.add(account + ":" + d.value());
+                }
+            }
+            for (DeviceId d : entry.getValue()) {
+                if (!active.contains(d) || (self && d.equals(sender.device()))) {
+                    extra.add(account + ":" + d.value());
+                }
+            }
+        }
+        if (missing.isEmpty() && extra.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ApiException(ErrorCode.STALE_DEVICES, "missing=" + String.join(",", missing)
+                + ";extra=" + String.join(",", extra)));
     }
 
     /**
@@ -250,9 +268,21 @@ public final class DirectMessages implements AutoCloseable {
                 e.type(), e.ciphertext());
     }
 
-    private static AccountId account(String text) {
+    /** Parsed account ids by text: parsing (base32 both ways) showed in the send path's profile. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AccountId> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private AccountId account(String text) {
+        AccountId known = parsed.get(text);
+        if (known != null) {
+            return known;
+        }
         try {
-            return AccountId.parse(text);
+            AccountId account = AccountId.parse(text);
+            if (parsed.size() >= 100_000) {
+                parsed.clear();
+            }
+            parsed.put(text, account);
+            return account;
         } catch (InvalidAccountIdException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "copies.account: " + e.getMessage());
         }

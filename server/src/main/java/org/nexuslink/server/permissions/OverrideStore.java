@@ -3,6 +3,9 @@ package org.nexuslink.server.permissions;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,6 +40,33 @@ public final class OverrideStore {
                         Instant.ofEpochMilli(rs.getLong("created_at")),
                         rs.getObject("expires_at") == null ? null : Instant.ofEpochMilli(rs.getLong("expires_at"))))
                 .list();
+    }
+
+    /**
+     * Every override that can apply in one channel (community-wide ones and that channel's), by
+     * account, each account's community-wide first, expired ones included.
+     */
+    public static Map<String, List<MemberOverride>> listForChannel(Handle h, ChannelId channel) {
+        Map<String, List<MemberOverride>> byAccount = new HashMap<>();
+        h.createQuery("SELECT account_id, " + COLUMNS + " FROM member_overrides "
+                        + "WHERE channel_id IS NULL OR channel_id = :channel "
+                        + "ORDER BY account_id, CASE WHEN channel_id IS NULL THEN 0 ELSE 1 END, id")
+                .bindByType("channel", channel.value(), UUID.class)
+                .map((rs, ctx) -> Map.entry(rs.getString("account_id"), override(rs, ctx)))
+                .forEach(e -> byAccount.computeIfAbsent(e.getKey(), a -> new ArrayList<>()).add(e.getValue()));
+        return byAccount;
+    }
+
+    private static MemberOverride override(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws java.sql.SQLException {
+        return new MemberOverride(rs.getLong("id"),
+                channel(rs, ctx),
+                grant(rs, "can_read"),
+                grant(rs, "can_write"),
+                grant(rs, "can_manage"),
+                Objects.requireNonNullElse(rs.getString("reason"), ""),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                rs.getObject("expires_at") == null ? null : Instant.ofEpochMilli(rs.getLong("expires_at")));
     }
 
     private static ChannelId channel(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)

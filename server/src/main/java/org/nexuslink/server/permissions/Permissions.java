@@ -83,6 +83,58 @@ public final class Permissions {
     }
 
     /**
+     * Who among {@code accounts} may read a channel now: {@link #decide} for each, with the same
+     * rules, but from a fixed number of queries for the whole set instead of six per account, so
+     * fanning an event out to thousands of connected members does not cost thousands of queries.
+     *
+     * @return the accounts allowed to read (none when the channel does not exist)
+     */
+    public Set<AccountId> readers(ChannelId channel, java.util.Collection<AccountId> accounts) {
+        Objects.requireNonNull(channel, "channel");
+        if (accounts.isEmpty()) {
+            return Set.of();
+        }
+        return database.jdbi().withHandle(h -> {
+            record Row(String name, ChannelType type, boolean isPrivate, boolean archived) {}
+            Optional<Row> row = h.createQuery("SELECT name, channel_type, is_private, is_archived FROM channels "
+                            + "WHERE id = :channel")
+                    .bindByType("channel", channel.value(), UUID.class)
+                    .map((rs, ctx) -> new Row(rs.getString("name"), ChannelType.fromWire(rs.getString("channel_type"))
+                            .orElseThrow(() -> new IllegalStateException("unknown channel type in database")),
+                            rs.getBoolean("is_private"), rs.getBoolean("is_archived")))
+                    .findOne();
+            if (row.isEmpty()) {
+                return Set.<AccountId>of();
+            }
+            Row c = row.get();
+            Map<String, RolePermissions> roleRows = new HashMap<>();
+            h.createQuery("SELECT role, can_read, can_write, can_manage FROM channel_permissions WHERE channel_id = :channel")
+                    .bindByType("channel", channel.value(), UUID.class)
+                    .map((rs, ctx) -> Map.entry(rs.getString("role"), new RolePermissions(rs.getBoolean("can_read"),
+                            rs.getBoolean("can_write"), rs.getBoolean("can_manage"))))
+                    .forEach(e -> roleRows.put(e.getKey(), e.getValue()));
+            Set<String> listed = c.isPrivate()
+                    ? new HashSet<>(h.createQuery("SELECT account_id FROM channel_members WHERE channel_id = :channel")
+                            .bindByType("channel", channel.value(), UUID.class).mapTo(String.class).list())
+                    : Set.of();
+            Map<String, List<MemberOverride>> overrides = OverrideStore.listForChannel(h, channel);
+            Instant now = clock.instant();
+            Set<AccountId> readers = new HashSet<>();
+            for (Member member : members.findAll(h, accounts).values()) {
+                String id = member.account().toString();
+                ChannelFacts facts = new ChannelFacts(channel, c.name(), c.type(), c.isPrivate(), c.archived(),
+                        listed.contains(id),
+                        roleRows.getOrDefault(member.role().wireName(), RolePermissions.defaults(c.type(), member.role())),
+                        overrides.getOrDefault(id, List.of()), List.of());
+                if (evaluate(member, facts, ChannelAction.READ, now).allowed()) {
+                    readers.add(member.account());
+                }
+            }
+            return readers;
+        });
+    }
+
+    /**
      * Decides a channel action for an actor inside the caller's handle: the console may do
      * anything in an existing channel, an account is decided by the rules.
      */

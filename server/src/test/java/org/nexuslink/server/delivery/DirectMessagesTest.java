@@ -277,4 +277,87 @@ class DirectMessagesTest {
             }
         }
     }
+
+    // The device lists are cached (DeviceListCache): each test first sends once so the recipient's
+    // list is cached, then changes the devices and shows the next send sees the change.
+
+    @DatabaseTest
+    void a_device_registered_after_the_list_was_cached_must_be_included(DatabaseUrl url, Database database) {
+        TestAccount.CertifiedDevice laptop;
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            Pair p = pair(server);
+            laptop = p.bob().device(2);
+            try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken())) {
+                alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
+                assertThat(alice.next().command()).isEqualTo(Command.ACK);
+
+                assertThat(p.bob().register(server, p.bobToken(), laptop).status()).isEqualTo(201);
+                uploadBundle(server, p.bob().authenticate(server, laptop), laptop);
+                alice.send(send(2, SECOND, copy(p.bob(), 1, "02")));
+
+                ErrorBody refused = (ErrorBody) alice.next().body();
+                assertThat(refused.code()).isEqualTo("stale_devices");
+                assertThat(refused.message()).contains("missing=" + p.bob().id() + ":2");
+                assertThat(queued(database)).isEqualTo(1);
+            }
+        }
+    }
+
+    @DatabaseTest
+    void a_device_removed_after_the_list_was_cached_is_refused_as_extra(DatabaseUrl url, Database database) {
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            Pair p = pair(server);
+            TestAccount.CertifiedDevice laptop = p.bob().device(2);
+            assertThat(p.bob().register(server, p.bobToken(), laptop).status()).isEqualTo(201);
+            try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken())) {
+                alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01"), copy(p.bob(), 2, "01")));
+                assertThat(alice.next().command()).isEqualTo(Command.ACK);
+
+                assertThat(server.delete("/api/v1/devices/2", p.bobToken()).status()).isEqualTo(204);
+                alice.send(send(2, SECOND, copy(p.bob(), 1, "02"), copy(p.bob(), 2, "02")));
+
+                ErrorBody refused = (ErrorBody) alice.next().body();
+                assertThat(refused.code()).isEqualTo("stale_devices");
+                assertThat(refused.message()).contains("extra=" + p.bob().id() + ":2");
+                assertThat(queued(database)).isEqualTo(1);
+            }
+        }
+    }
+
+    @DatabaseTest
+    void a_member_who_left_after_the_list_was_cached_is_not_found(DatabaseUrl url, Database database) {
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            Pair p = pair(server);
+            try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken())) {
+                alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
+                assertThat(alice.next().command()).isEqualTo(Command.ACK);
+
+                assertThat(server.delete("/api/v1/members/" + p.bob().id(), p.bobToken()).status()).isEqualTo(204);
+                alice.send(send(2, SECOND, copy(p.bob(), 1, "02")));
+
+                assertThat(((ErrorBody) alice.next().body()).code()).isEqualTo("not_found");
+                assertThat(queued(database)).isZero();
+            }
+        }
+    }
+
+    @DatabaseTest
+    void a_batch_with_a_resend_stores_each_copy_once_and_acknowledges_both(DatabaseUrl url, Database database) {
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            Pair p = pair(server);
+            try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken());
+                 TestWebSocket bob = TestWebSocket.connect(server, p.bobToken())) {
+                // Pipelined: the writer may commit these in one batch; the duplicate is skipped there too.
+                alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
+                alice.send(send(2, MESSAGE, copy(p.bob(), 1, "01")));
+                alice.send(send(3, SECOND, copy(p.bob(), 1, "02")));
+
+                assertThat(List.of(alice.next().command(), alice.next().command(), alice.next().command()))
+                        .containsOnly(Command.ACK);
+                assertThat(((DirectPush) bob.next().body()).ciphertext()).isEqualTo(Bytes.fromHex("01"));
+                assertThat(((DirectPush) bob.next().body()).ciphertext()).isEqualTo(Bytes.fromHex("02"));
+                assertThat(queued(database)).isEqualTo(2);
+            }
+        }
+    }
 }
