@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
@@ -166,10 +165,6 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 pipeline.remove("dispatch");
-                // Pushes and replies come from other threads one frame at a time; coalesce their
-                // flushes so a burst costs one write system call instead of one per frame.
-                pipeline.addFirst("flush", new FlushConsolidationHandler(
-                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                 pipeline.addLast("idle", new IdleStateHandler(IDLE_TIMEOUT.toSeconds(), 0, 0, TimeUnit.SECONDS));
                 pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry, handlers, blocking,
                         new SendRateLimiter(clock, ratePerSecond), metrics));
