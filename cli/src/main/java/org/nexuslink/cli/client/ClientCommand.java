@@ -52,6 +52,8 @@ public abstract class ClientCommand implements Callable<Integer> {
             run();
             out().flush();
             return 0;
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw e; // bad usage: picocli prints it with the usage and exits 2
         } catch (ClientFailure | KeystoreException | StoreException e) {
             return fail(e.getMessage());
         } catch (CommunityApi.RefusedException e) {

@@ -134,6 +134,9 @@ public final class InboxCommand extends ClientCommand {
                 out().flush();
             }
             case Item.Connection c -> {
+                if (!follow) {
+                    return;
+                }
                 err().println(c.up() ? "nexuslink: connected" : "nexuslink: connection lost; reconnecting");
                 err().flush();
             }

@@ -49,6 +49,7 @@ public final class WipeCommand extends ClientCommand {
             out().flush();
             String typed = new BufferedReader(new InputStreamReader(environment().input(), StandardCharsets.UTF_8)).readLine();
             if (typed == null || !typed.strip().equals(CONFIRMATION)) {
+                out().println();
                 throw new ClientFailure("not confirmed; nothing was wiped");
             }
         }
