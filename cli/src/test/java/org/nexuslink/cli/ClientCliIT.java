@@ -146,7 +146,10 @@ class ClientCliIT {
                     .filter(l -> l.startsWith("NXLINK1:")).findFirst().orElseThrow();
             String certificate = nx.cli("alice", "device", "link", "approve", request).ok().lines().stream()
                     .filter(l -> l.startsWith("NXLCERT1:")).findFirst().orElseThrow();
-            assertThat(nx.cli("alice2", "device", "link", "finish", certificate).ok().out()).contains(alice);
+            String finished = nx.cli("alice2", "device", "link", "finish", certificate).ok().out();
+            assertThat(finished).contains(alice);
+            String secondDevice = finished.lines().filter(l -> l.startsWith("Device:")).findFirst().orElseThrow()
+                    .substring("Device:".length()).strip();
             assertThat(nx.cli("alice2", "community", "join", nx.url()).ok().out()).contains(alice);
             assertThat(Files.readString(nx.profile("alice2").resolve("identity.keystore"), StandardCharsets.ISO_8859_1))
                     .doesNotContain(PASSPHRASE_MARK);
@@ -172,6 +175,10 @@ class ClientCliIT {
                 assertThat(bobInbox.out).anyMatch(l -> l.contains(p7));
                 nx.stopServer();
                 bobInbox.awaitErr(l -> l.contains("connection lost"), "bob's inbox saw the server go");
+                CliFixture.Result unreachable = nx.cli("alice", "send", bob, "never sent");
+                assertThat(unreachable.exit()).isEqualTo(1);
+                assertThat(unreachable.err().lines().filter(l -> l.startsWith("error:")))
+                        .singleElement().asString().contains("cannot reach");
                 nx.startServer(serverEnv);
                 nx.cli("alice", "send", bob, p11).ok();
                 bobInbox.awaitOut(l -> l.contains(p11), "P11 at bob after the restart");
@@ -195,7 +202,14 @@ class ClientCliIT {
                 tmux.type("/quit");
                 tmux.awaitExit();
             }
-            assertThat(nx.cli("bob", "inbox", "--json").ok().out()).contains(p13);
+            // --- bob gets what was typed in the chat; alice removes her second device, which is then shut out ---
+            List<CliFixture.Result> last = parallel(() -> nx.cli("bob", "inbox", "--json").ok(),
+                    () -> nx.cli("alice", "device", "remove", secondDevice).ok());
+            assertThat(last.get(0).out()).contains(p13);
+            assertThat(last.get(1).out()).contains("removed device " + secondDevice);
+            CliFixture.Result removed = nx.cli("alice2", "inbox");
+            assertThat(removed.exit()).isEqualTo(1);
+            assertThat(removed.err()).contains("error:").doesNotContain("Exception");
             nx.assertNoPlaintextOnServer(plaintexts);
         }
     }
