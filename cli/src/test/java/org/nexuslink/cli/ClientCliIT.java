@@ -192,7 +192,7 @@ class ClientCliIT {
                         + nx.jar + " chat dm:" + bob + " --profile " + nx.profile("alice"),
                         Map.of("NEXUSLINK_PASSPHRASE", CliFixture.PASSPHRASE));
                 tmux.await(screen -> screen.contains("Chat in dm:" + bob), "the chat open");
-                assertThat(tmux.screen()).contains(p10);
+                tmux.await(screen -> screen.contains(p10), "the history in the chat");
                 nx.cli("bob", "send", alice, p12).ok();
                 tmux.await(screen -> screen.contains(p12), "bob's message in alice's chat");
                 tmux.type(p13);

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.nexuslink.client.ClientListener;
 import org.nexuslink.client.NexusClient;
@@ -99,12 +98,8 @@ public final class InboxCommand extends ClientCommand {
                 }
                 return;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                session.close();
-                stopped.countDown();
-            }, "nexuslink-inbox-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // Ctrl-C or SIGTERM: close the connection and the store cleanly before the JVM exits.
+            Runtime.getRuntime().addShutdownHook(new Thread(session::close, "nexuslink-inbox-stop"));
             while (true) {
                 handle(client, marks, view, queue.take());
             }
