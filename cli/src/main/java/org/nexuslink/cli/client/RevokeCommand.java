@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.client;
 
+import java.time.Instant;
 import org.nexuslink.client.NexusClient;
+import org.nexuslink.client.store.StoredMessage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -24,11 +26,20 @@ public final class RevokeCommand extends ClientCommand {
         try (Session session = session(true)) {
             NexusClient client = session.client();
             String id = SendCommand.resolve(client, target);
-            if (SendCommand.requireMessage(client, id, cleanRef).revoked()) {
-                throw new ClientFailure("message [" + cleanRef + "]" + " in " + id + " is already revoked");
+            StoredMessage message = SendCommand.requireMessage(client, id, cleanRef);
+            if (message.revoked()) {
+                throw new ClientFailure("message [" + cleanRef + "] in " + id + " is already revoked");
+            }
+            // The recipients' clients accept a direct revoke only within the window; the SDK does
+            // not check it on the sending side, so a late revoke would hide the message here only.
+            Instant deadline = message.receivedAt().plus(NexusClient.DIRECT_REVOKE_WINDOW);
+            if (id.startsWith("dm:") && environment().clock().instant().isAfter(deadline)) {
+                throw new ClientFailure("a direct message can be revoked within "
+                        + NexusClient.DIRECT_REVOKE_WINDOW.toMinutes() + " minutes of sending; [" + cleanRef
+                        + "] was sent at " + message.receivedAt() + ". Nothing was changed.");
             }
             client.revoke(id, cleanRef);
-            out().println("revoked [" + cleanRef + "]" + " in " + id);
+            out().println("revoked [" + cleanRef + "] in " + id);
         }
     }
 }
