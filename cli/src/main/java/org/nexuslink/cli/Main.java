@@ -3,6 +3,17 @@ package org.nexuslink.cli;
 
 import org.nexuslink.cli.admin.AdminCommand;
 import org.nexuslink.cli.bench.BenchCommand;
+import org.nexuslink.cli.chat.ChatCommand;
+import org.nexuslink.cli.client.ChannelsCommand;
+import org.nexuslink.cli.client.ClientEnvironment;
+import org.nexuslink.cli.client.CommunityCommand;
+import org.nexuslink.cli.client.ContactsCommand;
+import org.nexuslink.cli.client.DeviceCommand;
+import org.nexuslink.cli.client.HistoryCommand;
+import org.nexuslink.cli.client.InboxCommand;
+import org.nexuslink.cli.client.RevokeCommand;
+import org.nexuslink.cli.client.SendCommand;
+import org.nexuslink.cli.client.WipeCommand;
 import org.nexuslink.cli.id.IdCommand;
 import org.nexuslink.cli.server.ServerCommand;
 import org.nexuslink.server.ops.Version;
@@ -15,10 +26,19 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "NexusLink: end-to-end encrypted messaging. Your identity is a key pair.",
-        subcommands = {ServerCommand.class, IdCommand.class, AdminCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+        subcommands = {ServerCommand.class, IdCommand.class, CommunityCommand.class, SendCommand.class,
+                InboxCommand.class, HistoryCommand.class, RevokeCommand.class, ChatCommand.class, ChannelsCommand.class,
+                ContactsCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable, ClientEnvironment.Holder {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private final ClientEnvironment clientEnvironment;
+
+    private Main(ClientEnvironment clientEnvironment) {
+        this.clientEnvironment = clientEnvironment;
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -26,7 +46,17 @@ public final class Main implements Runnable {
 
     /** The configured command tree; tests drive it directly. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler(new ExitCodes.Handler());
+        return commandLine(ClientEnvironment.system());
+    }
+
+    /** The command tree with the client commands' environment supplied (tests). */
+    public static CommandLine commandLine(ClientEnvironment environment) {
+        return new CommandLine(new Main(environment)).setExecutionExceptionHandler(new ExitCodes.Handler());
+    }
+
+    @Override
+    public ClientEnvironment clientEnvironment() {
+        return clientEnvironment;
     }
 
     @Override

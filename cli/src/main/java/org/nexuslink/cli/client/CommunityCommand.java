@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.cli.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import org.nexuslink.client.NexusClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nexuslink community}: the community a profile belongs to. */
+@Command(name = "community", mixinStandardHelpOptions = true,
+        description = "Join the community server this profile talks to.",
+        subcommands = CommunityCommand.Join.class)
+public final class CommunityCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing sub-command: join");
+    }
+
+    /** {@code nexuslink community join <url>}. */
+    @Command(name = "join", mixinStandardHelpOptions = true,
+            description = {"Join a community server with this profile's identity and publish its prekeys.",
+                    "A device linked with `nexuslink device link` has no identity key: it authenticates instead "
+                            + "(its account approved it). A profile belongs to one community."})
+    public static final class Join extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "URL", description = "The server's base URL, e.g. http://localhost:8080.")
+        String url;
+
+        @Option(names = "--name", paramLabel = "NAME", defaultValue = "",
+                description = "Display name shown to the community (at most 100 characters).")
+        String name;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        protected void run() throws Exception {
+            URI server = parse(url);
+            if (name.length() > 100) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--name is at most 100 characters");
+            }
+            requireKeystore();
+            try (ProfileLock lock = ProfileLock.acquire(profileDir())) {
+                var keys = unlock();
+                try (NexusClient client = open(keys)) {
+                    Optional<URI> current = client.community();
+                    if (current.isPresent() && !current.get().equals(server)) {
+                        throw new ClientFailure("this profile already belongs to " + current.get()
+                                + "; a profile joins one community (use another --profile)");
+                    }
+                    client.join(server, name);
+                    if (json) {
+                        out().println(new ObjectMapper().createObjectNode().put("community", server.toString())
+                                .put("account", client.device().accountId()).put("device", client.device().deviceId()));
+                    } else {
+                        out().println("Joined " + server + " as " + client.device().accountId()
+                                + " (device " + client.device().deviceId() + ")");
+                    }
+                }
+            }
+        }
+
+        private URI parse(String text) {
+            try {
+                URI uri = new URI(text.strip());
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new URISyntaxException(text, "not an http or https URL with a host");
+                }
+                String path = uri.getPath() == null ? "" : uri.getPath();
+                return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(),
+                        path.isEmpty() || path.equals("/") ? null : path, null, null);
+            } catch (URISyntaxException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "URL: '" + text + "' is not a server URL like http://localhost:8080");
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nexuslink device}: this account's devices. */
+@Command(name = "device", mixinStandardHelpOptions = true,
+        description = "List, remove and link this account's devices.",
+        subcommands = {DeviceCommand.ListDevices.class, DeviceCommand.Remove.class, DeviceLinkCommand.class})
+public final class DeviceCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing sub-command: one of list, remove, link");
+    }
+
+    /** {@code nexuslink device list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the account's active devices.")
+    public static final class ListDevices extends ClientCommand {
+        @Option(names = "--json", description = "Print the server's JSON list.")
+        boolean json;
+
+        @Override
+        protected void run() throws Exception {
+            try (Session session = session(true)) {
+                JsonNode devices = session.client().devices();
+                if (json) {
+                    out().println(devices);
+                    return;
+                }
+                int me = session.client().device().deviceId();
+                for (JsonNode d : devices.path("devices")) {
+                    int id = d.path("device_id").asInt();
+                    out().printf("%3d  %-10s registered %s  last active %s%s%n", id,
+                            MessageView.printable(d.path("device_type").asText("")), d.path("registered_at").asText(""),
+                            d.path("last_active_at").asText(""), id == me ? "  (this device)" : "");
+                }
+            }
+        }
+    }
+
+    /** {@code nexuslink device remove <id>}. */
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = {"Remove one of the account's devices (this one included): it is disconnected at once, "
+                    + "its queued messages are deleted and it receives nothing more."})
+    public static final class Remove extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "The device id (see `device list`).")
+        int deviceId;
+
+        @Override
+        protected void run() throws Exception {
+            if (deviceId < 1 || deviceId > 127) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "ID is a device id 1-127, got " + deviceId);
+            }
+            try (Session session = session(true)) {
+                List<Integer> ids = new ArrayList<>();
+                session.client().devices().path("devices").forEach(d -> ids.add(d.path("device_id").asInt()));
+                if (!ids.contains(deviceId)) {
+                    throw new ClientFailure("the account has no active device " + deviceId + "; devices: " + ids);
+                }
+                session.client().removeDevice(deviceId);
+                out().println("removed device " + deviceId
+                        + (deviceId == session.client().device().deviceId() ? " (this device)" : ""));
+            }
+        }
+    }
+}
