@@ -225,8 +225,16 @@ public final class NexusClient implements AutoCloseable {
         call(() -> {
             StoredMessage target = store.messages().find(conversation, ref).orElseThrow(() ->
                     new IllegalArgumentException("no message " + ref + " in " + conversation));
-            if (conversation.startsWith("dm:") && !target.senderAccount().equals(me.accountId())) {
-                throw new IllegalArgumentException("only the author may revoke a direct message");
+            if (conversation.startsWith("dm:")) {
+                if (!target.senderAccount().equals(me.accountId())) {
+                    throw new IllegalArgumentException("only the author may revoke a direct message");
+                }
+                // The recipients enforce the window (applyRevoke); a late revoke would hide the
+                // message on this device only, so it is refused here too.
+                if (clock.instant().isAfter(target.receivedAt().plus(DIRECT_REVOKE_WINDOW).plusSeconds(1))) {
+                    throw new IllegalArgumentException("the revoke window of " + DIRECT_REVOKE_WINDOW.toMinutes()
+                            + " minutes for message " + ref + " has passed");
+                }
             }
             send(conversation, new Content.Revoke(ref));
             store.messages().markRevoked(conversation, ref);
@@ -441,9 +449,12 @@ public final class NexusClient implements AutoCloseable {
         for (JsonNode channel : wire.api().get("/api/v1/channels", wire.token()).path("channels")) {
             UUID id = UUID.fromString(channel.path("id").asText());
             String conversation = "ch:" + id;
-            if (store.conversations().find(conversation).isEmpty()) {
-                store.conversations().save(new Conversation(conversation, ConversationType.CHANNEL,
-                        channel.path("name").asText(), clock.instant()));
+            String name = channel.path("name").asText();
+            Optional<Conversation> known = store.conversations().find(conversation);
+            if (known.isEmpty() || !known.get().title().equals(name)) {
+                // Channels first seen in a message are titled by their id; the list names them.
+                store.conversations().save(new Conversation(conversation, ConversationType.CHANNEL, name,
+                        known.map(Conversation::createdAt).orElse(clock.instant())));
             }
             boolean more = true;
             while (more) {

@@ -103,6 +103,9 @@ class ChannelConversationTest {
             alice.client.sendText(ops, "ops: welcome back", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("ops: welcome back");
             assertThat(carol.next().text()).isEqualTo("ops: welcome back");
+            assertThat(carol.client.conversations()).filteredOn(c -> c.id().equals(ops))
+                    .extracting(org.nexuslink.client.store.Conversation::title).as("named by the channel list")
+                    .containsExactly("ops");
             assertThat(carol.client.history(ops, 20)).extracting(StoredMessage::text)
                     .doesNotContain("ops: after carol left, the key is under the mat");
 

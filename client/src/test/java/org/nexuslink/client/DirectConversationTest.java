@@ -85,6 +85,13 @@ class DirectConversationTest {
             assertThat(history.stream().filter(m -> m.ref().equals(hello.ref())).findFirst().orElseThrow().revoked())
                     .isTrue();
 
+            StoredMessage late = alice.client.sendText(bob.dm(), "too late to take back", Optional.empty());
+            assertThat(bob.next().text()).isEqualTo("too late to take back");
+            clock.advance(java.time.Duration.ofMinutes(3));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> alice.client.revoke(bob.dm(), late.ref()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revoke window");
+            assertThat(alice.client.history(bob.dm(), 1).getFirst().revoked()).as("nothing changed").isFalse();
+
             // Alice links a second device; Bob's next message reaches both (after the server told
             // his client that a device was missing), and Alice's own message reaches her other device.
             try (TestProfile aliceLaptop = TestProfile.linked(dir.resolve("alice-laptop"), alice, 2)) {
@@ -110,7 +117,7 @@ class DirectConversationTest {
 
             assertThat(java.nio.file.Files.readString(dir.resolve("logs/all.log"))).contains("websocket open");
             PlaintextSearch.assertAbsent(List.of("pelican flies", "heron waits", "while you were away",
-                            "every device of yours", "sent from my phone", "only the phone now"),
+                            "every device of yours", "sent from my phone", "only the phone now", "too late to take back"),
                     PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir));
         }
     }
