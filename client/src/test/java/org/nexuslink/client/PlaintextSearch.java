@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.ByteSearch;
 
 /**
  * Looks for known plaintexts where they must never be: every byte the server stored (SQLite
@@ -38,9 +39,9 @@ final class PlaintextSearch {
                 searched++;
                 for (String secret : secrets) {
                     byte[] needle = secret.getBytes(UTF_8);
-                    assertThat(indexOf(stored.bytes(), needle)).as("\"" + secret + "\" in " + stored.name()).isEqualTo(-1);
+                    assertThat(ByteSearch.indexOf(stored.bytes(), needle)).as("\"" + secret + "\" in " + stored.name()).isEqualTo(-1);
                     byte[] hex = HexFormat.of().formatHex(needle).getBytes(UTF_8);
-                    assertThat(indexOf(stored.bytes(), hex)).as("hex of \"" + secret + "\" in " + stored.name()).isEqualTo(-1);
+                    assertThat(ByteSearch.indexOf(stored.bytes(), hex)).as("hex of \"" + secret + "\" in " + stored.name()).isEqualTo(-1);
                 }
             }
         }
@@ -103,16 +104,4 @@ final class PlaintextSearch {
         return rows;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

@@ -4,10 +4,6 @@ package org.nexuslink.client.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.client.media.AttachmentException.Reason;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.ByteSearch;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.SqliteDatabaseExtension;
 import org.nexuslink.server.testing.TestAccount;
@@ -103,7 +104,7 @@ class AttachmentsServerTest {
             for (Path file : TestFiles.files(root)) {
                 byte[] content = Files.readAllBytes(file);
                 needles.forEach((what, needle) -> {
-                    if (indexOf(content, needle) >= 0) {
+                    if (ByteSearch.indexOf(content, needle) >= 0) {
                         found.add(file + ": " + what);
                     }
                 });
@@ -112,18 +113,6 @@ class AttachmentsServerTest {
         return found;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     @Test
     void a_member_receives_a_5_mib_file_and_the_server_keeps_only_ciphertext(DatabaseUrl.Sqlite url) throws Exception {

@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.server.testing.ByteSearch;
 import org.signal.libsignal.protocol.SessionBuilder;
 import org.signal.libsignal.protocol.SessionCipher;
 import org.signal.libsignal.protocol.groups.GroupSessionBuilder;
@@ -159,22 +160,10 @@ class StorePlaintextTest {
         byte[] haystack = all.toByteArray();
         assertThat(haystack.length).isGreaterThan(4096);
         for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
-            assertThat(indexOf(haystack, secret.getValue())).as(secret.getKey() + " in " + db.getFileName()).isEqualTo(-1);
+            assertThat(ByteSearch.indexOf(haystack, secret.getValue())).as(secret.getKey() + " in " + db.getFileName()).isEqualTo(-1);
         }
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
     private static byte[] uuidBytes(UUID uuid) {
         return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();

@@ -3,7 +3,6 @@ package org.nexuslink.server.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nexuslink.protocol.Ack;
@@ -31,6 +31,7 @@ import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Seq;
 import org.nexuslink.protocol.Tag;
 import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.ByteSearch;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.SqliteDatabaseExtension;
@@ -181,16 +182,16 @@ class EventDeletionTest {
             long smallMid = send(member, 1, general, Bytes.of(small));
             long largeMid = send(member, 2, general, Bytes.of(large));
             byte[] before = files(url.file());
-            assertThat(indexOf(before, small)).as("the test sees stored bytes").isNotNegative();
-            assertThat(indexOf(before, slice(large, 3000))).isNotNegative();
+            assertThat(ByteSearch.indexOf(before, small)).as("the test sees stored bytes").isNotNegative();
+            assertThat(ByteSearch.indexOf(before, slice(large, 3000))).isNotNegative();
 
             assertThat(c.server.delete(path(general, smallMid), c.moderatorToken).status()).isEqualTo(204);
             assertThat(c.server.delete(path(general, largeMid), c.moderatorToken).status()).isEqualTo(204);
 
             byte[] after = files(url.file());
-            assertThat(indexOf(after, small)).as("small payload in the database file or WAL").isNegative();
+            assertThat(ByteSearch.indexOf(after, small)).as("small payload in the database file or WAL").isNegative();
             for (int at = 0; at + 32 <= large.length; at += 500) {
-                assertThat(indexOf(after, slice(large, at))).as("large payload at " + at).isNegative();
+                assertThat(ByteSearch.indexOf(after, slice(large, at))).as("large payload at " + at).isNegative();
             }
         }
     }
@@ -210,16 +211,4 @@ class EventDeletionTest {
         return java.util.Arrays.copyOfRange(bytes, from, from + 32);
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

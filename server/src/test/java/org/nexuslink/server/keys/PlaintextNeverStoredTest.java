@@ -4,13 +4,15 @@ package org.nexuslink.server.keys;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
@@ -21,13 +23,12 @@ import org.nexuslink.server.config.Config;
 import org.nexuslink.server.ops.Logs;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.ByteSearch;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestAccount;
 import org.nexuslink.server.testing.TestServer;
 import org.nexuslink.server.testing.TestWebSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.signal.libsignal.protocol.SessionBuilder;
 import org.signal.libsignal.protocol.SessionCipher;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
@@ -92,7 +93,7 @@ class PlaintextNeverStoredTest {
 
             byte[] secret = SECRET.getBytes(UTF_8);
             for (byte[] stored : storedBytes(url, database)) {
-                assertThat(indexOf(stored, secret)).as("plaintext in the database").isEqualTo(-1);
+                assertThat(ByteSearch.indexOf(stored, secret)).as("plaintext in the database").isEqualTo(-1);
             }
             assertThat(Files.readString(log)).contains("websocket open").doesNotContain(SECRET)
                     .doesNotContain(HexFormat.of().formatHex(secret));
@@ -118,16 +119,4 @@ class PlaintextNeverStoredTest {
         return all;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }
