@@ -82,7 +82,6 @@ public final class NexusClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
     private static final HexFormat HEX = HexFormat.of();
 
-    private final Path profileDir;
     private final VaultContents keys;
     private final LocalDevice me;
     private final Clock clock;
@@ -106,7 +105,6 @@ public final class NexusClient implements AutoCloseable {
     private volatile boolean closed;
 
     private NexusClient(Path profileDir, VaultContents keys, Clock clock) {
-        this.profileDir = profileDir;
         this.keys = keys;
         this.clock = clock;
         this.me = new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate());
