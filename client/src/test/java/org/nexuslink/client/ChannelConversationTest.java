@@ -8,13 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.nexuslink.server.config.Config;
-import org.nexuslink.server.ops.Logs;
 import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
@@ -32,16 +30,8 @@ class ChannelConversationTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void logEverything() {
-        // The server's and the clients' own logs, at debug, land under the searched directory.
-        Logs.configure(new Config.Logging("debug", Config.Logging.Format.JSON, dir.resolve("logs/all.log").toString()));
-    }
-
-    @AfterEach
-    void restoreLogging() {
-        Logs.configure(new Config.Logging("warn", Config.Logging.Format.PRETTY, ""));
-    }
+    @RegisterExtension
+    final DebugLogs logs = new DebugLogs();
 
     @DatabaseTest
     void three_members_chat_and_a_removed_member_cannot_read_later_messages(DatabaseUrl url) throws Exception {
@@ -109,10 +99,11 @@ class ChannelConversationTest {
             assertThat(carol.client.history(ops, 20)).extracting(StoredMessage::text)
                     .doesNotContain("ops: after carol left, the key is under the mat");
 
-            assertThat(java.nio.file.Files.readString(dir.resolve("logs/all.log"))).contains("websocket open");
+            assertThat(logs.text()).contains("websocket open");
             PlaintextSearch.assertAbsent(List.of("lighthouse is dark", "relighting it", "typo, ignore",
                             "key is under the mat", "welcome back"),
-                    PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir));
+                    PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir),
+                    PlaintextSearch.filesUnder(logs.file().getParent()));
         }
     }
 }

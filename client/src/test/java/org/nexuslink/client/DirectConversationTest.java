@@ -8,14 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.nexuslink.server.config.Config;
-import org.nexuslink.server.ops.Logs;
 import org.nexuslink.client.store.Direction;
 import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
@@ -32,16 +30,8 @@ class DirectConversationTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void logEverything() {
-        // The server's and the clients' own logs, at debug, land under the searched directory.
-        Logs.configure(new Config.Logging("debug", Config.Logging.Format.JSON, dir.resolve("logs/all.log").toString()));
-    }
-
-    @AfterEach
-    void restoreLogging() {
-        Logs.configure(new Config.Logging("warn", Config.Logging.Format.PRETTY, ""));
-    }
+    @RegisterExtension
+    final DebugLogs logs = new DebugLogs();
 
     @DatabaseTest
     void two_accounts_talk_both_ways_online_offline_and_across_devices(DatabaseUrl url) throws Exception {
@@ -115,10 +105,11 @@ class DirectConversationTest {
                 assertThat(aliceLaptop.client.isConnected()).as("the removed device was disconnected").isFalse();
             }
 
-            assertThat(java.nio.file.Files.readString(dir.resolve("logs/all.log"))).contains("websocket open");
+            assertThat(logs.text()).contains("websocket open");
             PlaintextSearch.assertAbsent(List.of("pelican flies", "heron waits", "while you were away",
                             "every device of yours", "sent from my phone", "only the phone now", "too late to take back"),
-                    PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir));
+                    PlaintextSearch.serverDatabase(url), PlaintextSearch.filesUnder(dir),
+                    PlaintextSearch.filesUnder(logs.file().getParent()));
         }
     }
 }

@@ -11,20 +11,18 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.Seq;
-import org.nexuslink.server.config.Config;
-import org.nexuslink.server.ops.Logs;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.ByteSearch;
 import org.nexuslink.server.testing.DatabaseTest;
+import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestAccount;
 import org.nexuslink.server.testing.TestServer;
@@ -47,19 +45,12 @@ class PlaintextNeverStoredTest {
 
     private final MutableClock clock = new MutableClock();
 
-    @TempDir
-    Path logDir;
-
-    @AfterEach
-    void restoreLogging() {
-        Logs.configure(new Config.Logging("warn", Config.Logging.Format.PRETTY, ""));
-    }
+    @RegisterExtension
+    final DebugLogs logs = new DebugLogs();
 
     @DatabaseTest
     void a_direct_message_reaches_its_reader_and_its_plaintext_reaches_no_server_file(DatabaseUrl url, Database database)
             throws Exception {
-        Path log = logDir.resolve("server.log");
-        Logs.configure(new Config.Logging("debug", Config.Logging.Format.JSON, log.toString()));
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             TestAccount alice = new TestAccount(clock);
             TestAccount.CertifiedDevice alicePhone = alice.device(1);
@@ -95,7 +86,7 @@ class PlaintextNeverStoredTest {
             for (byte[] stored : storedBytes(url, database)) {
                 assertThat(ByteSearch.indexOf(stored, secret)).as("plaintext in the database").isEqualTo(-1);
             }
-            assertThat(Files.readString(log)).contains("websocket open").doesNotContain(SECRET)
+            assertThat(logs.text()).contains("websocket open").doesNotContain(SECRET)
                     .doesNotContain(HexFormat.of().formatHex(secret));
         }
     }
