@@ -229,7 +229,7 @@ public final class NexusClient implements AutoCloseable {
                 }
                 // The recipients enforce the window (applyRevoke); a late revoke would hide the
                 // message on this device only, so it is refused here too.
-                if (clock.instant().isAfter(target.receivedAt().plus(DIRECT_REVOKE_WINDOW).plusSeconds(1))) {
+                if (!withinDirectRevokeWindow(target, clock.instant())) {
                     throw new IllegalArgumentException("the revoke window of " + DIRECT_REVOKE_WINDOW.toMinutes()
                             + " minutes for message " + ref + " has passed");
                 }
@@ -614,10 +614,7 @@ public final class NexusClient implements AutoCloseable {
             return;
         }
         try {
-            boolean mine = event.ext().get(org.nexuslink.protocol.Extensions.AUTHOR)
-                    .flatMap(org.nexuslink.protocol.RawValue::asString).filter(me.accountId()::equals).isPresent()
-                    && event.ext().get(org.nexuslink.protocol.Extensions.AUTHOR_DEVICE)
-                    .map(v -> v.asUnsigned().orElse(-1L)).orElse(-1L) == me.deviceId();
+            boolean mine = channels.isOwn(event);
             store.inTransaction(() -> {
                 if (!mine && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
                     channels.open(event).ifPresent(this::apply);
@@ -676,10 +673,18 @@ public final class NexusClient implements AutoCloseable {
         // In a channel the server enforced the rules (author in time, or a moderator); in a direct
         // message only the client can: the author, within the window.
         boolean allowed = channel || (target.get().senderAccount().equals(r.senderAccount())
-                && !r.serverTime().isAfter(target.get().receivedAt().plus(DIRECT_REVOKE_WINDOW).plusSeconds(1)));
+                && withinDirectRevokeWindow(target.get(), r.serverTime()));
         if (allowed && store.messages().markRevoked(r.conversationId(), revoke.target())) {
             listeners.forEach(l -> l.onRevoked(r.conversationId(), revoke.target(), r.senderAccount()));
         }
+    }
+
+    /**
+     * Whether a direct message may still be revoked at {@code now}: within the window of its
+     * server time, which the wire gives in whole seconds (hence the extra second).
+     */
+    private static boolean withinDirectRevokeWindow(StoredMessage target, Instant now) {
+        return !now.isAfter(target.receivedAt().plus(DIRECT_REVOKE_WINDOW).plusSeconds(1));
     }
 
     // ---- plumbing ----

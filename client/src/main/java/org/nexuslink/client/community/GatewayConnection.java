@@ -132,10 +132,12 @@ public final class GatewayConnection implements AutoCloseable {
     /** The server's {@code error} answer to a request. */
     public static final class GatewayException extends IOException {
         private final String code;
+        private final String detail;
 
-        GatewayException(String code, String message) {
-            super(code + ": " + message);
+        GatewayException(String code, String detail) {
+            super(code + ": " + detail);
             this.code = code;
+            this.detail = detail;
         }
 
         /** The stable error code (docs/protocol.md §10). */
@@ -145,8 +147,7 @@ public final class GatewayConnection implements AutoCloseable {
 
         /** The server's explanation without the code. */
         public String detail() {
-            String message = getMessage();
-            return message.substring(message.indexOf(": ") + 2);
+            return detail;
         }
     }
 }

@@ -181,9 +181,9 @@ public final class PrekeyStock {
 
     /** Reserves {@code count} ids from a counter and returns the first; ids wrap within 1..2^31-1. */
     private int nextIds(String counter, int count) {
-        long first = store.settings().getLong(counter, 1);
-        store.settings().putLong(counter, (first - 1 + count) % MAX_KEY_ID + 1);
-        return (int) first;
+        int first = (int) store.settings().getLong(counter, 1);
+        store.settings().putLong(counter, wrap(first, count));
+        return first;
     }
 
     private static int wrap(int first, int offset) {

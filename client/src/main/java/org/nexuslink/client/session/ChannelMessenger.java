@@ -164,13 +164,24 @@ public final class ChannelMessenger {
         return "ch:" + new UUID(b.getLong(), b.getLong());
     }
 
+    /** Whether this very device wrote the event (its own echo, already filed when the ack came). */
+    public boolean isOwn(Event event) {
+        return authorOf(event).filter(me.address()::equals).isPresent();
+    }
+
     private static SignalProtocolAddress author(Event event) throws RejectedMessageException {
+        return authorOf(event).orElseThrow(() ->
+                new RejectedMessageException("event " + event.mid() + " does not name its author", false, null));
+    }
+
+    /** The author the server stamped into the event ({@code ext} 1 and 2), if both are there. */
+    private static Optional<SignalProtocolAddress> authorOf(Event event) {
         Optional<String> account = event.ext().get(Extensions.AUTHOR).flatMap(RawValue::asString);
         var device = event.ext().get(Extensions.AUTHOR_DEVICE).map(RawValue::asUnsigned);
         if (account.isEmpty() || device.isEmpty() || device.get().isEmpty()) {
-            throw new RejectedMessageException("event " + event.mid() + " does not name its author", false, null);
+            return Optional.empty();
         }
-        return new SignalProtocolAddress(account.get(), (int) device.get().getAsLong());
+        return Optional.of(new SignalProtocolAddress(account.get(), (int) device.get().getAsLong()));
     }
 
     /**
