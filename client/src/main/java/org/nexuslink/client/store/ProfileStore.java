@@ -163,12 +163,34 @@ public final class ProfileStore implements AutoCloseable {
      * Like {@link #transaction(Runnable)}, for work that returns a value or throws a checked
      * exception: the exception rolls everything back and is rethrown as it was.
      */
-    @SuppressWarnings("unchecked")
     public <T, E extends Exception> T inTransaction(Work<T, E> body) throws E {
+        return runChecked(db::transaction, body);
+    }
+
+    /**
+     * Runs {@code body} inside the current transaction as a unit of its own: if it throws, its
+     * writes are undone and the exception rethrown as it was, while the transaction's other
+     * writes stay and commit with it. For batches: one commit for many messages, a failed one
+     * undone alone.
+     *
+     * @throws IllegalStateException if this thread has no transaction open on this store
+     */
+    public <T, E extends Exception> T inSavepoint(Work<T, E> body) throws E {
+        return runChecked(db::savepoint, body);
+    }
+
+    /** {@link #inSavepoint} for work without a result or checked exception. */
+    public void savepoint(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        db.savepoint(body);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T, E extends Exception> T runChecked(java.util.function.Consumer<Runnable> unit, Work<T, E> body) throws E {
         Objects.requireNonNull(body, "body");
         List<T> result = new java.util.ArrayList<>(1);
         try {
-            db.transaction(() -> {
+            unit.accept(() -> {
                 try {
                     result.add(body.run());
                 } catch (RuntimeException e) {

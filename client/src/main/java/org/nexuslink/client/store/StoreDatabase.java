@@ -2,8 +2,11 @@
 package org.nexuslink.client.store;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +19,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Writes run in {@code BEGIN IMMEDIATE} transactions, so another process on the same profile
  * waits for the busy timeout rather than failing half-way.
+ *
+ * <p>Tables may keep decrypted rows in memory ({@link #addCache}): such a cache is dropped when
+ * SQLite's {@code PRAGMA data_version} shows that another connection (another process on the
+ * same profile) committed since this one last looked, checked at the start of every transaction
+ * and every read outside one, and when a transaction or savepoint of this connection rolls back.
+ * Inside a write transaction no other connection can commit, so a cached row read there is the
+ * row in the file.
  */
 final class StoreDatabase implements AutoCloseable {
     /** Work on the connection, run under the lock. */
@@ -30,7 +40,9 @@ final class StoreDatabase implements AutoCloseable {
     private final BlindIndex index; // guarded by lock
     private final String name;
     private final Map<String, CachedStatement> statements = new HashMap<>(); // guarded by lock
+    private final List<Runnable> caches = new ArrayList<>(); // guarded by lock: each clears one cache
     private int depth; // guarded by lock: nesting of open write transactions
+    private long dataVersion = -1; // guarded by lock: the last PRAGMA data_version seen
     private boolean closed; // guarded by lock
 
     StoreDatabase(Connection connection, StoreKey key, String name) {
@@ -64,11 +76,27 @@ final class StoreDatabase implements AutoCloseable {
         return statement;
     }
 
+    /**
+     * Registers {@code clear}, called under the lock whenever the rows a cache holds may no
+     * longer be those in the file (see the class comment).
+     */
+    void addCache(Runnable clear) {
+        lock.lock();
+        try {
+            caches.add(clear);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Runs read-only work under the lock (inside the current transaction if there is one). */
     <T> T read(Work<T> work) {
         lock.lock();
         try {
             requireOpen();
+            if (depth == 0) {
+                checkDataVersion();
+            }
             return work.run(connection);
         } catch (SQLException e) {
             throw translate(e);
@@ -93,6 +121,7 @@ final class StoreDatabase implements AutoCloseable {
             execute("BEGIN IMMEDIATE");
             depth = 1;
             try {
+                checkDataVersion();
                 T result = work.run(connection);
                 execute("COMMIT");
                 return result;
@@ -117,7 +146,62 @@ final class StoreDatabase implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs {@code body} inside the current transaction as a unit of its own: if it throws, its
+     * writes are undone (and the exception rethrown) while the transaction's other writes stay.
+     *
+     * @throws IllegalStateException if no transaction is open on this thread
+     */
+    void savepoint(Runnable body) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (depth == 0) {
+                throw new IllegalStateException("a savepoint needs an open transaction");
+            }
+            String name = "level" + depth; // one name per nesting level: the statements stay few
+            execute("SAVEPOINT " + name);
+            depth++;
+            try {
+                body.run();
+                execute("RELEASE " + name);
+            } catch (RuntimeException | Error e) {
+                try {
+                    execute("ROLLBACK TO " + name);
+                    execute("RELEASE " + name);
+                } catch (SQLException undo) {
+                    e.addSuppressed(undo);
+                }
+                clearCaches();
+                throw e;
+            } finally {
+                depth--;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkDataVersion() throws SQLException {
+        long version;
+        try (CachedStatement s = prepare("PRAGMA data_version"); ResultSet r = s.executeQuery()) {
+            r.next();
+            version = r.getLong(1);
+        }
+        if (version != dataVersion) {
+            clearCaches();
+            dataVersion = version;
+        }
+    }
+
+    private void clearCaches() {
+        caches.forEach(Runnable::run);
+    }
+
     private void rollback(Throwable cause) {
+        clearCaches();
         try {
             execute("ROLLBACK");
         } catch (SQLException e) {
@@ -166,6 +250,7 @@ final class StoreDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
+            clearCaches();
             SQLException failure = null;
             for (CachedStatement statement : statements.values()) {
                 try {

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.signal.libsignal.protocol.IdentityKey;
+import org.signal.libsignal.protocol.SessionBuilder;
+import org.signal.libsignal.protocol.SessionCipher;
+import org.signal.libsignal.protocol.ecc.ECKeyPair;
+import org.signal.libsignal.protocol.groups.GroupCipher;
+import org.signal.libsignal.protocol.groups.GroupSessionBuilder;
+import org.signal.libsignal.protocol.state.SessionRecord;
+
+/**
+ * The in-memory rows of identities, sessions and sender keys never answer with something other
+ * than what the file holds: not after another connection (another process) wrote, not after a
+ * rollback, not after a savepoint was undone.
+ */
+class StoreCacheTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_session_written_by_another_connection_is_read_from_the_file() throws Exception {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        try (ProfileStore first = alice.open(); ProfileStore second = alice.open(); ProfileStore bobStore = bob.open()) {
+            new SessionBuilder(first.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
+            byte[] before = first.signal().loadSession(bob.address()).serialize(); // now cached in first
+            assertThat(second.signal().loadSession(bob.address()).serialize()).isEqualTo(before); // cached in second
+
+            // The second connection ratchets the session: the first must not keep answering with its copy.
+            second.transaction(() -> encrypt(second, bob, "from the second process"));
+            byte[] after = second.signal().loadSession(bob.address()).serialize();
+            assertThat(after).isNotEqualTo(before);
+
+            assertThat(first.signal().loadSession(bob.address()).serialize()).isEqualTo(after);
+            first.transaction(() -> assertThat(first.signal().loadSession(bob.address()).serialize()).isEqualTo(after));
+        }
+    }
+
+    @Test
+    void an_identity_replaced_by_another_connection_is_seen_at_once() {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        IdentityKey first = new IdentityKey(ECKeyPair.generate().getPublicKey());
+        IdentityKey second = new IdentityKey(ECKeyPair.generate().getPublicKey());
+        try (ProfileStore one = alice.open(); ProfileStore other = alice.open()) {
+            one.signal().saveIdentity(bob.address(), first);
+            assertThat(one.signal().identity(bob.address())).contains(first);
+            other.signal().trustIdentity(bob.address(), second);
+
+            assertThat(one.signal().identity(bob.address())).contains(second);
+            assertThat(one.signal().isTrustedIdentity(bob.address(), first, null)).isFalse();
+        }
+    }
+
+    @Test
+    void a_rolled_back_transaction_leaves_the_session_as_committed() throws Exception {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        byte[] committed;
+        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+            new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
+            committed = store.signal().loadSession(bob.address()).serialize();
+
+            assertThatThrownBy(() -> store.transaction(() -> {
+                encrypt(store, bob, "never sent");
+                assertThat(store.signal().loadSession(bob.address()).serialize()).isNotEqualTo(committed);
+                throw new IllegalStateException("the send failed");
+            })).hasMessage("the send failed");
+
+            assertThat(store.signal().loadSession(bob.address()).serialize()).isEqualTo(committed);
+        }
+        try (ProfileStore reopened = alice.open()) {
+            assertThat(reopened.signal().loadSession(bob.address()).serialize()).isEqualTo(committed);
+        }
+    }
+
+    @Test
+    void an_undone_savepoint_keeps_the_rest_of_its_transaction() throws Exception {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        UUID distribution = UUID.randomUUID();
+        byte[] sessionBefore;
+        byte[] senderKeyBefore;
+        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+            new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
+            new GroupSessionBuilder(store.signal()).create(alice.address(), distribution);
+            sessionBefore = store.signal().loadSession(bob.address()).serialize();
+            senderKeyBefore = store.signal().loadSenderKey(alice.address(), distribution).serialize();
+
+            store.transaction(() -> {
+                // kept: a channel message
+                try {
+                    new GroupCipher(store.signal(), alice.address()).encrypt(distribution, "kept".getBytes(UTF_8));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                // undone: a direct message whose handling failed
+                assertThatThrownBy(() -> store.savepoint(() -> {
+                    encrypt(store, bob, "undone");
+                    throw new IllegalArgumentException("rejected");
+                })).hasMessage("rejected");
+                assertThat(store.signal().loadSession(bob.address()).serialize()).isEqualTo(sessionBefore);
+            });
+
+            assertThat(store.signal().loadSession(bob.address()).serialize()).isEqualTo(sessionBefore);
+            assertThat(store.signal().loadSenderKey(alice.address(), distribution).serialize()).isNotEqualTo(senderKeyBefore);
+        }
+        try (ProfileStore reopened = alice.open()) {
+            assertThat(reopened.signal().loadSession(bob.address()).serialize()).isEqualTo(sessionBefore);
+            assertThat(reopened.signal().loadSenderKey(alice.address(), distribution).serialize()).isNotEqualTo(senderKeyBefore);
+        }
+    }
+
+    @Test
+    void a_savepoint_needs_a_transaction() {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        try (ProfileStore store = alice.open()) {
+            assertThatThrownBy(() -> store.savepoint(() -> { })).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void a_deleted_session_is_gone_from_memory_too() throws Exception {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+            new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
+            SessionRecord loaded = store.signal().loadSession(bob.address());
+            assertThat(loaded).isNotNull();
+            store.signal().deleteSession(bob.address());
+            assertThat(store.signal().loadSession(bob.address())).isNull();
+            assertThat(store.signal().containsSession(bob.address())).isFalse();
+
+            new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
+            store.signal().deleteAllSessions(bob.accountId());
+            assertThat(store.signal().loadSession(bob.address())).isNull();
+        }
+    }
+
+    private static void encrypt(ProfileStore store, TestProfile to, String text) {
+        try {
+            new SessionCipher(store.signal(), to.address()).encrypt(text.getBytes(UTF_8));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
