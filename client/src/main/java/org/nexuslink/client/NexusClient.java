@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.community.GatewayConnection;
 import org.nexuslink.client.content.Content;
@@ -81,6 +84,8 @@ public final class NexusClient implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
     private static final HexFormat HEX = HexFormat.of();
+    /** At most this many pushes are opened in one transaction. */
+    private static final int MAX_BATCH = 64;
 
     private final VaultContents keys;
     private final LocalDevice me;
@@ -97,11 +102,17 @@ public final class NexusClient implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
             .name("nexuslink-client-reconnect").daemon(true).factory());
 
+    /** Pushes received and not yet handled, in arrival order; the worker takes them in batches. */
+    private final ConcurrentLinkedQueue<Envelope> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean inboxScheduled = new AtomicBoolean();
+
     // Written only on the worker thread; volatile for the status getters.
     private volatile CommunityApi api;
     private volatile Wire wire;
     private boolean stayConnected;
     private int failedAttempts;
+    /** While a batch's transaction is open: what to tell the listeners once it commits. */
+    private List<Consumer<ClientListener>> untold;
     private volatile boolean closed;
 
     private NexusClient(Path profileDir, VaultContents keys, Clock clock) {
@@ -408,7 +419,7 @@ public final class NexusClient implements AutoCloseable {
         CommunityApi community = requireApi();
         CommunityApi.Session session = community.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
         GatewayConnection gateway = GatewayConnection.open(community.http(), community.webSocketUri(), session.token(),
-                envelope -> submit(() -> onPush(envelope)),
+                this::received,
                 (code, reason) -> submit(() -> onClosed(code, reason)));
         wire = new Wire(community, session.token(), gateway);
         failedAttempts = 0;
@@ -428,13 +439,16 @@ public final class NexusClient implements AutoCloseable {
             if (messages.isEmpty()) {
                 return;
             }
+            List<DirectPush> pushes = new ArrayList<>();
             for (JsonNode m : messages) {
-                DirectPush push = new DirectPush(m.path("entry").asLong(),
+                pushes.add(new DirectPush(m.path("entry").asLong(),
                         Bytes.of(java.util.Base64.getDecoder().decode(m.path("message_id").asText())),
                         m.path("sender").asText(), m.path("sender_device").asInt(),
                         Instant.parse(m.path("time").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), m.path("type").asInt(),
-                        Bytes.of(java.util.Base64.getDecoder().decode(m.path("ciphertext").asText())));
-                receiveDirect(push);
+                        Bytes.of(java.util.Base64.getDecoder().decode(m.path("ciphertext").asText()))));
+            }
+            inBatch(() -> pushes.forEach(this::receiveDirect));
+            for (DirectPush push : pushes) {
                 wire.api().delete("/api/v1/messages/" + push.entry(), wire.token());
             }
             if (!page.path("more").asBoolean()) {
@@ -460,30 +474,121 @@ public final class NexusClient implements AutoCloseable {
                 CatchUpResult page = (CatchUpResult) wire.gateway().request(Command.CATCH_UP, new CatchUpRequest(
                         ConversationId.of(id), after == 0 ? Optional.empty() : Optional.of(new MessageId(after)), 200))
                         .body();
-                for (Event event : page.events()) {
-                    receiveEvent(event);
-                }
+                inBatch(() -> page.events().forEach(this::receiveEvent));
                 more = page.more() && !page.events().isEmpty();
             }
         }
     }
 
-    private void onPush(Envelope envelope) throws Exception {
+    /** On the connection's thread: queue the push and make sure the worker will take it. */
+    private void received(Envelope envelope) {
+        inbox.add(envelope);
+        if (inboxScheduled.compareAndSet(false, true)) {
+            submit(this::takeInbox);
+        }
+    }
+
+    /**
+     * Handles what the inbox holds, in order. Consecutive messages are opened in one transaction
+     * (each in a savepoint of its own, so one that fails is undone alone) and acknowledged after
+     * its commit: one disk sync for the batch instead of one per message, each still stored
+     * before its ack.
+     */
+    private void takeInbox() {
+        inboxScheduled.set(false);
+        List<Envelope> batch = new ArrayList<>();
+        Envelope next;
+        while ((next = inbox.poll()) != null) {
+            if (next.command() == Command.DIRECT_PUSH || next.command() == Command.EVENT_PUSH) {
+                batch.add(next);
+                if (batch.size() < MAX_BATCH) {
+                    continue;
+                }
+                receiveBatch(batch);
+                batch = new ArrayList<>();
+            } else {
+                receiveBatch(batch);
+                batch = new ArrayList<>();
+                try {
+                    onOther(next);
+                } catch (Exception e) {
+                    LOG.atWarn().setMessage("client task failed").addKeyValue("error", e.toString()).log();
+                }
+            }
+        }
+        receiveBatch(batch);
+    }
+
+    /**
+     * Receives {@code pushes} in one transaction and acknowledges them after its commit. If
+     * something other than a rejected message fails, they are taken again one by one, so only the
+     * one that fails stays unacknowledged (the server offers it again) and the others land.
+     */
+    private void receiveBatch(List<Envelope> pushes) {
+        if (pushes.isEmpty()) {
+            return;
+        }
+        try {
+            inBatch(() -> pushes.forEach(this::receive));
+            pushes.forEach(this::acknowledge);
+            return;
+        } catch (RuntimeException e) {
+            if (pushes.size() == 1) {
+                LOG.atWarn().setMessage("message not received").addKeyValue("error", e.toString()).log();
+                return;
+            }
+            LOG.atWarn().setMessage("batch failed, receiving one by one").addKeyValue("error", e.toString()).log();
+        }
+        for (Envelope push : pushes) {
+            receiveBatch(List.of(push));
+        }
+    }
+
+    private void receive(Envelope push) {
+        switch (push.body()) {
+            case DirectPush direct -> receiveDirect(direct);
+            case Event event -> receiveEvent(event);
+            default -> throw new IllegalArgumentException("not a message push: " + push.command());
+        }
+    }
+
+    private void acknowledge(Envelope push) {
+        Wire current = wire;
+        if (current == null) {
+            return; // the connection dropped: the server offers unacknowledged messages again
+        }
+        Ack ack = push.body() instanceof DirectPush direct ? new Ack(Optional.of(new MessageId(direct.entry())), Optional.empty())
+                : Ack.EMPTY;
+        current.gateway().send(Command.ACK, push.seq(), ack);
+    }
+
+    /**
+     * Runs {@code body} in one store transaction and tells the listeners what it received only
+     * after the commit; if it fails, nothing is told (nothing was stored).
+     */
+    private void inBatch(Runnable body) {
+        untold = new ArrayList<>();
+        List<Consumer<ClientListener>> events;
+        try {
+            store.transaction(body);
+            events = untold;
+        } finally {
+            untold = null;
+        }
+        events.forEach(this::tell);
+    }
+
+    /** Tells every listener now, or after the open batch commits. */
+    private void tell(Consumer<ClientListener> event) {
+        if (untold != null) {
+            untold.add(event);
+        } else {
+            listeners.forEach(event);
+        }
+    }
+
+    private void onOther(Envelope envelope) throws Exception {
         switch (envelope.command()) {
-            case DIRECT_PUSH -> {
-                DirectPush push = (DirectPush) envelope.body();
-                receiveDirect(push);
-                if (wire != null) {
-                    wire.gateway().send(Command.ACK, envelope.seq(),
-                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty()));
-                }
-            }
-            case EVENT_PUSH -> {
-                receiveEvent((Event) envelope.body());
-                if (wire != null) {
-                    wire.gateway().send(Command.ACK, envelope.seq(), Ack.EMPTY);
-                }
-            }
             case NOTICE -> onNotice((Notice) envelope.body());
             case PING -> {
                 if (wire != null) {
@@ -535,7 +640,7 @@ public final class NexusClient implements AutoCloseable {
     private void hideDeleted(String conversation, long mid) {
         String ref = Long.toString(mid);
         if (store.messages().markRevoked(conversation, ref)) {
-            listeners.forEach(l -> l.onRevoked(conversation, ref, "moderator"));
+            tell(l -> l.onRevoked(conversation, ref, "moderator"));
         }
     }
 
@@ -584,6 +689,7 @@ public final class NexusClient implements AutoCloseable {
         return Duration.ofMillis(Math.max(MIN_BACKOFF.toMillis() / 2, (long) (bound * jitter)));
     }
 
+    /** Opens and files one direct message; runs inside a batch's transaction. */
     private void receiveDirect(DirectPush push) {
         String seen = "seen:" + push.sender() + ":" + HEX.formatHex(push.messageId().toByteArray());
         if (store.settings().get(seen).isPresent()) {
@@ -591,20 +697,19 @@ public final class NexusClient implements AutoCloseable {
         }
         try {
             // Decrypting, filing the message and marking it seen commit together, before the ack.
-            store.inTransaction(() -> {
+            store.inSavepoint(() -> {
                 apply(direct.open(push));
-                store.settings().put(seen, new byte[] {1});
                 return null;
             });
-            return;
         } catch (RejectedMessageException e) {
             LOG.atWarn().setMessage("direct message rejected").addKeyValue("sender", push.sender())
                     .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
-            listeners.forEach(l -> l.onRejected(push.sender(), e.getMessage(), e.identityChanged()));
+            tell(l -> l.onRejected(push.sender(), e.getMessage(), e.identityChanged()));
         }
         store.settings().put(seen, new byte[] {1});
     }
 
+    /** Opens and files one channel event; runs inside a batch's transaction. */
     private void receiveEvent(Event event) {
         String conversation = ChannelMessenger.conversationId(event.cid());
         long mid = event.mid().orElseThrow().value();
@@ -614,19 +719,17 @@ public final class NexusClient implements AutoCloseable {
             return;
         }
         try {
-            boolean mine = channels.isOwn(event);
-            store.inTransaction(() -> {
-                if (!mine && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
+            if (!channels.isOwn(event) && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
+                store.inSavepoint(() -> {
                     channels.open(event).ifPresent(this::apply);
-                }
-                advanceCursor(conversation, mid);
-                return null;
-            });
+                    return null;
+                });
+            }
         } catch (RejectedMessageException e) {
             LOG.atWarn().setMessage("channel event rejected").addKeyValue("conversation", conversation)
                     .addKeyValue("mid", mid).addKeyValue("reason", e.getMessage()).log();
-            advanceCursor(conversation, mid);
         }
+        advanceCursor(conversation, mid);
     }
 
     private void advanceCursor(String conversation, long mid) {
@@ -660,7 +763,7 @@ public final class NexusClient implements AutoCloseable {
                 r.payload().content(), r.payload().sentAt(), r.serverTime());
         String title = r.conversationId().substring(3);
         if (record(message, channel ? ConversationType.CHANNEL : ConversationType.DIRECT, title)) {
-            listeners.forEach(l -> l.onMessage(message));
+            tell(l -> l.onMessage(message));
         }
     }
 
@@ -675,7 +778,7 @@ public final class NexusClient implements AutoCloseable {
         boolean allowed = channel || (target.get().senderAccount().equals(r.senderAccount())
                 && withinDirectRevokeWindow(target.get(), r.serverTime()));
         if (allowed && store.messages().markRevoked(r.conversationId(), revoke.target())) {
-            listeners.forEach(l -> l.onRevoked(r.conversationId(), revoke.target(), r.senderAccount()));
+            tell(l -> l.onRevoked(r.conversationId(), revoke.target(), r.senderAccount()));
         }
     }
 

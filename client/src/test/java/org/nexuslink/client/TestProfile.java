@@ -32,6 +32,8 @@ final class TestProfile implements AutoCloseable {
     final Clock clock;
     final BlockingQueue<StoredMessage> received = new LinkedBlockingQueue<>();
     final BlockingQueue<String> revoked = new LinkedBlockingQueue<>();
+    /** The senders of rejected messages. */
+    final BlockingQueue<String> rejected = new LinkedBlockingQueue<>();
     final BlockingQueue<Boolean> connection = new LinkedBlockingQueue<>();
     NexusClient client;
 
@@ -71,6 +73,11 @@ final class TestProfile implements AutoCloseable {
             @Override
             public void onRevoked(String conversationId, String ref, String by) {
                 revoked.add(conversationId + "/" + ref);
+            }
+
+            @Override
+            public void onRejected(String sender, String reason, boolean identityChanged) {
+                rejected.add(sender);
             }
 
             @Override

@@ -30,8 +30,10 @@ import org.nexuslink.protocol.RawValue;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -60,6 +62,11 @@ import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
  * {@link SignalStore} (one commit: the sender key's save); on receipt
  * {@link ChannelMessenger#open} (the client's own method) reads the author from the event,
  * decrypts, decodes and checks the kind, inside one store transaction as the client runs it.
+ *
+ * <p>The {@code *Decrypt*} cases measure the receiving side alone, as in
+ * {@link DirectMessageBenchmarks}: {@value DirectMessageBenchmarks#BATCH} messages encrypted
+ * before each invocation (not measured), then decrypted raw, or opened one transaction each, or
+ * all in one transaction with a savepoint each. Scores are per message.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -178,6 +185,90 @@ public class ChannelMessageBenchmarks {
     @Benchmark
     public Optional<Received> oursRoundTrip(Ours s) throws Exception {
         return s.receive(s.event(s.send()));
+    }
+
+    /** Raw libsignal's receiving side: a batch of Alice's channel messages, encrypted before each invocation. */
+    @State(Scope.Thread)
+    public static class RawInbox {
+        Raw raw;
+        final byte[][] messages = new byte[DirectMessageBenchmarks.BATCH][];
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            raw = new Raw();
+            raw.setUp();
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() throws Exception {
+            for (int i = 0; i < messages.length; i++) {
+                messages[i] = raw.aliceSends.encrypt(raw.distribution, raw.plaintext).serialize();
+            }
+        }
+    }
+
+    /** The client's receiving side: a batch of channel events from Alice's profile, encrypted before each invocation. */
+    @State(Scope.Thread)
+    public static class OursInbox {
+        @Param({"disk", "tmpfs"})
+        public String storage;
+
+        Ours ours;
+        final Event[] events = new Event[DirectMessageBenchmarks.BATCH];
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            ours = new Ours();
+            ours.storage = storage;
+            ours.setUp();
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() throws Exception {
+            for (int i = 0; i < events.length; i++) {
+                events[i] = ours.event(ours.send());
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            ours.tearDown();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(DirectMessageBenchmarks.BATCH)
+    public byte[] rawDecrypt(RawInbox s) throws Exception {
+        byte[] last = null;
+        for (byte[] message : s.messages) {
+            last = s.raw.bobReads.decrypt(message);
+        }
+        return last;
+    }
+
+    /** Each event opened in a transaction of its own: one commit per message. */
+    @Benchmark
+    @OperationsPerInvocation(DirectMessageBenchmarks.BATCH)
+    public Optional<Received> oursDecrypt(OursInbox s) throws Exception {
+        Optional<Received> last = Optional.empty();
+        for (Event event : s.events) {
+            last = s.ours.receive(event);
+        }
+        return last;
+    }
+
+    /** The events opened together, as the client takes a batch: one commit, a savepoint each. */
+    @Benchmark
+    @OperationsPerInvocation(DirectMessageBenchmarks.BATCH)
+    public Optional<Received> oursDecryptBatch(OursInbox s) throws Exception {
+        ProfileStore store = s.ours.bobStore;
+        return store.inTransaction(() -> {
+            Optional<Received> last = Optional.empty();
+            for (Event event : s.events) {
+                last = store.inSavepoint(() -> s.ours.bobChannels.open(event));
+            }
+            return last;
+        });
     }
 
     /** Alice creates her sender key and Bob takes it, as it travels over their 1:1 session. */

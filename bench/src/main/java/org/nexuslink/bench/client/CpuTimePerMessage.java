@@ -17,6 +17,7 @@ import java.util.Locale;
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar org.nexuslink.bench.client.CpuTimePerMessage [seconds per round]}.
  * Each case warms up for two rounds, then measures five; it prints the median and the range.
+ * Only the operation is timed: the decrypt cases' encryption before each batch is not.
  */
 public final class CpuTimePerMessage {
     private static final int WARMUP_ROUNDS = 2;
@@ -27,7 +28,11 @@ public final class CpuTimePerMessage {
         Object run() throws Exception;
     }
 
-    private record Case(String name, Op op, AutoCloseable state) {}
+    /**
+     * One case: {@code op} does {@code opsPerCall} operations; {@code prepare}, if not null, runs
+     * before each call and is not measured (the decrypt cases' encryption).
+     */
+    private record Case(String name, Op prepare, Op op, int opsPerCall, AutoCloseable state) {}
 
     private CpuTimePerMessage() {}
 
@@ -38,22 +43,30 @@ public final class CpuTimePerMessage {
             throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
         }
         System.out.printf(Locale.ROOT, "%-48s %10s %22s %12s%n", "case", "cpu us/op", "cpu range", "wall us/op");
-        for (Case c : cases()) {
+        for (Setup setup : cases()) {
+            Case c = setup.create();
             try (AutoCloseable state = c.state()) {
                 double[] cpu = new double[ROUNDS];
                 double[] wall = new double[ROUNDS];
                 for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
                     long ops = 0;
-                    long cpu0 = threads.getCurrentThreadCpuTime();
-                    long wall0 = System.nanoTime();
-                    long end = wall0 + roundNanos;
+                    long cpuNanos = 0;
+                    long wallNanos = 0;
+                    long end = System.nanoTime() + roundNanos;
                     do {
+                        if (c.prepare() != null) {
+                            c.prepare().run();
+                        }
+                        long cpu0 = threads.getCurrentThreadCpuTime();
+                        long wall0 = System.nanoTime();
                         c.op().run();
-                        ops++;
+                        wallNanos += System.nanoTime() - wall0;
+                        cpuNanos += threads.getCurrentThreadCpuTime() - cpu0;
+                        ops += c.opsPerCall();
                     } while (System.nanoTime() < end);
                     if (round >= 0) {
-                        cpu[round] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / ops;
-                        wall[round] = (System.nanoTime() - wall0) / 1e3 / ops;
+                        cpu[round] = cpuNanos / 1e3 / ops;
+                        wall[round] = wallNanos / 1e3 / ops;
                     }
                 }
                 Arrays.sort(cpu);
@@ -64,75 +77,70 @@ public final class CpuTimePerMessage {
         }
     }
 
-    private static List<Case> cases() {
-        DirectMessageBenchmarks direct = new DirectMessageBenchmarks();
-        ChannelMessageBenchmarks channel = new ChannelMessageBenchmarks();
-        List<Case> cases = new ArrayList<>();
-        cases.add(lazy("direct rawEncrypt", () -> {
-            DirectMessageBenchmarks.Raw s = new DirectMessageBenchmarks.Raw();
-            s.setUp();
-            return new Case("", () -> direct.rawEncrypt(s), () -> {});
-        }));
-        cases.add(lazy("direct rawRoundTrip", () -> {
-            DirectMessageBenchmarks.Raw s = new DirectMessageBenchmarks.Raw();
-            s.setUp();
-            return new Case("", () -> direct.rawRoundTrip(s), () -> {});
-        }));
-        for (String storage : List.of("tmpfs", "disk")) {
-            cases.add(lazy("direct oursEncrypt " + storage, () -> {
-                DirectMessageBenchmarks.Ours s = directOurs(storage);
-                return new Case("", () -> direct.oursEncrypt(s), s::tearDown);
-            }));
-            cases.add(lazy("direct oursRoundTrip " + storage, () -> {
-                DirectMessageBenchmarks.Ours s = directOurs(storage);
-                return new Case("", () -> direct.oursRoundTrip(s), s::tearDown);
-            }));
-            cases.add(lazy("direct oursRoundTripWithoutCertificate " + storage, () -> {
-                DirectMessageBenchmarks.Ours s = directOurs(storage);
-                return new Case("", () -> direct.oursRoundTripWithoutCertificate(s), s::tearDown);
-            }));
-        }
-        cases.add(lazy("channel rawEncrypt", () -> {
-            ChannelMessageBenchmarks.Raw s = new ChannelMessageBenchmarks.Raw();
-            s.setUp();
-            return new Case("", () -> channel.rawEncrypt(s), () -> {});
-        }));
-        cases.add(lazy("channel rawRoundTrip", () -> {
-            ChannelMessageBenchmarks.Raw s = new ChannelMessageBenchmarks.Raw();
-            s.setUp();
-            return new Case("", () -> channel.rawRoundTrip(s), () -> {});
-        }));
-        for (String storage : List.of("tmpfs", "disk")) {
-            cases.add(lazy("channel oursEncrypt " + storage, () -> {
-                ChannelMessageBenchmarks.Ours s = channelOurs(storage);
-                return new Case("", () -> channel.oursEncrypt(s), s::tearDown);
-            }));
-            cases.add(lazy("channel oursRoundTrip " + storage, () -> {
-                ChannelMessageBenchmarks.Ours s = channelOurs(storage);
-                return new Case("", () -> channel.oursRoundTrip(s), s::tearDown);
-            }));
-        }
-        return cases;
-    }
-
+    /** A case is set up when its turn comes and torn down after, so only one store pair exists at a time. */
     @FunctionalInterface
     private interface Setup {
         Case create() throws Exception;
     }
 
-    /** A case whose state is set up when it runs and torn down after, so only one store pair exists at a time. */
-    private static Case lazy(String name, Setup setup) {
-        Case[] created = new Case[1];
-        return new Case(name, () -> {
-            if (created[0] == null) {
-                created[0] = setup.create();
-            }
-            return created[0].op().run();
-        }, () -> {
-            if (created[0] != null) {
-                created[0].state().close();
-            }
+    private static List<Setup> cases() {
+        DirectMessageBenchmarks direct = new DirectMessageBenchmarks();
+        ChannelMessageBenchmarks channel = new ChannelMessageBenchmarks();
+        int batch = DirectMessageBenchmarks.BATCH;
+        List<Setup> cases = new ArrayList<>();
+        cases.add(() -> {
+            DirectMessageBenchmarks.Raw s = new DirectMessageBenchmarks.Raw();
+            s.setUp();
+            return new Case("direct rawEncrypt", null, () -> direct.rawEncrypt(s), 1, () -> { });
         });
+        cases.add(() -> {
+            DirectMessageBenchmarks.RawInbox s = new DirectMessageBenchmarks.RawInbox();
+            s.setUp();
+            return new Case("direct rawDecrypt", () -> { s.fill(); return null; }, () -> direct.rawDecrypt(s), batch, () -> { });
+        });
+        for (String storage : List.of("tmpfs", "disk")) {
+            cases.add(() -> {
+                DirectMessageBenchmarks.Ours s = directOurs(storage);
+                return new Case("direct oursEncrypt " + storage, null, () -> direct.oursEncrypt(s), 1, s::tearDown);
+            });
+            cases.add(() -> {
+                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
+                return new Case("direct oursDecrypt " + storage, () -> { s.fill(); return null; }, () -> direct.oursDecrypt(s),
+                        batch, s::tearDown);
+            });
+            cases.add(() -> {
+                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
+                return new Case("direct oursDecryptBatch " + storage, () -> { s.fill(); return null; },
+                        () -> direct.oursDecryptBatch(s), batch, s::tearDown);
+            });
+        }
+        cases.add(() -> {
+            ChannelMessageBenchmarks.Raw s = new ChannelMessageBenchmarks.Raw();
+            s.setUp();
+            return new Case("channel rawEncrypt", null, () -> channel.rawEncrypt(s), 1, () -> { });
+        });
+        cases.add(() -> {
+            ChannelMessageBenchmarks.RawInbox s = new ChannelMessageBenchmarks.RawInbox();
+            s.setUp();
+            return new Case("channel rawDecrypt", () -> { s.fill(); return null; }, () -> channel.rawDecrypt(s), batch, () -> { });
+        });
+        for (String storage : List.of("tmpfs", "disk")) {
+            cases.add(() -> {
+                ChannelMessageBenchmarks.Ours s = channelOurs(storage);
+                return new Case("channel oursEncrypt " + storage, null, () -> channel.oursEncrypt(s), 1, s::tearDown);
+            });
+            cases.add(() -> {
+                ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
+                return new Case("channel oursDecrypt " + storage, () -> { s.fill(); return null; }, () -> channel.oursDecrypt(s),
+                        batch, s::tearDown);
+            });
+            cases.add(() -> {
+                ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
+                return new Case("channel oursDecryptBatch " + storage, () -> { s.fill(); return null; },
+                        () -> channel.oursDecryptBatch(s), batch, s::tearDown);
+            });
+        }
+        return cases;
     }
 
     private static DirectMessageBenchmarks.Ours directOurs(String storage) {
@@ -142,8 +150,22 @@ public final class CpuTimePerMessage {
         return s;
     }
 
+    private static DirectMessageBenchmarks.OursInbox directInbox(String storage) {
+        DirectMessageBenchmarks.OursInbox s = new DirectMessageBenchmarks.OursInbox();
+        s.storage = storage;
+        s.setUp();
+        return s;
+    }
+
     private static ChannelMessageBenchmarks.Ours channelOurs(String storage) throws Exception {
         ChannelMessageBenchmarks.Ours s = new ChannelMessageBenchmarks.Ours();
+        s.storage = storage;
+        s.setUp();
+        return s;
+    }
+
+    private static ChannelMessageBenchmarks.OursInbox channelInbox(String storage) throws Exception {
+        ChannelMessageBenchmarks.OursInbox s = new ChannelMessageBenchmarks.OursInbox();
         s.storage = storage;
         s.setUp();
         return s;

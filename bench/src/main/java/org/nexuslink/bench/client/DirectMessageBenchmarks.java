@@ -21,8 +21,10 @@ import org.nexuslink.protocol.DirectPush;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -53,8 +55,15 @@ import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
  * {@link SessionCipher} over {@link SignalStore} inside one store transaction; on receipt
  * {@link DirectMessenger#open} (the client's own method) decrypts, decodes and verifies the
  * certificate against the session's identity key, inside one transaction as the client runs it
- * (the client also files the message in that transaction; that insert is not measured here). {@code oursRoundTripWithoutCertificate} does the same without that check, to
- * show its cost.
+ * (the client also files the message in that transaction; that insert is not measured here).
+ * {@code oursRoundTripWithoutCertificate} does the same without that check, to show its cost.
+ *
+ * <p>The {@code *Decrypt*} cases measure the receiving side alone: before each invocation Alice
+ * encrypts {@link #BATCH} messages (not measured), then Bob decrypts them, raw over the in-memory
+ * store, or with {@link DirectMessenger#open} either in one transaction per message (a message
+ * that arrives alone) or all in one transaction, each in a savepoint, as the client takes
+ * messages that reached it together (docs/client.md, "Receiving in batches"). Scores are per
+ * message.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -64,6 +73,8 @@ import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
 public class DirectMessageBenchmarks {
     /** The message size: a 200-byte text. */
     static final int PAYLOAD_BYTES = 200;
+    /** Messages per invocation of the decrypt cases. */
+    static final int BATCH = 32;
 
     /** Raw libsignal: two in-memory stores, a 200-byte plaintext. */
     @State(Scope.Thread)
@@ -235,6 +246,90 @@ public class DirectMessageBenchmarks {
         Ours.receive(s.bobStore, s.bobMessenger, s.push(s.alice, there));
         CiphertextMessage back = Ours.send(s.bobStore, s.bob, s.bobWrites, s.alice.address());
         return Ours.receive(s.aliceStore, s.aliceMessenger, s.push(s.bob, back));
+    }
+
+    /** Raw libsignal's receiving side: {@link #BATCH} messages from Alice, encrypted before each invocation. */
+    @State(Scope.Thread)
+    public static class RawInbox {
+        Raw raw;
+        final SignalMessage[] messages = new SignalMessage[BATCH];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            raw = new Raw();
+            raw.setUp();
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() throws Exception {
+            for (int i = 0; i < BATCH; i++) {
+                messages[i] = new SignalMessage(raw.aliceToBob.encrypt(raw.plaintext).serialize());
+            }
+        }
+    }
+
+    /** The client's receiving side: {@link #BATCH} pushes from Alice's profile, encrypted before each invocation. */
+    @State(Scope.Thread)
+    public static class OursInbox {
+        @Param({"disk", "tmpfs"})
+        public String storage;
+
+        Ours ours;
+        final DirectPush[] pushes = new DirectPush[BATCH];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ours = new Ours();
+            ours.storage = storage;
+            ours.setUp();
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() throws Exception {
+            for (int i = 0; i < BATCH; i++) {
+                pushes[i] = ours.push(ours.alice, Ours.send(ours.aliceStore, ours.alice, ours.aliceWrites, ours.bob.address()));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            ours.tearDown();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public byte[] rawDecrypt(RawInbox s) throws Exception {
+        byte[] last = null;
+        for (SignalMessage message : s.messages) {
+            last = s.raw.bobFromAlice.decrypt(message);
+        }
+        return last;
+    }
+
+    /** Each message opened in a transaction of its own: one commit per message. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Received oursDecrypt(OursInbox s) throws Exception {
+        Received last = null;
+        for (DirectPush push : s.pushes) {
+            last = Ours.receive(s.ours.bobStore, s.ours.bobMessenger, push);
+        }
+        return last;
+    }
+
+    /** The messages opened together, as the client takes a batch: one commit, a savepoint each. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Received oursDecryptBatch(OursInbox s) throws Exception {
+        ProfileStore store = s.ours.bobStore;
+        return store.inTransaction(() -> {
+            Received last = null;
+            for (DirectPush push : s.pushes) {
+                last = store.inSavepoint(() -> s.ours.bobMessenger.open(push));
+            }
+            return last;
+        });
     }
 
     private static Payload decode(byte[] plaintext) throws ContentException {

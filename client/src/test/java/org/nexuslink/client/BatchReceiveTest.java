@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.server.storage.DatabaseUrl;
+import org.nexuslink.server.testing.DatabaseTest;
+import org.nexuslink.server.testing.MutableClock;
+import org.nexuslink.server.testing.TestServer;
+
+/**
+ * A client opens the messages that reach it together in one store transaction and acknowledges
+ * them after its commit (offline ones drained on connect, and pushes that queued up while it was
+ * busy). One message that cannot be opened in the middle of such a batch is rejected alone: the
+ * others are stored and shown in order, and every one of them is acknowledged, so nothing stays
+ * queued on the server.
+ */
+class BatchReceiveTest {
+    private final MutableClock clock = new MutableClock();
+
+    @TempDir
+    Path dir;
+
+    @DatabaseTest
+    void a_forged_message_inside_a_burst_is_rejected_alone(DatabaseUrl url) throws Exception {
+        try (TestServer server = TestServer.start(url, clock,
+                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString(),
+                        // Alice sends as fast as she can; the server's flood limits are not under test here.
+                        "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "100000",
+                        "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "100000"));
+             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
+             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
+            URI community = URI.create("http://127.0.0.1:" + server.port());
+            alice.joinAndConnect(community, "alice");
+            bob.joinAndConnect(community, "bob");
+            alice.client.sendText(bob.dm(), "hello", Optional.empty());
+            assertThat(bob.next().text()).isEqualTo("hello");
+
+            // Offline: the burst is drained over REST on connect, one page in one transaction.
+            bob.close();
+            List<String> offline = burst(alice, bob, "offline", 40);
+            bob.reopen();
+            bob.client.connect();
+            assertThat(bob.nextTexts(offline.size())).containsExactlyElementsOf(offline);
+            assertThat(bob.rejected.poll(20, TimeUnit.SECONDS)).isEqualTo(alice.id());
+            assertQueueEmpty(bob);
+
+            // Online: pushes arrive faster than one commit each; they queue up and go in batches.
+            List<String> online = burst(alice, bob, "online", 100);
+            assertThat(bob.nextTexts(online.size())).containsExactlyElementsOf(online);
+            assertThat(bob.rejected.poll(20, TimeUnit.SECONDS)).isEqualTo(alice.id());
+            bob.assertNothingMore();
+            assertQueueEmpty(bob);
+            assertThat(bob.client.history(alice.dm(), 500)).hasSize(1 + offline.size() + online.size());
+        }
+    }
+
+    /**
+     * Alice sends {@code count} texts with a forged copy (bytes that are no Signal message) after
+     * the first half; returns the texts in the order sent.
+     */
+    private static List<String> burst(TestProfile alice, TestProfile bob, String label, int count) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i : IntStream.rangeClosed(1, count).toArray()) {
+            if (i == count / 2 + 1) {
+                byte[] id = new byte[16];
+                java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
+                alice.client.post("/api/v1/messages/send", Map.of("message_id", id,
+                        "copies", List.of(Map.of("account", bob.id(), "device", 1, "type", 2,
+                                "ciphertext", "no Signal message at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+            }
+            String text = label + " " + i;
+            alice.client.sendText(bob.dm(), text, Optional.empty());
+            texts.add(text);
+        }
+        return texts;
+    }
+
+    /** Every message was acknowledged: the server holds none for Bob any more (acks are asynchronous). */
+    private static void assertQueueEmpty(TestProfile bob) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonNode pending;
+        do {
+            pending = bob.client.get("/api/v1/messages/pending?limit=100").path("messages");
+            if (pending.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        assertThat(pending).as("messages left unacknowledged on the server").isEmpty();
+    }
+}
