@@ -18,7 +18,7 @@ public final class Contacts {
     private final SealedMap table;
 
     Contacts(StoreDatabase db) {
-        this.table = new SealedMap(db, "contacts");
+        this.table = SealedMap.cached(db, "contacts", SealedMap.CACHED_ROWS);
     }
 
     /** Inserts or replaces the contact with this account id. */

@@ -14,7 +14,7 @@ public final class Cursors {
 
     Cursors(StoreDatabase db) {
         this.db = db;
-        this.table = new SealedMap(db, "cursors");
+        this.table = SealedMap.cached(db, "cursors", SealedMap.CACHED_ROWS);
     }
 
     /** The cursor, or 0 when none was stored. */

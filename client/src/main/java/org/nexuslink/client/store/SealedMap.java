@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,23 +18,41 @@ import java.util.Optional;
  * rows are found and deleted by together (all sessions of an account). Keys and values are
  * sealed for their row, so a value moved to another row does not open.
  *
- * <p>A map made with {@link #cached} also keeps up to a given number of decrypted rows in
- * memory, most recently used first, written through: a read of a cached row costs neither a
- * query nor an AES-GCM open, a write still goes to the file in the caller's transaction.
- * {@link StoreDatabase} drops the cache when the file may hold other rows than it does (another
- * process committed, a rollback). Values handed out by {@link #get} are then shared with the
- * cache: callers parse them and must not change them.
+ * <p>A map made with {@link #cached} works in memory within a transaction and keeps rows
+ * between transactions:
+ * <ul>
+ *   <li>Writes are held until the transaction commits: just before its {@code COMMIT} each key
+ *       written is sealed and written once, with its last value (libsignal saves a session after
+ *       every message; a batch of messages in one transaction writes each session once).</li>
+ *   <li>Up to a given number of decrypted rows stay in memory, most recently used first: a read
+ *       of such a row costs neither a query nor an AES-GCM open.</li>
+ * </ul>
+ * {@link StoreDatabase} drops both when they may differ from the file (a rollback, another
+ * process committed) and undoes a rolled-back savepoint's writes. Keys and values handed to
+ * {@link #put} and out by {@link #get} are then shared with the map: callers build them fresh and
+ * only parse what they get.
  *
  * <p>Thread-safe through {@link StoreDatabase}.
  */
-final class SealedMap {
+final class SealedMap implements StoreDatabase.TransactionCache {
+    /**
+     * Rows a cached table keeps between transactions: a session record is about 4 KB, so some
+     * 8 MB at most for sessions, enough for every device of a thousand or so active conversations.
+     */
+    static final int CACHED_ROWS = 2_000;
+
     /** A decrypted row. */
     record Entry(byte[] key, byte[] value) {}
+
+    /** A write held until the commit. */
+    private record Pending(byte[] key, byte[] group, byte[] value) {}
 
     private final StoreDatabase db;
     private final String table;
     private final String groupDomain;
-    private final Map<ByteBuffer, byte[]> cache; // guarded by the database lock; null if not cached
+    // Both guarded by the database lock; null if this map is not cached.
+    private final Map<ByteBuffer, byte[]> rows; // as in the file (committed, or flushed in the open transaction)
+    private final Map<ByteBuffer, Pending> pending; // written in the open transaction, not yet in the file
 
     /** @param table a table of the shape above; a constant from this package, never input */
     SealedMap(StoreDatabase db, String table) {
@@ -45,15 +64,17 @@ final class SealedMap {
         this.table = table;
         this.groupDomain = table + "#grp";
         if (cachedRows > 0) {
-            this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            this.rows = new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<ByteBuffer, byte[]> eldest) {
                     return size() > cachedRows;
                 }
             };
-            db.addCache(cache::clear);
+            this.pending = new LinkedHashMap<>();
+            db.addCache(this);
         } else {
-            this.cache = null;
+            this.rows = null;
+            this.pending = null;
         }
     }
 
@@ -67,8 +88,13 @@ final class SealedMap {
 
     Optional<byte[]> get(byte[] key) {
         return db.read(c -> {
-            if (cache != null) {
-                byte[] cached = cache.get(ByteBuffer.wrap(key));
+            if (rows != null) {
+                ByteBuffer k = ByteBuffer.wrap(key);
+                Pending written = pending.get(k);
+                if (written != null) {
+                    return Optional.of(written.value());
+                }
+                byte[] cached = rows.get(k);
                 if (cached != null) {
                     return Optional.of(cached);
                 }
@@ -81,8 +107,8 @@ final class SealedMap {
                         return Optional.empty();
                     }
                     byte[] value = db.sealer().open(table, "v", idx, r.getBytes(1));
-                    if (cache != null) {
-                        cache.put(ByteBuffer.wrap(key.clone()), value);
+                    if (rows != null) {
+                        rows.put(ByteBuffer.wrap(key.clone()), value);
                     }
                     return Optional.of(value);
                 }
@@ -92,8 +118,11 @@ final class SealedMap {
 
     boolean contains(byte[] key) {
         return db.read(c -> {
-            if (cache != null && cache.containsKey(ByteBuffer.wrap(key))) {
-                return true;
+            if (rows != null) {
+                ByteBuffer k = ByteBuffer.wrap(key);
+                if (pending.containsKey(k) || rows.containsKey(k)) {
+                    return true;
+                }
             }
             try (CachedStatement s = db.prepare("SELECT 1 FROM " + table + " WHERE idx = ?")) {
                 s.setBytes(1, db.index().of(table, key));
@@ -112,48 +141,50 @@ final class SealedMap {
     /** Inserts or replaces the row of {@code key}, in the group {@code group} (may be null). */
     void put(byte[] key, byte[] group, byte[] value) {
         db.write(c -> {
-            byte[] idx = db.index().of(table, key);
-            byte[] grp = group == null ? null : db.index().of(groupDomain, group);
-            byte[] sealed = db.sealer().seal(table, "v", idx, value);
-            // Update first: the common case (a session after each message) then seals and writes
-            // only the value; the sealed key is written once, with the row.
-            try (CachedStatement s = db.prepare("UPDATE " + table + " SET grp = ?, v = ? WHERE idx = ?")) {
-                s.setBytes(1, grp);
-                s.setBytes(2, sealed);
-                s.setBytes(3, idx);
-                if (s.executeUpdate() > 0) {
-                    cache(key, value);
-                    return null;
-                }
+            if (rows != null) {
+                pending.put(ByteBuffer.wrap(key), new Pending(key, group, value)); // written by flush(), before the commit
+            } else {
+                write(key, group, value);
             }
-            try (CachedStatement s = db.prepare("INSERT INTO " + table + " (idx, grp, k, v) VALUES (?, ?, ?, ?)")) {
-                s.setBytes(1, idx);
-                s.setBytes(2, grp);
-                s.setBytes(3, db.sealer().seal(table, "k", idx, key));
-                s.setBytes(4, sealed);
-                s.executeUpdate();
-            }
-            cache(key, value);
             return null;
         });
     }
 
-    /** After the row of {@code key} was written in the open transaction: remember its value. */
-    private void cache(byte[] key, byte[] value) {
-        if (cache != null) {
-            cache.put(ByteBuffer.wrap(key.clone()), value.clone());
+    private void write(byte[] key, byte[] group, byte[] value) throws SQLException {
+        byte[] idx = db.index().of(table, key);
+        byte[] grp = group == null ? null : db.index().of(groupDomain, group);
+        byte[] sealed = db.sealer().seal(table, "v", idx, value);
+        // Update first: the common case (a session after each message) then seals and writes
+        // only the value; the sealed key is written once, with the row.
+        try (CachedStatement s = db.prepare("UPDATE " + table + " SET grp = ?, v = ? WHERE idx = ?")) {
+            s.setBytes(1, grp);
+            s.setBytes(2, sealed);
+            s.setBytes(3, idx);
+            if (s.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (CachedStatement s = db.prepare("INSERT INTO " + table + " (idx, grp, k, v) VALUES (?, ?, ?, ?)")) {
+            s.setBytes(1, idx);
+            s.setBytes(2, grp);
+            s.setBytes(3, db.sealer().seal(table, "k", idx, key));
+            s.setBytes(4, sealed);
+            s.executeUpdate();
         }
     }
 
     /** Deletes the row of {@code key}; true if there was one. */
     boolean delete(byte[] key) {
         return db.write(c -> {
-            if (cache != null) {
-                cache.remove(ByteBuffer.wrap(key));
+            boolean held = false;
+            if (rows != null) {
+                ByteBuffer k = ByteBuffer.wrap(key);
+                held = pending.remove(k) != null;
+                rows.remove(k);
             }
             try (CachedStatement s = db.prepare("DELETE FROM " + table + " WHERE idx = ?")) {
                 s.setBytes(1, db.index().of(table, key));
-                return s.executeUpdate() > 0;
+                return s.executeUpdate() > 0 || held;
             }
         });
     }
@@ -161,8 +192,9 @@ final class SealedMap {
     /** Deletes every row of {@code group}; returns how many. */
     int deleteGroup(byte[] group) {
         return db.write(c -> {
-            if (cache != null) {
-                cache.clear(); // rows are not cached by group; a group delete is rare
+            flush();
+            if (rows != null) {
+                rows.clear(); // rows are not kept by group; a group delete is rare
             }
             try (CachedStatement s = db.prepare("DELETE FROM " + table + " WHERE grp = ?")) {
                 s.setBytes(1, db.index().of(groupDomain, group));
@@ -174,6 +206,7 @@ final class SealedMap {
     /** Every row. */
     List<Entry> entries() {
         return db.read(c -> {
+            flush();
             try (CachedStatement s = db.prepare("SELECT idx, k, v FROM " + table)) {
                 return decrypt(s);
             }
@@ -183,6 +216,7 @@ final class SealedMap {
     /** Every row of {@code group}. */
     List<Entry> group(byte[] group) {
         return db.read(c -> {
+            flush();
             try (CachedStatement s = db.prepare("SELECT idx, k, v FROM " + table + " WHERE grp = ?")) {
                 s.setBytes(1, db.index().of(groupDomain, group));
                 return decrypt(s);
@@ -192,11 +226,51 @@ final class SealedMap {
 
     int count() {
         return db.read(c -> {
+            flush();
             try (CachedStatement s = db.prepare("SELECT count(*) FROM " + table); ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getInt(1);
             }
         });
+    }
+
+    // ---- StoreDatabase.TransactionCache, called under the database lock
+
+    /** Writes what the open transaction holds back into the table (before its commit, or a query of the whole table). */
+    @Override
+    public void flush() throws SQLException {
+        if (pending == null || pending.isEmpty()) {
+            return;
+        }
+        for (Pending p : pending.values()) {
+            write(p.key(), p.group(), p.value());
+            rows.put(ByteBuffer.wrap(p.key()), p.value());
+        }
+        pending.clear();
+    }
+
+    @Override
+    public Object mark() {
+        return pending == null ? null : new HashMap<>(pending);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void reset(Object mark) {
+        if (pending == null) {
+            return;
+        }
+        pending.clear();
+        pending.putAll((Map<ByteBuffer, Pending>) mark);
+        rows.clear(); // a flush inside the savepoint may have put rows that are undone now
+    }
+
+    @Override
+    public void clear() {
+        if (pending != null) {
+            pending.clear();
+            rows.clear();
+        }
     }
 
     private List<Entry> decrypt(CachedStatement s) throws SQLException {

@@ -15,11 +15,11 @@ public final class Settings {
     private final SealedMap table;
 
     Settings(StoreDatabase db) {
-        this.table = new SealedMap(db, "settings");
+        this.table = SealedMap.cached(db, "settings", SealedMap.CACHED_ROWS);
     }
 
     public Optional<byte[]> get(String key) {
-        return table.get(key(key));
+        return table.get(key(key)).map(byte[]::clone);
     }
 
     public void put(String key, byte[] value) {

@@ -41,8 +41,8 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
  * <p>Methods that libsignal's interfaces specify as returning {@code null} for "none" do so;
  * this class's own methods return {@link Optional} or empty lists.
  *
- * <p>Identities, sessions and sender keys are also kept decrypted in memory, written through
- * (see {@link SealedMap#cached}): libsignal reads each of them on every message.
+ * <p>Identities, sessions and sender keys are kept in memory within and between transactions
+ * (see {@link SealedMap#cached}): libsignal reads and writes each of them on every message.
  *
  * <p>Thread-safe per call. libsignal loads, ratchets and stores a session in separate calls, so
  * run each {@code SessionCipher} or {@code GroupCipher} operation inside
@@ -52,12 +52,6 @@ import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
 public final class SignalStore implements SignalProtocolStore {
     /** libsignal's convention: the primary device, left out of {@link #getSubDeviceSessions}. */
     private static final int PRIMARY_DEVICE = 1;
-    /**
-     * Rows of the tables libsignal reads on every message (identities, sessions, sender keys)
-     * kept decrypted in memory: a session record is about 4 KB, so some 8 MB at most for
-     * sessions; enough for every device of a thousand or so active conversations.
-     */
-    private static final int CACHED_ROWS = 2_000;
 
     private final StoreDatabase db;
     private final IdentityKeyPair localIdentity;
@@ -72,13 +66,13 @@ public final class SignalStore implements SignalProtocolStore {
     SignalStore(StoreDatabase db, IdentityKeyPair localIdentity) {
         this.db = db;
         this.localIdentity = localIdentity;
-        this.identities = SealedMap.cached(db, "identities", CACHED_ROWS);
-        this.sessions = SealedMap.cached(db, "sessions", CACHED_ROWS);
+        this.identities = SealedMap.cached(db, "identities", SealedMap.CACHED_ROWS);
+        this.sessions = SealedMap.cached(db, "sessions", SealedMap.CACHED_ROWS);
         this.preKeys = new SealedMap(db, "prekeys");
         this.signedPreKeys = new SealedMap(db, "signed_prekeys");
         this.kyberPreKeys = new SealedMap(db, "kyber_prekeys");
         this.kyberBaseKeys = new SealedMap(db, "kyber_base_keys");
-        this.senderKeys = SealedMap.cached(db, "sender_keys", CACHED_ROWS);
+        this.senderKeys = SealedMap.cached(db, "sender_keys", SealedMap.CACHED_ROWS);
     }
 
     // ---- identities

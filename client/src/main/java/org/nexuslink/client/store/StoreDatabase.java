@@ -20,14 +20,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Writes run in {@code BEGIN IMMEDIATE} transactions, so another process on the same profile
  * waits for the busy timeout rather than failing half-way.
  *
- * <p>Tables may keep decrypted rows in memory ({@link #addCache}): such a cache is dropped when
- * SQLite's {@code PRAGMA data_version} shows that another connection (another process on the
- * same profile) committed since this one last looked, checked at the start of every transaction
- * and every read outside one, and when a transaction or savepoint of this connection rolls back.
- * Inside a write transaction no other connection can commit, so a cached row read there is the
- * row in the file.
+ * <p>Tables may keep rows in memory ({@link TransactionCache}, registered with
+ * {@link #addCache}): their writes held in a transaction are flushed just before its
+ * {@code COMMIT}; a rolled-back savepoint resets them to what they held when it began; and they
+ * are cleared when a transaction rolls back, on close, and when SQLite's
+ * {@code PRAGMA data_version} shows that another connection (another process on the same
+ * profile) committed since this one last looked, checked at the start of every transaction and
+ * every read outside one. Inside a write transaction no other connection can commit, so a row
+ * kept in memory there is the row in the file.
  */
 final class StoreDatabase implements AutoCloseable {
+    /** Rows a table keeps in memory, told of the transactions; every method runs under the lock. */
+    interface TransactionCache {
+        /** Writes the rows held for the open transaction into the file; called before its commit. */
+        void flush() throws SQLException;
+
+        /** A snapshot of the rows held for the open transaction, taken as a savepoint begins. */
+        Object mark();
+
+        /** Back to {@code mark}: the savepoint it was taken at rolled back. */
+        void reset(Object mark);
+
+        /** Forgets everything: the file may hold other rows. */
+        void clear();
+    }
+
     /** Work on the connection, run under the lock. */
     @FunctionalInterface
     interface Work<T> {
@@ -40,7 +57,7 @@ final class StoreDatabase implements AutoCloseable {
     private final BlindIndex index; // guarded by lock
     private final String name;
     private final Map<String, CachedStatement> statements = new HashMap<>(); // guarded by lock
-    private final List<Runnable> caches = new ArrayList<>(); // guarded by lock: each clears one cache
+    private final List<TransactionCache> caches = new ArrayList<>(); // guarded by lock
     private int depth; // guarded by lock: nesting of open write transactions
     private long dataVersion = -1; // guarded by lock: the last PRAGMA data_version seen
     private boolean closed; // guarded by lock
@@ -76,14 +93,11 @@ final class StoreDatabase implements AutoCloseable {
         return statement;
     }
 
-    /**
-     * Registers {@code clear}, called under the lock whenever the rows a cache holds may no
-     * longer be those in the file (see the class comment).
-     */
-    void addCache(Runnable clear) {
+    /** Registers {@code cache} to be told of transactions (see the class comment). */
+    void addCache(TransactionCache cache) {
         lock.lock();
         try {
-            caches.add(clear);
+            caches.add(cache);
         } finally {
             lock.unlock();
         }
@@ -123,6 +137,9 @@ final class StoreDatabase implements AutoCloseable {
             try {
                 checkDataVersion();
                 T result = work.run(connection);
+                for (TransactionCache cache : caches) {
+                    cache.flush();
+                }
                 execute("COMMIT");
                 return result;
             } catch (RuntimeException | SQLException | Error e) {
@@ -160,6 +177,10 @@ final class StoreDatabase implements AutoCloseable {
                 throw new IllegalStateException("a savepoint needs an open transaction");
             }
             String name = "level" + depth; // one name per nesting level: the statements stay few
+            List<Object> marks = new ArrayList<>(caches.size());
+            for (TransactionCache cache : caches) {
+                marks.add(cache.mark());
+            }
             execute("SAVEPOINT " + name);
             depth++;
             try {
@@ -170,9 +191,14 @@ final class StoreDatabase implements AutoCloseable {
                     execute("ROLLBACK TO " + name);
                     execute("RELEASE " + name);
                 } catch (SQLException undo) {
-                    e.addSuppressed(undo);
+                    // The savepoint's writes may still be there: fail the whole transaction.
+                    StoreException failure = translate(undo);
+                    failure.addSuppressed(e);
+                    throw failure;
                 }
-                clearCaches();
+                for (int i = 0; i < caches.size(); i++) {
+                    caches.get(i).reset(marks.get(i));
+                }
                 throw e;
             } finally {
                 depth--;
@@ -197,7 +223,7 @@ final class StoreDatabase implements AutoCloseable {
     }
 
     private void clearCaches() {
-        caches.forEach(Runnable::run);
+        caches.forEach(TransactionCache::clear);
     }
 
     private void rollback(Throwable cause) {

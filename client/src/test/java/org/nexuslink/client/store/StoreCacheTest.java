@@ -121,6 +121,30 @@ class StoreCacheTest {
     }
 
     @Test
+    void writes_held_in_a_transaction_are_seen_by_its_own_queries_and_reach_the_file_at_commit() throws Exception {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        TestProfile bob = TestProfile.create(dir, "bob");
+        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open(); ProfileStore other = alice.open()) {
+            new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
+            SessionRecord record = store.signal().loadSession(bob.address());
+            org.signal.libsignal.protocol.SignalProtocolAddress second =
+                    new org.signal.libsignal.protocol.SignalProtocolAddress(bob.accountId(), 2);
+            store.transaction(() -> {
+                store.signal().storeSession(second, record);
+                store.settings().put("marker", new byte[] {7});
+                // a query over the whole table sees the write the transaction holds
+                assertThat(store.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
+                assertThat(store.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+                // another connection does not, until the commit
+                assertThat(other.signal().loadSession(second)).isNull();
+            });
+            assertThat(other.signal().loadSession(second)).isNotNull();
+            assertThat(other.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            assertThat(other.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
+        }
+    }
+
+    @Test
     void a_savepoint_needs_a_transaction() {
         TestProfile alice = TestProfile.create(dir, "alice");
         try (ProfileStore store = alice.open()) {
