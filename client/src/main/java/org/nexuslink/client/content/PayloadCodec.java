@@ -3,6 +3,7 @@ package org.nexuslink.client.content;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,6 +21,19 @@ import org.nexuslink.protocol.Bytes;
  * ignores keys it does not, so later clients can add fields. Stateless and thread-safe.
  */
 public final class PayloadCodec {
+    /** A text message's payload is a few hundred bytes: msgpack-core's default starts at 8 KiB. */
+    private static final MessagePack.PackerConfig PACKER = MessagePack.DEFAULT_PACKER_CONFIG.withBufferSize(512);
+    /**
+     * Text must be valid UTF-8: replacing bad bytes (msgpack-core's default) would let two
+     * devices show different text for one message. The string decoder buffer only serves strings
+     * split across input chunks, which a payload in one array never has; the default allocates
+     * 8192 chars (16 KiB) per payload.
+     */
+    private static final MessagePack.UnpackerConfig UNPACKER = new MessagePack.UnpackerConfig()
+            .withActionOnMalformedString(CodingErrorAction.REPORT)
+            .withActionOnUnmappableString(CodingErrorAction.REPORT)
+            .withStringDecoderBufferSize(64);
+
     /** The payload format version. */
     public static final int VERSION = 1;
 
@@ -61,7 +75,7 @@ public final class PayloadCodec {
         }
         payload.peer().ifPresent(p -> fields.put(K_PEER, p));
         payload.certificate().ifPresent(c -> fields.put(K_CERTIFICATE, c.toByteArray()));
-        try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker packer = PACKER.newBufferPacker()) {
             packer.packMapHeader(fields.size());
             for (Map.Entry<Integer, Object> field : fields.entrySet()) {
                 packer.packInt(field.getKey());
@@ -85,7 +99,7 @@ public final class PayloadCodec {
      */
     public static Payload decode(byte[] encoded) throws ContentException {
         Map<Integer, Object> fields = new HashMap<>();
-        try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(encoded)) {
+        try (MessageUnpacker unpacker = UNPACKER.newUnpacker(encoded)) {
             if (!unpacker.hasNext() || unpacker.getNextFormat().getValueType() != ValueType.MAP) {
                 throw new ContentException("payload: not a map");
             }

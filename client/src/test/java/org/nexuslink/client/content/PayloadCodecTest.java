@@ -60,6 +60,8 @@ class PayloadCodecTest {
         refused("82a17800" + "0101", "a key is not an integer");
         refused("84000101640200" + "08c4020102", "payload.channel: expected 16 bytes, got 2");
         refused("83000101640200", "payload.channel: missing");
+        // text that is not UTF-8 is refused, not repaired: two devices must never show different text
+        refused("8400010101020003a2fffe", "not well-formed");
     }
 
     private static void refused(String hex, String message) {
