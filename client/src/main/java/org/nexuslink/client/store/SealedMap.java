@@ -249,9 +249,10 @@ final class SealedMap implements StoreDatabase.TransactionCache {
         pending.clear();
     }
 
+    /** A copy of the held writes, or null for none (the common case: one savepoint per message). */
     @Override
     public Object mark() {
-        return pending == null ? null : new HashMap<>(pending);
+        return pending == null || pending.isEmpty() ? null : new HashMap<>(pending);
     }
 
     @Override
@@ -261,7 +262,9 @@ final class SealedMap implements StoreDatabase.TransactionCache {
             return;
         }
         pending.clear();
-        pending.putAll((Map<ByteBuffer, Pending>) mark);
+        if (mark != null) {
+            pending.putAll((Map<ByteBuffer, Pending>) mark);
+        }
         rows.clear(); // a flush inside the savepoint may have put rows that are undone now
     }
 

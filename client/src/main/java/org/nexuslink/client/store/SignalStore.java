@@ -3,6 +3,7 @@ package org.nexuslink.client.store;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -97,12 +98,13 @@ public final class SignalStore implements SignalProtocolStore {
     public IdentityChange saveIdentity(SignalProtocolAddress address, IdentityKey identityKey) {
         Objects.requireNonNull(identityKey, "identityKey");
         byte[] key = addressKey(address);
+        byte[] serialized = identityKey.serialize();
         return db.write(c -> {
-            Optional<IdentityKey> stored = identities.get(key).map(SignalStore::identityKey);
-            if (stored.isPresent() && stored.get().equals(identityKey)) {
+            Optional<byte[]> stored = identities.get(key);
+            if (stored.isPresent() && MessageDigest.isEqual(stored.get(), serialized)) {
                 return IdentityChange.NEW_OR_UNCHANGED;
             }
-            identities.put(key, identityKey.serialize());
+            identities.put(key, serialized);
             return stored.isPresent() ? IdentityChange.REPLACED_EXISTING : IdentityChange.NEW_OR_UNCHANGED;
         });
     }
@@ -111,7 +113,9 @@ public final class SignalStore implements SignalProtocolStore {
     @Override
     public boolean isTrustedIdentity(SignalProtocolAddress address, IdentityKey identityKey, Direction direction) {
         Objects.requireNonNull(identityKey, "identityKey");
-        return identity(address).map(identityKey::equals).orElse(true);
+        // Compared as bytes: libsignal asks on every message, and parsing the stored key costs more.
+        return identities.get(addressKey(address)).map(stored -> MessageDigest.isEqual(stored, identityKey.serialize()))
+                .orElse(true);
     }
 
     /** The key stored for {@code address}, or {@code null} (libsignal's contract); see {@link #identity}. */
