@@ -192,10 +192,13 @@ public final class DirectMessenger {
         if (push.type() == CiphertextMessage.PREKEY_TYPE) {
             // A prekey message is what (re)starts a session: check its key is the account's. Later
             // messages ride the same session, whose identity key libsignal pins, so checking the
-            // certificate once per session is enough (and saves most of a receive's CPU).
+            // certificate once per session is enough (and saves most of a receive's CPU). It is
+            // also where a device we did not know of shows itself; later messages come from a
+            // device already in the directory (and a wrong removal is repaired by the server's
+            // stale_devices answer to our next send).
             requireCertified(sender, payload);
+            directory.add(push.sender(), push.senderDevice());
         }
-        directory.add(push.sender(), push.senderDevice());
         String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
         return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
                 push.senderDevice(), push.time(), payload);
