@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * The cases of {@link DirectMessageBenchmarks} and {@link ChannelMessageBenchmarks} measured in
@@ -17,7 +18,8 @@ import java.util.Locale;
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar org.nexuslink.bench.client.CpuTimePerMessage [seconds per round]}.
  * Each case warms up for two rounds, then measures five; it prints the median and the range.
- * Only the operation is timed: the decrypt cases' encryption before each batch is not.
+ * Only the operation is timed: the decrypt cases' encryption before each batch is not. A second
+ * argument runs only the cases whose names contain it ({@code "direct oursDecryptBatch tmpfs"}).
  */
 public final class CpuTimePerMessage {
     private static final int WARMUP_ROUNDS = 2;
@@ -32,19 +34,23 @@ public final class CpuTimePerMessage {
      * One case: {@code op} does {@code opsPerCall} operations; {@code prepare}, if not null, runs
      * before each call and is not measured (the decrypt cases' encryption).
      */
-    private record Case(String name, Op prepare, Op op, int opsPerCall, AutoCloseable state) {}
+    private record Case(Op prepare, Op op, int opsPerCall, AutoCloseable state) {}
+
+    /** A case's name and how to set it up when its turn comes. */
+    private record Named(String name, Setup setup) {}
 
     private CpuTimePerMessage() {}
 
     public static void main(String[] args) throws Exception {
         long roundNanos = (long) ((args.length > 0 ? Double.parseDouble(args[0]) : 1.0) * 1e9);
+        String only = args.length > 1 ? args[1] : "";
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (!threads.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
         }
         System.out.printf(Locale.ROOT, "%-48s %10s %22s %12s%n", "case", "cpu us/op", "cpu range", "wall us/op");
-        for (Setup setup : cases()) {
-            Case c = setup.create();
+        for (Named named : cases(only)) {
+            Case c = named.setup().create();
             try (AutoCloseable state = c.state()) {
                 double[] cpu = new double[ROUNDS];
                 double[] wall = new double[ROUNDS];
@@ -71,7 +77,7 @@ public final class CpuTimePerMessage {
                 }
                 Arrays.sort(cpu);
                 Arrays.sort(wall);
-                System.out.printf(Locale.ROOT, "%-48s %10.1f %10.1f .. %8.1f %12.1f%n", c.name(), cpu[ROUNDS / 2], cpu[0],
+                System.out.printf(Locale.ROOT, "%-48s %10.1f %10.1f .. %8.1f %12.1f%n", named.name(), cpu[ROUNDS / 2], cpu[0],
                         cpu[ROUNDS - 1], wall[ROUNDS / 2]);
             }
         }
@@ -83,60 +89,66 @@ public final class CpuTimePerMessage {
         Case create() throws Exception;
     }
 
-    private static List<Setup> cases() {
+    /** The cases whose names contain {@code only} (all if it is empty). */
+    private static List<Named> cases(String only) {
         DirectMessageBenchmarks direct = new DirectMessageBenchmarks();
         ChannelMessageBenchmarks channel = new ChannelMessageBenchmarks();
         int batch = DirectMessageBenchmarks.BATCH;
-        List<Setup> cases = new ArrayList<>();
-        cases.add(() -> {
+        List<Named> cases = new ArrayList<>();
+        BiConsumer<String, Setup> add = (name, setup) -> {
+            if (name.contains(only)) {
+                cases.add(new Named(name, setup));
+            }
+        };
+        add.accept("direct rawEncrypt", () -> {
             DirectMessageBenchmarks.Raw s = new DirectMessageBenchmarks.Raw();
             s.setUp();
-            return new Case("direct rawEncrypt", null, () -> direct.rawEncrypt(s), 1, () -> { });
+            return new Case(null, () -> direct.rawEncrypt(s), 1, () -> { });
         });
-        cases.add(() -> {
+        add.accept("direct rawDecrypt", () -> {
             DirectMessageBenchmarks.RawInbox s = new DirectMessageBenchmarks.RawInbox();
             s.setUp();
-            return new Case("direct rawDecrypt", () -> { s.fill(); return null; }, () -> direct.rawDecrypt(s), batch, () -> { });
+            return new Case(() -> { s.fill(); return null; }, () -> direct.rawDecrypt(s), batch, () -> { });
         });
         for (String storage : List.of("tmpfs", "disk")) {
-            cases.add(() -> {
+            add.accept("direct oursEncrypt " + storage, () -> {
                 DirectMessageBenchmarks.Ours s = directOurs(storage);
-                return new Case("direct oursEncrypt " + storage, null, () -> direct.oursEncrypt(s), 1, s::tearDown);
+                return new Case(null, () -> direct.oursEncrypt(s), 1, s::tearDown);
             });
-            cases.add(() -> {
+            add.accept("direct oursDecrypt " + storage, () -> {
                 DirectMessageBenchmarks.OursInbox s = directInbox(storage);
-                return new Case("direct oursDecrypt " + storage, () -> { s.fill(); return null; }, () -> direct.oursDecrypt(s),
+                return new Case(() -> { s.fill(); return null; }, () -> direct.oursDecrypt(s),
                         batch, s::tearDown);
             });
-            cases.add(() -> {
+            add.accept("direct oursDecryptBatch " + storage, () -> {
                 DirectMessageBenchmarks.OursInbox s = directInbox(storage);
-                return new Case("direct oursDecryptBatch " + storage, () -> { s.fill(); return null; },
+                return new Case(() -> { s.fill(); return null; },
                         () -> direct.oursDecryptBatch(s), batch, s::tearDown);
             });
         }
-        cases.add(() -> {
+        add.accept("channel rawEncrypt", () -> {
             ChannelMessageBenchmarks.Raw s = new ChannelMessageBenchmarks.Raw();
             s.setUp();
-            return new Case("channel rawEncrypt", null, () -> channel.rawEncrypt(s), 1, () -> { });
+            return new Case(null, () -> channel.rawEncrypt(s), 1, () -> { });
         });
-        cases.add(() -> {
+        add.accept("channel rawDecrypt", () -> {
             ChannelMessageBenchmarks.RawInbox s = new ChannelMessageBenchmarks.RawInbox();
             s.setUp();
-            return new Case("channel rawDecrypt", () -> { s.fill(); return null; }, () -> channel.rawDecrypt(s), batch, () -> { });
+            return new Case(() -> { s.fill(); return null; }, () -> channel.rawDecrypt(s), batch, () -> { });
         });
         for (String storage : List.of("tmpfs", "disk")) {
-            cases.add(() -> {
+            add.accept("channel oursEncrypt " + storage, () -> {
                 ChannelMessageBenchmarks.Ours s = channelOurs(storage);
-                return new Case("channel oursEncrypt " + storage, null, () -> channel.oursEncrypt(s), 1, s::tearDown);
+                return new Case(null, () -> channel.oursEncrypt(s), 1, s::tearDown);
             });
-            cases.add(() -> {
+            add.accept("channel oursDecrypt " + storage, () -> {
                 ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
-                return new Case("channel oursDecrypt " + storage, () -> { s.fill(); return null; }, () -> channel.oursDecrypt(s),
+                return new Case(() -> { s.fill(); return null; }, () -> channel.oursDecrypt(s),
                         batch, s::tearDown);
             });
-            cases.add(() -> {
+            add.accept("channel oursDecryptBatch " + storage, () -> {
                 ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
-                return new Case("channel oursDecryptBatch " + storage, () -> { s.fill(); return null; },
+                return new Case(() -> { s.fill(); return null; },
                         () -> channel.oursDecryptBatch(s), batch, s::tearDown);
             });
         }
