@@ -106,7 +106,7 @@ public final class DirectMessenger {
      */
     public Instant send(Wire wire, String recipient, Bytes messageId, Payload payload)
             throws IOException, InterruptedException, UnreachableException {
-        byte[] plaintext = PayloadCodec.encode(withCertificate(payload));
+        Plaintexts plaintexts = new Plaintexts(payload);
         for (int attempt = 1; ; attempt++) {
             List<SignalProtocolAddress> targets = new ArrayList<>();
             if (!recipient.equals(me.accountId())) {
@@ -123,7 +123,7 @@ public final class DirectMessenger {
             List<DirectSend.Copy> copies = store.inTransaction(() -> {
                 List<DirectSend.Copy> encrypted = new ArrayList<>(targets.size());
                 for (SignalProtocolAddress target : targets) {
-                    encrypted.add(encrypt(target, plaintext));
+                    encrypted.add(encrypt(target, plaintexts));
                 }
                 return encrypted;
             });
@@ -215,14 +215,64 @@ public final class DirectMessenger {
                 Optional.of(Bytes.of(me.certificate().encoded())));
     }
 
-    private DirectSend.Copy encrypt(SignalProtocolAddress to, byte[] plaintext) throws IOException {
+    /**
+     * Encrypts one device's copy. Only a prekey message, which starts a session (libsignal sends
+     * them until the peer answers), carries the device certificate: the receiver checks it there
+     * and nowhere else, and later messages save its 154 bytes. Whether libsignal makes a prekey
+     * message shows only once it has encrypted, so a first try that is one is undone (in a
+     * savepoint: its ciphertext never leaves, the session is as before) and the copy encrypted
+     * again from the certified plaintext.
+     */
+    private DirectSend.Copy encrypt(SignalProtocolAddress to, Plaintexts plaintexts) throws IOException {
+        SessionCipher cipher = new SessionCipher(signal, to);
+        CiphertextMessage message;
         try {
-            CiphertextMessage message = new SessionCipher(signal, to).encrypt(plaintext);
-            return new DirectSend.Copy(to.getName(), to.getDeviceId(), message.getType(), Bytes.of(message.serialize()));
+            message = store.inSavepoint(() -> {
+                CiphertextMessage first = encrypt(cipher, to, plaintexts.plain);
+                if (first.getType() == CiphertextMessage.PREKEY_TYPE) {
+                    throw new StartsSession();
+                }
+                return first;
+            });
+        } catch (StartsSession e) {
+            message = encrypt(cipher, to, plaintexts.certified());
+        }
+        return new DirectSend.Copy(to.getName(), to.getDeviceId(), message.getType(), Bytes.of(message.serialize()));
+    }
+
+    private static CiphertextMessage encrypt(SessionCipher cipher, SignalProtocolAddress to, byte[] plaintext) throws IOException {
+        try {
+            return cipher.encrypt(plaintext);
         } catch (UntrustedIdentityException e) {
             throw new IOException("the device key of " + to + " changed; verify the contact before writing to it", e);
         } catch (org.signal.libsignal.protocol.NoSessionException e) {
             throw new IOException("no session with " + to, e);
+        }
+    }
+
+    /** One message's plaintext without the certificate, and with it once a copy needs it. */
+    private final class Plaintexts {
+        private final Payload payload;
+        private final byte[] plain;
+        private byte[] certified;
+
+        Plaintexts(Payload payload) {
+            this.payload = payload;
+            this.plain = PayloadCodec.encode(payload);
+        }
+
+        byte[] certified() {
+            if (certified == null) {
+                certified = PayloadCodec.encode(withCertificate(payload));
+            }
+            return certified;
+        }
+    }
+
+    /** The first try at a copy made a prekey message: undo it and encrypt the certified plaintext. */
+    private static final class StartsSession extends RuntimeException {
+        StartsSession() {
+            super(null, null, false, false);
         }
     }
 
