@@ -162,7 +162,8 @@ class ClientCliIT {
                     () -> nx.cli("alice", "inbox", "--json").ok());
             assertThat(devices.get(0).out()).contains(p8, p9, p10);
             assertThat(devices.get(1).out()).contains(p8, p9);
-            assertThat(nx.cli("alice", "device", "list").ok().out()).contains("(this device)").hasLineCount(2);
+            assertThat(nx.cli("alice", "device", "list").ok().out()).contains("(this device)").hasLineCount(2)
+                    .containsPattern("(?m)^  1  cli ");
             nx.assertNoPlaintextOnServer(plaintexts);
 
             // --- bob's inbox --follow keeps running across a server restart ---

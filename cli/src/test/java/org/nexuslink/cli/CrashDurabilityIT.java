@@ -127,7 +127,7 @@ class CrashDurabilityIT {
 
     private Account join(int port, Account account) throws Exception {
         account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port))
-                .join(account.identity, account.device, account.certificate, "").token();
+                .join(account.identity, account.device, account.certificate, "", "test").token();
         return account;
     }
 

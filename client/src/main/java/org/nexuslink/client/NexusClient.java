@@ -84,10 +84,13 @@ public final class NexusClient implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
     private static final HexFormat HEX = HexFormat.of();
+    /** The device type a client reports when the app names none. */
+    public static final String DEFAULT_DEVICE_TYPE = "sdk";
     /** At most this many pushes are opened in one transaction. */
     private static final int MAX_BATCH = 64;
 
     private final VaultContents keys;
+    private final String deviceType;
     private final LocalDevice me;
     private final Clock clock;
     private final ProfileStore store;
@@ -115,8 +118,9 @@ public final class NexusClient implements AutoCloseable {
     private List<Consumer<ClientListener>> untold;
     private volatile boolean closed;
 
-    private NexusClient(Path profileDir, VaultContents keys, Clock clock) {
+    private NexusClient(Path profileDir, VaultContents keys, Clock clock, String deviceType) {
         this.keys = keys;
+        this.deviceType = deviceType;
         this.clock = clock;
         this.me = new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate());
         this.store = ProfileStore.open(profileDir.resolve(STORE_FILE), StoreKey.derive(keys.deviceKey()),
@@ -133,9 +137,20 @@ public final class NexusClient implements AutoCloseable {
      * {@link #connect}.
      */
     public static NexusClient open(Path profileDir, VaultContents keys, Clock clock) throws IOException {
+        return open(profileDir, keys, clock, DEFAULT_DEVICE_TYPE);
+    }
+
+    /**
+     * As {@link #open(Path, VaultContents, Clock)}, for an app that names its kind of device
+     * ({@code deviceType}, 1 to 20 characters: what {@code nexuslink device list} shows).
+     */
+    public static NexusClient open(Path profileDir, VaultContents keys, Clock clock, String deviceType) throws IOException {
         Objects.requireNonNull(keys, "keys");
+        if (deviceType.isEmpty() || deviceType.length() > 20) {
+            throw new IllegalArgumentException("a device type has 1 to 20 characters: " + deviceType);
+        }
         Files.createDirectories(profileDir);
-        return new NexusClient(profileDir, keys, Objects.requireNonNull(clock, "clock"));
+        return new NexusClient(profileDir, keys, Objects.requireNonNull(clock, "clock"), deviceType);
     }
 
     /** This device. */
@@ -165,7 +180,8 @@ public final class NexusClient implements AutoCloseable {
             CommunityApi candidate = new CommunityApi(server);
             CommunityApi.Session session;
             if (keys.identity().isPresent()) {
-                session = candidate.join(keys.identity().get(), keys.deviceKey(), keys.certificate(), displayName);
+                session = candidate.join(keys.identity().get(), keys.deviceKey(), keys.certificate(), displayName,
+                        deviceType);
             } else {
                 session = candidate.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
             }
@@ -284,7 +300,8 @@ public final class NexusClient implements AutoCloseable {
     public void registerDevice(org.nexuslink.crypto.identity.DeviceCertificate certificate) throws IOException {
         call(() -> {
             requireApi().post("/api/v1/devices/register", java.util.Map.of("device_certificate",
-                    java.util.Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", "cli"), token());
+                    java.util.Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", deviceType,
+                    "os", CommunityApi.operatingSystem()), token());
             direct.refreshOwnDevices(requireApi(), token());
             return null;
         });

@@ -42,6 +42,10 @@ class DirectConversationTest {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
+            assertThat(alice.client.devices().path("devices").get(0).path("device_type").asText())
+                    .isEqualTo(NexusClient.DEFAULT_DEVICE_TYPE);
+            assertThat(alice.client.devices().path("devices").get(0).path("os").asText())
+                    .isEqualTo(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT));
 
             StoredMessage hello = alice.client.sendText(bob.dm(), "hello bob, the pelican flies at noon", Optional.empty());
             StoredMessage read = bob.next();

@@ -87,7 +87,7 @@ final class Fleet {
         DeviceKeyPair keys = DeviceKeyPair.generate();
         DeviceCertificate certificate = identity.certify(new DeviceId(1), keys.publicKey(),
                 Clock.systemUTC().instant().minusSeconds(60), Optional.empty());
-        CommunityApi.Session session = api.join(identity, keys, certificate, "");
+        CommunityApi.Session session = api.join(identity, keys, certificate, "", "bench");
         return new Member(session.accountId(), session.token());
     }
 

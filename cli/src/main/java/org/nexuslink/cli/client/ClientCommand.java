@@ -170,7 +170,7 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     /** Opens the client on the profile's store (the caller holds the profile lock). */
     protected NexusClient open(VaultContents keys) throws IOException {
-        return NexusClient.open(profileDir(), keys, environment().clock());
+        return NexusClient.open(profileDir(), keys, environment().clock(), "cli");
     }
 
     /** Fails unless the client's profile has joined a community; returns its URL. */

@@ -65,9 +65,13 @@ public final class CommunityApi {
         }
     }
 
-    /** Joins the community with the account's identity key and a certified device. */
+    /**
+     * Joins the community with the account's identity key and a certified device, described by
+     * {@code deviceType} (as the device list shows it: {@code cli}, {@code sdk}, ...) and this
+     * machine's operating system.
+     */
     public Session join(AccountIdentity identity, DeviceKeyPair device, DeviceCertificate certificate,
-                        String displayName) throws IOException, InterruptedException {
+                        String displayName, String deviceType) throws IOException, InterruptedException {
         Map<String, Object> body = signedChallenge(identity.accountId().toString(), certificate.deviceId().value(),
                 device);
         body.put("account_id", identity.accountId().toString());
@@ -76,6 +80,8 @@ public final class CommunityApi {
         if (!displayName.isEmpty()) {
             body.put("display_name", displayName);
         }
+        body.put("device_type", deviceType);
+        body.put("os", operatingSystem());
         JsonNode joined = post("/api/v1/members/join", body, null);
         return new Session(joined.get("token").asText(), identity.accountId().toString(), joined.get("device_id").asInt());
     }
@@ -87,6 +93,12 @@ public final class CommunityApi {
         body.put("account_id", accountId);
         body.put("device_id", deviceId);
         return new Session(post("/api/v1/auth/verify", body, null).get("token").asText(), accountId, deviceId);
+    }
+
+    /** This machine's operating system as the device list shows it ({@code linux}, {@code mac os x}, ...). */
+    public static String operatingSystem() {
+        String os = System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT).strip();
+        return os.length() > 50 ? os.substring(0, 50) : os;
     }
 
     /** The WebSocket URL of this server ({@code ws://.../ws} or {@code wss://.../ws}). */
