@@ -624,6 +624,11 @@ public final class NexusClient implements AutoCloseable {
                 }
             }
             case Notice.EVENT_DELETED -> eventDeleted(notice.detail());
+            case Notice.RESYNC -> {
+                if (wire != null) {
+                    catchUpChannels(); // the server's nodes lost each other a while: events may have been missed
+                }
+            }
             case Notice.DEVICE_REMOVED -> {
                 if (wire != null) {
                     direct.refreshOwnDevices(wire.api(), wire.token());

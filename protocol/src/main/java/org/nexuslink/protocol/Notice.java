@@ -20,6 +20,11 @@ public record Notice(String type, String detail) implements Body {
     public static final String DEVICE_REMOVED = "device_removed";
     /** A moderator deleted a channel event's content; the detail names its {@code cid} (hex) and {@code mid}. */
     public static final String EVENT_DELETED = "event_deleted";
+    /**
+     * Pushes may have been missed (the server's nodes lost each other for a while): catch up every
+     * channel by cursor. Queued direct messages are pushed again by the server itself.
+     */
+    public static final String RESYNC = "resync";
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

@@ -29,9 +29,9 @@ import redis.clients.jedis.JedisPubSub;
  * <p>Publishing never blocks the caller: messages wait in a bounded queue for the publisher
  * thread, which sends them in pipelined batches. While Redis is unreachable they are dropped
  * (and counted): what they announce is durable in the database, and remote devices get it when
- * they reconnect or catch up. The subscriber thread holds a dedicated connection, pings it every
- * {@link #PING_EVERY}, reconnects with backoff when it breaks or stops answering, and calls the
- * resync hook after every reconnect so that devices connected here get what they missed.
+ * the nodes resync or they reconnect. The subscriber thread holds a dedicated connection, pings
+ * it every {@link #PING_EVERY}, reconnects with backoff when it breaks or stops answering, and
+ * calls the resync hook ({@link Receiver#resync}) after every reconnect.
  *
  * <p>Metric {@code nexuslink_fanout_messages_total{direction=published|received|dropped}}.
  * Thread-safe; owns its two threads.
@@ -153,7 +153,7 @@ public final class ClusterBus implements AutoCloseable {
                 }
                 if (publishing.compareAndSet(true, false)) {
                     log.atWarn().addKeyValue("error", e.toString())
-                            .log("fan-out publish failed; other nodes' devices get new messages on reconnect");
+                            .log("fan-out publish failed; other nodes' devices get new messages when this node is back");
                 }
                 backoff = sleep(backoff);
             } finally {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Notice;
@@ -51,6 +52,7 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
     private final List<ExecutorService> lanes = new ArrayList<>(LANES);
     /** Devices with a pending-push task queued and not yet started. */
     private final Set<Principal> scheduled = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean resyncWaiting = new AtomicBoolean();
     private volatile DirectMessages direct;
 
     /**
@@ -95,12 +97,15 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
                     case FanOutMessage.DeviceRemoved removed -> gateway.deviceRemoved(removed.device().account(),
                             removed.device().device());
                     case FanOutMessage.AccountClosed closed -> gateway.closeAccount(closed.account(), closed.reason());
+                    case FanOutMessage.Resync resync -> scheduleResync(stillValid);
                 }
             }
 
             @Override
             public void resync() {
-                blocking.execute(() -> resyncConnections(stillValid));
+                // What this node published while it was away was dropped: the others resync too.
+                bus.publish(new FanOutMessage.Resync());
+                scheduleResync(stillValid);
             }
         });
     }
@@ -175,8 +180,22 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
     }
 
     /**
+     * Runs {@link #resyncConnections} unless a run is already waiting to start (it will see all
+     * that the new request would): after a Redis restart every node asks every other once.
+     */
+    private void scheduleResync(Predicate<Principal> stillValid) {
+        if (resyncWaiting.compareAndSet(false, true)) {
+            blocking.execute(() -> {
+                resyncWaiting.set(false);
+                resyncConnections(stillValid);
+            });
+        }
+    }
+
+    /**
      * After an outage: closes connections that a missed ban, removal or kick should have closed,
-     * and pushes every device here what it was not pushed.
+     * pushes every device here the direct messages it was not pushed, and tells it to catch up
+     * its channels (a {@code resync} notice).
      */
     private void resyncConnections(Predicate<Principal> stillValid) {
         Map<Principal, Boolean> valid = new LinkedHashMap<>();
@@ -186,9 +205,11 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
                 connection.close(Connection.CLOSE_REVOKED, "no longer authorised");
             }
         }
+        Notice resync = new Notice(Notice.RESYNC, "");
         valid.forEach((device, ok) -> {
             if (ok) {
                 schedule(device);
+                connections.notice(device, resync); // channel events pushed elsewhere meanwhile: catch up
             }
         });
         log.atInfo().addKeyValue("devices", valid.size()).log("cluster resync after reconnect");

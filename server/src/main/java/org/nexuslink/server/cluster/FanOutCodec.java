@@ -41,6 +41,7 @@ final class FanOutCodec {
             case FanOutMessage.DeviceRemoved r -> device(o.put("type", "device_removed"), r.device());
             case FanOutMessage.AccountClosed c -> o.put("type", "account_closed").put("account", c.account().toString())
                     .put("reason", c.reason());
+            case FanOutMessage.Resync r -> o.put("type", "resync");
         }
         return o.toString();
     }
@@ -74,6 +75,7 @@ final class FanOutCodec {
             case "device_removed" -> new FanOutMessage.DeviceRemoved(device(o));
             case "account_closed" -> new FanOutMessage.AccountClosed(Principal.storedAccount(text(o, "account")),
                     text(o, "reason"));
+            case "resync" -> new FanOutMessage.Resync();
             default -> throw new IllegalArgumentException("unknown type '" + type + "'");
         };
         return new Received(node, message);

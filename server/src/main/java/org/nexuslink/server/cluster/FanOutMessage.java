@@ -55,6 +55,12 @@ public sealed interface FanOutMessage {
         }
     }
 
+    /**
+     * A node is back on Redis after losing it: what it published meanwhile was dropped, so every
+     * node resyncs its devices.
+     */
+    record Resync() implements FanOutMessage {}
+
     /** An account was banned or removed, or left: close its sockets (4001) with the reason. */
     record AccountClosed(AccountId account, String reason) implements FanOutMessage {
         public AccountClosed {

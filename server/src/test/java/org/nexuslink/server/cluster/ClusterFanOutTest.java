@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.CatchUpRequest;
+import org.nexuslink.protocol.CatchUpResult;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.ConversationId;
 import org.nexuslink.protocol.DirectPush;
@@ -33,6 +35,7 @@ import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.PostgresDatabaseExtension;
+import org.nexuslink.server.testing.RedisProxy;
 import org.nexuslink.server.testing.TestAccount;
 import org.nexuslink.server.testing.TestCommunity;
 import org.nexuslink.server.testing.TestServer;
@@ -209,6 +212,9 @@ class ClusterFanOutTest {
              TestWebSocket member = TestWebSocket.connect(nodes.nodeA(), nodes.a().memberToken);
              TestWebSocket moderator = TestWebSocket.connect(nodes.nodeA(), nodes.a().moderatorToken);
              TestWebSocket admin = TestWebSocket.connect(nodes.b(), nodes.a().adminToken)) {
+            String channel = nodes.nodeA().post("/api/v1/channels", TestServer.object().put("name", "general"),
+                    nodes.a().adminToken).body().get("id").asText();
+            ConversationId cid = ConversationId.of(UUID.fromString(channel));
 
             redis.cut();
             awaitRedis(nodes, "disconnected");
@@ -221,6 +227,8 @@ class ClusterFanOutTest {
             assertThat(moderator.nextOfCommand(Command.ACK).seq()).isEqualTo(new Seq(1));
             assertThat(((DirectPush) member.nextOfCommand(Command.DIRECT_PUSH).body()).ciphertext())
                     .as("node A delivers its own at once").isEqualTo(Bytes.fromHex("a0"));
+            admin.send(Envelope.of(Command.SEND_EVENT, new Seq(3), Event.of(cid, Kind.TEXT, Bytes.fromHex("e0"))));
+            assertThat(admin.nextOfCommand(Command.ACK).seq()).as("a channel event stored on node B").isEqualTo(new Seq(3));
 
             redis.restore();
             awaitRedis(nodes, "connected");
@@ -228,6 +236,12 @@ class ClusterFanOutTest {
             assertThat(((DirectPush) moderator.nextOfCommand(Command.DIRECT_PUSH).body()).ciphertext())
                     .as("node B's message from the outage, pushed by the resync without a reconnect")
                     .isEqualTo(Bytes.fromHex("b0"));
+            assertThat(member.nextOfCommand(Command.NOTICE).body()).as("node A tells its devices to catch up channels")
+                    .isEqualTo(new Notice(Notice.RESYNC, ""));
+            member.send(Envelope.of(Command.CATCH_UP, new Seq(1), new CatchUpRequest(cid, Optional.empty(), 10)));
+            assertThat(((CatchUpResult) member.nextOfCommand(Command.CATCH_UP_RESULT).body()).events())
+                    .extracting(Event::data).as("the event node B stored during the outage")
+                    .containsExactly(Bytes.fromHex("e0"));
             admin.send(direct(2, nodes.a().member, Bytes.fromHex("b1")));
             assertThat(((DirectPush) member.nextOfCommand(Command.DIRECT_PUSH).body()).ciphertext())
                     .as("live fan-out works again").isEqualTo(Bytes.fromHex("b1"));

@@ -28,7 +28,8 @@ class FanOutCodecTest {
                 new FanOutMessage.EventDeleted(channel, new MessageId(1)),
                 new FanOutMessage.DeviceNotice(device, new Notice(Notice.PREKEYS_LOW, "ec=5,kyber=19")),
                 new FanOutMessage.DeviceRemoved(device),
-                new FanOutMessage.AccountClosed(device.account(), "banned"));
+                new FanOutMessage.AccountClosed(device.account(), "banned"),
+                new FanOutMessage.Resync());
         for (FanOutMessage message : messages) {
             FanOutCodec.Received back = FanOutCodec.decode(FanOutCodec.encode(NODE, message));
             assertThat(back.node()).isEqualTo(NODE);

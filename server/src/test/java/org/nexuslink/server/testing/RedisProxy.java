@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-package org.nexuslink.server.cluster;
+package org.nexuslink.server.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,29 +15,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * outage without stopping the shared server: while cut, it drops every open connection and
  * closes new ones at once.
  */
-final class RedisProxy implements AutoCloseable {
+public final class RedisProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int upstreamPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean down;
 
-    RedisProxy(int upstreamPort) throws IOException {
+    public RedisProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("redis-proxy").start(this::accept);
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + listener.getLocalPort();
     }
 
-    void cut() {
+    public void cut() {
         down = true;
         open.forEach(RedisProxy::closeQuietly);
         open.clear();
     }
 
-    void restore() {
+    public void restore() {
         down = false;
     }
 
