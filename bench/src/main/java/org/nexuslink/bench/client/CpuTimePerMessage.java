@@ -7,37 +7,54 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 
 /**
- * The cases of {@link DirectMessageBenchmarks} and {@link ChannelMessageBenchmarks} measured in
- * CPU time of the benchmarking thread per operation, next to wall time. On a machine shared with
- * other work, wall time (what JMH reports) stretches with the load; the thread's CPU time barely
- * does, so the raw/client ratio stays readable. CPU time leaves out the time spent waiting for
- * the disk (fsync), which only the wall time shows.
+ * The client's path against raw libsignal ({@link DirectMessageBenchmarks},
+ * {@link ChannelMessageBenchmarks}) in CPU time of the benchmarking thread per message, next to
+ * wall time. On a machine shared with other work, wall time (what JMH reports) stretches with
+ * the load; the thread's CPU time much less. CPU time leaves out the time spent waiting for the
+ * disk (fsync), which only the wall time shows.
  *
- * <p>Run: {@code java -cp bench/target/benchmarks.jar org.nexuslink.bench.client.CpuTimePerMessage [seconds per round]}.
- * Each case warms up for two rounds, then measures five; it prints the median and the range.
- * Only the operation is timed: the decrypt cases' encryption before each batch is not. A second
- * argument runs only the cases whose names contain it ({@code "direct oursDecryptBatch tmpfs"}).
+ * <p>Each comparison sets up the raw case and the client's case, then runs their rounds in turn
+ * (raw, ours, raw, ours, ...): two warm-up rounds each, then seven measured. Load that comes and
+ * goes then falls on both alike, and the overhead is the median of the seven rounds' ratios
+ * (ours / raw - 1), printed with their range. Only the operation is timed: the encryption that
+ * prepares a decrypt batch is not.
+ *
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar org.nexuslink.bench.client.CpuTimePerMessage
+ * [seconds per round] [text]}; with a text, only the comparisons whose names contain it
+ * ({@code "direct decrypt in a batch"}).
  */
 public final class CpuTimePerMessage {
     private static final int WARMUP_ROUNDS = 2;
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = 7;
 
     @FunctionalInterface
     interface Op {
         Object run() throws Exception;
     }
 
-    /**
-     * One case: {@code op} does {@code opsPerCall} operations; {@code prepare}, if not null, runs
-     * before each call and is not measured (the decrypt cases' encryption).
-     */
-    private record Case(Op prepare, Op op, int opsPerCall, AutoCloseable state) {}
+    @FunctionalInterface
+    interface Prepare {
+        void run() throws Exception;
+    }
 
-    /** A case's name and how to set it up when its turn comes. */
-    private record Named(String name, Setup setup) {}
+    /**
+     * One side of a comparison: {@code op} does {@code opsPerCall} operations; {@code prepare}, if
+     * not null, runs before each call and is not measured (the decrypt cases' encryption).
+     */
+    private record Case(Prepare prepare, Op op, int opsPerCall, AutoCloseable state) {}
+
+    /** A case set up when its comparison's turn comes, so only one store pair exists at a time. */
+    @FunctionalInterface
+    private interface Setup {
+        Case create() throws Exception;
+    }
+
+    private record Comparison(String name, Setup raw, Setup ours) {}
+
+    /** One round's time per operation, in microseconds. */
+    private record Round(double cpu, double wall) {}
 
     private CpuTimePerMessage() {}
 
@@ -48,129 +65,119 @@ public final class CpuTimePerMessage {
         if (!threads.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
         }
-        System.out.printf(Locale.ROOT, "%-48s %10s %22s %12s%n", "case", "cpu us/op", "cpu range", "wall us/op");
-        for (Named named : cases(only)) {
-            Case c = named.setup().create();
-            try (AutoCloseable state = c.state()) {
-                double[] cpu = new double[ROUNDS];
-                double[] wall = new double[ROUNDS];
+        System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %17s %9s %9s%n", "comparison (us per message)", "raw cpu",
+                "ours cpu", "overhead", "overhead range", "raw wall", "ours wall");
+        for (Comparison comparison : comparisons()) {
+            if (!comparison.name().contains(only)) {
+                continue;
+            }
+            Case raw = comparison.raw().create();
+            Case ours = comparison.ours().create();
+            try (AutoCloseable rawState = raw.state(); AutoCloseable oursState = ours.state()) {
+                Round[] rawRounds = new Round[ROUNDS];
+                Round[] oursRounds = new Round[ROUNDS];
+                double[] ratios = new double[ROUNDS];
                 for (int round = -WARMUP_ROUNDS; round < ROUNDS; round++) {
-                    long ops = 0;
-                    long cpuNanos = 0;
-                    long wallNanos = 0;
-                    long end = System.nanoTime() + roundNanos;
-                    do {
-                        if (c.prepare() != null) {
-                            c.prepare().run();
-                        }
-                        long cpu0 = threads.getCurrentThreadCpuTime();
-                        long wall0 = System.nanoTime();
-                        c.op().run();
-                        wallNanos += System.nanoTime() - wall0;
-                        cpuNanos += threads.getCurrentThreadCpuTime() - cpu0;
-                        ops += c.opsPerCall();
-                    } while (System.nanoTime() < end);
+                    Round r = round(raw, threads, roundNanos);
+                    Round o = round(ours, threads, roundNanos);
                     if (round >= 0) {
-                        cpu[round] = cpuNanos / 1e3 / ops;
-                        wall[round] = wallNanos / 1e3 / ops;
+                        rawRounds[round] = r;
+                        oursRounds[round] = o;
+                        ratios[round] = o.cpu() / r.cpu() - 1;
                     }
                 }
-                Arrays.sort(cpu);
-                Arrays.sort(wall);
-                System.out.printf(Locale.ROOT, "%-48s %10.1f %10.1f .. %8.1f %12.1f%n", named.name(), cpu[ROUNDS / 2], cpu[0],
-                        cpu[ROUNDS - 1], wall[ROUNDS / 2]);
+                Arrays.sort(ratios);
+                System.out.printf(Locale.ROOT, "%-40s %9.1f %9.1f %8.0f%% %7.0f%% .. %4.0f%% %9.1f %9.1f%n",
+                        comparison.name(), median(rawRounds, true), median(oursRounds, true), 100 * ratios[ROUNDS / 2],
+                        100 * ratios[0], 100 * ratios[ROUNDS - 1], median(rawRounds, false), median(oursRounds, false));
             }
         }
     }
 
-    /** A case is set up when its turn comes and torn down after, so only one store pair exists at a time. */
-    @FunctionalInterface
-    private interface Setup {
-        Case create() throws Exception;
+    private static Round round(Case c, ThreadMXBean threads, long roundNanos) throws Exception {
+        long ops = 0;
+        long cpuNanos = 0;
+        long wallNanos = 0;
+        long end = System.nanoTime() + roundNanos;
+        do {
+            if (c.prepare() != null) {
+                c.prepare().run();
+            }
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            c.op().run();
+            wallNanos += System.nanoTime() - wall0;
+            cpuNanos += threads.getCurrentThreadCpuTime() - cpu0;
+            ops += c.opsPerCall();
+        } while (System.nanoTime() < end);
+        return new Round(cpuNanos / 1e3 / ops, wallNanos / 1e3 / ops);
     }
 
-    /** The cases whose names contain {@code only} (all if it is empty). */
-    private static List<Named> cases(String only) {
+    private static double median(Round[] rounds, boolean cpu) {
+        double[] values = Arrays.stream(rounds).mapToDouble(r -> cpu ? r.cpu() : r.wall()).sorted().toArray();
+        return values[values.length / 2];
+    }
+
+    private static List<Comparison> comparisons() {
         DirectMessageBenchmarks direct = new DirectMessageBenchmarks();
         ChannelMessageBenchmarks channel = new ChannelMessageBenchmarks();
         int batch = DirectMessageBenchmarks.BATCH;
-        List<Named> cases = new ArrayList<>();
-        BiConsumer<String, Setup> add = (name, setup) -> {
-            if (name.contains(only)) {
-                cases.add(new Named(name, setup));
-            }
-        };
-        add.accept("direct rawEncrypt", () -> {
+        Setup directEncrypt = () -> {
             DirectMessageBenchmarks.Raw s = new DirectMessageBenchmarks.Raw();
             s.setUp();
             return new Case(null, () -> direct.rawEncrypt(s), 1, () -> { });
-        });
-        add.accept("direct rawDecrypt", () -> {
+        };
+        Setup directDecrypt = () -> {
             DirectMessageBenchmarks.RawInbox s = new DirectMessageBenchmarks.RawInbox();
             s.setUp();
-            return new Case(() -> { s.fill(); return null; }, () -> direct.rawDecrypt(s), batch, () -> { });
-        });
-        for (String storage : List.of("tmpfs", "disk")) {
-            add.accept("direct oursEncrypt " + storage, () -> {
-                DirectMessageBenchmarks.Ours s = directOurs(storage);
-                return new Case(null, () -> direct.oursEncrypt(s), 1, s::tearDown);
-            });
-            add.accept("direct oursDecrypt " + storage, () -> {
-                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
-                return new Case(() -> { s.fill(); return null; }, () -> direct.oursDecrypt(s),
-                        batch, s::tearDown);
-            });
-            add.accept("direct oursDecryptBatch " + storage, () -> {
-                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
-                return new Case(() -> { s.fill(); return null; },
-                        () -> direct.oursDecryptBatch(s), batch, s::tearDown);
-            });
-        }
-        add.accept("channel rawEncrypt", () -> {
+            return new Case(s::fill, () -> direct.rawDecrypt(s), batch, () -> { });
+        };
+        Setup channelEncrypt = () -> {
             ChannelMessageBenchmarks.Raw s = new ChannelMessageBenchmarks.Raw();
             s.setUp();
             return new Case(null, () -> channel.rawEncrypt(s), 1, () -> { });
-        });
-        add.accept("channel rawDecrypt", () -> {
+        };
+        Setup channelDecrypt = () -> {
             ChannelMessageBenchmarks.RawInbox s = new ChannelMessageBenchmarks.RawInbox();
             s.setUp();
-            return new Case(() -> { s.fill(); return null; }, () -> channel.rawDecrypt(s), batch, () -> { });
-        });
+            return new Case(s::fill, () -> channel.rawDecrypt(s), batch, () -> { });
+        };
+        List<Comparison> comparisons = new ArrayList<>();
         for (String storage : List.of("tmpfs", "disk")) {
-            add.accept("channel oursEncrypt " + storage, () -> {
-                ChannelMessageBenchmarks.Ours s = channelOurs(storage);
+            comparisons.add(new Comparison("direct encrypt, " + storage, directEncrypt, () -> {
+                DirectMessageBenchmarks.Ours s = new DirectMessageBenchmarks.Ours();
+                s.storage = storage;
+                s.setUp();
+                return new Case(null, () -> direct.oursEncrypt(s), 1, s::tearDown);
+            }));
+            comparisons.add(new Comparison("direct decrypt alone, " + storage, directDecrypt, () -> {
+                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
+                return new Case(s::fill, () -> direct.oursDecrypt(s), batch, s::tearDown);
+            }));
+            comparisons.add(new Comparison("direct decrypt in a batch, " + storage, directDecrypt, () -> {
+                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
+                return new Case(s::fill, () -> direct.oursDecryptBatch(s), batch, s::tearDown);
+            }));
+            comparisons.add(new Comparison("channel encrypt, " + storage, channelEncrypt, () -> {
+                ChannelMessageBenchmarks.Ours s = new ChannelMessageBenchmarks.Ours();
+                s.storage = storage;
+                s.setUp();
                 return new Case(null, () -> channel.oursEncrypt(s), 1, s::tearDown);
-            });
-            add.accept("channel oursDecrypt " + storage, () -> {
+            }));
+            comparisons.add(new Comparison("channel decrypt alone, " + storage, channelDecrypt, () -> {
                 ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
-                return new Case(() -> { s.fill(); return null; }, () -> channel.oursDecrypt(s),
-                        batch, s::tearDown);
-            });
-            add.accept("channel oursDecryptBatch " + storage, () -> {
+                return new Case(s::fill, () -> channel.oursDecrypt(s), batch, s::tearDown);
+            }));
+            comparisons.add(new Comparison("channel decrypt in a batch, " + storage, channelDecrypt, () -> {
                 ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
-                return new Case(() -> { s.fill(); return null; },
-                        () -> channel.oursDecryptBatch(s), batch, s::tearDown);
-            });
+                return new Case(s::fill, () -> channel.oursDecryptBatch(s), batch, s::tearDown);
+            }));
         }
-        return cases;
-    }
-
-    private static DirectMessageBenchmarks.Ours directOurs(String storage) {
-        DirectMessageBenchmarks.Ours s = new DirectMessageBenchmarks.Ours();
-        s.storage = storage;
-        s.setUp();
-        return s;
+        return comparisons;
     }
 
     private static DirectMessageBenchmarks.OursInbox directInbox(String storage) {
         DirectMessageBenchmarks.OursInbox s = new DirectMessageBenchmarks.OursInbox();
-        s.storage = storage;
-        s.setUp();
-        return s;
-    }
-
-    private static ChannelMessageBenchmarks.Ours channelOurs(String storage) throws Exception {
-        ChannelMessageBenchmarks.Ours s = new ChannelMessageBenchmarks.Ours();
         s.storage = storage;
         s.setUp();
         return s;
