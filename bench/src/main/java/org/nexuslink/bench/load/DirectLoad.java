@@ -44,25 +44,39 @@ public final class DirectLoad {
     private final URI server;
     private final int devices;
     private final Duration duration;
+    private final Duration warmup;
     private final int rate;
     private final int size;
     private final int threads;
     private final LongConsumer progress;
 
+    public DirectLoad(URI server, int devices, Duration duration, int rate, int size, int threads,
+                      LongConsumer progress) {
+        this(server, devices, Duration.ZERO, duration, rate, size, threads, progress);
+    }
+
     /**
      * @param devices simulated devices, half senders and half receivers (at least 2)
+     * @param warmup how long to run the load before measuring: what is delivered meanwhile counts
+     *     neither in the rate nor in the latencies (the generator's own JIT compilation, in its
+     *     first seconds, would otherwise show as the server's latency); errors always count
+     * @param duration how long to measure, after the warm-up
      * @param rate total messages per second to offer, or 0 for as fast as acknowledgements allow
      * @param size payload bytes per message (at least 16)
      * @param threads the load generator's selector threads
      * @param progress told the number delivered so far, about once a second
      */
-    public DirectLoad(URI server, int devices, Duration duration, int rate, int size, int threads,
+    public DirectLoad(URI server, int devices, Duration warmup, Duration duration, int rate, int size, int threads,
                       LongConsumer progress) {
         if (devices < 2 || size < 16 || size > WsClient.MAX_FRAME / 2) {
             throw new IllegalArgumentException("need at least 2 devices and payloads of 16 bytes to 512 KiB");
         }
+        if (warmup.isNegative()) {
+            throw new IllegalArgumentException("the warm-up must not be negative: " + warmup);
+        }
         this.server = server;
         this.devices = devices;
+        this.warmup = warmup;
         this.duration = duration;
         this.rate = rate;
         this.size = size;
@@ -141,7 +155,25 @@ public final class DirectLoad {
                 senders.get(i).connection = connections.get(2 * i + 1);
             }
             long start = System.nanoTime();
-            end[0] = start + duration.toNanos();
+            long measured = start + warmup.toNanos();
+            end[0] = measured + duration.toNanos();
+            // What was sent, acknowledged and delivered when the warm-up ended (so with a warm-up
+            // the three may differ by the messages then in flight); its latencies are dropped.
+            long[] before = new long[3];
+            Thread warm = Thread.ofPlatform().daemon().unstarted(() -> {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(measured - System.nanoTime());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                latencies.reset();
+                before[0] = sent(senders);
+                before[1] = acknowledged.sum();
+                before[2] = delivered.sum();
+            });
+            if (!warmup.isZero()) {
+                warm.start();
+            }
             Thread reporter = Thread.ofPlatform().daemon().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     progress.accept(delivered.sum());
@@ -163,7 +195,10 @@ public final class DirectLoad {
             } else {
                 pace(senders, start, end[0]);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - measured) / 1e9;
+            if (!warmup.isZero()) {
+                warm.join();
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (delivered.sum() + errors.sum() < sent(senders) && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20);
@@ -175,8 +210,9 @@ public final class DirectLoad {
             extra.put("offered_per_second", rate > 0 ? rate : null);
             extra.put("size", size);
             extra.put("latency_max_ms", latencies.maxMillis());
-            return LoadReport.of("direct", pairs * 2, seconds, sent, acknowledged.sum(), delivered.sum(), errors.sum(),
-                    errorCodes, latencies, extra);
+            extra.put("warmup_seconds", warmup.toMillis() / 1000.0);
+            return LoadReport.of("direct", pairs * 2, seconds, sent - before[0], acknowledged.sum() - before[1],
+                    delivered.sum() - before[2], errors.sum(), errorCodes, latencies, extra);
         }
     }
 

@@ -23,6 +23,11 @@ final class Latencies {
         histogram.recordValue(Math.min(Math.max(0, micros), histogram.getHighestTrackableValue()));
     }
 
+    /** Forgets what was recorded (at the end of a warm-up); recording may go on meanwhile. */
+    void reset() {
+        histogram.reset();
+    }
+
     long count() {
         return histogram.getTotalCount();
     }

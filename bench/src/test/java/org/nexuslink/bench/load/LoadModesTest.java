@@ -54,6 +54,22 @@ class LoadModesTest {
     }
 
     @Test
+    void direct_after_a_warmup_measures_only_the_duration() throws Exception {
+        try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
+            LoadReport report = new DirectLoad(uri(server), 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 200, 64, 1,
+                    n -> { }).run();
+            JsonNode json = json(report);
+
+            assertThat(report.errors()).isZero();
+            assertThat(json.get("warmup_seconds").asDouble()).isEqualTo(1.0);
+            // 200/s offered for two seconds, one of them measured.
+            assertThat(json.get("seconds").asDouble()).isLessThan(1.9);
+            assertThat(report.sent()).isBetween(50L, 260L);
+            assertThat(report.delivered()).isPositive();
+        }
+    }
+
+    @Test
     void direct_at_a_rate_offers_about_that_rate() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
             LoadReport report = new DirectLoad(uri(server), 2, Duration.ofSeconds(1), 200, 64, 1, n -> { }).run();

@@ -96,17 +96,22 @@ public final class BenchCommand implements Runnable {
                 description = "Offered messages per second in total; 0 (default) sends as fast as acks allow.")
         int rate;
 
+        @Option(names = "--warmup", defaultValue = "0", paramLabel = "SECONDS",
+                description = "Run the load this long before --duration starts; not measured (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             common.validate(spec, devices, 2);
-            if (rate < 0) {
-                throw new ParameterException(spec.commandLine(), "--rate must not be negative");
+            if (rate < 0 || warmup < 0) {
+                throw new ParameterException(spec.commandLine(), "--rate and --warmup must not be negative");
             }
-            LoadReport report = new DirectLoad(common.server, devices, Duration.ofSeconds(common.duration), rate,
-                    common.size, common.threads, delivered -> progress(spec, "delivered " + delivered)).run();
+            LoadReport report = new DirectLoad(common.server, devices, Duration.ofSeconds(warmup),
+                    Duration.ofSeconds(common.duration), rate, common.size, common.threads,
+                    delivered -> progress(spec, "delivered " + delivered)).run();
             return report(spec, common, report);
         }
     }

@@ -41,6 +41,12 @@ class BenchCommandTest {
     }
 
     @Test
+    void a_negative_warmup_is_a_usage_error() {
+        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--warmup", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warmup");
+    }
+
+    @Test
     void one_device_cannot_make_a_direct_pair() {
         assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--devices", "1")).isEqualTo(2);
         assertThat(err.toString()).contains("--devices must be at least 2");

@@ -81,6 +81,22 @@ public final class DeviceStore {
         return result;
     }
 
+    /**
+     * {@link #activeDevices} if every one of these accounts is in {@link DeviceListCache}, without
+     * touching the database (so an event loop may call it); else empty.
+     */
+    public Optional<Map<AccountId, Set<DeviceId>>> cachedActiveDevices(Collection<AccountId> accounts) {
+        Map<AccountId, Set<DeviceId>> result = new HashMap<>();
+        for (AccountId account : accounts) {
+            Optional<Set<DeviceId>> devices = cache.get(account);
+            if (devices.isEmpty()) {
+                return Optional.empty();
+            }
+            result.put(account, devices.get());
+        }
+        return Optional.of(result);
+    }
+
     /** {@link #activeDevices} straight from the database, bypassing (and not filling) the cache. */
     public Map<AccountId, Set<DeviceId>> activeDevicesUncached(Collection<AccountId> accounts) {
         if (accounts.isEmpty()) {

@@ -8,11 +8,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.protocol.Bytes;
@@ -187,8 +185,7 @@ public final class DeliveryQueueStore {
 
     /**
      * Deletes acknowledged entries inside the caller's write transaction, each only if it belongs
-     * to the device that acknowledged it (one reused statement on SQLite, one {@code unnest}
-     * statement on PostgreSQL).
+     * to the device that acknowledged it (one statement per entry, sent as one JDBC batch).
      *
      * @return which of them existed and were deleted, by position
      */
@@ -197,47 +194,21 @@ public final class DeliveryQueueStore {
         if (acks.isEmpty()) {
             return deleted;
         }
-        Connection c = h.getConnection();
-        try {
-            if (database.dialect() == Dialect.POSTGRES) {
-                int n = acks.size();
-                Long[] ids = new Long[n];
-                String[] accounts = new String[n];
-                Integer[] devices = new Integer[n];
-                for (int i = 0; i < n; i++) {
-                    ids[i] = acks.get(i).id();
-                    accounts[i] = acks.get(i).device().account().toString();
-                    devices[i] = acks.get(i).device().device().value();
-                }
-                Set<Long> gone = new HashSet<>();
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM message_queue q USING "
-                        + "unnest(?::bigint[], ?::varchar[], ?::int[]) AS a(id, account, device) "
-                        + "WHERE q.id = a.id AND q.recipient_account = a.account AND q.recipient_device = a.device "
-                        + "RETURNING q.id")) {
-                    delete.setArray(1, c.createArrayOf("int8", ids));
-                    delete.setArray(2, c.createArrayOf("varchar", accounts));
-                    delete.setArray(3, c.createArrayOf("int4", devices));
-                    try (ResultSet rs = delete.executeQuery()) {
-                        while (rs.next()) {
-                            gone.add(rs.getLong(1));
-                        }
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    // An id is one device's, so "deleted for this device" is "its id came back".
-                    deleted[i] = gone.remove(ids[i]);
-                }
-            } else {
-                try (PreparedStatement delete = c.prepareStatement("DELETE FROM message_queue WHERE id = ? "
-                        + "AND recipient_account = ? AND recipient_device = ?")) {
-                    for (int i = 0; i < acks.size(); i++) {
-                        Acknowledged a = acks.get(i);
-                        delete.setLong(1, a.id());
-                        delete.setString(2, a.device().account().toString());
-                        delete.setInt(3, a.device().device().value());
-                        deleted[i] = delete.executeUpdate() == 1;
-                    }
-                }
+        // One statement per row, sent together: each is a lookup of one key whatever the planner
+        // believes of the table's size. On PostgreSQL a single DELETE ... USING unnest(...) was
+        // planned as a full index scan once a vacuum had found the queue empty (the statistics then
+        // say the table holds no row), and delivery fell to 1,500/s.
+        try (PreparedStatement delete = h.getConnection().prepareStatement("DELETE FROM message_queue WHERE id = ? "
+                + "AND recipient_account = ? AND recipient_device = ?")) {
+            for (Acknowledged a : acks) {
+                delete.setLong(1, a.id());
+                delete.setString(2, a.device().account().toString());
+                delete.setInt(3, a.device().device().value());
+                delete.addBatch();
+            }
+            int[] counts = delete.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                deleted[i] = counts[i] == 1;
             }
         } catch (SQLException e) {
             throw new StorageException("cannot delete " + acks.size() + " acknowledged messages: " + e.getMessage(), e);

@@ -22,8 +22,16 @@ public final class DirectMessageCommands {
         CommandHandler send = new CommandHandler() {
             @Override
             public CompletionStage<Optional<Body>> handle(Connection connection, Envelope request) {
-                return direct.send(connection.principal(), (DirectSend) request.body())
-                        .thenApply(accepted -> Optional.of(new Ack(Optional.empty(), Optional.of(accepted.time()))));
+                return accepted(direct.send(connection.principal(), (DirectSend) request.body()));
+            }
+
+            @Override
+            public Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(Connection connection, Envelope request) {
+                return direct.sendIfCached(connection.principal(), (DirectSend) request.body()).map(this::accepted);
+            }
+
+            private CompletionStage<Optional<Body>> accepted(CompletableFuture<DirectMessages.Accepted> sent) {
+                return sent.thenApply(accepted -> Optional.of(new Ack(Optional.empty(), Optional.of(accepted.time()))));
             }
 
             // A sender's next message is validated and queued while this one waits for its commit.
@@ -32,12 +40,27 @@ public final class DirectMessageCommands {
                 return true;
             }
         };
-        return Map.of(
-                Command.SEND_DIRECT, send,
-                // A device acknowledges a direct_push with the entry id as mid, once it has stored the message.
-                Command.ACK, (connection, request) -> ((Ack) request.body()).mid()
+        CommandHandler ack = new CommandHandler() {
+            // A device acknowledges a direct_push with the entry id as mid, once it has stored the message.
+            @Override
+            public CompletionStage<Optional<Body>> handle(Connection connection, Envelope request) {
+                return ((Ack) request.body()).mid()
                         .map(mid -> direct.acknowledge(connection.principal(), mid.value())
                                 .thenApply(done -> Optional.<Body>empty()))
-                        .orElse(CompletableFuture.completedFuture(Optional.empty())));
+                        .orElse(CompletableFuture.completedFuture(Optional.empty()));
+            }
+
+            // It only hands the delete to the queue's writer.
+            @Override
+            public Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(Connection connection, Envelope request) {
+                return Optional.of(handle(connection, request));
+            }
+
+            @Override
+            public boolean ordered() {
+                return false;
+            }
+        };
+        return Map.of(Command.SEND_DIRECT, send, Command.ACK, ack);
     }
 }

@@ -89,6 +89,39 @@ public final class DirectMessages implements AutoCloseable {
      * @throws ApiException {@code stale_devices}, {@code not_found} or {@code invalid_field}
      */
     public CompletableFuture<Accepted> send(Principal sender, DirectSend message) {
+        Map<AccountId, Set<DeviceId>> given = given(sender, message);
+        // The cached lists first; a mismatch is checked again against the database before it is
+        // refused, so a list cached before another node's change never refuses a correct send.
+        Optional<ApiException> refusal = check(sender, given, devices.activeDevices(given.keySet()), withoutBundle);
+        if (refusal.isPresent()) {
+            refusal = check(sender, given, devices.activeDevicesUncached(given.keySet()), withoutBundle);
+            if (refusal.isPresent()) {
+                throw refusal.get();
+            }
+        }
+        return queue(sender, message);
+    }
+
+    /**
+     * {@link #send} if the message can be checked without the database, as an event loop may: every
+     * account's device list cached, and the copies matching them. Otherwise (a list to load, or a
+     * mismatch, which {@link #send} checks against the database and the prekey bundles) nothing
+     * is queued and the result is empty.
+     *
+     * @throws ApiException {@code invalid_field} for a malformed account id
+     */
+    public Optional<CompletableFuture<Accepted>> sendIfCached(Principal sender, DirectSend message) {
+        Map<AccountId, Set<DeviceId>> given = given(sender, message);
+        Optional<Map<AccountId, Set<DeviceId>>> cached = devices.cachedActiveDevices(given.keySet());
+        // Every left-out device counts as missing here: whether it may be left out is a database read.
+        if (cached.isEmpty() || check(sender, given, cached.get(), device -> false).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(queue(sender, message));
+    }
+
+    /** The devices a send has copies for, by account, with the sender's account always present. */
+    private Map<AccountId, Set<DeviceId>> given(Principal sender, DirectSend message) {
         Map<AccountId, Set<DeviceId>> given = new LinkedHashMap<>();
         for (DirectSend.Copy copy : message.copies()) {
             given.computeIfAbsent(account(copy.account()), a -> new TreeSet<>()).add(new DeviceId(copy.device()));
@@ -96,15 +129,10 @@ public final class DirectMessages implements AutoCloseable {
         // The sender's own other devices get a copy too; a sender that does not know of one
         // learns it here, as it learns of a recipient's.
         given.computeIfAbsent(sender.account(), a -> new TreeSet<>());
-        // The cached lists first; a mismatch is checked again against the database before it is
-        // refused, so a list cached before another node's change never refuses a correct send.
-        Optional<ApiException> refusal = check(sender, given, devices.activeDevices(given.keySet()));
-        if (refusal.isPresent()) {
-            refusal = check(sender, given, devices.activeDevicesUncached(given.keySet()));
-            if (refusal.isPresent()) {
-                throw refusal.get();
-            }
-        }
+        return given;
+    }
+
+    private CompletableFuture<Accepted> queue(Principal sender, DirectSend message) {
         Instant now = clock.instant();
         UUID messageId = uuid(message.messageId().toByteArray());
         List<QueueEntry> entries = message.copies().stream()
@@ -118,8 +146,9 @@ public final class DirectMessages implements AutoCloseable {
     }
 
     /** Why these copies do not match the recipients' current devices, if they do not. */
-    private Optional<ApiException> check(Principal sender, Map<AccountId, Set<DeviceId>> given,
-                                         Map<AccountId, Set<DeviceId>> current) {
+    private static Optional<ApiException> check(Principal sender, Map<AccountId, Set<DeviceId>> given,
+                                                Map<AccountId, Set<DeviceId>> current,
+                                                Predicate<Principal> withoutBundle) {
         List<String> missing = new ArrayList<>();
         List<String> extra = new ArrayList<>();
         for (Map.Entry<AccountId, Set<DeviceId>> entry : given.entrySet()) {

@@ -9,6 +9,7 @@ import org.nexuslink.protocol.Envelope;
 /**
  * Serves one command arriving on a connection. Called on a virtual thread, one request of a
  * connection at a time and in arrival order (so a device's messages keep their order); may block.
+ * {@link #handleWithoutBlocking} may serve it on the event loop instead.
  * The returned stage completes with the reply body (sent with the request's {@code seq}), empty
  * for none; throwing or completing with {@link org.nexuslink.server.http.ApiException} sends an
  * {@code error} envelope with its code.
@@ -25,5 +26,27 @@ public interface CommandHandler {
     /** Whether the next request may start before this one's stage completes. */
     default boolean pipelined() {
         return false;
+    }
+
+    /**
+     * Serves the request on the connection's event loop, if that needs no blocking (no database
+     * read, no lock held for long): the answer as {@link #handle} gives it, or empty to have
+     * {@link #handle} called on a virtual thread instead. The profile showed the virtual thread's
+     * hand-off and scheduling costing more than the work of a cached direct-message check or of an
+     * acknowledgement. Called only when the connection has no earlier request in flight, unless
+     * the handler is not {@linkplain #ordered() ordered}.
+     */
+    default Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(Connection connection, Envelope request) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the request waits for the connection's earlier requests. One whose order against
+     * them does not matter, such as the acknowledgement of a push, is served as soon as it
+     * arrives; the requests after it still wait for its stage unless it is {@linkplain
+     * #pipelined() pipelined}.
+     */
+    default boolean ordered() {
+        return true;
     }
 }

@@ -47,8 +47,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final Executor blocking;
     private final SendRateLimiter limiter;
     private final GatewayMetrics metrics;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
     /** The last request in flight; touched only on this connection's event loop. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> tail = DONE;
 
     ConnectionHandler(Connection connection, WebSocketServerHandshaker handshaker, EnvelopeCodec codec,
                       ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking,
@@ -93,7 +95,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
         CommandHandler handler = handlers.get(request.command());
         if (handler != null) {
-            tail = tail.thenRunAsync(() -> serve(handler, request), blocking);
+            if (!handler.ordered() || tail.isDone()) {
+                Optional<CompletableFuture<Void>> served = serveWithoutBlocking(handler, request);
+                if (served.isPresent()) {
+                    tail = tail.isDone() ? served.get() : CompletableFuture.allOf(tail, served.get());
+                    return;
+                }
+            }
+            tail = tail.thenRunAsync(() -> serve(handler, request).join(), blocking);
             return;
         }
         switch (request.command()) {
@@ -109,28 +118,45 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
     }
 
-    private void serve(CommandHandler handler, Envelope request) {
+    /**
+     * Calls the handler and sends its reply or error when its stage completes.
+     *
+     * @return completes, never exceptionally, when the next request may start: at once for a
+     *     pipelined handler, else once the reply is sent
+     */
+    private CompletableFuture<Void> serve(CommandHandler handler, Envelope request) {
         CompletionStage<Optional<Body>> reply;
         try {
             reply = handler.handle(connection, request);
         } catch (RuntimeException e) {
             fail(request, e);
-            return;
+            return DONE;
         }
-        CompletionStage<?> replied = reply.whenComplete((body, failure) -> {
+        return answer(handler, request, reply);
+    }
+
+    /** {@link #serve} through {@link CommandHandler#handleWithoutBlocking}; empty if it declined. */
+    private Optional<CompletableFuture<Void>> serveWithoutBlocking(CommandHandler handler, Envelope request) {
+        Optional<CompletionStage<Optional<Body>>> reply;
+        try {
+            reply = handler.handleWithoutBlocking(connection, request);
+        } catch (RuntimeException e) {
+            fail(request, e);
+            return Optional.of(DONE);
+        }
+        return reply.map(r -> answer(handler, request, r));
+    }
+
+    private CompletableFuture<Void> answer(CommandHandler handler, Envelope request, CompletionStage<Optional<Body>> reply) {
+        CompletableFuture<Void> replied = reply.<Void>handle((body, failure) -> {
             if (failure != null) {
                 fail(request, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
             } else {
                 body.ifPresent(b -> connection.send(Envelope.of(replyCommand(b), request.seq(), b)));
             }
-        });
-        if (!handler.pipelined()) {
-            try {
-                replied.toCompletableFuture().join();
-            } catch (CompletionException alreadyReported) {
-                // sent to the client as an error envelope above
-            }
-        }
+            return null;
+        }).toCompletableFuture();
+        return handler.pipelined() ? DONE : replied;
     }
 
     /** The command that carries a reply body: error, catch_up_result, or else ack. */

@@ -155,6 +155,46 @@ class DirectMessagesTest {
     }
 
     @DatabaseTest
+    void a_device_without_a_bundle_may_still_be_left_out_once_the_list_is_cached(DatabaseUrl url, Database database) {
+        TestAccount alice = new TestAccount(clock);
+        TestAccount bob = new TestAccount(clock);
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            String aliceToken = alice.join(server, alice.device(1));
+            String bobToken = bob.join(server, bob.device(1));
+            bob.register(server, bobToken, bob.device(2));
+            try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {
+                ws.send(send(1, MESSAGE, copy(bob, 1, "01")));
+                assertThat(ws.next().command()).isEqualTo(Command.ACK);
+
+                // Bob's list is cached now: the check without the database cannot tell that device 2
+                // has no bundle, so it must hand the send to the full check instead of refusing it.
+                ws.send(send(2, SECOND, copy(bob, 1, "02")));
+
+                assertThat(ws.next().command()).isEqualTo(Command.ACK);
+                assertThat(queued(database)).isEqualTo(2);
+            }
+        }
+    }
+
+    @DatabaseTest
+    void a_send_that_does_not_match_a_cached_list_is_refused_naming_the_devices(DatabaseUrl url, Database database) {
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            Pair p = pair(server);
+            try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken())) {
+                alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
+                assertThat(alice.next().command()).isEqualTo(Command.ACK);
+
+                alice.send(send(2, SECOND, copy(p.bob(), 1, "02"), copy(p.bob(), 3, "03")));
+
+                ErrorBody refused = (ErrorBody) alice.next().body();
+                assertThat(refused.code()).isEqualTo("stale_devices");
+                assertThat(refused.message()).contains("extra=" + p.bob().id() + ":3");
+                assertThat(queued(database)).isEqualTo(1);
+            }
+        }
+    }
+
+    @DatabaseTest
     void a_stale_device_list_is_refused_naming_the_devices_and_nothing_is_stored(DatabaseUrl url, Database database) {
         TestAccount alice = new TestAccount(clock);
         TestAccount bob = new TestAccount(clock);
