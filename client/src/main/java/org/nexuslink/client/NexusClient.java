@@ -719,10 +719,9 @@ public final class NexusClient implements AutoCloseable {
         }
         try {
             // Decrypting, filing the message and marking it seen commit together, before the ack.
-            store.inSavepoint(() -> {
-                apply(direct.open(push));
-                return null;
-            });
+            // Only opening can refuse a message; what it changed is undone then, alone.
+            Received received = store.inSavepoint(() -> direct.open(push));
+            apply(received);
         } catch (RejectedMessageException e) {
             LOG.atWarn().setMessage("direct message rejected").addKeyValue("sender", push.sender())
                     .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
@@ -742,10 +741,7 @@ public final class NexusClient implements AutoCloseable {
         }
         try {
             if (!channels.isOwn(event) && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
-                store.inSavepoint(() -> {
-                    channels.open(event).ifPresent(this::apply);
-                    return null;
-                });
+                store.inSavepoint(() -> channels.open(event)).ifPresent(this::apply);
             }
         } catch (RejectedMessageException e) {
             LOG.atWarn().setMessage("channel event rejected").addKeyValue("conversation", conversation)

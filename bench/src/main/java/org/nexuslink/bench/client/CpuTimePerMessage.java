@@ -15,19 +15,21 @@ import java.util.Locale;
  * the load; the thread's CPU time much less. CPU time leaves out the time spent waiting for the
  * disk (fsync), which only the wall time shows.
  *
- * <p>Each comparison sets up the raw case and the client's case, then runs their rounds in turn
- * (raw, ours, raw, ours, ...): two warm-up rounds each, then seven measured. Load that comes and
- * goes then falls on both alike, and the overhead is the median of the seven rounds' ratios
- * (ours / raw - 1), printed with their range. Only the operation is timed: the encryption that
- * prepares a decrypt batch is not.
+ * <p>Each comparison sets up the raw case and the client's case, then runs short rounds of them
+ * in turn (raw, ours, raw, ours, ...; 0.25 s each by default): 10 warm-up rounds each, then 41
+ * measured. Even on an idle machine one side's CPU time per message drifts by half for seconds
+ * at a time (garbage collection work and native allocation land on the measuring thread);
+ * short alternating rounds put both sides in the same state, and the overhead is the median of
+ * the 41 rounds' ratios (ours / raw - 1), printed with its range. Only the operation is timed:
+ * the encryption that prepares a decrypt batch is not.
  *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar org.nexuslink.bench.client.CpuTimePerMessage
  * [seconds per round] [text]}; with a text, only the comparisons whose names contain it
  * ({@code "direct decrypt in a batch"}).
  */
 public final class CpuTimePerMessage {
-    private static final int WARMUP_ROUNDS = 2;
-    private static final int ROUNDS = 7;
+    private static final int WARMUP_ROUNDS = 10;
+    private static final int ROUNDS = 41;
 
     @FunctionalInterface
     interface Op {
@@ -59,7 +61,7 @@ public final class CpuTimePerMessage {
     private CpuTimePerMessage() {}
 
     public static void main(String[] args) throws Exception {
-        long roundNanos = (long) ((args.length > 0 ? Double.parseDouble(args[0]) : 1.0) * 1e9);
+        long roundNanos = (long) ((args.length > 0 ? Double.parseDouble(args[0]) : 0.25) * 1e9);
         String only = args.length > 1 ? args[1] : "";
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         if (!threads.isCurrentThreadCpuTimeSupported()) {

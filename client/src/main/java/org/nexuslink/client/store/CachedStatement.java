@@ -15,9 +15,16 @@ import java.sql.SQLException;
  */
 final class CachedStatement implements AutoCloseable {
     private final PreparedStatement statement;
+    private final boolean writes;
 
-    CachedStatement(PreparedStatement statement) {
+    CachedStatement(PreparedStatement statement, boolean writes) {
         this.statement = statement;
+        this.writes = writes;
+    }
+
+    /** Whether the statement changes the file (an insert, update or delete). */
+    boolean writes() {
+        return writes;
     }
 
     void setBytes(int index, byte[] value) throws SQLException {

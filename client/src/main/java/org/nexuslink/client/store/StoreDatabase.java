@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * The one SQLite connection of a profile store, with the sealer and blind index that work on
@@ -30,6 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * kept in memory there is the row in the file.
  */
 final class StoreDatabase implements AutoCloseable {
+    /** Statements that change the file: inside a unit of work they need its savepoint made first. */
+    private static final Pattern WRITES = Pattern.compile("(?i)\\s*(INSERT|UPDATE|DELETE|REPLACE)\\b");
+
     /** Rows a table keeps in memory, told of the transactions; every method runs under the lock. */
     interface TransactionCache {
         /** Writes the rows held for the open transaction into the file; called before its commit. */
@@ -59,6 +63,8 @@ final class StoreDatabase implements AutoCloseable {
     private final Map<String, CachedStatement> statements = new HashMap<>(); // guarded by lock
     private final List<TransactionCache> caches = new ArrayList<>(); // guarded by lock
     private int depth; // guarded by lock: nesting of open write transactions
+    private final List<String> savepoints = new ArrayList<>(); // guarded by lock: the units running, outermost first
+    private int openSavepoints; // guarded by lock: how many of them have their SQL savepoint made
     private long dataVersion = -1; // guarded by lock: the last PRAGMA data_version seen
     private boolean closed; // guarded by lock
 
@@ -87,8 +93,11 @@ final class StoreDatabase implements AutoCloseable {
         requireLocked();
         CachedStatement statement = statements.get(sql);
         if (statement == null) {
-            statement = new CachedStatement(connection.prepareStatement(sql));
+            statement = new CachedStatement(connection.prepareStatement(sql), WRITES.matcher(sql).lookingAt());
             statements.put(sql, statement);
+        }
+        if (statement.writes() && openSavepoints < savepoints.size()) {
+            openSavepoints();
         }
         return statement;
     }
@@ -167,6 +176,9 @@ final class StoreDatabase implements AutoCloseable {
      * Runs {@code body} inside the current transaction as a unit of its own: if it throws, its
      * writes are undone (and the exception rethrown) while the transaction's other writes stay.
      *
+     * <p>The SQL {@code SAVEPOINT} is made only when the body first writes to the file: most units
+     * (a message in the ratchet) write only to the tables kept in memory, which undo themselves.
+     *
      * @throws IllegalStateException if no transaction is open on this thread
      */
     void savepoint(Runnable body) {
@@ -176,37 +188,52 @@ final class StoreDatabase implements AutoCloseable {
             if (depth == 0) {
                 throw new IllegalStateException("a savepoint needs an open transaction");
             }
-            String name = "level" + depth; // one name per nesting level: the statements stay few
+            int level = savepoints.size();
+            String name = "level" + level; // one name per nesting level: the statements stay few
             List<Object> marks = new ArrayList<>(caches.size());
             for (TransactionCache cache : caches) {
                 marks.add(cache.mark());
             }
-            execute("SAVEPOINT " + name);
+            savepoints.add(name);
             depth++;
             try {
                 body.run();
-                execute("RELEASE " + name);
-            } catch (RuntimeException | Error e) {
-                try {
-                    execute("ROLLBACK TO " + name);
+                if (openSavepoints > level) {
                     execute("RELEASE " + name);
-                } catch (SQLException undo) {
-                    // The savepoint's writes may still be there: fail the whole transaction.
-                    StoreException failure = translate(undo);
-                    failure.addSuppressed(e);
-                    throw failure;
+                }
+            } catch (RuntimeException | Error e) {
+                if (openSavepoints > level) {
+                    try {
+                        execute("ROLLBACK TO " + name);
+                        execute("RELEASE " + name);
+                    } catch (SQLException undo) {
+                        // The savepoint's writes may still be there: fail the whole transaction.
+                        StoreException failure = translate(undo);
+                        failure.addSuppressed(e);
+                        throw failure;
+                    }
                 }
                 for (int i = 0; i < caches.size(); i++) {
                     caches.get(i).reset(marks.get(i));
                 }
                 throw e;
             } finally {
+                savepoints.removeLast();
+                openSavepoints = Math.min(openSavepoints, level);
                 depth--;
             }
         } catch (SQLException e) {
             throw translate(e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Makes the SQL savepoints of the units running now that have none yet, outermost first. */
+    private void openSavepoints() throws SQLException {
+        while (openSavepoints < savepoints.size()) {
+            execute("SAVEPOINT " + savepoints.get(openSavepoints));
+            openSavepoints++;
         }
     }
 

@@ -145,6 +145,38 @@ class StoreCacheTest {
     }
 
     @Test
+    void writes_to_the_file_inside_an_undone_savepoint_are_undone_and_the_rest_commits() {
+        TestProfile alice = TestProfile.create(dir, "alice");
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-23T10:00:00Z");
+        try (ProfileStore store = alice.open()) {
+            store.transaction(() -> {
+                store.messages().insertIfAbsent(MessagesTest.message("dm:a", "01", t0, "kept before"));
+                // a unit that writes only kept rows, then one that writes the file: both undone
+                assertThatThrownBy(() -> store.savepoint(() -> {
+                    store.settings().put("marker", new byte[] {1});
+                    store.savepoint(() -> store.messages().insertIfAbsent(MessagesTest.message("dm:a", "02", t0, "inner")));
+                    store.messages().insertIfAbsent(MessagesTest.message("dm:a", "03", t0, "outer"));
+                    throw new IllegalArgumentException("rejected");
+                })).hasMessage("rejected");
+                // a nested unit undone alone inside one that stays
+                store.savepoint(() -> {
+                    store.messages().insertIfAbsent(MessagesTest.message("dm:a", "04", t0, "kept outer"));
+                    assertThatThrownBy(() -> store.savepoint(() -> {
+                        store.messages().insertIfAbsent(MessagesTest.message("dm:a", "05", t0, "undone inner"));
+                        throw new IllegalStateException("inner failed");
+                    })).hasMessage("inner failed");
+                });
+                store.messages().insertIfAbsent(MessagesTest.message("dm:a", "06", t0, "kept after"));
+            });
+        }
+        try (ProfileStore reopened = alice.open()) {
+            assertThat(reopened.messages().history("dm:a", 10)).extracting(StoredMessage::ref)
+                    .containsExactlyInAnyOrder("01", "04", "06");
+            assertThat(reopened.settings().get("marker")).isEmpty();
+        }
+    }
+
+    @Test
     void a_savepoint_needs_a_transaction() {
         TestProfile alice = TestProfile.create(dir, "alice");
         try (ProfileStore store = alice.open()) {
