@@ -238,7 +238,10 @@ public final class NexusClient implements AutoCloseable {
                 new IllegalArgumentException("message " + message.ref() + " carries no file"));
         return call(() -> {
             Files.createDirectories(targetDir);
-            return Attachments.receive(FileDescriptor.decode(attachment), media(), targetDir);
+            // A download needs only a token: no connection, prekey check or sync for it.
+            String token = token();
+            return Attachments.receive(FileDescriptor.decode(attachment), new MediaClient(requireApi().server(), () -> token),
+                    targetDir);
         });
     }
 

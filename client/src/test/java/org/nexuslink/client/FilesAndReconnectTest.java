@@ -58,9 +58,13 @@ class FilesAndReconnectTest {
             StoredMessage received = bob.next();
             assertThat(received.kind()).isEqualTo(3);
             assertThat(received.attachment()).isPresent();
+            // Later, in a client that is not connected: the download authenticates, nothing more.
+            bob.close();
+            bob.reopen();
             Path saved = bob.client.saveFile(received, dir.resolve("inbox"));
             assertThat(saved.getFileName().toString()).isEqualTo("report.txt");
             assertThat(Files.readAllBytes(saved)).isEqualTo(content);
+            assertThat(bob.client.isConnected()).as("saving a file opens no connection").isFalse();
 
             Files.delete(file);
             Files.delete(saved);
