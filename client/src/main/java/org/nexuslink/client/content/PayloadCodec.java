@@ -3,17 +3,16 @@ package org.nexuslink.client.content;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CodingErrorAction;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.MsgPackSettings;
 
 /**
  * Encodes {@link Payload}s as MsgPack maps with integer keys (docs/client.md, "Payload"), the
@@ -21,18 +20,6 @@ import org.nexuslink.protocol.Bytes;
  * ignores keys it does not, so later clients can add fields. Stateless and thread-safe.
  */
 public final class PayloadCodec {
-    /** A text message's payload is a few hundred bytes: msgpack-core's default starts at 8 KiB. */
-    private static final MessagePack.PackerConfig PACKER = MessagePack.DEFAULT_PACKER_CONFIG.withBufferSize(512);
-    /**
-     * Text must be valid UTF-8: replacing bad bytes (msgpack-core's default) would let two
-     * devices show different text for one message. The string decoder buffer only serves strings
-     * split across input chunks, which a payload in one array never has; the default allocates
-     * 8192 chars (16 KiB) per payload.
-     */
-    private static final MessagePack.UnpackerConfig UNPACKER = new MessagePack.UnpackerConfig()
-            .withActionOnMalformedString(CodingErrorAction.REPORT)
-            .withActionOnUnmappableString(CodingErrorAction.REPORT)
-            .withStringDecoderBufferSize(64);
 
     /** The payload format version. */
     public static final int VERSION = 1;
@@ -75,7 +62,7 @@ public final class PayloadCodec {
         }
         payload.peer().ifPresent(p -> fields.put(K_PEER, p));
         payload.certificate().ifPresent(c -> fields.put(K_CERTIFICATE, c.toByteArray()));
-        try (MessageBufferPacker packer = PACKER.newBufferPacker()) {
+        try (MessageBufferPacker packer = MsgPackSettings.PACKER.newBufferPacker()) {
             packer.packMapHeader(fields.size());
             for (Map.Entry<Integer, Object> field : fields.entrySet()) {
                 packer.packInt(field.getKey());
@@ -99,7 +86,7 @@ public final class PayloadCodec {
      */
     public static Payload decode(byte[] encoded) throws ContentException {
         Map<Integer, Object> fields = new HashMap<>();
-        try (MessageUnpacker unpacker = UNPACKER.newUnpacker(encoded)) {
+        try (MessageUnpacker unpacker = MsgPackSettings.UNPACKER.newUnpacker(encoded)) {
             if (!unpacker.hasNext() || unpacker.getNextFormat().getValueType() != ValueType.MAP) {
                 throw new ContentException("payload: not a map");
             }

@@ -10,6 +10,7 @@ import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.nexuslink.protocol.CodecLimits;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.MsgPackSettings;
 import org.nexuslink.protocol.ProtocolException;
 
 /**
@@ -33,7 +34,7 @@ public final class FrameValidator {
     private long valueStart;
 
     private FrameValidator(byte[] bytes, int maxEntries, int maxStringBytes, int maxDepth) {
-        this.unpacker = WireReader.CONFIG.newUnpacker(bytes);
+        this.unpacker = MsgPackSettings.UNPACKER.newUnpacker(bytes);
         this.length = bytes.length;
         this.maxEntries = maxEntries;
         this.maxStringBytes = maxStringBytes;

@@ -2,16 +2,15 @@
 package org.nexuslink.protocol.internal;
 
 import java.io.IOException;
-import java.nio.charset.CodingErrorAction;
 import java.util.Locale;
 import org.msgpack.core.MessageFormat;
-import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageStringCodingException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.MsgPackSettings;
 import org.nexuslink.protocol.ProtocolException;
 import org.nexuslink.protocol.RawValue;
 
@@ -22,17 +21,6 @@ import org.nexuslink.protocol.RawValue;
  * msgpack-core exception leaves this class. Not thread-safe: one reader per span and thread.
  */
 final class WireReader {
-
-    /**
-     * Strings must be valid UTF-8: replacing bad bytes would let two peers read different text.
-     * The string decoder buffer is only used for strings split across input chunks, which a
-     * frame in one array never has; msgpack-core's default allocates 8192 chars (16 KiB) per
-     * unpacker, that is per frame, which the server's profile showed on the send path.
-     */
-    static final MessagePack.UnpackerConfig CONFIG = new MessagePack.UnpackerConfig()
-            .withActionOnMalformedString(CodingErrorAction.REPORT)
-            .withActionOnUnmappableString(CodingErrorAction.REPORT)
-            .withStringDecoderBufferSize(64);
 
     /** The largest unsigned 64-bit value, as an unsigned long. */
     static final long UINT64_MAX = -1L;
@@ -47,7 +35,7 @@ final class WireReader {
         this.frame = frame;
         this.offset = offset;
         this.length = length;
-        this.unpacker = CONFIG.newUnpacker(frame, offset, length);
+        this.unpacker = MsgPackSettings.UNPACKER.newUnpacker(frame, offset, length);
         this.path = path;
     }
 

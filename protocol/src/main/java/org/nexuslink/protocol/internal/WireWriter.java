@@ -7,8 +7,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.MsgPackSettings;
 import org.nexuslink.protocol.RawValue;
 
 /**
@@ -25,9 +25,8 @@ public final class WireWriter {
      * mostly left empty (the server's profile showed it); frames are usually a few hundred bytes,
      * and a larger one just takes more chunks.
      */
-    private static final MessagePack.PackerConfig CONFIG = MessagePack.DEFAULT_PACKER_CONFIG.withBufferSize(512);
 
-    private final MessageBufferPacker packer = CONFIG.newBufferPacker();
+    private final MessageBufferPacker packer = MsgPackSettings.PACKER.newBufferPacker();
 
     /** Returns the encoding of the single value {@code write} writes. */
     public static byte[] single(Consumer<WireWriter> write) {
