@@ -99,10 +99,13 @@ public final class Attachments {
             } catch (FileAlreadyExistsException taken) {
                 // try the next name
             } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
-                // Some file systems have no hard links: fall back to a move that checks first.
-                if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Some file systems have no hard links: fall back to a move, which without
+                // REPLACE_EXISTING refuses a name that is taken (checked, then renamed).
+                try {
                     Files.move(plaintext, target);
                     return target;
+                } catch (FileAlreadyExistsException taken) {
+                    // try the next name
                 }
             }
         }
