@@ -72,7 +72,7 @@ public final class DirectMessages implements AutoCloseable {
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.withoutBundle = Objects.requireNonNull(withoutBundle, "withoutBundle");
         Objects.requireNonNull(meters, "meters");
-        this.writer = new GroupCommit(database, queue);
+        this.writer = new GroupCommit(database, queue, meters);
         this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
                 .description("Queued messages deleted because their TTL passed").register(meters);
         Gauge.builder("nexuslink.message.queue.size", queue, DeliveryQueueStore::size)

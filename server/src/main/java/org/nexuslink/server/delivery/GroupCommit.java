@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,11 +75,19 @@ final class GroupCommit implements AutoCloseable {
      */
     private final ExecutorService completer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("queue-complete").daemon(true).unstarted(r));
+    /** How long each batch's transaction took, from its first statement to its commit. */
+    private final Timer commits;
     private volatile boolean open = true;
 
-    GroupCommit(Database database, DeliveryQueueStore store) {
+    GroupCommit(Database database, DeliveryQueueStore store, MeterRegistry meters) {
         this.database = Objects.requireNonNull(database, "database");
         this.store = Objects.requireNonNull(store, "store");
+        this.commits = Timer.builder("nexuslink.message.queue.commit")
+                .description("Time to write and commit one batch of queue entries and acknowledgements")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+                        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofSeconds(1))
+                .register(Objects.requireNonNull(meters, "meters"));
         this.writer = Thread.ofPlatform().name("queue-writer").daemon().start(this::run);
     }
 
@@ -127,7 +138,10 @@ final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Request> batch) {
         try {
-            completer.execute(database.inTransaction(h -> apply(h, batch)));
+            long started = System.nanoTime();
+            Runnable complete = database.inTransaction(h -> apply(h, batch));
+            commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            completer.execute(complete);
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
                 Request only = batch.get(0);

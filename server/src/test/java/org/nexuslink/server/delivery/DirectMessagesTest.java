@@ -282,6 +282,21 @@ class DirectMessagesTest {
     }
 
     @DatabaseTest
+    void each_group_commit_is_timed(DatabaseUrl url) {
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            Pair p = pair(server);
+            assertThat(server.metrics()).contains("nexuslink_message_queue_commit_seconds_count 0");
+            try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken())) {
+                alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
+                assertThat(alice.next().command()).isEqualTo(Command.ACK);
+            }
+            // The ack follows the commit, so the batch that held the message has been timed.
+            assertThat(server.metrics()).containsPattern("nexuslink_message_queue_commit_seconds_count [1-9]")
+                    .contains("nexuslink_message_queue_commit_seconds_bucket{le=\"0.01\"}");
+        }
+    }
+
+    @DatabaseTest
     void the_rest_fallback_sends_lists_and_acknowledges(DatabaseUrl url, Database database) {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             Pair p = pair(server);
