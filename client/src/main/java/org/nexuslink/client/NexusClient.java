@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -108,6 +109,9 @@ public final class NexusClient implements AutoCloseable {
     /** Pushes received and not yet handled, in arrival order; the worker takes them in batches. */
     private final ConcurrentLinkedQueue<Envelope> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean inboxScheduled = new AtomicBoolean();
+    /** Texts waiting to be sent, in the order they were asked for; the worker takes them in batches. */
+    private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
     // Written only on the worker thread; volatile for the status getters.
     private volatile CommunityApi api;
@@ -219,8 +223,35 @@ public final class NexusClient implements AutoCloseable {
      * reply; returns the message as stored locally.
      */
     public StoredMessage sendText(String conversation, String text, Optional<String> replyTo) throws IOException {
+        return await(sendTextAsync(conversation, text, replyTo));
+    }
+
+    /**
+     * Queues a text for sending and returns at once; the future completes with the message as
+     * stored locally once the server has taken it (or with why it could not be sent).
+     *
+     * <p>Texts queued while the client is busy go out together: the direct messages among them
+     * are encrypted in one transaction, committed once (one disk sync for all, before any
+     * ciphertext leaves), sent without waiting for each other's answers and filed in one more
+     * transaction. Texts to one conversation keep their order.
+     */
+    public CompletableFuture<StoredMessage> sendTextAsync(String conversation, String text, Optional<String> replyTo) {
+        Objects.requireNonNull(conversation, "conversation");
         Objects.requireNonNull(text, "text");
-        return call(() -> send(conversation, new Content.Text(text, replyTo)));
+        Objects.requireNonNull(replyTo, "replyTo");
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
+        Outgoing outgoing = new Outgoing(conversation, new Content.Text(text, replyTo), new CompletableFuture<>());
+        outbox.add(outgoing);
+        if (outboxScheduled.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::takeOutbox);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                failOutbox(new IllegalStateException("the client is closed"));
+            }
+        }
+        return outgoing.done();
     }
 
     /** Encrypts a file, uploads the ciphertext and sends its descriptor (kind 3). */
@@ -361,10 +392,109 @@ public final class NexusClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        failOutbox(new IllegalStateException("the client is closed"));
         store.close();
     }
 
     // ---- on the worker thread ----
+
+    /** A text waiting in the outbox, and who waits for it. */
+    private record Outgoing(String conversation, Content content, CompletableFuture<StoredMessage> done) {}
+
+    /** Sends what the outbox holds, up to {@link #MAX_BATCH} texts at a time. */
+    private void takeOutbox() {
+        outboxScheduled.set(false);
+        List<Outgoing> batch = new ArrayList<>();
+        Outgoing next;
+        while ((next = outbox.poll()) != null) {
+            batch.add(next);
+            if (batch.size() == MAX_BATCH) {
+                sendBatch(batch);
+                batch = new ArrayList<>();
+            }
+        }
+        sendBatch(batch);
+    }
+
+    /** Consecutive direct messages go out together ({@link #sendDirect}); channel messages one by one. */
+    private void sendBatch(List<Outgoing> batch) {
+        int i = 0;
+        while (i < batch.size()) {
+            int end = i;
+            while (end < batch.size() && batch.get(end).conversation().startsWith("dm:")) {
+                end++;
+            }
+            if (end - i > 1) {
+                sendDirect(batch.subList(i, end));
+                i = end;
+                continue;
+            }
+            Outgoing alone = batch.get(i++);
+            try {
+                alone.done().complete(send(alone.conversation(), alone.content()));
+            } catch (Exception e) {
+                alone.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /**
+     * Sends several direct messages for one commit ({@link DirectMessenger#sendAll}) and files the
+     * ones the server took in one transaction.
+     */
+    private void sendDirect(List<Outgoing> run) {
+        try {
+            Wire w = requireWire();
+            Instant now = clock.instant();
+            List<DirectMessenger.Outgoing> messages = new ArrayList<>(run.size());
+            for (Outgoing o : run) {
+                String peer = o.conversation().substring(3);
+                byte[] id = new byte[16];
+                random.nextBytes(id);
+                messages.add(new DirectMessenger.Outgoing(peer, Bytes.of(id),
+                        new Payload(o.content(), now, Optional.of(peer), Optional.empty())));
+            }
+            List<CompletableFuture<Instant>> times = direct.sendAll(w, messages);
+            List<StoredMessage> sent = new ArrayList<>(run.size());
+            store.transaction(() -> {
+                for (int k = 0; k < run.size(); k++) {
+                    Instant time = times.get(k).isCompletedExceptionally() ? null : times.get(k).join();
+                    StoredMessage stored = null;
+                    if (time != null) {
+                        stored = outgoing(run.get(k).conversation(), HEX.formatHex(messages.get(k).messageId().toByteArray()),
+                                run.get(k).content(), now, time);
+                        record(stored, ConversationType.DIRECT, messages.get(k).recipient());
+                    }
+                    sent.add(stored);
+                }
+            });
+            for (int k = 0; k < run.size(); k++) {
+                if (sent.get(k) != null) {
+                    run.get(k).done().complete(sent.get(k));
+                } else {
+                    run.get(k).done().completeExceptionally(failure(times.get(k)));
+                }
+            }
+        } catch (Exception e) {
+            run.forEach(o -> o.done().completeExceptionally(e));
+        }
+    }
+
+    private static Throwable failure(CompletableFuture<?> failed) {
+        try {
+            failed.join();
+            throw new IllegalStateException("not a failed future");
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    private void failOutbox(Exception why) {
+        Outgoing left;
+        while ((left = outbox.poll()) != null) {
+            left.done().completeExceptionally(why);
+        }
+    }
 
     private StoredMessage send(String conversation, Content content) throws Exception {
         Wire w = requireWire();
@@ -865,11 +995,11 @@ public final class NexusClient implements AutoCloseable {
         }
     }
 
-    private <T> T call(Task<T> task) throws IOException {
-        if (closed) {
-            throw new IllegalStateException("the client is closed");
-        }
-        Future<T> result = worker.submit((Callable<T>) task::run);
+    /**
+     * Waits for what the worker does; its {@link IOException} or {@link RuntimeException} is
+     * thrown as it is, anything else as an {@link IOException}.
+     */
+    private static <T> T await(Future<T> result) throws IOException {
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -886,6 +1016,14 @@ public final class NexusClient implements AutoCloseable {
             throw new IOException(cause.getMessage(), cause);
         }
     }
+
+    private <T> T call(Task<T> task) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
+        return await(worker.submit((Callable<T>) task::run));
+    }
+
 
     private void run(Task<Void> task) throws IOException {
         call(task);

@@ -152,6 +152,12 @@ public final class CpuTimePerMessage {
                 s.setUp();
                 return new Case(null, () -> direct.oursEncrypt(s), 1, s::tearDown);
             }));
+            comparisons.add(new Comparison("direct encrypt in a batch, " + storage, directEncrypt, () -> {
+                DirectMessageBenchmarks.Ours s = new DirectMessageBenchmarks.Ours();
+                s.storage = storage;
+                s.setUp();
+                return new Case(null, () -> direct.oursEncryptBatch(s), batch, s::tearDown);
+            }));
             comparisons.add(new Comparison("direct decrypt alone, " + storage, directDecrypt, () -> {
                 DirectMessageBenchmarks.OursInbox s = directInbox(storage);
                 return new Case(s::fill, () -> direct.oursDecrypt(s), batch, s::tearDown);

@@ -82,26 +82,49 @@ public final class GatewayConnection implements AutoCloseable {
      * @throws IOException when the connection ends or no reply comes in time
      */
     public Envelope request(Command command, Body body) throws IOException, InterruptedException {
+        return await(command, requestAsync(command, body));
+    }
+
+    /**
+     * Sends a request without waiting: requests sent one after another go out at once, in order,
+     * and the server answers them in that order. {@link #await} reads the reply.
+     *
+     * @return completes with the reply (an {@code error} one included), or exceptionally when the
+     *     connection ends or no reply comes within {@link #REPLY_TIMEOUT}
+     */
+    public CompletableFuture<Envelope> requestAsync(Command command, Body body) {
         long seq = nextSeq.incrementAndGet();
         CompletableFuture<Envelope> reply = new CompletableFuture<>();
         pending.put(seq, reply);
         if (closed.isDone()) {
             pending.remove(seq);
-            throw new IOException("connection closed (" + closed.getNow("") + ")");
+            reply.completeExceptionally(new IOException("connection closed (" + closed.getNow("") + ")"));
+            return reply;
         }
         socket.send(Envelope.of(command, new Seq(seq), body));
+        return reply.orTimeout(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((answer, failure) -> pending.remove(seq));
+    }
+
+    /**
+     * Waits for the reply to a {@link #requestAsync} request.
+     *
+     * @return the reply, never an {@code error}
+     * @throws GatewayException with the server's error code when it answers {@code error}
+     * @throws IOException when the connection ends or no reply comes in time
+     */
+    public static Envelope await(Command command, CompletableFuture<Envelope> reply) throws IOException, InterruptedException {
         try {
-            Envelope answer = reply.get(REPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Envelope answer = reply.get();
             if (answer.body() instanceof ErrorBody error) {
                 throw new GatewayException(error.code(), error.message());
             }
             return answer;
         } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
+                throw new IOException("no reply to " + command.wireName() + " within " + REPLY_TIMEOUT.toSeconds() + " s");
+            }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("no reply to " + command.wireName() + " within " + REPLY_TIMEOUT.toSeconds() + " s");
-        } finally {
-            pending.remove(seq);
         }
     }
 

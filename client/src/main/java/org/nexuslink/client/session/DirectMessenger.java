@@ -13,8 +13,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.nexuslink.client.LocalDevice;
 import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.community.GatewayConnection;
 import org.nexuslink.client.community.GatewayConnection.GatewayException;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
@@ -30,6 +32,7 @@ import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
+import org.nexuslink.protocol.Envelope;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.SessionBuilder;
@@ -108,25 +111,9 @@ public final class DirectMessenger {
             throws IOException, InterruptedException, UnreachableException {
         Plaintexts plaintexts = new Plaintexts(payload);
         for (int attempt = 1; ; attempt++) {
-            List<SignalProtocolAddress> targets = new ArrayList<>();
-            if (!recipient.equals(me.accountId())) {
-                if (directory.devices(recipient).isEmpty()) {
-                    fetchBundles(wire, recipient, Optional.empty());
-                }
-                targets.addAll(reachable(wire, recipient));
-                if (targets.isEmpty()) {
-                    throw new UnreachableException(recipient + " has no device with a usable prekey bundle yet");
-                }
-            }
-            targets.addAll(reachable(wire, me.accountId()));
+            List<SignalProtocolAddress> targets = targets(wire, recipient);
             // One transaction for every copy: one disk sync per message instead of one per device.
-            List<DirectSend.Copy> copies = store.inTransaction(() -> {
-                List<DirectSend.Copy> encrypted = new ArrayList<>(targets.size());
-                for (SignalProtocolAddress target : targets) {
-                    encrypted.add(encrypt(target, plaintexts));
-                }
-                return encrypted;
-            });
+            List<DirectSend.Copy> copies = store.inTransaction(() -> encryptAll(targets, plaintexts));
             if (copies.isEmpty()) {
                 return clock.instant(); // a note to self on a single-device account: nothing to queue
             }
@@ -140,6 +127,125 @@ public final class DirectMessenger {
                 repairDevices(wire, e.detail());
             }
         }
+    }
+
+    /** A message for {@link #sendAll}: to whom, its id (shared by all copies) and what it says. */
+    public record Outgoing(String recipient, Bytes messageId, Payload payload) {
+        public Outgoing {
+            Objects.requireNonNull(recipient, "recipient");
+            Objects.requireNonNull(messageId, "messageId");
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    /**
+     * Sends several messages for one commit: the copies of all of them are encrypted in one
+     * transaction, each message in a savepoint of its own (one that cannot be encrypted is undone
+     * alone), and that transaction is committed before any ciphertext leaves, so a crash can never
+     * make the client reuse a message key. Their requests then go out together, in order, and the
+     * answers are read in order. The messages the server refuses for stale devices are sent again
+     * together once the device lists are repaired, as {@link #send} does for one.
+     *
+     * @return per message, in order, completed: the server's time for it, or why it failed
+     * @throws RuntimeException when a transaction itself fails: its messages were not sent
+     */
+    public List<CompletableFuture<Instant>> sendAll(Wire wire, List<Outgoing> messages) throws InterruptedException {
+        List<CompletableFuture<Instant>> results = new ArrayList<>(messages.size());
+        messages.forEach(m -> results.add(new CompletableFuture<>()));
+        sendAll(wire, messages, results, 1);
+        return results;
+    }
+
+    private void sendAll(Wire wire, List<Outgoing> messages, List<CompletableFuture<Instant>> results, int attempt)
+            throws InterruptedException {
+        int n = messages.size();
+        List<List<SignalProtocolAddress>> targets = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            try {
+                targets.add(targets(wire, messages.get(i).recipient()));
+            } catch (IOException | UnreachableException e) {
+                results.get(i).completeExceptionally(e);
+                targets.add(null);
+            }
+        }
+        List<List<DirectSend.Copy>> copies = store.inTransaction(() -> {
+            List<List<DirectSend.Copy>> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                List<SignalProtocolAddress> to = targets.get(i);
+                Plaintexts plaintexts = new Plaintexts(messages.get(i).payload());
+                try {
+                    all.add(to == null ? null : store.inSavepoint(() -> encryptAll(to, plaintexts)));
+                } catch (IOException e) {
+                    results.get(i).completeExceptionally(e);
+                    all.add(null);
+                }
+            }
+            return all;
+        });
+        List<CompletableFuture<Envelope>> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<DirectSend.Copy> mine = copies.get(i);
+            if (mine != null && mine.isEmpty()) {
+                results.get(i).complete(clock.instant()); // a note to self on a single-device account
+            }
+            replies.add(mine == null || mine.isEmpty() ? null
+                    : wire.gateway().requestAsync(Command.SEND_DIRECT, new DirectSend(messages.get(i).messageId(), mine)));
+        }
+        List<Integer> stale = new ArrayList<>();
+        Set<String> repaired = new java.util.HashSet<>();
+        for (int i = 0; i < n; i++) {
+            if (replies.get(i) == null) {
+                continue;
+            }
+            try {
+                Ack ack = (Ack) GatewayConnection.await(Command.SEND_DIRECT, replies.get(i)).body();
+                results.get(i).complete(ack.time().orElse(clock.instant()));
+            } catch (GatewayException e) {
+                if (!"stale_devices".equals(e.code()) || attempt >= STALE_RETRIES) {
+                    results.get(i).completeExceptionally(e);
+                    continue;
+                }
+                try {
+                    // The messages after a stale one were encrypted for the same lists: repair once.
+                    if (repaired.add(e.detail())) {
+                        repairDevices(wire, e.detail());
+                    }
+                    stale.add(i);
+                } catch (IOException repair) {
+                    results.get(i).completeExceptionally(repair);
+                }
+            } catch (IOException e) {
+                results.get(i).completeExceptionally(e);
+            }
+        }
+        if (!stale.isEmpty()) {
+            sendAll(wire, stale.stream().map(messages::get).toList(), stale.stream().map(results::get).toList(), attempt + 1);
+        }
+    }
+
+    /** The devices a message to {@code recipient} goes to: theirs, then this account's others. */
+    private List<SignalProtocolAddress> targets(Wire wire, String recipient)
+            throws IOException, InterruptedException, UnreachableException {
+        List<SignalProtocolAddress> targets = new ArrayList<>();
+        if (!recipient.equals(me.accountId())) {
+            if (directory.devices(recipient).isEmpty()) {
+                fetchBundles(wire, recipient, Optional.empty());
+            }
+            targets.addAll(reachable(wire, recipient));
+            if (targets.isEmpty()) {
+                throw new UnreachableException(recipient + " has no device with a usable prekey bundle yet");
+            }
+        }
+        targets.addAll(reachable(wire, me.accountId()));
+        return targets;
+    }
+
+    private List<DirectSend.Copy> encryptAll(List<SignalProtocolAddress> targets, Plaintexts plaintexts) throws IOException {
+        List<DirectSend.Copy> encrypted = new ArrayList<>(targets.size());
+        for (SignalProtocolAddress target : targets) {
+            encrypted.add(encrypt(target, plaintexts));
+        }
+        return encrypted;
     }
 
     /** The known devices of an account this client has (or can now start) a session with. */

@@ -153,6 +153,14 @@ public final class ProfileStore implements AutoCloseable {
         db.transaction(body);
     }
 
+    /**
+     * Write transactions this store has committed since it was opened (each one disk sync): a
+     * statistic, for tests and benchmarks of how writes are grouped.
+     */
+    public long commits() {
+        return db.commits();
+    }
+
     /** Work that returns a value and may fail with a checked exception. */
     @FunctionalInterface
     public interface Work<T, E extends Exception> {

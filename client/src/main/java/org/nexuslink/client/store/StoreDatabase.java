@@ -65,6 +65,7 @@ final class StoreDatabase implements AutoCloseable {
     private int depth; // guarded by lock: nesting of open write transactions
     private final List<String> savepoints = new ArrayList<>(); // guarded by lock: the units running, outermost first
     private int openSavepoints; // guarded by lock: how many of them have their SQL savepoint made
+    private long commits; // guarded by lock
     private long dataVersion = -1; // guarded by lock: the last PRAGMA data_version seen
     private boolean closed; // guarded by lock
 
@@ -100,6 +101,16 @@ final class StoreDatabase implements AutoCloseable {
             openSavepoints();
         }
         return statement;
+    }
+
+    /** Write transactions committed through this connection since it opened. */
+    long commits() {
+        lock.lock();
+        try {
+            return commits;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Registers {@code cache} to be told of transactions (see the class comment). */
@@ -150,6 +161,7 @@ final class StoreDatabase implements AutoCloseable {
                     cache.flush();
                 }
                 execute("COMMIT");
+                commits++;
                 return result;
             } catch (RuntimeException | SQLException | Error e) {
                 rollback(e);
