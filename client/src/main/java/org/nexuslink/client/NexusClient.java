@@ -416,24 +416,96 @@ public final class NexusClient implements AutoCloseable {
         sendBatch(batch);
     }
 
-    /** Consecutive direct messages go out together ({@link #sendDirect}); channel messages one by one. */
+    /**
+     * Consecutive direct messages go out together ({@link #sendDirect}), and so do consecutive
+     * channel messages ({@link #sendChannel}); a message alone goes the usual way.
+     */
     private void sendBatch(List<Outgoing> batch) {
         int i = 0;
         while (i < batch.size()) {
-            int end = i;
-            while (end < batch.size() && batch.get(end).conversation().startsWith("dm:")) {
+            String kind = kind(batch.get(i).conversation());
+            int end = i + 1;
+            while (end < batch.size() && !kind.isEmpty() && kind.equals(kind(batch.get(end).conversation()))) {
                 end++;
             }
             if (end - i > 1) {
-                sendDirect(batch.subList(i, end));
-                i = end;
-                continue;
+                List<Outgoing> run = batch.subList(i, end);
+                if (kind.equals("dm:")) {
+                    sendDirect(run);
+                } else {
+                    sendChannel(run);
+                }
+            } else {
+                Outgoing alone = batch.get(i);
+                try {
+                    alone.done().complete(send(alone.conversation(), alone.content()));
+                } catch (Exception e) {
+                    alone.done().completeExceptionally(e);
+                }
             }
-            Outgoing alone = batch.get(i++);
+            i = end;
+        }
+    }
+
+    /** {@code dm:} or {@code ch:} for a conversation that can go in a batch of its kind, else empty. */
+    private static String kind(String conversation) {
+        if (conversation.startsWith("dm:")) {
+            return "dm:";
+        }
+        if (conversation.startsWith("ch:")) {
             try {
-                alone.done().complete(send(alone.conversation(), alone.content()));
-            } catch (Exception e) {
-                alone.done().completeExceptionally(e);
+                UUID.fromString(conversation.substring(3));
+                return "ch:";
+            } catch (IllegalArgumentException e) {
+                return ""; // send() says what is wrong with it
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Sends several channel messages for one commit ({@link ChannelMessenger#sendAll}) and files
+     * the ones the server took in one transaction.
+     */
+    private void sendChannel(List<Outgoing> run) {
+        try {
+            Wire w = requireWire();
+            Instant now = clock.instant();
+            List<ChannelMessenger.Outgoing> events = new ArrayList<>(run.size());
+            for (Outgoing o : run) {
+                List<Tag> tags = new ArrayList<>();
+                replyTo(o.content()).ifPresent(ref -> tags.add(new Tag.Reply(new MessageId(Long.parseLong(ref)))));
+                events.add(new ChannelMessenger.Outgoing(UUID.fromString(o.conversation().substring(3)),
+                        Payload.of(o.content(), now), tags));
+            }
+            List<CompletableFuture<ChannelMessenger.Sent>> sent = channels.sendAll(w, events);
+            List<StoredMessage> stored = new ArrayList<>(run.size());
+            store.transaction(() -> {
+                for (int k = 0; k < run.size(); k++) {
+                    StoredMessage message = null;
+                    if (!sent.get(k).isCompletedExceptionally()) {
+                        ChannelMessenger.Sent taken = sent.get(k).join();
+                        String conversation = run.get(k).conversation();
+                        message = outgoing(conversation, Long.toString(taken.mid()), run.get(k).content(), now, taken.time());
+                        record(message, ConversationType.CHANNEL, conversation.substring(3));
+                        store.cursors().put(api.server().toString(), conversation, taken.mid());
+                    }
+                    stored.add(message);
+                }
+            });
+            complete(run, stored, sent);
+        } catch (Exception e) {
+            run.forEach(o -> o.done().completeExceptionally(e));
+        }
+    }
+
+    /** Completes each waiting send with its stored message, or with why its send failed. */
+    private static void complete(List<Outgoing> run, List<StoredMessage> stored, List<? extends CompletableFuture<?>> results) {
+        for (int k = 0; k < run.size(); k++) {
+            if (stored.get(k) != null) {
+                run.get(k).done().complete(stored.get(k));
+            } else {
+                run.get(k).done().completeExceptionally(failure(results.get(k)));
             }
         }
     }
@@ -468,13 +540,7 @@ public final class NexusClient implements AutoCloseable {
                     sent.add(stored);
                 }
             });
-            for (int k = 0; k < run.size(); k++) {
-                if (sent.get(k) != null) {
-                    run.get(k).done().complete(sent.get(k));
-                } else {
-                    run.get(k).done().completeExceptionally(failure(times.get(k)));
-                }
-            }
+            complete(run, sent, times);
         } catch (Exception e) {
             run.forEach(o -> o.done().completeExceptionally(e));
         }

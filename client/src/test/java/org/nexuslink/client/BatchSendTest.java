@@ -97,4 +97,56 @@ class BatchSendTest {
             }
         }
     }
+
+    @DatabaseTest
+    void channel_texts_queued_together_share_commits_and_arrive_in_order(DatabaseUrl url) throws Exception {
+        try (TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
+             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock);
+             TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_COMMUNITY_ADMIN_UUID", alice.id(),
+                     "NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString(),
+                     "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "100000",
+                     "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "100000"))) {
+            URI community = URI.create("http://127.0.0.1:" + server.port());
+            alice.joinAndConnect(community, "alice");
+            bob.joinAndConnect(community, "bob");
+            String ops = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "ops")).get("id").asText();
+            String lounge = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "lounge")).get("id").asText();
+            StoredMessage first = alice.client.sendText(ops, "first", Optional.empty());
+            assertThat(bob.next().text()).isEqualTo("first");
+
+            long commitsBefore = alice.client.store().commits();
+            Map<String, List<String>> texts = Map.of(ops, new ArrayList<>(), lounge, new ArrayList<>());
+            List<CompletableFuture<StoredMessage>> sent = new ArrayList<>();
+            CompletableFuture<StoredMessage> toNowhere = null;
+            for (int i = 1; i <= COUNT; i++) {
+                if (i == COUNT / 2) {
+                    toNowhere = alice.client.sendTextAsync("ch:" + java.util.UUID.randomUUID(), "lost", Optional.empty());
+                }
+                String channel = i % 3 == 0 ? lounge : ops;
+                texts.get(channel).add("event " + i);
+                sent.add(alice.client.sendTextAsync(channel, "event " + i,
+                        i == 7 ? Optional.of(first.ref()) : Optional.empty()));
+            }
+            for (CompletableFuture<StoredMessage> future : sent) {
+                future.get(TestProfile.WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(toNowhere).failsWithin(TestProfile.WAIT);
+            assertThat(alice.client.store().commits() - commitsBefore)
+                    .as("commits for %d channel messages sent together", COUNT).isLessThan(COUNT / 4);
+
+            List<StoredMessage> received = new ArrayList<>();
+            for (int i = 0; i < COUNT; i++) {
+                received.add(bob.next());
+            }
+            for (String channel : List.of(ops, lounge)) {
+                assertThat(received).filteredOn(m -> m.conversationId().equals(channel)).extracting(StoredMessage::text)
+                        .containsExactlyElementsOf(texts.get(channel));
+                assertThat(alice.client.history(channel, 500)).extracting(StoredMessage::text)
+                        .endsWith(texts.get(channel).toArray(String[]::new));
+            }
+            assertThat(received).filteredOn(m -> m.text().equals("event 7")).singleElement()
+                    .satisfies(m -> assertThat(m.replyTo()).contains(first.ref()));
+            bob.assertNothingMore();
+        }
+    }
 }

@@ -107,6 +107,7 @@ public class ChannelMessageBenchmarks {
         public String storage;
 
         ProfileStoreDir dir;
+        ProfileStore aliceStore;
         ProfileStore bobStore;
         LocalDevice alice;
         SignalStore aliceSignal;
@@ -124,7 +125,7 @@ public class ChannelMessageBenchmarks {
             BenchDevice b = BenchDevice.create();
             alice = a.local();
             dir = new ProfileStoreDir(storage);
-            ProfileStore aliceStore = dir.open(a, "alice");
+            aliceStore = dir.open(a, "alice");
             bobStore = dir.open(b, "bob");
             aliceSignal = aliceStore.signal();
             distribution = UUID.randomUUID();
@@ -155,6 +156,22 @@ public class ChannelMessageBenchmarks {
             return new GroupCipher(aliceSignal, alice.address()).encrypt(distribution, PayloadCodec.encode(payload)).serialize();
         }
 
+        /**
+         * {@link ChannelMessenger#sendAll}'s per-message work for {@code count} events queued
+         * together: one transaction, a savepoint each, one commit.
+         */
+        byte[] sendBatch(int count) throws Exception {
+            return aliceStore.inTransaction(() -> {
+                byte[] last = null;
+                for (int i = 0; i < count; i++) {
+                    byte[] plaintext = PayloadCodec.encode(payload);
+                    last = aliceStore.inSavepoint(
+                            () -> new GroupCipher(aliceSignal, alice.address()).encrypt(distribution, plaintext).serialize());
+                }
+                return last;
+            });
+        }
+
         /** What the client does with a channel event: {@link ChannelMessenger#open} inside one store transaction. */
         Optional<Received> receive(Event event) throws Exception {
             return bobStore.inTransaction(() -> bobChannels.open(event));
@@ -180,6 +197,13 @@ public class ChannelMessageBenchmarks {
     @Benchmark
     public byte[] oursEncrypt(Ours s) throws Exception {
         return s.send();
+    }
+
+    /** Events queued together ({@code NexusClient.sendTextAsync}): one commit for the batch. */
+    @Benchmark
+    @OperationsPerInvocation(DirectMessageBenchmarks.BATCH)
+    public byte[] oursEncryptBatch(Ours s) throws Exception {
+        return s.sendBatch(DirectMessageBenchmarks.BATCH);
     }
 
     @Benchmark

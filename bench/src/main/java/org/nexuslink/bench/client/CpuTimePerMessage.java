@@ -172,6 +172,12 @@ public final class CpuTimePerMessage {
                 s.setUp();
                 return new Case(null, () -> channel.oursEncrypt(s), 1, s::tearDown);
             }));
+            comparisons.add(new Comparison("channel encrypt in a batch, " + storage, channelEncrypt, () -> {
+                ChannelMessageBenchmarks.Ours s = new ChannelMessageBenchmarks.Ours();
+                s.storage = storage;
+                s.setUp();
+                return new Case(null, () -> channel.oursEncryptBatch(s), batch, s::tearDown);
+            }));
             comparisons.add(new Comparison("channel decrypt alone, " + storage, channelDecrypt, () -> {
                 ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
                 return new Case(s::fill, () -> channel.oursDecrypt(s), batch, s::tearDown);

@@ -13,13 +13,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.nexuslink.client.LocalDevice;
+import org.nexuslink.client.community.GatewayConnection;
 import org.nexuslink.client.content.Content;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
@@ -30,6 +34,7 @@ import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.ConversationId;
+import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.EnvelopeCodec;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
@@ -95,6 +100,82 @@ public final class ChannelMessenger {
                 .withTags(tags);
         Ack ack = (Ack) wire.gateway().request(Command.SEND_EVENT, event).body();
         return new Sent(ack.mid().orElseThrow().value(), ack.time().orElse(clock.instant()));
+    }
+
+    /** A channel event for {@link #sendAll}. */
+    public record Outgoing(UUID channel, Payload payload, List<Tag> tags) {
+        public Outgoing {
+            Objects.requireNonNull(channel, "channel");
+            Objects.requireNonNull(payload, "payload");
+            tags = List.copyOf(tags);
+        }
+    }
+
+    /**
+     * Sends several channel events for one commit: each channel's sender key is given to its
+     * readers first (once per channel), then every event is encrypted in one transaction, each in
+     * a savepoint of its own, committed before any ciphertext leaves; the requests go out together
+     * and the answers are read in order.
+     *
+     * @return per event, in order, completed: what the server assigned, or why it failed
+     * @throws RuntimeException when the transaction itself fails: nothing was sent
+     */
+    public List<CompletableFuture<Sent>> sendAll(Wire wire, List<Outgoing> events) throws InterruptedException {
+        int n = events.size();
+        List<CompletableFuture<Sent>> results = new ArrayList<>(n);
+        Map<UUID, UUID> distributions = new HashMap<>();
+        for (Outgoing event : events) {
+            CompletableFuture<Sent> result = new CompletableFuture<>();
+            results.add(result);
+            if (!distributions.containsKey(event.channel())) {
+                try {
+                    distributions.put(event.channel(), distribute(wire, event.channel()));
+                } catch (IOException e) {
+                    distributions.put(event.channel(), null);
+                    result.completeExceptionally(e);
+                }
+            }
+        }
+        List<Event> encrypted = store.inTransaction(() -> {
+            List<Event> all = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Outgoing event = events.get(i);
+                UUID distribution = distributions.get(event.channel());
+                if (distribution == null) {
+                    results.get(i).completeExceptionally(new IOException("the sender key of channel " + event.channel()
+                            + " could not be given to its readers"));
+                    all.add(null);
+                    continue;
+                }
+                byte[] plaintext = PayloadCodec.encode(event.payload());
+                try {
+                    byte[] ciphertext = store.inSavepoint(
+                            () -> new GroupCipher(signal, me.address()).encrypt(distribution, plaintext).serialize());
+                    all.add(Event.of(ConversationId.of(event.channel()), new Kind(event.payload().content().kind()),
+                            Bytes.of(ciphertext)).withTags(event.tags()));
+                } catch (NoSessionException e) {
+                    results.get(i).completeExceptionally(new IOException("no sender key for channel " + event.channel(), e));
+                    all.add(null);
+                }
+            }
+            return all;
+        });
+        List<CompletableFuture<Envelope>> replies = new ArrayList<>(n);
+        for (Event event : encrypted) {
+            replies.add(event == null ? null : wire.gateway().requestAsync(Command.SEND_EVENT, event));
+        }
+        for (int i = 0; i < n; i++) {
+            if (replies.get(i) == null) {
+                continue;
+            }
+            try {
+                Ack ack = (Ack) GatewayConnection.await(Command.SEND_EVENT, replies.get(i)).body();
+                results.get(i).complete(new Sent(ack.mid().orElseThrow().value(), ack.time().orElse(clock.instant())));
+            } catch (IOException e) {
+                results.get(i).completeExceptionally(e);
+            }
+        }
+        return results;
     }
 
     /**
