@@ -89,17 +89,19 @@ public final class ChannelMessenger {
      *     refuses (e.g. {@code forbidden} with the permission's reason)
      */
     public Sent send(Wire wire, UUID channel, Payload payload, List<Tag> tags) throws IOException, InterruptedException {
-        UUID distribution = distribute(wire, channel);
-        byte[] ciphertext;
+        CompletableFuture<Sent> sent = sendAll(wire, List.of(new Outgoing(channel, payload, tags))).getFirst();
         try {
-            ciphertext = new GroupCipher(signal, me.address()).encrypt(distribution, PayloadCodec.encode(payload)).serialize();
-        } catch (NoSessionException e) {
-            throw new IOException("no sender key for channel " + channel, e);
+            return sent.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
         }
-        Event event = Event.of(ConversationId.of(channel), new Kind(payload.content().kind()), Bytes.of(ciphertext))
-                .withTags(tags);
-        Ack ack = (Ack) wire.gateway().request(Command.SEND_EVENT, event).body();
-        return new Sent(ack.mid().orElseThrow().value(), ack.time().orElse(clock.instant()));
     }
 
     /** A channel event for {@link #sendAll}. */

@@ -109,23 +109,21 @@ public final class DirectMessenger {
      */
     public Instant send(Wire wire, String recipient, Bytes messageId, Payload payload)
             throws IOException, InterruptedException, UnreachableException {
-        Plaintexts plaintexts = new Plaintexts(payload);
-        for (int attempt = 1; ; attempt++) {
-            List<SignalProtocolAddress> targets = targets(wire, recipient);
-            // One transaction for every copy: one disk sync per message instead of one per device.
-            List<DirectSend.Copy> copies = store.inTransaction(() -> encryptAll(targets, plaintexts));
-            if (copies.isEmpty()) {
-                return clock.instant(); // a note to self on a single-device account: nothing to queue
+        CompletableFuture<Instant> sent = sendAll(wire, List.of(new Outgoing(recipient, messageId, payload))).getFirst();
+        try {
+            return sent.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
             }
-            try {
-                Ack ack = (Ack) wire.gateway().request(Command.SEND_DIRECT, new DirectSend(messageId, copies)).body();
-                return ack.time().orElse(clock.instant());
-            } catch (GatewayException e) {
-                if (!"stale_devices".equals(e.code()) || attempt >= STALE_RETRIES) {
-                    throw e;
-                }
-                repairDevices(wire, e.detail());
+            if (cause instanceof UnreachableException unreachable) {
+                throw unreachable;
             }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
         }
     }
 
