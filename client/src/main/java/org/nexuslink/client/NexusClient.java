@@ -418,7 +418,7 @@ public final class NexusClient implements AutoCloseable {
 
     /**
      * Consecutive direct messages go out together ({@link #sendDirect}), and so do consecutive
-     * channel messages ({@link #sendChannel}); a message alone goes the usual way.
+     * channel messages ({@link #sendChannel}).
      */
     private void sendBatch(List<Outgoing> batch) {
         int i = 0;
@@ -428,22 +428,19 @@ public final class NexusClient implements AutoCloseable {
             while (end < batch.size() && !kind.isEmpty() && kind.equals(kind(batch.get(end).conversation()))) {
                 end++;
             }
-            if (end - i > 1) {
-                List<Outgoing> run = batch.subList(i, end);
-                if (kind.equals("dm:")) {
-                    sendDirect(run);
-                } else {
-                    sendChannel(run);
-                }
-            } else {
-                Outgoing alone = batch.get(i);
-                try {
-                    alone.done().complete(send(alone.conversation(), alone.content()));
-                } catch (Exception e) {
-                    alone.done().completeExceptionally(e);
-                }
-            }
+            sendRun(batch.subList(i, end));
             i = end;
+        }
+    }
+
+    /** Sends messages to conversations of one kind together; completes each one's future. */
+    private void sendRun(List<Outgoing> run) {
+        String conversation = run.getFirst().conversation();
+        switch (kind(conversation)) {
+            case "dm:" -> sendDirect(run);
+            case "ch:" -> sendChannel(run);
+            default -> run.forEach(o -> o.done().completeExceptionally(new IllegalArgumentException(
+                    "a conversation is dm:<account id> or ch:<channel uuid>, not " + o.conversation())));
         }
     }
 
@@ -457,7 +454,7 @@ public final class NexusClient implements AutoCloseable {
                 UUID.fromString(conversation.substring(3));
                 return "ch:";
             } catch (IllegalArgumentException e) {
-                return ""; // send() says what is wrong with it
+                return ""; // sendRun says what is wrong with it
             }
         }
         return "";
@@ -467,16 +464,21 @@ public final class NexusClient implements AutoCloseable {
      * Sends several channel messages for one commit ({@link ChannelMessenger#sendAll}) and files
      * the ones the server took in one transaction.
      */
-    private void sendChannel(List<Outgoing> run) {
+    private void sendChannel(List<Outgoing> batch) {
         try {
             Wire w = requireWire();
             Instant now = clock.instant();
-            List<ChannelMessenger.Outgoing> events = new ArrayList<>(run.size());
-            for (Outgoing o : run) {
-                List<Tag> tags = new ArrayList<>();
-                replyTo(o.content()).ifPresent(ref -> tags.add(new Tag.Reply(new MessageId(Long.parseLong(ref)))));
-                events.add(new ChannelMessenger.Outgoing(UUID.fromString(o.conversation().substring(3)),
-                        Payload.of(o.content(), now), tags));
+            List<Outgoing> run = new ArrayList<>(batch.size());
+            List<ChannelMessenger.Outgoing> events = new ArrayList<>(batch.size());
+            for (Outgoing o : batch) {
+                try {
+                    events.add(new ChannelMessenger.Outgoing(UUID.fromString(o.conversation().substring(3)),
+                            Payload.of(o.content(), now), tags(o.content())));
+                    run.add(o);
+                } catch (NumberFormatException e) {
+                    o.done().completeExceptionally(new IllegalArgumentException(
+                            "a channel message is referred to by its number, not " + e.getMessage(), e));
+                }
             }
             List<CompletableFuture<ChannelMessenger.Sent>> sent = channels.sendAll(w, events);
             List<StoredMessage> stored = new ArrayList<>(run.size());
@@ -495,7 +497,7 @@ public final class NexusClient implements AutoCloseable {
             });
             complete(run, stored, sent);
         } catch (Exception e) {
-            run.forEach(o -> o.done().completeExceptionally(e));
+            batch.forEach(o -> o.done().completeExceptionally(e));
         }
     }
 
@@ -562,33 +564,28 @@ public final class NexusClient implements AutoCloseable {
         }
     }
 
+    /** Sends one message the way a batch is sent (a batch of one) and returns it as stored. */
     private StoredMessage send(String conversation, Content content) throws Exception {
-        Wire w = requireWire();
-        Instant now = clock.instant();
-        if (conversation.startsWith("dm:")) {
-            String peer = conversation.substring(3);
-            byte[] id = new byte[16];
-            random.nextBytes(id);
-            Instant time = direct.send(w, peer, Bytes.of(id),
-                    new Payload(content, now, Optional.of(peer), Optional.empty()));
-            StoredMessage sent = outgoing(conversation, HEX.formatHex(id), content, now, time);
-            record(sent, ConversationType.DIRECT, peer);
-            return sent;
-        }
-        if (conversation.startsWith("ch:")) {
-            UUID channel = UUID.fromString(conversation.substring(3));
-            List<Tag> tags = new ArrayList<>();
-            replyTo(content).ifPresent(ref -> tags.add(new Tag.Reply(new MessageId(Long.parseLong(ref)))));
-            if (content instanceof Content.Revoke revoke) {
-                tags.add(new Tag.Revoke(new MessageId(Long.parseLong(revoke.target()))));
+        Outgoing alone = new Outgoing(conversation, content, new CompletableFuture<>());
+        sendRun(List.of(alone));
+        if (alone.done().isCompletedExceptionally()) {
+            Throwable cause = failure(alone.done());
+            if (cause instanceof Exception e) {
+                throw e;
             }
-            ChannelMessenger.Sent sent = channels.send(w, channel, Payload.of(content, now), tags);
-            StoredMessage stored = outgoing(conversation, Long.toString(sent.mid()), content, now, sent.time());
-            record(stored, ConversationType.CHANNEL, conversation.substring(3));
-            store.cursors().put(api.server().toString(), conversation, sent.mid());
-            return stored;
+            throw (Error) cause;
         }
-        throw new IllegalArgumentException("a conversation is dm:<account id> or ch:<channel uuid>, not " + conversation);
+        return alone.done().join();
+    }
+
+    /** A channel message's tags: the reply's, and the revoke's target. */
+    private static List<Tag> tags(Content content) {
+        List<Tag> tags = new ArrayList<>();
+        replyTo(content).ifPresent(ref -> tags.add(new Tag.Reply(new MessageId(Long.parseLong(ref)))));
+        if (content instanceof Content.Revoke revoke) {
+            tags.add(new Tag.Revoke(new MessageId(Long.parseLong(revoke.target()))));
+        }
+        return tags;
     }
 
     private static Optional<String> replyTo(Content content) {

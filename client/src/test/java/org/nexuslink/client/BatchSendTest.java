@@ -118,9 +118,11 @@ class BatchSendTest {
             Map<String, List<String>> texts = Map.of(ops, new ArrayList<>(), lounge, new ArrayList<>());
             List<CompletableFuture<StoredMessage>> sent = new ArrayList<>();
             CompletableFuture<StoredMessage> toNowhere = null;
+            CompletableFuture<StoredMessage> badReply = null;
             for (int i = 1; i <= COUNT; i++) {
                 if (i == COUNT / 2) {
                     toNowhere = alice.client.sendTextAsync("ch:" + java.util.UUID.randomUUID(), "lost", Optional.empty());
+                    badReply = alice.client.sendTextAsync(ops, "a reply to a direct message's ref", Optional.of("3f2a"));
                 }
                 String channel = i % 3 == 0 ? lounge : ops;
                 texts.get(channel).add("event " + i);
@@ -131,6 +133,8 @@ class BatchSendTest {
                 future.get(TestProfile.WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             assertThat(toNowhere).failsWithin(TestProfile.WAIT);
+            assertThat(badReply).failsWithin(TestProfile.WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(IllegalArgumentException.class);
             assertThat(alice.client.store().commits() - commitsBefore)
                     .as("commits for %d channel messages sent together", COUNT).isLessThan(COUNT / 4);
 

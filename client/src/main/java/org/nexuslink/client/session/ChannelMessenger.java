@@ -81,29 +81,6 @@ public final class ChannelMessenger {
     /** What the server assigned to a sent channel event. */
     public record Sent(long mid, Instant time) {}
 
-    /**
-     * Encrypts and sends a channel event, first giving this device's sender key to the readers
-     * who lack it (and starting a new one if a former reader lost access).
-     *
-     * @throws org.nexuslink.client.community.GatewayConnection.GatewayException when the server
-     *     refuses (e.g. {@code forbidden} with the permission's reason)
-     */
-    public Sent send(Wire wire, UUID channel, Payload payload, List<Tag> tags) throws IOException, InterruptedException {
-        CompletableFuture<Sent> sent = sendAll(wire, List.of(new Outgoing(channel, payload, tags))).getFirst();
-        try {
-            return sent.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IOException(cause);
-        }
-    }
-
     /** A channel event for {@link #sendAll}. */
     public record Outgoing(UUID channel, Payload payload, List<Tag> tags) {
         public Outgoing {
@@ -114,10 +91,12 @@ public final class ChannelMessenger {
     }
 
     /**
-     * Sends several channel events for one commit: each channel's sender key is given to its
-     * readers first (once per channel), then every event is encrypted in one transaction, each in
-     * a savepoint of its own, committed before any ciphertext leaves; the requests go out together
-     * and the answers are read in order.
+     * Sends channel events (one or several) for one commit. Each channel's sender key is first
+     * given to the readers who lack it, once per channel (and a new one started if a former reader
+     * lost access); then every event is encrypted in one transaction, each in a savepoint of its
+     * own, committed before any ciphertext leaves; the requests go out together and the answers
+     * are read in order. A refusal ({@code forbidden} with the permission's reason, say) fails its
+     * event alone.
      *
      * @return per event, in order, completed: what the server assigned, or why it failed
      * @throws RuntimeException when the transaction itself fails: nothing was sent

@@ -142,7 +142,8 @@ public final class DirectMessenger {
      * alone), and that transaction is committed before any ciphertext leaves, so a crash can never
      * make the client reuse a message key. Their requests then go out together, in order, and the
      * answers are read in order. The messages the server refuses for stale devices are sent again
-     * together once the device lists are repaired, as {@link #send} does for one.
+     * together once the device lists are repaired (once per distinct answer), up to
+     * {@link #STALE_RETRIES} attempts in all.
      *
      * @return per message, in order, completed: the server's time for it, or why it failed
      * @throws RuntimeException when a transaction itself fails: its messages were not sent
