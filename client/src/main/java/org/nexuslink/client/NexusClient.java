@@ -644,10 +644,17 @@ public final class NexusClient implements AutoCloseable {
         listeners.forEach(l -> l.onConnection(true));
     }
 
-    /** Direct messages queued while offline, through the REST fallback so the drain has an end. */
+    /**
+     * Direct messages queued while offline, through the REST fallback so the drain has an end:
+     * page by page after the last entry seen, each page received as a batch and its entries
+     * acknowledged over the WebSocket after the commit (the server deletes them in its own
+     * batches; one REST call per entry cost more than the rest of the drain). An entry that
+     * cannot be stored stays on the server and comes again as a push.
+     */
     private void drainDirect() throws Exception {
+        long after = 0;
         while (true) {
-            JsonNode page = wire.api().get("/api/v1/messages/pending?limit=100", wire.token());
+            JsonNode page = wire.api().get("/api/v1/messages/pending?limit=100&after=" + after, wire.token());
             JsonNode messages = page.path("messages");
             if (messages.isEmpty()) {
                 return;
@@ -660,10 +667,9 @@ public final class NexusClient implements AutoCloseable {
                         Instant.parse(m.path("time").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), m.path("type").asInt(),
                         Bytes.of(java.util.Base64.getDecoder().decode(m.path("ciphertext").asText()))));
             }
-            inBatch(() -> pushes.forEach(this::receiveDirect));
-            for (DirectPush push : pushes) {
-                wire.api().delete("/api/v1/messages/" + push.entry(), wire.token());
-            }
+            GatewayConnection gateway = wire.gateway();
+            receiveBatch(pushes, this::receiveDirect, push -> gateway.acknowledgeEntry(push.entry()));
+            after = pushes.getLast().entry();
             if (!page.path("more").asBoolean()) {
                 return;
             }
@@ -738,22 +744,26 @@ public final class NexusClient implements AutoCloseable {
      * one that fails stays unacknowledged (the server offers it again) and the others land.
      */
     private void receiveBatch(List<Envelope> pushes) {
-        if (pushes.isEmpty()) {
+        receiveBatch(pushes, this::receive, this::acknowledge);
+    }
+
+    private <T> void receiveBatch(List<T> messages, Consumer<T> receive, Consumer<T> acknowledge) {
+        if (messages.isEmpty()) {
             return;
         }
         try {
-            inBatch(() -> pushes.forEach(this::receive));
-            pushes.forEach(this::acknowledge);
+            inBatch(() -> messages.forEach(receive));
+            messages.forEach(acknowledge);
             return;
         } catch (RuntimeException e) {
-            if (pushes.size() == 1) {
+            if (messages.size() == 1) {
                 LOG.atWarn().setMessage("message not received").addKeyValue("error", e.toString()).log();
                 return;
             }
             LOG.atWarn().setMessage("batch failed, receiving one by one").addKeyValue("error", e.toString()).log();
         }
-        for (Envelope push : pushes) {
-            receiveBatch(List.of(push));
+        for (T message : messages) {
+            receiveBatch(List.of(message), receive, acknowledge);
         }
     }
 
