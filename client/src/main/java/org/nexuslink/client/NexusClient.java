@@ -693,10 +693,39 @@ public final class NexusClient implements AutoCloseable {
                 CatchUpResult page = (CatchUpResult) wire.gateway().request(Command.CATCH_UP, new CatchUpRequest(
                         ConversationId.of(id), after == 0 ? Optional.empty() : Optional.of(new MessageId(after)), 200))
                         .body();
-                inBatch(() -> page.events().forEach(this::receiveEvent));
+                if (!receiveEvents(page.events())) {
+                    LOG.atWarn().setMessage("channel catch-up stopped at an event that cannot be stored; it is tried again "
+                            + "at the next connect").addKeyValue("channel", id).log();
+                    break;
+                }
                 more = page.more() && !page.events().isEmpty();
             }
         }
+    }
+
+    /**
+     * Receives a page of channel events as one batch; if that fails for another reason than a
+     * rejected event, one by one, stopping at the first that fails alone (each moves the cursor,
+     * so the channel's catch-up resumes there next time and nothing is skipped).
+     *
+     * @return whether every event was taken
+     */
+    private boolean receiveEvents(List<Event> events) {
+        try {
+            inBatch(() -> events.forEach(this::receiveEvent));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.atWarn().setMessage("catch-up page failed, receiving one by one").addKeyValue("error", e.toString()).log();
+        }
+        for (Event event : events) {
+            try {
+                inBatch(() -> receiveEvent(event));
+            } catch (RuntimeException e) {
+                LOG.atWarn().setMessage("event not received").addKeyValue("error", e.toString()).log();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** On the connection's thread: queue the push and make sure the worker will take it. */
