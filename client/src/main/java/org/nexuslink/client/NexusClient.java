@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.community.GatewayConnection;
@@ -89,6 +90,8 @@ public final class NexusClient implements AutoCloseable {
     public static final String DEFAULT_DEVICE_TYPE = "sdk";
     /** At most this many pushes are opened in one transaction. */
     private static final int MAX_BATCH = 64;
+    /** How long {@link #receiveBacklog} waits without hearing from the server. */
+    private static final Duration BACKLOG_SILENCE = GatewayConnection.REPLY_TIMEOUT;
 
     private final VaultContents keys;
     private final String deviceType;
@@ -118,6 +121,10 @@ public final class NexusClient implements AutoCloseable {
     private volatile Wire wire;
     private boolean stayConnected;
     private int failedAttempts;
+    /** Whether this connection's {@code queue_empty} notice has been taken (see {@link #receiveBacklog}). */
+    private boolean queueEmpty;
+    /** The worker, while it waits in {@link #receiveBacklog}; pushes wake it. */
+    private volatile Thread backlogWaiter;
     /** While a batch's transaction is open: what to tell the listeners once it commits. */
     private List<Consumer<ClientListener>> untold;
     private volatile boolean closed;
@@ -629,6 +636,7 @@ public final class NexusClient implements AutoCloseable {
     }
 
     private void openConnection() throws Exception {
+        queueEmpty = false;
         CommunityApi community = requireApi();
         CommunityApi.Session session = community.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
         GatewayConnection gateway = GatewayConnection.open(community.http(), community.webSocketUri(), session.token(),
@@ -639,40 +647,41 @@ public final class NexusClient implements AutoCloseable {
         String replenished = prekeys.replenish(community, session.token());
         LOG.atDebug().setMessage("prekeys checked").addKeyValue("uploaded", replenished).log();
         direct.refreshOwnDevices(community, session.token());
-        drainDirect();
+        receiveBacklog();
         catchUpChannels();
         listeners.forEach(l -> l.onConnection(true));
     }
 
     /**
-     * Direct messages queued while offline, through the REST fallback so the drain has an end:
-     * page by page after the last entry seen, each page received as a batch and its entries
-     * acknowledged over the WebSocket after the commit (the server deletes them in its own
-     * batches; one REST call per entry cost more than the rest of the drain). An entry that
-     * cannot be stored stays on the server and comes again as a push.
+     * Takes the direct messages queued while this device was offline, which the server pushes
+     * right after the connection opens, until its {@code queue_empty} notice says they are all
+     * through, so {@link #connect} returns with them stored. They are received in batches like any
+     * pushes. Gives up when the connection closes, or when neither a push nor the notice comes for
+     * {@link #BACKLOG_SILENCE}.
      */
-    private void drainDirect() throws Exception {
-        long after = 0;
-        while (true) {
-            JsonNode page = wire.api().get("/api/v1/messages/pending?limit=100&after=" + after, wire.token());
-            JsonNode messages = page.path("messages");
-            if (messages.isEmpty()) {
-                return;
+    private void receiveBacklog() throws IOException {
+        backlogWaiter = Thread.currentThread();
+        try {
+            long lastHeard = System.nanoTime();
+            while (true) {
+                if (!inbox.isEmpty()) {
+                    takeInbox();
+                    lastHeard = System.nanoTime();
+                }
+                if (queueEmpty) {
+                    return;
+                }
+                if (wire == null || wire.gateway().isClosed()) {
+                    throw new IOException("the connection closed before the queued messages were through");
+                }
+                if (System.nanoTime() - lastHeard > BACKLOG_SILENCE.toNanos()) {
+                    throw new IOException("the server pushed neither a queued message nor queue_empty for "
+                            + BACKLOG_SILENCE.toSeconds() + " s");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // received() unparks at once
             }
-            List<DirectPush> pushes = new ArrayList<>();
-            for (JsonNode m : messages) {
-                pushes.add(new DirectPush(m.path("entry").asLong(),
-                        Bytes.of(java.util.Base64.getDecoder().decode(m.path("message_id").asText())),
-                        m.path("sender").asText(), m.path("sender_device").asInt(),
-                        Instant.parse(m.path("time").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), m.path("type").asInt(),
-                        Bytes.of(java.util.Base64.getDecoder().decode(m.path("ciphertext").asText()))));
-            }
-            GatewayConnection gateway = wire.gateway();
-            receiveBatch(pushes, this::receiveDirect, push -> gateway.acknowledgeEntry(push.entry()));
-            after = pushes.getLast().entry();
-            if (!page.path("more").asBoolean()) {
-                return;
-            }
+        } finally {
+            backlogWaiter = null;
         }
     }
 
@@ -731,6 +740,10 @@ public final class NexusClient implements AutoCloseable {
     /** On the connection's thread: queue the push and make sure the worker will take it. */
     private void received(Envelope envelope) {
         inbox.add(envelope);
+        Thread waiter = backlogWaiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter); // the worker is taking the backlog itself (receiveBacklog)
+        }
         if (inboxScheduled.compareAndSet(false, true)) {
             submit(this::takeInbox);
         }
@@ -773,26 +786,22 @@ public final class NexusClient implements AutoCloseable {
      * one that fails stays unacknowledged (the server offers it again) and the others land.
      */
     private void receiveBatch(List<Envelope> pushes) {
-        receiveBatch(pushes, this::receive, this::acknowledge);
-    }
-
-    private <T> void receiveBatch(List<T> messages, Consumer<T> receive, Consumer<T> acknowledge) {
-        if (messages.isEmpty()) {
+        if (pushes.isEmpty()) {
             return;
         }
         try {
-            inBatch(() -> messages.forEach(receive));
-            messages.forEach(acknowledge);
+            inBatch(() -> pushes.forEach(this::receive));
+            pushes.forEach(this::acknowledge);
             return;
         } catch (RuntimeException e) {
-            if (messages.size() == 1) {
+            if (pushes.size() == 1) {
                 LOG.atWarn().setMessage("message not received").addKeyValue("error", e.toString()).log();
                 return;
             }
             LOG.atWarn().setMessage("batch failed, receiving one by one").addKeyValue("error", e.toString()).log();
         }
-        for (T message : messages) {
-            receiveBatch(List.of(message), receive, acknowledge);
+        for (Envelope push : pushes) {
+            receiveBatch(List.of(push));
         }
     }
 
@@ -859,6 +868,7 @@ public final class NexusClient implements AutoCloseable {
                 }
             }
             case Notice.EVENT_DELETED -> eventDeleted(notice.detail());
+            case Notice.QUEUE_EMPTY -> queueEmpty = true;
             case Notice.RESYNC -> {
                 if (wire != null) {
                     catchUpChannels(); // the server's nodes lost each other a while: events may have been missed

@@ -25,6 +25,11 @@ public record Notice(String type, String detail) implements Body {
      * channel by cursor. Queued direct messages are pushed again by the server itself.
      */
     public static final String RESYNC = "resync";
+    /**
+     * Every direct message queued for this device when it connected has been pushed (sent once
+     * per connection, right after them); later ones are pushed as they come.
+     */
+    public static final String QUEUE_EMPTY = "queue_empty";
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 

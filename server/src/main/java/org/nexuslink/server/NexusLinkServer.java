@@ -206,12 +206,15 @@ public final class NexusLinkServer implements AutoCloseable {
                 config.community().revokeWindow());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
                 metrics.registry(), connection -> {
-                    // Tell a device that connects with low stock at once, then hand it its queue.
+                    // Tell a device that connects with low stock at once, then hand it its queue and
+                    // say when that is through.
                     Principal device = connection.principal();
                     if (prekeys.isLowOnStock(device.account(), device.device())) {
                         connection.push(Command.NOTICE, lowStock(prekeys.counts(device)));
                     }
-                    direct.drainTo(connection);
+                    if (direct.drainTo(connection)) {
+                        connection.push(Command.NOTICE, new Notice(Notice.QUEUE_EMPTY, ""));
+                    }
                 },
                 commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()),
                 clock, config.rateLimit().wsMessagesPerSecond());

@@ -128,18 +128,6 @@ public final class GatewayConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Acknowledges a direct-message queue entry the client fetched over REST
-     * ({@code GET /api/v1/messages/pending}) and stored: an {@code ack} with the entry as
-     * {@code mid} and a {@code seq} of the client's counter, as no push carried it. It expects no
-     * reply; the server deletes the entry with its next batch of writes.
-     */
-    public void acknowledgeEntry(long entry) {
-        socket.send(Envelope.of(Command.ACK, new Seq(nextSeq.incrementAndGet()),
-                new org.nexuslink.protocol.Ack(java.util.Optional.of(new org.nexuslink.protocol.MessageId(entry)),
-                        java.util.Optional.empty())));
-    }
-
     /** Sends an envelope that expects no reply (an {@code ack} of a push). */
     public void send(Command command, Seq seq, Body body) {
         socket.send(Envelope.of(command, seq, body));

@@ -183,8 +183,10 @@ public final class DirectMessages implements AutoCloseable {
      * Pushes the queued entries of a device that just connected, oldest first, at the pace the
      * connection takes them. Live pushes wait until this is done (see {@link QueueCursor}), so the
      * device gets every entry once and in order.
+     *
+     * @return whether the drain got through the queue (false: the connection stalled or closed)
      */
-    public void drainTo(Connection connection) {
+    public boolean drainTo(Connection connection) {
         QueueCursor cursor = connection.queueCursor();
         while (true) {
             List<QueueEntry> page = queue.pending(connection.principal(), cursor.lastPushed(), PAGE, clock.instant());
@@ -194,7 +196,7 @@ public final class DirectMessages implements AutoCloseable {
                     // Re-check under the lock: an entry committed since is either seen here or pushed live after.
                     if (queue.pending(connection.principal(), cursor.lastPushed(), 1, clock.instant()).isEmpty()) {
                         cursor.caughtUp();
-                        return;
+                        return true;
                     }
                 } finally {
                     cursor.lock().unlock();
@@ -203,7 +205,7 @@ public final class DirectMessages implements AutoCloseable {
             }
             for (QueueEntry entry : page) {
                 if (!connection.pushWhenWritable(Command.DIRECT_PUSH, pushOf(entry), DRAIN_STALL)) {
-                    return;
+                    return false;
                 }
                 cursor.pushed(entry.id());
             }

@@ -78,7 +78,7 @@ class GatewayTest {
         TestAccount alice = new TestAccount(clock);
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             try (TestWebSocket ws = TestWebSocket.connect(server, alice.join(server, alice.device(1)))) {
-                Envelope first = ws.nextIncludingStockNotices();
+                Envelope first = ws.nextIncludingNotices();
 
                 assertThat(first.command()).isEqualTo(Command.NOTICE);
                 assertThat(first.body()).isEqualTo(new Notice(Notice.PREKEYS_LOW, "ec=0,kyber=0"));

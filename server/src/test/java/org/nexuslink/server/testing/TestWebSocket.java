@@ -87,14 +87,16 @@ public final class TestWebSocket implements AutoCloseable {
     }
 
     /**
-     * The next envelope other than a {@code prekeys_low} notice (every test device that has not
-     * uploaded prekeys gets one on connect), waiting at most 5 seconds.
+     * The next envelope other than the notices every connection may get whatever the test does
+     * ({@code prekeys_low}: every test device that has not uploaded prekeys gets one on connect;
+     * {@code queue_empty}: after the queue's drain on connect), waiting at most 5 seconds.
      */
     public Envelope next() {
         while (true) {
-            Envelope envelope = nextIncludingStockNotices();
+            Envelope envelope = nextIncludingNotices();
             if (!(envelope.body() instanceof org.nexuslink.protocol.Notice notice
-                    && notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW))) {
+                    && (notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW)
+                            || notice.type().equals(org.nexuslink.protocol.Notice.QUEUE_EMPTY)))) {
                 return envelope;
             }
         }
@@ -111,7 +113,7 @@ public final class TestWebSocket implements AutoCloseable {
     }
 
     /** The next envelope of any kind, waiting at most 5 seconds. */
-    public Envelope nextIncludingStockNotices() {
+    public Envelope nextIncludingNotices() {
         try {
             Envelope envelope = received.poll(5, TimeUnit.SECONDS);
             if (envelope == null) {
