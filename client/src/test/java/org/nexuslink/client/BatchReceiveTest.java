@@ -46,11 +46,14 @@ class BatchReceiveTest {
             alice.client.sendText(bob.dm(), "hello", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("hello");
 
-            // Offline: the burst is drained over REST on connect, one page in one transaction.
+            // Offline: the server pushes the burst on connect, then queue_empty; connect() returns
+            // once the notice is taken, so the burst is stored by then.
             bob.close();
             List<String> offline = burst(alice, bob, "offline", 40);
             bob.reopen();
             bob.client.connect();
+            assertThat(bob.client.history(alice.dm(), 500)).as("stored when connect() returns")
+                    .hasSize(1 + offline.size());
             assertThat(bob.nextTexts(offline.size())).containsExactlyElementsOf(offline);
             assertThat(bob.rejected.poll(20, TimeUnit.SECONDS)).isEqualTo(alice.id());
             assertQueueEmpty(bob);
