@@ -1136,7 +1136,6 @@ public final class NexusClient implements AutoCloseable {
         return await(worker.submit((Callable<T>) task::run));
     }
 
-
     private void run(Task<Void> task) throws IOException {
         call(task);
     }
