@@ -636,6 +636,7 @@ public final class NexusClient implements AutoCloseable {
     }
 
     private void openConnection() throws Exception {
+        takeInbox(); // what the last connection left, its queue_empty included, is not this one's
         queueEmpty = false;
         CommunityApi community = requireApi();
         CommunityApi.Session session = community.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
