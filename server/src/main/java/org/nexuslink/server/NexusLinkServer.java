@@ -206,15 +206,13 @@ public final class NexusLinkServer implements AutoCloseable {
                 config.community().revokeWindow());
         Gateway gateway = new Gateway(authenticator, connections, new EnvelopeCodec(), json, blocking,
                 metrics.registry(), connection -> {
-                    // Tell a device that connects with low stock at once, then hand it its queue and
-                    // say when that is through.
+                    // Tell a device that connects with low stock at once, then hand it its queue (and
+                    // say when that is through).
                     Principal device = connection.principal();
                     if (prekeys.isLowOnStock(device.account(), device.device())) {
                         connection.push(Command.NOTICE, lowStock(prekeys.counts(device)));
                     }
-                    if (direct.drainTo(connection)) {
-                        connection.push(Command.NOTICE, new Notice(Notice.QUEUE_EMPTY, ""));
-                    }
+                    direct.drainTo(connection);
                 },
                 commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()),
                 clock, config.rateLimit().wsMessagesPerSecond());

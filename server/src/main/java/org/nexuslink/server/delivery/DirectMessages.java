@@ -28,6 +28,7 @@ import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.server.accounts.DeviceStore;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.gateway.Connection;
@@ -181,12 +182,10 @@ public final class DirectMessages implements AutoCloseable {
 
     /**
      * Pushes the queued entries of a device that just connected, oldest first, at the pace the
-     * connection takes them. Live pushes wait until this is done (see {@link QueueCursor}), so the
-     * device gets every entry once and in order.
-     *
-     * @return whether the drain got through the queue (false: the connection stalled or closed)
+     * connection takes them, then a {@code queue_empty} notice. Live pushes wait until the queue is
+     * through (see {@link QueueCursor}), so the device gets every entry once and in order.
      */
-    public boolean drainTo(Connection connection) {
+    public void drainTo(Connection connection) {
         QueueCursor cursor = connection.queueCursor();
         while (true) {
             List<QueueEntry> page = queue.pending(connection.principal(), cursor.lastPushed(), PAGE, clock.instant());
@@ -196,7 +195,7 @@ public final class DirectMessages implements AutoCloseable {
                     // Re-check under the lock: an entry committed since is either seen here or pushed live after.
                     if (queue.pending(connection.principal(), cursor.lastPushed(), 1, clock.instant()).isEmpty()) {
                         cursor.caughtUp();
-                        return true;
+                        break;
                     }
                 } finally {
                     cursor.lock().unlock();
@@ -205,11 +204,14 @@ public final class DirectMessages implements AutoCloseable {
             }
             for (QueueEntry entry : page) {
                 if (!connection.pushWhenWritable(Command.DIRECT_PUSH, pushOf(entry), DRAIN_STALL)) {
-                    return false;
+                    return;
                 }
                 cursor.pushed(entry.id());
             }
         }
+        // Like the entries, at the connection's pace: the last ones may still fill its buffer, and a
+        // plain push to a full buffer would drop the connection as a slow consumer.
+        connection.pushWhenWritable(Command.NOTICE, new Notice(Notice.QUEUE_EMPTY, ""), DRAIN_STALL);
     }
 
     /**

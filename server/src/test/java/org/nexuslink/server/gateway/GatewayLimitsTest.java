@@ -14,6 +14,7 @@ import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Seq;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.MutableClock;
@@ -82,6 +83,14 @@ class GatewayLimitsTest {
                     ids.add(((DirectPush) resumed.next().body()).messageId());
                 }
                 assertThat(ids).hasSize(messages);
+                // The notice waits for room like the entries did: a busy connection is not dropped for it.
+                Envelope notice;
+                do {
+                    notice = resumed.nextIncludingNotices();
+                } while (notice.body() instanceof Notice n && n.type().equals(Notice.PREKEYS_LOW));
+                assertThat(notice.body()).isEqualTo(new Notice(Notice.QUEUE_EMPTY, ""));
+                resumed.send(Envelope.of(Command.PING, new Seq(1), Body.Empty.INSTANCE));
+                assertThat(resumed.next().command()).isEqualTo(Command.PONG);
             }
         }
     }
