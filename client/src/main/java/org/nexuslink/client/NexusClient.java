@@ -488,33 +488,38 @@ public final class NexusClient implements AutoCloseable {
                 }
             }
             List<CompletableFuture<ChannelMessenger.Sent>> sent = channels.sendAll(w, events);
-            List<StoredMessage> stored = new ArrayList<>(run.size());
-            store.transaction(() -> {
-                for (int k = 0; k < run.size(); k++) {
-                    StoredMessage message = null;
-                    if (!sent.get(k).isCompletedExceptionally()) {
-                        ChannelMessenger.Sent taken = sent.get(k).join();
-                        String conversation = run.get(k).conversation();
-                        message = outgoing(conversation, Long.toString(taken.mid()), run.get(k).content(), now, taken.time());
-                        record(message, ConversationType.CHANNEL, conversation.substring(3));
-                        store.cursors().put(api.server().toString(), conversation, taken.mid());
-                    }
-                    stored.add(message);
-                }
+            fileSent(run, sent, (k, taken) -> {
+                String conversation = run.get(k).conversation();
+                StoredMessage message = outgoing(conversation, Long.toString(taken.mid()), run.get(k).content(), now,
+                        taken.time());
+                record(message, ConversationType.CHANNEL, conversation.substring(3));
+                store.cursors().put(api.server().toString(), conversation, taken.mid());
+                return message;
             });
-            complete(run, stored, sent);
         } catch (Exception e) {
             batch.forEach(o -> o.done().completeExceptionally(e));
         }
     }
 
-    /** Completes each waiting send with its stored message, or with why its send failed. */
-    private static void complete(List<Outgoing> run, List<StoredMessage> stored, List<? extends CompletableFuture<?>> results) {
+    /**
+     * Files, in one transaction, the messages of a run that the server took ({@code file} makes
+     * and records each one from what its send returned), then completes every waiting send: with
+     * its stored message, or with why it failed.
+     */
+    private <R> void fileSent(List<Outgoing> run, List<CompletableFuture<R>> results,
+            java.util.function.BiFunction<Integer, R, StoredMessage> file) {
+        List<StoredMessage> stored = new ArrayList<>(run.size());
+        store.transaction(() -> {
+            for (int k = 0; k < run.size(); k++) {
+                CompletableFuture<R> result = results.get(k);
+                stored.add(result.state() == Future.State.SUCCESS ? file.apply(k, result.resultNow()) : null);
+            }
+        });
         for (int k = 0; k < run.size(); k++) {
             if (stored.get(k) != null) {
                 run.get(k).done().complete(stored.get(k));
             } else {
-                run.get(k).done().completeExceptionally(failure(results.get(k)));
+                run.get(k).done().completeExceptionally(results.get(k).exceptionNow());
             }
         }
     }
@@ -536,31 +541,14 @@ public final class NexusClient implements AutoCloseable {
                         new Payload(o.content(), now, Optional.of(peer), Optional.empty())));
             }
             List<CompletableFuture<Instant>> times = direct.sendAll(w, messages);
-            List<StoredMessage> sent = new ArrayList<>(run.size());
-            store.transaction(() -> {
-                for (int k = 0; k < run.size(); k++) {
-                    Instant time = times.get(k).isCompletedExceptionally() ? null : times.get(k).join();
-                    StoredMessage stored = null;
-                    if (time != null) {
-                        stored = outgoing(run.get(k).conversation(), HEX.formatHex(messages.get(k).messageId().toByteArray()),
-                                run.get(k).content(), now, time);
-                        record(stored, ConversationType.DIRECT, messages.get(k).recipient());
-                    }
-                    sent.add(stored);
-                }
+            fileSent(run, times, (k, time) -> {
+                StoredMessage message = outgoing(run.get(k).conversation(),
+                        HEX.formatHex(messages.get(k).messageId().toByteArray()), run.get(k).content(), now, time);
+                record(message, ConversationType.DIRECT, messages.get(k).recipient());
+                return message;
             });
-            complete(run, sent, times);
         } catch (Exception e) {
             run.forEach(o -> o.done().completeExceptionally(e));
-        }
-    }
-
-    private static Throwable failure(CompletableFuture<?> failed) {
-        try {
-            failed.join();
-            throw new IllegalStateException("not a failed future");
-        } catch (java.util.concurrent.CompletionException e) {
-            return e.getCause();
         }
     }
 
@@ -576,7 +564,7 @@ public final class NexusClient implements AutoCloseable {
         Outgoing alone = new Outgoing(conversation, content, new CompletableFuture<>());
         sendRun(List.of(alone));
         if (alone.done().isCompletedExceptionally()) {
-            Throwable cause = failure(alone.done());
+            Throwable cause = alone.done().exceptionNow();
             if (cause instanceof Exception e) {
                 throw e;
             }

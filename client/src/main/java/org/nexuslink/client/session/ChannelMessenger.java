@@ -105,15 +105,15 @@ public final class ChannelMessenger {
         int n = events.size();
         List<CompletableFuture<Sent>> results = new ArrayList<>(n);
         Map<UUID, UUID> distributions = new HashMap<>();
+        Map<UUID, IOException> undistributed = new HashMap<>();
         for (Outgoing event : events) {
-            CompletableFuture<Sent> result = new CompletableFuture<>();
-            results.add(result);
-            if (!distributions.containsKey(event.channel())) {
+            results.add(new CompletableFuture<>());
+            UUID channel = event.channel();
+            if (!distributions.containsKey(channel) && !undistributed.containsKey(channel)) {
                 try {
-                    distributions.put(event.channel(), distribute(wire, event.channel()));
+                    distributions.put(channel, distribute(wire, channel));
                 } catch (IOException e) {
-                    distributions.put(event.channel(), null);
-                    result.completeExceptionally(e);
+                    undistributed.put(channel, e);
                 }
             }
         }
@@ -123,8 +123,7 @@ public final class ChannelMessenger {
                 Outgoing event = events.get(i);
                 UUID distribution = distributions.get(event.channel());
                 if (distribution == null) {
-                    results.get(i).completeExceptionally(new IOException("the sender key of channel " + event.channel()
-                            + " could not be given to its readers"));
+                    results.get(i).completeExceptionally(undistributed.get(event.channel()));
                     all.add(null);
                     continue;
                 }
