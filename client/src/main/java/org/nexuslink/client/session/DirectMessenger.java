@@ -7,8 +7,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -159,9 +161,17 @@ public final class DirectMessenger {
             throws InterruptedException {
         int n = messages.size();
         List<List<SignalProtocolAddress>> targets = new ArrayList<>(n);
+        // Worked out once per recipient: each time loads every device's session to check it.
+        Map<String, List<SignalProtocolAddress>> byRecipient = new HashMap<>();
         for (int i = 0; i < n; i++) {
+            String recipient = messages.get(i).recipient();
             try {
-                targets.add(targets(wire, messages.get(i).recipient()));
+                List<SignalProtocolAddress> to = byRecipient.get(recipient);
+                if (to == null) {
+                    to = targets(wire, recipient);
+                    byRecipient.put(recipient, to);
+                }
+                targets.add(to);
             } catch (IOException | UnreachableException e) {
                 results.get(i).completeExceptionally(e);
                 targets.add(null);
