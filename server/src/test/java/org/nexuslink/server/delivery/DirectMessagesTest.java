@@ -235,7 +235,7 @@ class DirectMessagesTest {
                 DirectPush second = (DirectPush) bob.next().body();
                 assertThat(first.ciphertext()).isEqualTo(Bytes.fromHex("01"));
                 assertThat(second.ciphertext()).isEqualTo(Bytes.fromHex("02"));
-                assertThat(nextNotice(bob)).as("right after the queued messages")
+                assertThat(bob.nextNotice()).as("right after the queued messages")
                         .isEqualTo(new org.nexuslink.protocol.Notice(org.nexuslink.protocol.Notice.QUEUE_EMPTY, ""));
                 firstEntry = first.entry();
                 bob.send(Envelope.of(Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(firstEntry)), Optional.empty())));
@@ -246,21 +246,9 @@ class DirectMessagesTest {
                 DirectPush again = (DirectPush) bob.next().body();
                 assertThat(again.ciphertext()).isEqualTo(Bytes.fromHex("02"));
                 assertThat(again.entry()).isNotEqualTo(firstEntry);
-                assertThat(nextNotice(bob).type()).isEqualTo(org.nexuslink.protocol.Notice.QUEUE_EMPTY);
+                assertThat(bob.nextNotice().type()).isEqualTo(org.nexuslink.protocol.Notice.QUEUE_EMPTY);
             }
             assertThat(queued(database)).isEqualTo(1);
-        }
-    }
-
-    /** The next envelope, which must be a notice other than {@code prekeys_low}. */
-    private static org.nexuslink.protocol.Notice nextNotice(TestWebSocket ws) {
-        while (true) {
-            Envelope envelope = ws.nextIncludingNotices();
-            assertThat(envelope.command()).isEqualTo(Command.NOTICE);
-            org.nexuslink.protocol.Notice notice = (org.nexuslink.protocol.Notice) envelope.body();
-            if (!notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW)) {
-                return notice;
-            }
         }
     }
 

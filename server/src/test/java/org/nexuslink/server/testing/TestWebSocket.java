@@ -102,6 +102,19 @@ public final class TestWebSocket implements AutoCloseable {
         }
     }
 
+    /** The next envelope, which must be a notice other than {@code prekeys_low} (those are skipped). */
+    public org.nexuslink.protocol.Notice nextNotice() {
+        while (true) {
+            Envelope envelope = nextIncludingNotices();
+            if (!(envelope.body() instanceof org.nexuslink.protocol.Notice notice)) {
+                throw new AssertionError("expected a notice, got " + envelope.command().wireName());
+            }
+            if (!notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW)) {
+                return notice;
+            }
+        }
+    }
+
     /** The next envelope with this command, skipping others (e.g. pushes of the caller's own events). */
     public Envelope nextOfCommand(org.nexuslink.protocol.Command command) {
         while (true) {
