@@ -192,7 +192,7 @@ public final class NexusLinkServer implements AutoCloseable {
         PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
                 (device, counts) -> cluster.ifPresentOrElse(c -> c.notice(device, lowStock(counts)),
                         () -> connections.notice(device, lowStock(counts))), metrics.registry());
-        DirectMessages direct = new DirectMessages(database, devices,
+        DirectMessages direct = new DirectMessages(devices,
                 new DeliveryQueueStore(database, cluster.isPresent()), connections,
                 clock, config.community().messageTtl(), metrics.registry(), device -> !hasBundle(prekeys, device));
         resources.push(direct);

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.Dialect;
 import org.nexuslink.server.storage.StorageException;
+import org.postgresql.PGStatement;
 
 /**
  * Owns {@code message_queue}: direct-message ciphertext waiting for a recipient device, one entry
@@ -50,34 +50,55 @@ public final class DeliveryQueueStore {
         this.orderedAcrossNodes = orderedAcrossNodes && database.dialect() == Dialect.POSTGRES;
     }
 
-    /** Starts a write transaction of the queue (see {@link #DeliveryQueueStore(Database, boolean)}). */
-    void beginWrite(Handle h) {
-        if (orderedAcrossNodes) {
-            h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + ORDER_LOCK + ")) AS l").mapTo(Integer.class).one();
-        }
+    /** What one {@link #write} did. */
+    record Written(List<QueueEntry> stored, boolean[] deleted) {
+        /**
+         * @param stored the entries stored, in the order given, with their ids (minus copies
+         *     already queued)
+         * @param deleted which of the acknowledged entries existed and were deleted, by position
+         */
+        Written {}
     }
 
     /**
-     * Stores entries inside the caller's write transaction. A copy already queued for its device
-     * (a resend after a lost ack) is skipped, so it is never delivered twice from the queue.
+     * Stores entries and deletes acknowledged ones in one durable, atomic write: all of it is
+     * committed when this returns, or none of it. A copy already queued for its device (a resend
+     * after a lost ack) is skipped, so it is never delivered twice from the queue. An
+     * acknowledgement deletes an entry only if it is the acknowledging device's.
      *
      * <p>This is the group commit's hot path, so it speaks JDBC directly (Jdbi's per-statement
-     * setup cost more than SQLite's insert): on SQLite one prepared statement is reused for every
-     * row; on PostgreSQL the whole batch is one multi-row {@code INSERT ... SELECT FROM unnest(...)}.
+     * setup cost more than SQLite's insert). On SQLite it is a write transaction that reuses one
+     * prepared statement per row. On PostgreSQL it is a single statement in auto-commit mode, so
+     * the whole batch, its commit included, costs one round trip ({@link #writePostgres}).
      *
-     * @return the stored entries with their ids, in order
+     * @throws StorageException if the write failed; nothing of it was stored or deleted
      */
-    List<QueueEntry> insert(Handle h, List<QueueEntry> entries) {
-        if (entries.isEmpty()) {
-            return List.of();
+    Written write(List<QueueEntry> entries, List<Acknowledged> acks) {
+        if (entries.isEmpty() && acks.isEmpty()) {
+            return new Written(List.of(), new boolean[0]);
         }
-        try {
-            return database.dialect() == Dialect.POSTGRES
-                    ? insertPostgres(h.getConnection(), entries)
-                    : insertSqlite(h.getConnection(), entries);
-        } catch (SQLException e) {
-            throw new StorageException("cannot queue " + entries.size() + " messages: " + e.getMessage(), e);
+        if (database.dialect() == Dialect.POSTGRES) {
+            return database.autoCommitted(h -> {
+                try {
+                    return writePostgres(h.getConnection(), entries, acks);
+                } catch (SQLException e) {
+                    throw failed(entries, acks, e);
+                }
+            });
         }
+        return database.inTransaction(h -> {
+            try {
+                Connection c = h.getConnection();
+                return new Written(insertSqlite(c, entries), deleteSqlite(c, acks));
+            } catch (SQLException e) {
+                throw failed(entries, acks, e);
+            }
+        });
+    }
+
+    private static StorageException failed(List<QueueEntry> entries, List<Acknowledged> acks, SQLException e) {
+        return new StorageException("cannot queue " + entries.size() + " messages and delete " + acks.size()
+                + " acknowledged ones: " + e.getMessage(), e);
     }
 
     private static List<QueueEntry> insertSqlite(Connection c, List<QueueEntry> entries) throws SQLException {
@@ -105,7 +126,67 @@ public final class DeliveryQueueStore {
         return stored;
     }
 
-    private static List<QueueEntry> insertPostgres(Connection c, List<QueueEntry> entries) throws SQLException {
+    /**
+     * The PostgreSQL write: one statement whose {@code WITH} clauses delete the acknowledged
+     * entries and insert the new ones (taking the new rows as arrays, {@code unnest}); its result
+     * rows report both ({@code true} for a stored entry, {@code false} for a deleted one). In
+     * auto-commit mode PostgreSQL commits it before it answers.
+     *
+     * <p>The queue swings between empty and hundreds of thousands of rows, and its statistics lag
+     * (a vacuum that finds it empty leaves them saying it holds no row), so the statement is built
+     * for a plan that stays right whatever the planner believes:
+     * <ul>
+     *   <li>The only condition an index can serve is {@code id = ANY(ids)}, on the primary key:
+     *       the acknowledging device is checked on the rows found, through a text key of id,
+     *       account and device, not through a join. (A join with the acknowledgements let the
+     *       planner walk a whole index when the statistics said the table was empty, which
+     *       {@code EXPLAIN} showed; an earlier {@code DELETE ... USING unnest(...)} ran so and
+     *       delivery fell to 1,500/s.)
+     *   <li>It is planned on every execution (prepare threshold 0), because a plan cached while
+     *       the table was small is a sequential scan that stays when the table has grown; that
+     *       was true of the key-per-row {@code DELETE} this statement replaces, too. A fresh plan
+     *       prices a sequential scan by the table's real size.
+     * </ul>
+     * In a cluster, the advisory lock ({@code ordered}) is joined to the rows to insert, so it is
+     * held before the first of them draws its id.
+     */
+    private Written writePostgres(Connection c, List<QueueEntry> entries, List<Acknowledged> acks)
+            throws SQLException {
+        Map<String, Integer> ackPositions = new HashMap<>(acks.size() * 2);
+        for (int i = acks.size() - 1; i >= 0; i--) {
+            ackPositions.put(ackKey(acks.get(i)), i); // the first of repeated acknowledgements wins
+        }
+        // Rows come back in no promised order: stored entries are matched back by their unique key.
+        Map<String, Long> ids = new HashMap<>(entries.size() * 2);
+        boolean[] deleted = new boolean[acks.size()];
+        try (PreparedStatement write = prepareWritePostgres(c, orderedAcrossNodes, entries, acks);
+             ResultSet rs = write.executeQuery()) {
+            while (rs.next()) {
+                String owner = key(rs.getString(4), rs.getInt(5));
+                if (rs.getBoolean(1)) {
+                    ids.put(rs.getObject(3).toString() + "/" + owner, rs.getLong(2));
+                } else {
+                    Integer position = ackPositions.get(rs.getLong(2) + "/" + owner);
+                    if (position != null) {
+                        deleted[position] = true;
+                    }
+                }
+            }
+        }
+        List<QueueEntry> stored = new ArrayList<>(ids.size());
+        for (QueueEntry e : entries) {
+            Long id = ids.remove(e.messageId() + "/" + key(e.recipient().account().toString(),
+                    e.recipient().device().value()));
+            if (id != null) {
+                stored.add(e.withId(id));
+            }
+        }
+        return new Written(stored, deleted);
+    }
+
+    /** The statement of {@link #writePostgres}, its parameters bound; package-private for its plan's test. */
+    static PreparedStatement prepareWritePostgres(Connection c, boolean orderedAcrossNodes, List<QueueEntry> entries,
+                                                  List<Acknowledged> acks) throws SQLException {
         int n = entries.size();
         UUID[] messages = new UUID[n];
         String[] recipients = new String[n];
@@ -128,42 +209,51 @@ public final class DeliveryQueueStore {
             created[i] = e.createdAt().toEpochMilli();
             expires[i] = e.expiresAt().toEpochMilli();
         }
-        // unnest keeps the arrays' order, and so does an INSERT ... SELECT's RETURNING in practice,
-        // but nothing promises that: the rows are matched back by their unique key instead.
-        Map<String, Long> ids = new HashMap<>(n * 2);
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO message_queue (" + INSERTED + ") "
-                + "SELECT * FROM unnest(?::uuid[], ?::varchar[], ?::int[], ?::varchar[], ?::int[], ?::int[], "
-                + "?::bytea[], ?::bigint[], ?::bigint[]) "
+        Long[] ackIds = new Long[acks.size()];
+        String[] ackKeys = new String[acks.size()];
+        for (int i = 0; i < acks.size(); i++) {
+            ackIds[i] = acks.get(i).id();
+            ackKeys[i] = ackKey(acks.get(i));
+        }
+        PreparedStatement write = c.prepareStatement("WITH "
+                + (orderedAcrossNodes ? "ordered AS (SELECT pg_advisory_xact_lock(" + ORDER_LOCK + ") AS locked), " : "")
+                + "acked AS (DELETE FROM message_queue WHERE id = ANY(?::bigint[]) "
+                + "AND (id || '/' || recipient_account || '/' || recipient_device) = ANY(?::text[]) "
+                + "RETURNING id, recipient_account, recipient_device), "
+                + "stored AS (INSERT INTO message_queue (" + INSERTED + ") "
+                + "SELECT u.* FROM unnest(?::uuid[], ?::varchar[], ?::int[], ?::varchar[], ?::int[], ?::int[], "
+                + "?::bytea[], ?::bigint[], ?::bigint[]) AS u" + (orderedAcrossNodes ? " CROSS JOIN ordered " : " ")
                 + "ON CONFLICT (message_id, recipient_account, recipient_device) DO NOTHING "
-                + "RETURNING id, message_id, recipient_account, recipient_device")) {
-            insert.setArray(1, c.createArrayOf("uuid", messages));
-            insert.setArray(2, c.createArrayOf("varchar", recipients));
-            insert.setArray(3, c.createArrayOf("int4", recipientDevices));
-            insert.setArray(4, c.createArrayOf("varchar", senders));
-            insert.setArray(5, c.createArrayOf("int4", senderDevices));
-            insert.setArray(6, c.createArrayOf("int4", types));
-            insert.setArray(7, c.createArrayOf("bytea", blobs));
-            insert.setArray(8, c.createArrayOf("int8", created));
-            insert.setArray(9, c.createArrayOf("int8", expires));
-            try (ResultSet rs = insert.executeQuery()) {
-                while (rs.next()) {
-                    ids.put(key(rs.getObject(2).toString(), rs.getString(3), rs.getInt(4)), rs.getLong(1));
-                }
-            }
+                + "RETURNING id, message_id, recipient_account, recipient_device) "
+                + "SELECT true, id, message_id, recipient_account, recipient_device FROM stored "
+                + "UNION ALL SELECT false, id, NULL, recipient_account, recipient_device FROM acked");
+        try {
+            write.unwrap(PGStatement.class).setPrepareThreshold(0);
+            write.setArray(1, c.createArrayOf("int8", ackIds));
+            write.setArray(2, c.createArrayOf("text", ackKeys));
+            write.setArray(3, c.createArrayOf("uuid", messages));
+            write.setArray(4, c.createArrayOf("varchar", recipients));
+            write.setArray(5, c.createArrayOf("int4", recipientDevices));
+            write.setArray(6, c.createArrayOf("varchar", senders));
+            write.setArray(7, c.createArrayOf("int4", senderDevices));
+            write.setArray(8, c.createArrayOf("int4", types));
+            write.setArray(9, c.createArrayOf("bytea", blobs));
+            write.setArray(10, c.createArrayOf("int8", created));
+            write.setArray(11, c.createArrayOf("int8", expires));
+            return write;
+        } catch (SQLException | RuntimeException e) {
+            write.close();
+            throw e;
         }
-        List<QueueEntry> stored = new ArrayList<>(ids.size());
-        for (QueueEntry e : entries) {
-            Long id = ids.remove(key(e.messageId().toString(), e.recipient().account().toString(),
-                    e.recipient().device().value()));
-            if (id != null) {
-                stored.add(e.withId(id));
-            }
-        }
-        return stored;
     }
 
-    private static String key(String message, String account, int device) {
-        return message + '/' + account + '/' + device;
+    /** An acknowledgement as the write statement matches it: entry id, account and device. */
+    private static String ackKey(Acknowledged a) {
+        return a.id() + "/" + key(a.device().account().toString(), a.device().device().value());
+    }
+
+    private static String key(String account, int device) {
+        return account + '/' + device;
     }
 
     /** Unexpired entries for a device with ids above {@code afterId}, oldest first. */
@@ -183,35 +273,21 @@ public final class DeliveryQueueStore {
     /** An acknowledged entry to delete: only if it is this device's. */
     record Acknowledged(Principal device, long id) {}
 
-    /**
-     * Deletes acknowledged entries inside the caller's write transaction, each only if it belongs
-     * to the device that acknowledged it (one statement per entry, sent as one JDBC batch).
-     *
-     * @return which of them existed and were deleted, by position
-     */
-    boolean[] delete(Handle h, List<Acknowledged> acks) {
+    /** Deletes acknowledged entries (one statement per entry: each a lookup of one key). */
+    private static boolean[] deleteSqlite(Connection c, List<Acknowledged> acks) throws SQLException {
         boolean[] deleted = new boolean[acks.size()];
         if (acks.isEmpty()) {
             return deleted;
         }
-        // One statement per row, sent together: each is a lookup of one key whatever the planner
-        // believes of the table's size. On PostgreSQL a single DELETE ... USING unnest(...) was
-        // planned as a full index scan once a vacuum had found the queue empty (the statistics then
-        // say the table holds no row), and delivery fell to 1,500/s.
-        try (PreparedStatement delete = h.getConnection().prepareStatement("DELETE FROM message_queue WHERE id = ? "
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM message_queue WHERE id = ? "
                 + "AND recipient_account = ? AND recipient_device = ?")) {
-            for (Acknowledged a : acks) {
+            for (int i = 0; i < acks.size(); i++) {
+                Acknowledged a = acks.get(i);
                 delete.setLong(1, a.id());
                 delete.setString(2, a.device().account().toString());
                 delete.setInt(3, a.device().device().value());
-                delete.addBatch();
+                deleted[i] = delete.executeUpdate() == 1;
             }
-            int[] counts = delete.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                deleted[i] = counts[i] == 1;
-            }
-        } catch (SQLException e) {
-            throw new StorageException("cannot delete " + acks.size() + " acknowledged messages: " + e.getMessage(), e);
         }
         return deleted;
     }

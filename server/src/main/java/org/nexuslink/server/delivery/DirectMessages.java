@@ -35,7 +35,6 @@ import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.QueueCursor;
 import org.nexuslink.server.http.ApiException;
-import org.nexuslink.server.storage.Database;
 
 /**
  * Direct messages: checks a send against the accounts' current devices, queues one entry per
@@ -63,7 +62,7 @@ public final class DirectMessages implements AutoCloseable {
      * @param withoutBundle whether a device has no usable prekey bundle (never uploaded one, or
      *     needs re-registration): nobody can start a session with it, so a send may leave it out
      */
-    public DirectMessages(Database database, DeviceStore devices, DeliveryQueueStore queue,
+    public DirectMessages(DeviceStore devices, DeliveryQueueStore queue,
                           ConnectionRegistry connections, Clock clock, Duration ttl, MeterRegistry meters,
                           Predicate<Principal> withoutBundle) {
         this.devices = Objects.requireNonNull(devices, "devices");
@@ -73,7 +72,7 @@ public final class DirectMessages implements AutoCloseable {
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.withoutBundle = Objects.requireNonNull(withoutBundle, "withoutBundle");
         Objects.requireNonNull(meters, "meters");
-        this.writer = new GroupCommit(database, queue, meters);
+        this.writer = new GroupCommit(queue, meters);
         this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
                 .description("Queued messages deleted because their TTL passed").register(meters);
         Gauge.builder("nexuslink.message.queue.size", queue, DeliveryQueueStore::size)

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.nexuslink.server.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +63,6 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private final Database database;
     private final DeliveryQueueStore store;
     private final BlockingQueue<Request> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -79,8 +77,7 @@ final class GroupCommit implements AutoCloseable {
     private final Timer commits;
     private volatile boolean open = true;
 
-    GroupCommit(Database database, DeliveryQueueStore store, MeterRegistry meters) {
-        this.database = Objects.requireNonNull(database, "database");
+    GroupCommit(DeliveryQueueStore store, MeterRegistry meters) {
         this.store = Objects.requireNonNull(store, "store");
         this.commits = Timer.builder("nexuslink.message.queue.commit")
                 .description("Time to write and commit one batch of queue entries and acknowledgements")
@@ -139,7 +136,7 @@ final class GroupCommit implements AutoCloseable {
     private void commit(List<Request> batch) {
         try {
             long started = System.nanoTime();
-            Runnable complete = database.inTransaction(h -> apply(h, batch));
+            Runnable complete = apply(batch);
             commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             completer.execute(complete);
         } catch (RuntimeException batchFailure) {
@@ -152,7 +149,7 @@ final class GroupCommit implements AutoCloseable {
                     .log("queue batch failed; retrying its requests one by one");
             for (Request request : batch) {
                 try {
-                    completer.execute(database.inTransaction(h -> apply(h, List.of(request))));
+                    completer.execute(apply(List.of(request)));
                 } catch (RuntimeException e) {
                     completer.execute(() -> request.fail(e));
                 }
@@ -161,13 +158,11 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Writes a batch with one statement per kind: every insert's entries together, then every
-     * acknowledgement together.
+     * Writes and commits a batch: every insert's entries and every acknowledgement in one write.
      *
      * @return completes the requests' futures; to run only after the commit
      */
-    private Runnable apply(org.jdbi.v3.core.Handle h, List<Request> batch) {
-        store.beginWrite(h);
+    private Runnable apply(List<Request> batch) {
         List<Insert> inserts = new ArrayList<>();
         List<Delete> deletes = new ArrayList<>();
         List<QueueEntry> entries = new ArrayList<>();
@@ -184,8 +179,9 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
         }
-        List<QueueEntry> stored = store.insert(h, entries);
-        boolean[] deleted = store.delete(h, acks);
+        DeliveryQueueStore.Written written = store.write(entries, acks);
+        List<QueueEntry> stored = written.stored();
+        boolean[] deleted = written.deleted();
         return () -> {
             // stored is the entries in order, minus those already queued: walk both lists together.
             int next = 0;

@@ -353,6 +353,21 @@ public final class Database implements AutoCloseable {
         return writingAlone(() -> writeJdbi.inTransaction(work));
     }
 
+    /**
+     * Runs {@code work} on a write connection in auto-commit mode: each statement it sends is a
+     * transaction of its own, committed before the statement returns. For a write that one
+     * statement can do whole (on PostgreSQL, a statement whose {@code WITH} clauses insert into and
+     * delete from tables), this saves the round trip of a separate {@code COMMIT}. Waits for
+     * SQLite's write lock like {@link #inTransaction}.
+     *
+     * @throws IllegalStateException if called inside a write transaction on this thread
+     */
+    public <R, X extends Exception> R autoCommitted(HandleCallback<R, X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        requireOpen();
+        return writingAlone(() -> writeJdbi.withHandle(work));
+    }
+
     /** Runs a write under SQLite's in-process write lock (on PostgreSQL, just runs it). */
     private <R, X extends Exception> R writingAlone(ThrowingSupplier<R, X> write) throws X {
         if (inWriteTransaction.get()) {

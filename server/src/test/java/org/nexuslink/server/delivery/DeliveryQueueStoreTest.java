@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nexuslink.crypto.identity.AccountIdentity;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.storage.Database;
+import org.nexuslink.server.storage.StorageException;
+import org.nexuslink.server.testing.DatabaseTest;
+import org.nexuslink.server.testing.PostgresDatabaseExtension;
+
+/**
+ * The queue's one write (new entries and acknowledgements together), on SQLite and PostgreSQL,
+ * with and without the cluster's ordering lock.
+ */
+class DeliveryQueueStoreTest {
+    private static final Instant NOW = Instant.parse("2026-12-03T10:00:00Z");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A member with devices 1 and 2, written as the accounts feature writes them. */
+    private static AccountIdentity member(Database database) {
+        AccountIdentity identity = AccountIdentity.generate();
+        String account = identity.accountId().toString();
+        database.inTransaction(h -> {
+            h.createUpdate("INSERT INTO members (account_id, identity_key, joined_at) VALUES (:a, :k, :now)")
+                    .bind("a", account).bind("k", identity.accountId().publicKeyBytes()).bind("now", NOW).execute();
+            for (int device = 1; device <= 2; device++) {
+                h.createUpdate("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, "
+                                + "registered_at, last_active_at) VALUES (:a, :d, :k, :c, 'desktop', :now, :now)")
+                        .bind("a", account).bind("d", device).bind("k", bytes(33)).bind("c", bytes(154))
+                        .bind("now", NOW).execute();
+            }
+            return null;
+        });
+        return identity;
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private static Principal device(AccountIdentity member, int device) {
+        return new Principal(member.accountId(), new DeviceId(device));
+    }
+
+    private static QueueEntry entry(UUID message, Principal to, Principal from, String hex) {
+        return new QueueEntry(0, message, to, from, 1, Bytes.fromHex(hex), NOW, NOW.plus(Duration.ofDays(30)));
+    }
+
+    private static List<Long> ids(Database database) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT id FROM message_queue ORDER BY id")
+                .mapTo(Long.class).list());
+    }
+
+    @DatabaseTest
+    void one_write_stores_new_entries_and_deletes_only_what_the_acknowledging_device_owns(Database database) {
+        Principal alice = device(member(database), 1);
+        AccountIdentity bob = member(database);
+        for (boolean orderedAcrossNodes : new boolean[] {false, true}) {
+            DeliveryQueueStore queue = new DeliveryQueueStore(database, orderedAcrossNodes);
+            UUID first = UUID.randomUUID();
+            UUID second = UUID.randomUUID();
+            List<QueueEntry> stored = queue.write(List.of(entry(first, device(bob, 1), alice, "01"),
+                    entry(first, device(bob, 2), alice, "02"), entry(second, device(bob, 1), alice, "03")), List.of())
+                    .stored();
+            assertThat(stored).extracting(QueueEntry::ciphertext)
+                    .containsExactly(Bytes.fromHex("01"), Bytes.fromHex("02"), Bytes.fromHex("03"));
+            assertThat(stored).extracting(QueueEntry::id).doesNotContain(0L).doesNotHaveDuplicates();
+            long forBob1 = stored.get(0).id();
+            long forBob2 = stored.get(1).id();
+
+            UUID third = UUID.randomUUID();
+            DeliveryQueueStore.Written written = queue.write(
+                    // a resend of an entry already queued, and a new message
+                    List.of(entry(second, device(bob, 1), alice, "03"), entry(third, device(bob, 2), alice, "04")),
+                    List.of(new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob1),
+                            new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob2), // device 2's entry
+                            new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob1), // twice in one write
+                            new DeliveryQueueStore.Acknowledged(device(bob, 2), Long.MAX_VALUE))); // no such entry
+
+            assertThat(written.stored()).extracting(QueueEntry::ciphertext).containsExactly(Bytes.fromHex("04"));
+            assertThat(written.deleted()).containsExactly(true, false, false, false);
+            assertThat(ids(database)).containsExactly(forBob2, stored.get(2).id(), written.stored().get(0).id());
+
+            queue.write(List.of(), List.of(new DeliveryQueueStore.Acknowledged(device(bob, 2), forBob2),
+                    new DeliveryQueueStore.Acknowledged(device(bob, 1), stored.get(2).id()),
+                    new DeliveryQueueStore.Acknowledged(device(bob, 2), written.stored().get(0).id())));
+            assertThat(ids(database)).isEmpty();
+        }
+    }
+
+    @DatabaseTest
+    void a_write_that_fails_stores_and_deletes_nothing(Database database) {
+        Principal alice = device(member(database), 1);
+        Principal bob = device(member(database), 1);
+        DeliveryQueueStore queue = new DeliveryQueueStore(database, true);
+        long queued = queue.write(List.of(entry(UUID.randomUUID(), bob, alice, "01")), List.of()).stored().get(0).id();
+
+        Principal unknown = device(AccountIdentity.generate(), 1);
+        assertThatThrownBy(() -> queue.write(
+                List.of(entry(UUID.randomUUID(), bob, alice, "02"), entry(UUID.randomUUID(), unknown, alice, "03")),
+                List.of(new DeliveryQueueStore.Acknowledged(bob, queued))))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("cannot queue 2 messages and delete 1 acknowledged");
+
+        assertThat(ids(database)).containsExactly(queued);
+    }
+
+    /**
+     * The state a vacuum leaves when it finds the queue empty and keeps its pages: statistics that
+     * say the table holds no row. Then 20,000 entries arrive. An acknowledgement must still be
+     * found by its key (an index lookup), not by reading the table or a whole index: counted by
+     * PostgreSQL's own per-transaction statistics, whatever plan it chose.
+     */
+    @Test
+    @ExtendWith(PostgresDatabaseExtension.class)
+    void on_postgresql_acknowledgements_are_looked_up_by_key_when_the_statistics_say_the_queue_is_empty(
+            Database database) {
+        Principal alice = device(member(database), 1);
+        Principal bob = device(member(database), 1);
+        DeliveryQueueStore queue = new DeliveryQueueStore(database);
+        List<QueueEntry> first = queue.write(IntStream.range(0, 500)
+                .mapToObj(i -> entry(UUID.randomUUID(), bob, alice, "01")).toList(), List.of()).stored();
+        queue.write(List.of(), first.stream().map(e -> new DeliveryQueueStore.Acknowledged(bob, e.id())).toList());
+        database.autoCommitted(h -> h.execute("VACUUM (TRUNCATE false) message_queue"));
+        double rowsBelieved = database.jdbi().withHandle(h -> h.createQuery("SELECT reltuples FROM pg_class "
+                + "WHERE oid = 'message_queue'::regclass").mapTo(Double.class).one());
+        assertThat(rowsBelieved).isZero();
+        List<QueueEntry> queued = new ArrayList<>();
+        for (int batch = 0; batch < 20; batch++) {
+            queued.addAll(queue.write(IntStream.range(0, 1_000)
+                    .mapToObj(i -> entry(UUID.randomUUID(), bob, alice, "0102030405060708")).toList(), List.of())
+                    .stored());
+        }
+        List<DeliveryQueueStore.Acknowledged> acks = List.of(queued.get(10), queued.get(9_000), queued.get(19_990))
+                .stream().map(e -> new DeliveryQueueStore.Acknowledged(bob, e.id())).toList();
+
+        Map<String, Object> read = database.inTransaction(h -> {
+            try (PreparedStatement write = DeliveryQueueStore.prepareWritePostgres(h.getConnection(), false,
+                    List.of(), acks); ResultSet rs = write.executeQuery()) {
+                int rows = 0;
+                while (rs.next()) {
+                    rows++;
+                }
+                assertThat(rows).isEqualTo(3);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            Map<String, Object> counted = h.createQuery("SELECT COALESCE(seq_tup_read, 0) AS seq_read, "
+                            + "COALESCE(idx_tup_fetch, 0) AS index_fetched FROM pg_stat_xact_user_tables "
+                            + "WHERE relid = 'message_queue'::regclass")
+                    .mapToMap().one();
+            h.rollback();
+            return counted;
+        });
+
+        assertThat(((Number) read.get("seq_read")).longValue()).isZero();
+        assertThat(((Number) read.get("index_fetched")).longValue()).isBetween(3L, 10L);
+    }
+}
