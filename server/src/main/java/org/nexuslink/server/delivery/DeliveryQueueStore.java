@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
@@ -258,16 +262,45 @@ public final class DeliveryQueueStore {
 
     /** Unexpired entries for a device with ids above {@code afterId}, oldest first. */
     public List<QueueEntry> pending(Principal device, long afterId, int limit, Instant now) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM message_queue "
-                        + "WHERE recipient_account = :account AND recipient_device = :device AND id > :after "
-                        + "AND expires_at > :now ORDER BY id LIMIT :limit")
+        return database.jdbi().withHandle(h -> pending(h, database.dialect(), device, afterId, limit, now));
+    }
+
+    /**
+     * {@link #pending(Principal, long, int, Instant)} on the caller's handle.
+     *
+     * <p>On PostgreSQL the query is written so that one plan is the cheap one whatever the
+     * statistics say (see {@link #writePostgres} for why they mislead): the device and the id
+     * bound are a range of row values, which only the recipient index can serve and which leaves
+     * the ordering to that index alone (with {@code recipient_account = ?} the planner would also
+     * take the primary key's order and walk it, which {@code EXPLAIN} showed when the statistics
+     * said the queue was empty); the expiry is compared as {@code expires_at + 0}, so the expiry
+     * index does not compete; and it is planned on every execution. SQLite plans the plain form
+     * by the recipient index.
+     */
+    static List<QueueEntry> pending(Handle h, Dialect dialect, Principal device, long afterId, int limit,
+                                    Instant now) {
+        boolean postgres = dialect == Dialect.POSTGRES;
+        Query query = h.createQuery("SELECT " + COLUMNS + " FROM message_queue WHERE " + (postgres
+                        ? "(recipient_account, recipient_device, id) > (:account, :device, :after) "
+                                + "AND (recipient_account, recipient_device, id) <= (:account, :device, " + Long.MAX_VALUE
+                                + ") AND expires_at + 0 > :now ORDER BY recipient_account, recipient_device, id "
+                        : "recipient_account = :account AND recipient_device = :device AND id > :after "
+                                + "AND expires_at > :now ORDER BY id ")
+                        + "LIMIT :limit")
                 .bind("account", device.account().toString())
                 .bind("device", device.device().value())
                 .bind("after", afterId)
                 .bind("now", now)
-                .bind("limit", limit)
-                .map((rs, ctx) -> entry(rs))
-                .list());
+                .bind("limit", limit);
+        if (postgres) {
+            query.addCustomizer(new StatementCustomizer() {
+                @Override
+                public void beforeExecution(PreparedStatement statement, StatementContext context) throws SQLException {
+                    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                }
+            });
+        }
+        return query.map((rs, ctx) -> entry(rs)).list();
     }
 
     /** An acknowledged entry to delete: only if it is this device's. */

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.protocol.Bytes;
@@ -126,9 +128,76 @@ class DeliveryQueueStoreTest {
     }
 
     /**
-     * The state a vacuum leaves when it finds the queue empty and keeps its pages: statistics that
-     * say the table holds no row. Then 20,000 entries arrive. An acknowledgement must still be
-     * found by its key (an index lookup), not by reading the table or a whole index: counted by
+     * Leaves the queue as a vacuum does when it finds it empty and keeps its pages (statistics
+     * that say the table holds no row), then queues 20,000 entries, to the recipients in turn.
+     */
+    private static List<QueueEntry> afterAVacuumFoundTheQueueEmpty(Database database, DeliveryQueueStore queue,
+                                                                   Principal from, List<Principal> to) {
+        List<QueueEntry> first = queue.write(IntStream.range(0, 500)
+                .mapToObj(i -> entry(UUID.randomUUID(), to.get(0), from, "01")).toList(), List.of()).stored();
+        queue.write(List.of(), first.stream().map(e -> new DeliveryQueueStore.Acknowledged(to.get(0), e.id())).toList());
+        database.autoCommitted(h -> h.execute("VACUUM (TRUNCATE false) message_queue"));
+        double rowsBelieved = database.jdbi().withHandle(h -> h.createQuery("SELECT reltuples FROM pg_class "
+                + "WHERE oid = 'message_queue'::regclass").mapTo(Double.class).one());
+        assertThat(rowsBelieved).isZero();
+        List<QueueEntry> queued = new ArrayList<>();
+        for (int batch = 0; batch < 20; batch++) {
+            queued.addAll(queue.write(IntStream.range(0, 1_000)
+                    .mapToObj(i -> entry(UUID.randomUUID(), to.get(i % to.size()), from, "0102030405060708")).toList(),
+                    List.of()).stored());
+        }
+        return queued;
+    }
+
+    /**
+     * Runs {@code work} in a transaction that is rolled back, and returns the rows it read from
+     * the queue: the difference in the backend's own counters (which may still hold counts of its
+     * earlier transactions, not yet flushed) before and after.
+     */
+    private static Map<String, Long> rowsRead(Database database, Consumer<Handle> work) {
+        return database.inTransaction(h -> {
+            Map<String, Long> before = readCounters(h);
+            work.accept(h);
+            Map<String, Long> after = readCounters(h);
+            h.rollback();
+            return Map.of("seq_read", after.get("seq_read") - before.get("seq_read"),
+                    "index_fetched", after.get("index_fetched") - before.get("index_fetched"));
+        });
+    }
+
+    private static Map<String, Long> readCounters(Handle h) {
+        Map<String, Object> row = h.createQuery("SELECT COALESCE(seq_tup_read, 0) AS seq_read, "
+                        + "COALESCE(idx_tup_fetch, 0) AS index_fetched FROM pg_stat_xact_user_tables "
+                        + "WHERE relid = 'message_queue'::regclass")
+                .mapToMap().one();
+        return Map.of("seq_read", ((Number) row.get("seq_read")).longValue(),
+                "index_fetched", ((Number) row.get("index_fetched")).longValue());
+    }
+
+    @Test
+    @ExtendWith(PostgresDatabaseExtension.class)
+    void on_postgresql_a_page_of_a_devices_queue_is_read_by_its_index_when_the_statistics_say_it_is_empty(
+            Database database) {
+        Principal alice = device(member(database), 1);
+        Principal bob = device(member(database), 1);
+        Principal carol = device(member(database), 1);
+        DeliveryQueueStore queue = new DeliveryQueueStore(database);
+        List<QueueEntry> queued = afterAVacuumFoundTheQueueEmpty(database, queue, alice, List.of(bob, carol));
+        long after = queued.get(10_000).id();
+
+        List<QueueEntry> page = new ArrayList<>();
+        Map<String, Long> read = rowsRead(database, h -> page.addAll(
+                DeliveryQueueStore.pending(h, database.dialect(), bob, after, 100, NOW)));
+
+        assertThat(page).hasSize(100).allMatch(e -> e.recipient().equals(bob) && e.id() > after);
+        assertThat(page).extracting(QueueEntry::id).isSorted();
+        assertThat(read.get("seq_read")).isZero();
+        assertThat(read.get("index_fetched")).isBetween(100L, 110L);
+    }
+
+    /**
+     * With statistics that say the queue is empty and 20,000 entries queued since, acknowledged
+     * entries are found by their keys, not by reading the table or a whole index: counted by
      * PostgreSQL's own per-transaction statistics, whatever plan it chose.
      */
     @Test
@@ -138,23 +207,11 @@ class DeliveryQueueStoreTest {
         Principal alice = device(member(database), 1);
         Principal bob = device(member(database), 1);
         DeliveryQueueStore queue = new DeliveryQueueStore(database);
-        List<QueueEntry> first = queue.write(IntStream.range(0, 500)
-                .mapToObj(i -> entry(UUID.randomUUID(), bob, alice, "01")).toList(), List.of()).stored();
-        queue.write(List.of(), first.stream().map(e -> new DeliveryQueueStore.Acknowledged(bob, e.id())).toList());
-        database.autoCommitted(h -> h.execute("VACUUM (TRUNCATE false) message_queue"));
-        double rowsBelieved = database.jdbi().withHandle(h -> h.createQuery("SELECT reltuples FROM pg_class "
-                + "WHERE oid = 'message_queue'::regclass").mapTo(Double.class).one());
-        assertThat(rowsBelieved).isZero();
-        List<QueueEntry> queued = new ArrayList<>();
-        for (int batch = 0; batch < 20; batch++) {
-            queued.addAll(queue.write(IntStream.range(0, 1_000)
-                    .mapToObj(i -> entry(UUID.randomUUID(), bob, alice, "0102030405060708")).toList(), List.of())
-                    .stored());
-        }
+        List<QueueEntry> queued = afterAVacuumFoundTheQueueEmpty(database, queue, alice, List.of(bob));
         List<DeliveryQueueStore.Acknowledged> acks = List.of(queued.get(10), queued.get(9_000), queued.get(19_990))
                 .stream().map(e -> new DeliveryQueueStore.Acknowledged(bob, e.id())).toList();
 
-        Map<String, Object> read = database.inTransaction(h -> {
+        Map<String, Long> read = rowsRead(database, h -> {
             try (PreparedStatement write = DeliveryQueueStore.prepareWritePostgres(h.getConnection(), false,
                     List.of(), acks); ResultSet rs = write.executeQuery()) {
                 int rows = 0;
@@ -165,15 +222,9 @@ class DeliveryQueueStoreTest {
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
-            Map<String, Object> counted = h.createQuery("SELECT COALESCE(seq_tup_read, 0) AS seq_read, "
-                            + "COALESCE(idx_tup_fetch, 0) AS index_fetched FROM pg_stat_xact_user_tables "
-                            + "WHERE relid = 'message_queue'::regclass")
-                    .mapToMap().one();
-            h.rollback();
-            return counted;
         });
 
-        assertThat(((Number) read.get("seq_read")).longValue()).isZero();
-        assertThat(((Number) read.get("index_fetched")).longValue()).isBetween(3L, 10L);
+        assertThat(read.get("seq_read")).isZero();
+        assertThat(read.get("index_fetched")).isBetween(3L, 10L);
     }
 }
