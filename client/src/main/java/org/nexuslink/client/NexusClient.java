@@ -207,13 +207,17 @@ public final class NexusClient implements AutoCloseable {
     /**
      * Connects to the community, tops up prekeys, fetches what arrived while offline (direct
      * messages and every readable channel from its cursor) and keeps receiving. When the
-     * connection drops, it reconnects by itself until {@link #close}.
+     * connection drops, it reconnects by itself until {@link #close}. Does nothing while a
+     * connection is open: a second one would receive every push twice.
      *
      * @throws IOException if the first connection fails (later ones are retried)
      */
     public void connect() throws IOException {
         run(() -> {
             stayConnected = true;
+            if (isConnected()) {
+                return null;
+            }
             openConnection();
             return null;
         });

@@ -42,6 +42,9 @@ class DirectConversationTest {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
+            alice.client.connect();
+            assertThat(server.metrics()).as("connecting again while connected opens no second connection")
+                    .contains("nexuslink_ws_connections_active 2.0");
             assertThat(alice.client.devices().path("devices").get(0).path("device_type").asText())
                     .isEqualTo(NexusClient.DEFAULT_DEVICE_TYPE);
             assertThat(alice.client.devices().path("devices").get(0).path("os").asText())
