@@ -630,6 +630,7 @@ public final class NexusClient implements AutoCloseable {
     private void openConnection() throws Exception {
         takeInbox(); // what the last connection left, its queue_empty included, is not this one's
         queueEmpty = false;
+        store.seen().prune(clock.instant());
         CommunityApi community = requireApi();
         CommunityApi.Session session = community.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
         GatewayConnection gateway = GatewayConnection.open(community.http(), community.webSocketUri(), session.token(),
@@ -951,8 +952,8 @@ public final class NexusClient implements AutoCloseable {
 
     /** Opens and files one direct message; runs inside a batch's transaction. */
     private void receiveDirect(DirectPush push) {
-        String seen = "seen:" + push.sender() + ":" + HEX.formatHex(push.messageId().toByteArray());
-        if (store.settings().get(seen).isPresent()) {
+        byte[] messageId = push.messageId().toByteArray();
+        if (store.seen().contains(push.sender(), messageId)) {
             return;
         }
         try {
@@ -965,7 +966,7 @@ public final class NexusClient implements AutoCloseable {
                     .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
             tell(l -> l.onRejected(push.sender(), e.getMessage(), e.identityChanged()));
         }
-        store.settings().put(seen, new byte[] {1});
+        store.seen().mark(push.sender(), messageId, clock.instant());
     }
 
     /** Opens and files one channel event; runs inside a batch's transaction. */

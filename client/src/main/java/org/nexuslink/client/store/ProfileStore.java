@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,6 +46,7 @@ public final class ProfileStore implements AutoCloseable {
     private final Messages messages;
     private final Cursors cursors;
     private final Settings settings;
+    private final SeenMessages seen;
 
     private ProfileStore(StoreDatabase db, IdentityKeyPair localIdentity) {
         this.db = db;
@@ -54,6 +56,7 @@ public final class ProfileStore implements AutoCloseable {
         this.messages = new Messages(db);
         this.cursors = new Cursors(db);
         this.settings = new Settings(db);
+        this.seen = new SeenMessages(db);
     }
 
     /**
@@ -94,9 +97,9 @@ public final class ProfileStore implements AutoCloseable {
                 db.read(c -> verify(db, c, localIdentity, name));
             }
             db.read(ProfileStore::configure);
-            db.write(c -> {
+            List<Integer> applied = db.write(c -> {
                 boolean hasMeta = hasTable(c, "meta");
-                SchemaMigrator.migrate(c, name);
+                List<Integer> migrated = SchemaMigrator.migrate(c, name);
                 if (hasMeta) {
                     if (fresh) {
                         verify(db, c, localIdentity, name); // another process created it meanwhile
@@ -105,9 +108,13 @@ public final class ProfileStore implements AutoCloseable {
                     putMeta(db, c, KEY_CHECK, KEY_CHECK_VALUE);
                     putMeta(db, c, LOCAL_IDENTITY, localIdentity.getPublicKey().serialize());
                 }
-                return null;
+                return migrated;
             });
-            return new ProfileStore(db, localIdentity);
+            ProfileStore store = new ProfileStore(db, localIdentity);
+            if (!fresh && applied.contains(SeenMessages.SCHEMA_VERSION)) {
+                store.seen.adoptLegacy(store.settings, Instant.now());
+            }
+            return store;
         } catch (RuntimeException e) {
             try {
                 db.close();
@@ -137,6 +144,11 @@ public final class ProfileStore implements AutoCloseable {
 
     public Cursors cursors() {
         return cursors;
+    }
+
+    /** The direct messages already taken, to drop copies delivered again. */
+    public SeenMessages seen() {
+        return seen;
     }
 
     public Settings settings() {

@@ -34,7 +34,7 @@ final class SchemaMigrator {
     }
 
     /** Every migration, in order; append only. */
-    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "initial"));
+    static final List<Migration> MIGRATIONS = List.of(new Migration(1, "initial"), new Migration(2, "seen_messages"));
 
     private SchemaMigrator() {}
 
@@ -47,9 +47,10 @@ final class SchemaMigrator {
      * Applies the pending migrations. Call inside a write transaction: SQLite's DDL is
      * transactional, so a failed step leaves the previous version intact.
      *
+     * @return the versions this call applied, in order
      * @throws StoreException if the store is newer than this client or a script changed
      */
-    static void migrate(Connection c, String storeName) throws SQLException {
+    static List<Integer> migrate(Connection c, String storeName) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                     + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, checksum TEXT NOT NULL)");
@@ -71,10 +72,12 @@ final class SchemaMigrator {
                 applied.add(version);
             }
         }
+        List<Integer> now = new ArrayList<>();
         for (Migration m : MIGRATIONS) {
             if (applied.contains(m.version())) {
                 continue;
             }
+            now.add(m.version());
             String script = script(m);
             try (Statement s = c.createStatement()) {
                 for (String statement : statements(script)) {
@@ -89,6 +92,7 @@ final class SchemaMigrator {
                 s.executeUpdate();
             }
         }
+        return now;
     }
 
     /** The statements of a script: comment lines dropped, split at each semicolon. */

@@ -2,6 +2,8 @@
 package org.nexuslink.client.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -29,6 +31,19 @@ public final class Settings {
 
     public void delete(String key) {
         table.delete(key(key));
+    }
+
+    /** The keys that start with {@code prefix} (unsealing every row: for rare housekeeping only). */
+    List<String> keysStartingWith(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        List<String> keys = new ArrayList<>();
+        for (SealedMap.Entry entry : table.entries()) {
+            String key = new String(entry.key(), StandardCharsets.UTF_8);
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /**
