@@ -73,6 +73,7 @@ class StorePlaintextTest {
                 now, now, text + " (to the channel)", Optional.empty(), Optional.empty(), false));
         aliceStore.cursors().put(server, channel, 12345);
         aliceStore.settings().put(settingKey, settingValue);
+        aliceStore.seen().mark(bob.accountId(), messageId, now);
 
         secrets.put("message text", text.getBytes(UTF_8));
         secrets.put("nickname", nickname.getBytes(UTF_8));
