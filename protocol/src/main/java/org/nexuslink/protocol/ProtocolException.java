@@ -59,6 +59,11 @@ public final class ProtocolException extends RuntimeException {
         return Optional.ofNullable(field);
     }
 
+    /** Returns what was wrong, without the field's path. */
+    public String detail() {
+        return detail;
+    }
+
     /** Returns the seq of the envelope being decoded, if it was read before the error. */
     public Optional<Seq> seq() {
         return Optional.ofNullable(seq);

@@ -144,7 +144,7 @@ public final class Decoder {
         int size = copiesField.arrayHeader();
         List<DirectSend.Copy> copies = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            WireReader item = copiesField.next(copiesField.path() + "[" + i + "]");
+            WireReader item = copiesField.next(copiesField.path(), i);
             Fields copy = Fields.scan(item, item.path());
             String account = copy.required(0, "account").str();
             int device = (int) copy.required(1, "device").uint(127);
@@ -198,7 +198,7 @@ public final class Decoder {
         fields.optional(0, "events").ifPresent(field -> {
             int size = field.arrayHeader();
             for (int i = 0; i < size; i++) {
-                events.add(event(field.next(field.path() + "[" + i + "]")));
+                events.add(event(field.next(field.path(), i)));
             }
         });
         boolean more = fields.optional(1, "more").map(WireReader::bool).orElse(false);

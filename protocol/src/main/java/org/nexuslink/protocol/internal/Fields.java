@@ -28,15 +28,14 @@ final class Fields {
         int size = reader.mapHeader(path);
         Map<Long, WireReader> entries = new HashMap<>();
         for (int i = 0; i < size; i++) {
-            String keyType = reader.nextTypeName(path);
-            if (!keyType.equals("integer")) {
-                throw WireReader.invalid(path, "map key must be an unsigned integer, got " + keyType);
+            if (!reader.nextIsInteger(path)) {
+                throw WireReader.invalid(path, "map key must be an unsigned integer, got " + reader.nextTypeName(path));
             }
             long key = reader.uint(path, WireReader.UINT64_MAX);
             if (entries.containsKey(key)) {
                 throw WireReader.invalid(path, "duplicate key " + Long.toUnsignedString(key));
             }
-            entries.put(key, reader.next(path + "." + Long.toUnsignedString(key)));
+            entries.put(key, reader.nextValueOf(path, key));
         }
         return new Fields(path, entries);
     }
@@ -61,6 +60,6 @@ final class Fields {
     }
 
     private WireReader rename(WireReader entry, String name) {
-        return entry.withPath(path + "." + name);
+        return entry.withPath(path, name);
     }
 }

@@ -28,32 +28,77 @@ final class WireReader {
     private final byte[] frame;
     private final int offset;
     private final int length;
-    private final MessageUnpacker unpacker;
-    private final String path;
+    /** The path of the value this one is inside, or null if {@link #name} is the whole path. */
+    private final String parent;
+    /** The field name under {@link #parent} ({@code parent.name}), or null for {@link #number}. */
+    private final String name;
+    /** The map key ({@code parent.7}) or, if {@link #indexed}, the array index ({@code parent[3]}). */
+    private final long number;
+    private final boolean indexed;
+    /** Built on first use: most readers never need it (it names a field in an error message). */
+    private String path;
+    /** Made on first read: a reader that only marks a field's span costs no unpacker. */
+    private MessageUnpacker unpacker;
 
     WireReader(byte[] frame, int offset, int length, String path) {
+        this(frame, offset, length, null, path, 0, false);
+        this.path = path;
+    }
+
+    private WireReader(byte[] frame, int offset, int length, String parent, String name, long number, boolean indexed) {
         this.frame = frame;
         this.offset = offset;
         this.length = length;
-        this.unpacker = MsgPackSettings.UNPACKER.newUnpacker(frame, offset, length);
-        this.path = path;
+        this.parent = parent;
+        this.name = name;
+        this.number = number;
+        this.indexed = indexed;
     }
 
     /** Returns the path of the value this reader was opened on. */
     String path() {
+        if (path == null) {
+            path = name != null ? parent + "." + name
+                    : indexed ? parent + "[" + number + "]"
+                    : parent + "." + Long.toUnsignedString(number);
+        }
         return path;
     }
 
-    /** Returns a fresh reader over the same span, naming it {@code newPath}. */
-    WireReader withPath(String newPath) {
-        return new WireReader(frame, offset, length, newPath);
+    /** Returns a fresh reader over the same span, the field {@code fieldName} of {@code newParent}. */
+    WireReader withPath(String newParent, String fieldName) {
+        return new WireReader(frame, offset, length, newParent, fieldName, 0, false);
     }
 
-    /** Returns a reader over the value that starts here, and moves past it. */
-    WireReader next(String childPath) {
+    /** Returns a reader over the value that starts here, item {@code index} of {@code parentPath}, and moves past it. */
+    WireReader next(String parentPath, int index) {
+        return next(parentPath, index, true);
+    }
+
+    /** Returns a reader over the value that starts here, the value of map key {@code key} in {@code parentPath}. */
+    WireReader nextValueOf(String parentPath, long key) {
+        return next(parentPath, key, false);
+    }
+
+    private WireReader next(String parentPath, long number, boolean isIndex) {
         int start = position();
-        skip(childPath);
-        return new WireReader(frame, start, position() - start, childPath);
+        try {
+            skip(null);
+        } catch (ProtocolException e) {
+            // Unreachable for a frame FrameValidator accepted; if it happens, name the value, not its map.
+            String at = new WireReader(frame, start, 0, parentPath, null, number, isIndex).path();
+            ProtocolException named = new ProtocolException(e.code(), at, e.detail());
+            named.initCause(e);
+            throw named;
+        }
+        return new WireReader(frame, start, position() - start, parentPath, null, number, isIndex);
+    }
+
+    private MessageUnpacker unpacker() {
+        if (unpacker == null) {
+            unpacker = MsgPackSettings.UNPACKER.newUnpacker(frame, offset, length);
+        }
+        return unpacker;
     }
 
     /** Reads an unsigned integer no greater than {@code max} (both unsigned). */
@@ -62,98 +107,98 @@ final class WireReader {
         long value;
         try {
             if (format == MessageFormat.UINT64) {
-                value = unpacker.unpackBigInteger().longValue();
+                value = unpacker().unpackBigInteger().longValue();
             } else {
-                value = unpacker.unpackLong();
+                value = unpacker().unpackLong();
                 if (value < 0) {
-                    throw invalid(at, "expected unsigned integer, got " + value);
+                    throw invalid(where(at), "expected unsigned integer, got " + value);
                 }
             }
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
         if (Long.compareUnsigned(value, max) > 0) {
-            throw invalid(at, "value " + Long.toUnsignedString(value) + " exceeds the maximum "
+            throw invalid(where(at), "value " + Long.toUnsignedString(value) + " exceeds the maximum "
                     + Long.toUnsignedString(max));
         }
         return value;
     }
 
     long uint(long max) {
-        return uint(path, max);
+        return uint(null, max);
     }
 
     /** Reads a binary value of {@code minLength} to {@code maxLength} bytes. */
     Bytes bin(String at, int minLength, int maxLength) {
         expect(at, ValueType.BINARY, "binary");
         try {
-            int length = unpacker.unpackBinaryHeader();
+            int length = unpacker().unpackBinaryHeader();
             if (length < minLength || length > maxLength) {
-                throw invalid(at, "expected " + minLength + " to " + maxLength + " bytes, got " + length);
+                throw invalid(where(at), "expected " + minLength + " to " + maxLength + " bytes, got " + length);
             }
             int start = position();
-            unpacker.readPayloadAsReference(length);
+            unpacker().readPayloadAsReference(length);
             return Bytes.of(frame, start, length);
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
     Bytes bin(int minLength, int maxLength) {
-        return bin(path, minLength, maxLength);
+        return bin(null, minLength, maxLength);
     }
 
     /** Reads a string that must be valid UTF-8. */
     String str(String at) {
         expect(at, ValueType.STRING, "string");
         try {
-            return unpacker.unpackString();
+            return unpacker().unpackString();
         } catch (MessageStringCodingException e) {
-            throw invalid(at, "string is not valid UTF-8");
+            throw invalid(where(at), "string is not valid UTF-8");
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
     String str() {
-        return str(path);
+        return str(null);
     }
 
     /** Reads a boolean. */
     boolean bool(String at) {
         expect(at, ValueType.BOOLEAN, "boolean");
         try {
-            return unpacker.unpackBoolean();
+            return unpacker().unpackBoolean();
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
     boolean bool() {
-        return bool(path);
+        return bool(null);
     }
 
     /** Reads an array header and returns the number of elements. */
     int arrayHeader(String at) {
         expect(at, ValueType.ARRAY, "array");
         try {
-            return unpacker.unpackArrayHeader();
+            return unpacker().unpackArrayHeader();
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
     int arrayHeader() {
-        return arrayHeader(path);
+        return arrayHeader(null);
     }
 
     /** Reads a map header and returns the number of entries. */
     int mapHeader(String at) {
         expect(at, ValueType.MAP, "map");
         try {
-            return unpacker.unpackMapHeader();
+            return unpacker().unpackMapHeader();
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
@@ -162,6 +207,11 @@ final class WireReader {
         int start = position();
         skip(at);
         return new RawValue(Bytes.of(frame, start, position() - start));
+    }
+
+    /** Whether the next value is an integer (of any sign and size). */
+    boolean nextIsInteger(String at) {
+        return nextFormat(at).getValueType() == ValueType.INTEGER;
     }
 
     /** Returns the MsgPack type name of the next value, as used in error messages. */
@@ -177,34 +227,39 @@ final class WireReader {
     private MessageFormat expect(String at, ValueType type, String expected) {
         MessageFormat format = nextFormat(at);
         if (format.getValueType() != type) {
-            throw invalid(at, "expected " + expected + ", got " + typeName(format));
+            throw invalid(where(at), "expected " + expected + ", got " + typeName(format));
         }
         return format;
     }
 
     private MessageFormat nextFormat(String at) {
         try {
-            MessageFormat format = unpacker.getNextFormat();
+            MessageFormat format = unpacker().getNextFormat();
             if (format == MessageFormat.NEVER_USED) {
-                throw new ProtocolException(ErrorCode.MALFORMED_FRAME, at, "reserved byte 0xc1");
+                throw new ProtocolException(ErrorCode.MALFORMED_FRAME, where(at), "reserved byte 0xc1");
             }
             return format;
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
     private void skip(String at) {
         nextFormat(at);
         try {
-            unpacker.skipValue();
+            unpacker().skipValue();
         } catch (MessagePackException | IOException e) {
-            throw unreadable(at, e);
+            throw unreadable(where(at), e);
         }
     }
 
+    /** The path an error names: {@code at} if the caller gave one, else this reader's own. */
+    private String where(String at) {
+        return at != null ? at : path();
+    }
+
     private int position() {
-        return offset + (int) unpacker.getTotalReadBytes();
+        return unpacker == null ? offset : offset + (int) unpacker.getTotalReadBytes();
     }
 
     private static String typeName(MessageFormat format) {
