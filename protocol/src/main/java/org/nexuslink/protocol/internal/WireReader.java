@@ -2,11 +2,13 @@
 package org.nexuslink.protocol.internal;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageStringCodingException;
 import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
 import org.msgpack.value.ValueType;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
@@ -37,15 +39,32 @@ final class WireReader {
     private final boolean indexed;
     /** Built on first use: most readers never need it (it names a field in an error message). */
     private String path;
-    /** Made on first read: a reader that only marks a field's span costs no unpacker. */
-    private MessageUnpacker unpacker;
+    /** The unpacker this reader shares with every reader of the same frame. */
+    private final Cursor cursor;
+    /** Bytes of the span already read, as of the last time another reader took the cursor. */
+    private int consumed;
+
+    /**
+     * One msgpack-core unpacker per frame, moved to whichever reader reads next: a map's fields
+     * are read through readers of their own, and an unpacker for each would cost more than the
+     * reading (msgpack-core allocates several objects per unpacker).
+     */
+    private static final class Cursor {
+        final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
+        final MessageUnpacker unpacker = MsgPackSettings.UNPACKER.newUnpacker(input);
+        /** The reader the unpacker is positioned for, and where in the frame it started reading. */
+        WireReader owner;
+        int start;
+    }
 
     WireReader(byte[] frame, int offset, int length, String path) {
-        this(frame, offset, length, null, path, 0, false);
+        this(new Cursor(), frame, offset, length, null, path, 0, false);
         this.path = path;
     }
 
-    private WireReader(byte[] frame, int offset, int length, String parent, String name, long number, boolean indexed) {
+    private WireReader(Cursor cursor, byte[] frame, int offset, int length, String parent, String name, long number,
+                       boolean indexed) {
+        this.cursor = cursor;
         this.frame = frame;
         this.offset = offset;
         this.length = length;
@@ -67,7 +86,7 @@ final class WireReader {
 
     /** Returns a fresh reader over the same span, the field {@code fieldName} of {@code newParent}. */
     WireReader withPath(String newParent, String fieldName) {
-        return new WireReader(frame, offset, length, newParent, fieldName, 0, false);
+        return new WireReader(cursor, frame, offset, length, newParent, fieldName, 0, false);
     }
 
     /** Returns a reader over the value that starts here, item {@code index} of {@code parentPath}, and moves past it. */
@@ -86,19 +105,31 @@ final class WireReader {
             skip(null);
         } catch (ProtocolException e) {
             // Unreachable for a frame FrameValidator accepted; if it happens, name the value, not its map.
-            String at = new WireReader(frame, start, 0, parentPath, null, number, isIndex).path();
+            String at = new WireReader(cursor, frame, start, 0, parentPath, null, number, isIndex).path();
             ProtocolException named = new ProtocolException(e.code(), at, e.detail());
             named.initCause(e);
             throw named;
         }
-        return new WireReader(frame, start, position() - start, parentPath, null, number, isIndex);
+        return new WireReader(cursor, frame, start, position() - start, parentPath, null, number, isIndex);
     }
 
+    /** The frame's unpacker, positioned where this reader left off. */
     private MessageUnpacker unpacker() {
-        if (unpacker == null) {
-            unpacker = MsgPackSettings.UNPACKER.newUnpacker(frame, offset, length);
+        Cursor c = cursor;
+        if (c.owner != this) {
+            if (c.owner != null) {
+                c.owner.consumed = c.start + (int) c.unpacker.getTotalReadBytes() - c.owner.offset;
+            }
+            c.input.reset(frame, offset + consumed, length - consumed);
+            try {
+                c.unpacker.reset(c.input);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // an ArrayBufferInput does no I/O
+            }
+            c.owner = this;
+            c.start = offset + consumed;
         }
-        return unpacker;
+        return c.unpacker;
     }
 
     /** Reads an unsigned integer no greater than {@code max} (both unsigned). */
@@ -259,7 +290,7 @@ final class WireReader {
     }
 
     private int position() {
-        return unpacker == null ? offset : offset + (int) unpacker.getTotalReadBytes();
+        return cursor.owner == this ? cursor.start + (int) cursor.unpacker.getTotalReadBytes() : offset + consumed;
     }
 
     private static String typeName(MessageFormat format) {
