@@ -33,16 +33,10 @@ class BatchReceiveTest {
 
     @DatabaseTest
     void a_forged_message_inside_a_burst_is_rejected_alone(DatabaseUrl url) throws Exception {
-        try (TestServer server = TestServer.start(url, clock,
-                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString(),
-                        // Alice sends as fast as she can; the server's flood limits are not under test here.
-                        "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "100000",
-                        "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "100000"));
-             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
-             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
-            URI community = URI.create("http://127.0.0.1:" + server.port());
-            alice.joinAndConnect(community, "alice");
-            bob.joinAndConnect(community, "bob");
+        // Alice sends as fast as she can; the server's flood limits are not under test here.
+        try (TwoMembers members = TwoMembers.joinedWithoutFloodLimits(url, clock, dir)) {
+            TestProfile alice = members.alice();
+            TestProfile bob = members.bob();
             alice.client.sendText(bob.dm(), "hello", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("hello");
 

@@ -35,16 +35,11 @@ class BatchSendTest {
 
     @DatabaseTest
     void texts_queued_together_share_commits_and_arrive_in_order(DatabaseUrl url) throws Exception {
-        try (TestServer server = TestServer.start(url, clock,
-                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString(),
-                        "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "100000",
-                        "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "100000"));
-             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
-             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock);
+        try (TwoMembers members = TwoMembers.joinedWithoutFloodLimits(url, clock, dir);
              TestProfile nobody = TestProfile.create(dir.resolve("nobody"), clock)) {
-            URI community = URI.create("http://127.0.0.1:" + server.port());
-            alice.joinAndConnect(community, "alice");
-            bob.joinAndConnect(community, "bob");
+            URI community = members.community();
+            TestProfile alice = members.alice();
+            TestProfile bob = members.bob();
             alice.client.sendText(bob.dm(), "hello", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("hello");
 

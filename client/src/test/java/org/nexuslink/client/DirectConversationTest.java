@@ -35,13 +35,11 @@ class DirectConversationTest {
 
     @DatabaseTest
     void two_accounts_talk_both_ways_online_offline_and_across_devices(DatabaseUrl url) throws Exception {
-        try (TestServer server = TestServer.start(url, clock,
-                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString()));
-             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
-             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
-            URI community = URI.create("http://127.0.0.1:" + server.port());
-            alice.joinAndConnect(community, "alice");
-            bob.joinAndConnect(community, "bob");
+        try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of())) {
+            TestServer server = members.server();
+            URI community = members.community();
+            TestProfile alice = members.alice();
+            TestProfile bob = members.bob();
             alice.client.connect();
             assertThat(server.metrics()).as("connecting again while connected opens no second connection")
                     .contains("nexuslink_ws_connections_active 2.0");

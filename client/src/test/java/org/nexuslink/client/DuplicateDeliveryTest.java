@@ -3,7 +3,6 @@ package org.nexuslink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +14,6 @@ import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
-import org.nexuslink.server.testing.TestServer;
 
 /**
  * A direct message delivered a second time after it was taken and acknowledged (a sender's
@@ -36,13 +34,9 @@ class DuplicateDeliveryTest {
     @DatabaseTest
     void a_message_delivered_again_after_it_was_acknowledged_is_dropped_silently(DatabaseUrl url, Database database)
             throws Exception {
-        try (TestServer server = TestServer.start(url, clock,
-                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString()));
-             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
-             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
-            URI community = URI.create("http://127.0.0.1:" + server.port());
-            alice.joinAndConnect(community, "alice");
-            bob.joinAndConnect(community, "bob");
+        try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of())) {
+            TestProfile alice = members.alice();
+            TestProfile bob = members.bob();
             alice.client.sendText(bob.dm(), "first contact", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("first contact");
 

@@ -39,13 +39,9 @@ class FilesAndReconnectTest {
     @Test
     void a_five_mebibyte_file_arrives_intact_and_its_plaintext_is_nowhere_on_the_server(DatabaseUrl url)
             throws Exception {
-        try (TestServer server = TestServer.start(url, clock,
-                Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString()));
-             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
-             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
-            URI community = URI.create("http://127.0.0.1:" + server.port());
-            alice.joinAndConnect(community, "alice");
-            bob.joinAndConnect(community, "bob");
+        try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of())) {
+            TestProfile alice = members.alice();
+            TestProfile bob = members.bob();
             Path file = dir.resolve("outbox").resolve("report.txt");
             Files.createDirectories(file.getParent());
             byte[] content = new byte[5 * 1024 * 1024];
