@@ -54,15 +54,13 @@ public final class DeliveryQueueStore {
         this.orderedAcrossNodes = orderedAcrossNodes && database.dialect() == Dialect.POSTGRES;
     }
 
-    /** What one {@link #write} did. */
-    record Written(List<QueueEntry> stored, boolean[] deleted) {
-        /**
-         * @param stored the entries stored, in the order given, with their ids (minus copies
-         *     already queued)
-         * @param deleted which of the acknowledged entries existed and were deleted, by position
-         */
-        Written {}
-    }
+    /**
+     * What one {@link #write} did.
+     *
+     * @param stored the entries stored, in the order given, with their ids (minus copies already queued)
+     * @param deleted which of the acknowledged entries existed and were deleted, by position
+     */
+    record Written(List<QueueEntry> stored, boolean[] deleted) {}
 
     /**
      * Stores entries and deletes acknowledged ones in one durable, atomic write: all of it is
