@@ -12,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -45,13 +49,48 @@ import org.nexuslink.protocol.Seq;
  * reaches the recipient.
  */
 class CrashDurabilityIT {
+    private static final String POSTGRES_URL_VARIABLE = "NEXUSLINK_TEST_POSTGRES_URL";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
 
+    /** Extra environment of the server processes: the database, when it is not the SQLite default. */
+    private Map<String, String> database = Map.of();
+
     @Test
     void no_acknowledged_message_is_lost_when_the_server_is_killed_under_load() throws Exception {
+        killUnderLoadAndCount();
+    }
+
+    /**
+     * The same on PostgreSQL (a fresh schema of the test database, {@value #POSTGRES_URL_VARIABLE}
+     * or the local default), where each batch of messages is one auto-committed statement: the
+     * server is killed between sending it and hearing back as often as anywhere else.
+     */
+    @Test
+    void on_postgresql_no_acknowledged_message_is_lost_when_the_server_is_killed_under_load() throws Exception {
+        String server = System.getenv().getOrDefault(POSTGRES_URL_VARIABLE, "postgres://postgres@127.0.0.1:5432/test");
+        String schema = "crash_" + Long.toUnsignedString(new SecureRandom().nextLong(), 36);
+        URI parsed = URI.create(server);
+        String jdbc = "jdbc:postgresql://" + parsed.getHost() + ":" + (parsed.getPort() < 0 ? 5432 : parsed.getPort())
+                + parsed.getPath();
+        String user = parsed.getUserInfo() == null ? "postgres" : parsed.getUserInfo().split(":")[0];
+        try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            database = Map.of("NEXUSLINK_DB_URL", server + (server.contains("?") ? "&" : "?") + "schema=" + schema);
+            killUnderLoadAndCount();
+            assertThat(logs()).as("the servers ran on PostgreSQL").contains("dialect=\"POSTGRES\"");
+        } finally {
+            try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private void killUnderLoadAndCount() throws Exception {
         int port = freePort();
         Process server = start(port);
         Account alice = join(port, new Account());
@@ -153,6 +192,7 @@ class CrashDurabilityIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000000");
+        builder.environment().putAll(database);
         Process process = builder.start();
         HttpClient probe = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
