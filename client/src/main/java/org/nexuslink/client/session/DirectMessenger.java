@@ -161,21 +161,24 @@ public final class DirectMessenger {
             throws InterruptedException {
         int n = messages.size();
         List<List<SignalProtocolAddress>> targets = new ArrayList<>(n);
-        // Worked out once per recipient: each time loads every device's session to check it.
+        // Worked out once per recipient, whether it succeeds or not: each time loads every device's
+        // session to check it, and may ask the server for bundles.
         Map<String, List<SignalProtocolAddress>> byRecipient = new HashMap<>();
+        Map<String, Exception> unreachable = new HashMap<>();
         for (int i = 0; i < n; i++) {
             String recipient = messages.get(i).recipient();
-            try {
-                List<SignalProtocolAddress> to = byRecipient.get(recipient);
-                if (to == null) {
-                    to = targets(wire, recipient);
-                    byRecipient.put(recipient, to);
+            if (!byRecipient.containsKey(recipient) && !unreachable.containsKey(recipient)) {
+                try {
+                    byRecipient.put(recipient, targets(wire, recipient));
+                } catch (IOException | UnreachableException e) {
+                    unreachable.put(recipient, e);
                 }
-                targets.add(to);
-            } catch (IOException | UnreachableException e) {
-                results.get(i).completeExceptionally(e);
-                targets.add(null);
             }
+            List<SignalProtocolAddress> to = byRecipient.get(recipient);
+            if (to == null) {
+                results.get(i).completeExceptionally(unreachable.get(recipient));
+            }
+            targets.add(to);
         }
         List<List<DirectSend.Copy>> copies = store.inTransaction(() -> {
             List<List<DirectSend.Copy>> all = new ArrayList<>(n);
