@@ -155,7 +155,18 @@ final class SealedMap implements StoreDatabase.TransactionCache {
         byte[] grp = group == null ? null : db.index().of(groupDomain, group);
         byte[] sealed = db.sealer().seal(table, "v", idx, value);
         // Update first: the common case (a session after each message) then seals and writes
-        // only the value; the sealed key is written once, with the row.
+        // only the value; the sealed key is written once, with the row. A key keeps its group
+        // (a session its account), and SQLite rewrites an index entry whenever an UPDATE assigns
+        // one of its columns, same value or not: so the group is assigned only when it changed,
+        // which saves a page per commit in the log.
+        try (CachedStatement s = db.prepare("UPDATE " + table + " SET v = ? WHERE idx = ? AND grp IS ?")) {
+            s.setBytes(1, sealed);
+            s.setBytes(2, idx);
+            s.setBytes(3, grp);
+            if (s.executeUpdate() > 0) {
+                return;
+            }
+        }
         try (CachedStatement s = db.prepare("UPDATE " + table + " SET grp = ?, v = ? WHERE idx = ?")) {
             s.setBytes(1, grp);
             s.setBytes(2, sealed);
