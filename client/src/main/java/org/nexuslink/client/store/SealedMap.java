@@ -159,21 +159,9 @@ final class SealedMap implements StoreDatabase.TransactionCache {
         // (a session its account), and SQLite rewrites an index entry whenever an UPDATE assigns
         // one of its columns, same value or not: so the group is assigned only when it changed,
         // which saves a page per commit in the log.
-        try (CachedStatement s = db.prepare("UPDATE " + table + " SET v = ? WHERE idx = ? AND grp IS ?")) {
-            s.setBytes(1, sealed);
-            s.setBytes(2, idx);
-            s.setBytes(3, grp);
-            if (s.executeUpdate() > 0) {
-                return;
-            }
-        }
-        try (CachedStatement s = db.prepare("UPDATE " + table + " SET grp = ?, v = ? WHERE idx = ?")) {
-            s.setBytes(1, grp);
-            s.setBytes(2, sealed);
-            s.setBytes(3, idx);
-            if (s.executeUpdate() > 0) {
-                return;
-            }
+        if (update("UPDATE " + table + " SET v = ? WHERE idx = ? AND grp IS ?", sealed, idx, grp)
+                || update("UPDATE " + table + " SET grp = ?, v = ? WHERE idx = ?", grp, sealed, idx)) {
+            return;
         }
         try (CachedStatement s = db.prepare("INSERT INTO " + table + " (idx, grp, k, v) VALUES (?, ?, ?, ?)")) {
             s.setBytes(1, idx);
@@ -181,6 +169,16 @@ final class SealedMap implements StoreDatabase.TransactionCache {
             s.setBytes(3, db.sealer().seal(table, "k", idx, key));
             s.setBytes(4, sealed);
             s.executeUpdate();
+        }
+    }
+
+    /** Runs an {@code UPDATE} with these byte parameters; true if it changed a row. */
+    private boolean update(String sql, byte[]... parameters) throws SQLException {
+        try (CachedStatement s = db.prepare(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setBytes(i + 1, parameters[i]);
+            }
+            return s.executeUpdate() > 0;
         }
     }
 
