@@ -129,13 +129,14 @@ public final class DeliveryQueueStore {
     }
 
     /**
-     * The PostgreSQL write: one statement whose {@code WITH} clauses delete the acknowledged
-     * entries and insert the new ones (taking the new rows as arrays, {@code unnest}); its result
-     * rows report both ({@code true} for a stored entry, {@code false} for a deleted one). In
-     * auto-commit mode PostgreSQL commits it before it answers.
+     * The PostgreSQL write: one call of the function {@code nexuslink_queue_write} (migration 3,
+     * {@code QueueWriteFunction}), which deletes the acknowledged entries and inserts the new ones
+     * (taking the new rows as arrays, {@code unnest}); its result rows report both ({@code true}
+     * for a stored entry, {@code false} for a deleted one). In auto-commit mode PostgreSQL commits
+     * it before it answers: one round trip per batch.
      *
      * <p>The queue swings between empty and hundreds of thousands of rows, and its statistics lag
-     * (a vacuum that finds it empty leaves them saying it holds no row), so the statement is built
+     * (a vacuum that finds it empty leaves them saying it holds no row), so the delete is built
      * for a plan that stays right whatever the planner believes:
      * <ul>
      *   <li>The only condition an index can serve is {@code id = ANY(ids)}, on the primary key:
@@ -144,13 +145,14 @@ public final class DeliveryQueueStore {
      *       planner walk a whole index when the statistics said the table was empty, which
      *       {@code EXPLAIN} showed; an earlier {@code DELETE ... USING unnest(...)} ran so and
      *       delivery fell to 1,500/s.)
-     *   <li>It is planned on every execution (prepare threshold 0), because a plan cached while
-     *       the table was small is a sequential scan that stays when the table has grown; that
-     *       was true of the key-per-row {@code DELETE} this statement replaces, too. A fresh plan
-     *       prices a sequential scan by the table's real size.
+     *   <li>It is planned on every call ({@code EXECUTE} in the function), because a plan cached
+     *       while the table was small is a sequential scan that stays when the table has grown.
+     *       The insert's plan, which does not depend on the table's size, is kept for the
+     *       connection, and so is the call's: parsing and planning a whole statement for every
+     *       batch was a quarter of PostgreSQL's CPU with small batches.
      * </ul>
-     * In a cluster, the advisory lock ({@code ordered}) is joined to the rows to insert, so it is
-     * held before the first of them draws its id.
+     * In a cluster, the function takes the advisory lock before inserting, so it is held before
+     * the first new entry draws its id.
      */
     private Written writePostgres(Connection c, List<QueueEntry> entries, List<Acknowledged> acks)
             throws SQLException {
@@ -217,20 +219,10 @@ public final class DeliveryQueueStore {
             ackIds[i] = acks.get(i).id();
             ackKeys[i] = ackKey(acks.get(i));
         }
-        PreparedStatement write = c.prepareStatement("WITH "
-                + (orderedAcrossNodes ? "ordered AS (SELECT pg_advisory_xact_lock(" + ORDER_LOCK + ") AS locked), " : "")
-                + "acked AS (DELETE FROM message_queue WHERE id = ANY(?::bigint[]) "
-                + "AND (id || '/' || recipient_account || '/' || recipient_device) = ANY(?::text[]) "
-                + "RETURNING id, recipient_account, recipient_device), "
-                + "stored AS (INSERT INTO message_queue (" + INSERTED + ") "
-                + "SELECT u.* FROM unnest(?::uuid[], ?::varchar[], ?::int[], ?::varchar[], ?::int[], ?::int[], "
-                + "?::bytea[], ?::bigint[], ?::bigint[]) AS u" + (orderedAcrossNodes ? " CROSS JOIN ordered " : " ")
-                + "ON CONFLICT (message_id, recipient_account, recipient_device) DO NOTHING "
-                + "RETURNING id, message_id, recipient_account, recipient_device) "
-                + "SELECT true, id, message_id, recipient_account, recipient_device FROM stored "
-                + "UNION ALL SELECT false, id, NULL, recipient_account, recipient_device FROM acked");
+        PreparedStatement write = c.prepareStatement("SELECT stored, entry_id, entry_message_id, entry_account, "
+                + "entry_device FROM nexuslink_queue_write(?::bigint[], ?::text[], ?::uuid[], ?::varchar[], ?::int[], "
+                + "?::varchar[], ?::int[], ?::int[], ?::bytea[], ?::bigint[], ?::bigint[], ?::bigint)");
         try {
-            write.unwrap(PGStatement.class).setPrepareThreshold(0);
             write.setArray(1, c.createArrayOf("int8", ackIds));
             write.setArray(2, c.createArrayOf("text", ackKeys));
             write.setArray(3, c.createArrayOf("uuid", messages));
@@ -242,6 +234,11 @@ public final class DeliveryQueueStore {
             write.setArray(9, c.createArrayOf("bytea", blobs));
             write.setArray(10, c.createArrayOf("int8", created));
             write.setArray(11, c.createArrayOf("int8", expires));
+            if (orderedAcrossNodes) {
+                write.setLong(12, ORDER_LOCK);
+            } else {
+                write.setNull(12, java.sql.Types.BIGINT);
+            }
             return write;
         } catch (SQLException | RuntimeException e) {
             write.close();

@@ -245,6 +245,7 @@ public final class Database implements AutoCloseable {
         FluentConfiguration config = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(writePool)
                 .locations(MIGRATIONS)
+                .javaMigrations(new QueueWriteFunction(dialect()))
                 .placeholders(dialect().migrationPlaceholders())
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)
