@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -145,11 +146,11 @@ public final class DeliveryQueueStore {
      *       planner walk a whole index when the statistics said the table was empty, which
      *       {@code EXPLAIN} showed; an earlier {@code DELETE ... USING unnest(...)} ran so and
      *       delivery fell to 1,500/s.)
-     *   <li>It is planned on every call ({@code EXECUTE} in the function), because a plan cached
-     *       while the table was small is a sequential scan that stays when the table has grown.
-     *       The insert's plan, which does not depend on the table's size, is kept for the
-     *       connection, and so is the call's: parsing and planning a whole statement for every
-     *       batch was a quarter of PostgreSQL's CPU with small batches.
+     *   <li>Its plan is kept for the connection, as the insert's and the call's are: parsing and
+     *       planning a whole statement for every batch was a quarter of PostgreSQL's CPU with
+     *       small batches. A plan kept from a moment when the statistics said the table was
+     *       empty would be a sequential scan that stays when the table has grown, so the function
+     *       runs with sequential scans off: the only plan left reads the primary key.
      * </ul>
      * In a cluster, the function takes the advisory lock before inserting, so it is held before
      * the first new entry draws its id.
@@ -237,7 +238,7 @@ public final class DeliveryQueueStore {
             if (orderedAcrossNodes) {
                 write.setLong(12, ORDER_LOCK);
             } else {
-                write.setNull(12, java.sql.Types.BIGINT);
+                write.setNull(12, Types.BIGINT);
             }
             return write;
         } catch (SQLException | RuntimeException e) {

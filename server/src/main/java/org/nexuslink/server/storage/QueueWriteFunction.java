@@ -15,13 +15,13 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * whose queue is written statement by statement in one transaction.
  *
  * <p>The function deletes the acknowledged entries and inserts the new ones, and returns a row
- * for each (as the statement it replaces did). What it changes is planning: the insert is a
- * static statement, whose plan PL/pgSQL keeps for the connection (an insert from arrays has one
- * sensible plan), while the delete is run with {@code EXECUTE ... USING}, planned for its actual
- * ids and the table's current size on every call. The queue's statistics swing between "empty"
- * and hundreds of thousands of rows, and a delete planned once, while they said "empty", scans
- * the whole table ever after. Parsing and planning the whole statement for every batch was a
- * quarter of PostgreSQL's CPU with small batches (docs/benchmarks.md, "Fourth round").
+ * for each (as the statement it replaces did). What it changes is planning: both statements are
+ * planned once per connection and their plans kept, where the statement it replaces was parsed
+ * and planned for every batch (a quarter of PostgreSQL's CPU with small batches;
+ * docs/benchmarks.md, "Fourth round"). A kept plan is made while the statistics may say the queue
+ * is empty (a vacuum that finds it so leaves them saying it holds no row), and a delete planned
+ * then would scan the whole table ever after; with sequential scans off inside the function, the
+ * one plan it can get reads the primary key. {@code DeliveryQueueStoreTest} fails without that.
  */
 final class QueueWriteFunction implements JavaMigration {
     static final String SQL = """
