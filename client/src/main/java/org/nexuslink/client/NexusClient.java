@@ -952,13 +952,13 @@ public final class NexusClient implements AutoCloseable {
 
     /** Opens and files one direct message; runs inside a batch's transaction. */
     private void receiveDirect(DirectPush push) {
-        byte[] messageId = push.messageId().toByteArray();
-        if (store.seen().contains(push.sender(), messageId)) {
-            return;
+        if (!store.seen().mark(push.sender(), push.messageId().toByteArray(), clock.instant())) {
+            return; // taken before: a copy delivered again
         }
         try {
-            // Decrypting, filing the message and marking it seen commit together, before the ack.
-            // Only opening can refuse a message; what it changed is undone then, alone.
+            // Marking it seen, decrypting and filing the message commit together, before the ack
+            // (a failure here rolls the batch back, the mark with it). Only opening can refuse a
+            // message; what it changed is undone then, alone, and the mark stays.
             Received received = store.inSavepoint(() -> direct.open(push));
             apply(received);
         } catch (RejectedMessageException e) {
@@ -966,7 +966,6 @@ public final class NexusClient implements AutoCloseable {
                     .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
             tell(l -> l.onRejected(push.sender(), e.getMessage(), e.identityChanged()));
         }
-        store.seen().mark(push.sender(), messageId, clock.instant());
     }
 
     /** Opens and files one channel event; runs inside a batch's transaction. */

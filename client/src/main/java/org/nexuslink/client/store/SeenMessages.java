@@ -52,15 +52,20 @@ public final class SeenMessages {
         });
     }
 
-    /** Marks the message as taken on {@code now}'s day; joins the open transaction. */
-    public void mark(String sender, byte[] messageId, Instant now) {
+    /**
+     * Marks the message as taken on {@code now}'s day, unless it was marked already; joins the
+     * open transaction.
+     *
+     * @return whether it was not marked before (one lookup serves both the check and the mark)
+     */
+    public boolean mark(String sender, byte[] messageId, Instant now) {
         Objects.requireNonNull(now, "now");
-        db.write(c -> {
+        return db.write(c -> {
             try (CachedStatement s = db.prepare("INSERT INTO seen_messages (idx, day) VALUES (?, ?) "
-                    + "ON CONFLICT (idx) DO UPDATE SET day = excluded.day")) {
+                    + "ON CONFLICT (idx) DO NOTHING")) {
                 s.setBytes(1, index(sender, messageId));
                 s.setLong(2, day(now));
-                return s.executeUpdate();
+                return s.executeUpdate() == 1;
             }
         });
     }

@@ -24,8 +24,10 @@ class SeenMessagesTest {
     @Test
     void a_mark_is_found_by_sender_and_message_id_and_pruned_after_the_retention() {
         try (ProfileStore store = TestProfile.create(dir, "seen").open()) {
-            store.seen().mark("nxl:alice", FIRST, DAY_ONE);
-            store.seen().mark("nxl:bob", SECOND, DAY_ONE.plus(Duration.ofDays(2)));
+            assertThat(store.seen().mark("nxl:alice", FIRST, DAY_ONE)).isTrue();
+            assertThat(store.seen().mark("nxl:bob", SECOND, DAY_ONE.plus(Duration.ofDays(2)))).isTrue();
+            assertThat(store.seen().mark("nxl:alice", FIRST, DAY_ONE.plus(Duration.ofDays(2))))
+                    .as("marked already: the first day stays").isFalse();
 
             assertThat(store.seen().contains("nxl:alice", FIRST)).isTrue();
             assertThat(store.seen().contains("nxl:bob", FIRST)).as("another sender's message with that id").isFalse();
