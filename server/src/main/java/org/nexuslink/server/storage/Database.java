@@ -357,8 +357,8 @@ public final class Database implements AutoCloseable {
     /**
      * Runs {@code work} on a write connection in auto-commit mode: each statement it sends is a
      * transaction of its own, committed before the statement returns. For a write that one
-     * statement can do whole (on PostgreSQL, a statement whose {@code WITH} clauses insert into and
-     * delete from tables), this saves the round trip of a separate {@code COMMIT}. Waits for
+     * statement can do whole (on PostgreSQL, the delivery queue's call of its write function, which
+     * inserts and deletes), this saves the round trip of a separate {@code COMMIT}. Waits for
      * SQLite's write lock like {@link #inTransaction}.
      *
      * @throws IllegalStateException if called inside a write transaction on this thread
