@@ -31,13 +31,19 @@ import org.sqlite.SQLiteConfig;
  * written. SQLite runs in WAL mode with {@code synchronous=FULL} (a write that returned is on
  * disk) and {@code secure_delete=ON} (deleted rows are overwritten, not left in free pages).
  *
+ * <p>An open store holds its file alone ({@code locking_mode=EXCLUSIVE}): opening it again, from
+ * another process or in this one, fails with {@link StoreException} until it is closed. Two
+ * users of one profile would advance the same encryption sessions; and with the file to itself,
+ * a transaction needs no file locks, and the rows kept in memory cannot go stale.
+ *
  * <p>Thread-safe: one connection behind one lock; {@link #transaction(Runnable)} groups writes.
  */
 public final class ProfileStore implements AutoCloseable {
     private static final String KEY_CHECK = "key_check";
     private static final String LOCAL_IDENTITY = "local_identity";
     private static final byte[] KEY_CHECK_VALUE = "nexuslink local store key check v1".getBytes(StandardCharsets.US_ASCII);
-    private static final int BUSY_TIMEOUT_MS = 5_000;
+    /** How long opening waits for a store another connection holds (it may be closing). */
+    private static final int BUSY_TIMEOUT_MS = 1_000;
 
     private final StoreDatabase db;
     private final SignalStore signal;
@@ -67,8 +73,8 @@ public final class ProfileStore implements AutoCloseable {
      * @param key the store key derived from this device's key
      * @param localIdentity this device's libsignal identity
      * @throws StoreException if the key does not open the store (nothing is changed then), the
-     *     store belongs to another identity, the file is not a profile store, or it is newer
-     *     than this client
+     *     store belongs to another identity, the file is not a profile store, it is newer than
+     *     this client, or it is open elsewhere (another process, or another connection here)
      */
     public static ProfileStore open(Path file, StoreKey key, IdentityKeyPair localIdentity) {
         Objects.requireNonNull(file, "file");
@@ -85,6 +91,7 @@ public final class ProfileStore implements AutoCloseable {
         try {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(BUSY_TIMEOUT_MS);
+            config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
             connection = DriverManager.getConnection("jdbc:sqlite:" + path, config.toProperties());
         } catch (SQLException e) {
             throw new StoreException("cannot open the profile store " + name + ": " + e.getMessage(), e);

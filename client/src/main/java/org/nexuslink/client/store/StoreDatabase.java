@@ -18,17 +18,15 @@ import java.util.regex.Pattern;
  * {@link #transaction(Runnable)} can call any store method (libsignal calls back into the store
  * on the caller's thread).
  *
- * <p>Writes run in {@code BEGIN IMMEDIATE} transactions, so another process on the same profile
- * waits for the busy timeout rather than failing half-way.
+ * <p>The connection holds SQLite's exclusive lock from its first write (the store's opening)
+ * until it closes ({@code locking_mode=EXCLUSIVE}): no other connection, in this process or
+ * another, can read or write the file meanwhile. So a row kept in memory is always the row in
+ * the file, and a transaction takes no file locks and asks nothing of SQLite before it starts.
  *
  * <p>Tables may keep rows in memory ({@link TransactionCache}, registered with
  * {@link #addCache}): their writes held in a transaction are flushed just before its
  * {@code COMMIT}; a rolled-back savepoint resets them to what they held when it began; and they
- * are cleared when a transaction rolls back, on close, and when SQLite's
- * {@code PRAGMA data_version} shows that another connection (another process on the same
- * profile) committed since this one last looked, checked at the start of every transaction and
- * every read outside one. Inside a write transaction no other connection can commit, so a row
- * kept in memory there is the row in the file.
+ * are cleared when a transaction rolls back and on close.
  */
 final class StoreDatabase implements AutoCloseable {
     /** Statements that change the file: inside a unit of work they need its savepoint made first. */
@@ -66,7 +64,6 @@ final class StoreDatabase implements AutoCloseable {
     private final List<String> savepoints = new ArrayList<>(); // guarded by lock: the units running, outermost first
     private int openSavepoints; // guarded by lock: how many of them have their SQL savepoint made
     private long commits; // guarded by lock
-    private long dataVersion = -1; // guarded by lock: the last PRAGMA data_version seen
     private boolean closed; // guarded by lock
 
     StoreDatabase(Connection connection, StoreKey key, String name) {
@@ -128,9 +125,6 @@ final class StoreDatabase implements AutoCloseable {
         lock.lock();
         try {
             requireOpen();
-            if (depth == 0) {
-                checkDataVersion();
-            }
             return work.run(connection);
         } catch (SQLException e) {
             throw translate(e);
@@ -155,7 +149,6 @@ final class StoreDatabase implements AutoCloseable {
             execute("BEGIN IMMEDIATE");
             depth = 1;
             try {
-                checkDataVersion();
                 T result = work.run(connection);
                 for (TransactionCache cache : caches) {
                     cache.flush();
@@ -249,18 +242,6 @@ final class StoreDatabase implements AutoCloseable {
         }
     }
 
-    private void checkDataVersion() throws SQLException {
-        long version;
-        try (CachedStatement s = prepare("PRAGMA data_version"); ResultSet r = s.executeQuery()) {
-            r.next();
-            version = r.getLong(1);
-        }
-        if (version != dataVersion) {
-            clearCaches();
-            dataVersion = version;
-        }
-    }
-
     private void clearCaches() {
         caches.forEach(TransactionCache::clear);
     }
@@ -299,7 +280,7 @@ final class StoreDatabase implements AutoCloseable {
     StoreException translate(SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains("SQLITE_BUSY") || message.contains("database is locked")) {
-            return new StoreException("the profile store " + name + " is busy: another process is writing to it", e);
+            return new StoreException("the profile store " + name + " is open in another process (or another connection)", e);
         }
         if (message.contains("SQLITE_NOTADB")) {
             return new StoreException(name + " is not a NexusLink profile store: it is not a SQLite database", e);

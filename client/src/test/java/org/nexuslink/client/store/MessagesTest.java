@@ -169,6 +169,7 @@ class MessagesTest {
         store.messages().insertIfAbsent(message(DM, "long", T0, "a considerably longer message of a hundred and more characters, "
                 + "which would stand out if lengths showed"));
         store.messages().insertIfAbsent(message(DM, "huge", T0, "x".repeat(300)));
+        store.close(); // an open store holds its file alone
 
         try (var c = ProfileStoreTest.raw(profile.file()); var s = c.createStatement();
                 var r = s.executeQuery("SELECT length(body) FROM messages ORDER BY seq")) {
@@ -179,7 +180,9 @@ class MessagesTest {
             assertThat(lengths.get(0)).isEqualTo(lengths.get(1));
             assertThat(lengths.get(2)).isGreaterThan(lengths.get(1));
         }
-        assertThat(store.messages().find(DM, "huge").orElseThrow().text()).hasSize(300);
+        try (ProfileStore reopened = profile.open()) {
+            assertThat(reopened.messages().find(DM, "huge").orElseThrow().text()).hasSize(300);
+        }
     }
 
     @Test

@@ -6,58 +6,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.SessionBuilder;
 import org.signal.libsignal.protocol.SessionCipher;
-import org.signal.libsignal.protocol.ecc.ECKeyPair;
 import org.signal.libsignal.protocol.groups.GroupCipher;
 import org.signal.libsignal.protocol.groups.GroupSessionBuilder;
 import org.signal.libsignal.protocol.state.SessionRecord;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The in-memory rows of identities, sessions and sender keys never answer with something other
- * than what the file holds: not after another connection (another process) wrote, not after a
- * rollback, not after a savepoint was undone.
+ * than what the file holds: no other connection (another process) can open the file while the
+ * store has it, and the rows follow a rollback and an undone savepoint.
  */
 class StoreCacheTest {
     @TempDir
     Path dir;
 
     @Test
-    void a_session_written_by_another_connection_is_read_from_the_file() throws Exception {
+    void no_other_connection_can_open_the_store_while_it_is_open() throws Exception {
         TestProfile alice = TestProfile.create(dir, "alice");
-        TestProfile bob = TestProfile.create(dir, "bob");
-        try (ProfileStore first = alice.open(); ProfileStore second = alice.open(); ProfileStore bobStore = bob.open()) {
-            new SessionBuilder(first.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
-            byte[] before = first.signal().loadSession(bob.address()).serialize(); // now cached in first
-            assertThat(second.signal().loadSession(bob.address()).serialize()).isEqualTo(before); // cached in second
+        try (ProfileStore store = alice.open()) {
+            store.settings().put("marker", new byte[] {7});
 
-            // The second connection ratchets the session: the first must not keep answering with its copy.
-            second.transaction(() -> encrypt(second, bob, "from the second process"));
-            byte[] after = second.signal().loadSession(bob.address()).serialize();
-            assertThat(after).isNotEqualTo(before);
+            assertThatThrownBy(alice::open).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("is open in another process");
+            SQLiteConfig config = new SQLiteConfig();
+            config.setBusyTimeout(100);
+            try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + alice.file(), config.toProperties());
+                 Statement s = raw.createStatement()) {
+                assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM settings")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("SQLITE_BUSY");
+            }
 
-            assertThat(first.signal().loadSession(bob.address()).serialize()).isEqualTo(after);
-            first.transaction(() -> assertThat(first.signal().loadSession(bob.address()).serialize()).isEqualTo(after));
+            // The refused openers changed nothing, and the store goes on as before.
+            assertThat(store.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            store.settings().put("marker", new byte[] {8});
         }
-    }
-
-    @Test
-    void an_identity_replaced_by_another_connection_is_seen_at_once() {
-        TestProfile alice = TestProfile.create(dir, "alice");
-        TestProfile bob = TestProfile.create(dir, "bob");
-        IdentityKey first = new IdentityKey(ECKeyPair.generate().getPublicKey());
-        IdentityKey second = new IdentityKey(ECKeyPair.generate().getPublicKey());
-        try (ProfileStore one = alice.open(); ProfileStore other = alice.open()) {
-            one.signal().saveIdentity(bob.address(), first);
-            assertThat(one.signal().identity(bob.address())).contains(first);
-            other.signal().trustIdentity(bob.address(), second);
-
-            assertThat(one.signal().identity(bob.address())).contains(second);
-            assertThat(one.signal().isTrustedIdentity(bob.address(), first, null)).isFalse();
+        try (ProfileStore reopened = alice.open()) {
+            assertThat(reopened.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(8));
         }
     }
 
@@ -124,23 +117,27 @@ class StoreCacheTest {
     void writes_held_in_a_transaction_are_seen_by_its_own_queries_and_reach_the_file_at_commit() throws Exception {
         TestProfile alice = TestProfile.create(dir, "alice");
         TestProfile bob = TestProfile.create(dir, "bob");
-        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open(); ProfileStore other = alice.open()) {
+        org.signal.libsignal.protocol.SignalProtocolAddress second =
+                new org.signal.libsignal.protocol.SignalProtocolAddress(bob.accountId(), 2);
+        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
             new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
             SessionRecord record = store.signal().loadSession(bob.address());
-            org.signal.libsignal.protocol.SignalProtocolAddress second =
-                    new org.signal.libsignal.protocol.SignalProtocolAddress(bob.accountId(), 2);
+            long commits = store.commits();
             store.transaction(() -> {
                 store.signal().storeSession(second, record);
                 store.settings().put("marker", new byte[] {7});
                 // a query over the whole table sees the write the transaction holds
                 assertThat(store.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
                 assertThat(store.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
-                // another connection does not, until the commit
-                assertThat(other.signal().loadSession(second)).isNull();
             });
-            assertThat(other.signal().loadSession(second)).isNotNull();
-            assertThat(other.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
-            assertThat(other.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
+            assertThat(store.commits()).isEqualTo(commits + 1);
+        }
+        // Closing writes nothing held (it only forgets the kept rows): what the reopened store
+        // reads, the commit wrote.
+        try (ProfileStore reopened = alice.open()) {
+            assertThat(reopened.signal().loadSession(second)).isNotNull();
+            assertThat(reopened.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            assertThat(reopened.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
         }
     }
 
