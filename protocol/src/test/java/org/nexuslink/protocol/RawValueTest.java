@@ -17,6 +17,16 @@ class RawValueTest {
         assertThat(RawValue.ofUnsigned(-1L).asUnsigned()).as("2^64-1 does not fit a long").isEmpty();
         assertThat(new RawValue(Bytes.fromHex("ff")).asUnsigned()).as("-1 is not unsigned").isEmpty();
         assertThat(RawValue.ofBinary(Bytes.fromHex("01")).asString()).isEmpty();
+        assertThat(RawValue.ofUnsigned(Long.MAX_VALUE).asUnsigned()).hasValue(Long.MAX_VALUE);
+        assertThat(RawValue.ofUnsigned(0).asUnsigned()).hasValue(0);
+    }
+
+    @Test
+    void a_string_of_bytes_that_are_not_utf8_is_not_a_string() {
+        // fixstr of 2 bytes: 0xc3 0x28 is an invalid UTF-8 sequence; replacing it would let two
+        // peers read different text, so it reads as no string at all, as the wire codec refuses it.
+        assertThat(new RawValue(Bytes.fromHex("a2c328")).asString()).isEmpty();
+        assertThat(new RawValue(Bytes.fromHex("a2c3a9")).asString()).contains("é");
     }
 
     @Test

@@ -12,12 +12,12 @@ import java.util.Objects;
 import java.util.Set;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageFormat;
-import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
 import org.nexuslink.client.media.AttachmentException.Reason;
+import org.nexuslink.protocol.MsgPackSettings;
 
 /**
  * What a file message (kind 3, seed 001 §5.2) carries so a recipient can fetch and open the
@@ -108,7 +108,7 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
 
     /** The MsgPack encoding, keys in ascending order. */
     public byte[] encode() {
-        try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+        try (MessageBufferPacker packer = MsgPackSettings.PACKER.newBufferPacker()) {
             packer.packMapHeader(7);
             packer.packInt(MEDIA_ID).packString(mediaId);
             packer.packInt(NAME).packString(name);
@@ -135,7 +135,7 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
         if (encoded.length > MAX_ENCODED_LENGTH) {
             throw malformed("encoding has " + encoded.length + " bytes, more than " + MAX_ENCODED_LENGTH);
         }
-        try (MessageUnpacker in = MessagePack.newDefaultUnpacker(encoded)) {
+        try (MessageUnpacker in = MsgPackSettings.UNPACKER.newUnpacker(encoded)) {
             Reader reader = new Reader(in, encoded.length);
             FileDescriptor descriptor = reader.read();
             if (in.hasNext()) {
