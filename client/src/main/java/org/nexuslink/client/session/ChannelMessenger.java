@@ -69,6 +69,8 @@ public final class ChannelMessenger {
     private final DirectMessenger direct;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** The authors of recent events (see {@link KnownAddresses}). */
+    private final KnownAddresses authors = new KnownAddresses(1_024);
 
     public ChannelMessenger(ProfileStore store, LocalDevice me, DirectMessenger direct, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -166,7 +168,9 @@ public final class ChannelMessenger {
      * @throws RejectedMessageException when it can never be read (no author, malformed, corrupt)
      */
     public Optional<Received> open(Event event) throws RejectedMessageException {
-        SignalProtocolAddress author = author(event);
+        Author writer = authorOf(event).orElseThrow(() ->
+                new RejectedMessageException("event " + event.mid() + " does not name its author", false, null));
+        SignalProtocolAddress author = authors.of(writer.account(), writer.device());
         byte[] plaintext;
         try {
             plaintext = new GroupCipher(signal, author).decrypt(event.data().toByteArray());
@@ -188,7 +192,7 @@ public final class ChannelMessenger {
                     + " outside and " + payload.content().kind() + " inside", false, null);
         }
         return Optional.of(new Received(conversationId(event.cid()), Long.toString(event.mid().orElseThrow().value()),
-                author.getName(), author.getDeviceId(), event.time().orElseThrow(), payload));
+                writer.account(), writer.device(), event.time().orElseThrow(), payload));
     }
 
     /** Takes a sender key that arrived over a 1:1 session from its owner. */
@@ -227,22 +231,20 @@ public final class ChannelMessenger {
 
     /** Whether this very device wrote the event (its own echo, already filed when the ack came). */
     public boolean isOwn(Event event) {
-        return authorOf(event).filter(me.address()::equals).isPresent();
+        return authorOf(event).filter(a -> a.device() == me.deviceId() && a.account().equals(me.accountId())).isPresent();
     }
 
-    private static SignalProtocolAddress author(Event event) throws RejectedMessageException {
-        return authorOf(event).orElseThrow(() ->
-                new RejectedMessageException("event " + event.mid() + " does not name its author", false, null));
-    }
+    /** The device that wrote an event. */
+    private record Author(String account, int device) {}
 
     /** The author the server stamped into the event ({@code ext} 1 and 2), if both are there. */
-    private static Optional<SignalProtocolAddress> authorOf(Event event) {
+    private static Optional<Author> authorOf(Event event) {
         Optional<String> account = event.ext().get(Extensions.AUTHOR).flatMap(RawValue::asString);
         var device = event.ext().get(Extensions.AUTHOR_DEVICE).map(RawValue::asUnsigned);
         if (account.isEmpty() || device.isEmpty() || device.get().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new SignalProtocolAddress(account.get(), (int) device.get().getAsLong()));
+        return Optional.of(new Author(account.get(), (int) device.get().getAsLong()));
     }
 
     /**

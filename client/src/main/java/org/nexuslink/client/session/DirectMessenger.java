@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +61,7 @@ import org.signal.libsignal.protocol.state.PreKeyBundle;
 public final class DirectMessenger {
     /** How many times a send is retried after the server said the device list was stale. */
     static final int STALE_RETRIES = 3;
-    /** How many senders' addresses are kept (see {@link #senders}). */
+    /** How many senders' addresses are kept. */
     private static final int KEPT_SENDERS = 1_024;
 
     private static final Base64.Decoder B64 = Base64.getDecoder();
@@ -73,18 +72,7 @@ public final class DirectMessenger {
     private final LocalDevice me;
     private final Clock clock;
     private final DeviceDirectory directory;
-    /**
-     * The addresses of recent senders. Each is a native object; building one for every message
-     * received was 2 % of opening it in a profile of receiving in a batch.
-     */
-    private final Map<Sender, SignalProtocolAddress> senders = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Sender, SignalProtocolAddress> eldest) {
-            return size() > KEPT_SENDERS;
-        }
-    };
-
-    private record Sender(String account, int device) {}
+    private final KnownAddresses senders = new KnownAddresses(KEPT_SENDERS);
 
     public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
@@ -297,8 +285,7 @@ public final class DirectMessenger {
      *     so a message that can never be read does not come back forever)
      */
     public Received open(DirectPush push) throws RejectedMessageException {
-        SignalProtocolAddress sender = senders.computeIfAbsent(new Sender(push.sender(), push.senderDevice()),
-                s -> new SignalProtocolAddress(s.account(), s.device()));
+        SignalProtocolAddress sender = senders.of(push.sender(), push.senderDevice());
         byte[] plaintext;
         try {
             SessionCipher cipher = new SessionCipher(signal, sender);
