@@ -90,6 +90,11 @@ public final class NexusClient implements AutoCloseable {
     public static final String DEFAULT_DEVICE_TYPE = "sdk";
     /** At most this many pushes are opened in one transaction. */
     private static final int MAX_BATCH = 64;
+    /**
+     * At most this many received messages wait, committed, for the one disk sync after which they
+     * are acknowledged and shown (see {@link #takeInbox}).
+     */
+    private static final int MAX_UNSYNCED = 1024;
     /** How long {@link #receiveBacklog} waits without hearing from the server. */
     private static final Duration BACKLOG_SILENCE = GatewayConnection.REPLY_TIMEOUT;
 
@@ -127,6 +132,10 @@ public final class NexusClient implements AutoCloseable {
     private volatile Thread backlogWaiter;
     /** While a batch's transaction is open: what to tell the listeners once it commits. */
     private List<Consumer<ClientListener>> untold;
+    /** Received and committed, not yet synced: what to tell the listeners after the sync. */
+    private final List<Consumer<ClientListener>> unsyncedEvents = new ArrayList<>();
+    /** Received and committed, not yet synced: the pushes to acknowledge after the sync. */
+    private final List<Envelope> unsyncedPushes = new ArrayList<>();
     private volatile boolean closed;
 
     private NexusClient(Path profileDir, VaultContents keys, Clock clock, String deviceType) {
@@ -715,20 +724,24 @@ public final class NexusClient implements AutoCloseable {
      */
     private boolean receiveEvents(List<Event> events) {
         try {
-            inBatch(() -> events.forEach(this::receiveEvent));
-            return true;
-        } catch (RuntimeException e) {
-            LOG.atWarn().setMessage("catch-up page failed, receiving one by one").addKeyValue("error", e.toString()).log();
-        }
-        for (Event event : events) {
             try {
-                inBatch(() -> receiveEvent(event));
+                inBatch(() -> events.forEach(this::receiveEvent));
+                return true;
             } catch (RuntimeException e) {
-                LOG.atWarn().setMessage("event not received").addKeyValue("error", e.toString()).log();
-                return false;
+                LOG.atWarn().setMessage("catch-up page failed, receiving one by one").addKeyValue("error", e.toString()).log();
             }
+            for (Event event : events) {
+                try {
+                    inBatch(() -> receiveEvent(event));
+                } catch (RuntimeException e) {
+                    LOG.atWarn().setMessage("event not received").addKeyValue("error", e.toString()).log();
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            syncReceived(); // a page of 200 events is one sync, as before
         }
-        return true;
     }
 
     /** On the connection's thread: queue the push and make sure the worker will take it. */
@@ -745,9 +758,12 @@ public final class NexusClient implements AutoCloseable {
 
     /**
      * Handles what the inbox holds, in order. Consecutive messages are opened in one transaction
-     * (each in a savepoint of its own, so one that fails is undone alone) and acknowledged after
-     * its commit: one disk sync for the batch instead of one per message, each still stored
-     * before its ack.
+     * (each in a savepoint of its own, so one that fails is undone alone), up to
+     * {@link #MAX_BATCH}. Those transactions are not synced one by one: when the inbox is empty
+     * (or {@link #MAX_UNSYNCED} messages wait), one disk sync makes all of them durable, and only
+     * then are their messages acknowledged and shown. A backlog costs one sync per
+     * {@link #MAX_UNSYNCED} messages instead of one per batch; a lone message still one; each is
+     * on disk before its ack.
      */
     private void takeInbox() {
         inboxScheduled.set(false);
@@ -764,6 +780,7 @@ public final class NexusClient implements AutoCloseable {
             } else {
                 receiveBatch(batch);
                 batch = new ArrayList<>();
+                syncReceived(); // listeners hear of the messages before the notice that followed them
                 try {
                     onOther(next);
                 } catch (Exception e) {
@@ -772,12 +789,14 @@ public final class NexusClient implements AutoCloseable {
             }
         }
         receiveBatch(batch);
+        syncReceived();
     }
 
     /**
-     * Receives {@code pushes} in one transaction and acknowledges them after its commit. If
-     * something other than a rejected message fails, they are taken again one by one, so only the
-     * one that fails stays unacknowledged (the server offers it again) and the others land.
+     * Receives {@code pushes} in one transaction, to be acknowledged after the next sync
+     * ({@link #syncReceived}). If something other than a rejected message fails, they are taken
+     * again one by one, so only the one that fails stays unacknowledged (the server offers it
+     * again) and the others land.
      */
     private void receiveBatch(List<Envelope> pushes) {
         if (pushes.isEmpty()) {
@@ -785,7 +804,10 @@ public final class NexusClient implements AutoCloseable {
         }
         try {
             inBatch(() -> pushes.forEach(this::receive));
-            pushes.forEach(this::acknowledge);
+            unsyncedPushes.addAll(pushes);
+            if (unsyncedPushes.size() >= MAX_UNSYNCED) {
+                syncReceived();
+            }
             return;
         } catch (RuntimeException e) {
             if (pushes.size() == 1) {
@@ -818,19 +840,39 @@ public final class NexusClient implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} in one store transaction and tells the listeners what it received only
-     * after the commit; if it fails, nothing is told (nothing was stored).
+     * Runs {@code body} in one store transaction, committed without waiting for the disk
+     * ({@link ProfileStore#transactionSyncedLater}), and keeps what it received to tell the
+     * listeners after {@link #syncReceived}; if it fails, nothing is told (nothing was stored).
      */
     private void inBatch(Runnable body) {
         untold = new ArrayList<>();
         List<Consumer<ClientListener>> events;
         try {
-            store.transaction(body);
+            store.transactionSyncedLater(body);
             events = untold;
         } finally {
             untold = null;
         }
+        unsyncedEvents.addAll(events);
+    }
+
+    /**
+     * Syncs the store (one disk sync for every batch received since the last), then tells the
+     * listeners what those batches received and acknowledges their pushes. If the sync fails, the
+     * pushes stay unacknowledged: the server offers them again at the next connection, and the
+     * ones that did reach the disk are recognised then as already taken.
+     */
+    private void syncReceived() {
+        if (unsyncedEvents.isEmpty() && unsyncedPushes.isEmpty()) {
+            return;
+        }
+        List<Consumer<ClientListener>> events = List.copyOf(unsyncedEvents);
+        List<Envelope> pushes = List.copyOf(unsyncedPushes);
+        unsyncedEvents.clear();
+        unsyncedPushes.clear();
+        store.sync();
         events.forEach(this::tell);
+        pushes.forEach(this::acknowledge);
     }
 
     /** Tells every listener now, or after the open batch commits. */

@@ -20,8 +20,8 @@ import org.nexuslink.server.testing.TestServer;
 
 /**
  * A client opens the messages that reach it together in one store transaction and acknowledges
- * them after its commit (offline ones drained on connect, and pushes that queued up while it was
- * busy). One message that cannot be opened in the middle of such a batch is rejected alone: the
+ * them after its commit is synced to the disk (offline ones drained on connect, and pushes that
+ * queued up while it was busy). One message that cannot be opened in the middle of such a batch is rejected alone: the
  * others are stored and shown in order, and every one of them is acknowledged, so nothing stays
  * queued on the server.
  */
@@ -51,6 +51,7 @@ class BatchReceiveTest {
             assertThat(bob.nextTexts(offline.size())).containsExactlyElementsOf(offline);
             assertThat(bob.rejected.poll(20, TimeUnit.SECONDS)).isEqualTo(alice.id());
             assertQueueEmpty(bob);
+            assertSynced(bob);
 
             // Online: pushes arrive faster than one commit each; they queue up and go in batches.
             List<String> online = burst(alice, bob, "online", 100);
@@ -58,6 +59,7 @@ class BatchReceiveTest {
             assertThat(bob.rejected.poll(20, TimeUnit.SECONDS)).isEqualTo(alice.id());
             bob.assertNothingMore();
             assertQueueEmpty(bob);
+            assertSynced(bob);
             assertThat(bob.client.history(alice.dm(), 500)).hasSize(1 + offline.size() + online.size());
         }
     }
@@ -81,6 +83,16 @@ class BatchReceiveTest {
             texts.add(text);
         }
         return texts;
+    }
+
+    /**
+     * Bob's batches are committed without waiting for the disk and acknowledged after one sync for
+     * them all: once every message is acknowledged, nothing is left to sync.
+     */
+    private static void assertSynced(TestProfile bob) {
+        long syncs = bob.client.store().syncs();
+        bob.client.store().sync();
+        assertThat(bob.client.store().syncs()).as("a commit acknowledged before it was synced").isEqualTo(syncs);
     }
 
     /** Every message was acknowledged: the server holds none for Bob any more (acks are asynchronous). */

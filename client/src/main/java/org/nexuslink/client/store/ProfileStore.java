@@ -28,8 +28,9 @@ import org.sqlite.SQLiteConfig;
  * store", lists what stays in the clear and why).
  *
  * <p>Opening checks a sealed check value first, so the wrong key is refused before anything is
- * written. SQLite runs in WAL mode with {@code synchronous=FULL} (a write that returned is on
- * disk) and {@code secure_delete=ON} (deleted rows are overwritten, not left in free pages).
+ * written. SQLite runs in WAL mode, every write that returned is on disk (the log is synced
+ * after each commit; {@link #transactionSyncedLater} is the one exception, and says when it is
+ * on disk), and {@code secure_delete=ON} (deleted rows are overwritten, not left in free pages).
  *
  * <p>An open store holds its file alone ({@code locking_mode=EXCLUSIVE}): opening it again, from
  * another process or in this one, fails with {@link StoreException} until it is closed. Two
@@ -87,16 +88,21 @@ public final class ProfileStore implements AutoCloseable {
         }
         createOwnerOnly(path);
         String name = path.toString();
-        Connection connection;
+        StoreDatabase db;
         try {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(BUSY_TIMEOUT_MS);
             config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
-            connection = DriverManager.getConnection("jdbc:sqlite:" + path, config.toProperties());
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path, config.toProperties());
+            try {
+                db = new StoreDatabase(connection, key, path);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot open the profile store " + name + ": " + e.getMessage(), e);
         }
-        StoreDatabase db = new StoreDatabase(connection, key, name);
         try {
             // Read-only until the key is proven: a wrong key must leave the file as it was.
             boolean fresh = db.read(ProfileStore::isEmpty);
@@ -173,11 +179,47 @@ public final class ProfileStore implements AutoCloseable {
     }
 
     /**
-     * Write transactions this store has committed since it was opened (each one disk sync): a
-     * statistic, for tests and benchmarks of how writes are grouped.
+     * Like {@link #transaction(Runnable)}, but returns once the transaction is committed, without
+     * waiting for the disk: it is durable after the next {@link #sync()}, or the next transaction
+     * that is synced (which makes everything committed before it durable too). Until then a power
+     * loss or a crash of the machine may undo it (whole, with what was committed after it); a
+     * crash of this process alone cannot. For work nobody outside learns of until that sync:
+     * {@code NexusClient} receives the messages that arrive in a row in transactions like this,
+     * and acknowledges them to the server after one sync for all of them.
+     *
+     * <p>Work inside that calls {@link #transaction(Runnable)} (which joins this transaction)
+     * makes this one synced at its commit too.
+     */
+    public void transactionSyncedLater(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        db.writeSyncedLater(c -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /**
+     * Makes every transaction committed so far durable: syncs the store's log to the disk if a
+     * {@link #transactionSyncedLater} commit has not been synced yet, else returns at once.
+     *
+     * @throws StoreException if the disk refused the sync; the commits stand, but are not known to
+     *     be on disk
+     */
+    public void sync() {
+        db.sync();
+    }
+
+    /**
+     * Write transactions this store has committed since it was opened: a statistic, for tests and
+     * benchmarks of how writes are grouped.
      */
     public long commits() {
         return db.commits();
+    }
+
+    /** Syncs of the store's log to the disk since it was opened: a statistic, like {@link #commits()}. */
+    public long syncs() {
+        return db.syncs();
     }
 
     /** Work that returns a value and may fail with a checked exception. */
@@ -285,7 +327,9 @@ public final class ProfileStore implements AutoCloseable {
                     throw new StoreException("SQLite refused WAL mode for the profile store");
                 }
             }
-            s.execute("PRAGMA synchronous = FULL");
+            // StoreDatabase syncs the log after each commit itself (or, for transactionSyncedLater,
+            // at the next sync): together that is synchronous=FULL, with the sync's time chosen.
+            s.execute("PRAGMA synchronous = NORMAL");
             s.execute("PRAGMA secure_delete = ON");
         }
         return null;

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.store;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.core.DB;
 
 /**
  * The one SQLite connection of a profile store, with the sealer and blind index that work on
@@ -22,6 +27,14 @@ import java.util.regex.Pattern;
  * until it closes ({@code locking_mode=EXCLUSIVE}): no other connection, in this process or
  * another, can read or write the file meanwhile. So a row kept in memory is always the row in
  * the file, and a transaction takes no file locks and asks nothing of SQLite before it starts.
+ *
+ * <p>SQLite runs with {@code synchronous=NORMAL}: a commit writes the log (WAL) but does not wait
+ * for the disk. This class syncs the log itself right after each commit, which is what
+ * {@code synchronous=FULL} does, except for the transactions run with
+ * {@link #writeSyncedLater}: those are made durable by the next {@link #sync()} or the next
+ * synced commit (a sync of the log makes every commit before it durable too, since the log is
+ * one file written in order). A power loss can take back only commits not yet synced, and
+ * SQLite's recovery then keeps the commits before them, whole.
  *
  * <p>Tables may keep rows in memory ({@link TransactionCache}, registered with
  * {@link #addCache}): their writes held in a transaction are flushed just before its
@@ -55,22 +68,34 @@ final class StoreDatabase implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Connection connection; // guarded by lock
+    private final DB sqlite; // guarded by lock: the connection's native handle, for its change count
     private final Sealer sealer; // guarded by lock
     private final BlindIndex index; // guarded by lock
     private final String name;
+    private final Path log; // the WAL file, synced after commits
+    private FileChannel logChannel; // guarded by lock: opened at the first sync
+    private boolean unsynced; // guarded by lock: a commit since the last sync
+    private boolean syncAtCommit; // guarded by lock: the open transaction is synced when it commits
     private final Map<String, CachedStatement> statements = new HashMap<>(); // guarded by lock
     private final List<TransactionCache> caches = new ArrayList<>(); // guarded by lock
     private int depth; // guarded by lock: nesting of open write transactions
     private final List<String> savepoints = new ArrayList<>(); // guarded by lock: the units running, outermost first
     private int openSavepoints; // guarded by lock: how many of them have their SQL savepoint made
     private long commits; // guarded by lock
+    private long syncs; // guarded by lock
     private boolean closed; // guarded by lock
 
-    StoreDatabase(Connection connection, StoreKey key, String name) {
+    /**
+     * @param file the database file; its log, {@code file-wal}, is what {@link #sync()} syncs, so
+     *     the connection must be in WAL mode
+     */
+    StoreDatabase(Connection connection, StoreKey key, Path file) throws SQLException {
         this.connection = connection;
+        this.sqlite = connection.unwrap(SQLiteConnection.class).getDatabase();
         this.sealer = new Sealer(key);
         this.index = new BlindIndex(key);
-        this.name = name;
+        this.name = file.toString();
+        this.log = Path.of(file + "-wal");
     }
 
     Sealer sealer() {
@@ -110,6 +135,16 @@ final class StoreDatabase implements AutoCloseable {
         }
     }
 
+    /** Syncs of the log to the disk since the store opened. */
+    long syncs() {
+        lock.lock();
+        try {
+            return syncs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Registers {@code cache} to be told of transactions (see the class comment). */
     void addCache(TransactionCache cache) {
         lock.lock();
@@ -133,12 +168,36 @@ final class StoreDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs work in a write transaction, joining the current one when called inside it. */
+    /**
+     * Runs work in a write transaction, joining the current one when called inside it; a
+     * transaction of its own is on disk when this returns.
+     */
     <T> T write(Work<T> work) {
+        return write(work, true, false);
+    }
+
+    /**
+     * Like {@link #write(Work)}, but a transaction of its own is committed without waiting for the
+     * disk: it is durable only after the next {@link #sync()} (or synced commit). Until then a
+     * power loss may undo it, whole, with whatever was committed after it. For work whose result
+     * nobody outside learns of before that sync (received messages, acknowledged after it).
+     */
+    <T> T writeSyncedLater(Work<T> work) {
+        return write(work, false, false);
+    }
+
+    /**
+     * @param syncNow whether a transaction of its own is synced at its commit
+     * @param durable whether the caller counts on the work being on disk when this returns, so
+     *     that joining a transaction not to be synced makes it synced at its commit (the store's
+     *     own writes, which join whatever their caller opened, are not: their caller decides)
+     */
+    private <T> T write(Work<T> work, boolean syncNow, boolean durable) {
         lock.lock();
         try {
             requireOpen();
             if (depth > 0) {
+                syncAtCommit |= durable;
                 depth++;
                 try {
                     return work.run(connection);
@@ -148,20 +207,32 @@ final class StoreDatabase implements AutoCloseable {
             }
             execute("BEGIN IMMEDIATE");
             depth = 1;
+            syncAtCommit = syncNow;
+            long changesBefore = sqlite.total_changes();
+            T result;
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 for (TransactionCache cache : caches) {
                     cache.flush();
                 }
                 execute("COMMIT");
                 commits++;
-                return result;
             } catch (RuntimeException | SQLException | Error e) {
                 rollback(e);
                 throw e;
             } finally {
                 depth = 0;
             }
+            // A transaction that changed no row wrote nothing to the log (the schema changes only
+            // in migrations, which also record themselves in a row): nothing to sync, as SQLite's
+            // own synchronous=FULL would not.
+            if (sqlite.total_changes() != changesBefore) {
+                unsynced = true;
+            }
+            if (syncAtCommit && unsynced) {
+                syncLog();
+            }
+            return result;
         } catch (SQLException e) {
             throw translate(e);
         } finally {
@@ -169,12 +240,47 @@ final class StoreDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs {@code body} as one transaction: all its store writes commit together or none do. */
+    /**
+     * Makes every commit so far durable: syncs the log if a commit since the last sync has not
+     * been. Returns at once if none has.
+     */
+    void sync() {
+        lock.lock();
+        try {
+            requireOpen();
+            if (unsynced) {
+                syncLog();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void syncLog() {
+        try {
+            if (logChannel == null) {
+                logChannel = FileChannel.open(log, StandardOpenOption.READ);
+            }
+            logChannel.force(false);
+            unsynced = false;
+            syncs++;
+        } catch (IOException e) {
+            // The commit stands (and the rows kept in memory with it); what failed is knowing it
+            // is on disk, so the caller must not act as if it were.
+            throw new StoreException("the profile store " + name + " could not sync its log to disk: " + e, e);
+        }
+    }
+
+    /**
+     * Runs {@code body} as one transaction: all its store writes commit together or none do, and
+     * are on disk when this returns. Inside a transaction synced later, it joins it and has it
+     * synced at its commit.
+     */
     void transaction(Runnable body) {
         write(c -> {
             body.run();
             return null;
-        });
+        }, true, true);
     }
 
     /**
@@ -298,6 +404,13 @@ final class StoreDatabase implements AutoCloseable {
             closed = true;
             clearCaches();
             SQLException failure = null;
+            if (logChannel != null) {
+                try {
+                    logChannel.close();
+                } catch (IOException e) {
+                    failure = new SQLException("closing the log's handle failed", e);
+                }
+            }
             for (CachedStatement statement : statements.values()) {
                 try {
                     statement.closeStatement();

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every transaction is synced to the disk at its commit, except those run with
+ * {@link ProfileStore#transactionSyncedLater}, which wait for the next {@link ProfileStore#sync()}
+ * or synced commit; one sync covers every commit before it.
+ */
+class StoreSyncTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_transaction_is_synced_at_its_commit() {
+        TestProfile profile = TestProfile.create(dir, "p");
+        try (ProfileStore store = profile.open()) {
+            long syncs = store.syncs();
+            store.transaction(() -> store.settings().put("a", new byte[] {1}));
+            store.settings().put("b", new byte[] {2}); // a transaction of its own
+            assertThat(store.syncs()).isEqualTo(syncs + 2);
+            store.sync();
+            assertThat(store.syncs()).as("nothing left to sync").isEqualTo(syncs + 2);
+        }
+    }
+
+    @Test
+    void transactions_synced_later_share_one_sync() {
+        TestProfile profile = TestProfile.create(dir, "p");
+        try (ProfileStore store = profile.open()) {
+            long syncs = store.syncs();
+            long commits = store.commits();
+            for (int i = 0; i < 3; i++) {
+                byte[] value = {(byte) i};
+                store.transactionSyncedLater(() -> store.settings().put("k" + value[0], value));
+            }
+            assertThat(store.commits()).isEqualTo(commits + 3);
+            assertThat(store.syncs()).as("committed, not synced").isEqualTo(syncs);
+            assertThat(store.settings().get("k2")).hasValueSatisfying(v -> assertThat(v).containsExactly(2));
+
+            store.sync();
+            assertThat(store.syncs()).isEqualTo(syncs + 1);
+            store.sync();
+            assertThat(store.syncs()).isEqualTo(syncs + 1);
+
+            // A synced transaction after an unsynced one syncs both with its one sync.
+            store.transactionSyncedLater(() -> store.settings().put("later", new byte[] {4}));
+            store.settings().put("now", new byte[] {5});
+            assertThat(store.syncs()).isEqualTo(syncs + 2);
+            store.sync();
+            assertThat(store.syncs()).isEqualTo(syncs + 2);
+        }
+        try (ProfileStore reopened = profile.open()) {
+            assertThat(reopened.settings().get("k0")).hasValueSatisfying(v -> assertThat(v).containsExactly(0));
+            assertThat(reopened.settings().get("later")).hasValueSatisfying(v -> assertThat(v).containsExactly(4));
+        }
+    }
+
+    @Test
+    void work_that_asks_for_a_synced_transaction_inside_one_synced_later_gets_it() {
+        TestProfile profile = TestProfile.create(dir, "p");
+        try (ProfileStore store = profile.open()) {
+            long syncs = store.syncs();
+            store.transactionSyncedLater(() -> {
+                store.settings().put("received", new byte[] {1});
+                store.transaction(() -> store.settings().put("must be on disk", new byte[] {2}));
+            });
+            assertThat(store.syncs()).isEqualTo(syncs + 1);
+        }
+    }
+
+    @Test
+    void a_failed_transaction_synced_later_leaves_nothing_to_sync() {
+        TestProfile profile = TestProfile.create(dir, "p");
+        try (ProfileStore store = profile.open()) {
+            long syncs = store.syncs();
+            assertThatThrownBy(() -> store.transactionSyncedLater(() -> {
+                store.settings().put("undone", new byte[] {1});
+                throw new IllegalStateException("the message was bad");
+            })).hasMessage("the message was bad");
+            store.sync();
+            assertThat(store.syncs()).isEqualTo(syncs);
+            assertThat(store.settings().get("undone")).isEmpty();
+        }
+    }
+}
