@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -239,6 +240,8 @@ public class ChannelMessageBenchmarks {
 
         Ours ours;
         final Event[] events = new Event[DirectMessageBenchmarks.BATCH];
+        /** Backlog cases: messages committed since the last sync. */
+        int unsynced;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
@@ -293,6 +296,35 @@ public class ChannelMessageBenchmarks {
             }
             return last;
         });
+    }
+
+    /**
+     * The events opened as the client takes a long backlog: each batch committed without waiting
+     * for the disk, one sync for every {@link DirectMessageBenchmarks#BACKLOG_SYNC_EVERY}
+     * messages (see {@link DirectMessageBenchmarks#oursDecryptBacklog}).
+     */
+    @Benchmark
+    @OperationsPerInvocation(DirectMessageBenchmarks.BATCH)
+    public Optional<Received> oursDecryptBacklog(OursInbox s) throws Exception {
+        ProfileStore store = s.ours.bobStore;
+        List<Optional<Received>> last = new ArrayList<>(1);
+        store.transactionSyncedLater(() -> {
+            Optional<Received> received = Optional.empty();
+            for (Event event : s.events) {
+                try {
+                    received = store.inSavepoint(() -> s.ours.bobChannels.open(event));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            last.add(received);
+        });
+        s.unsynced += DirectMessageBenchmarks.BATCH;
+        if (s.unsynced >= DirectMessageBenchmarks.BACKLOG_SYNC_EVERY) {
+            store.sync();
+            s.unsynced = 0;
+        }
+        return last.getFirst();
     }
 
     /** Alice creates her sender key and Bob takes it, as it travels over their 1:1 session. */

@@ -166,6 +166,10 @@ public final class CpuTimePerMessage {
                 DirectMessageBenchmarks.OursInbox s = directInbox(storage);
                 return new Case(s::fill, () -> direct.oursDecryptBatch(s), batch, s::tearDown);
             }));
+            comparisons.add(new Comparison("direct decrypt, a backlog, " + storage, directDecrypt, () -> {
+                DirectMessageBenchmarks.OursInbox s = directInbox(storage);
+                return new Case(s::fill, () -> direct.oursDecryptBacklog(s), batch, s::tearDown);
+            }));
             comparisons.add(new Comparison("channel encrypt, " + storage, channelEncrypt, () -> {
                 ChannelMessageBenchmarks.Ours s = new ChannelMessageBenchmarks.Ours();
                 s.storage = storage;
@@ -185,6 +189,10 @@ public final class CpuTimePerMessage {
             comparisons.add(new Comparison("channel decrypt in a batch, " + storage, channelDecrypt, () -> {
                 ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
                 return new Case(s::fill, () -> channel.oursDecryptBatch(s), batch, s::tearDown);
+            }));
+            comparisons.add(new Comparison("channel decrypt, a backlog, " + storage, channelDecrypt, () -> {
+                ChannelMessageBenchmarks.OursInbox s = channelInbox(storage);
+                return new Case(s::fill, () -> channel.oursDecryptBacklog(s), batch, s::tearDown);
             }));
         }
         return comparisons;

@@ -76,6 +76,11 @@ public class DirectMessageBenchmarks {
     static final int PAYLOAD_BYTES = 200;
     /** Messages per invocation of the decrypt cases. */
     static final int BATCH = 32;
+    /**
+     * In the backlog cases, messages received per sync of the store: the most {@code NexusClient}
+     * commits before it syncs, acknowledges and shows them, when its inbox does not empty.
+     */
+    static final int BACKLOG_SYNC_EVERY = 1024;
 
     /** Raw libsignal: two in-memory stores, a 200-byte plaintext. */
     @State(Scope.Thread)
@@ -304,6 +309,8 @@ public class DirectMessageBenchmarks {
 
         Ours ours;
         final DirectPush[] pushes = new DirectPush[BATCH];
+        /** Backlog cases: messages committed since the last sync. */
+        int unsynced;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -358,6 +365,33 @@ public class DirectMessageBenchmarks {
             }
             return last;
         });
+    }
+
+    /**
+     * The messages opened as the client takes a long backlog ({@code NexusClient.takeInbox}): each
+     * batch in a transaction committed without waiting for the disk, and one sync for every
+     * {@link #BACKLOG_SYNC_EVERY} messages, after which the client acknowledges them.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public Received oursDecryptBacklog(OursInbox s) throws Exception {
+        ProfileStore store = s.ours.bobStore;
+        Received[] last = new Received[1];
+        store.transactionSyncedLater(() -> {
+            for (DirectPush push : s.pushes) {
+                try {
+                    last[0] = store.inSavepoint(() -> s.ours.bobMessenger.open(push));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        s.unsynced += BATCH;
+        if (s.unsynced >= BACKLOG_SYNC_EVERY) {
+            store.sync();
+            s.unsynced = 0;
+        }
+        return last[0];
     }
 
     private static Payload decode(byte[] plaintext) throws ContentException {
