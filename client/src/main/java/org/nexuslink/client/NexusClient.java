@@ -805,19 +805,19 @@ public final class NexusClient implements AutoCloseable {
         try {
             inBatch(() -> pushes.forEach(this::receive));
             unsyncedPushes.addAll(pushes);
-            if (unsyncedPushes.size() >= MAX_UNSYNCED) {
-                syncReceived();
-            }
-            return;
         } catch (RuntimeException e) {
             if (pushes.size() == 1) {
                 LOG.atWarn().setMessage("message not received").addKeyValue("error", e.toString()).log();
                 return;
             }
             LOG.atWarn().setMessage("batch failed, receiving one by one").addKeyValue("error", e.toString()).log();
+            for (Envelope push : pushes) {
+                receiveBatch(List.of(push));
+            }
         }
-        for (Envelope push : pushes) {
-            receiveBatch(List.of(push));
+        // Outside the try: a failed sync is no reason to receive the batch again.
+        if (unsyncedPushes.size() >= MAX_UNSYNCED) {
+            syncReceived();
         }
     }
 
