@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.store;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -56,11 +56,16 @@ final class RowCodec {
 
     /** Writes one value. */
     static final class Writer {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+        // A plain array, not a ByteArrayOutputStream: that one locks for every byte written, and
+        // the store builds a key this way for every libsignal callback.
+        private byte[] out = new byte[64];
+        private int size;
 
         Writer bytes(byte[] value) {
             i32(value.length);
-            out.writeBytes(value);
+            room(value.length);
+            System.arraycopy(value, 0, out, size, value.length);
+            size += value.length;
             return this;
         }
 
@@ -69,10 +74,11 @@ final class RowCodec {
         }
 
         Writer i32(int value) {
-            out.write(value >>> 24);
-            out.write(value >>> 16);
-            out.write(value >>> 8);
-            out.write(value);
+            room(4);
+            out[size++] = (byte) (value >>> 24);
+            out[size++] = (byte) (value >>> 16);
+            out[size++] = (byte) (value >>> 8);
+            out[size++] = (byte) value;
             return this;
         }
 
@@ -82,7 +88,8 @@ final class RowCodec {
         }
 
         Writer bool(boolean value) {
-            out.write(value ? 1 : 0);
+            room(1);
+            out[size++] = (byte) (value ? 1 : 0);
             return this;
         }
 
@@ -110,7 +117,13 @@ final class RowCodec {
         }
 
         byte[] toBytes() {
-            return out.toByteArray();
+            return Arrays.copyOf(out, size);
+        }
+
+        private void room(int more) {
+            if (out.length - size < more) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
+            }
         }
     }
 
