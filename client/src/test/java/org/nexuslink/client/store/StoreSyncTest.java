@@ -4,6 +4,7 @@ package org.nexuslink.client.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,27 @@ class StoreSyncTest {
             store.sync();
             assertThat(store.syncs()).isEqualTo(syncs);
             assertThat(store.settings().get("undone")).isEmpty();
+        }
+    }
+
+    @Test
+    void a_copy_taken_while_open_opens_with_every_synced_commit(@TempDir Path elsewhere) throws Exception {
+        TestProfile profile = TestProfile.create(dir, "p");
+        try (ProfileStore store = profile.open()) {
+            store.settings().put("before", new byte[] {1});
+            store.transactionSyncedLater(() -> store.settings().put("synced later", new byte[] {2}));
+            store.sync();
+            // What a crash leaves: the file and its log as they are now, nothing checkpointed.
+            assertThat(Path.of(profile.file() + "-wal")).isNotEmptyFile();
+            Files.copy(profile.file(), elsewhere.resolve("p.db"));
+            Files.copy(Path.of(profile.file() + "-wal"), elsewhere.resolve("p.db-wal"));
+        }
+        // An older client shared its log's index in a -shm file: one left behind does not get in the way.
+        Files.write(elsewhere.resolve("p.db-shm"), new byte[32 * 1024]);
+        TestProfile copy = new TestProfile(profile.accountId(), profile.deviceId(), profile.device(), elsewhere.resolve("p.db"));
+        try (ProfileStore reopened = copy.open()) {
+            assertThat(reopened.settings().get("before")).hasValueSatisfying(v -> assertThat(v).containsExactly(1));
+            assertThat(reopened.settings().get("synced later")).hasValueSatisfying(v -> assertThat(v).containsExactly(2));
         }
     }
 }
