@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -307,24 +306,15 @@ public class ChannelMessageBenchmarks {
     @OperationsPerInvocation(DirectMessageBenchmarks.BATCH)
     public Optional<Received> oursDecryptBacklog(OursInbox s) throws Exception {
         ProfileStore store = s.ours.bobStore;
-        List<Optional<Received>> last = new ArrayList<>(1);
-        store.transactionSyncedLater(() -> {
+        Optional<Received> last = store.inTransactionSyncedLater(() -> {
             Optional<Received> received = Optional.empty();
             for (Event event : s.events) {
-                try {
-                    received = store.inSavepoint(() -> s.ours.bobChannels.open(event));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                received = store.inSavepoint(() -> s.ours.bobChannels.open(event));
             }
-            last.add(received);
+            return received;
         });
-        s.unsynced += DirectMessageBenchmarks.BATCH;
-        if (s.unsynced >= DirectMessageBenchmarks.BACKLOG_SYNC_EVERY) {
-            store.sync();
-            s.unsynced = 0;
-        }
-        return last.getFirst();
+        s.unsynced = DirectMessageBenchmarks.syncAfterBatch(store, s.unsynced);
+        return last;
     }
 
     /** Alice creates her sender key and Bob takes it, as it travels over their 1:1 session. */

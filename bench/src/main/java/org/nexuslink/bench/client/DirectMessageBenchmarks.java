@@ -376,22 +376,28 @@ public class DirectMessageBenchmarks {
     @OperationsPerInvocation(BATCH)
     public Received oursDecryptBacklog(OursInbox s) throws Exception {
         ProfileStore store = s.ours.bobStore;
-        Received[] last = new Received[1];
-        store.transactionSyncedLater(() -> {
+        Received last = store.inTransactionSyncedLater(() -> {
+            Received received = null;
             for (DirectPush push : s.pushes) {
-                try {
-                    last[0] = store.inSavepoint(() -> s.ours.bobMessenger.open(push));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                received = store.inSavepoint(() -> s.ours.bobMessenger.open(push));
             }
+            return received;
         });
-        s.unsynced += BATCH;
-        if (s.unsynced >= BACKLOG_SYNC_EVERY) {
-            store.sync();
-            s.unsynced = 0;
+        s.unsynced = syncAfterBatch(store, s.unsynced);
+        return last;
+    }
+
+    /**
+     * The backlog cases' sync: counts a batch of {@link #BATCH} received into {@code unsynced}
+     * and syncs the store once {@link #BACKLOG_SYNC_EVERY} are waiting; returns the new count.
+     */
+    static int syncAfterBatch(ProfileStore store, int unsynced) {
+        int waiting = unsynced + BATCH;
+        if (waiting < BACKLOG_SYNC_EVERY) {
+            return waiting;
         }
-        return last[0];
+        store.sync();
+        return 0;
     }
 
     private static Payload decode(byte[] plaintext) throws ContentException {

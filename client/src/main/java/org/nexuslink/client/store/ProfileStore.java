@@ -192,10 +192,15 @@ public final class ProfileStore implements AutoCloseable {
      */
     public void transactionSyncedLater(Runnable body) {
         Objects.requireNonNull(body, "body");
-        db.writeSyncedLater(c -> {
-            body.run();
-            return null;
-        });
+        db.transactionSyncedLater(body);
+    }
+
+    /**
+     * {@link #transactionSyncedLater} for work that returns a value or throws a checked exception,
+     * as {@link #inTransaction} is for {@link #transaction}.
+     */
+    public <T, E extends Exception> T inTransactionSyncedLater(Work<T, E> body) throws E {
+        return runChecked(db::transactionSyncedLater, body);
     }
 
     /**

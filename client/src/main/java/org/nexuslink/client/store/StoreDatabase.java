@@ -31,7 +31,7 @@ import org.sqlite.core.DB;
  * <p>SQLite runs with {@code synchronous=NORMAL}: a commit writes the log (WAL) but does not wait
  * for the disk. This class syncs the log itself right after each commit, which is what
  * {@code synchronous=FULL} does, except for the transactions run with
- * {@link #writeSyncedLater}: those are made durable by the next {@link #sync()} or the next
+ * {@link #transactionSyncedLater}: those are made durable by the next {@link #sync()} or the next
  * synced commit (a sync of the log makes every commit before it durable too, since the log is
  * one file written in order). A power loss can take back only commits not yet synced, and
  * SQLite's recovery then keeps the commits before them, whole.
@@ -177,16 +177,6 @@ final class StoreDatabase implements AutoCloseable {
     }
 
     /**
-     * Like {@link #write(Work)}, but a transaction of its own is committed without waiting for the
-     * disk: it is durable only after the next {@link #sync()} (or synced commit). Until then a
-     * power loss may undo it, whole, with whatever was committed after it. For work whose result
-     * nobody outside learns of before that sync (received messages, acknowledged after it).
-     */
-    <T> T writeSyncedLater(Work<T> work) {
-        return write(work, false, false);
-    }
-
-    /**
      * @param syncNow whether a transaction of its own is synced at its commit
      * @param durable whether the caller counts on the work being on disk when this returns, so
      *     that joining a transaction not to be synced makes it synced at its commit (the store's
@@ -281,6 +271,19 @@ final class StoreDatabase implements AutoCloseable {
             body.run();
             return null;
         }, true, true);
+    }
+
+    /**
+     * Like {@link #transaction(Runnable)}, but committed without waiting for the disk: durable
+     * only after the next {@link #sync()} (or synced commit). Until then a power loss may undo it,
+     * whole, with whatever was committed after it. For work whose result nobody outside learns of
+     * before that sync (received messages, acknowledged after it).
+     */
+    void transactionSyncedLater(Runnable body) {
+        write(c -> {
+            body.run();
+            return null;
+        }, false, false);
     }
 
     /**

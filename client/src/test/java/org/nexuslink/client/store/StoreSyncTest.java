@@ -41,7 +41,12 @@ class StoreSyncTest {
                 byte[] value = {(byte) i};
                 store.transactionSyncedLater(() -> store.settings().put("k" + value[0], value));
             }
-            assertThat(store.commits()).isEqualTo(commits + 3);
+            int returned = store.inTransactionSyncedLater(() -> {
+                store.settings().put("k3", new byte[] {3});
+                return 7;
+            });
+            assertThat(returned).isEqualTo(7);
+            assertThat(store.commits()).isEqualTo(commits + 4);
             assertThat(store.syncs()).as("committed, not synced").isEqualTo(syncs);
             assertThat(store.settings().get("k2")).hasValueSatisfying(v -> assertThat(v).containsExactly(2));
 
@@ -85,9 +90,14 @@ class StoreSyncTest {
                 store.settings().put("undone", new byte[] {1});
                 throw new IllegalStateException("the message was bad");
             })).hasMessage("the message was bad");
+            assertThatThrownBy(() -> store.inTransactionSyncedLater(() -> {
+                store.settings().put("undone too", new byte[] {2});
+                throw new java.io.IOException("the disk said no");
+            })).isInstanceOf(java.io.IOException.class).hasMessage("the disk said no");
             store.sync();
             assertThat(store.syncs()).isEqualTo(syncs);
             assertThat(store.settings().get("undone")).isEmpty();
+            assertThat(store.settings().get("undone too")).isEmpty();
         }
     }
 
