@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.nexuslink.server.storage.DatabaseUrl;
 
 /**
@@ -21,6 +22,7 @@ public record Config(
         Directory directory,
         Push push,
         RateLimit rateLimit,
+        Limits limits,
         Media media,
         Logging logging) {
 
@@ -32,6 +34,7 @@ public record Config(
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(push, "push");
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(logging, "logging");
     }
@@ -56,13 +59,47 @@ public record Config(
         }
     }
 
-    /** {@code [server]}: role, listener and where local state lives. */
-    public record Server(Role role, String bindAddress, int port, Transport transport, Path dataDir) {
+    /**
+     * {@code [server]}: role, listener and where local state lives.
+     *
+     * @param keyFile the server's long-term signing key; empty means {@code <data_dir>/server.key}
+     * @param metrics where {@code /metrics} is served
+     */
+    public record Server(Role role, String bindAddress, int port, Transport transport, Path dataDir,
+                         Optional<Path> keyFile, Metrics metrics) {
         public Server {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** A listener with the default key file and metrics on the public port, loopback only. */
+        public Server(Role role, String bindAddress, int port, Transport transport, Path dataDir) {
+            this(role, bindAddress, port, transport, dataDir, Optional.empty(), Metrics.DEFAULT);
+        }
+
+        /** The server key's file: {@code key_file}, or {@code server.key} in the data directory. */
+        public Path serverKeyFile() {
+            return keyFile.orElse(dataDir.resolve("server.key"));
+        }
+    }
+
+    /**
+     * Where {@code /metrics} is served.
+     *
+     * @param port a separate listener's port (on {@code bind_address}); empty serves it on the
+     *     public port
+     * @param publicAccess on the public port, whether addresses other than loopback may read it
+     */
+    public record Metrics(OptionalInt port, boolean publicAccess) {
+        /** On the public port, loopback only. */
+        public static final Metrics DEFAULT = new Metrics(OptionalInt.empty(), false);
+
+        public Metrics {
+            Objects.requireNonNull(port, "port");
         }
     }
 
@@ -135,6 +172,27 @@ public record Config(
 
     /** {@code [rate_limit]}: per-IP, per-connection and upload limits. */
     public record RateLimit(int requestsPerSecond, int wsMessagesPerSecond, int uploadPerMinute) {}
+
+    /**
+     * {@code [limits]}: bounds on what one account, device or address may hold or open (not in
+     * seed 000).
+     *
+     * @param queueEntriesPerDevice undelivered direct messages one device may have queued
+     * @param queueBytesPerDevice bytes of undelivered ciphertext one device may have queued
+     * @param prekeyFetchesPerHour prekey bundle fetches per requester and target account per hour
+     * @param httpIdleTimeout how long an HTTP connection may stay silent, mid-request or between
+     *     requests, before it is closed
+     * @param connectionsPerIp open connections one remote address may hold
+     */
+    public record Limits(int queueEntriesPerDevice, long queueBytesPerDevice, int prekeyFetchesPerHour,
+                         Duration httpIdleTimeout, int connectionsPerIp) {
+        /** The defaults of docs/configuration.md. */
+        public static final Limits DEFAULT = new Limits(10_000, 256L << 20, 30, Duration.ofSeconds(30), 256);
+
+        public Limits {
+            Objects.requireNonNull(httpIdleTimeout, "httpIdleTimeout");
+        }
+    }
 
     /**
      * {@code [media]}: client-encrypted file storage (not in seed 000, which names only

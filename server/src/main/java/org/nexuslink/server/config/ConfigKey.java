@@ -20,6 +20,9 @@ public enum ConfigKey {
     SERVER_TLS_CERT("server", "tls_cert", ValueType.STRING, "", false),
     SERVER_TLS_KEY("server", "tls_key", ValueType.STRING, "", false),
     SERVER_DATA_DIR("server", "data_dir", ValueType.STRING, "data", false),
+    SERVER_KEY_FILE("server", "key_file", ValueType.STRING, "", false),
+    SERVER_METRICS_PORT("server", "metrics_port", ValueType.INTEGER, "-1", false),
+    SERVER_METRICS_PUBLIC("server", "metrics_public", ValueType.BOOLEAN, "false", false),
 
     DATABASE_URL("database", "url", ValueType.STRING, "sqlite:nexuslink.db", true, "NEXUSLINK_DB_URL"),
     DATABASE_MAX_CONNECTIONS("database", "max_connections", ValueType.INTEGER, "20", false),
@@ -49,6 +52,12 @@ public enum ConfigKey {
     RATE_LIMIT_REQUESTS_PER_SECOND("rate_limit", "requests_per_second", ValueType.INTEGER, "50", false),
     RATE_LIMIT_WS_MESSAGES_PER_SECOND("rate_limit", "ws_messages_per_second", ValueType.INTEGER, "10", false),
     RATE_LIMIT_UPLOAD_PER_MINUTE("rate_limit", "upload_per_minute", ValueType.INTEGER, "20", false),
+
+    LIMITS_QUEUE_ENTRIES_PER_DEVICE("limits", "queue_entries_per_device", ValueType.INTEGER, "10000", false),
+    LIMITS_QUEUE_BYTES_PER_DEVICE("limits", "queue_bytes_per_device", ValueType.BYTE_SIZE, "268435456", false),
+    LIMITS_PREKEY_FETCHES_PER_HOUR("limits", "prekey_fetches_per_hour", ValueType.INTEGER, "30", false),
+    LIMITS_HTTP_IDLE_TIMEOUT("limits", "http_idle_timeout", ValueType.INTEGER, "30", false),
+    LIMITS_CONNECTIONS_PER_IP("limits", "connections_per_ip", ValueType.INTEGER, "256", false),
 
     MEDIA_BACKEND("media", "backend", ValueType.STRING, "local", false),
     MEDIA_MAX_FILE_SIZE("media", "max_file_size", ValueType.BYTE_SIZE, "104857600", false),

@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -225,7 +227,9 @@ public final class ConfigLoader {
                 nonBlank(t, ConfigKey.SERVER_BIND_ADDRESS),
                 (int) t.integer(ConfigKey.SERVER_PORT, 0, 65535),
                 transport(t),
-                dataDir);
+                dataDir,
+                optionalPath(t, ConfigKey.SERVER_KEY_FILE),
+                new Config.Metrics(metricsPort(t), t.bool(ConfigKey.SERVER_METRICS_PUBLIC)));
         Config.Database database = new Config.Database(
                 databaseUrl(t, dataDir),
                 (int) t.integer(ConfigKey.DATABASE_MAX_CONNECTIONS, 1, 1000),
@@ -251,7 +255,31 @@ public final class ConfigLoader {
                 (int) t.integer(ConfigKey.RATE_LIMIT_WS_MESSAGES_PER_SECOND, 1, 1_000_000),
                 (int) t.integer(ConfigKey.RATE_LIMIT_UPLOAD_PER_MINUTE, 1, 1_000_000));
         Config.Logging logging = new Config.Logging(level(t), format(t), t.string(ConfigKey.LOGGING_FILE));
-        return new Config(server, database, redis, community, directory, push, rateLimit, media(t), logging);
+        Config.Limits limits = new Config.Limits(
+                (int) t.integer(ConfigKey.LIMITS_QUEUE_ENTRIES_PER_DEVICE, 1, Integer.MAX_VALUE),
+                queueBytes(t),
+                (int) t.integer(ConfigKey.LIMITS_PREKEY_FETCHES_PER_HOUR, 1, 1_000_000),
+                Duration.ofSeconds(t.integer(ConfigKey.LIMITS_HTTP_IDLE_TIMEOUT, 1, 3600)),
+                (int) t.integer(ConfigKey.LIMITS_CONNECTIONS_PER_IP, 1, 1_000_000));
+        return new Config(server, database, redis, community, directory, push, rateLimit, limits, media(t), logging);
+    }
+
+    private static Optional<Path> optionalPath(Typed t, ConfigKey key) {
+        String value = t.string(key);
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
+    }
+
+    private static OptionalInt metricsPort(Typed t) {
+        long port = t.integer(ConfigKey.SERVER_METRICS_PORT, -1, 65535);
+        return port < 0 ? OptionalInt.empty() : OptionalInt.of((int) port);
+    }
+
+    private static long queueBytes(Typed t) {
+        long bytes = t.byteSize(ConfigKey.LIMITS_QUEUE_BYTES_PER_DEVICE);
+        if (bytes < 1) {
+            throw new ConfigException(ConfigKey.LIMITS_QUEUE_BYTES_PER_DEVICE.path(), "must be at least 1 byte");
+        }
+        return bytes;
     }
 
     private static Config.Media media(Typed t) {
@@ -284,7 +312,7 @@ public final class ConfigLoader {
 
     private static Config.Media.Backend.S3 s3(Typed t) {
         String endpoint = t.string(ConfigKey.MEDIA_S3_ENDPOINT).trim();
-        java.util.Optional<URI> uri = java.util.Optional.empty();
+        java.util.Optional<URI> uri = Optional.empty();
         if (!endpoint.isEmpty()) {
             try {
                 URI parsed = new URI(endpoint);
@@ -292,7 +320,7 @@ public final class ConfigLoader {
                     throw new ConfigException(ConfigKey.MEDIA_S3_ENDPOINT.path(),
                             "expected http(s)://host[:port], got '" + endpoint + "'");
                 }
-                uri = java.util.Optional.of(parsed);
+                uri = Optional.of(parsed);
             } catch (URISyntaxException e) {
                 throw new ConfigException(ConfigKey.MEDIA_S3_ENDPOINT.path(), "not a valid URL: " + e.getReason());
             }

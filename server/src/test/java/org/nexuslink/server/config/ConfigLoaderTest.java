@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.crypto.identity.AccountIdentity;
@@ -53,6 +55,10 @@ class ConfigLoaderTest {
         assertThat(config.community().revokeWindow()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.community().admin()).isEmpty();
         assertThat(config.rateLimit()).isEqualTo(new Config.RateLimit(50, 10, 20));
+        assertThat(config.limits()).isEqualTo(Config.Limits.DEFAULT);
+        assertThat(config.limits()).isEqualTo(new Config.Limits(10_000, 256L << 20, 30, Duration.ofSeconds(30), 256));
+        assertThat(config.server().serverKeyFile()).isEqualTo(Path.of("data", "server.key"));
+        assertThat(config.server().metrics()).isEqualTo(Config.Metrics.DEFAULT);
         assertThat(config.logging().level()).isEqualTo("info");
         assertThat(config.logging().filePath()).isEmpty();
     }
@@ -66,6 +72,9 @@ class ConfigLoaderTest {
                 bind_address = "127.0.0.1"
                 port = 9443
                 data_dir = "/var/lib/nexuslink"
+                key_file = "/etc/nexuslink/server.key"
+                metrics_port = 9100
+                metrics_public = true
 
                 [database]
                 url = "postgres://nexuslink:password@localhost:5432/nexuslink"
@@ -99,6 +108,13 @@ class ConfigLoaderTest {
                 ws_messages_per_second = 6
                 upload_per_minute = 7
 
+                [limits]
+                queue_entries_per_device = 8
+                queue_bytes_per_device = "1MiB"
+                prekey_fetches_per_hour = 9
+                http_idle_timeout = 11
+                connections_per_ip = 12
+
                 [logging]
                 level = "debug"
                 format = "json"
@@ -106,7 +122,8 @@ class ConfigLoaderTest {
                 """.formatted(admin), Map.of());
 
         assertThat(config.server()).isEqualTo(new Config.Server(Config.Role.DIRECTORY, "127.0.0.1", 9443,
-                new Config.Transport.Plain(), Path.of("/var/lib/nexuslink")));
+                new Config.Transport.Plain(), Path.of("/var/lib/nexuslink"), Optional.of(Path.of("/etc/nexuslink/server.key")),
+                new Config.Metrics(OptionalInt.of(9100), true)));
         assertThat(config.database().url()).isInstanceOf(DatabaseUrl.Postgres.class);
         assertThat(config.database().maxConnections()).isEqualTo(7);
         assertThat(config.redis().enabled()).isTrue();
@@ -119,6 +136,7 @@ class ConfigLoaderTest {
         assertThat(config.directory().token().value()).isEqualTo("registration-token");
         assertThat(config.push().apnsTeamId()).isEqualTo("t");
         assertThat(config.rateLimit()).isEqualTo(new Config.RateLimit(5, 6, 7));
+        assertThat(config.limits()).isEqualTo(new Config.Limits(8, 1L << 20, 9, Duration.ofSeconds(11), 12));
         assertThat(config.logging()).isEqualTo(new Config.Logging("debug", Config.Logging.Format.JSON, "/tmp/nexuslink.log"));
     }
 
