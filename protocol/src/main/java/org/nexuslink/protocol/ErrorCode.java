@@ -89,6 +89,9 @@ public enum ErrorCode {
     STALE_DEVICES("stale_devices", 409,
             "The copies of a direct message do not match the recipients' current devices; the message names the missing and extra ones, and nothing was stored."),
     /** See {@link #meaning()}. */
+    RECIPIENT_QUEUE_FULL("recipient_queue_full", 409,
+            "A recipient device has as many undelivered messages or bytes queued as the server allows; the message names the device, and nothing was stored for any device."),
+    /** See {@link #meaning()}. */
     FORBIDDEN("forbidden", 403,
             "The authenticated account or device may not do this (role, ban, mute, permission)."),
     /** See {@link #meaning()}. */

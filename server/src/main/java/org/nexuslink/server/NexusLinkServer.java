@@ -193,7 +193,8 @@ public final class NexusLinkServer implements AutoCloseable {
                 (device, counts) -> cluster.ifPresentOrElse(c -> c.notice(device, lowStock(counts)),
                         () -> connections.notice(device, lowStock(counts))), metrics.registry());
         DirectMessages direct = new DirectMessages(devices,
-                new DeliveryQueueStore(database, cluster.isPresent()), connections,
+                new DeliveryQueueStore(database, cluster.isPresent(), new DeliveryQueueStore.Bounds(
+                        config.limits().queueEntriesPerDevice(), config.limits().queueBytesPerDevice())), connections,
                 clock, config.community().messageTtl(), metrics.registry(), device -> !hasBundle(prekeys, device));
         resources.push(direct);
         ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(

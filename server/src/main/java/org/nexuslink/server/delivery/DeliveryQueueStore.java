@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -39,51 +40,100 @@ public final class DeliveryQueueStore {
 
     private final Database database;
     private final boolean orderedAcrossNodes;
+    private final Bounds bounds;
+
+    /**
+     * How much one device may have queued: a message with a copy that would take its device over
+     * either bound is refused whole.
+     *
+     * @param entries undelivered entries per device ({@code limits.queue_entries_per_device})
+     * @param bytes ciphertext bytes per device ({@code limits.queue_bytes_per_device})
+     */
+    public record Bounds(long entries, long bytes) {
+        /** The defaults of docs/configuration.md. */
+        public static final Bounds DEFAULT = new Bounds(10_000, 256L << 20);
+
+        public Bounds {
+            if (entries < 1 || bytes < 1) {
+                throw new IllegalArgumentException("queue bounds must be at least 1, got " + entries + " entries and "
+                        + bytes + " bytes");
+            }
+        }
+    }
 
     public DeliveryQueueStore(Database database) {
         this(database, false);
+    }
+
+    public DeliveryQueueStore(Database database, boolean orderedAcrossNodes) {
+        this(database, orderedAcrossNodes, Bounds.DEFAULT);
     }
 
     /**
      * @param orderedAcrossNodes whether several nodes write this queue (a cluster on PostgreSQL):
      *     each write transaction then takes one advisory lock, so entry ids are committed in
      *     increasing order and a device's "after the last id pushed" cursor never skips an entry
-     *     another node committed late
+     *     another node committed late (and the bound check exact across nodes)
+     * @param bounds what one device may have queued
      */
-    public DeliveryQueueStore(Database database, boolean orderedAcrossNodes) {
+    public DeliveryQueueStore(Database database, boolean orderedAcrossNodes, Bounds bounds) {
         this.database = Objects.requireNonNull(database, "database");
         this.orderedAcrossNodes = orderedAcrossNodes && database.dialect() == Dialect.POSTGRES;
+        this.bounds = Objects.requireNonNull(bounds, "bounds");
     }
 
     /**
      * What one {@link #write} did.
      *
-     * @param stored the entries stored, in the order given, with their ids (minus copies already queued)
+     * @param stored the entries stored, in the order given, with their ids (minus copies already
+     *     queued and the copies of refused messages)
      * @param deleted which of the acknowledged entries existed and were deleted, by position
+     * @param full the refused messages, by position, each with a device whose queue it would
+     *     have taken over a bound; none of their copies was stored
      */
-    record Written(List<QueueEntry> stored, boolean[] deleted) {}
+    record Written(List<QueueEntry> stored, boolean[] deleted, Map<Integer, Principal> full) {}
+
+    /** {@link #write(List, int[], List)} with each entry a message of its own. */
+    Written write(List<QueueEntry> entries, List<Acknowledged> acks) {
+        return write(entries, IntStream.range(0, entries.size()).toArray(), acks);
+    }
 
     /**
      * Stores entries and deletes acknowledged ones in one durable, atomic write: all of it is
      * committed when this returns, or none of it. A copy already queued for its device (a resend
      * after a lost ack) is skipped, so it is never delivered twice from the queue. An
-     * acknowledgement deletes an entry only if it is the acknowledging device's.
+     * acknowledgement deletes an entry only if it is the acknowledging device's. A message with a
+     * copy that would take its device over a {@link Bounds bound} is refused whole (none of its
+     * copies is stored); the bound counts what is queued plus the batch's earlier copies, so a
+     * batch never takes a device over it either.
+     *
+     * <p>Each device's usage is a counter row in {@code queue_usage} that triggers keep in the
+     * same transaction as every insert and delete, so the check reads one row per device. The
+     * check and the insert are one transaction with no other queue writer in between: on SQLite
+     * the write lock is held, on PostgreSQL this node's writer is the only one and in a cluster the
+     * advisory lock orders the nodes' batches. Concurrent deletes (the expiry sweep, a device
+     * removal) only lower a counter, so the check can never let a device over a bound.
      *
      * <p>This is the group commit's hot path, so it speaks JDBC directly (Jdbi's per-statement
      * setup cost more than SQLite's insert). On SQLite it is a write transaction that reuses one
      * prepared statement per row. On PostgreSQL it is a single statement in auto-commit mode, so
      * the whole batch, its commit included, costs one round trip ({@link #writePostgres}).
      *
+     * @param messages for each entry, the position of its message in the batch (entries of one
+     *     message are stored or refused together)
      * @throws StorageException if the write failed; nothing of it was stored or deleted
      */
-    Written write(List<QueueEntry> entries, List<Acknowledged> acks) {
+    Written write(List<QueueEntry> entries, int[] messages, List<Acknowledged> acks) {
+        if (messages.length != entries.size()) {
+            throw new IllegalArgumentException(messages.length + " message positions for " + entries.size() + " entries");
+        }
         if (entries.isEmpty() && acks.isEmpty()) {
-            return new Written(List.of(), new boolean[0]);
+            return new Written(List.of(), new boolean[0], Map.of());
         }
         if (database.dialect() == Dialect.POSTGRES) {
             return database.autoCommitted(h -> {
                 try {
-                    return writePostgres(h.getConnection(), entries, acks);
+                    return writePostgres(h.getConnection(), entries, messages, acks);
                 } catch (SQLException e) {
                     throw failed(entries, acks, e);
                 }
@@ -92,7 +142,19 @@ public final class DeliveryQueueStore {
         return database.inTransaction(h -> {
             try {
                 Connection c = h.getConnection();
-                return new Written(insertSqlite(c, entries), deleteSqlite(c, acks));
+                // Acknowledgements first, as on PostgreSQL: the room they free counts for the batch.
+                boolean[] deleted = deleteSqlite(c, acks);
+                Map<Integer, Principal> full = fullSqlite(c, entries, messages, bounds);
+                List<QueueEntry> accepted = entries;
+                if (!full.isEmpty()) {
+                    accepted = new ArrayList<>(entries.size());
+                    for (int i = 0; i < entries.size(); i++) {
+                        if (!full.containsKey(messages[i])) {
+                            accepted.add(entries.get(i));
+                        }
+                    }
+                }
+                return new Written(insertSqlite(c, accepted), deleted, full);
             } catch (SQLException e) {
                 throw failed(entries, acks, e);
             }
@@ -102,6 +164,45 @@ public final class DeliveryQueueStore {
     private static StorageException failed(List<QueueEntry> entries, List<Acknowledged> acks, SQLException e) {
         return new StorageException("cannot queue " + entries.size() + " messages and delete " + acks.size()
                 + " acknowledged ones: " + e.getMessage(), e);
+    }
+
+    /**
+     * The messages of a batch that would take a device over a bound, with that device, read
+     * inside the write transaction (which holds SQLite's write lock): what is queued, plus the
+     * batch's copies up to and including each one.
+     */
+    private static Map<Integer, Principal> fullSqlite(Connection c, List<QueueEntry> entries, int[] messages,
+                                                      Bounds bounds) throws SQLException {
+        if (entries.isEmpty()) {
+            return Map.of();
+        }
+        Map<Principal, long[]> usage = new HashMap<>();
+        Map<Integer, Principal> full = new HashMap<>();
+        try (PreparedStatement read = c.prepareStatement("SELECT entries, bytes FROM queue_usage "
+                + "WHERE recipient_account = ? AND recipient_device = ?")) {
+            for (int i = 0; i < entries.size(); i++) {
+                QueueEntry e = entries.get(i);
+                long[] used = usage.get(e.recipient());
+                if (used == null) {
+                    used = new long[2];
+                    read.setString(1, e.recipient().account().toString());
+                    read.setInt(2, e.recipient().device().value());
+                    try (ResultSet rs = read.executeQuery()) {
+                        if (rs.next()) {
+                            used[0] = rs.getLong(1);
+                            used[1] = rs.getLong(2);
+                        }
+                    }
+                    usage.put(e.recipient(), used);
+                }
+                used[0]++;
+                used[1] += e.ciphertext().length();
+                if (used[0] > bounds.entries() || used[1] > bounds.bytes()) {
+                    full.putIfAbsent(messages[i], e.recipient());
+                }
+            }
+        }
+        return full;
     }
 
     private static List<QueueEntry> insertSqlite(Connection c, List<QueueEntry> entries) throws SQLException {
@@ -130,8 +231,9 @@ public final class DeliveryQueueStore {
     }
 
     /**
-     * The PostgreSQL write: one call of the function {@code nexuslink_queue_write} (migration 3,
-     * {@code QueueWriteFunction}), which deletes the acknowledged entries and inserts the new ones
+     * The PostgreSQL write: one call of the function {@code nexuslink_queue_write_bounded}
+     * (migration 5, {@code LimitsMigration}; migration 3's {@code nexuslink_queue_write} plus the
+     * bound check), which deletes the acknowledged entries and inserts the new ones
      * (taking the new rows as arrays, {@code unnest}); its result rows report both ({@code true}
      * for a stored entry, {@code false} for a deleted one). In auto-commit mode PostgreSQL commits
      * it before it answers: one round trip per batch.
@@ -155,7 +257,7 @@ public final class DeliveryQueueStore {
      * In a cluster, the function takes the advisory lock before inserting, so it is held before
      * the first new entry draws its id.
      */
-    private Written writePostgres(Connection c, List<QueueEntry> entries, List<Acknowledged> acks)
+    private Written writePostgres(Connection c, List<QueueEntry> entries, int[] messages, List<Acknowledged> acks)
             throws SQLException {
         Map<String, Integer> ackPositions = new HashMap<>(acks.size() * 2);
         for (int i = acks.size() - 1; i >= 0; i--) {
@@ -164,11 +266,15 @@ public final class DeliveryQueueStore {
         // Rows come back in no promised order: stored entries are matched back by their unique key.
         Map<String, Long> ids = new HashMap<>(entries.size() * 2);
         boolean[] deleted = new boolean[acks.size()];
-        try (PreparedStatement write = prepareWritePostgres(c, orderedAcrossNodes, entries, acks);
+        Map<Integer, Principal> full = new HashMap<>();
+        try (PreparedStatement write = prepareWritePostgres(c, orderedAcrossNodes, bounds, entries, messages, acks);
              ResultSet rs = write.executeQuery()) {
             while (rs.next()) {
                 String owner = key(rs.getString(4), rs.getInt(5));
-                if (rs.getBoolean(1)) {
+                boolean stored = rs.getBoolean(1);
+                if (rs.wasNull()) {
+                    full.putIfAbsent((int) rs.getLong(2), Principal.fromStored(rs.getString(4), rs.getInt(5)));
+                } else if (stored) {
                     ids.put(rs.getObject(3).toString() + "/" + owner, rs.getLong(2));
                 } else {
                     Integer position = ackPositions.get(rs.getLong(2) + "/" + owner);
@@ -186,14 +292,16 @@ public final class DeliveryQueueStore {
                 stored.add(e.withId(id));
             }
         }
-        return new Written(stored, deleted);
+        return new Written(stored, deleted, full);
     }
 
     /** The statement of {@link #writePostgres}, its parameters bound; package-private for its plan's test. */
-    static PreparedStatement prepareWritePostgres(Connection c, boolean orderedAcrossNodes, List<QueueEntry> entries,
-                                                  List<Acknowledged> acks) throws SQLException {
+    static PreparedStatement prepareWritePostgres(Connection c, boolean orderedAcrossNodes, Bounds bounds,
+                                                  List<QueueEntry> entries, int[] messages, List<Acknowledged> acks)
+            throws SQLException {
         int n = entries.size();
-        UUID[] messages = new UUID[n];
+        Integer[] positions = new Integer[n];
+        UUID[] messageIds = new UUID[n];
         String[] recipients = new String[n];
         Integer[] recipientDevices = new Integer[n];
         String[] senders = new String[n];
@@ -204,7 +312,8 @@ public final class DeliveryQueueStore {
         Long[] expires = new Long[n];
         for (int i = 0; i < n; i++) {
             QueueEntry e = entries.get(i);
-            messages[i] = e.messageId();
+            positions[i] = messages[i];
+            messageIds[i] = e.messageId();
             recipients[i] = e.recipient().account().toString();
             recipientDevices[i] = e.recipient().device().value();
             senders[i] = e.sender().account().toString();
@@ -221,25 +330,29 @@ public final class DeliveryQueueStore {
             ackKeys[i] = ackKey(acks.get(i));
         }
         PreparedStatement write = c.prepareStatement("SELECT stored, entry_id, entry_message_id, entry_account, "
-                + "entry_device FROM nexuslink_queue_write(?::bigint[], ?::text[], ?::uuid[], ?::varchar[], ?::int[], "
-                + "?::varchar[], ?::int[], ?::int[], ?::bytea[], ?::bigint[], ?::bigint[], ?::bigint)");
+                + "entry_device FROM nexuslink_queue_write_bounded(?::bigint[], ?::text[], ?::int[], ?::uuid[], "
+                + "?::varchar[], ?::int[], ?::varchar[], ?::int[], ?::int[], ?::bytea[], ?::bigint[], ?::bigint[], "
+                + "?::bigint, ?::bigint, ?::bigint)");
         try {
             write.setArray(1, c.createArrayOf("int8", ackIds));
             write.setArray(2, c.createArrayOf("text", ackKeys));
-            write.setArray(3, c.createArrayOf("uuid", messages));
-            write.setArray(4, c.createArrayOf("varchar", recipients));
-            write.setArray(5, c.createArrayOf("int4", recipientDevices));
-            write.setArray(6, c.createArrayOf("varchar", senders));
-            write.setArray(7, c.createArrayOf("int4", senderDevices));
-            write.setArray(8, c.createArrayOf("int4", types));
-            write.setArray(9, c.createArrayOf("bytea", blobs));
-            write.setArray(10, c.createArrayOf("int8", created));
-            write.setArray(11, c.createArrayOf("int8", expires));
+            write.setArray(3, c.createArrayOf("int4", positions));
+            write.setArray(4, c.createArrayOf("uuid", messageIds));
+            write.setArray(5, c.createArrayOf("varchar", recipients));
+            write.setArray(6, c.createArrayOf("int4", recipientDevices));
+            write.setArray(7, c.createArrayOf("varchar", senders));
+            write.setArray(8, c.createArrayOf("int4", senderDevices));
+            write.setArray(9, c.createArrayOf("int4", types));
+            write.setArray(10, c.createArrayOf("bytea", blobs));
+            write.setArray(11, c.createArrayOf("int8", created));
+            write.setArray(12, c.createArrayOf("int8", expires));
             if (orderedAcrossNodes) {
-                write.setLong(12, ORDER_LOCK);
+                write.setLong(13, ORDER_LOCK);
             } else {
-                write.setNull(12, Types.BIGINT);
+                write.setNull(13, Types.BIGINT);
             }
+            write.setLong(14, bounds.entries());
+            write.setLong(15, bounds.bytes());
             return write;
         } catch (SQLException | RuntimeException e) {
             write.close();

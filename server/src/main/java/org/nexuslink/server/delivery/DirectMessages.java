@@ -55,6 +55,7 @@ public final class DirectMessages implements AutoCloseable {
     private final Duration ttl;
     private final Predicate<Principal> withoutBundle;
     private final Counter expired;
+    private final Counter queueFull;
     /** Where committed entries go: by default straight to this node's connections. */
     private volatile Consumer<List<QueueEntry>> committed = stored -> stored.forEach(this::pushLive);
 
@@ -75,6 +76,9 @@ public final class DirectMessages implements AutoCloseable {
         this.writer = new GroupCommit(queue, meters);
         this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
                 .description("Queued messages deleted because their TTL passed").register(meters);
+        this.queueFull = Counter.builder("nexuslink.queue.full")
+                .description("Direct messages refused because a recipient device's queue was at a bound")
+                .register(meters);
         Gauge.builder("nexuslink.message.queue.size", queue, DeliveryQueueStore::size)
                 .description("Messages waiting in the delivery queue").register(meters);
     }
@@ -86,7 +90,9 @@ public final class DirectMessages implements AutoCloseable {
      * Queues a direct message. Validation happens before anything is stored; the future completes
      * after the commit and before the pushes.
      *
-     * @throws ApiException {@code stale_devices}, {@code not_found} or {@code invalid_field}
+     * @throws ApiException {@code stale_devices}, {@code not_found} or {@code invalid_field}; the
+     *     future fails with {@code recipient_queue_full} when a device's queue is at a bound
+     *     (nothing is stored, counted in {@code nexuslink_queue_full_total})
      */
     public CompletableFuture<Accepted> send(Principal sender, DirectSend message) {
         Map<AccountId, Set<DeviceId>> given = given(sender, message);
@@ -139,7 +145,11 @@ public final class DirectMessages implements AutoCloseable {
                 .map(c -> new QueueEntry(0, messageId, new Principal(account(c.account()), new DeviceId(c.device())),
                         sender, c.type(), c.ciphertext(), now, now.plus(ttl)))
                 .toList();
-        return writer.submit(entries).thenApply(stored -> {
+        return writer.submit(entries).whenComplete((stored, failure) -> {
+            if (failure instanceof ApiException refused && refused.code() == ErrorCode.RECIPIENT_QUEUE_FULL) {
+                queueFull.increment();
+            }
+        }).thenApply(stored -> {
             committed.accept(stored);
             return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
         });

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,10 +170,14 @@ final class GroupCommit implements AutoCloseable {
         List<Insert> inserts = new ArrayList<>();
         List<Delete> deletes = new ArrayList<>();
         List<QueueEntry> entries = new ArrayList<>();
+        List<Integer> messages = new ArrayList<>();
         List<DeliveryQueueStore.Acknowledged> acks = new ArrayList<>();
         for (Request request : batch) {
             switch (request) {
                 case Insert insert -> {
+                    for (int i = 0; i < insert.entries.size(); i++) {
+                        messages.add(inserts.size());
+                    }
                     inserts.add(insert);
                     entries.addAll(insert.entries);
                 }
@@ -179,13 +187,23 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
         }
-        DeliveryQueueStore.Written written = store.write(entries, acks);
+        DeliveryQueueStore.Written written = store.write(entries,
+                messages.stream().mapToInt(Integer::intValue).toArray(), acks);
         List<QueueEntry> stored = written.stored();
         boolean[] deleted = written.deleted();
+        Map<Integer, Principal> full = written.full();
         return () -> {
-            // stored is the entries in order, minus those already queued: walk both lists together.
+            // stored is the entries in order, minus those already queued or refused: walk both lists together.
             int next = 0;
-            for (Insert insert : inserts) {
+            for (int m = 0; m < inserts.size(); m++) {
+                Insert insert = inserts.get(m);
+                Principal fullDevice = full.get(m);
+                if (fullDevice != null) {
+                    insert.done.completeExceptionally(new ApiException(ErrorCode.RECIPIENT_QUEUE_FULL,
+                            "the queue of device " + fullDevice.account() + ":" + fullDevice.device().value()
+                                    + " is full; nothing was stored"));
+                    continue;
+                }
                 List<QueueEntry> mine = new ArrayList<>(insert.entries.size());
                 for (QueueEntry wanted : insert.entries) {
                     if (next < stored.size() && sameCopy(stored.get(next), wanted)) {

@@ -245,7 +245,7 @@ public final class Database implements AutoCloseable {
         FluentConfiguration config = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(writePool)
                 .locations(MIGRATIONS)
-                .javaMigrations(new QueueWriteFunction(dialect()))
+                .javaMigrations(new QueueWriteFunction(dialect()), new LimitsMigration(dialect()))
                 .placeholders(dialect().migrationPlaceholders())
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)

@@ -175,7 +175,8 @@ class DeliveryQueueStoreTest {
 
     /** Runs the PostgreSQL write statement with these acknowledgements only; returns its result rows. */
     private static int writeRows(Handle h, List<DeliveryQueueStore.Acknowledged> acks) {
-        try (PreparedStatement write = DeliveryQueueStore.prepareWritePostgres(h.getConnection(), false, List.of(), acks);
+        try (PreparedStatement write = DeliveryQueueStore.prepareWritePostgres(h.getConnection(), false,
+                DeliveryQueueStore.Bounds.DEFAULT, List.of(), new int[0], acks);
              ResultSet rs = write.executeQuery()) {
             int rows = 0;
             while (rs.next()) {
@@ -203,7 +204,8 @@ class DeliveryQueueStoreTest {
         Principal alice = device(member(database), 1);
         Principal bob = device(member(database), 1);
         Principal carol = device(member(database), 1);
-        DeliveryQueueStore queue = new DeliveryQueueStore(database);
+        // 20,000 entries for one device: above the default bound.
+        DeliveryQueueStore queue = new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(100_000, 1L << 30));
         List<QueueEntry> page = new ArrayList<>();
         Map<String, Long> read;
         try (Handle held = database.jdbi().open()) {
@@ -230,7 +232,8 @@ class DeliveryQueueStoreTest {
             Database database) {
         Principal alice = device(member(database), 1);
         Principal bob = device(member(database), 1);
-        DeliveryQueueStore queue = new DeliveryQueueStore(database);
+        // 20,000 entries for one device: above the default bound.
+        DeliveryQueueStore queue = new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(100_000, 1L << 30));
         Map<String, Long> read;
         try (Handle held = database.jdbi().open()) {
             List<QueueEntry> queued = afterAVacuumFoundTheQueueEmpty(database, held, queue, alice, List.of(bob));

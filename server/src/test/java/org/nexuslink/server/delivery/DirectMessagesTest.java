@@ -418,4 +418,79 @@ class DirectMessagesTest {
             }
         }
     }
+
+    private static long queuedFor(Database database, TestAccount account, int device) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
+                        + "WHERE recipient_account = :account AND recipient_device = :device")
+                .bind("account", account.id()).bind("device", device).mapTo(Long.class).one());
+    }
+
+    private static Bytes messageId(int n) {
+        return Bytes.fromHex(String.format("%032x", n));
+    }
+
+    @DatabaseTest
+    void a_sender_cannot_flood_a_devices_queue_beyond_its_entry_bound(DatabaseUrl url, Database database) {
+        TestAccount alice = new TestAccount(clock);
+        TestAccount bob = new TestAccount(clock);
+        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_QUEUE_ENTRIES_PER_DEVICE", "3"))) {
+            String aliceToken = alice.join(server, alice.device(1));
+            String bobToken = bob.join(server, bob.device(1));
+            // Bob's laptop has no bundle yet, so the flood may leave it out; the last send includes it.
+            bob.register(server, bobToken, bob.device(2));
+            try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {
+                for (int i = 1; i <= 3; i++) {
+                    ws.send(send(i, messageId(i), copy(bob, 1, "0" + i)));
+                    assertThat(ws.next().command()).isEqualTo(Command.ACK);
+                }
+
+                ws.send(send(4, messageId(4), copy(bob, 2, "42"), copy(bob, 1, "04")));
+
+                ErrorBody refused = (ErrorBody) ws.next().body();
+                assertThat(refused.code()).isEqualTo("recipient_queue_full");
+                assertThat(refused.message()).contains(bob.id() + ":1");
+                assertThat(queuedFor(database, bob, 1)).isEqualTo(3);
+                assertThat(queuedFor(database, bob, 2)).as("all or nothing: the laptop's copy is not stored").isZero();
+                assertThat(server.metrics()).contains("nexuslink_queue_full_total 1.0");
+            }
+            // Delivering and acknowledging one entry frees its place.
+            try (TestWebSocket phone = TestWebSocket.connect(server, bobToken)) {
+                DirectPush first = (DirectPush) phone.next().body();
+                phone.send(Envelope.of(Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(first.entry())),
+                        Optional.empty())));
+                phone.send(Envelope.of(Command.PING, new Seq(2), org.nexuslink.protocol.Body.Empty.INSTANCE));
+                assertThat(phone.nextOfCommand(Command.PONG).command()).isEqualTo(Command.PONG);
+            }
+            try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {
+                ws.send(send(5, messageId(5), copy(bob, 1, "05")));
+                assertThat(ws.next().command()).isEqualTo(Command.ACK);
+                assertThat(queuedFor(database, bob, 1)).isEqualTo(3);
+            }
+        }
+    }
+
+    @DatabaseTest
+    void a_sender_cannot_flood_a_devices_queue_beyond_its_byte_bound(DatabaseUrl url, Database database) {
+        TestAccount alice = new TestAccount(clock);
+        TestAccount bob = new TestAccount(clock);
+        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_QUEUE_BYTES_PER_DEVICE", "10"))) {
+            String aliceToken = alice.join(server, alice.device(1));
+            bob.join(server, bob.device(1));
+            try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {
+                ws.send(send(1, messageId(1), copy(bob, 1, "0102030405060708")));
+                assertThat(ws.next().command()).isEqualTo(Command.ACK);
+
+                ws.send(send(2, messageId(2), copy(bob, 1, "0a0b0c")));
+
+                ErrorBody refused = (ErrorBody) ws.next().body();
+                assertThat(refused.code()).isEqualTo("recipient_queue_full");
+                assertThat(refused.message()).contains(bob.id() + ":1");
+                assertThat(queuedFor(database, bob, 1)).isEqualTo(1);
+                assertThat(server.metrics()).contains("nexuslink_queue_full_total 1.0");
+
+                ws.send(send(3, messageId(3), copy(bob, 1, "0a0b")));
+                assertThat(ws.next().command()).as("exactly at the bound").isEqualTo(Command.ACK);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ final class SchemaCatalog {
     static final Set<String> TABLES = Set.of(
             "server_identity", "members", "devices", "prekeys", "kyber_prekeys", "signed_prekeys", "auth_challenges",
             "auth_tokens", "channels", "channel_members", "channel_permissions", "channel_conditions", "member_overrides",
-            "events", "event_counters", "message_queue", "media_store", "audit_log",
+            "events", "event_counters", "message_queue", "media_store", "audit_log", "queue_usage", "prekey_fetches",
             "flyway_schema_history");
 
     private SchemaCatalog() {

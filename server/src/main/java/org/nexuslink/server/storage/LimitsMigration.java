@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.server.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.Context;
+import org.flywaydb.core.api.migration.JavaMigration;
+
+/**
+ * Migration 5: bounded delivery queues, prekey fetch counts, and mutes and media usage that
+ * belong to the account rather than to its membership (docs/storage.md). A Java migration
+ * because most of it differs by database: triggers, the queue's write function, and dropping a
+ * foreign key (PostgreSQL alters the table, SQLite rebuilds it).
+ *
+ * <ul>
+ *   <li>{@code queue_usage}: entries and ciphertext bytes queued per device, kept by triggers on
+ *       {@code message_queue} in the same transaction as every insert and delete (acknowledgement,
+ *       expiry sweep, device removal, cascade), so checking a send against the bounds reads one
+ *       row per device instead of counting its queue.
+ *   <li>{@code nexuslink_queue_write_bounded}: migration 3's function plus that check, refusing
+ *       a whole message when any of its copies would take its device over a bound.
+ *   <li>{@code prekey_fetches}: bundle fetches per (requester, target) account in the current
+ *       hour. No foreign key: leaving and rejoining must not reset the count.
+ *   <li>{@code member_overrides.account_id} and {@code media_store.uploader_account} lose their
+ *       foreign keys to {@code members}: deleting a member (leave, kick) no longer deletes its
+ *       mutes or forgets whose files count against its quota.
+ * </ul>
+ */
+final class LimitsMigration implements JavaMigration {
+    static final List<String> COMMON = List.of("""
+            CREATE TABLE queue_usage (
+                recipient_account  VARCHAR(60)  NOT NULL,
+                recipient_device   INTEGER      NOT NULL,
+                entries            BIGINT       NOT NULL,
+                bytes              BIGINT       NOT NULL,
+                PRIMARY KEY (recipient_account, recipient_device),
+                FOREIGN KEY (recipient_account, recipient_device) REFERENCES devices (account_id, device_id)
+                    ON DELETE CASCADE
+            )""", """
+            INSERT INTO queue_usage (recipient_account, recipient_device, entries, bytes)
+            SELECT recipient_account, recipient_device, COUNT(*), SUM(length(encrypted_blob))
+            FROM message_queue GROUP BY recipient_account, recipient_device""", """
+            CREATE TABLE prekey_fetches (
+                requester_account  VARCHAR(60)  NOT NULL,
+                target_account     VARCHAR(60)  NOT NULL,
+                window_start       BIGINT       NOT NULL,
+                fetches            INTEGER      NOT NULL,
+                PRIMARY KEY (requester_account, target_account)
+            )""");
+
+    static final List<String> SQLITE = List.of("""
+            CREATE TRIGGER message_queue_usage_insert AFTER INSERT ON message_queue BEGIN
+                INSERT INTO queue_usage (recipient_account, recipient_device, entries, bytes)
+                VALUES (NEW.recipient_account, NEW.recipient_device, 1, length(NEW.encrypted_blob))
+                ON CONFLICT (recipient_account, recipient_device)
+                DO UPDATE SET entries = entries + 1, bytes = bytes + excluded.bytes;
+            END""", """
+            CREATE TRIGGER message_queue_usage_delete AFTER DELETE ON message_queue BEGIN
+                UPDATE queue_usage SET entries = entries - 1, bytes = bytes - length(OLD.encrypted_blob)
+                WHERE recipient_account = OLD.recipient_account AND recipient_device = OLD.recipient_device;
+            END""", """
+            CREATE TABLE member_overrides_v5 (
+                id              INTEGER      PRIMARY KEY AUTOINCREMENT,
+                account_id      VARCHAR(60)  NOT NULL,
+                channel_id      TEXT         REFERENCES channels (id) ON DELETE CASCADE,
+                can_read        BOOLEAN,
+                can_write       BOOLEAN,
+                can_manage      BOOLEAN,
+                reason          VARCHAR(500),
+                created_by      VARCHAR(60),
+                created_at      BIGINT       NOT NULL,
+                expires_at      BIGINT
+            )""",
+            "INSERT INTO member_overrides_v5 SELECT id, account_id, channel_id, can_read, can_write, can_manage, "
+                    + "reason, created_by, created_at, expires_at FROM member_overrides",
+            "DROP TABLE member_overrides",
+            "ALTER TABLE member_overrides_v5 RENAME TO member_overrides",
+            "CREATE UNIQUE INDEX member_overrides_channel ON member_overrides (account_id, channel_id) "
+                    + "WHERE channel_id IS NOT NULL",
+            "CREATE UNIQUE INDEX member_overrides_community ON member_overrides (account_id) WHERE channel_id IS NULL",
+            "CREATE INDEX member_overrides_expiry ON member_overrides (expires_at) WHERE expires_at IS NOT NULL", """
+            CREATE TABLE media_store_v5 (
+                id                TEXT         NOT NULL PRIMARY KEY,
+                uploader_account  VARCHAR(60),
+                encrypted_size    BIGINT       NOT NULL CHECK (encrypted_size >= 0),
+                mime_type_hint    VARCHAR(100),
+                storage_backend   VARCHAR(20)  NOT NULL DEFAULT 'local',
+                storage_path      VARCHAR(500) NOT NULL,
+                digest            BLOB         NOT NULL,
+                uploaded_at       BIGINT       NOT NULL,
+                completed_at      BIGINT,
+                expires_at        BIGINT
+            )""",
+            "INSERT INTO media_store_v5 SELECT id, uploader_account, encrypted_size, mime_type_hint, storage_backend, "
+                    + "storage_path, digest, uploaded_at, completed_at, expires_at FROM media_store",
+            "DROP TABLE media_store",
+            "ALTER TABLE media_store_v5 RENAME TO media_store",
+            "CREATE INDEX media_store_uploader ON media_store (uploader_account)",
+            "CREATE INDEX media_store_expiry ON media_store (expires_at) WHERE expires_at IS NOT NULL",
+            "CREATE INDEX media_store_incomplete ON media_store (uploaded_at) WHERE completed_at IS NULL");
+
+    /**
+     * On PostgreSQL the counters are kept by statement-level triggers over the transition
+     * tables: one upsert or update per statement, not per row, so the group commit's one-statement
+     * batches pay once per batch. The delete's update reads the counters by their key (sequential
+     * scans off, as in the write function): the table holds a row per device ever written to.
+     */
+    static final List<String> POSTGRES = List.of("""
+            CREATE FUNCTION nexuslink_queue_usage_added() RETURNS trigger LANGUAGE plpgsql
+            SET plan_cache_mode = force_generic_plan
+            AS $fn$
+            BEGIN
+                INSERT INTO queue_usage (recipient_account, recipient_device, entries, bytes)
+                    SELECT recipient_account, recipient_device, COUNT(*), SUM(octet_length(encrypted_blob))
+                    FROM added GROUP BY recipient_account, recipient_device
+                    ORDER BY recipient_account, recipient_device
+                    ON CONFLICT (recipient_account, recipient_device) DO UPDATE
+                    SET entries = queue_usage.entries + excluded.entries, bytes = queue_usage.bytes + excluded.bytes;
+                RETURN NULL;
+            END
+            $fn$""", """
+            CREATE FUNCTION nexuslink_queue_usage_removed() RETURNS trigger LANGUAGE plpgsql
+            SET plan_cache_mode = force_generic_plan
+            SET enable_seqscan = off
+            AS $fn$
+            BEGIN
+                UPDATE queue_usage u SET entries = u.entries - d.n, bytes = u.bytes - d.b
+                    FROM (SELECT recipient_account, recipient_device, COUNT(*) AS n,
+                                 SUM(octet_length(encrypted_blob)) AS b
+                          FROM removed GROUP BY recipient_account, recipient_device) d
+                    WHERE u.recipient_account = d.recipient_account AND u.recipient_device = d.recipient_device;
+                RETURN NULL;
+            END
+            $fn$""",
+            "CREATE TRIGGER message_queue_usage_insert AFTER INSERT ON message_queue REFERENCING NEW TABLE AS added "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION nexuslink_queue_usage_added()",
+            "CREATE TRIGGER message_queue_usage_delete AFTER DELETE ON message_queue REFERENCING OLD TABLE AS removed "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION nexuslink_queue_usage_removed()", """
+            CREATE FUNCTION nexuslink_queue_write_bounded(
+                ack_ids BIGINT[], ack_keys TEXT[], new_messages INTEGER[],
+                new_message_ids UUID[], new_recipients VARCHAR[], new_recipient_devices INTEGER[],
+                new_senders VARCHAR[], new_sender_devices INTEGER[], new_types INTEGER[], new_blobs BYTEA[],
+                new_created BIGINT[], new_expires BIGINT[], order_lock BIGINT, max_entries BIGINT, max_bytes BIGINT)
+            RETURNS TABLE (stored BOOLEAN, entry_id BIGINT, entry_message_id UUID, entry_account VARCHAR,
+                           entry_device INTEGER)
+            LANGUAGE plpgsql
+            -- As migration 3's nexuslink_queue_write, whose comments apply.
+            SET plan_cache_mode = force_generic_plan
+            SET enable_seqscan = off
+            AS $fn$
+            DECLARE
+                full_messages INTEGER[];
+                full_accounts VARCHAR[];
+                full_devices INTEGER[];
+            BEGIN
+                IF cardinality(ack_ids) > 0 THEN
+                    RETURN QUERY DELETE FROM message_queue WHERE id = ANY(ack_ids)
+                        AND (id || '/' || recipient_account || '/' || recipient_device) = ANY(ack_keys)
+                        RETURNING false, id, NULL::uuid, recipient_account::varchar, recipient_device;
+                END IF;
+                IF cardinality(new_message_ids) > 0 THEN
+                    IF order_lock IS NOT NULL THEN
+                        -- In a cluster: held before any new entry draws its id, until the commit. It
+                        -- also makes the bound check below exact across nodes: no other node's batch
+                        -- can change a counter between this read and this insert.
+                        PERFORM pg_advisory_xact_lock(order_lock);
+                    END IF;
+                    -- Copies that would take their device over a bound, counting what is queued plus
+                    -- the batch's copies up to and including this one. Their messages are refused whole.
+                    SELECT array_agg(o.message), array_agg(o.account), array_agg(o.device)
+                        INTO full_messages, full_accounts, full_devices
+                        FROM (SELECT n.message, n.account, n.device,
+                                     COALESCE(u.entries, 0) + COUNT(*) OVER w AS entries,
+                                     COALESCE(u.bytes, 0) + SUM(octet_length(n.blob)) OVER w AS bytes
+                              FROM unnest(new_messages, new_recipients, new_recipient_devices, new_blobs)
+                                   WITH ORDINALITY AS n(message, account, device, blob, ord)
+                              LEFT JOIN queue_usage u
+                                   ON u.recipient_account = n.account AND u.recipient_device = n.device
+                              WINDOW w AS (PARTITION BY n.account, n.device ORDER BY n.ord)) o
+                        WHERE o.entries > max_entries OR o.bytes > max_bytes;
+                    IF full_messages IS NOT NULL THEN
+                        -- stored NULL: refused; entry_id is the refused message's position in the batch.
+                        RETURN QUERY SELECT NULL::boolean, f.message::bigint, NULL::uuid, f.account::varchar, f.device
+                            FROM unnest(full_messages, full_accounts, full_devices) AS f(message, account, device);
+                    END IF;
+                    RETURN QUERY INSERT INTO message_queue (message_id, recipient_account, recipient_device,
+                            sender_account, sender_device, message_type, encrypted_blob, created_at, expires_at)
+                        SELECT n.m, n.r, n.d, n.s, n.sd, n.t, n.b, n.c, n.e
+                        FROM unnest(new_messages, new_message_ids, new_recipients, new_recipient_devices, new_senders,
+                            new_sender_devices, new_types, new_blobs, new_created, new_expires)
+                            AS n(g, m, r, d, s, sd, t, b, c, e)
+                        WHERE full_messages IS NULL OR NOT (n.g = ANY(full_messages))
+                        ON CONFLICT (message_id, recipient_account, recipient_device) DO NOTHING
+                        RETURNING true, id, message_id, recipient_account::varchar, recipient_device;
+                END IF;
+            END
+            $fn$""",
+            "ALTER TABLE member_overrides DROP CONSTRAINT member_overrides_account_id_fkey",
+            "ALTER TABLE media_store DROP CONSTRAINT media_store_uploader_account_fkey");
+
+    private final Dialect dialect;
+
+    LimitsMigration(Dialect dialect) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+    }
+
+    @Override
+    public MigrationVersion getVersion() {
+        return MigrationVersion.fromVersion("5");
+    }
+
+    @Override
+    public String getDescription() {
+        return "bounded queues and account-bound moderation";
+    }
+
+    /** Like a SQL migration's: Flyway refuses to start if these statements changed after they were applied. */
+    @Override
+    public Integer getChecksum() {
+        CRC32 crc = new CRC32();
+        for (String sql : statements()) {
+            crc.update(sql.getBytes(StandardCharsets.UTF_8));
+        }
+        return (int) crc.getValue();
+    }
+
+    @Override
+    public boolean canExecuteInTransaction() {
+        return true;
+    }
+
+    private List<String> statements() {
+        List<String> specific = switch (dialect) {
+            case SQLITE -> SQLITE;
+            case POSTGRES -> POSTGRES;
+        };
+        return java.util.stream.Stream.concat(COMMON.stream(), specific.stream()).toList();
+    }
+
+    @Override
+    public void migrate(Context context) throws Exception {
+        try (Statement statement = context.getConnection().createStatement()) {
+            for (String sql : statements()) {
+                statement.execute(sql);
+            }
+        }
+    }
+}
