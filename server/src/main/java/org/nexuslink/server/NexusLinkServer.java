@@ -191,7 +191,8 @@ public final class NexusLinkServer implements AutoCloseable {
         cluster.ifPresent(resources::push);
         PrekeyService prekeys = new PrekeyService(database, PrekeySettings.DEFAULTS, clock,
                 (device, counts) -> cluster.ifPresentOrElse(c -> c.notice(device, lowStock(counts)),
-                        () -> connections.notice(device, lowStock(counts))), metrics.registry());
+                        () -> connections.notice(device, lowStock(counts))), metrics.registry(),
+                config.limits().prekeyFetchesPerHour());
         DirectMessages direct = new DirectMessages(devices,
                 new DeliveryQueueStore(database, cluster.isPresent(), new DeliveryQueueStore.Bounds(
                         config.limits().queueEntriesPerDevice(), config.limits().queueBytesPerDevice())), connections,

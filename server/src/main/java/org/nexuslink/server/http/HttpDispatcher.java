@@ -102,7 +102,9 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             return response;
         } catch (ApiException e) {
-            return error(e.code(), e.getMessage());
+            FullHttpResponse refused = error(e.code(), e.getMessage());
+            e.retryAfterSeconds().ifPresent(s -> refused.headers().set(HttpHeaderNames.RETRY_AFTER, s));
+            return refused;
         } catch (Exception | LinkageError e) {
             log.atError().setCause(e).addKeyValue("route", route.pattern()).log("unhandled error in handler");
             return error(ErrorCode.INTERNAL_ERROR, "internal error");

@@ -87,7 +87,7 @@ public final class PrekeyRoutes {
     }
 
     private Response bundles(Request request) {
-        authenticator.authenticate(request);
+        Principal requester = authenticator.authenticate(request);
         AccountId account;
         try {
             account = AccountId.parse(request.pathParam("account_id"));
@@ -95,7 +95,7 @@ public final class PrekeyRoutes {
             throw new ApiException(ErrorCode.INVALID_FIELD, "account_id: " + e.getMessage());
         }
         Optional<DeviceId> device = request.queryParam("device").map(PrekeyRoutes::deviceId);
-        AccountBundles bundles = prekeys.bundles(account, device);
+        AccountBundles bundles = prekeys.bundles(requester.account(), account, device);
         return Response.ok(new BundlesView(bundles.account().toString(), bundles.identityKey().toByteArray(),
                 bundles.devices().stream().map(PrekeyRoutes::view).toList(),
                 bundles.unavailable().stream()

@@ -47,6 +47,7 @@ public final class PrekeyService {
     private final PrekeySettings settings;
     private final Clock clock;
     private final PrekeyStockListener listener;
+    private final PrekeyFetchLimit fetchLimit;
     /** The gauge's last count and when it was taken. */
     private final AtomicReference<Snapshot> totals = new AtomicReference<>();
 
@@ -61,6 +62,16 @@ public final class PrekeyService {
      */
     public PrekeyService(Database database, PrekeySettings settings, Clock clock, PrekeyStockListener listener,
                          MeterRegistry registry) {
+        this(database, settings, clock, listener, registry, 30);
+    }
+
+    /**
+     * @param fetchesPerHour bundle fetches one account may make of another's per hour
+     *     ({@code limits.prekey_fetches_per_hour}); see {@link #bundles(AccountId, AccountId, Optional)}
+     */
+    public PrekeyService(Database database, PrekeySettings settings, Clock clock, PrekeyStockListener listener,
+                         MeterRegistry registry, int fetchesPerHour) {
+        this.fetchLimit = new PrekeyFetchLimit(fetchesPerHour);
         this.database = Objects.requireNonNull(database, "database");
         this.store = new PrekeyStore(database);
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -230,10 +241,38 @@ public final class PrekeyService {
      *     every device, has no bundle to give
      */
     public AccountBundles bundles(AccountId account, Optional<DeviceId> device) {
+        return bundles(Optional.empty(), account, device);
+    }
+
+    /**
+     * {@link #bundles(AccountId, Optional)} for a member fetching another account's bundles, at
+     * most {@code limits.prekey_fetches_per_hour} times per (requester, target) pair in an hour:
+     * one-time prekeys are a stock the target refills only when it comes online, and a member
+     * fetching in a loop would otherwise leave everyone else the last-resort key (no forward
+     * secrecy for the first message) or nothing. Fetching one's own account's bundles (to reach
+     * one's other devices) is not counted: draining them harms only oneself.
+     *
+     * @throws ApiException {@code rate_limited} with the seconds until the pair's hour ends, and
+     *     then nothing is consumed; otherwise as {@link #bundles(AccountId, Optional)}
+     */
+    public AccountBundles bundles(AccountId requester, AccountId account, Optional<DeviceId> device) {
+        Objects.requireNonNull(requester, "requester");
+        return bundles(requester.equals(account) ? Optional.empty() : Optional.of(requester), account, device);
+    }
+
+    private AccountBundles bundles(Optional<AccountId> countedFor, AccountId account, Optional<DeviceId> device) {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(device, "device");
         Instant now = clock.instant();
         AccountBundles bundles = database.inTransaction(h -> {
+            if (countedFor.isPresent()) {
+                Optional<java.time.Duration> wait = fetchLimit.count(h, countedFor.get(), account, now);
+                if (wait.isPresent()) {
+                    long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+                    throw ApiException.rateLimited("at most " + fetchLimit.perHour() + " bundle fetches of "
+                            + account + " per hour; retry in " + seconds + " s", seconds);
+                }
+            }
             PrekeyStore.Member member = store.member(h, account)
                     .filter(m -> !m.banned())
                     .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, account + " is not a member"));

@@ -35,15 +35,20 @@ final class PrekeyApi implements AutoCloseable {
     final PrekeyService service;
 
     /** A reply: status and JSON body. */
-    record Reply(int status, JsonNode body) {
+    record Reply(int status, JsonNode body, java.net.http.HttpHeaders headers) {
         String code() {
             return body.path("code").asText();
         }
     }
 
     PrekeyApi(Database database, Clock clock, PrekeySettings settings, PrekeyStockListener listener) {
+        this(database, clock, settings, listener, 30);
+    }
+
+    PrekeyApi(Database database, Clock clock, PrekeySettings settings, PrekeyStockListener listener,
+              int fetchesPerHour) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        service = new PrekeyService(database, settings, clock, listener, registry);
+        service = new PrekeyService(database, settings, clock, listener, registry, fetchesPerHour);
         Authenticator authenticator = new Authenticator(new TokenStore(database, clock, new SecureRandom()),
                 new Authenticator.AuthMetrics(registry));
         Router router = new Router();
@@ -79,7 +84,7 @@ final class PrekeyApi implements AutoCloseable {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-            return new Reply(response.statusCode(), body);
+            return new Reply(response.statusCode(), body, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

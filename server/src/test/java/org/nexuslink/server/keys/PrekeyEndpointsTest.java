@@ -249,4 +249,37 @@ class PrekeyEndpointsTest {
             }
         }
     }
+
+    @DatabaseTest
+    void a_member_cannot_drain_another_accounts_one_time_prekeys(Database database) {
+        try (PrekeyApi api = new PrekeyApi(database, clock, PrekeySettings.DEFAULTS, PrekeyStockListener.NONE, 3)) {
+            SeededMember bobMember = SeededMember.join(database, clock);
+            SeededMember.Device bob = bobMember.device(1);
+            String bobToken = bob.token();
+            String aliceToken = SeededMember.join(database, clock).device(1).token();
+            String carolToken = SeededMember.join(database, clock).device(1).token();
+            String bundles = "/api/v1/prekeys/" + bobMember.identity.accountId();
+            assertThat(api.post("/api/v1/prekeys", UploadJson.of(new DeviceKeys(bob.key).fullUpload(10, 10)),
+                    Optional.of(bobToken)).status()).isEqualTo(200);
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(api.get(bundles, Optional.of(aliceToken)).status()).isEqualTo(200);
+            }
+            PrekeyApi.Reply drained = api.get(bundles, Optional.of(aliceToken));
+
+            assertThat(drained.status()).isEqualTo(429);
+            assertThat(drained.code()).isEqualTo(ErrorCode.RATE_LIMITED.code());
+            assertThat(drained.headers().firstValue("Retry-After")).contains("3600");
+            JsonNode stock = api.get("/api/v1/prekeys/count", Optional.of(bobToken)).body();
+            assertThat(stock.get("one_time_prekeys").asInt()).as("the refused fetch consumed nothing").isEqualTo(7);
+            assertThat(stock.get("kyber_prekeys").asInt()).isEqualTo(7);
+            // The limit is per pair: another member, and Bob himself, still fetch.
+            assertThat(api.get(bundles, Optional.of(carolToken)).status()).isEqualTo(200);
+            for (int i = 0; i < 4; i++) {
+                assertThat(api.get(bundles, Optional.of(bobToken)).status()).as("own account: not counted").isEqualTo(200);
+            }
+            clock.advance(Duration.ofHours(1));
+            assertThat(api.get(bundles, Optional.of(aliceToken)).status()).as("a new hour").isEqualTo(200);
+        }
+    }
 }
