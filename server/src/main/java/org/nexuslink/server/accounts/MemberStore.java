@@ -90,13 +90,22 @@ public final class MemberStore {
     }
 
     /**
-     * Deletes a member in the caller's transaction: its devices, tokens, prekeys, queued messages,
-     * overrides and private-channel memberships go with it (foreign keys cascade). It may join
-     * again.
+     * Deletes a member in the caller's transaction: its devices, tokens, prekeys, queued messages
+     * and private-channel memberships go with it (foreign keys cascade), and so do overrides that
+     * grant something. It may join again, and finds then what belongs to the account rather than
+     * to the membership: its mutes (overrides that only deny), the media it uploaded (which still
+     * count against its quota) and its prekey fetch counts. A banned member is never deleted:
+     * its row is the ban, and deleting it would let the account join again.
+     *
+     * @return whether a member was deleted (false for no such member, or a banned one)
      */
     public boolean delete(Handle h, AccountId account) {
         deleteListeners.forEach(l -> l.accept(h, account));
-        return h.createUpdate("DELETE FROM members WHERE account_id = :account")
+        h.createUpdate("DELETE FROM member_overrides WHERE account_id = :account "
+                        + "AND (can_read = TRUE OR can_write = TRUE OR can_manage = TRUE)")
+                .bind("account", account.toString())
+                .execute();
+        return h.createUpdate("DELETE FROM members WHERE account_id = :account AND NOT is_banned")
                 .bind("account", account.toString())
                 .execute() > 0;
     }

@@ -217,10 +217,18 @@ public final class ModerationService {
         log.atInfo().addKeyValue("actor", actor).addKeyValue("account", target).log("member removed");
     }
 
-    /** The caller leaves the community; the last active admin may not. */
+    /**
+     * The caller leaves the community; the last active admin may not, nor a banned account: a
+     * leave authenticated just before a ban commits would otherwise delete the row that holds
+     * the ban, and the account could join again. Its mutes and media usage stay with the account
+     * ({@link MemberStore#delete}).
+     */
     public void leave(AccountId self) {
         database.inTransaction(h -> {
             Member before = member(h, self);
+            if (before.banned()) {
+                throw new ApiException(ErrorCode.FORBIDDEN, self + " is banned; a ban is not lifted by leaving");
+            }
             if (before.role() == Role.ADMIN) {
                 requireAnotherAdmin(h, "remove");
             }

@@ -2,11 +2,20 @@
 package org.nexuslink.server.moderation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.Body;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.accounts.MemberStore;
+import org.nexuslink.server.audit.AuditLog;
+import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.Seq;
@@ -224,6 +233,60 @@ class ModerationApiTest {
 
             String token = c.member.join(c.server, c.member.device(1));
             assertThat(c.server.get("/api/v1/channels", token).status()).isEqualTo(200);
+        }
+    }
+
+    @DatabaseTest
+    void a_muted_member_cannot_lift_its_mutes_by_leaving_and_rejoining(DatabaseUrl url, Database database) {
+        try (TestCommunity c = TestCommunity.start(url, clock)) {
+            String channel = textChannel(c);
+            String other = c.server.post("/api/v1/channels", TestServer.object().put("name", "other"), c.adminToken)
+                    .body().get("id").asText();
+            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/mute",
+                    TestServer.object().put("channel_id", channel).put("reason", "spam"), c.moderatorToken).status())
+                    .isEqualTo(200);
+            long overrides = count(database, "member_overrides");
+
+            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.memberToken).status()).isEqualTo(204);
+            String rejoined = c.member.join(c.server, c.member.device(2));
+
+            assertThat(canWrite(c, channel, rejoined)).as("the channel mute holds after rejoining").isFalse();
+            assertThat(canWrite(c, other, rejoined)).isTrue();
+            assertThat(count(database, "member_overrides")).isEqualTo(overrides);
+
+            // A community-wide mute, too.
+            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/mute", "", c.moderatorToken).status())
+                    .isEqualTo(200);
+            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), rejoined).status()).isEqualTo(204);
+            String again = c.member.join(c.server, c.member.device(3));
+            assertThat(canWrite(c, other, again)).isFalse();
+        }
+    }
+
+    @DatabaseTest
+    void a_banned_member_cannot_lift_its_ban_by_leaving_and_rejoining(DatabaseUrl url, Database database)
+            throws Exception {
+        try (TestCommunity c = TestCommunity.start(url, clock)) {
+            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/ban",
+                    TestServer.object().put("reason", "spam"), c.moderatorToken).status()).isEqualTo(200);
+            // A leave authenticated just before the ban committed reaches the service after it.
+            MemberStore members = new MemberStore(database);
+            ModerationService moderation = new ModerationService(database, members,
+                    new Permissions(database, members, clock), new TokenStore(database, clock, new SecureRandom()),
+                    new AuditLog(database, clock), clock, (account, reason) -> { });
+            AccountId member = AccountId.parse(c.member.id());
+
+            assertThatThrownBy(() -> moderation.leave(member)).isInstanceOf(ApiException.class)
+                    .extracting(e -> ((ApiException) e).code()).isEqualTo(ErrorCode.FORBIDDEN);
+            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.memberToken).code())
+                    .isEqualTo("token_invalid");
+            boolean deleted = database.inTransaction(h -> members.delete(h, member));
+            assertThat(deleted).as("the store keeps a banned row").isFalse();
+            TestServer.Reply rejoin = c.server.post("/api/v1/members/join",
+                    c.member.joinRequest(c.server, c.member.device(2)), null);
+
+            assertThat(rejoin.status()).as(rejoin.toString()).isGreaterThanOrEqualTo(400);
+            assertThat(memberRow(c, c.member.id()).get("status").asText()).isEqualTo("banned");
         }
     }
 }
