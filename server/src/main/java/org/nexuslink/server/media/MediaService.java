@@ -23,6 +23,7 @@ import org.nexuslink.server.accounts.MemberStore;
 import org.nexuslink.server.accounts.Role;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.permissions.Permissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,12 +249,6 @@ public final class MediaService implements AutoCloseable {
         };
     }
 
-    /**
-     * Deletes a file, finished or not.
-     *
-     * @throws ApiException {@code not_found}, or {@code forbidden} unless the caller uploaded it
-     *     or is a moderator or admin
-     */
     /** Told when a moderator or admin deletes someone else's file (the audit log records it). */
     @FunctionalInterface
     public interface ModeratorDeletions {
@@ -267,12 +262,26 @@ public final class MediaService implements AutoCloseable {
         this.moderatorDeletions = Objects.requireNonNull(listener, "listener");
     }
 
+    /**
+     * Deletes a file, finished or not. Besides its uploader, a moderator may delete a member's
+     * file and an admin anyone's, as they may act on those members (docs/permissions.md): a
+     * moderator cannot delete what an admin or another moderator shared. An uploader who is no
+     * longer a member ranks as a member.
+     *
+     * @throws ApiException {@code not_found}, or {@code forbidden} unless the caller uploaded it,
+     *     is an admin, or is a moderator and the uploader a member
+     */
     public void delete(Principal caller, MediaId id) {
         MediaFile file = store.find(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no media with id " + id));
         if (!file.uploader().equals(Optional.of(caller.account()))) {
-            Role role = members.find(caller.account()).map(m -> m.role()).orElse(Role.MEMBER);
+            Role role = members.find(caller.account()).filter(m -> !m.banned()).map(m -> m.role()).orElse(Role.MEMBER);
+            Role uploader = file.uploader().flatMap(members::find).map(m -> m.role()).orElse(Role.MEMBER);
             if (role == Role.MEMBER) {
                 throw new ApiException(ErrorCode.FORBIDDEN, "only the uploader, a moderator or an admin may delete media " + id);
+            }
+            if (role != Role.ADMIN && Permissions.rank(uploader) >= Permissions.rank(role)) {
+                throw new ApiException(ErrorCode.FORBIDDEN, "a " + role.wireName() + " may not delete media " + id
+                        + " uploaded by a " + uploader.wireName() + "; only an admin may");
             }
         }
         if (!remove(file)) {

@@ -21,6 +21,7 @@ import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestAccount;
+import org.nexuslink.server.testing.TestCommunity;
 import org.nexuslink.server.testing.TestServer;
 
 /** Media upload, download, delete, quotas and expiry over real HTTP, on SQLite and PostgreSQL. */
@@ -356,6 +357,47 @@ class MediaFlowTest {
             assertThat(files("blobs")).isEmpty();
             assertThat(client.storageBytes()).isZero();
             assertThat(client.get("/api/v1/media/quota", token).json().get("used").asLong()).isZero();
+        }
+    }
+
+    private TestCommunity community(DatabaseUrl url, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString());
+        return TestCommunity.start(url, clock, env);
+    }
+
+    @DatabaseTest
+    void a_member_at_its_media_quota_cannot_reset_it_by_leaving_and_rejoining(DatabaseUrl url, Database database) {
+        try (TestCommunity c = community(url, Map.of("NEXUSLINK_MEDIA_MEMBER_QUOTA", "1500"))) {
+            MediaClient client = new MediaClient(c.server.port());
+            assertThat(client.upload(c.memberToken, MediaClient.randomBytes(1500, 40), "").status()).isEqualTo(201);
+
+            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.memberToken).status()).isEqualTo(204);
+            String rejoined = c.member.join(c.server, c.member.device(2));
+            MediaClient.Reply refused = client.upload(rejoined, MediaClient.randomBytes(1, 41), "");
+
+            assertThat(refused.code()).isEqualTo("quota_exceeded");
+            assertThat(client.get("/api/v1/media/quota", rejoined).json().get("used").asLong()).isEqualTo(1500);
+            assertThat(rows(database)).isEqualTo(1);
+        }
+    }
+
+    @DatabaseTest
+    void a_moderator_cannot_delete_an_admins_media(DatabaseUrl url, Database database) {
+        try (TestCommunity c = community(url, Map.of())) {
+            MediaClient client = new MediaClient(c.server.port());
+            byte[] body = MediaClient.randomBytes(1000, 42);
+            String admins = client.upload(c.adminToken, body, "").json().get("id").asText();
+            String members = client.upload(c.memberToken, MediaClient.randomBytes(1000, 43), "").json().get("id").asText();
+
+            MediaClient.Reply refused = client.delete(c.moderatorToken, admins);
+
+            assertThat(refused.code()).isEqualTo("forbidden");
+            assertThat(rows(database)).isEqualTo(2);
+            assertThat(files("blobs")).hasSize(2);
+            assertThat(client.download(c.memberToken, admins, null).status()).isEqualTo(200);
+            assertThat(client.delete(c.moderatorToken, members).status()).as("a member's file").isEqualTo(204);
+            assertThat(client.delete(c.adminToken, admins).status()).isEqualTo(204);
         }
     }
 }
