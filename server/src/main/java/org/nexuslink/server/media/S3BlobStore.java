@@ -102,12 +102,17 @@ public final class S3BlobStore implements BlobStore {
      * A URL the client PUTs exactly {@code size} bytes to, valid for {@code ttl}. The SHA-256 is
      * deliberately not signed as {@code x-amz-checksum-sha256}: not every S3-compatible store
      * implements it (S3Proxy answers 501), and the server verifies the bytes at completion anyway.
+     *
+     * <p>The PUT is conditional, {@code If-None-Match: *} signed with it (S3 conditional writes;
+     * MinIO, R2 and S3Proxy honour it too): it creates the object or fails with 412. Without it
+     * the URL, still valid after the server verified the object and completed the upload, could
+     * replace the verified bytes with others that nobody checks again.
      */
     public PresignedUpload presignUpload(String key, long size, Duration ttl) {
         PresignedPutObjectRequest presigned = presigner.presignPutObject(PutObjectPresignRequest.builder()
                 .signatureDuration(ttl)
                 .putObjectRequest(PutObjectRequest.builder().bucket(bucket).key(key).contentLength(size)
-                        .contentType("application/octet-stream").build())
+                        .contentType("application/octet-stream").ifNoneMatch("*").build())
                 .build());
         Map<String, String> headers = new TreeMap<>();
         for (Map.Entry<String, List<String>> header : presigned.signedHeaders().entrySet()) {

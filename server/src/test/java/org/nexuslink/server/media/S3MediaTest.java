@@ -165,6 +165,26 @@ class S3MediaTest {
     }
 
     @Test
+    void a_replayed_presigned_upload_cannot_overwrite_a_completed_file(DatabaseUrl.Sqlite url) throws Exception {
+        try (TestServer server = server(url, Map.of())) {
+            MediaClient client = new MediaClient(server.port());
+            String token = member(server);
+            byte[] body = MediaClient.randomBytes(1000, 25);
+            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(body)).json();
+            String id = begun.get("id").asText();
+            assertThat(put(begun, body)).isEqualTo(200);
+            assertThat(client.postJson("/api/v1/media/" + id + "/complete", token, Map.of()).status()).isEqualTo(200);
+
+            int replayed = put(begun, MediaClient.randomBytes(1000, 26));
+
+            assertThat(replayed).isEqualTo(412);
+            HttpResponse<byte[]> served = follow(client.download(token, id, null), null);
+            assertThat(MediaClient.sha256(served.body())).isEqualTo(MediaClient.sha256(body));
+            assertThat(objectCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void a_presigned_upload_with_other_bytes_is_refused_and_deleted(DatabaseUrl.Sqlite url, Database database)
             throws Exception {
         try (TestServer server = server(url, Map.of())) {
