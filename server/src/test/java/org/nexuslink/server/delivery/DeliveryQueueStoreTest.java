@@ -68,6 +68,51 @@ class DeliveryQueueStoreTest {
         return new QueueEntry(0, message, to, from, 1, Bytes.fromHex(hex), NOW, NOW.plus(Duration.ofDays(30)));
     }
 
+    private static List<Long> usage(Database database, Principal device) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT entries, bytes FROM queue_usage "
+                        + "WHERE recipient_account = :a AND recipient_device = :d")
+                .bind("a", device.account().toString()).bind("d", device.device().value())
+                .map((rs, ctx) -> List.of(rs.getLong(1), rs.getLong(2))).findOne().orElse(List.of(0L, 0L)));
+    }
+
+    @DatabaseTest
+    void a_batch_never_takes_a_device_over_its_bound_and_a_refused_message_stores_no_copy(Database database) {
+        Principal alice = device(member(database), 1);
+        AccountIdentity bobId = member(database);
+        Principal bob1 = device(bobId, 1);
+        Principal bob2 = device(bobId, 2);
+        DeliveryQueueStore queue = new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(2, 1_000));
+        UUID m0 = UUID.randomUUID();
+        UUID m1 = UUID.randomUUID();
+        UUID m2 = UUID.randomUUID();
+
+        DeliveryQueueStore.Written first = queue.write(List.of(entry(m0, bob1, alice, "01"), entry(m1, bob2, alice, "02"),
+                entry(m1, bob1, alice, "03"), entry(m2, bob1, alice, "04")), new int[] {0, 1, 1, 2}, List.of());
+
+        assertThat(first.stored()).extracting(QueueEntry::messageId).containsExactly(m0, m1, m1);
+        assertThat(first.full()).isEqualTo(Map.of(2, bob1));
+        assertThat(usage(database, bob1)).containsExactly(2L, 2L);
+        assertThat(usage(database, bob2)).containsExactly(1L, 1L);
+
+        DeliveryQueueStore.Written refused = queue.write(List.of(entry(UUID.randomUUID(), bob2, alice, "05"),
+                entry(UUID.randomUUID(), bob1, alice, "06")), new int[] {0, 0}, List.of());
+
+        assertThat(refused.stored()).isEmpty();
+        assertThat(refused.full()).isEqualTo(Map.of(0, bob1));
+        assertThat(usage(database, bob2)).as("nothing for the other device either").containsExactly(1L, 1L);
+
+        // An acknowledgement in the same write frees its place first.
+        DeliveryQueueStore.Written freed = queue.write(List.of(entry(UUID.randomUUID(), bob1, alice, "0708")),
+                new int[] {0}, List.of(new DeliveryQueueStore.Acknowledged(bob1, first.stored().get(0).id())));
+
+        assertThat(freed.full()).isEmpty();
+        assertThat(freed.stored()).hasSize(1);
+        assertThat(usage(database, bob1)).containsExactly(2L, 3L);
+        assertThat(queue.sweepExpired(NOW.plus(Duration.ofDays(31)))).isEqualTo(3);
+        assertThat(usage(database, bob1)).containsExactly(0L, 0L);
+        assertThat(usage(database, bob2)).containsExactly(0L, 0L);
+    }
+
     private static List<Long> ids(Database database) {
         return database.jdbi().withHandle(h -> h.createQuery("SELECT id FROM message_queue ORDER BY id")
                 .mapTo(Long.class).list());

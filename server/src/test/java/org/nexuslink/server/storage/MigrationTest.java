@@ -72,4 +72,62 @@ class MigrationTest {
                 + "VALUES (:id, 'min_role', 'member')").bind("id", channel).execute());
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
     }
+
+    @DatabaseTest(migrated = false)
+    void migrates_a_version_3_database_with_queued_messages_mutes_and_media_to_version_5(Database database,
+                                                                                      DatabaseUrl url) {
+        FluentConfiguration flyway = Flyway.configure(Database.class.getClassLoader())
+                .locations("classpath:db/migration").placeholders(database.dialect().migrationPlaceholders())
+                .javaMigrations(new QueueWriteFunction(database.dialect()))
+                .target("3");
+        switch (url) {
+            case DatabaseUrl.Sqlite sqlite -> flyway.dataSource("jdbc:sqlite:" + sqlite.file(), null, null);
+            case DatabaseUrl.Postgres pg -> {
+                flyway.dataSource(pg.jdbcUrl(), pg.user(), pg.password().isEmpty() ? null : pg.password());
+                pg.schema().ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema).createSchemas(true));
+            }
+        }
+        flyway.load().migrate();
+        String account = "nxl:" + "a".repeat(56);
+        database.inTransaction(h -> {
+            h.createUpdate("INSERT INTO members (account_id, identity_key, role, joined_at) "
+                    + "VALUES (:a, :k, 'member', 0)").bind("a", account).bind("k", new byte[32]).execute();
+            h.createUpdate("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, "
+                    + "registered_at, last_active_at) VALUES (:a, 1, :k, :k, 'desktop', 0, 0)")
+                    .bind("a", account).bind("k", new byte[32]).execute();
+            for (int i = 0; i < 2; i++) {
+                h.createUpdate("INSERT INTO message_queue (message_id, recipient_account, recipient_device, "
+                        + "encrypted_blob, created_at, expires_at) VALUES (:m, :a, 1, :b, 0, 1)")
+                        .bind("m", UUID.randomUUID()).bind("a", account).bind("b", new byte[10 + i]).execute();
+            }
+            h.createUpdate("INSERT INTO member_overrides (account_id, can_write, created_at) VALUES (:a, FALSE, 0)")
+                    .bind("a", account).execute();
+            h.createUpdate("INSERT INTO media_store (id, uploader_account, encrypted_size, storage_path, digest, "
+                    + "uploaded_at) VALUES (:id, :a, 5, 'x', :d, 0)")
+                    .bind("id", UUID.randomUUID()).bind("a", account).bind("d", new byte[32]).execute();
+            return null;
+        });
+
+        MigrationResult result = database.migrate();
+
+        assertThat(result.appliedVersions()).containsExactly("5");
+        assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
+        assertThat(one(database, "SELECT entries FROM queue_usage")).isEqualTo(2);
+        assertThat(one(database, "SELECT bytes FROM queue_usage")).isEqualTo(21);
+        database.inTransaction(h -> h.createUpdate("DELETE FROM message_queue WHERE encrypted_blob = :b")
+                .bind("b", new byte[10]).execute());
+        assertThat(one(database, "SELECT entries FROM queue_usage")).isEqualTo(1);
+        assertThat(one(database, "SELECT bytes FROM queue_usage")).isEqualTo(11);
+        // Deleting the member keeps what belongs to the account.
+        database.inTransaction(h -> h.createUpdate("DELETE FROM members").execute());
+        assertThat(one(database, "SELECT COUNT(*) FROM member_overrides")).isEqualTo(1);
+        assertThat(one(database, "SELECT COUNT(*) FROM media_store WHERE uploader_account IS NOT NULL")).isEqualTo(1);
+        assertThat(one(database, "SELECT COUNT(*) FROM queue_usage")).isZero();
+        assertThat(SchemaCatalog.indexes(database)).contains("member_overrides_channel", "member_overrides_community",
+                "member_overrides_expiry", "media_store_uploader", "media_store_expiry", "media_store_incomplete");
+    }
+
+    private static long one(Database database, String sql) {
+        return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
 }
