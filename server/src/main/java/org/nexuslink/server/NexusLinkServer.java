@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ import org.nexuslink.server.moderation.ModerationService;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
+import org.nexuslink.server.config.ConfigException;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
 import org.nexuslink.server.delivery.DirectMessageCommands;
 import org.nexuslink.server.delivery.DirectMessageRoutes;
@@ -89,6 +92,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NexusLinkServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NexusLinkServer.class);
+    /** How often expired tokens are deleted and the WebSockets they opened closed. */
+    static final java.time.Duration TOKEN_SWEEP = java.time.Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
@@ -181,24 +186,24 @@ public final class NexusLinkServer implements AutoCloseable {
     /**
      * The server key from {@code server.key_file}, created there on first start.
      *
-     * @throws org.nexuslink.server.config.ConfigException naming {@code server.key_file} when the
+     * @throws ConfigException naming {@code server.key_file} when the
      *     file cannot be read, written or parsed
      */
     private static ServerKeyPair loadServerKey(Config.Server server, SecureRandom random) {
         Path file = server.serverKeyFile();
         try {
-            boolean existed = java.nio.file.Files.exists(file);
+            boolean existed = Files.exists(file);
             ServerKeyPair key = ServerKeyPair.loadOrCreate(file, random);
             if (!existed) {
                 log.atInfo().addKeyValue("file", file).addKeyValue("public_key", key.publicKey().base64())
                         .log("server key created");
             }
             return key;
-        } catch (java.io.IOException e) {
-            throw new org.nexuslink.server.config.ConfigException("server.key_file",
+        } catch (IOException e) {
+            throw new ConfigException("server.key_file",
                     "cannot read or create " + file + ": " + e);
         } catch (IllegalArgumentException e) {
-            throw new org.nexuslink.server.config.ConfigException("server.key_file", e.getMessage());
+            throw new ConfigException("server.key_file", e.getMessage());
         }
     }
 
@@ -290,9 +295,6 @@ public final class NexusLinkServer implements AutoCloseable {
                 TOKEN_SWEEP.toSeconds(), TimeUnit.SECONDS);
         return community;
     }
-
-    /** How often expired tokens are deleted and the WebSockets they opened closed. */
-    static final java.time.Duration TOKEN_SWEEP = java.time.Duration.ofSeconds(30);
 
     private static int sweepTokens(Community community, Clock clock) {
         try {
