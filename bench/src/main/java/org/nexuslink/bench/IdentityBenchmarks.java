@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
+import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.crypto.server.ServerKeyPair;
+import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
@@ -39,6 +42,7 @@ public class IdentityBenchmarks {
     private AccountId account;
     private byte[] certificate;
     private ServerChallenge challenge;
+    private ServerPublicKey serverKey;
     private byte[] challengeSignature;
     private ECPublicKey deviceKey;
     private Clock clock;
@@ -53,7 +57,9 @@ public class IdentityBenchmarks {
         deviceKey = device.publicKey();
         clock = Clock.systemUTC();
         certificate = identity.certify(new DeviceId(2), deviceKey, Instant.now(), Optional.empty()).encoded();
-        challenge = ServerChallenge.issue("chat.example.org", clock, new SecureRandom());
+        serverKey = ServerKeyPair.generate(new SecureRandom()).publicKey();
+        challenge = ServerChallenge.issue("chat.example.org", serverKey, Origin.parse("https://chat.example.org"), clock,
+                new SecureRandom());
         challengeSignature = challenge.sign(device);
     }
 
@@ -69,7 +75,7 @@ public class IdentityBenchmarks {
 
     @Benchmark
     public ServerChallenge verifyChallenge() throws InvalidChallengeException {
-        challenge.verify(challengeSignature, deviceKey, "chat.example.org", clock, ServerChallenge.DEFAULT_MAX_AGE);
+        challenge.verify(challengeSignature, deviceKey, "chat.example.org", serverKey, clock, ServerChallenge.DEFAULT_MAX_AGE);
         return challenge;
     }
 }

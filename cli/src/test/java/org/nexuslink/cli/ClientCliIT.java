@@ -136,7 +136,7 @@ class ClientCliIT {
             nx.cli("alice", "send", general, p7).ok();
             CliFixture.Result banned = nx.cli("carol", "inbox", "--json");
             assertThat(banned.exit()).isEqualTo(1);
-            assertThat(banned.err()).contains("account_banned");
+            assertThat(banned.err()).contains("sign_in_refused");
             assertThat(banned.out()).doesNotContain(p7);
             assertThat(nx.cli("carol", "history", general).ok().out()).contains(p4).doesNotContain(p7);
             nx.assertNoPlaintextOnServer(plaintexts);

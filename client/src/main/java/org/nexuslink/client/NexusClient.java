@@ -32,6 +32,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.community.GatewayConnection;
+import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.client.content.Content;
 import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.keys.PrekeyStock;
@@ -82,6 +83,8 @@ public final class NexusClient implements AutoCloseable {
     /** How long a sender may revoke a direct message (seed 001's default window). */
     public static final Duration DIRECT_REVOKE_WINDOW = Duration.ofMinutes(2);
     static final String COMMUNITY_URL = "community.url";
+    /** The community server's long-term public key, pinned at join (or at the first sign-in of older profiles). */
+    static final String COMMUNITY_SERVER_KEY = "community.server_key";
     static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
@@ -148,8 +151,10 @@ public final class NexusClient implements AutoCloseable {
         this.direct = new DirectMessenger(store, me, clock);
         this.channels = new ChannelMessenger(store, me, direct, clock);
         this.prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
+        Optional<ServerPublicKey> pinned = store.settings().get(COMMUNITY_SERVER_KEY).map(ServerPublicKey::of);
         store.settings().get(COMMUNITY_URL).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
-                .ifPresent(url -> this.api = new CommunityApi(URI.create(url)));
+                .ifPresent(url -> this.api = pinned.map(key -> new CommunityApi(URI.create(url), key))
+                        .orElseGet(() -> new CommunityApi(URI.create(url))));
     }
 
     /**
@@ -190,14 +195,35 @@ public final class NexusClient implements AutoCloseable {
 
     /**
      * Joins a community with this profile's identity (the device that holds the account key) or,
-     * for a linked device, registers nothing and just authenticates; then publishes prekeys.
+     * for a linked device, registers nothing and just authenticates; then publishes prekeys. The
+     * server's key is pinned as it presents it (trust on first use).
      *
      * @throws CommunityApi.RefusedException when the server refuses (e.g. {@code conflict}: the
      *     account is a member already, use {@link #connect})
      */
     public void join(URI server, String displayName) throws IOException {
+        join(server, displayName, Optional.empty());
+    }
+
+    /**
+     * As {@link #join(URI, String)}, pinning {@code expectedKey} (learnt out of band) when given.
+     * A server presenting another key than the expected one, or than the one this profile already
+     * pinned for it, is refused before anything is signed.
+     *
+     * @throws CommunityApi.UntrustedServerException when the server presents another key
+     */
+    public void join(URI server, String displayName, Optional<ServerPublicKey> expectedKey) throws IOException {
+        Objects.requireNonNull(expectedKey, "expectedKey");
         run(() -> {
-            CommunityApi candidate = new CommunityApi(server);
+            CommunityApi unpinned = new CommunityApi(server);
+            ServerPublicKey presented = unpinned.serverInfo().publicKey();
+            Optional<ServerPublicKey> expected = expectedKey.or(() -> Optional.ofNullable(api)
+                    .filter(a -> a.server().equals(server)).flatMap(CommunityApi::pinnedKey));
+            if (expected.isPresent() && !expected.get().equals(presented)) {
+                throw new CommunityApi.UntrustedServerException("refusing to join " + server + ": it presents server key "
+                        + presented.base64() + ", not the expected " + expected.get().base64());
+            }
+            CommunityApi candidate = unpinned.pinnedTo(presented);
             CommunityApi.Session session;
             if (keys.identity().isPresent()) {
                 session = candidate.join(keys.identity().get(), keys.deviceKey(), keys.certificate(), displayName,
@@ -207,8 +233,10 @@ public final class NexusClient implements AutoCloseable {
             }
             prekeys.publishAll(candidate, session.token());
             store.settings().put(COMMUNITY_URL, server.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            store.settings().put(COMMUNITY_SERVER_KEY, presented.bytes());
             api = candidate;
-            LOG.atInfo().setMessage("joined community").addKeyValue("server", server).log();
+            LOG.atInfo().setMessage("joined community").addKeyValue("server", server)
+                    .addKeyValue("server_key", presented.base64()).log();
             return null;
         });
     }
@@ -640,7 +668,7 @@ public final class NexusClient implements AutoCloseable {
         takeInbox(); // what the last connection left, its queue_empty included, is not this one's
         queueEmpty = false;
         store.seen().prune(clock.instant());
-        CommunityApi community = requireApi();
+        CommunityApi community = pinnedApi();
         CommunityApi.Session session = community.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
         GatewayConnection gateway = GatewayConnection.open(community.http(), community.webSocketUri(), session.token(),
                 this::received,
@@ -1109,7 +1137,29 @@ public final class NexusClient implements AutoCloseable {
         if (wire != null) {
             return wire.token();
         }
-        return requireApi().authenticate(me.accountId(), me.deviceId(), keys.deviceKey()).token();
+        return pinnedApi().authenticate(me.accountId(), me.deviceId(), keys.deviceKey()).token();
+    }
+
+    /**
+     * The community's API with its server key pinned. A profile that joined before servers had
+     * keys pins the key its server presents now, once (trust on first use), and keeps it.
+     */
+    private CommunityApi pinnedApi() throws Exception {
+        CommunityApi current = requireApi();
+        if (current.pinnedKey().isPresent()) {
+            return current;
+        }
+        ServerPublicKey presented = current.serverInfo().publicKey();
+        store.settings().put(COMMUNITY_SERVER_KEY, presented.bytes());
+        api = current.pinnedTo(presented);
+        LOG.atInfo().setMessage("server key pinned").addKeyValue("server", current.server())
+                .addKeyValue("server_key", presented.base64()).log();
+        return api;
+    }
+
+    /** The community server's key this profile pinned, once it has. */
+    public Optional<ServerPublicKey> serverKey() {
+        return Optional.ofNullable(api).flatMap(CommunityApi::pinnedKey);
     }
 
     private MediaClient media() throws Exception {

@@ -41,7 +41,9 @@ class ClusterResyncTest {
                     "NEXUSLINK_REDIS_ENABLED", "true",
                     "NEXUSLINK_REDIS_URL", redis.url(),
                     "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
-                    "NEXUSLINK_COMMUNITY_ADMIN_UUID", alice.id());
+                    "NEXUSLINK_COMMUNITY_ADMIN_UUID", alice.id(),
+                    // Nodes of one cluster share the server key file.
+                    "NEXUSLINK_SERVER_KEY_FILE", dir.resolve("server.key").toString());
             try (TestServer nodeA = TestServer.start(url, clock, with(settings, "NEXUSLINK_SERVER_DATA_DIR", dir.resolve("a")));
                  TestServer nodeB = TestServer.start(url, clock, with(settings, "NEXUSLINK_SERVER_DATA_DIR", dir.resolve("b")))) {
                 awaitRedis(nodeA, nodeB, "connected");

@@ -53,6 +53,9 @@ public enum ErrorCode {
     DEVICE_NOT_CERTIFIED("device_not_certified", 401,
             "The device is not registered, is revoked, or has no valid certificate from the account identity key."),
     /** See {@link #meaning()}. */
+    SIGN_IN_REFUSED("sign_in_refused", 401,
+            "The device cannot sign in: not registered or removed, not a member, banned, or a bad signature (one code, so sign-in reveals no membership)."),
+    /** See {@link #meaning()}. */
     TOKEN_INVALID("token_invalid", 401,
             "The bearer token is missing, malformed, unknown or revoked."),
     /** See {@link #meaning()}. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Challenges;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.auth.ServerIdentity;
+import org.nexuslink.server.auth.ServerInfoRoutes;
+import org.nexuslink.crypto.server.ServerKeyPair;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
@@ -42,6 +46,7 @@ import org.nexuslink.server.moderation.ModerationService;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
+import org.nexuslink.server.config.ConfigException;
 import org.nexuslink.server.delivery.DeliveryQueueStore;
 import org.nexuslink.server.delivery.DirectMessageCommands;
 import org.nexuslink.server.delivery.DirectMessageRoutes;
@@ -87,18 +92,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class NexusLinkServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NexusLinkServer.class);
+    /** How often expired tokens are deleted and the WebSockets they opened closed. */
+    static final java.time.Duration TOKEN_SWEEP = java.time.Duration.ofSeconds(30);
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
     private final List<Router.Endpoint> routes;
     private final Optional<DirectMessages> direct;
+    private final Optional<Community> community;
+    private final Clock clock;
 
     private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Endpoint> routes,
-                            Optional<DirectMessages> direct) {
+                            Optional<Community> community, Clock clock) {
         this.resources = resources;
         this.http = http;
         this.routes = routes;
-        this.direct = direct;
+        this.community = community;
+        this.direct = community.map(Community::direct);
+        this.clock = clock;
     }
 
     /**
@@ -129,15 +140,20 @@ public final class NexusLinkServer implements AutoCloseable {
             }
             Optional<RedisConnection> redisConnection = redis;
 
+            SecureRandom random = new SecureRandom();
+            ServerKeyPair serverKey = loadServerKey(config.server(), random);
+            ServerIdentity identity = ServerIdentity.loadOrCreate(database, serverKey.publicKey(), clock, random);
+
             ObjectMapper json = ApiJson.create();
             Router router = new Router();
+            new ServerInfoRoutes(identity, config.community().name(), config.server().role()).register(router);
             ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
             resources.push(blocking::close);
             ConnectionRegistry connections = new ConnectionRegistry();
             List<ChannelHandler> streaming = new ArrayList<>();
             Optional<Community> community = config.server().role() == Config.Role.COMMUNITY
                     ? Optional.of(registerCommunity(config, clock, database, metrics, json, router, connections,
-                            blocking, resources, streaming, redis))
+                            blocking, resources, streaming, redis, serverKey, identity, random))
                     : Optional.empty();
             List<ChannelHandler> beforeDispatch = community.<ChannelHandler>map(Community::gateway).stream().toList();
 
@@ -156,7 +172,7 @@ public final class NexusLinkServer implements AutoCloseable {
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.endpoints(), community.map(Community::direct));
+            return new NexusLinkServer(resources, http, router.endpoints(), community, clock);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -164,7 +180,32 @@ public final class NexusLinkServer implements AutoCloseable {
     }
 
     /** What the community role adds to the listener and to the server's operations. */
-    private record Community(Gateway gateway, DirectMessages direct, Optional<ClusterFanOut> cluster) {}
+    private record Community(Gateway gateway, DirectMessages direct, Optional<ClusterFanOut> cluster,
+                             TokenStore tokens) {}
+
+    /**
+     * The server key from {@code server.key_file}, created there on first start.
+     *
+     * @throws ConfigException naming {@code server.key_file} when the
+     *     file cannot be read, written or parsed
+     */
+    private static ServerKeyPair loadServerKey(Config.Server server, SecureRandom random) {
+        Path file = server.serverKeyFile();
+        try {
+            boolean existed = Files.exists(file);
+            ServerKeyPair key = ServerKeyPair.loadOrCreate(file, random);
+            if (!existed) {
+                log.atInfo().addKeyValue("file", file).addKeyValue("public_key", key.publicKey().base64())
+                        .log("server key created");
+            }
+            return key;
+        } catch (IOException e) {
+            throw new ConfigException("server.key_file",
+                    "cannot read or create " + file + ": " + e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("server.key_file", e.getMessage());
+        }
+    }
 
     /**
      * Registers the community role's routes; returns its WebSocket gateway and direct-message
@@ -174,9 +215,8 @@ public final class NexusLinkServer implements AutoCloseable {
     private static Community registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
                                              ExecutorService blocking, Deque<AutoCloseable> resources,
-                                             List<ChannelHandler> streaming, Optional<RedisConnection> redis) {
-        SecureRandom random = new SecureRandom();
-        String serverId = ServerIdentity.loadOrCreate(database, clock, random);
+                                             List<ChannelHandler> streaming, Optional<RedisConnection> redis,
+                                             ServerKeyPair serverKey, ServerIdentity identity, SecureRandom random) {
         TokenStore tokens = new TokenStore(database, clock, random);
         Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
         Authenticator authenticator = new Authenticator(tokens, authMetrics);
@@ -220,7 +260,7 @@ public final class NexusLinkServer implements AutoCloseable {
                 clock, config.rateLimit().wsMessagesPerSecond());
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
-                new Challenges(database, serverId, clock, random), tokens, authMetrics,
+                new Challenges(database, identity, serverKey, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
                         config.community().admin().map(Principal::storedAccount)),
                 clock, (account, device) -> {
@@ -251,7 +291,26 @@ public final class NexusLinkServer implements AutoCloseable {
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         cluster.ifPresent(c -> c.start(direct, channelEvents, gateway, device -> stillValid(members, devices, device)));
-        return new Community(gateway, direct, cluster);
+        Community community = new Community(gateway, direct, cluster, tokens);
+        // Expired tokens are deleted, and the sessions they opened end, within TOKEN_SWEEP of expiry.
+        sweeper.scheduleWithFixedDelay(() -> sweepTokens(community, clock), TOKEN_SWEEP.toSeconds(),
+                TOKEN_SWEEP.toSeconds(), TimeUnit.SECONDS);
+        return community;
+    }
+
+    private static int sweepTokens(Community community, Clock clock) {
+        try {
+            int closed = community.gateway().closeExpired(clock.instant());
+            int deleted = community.tokens().sweepExpired();
+            if (closed > 0 || deleted > 0) {
+                log.atDebug().addKeyValue("deleted", deleted).addKeyValue("closed", closed)
+                        .log("expired tokens swept");
+            }
+            return deleted;
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("token expiry sweep failed; retrying");
+            return 0;
+        }
     }
 
     /** Whether a connected device may stay connected: its account a member, not banned, the device active. */
@@ -337,6 +396,14 @@ public final class NexusLinkServer implements AutoCloseable {
     /** Runs the queue expiry sweep now (it also runs every minute); returns how many entries it deleted. */
     public int sweepExpiredMessages() {
         return direct.map(DirectMessages::sweepExpired).orElse(0);
+    }
+
+    /**
+     * Runs the token expiry sweep now (it also runs every 30 seconds): closes the WebSockets whose
+     * token has expired and deletes expired tokens; returns how many tokens it deleted.
+     */
+    public int sweepExpiredTokens() {
+        return community.map(c -> sweepTokens(c, clock)).orElse(0);
     }
 
     /** The bound HTTP port. */

@@ -58,6 +58,7 @@ final class Fleet {
 
     /** Joins {@code n} fresh identities, {@code parallel} at a time; {@code progress} gets the count. */
     List<Member> join(int n, int parallel, LongConsumer progress) throws Exception {
+        CommunityApi pinned = api.trustOnFirstUse();
         List<Future<Member>> futures = new ArrayList<>(n);
         AtomicInteger done = new AtomicInteger();
         Semaphore slots = new Semaphore(parallel);
@@ -66,7 +67,7 @@ final class Fleet {
                 slots.acquire();
                 futures.add(pool.submit(() -> {
                     try {
-                        Member m = joinOne();
+                        Member m = joinOne(pinned);
                         progress.accept(done.incrementAndGet());
                         return m;
                     } finally {
@@ -82,12 +83,12 @@ final class Fleet {
         }
     }
 
-    private Member joinOne() throws IOException, InterruptedException {
+    private Member joinOne(CommunityApi pinned) throws IOException, InterruptedException {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair keys = DeviceKeyPair.generate();
         DeviceCertificate certificate = identity.certify(new DeviceId(1), keys.publicKey(),
                 Clock.systemUTC().instant().minusSeconds(60), Optional.empty());
-        CommunityApi.Session session = api.join(identity, keys, certificate, "", "bench");
+        CommunityApi.Session session = pinned.join(identity, keys, certificate, "", "bench");
         return new Member(session.accountId(), session.token());
     }
 

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.client.community.CommunityApi;
-import org.nexuslink.crypto.keystore.VaultContents;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,17 +60,14 @@ public final class ChannelsCommand extends ClientCommand {
         protected void run() throws Exception {
             try (Session session = session(true)) {
                 NexusClient client = session.client();
-                CommunityApi api = new CommunityApi(requireCommunity(client));
-                VaultContents keys = session.keys();
-                String token = api.authenticate(client.device().accountId(), client.device().deviceId(),
-                        keys.deviceKey()).token();
+                requireCommunity(client);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", name);
                 body.put("private", isPrivate);
                 if (!description.isEmpty()) {
                     body.put("description", description);
                 }
-                JsonNode created = api.post("/api/v1/channels", body, token);
+                JsonNode created = client.post("/api/v1/channels", body);
                 out().println(json ? created.toString() : "created " + row(created).strip());
             }
         }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
 import org.nexuslink.client.NexusClient;
+import org.nexuslink.crypto.server.ServerPublicKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +29,9 @@ public final class CommunityCommand implements Runnable {
     @Command(name = "join", mixinStandardHelpOptions = true,
             description = {"Join a community server with this profile's identity and publish its prekeys.",
                     "A device linked with `nexuslink device link` has no identity key: it authenticates instead "
-                            + "(its account approved it). A profile belongs to one community."})
+                            + "(its account approved it). A profile belongs to one community.",
+                    "The server's key is pinned at join: the profile signs in to no other server. Give "
+                            + "--server-key (from the operator, out of band) to refuse any server presenting another key."})
     public static final class Join extends ClientCommand {
         @Parameters(index = "0", paramLabel = "URL", description = "The server's base URL, e.g. http://localhost:8080.")
         String url;
@@ -40,9 +43,20 @@ public final class CommunityCommand implements Runnable {
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
 
+        @Option(names = "--server-key", paramLabel = "BASE64",
+                description = "The server's public key as its operator gives it (base64, see GET /api/v1/server); "
+                        + "joining fails, signing nothing, if the server presents another.")
+        String serverKey;
+
         @Override
         protected void run() throws Exception {
             URI server = parse(url);
+            Optional<ServerPublicKey> expected;
+            try {
+                expected = Optional.ofNullable(serverKey).map(ServerPublicKey::fromBase64);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--server-key: " + e.getMessage());
+            }
             if (name.length() > 100) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--name is at most 100 characters");
             }
@@ -55,13 +69,16 @@ public final class CommunityCommand implements Runnable {
                         throw new ClientFailure("this profile already belongs to " + current.get()
                                 + "; a profile joins one community (use another --profile)");
                     }
-                    client.join(server, name);
+                    client.join(server, name, expected);
+                    String pinned = client.serverKey().map(ServerPublicKey::base64).orElseThrow();
                     if (json) {
                         out().println(new ObjectMapper().createObjectNode().put("community", server.toString())
-                                .put("account", client.device().accountId()).put("device", client.device().deviceId()));
+                                .put("account", client.device().accountId()).put("device", client.device().deviceId())
+                                .put("server_key", pinned));
                     } else {
                         out().println("Joined " + server + " as " + client.device().accountId()
                                 + " (device " + client.device().deviceId() + ")");
+                        out().println("Server key (pinned): " + pinned);
                     }
                 }
             }

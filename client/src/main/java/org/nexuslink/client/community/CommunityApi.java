@@ -13,8 +13,11 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
+import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
+import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceKeyPair;
@@ -22,7 +25,12 @@ import org.nexuslink.crypto.identity.DeviceKeyPair;
 /**
  * A community server's account endpoints as a client uses them (docs/api.md): join with a key
  * pair and a certified device, or authenticate a registered device, each by signing the server's
- * challenge with the device key. Thread-safe.
+ * challenge with the device key.
+ *
+ * <p>Signing needs the server's long-term key pinned (at join, see docs/client.md): a challenge
+ * is signed only when it names the pinned key and the origin of this API's URL and carries the
+ * pinned key's signature, so a server relaying another server's challenge gets nothing signed.
+ * Immutable and thread-safe.
  */
 public final class CommunityApi {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,11 +38,81 @@ public final class CommunityApi {
 
     private final URI server;
     private final HttpClient http;
+    /** The server key challenges must name and be signed by; null until pinned (then no signing). */
+    private final ServerPublicKey pinned;
 
-    /** @param server the server's base URL, e.g. {@code http://localhost:8080} */
+    /** An API with no server key pinned: it reads {@link #serverInfo} but signs nothing. */
     public CommunityApi(URI server) {
+        this(server, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), null);
+    }
+
+    /**
+     * @param server the server's base URL, e.g. {@code http://localhost:8080}
+     * @param pinned the server key pinned at join
+     */
+    public CommunityApi(URI server, ServerPublicKey pinned) {
+        this(server, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                Objects.requireNonNull(pinned, "pinned"));
+    }
+
+    private CommunityApi(URI server, HttpClient http, ServerPublicKey pinned) {
         this.server = Objects.requireNonNull(server, "server");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = http;
+        this.pinned = pinned;
+    }
+
+    /** This API with {@code key} pinned, sharing its HTTP client. */
+    public CommunityApi pinnedTo(ServerPublicKey key) {
+        return new CommunityApi(server, http, Objects.requireNonNull(key, "key"));
+    }
+
+    /**
+     * This API pinned to whatever key the server presents now (trust on first use): for tools and
+     * tests that join a server they just started. A profile pins once and keeps the key.
+     */
+    public CommunityApi trustOnFirstUse() throws IOException, InterruptedException {
+        return pinnedTo(serverInfo().publicKey());
+    }
+
+    /** The pinned server key, if any. */
+    public Optional<ServerPublicKey> pinnedKey() {
+        return Optional.ofNullable(pinned);
+    }
+
+    /** What {@code GET /api/v1/server} says about the server. */
+    public record ServerInfo(String serverId, ServerPublicKey publicKey, String name, String role, String version) {
+        public ServerInfo {
+            Objects.requireNonNull(serverId, "serverId");
+            Objects.requireNonNull(publicKey, "publicKey");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /**
+     * The server's id, long-term public key and name ({@code GET /api/v1/server}, no auth).
+     *
+     * @throws IOException when the server is unreachable, refuses, or presents no valid key
+     */
+    public ServerInfo serverInfo() throws IOException, InterruptedException {
+        JsonNode info = get("/api/v1/server", null);
+        try {
+            return new ServerInfo(info.path("server_id").asText(), ServerPublicKey.fromBase64(info.path("public_key").asText()),
+                    info.path("name").asText(), info.path("role").asText(), info.path("version").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(server + " presents no valid server key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The server is not the one whose key was pinned (or given with {@code --server-key}), or its
+     * challenge names another origin or lacks the pinned key's signature: nothing was signed.
+     */
+    public static final class UntrustedServerException extends IOException {
+        public UntrustedServerException(String message) {
+            super(message);
+        }
     }
 
     /** A device's bearer token. {@link #toString()} hides it. */
@@ -109,14 +187,32 @@ public final class CommunityApi {
 
     private Map<String, Object> signedChallenge(String accountId, int deviceId, DeviceKeyPair device)
             throws IOException, InterruptedException {
+        if (pinned == null) {
+            throw new IllegalStateException("no server key is pinned for " + server + ": pin one before signing in");
+        }
         JsonNode issued = post("/api/v1/auth/challenge", Map.of("account_id", accountId, "device_id", deviceId), null);
-        byte[] encoded = Base64.getDecoder().decode(issued.get("challenge").asText());
-        byte[] signature;
+        byte[] encoded;
+        byte[] serverSignature;
         try {
-            signature = ServerChallenge.decode(encoded).sign(device);
+            encoded = Base64.getDecoder().decode(issued.path("challenge").asText());
+            serverSignature = Base64.getDecoder().decode(issued.path("server_signature").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the server sent a challenge that is not base64: " + e.getMessage(), e);
+        }
+        ServerChallenge challenge;
+        try {
+            challenge = ServerChallenge.decode(encoded);
         } catch (InvalidChallengeException e) {
             throw new IOException("the server sent a malformed challenge: " + e.getMessage(), e);
         }
+        try {
+            // Sign only for the server whose key was pinned, at the URL this client itself uses.
+            challenge.verifyServer(serverSignature, pinned, Origin.of(server));
+        } catch (InvalidChallengeException e) {
+            throw new UntrustedServerException("refusing to sign in to " + server + ": " + e.getMessage()
+                    + " (another server may be relaying its challenge)");
+        }
+        byte[] signature = challenge.sign(device);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("challenge", B64.encodeToString(encoded));
         body.put("signature", B64.encodeToString(signature));

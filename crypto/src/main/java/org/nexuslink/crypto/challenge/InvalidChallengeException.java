@@ -7,8 +7,12 @@ public final class InvalidChallengeException extends Exception {
     public enum Reason {
         /** Not the canonical encoding of a challenge. */
         MALFORMED,
-        /** Issued for another server. */
+        /** Issued for another server: another server id, or another server key than the one pinned or held. */
         WRONG_SERVER,
+        /** Names another origin than the URL the client is talking to. */
+        WRONG_ORIGIN,
+        /** The server's signature does not verify under the pinned server key. */
+        BAD_SERVER_SIGNATURE,
         /** The signature does not verify under the device key. */
         BAD_SIGNATURE,
         /** Older than the allowed age. */

@@ -4,6 +4,7 @@ package org.nexuslink.server.accounts;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.ErrorCode;
@@ -37,7 +38,8 @@ public final class AccountRoutes {
 
     record ChallengeRequest(String accountId, int deviceId) {}
 
-    record ChallengeResponse(byte[] challenge, String serverId, String expiresAt) {}
+    record ChallengeResponse(byte[] challenge, byte[] serverSignature, String serverId, String serverKey,
+                             String origin, String expiresAt) {}
 
     record VerifyRequest(String accountId, int deviceId, byte[] challenge, byte[] signature) {}
 
@@ -83,10 +85,37 @@ public final class AccountRoutes {
 
     private Response challenge(Request request) {
         ChallengeRequest body = bodies.read(request, ChallengeRequest.class);
-        ServerChallenge challenge = accounts.challenge(AccountService.accountId("account_id", body.accountId()),
-                AccountService.deviceId("device_id", body.deviceId()));
-        return Response.ok(new ChallengeResponse(challenge.encoded(), challenge.serverId(),
+        Challenges.Issued issued = accounts.challenge(AccountService.accountId("account_id", body.accountId()),
+                AccountService.deviceId("device_id", body.deviceId()), origin(request));
+        ServerChallenge challenge = issued.challenge();
+        return Response.ok(new ChallengeResponse(challenge.encoded(), issued.serverSignature(), challenge.serverId(),
+                challenge.serverKey().base64(), challenge.origin().toString(),
                 challenge.issuedAt().plus(Challenges.LIFETIME).toString()));
+    }
+
+    /**
+     * The origin the request was addressed to: {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}
+     * when a reverse proxy set them, else this listener's scheme and the {@code Host} header. The
+     * requester chooses all of these; that is fine, because the origin is the client's check
+     * against the URL it uses, while what a relaying server cannot forge is the server key.
+     */
+    static Origin origin(Request request) {
+        String scheme = request.header("X-Forwarded-Proto").map(AccountRoutes::firstValue)
+                .orElse(request.secure() ? "https" : "http");
+        String host = request.header("X-Forwarded-Host").map(AccountRoutes::firstValue)
+                .or(() -> request.header("Host"))
+                .orElseThrow(() -> new ApiException(ErrorCode.BAD_REQUEST,
+                        "a Host header is required: the challenge names the origin the client talks to"));
+        try {
+            return Origin.fromHost(scheme, host);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "cannot name the request's origin: " + e.getMessage());
+        }
+    }
+
+    private static String firstValue(String header) {
+        int comma = header.indexOf(',');
+        return (comma < 0 ? header : header.substring(0, comma)).strip();
     }
 
     private Response verify(Request request) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
@@ -94,9 +95,9 @@ public final class AccountService {
         }
     }
 
-    /** Issues a challenge for a device, registered or about to join. */
-    public ServerChallenge challenge(AccountId account, DeviceId device) {
-        return challenges.issue(account, device);
+    /** Issues a signed challenge for a device, registered or about to join, talking to {@code origin}. */
+    public Challenges.Issued challenge(AccountId account, DeviceId device, Origin origin) {
+        return challenges.issue(account, device, origin);
     }
 
     /**
@@ -150,23 +151,25 @@ public final class AccountService {
         }
     }
 
-    /** Answers a challenge for a registered device with a bearer token. */
+    /**
+     * Answers a challenge for a registered device with a bearer token.
+     *
+     * <p>An unknown or removed device, an account that is not a member or is banned, and a bad
+     * signature all get one answer, {@code sign_in_refused}: anyone may ask for a challenge for
+     * any account, so distinct answers would tell a stranger who is a member here. The challenge
+     * itself is checked first, the same way for everyone.
+     */
     public TokenStore.IssuedToken verify(AccountId account, DeviceId deviceId, byte[] challenge, byte[] signature) {
         try {
-            Device device = devices.findActive(account, deviceId).orElseThrow(() -> new ApiException(
-                    ErrorCode.DEVICE_NOT_CERTIFIED, "device " + deviceId + " of " + account + " is not registered here"));
-            try {
-                device.certificate().verify(account, clock);
-            } catch (InvalidCertificateException e) {
-                throw new ApiException(ErrorCode.DEVICE_NOT_CERTIFIED, e.getMessage());
+            ServerChallenge checked = challenges.checkIssued(challenge, account, deviceId);
+            Optional<Device> device = devices.findActive(account, deviceId)
+                    .filter(d -> certifiedNow(d, account))
+                    .filter(d -> members.find(account).filter(m -> !m.banned()).isPresent());
+            if (device.isEmpty() || !challenges.checkSignature(checked, signature,
+                    device.get().certificate().devicePublicKey())) {
+                throw new ApiException(ErrorCode.SIGN_IN_REFUSED, "sign-in refused: device " + deviceId + " of "
+                        + account + " is not an active device of a member here, or the signature does not verify");
             }
-            Member member = members.find(account).orElseThrow(() -> new ApiException(
-                    ErrorCode.DEVICE_NOT_CERTIFIED, account + " is not a member"));
-            if (member.banned()) {
-                throw new ApiException(ErrorCode.ACCOUNT_BANNED, "account is banned from this community");
-            }
-            ServerChallenge checked = challenges.check(challenge, signature, account, deviceId,
-                    device.certificate().devicePublicKey());
             Principal principal = new Principal(account, deviceId);
             TokenStore.IssuedToken token = database.inTransaction(h -> {
                 challenges.consume(h, checked);
@@ -178,6 +181,15 @@ public final class AccountService {
         } catch (ApiException e) {
             metrics.failure(e.code());
             throw e;
+        }
+    }
+
+    private boolean certifiedNow(Device device, AccountId account) {
+        try {
+            device.certificate().verify(account, clock);
+            return true;
+        } catch (InvalidCertificateException e) {
+            return false;
         }
     }
 

@@ -41,8 +41,13 @@ public final class Authenticator {
 
     /** The device behind a bare token (the WebSocket upgrade may carry it as a query parameter). */
     public Principal authenticate(String token) {
+        return authenticateWithExpiry(token).principal();
+    }
+
+    /** As {@link #authenticate(String)}, with the token's expiry: a WebSocket ends when its token does. */
+    public TokenStore.Resolved authenticateWithExpiry(String token) {
         try {
-            return tokens.resolve(token);
+            return tokens.resolveWithExpiry(token);
         } catch (ApiException e) {
             metrics.failure(e.code());
             throw e;

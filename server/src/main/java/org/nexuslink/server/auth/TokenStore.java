@@ -62,6 +62,14 @@ public final class TokenStore {
         return new IssuedToken(token, expires);
     }
 
+    /** The device a valid bearer token stands for, and when the token expires. */
+    public record Resolved(Principal principal, Instant expiresAt) {
+        public Resolved {
+            Objects.requireNonNull(principal, "principal");
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+    }
+
     /**
      * The device a bearer token stands for.
      *
@@ -69,6 +77,15 @@ public final class TokenStore {
      *     or {@code account_banned}
      */
     public Principal resolve(String token) {
+        return resolveWithExpiry(token).principal();
+    }
+
+    /**
+     * As {@link #resolve}, with the token's expiry (the gateway ends a WebSocket then).
+     *
+     * @throws ApiException as {@link #resolve}
+     */
+    public Resolved resolveWithExpiry(String token) {
         Objects.requireNonNull(token, "token");
         if (token.isEmpty() || token.length() > 100) {
             throw new ApiException(ErrorCode.TOKEN_INVALID, "malformed bearer token");
@@ -94,7 +111,7 @@ public final class TokenStore {
         if (r.banned()) {
             throw new ApiException(ErrorCode.ACCOUNT_BANNED, "account is banned");
         }
-        return Principal.fromStored(r.account(), r.device());
+        return new Resolved(Principal.fromStored(r.account(), r.device()), r.expiresAt());
     }
 
     /** Revokes every token of one device, inside the caller's transaction. */
@@ -112,7 +129,7 @@ public final class TokenStore {
                 .execute();
     }
 
-    /** Deletes expired tokens; returns how many. */
+    /** Deletes expired tokens (the server runs this on a schedule); returns how many. */
     public int sweepExpired() {
         return database.inTransaction(h -> h.createUpdate("DELETE FROM auth_tokens WHERE expires_at <= :now")
                 .bind("now", clock.instant())

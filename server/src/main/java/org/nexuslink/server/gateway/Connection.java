@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,8 +33,14 @@ public final class Connection {
      * queued messages stay queued and are pushed again when it reconnects.
      */
     public static final int CLOSE_SLOW_CONSUMER = 4002;
+    /**
+     * Close code: the bearer token the connection was opened with expired. The device signs in
+     * again for a fresh token and reconnects; nothing is lost.
+     */
+    public static final int CLOSE_TOKEN_EXPIRED = 4003;
 
     private final Principal principal;
+    private final Instant tokenExpiresAt;
     private final Channel channel;
     private final EnvelopeCodec codec;
     private final GatewayMetrics metrics;
@@ -42,8 +49,10 @@ public final class Connection {
     /** Completed when the channel becomes writable again; replaced by each waiter. */
     private volatile CompletableFuture<Void> writable = CompletableFuture.completedFuture(null);
 
-    Connection(Principal principal, Channel channel, EnvelopeCodec codec, GatewayMetrics metrics) {
+    Connection(Principal principal, Instant tokenExpiresAt, Channel channel, EnvelopeCodec codec,
+               GatewayMetrics metrics) {
         this.principal = Objects.requireNonNull(principal, "principal");
+        this.tokenExpiresAt = Objects.requireNonNull(tokenExpiresAt, "tokenExpiresAt");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -51,6 +60,11 @@ public final class Connection {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** When the token this connection was authenticated with expires. */
+    public Instant tokenExpiresAt() {
+        return tokenExpiresAt;
     }
 
     /** This connection's position in its device's direct-message queue. */

@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +42,7 @@ import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +114,22 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         registry.ofAccount(account).forEach(c -> c.close(Connection.CLOSE_REVOKED, reason));
     }
 
+    /**
+     * Closes, with {@link Connection#CLOSE_TOKEN_EXPIRED}, every connection on this node whose
+     * token has expired by {@code now}: a session lives no longer than the token that opened it.
+     * The server runs this on a schedule; returns how many it closed.
+     */
+    public int closeExpired(Instant now) {
+        int closed = 0;
+        for (Connection connection : registry.all()) {
+            if (!connection.tokenExpiresAt().isAfter(now)) {
+                connection.close(Connection.CLOSE_TOKEN_EXPIRED, "token expired: sign in again");
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof FullHttpRequest request)
@@ -123,8 +141,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         String token = token(request);
         blocking.execute(() -> {
             try {
-                Principal principal = authenticator.authenticate(token);
-                ctx.channel().eventLoop().execute(() -> upgrade(ctx, request, principal));
+                TokenStore.Resolved resolved = authenticator.authenticateWithExpiry(token);
+                ctx.channel().eventLoop().execute(() -> upgrade(ctx, request, resolved));
             } catch (ApiException e) {
                 refuse(ctx, request, e.code(), e.getMessage());
             } catch (RuntimeException e) {
@@ -143,7 +161,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         return query == null || query.isEmpty() ? "" : query.get(0);
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, Principal principal) {
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, TokenStore.Resolved resolved) {
+        Principal principal = resolved.principal();
         try {
             String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
             WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
@@ -157,7 +176,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
                 return;
             }
-            Connection connection = new Connection(principal, ctx.channel(), codec, metrics);
+            Connection connection = new Connection(principal, resolved.expiresAt(), ctx.channel(), codec, metrics);
             ChannelPipeline pipeline = ctx.pipeline();
             handshaker.handshake(ctx.channel(), request).addListener(done -> {
                 if (!done.isSuccess()) {

@@ -76,7 +76,8 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             case Router.Match.Found found -> {
                 Request request = new Request(method, uri.path(), found.params(), uri.parameters(),
                         msg.headers().copy(), ByteBufUtil.getBytes(msg.content()),
-                        (InetSocketAddress) ctx.channel().remoteAddress());
+                        (InetSocketAddress) ctx.channel().remoteAddress(),
+                        ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
                 boolean head = HttpMethod.HEAD.equals(msg.method());
                 try {
                     // Pipelined requests on one connection must be answered in order: chain them.

@@ -20,9 +20,10 @@ public final class Request {
     private final HttpHeaders headers;
     private final byte[] body;
     private final InetSocketAddress remote;
+    private final boolean secure;
 
     Request(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
-            HttpHeaders headers, byte[] body, InetSocketAddress remote) {
+            HttpHeaders headers, byte[] body, InetSocketAddress remote, boolean secure) {
         this.method = Objects.requireNonNull(method, "method");
         this.path = Objects.requireNonNull(path, "path");
         this.pathParams = Map.copyOf(pathParams);
@@ -30,6 +31,7 @@ public final class Request {
         this.headers = Objects.requireNonNull(headers, "headers");
         this.body = body.clone();
         this.remote = Objects.requireNonNull(remote, "remote");
+        this.secure = secure;
     }
 
     public String method() {
@@ -63,6 +65,11 @@ public final class Request {
     /** A copy of the request body (empty when there was none). */
     public byte[] body() {
         return body.clone();
+    }
+
+    /** Whether the request came over TLS on this listener. */
+    public boolean secure() {
+        return secure;
     }
 
     /** The peer's address. */

@@ -125,7 +125,7 @@ class AccountsFlowTest {
             TestServer.Reply accepted = server.post("/api/v1/auth/verify", good, null);
 
             assertThat(refused.status()).isEqualTo(401);
-            assertThat(refused.code()).isEqualTo("bad_signature");
+            assertThat(refused.code()).isEqualTo("sign_in_refused");
             assertThat(accepted.status()).isEqualTo(200);
         }
     }
@@ -156,7 +156,54 @@ class AccountsFlowTest {
             TestServer.Reply reply = server.post("/api/v1/auth/verify", alice.verifyRequest(server, stranger), null);
 
             assertThat(reply.status()).isEqualTo(401);
-            assertThat(reply.code()).isEqualTo("device_not_certified");
+            assertThat(reply.code()).isEqualTo("sign_in_refused");
+        }
+    }
+
+    @DatabaseTest
+    void a_stranger_cannot_tell_members_from_non_members_by_signing_in(DatabaseUrl url, Database database) {
+        TestAccount member = new TestAccount(clock);
+        TestAccount banned = new TestAccount(clock);
+        TestAccount stranger = new TestAccount(clock);
+        TestAccount.CertifiedDevice memberPhone = member.device(1);
+        TestAccount.CertifiedDevice bannedPhone = banned.device(1);
+        try (TestServer server = TestServer.start(url, clock, Map.of())) {
+            member.join(server, memberPhone);
+            banned.join(server, bannedPhone);
+            database.inTransaction(h -> h.createUpdate("UPDATE members SET is_banned = TRUE WHERE account_id = :a")
+                    .bind("a", banned.id()).execute());
+            long tokens = count(database, "auth_tokens");
+            // What a stranger can send: a challenge for any account, answered with its own key.
+            DeviceKeyPair strangerKey = DeviceKeyPair.generate();
+            java.util.function.BiFunction<TestAccount, Integer, TestServer.Reply> probe = (account, device) -> {
+                ObjectNode request = account.verifyRequest(server, account.device(device));
+                byte[] challenge = Base64.getDecoder().decode(request.get("challenge").asText());
+                try {
+                    request.put("signature", Base64.getEncoder().encodeToString(
+                            ServerChallenge.decode(challenge).sign(strangerKey)));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                return server.post("/api/v1/auth/verify", request, null);
+            };
+
+            TestServer.Reply aMember = probe.apply(member, 1);
+            TestServer.Reply aMembersUnknownDevice = probe.apply(member, 2);
+            TestServer.Reply aBannedMember = probe.apply(banned, 1);
+            TestServer.Reply notAMember = probe.apply(stranger, 1);
+            // The banned member's own device, with a good signature, learns no more than that.
+            TestServer.Reply bannedItself = server.post("/api/v1/auth/verify", banned.verifyRequest(server, bannedPhone), null);
+
+            for (TestServer.Reply reply : java.util.List.of(aMember, aMembersUnknownDevice, aBannedMember, notAMember,
+                    bannedItself)) {
+                assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
+                assertThat(reply.code()).as(reply.toString()).isEqualTo("sign_in_refused");
+                assertThat(reply.body().get("message").asText().replaceAll("nxl:[a-z2-7]+", "nxl:…")
+                        .replaceAll("device \\d+", "device …"))
+                        .isEqualTo("sign-in refused: device … of nxl:… is not an active device of a member here, "
+                                + "or the signature does not verify");
+            }
+            assertThat(count(database, "auth_tokens")).isEqualTo(tokens);
         }
     }
 
@@ -171,7 +218,7 @@ class AccountsFlowTest {
 
             assertThat(server.get("/api/v1/devices", token).code()).isEqualTo("account_banned");
             assertThat(server.post("/api/v1/auth/verify", mallory.verifyRequest(server, phone), null).code())
-                    .isEqualTo("account_banned");
+                    .isEqualTo("sign_in_refused");
             TestServer.Reply rejoin = server.post("/api/v1/members/join", mallory.joinRequest(server, mallory.device(2)), null);
             assertThat(rejoin.status()).isEqualTo(403);
             assertThat(rejoin.code()).isEqualTo("account_banned");
@@ -252,7 +299,7 @@ class AccountsFlowTest {
             assertThat(server.get("/api/v1/devices", phoneToken).body().get("devices")).hasSize(1);
             assertThat(alice.register(server, phoneToken, alice.device(2)).code()).isEqualTo("conflict");
             assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, laptop), null).code())
-                    .isEqualTo("device_not_certified");
+                    .isEqualTo("sign_in_refused");
             assertThat(server.delete("/api/v1/devices/2", phoneToken).code()).isEqualTo("not_found");
             assertThat(server.delete("/api/v1/devices/x", phoneToken).code()).isEqualTo("invalid_field");
             assertThat(count(database, "auth_tokens")).isEqualTo(1);
@@ -302,7 +349,7 @@ class AccountsFlowTest {
             assertThat(metrics).contains("nexuslink_members 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"success\",reason=\"join\"} 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"success\",reason=\"challenge\"} 1.0")
-                    .contains("nexuslink_auth_attempts_total{outcome=\"failure\",reason=\"device_not_certified\"} 1.0");
+                    .contains("nexuslink_auth_attempts_total{outcome=\"failure\",reason=\"sign_in_refused\"} 1.0");
         }
     }
 }

@@ -73,6 +73,13 @@ class ClusterFanOutTest {
                 "NEXUSLINK_REDIS_URL", redisUrl,
                 "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
                 "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000"));
+        // Nodes of one cluster are given the same server key file (a node with another refuses to start).
+        try {
+            settings.put("NEXUSLINK_SERVER_KEY_FILE",
+                    java.nio.file.Files.createTempDirectory("nexuslink-cluster").resolve("server.key").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         TestCommunity a = TestCommunity.start(url, clock, settings);
         try {
             settings.put("NEXUSLINK_COMMUNITY_ADMIN_UUID", a.admin.id());

@@ -22,9 +22,9 @@ import org.nexuslink.server.testing.TestServer;
  * {@code forbidden} with a reason); neither changes anything.
  */
 class EndpointRefusalTest {
-    /** Endpoints anyone may call: auth, join, operations, and the WebSocket upgrade (tested in GatewayTest). */
+    /** Endpoints anyone may call: auth, join, who the server is, operations, and the WebSocket upgrade (tested in GatewayTest). */
     private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/challenge", "POST /api/v1/auth/verify",
-            "POST /api/v1/members/join", "GET /health", "GET /metrics");
+            "POST /api/v1/members/join", "GET /health", "GET /metrics", "GET /api/v1/server");
 
     private final MutableClock clock = new MutableClock();
 

@@ -127,7 +127,7 @@ class ModerationApiTest {
             assertThat(c.server.get("/api/v1/channels/" + channel, c.memberToken).code()).isEqualTo("token_invalid");
             TestServer.Reply verify = c.server.post("/api/v1/auth/verify",
                     c.member.verifyRequest(c.server, c.memberDevice), null);
-            assertThat(verify.code()).isEqualTo("account_banned");
+            assertThat(verify.code()).isEqualTo("sign_in_refused");
             TestServer.Reply rejoin = c.server.post("/api/v1/members/join",
                     c.member.joinRequest(c.server, c.member.device(2)), null);
             assertThat(rejoin.code()).isEqualTo("account_banned");

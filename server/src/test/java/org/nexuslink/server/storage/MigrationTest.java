@@ -17,8 +17,8 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "5");
-        assertThat(result.schemaVersion()).isEqualTo("5");
+        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "5", "6");
+        assertThat(result.schemaVersion()).isEqualTo("6");
         assertThat(result.isNoop()).isFalse();
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
     }
@@ -31,7 +31,7 @@ class MigrationTest {
 
         assertThat(second.isNoop()).isTrue();
         assertThat(second.appliedVersions()).isEmpty();
-        assertThat(second.schemaVersion()).isEqualTo("5");
+        assertThat(second.schemaVersion()).isEqualTo("6");
     }
 
     @DatabaseTest
@@ -64,7 +64,7 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("2", "3", "5");
+        assertThat(result.appliedVersions()).containsExactly("2", "3", "5", "6");
         long kept = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
                 .bind("id", channel).mapTo(Long.class).one());
         assertThat(kept).isEqualTo(1);

@@ -74,7 +74,7 @@ class SchemaRoundTripTest {
         String device = "account_id = :account_id AND device_id = :device_id";
         return List.of(
                 row("server_identity", "id = :id",
-                        c("id", 1), c("server_id", "x".repeat(64)), c("created_at", T0)),
+                        c("id", 1), c("server_id", "x".repeat(64)), c("created_at", T0), c("public_key", bytes(32, 3))),
                 row("members", "account_id = :account_id",
                         c("account_id", ALICE), c("identity_key", bytes(33, 1)), c("display_name", "Alice Ω"),
                         c("role", "admin"), c("is_banned", true), c("banned_at", T0.plusSeconds(60)),
