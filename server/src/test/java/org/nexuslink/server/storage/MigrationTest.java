@@ -110,7 +110,7 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("5");
+        assertThat(result.appliedVersions()).containsExactly("5", "6");
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
         assertThat(one(database, "SELECT entries FROM queue_usage")).isEqualTo(2);
         assertThat(one(database, "SELECT bytes FROM queue_usage")).isEqualTo(21);
