@@ -17,8 +17,8 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("1", "2", "3");
-        assertThat(result.schemaVersion()).isEqualTo("3");
+        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "4");
+        assertThat(result.schemaVersion()).isEqualTo("4");
         assertThat(result.isNoop()).isFalse();
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
     }
@@ -31,7 +31,7 @@ class MigrationTest {
 
         assertThat(second.isNoop()).isTrue();
         assertThat(second.appliedVersions()).isEmpty();
-        assertThat(second.schemaVersion()).isEqualTo("3");
+        assertThat(second.schemaVersion()).isEqualTo("4");
     }
 
     @DatabaseTest
@@ -45,11 +45,11 @@ class MigrationTest {
                 "media_store_incomplete", "audit_log_time", "audit_log_actor", "audit_log_target", "audit_log_action");
     }
 
-    @DatabaseTest(migrated = false)
-    void migrates_a_version_1_database_with_channels_to_version_2(Database database, DatabaseUrl url) {
+    /** Migrates the empty database with the SQL migrations up to {@code version} only. */
+    private static void migrateTo(Database database, DatabaseUrl url, String version) {
         FluentConfiguration flyway = Flyway.configure(Database.class.getClassLoader())
                 .locations("classpath:db/migration").placeholders(database.dialect().migrationPlaceholders())
-                .target("1");
+                .target(version);
         switch (url) {
             case DatabaseUrl.Sqlite sqlite -> flyway.dataSource("jdbc:sqlite:" + sqlite.file(), null, null);
             case DatabaseUrl.Postgres pg -> {
@@ -58,18 +58,47 @@ class MigrationTest {
             }
         }
         flyway.load().migrate();
+    }
+
+    @DatabaseTest(migrated = false)
+    void migrates_a_version_1_database_with_channels_to_version_2(Database database, DatabaseUrl url) {
+        migrateTo(database, url, "1");
         UUID channel = UUID.randomUUID();
         database.inTransaction(h -> h.createUpdate("INSERT INTO channels (id, name, channel_type, created_at) "
                 + "VALUES (:id, 'general', 'text', :at)").bind("id", channel).bind("at", Instant.EPOCH).execute());
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("2", "3");
+        assertThat(result.appliedVersions()).containsExactly("2", "3", "4");
         long kept = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
                 .bind("id", channel).mapTo(Long.class).one());
         assertThat(kept).isEqualTo(1);
         database.inTransaction(h -> h.createUpdate("INSERT INTO channel_conditions (channel_id, kind, value) "
                 + "VALUES (:id, 'min_role', 'member')").bind("id", channel).execute());
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
+    }
+
+    @DatabaseTest(migrated = false)
+    void devices_removed_before_version_4_stay_revoked_after_it(Database database, DatabaseUrl url) {
+        migrateTo(database, url, "2");
+        database.inTransaction(h -> {
+            h.execute("INSERT INTO members (account_id, identity_key, role, joined_at) VALUES ('nxl:a', ?, 'member', 0)",
+                    (Object) new byte[32]);
+            for (int device = 1; device <= 2; device++) {
+                h.execute("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, "
+                        + "registered_at, last_active_at) VALUES ('nxl:a', ?, ?, ?, 'cli', 0, 0)",
+                        device, new byte[] {(byte) device}, new byte[] {9});
+            }
+            return h.execute("UPDATE devices SET revoked_at = 1000 WHERE device_id = 2");
+        });
+
+        assertThat(database.migrate().appliedVersions()).containsExactly("3", "4");
+
+        java.util.List<String> revoked = database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT account_id, device_id, device_key, revocation, revoked_at FROM device_revocations")
+                .map((rs, ctx) -> rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getBytes(3)[0] + ":"
+                        + rs.getBytes(4) + ":" + rs.getLong(5))
+                .list());
+        assertThat(revoked).as("the removed device's key, unsigned").containsExactly("nxl:a:2:2:null:1000");
     }
 }
