@@ -54,7 +54,9 @@ import org.signal.libsignal.protocol.state.PreKeyBundle;
  * device of the recipient and per other device of the sender, sessions started from bundles whose
  * device certificate verifies against the account id, a resend after the server's
  * {@code stale_devices} answer, and on receipt a check that the sender's session key is the one
- * its account certified.
+ * its account certified. Device keys the account's identity key revoked get no session and no
+ * copy, and send nothing that is accepted; a device id that comes back with a new key the account
+ * certified is taken, with a warning through {@link KeyChanges} (docs/client.md).
  *
  * <p>Not thread-safe: the client calls it from one thread at a time (libsignal sessions are
  * read-modify-write).
