@@ -201,6 +201,12 @@ class ClientCliIT {
                 tmux.type("/quit");
                 tmux.awaitExit();
             }
+            // --- the linked device cannot remove the one holding the identity key ---
+            CliFixture.Result refused = nx.cli("alice2", "device", "remove", "1");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("error:", "linked device", "only itself").doesNotContain("Exception");
+            assertThat(nx.cli("alice", "device", "list").ok().out()).hasLineCount(2);
+
             // --- bob gets what was typed in the chat; alice removes her second device, which is then shut out ---
             List<CliFixture.Result> last = parallel(() -> nx.cli("bob", "inbox", "--json").ok(),
                     () -> nx.cli("alice", "device", "remove", secondDevice).ok());

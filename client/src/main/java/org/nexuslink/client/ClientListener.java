@@ -15,10 +15,19 @@ public interface ClientListener {
     default void onRevoked(String conversationId, String ref, String by) { }
 
     /**
-     * A message could not be accepted: it did not decrypt or authenticate, or the sender's device
-     * key changed ({@code identityChanged}), which is never accepted silently.
+     * A message could not be accepted: it did not decrypt or authenticate, came from a device its
+     * account revoked, or came with a changed device key that its account did not certify
+     * ({@code identityChanged}).
      */
     default void onRejected(String sender, String reason, boolean identityChanged) { }
+
+    /**
+     * Warning, as Signal's "safety number changed": a known device of {@code account} (a contact
+     * or this account) now uses another key, which the account's identity key certified (the
+     * device was re-linked or restored). Messages go on with the new key; the user should verify
+     * the contact again if the change is unexpected.
+     */
+    default void onSafetyNumberChanged(String account, int device) { }
 
     /** A server notice ({@code prekeys_low}, {@code device_removed}, ...). */
     default void onNotice(String type, String detail) { }

@@ -50,6 +50,10 @@ import org.nexuslink.client.store.Direction;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.StoreKey;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.crypto.identity.AccountIdentity;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceRevocation;
+import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
@@ -148,7 +152,8 @@ public final class NexusClient implements AutoCloseable {
         this.me = new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate());
         this.store = ProfileStore.open(profileDir.resolve(STORE_FILE), StoreKey.derive(keys.deviceKey()),
                 keys.deviceKey().asIdentityKeyPair());
-        this.direct = new DirectMessenger(store, me, clock);
+        this.direct = new DirectMessenger(store, me, clock,
+                (account, device) -> tell(l -> l.onSafetyNumberChanged(account, device)));
         this.channels = new ChannelMessenger(store, me, direct, clock);
         this.prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         Optional<ServerPublicKey> pinned = store.settings().get(COMMUNITY_SERVER_KEY).map(ServerPublicKey::of);
@@ -369,13 +374,52 @@ public final class NexusClient implements AutoCloseable {
         return call(() -> requireApi().get("/api/v1/devices", token()));
     }
 
-    /** Removes one of this account's devices (itself included) from the community. */
+    /**
+     * Removes one of this account's devices from the community. This device may always remove
+     * itself; removing another needs the account identity key, which signs a revocation of the
+     * device's certificate (as the server lists it, checked against the account first). The
+     * revocation is kept locally too, so this client never writes to that key again whatever the
+     * server says later.
+     *
+     * @throws IOException if this profile has no identity key and the device is another one, or
+     *     the server refuses (the last device, for one)
+     */
     public void removeDevice(int deviceId) throws IOException {
         call(() -> {
-            requireApi().delete("/api/v1/devices/" + deviceId, token());
+            if (deviceId == me.deviceId()) {
+                requireApi().delete("/api/v1/devices/" + deviceId, token());
+                return null;
+            }
+            AccountIdentity identity = keys.identity().orElseThrow(() -> new IOException("only the device holding "
+                    + "the account's identity key can remove another device; this one can remove only itself"));
+            String token = token();
+            DeviceCertificate certificate = listedCertificate(deviceId, token);
+            DeviceRevocation revocation = identity.revoke(certificate, clock.instant());
+            requireApi().delete("/api/v1/devices/" + deviceId, java.util.Map.of("revocation",
+                    java.util.Base64.getEncoder().encodeToString(revocation.encoded())), token);
+            direct.learn(revocation);
             direct.forgetDevice(me.accountId(), deviceId);
             return null;
         });
+    }
+
+    /** The certificate the server lists for one of this account's devices, verified against the account. */
+    private DeviceCertificate listedCertificate(int deviceId, String token) throws IOException, InterruptedException {
+        for (JsonNode d : requireApi().get("/api/v1/devices", token).path("devices")) {
+            if (d.path("device_id").asInt() == deviceId && d.path("certificate").isTextual()) {
+                try {
+                    DeviceCertificate certificate = DeviceCertificate.verify(
+                            java.util.Base64.getDecoder().decode(d.path("certificate").asText()), me.account(), clock);
+                    if (certificate.deviceId().value() == deviceId) {
+                        return certificate;
+                    }
+                } catch (InvalidCertificateException | IllegalArgumentException e) {
+                    throw new IOException("the server lists device " + deviceId + " with a certificate that does not "
+                            + "verify: " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new IOException("the account has no active device " + deviceId);
     }
 
     /** Registers a device certified by this account's identity key (see {@code nexuslink device link}). */

@@ -35,6 +35,8 @@ final class TestProfile implements AutoCloseable {
     /** The senders of rejected messages. */
     final BlockingQueue<String> rejected = new LinkedBlockingQueue<>();
     final BlockingQueue<Boolean> connection = new LinkedBlockingQueue<>();
+    /** "account:device" of each safety-number warning. */
+    final BlockingQueue<String> keyChanges = new LinkedBlockingQueue<>();
     NexusClient client;
 
     private TestProfile(Path dir, VaultContents keys, Clock clock) throws IOException {
@@ -61,6 +63,18 @@ final class TestProfile implements AutoCloseable {
                 owner.clock);
     }
 
+    /**
+     * {@code owner}'s account restored on a new device from its identity key (the mnemonic): the
+     * same device id as {@code owner}'s, a new device key.
+     */
+    static TestProfile restored(Path dir, TestProfile owner) throws IOException {
+        AccountIdentity identity = owner.keys.identity().orElseThrow();
+        DeviceKeyPair device = DeviceKeyPair.generate();
+        return new TestProfile(dir, new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(),
+                device, identity.certify(owner.keys.certificate().deviceId(), device.publicKey(), owner.clock.instant(),
+                        Optional.empty())), owner.clock);
+    }
+
     /** Opens the profile's client again (after {@link #close}), as a restarted app would. */
     void reopen() throws IOException {
         client = NexusClient.open(dir, keys, clock);
@@ -83,6 +97,11 @@ final class TestProfile implements AutoCloseable {
             @Override
             public void onConnection(boolean connected) {
                 connection.add(connected);
+            }
+
+            @Override
+            public void onSafetyNumberChanged(String account, int device) {
+                keyChanges.add(account + ":" + device);
             }
         });
     }

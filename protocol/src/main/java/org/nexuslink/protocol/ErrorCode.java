@@ -83,6 +83,18 @@ public enum ErrorCode {
     LAST_ADMIN("last_admin", 409,
             "The change would leave the community without an active admin (demote, ban or remove the last one)."),
     /** See {@link #meaning()}. */
+    REVOCATION_REQUIRED("revocation_required", 403,
+            "Removing another device needs a revocation signed by the account identity key; without one a device may remove only itself."),
+    /** See {@link #meaning()}. */
+    INVALID_REVOCATION("invalid_revocation", 400,
+            "The device revocation is malformed, not signed by the account identity key, or names another device id or key than the device removed."),
+    /** See {@link #meaning()}. */
+    LAST_DEVICE("last_device", 409,
+            "The account's last active device cannot be removed; leave the community instead."),
+    /** See {@link #meaning()}. */
+    DEVICE_REVOKED("device_revoked", 403,
+            "The device certificate's key was removed from the account on this server and is never accepted again; certify a new device key."),
+    /** See {@link #meaning()}. */
     PREKEY_LIMIT_EXCEEDED("prekey_limit_exceeded", 400,
             "The upload would store more one-time prekeys than the per-device limit, or the batch is too large."),
     /** See {@link #meaning()}. */

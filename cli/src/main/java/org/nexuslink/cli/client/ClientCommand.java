@@ -170,7 +170,22 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     /** Opens the client on the profile's store (the caller holds the profile lock). */
     protected NexusClient open(VaultContents keys) throws IOException {
-        return NexusClient.open(profileDir(), keys, environment().clock(), "cli");
+        NexusClient client = NexusClient.open(profileDir(), keys, environment().clock(), "cli");
+        client.addListener(new org.nexuslink.client.ClientListener() {
+            @Override
+            public void onSafetyNumberChanged(String account, int device) {
+                err().println(safetyNumberWarning(account, device));
+                err().flush();
+            }
+        });
+        return client;
+    }
+
+    /** What every client command prints when a device shows up with a new certified key. */
+    static String safetyNumberWarning(String account, int device) {
+        return "warning: the safety number with " + MessageView.printable(account) + " changed: its device " + device
+                + " has a new key, certified by the account (re-linked or restored). Messages continue; "
+                + "verify the contact if you did not expect this.";
     }
 
     /** Fails unless the client's profile has joined a community; returns its URL. */

@@ -50,7 +50,11 @@ public final class DeviceCommand implements Runnable {
     /** {@code nexuslink device remove <id>}. */
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = {"Remove one of the account's devices (this one included): it is disconnected at once, "
-                    + "its queued messages are deleted and it receives nothing more."})
+                    + "its queued messages are deleted and it receives nothing more.",
+                    "Removing another device needs the account's identity key: run it on the device that holds "
+                    + "the key, which signs a revocation of the device's certificate (contacts refuse a revoked "
+                    + "device, and its certificate never joins this community again). A linked device can remove "
+                    + "only itself. The last device cannot be removed; leave the community instead."})
     public static final class Remove extends ClientCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The device id (see `device list`).")
         int deviceId;
@@ -65,6 +69,11 @@ public final class DeviceCommand implements Runnable {
                 session.client().devices().path("devices").forEach(d -> ids.add(d.path("device_id").asInt()));
                 if (!ids.contains(deviceId)) {
                     throw new ClientFailure("the account has no active device " + deviceId + "; devices: " + ids);
+                }
+                if (deviceId != session.client().device().deviceId() && session.keys().identity().isEmpty()) {
+                    throw new ClientFailure("this device has no identity key (it is a linked device): it can remove "
+                            + "only itself (`device remove " + session.client().device().deviceId() + "`); remove "
+                            + "device " + deviceId + " from the device that holds the identity key");
                 }
                 session.client().removeDevice(deviceId);
                 out().println("removed device " + deviceId

@@ -253,6 +253,11 @@ public final class CommunityApi {
         return call("DELETE", path, null, token);
     }
 
+    /** A DELETE with a JSON body (a device removal carrying its revocation). */
+    public JsonNode delete(String path, Object body, String token) throws IOException, InterruptedException {
+        return call("DELETE", path, body, token);
+    }
+
     private JsonNode call(String method, String path, Object body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
                 .timeout(Duration.ofSeconds(30))

@@ -27,6 +27,7 @@ import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.SignalStore;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceRevocation;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.protocol.Ack;
@@ -53,7 +54,9 @@ import org.signal.libsignal.protocol.state.PreKeyBundle;
  * device of the recipient and per other device of the sender, sessions started from bundles whose
  * device certificate verifies against the account id, a resend after the server's
  * {@code stale_devices} answer, and on receipt a check that the sender's session key is the one
- * its account certified.
+ * its account certified. Device keys the account's identity key revoked get no session and no
+ * copy, and send nothing that is accepted; a device id that comes back with a new key the account
+ * certified is taken, with a warning through {@link KeyChanges} (docs/client.md).
  *
  * <p>Not thread-safe: the client calls it from one thread at a time (libsignal sessions are
  * read-modify-write).
@@ -73,12 +76,30 @@ public final class DirectMessenger {
     private final Clock clock;
     private final DeviceDirectory directory;
     private final KnownAddresses senders = new KnownAddresses(KEPT_SENDERS);
+    private final KeyChanges keyChanges;
+
+    /**
+     * Told when a known device id of an account shows up with another key, certified by the
+     * account: the session continues with the new key, and the user should be warned (Signal's
+     * "safety number changed").
+     */
+    @FunctionalInterface
+    public interface KeyChanges {
+        void keyChanged(String account, int device);
+
+        KeyChanges NONE = (account, device) -> { };
+    }
 
     public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock) {
+        this(store, me, clock, KeyChanges.NONE);
+    }
+
+    public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock, KeyChanges keyChanges) {
         this.store = Objects.requireNonNull(store, "store");
         this.signal = store.signal();
         this.me = Objects.requireNonNull(me, "me");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.keyChanges = Objects.requireNonNull(keyChanges, "keyChanges");
         this.directory = new DeviceDirectory(store.settings());
     }
 
@@ -87,10 +108,12 @@ public final class DirectMessenger {
      * (which costs no prekeys, unlike bundles).
      */
     public void refreshOwnDevices(CommunityApi api, String token) throws IOException, InterruptedException {
+        JsonNode answer = api.get("/api/v1/devices", token);
+        learnRevocations(me.account(), answer.path("revocations"));
         Set<Integer> devices = new TreeSet<>();
-        for (JsonNode device : api.get("/api/v1/devices", token).path("devices")) {
+        for (JsonNode device : answer.path("devices")) {
             int id = device.path("device_id").asInt();
-            if (id != me.deviceId()) {
+            if (id != me.deviceId() && acceptListedDevice(me.account(), id, device.path("certificate"))) {
                 devices.add(id);
             }
         }
@@ -271,11 +294,83 @@ public final class DirectMessenger {
             if (!signal.containsSession(address)) {
                 fetchBundles(wire, account, Optional.of(device));
             }
-            if (signal.containsSession(address)) {
+            if (signal.containsSession(address) && !isRevoked(address)) {
                 reachable.add(address);
             }
         }
         return reachable;
+    }
+
+    /**
+     * Whether the key this client holds for the address was revoked by its account. Checked on
+     * every send, against every revocation this client ever verified: a server that stops serving
+     * a revocation (or lists the device again) does not get a copy encrypted to a revoked key.
+     */
+    private boolean isRevoked(SignalProtocolAddress address) {
+        Optional<IdentityKey> key = signal.identity(address);
+        return key.isPresent() && directory.isRevoked(address.getName(), address.getDeviceId(),
+                key.get().getPublicKey().getPublicKeyBytes());
+    }
+
+    /**
+     * Records the account's revocations that verify against its identity key, and drops the
+     * session and directory entry of each device they revoke. One that does not verify says
+     * nothing and is skipped (a server could as well have left it out).
+     */
+    public void learnRevocations(AccountId account, JsonNode revocations) {
+        String name = account.toString();
+        for (JsonNode encoded : revocations) {
+            DeviceRevocation revocation;
+            try {
+                revocation = DeviceRevocation.verify(B64.decode(encoded.asText()), account);
+            } catch (InvalidCertificateException | IllegalArgumentException e) {
+                continue;
+            }
+            learn(name, revocation);
+        }
+    }
+
+    /** Records a revocation this client verified (or signed itself). */
+    public void learn(DeviceRevocation revocation) {
+        learn(revocation.accountId().toString(), revocation);
+    }
+
+    private void learn(String account, DeviceRevocation revocation) {
+        int device = revocation.deviceId().value();
+        byte[] key = revocation.devicePublicKeyBytes();
+        directory.revoke(account, device, key);
+        SignalProtocolAddress address = new SignalProtocolAddress(account, device);
+        if (isRevoked(address)) {
+            forgetDevice(account, device);
+        }
+    }
+
+    /**
+     * Whether to write to a device of this account as the server lists it: not if its certificate
+     * does not verify or names a revoked key. A listed key other than the one this client's session
+     * runs with (the device was re-linked under its id) ends that session, so the next send
+     * fetches the new key's bundle, and warns.
+     */
+    private boolean acceptListedDevice(AccountId account, int device, JsonNode certificate) {
+        if (!certificate.isTextual()) {
+            return true; // a server from before certificates were listed
+        }
+        DeviceCertificate c;
+        try {
+            c = DeviceCertificate.verify(B64.decode(certificate.asText()), account, clock);
+        } catch (InvalidCertificateException | IllegalArgumentException e) {
+            return false; // a device the account does not vouch for is not written to
+        }
+        byte[] key = c.devicePublicKeyBytes();
+        if (c.deviceId().value() != device || directory.isRevoked(account.toString(), device, key)) {
+            return false;
+        }
+        SignalProtocolAddress address = new SignalProtocolAddress(account.toString(), device);
+        if (signal.identity(address).filter(known -> !java.util.Arrays.equals(
+                known.getPublicKey().getPublicKeyBytes(), key)).isPresent()) {
+            signal.deleteSession(address);
+        }
+        return true;
     }
 
     /**
@@ -287,17 +382,31 @@ public final class DirectMessenger {
     public Received open(DirectPush push) throws RejectedMessageException {
         SignalProtocolAddress sender = senders.of(push.sender(), push.senderDevice());
         byte[] plaintext;
+        boolean keyChanged = false;
         try {
             SessionCipher cipher = new SessionCipher(signal, sender);
             plaintext = switch (push.type()) {
-                case CiphertextMessage.PREKEY_TYPE -> cipher.decrypt(new PreKeySignalMessage(push.ciphertext().toByteArray()));
+                case CiphertextMessage.PREKEY_TYPE -> {
+                    PreKeySignalMessage message = new PreKeySignalMessage(push.ciphertext().toByteArray());
+                    try {
+                        yield cipher.decrypt(message);
+                    } catch (UntrustedIdentityException e) {
+                        // A known device id with a new key (re-linked, restored): not a reason to
+                        // block the account. The new key is taken on trust only for this attempt;
+                        // the certificate check below decides, and a refusal rolls the caller's
+                        // savepoint back, the trust with it.
+                        signal.trustIdentity(sender, message.getIdentityKey());
+                        keyChanged = true;
+                        yield cipher.decrypt(message);
+                    }
+                }
                 case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(push.ciphertext().toByteArray()));
                 default -> throw new RejectedMessageException("unknown ciphertext type " + push.type() + " from " + sender,
                         false, null);
             };
         } catch (UntrustedIdentityException e) {
-            throw new RejectedMessageException("the device key of " + sender + " changed; not accepted until verified",
-                    true, e);
+            throw new RejectedMessageException("the device key of " + sender + " changed without a new session; "
+                    + "not accepted", true, e);
         } catch (RejectedMessageException e) {
             throw e;
         } catch (Exception e) {
@@ -308,17 +417,25 @@ public final class DirectMessenger {
         try {
             payload = PayloadCodec.decode(plaintext);
         } catch (ContentException e) {
-            throw new RejectedMessageException("malformed message from " + sender + ": " + e.getMessage(), false, e);
+            throw new RejectedMessageException("malformed message from " + sender + ": " + e.getMessage(), keyChanged, e);
         }
         if (push.type() == CiphertextMessage.PREKEY_TYPE) {
-            // A prekey message is what (re)starts a session: check its key is the account's. Later
-            // messages ride the same session, whose identity key libsignal pins, so checking the
-            // certificate once per session is enough (and saves most of a receive's CPU). It is
-            // also where a device we did not know of shows itself; later messages come from a
-            // device already in the directory (and a wrong removal is repaired by the server's
-            // stale_devices answer to our next send).
-            requireCertified(sender, payload);
+            // A prekey message is what (re)starts a session: check its key is the account's and
+            // not revoked. Later messages ride the same session, whose identity key libsignal
+            // pins, so checking the certificate once per session is enough (and saves most of a
+            // receive's CPU); learning a revocation deletes the session, so a revoked device
+            // cannot go on in an old one. It is also where a device we did not know of shows
+            // itself; later messages come from a device already in the directory (and a wrong
+            // removal is repaired by the server's stale_devices answer to our next send).
+            requireCertified(sender, payload, keyChanged);
+            if (isRevoked(sender)) {
+                throw new RejectedMessageException("the device key of " + sender + " was revoked by its account",
+                        keyChanged, null);
+            }
             directory.add(push.sender(), push.senderDevice());
+        }
+        if (keyChanged) {
+            keyChanges.keyChanged(push.sender(), push.senderDevice());
         }
         String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
         return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
@@ -402,20 +519,22 @@ public final class DirectMessenger {
      * the key the session runs with: the server authenticated the sender's device, this proves the
      * key behind the ciphertext is the one the account certified.
      */
-    private void requireCertified(SignalProtocolAddress sender, Payload payload) throws RejectedMessageException {
+    private void requireCertified(SignalProtocolAddress sender, Payload payload, boolean keyChanged)
+            throws RejectedMessageException {
         byte[] encoded = payload.certificate().map(Bytes::toByteArray).orElseThrow(() ->
-                new RejectedMessageException("a message from " + sender + " carries no device certificate", false, null));
+                new RejectedMessageException("a message from " + sender + " carries no device certificate", keyChanged, null));
         try {
             DeviceCertificate certificate = DeviceCertificate.verify(encoded, AccountId.parse(sender.getName()), clock);
             IdentityKey sessionKey = signal.identity(sender).orElseThrow(() ->
                     new RejectedMessageException("no identity recorded for " + sender, false, null));
             if (certificate.deviceId().value() != sender.getDeviceId()
                     || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), sessionKey.getPublicKey().getPublicKeyBytes())) {
-                throw new RejectedMessageException("the certificate of " + sender + " is for another device or key", false, null);
+                throw new RejectedMessageException("the certificate of " + sender + " is for another device or key",
+                        keyChanged, null);
             }
         } catch (InvalidCertificateException | InvalidAccountIdException e) {
             throw new RejectedMessageException("the certificate of " + sender + " does not verify: " + e.getMessage(),
-                    false, e);
+                    keyChanged, e);
         }
     }
 
@@ -464,6 +583,7 @@ public final class DirectMessenger {
         } catch (InvalidAccountIdException e) {
             throw new IOException("the server named an invalid account id " + account, e);
         }
+        learnRevocations(accountId, answer.path("revocations"));
         for (JsonNode bundle : answer.path("devices")) {
             int id = bundle.path("device_id").asInt();
             SignalProtocolAddress address = new SignalProtocolAddress(account, id);
@@ -475,8 +595,22 @@ public final class DirectMessenger {
                         || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), deviceKey)) {
                     throw new IOException("the bundle of " + address + " does not match its certificate");
                 }
+                if (directory.isRevoked(account, id, deviceKey)) {
+                    continue; // the server lists a device its account revoked: never written to
+                }
+                IdentityKey key = new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey));
+                boolean keyChanged = signal.identity(address).filter(known -> !known.equals(key)).isPresent();
+                if (keyChanged) {
+                    // Re-linked or restored under the same id, and certified by the account: start
+                    // over with the new key and warn, rather than refuse every message to the account.
+                    signal.deleteSession(address);
+                    signal.trustIdentity(address, key);
+                }
                 new SessionBuilder(signal, address).process(preKeyBundle(bundle, deviceKey));
                 directory.add(account, id);
+                if (keyChanged) {
+                    keyChanges.keyChanged(account, id);
+                }
             } catch (InvalidCertificateException e) {
                 throw new IOException("the certificate of " + address + " does not verify: " + e.getMessage(), e);
             } catch (UntrustedIdentityException e) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
 import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Challenges;
@@ -54,15 +55,17 @@ public final class AccountRoutes {
     record RegisterDeviceRequest(byte[] deviceCertificate, String deviceType, String os, String appVersion,
                                  String pushToken) {}
 
-    record DeviceView(int deviceId, String deviceType, String os, String appVersion, String registeredAt,
-                      String lastActiveAt) {
+    record DeviceView(int deviceId, byte[] certificate, String deviceType, String os, String appVersion,
+                      String registeredAt, String lastActiveAt) {
         static DeviceView of(Device d) {
-            return new DeviceView(d.certificate().deviceId().value(), d.deviceType(), d.os(), d.appVersion(),
-                    d.registeredAt().toString(), d.lastActiveAt().toString());
+            return new DeviceView(d.certificate().deviceId().value(), d.certificate().encoded(), d.deviceType(), d.os(),
+                    d.appVersion(), d.registeredAt().toString(), d.lastActiveAt().toString());
         }
     }
 
-    record DeviceList(List<DeviceView> devices) {}
+    record DeviceList(List<DeviceView> devices, List<byte[]> revocations) {}
+
+    record RemoveDeviceRequest(byte[] revocation) {}
 
     record MemberView(String accountId, Optional<String> displayName, String role, String status, String joinedAt) {
         static MemberView of(Member m) {
@@ -162,7 +165,8 @@ public final class AccountRoutes {
 
     private Response listDevices(Request request) {
         Principal caller = authenticator.authenticate(request);
-        return Response.ok(new DeviceList(accounts.devices(caller).stream().map(DeviceView::of).toList()));
+        return Response.ok(new DeviceList(accounts.devices(caller).stream().map(DeviceView::of).toList(),
+                accounts.revocations(caller).stream().map(Bytes::toByteArray).toList()));
     }
 
     private Response removeDevice(Request request) {
@@ -173,7 +177,10 @@ public final class AccountRoutes {
         } catch (NumberFormatException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "device_id must be an integer 1-127");
         }
-        accounts.removeDevice(caller, AccountService.deviceId("device_id", id));
+        // The body is optional: a device removing itself sends none.
+        Optional<byte[]> revocation = request.body().length == 0 ? Optional.empty()
+                : Optional.of(required("revocation", bodies.read(request, RemoveDeviceRequest.class).revocation()));
+        accounts.removeDevice(caller, AccountService.deviceId("device_id", id), revocation);
         return new Response.Raw(204, "application/json", new byte[0]);
     }
 

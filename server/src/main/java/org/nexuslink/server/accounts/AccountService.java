@@ -11,8 +11,10 @@ import org.nexuslink.crypto.challenge.ServerChallenge;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.DeviceRevocation;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Challenges;
@@ -214,21 +216,60 @@ public final class AccountService {
         return new Device(certificate, details.deviceType(), details.os(), details.appVersion(), now, now);
     }
 
-    /** Removes one of the caller's account's devices (possibly the caller itself). */
-    public void removeDevice(Principal caller, DeviceId device) {
-        boolean revoked = database.inTransaction(h -> {
-            boolean done = devices.revoke(h, caller.account(), device, clock.instant());
-            if (done) {
-                prekeys.deleteAll(h, caller.account(), device);
-            }
-            return done;
-        });
-        if (!revoked) {
-            throw new ApiException(ErrorCode.NOT_FOUND, "no active device " + device + " on this account");
+    /**
+     * Removes one of the caller's account's devices. Removing another device needs the account
+     * identity key's revocation of it: a device token alone (a stolen linked device) may remove
+     * only its own device. The last active device is never removed (leaving is the way out).
+     *
+     * @param revocation the encoded {@link DeviceRevocation}; required unless {@code device} is the caller's
+     * @throws ApiException {@code revocation_required}, {@code invalid_revocation}, {@code not_found}
+     *     or {@code last_device}; nothing is changed then
+     */
+    public void removeDevice(Principal caller, DeviceId device, Optional<byte[]> revocation) {
+        AccountId account = caller.account();
+        Optional<DeviceRevocation> checked = revocation.map(bytes -> revocation(bytes, account, device));
+        if (checked.isEmpty() && !device.equals(caller.device())) {
+            throw new ApiException(ErrorCode.REVOCATION_REQUIRED, "removing device " + device
+                    + " needs a revocation signed by the account identity key; this device may remove only itself");
         }
-        log.atInfo().addKeyValue("account", caller.account()).addKeyValue("device", device)
-                .addKeyValue("by", caller.device()).log("device removed");
-        removed.deviceRemoved(caller.account(), device);
+        database.inTransaction(h -> {
+            List<Device> active = devices.lockActive(h, account);
+            Device target = active.stream().filter(d -> d.certificate().deviceId().equals(device)).findFirst()
+                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no active device " + device + " on this account"));
+            if (checked.isPresent() && !checked.get().covers(target.certificate())) {
+                throw new ApiException(ErrorCode.INVALID_REVOCATION, "the revocation names another key than device "
+                        + device + "'s certificate");
+            }
+            if (active.size() == 1) {
+                throw new ApiException(ErrorCode.LAST_DEVICE, "device " + device
+                        + " is the account's last active device; leave the community instead");
+            }
+            devices.revoke(h, target, checked, clock.instant());
+            prekeys.deleteAll(h, account, device);
+            return null;
+        });
+        log.atInfo().addKeyValue("account", account).addKeyValue("device", device)
+                .addKeyValue("by", caller.device()).addKeyValue("signed", checked.isPresent()).log("device removed");
+        removed.deviceRemoved(account, device);
+    }
+
+    /** The revocations the caller's account's identity key signed (docs/identity.md). */
+    public List<Bytes> revocations(Principal caller) {
+        return devices.signedRevocations(caller.account());
+    }
+
+    private static DeviceRevocation revocation(byte[] bytes, AccountId account, DeviceId device) {
+        DeviceRevocation r;
+        try {
+            r = DeviceRevocation.verify(bytes, account);
+        } catch (InvalidCertificateException e) {
+            throw new ApiException(ErrorCode.INVALID_REVOCATION, e.getMessage());
+        }
+        if (!r.deviceId().equals(device)) {
+            throw new ApiException(ErrorCode.INVALID_REVOCATION, "the revocation is for device " + r.deviceId()
+                    + ", not " + device);
+        }
+        return r;
     }
 
     /** The caller's account's active devices. */
@@ -245,10 +286,18 @@ public final class AccountService {
         if (bytes == null) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "device_certificate is required");
         }
+        DeviceCertificate certificate;
         try {
-            return DeviceCertificate.verify(bytes, account, clock);
+            certificate = DeviceCertificate.verify(bytes, account, clock);
         } catch (InvalidCertificateException e) {
             throw new ApiException(ErrorCode.INVALID_CERTIFICATE, e.getMessage());
         }
+        // Joining and registering both come here: a removed key stays out for good, whatever
+        // happened to the membership since (docs/identity.md).
+        if (devices.isRevoked(account, certificate.devicePublicKeyBytes())) {
+            throw new ApiException(ErrorCode.DEVICE_REVOKED, "the key of device " + certificate.deviceId()
+                    + " was removed from " + account + " on this server; certify a new device key");
+        }
+        return certificate;
     }
 }

@@ -17,13 +17,18 @@ import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.DeviceRevocation;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.storage.Database;
 
 /**
- * Owns {@code devices}: each member's certified devices. A removed device keeps its row with
- * {@code revoked_at} set, so its id and certificate can never be accepted again. Thread-safe.
+ * Owns {@code devices}, each member's certified devices, and {@code device_revocations}, the
+ * keys of the devices removed from each account. A removed device keeps its row with
+ * {@code revoked_at} set, so its id is never reused while the account is a member; its key goes to
+ * {@code device_revocations}, which no membership change deletes, so its certificate is never
+ * accepted again on this server (docs/identity.md). Thread-safe.
  */
 public final class DeviceStore {
     private static final String COLUMNS =
@@ -38,10 +43,14 @@ public final class DeviceStore {
         members.onDelete(this::invalidate);
     }
 
-    /** The device if it is registered and not revoked. */
+    /** The device if it is registered and neither it nor its key was revoked. */
     public Optional<Device> findActive(AccountId account, DeviceId device) {
+        // The key check is defence in depth: a revoked key never gets a row (see isRevoked), but
+        // sign-in must not depend on every path having kept that true.
         return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM devices "
-                        + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL")
+                        + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL "
+                        + "AND NOT EXISTS (SELECT 1 FROM device_revocations r "
+                        + "WHERE r.account_id = devices.account_id AND r.device_key = devices.device_key)")
                 .bind("account", account.toString())
                 .bind("device", device.value())
                 .map((rs, ctx) -> device(rs))
@@ -59,6 +68,43 @@ public final class DeviceStore {
                 .bind("account", account.toString())
                 .map((rs, ctx) -> device(rs))
                 .list();
+    }
+
+    /**
+     * {@link #listActive(Handle, AccountId)} with the rows locked on PostgreSQL until the caller's
+     * transaction ends, so that two concurrent removals cannot both see a second device left
+     * (SQLite has one writer anyway).
+     */
+    List<Device> lockActive(Handle h, AccountId account) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM devices "
+                        + "WHERE account_id = :account AND revoked_at IS NULL ORDER BY device_id"
+                        + (database.dialect() == org.nexuslink.server.storage.Dialect.POSTGRES ? " FOR UPDATE" : ""))
+                .bind("account", account.toString())
+                .map((rs, ctx) -> device(rs))
+                .list();
+    }
+
+    /** Whether this device key of the account was ever removed (by revocation or by itself). */
+    boolean isRevoked(AccountId account, byte[] deviceKey) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM device_revocations "
+                        + "WHERE account_id = :account AND device_key = :key")
+                .bind("account", account.toString())
+                .bind("key", deviceKey)
+                .mapTo(Integer.class)
+                .one() > 0);
+    }
+
+    /**
+     * The revocations the account's identity key signed, oldest first, as stored (each was
+     * verified before it was stored; clients verify them again). Self-removals, which carry no
+     * signature, are not among them.
+     */
+    public List<Bytes> signedRevocations(AccountId account) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT revocation FROM device_revocations "
+                        + "WHERE account_id = :account AND revocation IS NOT NULL ORDER BY revoked_at, device_id")
+                .bind("account", account.toString())
+                .map((rs, ctx) -> Bytes.of(rs.getBytes(1)))
+                .list());
     }
 
     /**
@@ -156,11 +202,31 @@ public final class DeviceStore {
 
     /**
      * Revokes a device and deletes its tokens and queued messages. The row stays, so the id is
-     * never reused.
+     * not reused while the account is a member; the key is recorded in {@code device_revocations}
+     * with the signed revocation if there is one (a device removing itself needs none), so it
+     * survives the member leaving or being removed.
      *
      * @return whether an active device was revoked
      */
-    boolean revoke(Handle h, AccountId account, DeviceId device, Instant now) {
+    boolean revoke(Handle h, Device device, Optional<DeviceRevocation> revocation, Instant now) {
+        AccountId account = device.certificate().accountId();
+        boolean revoked = revoke(h, account, device.certificate().deviceId(), now);
+        if (revoked) {
+            // A self-removal recorded earlier gains the signature when one comes; a signed one stays.
+            h.createUpdate("INSERT INTO device_revocations (account_id, device_key, device_id, revocation, revoked_at) "
+                            + "VALUES (:account, :key, :device, :revocation, :now) ON CONFLICT (account_id, device_key) "
+                            + "DO UPDATE SET revocation = COALESCE(device_revocations.revocation, excluded.revocation)")
+                    .bind("account", account.toString())
+                    .bind("key", device.certificate().devicePublicKeyBytes())
+                    .bind("device", device.certificate().deviceId().value())
+                    .bindByType("revocation", revocation.map(DeviceRevocation::encoded).orElse(null), byte[].class)
+                    .bind("now", now)
+                    .execute();
+        }
+        return revoked;
+    }
+
+    private boolean revoke(Handle h, AccountId account, DeviceId device, Instant now) {
         int revoked = h.createUpdate("UPDATE devices SET revoked_at = :now, push_token = NULL "
                         + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL")
                 .bind("now", now)

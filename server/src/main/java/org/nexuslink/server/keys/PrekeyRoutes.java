@@ -66,7 +66,7 @@ public final class PrekeyRoutes {
     record UnavailableView(int deviceId, String reason) {}
 
     record BundlesView(String accountId, byte[] identityKey, List<DeviceBundleView> devices,
-                       List<UnavailableView> unavailableDevices) {}
+                       List<UnavailableView> unavailableDevices, List<byte[]> revocations) {}
 
     /** Adds the three routes; {@code count} before {@code {account_id}} so it is matched first. */
     public void register(Router router) {
@@ -99,7 +99,8 @@ public final class PrekeyRoutes {
         return Response.ok(new BundlesView(bundles.account().toString(), bundles.identityKey().toByteArray(),
                 bundles.devices().stream().map(PrekeyRoutes::view).toList(),
                 bundles.unavailable().stream()
-                        .map(u -> new UnavailableView(u.device().value(), u.reason().wireName())).toList()));
+                        .map(u -> new UnavailableView(u.device().value(), u.reason().wireName())).toList(),
+                bundles.revocations().stream().map(Bytes::toByteArray).toList()));
     }
 
     private CountsView countsView(Principal device, PrekeyCounts counts) {

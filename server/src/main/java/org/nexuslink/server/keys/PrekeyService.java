@@ -297,7 +297,8 @@ public final class PrekeyService {
                         .map(u -> "device " + u.device() + ": " + u.reason().wireName())
                         .collect(Collectors.joining(", ", "no bundle for " + account + " (", ")")));
             }
-            return new AccountBundles(account, member.identityKey(), handedOut, unavailable);
+            return new AccountBundles(account, member.identityKey(), handedOut, unavailable,
+                    store.signedRevocations(h, account));
         });
         for (UnavailableDevice u : bundles.unavailable()) {
             log.atDebug().addKeyValue("account", account).addKeyValue("device", u.device())

@@ -63,6 +63,18 @@ public final class PrekeyStore {
                 .list();
     }
 
+    /**
+     * The revocations the account's identity key signed (the accounts package stores them in
+     * {@code device_revocations}; docs/identity.md), oldest first: senders check bundles against them.
+     */
+    List<Bytes> signedRevocations(Handle h, AccountId account) {
+        return h.createQuery("SELECT revocation FROM device_revocations "
+                        + "WHERE account_id = :account AND revocation IS NOT NULL ORDER BY revoked_at, device_id")
+                .bind("account", account.toString())
+                .map((rs, ctx) -> Bytes.of(rs.getBytes(1)))
+                .list();
+    }
+
     /** The device key of an unrevoked device. */
     Optional<Bytes> activeDeviceKey(Handle h, AccountId account, DeviceId device) {
         return h.createQuery("SELECT device_key FROM devices "

@@ -293,14 +293,14 @@ class AccountsFlowTest {
             assertThat(alice.register(server, phoneToken, new TestAccount(clock).device(4)).code())
                     .isEqualTo("invalid_certificate");
 
-            assertThat(server.delete("/api/v1/devices/2", phoneToken).status()).isEqualTo(204);
+            assertThat(alice.remove(server, phoneToken, laptop).status()).isEqualTo(204);
 
             assertThat(server.get("/api/v1/devices", laptopToken).code()).isEqualTo("token_invalid");
             assertThat(server.get("/api/v1/devices", phoneToken).body().get("devices")).hasSize(1);
             assertThat(alice.register(server, phoneToken, alice.device(2)).code()).isEqualTo("conflict");
             assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, laptop), null).code())
                     .isEqualTo("sign_in_refused");
-            assertThat(server.delete("/api/v1/devices/2", phoneToken).code()).isEqualTo("not_found");
+            assertThat(alice.remove(server, phoneToken, laptop).code()).isEqualTo("not_found");
             assertThat(server.delete("/api/v1/devices/x", phoneToken).code()).isEqualTo("invalid_field");
             assertThat(count(database, "auth_tokens")).isEqualTo(1);
         }

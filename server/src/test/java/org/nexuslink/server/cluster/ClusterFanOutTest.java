@@ -204,7 +204,7 @@ class ClusterFanOutTest {
                 assertThat(banned.closeCode(1)).isEqualTo(Connection.CLOSE_REVOKED);
                 assertThat(banned.closeReason(1)).isEqualTo("banned");
 
-                assertThat(nodes.nodeA().delete("/api/v1/devices/2", phoneToken).status()).isEqualTo(204);
+                assertThat(carol.remove(nodes.nodeA(), phoneToken, laptop).status()).isEqualTo(204);
                 assertThat(laptopWs.closeCode(1)).isEqualTo(Connection.CLOSE_REVOKED);
                 assertThat(phoneWs.next().body()).isEqualTo(new Notice(Notice.DEVICE_REMOVED, "device=2"));
             }

@@ -371,7 +371,7 @@ class DirectMessagesTest {
                 alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01"), copy(p.bob(), 2, "01")));
                 assertThat(alice.next().command()).isEqualTo(Command.ACK);
 
-                assertThat(server.delete("/api/v1/devices/2", p.bobToken()).status()).isEqualTo(204);
+                assertThat(p.bob().remove(server, p.bobToken(), laptop).status()).isEqualTo(204);
                 alice.send(send(2, SECOND, copy(p.bob(), 1, "02"), copy(p.bob(), 2, "02")));
 
                 ErrorBody refused = (ErrorBody) alice.next().body();

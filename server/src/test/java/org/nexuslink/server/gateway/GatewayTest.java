@@ -121,7 +121,7 @@ class GatewayTest {
             try (TestWebSocket phoneWs = TestWebSocket.connect(server, phoneToken);
                  TestWebSocket laptopWs = TestWebSocket.connect(server, laptopToken)) {
 
-                assertThat(server.delete("/api/v1/devices/2", phoneToken).status()).isEqualTo(204);
+                assertThat(alice.remove(server, phoneToken, laptop).status()).isEqualTo(204);
 
                 assertThat(phoneWs.next().body()).isEqualTo(new Notice(Notice.DEVICE_REMOVED, "device=2"));
                 assertThat(laptopWs.next().body()).isEqualTo(new Notice(Notice.DEVICE_REMOVED, "device=2"));

@@ -17,7 +17,7 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "5", "6");
+        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(result.schemaVersion()).isEqualTo("6");
         assertThat(result.isNoop()).isFalse();
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
@@ -45,11 +45,12 @@ class MigrationTest {
                 "media_store_incomplete", "audit_log_time", "audit_log_actor", "audit_log_target", "audit_log_action");
     }
 
-    @DatabaseTest(migrated = false)
-    void migrates_a_version_1_database_with_channels_to_version_2(Database database, DatabaseUrl url) {
+    /** Migrates the empty database up to {@code version} only. */
+    private static void migrateTo(Database database, DatabaseUrl url, String version) {
         FluentConfiguration flyway = Flyway.configure(Database.class.getClassLoader())
                 .locations("classpath:db/migration").placeholders(database.dialect().migrationPlaceholders())
-                .target("1");
+                .javaMigrations(new QueueWriteFunction(database.dialect()))
+                .target(version);
         switch (url) {
             case DatabaseUrl.Sqlite sqlite -> flyway.dataSource("jdbc:sqlite:" + sqlite.file(), null, null);
             case DatabaseUrl.Postgres pg -> {
@@ -58,13 +59,18 @@ class MigrationTest {
             }
         }
         flyway.load().migrate();
+    }
+
+    @DatabaseTest(migrated = false)
+    void migrates_a_version_1_database_with_channels_to_version_2(Database database, DatabaseUrl url) {
+        migrateTo(database, url, "1");
         UUID channel = UUID.randomUUID();
         database.inTransaction(h -> h.createUpdate("INSERT INTO channels (id, name, channel_type, created_at) "
                 + "VALUES (:id, 'general', 'text', :at)").bind("id", channel).bind("at", Instant.EPOCH).execute());
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("2", "3", "5", "6");
+        assertThat(result.appliedVersions()).containsExactly("2", "3", "4", "5", "6");
         long kept = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
                 .bind("id", channel).mapTo(Long.class).one());
         assertThat(kept).isEqualTo(1);
@@ -76,18 +82,7 @@ class MigrationTest {
     @DatabaseTest(migrated = false)
     void migrates_a_version_3_database_with_queued_messages_mutes_and_media_to_version_5(Database database,
                                                                                       DatabaseUrl url) {
-        FluentConfiguration flyway = Flyway.configure(Database.class.getClassLoader())
-                .locations("classpath:db/migration").placeholders(database.dialect().migrationPlaceholders())
-                .javaMigrations(new QueueWriteFunction(database.dialect()))
-                .target("3");
-        switch (url) {
-            case DatabaseUrl.Sqlite sqlite -> flyway.dataSource("jdbc:sqlite:" + sqlite.file(), null, null);
-            case DatabaseUrl.Postgres pg -> {
-                flyway.dataSource(pg.jdbcUrl(), pg.user(), pg.password().isEmpty() ? null : pg.password());
-                pg.schema().ifPresent(schema -> flyway.schemas(schema).defaultSchema(schema).createSchemas(true));
-            }
-        }
-        flyway.load().migrate();
+        migrateTo(database, url, "3");
         String account = "nxl:" + "a".repeat(56);
         database.inTransaction(h -> {
             h.createUpdate("INSERT INTO members (account_id, identity_key, role, joined_at) "
@@ -110,7 +105,7 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("5", "6");
+        assertThat(result.appliedVersions()).containsExactly("4", "5", "6");
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
         assertThat(one(database, "SELECT entries FROM queue_usage")).isEqualTo(2);
         assertThat(one(database, "SELECT bytes FROM queue_usage")).isEqualTo(21);
@@ -129,5 +124,29 @@ class MigrationTest {
 
     private static long one(Database database, String sql) {
         return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    @DatabaseTest(migrated = false)
+    void devices_removed_before_version_4_stay_revoked_after_it(Database database, DatabaseUrl url) {
+        migrateTo(database, url, "2");
+        database.inTransaction(h -> {
+            h.execute("INSERT INTO members (account_id, identity_key, role, joined_at) VALUES ('nxl:a', ?, 'member', 0)",
+                    (Object) new byte[32]);
+            for (int device = 1; device <= 2; device++) {
+                h.execute("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, "
+                        + "registered_at, last_active_at) VALUES ('nxl:a', ?, ?, ?, 'cli', 0, 0)",
+                        device, new byte[] {(byte) device}, new byte[] {9});
+            }
+            return h.execute("UPDATE devices SET revoked_at = 1000 WHERE device_id = 2");
+        });
+
+        assertThat(database.migrate().appliedVersions()).containsExactly("3", "4", "5", "6");
+
+        java.util.List<String> revoked = database.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT account_id, device_id, device_key, revocation, revoked_at FROM device_revocations")
+                .map((rs, ctx) -> rs.getString(1) + ":" + rs.getInt(2) + ":" + rs.getBytes(3)[0] + ":"
+                        + rs.getBytes(4) + ":" + rs.getLong(5))
+                .list());
+        assertThat(revoked).as("the removed device's key, unsigned").containsExactly("nxl:a:2:2:null:1000");
     }
 }

@@ -99,6 +99,12 @@ public final class TestAccount {
         return signedChallenge(server, device).put("account_id", id()).put("device_id", device.id());
     }
 
+    /** Removes {@code device} with {@code token}, carrying the identity key's revocation of it. */
+    public TestServer.Reply remove(TestServer server, String token, CertifiedDevice device) {
+        return server.delete("/api/v1/devices/" + device.id(), TestServer.object().put("revocation",
+                B64.encodeToString(identity.revoke(device.certificate(), clock.instant()).encoded())), token);
+    }
+
     /** Registers another device with an existing device's token. */
     public TestServer.Reply register(TestServer server, String token, CertifiedDevice device) {
         return server.post("/api/v1/devices/register", TestServer.object()

@@ -86,6 +86,12 @@ public final class TestServer implements AutoCloseable {
         return send(request(path, token).DELETE());
     }
 
+    /** A DELETE with a JSON body (a device removal carrying its revocation). */
+    public Reply delete(String path, Object body, String token) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+    }
+
     /** A new JSON array to fill in. */
     public static com.fasterxml.jackson.databind.node.ArrayNode array() {
         return JSON.createArrayNode();
