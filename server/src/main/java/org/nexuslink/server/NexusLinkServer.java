@@ -75,6 +75,7 @@ import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
 import org.nexuslink.server.ops.ServerMetrics;
 import org.nexuslink.server.ops.Version;
+import org.nexuslink.server.ratelimit.RateLimits;
 import org.nexuslink.server.redis.RedisConnection;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseSettings;
@@ -90,13 +91,15 @@ public final class NexusLinkServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
+    private final Optional<HttpServer> metricsListener;
     private final List<Router.Endpoint> routes;
     private final Optional<DirectMessages> direct;
 
-    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Endpoint> routes,
-                            Optional<DirectMessages> direct) {
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, Optional<HttpServer> metricsListener,
+                            List<Router.Endpoint> routes, Optional<DirectMessages> direct) {
         this.resources = resources;
         this.http = http;
+        this.metricsListener = metricsListener;
         this.routes = routes;
         this.direct = direct;
     }
@@ -128,6 +131,9 @@ public final class NexusLinkServer implements AutoCloseable {
                 redis = Optional.of(connection);
             }
             Optional<RedisConnection> redisConnection = redis;
+            RateLimits limits = RateLimits.create(config.rateLimit(), clock,
+                    redis.map(r -> new RateLimits.SharedStore(r.client(), config.redis().channelPrefix())),
+                    metrics.registry());
 
             ObjectMapper json = ApiJson.create();
             Router router = new Router();
@@ -137,7 +143,7 @@ public final class NexusLinkServer implements AutoCloseable {
             List<ChannelHandler> streaming = new ArrayList<>();
             Optional<Community> community = config.server().role() == Config.Role.COMMUNITY
                     ? Optional.of(registerCommunity(config, clock, database, metrics, json, router, connections,
-                            blocking, resources, streaming, redis))
+                            blocking, resources, streaming, redis, limits))
                     : Optional.empty();
             List<ChannelHandler> beforeDispatch = community.<ChannelHandler>map(Community::gateway).stream().toList();
 
@@ -148,15 +154,31 @@ public final class NexusLinkServer implements AutoCloseable {
                     .or(() -> redisConnection.map(r -> (BooleanSupplier) r::ping));
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
                     redisProbe, connections::size, queue::size);
-            new OpsRoutes(health, metrics).register(router);
+            OpsRoutes ops = new OpsRoutes(health, metrics);
+            ops.register(router, config.server().metrics());
 
-            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), streaming,
+            Config.Limits bounds = config.limits();
+            HttpServer.Guards guards = new HttpServer.Guards(limits, bounds.httpIdleTimeout(), bounds.connectionsPerIp(),
+                    community.map(c -> (HttpServer.TokenCheck) c.authenticator()::verify));
+            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), guards, streaming,
                     beforeDispatch);
             resources.push(http);
+            Optional<HttpServer> metricsListener = Optional.empty();
+            if (config.server().metrics().port().isPresent()) {
+                Config.Server listener = new Config.Server(config.server().role(), config.server().bindAddress(),
+                        config.server().metrics().port().getAsInt(), new Config.Transport.Plain(),
+                        config.server().dataDir());
+                HttpServer served = HttpServer.start(listener, ops.metricsRouter(), json, metrics.registry(),
+                        new HttpServer.Guards(limits, bounds.httpIdleTimeout(), bounds.connectionsPerIp(), Optional.empty()),
+                        List.of());
+                resources.push(served);
+                metricsListener = Optional.of(served);
+            }
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.endpoints(), community.map(Community::direct));
+            return new NexusLinkServer(resources, http, metricsListener, router.endpoints(),
+                    community.map(Community::direct));
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -164,7 +186,8 @@ public final class NexusLinkServer implements AutoCloseable {
     }
 
     /** What the community role adds to the listener and to the server's operations. */
-    private record Community(Gateway gateway, DirectMessages direct, Optional<ClusterFanOut> cluster) {}
+    private record Community(Gateway gateway, DirectMessages direct, Optional<ClusterFanOut> cluster,
+                             Authenticator authenticator) {}
 
     /**
      * Registers the community role's routes; returns its WebSocket gateway and direct-message
@@ -174,12 +197,13 @@ public final class NexusLinkServer implements AutoCloseable {
     private static Community registerCommunity(Config config, Clock clock, Database database, ServerMetrics metrics,
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
                                              ExecutorService blocking, Deque<AutoCloseable> resources,
-                                             List<ChannelHandler> streaming, Optional<RedisConnection> redis) {
+                                             List<ChannelHandler> streaming, Optional<RedisConnection> redis,
+                                             RateLimits limits) {
         SecureRandom random = new SecureRandom();
         String serverId = ServerIdentity.loadOrCreate(database, clock, random);
         TokenStore tokens = new TokenStore(database, clock, random);
         Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
-        Authenticator authenticator = new Authenticator(tokens, authMetrics);
+        Authenticator authenticator = new Authenticator(tokens, authMetrics, limits);
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
@@ -214,8 +238,7 @@ public final class NexusLinkServer implements AutoCloseable {
                     }
                     direct.drainTo(connection);
                 },
-                commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()),
-                clock, config.rateLimit().wsMessagesPerSecond());
+                commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()), limits);
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, serverId, clock, random), tokens, authMetrics,
@@ -249,7 +272,7 @@ public final class NexusLinkServer implements AutoCloseable {
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         cluster.ifPresent(c -> c.start(direct, channelEvents, gateway, device -> stillValid(members, devices, device)));
-        return new Community(gateway, direct, cluster);
+        return new Community(gateway, direct, cluster, authenticator);
     }
 
     /** Whether a connected device may stay connected: its account a member, not banned, the device active. */
@@ -340,6 +363,11 @@ public final class NexusLinkServer implements AutoCloseable {
     /** The bound HTTP port. */
     public int port() {
         return http.port();
+    }
+
+    /** The bound port of the separate metrics listener, when {@code server.metrics_port} asks for one. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsListener.map(m -> java.util.OptionalInt.of(m.port())).orElse(java.util.OptionalInt.empty());
     }
 
     @Override
