@@ -85,7 +85,8 @@ public final class BenchCommand implements Runnable {
         "Pairs of devices (real identities, join, auth and WebSockets) send direct messages of",
         "opaque bytes; receivers measure send-to-receive latency and acknowledge.",
         "The server must allow the rate: lift its limits as docs/benchmarks.md says",
-        "(NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND, _REQUESTS_PER_SECOND, NEXUSLINK_LIMITS_CONNECTIONS_PER_IP)."})
+        "(NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND, NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND,",
+        "NEXUSLINK_LIMITS_CONNECTIONS_PER_IP)."})
     static final class Direct implements Callable<Integer> {
         @Mixin
         Common common;
