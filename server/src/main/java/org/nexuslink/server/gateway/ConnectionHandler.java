@@ -60,6 +60,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
      * order. Touched only on this connection's event loop.
      */
     private CompletableFuture<Void> checks = DONE;
+    /** Requests waiting in {@link #checks}; above {@link #MAX_PENDING_CHECKS} reading pauses. */
+    private int pendingChecks;
+    /** Requests a connection may have waiting for a shared rate check before it stops being read. */
+    static final int MAX_PENDING_CHECKS = 64;
 
     ConnectionHandler(Connection connection, WebSocketServerHandshaker handshaker, EnvelopeCodec codec,
                       ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking,
@@ -107,9 +111,19 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             return;
         }
         // Shared buckets: the check waits for Redis on a virtual thread, never on the event loop.
+        // A client sending faster than the checks complete is stopped being read, so the chain
+        // of waiting requests stays bounded.
+        if (++pendingChecks >= MAX_PENDING_CHECKS) {
+            ctx.channel().config().setAutoRead(false);
+        }
         checks = checks
                 .thenApplyAsync(ignored -> free || limits.take(Limit.DEVICE_SENDS, device).allowed(), blocking)
-                .thenAcceptAsync(allowed -> admit(request, allowed), ctx.channel().eventLoop())
+                .thenAcceptAsync(allowed -> {
+                    if (--pendingChecks < MAX_PENDING_CHECKS / 2 && !ctx.channel().config().isAutoRead()) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                    admit(request, allowed);
+                }, ctx.channel().eventLoop())
                 .exceptionally(failure -> {
                     log.atError().setCause(failure).log("websocket rate check failed");
                     return null;

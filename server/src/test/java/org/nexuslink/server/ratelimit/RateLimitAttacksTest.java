@@ -160,6 +160,35 @@ class RateLimitAttacksTest {
         }
     }
 
+    @Test
+    @ExtendWith(PostgresDatabaseExtension.class)
+    void a_device_connected_to_two_servers_sharing_redis_cannot_double_its_send_rate(DatabaseUrl url) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "NEXUSLINK_REDIS_ENABLED", "true",
+                "NEXUSLINK_REDIS_URL", REDIS,
+                "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
+                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3"));
+        TestAccount alice = new TestAccount(clock);
+        try (TestServer a = TestServer.start(url, clock, settings);
+             TestServer b = TestServer.start(url, clock, settings)) {
+            String token = alice.join(a, alice.device(1));
+            try (TestWebSocket onA = TestWebSocket.connect(a, token);
+                 TestWebSocket onB = TestWebSocket.connect(b, token)) {
+                for (TestWebSocket ws : List.of(onA, onB)) {
+                    ws.send(ping(1));
+                    ws.send(ping(2));
+                }
+                List<Envelope> replies = List.of(onA.next(), onA.next(), onB.next(), onB.next());
+
+                assertThat(replies).filteredOn(e -> e.command() == Command.PONG).hasSize(3);
+                assertThat(replies).filteredOn(e -> e.command() == Command.ERROR)
+                        .extracting(e -> ((ErrorBody) e.body()).code()).containsExactly("rate_limited");
+                assertThat(replies.subList(0, 2)).extracting(Envelope::seq)
+                        .as("replies keep the order of requests").containsExactly(new Seq(1), new Seq(2));
+            }
+        }
+    }
+
     @DatabaseTest
     void a_device_with_two_websockets_cannot_double_its_send_rate_and_its_acks_count(DatabaseUrl url) {
         TestAccount alice = new TestAccount(clock);
