@@ -159,7 +159,7 @@ public final class NexusLinkServer implements AutoCloseable {
 
             Config.Limits bounds = config.limits();
             HttpServer.Guards guards = new HttpServer.Guards(limits, bounds.httpIdleTimeout(), bounds.connectionsPerIp(),
-                    community.map(c -> (HttpServer.TokenCheck) c.authenticator()::verify));
+                    community.map(c -> (HttpServer.TokenCheck) c.authenticator()::identify));
             HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), guards, streaming,
                     beforeDispatch);
             resources.push(http);

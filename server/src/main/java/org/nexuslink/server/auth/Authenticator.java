@@ -53,7 +53,7 @@ public final class Authenticator {
      *     Retry-After) when its account has used its requests of the moment
      */
     public Principal authenticate(String token) {
-        Principal principal = verify(token);
+        Principal principal = identify(token);
         Verdict verdict = limits.take(Limit.ACCOUNT, principal.account().toString());
         if (!verdict.allowed()) {
             throw ApiException.rateLimited("more than rate_limit.requests_per_second requests for this account; "
@@ -68,7 +68,7 @@ public final class Authenticator {
      *
      * @throws ApiException when the token is not valid now
      */
-    public Principal verify(String token) {
+    public Principal identify(String token) {
         try {
             return tokens.resolve(token);
         } catch (ApiException e) {

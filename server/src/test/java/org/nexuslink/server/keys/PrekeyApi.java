@@ -56,7 +56,7 @@ final class PrekeyApi implements AutoCloseable {
         }
         server = HttpServer.start(new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(),
                 dataDir), router, ApiJson.create(), registry, new HttpServer.Guards(Unlimited.limits(registry),
-                java.time.Duration.ofSeconds(30), 1_000_000, Optional.of(authenticator::verify)), List.of());
+                java.time.Duration.ofSeconds(30), 1_000_000, Optional.of(authenticator::identify)), List.of());
     }
 
     Reply get(String path, Optional<String> token) {
