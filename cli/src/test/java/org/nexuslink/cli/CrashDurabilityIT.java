@@ -192,6 +192,7 @@ class CrashDurabilityIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000000");
+        builder.environment().put("NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "1000000");
         builder.environment().putAll(database);
         Process process = builder.start();
         HttpClient probe = HttpClient.newHttpClient();

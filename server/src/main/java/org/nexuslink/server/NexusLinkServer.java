@@ -80,6 +80,7 @@ import org.nexuslink.server.ops.HealthCheck;
 import org.nexuslink.server.ops.OpsRoutes;
 import org.nexuslink.server.ops.ServerMetrics;
 import org.nexuslink.server.ops.Version;
+import org.nexuslink.server.ratelimit.RateLimits;
 import org.nexuslink.server.redis.RedisConnection;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseSettings;
@@ -97,15 +98,17 @@ public final class NexusLinkServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
+    private final Optional<HttpServer> metricsListener;
     private final List<Router.Endpoint> routes;
     private final Optional<DirectMessages> direct;
     private final Optional<Community> community;
     private final Clock clock;
 
-    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, List<Router.Endpoint> routes,
-                            Optional<Community> community, Clock clock) {
+    private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, Optional<HttpServer> metricsListener,
+                            List<Router.Endpoint> routes, Optional<Community> community, Clock clock) {
         this.resources = resources;
         this.http = http;
+        this.metricsListener = metricsListener;
         this.routes = routes;
         this.community = community;
         this.direct = community.map(Community::direct);
@@ -139,6 +142,9 @@ public final class NexusLinkServer implements AutoCloseable {
                 redis = Optional.of(connection);
             }
             Optional<RedisConnection> redisConnection = redis;
+            RateLimits limits = RateLimits.create(config.rateLimit(), clock,
+                    redis.map(r -> new RateLimits.SharedStore(r.client(), config.redis().channelPrefix())),
+                    metrics.registry());
 
             SecureRandom random = new SecureRandom();
             ServerKeyPair serverKey = loadServerKey(config.server(), random);
@@ -153,7 +159,7 @@ public final class NexusLinkServer implements AutoCloseable {
             List<ChannelHandler> streaming = new ArrayList<>();
             Optional<Community> community = config.server().role() == Config.Role.COMMUNITY
                     ? Optional.of(registerCommunity(config, clock, database, metrics, json, router, connections,
-                            blocking, resources, streaming, redis, serverKey, identity, random))
+                            blocking, resources, streaming, redis, serverKey, identity, random, limits))
                     : Optional.empty();
             List<ChannelHandler> beforeDispatch = community.<ChannelHandler>map(Community::gateway).stream().toList();
 
@@ -164,15 +170,30 @@ public final class NexusLinkServer implements AutoCloseable {
                     .or(() -> redisConnection.map(r -> (BooleanSupplier) r::ping));
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
                     redisProbe, connections::size, queue::size);
-            new OpsRoutes(health, metrics).register(router);
+            OpsRoutes ops = new OpsRoutes(health, metrics);
+            ops.register(router, config.server().metrics());
 
-            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), streaming,
+            Config.Limits bounds = config.limits();
+            HttpServer.Guards guards = new HttpServer.Guards(limits, bounds.httpIdleTimeout(), bounds.connectionsPerIp(),
+                    community.map(c -> (HttpServer.TokenCheck) c.authenticator()::identify));
+            HttpServer http = HttpServer.start(config.server(), router, json, metrics.registry(), guards, streaming,
                     beforeDispatch);
             resources.push(http);
+            Optional<HttpServer> metricsListener = Optional.empty();
+            if (config.server().metrics().port().isPresent()) {
+                Config.Server listener = new Config.Server(config.server().role(), config.server().bindAddress(),
+                        config.server().metrics().port().getAsInt(), new Config.Transport.Plain(),
+                        config.server().dataDir());
+                HttpServer served = HttpServer.start(listener, ops.metricsRouter(), json, metrics.registry(),
+                        new HttpServer.Guards(limits, bounds.httpIdleTimeout(), bounds.connectionsPerIp(), Optional.empty()),
+                        List.of());
+                resources.push(served);
+                metricsListener = Optional.of(served);
+            }
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, router.endpoints(), community, clock);
+            return new NexusLinkServer(resources, http, metricsListener, router.endpoints(), community, clock);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -181,7 +202,7 @@ public final class NexusLinkServer implements AutoCloseable {
 
     /** What the community role adds to the listener and to the server's operations. */
     private record Community(Gateway gateway, DirectMessages direct, Optional<ClusterFanOut> cluster,
-                             TokenStore tokens) {}
+                             TokenStore tokens, Authenticator authenticator) {}
 
     /**
      * The server key from {@code server.key_file}, created there on first start.
@@ -216,10 +237,11 @@ public final class NexusLinkServer implements AutoCloseable {
                                              ObjectMapper json, Router router, ConnectionRegistry connections,
                                              ExecutorService blocking, Deque<AutoCloseable> resources,
                                              List<ChannelHandler> streaming, Optional<RedisConnection> redis,
-                                             ServerKeyPair serverKey, ServerIdentity identity, SecureRandom random) {
+                                             ServerKeyPair serverKey, ServerIdentity identity, SecureRandom random,
+                                             RateLimits limits) {
         TokenStore tokens = new TokenStore(database, clock, random);
         Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
-        Authenticator authenticator = new Authenticator(tokens, authMetrics);
+        Authenticator authenticator = new Authenticator(tokens, authMetrics, limits);
         MemberStore members = new MemberStore(database);
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
@@ -256,8 +278,7 @@ public final class NexusLinkServer implements AutoCloseable {
                     }
                     direct.drainTo(connection);
                 },
-                commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()),
-                clock, config.rateLimit().wsMessagesPerSecond());
+                commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()), limits);
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, identity, serverKey, clock, random), tokens, authMetrics,
@@ -291,7 +312,7 @@ public final class NexusLinkServer implements AutoCloseable {
         streaming.add(new MediaHandler(media, authenticator, json, blocking, new HttpMetrics(metrics.registry())));
         resources.push(new MediaSweeper(media, config.media().sweepInterval()));
         cluster.ifPresent(c -> c.start(direct, channelEvents, gateway, device -> stillValid(members, devices, device)));
-        Community community = new Community(gateway, direct, cluster, tokens);
+        Community community = new Community(gateway, direct, cluster, tokens, authenticator);
         // Expired tokens are deleted, and the sessions they opened end, within TOKEN_SWEEP of expiry.
         sweeper.scheduleWithFixedDelay(() -> sweepTokens(community, clock), TOKEN_SWEEP.toSeconds(),
                 TOKEN_SWEEP.toSeconds(), TimeUnit.SECONDS);
@@ -409,6 +430,11 @@ public final class NexusLinkServer implements AutoCloseable {
     /** The bound HTTP port. */
     public int port() {
         return http.port();
+    }
+
+    /** The bound port of the separate metrics listener, when {@code server.metrics_port} asks for one. */
+    public java.util.OptionalInt metricsPort() {
+        return metricsListener.map(m -> java.util.OptionalInt.of(m.port())).orElse(java.util.OptionalInt.empty());
     }
 
     @Override

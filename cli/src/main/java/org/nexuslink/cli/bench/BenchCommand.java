@@ -84,7 +84,9 @@ public final class BenchCommand implements Runnable {
     @Command(name = "direct", mixinStandardHelpOptions = true, description = {
         "Pairs of devices (real identities, join, auth and WebSockets) send direct messages of",
         "opaque bytes; receivers measure send-to-receive latency and acknowledge.",
-        "The server must allow the rate: set NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND on it."})
+        "The server must allow the rate: lift its limits as docs/benchmarks.md says",
+        "(NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND, NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND,",
+        "NEXUSLINK_LIMITS_CONNECTIONS_PER_IP)."})
     static final class Direct implements Callable<Integer> {
         @Mixin
         Common common;
@@ -159,8 +161,8 @@ public final class BenchCommand implements Runnable {
         "Opens --devices idle authenticated WebSockets, holds them for --duration seconds (the",
         "second memory reading is at its end, the first --settle seconds after the joins) and reports",
         "how many stayed open and the server's resident memory before and after (Linux, local server).",
-        "Joining many identities needs NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND and, above 10,000,",
-        "NEXUSLINK_COMMUNITY_MAX_MEMBERS raised on the server."})
+        "Joining many identities needs NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND,",
+        "NEXUSLINK_LIMITS_CONNECTIONS_PER_IP and, above 10,000, NEXUSLINK_COMMUNITY_MAX_MEMBERS raised on the server."})
     static final class Idle implements Callable<Integer> {
         @Mixin
         Common common;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
@@ -25,7 +26,8 @@ import org.nexuslink.crypto.identity.DeviceKeyPair;
 /**
  * A community server's account endpoints as a client uses them (docs/api.md): join with a key
  * pair and a certified device, or authenticate a registered device, each by signing the server's
- * challenge with the device key.
+ * challenge with the device key. A call refused with 429 waits out its {@code Retry-After} (up to
+ * a minute) and is sent once more.
  *
  * <p>Signing needs the server's long-term key pinned (at join, see docs/client.md): a challenge
  * is signed only when it names the pinned key and the origin of this API's URL and carries the
@@ -35,6 +37,9 @@ import org.nexuslink.crypto.identity.DeviceKeyPair;
 public final class CommunityApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getEncoder();
+
+    /** The longest {@code Retry-After} a call waits out before retrying; a longer one is the caller's. */
+    static final long MAX_RETRY_AFTER_SECONDS = 60;
 
     private final URI server;
     private final HttpClient http;
@@ -258,6 +263,28 @@ public final class CommunityApi {
         return call("DELETE", path, body, token);
     }
 
+    private HttpResponse<byte[]> exchange(HttpRequest request, String method, String path)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.net.ConnectException e) {
+            throw new java.net.ConnectException("cannot reach " + server + " (" + method + " " + path + ")");
+        }
+    }
+
+    /** The wait a 429 asks for, if it is one with a usable {@code Retry-After} (whole seconds, at most a minute). */
+    static OptionalLong retryAfter(HttpResponse<?> response) {
+        if (response.statusCode() != 429) {
+            return OptionalLong.empty();
+        }
+        try {
+            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("").trim());
+            return seconds >= 0 && seconds <= MAX_RETRY_AFTER_SECONDS ? OptionalLong.of(seconds) : OptionalLong.empty();
+        } catch (NumberFormatException notSeconds) {
+            return OptionalLong.empty();
+        }
+    }
+
     private JsonNode call(String method, String path, Object body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
                 .timeout(Duration.ofSeconds(30))
@@ -269,11 +296,13 @@ public final class CommunityApi {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (java.net.ConnectException e) {
-            throw new java.net.ConnectException("cannot reach " + server + " (" + method + " " + path + ")");
+        HttpRequest built = request.build();
+        HttpResponse<byte[]> response = exchange(built, method, path);
+        OptionalLong retryAfter = retryAfter(response);
+        if (retryAfter.isPresent()) {
+            // Rate limited: wait as told, once. A second refusal goes to the caller.
+            Thread.sleep(retryAfter.getAsLong() * 1000);
+            response = exchange(built, method, path);
         }
         JsonNode json;
         try {

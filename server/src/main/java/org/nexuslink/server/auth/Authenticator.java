@@ -8,21 +8,28 @@ import java.util.Objects;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Request;
+import org.nexuslink.server.ratelimit.Limit;
+import org.nexuslink.server.ratelimit.RateLimits;
+import org.nexuslink.server.ratelimit.Verdict;
 
 /**
  * Turns a request's {@code Authorization: Bearer <token>} header into the {@link Principal} it
  * stands for, or refuses it with 401/403 and a reason code. Every authenticated endpoint and
- * the WebSocket upgrade go through here. Thread-safe.
+ * the WebSocket upgrade go through here, so here each takes a token from its account's bucket
+ * ({@link Limit#ACCOUNT}): an account cannot multiply its rate by spreading its requests over
+ * devices, addresses or nodes. Thread-safe; may block on the database and on Redis.
  */
 public final class Authenticator {
     private static final String BEARER = "bearer ";
 
     private final TokenStore tokens;
     private final AuthMetrics metrics;
+    private final RateLimits limits;
 
-    public Authenticator(TokenStore tokens, AuthMetrics metrics) {
+    public Authenticator(TokenStore tokens, AuthMetrics metrics, RateLimits limits) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -39,13 +46,42 @@ public final class Authenticator {
         return authenticate(header.substring(BEARER.length()).trim());
     }
 
-    /** The device behind a bare token (the WebSocket upgrade may carry it as a query parameter). */
+    /**
+     * The device behind a bare token (the WebSocket upgrade may carry it as a query parameter).
+     *
+     * @throws ApiException when the token is not valid now, or {@code rate_limited} (with
+     *     Retry-After) when its account has used its requests of the moment
+     */
     public Principal authenticate(String token) {
         return authenticateWithExpiry(token).principal();
     }
 
-    /** As {@link #authenticate(String)}, with the token's expiry: a WebSocket ends when its token does. */
+    /**
+     * As {@link #authenticate(String)}, with the token's expiry: a WebSocket ends when its token does.
+     *
+     * @throws ApiException as {@link #authenticate(String)}
+     */
     public TokenStore.Resolved authenticateWithExpiry(String token) {
+        TokenStore.Resolved resolved = resolve(token);
+        Verdict verdict = limits.take(Limit.ACCOUNT, resolved.principal().account().toString());
+        if (!verdict.allowed()) {
+            throw ApiException.rateLimited("more than rate_limit.requests_per_second requests for this account; "
+                    + "retry in " + verdict.retryAfterSeconds() + " s", verdict.retryAfterSeconds());
+        }
+        return resolved;
+    }
+
+    /**
+     * The device behind a token, taking nothing from its account's bucket: for a check before a
+     * request's body is read, which {@link #authenticate} then counts once.
+     *
+     * @throws ApiException when the token is not valid now
+     */
+    public Principal identify(String token) {
+        return resolve(token).principal();
+    }
+
+    private TokenStore.Resolved resolve(String token) {
         try {
             return tokens.resolveWithExpiry(token);
         } catch (ApiException e) {

@@ -45,6 +45,8 @@ public final class Connection {
     private final EnvelopeCodec codec;
     private final GatewayMetrics metrics;
     private final AtomicLong seq = new AtomicLong();
+    /** Pushes sent and not yet acknowledged: each covers one ack that takes no send token. */
+    private final AtomicLong ackCredit = new AtomicLong();
     private final QueueCursor queueCursor = new QueueCursor();
     /** Completed when the channel becomes writable again; replaced by each waiter. */
     private volatile CompletableFuture<Void> writable = CompletableFuture.completedFuture(null);
@@ -115,7 +117,17 @@ public final class Connection {
 
     /** Sends a server-initiated envelope with the next server {@code seq}. */
     public void push(Command command, Body body) {
+        ackCredit.incrementAndGet();
         send(Envelope.of(command, new Seq(seq.incrementAndGet()), body));
+    }
+
+    /**
+     * Uses up one push's acknowledgement: true if a push is still unacknowledged, so this ack
+     * answers it and is free; false for an ack beyond the pushes received, which costs a send
+     * token like any request.
+     */
+    boolean takeAckCredit() {
+        return ackCredit.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 
     /**

@@ -28,6 +28,8 @@ import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.ProtocolException;
 import org.nexuslink.protocol.Seq;
+import org.nexuslink.server.ratelimit.Limit;
+import org.nexuslink.server.ratelimit.RateLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,30 +47,42 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final ConnectionRegistry registry;
     private final Map<Command, CommandHandler> handlers;
     private final Executor blocking;
-    private final SendRateLimiter limiter;
+    private final RateLimits limits;
+    /** The device's {@link Limit#DEVICE_SENDS} bucket key: shared by all its connections. */
+    private final String device;
     private final GatewayMetrics metrics;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** The last request in flight; touched only on this connection's event loop. */
     private CompletableFuture<Void> tail = DONE;
+    /**
+     * The last rate check waiting for Redis (shared buckets only): requests pass it in arrival
+     * order. Touched only on this connection's event loop.
+     */
+    private CompletableFuture<Void> checks = DONE;
+    /** Requests waiting in {@link #checks}; above {@link #MAX_PENDING_CHECKS} reading pauses. */
+    private int pendingChecks;
+    /** Requests a connection may have waiting for a shared rate check before it stops being read. */
+    static final int MAX_PENDING_CHECKS = 64;
 
     ConnectionHandler(Connection connection, WebSocketServerHandshaker handshaker, EnvelopeCodec codec,
                       ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking,
-                      SendRateLimiter limiter, GatewayMetrics metrics) {
+                      RateLimits limits, GatewayMetrics metrics) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.handshaker = Objects.requireNonNull(handshaker, "handshaker");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.handlers = Map.copyOf(handlers);
         this.blocking = Objects.requireNonNull(blocking, "blocking");
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.device = connection.principal().account() + ":" + connection.principal().device().value();
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         switch (frame) {
-            case BinaryWebSocketFrame binary -> envelope(ByteBufUtil.getBytes(binary.content()));
+            case BinaryWebSocketFrame binary -> envelope(ctx, ByteBufUtil.getBytes(binary.content()));
             case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             case PongWebSocketFrame pong -> { }
             case CloseWebSocketFrame close -> handshaker.close(ctx.channel(), close.retain());
@@ -77,7 +91,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
     }
 
-    private void envelope(byte[] bytes) {
+    private void envelope(ChannelHandlerContext ctx, byte[] bytes) {
         Envelope request;
         try {
             request = codec.decode(bytes);
@@ -85,12 +99,42 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             connection.send(Envelope.error(e.seq().orElse(Seq.UNKNOWN), e.toErrorBody()));
             return;
         }
-        Seq seq = request.seq();
         metrics.received(request.command());
-        boolean isReply = request.command() == Command.ACK || request.command() == Command.PONG;
-        if (!isReply && !limiter.tryAcquire()) {
+        // rate_limit.ws_messages_per_second holds per device, across its connections and nodes.
+        // A pong does nothing; an ack answering a push this connection received is free, so a
+        // device can acknowledge all it is sent; any other ack costs a token like a send (each
+        // is a queue delete, so a flood of them must not be free).
+        boolean free = request.command() == Command.PONG
+                || request.command() == Command.ACK && connection.takeAckCredit();
+        if (checks.isDone() && (free || !limits.mayBlock())) {
+            admit(request, free || limits.take(Limit.DEVICE_SENDS, device).allowed());
+            return;
+        }
+        // Shared buckets: the check waits for Redis on a virtual thread, never on the event loop.
+        // A client sending faster than the checks complete is stopped being read, so the chain
+        // of waiting requests stays bounded.
+        if (++pendingChecks >= MAX_PENDING_CHECKS) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        checks = checks
+                .thenApplyAsync(ignored -> free || limits.take(Limit.DEVICE_SENDS, device).allowed(), blocking)
+                .thenAcceptAsync(allowed -> {
+                    if (--pendingChecks < MAX_PENDING_CHECKS / 2 && !ctx.channel().config().isAutoRead()) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                    admit(request, allowed);
+                }, ctx.channel().eventLoop())
+                .exceptionally(failure -> {
+                    log.atError().setCause(failure).log("websocket rate check failed");
+                    return null;
+                });
+    }
+
+    private void admit(Envelope request, boolean allowed) {
+        Seq seq = request.seq();
+        if (!allowed) {
             connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.RATE_LIMITED,
-                    "more than rate_limit.ws_messages_per_second requests; this one was dropped")));
+                    "more than rate_limit.ws_messages_per_second requests from this device; this one was dropped")));
             return;
         }
         CommandHandler handler = handlers.get(request.command());

@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +43,10 @@ import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.ErrorResponses;
+import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.ratelimit.Limit;
+import org.nexuslink.server.ratelimit.RateLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,17 +72,17 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
     private final Consumer<Connection> onConnect;
     private final Map<Command, CommandHandler> handlers;
     private final GatewayMetrics metrics;
-    private final Clock clock;
-    private final int ratePerSecond;
+    private final RateLimits limits;
 
     /**
      * @param onConnect called on a virtual thread after a connection is registered (to send what
      *     the device missed while offline)
      * @param handlers the services for client commands beyond hello and ping
+     * @param limits whose {@link Limit#DEVICE_SENDS} buckets bound what each device sends
      */
     public Gateway(Authenticator authenticator, ConnectionRegistry registry, EnvelopeCodec codec, ObjectMapper json,
                    ExecutorService blocking, MeterRegistry meters, Consumer<Connection> onConnect,
-                   Map<Command, CommandHandler> handlers, Clock clock, int ratePerSecond) {
+                   Map<Command, CommandHandler> handlers, RateLimits limits) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -88,8 +91,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         this.onConnect = Objects.requireNonNull(onConnect, "onConnect");
         this.handlers = Map.copyOf(handlers);
         this.metrics = new GatewayMetrics(meters);
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.ratePerSecond = ratePerSecond;
+        this.limits = Objects.requireNonNull(limits, "limits");
         Gauge.builder("nexuslink.ws.connections.active", registry, ConnectionRegistry::size)
                 .description("Open WebSocket connections on this node").register(meters);
     }
@@ -144,10 +146,10 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 TokenStore.Resolved resolved = authenticator.authenticateWithExpiry(token);
                 ctx.channel().eventLoop().execute(() -> upgrade(ctx, request, resolved));
             } catch (ApiException e) {
-                refuse(ctx, request, e.code(), e.getMessage());
+                refuse(ctx, request, ErrorResponses.of(json, e));
             } catch (RuntimeException e) {
                 log.atError().setCause(e).log("websocket upgrade failed");
-                refuse(ctx, request, ErrorCode.INTERNAL_ERROR, "internal error");
+                refuse(ctx, request, ErrorResponses.of(json, ErrorCode.INTERNAL_ERROR, "internal error"));
             }
         });
     }
@@ -184,9 +186,10 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 pipeline.remove("dispatch");
+                HttpServer.upgradedToWebSocket(pipeline);
                 pipeline.addLast("idle", new IdleStateHandler(IDLE_TIMEOUT.toSeconds(), 0, 0, TimeUnit.SECONDS));
                 pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry, handlers, blocking,
-                        new SendRateLimiter(clock, ratePerSecond), metrics));
+                        limits, metrics));
                 pipeline.remove(this);
                 registry.add(connection);
                 log.atDebug().addKeyValue("account", principal.account()).addKeyValue("device", principal.device())
@@ -198,18 +201,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, ErrorCode code, String message) {
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
         request.release();
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(new ErrorBody(code.code(), message));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot serialize an error body", e);
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(code.httpStatus()), Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
 final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
 
-    /** The last response in flight on a connection; touched only on the connection's event loop. */
-    private static final AttributeKey<CompletableFuture<Void>> IN_ORDER = AttributeKey.valueOf("nexuslink.inOrder");
+    /**
+     * The last response in flight on a connection; touched only on the connection's event loop.
+     * The head gates chain their refusals on it too, so that pipelined answers keep their order.
+     */
+    static final AttributeKey<CompletableFuture<Void>> IN_ORDER = AttributeKey.valueOf("nexuslink.inOrder");
 
     private final Router router;
     private final ObjectMapper json;
@@ -103,9 +106,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             return response;
         } catch (ApiException e) {
-            FullHttpResponse refused = error(e.code(), e.getMessage());
-            e.retryAfterSeconds().ifPresent(s -> refused.headers().set(HttpHeaderNames.RETRY_AFTER, s));
-            return refused;
+            return ErrorResponses.of(json, e);
         } catch (Exception | LinkageError e) {
             log.atError().setCause(e).addKeyValue("route", route.pattern()).log("unhandled error in handler");
             return error(ErrorCode.INTERNAL_ERROR, "internal error");

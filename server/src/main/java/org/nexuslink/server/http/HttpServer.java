@@ -36,9 +36,12 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,7 @@ import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.config.ConfigException;
 import org.nexuslink.server.config.ConfigKey;
+import org.nexuslink.server.ratelimit.RateLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +80,33 @@ public final class HttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
+    /** Checks a bearer token on a request head (blocking is fine: it runs on a virtual thread). */
+    @FunctionalInterface
+    public interface TokenCheck {
+        /** @throws ApiException when the token is not valid now */
+        void verify(String token);
+    }
+
+    /**
+     * What protects a listener from one client: the request rate and connection count per
+     * address, the idle timeout, and the bearer check before large bodies.
+     *
+     * @param limits the rate limits ({@code rate_limit.requests_per_second} per address)
+     * @param idleTimeout {@code limits.http_idle_timeout}
+     * @param connectionsPerIp {@code limits.connections_per_ip}
+     * @param tokens checks tokens before a body over 64 KiB is read; empty refuses such bodies
+     */
+    public record Guards(RateLimits limits, Duration idleTimeout, int connectionsPerIp, Optional<TokenCheck> tokens) {
+        public Guards {
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(tokens, "tokens");
+        }
+    }
+
+    /** The pipeline handlers that serve plain HTTP only; a WebSocket upgrade removes them. */
+    private static final List<String> HTTP_ONLY = List.of("http-idle", "http-timeouts", "address-limit", "body-gate");
+
     /**
      * Binds the listener and starts serving.
      *
@@ -83,14 +114,15 @@ public final class HttpServer implements AutoCloseable {
      * @param router the routes, complete before this call
      * @param json the API's JSON mapper
      * @param registry where HTTP metrics go
+     * @param guards the per-client limits of the listener
      * @param beforeDispatch shared handlers that see each complete request before the router
      *     (the WebSocket gateway takes its upgrade requests there)
      * @throws ConfigException when the TLS files cannot be used
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
     public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
-                                   List<ChannelHandler> beforeDispatch) {
-        return start(server, router, json, registry, List.of(), beforeDispatch);
+                                   Guards guards, List<ChannelHandler> beforeDispatch) {
+        return start(server, router, json, registry, guards, List.of(), beforeDispatch);
     }
 
     /**
@@ -100,10 +132,10 @@ public final class HttpServer implements AutoCloseable {
      * @param streaming shared handlers placed before the 1 MiB aggregator: they see the request
      *     head and then its body chunk by chunk, so they can take over uploads and downloads
      *     larger than memory (media). They pass on whatever they do not serve.
-     * @see #start(Config.Server, Router, ObjectMapper, MeterRegistry, List)
+     * @see #start(Config.Server, Router, ObjectMapper, MeterRegistry, Guards, List)
      */
     public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
-                                   List<ChannelHandler> streaming, List<ChannelHandler> beforeDispatch) {
+                                   Guards guards, List<ChannelHandler> streaming, List<ChannelHandler> beforeDispatch) {
         SslContext tls = switch (server.transport()) {
             case Config.Transport.Plain plain -> null;
             case Config.Transport.Tls files -> tlsContext(files);
@@ -115,6 +147,8 @@ public final class HttpServer implements AutoCloseable {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(io);
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
         HttpDispatcher dispatcher = new HttpDispatcher(router, json, handlers, new HttpMetrics(registry));
+        ConnectionCap connections = new ConnectionCap(guards.connectionsPerIp(), guards.limits());
+        long idleMillis = guards.idleTimeout().toMillis();
         try {
             Channel channel = new ServerBootstrap()
                     .group(boss, workers)
@@ -128,11 +162,18 @@ public final class HttpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
+                            // Cheapest checks first: the connection count before TLS, the
+                            // address's rate before any handler, the token before a large body.
+                            p.addLast("connections", connections);
                             if (tls != null) {
                                 p.addLast("tls", tls.newHandler(ch.alloc()));
                             }
                             p.addLast("http", new HttpServerCodec());
+                            p.addLast("http-idle", new IdleStateHandler(true, 0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                            p.addLast("http-timeouts", new HttpTimeouts(guards.idleTimeout()));
+                            p.addLast("address-limit", new AddressRateGate(guards.limits(), handlers, json));
                             streaming.forEach(p::addLast);
+                            p.addLast("body-gate", new BodyGate(guards.tokens(), handlers, json));
                             p.addLast("aggregate", new BoundedAggregator(MAX_REQUEST_BYTES, json));
                             beforeDispatch.forEach(p::addLast);
                             p.addLast("dispatch", dispatcher);
@@ -158,6 +199,18 @@ public final class HttpServer implements AutoCloseable {
             throw new ConfigException(ConfigKey.SERVER_TLS_CERT.path() + "/" + ConfigKey.SERVER_TLS_KEY.keyName(),
                     "cannot load the PEM certificate chain and private key (the key must be PKCS#8, "
                             + "'BEGIN PRIVATE KEY'; convert with 'openssl pkcs8 -topk8 -nocrypt'): " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes the plain-HTTP handlers (idle timeouts, request gates) out of a connection that has
+     * just become a WebSocket: it lives as long as its pings say, and its frames are not requests.
+     */
+    public static void upgradedToWebSocket(ChannelPipeline pipeline) {
+        for (String name : HTTP_ONLY) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
         }
     }
 

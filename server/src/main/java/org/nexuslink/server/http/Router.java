@@ -28,7 +28,7 @@ public final class Router {
      * An endpoint served before the body aggregator by a streaming pipeline handler (see
      * {@link HttpServer#start(org.nexuslink.server.config.Config.Server, Router,
      * com.fasterxml.jackson.databind.ObjectMapper, io.micrometer.core.instrument.MeterRegistry,
-     * List, List)}); declared here so that the route list (and the OpenAPI check) is complete.
+     * HttpServer.Guards, List, List)}); declared here so that the route list (and the OpenAPI check) is complete.
      */
     public record Streamed(String method, String pattern) implements Endpoint {
         public Streamed {

@@ -51,6 +51,7 @@ import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.ErrorResponses;
 import org.nexuslink.server.http.HttpMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -326,13 +327,21 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
 
         /** Refuses before the body was accepted: the client that waited for 100 is told and the connection closed. */
         private void refuse(ErrorCode code, String message) {
+            refuse(error(code, message));
+        }
+
+        private void refuse(ApiException refusal) {
+            refuse(ErrorResponses.of(json, refusal));
+        }
+
+        private void refuse(FullHttpResponse refusal) {
             drain();
             if (expectContinue || !keepAlive) {
-                send(error(code, message), false);
+                send(refusal, false);
                 return;
             }
             refused = true;
-            send(error(code, message), true);
+            send(refusal, true);
             updateReading();
         }
 
@@ -361,7 +370,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                 upload = media.begin(principal, request());
             } catch (ApiException e) {
                 finishWriter();
-                ctx.executor().execute(() -> refuse(e.code(), e.getMessage()));
+                ctx.executor().execute(() -> refuse(e));
                 return;
             } catch (RuntimeException e) {
                 finishWriter();
@@ -475,7 +484,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                 MediaFile stored = media.finish(upload, received, Sha256.of(sha.digest()));
                 ctx.executor().execute(() -> respond(jsonResponse(HttpResponseStatus.CREATED, MediaView.of(stored))));
             } catch (ApiException e) {
-                ctx.executor().execute(() -> respond(error(e.code(), e.getMessage())));
+                ctx.executor().execute(() -> respond(ErrorResponses.of(json, e)));
             } catch (InterruptedException e) {
                 media.abort(upload);
                 Thread.currentThread().interrupt();
@@ -539,7 +548,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                     case MediaService.Source.LocalFile local -> serve(local);
                 }
             } catch (ApiException e) {
-                ctx.executor().execute(() -> done(error(e.code(), e.getMessage())));
+                ctx.executor().execute(() -> done(ErrorResponses.of(json, e)));
             } catch (IOException | RuntimeException e) {
                 log.atError().setCause(e).addKeyValue("media", id).log("media download failed");
                 ctx.executor().execute(() -> done(error(ErrorCode.INTERNAL_ERROR, "internal error")));

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nexuslink.crypto.identity.AccountId;
-import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.http.ApiException;
 
 /**
@@ -60,8 +59,8 @@ final class UploadRateLimiter {
         });
         if (!allowed[0]) {
             long seconds = Math.max(1, Duration.between(now, retryAt[0]).toSeconds());
-            throw new ApiException(ErrorCode.RATE_LIMITED, "at most " + perMinute
-                    + " uploads per minute; retry in " + seconds + " s");
+            throw ApiException.rateLimited("at most " + perMinute + " uploads per minute; retry in " + seconds + " s",
+                    seconds);
         }
     }
 

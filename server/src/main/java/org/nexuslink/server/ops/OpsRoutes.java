@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.ops;
 
+import java.net.InetAddress;
 import java.util.Objects;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.server.config.Config;
+import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
 
-/** {@code GET /health} and {@code GET /metrics}, served in both roles. */
+/**
+ * {@code GET /health} and {@code GET /metrics}, served in both roles. The metrics say how busy
+ * the server is and how its members behave (request rates, refusals, queue sizes), so they are
+ * not for everyone: on the public port only loopback peers may read them unless
+ * {@code server.metrics_public}, and with {@code server.metrics_port} they leave the public port
+ * for a listener of their own.
+ */
 public final class OpsRoutes {
     /** Prometheus text exposition format 0.0.4. */
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -18,11 +28,38 @@ public final class OpsRoutes {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
-    public void register(Router router) {
+    /**
+     * Registers the public port's routes: {@code /health}, and {@code /metrics} unless it has a
+     * listener of its own.
+     */
+    public void register(Router router, Config.Metrics access) {
         router.get("/health", request -> {
             Health h = health.check();
             return new Response.Json(h.httpStatus(), h);
         });
-        router.get("/metrics", request -> Response.text(200, PROMETHEUS_TEXT, metrics.scrape()));
+        if (access.port().isPresent()) {
+            return;
+        }
+        router.get("/metrics", request -> {
+            if (!mayRead(request.remote().getAddress(), access)) {
+                // As if it did not exist: a stranger learns nothing, not even that it is there.
+                throw new ApiException(ErrorCode.NOT_FOUND, "no such endpoint: /metrics");
+            }
+            return scrape();
+        });
+    }
+
+    /** The separate metrics listener's routes ({@code server.metrics_port}): {@code /metrics} only. */
+    public Router metricsRouter() {
+        return new Router().get("/metrics", request -> scrape());
+    }
+
+    /** Whether a peer may read {@code /metrics} on the public port. */
+    static boolean mayRead(InetAddress peer, Config.Metrics access) {
+        return access.publicAccess() || peer.isLoopbackAddress();
+    }
+
+    private Response scrape() {
+        return Response.text(200, PROMETHEUS_TEXT, metrics.scrape());
     }
 }

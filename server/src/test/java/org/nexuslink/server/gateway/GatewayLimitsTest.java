@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
@@ -47,6 +48,42 @@ class GatewayLimitsTest {
                 assertThat(refused.seq()).isEqualTo(new Seq(4));
                 assertThat(((ErrorBody) refused.body()).code()).isEqualTo("rate_limited");
                 assertThat(ws.next().command()).isEqualTo(Command.PONG);
+            }
+        }
+    }
+
+    @Test
+    void a_device_acknowledges_a_backlog_far_larger_than_its_send_rate(DatabaseUrl url) {
+        TestAccount alice = new TestAccount(clock);
+        TestAccount bob = new TestAccount(clock);
+        int messages = 30;
+        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3"))) {
+            String aliceToken = alice.join(server, alice.device(1));
+            String bobToken = bob.join(server, bob.device(1));
+            try (TestWebSocket sender = TestWebSocket.connect(server, aliceToken)) {
+                for (int i = 0; i < messages; i++) {
+                    if (i % 3 == 0) {
+                        clock.advance(java.time.Duration.ofSeconds(1)); // three sends a second
+                    }
+                    byte[] id = new byte[16];
+                    id[0] = (byte) i;
+                    sender.send(Envelope.of(Command.SEND_DIRECT, new Seq(i + 1), new DirectSend(Bytes.of(id),
+                            List.of(new DirectSend.Copy(bob.id(), 1, 2, Bytes.of(new byte[] {(byte) i}))))));
+                    assertThat(sender.next().command()).isEqualTo(Command.ACK);
+                }
+            }
+            try (TestWebSocket receiver = TestWebSocket.connect(server, bobToken)) {
+                for (int i = 0; i < messages; i++) {
+                    DirectPush push = (DirectPush) receiver.next().body();
+                    receiver.send(Envelope.of(Command.ACK, new Seq(i + 1), new Ack(
+                            java.util.Optional.of(new org.nexuslink.protocol.MessageId(push.entry())),
+                            java.util.Optional.empty())));
+                }
+                receiver.send(Envelope.of(Command.PING, new Seq(1_000), Body.Empty.INSTANCE));
+
+                assertThat(receiver.next()).as("acks answering pushes took no token: the ping still has one")
+                        .isEqualTo(Envelope.of(Command.PONG, new Seq(1_000), Body.Empty.INSTANCE));
+                assertThat(server.get("/health", null).body().get("pending_messages").asInt()).isZero();
             }
         }
     }

@@ -21,6 +21,7 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.testing.Unlimited;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
 import org.nexuslink.server.storage.Database;
@@ -50,7 +51,7 @@ final class PrekeyApi implements AutoCloseable {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         service = new PrekeyService(database, settings, clock, listener, registry, fetchesPerHour);
         Authenticator authenticator = new Authenticator(new TokenStore(database, clock, new SecureRandom()),
-                new Authenticator.AuthMetrics(registry));
+                new Authenticator.AuthMetrics(registry), Unlimited.limits(registry));
         Router router = new Router();
         new PrekeyRoutes(service, authenticator, new JsonBodies(ApiJson.create())).register(router);
         try {
@@ -59,7 +60,8 @@ final class PrekeyApi implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server = HttpServer.start(new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(),
-                dataDir), router, ApiJson.create(), registry, List.of());
+                dataDir), router, ApiJson.create(), registry, new HttpServer.Guards(Unlimited.limits(registry),
+                java.time.Duration.ofSeconds(30), 1_000_000, Optional.of(authenticator::identify)), List.of());
     }
 
     Reply get(String path, Optional<String> token) {

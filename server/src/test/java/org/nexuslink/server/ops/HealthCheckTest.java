@@ -71,9 +71,10 @@ class HealthCheckTest {
         database.migrate();
         ServerMetrics metrics = new ServerMetrics();
         Router router = new Router();
-        new OpsRoutes(check(database, Clock.systemUTC()), metrics).register(router);
+        new OpsRoutes(check(database, Clock.systemUTC()), metrics).register(router, Config.Metrics.DEFAULT);
         Config.Server listener = new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(), dir);
-        try (HttpServer http = HttpServer.start(listener, router, ApiJson.create(), metrics.registry(), java.util.List.of())) {
+        try (HttpServer http = HttpServer.start(listener, router, ApiJson.create(), metrics.registry(),
+                org.nexuslink.server.testing.Unlimited.guards(metrics.registry()), java.util.List.of())) {
             database.close();
 
             HttpResponse<String> response = HttpClient.newHttpClient().send(

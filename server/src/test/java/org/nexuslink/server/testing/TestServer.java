@@ -41,6 +41,11 @@ public final class TestServer implements AutoCloseable {
         Map<String, String> env = new HashMap<>(settings);
         env.put("NEXUSLINK_DATABASE_URL", urlString(url));
         env.putIfAbsent("NEXUSLINK_SERVER_PORT", "0");
+        // Every test request comes from 127.0.0.1, most on a clock that never moves: limits stay
+        // out of the way unless a test sets them.
+        env.putIfAbsent("NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "1000000");
+        env.putIfAbsent("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000000");
+        env.putIfAbsent("NEXUSLINK_LIMITS_CONNECTIONS_PER_IP", "1000000");
         env.put("NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1");
         try {
             env.putIfAbsent("NEXUSLINK_SERVER_DATA_DIR", Files.createTempDirectory("nexuslink-test").toString());
