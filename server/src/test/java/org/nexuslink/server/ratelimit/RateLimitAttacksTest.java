@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.Command;
@@ -47,6 +49,9 @@ class RateLimitAttacksTest {
     private static final String REDIS = "redis://127.0.0.1:6379";
 
     private final MutableClock clock = new MutableClock();
+
+    @TempDir
+    Path keys;
 
     /** A status, the Retry-After header if any, and the JSON body. */
     record Answer(int status, String retryAfter, JsonNode body) {
@@ -140,7 +145,9 @@ class RateLimitAttacksTest {
                 "NEXUSLINK_REDIS_ENABLED", "true",
                 "NEXUSLINK_REDIS_URL", REDIS,
                 "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
-                "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "5"));
+                "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "5",
+                // Nodes of one cluster share one server key (a node with another refuses to start).
+                "NEXUSLINK_SERVER_KEY_FILE", keys.resolve("server.key").toString()));
         try (TestServer a = TestServer.start(url, clock, settings);
              TestServer b = TestServer.start(url, clock, settings);
              HttpClient http = HttpClient.newHttpClient()) {
@@ -167,7 +174,8 @@ class RateLimitAttacksTest {
                 "NEXUSLINK_REDIS_ENABLED", "true",
                 "NEXUSLINK_REDIS_URL", REDIS,
                 "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
-                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3"));
+                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3",
+                "NEXUSLINK_SERVER_KEY_FILE", keys.resolve("server.key").toString()));
         TestAccount alice = new TestAccount(clock);
         try (TestServer a = TestServer.start(url, clock, settings);
              TestServer b = TestServer.start(url, clock, settings)) {
