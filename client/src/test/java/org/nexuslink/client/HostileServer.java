@@ -42,6 +42,11 @@ final class HostileServer implements AutoCloseable {
         return database.inTransaction(h -> log.append(h, event, Principal.fromStored(account, 1), Instant.now()));
     }
 
+    /** Withholds a stored event: only its tombstone is left for readers to catch up. */
+    void withhold(UUID channel, long mid) {
+        database.inTransaction(h -> log.delete(h, ConversationId.of(channel), new MessageId(mid)));
+    }
+
     @Override
     public void close() {
         database.close();
