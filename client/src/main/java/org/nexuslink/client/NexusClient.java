@@ -1142,13 +1142,39 @@ public final class NexusClient implements AutoCloseable {
         if (target.isEmpty()) {
             return;
         }
-        boolean channel = r.conversationId().startsWith("ch:");
-        // In a channel the server enforced the rules (author in time, or a moderator); in a direct
-        // message only the client can: the author, within the window.
-        boolean allowed = channel || (target.get().senderAccount().equals(r.senderAccount())
-                && withinDirectRevokeWindow(target.get(), r.serverTime()));
-        if (allowed && store.messages().markRevoked(r.conversationId(), revoke.target())) {
+        boolean own = target.get().senderAccount().equals(r.senderAccount());
+        // In a direct message only the client can enforce the rule: the author, within the window.
+        // In a channel the server enforced it (author in time, or a moderator) on the [6, mid] tag,
+        // which ChannelMessenger made sure is the target inside; another author's message is
+        // withdrawn only if the revoker may manage the channel by the server's lists.
+        boolean allowed = r.conversationId().startsWith("ch:")
+                ? own || mayManage(UUID.fromString(r.conversationId().substring(3)), r.senderAccount())
+                : own && withinDirectRevokeWindow(target.get(), r.serverTime());
+        if (!allowed) {
+            LOG.atWarn().setMessage("revoke refused").addKeyValue("conversation", r.conversationId())
+                    .addKeyValue("ref", revoke.target()).addKeyValue("by", r.senderAccount()).log();
+            return;
+        }
+        if (store.messages().markRevoked(r.conversationId(), revoke.target())) {
             tell(l -> l.onRevoked(r.conversationId(), revoke.target(), r.senderAccount()));
+        }
+    }
+
+    /** Whether {@code account} may revoke others' events in {@code channel}; false when it cannot be told. */
+    private boolean mayManage(UUID channel, String account) {
+        Wire current = wire;
+        if (current == null) {
+            return false;
+        }
+        try {
+            return channels.mayManage(current, channel, account);
+        } catch (IOException e) {
+            LOG.atWarn().setMessage("cannot check the revoker's role").addKeyValue("channel", channel)
+                    .addKeyValue("error", e.getMessage()).log();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -132,11 +132,13 @@ public class ChannelMessageBenchmarks {
             shareSenderKey(aliceSignal, alice.address(), bobStore.signal(), distribution);
             Clock clock = Clock.systemUTC();
             bobChannels = new ChannelMessenger(bobStore, b.local(), new DirectMessenger(bobStore, b.local(), clock), clock);
-            channel = ConversationId.of(UUID.randomUUID());
+            UUID channelId = UUID.randomUUID();
+            channel = ConversationId.of(channelId);
             author = Extensions.EMPTY.with(Extensions.AUTHOR, RawValue.ofString(alice.accountId()))
                     .with(Extensions.AUTHOR_DEVICE, RawValue.ofUnsigned(alice.deviceId()));
             Instant now = Instant.now();
-            payload = Payload.of(new Content.Text("x".repeat(DirectMessageBenchmarks.PAYLOAD_BYTES), Optional.empty()), now);
+            payload = Payload.of(new Content.Text("x".repeat(DirectMessageBenchmarks.PAYLOAD_BYTES), Optional.empty()), now)
+                    .inChannel(channelId); // as ChannelMessenger.sendAll binds it: readers refuse it unbound
             serverTime = now.truncatedTo(ChronoUnit.SECONDS);
             Optional<Received> opened = receive(event(send()));
             if (opened.isEmpty() || !opened.get().payload().content().equals(payload.content())) {

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.cli.profile.ProfileOption;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
@@ -55,7 +56,7 @@ abstract class AdminSubcommand implements Callable<Integer> {
             out().flush();
             return 0;
         } catch (AdminFailure | ConfigException | StorageException e) {
-            err().println("error: " + e.getMessage());
+            err().println("error: " + TerminalText.safe(String.valueOf(e.getMessage())));
             err().flush();
             return EXIT_FAILURE;
         }

@@ -3,6 +3,7 @@ package org.nexuslink.cli.admin;
 
 import java.time.Instant;
 import java.util.Optional;
+import org.nexuslink.cli.TerminalText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -41,7 +42,8 @@ final class AuditCommand extends AdminSubcommand {
         }
         administration.audit(new Administration.AuditQuery(Optional.ofNullable(actor), Optional.ofNullable(target),
                 Optional.ofNullable(action), Optional.ofNullable(since), limit)).forEach(e -> out().printf(
-                "%-24s %-60s %-20s %s%s %s%n", e.at(), e.actor(), e.action(), e.target(),
-                e.channel().isEmpty() ? "" : " #" + e.channel(), e.details()));
+                "%-24s %-60s %-20s %s%s %s%n", TerminalText.safe(e.at()), TerminalText.safe(e.actor()),
+                TerminalText.safe(e.action()), TerminalText.safe(e.target()),
+                e.channel().isEmpty() ? "" : " #" + TerminalText.safe(e.channel()), TerminalText.safe(e.details())));
     }
 }

@@ -2,6 +2,7 @@
 package org.nexuslink.cli.admin;
 
 import java.util.UUID;
+import org.nexuslink.cli.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,8 +35,8 @@ final class ChannelsCommand implements Runnable {
         }
 
         void print(Administration.ChannelRow c) {
-            out().printf("%-36s %-12s %-7s %-8s %s%n", c.id(), c.type(), c.isPrivate() ? "private" : "public",
-                    c.archived() ? "archived" : "active", c.name());
+            out().printf("%-36s %-12s %-7s %-8s %s%n", TerminalText.safe(c.id()), TerminalText.safe(c.type()),
+                    c.isPrivate() ? "private" : "public", c.archived() ? "archived" : "active", TerminalText.safe(c.name()));
         }
     }
 

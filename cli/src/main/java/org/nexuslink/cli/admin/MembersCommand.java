@@ -4,6 +4,7 @@ package org.nexuslink.cli.admin;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.nexuslink.cli.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,8 @@ final class MembersCommand implements Runnable {
         }
 
         void print(Administration.MemberRow m) {
-            out().printf("%-60s %-9s %-6s %-24s %s%n", m.account(), m.role(), m.status(), m.joinedAt(), m.displayName());
+            out().printf("%-60s %-9s %-6s %-24s %s%n", TerminalText.safe(m.account()), TerminalText.safe(m.role()),
+                    TerminalText.safe(m.status()), TerminalText.safe(m.joinedAt()), TerminalText.safe(m.displayName()));
         }
     }
 

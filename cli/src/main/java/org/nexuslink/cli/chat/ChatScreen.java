@@ -14,6 +14,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.cli.client.ClientFailure;
 import org.nexuslink.cli.client.ConversationArg;
 import org.nexuslink.cli.client.MessageView;
@@ -67,7 +68,7 @@ final class ChatScreen {
             @Override
             public void onRevoked(String conversation, String ref, String by) {
                 if (conversation.equals(current())) {
-                    print("-- [" + ref + "] was revoked by " + label(by));
+                    print(TerminalText.safe("-- [" + ref + "] was revoked by " + label(by)));
                 }
             }
 
@@ -78,7 +79,7 @@ final class ChatScreen {
 
             @Override
             public void onRejected(String sender, String reason, boolean identityChanged) {
-                print("-- a message from " + label(sender) + " was rejected: " + reason);
+                print(TerminalText.safe("-- a message from " + label(sender) + " was rejected: " + reason));
             }
         });
         terminal.writer().println("Connecting to " + client.community().map(Object::toString).orElse("?") + " ...");
@@ -118,7 +119,7 @@ final class ChatScreen {
                     return;
                 }
             } catch (ClientFailure | IOException | IllegalArgumentException | IllegalStateException e) {
-                print("error: " + e.getMessage());
+                print("error: " + TerminalText.safe(String.valueOf(e.getMessage())));
             }
         }
     }

@@ -4,6 +4,7 @@ package org.nexuslink.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.client.NexusClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,7 @@ public final class ChannelsCommand extends ClientCommand {
         try (Session session = session(true)) {
             JsonNode list = session.client().channels();
             if (json) {
-                out().println(list);
+                out().println(TerminalText.json(list));
                 return;
             }
             for (JsonNode c : list.path("channels")) {
@@ -34,8 +35,8 @@ public final class ChannelsCommand extends ClientCommand {
 
     static String row(JsonNode c) {
         boolean canWrite = c.path("access").path("can_write").asBoolean(true);
-        return String.format("ch:%-36s  #%-20s %-12s %-7s %s%s", c.path("id").asText(),
-                MessageView.printable(c.path("name").asText()), c.path("type").asText(),
+        return String.format("ch:%-36s  #%-20s %-12s %-7s %s%s", TerminalText.safe(c.path("id").asText()),
+                TerminalText.safe(c.path("name").asText()), TerminalText.safe(c.path("type").asText()),
                 c.path("private").asBoolean() ? "private" : "public",
                 c.path("archived").asBoolean() ? "archived" : "active", canWrite ? "" : "  read-only");
     }

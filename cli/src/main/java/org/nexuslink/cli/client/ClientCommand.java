@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.cli.profile.ProfileOption;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.community.CommunityApi;
@@ -84,7 +85,7 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     private int fail(String message) {
         out().flush();
-        err().println("error: " + message);
+        err().println("error: " + TerminalText.safe(message));
         err().flush();
         return EXIT_FAILURE;
     }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.Contact;
 import org.nexuslink.client.store.Conversation;
@@ -52,11 +53,11 @@ public final class ContactsCommand extends ClientCommand {
                     ObjectNode o = JSON.createObjectNode().put("account", c.accountId()).put("verified", c.verified());
                     c.nickname().ifPresent(n -> o.put("nickname", n));
                     c.verifiedAt().ifPresent(t -> o.put("verified_at", t.toString()));
-                    command.out().println(o);
+                    command.out().println(TerminalText.json(o));
                 } else {
                     command.out().println(c.accountId() + "  " + (c.verified() ? "verified "
                             + c.verifiedAt().map(Instant::toString).orElse("") : "not verified")
-                            + c.nickname().map(n -> "  (" + MessageView.printable(n) + ")").orElse(""));
+                            + c.nickname().map(n -> "  (" + TerminalText.safe(n) + ")").orElse(""));
                 }
             }
         }

@@ -4,6 +4,7 @@ package org.nexuslink.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.nexuslink.cli.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,15 +34,16 @@ public final class DeviceCommand implements Runnable {
             try (Session session = session(true)) {
                 JsonNode devices = session.client().devices();
                 if (json) {
-                    out().println(devices);
+                    out().println(TerminalText.json(devices));
                     return;
                 }
                 int me = session.client().device().deviceId();
                 for (JsonNode d : devices.path("devices")) {
                     int id = d.path("device_id").asInt();
                     out().printf("%3d  %-10s registered %s  last active %s%s%n", id,
-                            MessageView.printable(d.path("device_type").asText("")), d.path("registered_at").asText(""),
-                            d.path("last_active_at").asText(""), id == me ? "  (this device)" : "");
+                            TerminalText.safe(d.path("device_type").asText("")),
+                            TerminalText.safe(d.path("registered_at").asText("")),
+                            TerminalText.safe(d.path("last_active_at").asText("")), id == me ? "  (this device)" : "");
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.client.ClientListener;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.Conversation;
@@ -136,7 +137,7 @@ public final class InboxCommand extends ClientCommand {
                 err().flush();
             }
             case Item.Rejected r -> {
-                err().println("nexuslink: a message from " + r.sender() + " was rejected: " + r.reason());
+                err().println(TerminalText.safe("nexuslink: a message from " + r.sender() + " was rejected: " + r.reason()));
                 err().flush();
             }
         }

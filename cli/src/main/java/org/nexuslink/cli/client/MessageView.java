@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import org.nexuslink.cli.TerminalText;
 import org.nexuslink.client.media.AttachmentException;
 import org.nexuslink.client.media.FileDescriptor;
 import org.nexuslink.client.store.StoredMessage;
@@ -45,37 +46,21 @@ public final class MessageView {
         Optional<FileDescriptor> file = file(m);
         if (file.isPresent()) {
             FileDescriptor d = file.get();
-            String caption = m.text().isEmpty() ? "" : " " + printable(m.text());
-            return "[file " + printable(d.name()) + " (" + d.size() + " bytes, " + printable(d.mime()) + ")]" + caption;
+            String caption = m.text().isEmpty() ? "" : " " + TerminalText.safe(m.text());
+            return "[file " + TerminalText.safe(d.name()) + " (" + d.size() + " bytes, " + TerminalText.safe(d.mime())
+                    + ")]" + caption;
         }
-        return printable(m.text());
-    }
-
-    /**
-     * Text safe to print on a terminal: a line break becomes a visible {@code \n}, other control
-     * characters {@code ?}, so a message cannot move the cursor, rewrite earlier lines or forge one.
-     */
-    public static String printable(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (c == '\n') {
-                b.append("\\n");
-            } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E)) {
-                b.append('?');
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
+        return TerminalText.safe(m.text());
     }
 
     /** One line: time, conversation, ref, sender, reply marker, body (and where a file was saved). */
     public String line(StoredMessage m, Optional<Path> saved) {
         StringBuilder b = new StringBuilder();
         b.append(TIME.format(m.sentAt().atZone(zone))).append("  ")
-                .append(m.conversationId()).append("  [").append(m.ref()).append("]  ")
-                .append(m.senderAccount()).append(':').append(m.senderDevice()).append(": ");
-        m.replyTo().ifPresent(r -> b.append("(reply to ").append(r).append(") "));
+                .append(TerminalText.safe(m.conversationId())).append("  [").append(TerminalText.safe(m.ref()))
+                .append("]  ").append(TerminalText.safe(m.senderAccount())).append(':').append(m.senderDevice())
+                .append(": ");
+        m.replyTo().ifPresent(r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
         b.append(body(m));
         saved.ifPresent(p -> b.append(" saved to ").append(p));
         return b.toString();
@@ -84,9 +69,9 @@ public final class MessageView {
     /** A shorter line for a conversation's own view (chat, history): time, ref, sender, body. */
     public String shortLine(StoredMessage m, String senderLabel) {
         StringBuilder b = new StringBuilder();
-        b.append(TIME.format(m.sentAt().atZone(zone))).append(" [").append(m.ref()).append("] ")
-                .append(senderLabel).append(": ");
-        m.replyTo().ifPresent(r -> b.append("(reply to ").append(r).append(") "));
+        b.append(TIME.format(m.sentAt().atZone(zone))).append(" [").append(TerminalText.safe(m.ref())).append("] ")
+                .append(TerminalText.safe(senderLabel)).append(": ");
+        m.replyTo().ifPresent(r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
         return b.append(body(m)).toString();
     }
 
@@ -114,12 +99,12 @@ public final class MessageView {
             f.put("mime", d.mime());
         });
         saved.ifPresent(p -> o.put("saved_to", p.toString()));
-        return o.toString();
+        return TerminalText.json(o);
     }
 
     /** A revocation as a line. */
     public String revokedLine(String conversation, String ref, String by) {
-        return conversation + "  [" + ref + "]  revoked by " + by;
+        return TerminalText.safe(conversation + "  [" + ref + "]  revoked by " + by);
     }
 
     /** A revocation as a JSON object with {@code "type": "revoked"}. */
@@ -129,6 +114,6 @@ public final class MessageView {
         o.put("conversation", conversation);
         o.put("ref", ref);
         o.put("by", by);
-        return o.toString();
+        return TerminalText.json(o);
     }
 }

@@ -93,6 +93,10 @@ class AdminCommandTest {
 
     /** Joins the community as a client would: challenge, device signature, join. */
     private static void join(URI server, Identity who) throws Exception {
+        join(server, who, Optional.empty());
+    }
+
+    private static void join(URI server, Identity who, Optional<String> displayName) throws Exception {
         JsonNode challenge = post(server, "/api/v1/auth/challenge", JSON.createObjectNode()
                 .put("account_id", who.id()).put("device_id", 1));
         byte[] encoded = Base64.getDecoder().decode(challenge.get("challenge").asText());
@@ -102,6 +106,7 @@ class AdminCommandTest {
                 .put("challenge", Base64.getEncoder().encodeToString(encoded))
                 .put("signature", Base64.getEncoder().encodeToString(ServerChallenge.decode(encoded)
                         .sign(who.contents().deviceKey())));
+        displayName.ifPresent(name -> join.put("display_name", name));
         JsonNode joined = post(server, "/api/v1/members/join", join);
         assertThat(joined.has("token")).as(joined.toString()).isTrue();
     }
@@ -126,6 +131,26 @@ class AdminCommandTest {
                 .contains("list", "role", "ban", "unban", "mute", "unmute", "kick");
         assertThat(help("admin", "channels", "--help")).contains("list", "create", "archive").doesNotContain("delete");
         assertThat(help("admin", "members", "ban", "--help")).contains("--server", "--local", "--data-dir", "--profile");
+    }
+
+    @Test
+    void a_display_name_with_escape_sequences_is_printed_escaped() throws Exception {
+        Identity admin = identity("admin");
+        Identity mallory = identity("mallory");
+        // Sets the window title, clears the screen, then reverses the rest of the line.
+        String hostile = "\u001b]0;pwned\u0007\u001b[2Jmallory\u202e\r\n" + admin.id() + " admin";
+        try (NexusLinkServer server = start(dir.resolve("data"), admin)) {
+            URI url = URI.create("http://127.0.0.1:" + server.port());
+            join(url, admin);
+            join(url, mallory, Optional.of(hostile));
+
+            Run list = run("members", "list", "--server", url.toString(), "--profile", admin.profile().toString());
+
+            assertThat(list.exit()).as(list.err()).isZero();
+            assertThat(list.out()).contains("\\e]0;pwned\\x07\\e[2Jmallory\\u202e\\r\\n" + admin.id() + " admin");
+            assertThat(list.out()).doesNotContain("\u001b", "\u0007", "\u202e", "\r");
+            assertThat(list.out().lines()).as("one line per member, none forged").hasSize(2);
+        }
     }
 
     @Test

@@ -146,7 +146,10 @@ class ClientCommandsTest {
 
     @Test
     void message_text_cannot_drive_the_terminal() {
-        assertThat(MessageView.printable("hi\u001b[2J\nthere\u202e")).isEqualTo("hi?[2J\\nthere?");
+        assertThat(MessageView.body(new org.nexuslink.client.store.StoredMessage("ch:x", "1", "nxl:a", 1,
+                org.nexuslink.client.store.Direction.IN, 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH,
+                "hi\u001b[2J\nthere\u202e", Optional.empty(), Optional.empty(), false)))
+                .isEqualTo("hi\\e[2J\\nthere\\u202e");
     }
 
     // ---- refusals that change nothing ----

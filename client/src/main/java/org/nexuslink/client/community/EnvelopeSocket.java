@@ -13,14 +13,29 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.EnvelopeCodec;
+import org.nexuslink.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A device's authenticated WebSocket to a community server, speaking MsgPack envelopes
  * (docs/protocol.md). Incoming envelopes go to a consumer, one at a time, on the client's
  * thread; sends may come from any thread and go out in the order they were made.
+ *
+ * <p>A frame from the server longer than the protocol's {@code maxFrameBytes} (64 KiB) ends the
+ * connection as soon as its parts add up to more, with close code {@value #TOO_BIG}: a hostile
+ * or broken server cannot make the client buffer without bound. A frame that is not an envelope
+ * ends it with {@value #PROTOCOL_ERROR}.
  */
 public final class EnvelopeSocket implements AutoCloseable {
+    /** The close code reported when the server sends a frame over the limit (RFC 6455 "message too big"). */
+    public static final int TOO_BIG = 1009;
+    /** The close code reported when the server sends a frame that is not an envelope (RFC 6455 "protocol error"). */
+    public static final int PROTOCOL_ERROR = 1002;
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeSocket.class);
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
+    /** The longest frame taken from a server: the protocol's, which the server's encoder keeps to. */
+    static final int MAX_FRAME_BYTES = CODEC.limits().maxFrameBytes();
 
     private final WebSocket socket;
     private final ReentrantLock sending = new ReentrantLock();
@@ -59,16 +74,41 @@ public final class EnvelopeSocket implements AutoCloseable {
 
                     @Override
                     public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                        if (closed.get()) {
+                            return null;
+                        }
+                        if ((long) partial.size() + data.remaining() > MAX_FRAME_BYTES) {
+                            refuse(ws, TOO_BIG, "the server sent a frame over " + MAX_FRAME_BYTES + " bytes");
+                            return null;
+                        }
                         byte[] chunk = new byte[data.remaining()];
                         data.get(chunk);
                         partial.writeBytes(chunk);
                         if (last) {
                             byte[] frame = partial.toByteArray();
                             partial.reset();
-                            onEnvelope.accept(CODEC.decode(frame));
+                            Envelope envelope;
+                            try {
+                                envelope = CODEC.decode(frame);
+                            } catch (ProtocolException e) {
+                                refuse(ws, PROTOCOL_ERROR, "the server sent a frame that is not an envelope: " + e.getMessage());
+                                return null;
+                            }
+                            onEnvelope.accept(envelope);
                         }
                         ws.request(1);
                         return null;
+                    }
+
+                    /** Drops the connection at once, telling {@code onClosed} why; nothing more is read. */
+                    private void refuse(WebSocket ws, int code, String reason) {
+                        partial.reset();
+                        ws.abort();
+                        LOG.atWarn().setMessage("connection dropped").addKeyValue("code", code)
+                                .addKeyValue("reason", reason).log();
+                        if (closed.compareAndSet(false, true)) {
+                            onClosed.accept(code, reason);
+                        }
                     }
 
                     @Override

@@ -4,6 +4,7 @@ package org.nexuslink.client.content;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.nexuslink.protocol.Bytes;
 
 /**
@@ -18,17 +19,36 @@ import org.nexuslink.protocol.Bytes;
  * @param certificate for a direct message that starts a session: the sending device's
  *     certificate, so the recipient can check that the session's identity key is certified by
  *     the sending account
+ * @param channel for a channel event: the channel it was written for. Inside the Sender Keys
+ *     ciphertext it is authenticated with the content, so a reader refuses an event whose
+ *     ciphertext was copied into another channel; empty in direct messages and sender keys (a
+ *     {@link Content.SenderKey} names its channel itself)
  */
-public record Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate) {
+public record Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate,
+        Optional<UUID> channel) {
     public Payload {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(sentAt, "sentAt");
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(certificate, "certificate");
+        Objects.requireNonNull(channel, "channel");
+        if (channel.isPresent() && content instanceof Content.SenderKey) {
+            throw new IllegalArgumentException("a sender key names its channel in its content, not beside it");
+        }
     }
 
-    /** A channel payload: content and time only. */
+    /** A payload bound to no channel: a direct message's. */
+    public Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate) {
+        this(content, sentAt, peer, certificate, Optional.empty());
+    }
+
+    /** A channel payload: content and time; {@link #inChannel} binds it before it is encrypted. */
     public static Payload of(Content content, Instant sentAt) {
         return new Payload(content, sentAt, Optional.empty(), Optional.empty());
+    }
+
+    /** This payload bound to {@code channel}, as every channel event's payload is. */
+    public Payload inChannel(UUID channel) {
+        return new Payload(content, sentAt, peer, certificate, Optional.of(channel));
     }
 }

@@ -60,6 +60,7 @@ public final class PayloadCodec {
                 fields.put(K_DISTRIBUTION, senderKey.distribution().toByteArray());
             }
         }
+        payload.channel().ifPresent(c -> fields.put(K_CHANNEL, uuidBytes(c)));
         payload.peer().ifPresent(p -> fields.put(K_PEER, p));
         payload.certificate().ifPresent(c -> fields.put(K_CERTIFICATE, c.toByteArray()));
         try (MessageBufferPacker packer = MsgPackSettings.PACKER.newBufferPacker()) {
@@ -125,6 +126,7 @@ public final class PayloadCodec {
         if (sentAt < 0) {
             throw new ContentException("payload.sent_at: negative " + sentAt);
         }
+        Optional<byte[]> channel = optional(fields, K_CHANNEL, byte[].class, "channel");
         Content content = switch ((int) kind) {
             case 1 -> new Content.Text(required(fields, K_TEXT, String.class, "text"),
                     optional(fields, K_REPLY_TO, String.class, "reply_to"));
@@ -132,12 +134,14 @@ public final class PayloadCodec {
                     optional(fields, K_TEXT, String.class, "text"), optional(fields, K_REPLY_TO, String.class, "reply_to"));
             case 5 -> new Content.Revoke(required(fields, K_TARGET, String.class, "target"));
             case Content.SenderKey.KIND -> new Content.SenderKey(
-                    uuid(required(fields, K_CHANNEL, byte[].class, "channel")),
+                    uuid(channel.orElseThrow(() -> new ContentException("payload.channel: missing"))),
                     Bytes.of(required(fields, K_DISTRIBUTION, byte[].class, "distribution")));
             default -> throw new ContentException("payload.kind: unknown kind " + kind);
         };
+        Optional<UUID> boundTo = content instanceof Content.SenderKey || channel.isEmpty() ? Optional.empty()
+                : Optional.of(uuid(channel.get()));
         return new Payload(content, Instant.ofEpochMilli(sentAt), optional(fields, K_PEER, String.class, "peer"),
-                optional(fields, K_CERTIFICATE, byte[].class, "certificate").map(Bytes::of));
+                optional(fields, K_CERTIFICATE, byte[].class, "certificate").map(Bytes::of), boundTo);
     }
 
     private static long number(Map<Integer, Object> fields, int key, String name) throws ContentException {

@@ -129,7 +129,8 @@ public final class ChannelMessenger {
                     all.add(null);
                     continue;
                 }
-                byte[] plaintext = PayloadCodec.encode(event.payload());
+                // The channel goes inside the ciphertext: readers refuse the event anywhere else.
+                byte[] plaintext = PayloadCodec.encode(event.payload().inChannel(event.channel()));
                 try {
                     byte[] ciphertext = store.inSavepoint(
                             () -> new GroupCipher(signal, me.address()).encrypt(distribution, plaintext).serialize());
@@ -191,8 +192,45 @@ public final class ChannelMessenger {
             throw new RejectedMessageException("event " + event.mid().orElseThrow() + " says kind " + event.kind().code()
                     + " outside and " + payload.content().kind() + " inside", false, null);
         }
+        checkBinding(event, payload);
         return Optional.of(new Received(conversationId(event.cid()), Long.toString(event.mid().orElseThrow().value()),
                 writer.account(), writer.device(), event.time().orElseThrow(), payload));
+    }
+
+    /**
+     * Refuses an event whose encrypted payload does not belong where the server put it: written
+     * for another channel (a ciphertext copied from one channel into another), or a revoke whose
+     * encrypted target is not the {@code [6, mid]} tag the server checked (a writer who tags their
+     * own message to pass the server's check while the payload names someone else's). A sender
+     * key travels over 1:1 sessions only, never as a channel event.
+     */
+    private static void checkBinding(Event event, Payload payload) throws RejectedMessageException {
+        long mid = event.mid().orElseThrow().value();
+        UUID arrivedIn = channelOf(event.cid());
+        if (payload.channel().isEmpty()) {
+            throw new RejectedMessageException("event " + mid + " in channel " + arrivedIn
+                    + " names no channel inside (written before channel binding, or forged)", false, null);
+        }
+        if (!payload.channel().get().equals(arrivedIn)) {
+            throw new RejectedMessageException("event " + mid + " arrived in channel " + arrivedIn
+                    + " but was written for channel " + payload.channel().get(), false, null);
+        }
+        switch (payload.content()) {
+            case Content.Revoke revoke -> {
+                List<Long> tagged = event.tags().stream()
+                        .flatMap(t -> t instanceof Tag.Revoke r ? java.util.stream.Stream.of(r.target().value())
+                                : java.util.stream.Stream.empty())
+                        .toList();
+                if (tagged.size() != 1 || !Long.toString(tagged.getFirst()).equals(revoke.target())) {
+                    throw new RejectedMessageException("revoke event " + mid + " is tagged to revoke " + tagged
+                            + " but its payload names " + revoke.target(), false, null);
+                }
+            }
+            case Content.SenderKey key -> throw new RejectedMessageException("event " + mid
+                    + " carries a sender key, which travels only over 1:1 sessions", false, null);
+            case Content.Text text -> { }
+            case Content.File file -> { }
+        }
     }
 
     /** Takes a sender key that arrived over a 1:1 session from its owner. */
@@ -225,8 +263,13 @@ public final class ChannelMessenger {
 
     /** The conversation id of a channel: {@code ch:<uuid>}. */
     public static String conversationId(ConversationId cid) {
+        return "ch:" + channelOf(cid);
+    }
+
+    /** The channel a conversation id names (16 bytes, the channel's UUID). */
+    private static UUID channelOf(ConversationId cid) {
         ByteBuffer b = ByteBuffer.wrap(cid.value().toByteArray());
-        return "ch:" + new UUID(b.getLong(), b.getLong());
+        return new UUID(b.getLong(), b.getLong());
     }
 
     /** Whether this very device wrote the event (its own echo, already filed when the ack came). */
@@ -308,6 +351,50 @@ public final class ChannelMessenger {
         } while (after != null);
         readers.add(me.accountId()); // our other devices read what we write
         return readers;
+    }
+
+    /**
+     * Whether {@code account} may revoke other members' events in a channel, as the server's
+     * channel and member lists say now: an active member whose role has {@code can_manage} there
+     * and, in a private channel, is on its list or an admin (docs/permissions.md). The server
+     * checks the same before it stores a revoke; readers check again so that a revoke the server
+     * should have refused is not applied.
+     */
+    public boolean mayManage(Wire wire, UUID channel, String account) throws IOException, InterruptedException {
+        JsonNode info = wire.api().get("/api/v1/channels/" + channel, wire.token());
+        Optional<JsonNode> member = member(wire, account);
+        if (member.isEmpty() || !"active".equals(member.get().path("status").asText())) {
+            return false;
+        }
+        String role = member.get().path("role").asText();
+        if (!info.path("permissions").path(role).path("can_manage").asBoolean(false)) {
+            return false;
+        }
+        if (!info.path("private").asBoolean() || "admin".equals(role)) {
+            return true;
+        }
+        for (JsonNode m : wire.api().get("/api/v1/channels/" + channel + "/members", wire.token()).path("members")) {
+            if (account.equals(m.path("account_id").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One account's entry in the server's member list, if it is there. */
+    private static Optional<JsonNode> member(Wire wire, String account) throws IOException, InterruptedException {
+        String after = null;
+        do {
+            JsonNode page = wire.api().get("/api/v1/members?limit=500" + (after == null ? ""
+                    : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), wire.token());
+            for (JsonNode m : page.path("members")) {
+                if (account.equals(m.path("account_id").asText())) {
+                    return Optional.of(m);
+                }
+            }
+            after = page.hasNonNull("next") ? page.get("next").asText() : null;
+        } while (after != null);
+        return Optional.empty();
     }
 
     private Bytes randomId() {

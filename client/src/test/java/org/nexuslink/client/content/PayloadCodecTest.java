@@ -26,6 +26,23 @@ class PayloadCodecTest {
     }
 
     @Test
+    void a_channel_text_names_its_channel_inside() throws ContentException {
+        UUID channel = UUID.fromString("0b7e4a52-1111-2222-3333-444455556666");
+        Payload payload = Payload.of(new Content.Text("hi", Optional.empty()), SENT).inChannel(channel);
+        byte[] encoded = PayloadCodec.encode(payload);
+        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("85" + "0001" + "0101" + "02cf000001a0c4506c7b"
+                + "03a26869" + "08c410" + "0b7e4a52111122223333444455556666");
+        assertThat(PayloadCodec.decode(encoded)).isEqualTo(payload);
+        assertThat(PayloadCodec.decode(encoded).channel()).contains(channel);
+    }
+
+    @Test
+    void a_sender_key_cannot_also_be_bound_beside_its_content() {
+        Payload key = Payload.of(new Content.SenderKey(UUID.randomUUID(), Bytes.fromHex("33aa")), SENT);
+        assertThatThrownBy(() -> key.inChannel(UUID.randomUUID())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void every_kind_round_trips() throws ContentException {
         UUID channel = UUID.fromString("0b7e4a52-1111-2222-3333-444455556666");
         for (Content content : new Content[] {
@@ -60,6 +77,7 @@ class PayloadCodecTest {
         refused("82a17800" + "0101", "a key is not an integer");
         refused("84000101640200" + "08c4020102", "payload.channel: expected 16 bytes, got 2");
         refused("83000101640200", "payload.channel: missing");
+        refused("85000101010200" + "03a0" + "08c4020102", "payload.channel: expected 16 bytes, got 2");
         // text that is not UTF-8 is refused, not repaired: two devices must never show different text
         refused("8400010101020003a2fffe", "not well-formed");
     }
