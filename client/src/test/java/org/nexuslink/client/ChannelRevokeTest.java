@@ -187,7 +187,7 @@ class ChannelRevokeTest {
 
         /** A bare gateway connection as {@code profile}'s device, its pushes ignored. */
         GatewayConnection connectAs(TestProfile profile) throws Exception {
-            CommunityApi api = new CommunityApi(uri);
+            CommunityApi api = new CommunityApi(uri).trustOnFirstUse();
             String token = api.authenticate(profile.id(), profile.keys.certificate().deviceId().value(),
                     profile.keys.deviceKey()).token();
             return GatewayConnection.open(api.http(), api.webSocketUri(), token, push -> { }, (code, reason) -> { });
