@@ -184,7 +184,7 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     /** What every client command prints when a device shows up with a new certified key. */
     static String safetyNumberWarning(String account, int device) {
-        return "warning: the safety number with " + MessageView.printable(account) + " changed: its device " + device
+        return "warning: the safety number with " + TerminalText.safe(account) + " changed: its device " + device
                 + " has a new key, certified by the account (re-linked or restored). Messages continue; "
                 + "verify the contact if you did not expect this.";
     }
