@@ -207,6 +207,7 @@ public final class DeliveryQueueStore {
 
     private static List<QueueEntry> insertSqlite(Connection c, List<QueueEntry> entries) throws SQLException {
         List<QueueEntry> stored = new ArrayList<>(entries.size());
+        Map<Principal, long[]> added = new HashMap<>();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO message_queue (" + INSERTED + ") "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (message_id, recipient_account, recipient_device) DO NOTHING RETURNING id")) {
@@ -223,11 +224,43 @@ public final class DeliveryQueueStore {
                 try (ResultSet rs = insert.executeQuery()) {
                     if (rs.next()) {
                         stored.add(e.withId(rs.getLong(1)));
+                        count(added, e.recipient(), 1, e.ciphertext().length());
                     }
                 }
             }
         }
+        addUsageSqlite(c, added);
         return stored;
+    }
+
+    private static void count(Map<Principal, long[]> usage, Principal device, long entries, long bytes) {
+        long[] used = usage.computeIfAbsent(device, d -> new long[2]);
+        used[0] += entries;
+        used[1] += bytes;
+    }
+
+    /**
+     * Adds each device's change (negative for deletes) to {@code queue_usage}, inside the caller's
+     * transaction. On SQLite the store keeps the counters itself, one statement per device and
+     * batch, where a row trigger would cost one per entry (LimitsMigration); on PostgreSQL
+     * statement triggers keep them.
+     */
+    private static void addUsageSqlite(Connection c, Map<Principal, long[]> change) throws SQLException {
+        if (change.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement add = c.prepareStatement("INSERT INTO queue_usage "
+                + "(recipient_account, recipient_device, entries, bytes) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (recipient_account, recipient_device) "
+                + "DO UPDATE SET entries = entries + excluded.entries, bytes = bytes + excluded.bytes")) {
+            for (Map.Entry<Principal, long[]> e : change.entrySet()) {
+                add.setString(1, e.getKey().account().toString());
+                add.setInt(2, e.getKey().device().value());
+                add.setLong(3, e.getValue()[0]);
+                add.setLong(4, e.getValue()[1]);
+                add.executeUpdate();
+            }
+        }
     }
 
     /**
@@ -421,24 +454,52 @@ public final class DeliveryQueueStore {
         if (acks.isEmpty()) {
             return deleted;
         }
+        Map<Principal, long[]> removed = new HashMap<>();
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM message_queue WHERE id = ? "
-                + "AND recipient_account = ? AND recipient_device = ?")) {
+                + "AND recipient_account = ? AND recipient_device = ? RETURNING length(encrypted_blob)")) {
             for (int i = 0; i < acks.size(); i++) {
                 Acknowledged a = acks.get(i);
                 delete.setLong(1, a.id());
                 delete.setString(2, a.device().account().toString());
                 delete.setInt(3, a.device().device().value());
-                deleted[i] = delete.executeUpdate() == 1;
+                try (ResultSet rs = delete.executeQuery()) {
+                    deleted[i] = rs.next();
+                    if (deleted[i]) {
+                        count(removed, a.device(), -1, -rs.getLong(1));
+                    }
+                }
             }
         }
+        addUsageSqlite(c, removed);
         return deleted;
     }
 
     /** Deletes expired entries; returns how many. */
     public int sweepExpired(Instant now) {
-        return database.inTransaction(h -> h.createUpdate("DELETE FROM message_queue WHERE expires_at <= :now")
-                .bind("now", now)
-                .execute());
+        if (database.dialect() == Dialect.POSTGRES) {
+            return database.inTransaction(h -> h.createUpdate("DELETE FROM message_queue WHERE expires_at <= :now")
+                    .bind("now", now)
+                    .execute());
+        }
+        return database.inTransaction(h -> {
+            Connection c = h.getConnection();
+            Map<Principal, long[]> removed = new HashMap<>();
+            int swept = 0;
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM message_queue WHERE expires_at <= ? "
+                    + "RETURNING recipient_account, recipient_device, length(encrypted_blob)")) {
+                delete.setLong(1, now.toEpochMilli());
+                try (ResultSet rs = delete.executeQuery()) {
+                    while (rs.next()) {
+                        swept++;
+                        count(removed, Principal.fromStored(rs.getString(1), rs.getInt(2)), -1, -rs.getLong(3));
+                    }
+                }
+                addUsageSqlite(c, removed);
+            } catch (SQLException e) {
+                throw new StorageException("cannot delete expired queue entries: " + e.getMessage(), e);
+            }
+            return swept;
+        });
     }
 
     /** Entries waiting for delivery, across all devices. */
