@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// A js-libp2p 2.x peer for the p2p module's interop tests (JsInteropTest).
+//
+// Usage: node peer.mjs <private-key-protobuf-hex>
+// Starts a TCP + Noise + yamux node with ping and identify on 127.0.0.1, prints one JSON
+// object per line on stdout ({"event": ...}), and obeys commands read line by line on stdin:
+//   dial <multiaddr>   dial, ping, and report the identify result of the dialled peer
+//   ping <multiaddr>   ping over a fresh or existing connection
+//   exit               stop
+
+// js-libp2p 2.x calls Promise.withResolvers, which Node.js 20 lacks; define it before loading.
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function () {
+    let resolve, reject
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
+    return { promise, resolve, reject }
+  }
+}
+
+const { createLibp2p } = await import('libp2p')
+const { tcp } = await import('@libp2p/tcp')
+const { noise } = await import('@chainsafe/libp2p-noise')
+const { yamux } = await import('@chainsafe/libp2p-yamux')
+const { ping } = await import('@libp2p/ping')
+const { identify } = await import('@libp2p/identify')
+const { privateKeyFromProtobuf } = await import('@libp2p/crypto/keys')
+const { multiaddr } = await import('@multiformats/multiaddr')
+const readline = await import('node:readline')
+
+const emit = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+
+const privateKey = privateKeyFromProtobuf(Buffer.from(process.argv[2], 'hex'))
+const node = await createLibp2p({
+  privateKey,
+  addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: { ping: ping(), identify: identify({ agentVersion: 'js-interop-peer' }) }
+})
+
+node.addEventListener('peer:identify', (evt) => {
+  const r = evt.detail
+  emit({
+    event: 'identified',
+    peerId: r.peerId.toString(),
+    agentVersion: r.agentVersion,
+    protocolVersion: r.protocolVersion,
+    protocols: r.protocols,
+    listenAddrs: r.listenAddrs.map(String),
+    observedAddr: r.observedAddr ? String(r.observedAddr) : null
+  })
+})
+
+emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
+
+const rl = readline.createInterface({ input: process.stdin })
+for await (const line of rl) {
+  const [command, arg] = line.trim().split(/\s+/)
+  try {
+    if (command === 'dial') {
+      const conn = await node.dial(multiaddr(arg))
+      emit({ event: 'connected', peerId: conn.remotePeer.toString() })
+      const rtt = await node.services.ping.ping(multiaddr(arg))
+      emit({ event: 'ping', rtt })
+    } else if (command === 'ping') {
+      const rtt = await node.services.ping.ping(multiaddr(arg))
+      emit({ event: 'ping', rtt })
+    } else if (command === 'exit') {
+      break
+    } else {
+      emit({ event: 'error', message: 'unknown command ' + command })
+    }
+  } catch (err) {
+    emit({ event: 'error', message: String(err && err.message ? err.message : err) })
+  }
+}
+await node.stop()
+process.exit(0)
