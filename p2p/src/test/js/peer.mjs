@@ -6,6 +6,8 @@
 // object per line on stdout ({"event": ...}), and obeys commands read line by line on stdin:
 //   dial <multiaddr>   dial, ping, and report the identify result of the dialled peer
 //   ping <multiaddr>   ping over a fresh or existing connection
+//   subscribe <topic>  join a gossipsub topic; messages arrive as {"event":"message"}
+//   publish <topic> <text>  publish text (UTF-8) on a topic
 //   exit               stop
 
 // js-libp2p 2.x calls Promise.withResolvers, which Node.js 20 lacks; define it before loading.
@@ -23,6 +25,7 @@ const { noise } = await import('@chainsafe/libp2p-noise')
 const { yamux } = await import('@chainsafe/libp2p-yamux')
 const { ping } = await import('@libp2p/ping')
 const { identify } = await import('@libp2p/identify')
+const { gossipsub } = await import('@chainsafe/libp2p-gossipsub')
 const { privateKeyFromProtobuf } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
 const readline = await import('node:readline')
@@ -36,7 +39,29 @@ const node = await createLibp2p({
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { ping: ping(), identify: identify({ agentVersion: 'js-interop-peer' }) }
+  services: {
+    ping: ping(),
+    identify: identify({ agentVersion: 'js-interop-peer' }),
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, heartbeatInterval: 200 })
+  }
+})
+
+node.services.pubsub.addEventListener('message', (evt) => {
+  const m = evt.detail
+  emit({
+    event: 'message',
+    topic: m.topic,
+    from: m.type === 'signed' ? m.from.toString() : null,
+    text: Buffer.from(m.data).toString('utf8')
+  })
+})
+node.services.pubsub.addEventListener('subscription-change', (evt) => {
+  for (const s of evt.detail.subscriptions) {
+    emit({ event: 'subscription', peerId: evt.detail.peerId.toString(), topic: s.topic, subscribe: s.subscribe })
+  }
+})
+node.services.pubsub.addEventListener('gossipsub:graft', (evt) => {
+  emit({ event: 'graft', peerId: String(evt.detail.peerId), topic: evt.detail.topic })
 })
 
 node.addEventListener('peer:identify', (evt) => {
@@ -66,6 +91,13 @@ for await (const line of rl) {
     } else if (command === 'ping') {
       const rtt = await node.services.ping.ping(multiaddr(arg))
       emit({ event: 'ping', rtt })
+    } else if (command === 'subscribe') {
+      node.services.pubsub.subscribe(arg)
+      emit({ event: 'subscribed', topic: arg })
+    } else if (command === 'publish') {
+      const text = line.trim().split(/\s+/).slice(2).join(' ')
+      const result = await node.services.pubsub.publish(arg, Buffer.from(text, 'utf8'))
+      emit({ event: 'published', topic: arg, recipients: result.recipients.map(String) })
     } else if (command === 'exit') {
       break
     } else {

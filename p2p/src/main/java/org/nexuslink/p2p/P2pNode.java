@@ -56,6 +56,7 @@ public final class P2pNode implements Closeable {
     private final List<Multiaddr> listenAddresses = new CopyOnWriteArrayList<>();
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, StreamHandler> handlers = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private P2pNode(NodeOptions options) {
@@ -194,6 +195,7 @@ public final class P2pNode implements Closeable {
                 stream -> serve(connection, stream), () -> {
                     connections.remove(connection);
                     connection.closeSocket();
+                    listeners.forEach(l -> notify(() -> l.disconnected(connection)));
                 });
         connection.attach(session);
         connections.add(connection);
@@ -202,6 +204,7 @@ public final class P2pNode implements Closeable {
             throw new NegotiationException("node is closed");
         }
         session.start();
+        listeners.forEach(l -> notify(() -> l.connected(connection)));
         log.atDebug().addKeyValue("peer", connection.remotePeer()).addKeyValue("outbound", dialer).log("peer connected");
         return connection;
     }
@@ -248,6 +251,22 @@ public final class P2pNode implements Closeable {
         }
         return new IdentifyInfo(Identify.PROTOCOL_VERSION, options.agentVersion(), options.identity().publicKey(),
                 listenAddresses, observed, protocols);
+    }
+
+    /** Runs a listener callback on its own virtual thread, so a slow one holds up no connection. */
+    private static void notify(Runnable callback) {
+        Thread.ofVirtual().name("p2p-connection-listener").start(() -> {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                log.atError().setCause(e).log("connection listener failed");
+            }
+        });
+    }
+
+    /** Tells {@code listener} about every connection opened or closed from now on. */
+    public void addConnectionListener(ConnectionListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
     }
 
     /**

@@ -8,12 +8,20 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.nexuslink.p2p.pubsub.Gossipsub;
+import org.nexuslink.p2p.pubsub.GossipsubOptions;
+import org.nexuslink.p2p.pubsub.PubsubMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Interoperability with js-libp2p 2.x (TCP, @chainsafe/libp2p-noise, @chainsafe/libp2p-yamux,
- * @libp2p/ping, @libp2p/identify) in both directions. Needs Node.js 20+ and the npm registry
+ * @libp2p/ping, @libp2p/identify, @chainsafe/libp2p-gossipsub) in both directions. Needs Node.js 20+ and the npm registry
  * on first run.
  */
 @Timeout(120)
@@ -80,6 +88,43 @@ class JsInteropTest {
             assertThat(back.isOutbound()).isFalse();
             assertThat(back.ping()).isPositive();
             assertThat(back.identify().agentVersion()).isEqualTo("js-interop-peer");
+        }
+    }
+
+    @Test
+    void java_and_js_exchange_gossipsub_messages_both_ways() throws Exception {
+        String topic = "nexuslink/interop";
+        PeerKeyPair javaKey = PeerKeyPair.generate(random);
+        PeerKeyPair jsKey = PeerKeyPair.generate(random);
+        try (P2pNode javaNode = P2pNode.start(NodeOptions.defaults(javaKey, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+                Gossipsub router = Gossipsub.start(javaNode, javaKey,
+                        GossipsubOptions.defaults().withHeartbeat(Duration.ofMillis(200)), Clock.systemUTC());
+                JsPeer js = JsPeer.start(jsKey)) {
+            BlockingQueue<PubsubMessage> received = new LinkedBlockingQueue<>();
+            router.subscribe(topic, received::add);
+            js.send("subscribe " + topic);
+            js.await("subscribed", WAIT);
+            javaNode.dial(Multiaddr.parse(js.await("listening", WAIT).get("addrs").get(0).asText()));
+
+            js.await("subscription", e -> e.get("peerId").asText().equals(javaKey.peerId().toString())
+                    && e.get("topic").asText().equals(topic) && e.get("subscribe").asBoolean(), WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!router.meshPeers(topic).contains(jsKey.peerId()) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(router.meshPeers(topic)).contains(jsKey.peerId());
+
+            js.send("publish " + topic + " hello from js");
+            PubsubMessage fromJs = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(fromJs).isNotNull();
+            assertThat(fromJs.author()).isEqualTo(jsKey.peerId());
+            assertThat(new String(fromJs.data(), StandardCharsets.UTF_8)).isEqualTo("hello from js");
+
+            router.publish(topic, "hello from java".getBytes(StandardCharsets.UTF_8));
+            JsonNode fromJava = js.await("message", e -> e.get("text").asText().equals("hello from java"), WAIT);
+            assertThat(fromJava.get("from").asText()).isEqualTo(javaKey.peerId().toString());
+            assertThat(fromJava.get("topic").asText()).isEqualTo(topic);
+            assertThat(received).isEmpty();
         }
     }
 

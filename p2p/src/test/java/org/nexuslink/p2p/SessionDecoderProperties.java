@@ -15,6 +15,7 @@ import net.jqwik.api.constraints.Size;
 import org.nexuslink.p2p.internal.noise.DhKeyPair;
 import org.nexuslink.p2p.internal.noise.SecureChannel;
 import org.nexuslink.p2p.internal.protocols.Identify;
+import org.nexuslink.p2p.internal.pubsub.Rpc;
 
 /**
  * Random bytes where a peer's Noise handshake or identify message should be: the decoders
@@ -57,6 +58,17 @@ class SessionDecoderProperties {
         }
         try {
             Identify.read(new ByteArrayInputStream(bytes));
+        } catch (MalformedDataException expected) {
+            assertThat(expected.getMessage()).isNotBlank();
+        }
+    }
+
+    @Property(tries = 3000)
+    void random_pubsub_rpcs_raise_only_malformed_data(@ForAll @Size(max = 160) byte[] bytes) {
+        try {
+            Rpc rpc = Rpc.decode(bytes);
+            rpc.messages().forEach(m -> m.validate());
+            assertThat(Rpc.decode(rpc.encode()).subscriptions()).isEqualTo(rpc.subscriptions());
         } catch (MalformedDataException expected) {
             assertThat(expected.getMessage()).isNotBlank();
         }

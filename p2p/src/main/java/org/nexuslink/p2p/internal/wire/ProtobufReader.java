@@ -17,6 +17,7 @@ public final class ProtobufReader {
     private final byte[] bytes;
     private int position;
     private int field;
+    private int fieldStart;
     private int wireType;
     private long varintValue;
     private byte[] bytesValue;
@@ -30,6 +31,7 @@ public final class ProtobufReader {
         if (position >= bytes.length) {
             return false;
         }
+        fieldStart = position;
         Varint.Decoded key = Varint.decode(bytes, position);
         position += key.length();
         long fieldNumber = key.value() >>> 3;
@@ -87,6 +89,11 @@ public final class ProtobufReader {
             throw new MalformedDataException("truncated protobuf fixed-width field " + field);
         }
         position += n;
+    }
+
+    /** The current field exactly as encoded: key, length prefix (if any) and value. */
+    public byte[] rawField() {
+        return Arrays.copyOfRange(bytes, fieldStart, position);
     }
 
     public int field() {
