@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // A js-libp2p 2.x peer for the p2p module's interop tests (JsInteropTest).
 //
-// Usage: node peer.mjs <private-key-protobuf-hex>
+// Usage: node peer.mjs <private-key-protobuf-hex> [mdns]
 // Starts a TCP + Noise + yamux node with ping and identify on 127.0.0.1, prints one JSON
 // object per line on stdout ({"event": ...}), and obeys commands read line by line on stdin:
 //   dial <multiaddr>   dial, ping, and report the identify result of the dialled peer
@@ -26,6 +26,7 @@ const { yamux } = await import('@chainsafe/libp2p-yamux')
 const { ping } = await import('@libp2p/ping')
 const { identify } = await import('@libp2p/identify')
 const { gossipsub } = await import('@chainsafe/libp2p-gossipsub')
+const { mdns } = await import('@libp2p/mdns')
 const { privateKeyFromProtobuf } = await import('@libp2p/crypto/keys')
 const { multiaddr } = await import('@multiformats/multiaddr')
 const readline = await import('node:readline')
@@ -42,8 +43,13 @@ const node = await createLibp2p({
   services: {
     ping: ping(),
     identify: identify({ agentVersion: 'js-interop-peer' }),
-    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, heartbeatInterval: 200 })
+    pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, heartbeatInterval: 200 }),
+    ...(process.argv[3] === 'mdns' ? { mdns: mdns({ interval: 500 }) } : {})
   }
+})
+
+node.addEventListener('peer:discovery', (evt) => {
+  emit({ event: 'discovered', peerId: evt.detail.id.toString(), addrs: evt.detail.multiaddrs.map(String) })
 })
 
 node.services.pubsub.addEventListener('message', (evt) => {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.nexuslink.p2p.mdns.MdnsDiscovery;
 import org.nexuslink.p2p.pubsub.Gossipsub;
 import org.nexuslink.p2p.pubsub.GossipsubOptions;
 import org.nexuslink.p2p.pubsub.PubsubMessage;
@@ -125,6 +126,35 @@ class JsInteropTest {
             assertThat(fromJava.get("from").asText()).isEqualTo(javaKey.peerId().toString());
             assertThat(fromJava.get("topic").asText()).isEqualTo(topic);
             assertThat(received).isEmpty();
+        }
+    }
+
+    @Test
+    void java_and_js_find_each_other_by_mdns_on_the_lan() throws Exception {
+        PeerKeyPair jsKey = PeerKeyPair.generate(random);
+        try (P2pNode javaNode = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(random),
+                        List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0"))));
+                JsPeer js = JsPeer.start(jsKey, true)) {
+            BlockingQueue<MdnsDiscovery.DiscoveredPeer> found = new LinkedBlockingQueue<>();
+            try (MdnsDiscovery discovery = MdnsDiscovery.start(javaNode, Duration.ofMillis(500), found::add)) {
+                JsonNode listening = js.await("listening", WAIT);
+                JsonNode discovered = js.await("discovered",
+                        e -> e.get("peerId").asText().equals(javaNode.peerId().toString()), WAIT);
+                assertThat(texts(discovered.get("addrs"))).contains(javaNode.listenAddresses().get(0).toString());
+
+                MdnsDiscovery.DiscoveredPeer jsPeer = null;
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (jsPeer == null && System.nanoTime() < deadline) {
+                    MdnsDiscovery.DiscoveredPeer p = found.poll(1, TimeUnit.SECONDS);
+                    if (p != null && p.peerId().equals(jsKey.peerId())) {
+                        jsPeer = p;
+                    }
+                }
+                assertThat(jsPeer).as("js peer found by mDNS").isNotNull();
+                String jsAddr = listening.get("addrs").get(0).asText();
+                assertThat(jsPeer.addresses()).contains(Multiaddr.parse(jsAddr.substring(0, jsAddr.indexOf("/p2p/"))));
+                assertThat(javaNode.dial(jsPeer.addresses().get(0).withPeerId(jsPeer.peerId())).ping()).isPositive();
+            }
         }
     }
 

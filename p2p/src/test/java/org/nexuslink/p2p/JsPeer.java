@@ -43,8 +43,17 @@ final class JsPeer implements AutoCloseable {
     }
 
     static JsPeer start(PeerKeyPair key) throws IOException, InterruptedException {
+        return start(key, false);
+    }
+
+    /** @param mdns also run @libp2p/mdns discovery (querying every 500 ms) */
+    static JsPeer start(PeerKeyPair key, boolean mdns) throws IOException, InterruptedException {
         installPackages();
-        Process p = new ProcessBuilder("node", "peer.mjs", Hex.of(key.encodedPrivateKey())).directory(DIR.toFile()).start();
+        List<String> command = new ArrayList<>(List.of("node", "peer.mjs", Hex.of(key.encodedPrivateKey())));
+        if (mdns) {
+            command.add("mdns");
+        }
+        Process p = new ProcessBuilder(command).directory(DIR.toFile()).start();
         return new JsPeer(p);
     }
 
