@@ -13,6 +13,8 @@ import org.nexuslink.p2p.NodeOptions;
 import org.nexuslink.p2p.P2pNode;
 import org.nexuslink.p2p.PeerConnection;
 import org.nexuslink.p2p.PeerKeyPair;
+import org.nexuslink.p2p.mdns.MdnsDiscovery;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Start a libp2p node; any libp2p implementation can ping and identify it.",
             "Prints 'peer-id <id>' and one 'listening <multiaddr>' line per address, then connection events.",
+            "Finds and connects to peers on the LAN by mDNS unless --no-mdns.",
             "Stops when standard input closes (Ctrl-D)."})
 public final class P2pStartCommand implements Callable<Integer> {
     @Spec
@@ -42,6 +45,9 @@ public final class P2pStartCommand implements Callable<Integer> {
     @Option(names = "--dial", paramLabel = "MULTIADDR",
             description = "Peer to connect to at start, e.g. /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW... (repeatable).")
     List<String> dial = new ArrayList<>();
+
+    @Option(names = "--no-mdns", description = "Do not announce this node or look for peers on the LAN by mDNS.")
+    boolean noMdns;
 
     private final InputStream stdin;
 
@@ -89,7 +95,23 @@ public final class P2pStartCommand implements Callable<Integer> {
                     print(out, "dial-failed " + a + " " + e.getMessage());
                 }
             }
-            stdin.transferTo(java.io.OutputStream.nullOutputStream());
+            MdnsDiscovery mdns = noMdns ? null : MdnsDiscovery.start(node, Duration.ofSeconds(10), found -> {
+                if (node.connection(found.peerId()).isEmpty()) {
+                    print(out, "found " + found.peerId() + " " + found.addresses().get(0));
+                    try {
+                        node.dial(found.addresses().get(0).withPeerId(found.peerId()));
+                    } catch (java.io.IOException e) {
+                        print(out, "dial-failed " + found.peerId() + " " + e.getMessage());
+                    }
+                }
+            });
+            try {
+                stdin.transferTo(java.io.OutputStream.nullOutputStream());
+            } finally {
+                if (mdns != null) {
+                    mdns.close();
+                }
+            }
         }
         return 0;
     }

@@ -71,7 +71,7 @@ class P2pCommandTest {
         CommandLine cli = new CommandLine(new P2pStartCommand(in));
         cli.setOut(new PrintWriter(out, true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
-                "--profile", profile.toString(), "--listen", "/ip4/127.0.0.1/tcp/0"));
+                "--profile", profile.toString(), "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"));
         Matcher listening = awaitLine(Pattern.compile("listening (\\S+)"));
         Matcher id = awaitLine(Pattern.compile("peer-id (\\S+)"));
         Multiaddr addr = Multiaddr.parse(listening.group(1));
