@@ -57,6 +57,7 @@ public final class P2pNode implements Closeable {
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, StreamHandler> handlers = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private P2pNode(NodeOptions options) {
@@ -166,9 +167,28 @@ public final class P2pNode implements Closeable {
     }
 
     private PeerConnection upgrade(Socket socket, boolean dialer, Optional<PeerId> expected) throws IOException {
-        if (connections.size() >= options.maxConnections()) {
-            throw new NegotiationException("connection limit of " + options.maxConnections() + " reached");
+        // Unfinished handshakes count against the limit too, so idle sockets cannot starve real peers.
+        int pending = handshaking.incrementAndGet();
+        PeerConnection connection;
+        try {
+            if (connections.size() + pending > options.maxConnections()) {
+                throw new NegotiationException("connection limit of " + options.maxConnections() + " reached");
+            }
+            connection = handshake(socket, dialer, expected);
+        } finally {
+            handshaking.decrementAndGet();
         }
+        if (closed) {
+            connection.close();
+            throw new NegotiationException("node is closed");
+        }
+        connection.start();
+        listeners.forEach(l -> notify(() -> l.connected(connection)));
+        log.atDebug().addKeyValue("peer", connection.remotePeer()).addKeyValue("outbound", dialer).log("peer connected");
+        return connection;
+    }
+
+    private PeerConnection handshake(Socket socket, boolean dialer, Optional<PeerId> expected) throws IOException {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
         InputStream rawIn = new BufferedInputStream(socket.getInputStream());
@@ -199,13 +219,6 @@ public final class P2pNode implements Closeable {
                 });
         connection.attach(session);
         connections.add(connection);
-        if (closed) {
-            connection.close();
-            throw new NegotiationException("node is closed");
-        }
-        session.start();
-        listeners.forEach(l -> notify(() -> l.connected(connection)));
-        log.atDebug().addKeyValue("peer", connection.remotePeer()).addKeyValue("outbound", dialer).log("peer connected");
         return connection;
     }
 
@@ -217,7 +230,7 @@ public final class P2pNode implements Closeable {
                 return;
             }
             StreamHandler handler = handlers.get(protocol.get());
-            handler.handle(new P2pStream(connection.remotePeer(), protocol.get(), stream));
+            handler.handle(new P2pStream(connection, protocol.get(), stream));
             stream.closeWrite();
         } catch (IOException | MalformedDataException e) {
             log.atDebug().addKeyValue("peer", connection.remotePeer()).addKeyValue("error", e.toString())
@@ -230,18 +243,11 @@ public final class P2pNode implements Closeable {
     }
 
     private void serveIdentify(P2pStream stream) throws IOException {
-        PeerConnection connection = connection(stream);
-        Identify.write(stream.output(), identifyInfo(Optional.of(connection.remoteAddress())));
+        Identify.write(stream.output(), identifyInfo(Optional.of(stream.connection().remoteAddress())));
     }
 
     private void receiveIdentifyPush(P2pStream stream) throws IOException {
-        IdentifyInfo info = Identify.read(stream.input());
-        connection(stream).accept(info);
-    }
-
-    private PeerConnection connection(P2pStream stream) throws NegotiationException {
-        return connections.stream().filter(c -> c.remotePeer().equals(stream.remotePeer())).findFirst()
-                .orElseThrow(() -> new NegotiationException("no connection to " + stream.remotePeer()));
+        stream.connection().accept(Identify.read(stream.input()));
     }
 
     IdentifyInfo identifyInfo(Optional<Multiaddr> observed) {

@@ -11,19 +11,24 @@ import org.nexuslink.p2p.internal.yamux.YamuxStream;
  * Noise-secured connection. One reader and one writer at a time.
  */
 public final class P2pStream {
-    private final PeerId remotePeer;
+    private final PeerConnection connection;
     private final String protocol;
     private final YamuxStream stream;
 
-    P2pStream(PeerId remotePeer, String protocol, YamuxStream stream) {
-        this.remotePeer = remotePeer;
+    P2pStream(PeerConnection connection, String protocol, YamuxStream stream) {
+        this.connection = connection;
         this.protocol = protocol;
         this.stream = stream;
     }
 
+    /** The connection carrying this stream. */
+    public PeerConnection connection() {
+        return connection;
+    }
+
     /** The authenticated peer at the other end. */
     public PeerId remotePeer() {
-        return remotePeer;
+        return connection.remotePeer();
     }
 
     public String protocol() {

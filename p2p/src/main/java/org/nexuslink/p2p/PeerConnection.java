@@ -40,6 +40,10 @@ public final class PeerConnection {
         session.set(yamux);
     }
 
+    void start() {
+        session.get().start();
+    }
+
     /** The peer, as authenticated by the Noise handshake. */
     public PeerId remotePeer() {
         return remotePeer;
@@ -69,7 +73,7 @@ public final class PeerConnection {
         YamuxStream stream = session.get().openStream();
         try {
             String chosen = Multistream.select(stream.input(), stream.output(), protocols);
-            return new P2pStream(remotePeer, chosen, stream);
+            return new P2pStream(this, chosen, stream);
         } catch (IOException | MalformedDataException e) {
             stream.reset();
             throw e instanceof IOException io ? io : new NegotiationException("malformed multistream answer", e);

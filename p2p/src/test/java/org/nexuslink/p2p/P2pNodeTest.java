@@ -173,6 +173,30 @@ class P2pNodeTest {
     }
 
     @Test
+    void a_peer_cannot_exhaust_the_node_with_unfinished_handshakes() throws Exception {
+        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK)).withLimits(1, 8));
+        P2pNode a = node();
+        try (Socket idle = new Socket()) {
+            idle.connect(b.listenAddresses().get(0).tcpSocketAddress());
+            // The idle socket holds the only slot until it leaves or its handshake times out.
+            assertThat(idle.getInputStream().readNBytes(20)).hasSize(20);
+            assertThatThrownBy(() -> a.dial(addressOf(b))).isInstanceOf(IOException.class);
+            assertThat(b.connections()).isEmpty();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        PeerConnection later = null;
+        while (later == null && System.nanoTime() < deadline) {
+            try {
+                later = a.dial(addressOf(b));
+            } catch (IOException slotNotFreedYet) {
+                Thread.onSpinWait();
+            }
+        }
+        assertThat(later).isNotNull();
+        assertThat(later.ping()).isPositive();
+    }
+
+    @Test
     void streams_beyond_the_inbound_limit_are_reset_and_the_rest_keep_working() throws Exception {
         P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK)).withLimits(8, 4));
         CompletableFuture<Void> release = new CompletableFuture<>();
