@@ -55,6 +55,14 @@ class WireProperties {
         });
     }
 
+    @org.junit.jupiter.api.Test
+    void a_length_prefix_that_decodes_negative_is_malformed() {
+        // Field 1, length-delimited, length 2^63 + 1 as a ten-byte protobuf varint.
+        byte[] bytes = Hex.bytes("0a 81808080808080808001 00");
+        ProtobufReader r = new ProtobufReader(bytes);
+        org.assertj.core.api.Assertions.assertThatThrownBy(r::next).isInstanceOf(MalformedDataException.class);
+    }
+
     @Property(tries = 3000)
     void random_bytes_after_a_valid_multiaddr_prefix_raise_only_malformed_data(@ForAll @Size(max = 40) byte[] tail) {
         byte[] prefix = Hex.bytes("04 7f000001 06 0fa1");

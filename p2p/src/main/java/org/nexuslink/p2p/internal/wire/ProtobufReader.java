@@ -49,7 +49,7 @@ public final class ProtobufReader {
             case 1 -> skip(8);
             case 2 -> {
                 Varint.Decoded len = decodeVarint();
-                if (len.value() > bytes.length - position) {
+                if (len.value() < 0 || len.value() > bytes.length - position) {
                     throw new MalformedDataException("protobuf field " + field + " runs past the message end");
                 }
                 int n = (int) len.value();
