@@ -286,6 +286,18 @@ class BackupRestoreTest {
     }
 
     @Test
+    void backup_into_a_missing_directory_names_it() throws Exception {
+        Path archive = dir.resolve("nowhere").resolve("b.zip");
+        start(dir.resolve("fresh")).close();
+
+        Run run = run("server", "backup", "--data-dir", dir.resolve("fresh").toString(), "--to", archive.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("directory", dir.resolve("nowhere").toString(), "does not exist");
+        assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
+    }
+
+    @Test
     void backup_without_a_database_says_where_it_looked() {
         Run run = run("server", "backup", "--data-dir", dir.resolve("none").toString(),
                 "--to", dir.resolve("b.zip").toString());

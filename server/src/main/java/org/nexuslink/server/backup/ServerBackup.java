@@ -49,7 +49,9 @@ import org.nexuslink.server.storage.DatabaseUrl;
  * <p>Stateless; each call works on its own connection and files.
  */
 public final class ServerBackup {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Ignores fields it does not know, so a newer archive fails on its {@code format}, clearly. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ServerBackup() {}
 
@@ -77,6 +79,10 @@ public final class ServerBackup {
             throw new BackupException("backup file " + archive + " already exists; choose a new name");
         }
         Path target = archive.toAbsolutePath();
+        if (!Files.isDirectory(target.getParent())) {
+            throw new BackupException("directory " + target.getParent() + " for backup file " + archive
+                    + " does not exist");
+        }
         Path work = null;
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         try {
