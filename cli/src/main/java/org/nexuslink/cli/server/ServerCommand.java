@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
             "Run the NexusLink server (community role by default) until interrupted.",
             "With no configuration it uses SQLite under ./data and listens on port 8080."
         },
-        subcommands = {MigrateCommand.class})
+        subcommands = {MigrateCommand.class, StatusCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
