@@ -107,7 +107,7 @@ public final class DeliveryQueueStore {
      * copies is stored); the bound counts what is queued plus the batch's earlier copies, so a
      * batch never takes a device over it either.
      *
-     * <p>Each device's usage is a counter row in {@code queue_usage} that triggers keep in the
+     * <p>Each device's usage is a counter row in {@code queue_usage} that this store keeps in the
      * same transaction as every insert and delete, so the check reads one row per device. The
      * check and the insert are one transaction with no other queue writer in between: on SQLite
      * the write lock is held, on PostgreSQL this node's writer is the only one and in a cluster the
@@ -241,9 +241,8 @@ public final class DeliveryQueueStore {
 
     /**
      * Adds each device's change (negative for deletes) to {@code queue_usage}, inside the caller's
-     * transaction. On SQLite the store keeps the counters itself, one statement per device and
-     * batch, where a row trigger would cost one per entry (LimitsMigration); on PostgreSQL
-     * statement triggers keep them.
+     * transaction: one statement per device and batch (LimitsMigration says why not triggers). On
+     * PostgreSQL the write function and the sweep's statement do the same.
      */
     private static void addUsageSqlite(Connection c, Map<Principal, long[]> change) throws SQLException {
         if (change.isEmpty()) {
@@ -477,9 +476,20 @@ public final class DeliveryQueueStore {
     /** Deletes expired entries; returns how many. */
     public int sweepExpired(Instant now) {
         if (database.dialect() == Dialect.POSTGRES) {
-            return database.inTransaction(h -> h.createUpdate("DELETE FROM message_queue WHERE expires_at <= :now")
+            return database.inTransaction(h -> h.createQuery("""
+                            WITH gone AS (
+                                DELETE FROM message_queue WHERE expires_at <= :now
+                                RETURNING recipient_account, recipient_device, octet_length(encrypted_blob) AS len),
+                            counted AS (
+                                UPDATE queue_usage u SET entries = u.entries - d.n, bytes = u.bytes - d.b
+                                FROM (SELECT recipient_account, recipient_device, COUNT(*) AS n, SUM(len) AS b
+                                      FROM gone GROUP BY recipient_account, recipient_device) d
+                                WHERE u.recipient_account = d.recipient_account
+                                  AND u.recipient_device = d.recipient_device)
+                            SELECT COUNT(*) FROM gone""")
                     .bind("now", now)
-                    .execute());
+                    .mapTo(Integer.class)
+                    .one());
         }
         return database.inTransaction(h -> {
             Connection c = h.getConnection();

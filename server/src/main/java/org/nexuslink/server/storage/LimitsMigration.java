@@ -13,17 +13,19 @@ import org.flywaydb.core.api.migration.JavaMigration;
 /**
  * Migration 5: bounded delivery queues, prekey fetch counts, and mutes and media usage that
  * belong to the account rather than to its membership (docs/storage.md). A Java migration
- * because most of it differs by database: triggers, the queue's write function, and dropping a
- * foreign key (PostgreSQL alters the table, SQLite rebuilds it).
+ * because most of it differs by database: the queue's write function, and dropping a foreign
+ * key (PostgreSQL alters the table, SQLite rebuilds it).
  *
  * <ul>
  *   <li>{@code queue_usage}: entries and ciphertext bytes queued per device, kept in the same
  *       transaction as every insert and delete of {@code message_queue} (acknowledgement, expiry
  *       sweep), so checking a send against the bounds reads one row per device instead of
- *       counting its queue; a deleted device's row goes with it (foreign key). On PostgreSQL
- *       statement triggers keep it, once per batch. On SQLite, which has only row triggers, the
- *       queue's one writer ({@code DeliveryQueueStore}) does, one row update per device and
- *       batch: a trigger per row cost SQLite's group commit about a fifth of its rate.
+ *       counting its queue; a deleted device's row goes with it (foreign key). The queue's
+ *       writer keeps it, one row update per device and batch: on PostgreSQL inside the write
+ *       function and the sweep's statement, on SQLite in {@code DeliveryQueueStore}. (Triggers
+ *       cost too much: SQLite has only row triggers, an upsert per entry, and PostgreSQL's
+ *       statement triggers copy every row, blob included, into a transition table; each took
+ *       about a fifth of the delivery rate.)
  *   <li>{@code nexuslink_queue_write_bounded}: migration 3's function plus that check, refusing
  *       a whole message when any of its copies would take its device over a bound.
  *   <li>{@code prekey_fetches}: bundle fetches per (requester, target) account in the current
@@ -97,42 +99,12 @@ final class LimitsMigration implements JavaMigration {
             "CREATE INDEX media_store_incomplete ON media_store (uploaded_at) WHERE completed_at IS NULL");
 
     /**
-     * On PostgreSQL the counters are kept by statement-level triggers over the transition
-     * tables: one upsert or update per statement, not per row, so the group commit's one-statement
-     * batches pay once per batch. The delete's update reads the counters by their key (sequential
-     * scans off, as in the write function): the table holds a row per device ever written to.
+     * On PostgreSQL the write function keeps the counters in the statements that insert and
+     * delete (data-modifying {@code WITH}): one upsert or update per device and batch. The update
+     * reads the counters by their key (sequential scans off, as for the rest of the function): the
+     * table holds a row per device ever written to.
      */
     static final List<String> POSTGRES = List.of("""
-            CREATE FUNCTION nexuslink_queue_usage_added() RETURNS trigger LANGUAGE plpgsql
-            SET plan_cache_mode = force_generic_plan
-            AS $fn$
-            BEGIN
-                INSERT INTO queue_usage (recipient_account, recipient_device, entries, bytes)
-                    SELECT recipient_account, recipient_device, COUNT(*), SUM(octet_length(encrypted_blob))
-                    FROM added GROUP BY recipient_account, recipient_device
-                    ORDER BY recipient_account, recipient_device
-                    ON CONFLICT (recipient_account, recipient_device) DO UPDATE
-                    SET entries = queue_usage.entries + excluded.entries, bytes = queue_usage.bytes + excluded.bytes;
-                RETURN NULL;
-            END
-            $fn$""", """
-            CREATE FUNCTION nexuslink_queue_usage_removed() RETURNS trigger LANGUAGE plpgsql
-            SET plan_cache_mode = force_generic_plan
-            SET enable_seqscan = off
-            AS $fn$
-            BEGIN
-                UPDATE queue_usage u SET entries = u.entries - d.n, bytes = u.bytes - d.b
-                    FROM (SELECT recipient_account, recipient_device, COUNT(*) AS n,
-                                 SUM(octet_length(encrypted_blob)) AS b
-                          FROM removed GROUP BY recipient_account, recipient_device) d
-                    WHERE u.recipient_account = d.recipient_account AND u.recipient_device = d.recipient_device;
-                RETURN NULL;
-            END
-            $fn$""",
-            "CREATE TRIGGER message_queue_usage_insert AFTER INSERT ON message_queue REFERENCING NEW TABLE AS added "
-                    + "FOR EACH STATEMENT EXECUTE FUNCTION nexuslink_queue_usage_added()",
-            "CREATE TRIGGER message_queue_usage_delete AFTER DELETE ON message_queue REFERENCING OLD TABLE AS removed "
-                    + "FOR EACH STATEMENT EXECUTE FUNCTION nexuslink_queue_usage_removed()", """
             CREATE FUNCTION nexuslink_queue_write_bounded(
                 ack_ids BIGINT[], ack_keys TEXT[], new_messages INTEGER[],
                 new_message_ids UUID[], new_recipients VARCHAR[], new_recipient_devices INTEGER[],
@@ -151,9 +123,18 @@ final class LimitsMigration implements JavaMigration {
                 full_devices INTEGER[];
             BEGIN
                 IF cardinality(ack_ids) > 0 THEN
-                    RETURN QUERY DELETE FROM message_queue WHERE id = ANY(ack_ids)
-                        AND (id || '/' || recipient_account || '/' || recipient_device) = ANY(ack_keys)
-                        RETURNING false, id, NULL::uuid, recipient_account::varchar, recipient_device;
+                    -- queue_usage follows in the same statement: one update per device and batch.
+                    RETURN QUERY WITH gone AS (
+                            DELETE FROM message_queue WHERE id = ANY(ack_ids)
+                                AND (id || '/' || recipient_account || '/' || recipient_device) = ANY(ack_keys)
+                            RETURNING id, recipient_account, recipient_device, octet_length(encrypted_blob) AS len),
+                        counted AS (
+                            UPDATE queue_usage u SET entries = u.entries - d.n, bytes = u.bytes - d.b
+                            FROM (SELECT g.recipient_account, g.recipient_device, COUNT(*) AS n, SUM(g.len) AS b
+                                  FROM gone g GROUP BY g.recipient_account, g.recipient_device) d
+                            WHERE u.recipient_account = d.recipient_account AND u.recipient_device = d.recipient_device)
+                        SELECT false, gone.id, NULL::uuid, gone.recipient_account::varchar, gone.recipient_device
+                        FROM gone;
                 END IF;
                 IF cardinality(new_message_ids) > 0 THEN
                     IF order_lock IS NOT NULL THEN
@@ -180,15 +161,28 @@ final class LimitsMigration implements JavaMigration {
                         RETURN QUERY SELECT NULL::boolean, f.message::bigint, NULL::uuid, f.account::varchar, f.device
                             FROM unnest(full_messages, full_accounts, full_devices) AS f(message, account, device);
                     END IF;
-                    RETURN QUERY INSERT INTO message_queue (message_id, recipient_account, recipient_device,
-                            sender_account, sender_device, message_type, encrypted_blob, created_at, expires_at)
-                        SELECT n.m, n.r, n.d, n.s, n.sd, n.t, n.b, n.c, n.e
-                        FROM unnest(new_messages, new_message_ids, new_recipients, new_recipient_devices, new_senders,
-                            new_sender_devices, new_types, new_blobs, new_created, new_expires)
-                            AS n(g, m, r, d, s, sd, t, b, c, e)
-                        WHERE full_messages IS NULL OR NOT (n.g = ANY(full_messages))
-                        ON CONFLICT (message_id, recipient_account, recipient_device) DO NOTHING
-                        RETURNING true, id, message_id, recipient_account::varchar, recipient_device;
+                    RETURN QUERY WITH added AS (
+                            INSERT INTO message_queue (message_id, recipient_account, recipient_device,
+                                sender_account, sender_device, message_type, encrypted_blob, created_at, expires_at)
+                            SELECT n.m, n.r, n.d, n.s, n.sd, n.t, n.b, n.c, n.e
+                            FROM unnest(new_messages, new_message_ids, new_recipients, new_recipient_devices,
+                                new_senders, new_sender_devices, new_types, new_blobs, new_created, new_expires)
+                                AS n(g, m, r, d, s, sd, t, b, c, e)
+                            WHERE full_messages IS NULL OR NOT (n.g = ANY(full_messages))
+                            ON CONFLICT (message_id, recipient_account, recipient_device) DO NOTHING
+                            RETURNING id, message_id, recipient_account, recipient_device,
+                                octet_length(encrypted_blob) AS len),
+                        counted AS (
+                            INSERT INTO queue_usage (recipient_account, recipient_device, entries, bytes)
+                            SELECT a.recipient_account, a.recipient_device, COUNT(*), SUM(a.len)
+                            FROM added a GROUP BY a.recipient_account, a.recipient_device
+                            ORDER BY a.recipient_account, a.recipient_device
+                            ON CONFLICT (recipient_account, recipient_device) DO UPDATE
+                            SET entries = queue_usage.entries + excluded.entries,
+                                bytes = queue_usage.bytes + excluded.bytes)
+                        SELECT true, added.id, added.message_id, added.recipient_account::varchar,
+                            added.recipient_device
+                        FROM added;
                 END IF;
             END
             $fn$""",
