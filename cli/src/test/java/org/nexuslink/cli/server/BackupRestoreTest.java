@@ -342,7 +342,7 @@ class BackupRestoreTest {
     }
 
     private static Account join(int port, Account account) throws Exception {
-        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port))
+        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port)).trustOnFirstUse()
                 .join(account.identity, account.device, account.certificate, "", "test").token();
         return account;
     }
