@@ -89,14 +89,14 @@ class BackupRestoreTest {
         Path data = dir.resolve("data");
         Path archive = dir.resolve("backup.zip");
         Path restored = dir.resolve("restored");
-        byte[] serverKey = "not a real key, only bytes to carry".getBytes(StandardCharsets.UTF_8);
+        byte[] serverKey;
         byte[] blob = "ciphertext of a file".getBytes(StandardCharsets.UTF_8);
         Set<Bytes> ackedBeforeBackup;
         int ackedDuringBackup;
         Account bob = new Account();
         try (NexusLinkServer server = start(data)) {
             int port = server.port();
-            Files.write(data.resolve("server.key"), serverKey);
+            serverKey = Files.readAllBytes(data.resolve("server.key")); // created at the server's first start
             Files.createDirectories(data.resolve("media/blobs/ab"));
             Files.write(data.resolve("media/blobs/ab/abcdef"), blob);
             Account alice = join(port, new Account());
@@ -323,8 +323,7 @@ class BackupRestoreTest {
     /** A backup of a server that ran and stopped, with a server key. */
     private Path backupOfAFreshServer() throws Exception {
         Path data = dir.resolve("fresh");
-        start(data).close();
-        Files.writeString(data.resolve("server.key"), "key bytes");
+        start(data).close(); // which creates its server key
         Path archive = dir.resolve("fresh.zip");
         Run backup = run("server", "backup", "--data-dir", data.toString(), "--to", archive.toString());
         assertThat(backup.exit()).as(backup.err()).isZero();
