@@ -264,8 +264,9 @@ public final class DeliveryQueueStore {
 
     /**
      * The PostgreSQL write: one call of the function {@code nexuslink_queue_write_bounded}
-     * (migration 5, {@code LimitsMigration}; migration 3's {@code nexuslink_queue_write} plus the
-     * bound check), which deletes the acknowledged entries and inserts the new ones
+     * (migration 7, {@code QueueCountersFirstMigration}: migration 3's {@code nexuslink_queue_write}
+     * plus the per-device counters and the bound check), which deletes the acknowledged entries
+     * and inserts the new ones
      * (taking the new rows as arrays, {@code unnest}); its result rows report both ({@code true}
      * for a stored entry, {@code false} for a deleted one). In auto-commit mode PostgreSQL commits
      * it before it answers: one round trip per batch.

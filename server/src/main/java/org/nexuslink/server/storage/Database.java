@@ -245,7 +245,8 @@ public final class Database implements AutoCloseable {
         FluentConfiguration config = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(writePool)
                 .locations(MIGRATIONS)
-                .javaMigrations(new QueueWriteFunction(dialect()), new LimitsMigration(dialect()))
+                .javaMigrations(new QueueWriteFunction(dialect()), new LimitsMigration(dialect()),
+                        new QueueCountersFirstMigration(dialect()))
                 .placeholders(dialect().migrationPlaceholders())
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)

@@ -27,7 +27,8 @@ import org.flywaydb.core.api.migration.JavaMigration;
  *       statement triggers copy every row, blob included, into a transition table; each took
  *       about a fifth of the delivery rate.)
  *   <li>{@code nexuslink_queue_write_bounded}: migration 3's function plus that check, refusing
- *       a whole message when any of its copies would take its device over a bound.
+ *       a whole message when any of its copies would take its device over a bound (replaced by
+ *       migration 7, {@code QueueCountersFirstMigration}, which does the same for less).
  *   <li>{@code prekey_fetches}: bundle fetches per (requester, target) account in the current
  *       hour. No foreign key: leaving and rejoining must not reset the count.
  *   <li>{@code member_overrides.account_id} and {@code media_store.uploader_account} lose their

@@ -75,6 +75,20 @@ class DeliveryQueueStoreTest {
                 .map((rs, ctx) -> List.of(rs.getLong(1), rs.getLong(2))).findOne().orElse(List.of(0L, 0L)));
     }
 
+    /** Every device's counters equal what its queue holds (devices with nothing queued count zero). */
+    private static void assertCountersMatchQueue(Database database) {
+        database.jdbi().useHandle(h -> {
+            List<String> counted = h.createQuery("SELECT recipient_account || '/' || recipient_device || '=' || entries "
+                            + "|| '/' || bytes FROM queue_usage WHERE entries <> 0 OR bytes <> 0 ORDER BY 1")
+                    .mapTo(String.class).list();
+            List<String> queued = h.createQuery("SELECT recipient_account || '/' || recipient_device || '=' || COUNT(*) "
+                            + "|| '/' || SUM(length(encrypted_blob)) FROM message_queue "
+                            + "GROUP BY recipient_account, recipient_device ORDER BY 1")
+                    .mapTo(String.class).list();
+            assertThat(counted).isEqualTo(queued);
+        });
+    }
+
     @DatabaseTest
     void a_batch_never_takes_a_device_over_its_bound_and_a_refused_message_stores_no_copy(Database database) {
         Principal alice = device(member(database), 1);
@@ -100,6 +114,7 @@ class DeliveryQueueStoreTest {
         assertThat(refused.stored()).isEmpty();
         assertThat(refused.full()).isEqualTo(Map.of(0, bob1));
         assertThat(usage(database, bob2)).as("nothing for the other device either").containsExactly(1L, 1L);
+        assertCountersMatchQueue(database);
 
         // An acknowledgement in the same write frees its place first.
         DeliveryQueueStore.Written freed = queue.write(List.of(entry(UUID.randomUUID(), bob1, alice, "0708")),
@@ -146,6 +161,7 @@ class DeliveryQueueStoreTest {
 
             assertThat(written.stored()).extracting(QueueEntry::ciphertext).containsExactly(Bytes.fromHex("04"));
             assertThat(written.deleted()).containsExactly(true, false, false, false);
+            assertCountersMatchQueue(database);
             assertThat(ids(database)).containsExactly(forBob2, stored.get(2).id(), written.stored().get(0).id());
 
             queue.write(List.of(), List.of(new DeliveryQueueStore.Acknowledged(device(bob, 2), forBob2),
@@ -153,6 +169,28 @@ class DeliveryQueueStoreTest {
                     new DeliveryQueueStore.Acknowledged(device(bob, 2), written.stored().get(0).id())));
             assertThat(ids(database)).isEmpty();
         }
+    }
+
+    @DatabaseTest
+    void a_copy_sent_again_or_twice_in_one_batch_is_counted_once(Database database) {
+        Principal alice = device(member(database), 1);
+        AccountIdentity bob = member(database);
+        // The check counts every copy sent (1 queued + 3 here); the counters, only what is stored.
+        DeliveryQueueStore queue = new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(4, 1_000));
+        UUID first = UUID.randomUUID();
+        queue.write(List.of(entry(first, device(bob, 1), alice, "0102")), List.of());
+        UUID second = UUID.randomUUID();
+
+        DeliveryQueueStore.Written again = queue.write(List.of(entry(first, device(bob, 1), alice, "0102"),
+                entry(second, device(bob, 1), alice, "03"), entry(second, device(bob, 1), alice, "03"),
+                entry(second, device(bob, 2), alice, "04")), new int[] {0, 1, 1, 1}, List.of());
+
+        assertThat(again.full()).isEmpty();
+        assertThat(again.stored()).extracting(QueueEntry::ciphertext)
+                .containsExactly(Bytes.fromHex("03"), Bytes.fromHex("04"));
+        assertThat(usage(database, device(bob, 1))).containsExactly(2L, 3L);
+        assertThat(usage(database, device(bob, 2))).containsExactly(1L, 1L);
+        assertCountersMatchQueue(database);
     }
 
     @DatabaseTest
