@@ -31,9 +31,13 @@ as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/bash -c "$1"; else bas
 as_pg "$pgbin/initdb -D $dir/data -A trust -U postgres > $dir/initdb.log 2>&1"
 as_pg "cd $dir && nohup valgrind --tool=callgrind --callgrind-out-file=$dir/cg.%p $pgbin/postgres -D $dir/data \
   -p $port -k $dir -c autovacuum=off -c listen_addresses=127.0.0.1 > $dir/postgres.log 2>&1 &"
-trap 'as_pg "$pgbin/pg_ctl -D $dir/data -m immediate stop" > /dev/null 2>&1 || true; rm -rf "$dir"' EXIT
+stop() {
+  as_pg "$pgbin/pg_ctl -D $dir/data -m immediate -w stop" > /dev/null 2>&1 || true
+  for _ in $(seq 1 20); do rm -rf "$dir" 2> /dev/null && break; sleep 1; done
+}
+trap stop EXIT
 for _ in $(seq 1 120); do "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
-sql() { psql -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+sql() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 sql -d postgres -c "CREATE DATABASE bench"
 
 schemas=()
@@ -69,10 +73,11 @@ BEGIN
   END IF;
   RETURN n;
 END \$\$;
-CREATE PROCEDURE steps(bounded int, calls int, batch int) LANGUAGE plpgsql SET search_path = $schema AS \$\$
+-- No SET clause here: a procedure that has one cannot commit.
+CREATE PROCEDURE steps(bounded int, calls int, batch int) LANGUAGE plpgsql AS \$\$
 BEGIN
   FOR i IN 1..calls LOOP
-    PERFORM step(bounded, batch);
+    PERFORM $schema.step(bounded, batch);
     COMMIT;
   END LOOP;
 END \$\$;
