@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.cli.p2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.cli.Main;
+import org.nexuslink.cli.client.ClientEnvironment;
+import org.nexuslink.crypto.identity.AccountIdentity;
+import org.nexuslink.crypto.identity.DeviceCertificate;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.nexuslink.crypto.keystore.FileKeyVault;
+import org.nexuslink.crypto.keystore.KdfParameters;
+import org.nexuslink.crypto.keystore.Passphrase;
+import org.nexuslink.crypto.keystore.VaultContents;
+import picocli.CommandLine;
+
+/**
+ * Direct mode's chat commands, each node a {@code nexuslink} command of its own on its own
+ * profile: two {@code p2p start --topic} nodes chatting in a room and by direct message, a third
+ * profile using {@code p2p send} and {@code p2p peers}, and a contact verified with the community
+ * mode's {@code contacts verify} shown as verified.
+ */
+@Timeout(120)
+class P2pChatCommandTest {
+    private static final KdfParameters FAST = new KdfParameters(256, 1, 1);
+    private static final String PASSPHRASE = "correct horse battery";
+    private static final Map<String, String> ENV = Map.of(ClientEnvironment.PASSPHRASE_ENV, PASSPHRASE);
+    private static final String TIME = "\\d\\d:\\d\\d:\\d\\d";
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<Node> nodes = new ArrayList<>();
+
+    /** A running {@code p2p start}: what it printed so far, its standard input, its exit. */
+    record Node(StringWriter out, PipedOutputStream stdin, CompletableFuture<Integer> exit) {
+        void type(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        Matcher await(String regex) {
+            Pattern pattern = Pattern.compile(regex, Pattern.MULTILINE);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Matcher m = pattern.matcher(out.toString());
+                if (m.find()) {
+                    return m;
+                }
+                Thread.onSpinWait();
+            }
+            throw new AssertionError("no line matching " + pattern + " in:\n" + out);
+        }
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Node n : nodes) {
+            n.stdin().close();
+        }
+        for (Node n : nodes) {
+            n.exit().get(30, TimeUnit.SECONDS);
+        }
+        threads.shutdownNow();
+    }
+
+    private Path profile(String name) {
+        return dir.resolve(name);
+    }
+
+    private AccountIdentity createIdentity(String name) throws Exception {
+        AccountIdentity identity = AccountIdentity.generate();
+        DeviceKeyPair device = DeviceKeyPair.generate();
+        DeviceCertificate cert = identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now().minusSeconds(60),
+                Optional.empty());
+        Files.createDirectories(profile(name));
+        try (Passphrase p = Passphrase.of(PASSPHRASE.toCharArray())) {
+            FileKeyVault.inProfile(profile(name), p, FAST, new SecureRandom()).create(new VaultContents(
+                    identity.accountId(), Optional.of(identity), Optional.empty(), device, cert));
+        }
+        return identity;
+    }
+
+    private CommandLine commandLine(InputStream stdin, StringWriter out, StringWriter err) {
+        CommandLine cmd = Main.commandLine(ClientEnvironment.of(ENV, Clock.systemUTC(), FAST, stdin));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd;
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = commandLine(new ByteArrayInputStream(new byte[0]), out, err).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Node start(String... args) throws IOException {
+        PipedOutputStream stdin = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(stdin);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = commandLine(in, out, err);
+        Node node = new Node(out, stdin, CompletableFuture.supplyAsync(() -> cmd.execute(args), threads));
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void two_nodes_chat_in_an_encrypted_room_and_by_direct_message_and_a_third_sends_and_lists_peers() throws Exception {
+        AccountIdentity alice = createIdentity("alice");
+        AccountIdentity bob = createIdentity("bob");
+        AccountIdentity carol = createIdentity("carol");
+        String aliceId = alice.accountId().toString();
+        String bobId = bob.accountId().toString();
+        String carolId = carol.accountId().toString();
+        // Alice verified Bob in community mode: direct mode shows the same contact.
+        assertThat(run("contacts", "verify", bobId, "--confirm", "--nickname", "Bob",
+                "--profile", profile("alice").toString()).exit()).isZero();
+
+        Node a = start("p2p", "start", "--profile", profile("alice").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns", "--topic", "lobby");
+        String aliceAddr = a.await("^listening (\\S+)$").group(1);
+        String alicePeer = a.await("^peer-id (\\S+)$").group(1);
+        a.await("^account " + Pattern.quote(aliceId) + "$");
+        Node b = start("p2p", "start", "--profile", profile("bob").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns", "--topic", "lobby", "--dial", aliceAddr);
+        String bobAddr = b.await("^listening (\\S+)$").group(1);
+        String bobPeer = b.await("^peer-id (\\S+)$").group(1);
+        a.await("^peer " + bobPeer + " " + Pattern.quote(bobId) + " \\(Bob\\) verified$");
+        b.await("^peer " + alicePeer + " " + Pattern.quote(aliceId) + " unverified$");
+
+        b.type("hello lobby from bob");
+        a.await("^" + TIME + " #lobby " + Pattern.quote(bobId) + " \\(Bob\\) verified: hello lobby from bob$");
+        a.type("hi bob, the lobby hears you");
+        b.await("^" + TIME + " #lobby " + Pattern.quote(aliceId) + " unverified: hi bob, the lobby hears you$");
+        a.type("/dm " + bobId + " a word in private");
+        a.await("^sent " + bobPeer + " " + Pattern.quote(bobId));
+        b.await("^" + TIME + " @" + Pattern.quote(aliceId) + " unverified: a word in private$");
+        a.type("/peers");
+        a.await("^peer " + bobPeer + " " + Pattern.quote(bobId) + " \\(Bob\\) verified$");
+
+        Run sent = run("p2p", "send", aliceId, "psst", "from", "carol", "--dial", aliceAddr, "--no-mdns",
+                "--profile", profile("carol").toString());
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(sent.out()).contains("sent " + alicePeer + " " + aliceId + " unverified");
+        a.await("^" + TIME + " @" + Pattern.quote(carolId) + " unverified: psst from carol$");
+
+        Run wrong = run("p2p", "send", bobId, "not for alice", "--dial", aliceAddr, "--no-mdns",
+                "--profile", profile("carol").toString());
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.out()).contains("refused " + alicePeer, "is bound to " + aliceId);
+        assertThat(wrong.err()).contains("nothing was sent");
+
+        Run peers = run("p2p", "peers", "--dial", aliceAddr, "--dial", bobAddr, "--no-mdns",
+                "--profile", profile("carol").toString());
+        assertThat(peers.exit()).as(peers.err()).isZero();
+        assertThat(peers.out()).contains("peer " + alicePeer + " " + aliceId + " unverified",
+                "peer " + bobPeer + " " + bobId + " unverified");
+
+        a.stdin().close();
+        b.stdin().close();
+        assertThat(a.exit().get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(b.exit().get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(a.out().toString()).doesNotContain("not for alice");
+        // Each room line is shown once, never echoed back to its author.
+        assertThat(a.out().toString().lines().filter(l -> l.endsWith("hello lobby from bob"))).hasSize(1);
+        assertThat(b.out().toString()).doesNotContain("hello lobby from bob");
+    }
+
+    @Test
+    void a_room_needs_an_identity_and_bad_peers_are_named() throws Exception {
+        Run noIdentity = run("p2p", "start", "--profile", profile("empty").toString(), "--no-mdns", "--topic", "lobby");
+        assertThat(noIdentity.exit()).isEqualTo(1);
+        assertThat(noIdentity.err()).contains("--topic needs an identity");
+        createIdentity("dave");
+        Run badPeer = run("p2p", "send", "nxl:nope", "hi", "--no-mdns", "--profile", profile("dave").toString());
+        assertThat(badPeer.exit()).isEqualTo(1);
+        assertThat(badPeer.err()).contains("not an nxl: account id, a PeerId or a multiaddr: nxl:nope");
+        assertThat(Files.exists(profile("dave").resolve("messages.db"))).isFalse();
+    }
+}
