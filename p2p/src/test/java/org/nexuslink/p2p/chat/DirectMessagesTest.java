@@ -150,6 +150,39 @@ class DirectMessagesTest {
     }
 
     @Test
+    void a_bound_peer_sending_a_malformed_or_forged_event_gets_its_stream_reset_and_nothing_is_delivered() throws Exception {
+        TestDevice carol = device();
+        TestDevice bob = device();
+        List<Got> bobInbox = new CopyOnWriteArrayList<>();
+        start(bob, bobInbox);
+        DirectMessages carolDm = start(carol, new CopyOnWriteArrayList<>());
+        PeerConnection toBob = carol.node().dial(bob.address());
+        byte[] hello = new Hello(PeerBinding.issue(carol.deviceKey(), carol.certificate(), carol.node().peerId(),
+                Instant.now()).encoded(), BundleCodec.encode(carol.prekeys().bundle())).encode();
+        // Not MsgPack; then an event whose data is no ciphertext of a session.
+        Event forged = Event.of(DirectMessages.conversation(carol.account().accountId(), bob.account().accountId()),
+                Kind.TEXT, org.nexuslink.protocol.Bytes.of(new byte[] {2, 9, 9, 9, 9}));
+        for (byte[] frame : List.of(new byte[] {(byte) 0xc1, 0, 0}, new org.nexuslink.protocol.EnvelopeCodec().encodeEvent(forged))) {
+            P2pStream stream = toBob.openStream(List.of(DirectMessages.PROTOCOL));
+            Frames.write(stream.output(), hello);
+            assertThat(Frames.read(stream.input(), 65536)).isPresent();
+            Frames.write(stream.output(), frame);
+            stream.closeWrite();
+            assertThatThrownBy(() -> {
+                while (Frames.read(stream.input(), 65536).isPresent()) {
+                    // bob sends nothing more than its hello
+                }
+                stream.input().read();
+                throw new AssertionError("bob closed the stream as if it had delivered the event");
+            }).isInstanceOf(IOException.class);
+        }
+        assertThat(bobInbox).isEmpty();
+        // The connection and the peer are still good for real messages.
+        carolDm.send(toBob, Optional.empty(), text("a real one"));
+        assertThat(bobInbox).extracting(Got::text).containsExactly("a real one");
+    }
+
+    @Test
     void a_message_for_an_account_the_peer_is_not_bound_to_is_not_sent() throws Exception {
         TestDevice alice = device();
         TestDevice bob = device();
