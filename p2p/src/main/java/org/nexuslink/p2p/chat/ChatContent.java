@@ -17,11 +17,8 @@ import org.nexuslink.protocol.Kind;
  * distribution message}}. Unknown keys are ignored, as everywhere in the protocol.
  */
 public sealed interface ChatContent {
-    /**
-     * Kind 16: a Sender Key for a gossipsub room, only ever inside an end-to-end encrypted direct
-     * message (docs/protocol.md, "Kinds").
-     */
-    Kind SENDER_KEY = new Kind(16);
+    /** Kind 16: a Sender Key for a room, only ever inside an end-to-end encrypted direct message. */
+    Kind SENDER_KEY = Kind.SENDER_KEY;
     /** Longest text, in UTF-8 bytes. */
     int MAX_TEXT = 64 * 1024;
 
