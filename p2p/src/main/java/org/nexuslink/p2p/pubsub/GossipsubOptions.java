@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param maxMessageSize largest message data accepted or published
  * @param maxRpcSize largest RPC read from a peer
  * @param maxIHaveIds message ids asked for per IHAVE received
- * @param graylistPenalty penalty at which a peer's RPCs are ignored altogether
+ * @param score the peer score's parameters and thresholds
  */
 public record GossipsubOptions(
         int d,
@@ -35,7 +35,7 @@ public record GossipsubOptions(
         int maxMessageSize,
         int maxRpcSize,
         int maxIHaveIds,
-        double graylistPenalty) {
+        PeerScoreParams score) {
 
     public GossipsubOptions {
         if (!(0 < dLow && dLow <= d && d <= dHigh) || dLazy < 0) {
@@ -47,16 +47,25 @@ public record GossipsubOptions(
         if (heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("heartbeat must be positive");
         }
+        java.util.Objects.requireNonNull(score, "score");
     }
 
-    /** The specs' defaults (D=6, D_lo=4, D_hi=12, D_lazy=6, 1 s heartbeat, 5/3 history, 2 min seen). */
+    /**
+     * The specs' defaults (D=6, D_lo=4, D_hi=12, D_lazy=6, 1 s heartbeat, 5/3 history, 2 min seen)
+     * and {@link PeerScoreParams#defaults()}.
+     */
     public static GossipsubOptions defaults() {
         return new GossipsubOptions(6, 4, 12, 6, Duration.ofSeconds(1), 5, 3, Duration.ofSeconds(60),
-                Duration.ofMinutes(2), Duration.ofMinutes(1), 1 << 20, 4 << 20, 5000, 10.0);
+                Duration.ofMinutes(2), Duration.ofMinutes(1), 1 << 20, 4 << 20, 5000, PeerScoreParams.defaults());
     }
 
     public GossipsubOptions withHeartbeat(Duration interval) {
         return new GossipsubOptions(d, dLow, dHigh, dLazy, interval, historyLength, historyGossip, fanoutTtl, seenTtl,
-                pruneBackoff, maxMessageSize, maxRpcSize, maxIHaveIds, graylistPenalty);
+                pruneBackoff, maxMessageSize, maxRpcSize, maxIHaveIds, score);
+    }
+
+    public GossipsubOptions withScore(PeerScoreParams params) {
+        return new GossipsubOptions(d, dLow, dHigh, dLazy, heartbeat, historyLength, historyGossip, fanoutTtl, seenTtl,
+                pruneBackoff, maxMessageSize, maxRpcSize, maxIHaveIds, params);
     }
 }

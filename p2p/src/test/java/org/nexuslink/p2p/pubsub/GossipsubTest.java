@@ -155,7 +155,7 @@ class GossipsubTest {
         PubsubRecord honest = PubsubRecord.sign(malloryKey, TOPIC, "pay mallory".getBytes(StandardCharsets.UTF_8), seq(1));
         PubsubRecord forged = PubsubRecord.decode(replaceAuthor(honest.encoded().toByteArray(), victim.node().peerId().toBytes()));
         send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(forged), List.of(), List.of(), List.of(), List.of()));
-        await(() -> b.router().penalty(malloryKey.peerId()) > 0, "penalty for the forgery");
+        await(() -> b.router().score(malloryKey.peerId()) < 0, "penalty for the forgery");
         assertThat(b.received()).isEmpty();
         // The same holds for a genuine message whose data was altered on the way.
         PubsubRecord genuine = PubsubRecord.sign(malloryKey, TOPIC, "one".getBytes(StandardCharsets.UTF_8), seq(2));
@@ -163,7 +163,7 @@ class GossipsubTest {
         int at = indexOf(tampered, "one".getBytes(StandardCharsets.UTF_8));
         tampered[at] = 't';
         send(stream, new Rpc(List.of(), List.of(PubsubRecord.decode(tampered)), List.of(), List.of(), List.of(), List.of()));
-        await(() -> b.router().penalty(malloryKey.peerId()) > 1.5, "penalty for the tampering");
+        await(() -> b.router().score(malloryKey.peerId()) < -30, "penalty for the tampering");
         assertThat(b.received()).isEmpty();
     }
 
@@ -188,7 +188,7 @@ class GossipsubTest {
         a.router().publish(TOPIC, "after".getBytes(StandardCharsets.UTF_8));
         await(() -> texts(b).contains("after"), "later message");
         assertThat(texts(b)).containsExactly("transfer 10", "after");
-        assertThat(b.router().penalty(malloryKey.peerId())).isZero();
+        assertThat(b.router().score(malloryKey.peerId())).isNotNegative();
     }
 
     @Test
@@ -205,9 +205,50 @@ class GossipsubTest {
         send(stream, new Rpc(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(new Rpc.Prune(TOPIC, 60))));
         await(() -> b.router().meshPeers(TOPIC).isEmpty(), "prune");
         send(stream, new Rpc(List.of(), List.of(), List.of(), List.of(), List.of(TOPIC), List.of()));
-        await(() -> b.router().penalty(malloryKey.peerId()) > 0, "penalty");
+        await(() -> b.router().score(malloryKey.peerId()) < 0, "penalty");
         assertThat(b.router().meshPeers(TOPIC)).isEmpty();
         assertThat(a.router().meshPeers(TOPIC)).isEmpty();
+    }
+
+    @Test
+    void a_peer_that_advertises_a_message_and_does_not_deliver_it_loses_score_and_its_mesh_place() throws Exception {
+        PeerScoreTest.MovableClock clock = new PeerScoreTest.MovableClock(java.time.Instant.now());
+        PeerKeyPair key = PeerKeyPair.generate(random);
+        P2pNode node = P2pNode.start(NodeOptions.defaults(key, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        open.add(node);
+        Gossipsub b = Gossipsub.start(node, key, GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1)), clock);
+        open.add(b);
+        b.subscribe(TOPIC, m -> { });
+        PeerKeyPair malloryKey = PeerKeyPair.generate(random);
+        P2pNode mallory = P2pNode.start(NodeOptions.defaults(malloryKey, List.of()));
+        open.add(mallory);
+        List<org.nexuslink.p2p.internal.wire.Bytes> askedFor = new CopyOnWriteArrayList<>();
+        mallory.handle(Gossipsub.PROTOCOL_V11, in -> {
+            while (true) {
+                long length = Varint.read(in.input());
+                askedFor.addAll(Rpc.decode(in.input().readNBytes((int) length)).iwant());
+            }
+        });
+        P2pStream stream = mallory.dial(node.listenAddresses().get(0).withPeerId(node.peerId()))
+                .openStream(List.of(Gossipsub.PROTOCOL_V11));
+        send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of()));
+        await(() -> b.meshPeers(TOPIC).contains(malloryKey.peerId()), "graft");
+        org.nexuslink.p2p.internal.wire.Bytes promised = org.nexuslink.p2p.internal.wire.Bytes.of(new byte[] {4, 2, 4, 2});
+        send(stream, new Rpc(List.of(), List.of(), List.of(new Rpc.IHave(TOPIC, List.of(promised))), List.of(), List.of(),
+                List.of()));
+        await(() -> askedFor.contains(promised), "b's IWANT");
+        // Two seconds on, the promise is still open; past the three-second followup it is broken.
+        clock.advance(Duration.ofSeconds(2));
+        b.heartbeat();
+        assertThat(b.score(malloryKey.peerId())).isNotNegative();
+        assertThat(b.meshPeers(TOPIC)).contains(malloryKey.peerId());
+        clock.advance(Duration.ofSeconds(2));
+        await(() -> {
+            b.heartbeat();
+            return b.score(malloryKey.peerId()) < 0;
+        }, "the broken promise's penalty");
+        b.heartbeat();
+        assertThat(b.meshPeers(TOPIC)).doesNotContain(malloryKey.peerId());
     }
 
     private static byte[] seq(long n) {
