@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class DirectMessages {
     static final int MAX_HELLO = 16 * 1024;
     /** Largest event frame. */
     static final int MAX_EVENT = 256 * 1024;
+    /** How long a whole stream may take, both ways, before it is reset. */
+    public static final Duration STREAM_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(DirectMessages.class);
 
     /** Gets what peers send, on the stream's thread, after it was decrypted and authenticated. */
@@ -110,12 +113,14 @@ public final class DirectMessages {
     private final Map<PeerId, DirectPeer> verified = new ConcurrentHashMap<>();
     private final Map<Integer, Receiver> receivers = new ConcurrentHashMap<>();
     private final Receiver fallback;
+    private final Duration streamTimeout;
 
-    private DirectMessages(P2pNode node, DirectIdentity me, Clock clock, Receiver fallback) {
+    private DirectMessages(P2pNode node, DirectIdentity me, Clock clock, Receiver fallback, Duration streamTimeout) {
         this.node = node;
         this.me = me;
         this.clock = clock;
         this.fallback = fallback;
+        this.streamTimeout = streamTimeout;
     }
 
     /**
@@ -124,10 +129,42 @@ public final class DirectMessages {
      * @param receiver gets every event whose kind has no receiver of its own ({@link #onKind})
      */
     public static DirectMessages start(P2pNode node, DirectIdentity me, Clock clock, Receiver receiver) {
+        return start(node, me, clock, receiver, STREAM_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(P2pNode, DirectIdentity, Clock, Receiver)}, resetting streams that take
+     * longer than {@code streamTimeout} (a peer that opens a stream and goes silent must not hold
+     * it, nor a sender wait forever).
+     */
+    public static DirectMessages start(P2pNode node, DirectIdentity me, Clock clock, Receiver receiver,
+            Duration streamTimeout) {
+        if (streamTimeout.isNegative() || streamTimeout.isZero()) {
+            throw new IllegalArgumentException("the stream timeout must be positive");
+        }
         DirectMessages dm = new DirectMessages(Objects.requireNonNull(node), Objects.requireNonNull(me),
-                Objects.requireNonNull(clock), Objects.requireNonNull(receiver));
+                Objects.requireNonNull(clock), Objects.requireNonNull(receiver), streamTimeout);
         node.handle(PROTOCOL, dm::serve);
         return dm;
+    }
+
+    /** A running stream deadline; closing it before it expires keeps the stream. */
+    private interface Deadline extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Resets {@code stream} unless the returned handle is closed within the stream timeout. */
+    private Deadline deadline(P2pStream stream) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture.delayedExecutor(streamTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (done.compareAndSet(false, true)) {
+                        log.atDebug().addKeyValue("peer", stream.remotePeer()).log("direct-message stream timed out");
+                        stream.reset();
+                    }
+                });
+        return () -> done.set(true);
     }
 
     /** Sends events of {@code kind} to {@code receiver} instead of the default one. */
@@ -177,7 +214,7 @@ public final class DirectMessages {
     public DirectPeer send(PeerConnection connection, Optional<AccountId> expected, List<Outgoing> events)
             throws IOException {
         P2pStream stream = connection.openStream(List.of(PROTOCOL));
-        try {
+        try (Deadline timer = deadline(stream)) {
             Frames.write(stream.output(), hello().encode());
             Hello theirs = readHello(stream);
             DirectPeer peer = verify(stream.remotePeer(), theirs);
@@ -203,6 +240,12 @@ public final class DirectMessages {
     }
 
     private void serve(P2pStream stream) throws IOException {
+        try (Deadline timer = deadline(stream)) {
+            serveUntimed(stream);
+        }
+    }
+
+    private void serveUntimed(P2pStream stream) throws IOException {
         Frames.write(stream.output(), hello().encode());
         DirectPeer peer;
         try {

@@ -183,6 +183,19 @@ class DirectMessagesTest {
     }
 
     @Test
+    void a_peer_that_opens_a_stream_and_goes_silent_loses_it_at_the_timeout() throws Exception {
+        TestDevice bob = device();
+        DirectMessages.start(bob.node(), bob.identity(), CLOCK, (from, event, content) -> { }, java.time.Duration.ofMillis(300));
+        try (P2pNode idler = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()), List.of()))) {
+            P2pStream stream = idler.dial(bob.address()).openStream(List.of(DirectMessages.PROTOCOL));
+            assertThat(Frames.read(stream.input(), 65536)).isPresent(); // bob's hello, then silence from us
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> stream.input().read()).isInstanceOf(IOException.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(10_000);
+        }
+    }
+
+    @Test
     void a_message_for_an_account_the_peer_is_not_bound_to_is_not_sent() throws Exception {
         TestDevice alice = device();
         TestDevice bob = device();
