@@ -74,11 +74,11 @@ final class ChatNode implements AutoCloseable {
      */
     static ChatNode open(Path profileDir, VaultContents keys, Clock clock, List<Multiaddr> listen, PrintWriter out)
             throws IOException {
-        PeerKeyPair key = P2pKeyFile.loadOrCreate(profileDir);
         ProfileStore store = ProfileStore.open(profileDir.resolve(NexusClient.STORE_FILE), StoreKey.derive(keys.deviceKey()),
                 keys.deviceKey().asIdentityKeyPair());
         P2pNode node = null;
         try {
+            PeerKeyPair key = P2pKeyFile.loadOrCreate(profileDir, store);
             node = P2pNode.start(NodeOptions.defaults(key, listen));
             Gossipsub router = Gossipsub.start(node, key, GossipsubOptions.defaults(), clock);
             return new ChatNode(store, node, router, keys, clock, out);

@@ -40,6 +40,7 @@ import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KdfParameters;
 import org.nexuslink.crypto.keystore.Passphrase;
 import org.nexuslink.crypto.keystore.VaultContents;
+import org.nexuslink.p2p.PeerKeyPair;
 import picocli.CommandLine;
 
 /**
@@ -200,6 +201,33 @@ class P2pChatCommandTest {
     }
 
     @Test
+    void a_profile_with_an_identity_keeps_its_libp2p_key_in_its_encrypted_store_and_moves_an_old_key_file_there()
+            throws Exception {
+        createIdentity("erin");
+        // A key file from before: its PeerId must survive the move.
+        PeerKeyPair old = P2pKeyFile.loadOrCreate(profile("erin"));
+        byte[] oldFile = Files.readAllBytes(profile("erin").resolve(P2pKeyFile.NAME));
+        Node first = start("p2p", "start", "--profile", profile("erin").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns");
+        first.await("^peer-id " + old.peerId() + "$");
+        first.stdin().close();
+        assertThat(first.exit().get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(profile("erin").resolve(P2pKeyFile.NAME)).doesNotExist();
+        Node second = start("p2p", "start", "--profile", profile("erin").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns");
+        second.await("^peer-id " + old.peerId() + "$");
+        second.stdin().close();
+        assertThat(second.exit().get(30, TimeUnit.SECONDS)).isZero();
+        // The key is nowhere in the profile's files in the clear.
+        try (var files = Files.walk(profile("erin"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                byte[] content = Files.readAllBytes(f);
+                assertThat(contains(content, java.util.Arrays.copyOfRange(oldFile, 4, 36))).as(f.toString()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void a_room_needs_an_identity_and_bad_peers_are_named() throws Exception {
         Run noIdentity = run("p2p", "start", "--profile", profile("empty").toString(), "--no-mdns", "--topic", "lobby");
         assertThat(noIdentity.exit()).isEqualTo(1);
@@ -209,5 +237,18 @@ class P2pChatCommandTest {
         assertThat(badPeer.exit()).isEqualTo(1);
         assertThat(badPeer.err()).contains("not an nxl: account id, a PeerId or a multiaddr: nxl:nope");
         assertThat(Files.exists(profile("dave").resolve("messages.db"))).isFalse();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }
