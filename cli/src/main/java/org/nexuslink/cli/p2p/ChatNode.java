@@ -65,6 +65,10 @@ final class ChatNode implements AutoCloseable {
         DirectIdentity me = new DirectIdentity(keys.deviceKey(), keys.certificate(), store.signal(),
                 () -> prekeys.directBundle(deviceId));
         this.direct = DirectMessages.start(node, me, clock, this::showDirect);
+        // The same warning community mode gives (ClientCommand's safety-number warning).
+        direct.onKeyChange(peer -> print("warning: the safety number with " + peer.account() + " changed: its device "
+                + peer.device() + " has a new key, certified by the account (re-linked or restored). Messages continue; "
+                + "verify the contact if you did not expect this."));
     }
 
     /**

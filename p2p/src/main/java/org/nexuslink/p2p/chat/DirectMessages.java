@@ -62,8 +62,10 @@ import org.slf4j.LoggerFactory;
  * event, which tells the sender they arrived. Sessions are PQXDH + Double Ratchet in the
  * {@link SignalProtocolStore} of {@link DirectIdentity}, under the account's libsignal address
  * ({@code nxl:...}, device id): the client's own store, so a session started in community mode
- * continues here and the reverse, and a device key the store knows for an address must not change
- * silently (libsignal refuses it).
+ * continues here and the reverse. A device id that shows up with another key than the store knows
+ * is taken only because its account certified the new key (the binding proved it), as community
+ * mode does: the old session ends, and {@link #onKeyChange} listeners are told so the user can be
+ * warned ("safety number changed").
  *
  * <p>Thread-safe: every libsignal operation on the store holds {@link #sessions()} (sessions are
  * read-modify-write); streams run on their own virtual threads.
@@ -114,6 +116,7 @@ public final class DirectMessages {
     private final Map<Integer, Receiver> receivers = new ConcurrentHashMap<>();
     private final Receiver fallback;
     private final Duration streamTimeout;
+    private final List<java.util.function.Consumer<DirectPeer>> keyChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DirectMessages(P2pNode node, DirectIdentity me, Clock clock, Receiver fallback, Duration streamTimeout) {
         this.node = node;
@@ -170,6 +173,14 @@ public final class DirectMessages {
     /** Sends events of {@code kind} to {@code receiver} instead of the default one. */
     public void onKind(Kind kind, Receiver receiver) {
         receivers.put(kind.code(), Objects.requireNonNull(receiver));
+    }
+
+    /**
+     * Tells {@code listener} of each peer device whose certified key replaced the one this store
+     * knew for it (re-linked or restored under the same device id); runs on the stream's thread.
+     */
+    public void onKeyChange(java.util.function.Consumer<DirectPeer> listener) {
+        keyChanges.add(Objects.requireNonNull(listener));
     }
 
     /** This device. */
@@ -316,9 +327,16 @@ public final class DirectMessages {
         SignalProtocolAddress address = peer.address();
         IdentityKey certified = new IdentityKey(peer.certificate().devicePublicKey());
         CiphertextMessage message;
+        boolean changed = false;
         sessions.lock();
         try {
             SignalProtocolStore store = me.store();
+            if (!knowsCertifiedKey(peer)) {
+                // Re-linked under the same id, certified by the account: start over with the new key.
+                store.deleteSession(address);
+                store.saveIdentity(address, certified);
+                changed = true;
+            }
             if (!store.containsSession(address)) {
                 new SessionBuilder(store, address).process(BundleCodec.decode(theirs.bundle(), certified));
             }
@@ -333,6 +351,9 @@ public final class DirectMessages {
         } finally {
             sessions.unlock();
         }
+        if (changed) {
+            keyChanges.forEach(l -> l.accept(peer));
+        }
         byte[] serialized = message.serialize();
         byte[] data = new byte[serialized.length + 1];
         data[0] = (byte) message.getType();
@@ -341,6 +362,12 @@ public final class DirectMessages {
                 Optional.of(new MessageId(random.nextLong(1, Long.MAX_VALUE))),
                 Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)), Flags.NONE, List.of(), Bytes.of(data),
                 Optional.empty(), Extensions.EMPTY);
+    }
+
+    /** Whether the store knows no key for the peer's address, or the certified one. */
+    private boolean knowsCertifiedKey(DirectPeer peer) {
+        IdentityKey known = me.store().getIdentity(peer.address());
+        return known == null || Arrays.equals(known.getPublicKey().getPublicKeyBytes(), peer.certificate().devicePublicKeyBytes());
     }
 
     /** The session with the peer must run on the key its certificate names, not an older one. */
@@ -359,6 +386,8 @@ public final class DirectMessages {
         }
         byte[] body = Arrays.copyOfRange(data, 1, data.length);
         SignalProtocolAddress address = peer.address();
+        IdentityKey previous = null;
+        boolean changed = false;
         sessions.lock();
         try {
             SessionCipher cipher = new SessionCipher(me.store(), address);
@@ -370,12 +399,23 @@ public final class DirectMessages {
                         throw new RefusedPeerException("a session from " + peer.peerId()
                                 + " starts with another key than its certified one");
                     }
+                    if (!knowsCertifiedKey(peer)) {
+                        // A new session from a re-linked device whose new key its account certified;
+                        // the old key is put back below if the message does not decrypt.
+                        previous = me.store().getIdentity(address);
+                        me.store().saveIdentity(address, message.getIdentityKey());
+                        changed = true;
+                    }
                     yield cipher.decrypt(message);
                 }
                 case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(body));
                 default -> throw new RefusedPeerException("unknown ciphertext type " + data[0] + " from " + peer.peerId());
             };
             requireCertifiedSession(peer);
+            previous = null;
+            if (changed) {
+                keyChanges.forEach(l -> l.accept(peer));
+            }
             return plaintext;
         } catch (RefusedPeerException e) {
             throw e;
@@ -384,6 +424,9 @@ public final class DirectMessages {
         } catch (Exception e) {
             throw new RefusedPeerException("cannot decrypt an event from " + address + ": " + e.getClass().getSimpleName(), e);
         } finally {
+            if (previous != null) {
+                me.store().saveIdentity(address, previous);
+            }
             sessions.unlock();
         }
     }

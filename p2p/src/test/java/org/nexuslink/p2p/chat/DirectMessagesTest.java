@@ -231,6 +231,67 @@ class DirectMessagesTest {
         assertThat(aliceDm.peers()).extracting(DirectPeer::device).containsExactlyInAnyOrder(1, 2);
     }
 
+    @Test
+    void a_device_re_linked_under_its_id_with_a_key_its_account_certified_is_taken_with_a_warning() throws Exception {
+        AccountIdentity bobAccount = AccountIdentity.generate();
+        TestDevice alice = device();
+        TestDevice oldBob = TestDevice.create(bobAccount, 1, Instant.now());
+        open.add(oldBob);
+        List<Got> aliceInbox = new CopyOnWriteArrayList<>();
+        DirectMessages aliceDm = start(alice, aliceInbox);
+        List<DirectPeer> changes = new CopyOnWriteArrayList<>();
+        aliceDm.onKeyChange(changes::add);
+        start(oldBob, new CopyOnWriteArrayList<>());
+        aliceDm.send(alice.node().dial(oldBob.address()), Optional.of(bobAccount.accountId()), text("to the old phone"));
+        assertThat(changes).isEmpty();
+
+        // Bob restores on a new phone: same account, same device id 1, a new certified key.
+        TestDevice newBob = TestDevice.create(bobAccount, 1, Instant.now());
+        open.add(newBob);
+        List<Got> newBobInbox = new CopyOnWriteArrayList<>();
+        DirectMessages newBobDm = start(newBob, newBobInbox);
+        // The new phone writes first: its prekey message carries the new certified key.
+        newBobDm.send(newBob.node().dial(alice.address()), Optional.of(alice.account().accountId()), text("new phone, same bob"));
+        assertThat(aliceInbox).extracting(Got::text).containsExactly("new phone, same bob");
+        assertThat(changes).extracting(DirectPeer::device).containsExactly(1);
+        assertThat(alice.store().getIdentity(newBobDm.identity().address()).getPublicKey().getPublicKeyBytes())
+                .isEqualTo(newBob.deviceKey().publicKeyBytes());
+        // And alice's answer reaches the new phone in the new session.
+        aliceDm.send(alice.node().connection(newBob.node().peerId()).orElseThrow(), Optional.empty(), text("welcome back"));
+        assertThat(newBobInbox).extracting(Got::text).containsExactly("welcome back");
+        assertThat(changes).hasSize(1);
+
+        // Restored once more; this time alice writes first, from the new key's bundle.
+        TestDevice newestBob = TestDevice.create(bobAccount, 1, Instant.now());
+        open.add(newestBob);
+        List<Got> newestInbox = new CopyOnWriteArrayList<>();
+        start(newestBob, newestInbox);
+        aliceDm.send(alice.node().dial(newestBob.address()), Optional.of(bobAccount.accountId()), text("again?"));
+        assertThat(newestInbox).extracting(Got::text).containsExactly("again?");
+        assertThat(changes).hasSize(2);
+    }
+
+    @Test
+    void a_new_key_for_a_known_device_without_its_account_s_certificate_is_refused_and_the_old_key_kept() throws Exception {
+        AccountIdentity bobAccount = AccountIdentity.generate();
+        TestDevice alice = device();
+        TestDevice bob = TestDevice.create(bobAccount, 1, Instant.now());
+        open.add(bob);
+        List<Got> aliceInbox = new CopyOnWriteArrayList<>();
+        DirectMessages aliceDm = start(alice, aliceInbox);
+        start(bob, new CopyOnWriteArrayList<>());
+        aliceDm.send(alice.node().dial(bob.address()), Optional.empty(), text("hi bob"));
+        // Mallory has a certificate of her own account only; she cannot claim bob's device 1.
+        TestDevice mallory = device();
+        DirectMessages malloryDm = start(mallory, new CopyOnWriteArrayList<>());
+        DirectPeer seen = malloryDm.send(mallory.node().dial(alice.address()), Optional.empty(), text("it's bob, honest"));
+        assertThat(aliceInbox).extracting(Got::from).extracting(DirectPeer::account)
+                .containsExactly(mallory.account().accountId()); // shown as who she is, never as bob
+        assertThat(seen.account()).isEqualTo(alice.account().accountId());
+        assertThat(alice.store().getIdentity(new org.signal.libsignal.protocol.SignalProtocolAddress(
+                bobAccount.accountId().toString(), 1)).getPublicKey().getPublicKeyBytes()).isEqualTo(bob.deviceKey().publicKeyBytes());
+    }
+
     static boolean contains(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
