@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.nexuslink.cli.TerminalText;
+import org.nexuslink.client.LocalDevice;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.keys.PrekeyStock;
+import org.nexuslink.client.session.DirectMessenger;
 import org.nexuslink.client.store.Contact;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.StoreKey;
@@ -62,8 +64,12 @@ final class ChatNode implements AutoCloseable {
         this.out = out;
         PrekeyStock prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         int deviceId = keys.deviceId().value();
+        // Revocations this profile verified in community mode (or signed itself) count here too.
+        DirectMessenger messenger = new DirectMessenger(store, new LocalDevice(keys.accountId(), keys.deviceKey(),
+                keys.certificate()), clock);
         DirectIdentity me = new DirectIdentity(keys.deviceKey(), keys.certificate(), store.signal(),
-                () -> prekeys.directBundle(deviceId));
+                () -> prekeys.directBundle(deviceId),
+                c -> messenger.isRevoked(c.accountId(), c.deviceId().value(), c.devicePublicKeyBytes()));
         this.direct = DirectMessages.start(node, me, clock, this::showDirect);
         // The same warning community mode gives (ClientCommand's safety-number warning).
         direct.onKeyChange(peer -> print("warning: the safety number with " + peer.account() + " changed: its device "

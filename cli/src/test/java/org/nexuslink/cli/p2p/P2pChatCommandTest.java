@@ -101,16 +101,20 @@ class P2pChatCommandTest {
     }
 
     private AccountIdentity createIdentity(String name) throws Exception {
+        return createKeys(name).identity().orElseThrow();
+    }
+
+    private VaultContents createKeys(String name) throws Exception {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
         DeviceCertificate cert = identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now().minusSeconds(60),
                 Optional.empty());
         Files.createDirectories(profile(name));
+        VaultContents keys = new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(), device, cert);
         try (Passphrase p = Passphrase.of(PASSPHRASE.toCharArray())) {
-            FileKeyVault.inProfile(profile(name), p, FAST, new SecureRandom()).create(new VaultContents(
-                    identity.accountId(), Optional.of(identity), Optional.empty(), device, cert));
+            FileKeyVault.inProfile(profile(name), p, FAST, new SecureRandom()).create(keys);
         }
-        return identity;
+        return keys;
     }
 
     private CommandLine commandLine(InputStream stdin, StringWriter out, StringWriter err) {
@@ -225,6 +229,29 @@ class P2pChatCommandTest {
                 assertThat(contains(content, java.util.Arrays.copyOfRange(oldFile, 4, 36))).as(f.toString()).isFalse();
             }
         }
+    }
+
+    @Test
+    void a_device_the_profile_knows_to_be_revoked_is_refused_in_direct_mode_too() throws Exception {
+        VaultContents frank = createKeys("frank");
+        VaultContents grace = createKeys("grace");
+        // Frank's profile learnt (in community mode) that Grace's account revoked this device.
+        try (org.nexuslink.client.store.ProfileStore store = org.nexuslink.client.store.ProfileStore.open(
+                profile("frank").resolve(org.nexuslink.client.NexusClient.STORE_FILE),
+                org.nexuslink.client.store.StoreKey.derive(frank.deviceKey()), frank.deviceKey().asIdentityKeyPair())) {
+            new org.nexuslink.client.session.DirectMessenger(store, new org.nexuslink.client.LocalDevice(frank.accountId(),
+                    frank.deviceKey(), frank.certificate()), Clock.systemUTC())
+                    .learn(grace.identity().orElseThrow().revoke(grace.certificate(), Instant.now()));
+        }
+        Node f = start("p2p", "start", "--profile", profile("frank").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns");
+        String frankAddr = f.await("^listening (\\S+)$").group(1);
+        Run sent = run("p2p", "send", frank.accountId().toString(), "let me in", "--dial", frankAddr, "--no-mdns",
+                "--profile", profile("grace").toString());
+        assertThat(sent.exit()).isEqualTo(1);
+        assertThat(sent.err()).contains("nothing was sent");
+        f.await("^refused \\S+ .*which its account revoked");
+        assertThat(f.out().toString()).doesNotContain("let me in");
     }
 
     @Test

@@ -299,6 +299,10 @@ public final class DirectMessages {
             PeerBinding binding = PeerBinding.decode(hello.binding());
             AccountId claimed = DeviceCertificate.decodeUnverified(certificateOf(hello)).accountId();
             DeviceCertificate certificate = binding.verify(claimed, authenticated, clock);
+            if (me.revoked().test(certificate)) {
+                throw new RefusedPeerException("peer " + authenticated + " is device " + certificate.deviceId().value()
+                        + " of " + claimed + ", which its account revoked");
+            }
             DirectPeer peer = new DirectPeer(authenticated, certificate);
             verified.put(authenticated, peer);
             return peer;

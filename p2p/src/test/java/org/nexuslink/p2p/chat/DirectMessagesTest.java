@@ -292,6 +292,22 @@ class DirectMessagesTest {
                 bobAccount.accountId().toString(), 1)).getPublicKey().getPublicKeyBytes()).isEqualTo(bob.deviceKey().publicKeyBytes());
     }
 
+    @Test
+    void a_peer_whose_device_its_account_revoked_is_refused_and_nothing_it_sends_is_delivered() throws Exception {
+        TestDevice alice = device();
+        TestDevice bob = device();
+        org.nexuslink.crypto.identity.DeviceRevocation revoked = alice.account().revoke(alice.certificate(), Instant.now());
+        List<Got> bobInbox = new CopyOnWriteArrayList<>();
+        DirectMessages bobDm = DirectMessages.start(bob.node(), new DirectIdentity(bob.deviceKey(), bob.certificate(),
+                bob.store(), bob.prekeys(), revoked::covers), CLOCK, (from, event, content) -> bobInbox.add(null));
+        DirectMessages aliceDm = start(alice, new CopyOnWriteArrayList<>());
+        assertThatThrownBy(() -> aliceDm.send(alice.node().dial(bob.address()), Optional.empty(), text("still me")))
+                .isInstanceOf(IOException.class);
+        assertThat(bobInbox).isEmpty();
+        assertThat(bobDm.peer(alice.node().peerId())).isEmpty();
+        assertThat(bob.store().containsSession(aliceDm.identity().address())).isFalse();
+    }
+
     static boolean contains(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
