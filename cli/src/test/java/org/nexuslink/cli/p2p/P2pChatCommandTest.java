@@ -205,6 +205,55 @@ class P2pChatCommandTest {
     }
 
     @Test
+    void three_nodes_in_a_room_each_show_every_other_line_once_and_never_their_own() throws Exception {
+        List<String> names = List.of("ann", "ben", "cat");
+        List<Node> room = new ArrayList<>();
+        List<String> addrs = new ArrayList<>();
+        List<String> accounts = new ArrayList<>();
+        for (String name : names) {
+            accounts.add(createIdentity(name).accountId().toString());
+            List<String> args = new ArrayList<>(List.of("p2p", "start", "--profile", profile(name).toString(),
+                    "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns", "--topic", "trio"));
+            for (String a : addrs) {
+                args.addAll(List.of("--dial", a));
+            }
+            Node n = start(args.toArray(String[]::new));
+            addrs.add(n.await("^listening (\\S+)$").group(1));
+            room.add(n);
+        }
+        // Everyone has met everyone (and so holds their sender keys) before anyone writes.
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (i != j) {
+                    room.get(i).await("^peer \\S+ " + Pattern.quote(accounts.get(j)) + " ");
+                }
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            room.get(i).type("line from " + names.get(i));
+        }
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                if (i != j) {
+                    room.get(i).await("^" + TIME + " #trio " + Pattern.quote(accounts.get(j)) + " unverified: line from "
+                            + names.get(j) + "$");
+                }
+            }
+        }
+        for (Node n : room) {
+            n.stdin().close();
+            assertThat(n.exit().get(30, TimeUnit.SECONDS)).isZero();
+        }
+        for (int i = 0; i < 3; i++) {
+            List<String> shown = room.get(i).out().toString().lines().filter(l -> l.contains(" #trio ")).toList();
+            assertThat(shown).hasSize(2).doesNotHaveDuplicates();
+            String own = "line from " + names.get(i);
+            assertThat(shown).noneMatch(l -> l.endsWith(own));
+            assertThat(room.get(i).out().toString()).doesNotContain("unreadable");
+        }
+    }
+
+    @Test
     void a_profile_with_an_identity_keeps_its_libp2p_key_in_its_encrypted_store_and_moves_an_old_key_file_there()
             throws Exception {
         createIdentity("erin");
