@@ -18,6 +18,10 @@ import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.keys.PrekeyStock;
 import org.nexuslink.client.session.DirectMessenger;
 import org.nexuslink.client.store.Contact;
+import org.nexuslink.client.store.Conversation;
+import org.nexuslink.client.store.ConversationType;
+import org.nexuslink.client.store.Direction;
+import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.StoreKey;
 import org.nexuslink.crypto.identity.AccountId;
@@ -37,6 +41,7 @@ import org.nexuslink.p2p.mdns.MdnsDiscovery;
 import org.nexuslink.p2p.pubsub.Gossipsub;
 import org.nexuslink.p2p.pubsub.GossipsubOptions;
 import org.nexuslink.protocol.Event;
+import org.nexuslink.protocol.MessageId;
 
 /**
  * Direct mode on a profile: the libp2p node, end-to-end encrypted direct messages and rooms over
@@ -53,6 +58,7 @@ final class ChatNode implements AutoCloseable {
     private final DirectMessages direct;
     private final Clock clock;
     private final PrintWriter out;
+    private final VaultContents me;
     private volatile EncryptedRoom room;
     private MdnsDiscovery mdns;
 
@@ -62,6 +68,7 @@ final class ChatNode implements AutoCloseable {
         this.router = router;
         this.clock = clock;
         this.out = out;
+        this.me = keys;
         PrekeyStock prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         int deviceId = keys.deviceId().value();
         // Revocations this profile verified in community mode (or signed itself) count here too.
@@ -160,10 +167,42 @@ final class ChatNode implements AutoCloseable {
         });
     }
 
-    /** Sends a text to the peer behind {@code connection}, which must be bound to {@code account} if given. */
+    /**
+     * Sends a text to the peer behind {@code connection}, which must be bound to {@code account} if
+     * given, and keeps it in the conversation's history.
+     */
     DirectPeer sendText(PeerConnection connection, Optional<AccountId> account, String text) throws IOException {
         ChatContent content = new ChatContent.Text(text);
-        return direct.send(connection, account, List.of(new DirectMessages.Outgoing(content.kind(), content.encode())));
+        DirectMessages.Outgoing outgoing = new DirectMessages.Outgoing(content.kind(), content.encode());
+        DirectPeer peer = direct.send(connection, account, List.of(outgoing));
+        Instant now = clock.instant();
+        record(new StoredMessage("dm:" + peer.account(), ref(outgoing.mid()), me.accountId().toString(),
+                me.deviceId().value(), Direction.OUT, content.kind().code(), now, now, text, Optional.empty(),
+                Optional.empty(), false), peer.account().toString());
+        return peer;
+    }
+
+    /**
+     * Keeps a direct message in the profile's history, in the same {@code dm:<account>} conversation
+     * as community mode's (so {@code nexuslink history} shows both), making the conversation and an
+     * unverified contact on first contact, as the client does. A duplicate is dropped.
+     */
+    private void record(StoredMessage message, String account) {
+        store.transaction(() -> {
+            if (store.conversations().find(message.conversationId()).isEmpty()) {
+                store.conversations().save(new Conversation(message.conversationId(), ConversationType.DIRECT, account,
+                        clock.instant()));
+                if (store.contacts().find(account).isEmpty()) {
+                    store.contacts().save(new Contact(account, Optional.empty(), false, Optional.empty()));
+                }
+            }
+            store.messages().insertIfAbsent(message);
+        });
+    }
+
+    /** A direct-mode message's ref: its 8-byte id in hex (community refs have 16 bytes, so never collide). */
+    private static String ref(MessageId mid) {
+        return java.util.HexFormat.of().toHexDigits(mid.value());
     }
 
     private void showDirect(DirectPeer from, Event event, byte[] content) {
@@ -174,7 +213,13 @@ final class ChatNode implements AutoCloseable {
             print("unreadable " + from.peerId() + " " + TerminalText.safe(String.valueOf(e.getMessage())));
             return;
         }
-        print(time(event.time().orElse(clock.instant())) + " @" + name(from) + ": " + TerminalText.safe(text.text()));
+        Instant sentAt = event.time().orElse(clock.instant());
+        if (event.mid().isPresent()) {
+            record(new StoredMessage("dm:" + from.account(), ref(event.mid().get()), from.account().toString(), from.device(),
+                    Direction.IN, event.kind().code(), sentAt, clock.instant(), text.text(), Optional.empty(),
+                    Optional.empty(), false), from.account().toString());
+        }
+        print(time(sentAt) + " @" + name(from) + ": " + TerminalText.safe(text.text()));
     }
 
     /**

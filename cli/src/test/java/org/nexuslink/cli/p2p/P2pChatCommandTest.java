@@ -199,6 +199,11 @@ class P2pChatCommandTest {
         assertThat(a.exit().get(30, TimeUnit.SECONDS)).isZero();
         assertThat(b.exit().get(30, TimeUnit.SECONDS)).isZero();
         assertThat(a.out().toString()).doesNotContain("not for alice");
+        // Direct messages are kept in the same history as community mode's.
+        assertThat(run("history", carolId, "--profile", profile("alice").toString()).out()).contains("psst from carol");
+        assertThat(run("history", bobId, "--profile", profile("alice").toString()).out()).contains("a word in private");
+        assertThat(run("history", aliceId, "--profile", profile("bob").toString()).out()).contains("a word in private");
+        assertThat(run("history", aliceId, "--profile", profile("carol").toString()).out()).contains("psst from carol");
         // Each room line is shown once, never echoed back to its author.
         assertThat(a.out().toString().lines().filter(l -> l.endsWith("hello lobby from bob"))).hasSize(1);
         assertThat(b.out().toString()).doesNotContain("hello lobby from bob");

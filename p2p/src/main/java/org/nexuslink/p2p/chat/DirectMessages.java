@@ -91,11 +91,17 @@ public final class DirectMessages {
         void received(DirectPeer from, Event event, byte[] content) throws IOException;
     }
 
-    /** One event to send: its kind and its plaintext content. */
-    public record Outgoing(Kind kind, byte[] content) {
+    /** One event to send: its id, kind and plaintext content. */
+    public record Outgoing(MessageId mid, Kind kind, byte[] content) {
         public Outgoing {
+            Objects.requireNonNull(mid, "mid");
             Objects.requireNonNull(kind, "kind");
             content = content.clone();
+        }
+
+        /** An event with a new random id. */
+        public Outgoing(Kind kind, byte[] content) {
+            this(new MessageId(new SecureRandom().nextLong(1, Long.MAX_VALUE)), kind, content);
         }
 
         @Override
@@ -363,7 +369,7 @@ public final class DirectMessages {
         data[0] = (byte) message.getType();
         System.arraycopy(serialized, 0, data, 1, serialized.length);
         return new Event(conversation(me.certificate().accountId(), peer.account()), outgoing.kind(),
-                Optional.of(new MessageId(random.nextLong(1, Long.MAX_VALUE))),
+                Optional.of(outgoing.mid()),
                 Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)), Flags.NONE, List.of(), Bytes.of(data),
                 Optional.empty(), Extensions.EMPTY);
     }
