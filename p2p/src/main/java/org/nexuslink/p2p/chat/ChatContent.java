@@ -19,7 +19,7 @@ import org.nexuslink.protocol.Kind;
 public sealed interface ChatContent {
     /** Kind 16: a Sender Key for a room, only ever inside an end-to-end encrypted direct message. */
     Kind SENDER_KEY = Kind.SENDER_KEY;
-    /** Longest text, in UTF-8 bytes. */
+    /** Longest text, in characters (UTF-16 units, as Java counts them). */
     int MAX_TEXT = 64 * 1024;
 
     record Text(String text) implements ChatContent {

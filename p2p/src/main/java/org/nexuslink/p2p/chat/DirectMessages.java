@@ -101,8 +101,10 @@ public final class DirectMessages {
 
         /** An event with a new random id. */
         public Outgoing(Kind kind, byte[] content) {
-            this(new MessageId(new SecureRandom().nextLong(1, Long.MAX_VALUE)), kind, content);
+            this(new MessageId(IDS.nextLong(1, Long.MAX_VALUE)), kind, content);
         }
+
+        private static final SecureRandom IDS = new SecureRandom();
 
         @Override
         public byte[] content() {
@@ -113,7 +115,6 @@ public final class DirectMessages {
     private final P2pNode node;
     private final DirectIdentity me;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final EnvelopeCodec codec = new EnvelopeCodec();
     /** Guards every use of {@code me.store()}: libsignal sessions are read-modify-write. */
     private final ReentrantLock sessions = new ReentrantLock();
