@@ -21,9 +21,9 @@ import org.nexuslink.client.store.Contact;
 import org.nexuslink.client.store.Conversation;
 import org.nexuslink.client.store.ConversationType;
 import org.nexuslink.client.store.Direction;
-import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.StoreKey;
+import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.p2p.MalformedDataException;
@@ -74,10 +74,10 @@ final class ChatNode implements AutoCloseable {
         // Revocations this profile verified in community mode (or signed itself) count here too.
         DirectMessenger messenger = new DirectMessenger(store, new LocalDevice(keys.accountId(), keys.deviceKey(),
                 keys.certificate()), clock);
-        DirectIdentity me = new DirectIdentity(keys.deviceKey(), keys.certificate(), store.signal(),
+        DirectIdentity identity = new DirectIdentity(keys.deviceKey(), keys.certificate(), store.signal(),
                 () -> prekeys.directBundle(deviceId),
                 c -> messenger.isRevoked(c.accountId(), c.deviceId().value(), c.devicePublicKeyBytes()));
-        this.direct = DirectMessages.start(node, me, clock, this::showDirect);
+        this.direct = DirectMessages.start(node, identity, clock, this::showDirect);
         // The same warning community mode gives (ClientCommand's safety-number warning).
         direct.onKeyChange(peer -> print("warning: the safety number with " + peer.account() + " changed: its device "
                 + peer.device() + " has a new key, certified by the account (re-linked or restored). Messages continue; "
