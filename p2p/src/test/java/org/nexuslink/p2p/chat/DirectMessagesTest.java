@@ -272,22 +272,43 @@ class DirectMessagesTest {
     }
 
     @Test
-    void a_new_key_for_a_known_device_without_its_account_s_certificate_is_refused_and_the_old_key_kept() throws Exception {
+    void a_certified_new_key_whose_first_message_does_not_decrypt_leaves_the_old_key_in_place() throws Exception {
         AccountIdentity bobAccount = AccountIdentity.generate();
         TestDevice alice = device();
+        TestDevice carol = device();
         TestDevice bob = TestDevice.create(bobAccount, 1, Instant.now());
         open.add(bob);
         List<Got> aliceInbox = new CopyOnWriteArrayList<>();
         DirectMessages aliceDm = start(alice, aliceInbox);
+        List<DirectPeer> changes = new CopyOnWriteArrayList<>();
+        aliceDm.onKeyChange(changes::add);
         start(bob, new CopyOnWriteArrayList<>());
         aliceDm.send(alice.node().dial(bob.address()), Optional.empty(), text("hi bob"));
-        // Mallory has a certificate of her own account only; she cannot claim bob's device 1.
-        TestDevice mallory = device();
-        DirectMessages malloryDm = start(mallory, new CopyOnWriteArrayList<>());
-        DirectPeer seen = malloryDm.send(mallory.node().dial(alice.address()), Optional.empty(), text("it's bob, honest"));
-        assertThat(aliceInbox).extracting(Got::from).extracting(DirectPeer::account)
-                .containsExactly(mallory.account().accountId()); // shown as who she is, never as bob
-        assertThat(seen.account()).isEqualTo(alice.account().accountId());
+        // Bob's restored phone (a certified new key) starts a session with carol; that prekey
+        // message, replayed to alice by the phone itself, cannot decrypt with alice's prekeys.
+        TestDevice newBob = TestDevice.create(bobAccount, 1, Instant.now());
+        open.add(newBob);
+        DirectMessages newBobDm = start(newBob, new CopyOnWriteArrayList<>());
+        List<Got> carolInbox = new CopyOnWriteArrayList<>();
+        start(carol, carolInbox);
+        newBobDm.send(newBob.node().dial(carol.address()), Optional.empty(), text("for carol"));
+        Event forCarol = carolInbox.getFirst().event();
+        assertThat(forCarol.data().toByteArray()[0]).isEqualTo((byte) CiphertextMessage.PREKEY_TYPE);
+        P2pStream stream = newBob.node().dial(alice.address()).openStream(List.of(DirectMessages.PROTOCOL));
+        Frames.write(stream.output(), new Hello(PeerBinding.issue(newBob.deviceKey(), newBob.certificate(),
+                newBob.node().peerId(), Instant.now()).encoded(), BundleCodec.encode(newBob.prekeys().bundle())).encode());
+        assertThat(Frames.read(stream.input(), 65536)).isPresent();
+        Frames.write(stream.output(), new org.nexuslink.protocol.EnvelopeCodec().encodeEvent(forCarol));
+        stream.closeWrite();
+        assertThatThrownBy(() -> {
+            while (Frames.read(stream.input(), 65536).isPresent()) {
+                // nothing more comes from alice
+            }
+            stream.input().read();
+            throw new AssertionError("alice took an undecryptable message");
+        }).isInstanceOf(IOException.class);
+        assertThat(aliceInbox).extracting(Got::text).isEmpty();
+        assertThat(changes).isEmpty();
         assertThat(alice.store().getIdentity(new org.signal.libsignal.protocol.SignalProtocolAddress(
                 bobAccount.accountId().toString(), 1)).getPublicKey().getPublicKeyBytes()).isEqualTo(bob.deviceKey().publicKeyBytes());
     }
