@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * the gossip threshold it gets and gives no gossip, below the publish threshold our messages are
  * not flooded to it, below the graylist threshold its RPCs are ignored. Oversubscribed meshes keep
  * their best-scoring peers, and a mesh whose median score is low grafts better peers
- * (opportunistic grafting).
+ * (opportunistic grafting). At least {@code dOut} mesh peers are ones we dialled, and a full mesh
+ * refuses GRAFTs from inbound peers, so connecting to us in numbers cannot take a mesh over.
  *
  * <p>All router state is guarded by {@link #lock}; RPCs are built under it and sent after it
  * is released, through one bounded outbox (and writer thread) per peer, so a slow peer cannot
@@ -108,10 +109,13 @@ public final class Gossipsub implements AutoCloseable {
         final Set<String> topics = new HashSet<>();
         final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(OUTBOX_CAPACITY);
         final Map<Bytes, Integer> iwantReplies = new HashMap<>();
+        /** We dialled this peer (counts towards the mesh's outbound quota, D_out). */
+        final boolean outbound;
         boolean writerStarted;
 
-        Peer(PeerId id) {
+        Peer(PeerId id, boolean outbound) {
             this.id = id;
+            this.outbound = outbound;
         }
     }
 
@@ -307,7 +311,7 @@ public final class Gossipsub implements AutoCloseable {
             if (closed || peers.containsKey(id)) {
                 return;
             }
-            peers.put(id, new Peer(id));
+            peers.put(id, new Peer(id, node.connection(id).map(PeerConnection::isOutbound).orElse(false)));
             score.add(id, node.connection(id).flatMap(Gossipsub::ipOf));
             // Every new peer learns our topics; an empty RPC still opens our stream to it.
             out.to(id);
@@ -512,7 +516,13 @@ public final class Gossipsub implements AutoCloseable {
                 out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
-            if (mesh.computeIfAbsent(topic, t -> new HashSet<>()).add(peer.id)) {
+            Set<PeerId> members = mesh.computeIfAbsent(topic, t -> new HashSet<>());
+            if (!members.contains(peer.id) && members.size() >= options.dHigh() && !peer.outbound) {
+                // A full mesh takes no more inbound peers; outbound ones may always join (v1.1).
+                out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                continue;
+            }
+            if (members.add(peer.id)) {
                 score.graft(peer.id, topic);
             }
         }
@@ -674,12 +684,44 @@ public final class Gossipsub implements AutoCloseable {
             List<PeerId> keep = new ArrayList<>(byScore.subList(0, dScore));
             List<PeerId> rest = shuffled(byScore.subList(dScore, byScore.size()));
             keep.addAll(rest.subList(0, options.d() - dScore));
+            // Keep the outbound quota: trade the last-chosen inbound peers for the best outbound ones left.
+            long outbound = keep.stream().filter(this::isOutbound).count();
+            for (PeerId o : byScore) {
+                if (outbound >= options.dOut()) {
+                    break;
+                }
+                if (keep.contains(o) || !isOutbound(o)) {
+                    continue;
+                }
+                for (int k = keep.size() - 1; k >= 0; k--) {
+                    if (!isOutbound(keep.get(k))) {
+                        keep.remove(k);
+                        keep.add(o);
+                        outbound++;
+                        break;
+                    }
+                }
+            }
             for (PeerId p : byScore) {
                 if (!keep.contains(p)) {
                     members.remove(p);
                     score.prune(p, topic);
                     setBackoff(topic, p, options.pruneBackoff());
                     out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                }
+            }
+        }
+        long outbound = members.stream().filter(this::isOutbound).count();
+        if (members.size() >= options.dLow() && outbound < options.dOut()) {
+            for (PeerId p : shuffled(candidates(topic, members))) {
+                if (outbound >= options.dOut()) {
+                    break;
+                }
+                if (isOutbound(p)) {
+                    members.add(p);
+                    score.graft(p, topic);
+                    out.to(p).graft.add(topic);
+                    outbound++;
                 }
             }
         }
@@ -701,6 +743,11 @@ public final class Gossipsub implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private boolean isOutbound(PeerId p) {
+        Peer peer = peers.get(p);
+        return peer != null && peer.outbound;
     }
 
     /** The IP a peer connected from, for the colocation factor (P6). */

@@ -22,6 +22,7 @@ import org.nexuslink.p2p.Multiaddr;
 import org.nexuslink.p2p.NodeOptions;
 import org.nexuslink.p2p.P2pNode;
 import org.nexuslink.p2p.P2pStream;
+import org.nexuslink.p2p.PeerConnection;
 import org.nexuslink.p2p.PeerKeyPair;
 import org.nexuslink.p2p.internal.pubsub.PubsubRecord;
 import org.nexuslink.p2p.internal.pubsub.Rpc;
@@ -249,6 +250,59 @@ class GossipsubTest {
         }, "the broken promise's penalty");
         b.heartbeat();
         assertThat(b.meshPeers(TOPIC)).doesNotContain(malloryKey.peerId());
+    }
+
+    /** A hand-driven gossipsub peer: what the router sent it (GRAFT and PRUNE topics), and how to speak. */
+    private record RawPeer(P2pNode node, List<String> grafts, List<String> prunes) {}
+
+    private RawPeer rawPeer() throws IOException {
+        P2pNode node = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        open.add(node);
+        List<String> grafts = new CopyOnWriteArrayList<>();
+        List<String> prunes = new CopyOnWriteArrayList<>();
+        node.handle(Gossipsub.PROTOCOL_V11, in -> {
+            while (true) {
+                Rpc rpc = Rpc.decode(in.input().readNBytes((int) Varint.read(in.input())));
+                grafts.addAll(rpc.graft());
+                rpc.prune().forEach(p -> prunes.add(p.topic()));
+            }
+        });
+        return new RawPeer(node, grafts, prunes);
+    }
+
+    @Test
+    void the_mesh_keeps_peers_we_dialled_and_a_full_mesh_refuses_inbound_grafts() throws Exception {
+        PeerKeyPair key = PeerKeyPair.generate(random);
+        P2pNode node = P2pNode.start(NodeOptions.defaults(key, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        open.add(node);
+        // D=3, D_lo=2, D_hi=3, D_out=1; heartbeats only when the test calls them.
+        Gossipsub a = Gossipsub.start(node, key, GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1))
+                .withDegree(3, 2, 3, 1), Clock.systemUTC());
+        open.add(a);
+        a.subscribe(TOPIC, m -> { });
+        Multiaddr aAddr = node.listenAddresses().get(0).withPeerId(node.peerId());
+        Rpc joinAndGraft = new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of());
+        for (int i = 0; i < 2; i++) {
+            RawPeer inbound = rawPeer();
+            send(inbound.node().dial(aAddr).openStream(List.of(Gossipsub.PROTOCOL_V11)), joinAndGraft);
+            await(() -> a.meshPeers(TOPIC).contains(inbound.node().peerId()), "inbound graft");
+        }
+        // A dials a peer that joins the topic but never grafts: only the outbound quota grafts it.
+        RawPeer dialled = rawPeer();
+        PeerConnection toDialled = node.dial(dialled.node().listenAddresses().get(0).withPeerId(dialled.node().peerId()));
+        send(dialled.node().connection(node.peerId()).orElseThrow().openStream(List.of(Gossipsub.PROTOCOL_V11)),
+                new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(), List.of()));
+        await(() -> a.topicPeers(TOPIC).contains(toDialled.remotePeer()), "the dialled peer's subscription");
+        assertThat(a.meshPeers(TOPIC)).hasSize(2).doesNotContain(toDialled.remotePeer());
+        a.heartbeat();
+        assertThat(a.meshPeers(TOPIC)).hasSize(3).contains(toDialled.remotePeer());
+        await(() -> dialled.grafts().contains(TOPIC), "the GRAFT to the dialled peer");
+        // The mesh is at D_hi: one more inbound peer's GRAFT is answered with PRUNE.
+        RawPeer late = rawPeer();
+        send(late.node().dial(aAddr).openStream(List.of(Gossipsub.PROTOCOL_V11)), joinAndGraft);
+        await(() -> late.prunes().contains(TOPIC), "the PRUNE to the late inbound peer");
+        assertThat(a.meshPeers(TOPIC)).hasSize(3).doesNotContain(late.node().peerId());
+        assertThat(a.score(late.node().peerId())).isNotNegative(); // refused, not punished
     }
 
     private static byte[] seq(long n) {
