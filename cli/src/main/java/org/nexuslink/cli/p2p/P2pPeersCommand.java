@@ -9,23 +9,25 @@ import org.nexuslink.cli.client.ClientCommand;
 import org.nexuslink.cli.client.ProfileLock;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.p2p.Multiaddr;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code nexuslink p2p peers}: looks for NexusLink peers on the LAN (and at {@code --dial}) for a
  * few seconds and lists each with the account it proved and whether that contact is verified.
  */
-@picocli.CommandLine.Command(name = "peers", mixinStandardHelpOptions = true,
+@Command(name = "peers", mixinStandardHelpOptions = true,
         description = {"List the peers found on the LAN by mDNS (and at --dial): one line",
-            "'peer <peer-id> <account> [(nickname)] verified|unverified' per peer that proves its account,",
-            "'refused <peer-id> <reason>' per peer that does not."})
+            "'peer <peer-id> <account> [(nickname)] verified|unverified' per peer that",
+            "proves its account, 'refused <peer-id> <reason>' per peer that does not."})
 public final class P2pPeersCommand extends ClientCommand {
-    @picocli.CommandLine.Option(names = "--dial", paramLabel = "MULTIADDR", description = "Also ask the peer at this address (repeatable).")
+    @Option(names = "--dial", paramLabel = "MULTIADDR", description = "Also ask the peer at this address (repeatable).")
     List<String> dial = new ArrayList<>();
 
-    @picocli.CommandLine.Option(names = "--no-mdns", description = "Do not look on the LAN; ask only the --dial peers.")
+    @Option(names = "--no-mdns", description = "Do not look on the LAN; ask only the --dial peers.")
     boolean noMdns;
 
-    @picocli.CommandLine.Option(names = "--wait", paramLabel = "SECONDS", description = "How long to look on the LAN (default 3).")
+    @Option(names = "--wait", paramLabel = "SECONDS", description = "How long to look on the LAN (default 3).")
     int waitSeconds = 3;
 
     @Override

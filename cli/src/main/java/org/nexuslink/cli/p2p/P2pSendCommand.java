@@ -26,9 +26,9 @@ import picocli.CommandLine.Parameters;
  * exits once the peer has received it.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Send an end-to-end encrypted direct message to a peer found on the LAN (mDNS) or at --dial,",
-            "and exit once it has received it. The peer must prove it belongs to the account named.",
-            "Prints 'sent <peer-id> <account> ...'."})
+        description = {"Send an end-to-end encrypted direct message to a peer found on the LAN",
+            "(mDNS) or at --dial, and exit once it has received it. The peer must prove",
+            "it belongs to the account named. Prints 'sent <peer-id> <account> ...'."})
 public final class P2pSendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "PEER",
             description = "An account (nxl:...: any of its devices found), a PeerId (12D3KooW...) or a multiaddr to dial.")

@@ -38,12 +38,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Start a libp2p node; any libp2p implementation can ping and identify it.",
-            "Prints 'peer-id <id>' and one 'listening <multiaddr>' line per address, then connection events.",
-            "Finds and connects to peers on the LAN by mDNS unless --no-mdns.",
-            "With an identity in the profile (NEXUSLINK_PASSPHRASE or a prompt unlocks it), proves its account",
-            "to each peer ('peer <id> <account> ...' lines) and shows end-to-end encrypted direct messages",
-            "('HH:mm:ss @<account> ...: text'). Typed lines: '/dm <nxl-id|peer-id> <text>', '/peers', and with",
-            "--topic any other line goes to the room ('HH:mm:ss #<room> <account> ...: text').",
+            "Prints 'peer-id <id>' and one 'listening <multiaddr>' line per address,",
+            "then connection events. Finds and connects to peers on the LAN by mDNS",
+            "unless --no-mdns.",
+            "With an identity in the profile (unlocked by NEXUSLINK_PASSPHRASE or a",
+            "prompt) it proves its account to each peer ('peer <id> <account> ...') and",
+            "shows end-to-end encrypted direct messages ('HH:mm:ss @<account> ...: text').",
+            "Typed lines: '/dm <nxl-id|peer-id> <text>', '/peers', and with --topic any",
+            "other line goes to the room ('HH:mm:ss #<room> <account> ...: text').",
             "Stops when standard input closes (Ctrl-D)."})
 public final class P2pStartCommand extends ClientCommand {
     @Option(names = "--listen", paramLabel = "MULTIADDR",
