@@ -101,7 +101,7 @@ public final class P2pNode implements Closeable {
     }
 
     /** A wildcard address stands for every address of its family on this host's interfaces. */
-    private static List<Multiaddr> expand(InetSocketAddress bound) throws SocketException {
+    private static List<Multiaddr> expand(InetSocketAddress bound) throws IOException {
         InetAddress ip = bound.getAddress();
         if (!ip.isAnyLocalAddress()) {
             return List.of(Multiaddr.tcp(bound));
@@ -113,8 +113,11 @@ public final class P2pNode implements Closeable {
             }
             for (InetAddress a : Collections.list(nif.getInetAddresses())) {
                 boolean sameFamily = ip instanceof Inet4Address ? a instanceof Inet4Address : a instanceof Inet6Address;
-                if (sameFamily && !(a instanceof Inet6Address v6 && v6.getScopeId() != 0)) {
-                    out.add(Multiaddr.tcp(new InetSocketAddress(a, bound.getPort())));
+                // Link-local IPv6 addresses need a zone a multiaddr cannot carry; the others are
+                // listed without the interface scope the JDK attaches to every enumerated address.
+                if (sameFamily && !(a instanceof Inet6Address && a.isLinkLocalAddress())) {
+                    InetAddress unscoped = InetAddress.getByAddress(a.getAddress());
+                    out.add(Multiaddr.tcp(new InetSocketAddress(unscoped, bound.getPort())));
                 }
             }
         }

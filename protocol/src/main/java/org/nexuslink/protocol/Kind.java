@@ -22,8 +22,13 @@ public record Kind(int code) {
     public static final Kind FILE = new Kind(3);
     /** Kind 5: revokes an earlier message named by a revoke tag. */
     public static final Kind REVOKE = new Kind(5);
+    /**
+     * Kind 16: a device's Sender Key for a direct-mode room, only ever inside an end-to-end
+     * encrypted direct message between peers (docs/p2p.md).
+     */
+    public static final Kind SENDER_KEY = new Kind(16);
 
-    private static final Map<Integer, String> NAMES = Map.of(1, "text", 3, "file", 5, "revoke");
+    private static final Map<Integer, String> NAMES = Map.of(1, "text", 3, "file", 5, "revoke", 16, "sender_key");
 
     /** Validates the range. */
     public Kind {
@@ -37,7 +42,7 @@ public record Kind(int code) {
         return NAMES.containsKey(code);
     }
 
-    /** Returns the registry name ({@code text}, {@code file}, {@code revoke}) or {@code unknown}. */
+    /** Returns the registry name ({@code text}, {@code file}, {@code revoke}, {@code sender_key}) or {@code unknown}. */
     public String label() {
         return NAMES.getOrDefault(code, "unknown");
     }

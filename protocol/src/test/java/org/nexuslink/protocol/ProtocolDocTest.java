@@ -43,7 +43,7 @@ class ProtocolDocTest {
 
     @Test
     void lists_every_registered_kind() {
-        for (Kind kind : List.of(Kind.TEXT, Kind.FILE, Kind.REVOKE)) {
+        for (Kind kind : List.of(Kind.TEXT, Kind.FILE, Kind.REVOKE, Kind.SENDER_KEY)) {
             assertThat(DOC).contains("| " + kind.code() + " | `" + kind.label() + "` |");
         }
     }

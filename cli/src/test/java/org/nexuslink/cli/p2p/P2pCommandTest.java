@@ -64,6 +64,27 @@ class P2pCommandTest {
         assertThat(Files.readAllBytes(profile.resolve(P2pKeyFile.NAME))).hasSize(68);
     }
 
+    @Test
+    void the_key_file_is_created_whole_once_and_an_empty_leftover_is_replaced() throws Exception {
+        Path fresh = profile.resolve("fresh");
+        PeerKeyPair first = P2pKeyFile.loadOrCreate(fresh);
+        assertThat(P2pKeyFile.loadOrCreate(fresh).peerId()).isEqualTo(first.peerId());
+        try (var files = Files.list(fresh)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(P2pKeyFile.NAME);
+        }
+        Path crashed = profile.resolve("crashed");
+        Files.createDirectories(crashed);
+        Files.createFile(crashed.resolve(P2pKeyFile.NAME));
+        PeerKeyPair replaced = P2pKeyFile.loadOrCreate(crashed);
+        assertThat(Files.readAllBytes(crashed.resolve(P2pKeyFile.NAME))).isEqualTo(replaced.encodedPrivateKey());
+        Path garbage = profile.resolve("garbage");
+        Files.createDirectories(garbage);
+        Files.write(garbage.resolve(P2pKeyFile.NAME), new byte[] {1, 2, 3});
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> P2pKeyFile.loadOrCreate(garbage))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("not a libp2p private key");
+        assertThat(Files.readAllBytes(garbage.resolve(P2pKeyFile.NAME))).containsExactly(1, 2, 3);
+    }
+
     /** Runs {@code p2p start}, connects a peer to it, stops it; returns the peer id it printed. */
     private String runStartAndConnect() throws Exception {
         PipedOutputStream stdin = new PipedOutputStream();

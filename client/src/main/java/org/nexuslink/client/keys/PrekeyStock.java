@@ -16,10 +16,14 @@ import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.SignalStore;
 import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.signal.libsignal.protocol.IdentityKey;
+import org.signal.libsignal.protocol.InvalidKeyException;
+import org.signal.libsignal.protocol.InvalidKeyIdException;
 import org.signal.libsignal.protocol.ecc.ECKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyType;
 import org.signal.libsignal.protocol.state.KyberPreKeyRecord;
+import org.signal.libsignal.protocol.state.PreKeyBundle;
 import org.signal.libsignal.protocol.state.PreKeyRecord;
 import org.signal.libsignal.protocol.state.SignedPreKeyRecord;
 
@@ -107,6 +111,36 @@ public final class PrekeyStock {
     public boolean rotationDue() {
         long signedAt = store.settings().getLong(SIGNED_AT, 0);
         return signedAt == 0 || !clock.instant().isBefore(Instant.ofEpochMilli(signedAt).plus(ROTATION));
+    }
+
+    /**
+     * This device's bundle for direct mode (docs/p2p.md): its newest signed prekey and its
+     * last-resort Kyber prekey, each made and stored first if the profile has none yet. No
+     * one-time keys: a peer gets a bundle on every direct-message stream, and reusable keys keep
+     * the store from growing with them (PQXDH without a one-time key is what Signal does when they
+     * run out; a reused last-resort key is refused for the same base key twice).
+     *
+     * @param deviceId this device's id in its account
+     */
+    public PreKeyBundle directBundle(int deviceId) {
+        SignalStore signal = store.signal();
+        if (signal.signedPreKeyCount() == 0) {
+            newSignedPrekey();
+        }
+        if (signal.lastResortKyberPreKeyIds().isEmpty()) {
+            newLastResortKyberPrekey();
+        }
+        SignedPreKeyRecord signed = signal.loadSignedPreKeys().stream()
+                .max(java.util.Comparator.comparingLong(SignedPreKeyRecord::getTimestamp)).orElseThrow();
+        try {
+            KyberPreKeyRecord kyber = signal.loadKyberPreKey(signal.lastResortKyberPreKeyIds().getLast());
+            return new PreKeyBundle(signal.getLocalRegistrationId(), deviceId, PreKeyBundle.NULL_PRE_KEY_ID, null,
+                    signed.getId(), signed.getKeyPair().getPublicKey(), signed.getSignature(),
+                    new IdentityKey(device.publicKey()),
+                    kyber.getId(), kyber.getKeyPair().getPublicKey(), kyber.getSignature());
+        } catch (InvalidKeyIdException | InvalidKeyException e) {
+            throw new IllegalStateException("a prekey just listed is missing or unreadable", e);
+        }
     }
 
     private Map<String, Object> newSignedPrekey() {

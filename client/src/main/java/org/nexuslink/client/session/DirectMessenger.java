@@ -442,6 +442,14 @@ public final class DirectMessenger {
                 push.senderDevice(), push.time(), payload);
     }
 
+    /**
+     * Whether a revocation this profile verified (from a server, or signed here) covers this device
+     * id and key of {@code account}: direct mode refuses such a peer as community mode does.
+     */
+    public boolean isRevoked(AccountId account, int device, byte[] deviceKey) {
+        return directory.isRevoked(account.toString(), device, deviceKey);
+    }
+
     /** Forgets a device of another account (it was removed); its session goes with it. */
     public void forgetDevice(String account, int device) {
         directory.remove(account, device);

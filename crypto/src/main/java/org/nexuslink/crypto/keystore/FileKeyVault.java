@@ -29,7 +29,7 @@ import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.crypto.identity.InvalidMnemonicException;
 import org.nexuslink.crypto.identity.Mnemonic;
-import org.nexuslink.crypto.internal.AtomicFile;
+import org.nexuslink.crypto.file.AtomicFile;
 import org.nexuslink.crypto.internal.CanonicalMap;
 
 /**

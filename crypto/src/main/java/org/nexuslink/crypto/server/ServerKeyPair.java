@@ -10,7 +10,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Objects;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
-import org.nexuslink.crypto.internal.AtomicFile;
+import org.nexuslink.crypto.file.AtomicFile;
 
 /**
  * A server's long-term Ed25519 key pair (RFC 8032, Bouncy Castle): what a community server signs

@@ -28,15 +28,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * LAN discovery by the libp2p mDNS spec: queries for PTR {@code _p2p._udp.local} on
- * 224.0.0.251:5353, answers such queries with a PTR to {@code <random name>._p2p._udp.local}
- * and one TXT {@code dnsaddr=<multiaddr>/p2p/<id>} per listen address, and reports each peer
- * found in others' answers. Discovery is unauthenticated: a found peer is only a dial target,
- * which Noise then authenticates. IPv4 only. Owns its socket and threads until {@link #close()}.
+ * 224.0.0.251:5353 and [ff02::fb]:5353, answers such queries with a PTR to
+ * {@code <random name>._p2p._udp.local} and one TXT {@code dnsaddr=<multiaddr>/p2p/<id>} per
+ * listen address, and reports each peer found in others' answers. Discovery is unauthenticated:
+ * a found peer is only a dial target, which Noise then authenticates. One socket carries both
+ * families; the IPv6 group is link-local, so it is joined and sent to per interface. Owns its
+ * socket and threads until {@link #close()}.
  */
 public final class MdnsDiscovery implements AutoCloseable {
     public static final String SERVICE = "_p2p._udp.local";
     private static final Logger log = LoggerFactory.getLogger(MdnsDiscovery.class);
     private static final InetAddress GROUP = group();
+    private static final byte[] GROUP6 = {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xfb};
+
+    /** The IP families mDNS runs on. */
+    public enum Family {
+        IPV4,
+        IPV6
+    }
     private static final int PORT = 5353;
     private static final long TTL = 120;
 
@@ -44,6 +53,9 @@ public final class MdnsDiscovery implements AutoCloseable {
     private final Consumer<DiscoveredPeer> onPeer;
     private final String peerName;
     private final MulticastSocket socket;
+    private final boolean ipv4;
+    /** The IPv6 group, scoped to each interface that joined it. */
+    private final List<InetAddress> groups6;
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -63,10 +75,13 @@ public final class MdnsDiscovery implements AutoCloseable {
         }
     }
 
-    private MdnsDiscovery(P2pNode node, Consumer<DiscoveredPeer> onPeer, MulticastSocket socket) {
+    private MdnsDiscovery(P2pNode node, Consumer<DiscoveredPeer> onPeer, MulticastSocket socket, boolean ipv4,
+            List<InetAddress> groups6) {
         this.node = node;
         this.onPeer = onPeer;
         this.socket = socket;
+        this.ipv4 = ipv4;
+        this.groups6 = List.copyOf(groups6);
         byte[] name = new byte[16];
         new SecureRandom().nextBytes(name);
         this.peerName = java.util.HexFormat.of().formatHex(name);
@@ -74,37 +89,62 @@ public final class MdnsDiscovery implements AutoCloseable {
     }
 
     /**
-     * Joins the mDNS group on every up, multicast-capable IPv4 interface and starts answering
-     * and querying every {@code queryInterval}.
+     * Joins the mDNS groups (IPv4 and IPv6) on every up, multicast-capable interface and starts
+     * answering and querying every {@code queryInterval}.
      *
-     * @throws IOException if port 5353 cannot be bound or no interface can join the group
+     * @throws IOException if port 5353 cannot be bound or no interface can join a group
      */
     public static MdnsDiscovery start(P2pNode node, Duration queryInterval, Consumer<DiscoveredPeer> onPeer)
             throws IOException {
+        return start(node, queryInterval, java.util.EnumSet.allOf(Family.class), onPeer);
+    }
+
+    /**
+     * As {@link #start(P2pNode, Duration, Consumer)}, on the given families only.
+     *
+     * @throws IOException if port 5353 cannot be bound or no interface can join a group of those families
+     */
+    public static MdnsDiscovery start(P2pNode node, Duration queryInterval, java.util.Set<Family> families,
+            Consumer<DiscoveredPeer> onPeer) throws IOException {
         MulticastSocket socket = new MulticastSocket(null);
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(PORT));
         socket.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
-        int joined = 0;
+        boolean ipv4 = false;
+        List<InetAddress> groups6 = new ArrayList<>();
         for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (nif.isUp() && nif.supportsMulticast() && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address)) {
-                try {
-                    socket.joinGroup(new InetSocketAddress(GROUP, PORT), nif);
-                    joined++;
-                } catch (IOException e) {
-                    log.atDebug().addKeyValue("interface", nif.getName()).addKeyValue("error", e.toString())
-                            .log("mdns join failed");
+            if (!nif.isUp() || !nif.supportsMulticast()) {
+                continue;
+            }
+            if (families.contains(Family.IPV4) && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address)) {
+                ipv4 |= join(socket, GROUP, nif);
+            }
+            if (families.contains(Family.IPV6) && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet6Address)) {
+                InetAddress scoped = java.net.Inet6Address.getByAddress(null, GROUP6, nif);
+                if (join(socket, scoped, nif)) {
+                    groups6.add(scoped);
                 }
             }
         }
-        if (joined == 0) {
+        if (!ipv4 && groups6.isEmpty()) {
             socket.close();
-            throw new IOException("no interface could join the mDNS group");
+            throw new IOException("no interface could join an mDNS group");
         }
-        MdnsDiscovery mdns = new MdnsDiscovery(node, onPeer, socket);
+        MdnsDiscovery mdns = new MdnsDiscovery(node, onPeer, socket, ipv4, groups6);
         Thread.ofVirtual().name("mdns-receive").start(mdns::receiveLoop);
         mdns.timer.scheduleAtFixedRate(mdns::query, 0, queryInterval.toMillis(), TimeUnit.MILLISECONDS);
         return mdns;
+    }
+
+    private static boolean join(MulticastSocket socket, InetAddress group, NetworkInterface nif) {
+        try {
+            socket.joinGroup(new InetSocketAddress(group, PORT), nif);
+            return true;
+        } catch (IOException e) {
+            log.atDebug().addKeyValue("interface", nif.getName()).addKeyValue("group", group)
+                    .addKeyValue("error", e.toString()).log("mdns join failed");
+            return false;
+        }
     }
 
     private void query() {
@@ -112,12 +152,18 @@ public final class MdnsDiscovery implements AutoCloseable {
     }
 
     private void send(DnsMessage message) {
-        try {
-            byte[] bytes = message.encode();
-            socket.send(new DatagramPacket(bytes, bytes.length, GROUP, PORT));
-        } catch (IOException | RuntimeException e) {
-            if (!closed) {
-                log.atDebug().addKeyValue("error", e.toString()).log("mdns send failed");
+        byte[] bytes = message.encode();
+        List<InetAddress> targets = new ArrayList<>(groups6);
+        if (ipv4) {
+            targets.add(GROUP);
+        }
+        for (InetAddress target : targets) {
+            try {
+                socket.send(new DatagramPacket(bytes, bytes.length, target, PORT));
+            } catch (IOException | RuntimeException e) {
+                if (!closed) {
+                    log.atDebug().addKeyValue("group", target).addKeyValue("error", e.toString()).log("mdns send failed");
+                }
             }
         }
     }

@@ -50,10 +50,15 @@ import org.slf4j.LoggerFactory;
  * gossip from a sliding message cache, flood publishing of our own messages, and StrictSign
  * validation of every message (author, 8-byte seqno, signature over the exact fields).
  *
- * <p>Each message id is delivered and forwarded at most once (seen cache). Peers that send
- * invalid messages or graft during their backoff collect a decaying penalty: any penalty keeps
- * them out of meshes and gossip, and past {@code graylistPenalty} their RPCs are ignored. This
- * is the spec's behaviour penalty only, not the full v1.1 score function.
+ * <p>Each message id is delivered and forwarded at most once (seen cache). Every peer has the
+ * v1.1 score ({@link PeerScoreParams}: time in mesh, first and mesh deliveries, mesh failures,
+ * invalid messages, application score, IP colocation, behaviour penalties such as GRAFT during
+ * backoff and IWANT promises not kept): a negative score keeps a peer out of our meshes, below
+ * the gossip threshold it gets and gives no gossip, below the publish threshold our messages are
+ * not flooded to it, below the graylist threshold its RPCs are ignored. Oversubscribed meshes keep
+ * their best-scoring peers, and a mesh whose median score is low grafts better peers
+ * (opportunistic grafting). At least {@code dOut} mesh peers are ones we dialled, and a full mesh
+ * refuses GRAFTs from inbound peers, so connecting to us in numbers cannot take a mesh over.
  *
  * <p>All router state is guarded by {@link #lock}; RPCs are built under it and sent after it
  * is released, through one bounded outbox (and writer thread) per peer, so a slow peer cannot
@@ -66,6 +71,11 @@ public final class Gossipsub implements AutoCloseable {
     private static final int OUTBOX_CAPACITY = 1024;
     private static final int MAX_IWANT_REPLIES = 3;
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** How long a peer has to deliver a message we asked for with IWANT (the spec's followup time). */
+    private static final Duration IWANT_FOLLOWUP = Duration.ofSeconds(3);
+    /** Every this many heartbeats, a mesh with a low median score grafts better peers. */
+    private static final int OPPORTUNISTIC_GRAFT_TICKS = 60;
+    private static final int OPPORTUNISTIC_GRAFT_PEERS = 2;
 
     private final P2pNode node;
     private final PeerKeyPair identity;
@@ -85,7 +95,13 @@ public final class Gossipsub implements AutoCloseable {
     private final Map<Bytes, Instant> seen = new LinkedHashMap<>();
     private final Map<Bytes, PubsubRecord> cache = new HashMap<>();
     private final ArrayDeque<List<Bytes>> cacheWindows = new ArrayDeque<>();
+    private final PeerScore score;
+    /** Message ids we asked for with IWANT: who promised each, and by when. */
+    private final Map<Bytes, Promise> promises = new HashMap<>();
+    private long heartbeats;
     private boolean closed;
+
+    private record Promise(PeerId peer, Instant deadline) {}
 
     /** Per-peer router state; guarded by {@link #lock} except its outbox, which is thread-safe. */
     private final class Peer {
@@ -93,11 +109,13 @@ public final class Gossipsub implements AutoCloseable {
         final Set<String> topics = new HashSet<>();
         final BlockingQueue<byte[]> outbox = new LinkedBlockingQueue<>(OUTBOX_CAPACITY);
         final Map<Bytes, Integer> iwantReplies = new HashMap<>();
-        double penalty;
+        /** We dialled this peer (counts towards the mesh's outbound quota, D_out). */
+        final boolean outbound;
         boolean writerStarted;
 
-        Peer(PeerId id) {
+        Peer(PeerId id, boolean outbound) {
             this.id = id;
+            this.outbound = outbound;
         }
     }
 
@@ -108,6 +126,7 @@ public final class Gossipsub implements AutoCloseable {
         this.clock = clock;
         this.seqno = new AtomicLong(clock.millis() * 1_000_000L);
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("gossipsub-heartbeat").factory());
+        this.score = new PeerScore(options.score(), clock);
     }
 
     /**
@@ -163,7 +182,10 @@ public final class Gossipsub implements AutoCloseable {
                     members.add(p);
                 }
                 mesh.put(topic, members);
-                members.forEach(p -> out.to(p).graft.add(topic));
+                members.forEach(p -> {
+                    out.to(p).graft.add(topic);
+                    score.graft(p, topic);
+                });
                 peers.keySet().forEach(p -> out.to(p).subscriptions.add(new Rpc.Subscription(true, topic)));
             }
         } finally {
@@ -183,6 +205,7 @@ public final class Gossipsub implements AutoCloseable {
             Set<PeerId> members = mesh.remove(topic);
             if (members != null) {
                 for (PeerId p : members) {
+                    score.prune(p, topic);
                     setBackoff(topic, p, options.pruneBackoff());
                     out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 }
@@ -225,7 +248,7 @@ public final class Gossipsub implements AutoCloseable {
                 }
             }
             for (Peer p : peers.values()) {
-                if (p.topics.contains(topic) && p.penalty < options.graylistPenalty()) {
+                if (p.topics.contains(topic) && score.score(p.id) >= score.thresholds().publishThreshold()) {
                     out.to(p.id).messages.add(record);
                 }
             }
@@ -258,12 +281,11 @@ public final class Gossipsub implements AutoCloseable {
         }
     }
 
-    /** The current penalty of {@code peer} (0 if unknown or well-behaved). */
-    public double penalty(PeerId peer) {
+    /** The current v1.1 score of {@code peer}: 0 if unknown, negative once it misbehaved. */
+    public double score(PeerId peer) {
         lock.lock();
         try {
-            Peer p = peers.get(peer);
-            return p == null ? 0 : p.penalty;
+            return score.score(peer);
         } finally {
             lock.unlock();
         }
@@ -289,7 +311,8 @@ public final class Gossipsub implements AutoCloseable {
             if (closed || peers.containsKey(id)) {
                 return;
             }
-            peers.put(id, new Peer(id));
+            peers.put(id, new Peer(id, node.connection(id).map(PeerConnection::isOutbound).orElse(false)));
+            score.add(id, node.connection(id).flatMap(Gossipsub::ipOf));
             // Every new peer learns our topics; an empty RPC still opens our stream to it.
             out.to(id);
             subscriptions.keySet().forEach(t -> out.to(id).subscriptions.add(new Rpc.Subscription(true, t)));
@@ -310,6 +333,7 @@ public final class Gossipsub implements AutoCloseable {
                 p.outbox.clear();
                 p.outbox.offer(new byte[0]);
             }
+            score.remove(id);
             mesh.values().forEach(s -> s.remove(id));
             fanout.values().forEach(s -> s.remove(id));
         } finally {
@@ -360,7 +384,7 @@ public final class Gossipsub implements AutoCloseable {
                 return;
             }
             if (length > options.maxRpcSize()) {
-                penalise(from, options.graylistPenalty());
+                penalise(from, 10); // (10 - 0)² × -10: graylisted at once
                 throw new MalformedDataException("gossipsub RPC of " + length + " bytes exceeds " + options.maxRpcSize());
             }
             byte[] bytes = stream.input().readNBytes((int) length);
@@ -385,7 +409,7 @@ public final class Gossipsub implements AutoCloseable {
         lock.lock();
         try {
             Peer peer = peers.get(from);
-            if (peer == null || closed || peer.penalty >= options.graylistPenalty()) {
+            if (peer == null || closed || score.score(from) < score.thresholds().graylistThreshold()) {
                 return;
             }
             for (Rpc.Subscription s : rpc.subscriptions()) {
@@ -418,11 +442,13 @@ public final class Gossipsub implements AutoCloseable {
         PubsubRecord.Validation v = record.validate();
         if (!v.isValid() || record.data().length > options.maxMessageSize()) {
             log.atDebug().addKeyValue("peer", source.id).addKeyValue("problem", v.problem()).log("invalid pubsub message");
-            source.penalty += 1;
+            score.rejectInvalid(source.id, record.topic());
             return;
         }
         Bytes id = record.messageId(v.key());
+        promises.remove(id);
         if (seen.containsKey(id)) {
+            score.deliverDuplicate(source.id, id);
             return;
         }
         seen.put(id, clock.instant());
@@ -433,6 +459,7 @@ public final class Gossipsub implements AutoCloseable {
         String topic = record.topic();
         Consumer<PubsubMessage> handler = subscriptions.get(topic);
         if (handler != null) {
+            score.deliverFirst(source.id, topic, id);
             PubsubMessage message = new PubsubMessage(v.author(), topic, record.data(), id.toByteArray(), source.id);
             deliveries.add(() -> handler.accept(message));
             for (PeerId p : mesh.getOrDefault(topic, Set.of())) {
@@ -446,21 +473,23 @@ public final class Gossipsub implements AutoCloseable {
     private void onControl(Peer peer, Rpc rpc, Outgoing out) {
         Instant now = clock.instant();
         int asked = 0;
+        boolean gossips = score.score(peer.id) >= score.thresholds().gossipThreshold();
         for (Rpc.IHave ihave : rpc.ihave()) {
-            if (!subscriptions.containsKey(ihave.topic()) || peer.penalty > 0) {
+            if (!subscriptions.containsKey(ihave.topic()) || !gossips) {
                 continue;
             }
             for (Bytes id : ihave.messageIds()) {
                 if (asked >= options.maxIHaveIds()) {
                     break;
                 }
-                if (!seen.containsKey(id)) {
+                if (!seen.containsKey(id) && !promises.containsKey(id)) {
                     out.to(peer.id).iwant.add(id);
+                    promises.put(id, new Promise(peer.id, now.plus(IWANT_FOLLOWUP)));
                     asked++;
                 }
             }
         }
-        for (Bytes id : rpc.iwant()) {
+        for (Bytes id : gossips ? rpc.iwant() : List.<Bytes>of()) {
             PubsubRecord record = cache.get(id);
             if (record == null) {
                 continue;
@@ -478,21 +507,29 @@ public final class Gossipsub implements AutoCloseable {
             Instant until = backoff.getOrDefault(topic, Map.of()).get(peer.id);
             if (until != null && now.isBefore(until)) {
                 // Grafting during a backoff is a v1.1 protocol violation.
-                peer.penalty += 1;
+                score.addPenalty(peer.id, 1);
                 setBackoff(topic, peer.id, options.pruneBackoff());
                 out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
-            if (peer.penalty > 0) {
+            if (score.score(peer.id) < 0) {
                 out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
-            mesh.computeIfAbsent(topic, t -> new HashSet<>()).add(peer.id);
+            Set<PeerId> members = mesh.computeIfAbsent(topic, t -> new HashSet<>());
+            if (!members.contains(peer.id) && members.size() >= options.dHigh() && !peer.outbound) {
+                // A full mesh takes no more inbound peers; outbound ones may always join (v1.1).
+                out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                continue;
+            }
+            if (members.add(peer.id)) {
+                score.graft(peer.id, topic);
+            }
         }
         for (Rpc.Prune prune : rpc.prune()) {
             Set<PeerId> m = mesh.get(prune.topic());
-            if (m != null) {
-                m.remove(peer.id);
+            if (m != null && m.remove(peer.id)) {
+                score.prune(peer.id, prune.topic());
             }
             Duration wait = prune.backoffSeconds() > 0
                     ? Duration.ofSeconds(Math.min(prune.backoffSeconds(), MAX_BACKOFF.toSeconds()))
@@ -504,10 +541,7 @@ public final class Gossipsub implements AutoCloseable {
     private void penalise(PeerId id, double amount) {
         lock.lock();
         try {
-            Peer p = peers.get(id);
-            if (p != null) {
-                p.penalty += amount;
-            }
+            score.addPenalty(id, amount);
         } finally {
             lock.unlock();
         }
@@ -535,32 +569,23 @@ public final class Gossipsub implements AutoCloseable {
             for (Map<PeerId, Instant> m : backoff.values()) {
                 m.values().removeIf(until -> !now.isBefore(until));
             }
+            heartbeats++;
+            score.refresh();
             for (Peer p : peers.values()) {
-                p.penalty = p.penalty < 0.05 ? 0 : p.penalty * 0.95;
                 p.iwantReplies.clear();
             }
+            for (Iterator<Map.Entry<Bytes, Promise>> it = promises.entrySet().iterator(); it.hasNext(); ) {
+                Promise promise = it.next().getValue();
+                if (now.isAfter(promise.deadline())) {
+                    // A peer that advertised a message and did not deliver it when asked (P7).
+                    score.addPenalty(promise.peer(), 1);
+                    it.remove();
+                }
+            }
+            Map<PeerId, Double> scores = new HashMap<>();
+            peers.keySet().forEach(p -> scores.put(p, score.score(p)));
             for (Map.Entry<String, Set<PeerId>> e : mesh.entrySet()) {
-                String topic = e.getKey();
-                Set<PeerId> members = e.getValue();
-                members.removeIf(p -> !peers.containsKey(p) || !peers.get(p).topics.contains(topic)
-                        || peers.get(p).penalty > 0);
-                if (members.size() < options.dLow()) {
-                    for (PeerId p : shuffled(candidates(topic, members))) {
-                        if (members.size() >= options.d()) {
-                            break;
-                        }
-                        members.add(p);
-                        out.to(p).graft.add(topic);
-                    }
-                }
-                if (members.size() > options.dHigh()) {
-                    List<PeerId> order = shuffled(members);
-                    for (PeerId p : order.subList(options.d(), order.size())) {
-                        members.remove(p);
-                        setBackoff(topic, p, options.pruneBackoff());
-                        out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
-                    }
-                }
+                maintain(e.getKey(), e.getValue(), scores, out);
             }
             for (Iterator<Map.Entry<String, Set<PeerId>>> it = fanout.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, Set<PeerId>> e = it.next();
@@ -615,9 +640,122 @@ public final class Gossipsub implements AutoCloseable {
             Set<PeerId> exclude = new HashSet<>(mesh.getOrDefault(topic, Set.of()));
             exclude.addAll(fanout.getOrDefault(topic, Set.of()));
             List<PeerId> targets = shuffled(candidates(topic, exclude));
+            targets.removeIf(p -> score.score(p) < score.thresholds().gossipThreshold());
             for (PeerId p : targets.subList(0, Math.min(options.dLazy(), targets.size()))) {
                 out.to(p).ihave.add(new Rpc.IHave(topic, ids));
             }
+        }
+    }
+
+    /**
+     * One topic's mesh upkeep (the v1.1 heartbeat): drop peers that left, unsubscribed or score
+     * below zero; graft up to D when under D_lo; when over D_hi keep the D_score best and a random
+     * rest up to D; every {@link #OPPORTUNISTIC_GRAFT_TICKS} heartbeats graft better peers into a
+     * mesh whose median score is below the opportunistic graft threshold.
+     */
+    private void maintain(String topic, Set<PeerId> members, Map<PeerId, Double> scores, Outgoing out) {
+        for (Iterator<PeerId> it = members.iterator(); it.hasNext(); ) {
+            PeerId p = it.next();
+            Peer peer = peers.get(p);
+            if (peer == null || !peer.topics.contains(topic)) {
+                it.remove();
+                score.prune(p, topic);
+            } else if (scores.getOrDefault(p, 0.0) < 0) {
+                it.remove();
+                score.prune(p, topic);
+                setBackoff(topic, p, options.pruneBackoff());
+                out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+            }
+        }
+        if (members.size() < options.dLow()) {
+            for (PeerId p : shuffled(candidates(topic, members))) {
+                if (members.size() >= options.d()) {
+                    break;
+                }
+                members.add(p);
+                score.graft(p, topic);
+                out.to(p).graft.add(topic);
+            }
+        }
+        if (members.size() > options.dHigh()) {
+            List<PeerId> byScore = shuffled(members);
+            byScore.sort(java.util.Comparator.comparingDouble((PeerId p) -> scores.getOrDefault(p, 0.0)).reversed());
+            int dScore = Math.max(1, options.d() * 2 / 3);
+            List<PeerId> keep = new ArrayList<>(byScore.subList(0, dScore));
+            List<PeerId> rest = shuffled(byScore.subList(dScore, byScore.size()));
+            keep.addAll(rest.subList(0, options.d() - dScore));
+            // Keep the outbound quota: trade the last-chosen inbound peers for the best outbound ones left.
+            long outbound = keep.stream().filter(this::isOutbound).count();
+            for (PeerId o : byScore) {
+                if (outbound >= options.dOut()) {
+                    break;
+                }
+                if (keep.contains(o) || !isOutbound(o)) {
+                    continue;
+                }
+                for (int k = keep.size() - 1; k >= 0; k--) {
+                    if (!isOutbound(keep.get(k))) {
+                        keep.remove(k);
+                        keep.add(o);
+                        outbound++;
+                        break;
+                    }
+                }
+            }
+            for (PeerId p : byScore) {
+                if (!keep.contains(p)) {
+                    members.remove(p);
+                    score.prune(p, topic);
+                    setBackoff(topic, p, options.pruneBackoff());
+                    out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                }
+            }
+        }
+        long outbound = members.stream().filter(this::isOutbound).count();
+        if (members.size() >= options.dLow() && outbound < options.dOut()) {
+            for (PeerId p : shuffled(candidates(topic, members))) {
+                if (outbound >= options.dOut()) {
+                    break;
+                }
+                if (isOutbound(p)) {
+                    members.add(p);
+                    score.graft(p, topic);
+                    out.to(p).graft.add(topic);
+                    outbound++;
+                }
+            }
+        }
+        if (heartbeats % OPPORTUNISTIC_GRAFT_TICKS == 0 && members.size() > 1) {
+            List<Double> sorted = members.stream().map(p -> scores.getOrDefault(p, 0.0)).sorted().toList();
+            double median = sorted.get(sorted.size() / 2);
+            if (median < score.thresholds().opportunisticGraftThreshold()) {
+                int grafted = 0;
+                for (PeerId p : shuffled(candidates(topic, members))) {
+                    if (grafted >= OPPORTUNISTIC_GRAFT_PEERS) {
+                        break;
+                    }
+                    if (scores.getOrDefault(p, 0.0) > median) {
+                        members.add(p);
+                        score.graft(p, topic);
+                        out.to(p).graft.add(topic);
+                        grafted++;
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean isOutbound(PeerId p) {
+        Peer peer = peers.get(p);
+        return peer != null && peer.outbound;
+    }
+
+    /** The IP a peer connected from, for the colocation factor (P6). */
+    private static java.util.Optional<java.net.InetAddress> ipOf(PeerConnection connection) {
+        try {
+            return java.util.Optional.of(connection.remoteAddress().tcpSocketAddress().getAddress());
+        } catch (MalformedDataException e) {
+            return java.util.Optional.empty();
         }
     }
 
@@ -635,7 +773,7 @@ public final class Gossipsub implements AutoCloseable {
     private boolean eligible(String topic, PeerId p) {
         Peer peer = peers.get(p);
         Instant until = backoff.getOrDefault(topic, Map.of()).get(p);
-        return peer != null && peer.topics.contains(topic) && peer.penalty == 0
+        return peer != null && peer.topics.contains(topic) && score.score(p) >= 0
                 && (until == null || !clock.instant().isBefore(until));
     }
 

@@ -83,4 +83,26 @@ class MdnsDiscoveryTest {
             }
         }
     }
+
+    @Test
+    @Timeout(60)
+    void two_java_nodes_find_each_other_over_ipv6_alone() throws Exception {
+        SecureRandom random = new SecureRandom();
+        List<Multiaddr> v6 = List.of(Multiaddr.parse("/ip6/::/tcp/0"));
+        try (P2pNode a = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(random), v6));
+                P2pNode b = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(random), v6))) {
+            assertThat(b.listenAddresses()).as("this host has a routable IPv6 address").isNotEmpty();
+            BlockingQueue<MdnsDiscovery.DiscoveredPeer> foundByA = new LinkedBlockingQueue<>();
+            java.util.Set<MdnsDiscovery.Family> only6 = java.util.EnumSet.of(MdnsDiscovery.Family.IPV6);
+            try (MdnsDiscovery ma = MdnsDiscovery.start(a, Duration.ofMillis(500), only6, foundByA::add);
+                    MdnsDiscovery mb = MdnsDiscovery.start(b, Duration.ofMillis(500), only6, p -> { })) {
+                MdnsDiscovery.DiscoveredPeer seenByA = foundByA.poll(20, TimeUnit.SECONDS);
+                assertThat(seenByA).isNotNull();
+                assertThat(seenByA.peerId()).isEqualTo(b.peerId());
+                assertThat(seenByA.addresses()).containsExactlyInAnyOrderElementsOf(b.listenAddresses());
+                assertThat(seenByA.addresses().get(0).toString()).startsWith("/ip6/");
+                assertThat(a.dial(seenByA.addresses().get(0).withPeerId(seenByA.peerId())).ping()).isPositive();
+            }
+        }
+    }
 }

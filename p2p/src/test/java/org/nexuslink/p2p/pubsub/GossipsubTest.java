@@ -22,6 +22,7 @@ import org.nexuslink.p2p.Multiaddr;
 import org.nexuslink.p2p.NodeOptions;
 import org.nexuslink.p2p.P2pNode;
 import org.nexuslink.p2p.P2pStream;
+import org.nexuslink.p2p.PeerConnection;
 import org.nexuslink.p2p.PeerKeyPair;
 import org.nexuslink.p2p.internal.pubsub.PubsubRecord;
 import org.nexuslink.p2p.internal.pubsub.Rpc;
@@ -155,7 +156,7 @@ class GossipsubTest {
         PubsubRecord honest = PubsubRecord.sign(malloryKey, TOPIC, "pay mallory".getBytes(StandardCharsets.UTF_8), seq(1));
         PubsubRecord forged = PubsubRecord.decode(replaceAuthor(honest.encoded().toByteArray(), victim.node().peerId().toBytes()));
         send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(forged), List.of(), List.of(), List.of(), List.of()));
-        await(() -> b.router().penalty(malloryKey.peerId()) > 0, "penalty for the forgery");
+        await(() -> b.router().score(malloryKey.peerId()) < 0, "penalty for the forgery");
         assertThat(b.received()).isEmpty();
         // The same holds for a genuine message whose data was altered on the way.
         PubsubRecord genuine = PubsubRecord.sign(malloryKey, TOPIC, "one".getBytes(StandardCharsets.UTF_8), seq(2));
@@ -163,7 +164,7 @@ class GossipsubTest {
         int at = indexOf(tampered, "one".getBytes(StandardCharsets.UTF_8));
         tampered[at] = 't';
         send(stream, new Rpc(List.of(), List.of(PubsubRecord.decode(tampered)), List.of(), List.of(), List.of(), List.of()));
-        await(() -> b.router().penalty(malloryKey.peerId()) > 1.5, "penalty for the tampering");
+        await(() -> b.router().score(malloryKey.peerId()) < -30, "penalty for the tampering");
         assertThat(b.received()).isEmpty();
     }
 
@@ -188,7 +189,7 @@ class GossipsubTest {
         a.router().publish(TOPIC, "after".getBytes(StandardCharsets.UTF_8));
         await(() -> texts(b).contains("after"), "later message");
         assertThat(texts(b)).containsExactly("transfer 10", "after");
-        assertThat(b.router().penalty(malloryKey.peerId())).isZero();
+        assertThat(b.router().score(malloryKey.peerId())).isNotNegative();
     }
 
     @Test
@@ -205,9 +206,103 @@ class GossipsubTest {
         send(stream, new Rpc(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(new Rpc.Prune(TOPIC, 60))));
         await(() -> b.router().meshPeers(TOPIC).isEmpty(), "prune");
         send(stream, new Rpc(List.of(), List.of(), List.of(), List.of(), List.of(TOPIC), List.of()));
-        await(() -> b.router().penalty(malloryKey.peerId()) > 0, "penalty");
+        await(() -> b.router().score(malloryKey.peerId()) < 0, "penalty");
         assertThat(b.router().meshPeers(TOPIC)).isEmpty();
         assertThat(a.router().meshPeers(TOPIC)).isEmpty();
+    }
+
+    @Test
+    void a_peer_that_advertises_a_message_and_does_not_deliver_it_loses_score_and_its_mesh_place() throws Exception {
+        PeerScoreTest.MovableClock clock = new PeerScoreTest.MovableClock(java.time.Instant.now());
+        PeerKeyPair key = PeerKeyPair.generate(random);
+        P2pNode node = P2pNode.start(NodeOptions.defaults(key, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        open.add(node);
+        Gossipsub b = Gossipsub.start(node, key, GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1)), clock);
+        open.add(b);
+        b.subscribe(TOPIC, m -> { });
+        PeerKeyPair malloryKey = PeerKeyPair.generate(random);
+        P2pNode mallory = P2pNode.start(NodeOptions.defaults(malloryKey, List.of()));
+        open.add(mallory);
+        List<org.nexuslink.p2p.internal.wire.Bytes> askedFor = new CopyOnWriteArrayList<>();
+        mallory.handle(Gossipsub.PROTOCOL_V11, in -> {
+            while (true) {
+                long length = Varint.read(in.input());
+                askedFor.addAll(Rpc.decode(in.input().readNBytes((int) length)).iwant());
+            }
+        });
+        P2pStream stream = mallory.dial(node.listenAddresses().get(0).withPeerId(node.peerId()))
+                .openStream(List.of(Gossipsub.PROTOCOL_V11));
+        send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of()));
+        await(() -> b.meshPeers(TOPIC).contains(malloryKey.peerId()), "graft");
+        org.nexuslink.p2p.internal.wire.Bytes promised = org.nexuslink.p2p.internal.wire.Bytes.of(new byte[] {4, 2, 4, 2});
+        send(stream, new Rpc(List.of(), List.of(), List.of(new Rpc.IHave(TOPIC, List.of(promised))), List.of(), List.of(),
+                List.of()));
+        await(() -> askedFor.contains(promised), "b's IWANT");
+        // Two seconds on, the promise is still open; past the three-second followup it is broken.
+        clock.advance(Duration.ofSeconds(2));
+        b.heartbeat();
+        assertThat(b.score(malloryKey.peerId())).isNotNegative();
+        assertThat(b.meshPeers(TOPIC)).contains(malloryKey.peerId());
+        clock.advance(Duration.ofSeconds(2));
+        await(() -> {
+            b.heartbeat();
+            return b.score(malloryKey.peerId()) < 0;
+        }, "the broken promise's penalty");
+        b.heartbeat();
+        assertThat(b.meshPeers(TOPIC)).doesNotContain(malloryKey.peerId());
+    }
+
+    /** A hand-driven gossipsub peer: what the router sent it (GRAFT and PRUNE topics), and how to speak. */
+    private record RawPeer(P2pNode node, List<String> grafts, List<String> prunes) {}
+
+    private RawPeer rawPeer() throws IOException {
+        P2pNode node = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        open.add(node);
+        List<String> grafts = new CopyOnWriteArrayList<>();
+        List<String> prunes = new CopyOnWriteArrayList<>();
+        node.handle(Gossipsub.PROTOCOL_V11, in -> {
+            while (true) {
+                Rpc rpc = Rpc.decode(in.input().readNBytes((int) Varint.read(in.input())));
+                grafts.addAll(rpc.graft());
+                rpc.prune().forEach(p -> prunes.add(p.topic()));
+            }
+        });
+        return new RawPeer(node, grafts, prunes);
+    }
+
+    @Test
+    void the_mesh_keeps_peers_we_dialled_and_a_full_mesh_refuses_inbound_grafts() throws Exception {
+        PeerKeyPair key = PeerKeyPair.generate(random);
+        P2pNode node = P2pNode.start(NodeOptions.defaults(key, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        open.add(node);
+        // D=3, D_lo=2, D_hi=3, D_out=1; heartbeats only when the test calls them.
+        Gossipsub a = Gossipsub.start(node, key, GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1))
+                .withDegree(3, 2, 3, 1), Clock.systemUTC());
+        open.add(a);
+        a.subscribe(TOPIC, m -> { });
+        Multiaddr aAddr = node.listenAddresses().get(0).withPeerId(node.peerId());
+        Rpc joinAndGraft = new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of());
+        for (int i = 0; i < 2; i++) {
+            RawPeer inbound = rawPeer();
+            send(inbound.node().dial(aAddr).openStream(List.of(Gossipsub.PROTOCOL_V11)), joinAndGraft);
+            await(() -> a.meshPeers(TOPIC).contains(inbound.node().peerId()), "inbound graft");
+        }
+        // A dials a peer that joins the topic but never grafts: only the outbound quota grafts it.
+        RawPeer dialled = rawPeer();
+        PeerConnection toDialled = node.dial(dialled.node().listenAddresses().get(0).withPeerId(dialled.node().peerId()));
+        send(dialled.node().connection(node.peerId()).orElseThrow().openStream(List.of(Gossipsub.PROTOCOL_V11)),
+                new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(), List.of()));
+        await(() -> a.topicPeers(TOPIC).contains(toDialled.remotePeer()), "the dialled peer's subscription");
+        assertThat(a.meshPeers(TOPIC)).hasSize(2).doesNotContain(toDialled.remotePeer());
+        a.heartbeat();
+        assertThat(a.meshPeers(TOPIC)).hasSize(3).contains(toDialled.remotePeer());
+        await(() -> dialled.grafts().contains(TOPIC), "the GRAFT to the dialled peer");
+        // The mesh is at D_hi: one more inbound peer's GRAFT is answered with PRUNE.
+        RawPeer late = rawPeer();
+        send(late.node().dial(aAddr).openStream(List.of(Gossipsub.PROTOCOL_V11)), joinAndGraft);
+        await(() -> late.prunes().contains(TOPIC), "the PRUNE to the late inbound peer");
+        assertThat(a.meshPeers(TOPIC)).hasSize(3).doesNotContain(late.node().peerId());
+        assertThat(a.score(late.node().peerId())).isNotNegative(); // refused, not punished
     }
 
     private static byte[] seq(long n) {
