@@ -46,7 +46,7 @@ class ChannelConversationTest {
             carol.joinAndConnect(community, "carol");
             String channelId = alice.client.post("/api/v1/channels", Map.of("name", "ops", "private", true))
                     .get("id").asText();
-            String ops = "ch:" + channelId;
+            Conversation ops = Conversation.parse("ch:" + channelId);
             alice.client.put("/api/v1/channels/" + channelId + "/members/" + bob.id(), Map.of());
             alice.client.put("/api/v1/channels/" + channelId + "/members/" + carol.id(), Map.of());
 
@@ -55,7 +55,7 @@ class ChannelConversationTest {
             assertThat(bob.next().text()).isEqualTo("ops: the lighthouse is dark");
             assertThat(carol.next().text()).isEqualTo("ops: the lighthouse is dark");
 
-            bob.client.sendText(ops, "bob: relighting it", Optional.of(first.ref()));
+            bob.client.sendText(ops, "bob: relighting it", Optional.of(MessageRef.of(first)));
             StoredMessage reply = alice.next();
             assertThat(reply.text()).isEqualTo("bob: relighting it");
             assertThat(reply.replyTo()).contains("1");
@@ -65,16 +65,16 @@ class ChannelConversationTest {
             carol.client.sendText(ops, "carol: typo, ignore", Optional.empty());
             String typo = alice.next().ref();
             assertThat(bob.next().ref()).isEqualTo(typo);
-            carol.client.revoke(ops, typo);
-            assertThat(alice.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + typo);
-            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + typo);
+            carol.client.revoke(ops, MessageRef.parse(ops, typo));
+            assertThat(alice.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + typo);
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + typo);
             assertThat(alice.client.history(ops, 10).stream().filter(m -> m.ref().equals(typo)).findFirst()
                     .orElseThrow().revoked()).isTrue();
 
             // A moderator deletes Bob's reply: every reader's copy is erased, not just hidden.
             alice.client.delete("/api/v1/channels/" + channelId + "/events/" + reply.ref());
-            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + reply.ref());
-            assertThat(carol.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + reply.ref());
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + reply.ref());
+            assertThat(carol.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + reply.ref());
             StoredMessage erased = carol.client.history(ops, 10).stream().filter(m -> m.ref().equals(reply.ref()))
                     .findFirst().orElseThrow();
             assertThat(erased.revoked()).isTrue();
@@ -93,8 +93,8 @@ class ChannelConversationTest {
             alice.client.sendText(ops, "ops: welcome back", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("ops: welcome back");
             assertThat(carol.next().text()).isEqualTo("ops: welcome back");
-            assertThat(carol.client.conversations()).filteredOn(c -> c.id().equals(ops))
-                    .extracting(org.nexuslink.client.store.Conversation::title).as("named by the channel list")
+            assertThat(carol.client.conversations()).filteredOn(c -> c.conversation().equals(ops))
+                    .extracting(ConversationSummary::title).as("named by the channel list")
                     .containsExactly("ops");
             assertThat(carol.client.history(ops, 20)).extracting(StoredMessage::text)
                     .doesNotContain("ops: after carol left, the key is under the mat");

@@ -49,7 +49,7 @@ class ClusterResyncTest {
                 awaitRedis(nodeA, nodeB, "connected");
                 alice.joinAndConnect(URI.create("http://127.0.0.1:" + nodeA.port()), "alice");
                 bob.joinAndConnect(URI.create("http://127.0.0.1:" + nodeB.port()), "bob");
-                String channel = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "general")).get("id").asText();
+                Conversation channel = Conversation.parse("ch:" + alice.client.post("/api/v1/channels", Map.of("name", "general")).get("id").asText());
                 alice.client.sendText(channel, "before the outage", Optional.empty());
                 assertThat(bob.next().text()).as("fan-out from node A to node B").isEqualTo("before the outage");
 

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
-import org.nexuslink.client.community.GatewayConnection.GatewayException;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
@@ -37,9 +37,9 @@ class DeviceTrustTest {
                 .bind("account", account).bind("device", device).mapTo(Long.class).one());
     }
 
-    private static GatewayException gatewayRefusal(Throwable thrown) {
+    private static RefusedException gatewayRefusal(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof GatewayException g) {
+            if (t instanceof RefusedException g) {
                 return g;
             }
         }
@@ -85,7 +85,7 @@ class DeviceTrustTest {
 
             assertThatThrownBy(() -> alice.client.sendText(bob.dm(), "for the stolen laptop", Optional.empty()))
                     .as("the server insists on the revoked device, the client refuses to write to it")
-                    .satisfies(e -> assertThat(gatewayRefusal(e).code()).isEqualTo("stale_devices"))
+                    .satisfies(e -> assertThat(gatewayRefusal(e).code()).isEqualTo(ErrorCode.STALE_DEVICES))
                     .satisfies(e -> assertThat(gatewayRefusal(e).detail()).contains(bob.id() + ":2"));
             assertThat(queuedFor(database, bob.id(), 2)).as("no copy for the revoked device").isZero();
             assertThat(alice.client.store().signal().containsSession(new SignalProtocolAddress(bob.id(), 2)))

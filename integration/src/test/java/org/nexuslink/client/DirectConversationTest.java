@@ -51,14 +51,14 @@ class DirectConversationTest {
             StoredMessage hello = alice.client.sendText(bob.dm(), "hello bob, the pelican flies at noon", Optional.empty());
             StoredMessage read = bob.next();
             assertThat(read.text()).isEqualTo("hello bob, the pelican flies at noon");
-            assertThat(read.conversationId()).isEqualTo(alice.dm());
+            assertThat(read.conversationId()).isEqualTo(alice.dm().id());
             assertThat(read.ref()).isEqualTo(hello.ref());
             assertThat(read.direction()).isEqualTo(Direction.IN);
             assertThat(read.senderAccount()).isEqualTo(alice.id());
             assertThat(bob.client.store().contacts().find(alice.id())).as("a new correspondent is an unverified contact")
                     .hasValueSatisfying(c -> assertThat(c.verified()).isFalse());
 
-            bob.client.sendText(alice.dm(), "noted, the heron waits", Optional.of(read.ref()));
+            bob.client.sendText(alice.dm(), "noted, the heron waits", Optional.of(MessageRef.of(read)));
             StoredMessage reply = alice.next();
             assertThat(reply.text()).isEqualTo("noted, the heron waits");
             assertThat(reply.replyTo()).contains(hello.ref());
@@ -73,8 +73,8 @@ class DirectConversationTest {
                     "while you were away 3");
             bob.assertNothingMore();
 
-            alice.client.revoke(bob.dm(), hello.ref());
-            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(alice.dm() + "/" + hello.ref());
+            alice.client.revoke(bob.dm(), MessageRef.of(hello));
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(alice.dm().id() + "/" + hello.ref());
             List<StoredMessage> history = bob.client.history(alice.dm(), 10);
             assertThat(history).extracting(StoredMessage::text).contains("noted, the heron waits");
             assertThat(history.stream().filter(m -> m.ref().equals(hello.ref())).findFirst().orElseThrow().revoked())
@@ -83,7 +83,7 @@ class DirectConversationTest {
             StoredMessage late = alice.client.sendText(bob.dm(), "too late to take back", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("too late to take back");
             clock.advance(java.time.Duration.ofMinutes(3));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> alice.client.revoke(bob.dm(), late.ref()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> alice.client.revoke(bob.dm(), MessageRef.of(late)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revoke window");
             assertThat(alice.client.history(bob.dm(), 1).getFirst().revoked()).as("nothing changed").isFalse();
 
@@ -100,7 +100,7 @@ class DirectConversationTest {
                 assertThat(bob.next().text()).isEqualTo("sent from my phone");
                 StoredMessage copy = aliceLaptop.next();
                 assertThat(copy.text()).isEqualTo("sent from my phone");
-                assertThat(copy.conversationId()).as("filed under the conversation with Bob").isEqualTo(bob.dm());
+                assertThat(copy.conversationId()).as("filed under the conversation with Bob").isEqualTo(bob.dm().id());
                 assertThat(copy.direction()).isEqualTo(Direction.OUT);
 
                 alice.client.removeDevice(2);

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.nexuslink.client.store.Conversation;
-import org.nexuslink.client.store.ConversationType;
+import org.nexuslink.client.ChannelId;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
 
@@ -76,38 +77,38 @@ public sealed interface ConversationArg {
         throw new IllegalArgumentException("'" + text + "' is not a conversation; use " + FORMS);
     }
 
-    /** The SDK's conversation id, when it is known without resolving a name. */
-    default Optional<String> knownId() {
+    /** The SDK's conversation, when it is known without resolving a name. */
+    default Optional<Conversation> known() {
         return switch (this) {
-            case Direct d -> Optional.of("dm:" + d.peer());
-            case Channel c -> Optional.of("ch:" + c.id());
+            case Direct d -> Optional.of(Conversation.direct(d.peer()));
+            case Channel c -> Optional.of(Conversation.channel(new ChannelId(c.id())));
             case ChannelName n -> Optional.empty();
         };
     }
 
     /**
-     * The SDK's conversation id: a name is looked up first among the profile's channel
+     * The SDK's conversation: a name is looked up first among the profile's channel
      * conversations, then in {@code serverChannels} (the server's {@code {"channels": [...]}}),
      * which is asked only when needed.
      *
      * @throws ClientFailure if no channel has that name, listing those that exist
      */
-    default String resolve(List<Conversation> known, ServerChannels serverChannels) {
-        Optional<String> direct = knownId();
-        if (direct.isPresent()) {
-            return direct.get();
+    default Conversation resolve(List<ConversationSummary> known, ServerChannels serverChannels) {
+        Optional<Conversation> conversation = known();
+        if (conversation.isPresent()) {
+            return conversation.get();
         }
         String name = ((ChannelName) this).name();
-        for (Conversation c : known) {
-            if (c.type() == ConversationType.CHANNEL && c.title().equals(name)) {
-                return c.id();
+        for (ConversationSummary c : known) {
+            if (c.conversation() instanceof Conversation.Channel && c.title().equals(name)) {
+                return c.conversation();
             }
         }
         JsonNode channels = serverChannels.fetch().path("channels");
         List<String> names = new ArrayList<>();
         for (JsonNode channel : channels) {
             if (channel.path("name").asText().equals(name)) {
-                return "ch:" + channel.path("id").asText();
+                return Conversation.channel(ChannelId.parse(channel.path("id").asText()));
             }
             names.add("#" + channel.path("name").asText());
         }

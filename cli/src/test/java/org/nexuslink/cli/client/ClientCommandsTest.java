@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.cli.Main;
-import org.nexuslink.client.store.Conversation;
-import org.nexuslink.client.store.ConversationType;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -103,8 +103,9 @@ class ClientCommandsTest {
         assertThat(ConversationArg.parse(id)).isEqualTo(new ConversationArg.Direct(someone.accountId()));
         assertThat(ConversationArg.parse("ch:" + channel)).isEqualTo(new ConversationArg.Channel(channel));
         assertThat(ConversationArg.parse("#general")).isEqualTo(new ConversationArg.ChannelName("general"));
-        assertThat(ConversationArg.parse(id).knownId()).contains("dm:" + id);
-        assertThat(ConversationArg.parse("#general").knownId()).isEmpty();
+        assertThat(ConversationArg.parse(id).known()).contains(Conversation.direct(someone.accountId()));
+        assertThat(ConversationArg.parse("ch:" + channel).known()).map(Conversation::id).contains("ch:" + channel);
+        assertThat(ConversationArg.parse("#general").known()).isEmpty();
     }
 
     @Test
@@ -122,7 +123,8 @@ class ClientCommandsTest {
     void a_channel_name_resolves_locally_first_then_from_the_server_list() throws Exception {
         UUID local = UUID.randomUUID();
         UUID remote = UUID.randomUUID();
-        List<Conversation> known = List.of(new Conversation("ch:" + local, ConversationType.CHANNEL, "general", Instant.now()));
+        List<ConversationSummary> known = List.of(new ConversationSummary(Conversation.parse("ch:" + local), "general",
+                Instant.now()));
         var serverList = new ObjectMapper().readTree("{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}");
         int[] asked = {0};
         ConversationArg.ServerChannels server = () -> {
@@ -130,9 +132,9 @@ class ClientCommandsTest {
             return serverList;
         };
 
-        assertThat(new ConversationArg.ChannelName("general").resolve(known, server)).isEqualTo("ch:" + local);
+        assertThat(new ConversationArg.ChannelName("general").resolve(known, server).id()).isEqualTo("ch:" + local);
         assertThat(asked[0]).isZero();
-        assertThat(new ConversationArg.ChannelName("random").resolve(known, server)).isEqualTo("ch:" + remote);
+        assertThat(new ConversationArg.ChannelName("random").resolve(known, server).id()).isEqualTo("ch:" + remote);
         assertThatThrownBy(() -> new ConversationArg.ChannelName("nope").resolve(known, server))
                 .isInstanceOf(ClientFailure.class).hasMessageContaining("#nope").hasMessageContaining("#random");
     }

@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.nexuslink.client.LocalDevice;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.community.GatewayConnection;
-import org.nexuslink.client.community.GatewayConnection.GatewayException;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.content.PayloadCodec;
@@ -33,6 +33,7 @@ import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
@@ -131,7 +132,7 @@ public final class DirectMessenger {
      *
      * @param messageId 16 random bytes shared by all copies and any resend
      * @return the server's time for the message
-     * @throws GatewayException when the server refuses for another reason than stale devices, or
+     * @throws RefusedException when the server refuses for another reason than stale devices, or
      *     they are still stale after {@link #STALE_RETRIES} attempts
      * @throws UnreachableException when the recipient has no device this client can start a session with
      */
@@ -238,8 +239,8 @@ public final class DirectMessenger {
             try {
                 Ack ack = (Ack) GatewayConnection.await(Command.SEND_DIRECT, replies.get(i)).body();
                 results.get(i).complete(ack.time().orElse(clock.instant()));
-            } catch (GatewayException e) {
-                if (!"stale_devices".equals(e.code()) || attempt >= STALE_RETRIES) {
+            } catch (RefusedException e) {
+                if (e.code() != ErrorCode.STALE_DEVICES || attempt >= STALE_RETRIES) {
                     results.get(i).completeExceptionally(e);
                     continue;
                 }

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.client.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.nexuslink.client.Member;
+import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.store.ProfileStore;
+import org.nexuslink.crypto.identity.AccountId;
+import org.nexuslink.crypto.identity.InvalidAccountIdException;
+
+/**
+ * The community's member list with display names, and the names kept locally (sealed in the
+ * store's settings) so that a conversation shows {@code alice} offline too. On the worker.
+ */
+public final class MemberDirectory {
+    /** The setting holding the names last listed: a JSON object from account id to display name. */
+    static final String NAMES = "community.member_names";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PAGE = 500;
+
+    private final ProfileStore store;
+
+    MemberDirectory(ProfileStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Every member, in account id order, as the server lists them now; the names are kept. */
+    public List<Member> list(CommunityApi api, String token) throws IOException, InterruptedException {
+        List<Member> members = new ArrayList<>();
+        Optional<String> after = Optional.empty();
+        do {
+            String query = "?limit=" + PAGE + after.map(a -> "&after=" + URLEncoder.encode(a, StandardCharsets.UTF_8))
+                    .orElse("");
+            JsonNode page = api.get("/api/v1/members" + query, token);
+            for (JsonNode m : page.path("members")) {
+                String name = m.path("display_name").asText("");
+                members.add(new Member(account(m.path("account_id").asText()),
+                        name.isEmpty() ? Optional.empty() : Optional.of(name), m.path("role").asText()));
+            }
+            after = page.path("next").isTextual() ? Optional.of(page.path("next").asText()) : Optional.empty();
+        } while (after.isPresent());
+        keep(members);
+        return members;
+    }
+
+    /** The display names kept from the last listing, by account. */
+    public Map<AccountId, String> names() {
+        Optional<byte[]> kept = store.settings().get(NAMES);
+        if (kept.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> byText;
+        try {
+            byText = JSON.readValue(kept.get(), new TypeReference<Map<String, String>>() { });
+        } catch (IOException e) {
+            return Map.of(); // unreadable: the next listing writes it again
+        }
+        Map<AccountId, String> names = new LinkedHashMap<>();
+        byText.forEach((account, name) -> {
+            try {
+                names.put(AccountId.parse(account), name);
+            } catch (InvalidAccountIdException e) {
+                // skipped: the next listing writes it again
+            }
+        });
+        return Map.copyOf(names);
+    }
+
+    private void keep(List<Member> members) throws IOException {
+        Map<String, String> names = new LinkedHashMap<>();
+        members.forEach(m -> m.displayName().ifPresent(name -> names.put(m.account().toString(), name)));
+        store.settings().put(NAMES, JSON.writeValueAsBytes(names));
+    }
+
+    private static AccountId account(String text) throws IOException {
+        try {
+            return AccountId.parse(text);
+        } catch (InvalidAccountIdException e) {
+            throw new IOException("the server listed an invalid account id: " + e.getMessage(), e);
+        }
+    }
+}
