@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -67,6 +66,9 @@ import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Tag;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.DevicesApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -365,13 +367,13 @@ public final class NexusClient implements AutoCloseable {
     }
 
     /** The channels this account may read on the community, as the server lists them. */
-    public JsonNode channels() throws IOException {
-        return call(() -> requireApi().get("/api/v1/channels", token()));
+    public ChannelsApi.ChannelList channels() throws IOException {
+        return call(() -> requireApi().channels(token()));
     }
 
     /** This account's active devices, as the server lists them. */
-    public JsonNode devices() throws IOException {
-        return call(() -> requireApi().get("/api/v1/devices", token()));
+    public DevicesApi.DeviceList devices() throws IOException {
+        return call(() -> requireApi().devices(token()));
     }
 
     /**
@@ -387,7 +389,7 @@ public final class NexusClient implements AutoCloseable {
     public void removeDevice(int deviceId) throws IOException {
         call(() -> {
             if (deviceId == me.deviceId()) {
-                requireApi().delete("/api/v1/devices/" + deviceId, token());
+                requireApi().perform(ApiRoute.DEVICE_REMOVE, null, token(), deviceId);
                 return null;
             }
             AccountIdentity identity = keys.identity().orElseThrow(() -> new IOException("only the device holding "
@@ -395,8 +397,8 @@ public final class NexusClient implements AutoCloseable {
             String token = token();
             DeviceCertificate certificate = listedCertificate(deviceId, token);
             DeviceRevocation revocation = identity.revoke(certificate, clock.instant());
-            requireApi().delete("/api/v1/devices/" + deviceId, java.util.Map.of("revocation",
-                    java.util.Base64.getEncoder().encodeToString(revocation.encoded())), token);
+            requireApi().perform(ApiRoute.DEVICE_REMOVE, new DevicesApi.RemoveRequest(Bytes.of(revocation.encoded())),
+                    token, deviceId);
             direct.learn(revocation);
             direct.forgetDevice(me.accountId(), deviceId);
             return null;
@@ -405,11 +407,11 @@ public final class NexusClient implements AutoCloseable {
 
     /** The certificate the server lists for one of this account's devices, verified against the account. */
     private DeviceCertificate listedCertificate(int deviceId, String token) throws IOException, InterruptedException {
-        for (JsonNode d : requireApi().get("/api/v1/devices", token).path("devices")) {
-            if (d.path("device_id").asInt() == deviceId && d.path("certificate").isTextual()) {
+        for (DevicesApi.DeviceView d : requireApi().devices(token).devices()) {
+            if (d.deviceId() == deviceId && d.certificate() != null) {
                 try {
                     DeviceCertificate certificate = DeviceCertificate.verify(
-                            java.util.Base64.getDecoder().decode(d.path("certificate").asText()), me.account(), clock);
+                            d.certificate().toByteArray(), me.account(), clock);
                     if (certificate.deviceId().value() == deviceId) {
                         return certificate;
                     }
@@ -425,32 +427,30 @@ public final class NexusClient implements AutoCloseable {
     /** Registers a device certified by this account's identity key (see {@code nexuslink device link}). */
     public void registerDevice(org.nexuslink.crypto.identity.DeviceCertificate certificate) throws IOException {
         call(() -> {
-            requireApi().post("/api/v1/devices/register", java.util.Map.of("device_certificate",
-                    java.util.Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", deviceType,
-                    "os", CommunityApi.operatingSystem()), token());
+            requireApi().perform(ApiRoute.DEVICE_REGISTER, new DevicesApi.RegisterRequest(
+                    Bytes.of(certificate.encoded()), deviceType, CommunityApi.operatingSystem(), null, null), token());
             direct.refreshOwnDevices(requireApi(), token());
             return null;
         });
     }
 
-    /** A REST GET as this device (docs/api.md), for calls the client has no method for. */
-    public JsonNode get(String path) throws IOException {
-        return call(() -> requireApi().get(path, token()));
+    /**
+     * A REST call as this device (docs/api.md), for calls the client has no method for.
+     *
+     * @param body       a request record of {@code org.nexuslink.protocol.api}, or null
+     * @param answer     the response record to read
+     * @param pathValues the values of the route's path parameters, in order
+     */
+    public <T> T request(ApiRoute route, Object body, Class<T> answer, Object... pathValues) throws IOException {
+        return call(() -> requireApi().call(route, body, answer, token(), pathValues));
     }
 
-    /** A REST POST of a JSON body as this device. */
-    public JsonNode post(String path, Object body) throws IOException {
-        return call(() -> requireApi().post(path, body, token()));
-    }
-
-    /** A REST PUT of a JSON body as this device. */
-    public JsonNode put(String path, Object body) throws IOException {
-        return call(() -> requireApi().put(path, body, token()));
-    }
-
-    /** A REST DELETE as this device. */
-    public JsonNode delete(String path) throws IOException {
-        return call(() -> requireApi().delete(path, token()));
+    /** A REST call as this device for its effect, ignoring any answer body. */
+    public void perform(ApiRoute route, Object body, Object... pathValues) throws IOException {
+        call(() -> {
+            requireApi().perform(route, body, token(), pathValues);
+            return null;
+        });
     }
 
     /** The local store (read-only uses; writes go through the client). */
@@ -761,10 +761,10 @@ public final class NexusClient implements AutoCloseable {
     }
 
     private void catchUpChannels() throws Exception {
-        for (JsonNode channel : wire.api().get("/api/v1/channels", wire.token()).path("channels")) {
-            UUID id = UUID.fromString(channel.path("id").asText());
+        for (ChannelsApi.ChannelView channel : wire.api().channels(wire.token()).channels()) {
+            UUID id = UUID.fromString(channel.id());
             String conversation = "ch:" + id;
-            String name = channel.path("name").asText();
+            String name = channel.name();
             Optional<Conversation> known = store.conversations().find(conversation);
             if (known.isEmpty() || !known.get().title().equals(name)) {
                 // Channels first seen in a message are titled by their id; the list names them.

@@ -18,6 +18,8 @@ import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Texts queued while the client is busy go out together: their copies are encrypted in one
@@ -104,8 +106,8 @@ class BatchSendTest {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
-            String ops = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "ops")).get("id").asText();
-            String lounge = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "lounge")).get("id").asText();
+            String ops = "ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("ops", null, null, null, null, null), ChannelsApi.ChannelView.class).id();
+            String lounge = "ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("lounge", null, null, null, null, null), ChannelsApi.ChannelView.class).id();
             StoredMessage first = alice.client.sendText(ops, "first", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("first");
 
