@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -29,6 +28,9 @@ import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.DevicesApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -229,13 +231,13 @@ public final class NexusClient implements AutoCloseable {
     }
 
     /** The channels this account may read on the community, as the server lists them. */
-    public JsonNode channels() throws IOException {
-        return get("/api/v1/channels");
+    public ChannelsApi.ChannelList channels() throws IOException {
+        return parts.worker().call(() -> parts.community().require().channels(parts.connection().token()));
     }
 
     /** This account's active devices, as the server lists them. */
-    public JsonNode devices() throws IOException {
-        return get("/api/v1/devices");
+    public DevicesApi.DeviceList devices() throws IOException {
+        return parts.worker().call(() -> parts.community().require().devices(parts.connection().token()));
     }
 
     /**
@@ -271,24 +273,22 @@ public final class NexusClient implements AutoCloseable {
                 certificate));
     }
 
-    /** A REST GET as this device (docs/api.md), for calls the client has no method for. */
-    public JsonNode get(String path) throws IOException {
-        return parts.worker().call(() -> parts.community().require().get(path, parts.connection().token()));
+    /**
+     * A REST call as this device (docs/api.md), for calls the client has no method for.
+     *
+     * @param body       a request record of {@code org.nexuslink.protocol.api}, or null
+     * @param answer     the response record to read
+     * @param pathValues the values of the route's path parameters, in order
+     */
+    public <T> T request(ApiRoute route, Object body, Class<T> answer, Object... pathValues) throws IOException {
+        return parts.worker().call(() -> parts.community().require().call(route, body, answer,
+                parts.connection().token(), pathValues));
     }
 
-    /** A REST POST of a JSON body as this device. */
-    public JsonNode post(String path, Object body) throws IOException {
-        return parts.worker().call(() -> parts.community().require().post(path, body, parts.connection().token()));
-    }
-
-    /** A REST PUT of a JSON body as this device. */
-    public JsonNode put(String path, Object body) throws IOException {
-        return parts.worker().call(() -> parts.community().require().put(path, body, parts.connection().token()));
-    }
-
-    /** A REST DELETE as this device. */
-    public JsonNode delete(String path) throws IOException {
-        return parts.worker().call(() -> parts.community().require().delete(path, parts.connection().token()));
+    /** A REST call as this device for its effect, ignoring any answer body. */
+    public void perform(ApiRoute route, Object body, Object... pathValues) throws IOException {
+        parts.worker().run(() -> parts.community().require().perform(route, body, parts.connection().token(),
+                pathValues));
     }
 
     /** The local store (read-only uses; writes go through the client). */

@@ -20,6 +20,8 @@ import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Texts queued while the client is busy go out together: their copies are encrypted in one
@@ -106,8 +108,10 @@ class BatchSendTest {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
-            Conversation ops = Conversation.parse("ch:" + alice.client.post("/api/v1/channels", Map.of("name", "ops")).get("id").asText());
-            Conversation lounge = Conversation.parse("ch:" + alice.client.post("/api/v1/channels", Map.of("name", "lounge")).get("id").asText());
+            Conversation ops = Conversation.parse("ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE,
+                    new ChannelsApi.CreateRequest("ops", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
+            Conversation lounge = Conversation.parse("ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE,
+                    new ChannelsApi.CreateRequest("lounge", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
             StoredMessage first = alice.client.sendText(ops, "first", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("first");
 

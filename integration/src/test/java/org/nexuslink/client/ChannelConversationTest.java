@@ -16,6 +16,8 @@ import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Channel messages with Sender Keys between three real client profiles through a real server,
@@ -44,11 +46,10 @@ class ChannelConversationTest {
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
             carol.joinAndConnect(community, "carol");
-            String channelId = alice.client.post("/api/v1/channels", Map.of("name", "ops", "private", true))
-                    .get("id").asText();
+            String channelId = alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("ops", null, null, true, null, null), ChannelsApi.ChannelView.class).id();
             Conversation ops = Conversation.parse("ch:" + channelId);
-            alice.client.put("/api/v1/channels/" + channelId + "/members/" + bob.id(), Map.of());
-            alice.client.put("/api/v1/channels/" + channelId + "/members/" + carol.id(), Map.of());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, channelId, bob.id());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, channelId, carol.id());
 
             StoredMessage first = alice.client.sendText(ops, "ops: the lighthouse is dark", Optional.empty());
             assertThat(first.ref()).isEqualTo("1");
@@ -72,7 +73,7 @@ class ChannelConversationTest {
                     .orElseThrow().revoked()).isTrue();
 
             // A moderator deletes Bob's reply: every reader's copy is erased, not just hidden.
-            alice.client.delete("/api/v1/channels/" + channelId + "/events/" + reply.ref());
+            alice.client.perform(ApiRoute.CHANNEL_EVENT_DELETE, null, channelId, reply.ref());
             assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + reply.ref());
             assertThat(carol.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + reply.ref());
             StoredMessage erased = carol.client.history(ops, 10).stream().filter(m -> m.ref().equals(reply.ref()))
@@ -80,13 +81,13 @@ class ChannelConversationTest {
             assertThat(erased.revoked()).isTrue();
             assertThat(erased.text()).isEmpty();
 
-            alice.client.delete("/api/v1/channels/" + channelId + "/members/" + carol.id());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_REMOVE, null, channelId, carol.id());
             alice.client.sendText(ops, "ops: after carol left, the key is under the mat", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("ops: after carol left, the key is under the mat");
             carol.assertNothingMore();
 
             // Back on the list, Carol catches up on the event but holds no key that opens it.
-            alice.client.put("/api/v1/channels/" + channelId + "/members/" + carol.id(), Map.of());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, channelId, carol.id());
             carol.close();
             carol.reopen();
             carol.client.connect();

@@ -31,6 +31,8 @@ import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Channel revokes and the channel binding of Sender Keys ciphertext (docs/client.md, "Channels"),
@@ -126,9 +128,8 @@ class ChannelRevokeTest {
             c.alice.client.sendText(c.general, "general: hello", Optional.empty());
             assertThat(c.bob.next().text()).isEqualTo("general: hello");
             c.carol.next();
-            UUID vault = UUID.fromString(c.alice.client.post("/api/v1/channels", Map.of("name", "vault", "private", true))
-                    .get("id").asText());
-            c.alice.client.put("/api/v1/channels/" + vault + "/members/" + c.bob.id(), Map.of());
+            UUID vault = UUID.fromString(c.alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("vault", null, null, true, null, null), ChannelsApi.ChannelView.class).id());
+            c.alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, vault, c.bob.id());
 
             // Bob is offline while Alice writes in the private channel. The server copies her
             // ciphertext into the public channel, as hers, and withholds the original (a ciphertext
@@ -181,8 +182,7 @@ class ChannelRevokeTest {
             alice.joinAndConnect(uri, "alice");
             bob.joinAndConnect(uri, "bob");
             carol.joinAndConnect(uri, "carol");
-            UUID channel = UUID.fromString(alice.client.post("/api/v1/channels", Map.of("name", "general"))
-                    .get("id").asText());
+            UUID channel = UUID.fromString(alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("general", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
             return new Community(server, uri, alice, bob, carol, channel, Conversation.parse("ch:" + channel));
         }
 

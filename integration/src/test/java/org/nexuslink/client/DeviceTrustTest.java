@@ -16,6 +16,7 @@ import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Devices are the identity key's to add and remove, as clients see it (issue 18, item 3): a
@@ -106,7 +107,7 @@ class DeviceTrustTest {
 
             // Bob loses his phone, leaves, and restores his account from the mnemonic on a new one:
             // device 1 again, with a new key certified by the same identity key.
-            bob.client.delete("/api/v1/members/" + bob.id());
+            bob.client.perform(ApiRoute.MEMBER_REMOVE, null, bob.id());
             try (TestProfile restored = TestProfile.restored(dir.resolve("bob-restored"), bob)) {
                 restored.joinAndConnect(members.community(), "bob");
                 restored.client.sendText(alice.dm(), "it is me, on a new phone", Optional.empty());

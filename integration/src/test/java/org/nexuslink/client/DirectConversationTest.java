@@ -43,9 +43,9 @@ class DirectConversationTest {
             alice.client.connect();
             assertThat(server.metrics()).as("connecting again while connected opens no second connection")
                     .contains("nexuslink_ws_connections_active 2.0");
-            assertThat(alice.client.devices().path("devices").get(0).path("device_type").asText())
+            assertThat(alice.client.devices().devices().get(0).deviceType())
                     .isEqualTo(NexusClient.DEFAULT_DEVICE_TYPE);
-            assertThat(alice.client.devices().path("devices").get(0).path("os").asText())
+            assertThat(alice.client.devices().devices().get(0).os())
                     .isEqualTo(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT));
 
             StoredMessage hello = alice.client.sendText(bob.dm(), "hello bob, the pelican flies at noon", Optional.empty());

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.nexuslink.cli.TerminalText;
 import org.nexuslink.client.NexusClient;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.ChannelsApi;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,23 +21,22 @@ public final class ChannelsCommand extends ClientCommand {
     @Override
     protected void run() throws Exception {
         try (Session session = session(true)) {
-            JsonNode list = session.client().channels();
+            ChannelsApi.ChannelList list = session.client().channels();
             if (json) {
                 out().println(TerminalText.json(list));
                 return;
             }
-            for (JsonNode c : list.path("channels")) {
+            for (ChannelsApi.ChannelView c : list.channels()) {
                 out().println(row(c));
             }
         }
     }
 
-    static String row(JsonNode c) {
-        boolean canWrite = c.path("access").path("can_write").asBoolean(true);
-        return String.format("ch:%-36s  #%-20s %-12s %-7s %s%s", TerminalText.safe(c.path("id").asText()),
-                TerminalText.safe(c.path("name").asText()), TerminalText.safe(c.path("type").asText()),
-                c.path("private").asBoolean() ? "private" : "public",
-                c.path("archived").asBoolean() ? "archived" : "active", canWrite ? "" : "  read-only");
+    static String row(ChannelsApi.ChannelView c) {
+        boolean canWrite = c.access() == null || c.access().canWrite();
+        return String.format("ch:%-36s  #%-20s %-12s %-7s %s%s", TerminalText.safe(String.valueOf(c.id())),
+                TerminalText.safe(String.valueOf(c.name())), TerminalText.safe(String.valueOf(c.type())),
+                c.isPrivate() ? "private" : "public", c.archived() ? "archived" : "active", canWrite ? "" : "  read-only");
     }
 
     /** {@code nexuslink channels create NAME}. */
@@ -62,14 +60,11 @@ public final class ChannelsCommand extends ClientCommand {
             try (Session session = session(true)) {
                 NexusClient client = session.client();
                 requireCommunity(client);
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", name);
-                body.put("private", isPrivate);
-                if (!description.isEmpty()) {
-                    body.put("description", description);
-                }
-                JsonNode created = client.post("/api/v1/channels", body);
-                out().println(json ? created.toString() : "created " + row(created).strip());
+                ChannelsApi.CreateRequest body = new ChannelsApi.CreateRequest(name, null,
+                        description.isEmpty() ? null : description, isPrivate, null, null);
+                ChannelsApi.ChannelView created = client.request(ApiRoute.CHANNEL_CREATE, body,
+                        ChannelsApi.ChannelView.class);
+                out().println(json ? TerminalText.json(created) : "created " + row(created).strip());
             }
         }
     }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +11,7 @@ import org.nexuslink.client.Conversation;
 import org.nexuslink.client.ConversationSummary;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.protocol.api.ChannelsApi;
 
 /**
  * A conversation as typed on the command line: {@code dm:<account id>} or a bare {@code nxl:...}
@@ -104,13 +104,12 @@ public sealed interface ConversationArg {
                 return c.conversation();
             }
         }
-        JsonNode channels = serverChannels.fetch().path("channels");
         List<String> names = new ArrayList<>();
-        for (JsonNode channel : channels) {
-            if (channel.path("name").asText().equals(name)) {
-                return Conversation.channel(ChannelId.parse(channel.path("id").asText()));
+        for (ChannelsApi.ChannelView channel : serverChannels.fetch().channels()) {
+            if (name.equals(channel.name())) {
+                return Conversation.channel(ChannelId.parse(channel.id()));
             }
-            names.add("#" + channel.path("name").asText());
+            names.add("#" + channel.name());
         }
         throw new ClientFailure("no channel named #" + name + " that this account can read"
                 + (names.isEmpty() ? " (it can read none)" : "; channels: " + String.join(", ", names)));
@@ -119,6 +118,6 @@ public sealed interface ConversationArg {
     /** The server's channel list, fetched on demand. */
     @FunctionalInterface
     interface ServerChannels {
-        JsonNode fetch();
+        ChannelsApi.ChannelList fetch();
     }
 }

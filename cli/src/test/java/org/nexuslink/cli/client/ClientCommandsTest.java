@@ -4,7 +4,6 @@ package org.nexuslink.cli.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,6 +36,8 @@ import org.nexuslink.crypto.keystore.KdfParameters;
 import org.nexuslink.crypto.keystore.Passphrase;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.crypto.verification.SafetyNumber;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ChannelsApi;
 import picocli.CommandLine;
 
 /**
@@ -125,7 +126,8 @@ class ClientCommandsTest {
         UUID remote = UUID.randomUUID();
         List<ConversationSummary> known = List.of(new ConversationSummary(Conversation.parse("ch:" + local), "general",
                 Instant.now()));
-        var serverList = new ObjectMapper().readTree("{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}");
+        var serverList = ApiJson.tolerant().readValue("{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}",
+                ChannelsApi.ChannelList.class);
         int[] asked = {0};
         ConversationArg.ServerChannels server = () -> {
             asked[0]++;

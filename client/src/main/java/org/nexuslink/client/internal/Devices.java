@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.Base64;
-import java.util.Map;
 import java.util.Objects;
 import org.nexuslink.client.LocalDevice;
 import org.nexuslink.client.community.CommunityApi;
@@ -15,6 +12,9 @@ import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceRevocation;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.crypto.keystore.VaultContents;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.DevicesApi;
 
 /** This account's devices on the community: registering a linked one, removing one. On the worker. */
 public final class Devices {
@@ -34,9 +34,8 @@ public final class Devices {
 
     /** Registers a device certified by this account's identity key, then learns the account's devices again. */
     public void register(CommunityApi api, String token, DeviceCertificate certificate) throws Exception {
-        api.post("/api/v1/devices/register", Map.of("device_certificate",
-                Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", deviceType,
-                "os", CommunityApi.operatingSystem()), token);
+        api.perform(ApiRoute.DEVICE_REGISTER, new DevicesApi.RegisterRequest(Bytes.of(certificate.encoded()), deviceType,
+                CommunityApi.operatingSystem(), null, null), token);
         direct.refreshOwnDevices(api, token);
     }
 
@@ -48,15 +47,15 @@ public final class Devices {
      */
     public void remove(CommunityApi api, String token, int deviceId) throws Exception {
         if (deviceId == me.deviceId()) {
-            api.delete("/api/v1/devices/" + deviceId, token);
+            api.perform(ApiRoute.DEVICE_REMOVE, null, token, deviceId);
             return;
         }
         AccountIdentity identity = keys.identity().orElseThrow(() -> new IOException("only the device holding "
                 + "the account's identity key can remove another device; this one can remove only itself"));
         DeviceCertificate certificate = listedCertificate(api, token, deviceId);
         DeviceRevocation revocation = identity.revoke(certificate, clock.instant());
-        api.delete("/api/v1/devices/" + deviceId, Map.of("revocation",
-                Base64.getEncoder().encodeToString(revocation.encoded())), token);
+        api.perform(ApiRoute.DEVICE_REMOVE, new DevicesApi.RemoveRequest(Bytes.of(revocation.encoded())), token,
+                deviceId);
         direct.learn(revocation);
         direct.forgetDevice(me.accountId(), deviceId);
     }
@@ -64,11 +63,11 @@ public final class Devices {
     /** The certificate the server lists for one of this account's devices, verified against the account. */
     private DeviceCertificate listedCertificate(CommunityApi api, String token, int deviceId)
             throws IOException, InterruptedException {
-        for (JsonNode d : api.get("/api/v1/devices", token).path("devices")) {
-            if (d.path("device_id").asInt() == deviceId && d.path("certificate").isTextual()) {
+        for (DevicesApi.DeviceView d : api.devices(token).devices()) {
+            if (d.deviceId() == deviceId && d.certificate() != null) {
                 try {
-                    DeviceCertificate certificate = DeviceCertificate.verify(
-                            Base64.getDecoder().decode(d.path("certificate").asText()), me.account(), clock);
+                    DeviceCertificate certificate = DeviceCertificate.verify(d.certificate().toByteArray(), me.account(),
+                            clock);
                     if (certificate.deviceId().value() == deviceId) {
                         return certificate;
                     }

@@ -2,11 +2,8 @@
 package org.nexuslink.client.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +15,7 @@ import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.protocol.api.MembersApi;
 
 /**
  * The community's member list with display names, and the names kept locally (sealed in the
@@ -40,15 +38,13 @@ public final class MemberDirectory {
         List<Member> members = new ArrayList<>();
         Optional<String> after = Optional.empty();
         do {
-            String query = "?limit=" + PAGE + after.map(a -> "&after=" + URLEncoder.encode(a, StandardCharsets.UTF_8))
-                    .orElse("");
-            JsonNode page = api.get("/api/v1/members" + query, token);
-            for (JsonNode m : page.path("members")) {
-                String name = m.path("display_name").asText("");
-                members.add(new Member(account(m.path("account_id").asText()),
-                        name.isEmpty() ? Optional.empty() : Optional.of(name), m.path("role").asText()));
+            MembersApi.MemberPage page = after.isPresent() ? api.members(after.get(), PAGE, token)
+                    : api.members(PAGE, token);
+            for (MembersApi.MemberView m : page.members()) {
+                members.add(new Member(account(m.accountId()), m.displayName().filter(name -> !name.isEmpty()),
+                        m.role()));
             }
-            after = page.path("next").isTextual() ? Optional.of(page.path("next").asText()) : Optional.empty();
+            after = page.next();
         } while (after.isPresent());
         keep(members);
         return members;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +37,7 @@ import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.MessageId;
 import org.nexuslink.protocol.Notice;
+import org.nexuslink.protocol.api.ChannelsApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -201,10 +201,10 @@ public final class SyncLoop {
     }
 
     private void catchUpChannels() throws Exception {
-        for (JsonNode channel : wire.api().get("/api/v1/channels", wire.token()).path("channels")) {
-            UUID id = UUID.fromString(channel.path("id").asText());
+        for (ChannelsApi.ChannelView channel : wire.api().channels(wire.token()).channels()) {
+            UUID id = UUID.fromString(channel.id());
             String conversation = "ch:" + id;
-            String name = channel.path("name").asText();
+            String name = channel.name();
             Optional<Conversation> known = store.conversations().find(conversation);
             if (known.isEmpty() || !known.get().title().equals(name)) {
                 // Channels first seen in a message are titled by their id; the list names them.
