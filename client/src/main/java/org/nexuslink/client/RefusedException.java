@@ -28,16 +28,14 @@ public final class RefusedException extends IOException {
      * A refused HTTP call.
      *
      * @param status the HTTP status
-     * @param wireCode the code the server sent; a code this build does not know maps to
-     *     {@link ErrorCode#INTERNAL_ERROR} for a 5xx status and to {@link ErrorCode#BAD_REQUEST}
-     *     otherwise, and stays readable in {@link #wireCode()}
+     * @param wireCode the code the server sent; a code this build does not know (or none) maps to
+     *     the code of its HTTP status ({@link #byStatus}), and stays readable in {@link #wireCode()}
      * @param detail the server's explanation
      */
     public static RefusedException http(int status, String wireCode, String detail) {
         Objects.requireNonNull(wireCode, "wireCode");
         Objects.requireNonNull(detail, "detail");
-        ErrorCode code = ErrorCode.fromCode(wireCode)
-                .orElse(status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST);
+        ErrorCode code = ErrorCode.fromCode(wireCode).orElseGet(() -> byStatus(status));
         return new RefusedException(code, wireCode, status, detail, wireCode + " (" + status + "): " + detail);
     }
 
@@ -47,6 +45,21 @@ public final class RefusedException extends IOException {
         Objects.requireNonNull(detail, "detail");
         ErrorCode code = ErrorCode.fromCode(wireCode).orElse(ErrorCode.BAD_REQUEST);
         return new RefusedException(code, wireCode, code.httpStatus(), detail, wireCode + ": " + detail);
+    }
+
+    /** The general code of an HTTP status, for an answer whose own code this build does not know. */
+    static ErrorCode byStatus(int status) {
+        return switch (status) {
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 409 -> ErrorCode.CONFLICT;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 429 -> ErrorCode.RATE_LIMITED;
+            case 503 -> ErrorCode.UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
+        };
     }
 
     /** Why the server refused. */

@@ -19,7 +19,6 @@ import org.nexuslink.cli.profile.ProfileOption;
 import org.nexuslink.client.ClientEvent;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.RefusedException;
-import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.StoreException;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
@@ -59,7 +58,7 @@ public abstract class ClientCommand implements Callable<Integer> {
             throw e; // bad usage: picocli prints it with the usage and exits 2
         } catch (ClientFailure | KeystoreException | StoreException e) {
             return fail(e.getMessage());
-        } catch (RefusedException | CommunityApi.RefusedException e) {
+        } catch (RefusedException e) {
             return fail("the server refused: " + e.getMessage());
         } catch (ConnectException | HttpTimeoutException e) {
             return fail(e.getMessage() == null ? "cannot reach the community server" : e.getMessage());

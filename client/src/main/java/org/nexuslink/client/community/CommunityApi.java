@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
@@ -132,26 +133,6 @@ public final class CommunityApi {
         @Override
         public String toString() {
             return "Session[" + accountId + ":" + deviceId + "]";
-        }
-    }
-
-    /** A refusal from the server, with its stable error code. */
-    public static final class RefusedException extends IOException {
-        private final int status;
-        private final String code;
-
-        public RefusedException(int status, String code, String message) {
-            super(code + " (" + status + "): " + message);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
         }
     }
 
@@ -382,13 +363,13 @@ public final class CommunityApi {
     /** The refusal a 3xx, 4xx or 5xx answer carries, read from its error body when it has one. */
     static RefusedException refusal(int status, byte[] body, String method, String path) {
         if (body.length == 0) {
-            return new RefusedException(status, "unknown", "");
+            return RefusedException.http(status, "unknown", "");
         }
         try {
             ErrorBody error = JSON.readValue(body, ErrorBody.class);
-            return new RefusedException(status, error.code(), error.message());
+            return RefusedException.http(status, error.code(), error.message());
         } catch (IOException | IllegalArgumentException | NullPointerException notAnErrorBody) {
-            return new RefusedException(status, "not_json",
+            return RefusedException.http(status, "not_json",
                     method + " " + path + " answered " + status + " without a JSON error body");
         }
     }

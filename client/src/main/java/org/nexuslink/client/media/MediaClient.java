@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.protocol.ErrorBody;
-import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.ApiJson;
 import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.api.MediaApi;
@@ -76,33 +76,6 @@ public final class MediaClient {
         // Redirects are followed by hand, so that the token never goes to an object store.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    /** A refusal from the server, with its stable error code (docs/protocol.md's table). */
-    public static final class RefusedException extends IOException {
-        private final int status;
-        private final String code;
-
-        RefusedException(int status, String code, String message) {
-            super(code + " (" + status + "): " + message);
-            this.status = status;
-            this.code = code;
-        }
-
-        /** The HTTP status. */
-        public int status() {
-            return status;
-        }
-
-        /** The error code as the server sent it, e.g. {@code quota_exceeded}. */
-        public String code() {
-            return code;
-        }
-
-        /** The error code, if it is one this build knows. */
-        public Optional<ErrorCode> errorCode() {
-            return ErrorCode.fromCode(code);
-        }
     }
 
     /**
@@ -351,9 +324,9 @@ public final class MediaClient {
     private static RefusedException refusal(int status, byte[] body) {
         try {
             ErrorBody error = JSON.readValue(body, ErrorBody.class);
-            return new RefusedException(status, error.code(), error.message());
+            return RefusedException.http(status, error.code(), error.message());
         } catch (IOException | RuntimeException notAnErrorBody) {
-            return new RefusedException(status, "unknown", "HTTP " + status + " without an error body");
+            return RefusedException.http(status, "unknown", "HTTP " + status + " without an error body");
         }
     }
 

@@ -571,8 +571,8 @@ public final class DirectMessenger {
         try {
             answer = device.isPresent() ? wire.api().prekeyBundles(account, device.get(), wire.token())
                     : wire.api().prekeyBundles(account, wire.token());
-        } catch (CommunityApi.RefusedException e) {
-            if ("prekeys_exhausted".equals(e.code())) {
+        } catch (RefusedException e) {
+            if (e.code() == ErrorCode.PREKEYS_EXHAUSTED) {
                 return;
             }
             throw e;

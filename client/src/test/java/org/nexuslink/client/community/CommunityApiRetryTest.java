@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nexuslink.client.RefusedException;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.AuthApi;
 import org.nexuslink.protocol.api.ApiRoute;
 
@@ -61,9 +63,9 @@ class CommunityApiRetryTest {
         CommunityApi api = new CommunityApi(answering(List.of(429)));
 
         assertThatThrownBy(() -> api.call(ApiRoute.AUTH_CHALLENGE, new AuthApi.ChallengeRequest("a", 1), AuthApi.ChallengeResponse.class, null))
-                .isInstanceOfSatisfying(CommunityApi.RefusedException.class, e -> {
+                .isInstanceOfSatisfying(RefusedException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
-                    assertThat(e.code()).isEqualTo("rate_limited");
+                    assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
                 });
         assertThat(requests.get()).isEqualTo(2);
     }
