@@ -131,6 +131,9 @@ class ClientCliIT {
             // Senders by the display names the community lists (bob's inbox fetched them); ids on request.
             assertThat(bobHistory).contains("] alice: ").doesNotContain(alice);
             assertThat(nx.cli("bob", "history", general, "--ids").ok().out()).contains("] " + alice + ": ");
+            assertThat(nx.cli("bob", "members", "alice").ok().out()).contains("alice", "admin", alice)
+                    .doesNotContain(bob);
+            assertThat(nx.cli("bob", "channels", "members", general).err()).contains("public", "no member list");
             nx.assertNoPlaintextOnServer(plaintexts);
 
             // --- alice bans carol; carol cannot read what is written after ---

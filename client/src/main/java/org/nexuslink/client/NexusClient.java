@@ -248,6 +248,18 @@ public final class NexusClient implements AutoCloseable {
         return parts.worker().call(() -> parts.members().list(parts.community().require(), parts.connection().token()));
     }
 
+    /**
+     * A private channel's members, with their display names.
+     *
+     * @throws RefusedException {@code CONFLICT} for a public channel (it has no list: every member
+     *     reads it), {@code FORBIDDEN} when this account may not read the channel
+     */
+    public List<Member> channelMembers(ChannelId channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        return parts.worker().call(() -> parts.members().channel(parts.community().require(),
+                parts.connection().token(), channel));
+    }
+
     /** The display names {@link #members} last listed, by account: what to show offline. */
     public Map<AccountId, String> memberNames() throws IOException {
         return parts.worker().call(() -> parts.members().names());

@@ -50,6 +50,7 @@ public final class InboxCommand extends ClientCommand {
         record Revoked(String conversation, String ref, String by) implements Item { }
         record Connection(boolean up) implements Item { }
         record Rejected(String sender, String reason) implements Item { }
+        record Removed() implements Item { }
     }
 
     @Override
@@ -70,7 +71,7 @@ public final class InboxCommand extends ClientCommand {
                     case ClientEvent.MessageRejected r -> queue.add(new Item.Rejected(r.sender().toString(),
                             (r.identityChanged() ? "its identity key changed: " : "") + r.reason()));
                     case ClientEvent.SafetyNumberChanged k -> { } // printed by every client command
-                    case ClientEvent.DeviceRemoved d -> queue.add(new Item.Connection(false));
+                    case ClientEvent.DeviceRemoved d -> queue.add(new Item.Removed());
                 }
             });
             client.connect();
@@ -129,6 +130,10 @@ public final class InboxCommand extends ClientCommand {
                     return;
                 }
                 err().println(c.up() ? "nexuslink: connected" : "nexuslink: connection lost; reconnecting");
+                err().flush();
+            }
+            case Item.Removed r -> {
+                err().println("nexuslink: this device was removed from its account; it receives nothing more");
                 err().flush();
             }
             case Item.Rejected r -> {

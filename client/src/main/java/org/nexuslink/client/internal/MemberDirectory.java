@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.nexuslink.client.ChannelId;
 import org.nexuslink.client.Member;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.ProfileStore;
@@ -48,6 +51,17 @@ public final class MemberDirectory {
         } while (after.isPresent());
         keep(members);
         return members;
+    }
+
+    /**
+     * A private channel's members, with the names and roles of the community's list (which is
+     * listed afresh, and kept).
+     */
+    public List<Member> channel(CommunityApi api, String token, ChannelId channel)
+            throws IOException, InterruptedException {
+        Set<String> onList = new HashSet<>();
+        api.channelMembers(channel.toString(), token).members().forEach(m -> onList.add(m.accountId()));
+        return list(api, token).stream().filter(m -> onList.contains(m.account().toString())).toList();
     }
 
     /** The display names kept from the last listing, by account. */
