@@ -131,6 +131,8 @@ class ClientCliIT {
             // Senders by the display names the community lists (bob's inbox fetched them); ids on request.
             assertThat(bobHistory).contains("] alice: ").doesNotContain(alice);
             assertThat(nx.cli("bob", "history", general, "--ids").ok().out()).contains("] " + alice + ": ");
+            assertThat(nx.cli("alice", "history", "@bob").ok().out()).as("a direct conversation by name")
+                    .contains("P6 bob");
             assertThat(nx.cli("bob", "members", "alice").ok().out()).contains("alice", "admin", alice)
                     .doesNotContain(bob);
             assertThat(nx.cli("bob", "channels", "members", general).err()).contains("public", "no member list");

@@ -59,7 +59,7 @@ public final class ChannelsCommand extends ClientCommand {
         @Override
         protected void run() throws Exception {
             ConversationArg target = SendCommand.parseConversation(spec, channel);
-            if (target instanceof ConversationArg.Direct) {
+            if (target instanceof ConversationArg.Direct || target instanceof ConversationArg.MemberName) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "CHANNEL is #name or ch:<channel uuid>, not a direct conversation");
             }

@@ -5,10 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import org.nexuslink.client.Conversation;
+import org.nexuslink.client.Member;
 import org.nexuslink.client.MessageRef;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.crypto.identity.AccountId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,13 +88,28 @@ public final class SendCommand extends ClientCommand {
         }
     }
 
-    /** The SDK's conversation, asking the server only for an unknown channel name. */
+    /** The SDK's conversation, asking the server only for a name the profile does not know. */
     public static Conversation resolve(NexusClient client, ConversationArg target) throws java.io.IOException {
+        Map<AccountId, String> kept = client.memberNames();
         return target.resolve(client.conversations(), () -> {
             try {
                 return client.channels();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            }
+        }, new ConversationArg.ServerMembers() {
+            @Override
+            public Map<AccountId, String> kept() {
+                return kept;
+            }
+
+            @Override
+            public List<Member> fetch() {
+                try {
+                    return client.members();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
         });
     }
