@@ -108,6 +108,8 @@ class DirectConversationTest {
                 assertThat(alice.next().text()).isEqualTo("only the phone now");
                 aliceLaptop.assertNothingMore();
                 assertThat(aliceLaptop.client.isConnected()).as("the removed device was disconnected").isFalse();
+                assertThat(aliceLaptop.removed.poll(TestProfile.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                        .as("the removed device was told so").isNotNull();
             }
 
             assertThat(logs.text()).contains("websocket open");

@@ -35,6 +35,8 @@ final class TestProfile implements AutoCloseable {
     /** The senders of rejected messages. */
     final BlockingQueue<String> rejected = new LinkedBlockingQueue<>();
     final BlockingQueue<Boolean> connection = new LinkedBlockingQueue<>();
+    /** The server's reasons, each time it told this device it was removed from its account. */
+    final BlockingQueue<String> removed = new LinkedBlockingQueue<>();
     /** "account:device" of each safety-number warning. */
     final BlockingQueue<String> keyChanges = new LinkedBlockingQueue<>();
     NexusClient client;
@@ -85,7 +87,7 @@ final class TestProfile implements AutoCloseable {
                 case ClientEvent.MessageRejected r -> rejected.add(r.sender().toString());
                 case ClientEvent.ConnectionChanged c -> connection.add(c.connected());
                 case ClientEvent.SafetyNumberChanged k -> keyChanges.add(k.account() + ":" + k.device());
-                case ClientEvent.DeviceRemoved d -> { }
+                case ClientEvent.DeviceRemoved d -> removed.add(d.detail());
             }
         });
     }
