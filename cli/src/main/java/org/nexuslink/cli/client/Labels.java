@@ -71,9 +71,4 @@ public final class Labels {
             return conversationId;
         }
     }
-
-    /** The accounts whose display name is {@code name}. */
-    public List<String> accountsNamed(String name) {
-        return members.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).sorted().toList();
-    }
 }
