@@ -8,6 +8,7 @@ import org.nexuslink.cli.client.ChannelsCommand;
 import org.nexuslink.cli.client.ClientEnvironment;
 import org.nexuslink.cli.client.CommunityCommand;
 import org.nexuslink.cli.client.ContactsCommand;
+import org.nexuslink.cli.client.MembersCommand;
 import org.nexuslink.cli.client.DeviceCommand;
 import org.nexuslink.cli.client.HistoryCommand;
 import org.nexuslink.cli.client.InboxCommand;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Command;
         description = "NexusLink: end-to-end encrypted messaging. Your identity is a key pair.",
         subcommands = {ServerCommand.class, IdCommand.class, CommunityCommand.class, SendCommand.class,
                 InboxCommand.class, HistoryCommand.class, RevokeCommand.class, ChatCommand.class, ChannelsCommand.class,
-                ContactsCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class, BenchCommand.class,
-                P2pCommand.class,
+                ContactsCommand.class, MembersCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class,
+                BenchCommand.class, P2pCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable, ClientEnvironment.Holder {
     @CommandLine.Spec

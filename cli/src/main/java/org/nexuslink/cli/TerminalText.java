@@ -3,8 +3,8 @@ package org.nexuslink.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import org.nexuslink.protocol.api.ApiJson;
 
 /**
  * Text from elsewhere (a server, a peer) made safe to print on a terminal. A display name,
@@ -14,8 +14,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * Every place the CLI prints such text goes through here. Stateless and thread-safe.
  */
 public final class TerminalText {
-    /** JSON for the terminal: every character outside printable ASCII is written as a \\u escape. */
-    private static final JsonMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    /**
+     * JSON for the terminal, in the REST API's conventions: every character outside printable
+     * ASCII is written as a \\u escape.
+     */
+    private static final ObjectWriter JSON = ApiJson.tolerant().writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
 
     private TerminalText() {}
 
@@ -46,12 +49,12 @@ public final class TerminalText {
         return b.toString();
     }
 
-    /** {@code node} as one line of JSON with nothing but printable ASCII in it. */
-    public static String json(JsonNode node) {
+    /** {@code value} (a JSON tree or an API record) as one line of JSON with nothing but printable ASCII in it. */
+    public static String json(Object value) {
         try {
-            return JSON.writeValueAsString(node);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
+            throw new IllegalStateException("a JSON tree or API record always serialises", e);
         }
     }
 

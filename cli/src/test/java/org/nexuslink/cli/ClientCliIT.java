@@ -128,6 +128,14 @@ class ClientCliIT {
                     .contains("\"type\":\"revoked\"", "\"ref\":\"" + p2Ref + "\"");
             String bobHistory = nx.cli("bob", "history", general).ok().out();
             assertThat(bobHistory).contains("[" + p2Ref + "]", "[revoked]", p4).doesNotContain(p2);
+            // Senders by the display names the community lists (bob's inbox fetched them); ids on request.
+            assertThat(bobHistory).contains("] alice: ").doesNotContain(alice);
+            assertThat(nx.cli("bob", "history", general, "--ids").ok().out()).contains("] " + alice + ": ");
+            assertThat(nx.cli("alice", "history", "@bob").ok().out()).as("a direct conversation by name")
+                    .contains("P6 bob");
+            assertThat(nx.cli("bob", "members", "alice").ok().out()).contains("alice", "admin", alice)
+                    .doesNotContain(bob);
+            assertThat(nx.cli("bob", "channels", "members", general).err()).contains("public", "no member list");
             nx.assertNoPlaintextOnServer(plaintexts);
 
             // --- alice bans carol; carol cannot read what is written after ---
@@ -192,7 +200,7 @@ class ClientCliIT {
                 tmux.start(nx.java + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "
                         + nx.jar + " chat dm:" + bob + " --profile " + nx.profile("alice"),
                         Map.of("NEXUSLINK_PASSPHRASE", CliFixture.PASSPHRASE));
-                tmux.await(screen -> screen.contains("Chat in dm:" + bob), "the chat open");
+                tmux.await(screen -> screen.contains("Chat in @bob"), "the chat open, named by bob's display name");
                 tmux.await(screen -> screen.contains(p10), "the history in the chat");
                 nx.cli("bob", "send", alice, p12).ok();
                 tmux.await(screen -> screen.contains(p12), "bob's message in alice's chat");

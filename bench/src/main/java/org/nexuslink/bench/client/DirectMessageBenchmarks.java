@@ -368,8 +368,8 @@ public class DirectMessageBenchmarks {
     }
 
     /**
-     * The messages opened as the client takes a long backlog ({@code NexusClient.takeInbox}): each
-     * batch in a transaction committed without waiting for the disk, and one sync for every
+     * The messages opened as the client takes a long backlog (its sync loop's {@code takeInbox}):
+     * each batch in a transaction committed without waiting for the disk, and one sync for every
      * {@link #BACKLOG_SYNC_EVERY} messages, after which the client acknowledges them.
      */
     @Benchmark

@@ -31,6 +31,9 @@ public final class ChatCommand extends ClientCommand {
             description = "How many earlier messages to show first, 0-1000 (default: ${DEFAULT-VALUE}).")
     int history;
 
+    @Option(names = "--ids", description = "Show account ids instead of display names.")
+    boolean ids;
+
     @Override
     protected void run() throws Exception {
         ConversationArg target = SendCommand.parseConversation(spec, conversation);
@@ -42,7 +45,7 @@ public final class ChatCommand extends ClientCommand {
             NexusClient client = session.client();
             try (Terminal terminal = TerminalBuilder.builder().system(true).name("nexuslink chat").build()) {
                 ChatScreen screen = new ChatScreen(terminal, client, new org.nexuslink.cli.client.MessageView(
-                        ZoneId.systemDefault()));
+                        ZoneId.systemDefault(), labels(client, ids, true)));
                 screen.run(target, history);
             }
         }

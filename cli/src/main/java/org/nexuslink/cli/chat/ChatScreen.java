@@ -17,10 +17,13 @@ import org.jline.terminal.Terminal;
 import org.nexuslink.cli.TerminalText;
 import org.nexuslink.cli.client.ClientFailure;
 import org.nexuslink.cli.client.ConversationArg;
+import org.nexuslink.cli.client.Labels;
 import org.nexuslink.cli.client.MessageView;
 import org.nexuslink.cli.client.SendCommand;
 import org.nexuslink.cli.client.ShownMarks;
-import org.nexuslink.client.ClientListener;
+import org.nexuslink.client.ClientEvent;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.MessageRef;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.StoredMessage;
 
@@ -35,68 +38,66 @@ final class ChatScreen {
     private final Terminal terminal;
     private final NexusClient client;
     private final MessageView view;
+    private final Labels labels;
     private final ShownMarks marks;
     private final ReentrantLock lock = new ReentrantLock();
     /** Refs displayed so far; guarded by {@link #lock}. */
     private final Set<String> displayed = new HashSet<>();
     /** Set once the history is on screen; guarded by {@link #lock}. */
-    private String conversationId;
+    private Conversation conversation;
     private LineReader reader;
 
     ChatScreen(Terminal terminal, NexusClient client, MessageView view) {
         this.terminal = Objects.requireNonNull(terminal, "terminal");
         this.client = Objects.requireNonNull(client, "client");
         this.view = Objects.requireNonNull(view, "view");
+        this.labels = view.labels();
         this.marks = new ShownMarks(client.store().settings());
     }
 
     void run(ConversationArg target, int historyLines) throws IOException {
         reader = LineReaderBuilder.builder().terminal(terminal).appName("nexuslink").build();
-        client.addListener(new ClientListener() {
-            @Override
-            public void onMessage(StoredMessage message) {
-                lock.lock();
-                try {
-                    if (message.conversationId().equals(conversationId)) {
-                        display(message);
+        client.subscribe(event -> {
+            switch (event) {
+                case ClientEvent.MessageReceived m -> {
+                    lock.lock();
+                    try {
+                        if (Conversation.of(m.message()).equals(conversation)) {
+                            display(m.message());
+                        }
+                    } finally {
+                        lock.unlock();
                     }
-                } finally {
-                    lock.unlock();
                 }
-            }
-
-            @Override
-            public void onRevoked(String conversation, String ref, String by) {
-                if (conversation.equals(current())) {
-                    print(TerminalText.safe("-- [" + ref + "] was revoked by " + label(by)));
+                case ClientEvent.MessageRevoked r -> {
+                    if (r.conversation().equals(current())) {
+                        print(TerminalText.safe("-- [" + r.ref().text() + "] was revoked by "
+                                + r.revoker().map(a -> label(a.toString())).orElse("a moderator")));
+                    }
                 }
-            }
-
-            @Override
-            public void onConnection(boolean connected) {
-                print(connected ? "-- connected" : "-- connection lost; reconnecting");
-            }
-
-            @Override
-            public void onRejected(String sender, String reason, boolean identityChanged) {
-                print(TerminalText.safe("-- a message from " + label(sender) + " was rejected: " + reason));
+                case ClientEvent.ConnectionChanged c ->
+                        print(c.connected() ? "-- connected" : "-- connection lost; reconnecting");
+                case ClientEvent.MessageRejected r -> print(TerminalText.safe("-- a message from "
+                        + label(r.sender().toString()) + " was rejected: " + r.reason()));
+                case ClientEvent.SafetyNumberChanged k -> { } // every client command prints it
+                case ClientEvent.DeviceRemoved d -> print("-- this device was removed from its account");
             }
         });
         terminal.writer().println("Connecting to " + client.community().map(Object::toString).orElse("?") + " ...");
         terminal.flush();
         client.connect();
-        String id = SendCommand.resolve(client, target);
-        terminal.writer().println("Chat in " + id + ". " + HELP);
+        Conversation id = SendCommand.resolve(client, target);
+        terminal.writer().println("Chat in " + labels.conversation(id) + ". " + HELP);
         terminal.flush();
         // The client stores a message before it tells the listener, so under the lock every
         // message is either in this history or displayed by the listener afterwards. The store is
         // read directly: asking the client's worker here could wait on a listener waiting on us.
         lock.lock();
         try {
-            for (StoredMessage m : client.store().messages().history(id, historyLines)) {
+            for (StoredMessage m : client.store().messages().history(id.id(), historyLines)) {
                 display(m);
             }
-            conversationId = id;
+            conversation = id;
         } finally {
             lock.unlock();
         }
@@ -126,7 +127,7 @@ final class ChatScreen {
 
     /** Acts on one typed line; false to quit. */
     private boolean handle(String text) throws IOException {
-        String conversationId = current();
+        Conversation conversationId = current();
         if (!text.startsWith("/")) {
             display(client.sendText(current(), text, Optional.empty()));
             return true;
@@ -141,18 +142,16 @@ final class ChatScreen {
                 if (parts.length < 3) {
                     throw new ClientFailure("usage: /reply REF TEXT");
                 }
-                String ref = SendCommand.cleanRef(parts[1]);
-                SendCommand.requireMessage(client, conversationId, ref);
-                display(client.sendText(conversationId, parts[2], Optional.of(ref)));
+                StoredMessage target = SendCommand.requireMessage(client, conversationId, SendCommand.cleanRef(parts[1]));
+                display(client.sendText(conversationId, parts[2], Optional.of(MessageRef.of(target))));
             }
             case "/revoke" -> {
                 if (parts.length != 2) {
                     throw new ClientFailure("usage: /revoke REF");
                 }
-                String ref = SendCommand.cleanRef(parts[1]);
-                SendCommand.requireMessage(client, conversationId, ref);
-                client.revoke(conversationId, ref);
-                print("-- [" + ref + "] revoked");
+                StoredMessage target = SendCommand.requireMessage(client, conversationId, SendCommand.cleanRef(parts[1]));
+                client.revoke(conversationId, MessageRef.of(target));
+                print("-- [" + target.ref() + "] revoked");
             }
             case "/file" -> {
                 if (parts.length < 2) {
@@ -186,10 +185,10 @@ final class ChatScreen {
         }
     }
 
-    private String current() {
+    private Conversation current() {
         lock.lock();
         try {
-            return conversationId;
+            return conversation;
         } finally {
             lock.unlock();
         }
@@ -204,8 +203,9 @@ final class ChatScreen {
         }
     }
 
-    /** An account shortened for the screen: nxl: and the first 8 characters. */
-    private static String label(String account) {
-        return account.length() > 12 ? account.substring(0, 12) + "…" : account;
+    /** An account by its display name, else shortened for the screen: nxl: and the first 8 characters. */
+    private String label(String account) {
+        String label = labels.account(account);
+        return label.equals(account) && account.length() > 12 ? account.substring(0, 12) + "…" : label;
     }
 }

@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nexuslink.cli.TerminalText;
 import org.nexuslink.cli.profile.ProfileOption;
+import org.nexuslink.client.ClientEvent;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.client.community.CommunityApi;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.client.store.StoreException;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
@@ -57,7 +58,7 @@ public abstract class ClientCommand implements Callable<Integer> {
             throw e; // bad usage: picocli prints it with the usage and exits 2
         } catch (ClientFailure | KeystoreException | StoreException e) {
             return fail(e.getMessage());
-        } catch (CommunityApi.RefusedException e) {
+        } catch (RefusedException e) {
             return fail("the server refused: " + e.getMessage());
         } catch (ConnectException | HttpTimeoutException e) {
             return fail(e.getMessage() == null ? "cannot reach the community server" : e.getMessage());
@@ -172,14 +173,32 @@ public abstract class ClientCommand implements Callable<Integer> {
     /** Opens the client on the profile's store (the caller holds the profile lock). */
     protected NexusClient open(VaultContents keys) throws IOException {
         NexusClient client = NexusClient.open(profileDir(), keys, environment().clock(), "cli");
-        client.addListener(new org.nexuslink.client.ClientListener() {
-            @Override
-            public void onSafetyNumberChanged(String account, int device) {
-                err().println(safetyNumberWarning(account, device));
+        client.subscribe(event -> {
+            if (event instanceof ClientEvent.SafetyNumberChanged changed) {
+                err().println(safetyNumberWarning(changed.account().toString(), changed.device()));
                 err().flush();
             }
         });
         return client;
+    }
+
+    /**
+     * How to name accounts and conversations: ids with {@code --ids}, else display names. With
+     * {@code refresh} (the command is online anyway) the member list is asked first; when that
+     * fails, the names the last listing kept are used, as offline.
+     */
+    protected static Labels labels(NexusClient client, boolean ids, boolean refresh) throws IOException {
+        if (ids) {
+            return Labels.ids();
+        }
+        if (refresh) {
+            try {
+                client.members();
+            } catch (IOException e) {
+                // Names are a convenience: the messages are shown with the names kept before.
+            }
+        }
+        return Labels.of(client.memberNames(), client.conversations());
     }
 
     /** What every client command prints when a device shows up with a new certified key. */

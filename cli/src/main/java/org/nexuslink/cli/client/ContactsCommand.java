@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.nexuslink.cli.TerminalText;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.Contact;
-import org.nexuslink.client.store.Conversation;
-import org.nexuslink.client.store.ConversationType;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.crypto.verification.FirstContactCode;
@@ -41,21 +41,26 @@ public final class ContactsCommand extends ClientCommand {
         try (ClientCommand.Session session = command.session(false)) {
             NexusClient client = session.client();
             Map<String, Contact> all = new TreeMap<>();
-            for (Conversation c : client.conversations()) {
-                if (c.type() == ConversationType.DIRECT) {
-                    String peer = c.id().substring(ConversationType.DIRECT.prefix().length());
+            for (ConversationSummary c : client.conversations()) {
+                if (c.conversation() instanceof Conversation.Direct direct) {
+                    String peer = direct.peer().toString();
                     all.put(peer, new Contact(peer, Optional.empty(), false, Optional.empty()));
                 }
             }
             client.store().contacts().list().forEach(c -> all.put(c.accountId(), c));
+            // The names the community listed last (an online command refreshes them).
+            Labels names = Labels.of(client.memberNames(), java.util.List.of());
             for (Contact c : all.values()) {
+                Optional<String> name = Optional.of(names.account(c.accountId())).filter(n -> !n.equals(c.accountId()));
                 if (json) {
                     ObjectNode o = JSON.createObjectNode().put("account", c.accountId()).put("verified", c.verified());
+                    name.ifPresent(n -> o.put("display_name", n));
                     c.nickname().ifPresent(n -> o.put("nickname", n));
                     c.verifiedAt().ifPresent(t -> o.put("verified_at", t.toString()));
                     command.out().println(TerminalText.json(o));
                 } else {
-                    command.out().println(c.accountId() + "  " + (c.verified() ? "verified "
+                    command.out().println(c.accountId() + name.map(n -> "  " + TerminalText.safe(n)).orElse("")
+                            + "  " + (c.verified() ? "verified "
                             + c.verifiedAt().map(Instant::toString).orElse("") : "not verified")
                             + c.nickname().map(n -> "  (" + TerminalText.safe(n) + ")").orElse(""));
                 }

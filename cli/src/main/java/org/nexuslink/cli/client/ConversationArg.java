@@ -1,26 +1,29 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.nexuslink.client.store.Conversation;
-import org.nexuslink.client.store.ConversationType;
+import org.nexuslink.client.ChannelId;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
+import org.nexuslink.client.Member;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.protocol.api.ChannelsApi;
 
 /**
- * A conversation as typed on the command line: {@code dm:<account id>} or a bare {@code nxl:...}
- * account id (a direct conversation), {@code ch:<channel uuid>}, or {@code #name} (a channel by
- * name). {@link #parse} checks the form offline; a {@code #name} is resolved against the
- * profile's known channels or the server's channel list.
+ * A conversation as typed on the command line: {@code dm:<account id>}, a bare {@code nxl:...}
+ * account id or {@code @name} (a direct conversation, the last with the member of that display
+ * name), {@code ch:<channel uuid>}, or {@code #name} (a channel by name). {@link #parse} checks
+ * the form offline; a name is resolved against what the profile knows, then the server's lists.
  */
 public sealed interface ConversationArg {
     /** What the usage error says a conversation looks like. */
-    String FORMS = "dm:<account id>, nxl:<account id>, ch:<channel uuid> or #channel-name";
+    String FORMS = "dm:<account id>, nxl:<account id>, @member-name, ch:<channel uuid> or #channel-name";
 
     /** A direct conversation with an account. */
     record Direct(AccountId peer) implements ConversationArg {
@@ -41,6 +44,15 @@ public sealed interface ConversationArg {
         public ChannelName {
             if (name.isBlank()) {
                 throw new IllegalArgumentException("a channel name is not empty");
+            }
+        }
+    }
+
+    /** A direct conversation with the member who goes by a display name, still to be resolved. */
+    record MemberName(String name) implements ConversationArg {
+        public MemberName {
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("a member name is not empty");
             }
         }
     }
@@ -73,51 +85,88 @@ public sealed interface ConversationArg {
         if (t.startsWith("#") && t.length() > 1) {
             return new ChannelName(t.substring(1));
         }
+        if (t.startsWith("@") && t.length() > 1) {
+            return new MemberName(t.substring(1));
+        }
         throw new IllegalArgumentException("'" + text + "' is not a conversation; use " + FORMS);
     }
 
-    /** The SDK's conversation id, when it is known without resolving a name. */
-    default Optional<String> knownId() {
+    /** The SDK's conversation, when it is known without resolving a name. */
+    default Optional<Conversation> known() {
         return switch (this) {
-            case Direct d -> Optional.of("dm:" + d.peer());
-            case Channel c -> Optional.of("ch:" + c.id());
+            case Direct d -> Optional.of(Conversation.direct(d.peer()));
+            case Channel c -> Optional.of(Conversation.channel(new ChannelId(c.id())));
             case ChannelName n -> Optional.empty();
+            case MemberName n -> Optional.empty();
         };
     }
 
     /**
-     * The SDK's conversation id: a name is looked up first among the profile's channel
+     * The SDK's conversation: a name is looked up first among the profile's channel
      * conversations, then in {@code serverChannels} (the server's {@code {"channels": [...]}}),
      * which is asked only when needed.
      *
      * @throws ClientFailure if no channel has that name, listing those that exist
      */
-    default String resolve(List<Conversation> known, ServerChannels serverChannels) {
-        Optional<String> direct = knownId();
-        if (direct.isPresent()) {
-            return direct.get();
-        }
-        String name = ((ChannelName) this).name();
-        for (Conversation c : known) {
-            if (c.type() == ConversationType.CHANNEL && c.title().equals(name)) {
-                return c.id();
+    default Conversation resolve(List<ConversationSummary> known, ServerChannels serverChannels,
+            ServerMembers serverMembers) {
+        return switch (this) {
+            case Direct d -> Conversation.direct(d.peer());
+            case Channel c -> Conversation.channel(new ChannelId(c.id()));
+            case ChannelName n -> channelNamed(n.name(), known, serverChannels);
+            case MemberName n -> memberNamed(n.name(), serverMembers);
+        };
+    }
+
+    private static Conversation channelNamed(String name, List<ConversationSummary> known,
+            ServerChannels serverChannels) {
+        for (ConversationSummary c : known) {
+            if (c.conversation() instanceof Conversation.Channel && c.title().equals(name)) {
+                return c.conversation();
             }
         }
-        JsonNode channels = serverChannels.fetch().path("channels");
         List<String> names = new ArrayList<>();
-        for (JsonNode channel : channels) {
-            if (channel.path("name").asText().equals(name)) {
-                return "ch:" + channel.path("id").asText();
+        for (ChannelsApi.ChannelView channel : serverChannels.fetch().channels()) {
+            if (name.equals(channel.name())) {
+                return Conversation.channel(ChannelId.parse(channel.id()));
             }
-            names.add("#" + channel.path("name").asText());
+            names.add("#" + channel.name());
         }
         throw new ClientFailure("no channel named #" + name + " that this account can read"
                 + (names.isEmpty() ? " (it can read none)" : "; channels: " + String.join(", ", names)));
     }
 
+    /**
+     * The direct conversation with the one member who goes by {@code name}: among the names the
+     * profile kept, else in the community's list (asked only then).
+     *
+     * @throws ClientFailure if nobody or more than one member goes by it (naming their ids: a
+     *     display name is not unique, the id is what identifies)
+     */
+    private static Conversation memberNamed(String name, ServerMembers serverMembers) {
+        List<AccountId> kept = serverMembers.kept().entrySet().stream().filter(e -> e.getValue().equals(name))
+                .map(Map.Entry::getKey).sorted().toList();
+        List<AccountId> named = kept.isEmpty() ? serverMembers.fetch().stream()
+                .filter(m -> m.displayName().filter(name::equals).isPresent()).map(Member::account).sorted().toList()
+                : kept;
+        if (named.size() == 1) {
+            return Conversation.direct(named.getFirst());
+        }
+        throw new ClientFailure(named.isEmpty() ? "no member goes by the name " + name + " (see `nexuslink members`)"
+                : named.size() + " members go by the name " + name + "; use an account id: "
+                        + String.join(", ", named.stream().map(AccountId::toString).toList()));
+    }
+
+    /** The community's members, for {@code @name}: the names the profile kept, and the list on demand. */
+    interface ServerMembers {
+        Map<AccountId, String> kept();
+
+        List<Member> fetch();
+    }
+
     /** The server's channel list, fetched on demand. */
     @FunctionalInterface
     interface ServerChannels {
-        JsonNode fetch();
+        ChannelsApi.ChannelList fetch();
     }
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.nexuslink.cli.TerminalText;
+import org.nexuslink.protocol.api.DevicesApi;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,18 +33,19 @@ public final class DeviceCommand implements Runnable {
         @Override
         protected void run() throws Exception {
             try (Session session = session(true)) {
-                JsonNode devices = session.client().devices();
+                DevicesApi.DeviceList devices = session.client().devices();
                 if (json) {
                     out().println(TerminalText.json(devices));
                     return;
                 }
                 int me = session.client().device().deviceId();
-                for (JsonNode d : devices.path("devices")) {
-                    int id = d.path("device_id").asInt();
+                for (DevicesApi.DeviceView d : devices.devices()) {
+                    int id = d.deviceId();
                     out().printf("%3d  %-10s registered %s  last active %s%s%n", id,
-                            TerminalText.safe(d.path("device_type").asText("")),
-                            TerminalText.safe(d.path("registered_at").asText("")),
-                            TerminalText.safe(d.path("last_active_at").asText("")), id == me ? "  (this device)" : "");
+                            TerminalText.safe(Objects.requireNonNullElse(d.deviceType(), "")),
+                            TerminalText.safe(Objects.requireNonNullElse(d.registeredAt(), "")),
+                            TerminalText.safe(Objects.requireNonNullElse(d.lastActiveAt(), "")),
+                            id == me ? "  (this device)" : "");
                 }
             }
         }
@@ -68,7 +70,7 @@ public final class DeviceCommand implements Runnable {
             }
             try (Session session = session(true)) {
                 List<Integer> ids = new ArrayList<>();
-                session.client().devices().path("devices").forEach(d -> ids.add(d.path("device_id").asInt()));
+                session.client().devices().devices().forEach(d -> ids.add(d.deviceId()));
                 if (!ids.contains(deviceId)) {
                     throw new ClientFailure("the account has no active device " + deviceId + "; devices: " + ids);
                 }

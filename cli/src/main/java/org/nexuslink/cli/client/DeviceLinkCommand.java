@@ -151,7 +151,7 @@ public final class DeviceLinkCommand implements Runnable {
                     throw new ClientFailure("this link code was approved already; show a fresh code on the new device");
                 }
                 Set<DeviceId> taken = new HashSet<>();
-                client.devices().path("devices").forEach(d -> taken.add(new DeviceId(d.path("device_id").asInt())));
+                client.devices().devices().forEach(d -> taken.add(new DeviceId(d.deviceId())));
                 DeviceCertificate certificate;
                 try {
                     certificate = identity.approveLink(request, environment().clock(), taken, Optional.empty());

@@ -4,6 +4,8 @@ package org.nexuslink.cli.client;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.StoredMessage;
 import picocli.CommandLine;
@@ -27,6 +29,9 @@ public final class HistoryCommand extends ClientCommand {
     @Option(names = "--json", description = "One JSON object per line.")
     boolean json;
 
+    @Option(names = "--ids", description = "Show account ids instead of display names.")
+    boolean ids;
+
     @Override
     protected void run() throws Exception {
         ConversationArg target = SendCommand.parseConversation(spec, conversation);
@@ -35,18 +40,20 @@ public final class HistoryCommand extends ClientCommand {
         }
         try (Session session = session(false)) {
             NexusClient client = session.client();
-            Optional<String> known = target.knownId();
-            String id = known.isPresent() ? known.get() : SendCommand.resolve(client, target);
-            if (client.store().conversations().find(id).isEmpty()) {
-                throw new ClientFailure("no conversation " + id + " in this profile yet"
+            Optional<Conversation> known = target.known();
+            Conversation id = known.isPresent() ? known.get() : SendCommand.resolve(client, target);
+            List<ConversationSummary> conversations = client.conversations();
+            if (conversations.stream().noneMatch(c -> c.conversation().equals(id))) {
+                throw new ClientFailure("no conversation " + id.id() + " in this profile yet"
                         + " (send a message or run `nexuslink inbox` first)");
             }
             List<StoredMessage> messages = client.history(id, limit);
-            MessageView view = new MessageView(ZoneId.systemDefault());
+            // Offline: the names the last online command listed.
+            MessageView view = new MessageView(ZoneId.systemDefault(), labels(client, ids, false));
             String me = client.device().accountId();
             for (StoredMessage m : messages) {
-                out().println(json ? view.json(m, Optional.empty())
-                        : view.shortLine(m, m.senderAccount().equals(me) ? "me:" + m.senderDevice() : m.senderAccount()));
+                out().println(json ? view.json(m, Optional.empty()) : view.shortLine(m, m.senderAccount().equals(me)
+                        ? "me:" + m.senderDevice() : view.labels().account(m.senderAccount())));
             }
         }
     }

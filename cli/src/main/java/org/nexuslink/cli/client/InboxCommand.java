@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.nexuslink.cli.TerminalText;
-import org.nexuslink.client.ClientListener;
+import org.nexuslink.client.ClientEvent;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.client.store.Conversation;
 import org.nexuslink.client.store.Direction;
 import org.nexuslink.client.store.StoredMessage;
 import picocli.CommandLine.Command;
@@ -36,6 +37,9 @@ public final class InboxCommand extends ClientCommand {
     @Option(names = "--json", description = "One JSON object per line (type message or revoked).")
     boolean json;
 
+    @Option(names = "--ids", description = "Show account and channel ids instead of display names.")
+    boolean ids;
+
     @Option(names = "--save-files", paramLabel = "DIR",
             description = "Download, verify and decrypt received files into DIR.")
     Path saveFiles;
@@ -46,6 +50,7 @@ public final class InboxCommand extends ClientCommand {
         record Revoked(String conversation, String ref, String by) implements Item { }
         record Connection(boolean up) implements Item { }
         record Rejected(String sender, String reason) implements Item { }
+        record Removed() implements Item { }
     }
 
     @Override
@@ -53,37 +58,28 @@ public final class InboxCommand extends ClientCommand {
         if (saveFiles != null) {
             Files.createDirectories(saveFiles);
         }
-        MessageView view = new MessageView(ZoneId.systemDefault());
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
         try (Session session = session(true)) {
             NexusClient client = session.client();
             ShownMarks marks = new ShownMarks(client.store().settings());
-            client.addListener(new ClientListener() {
-                @Override
-                public void onMessage(StoredMessage message) {
-                    queue.add(new Item.Message(message));
-                }
-
-                @Override
-                public void onRevoked(String conversationId, String ref, String by) {
-                    queue.add(new Item.Revoked(conversationId, ref, by));
-                }
-
-                @Override
-                public void onConnection(boolean connected) {
-                    queue.add(new Item.Connection(connected));
-                }
-
-                @Override
-                public void onRejected(String sender, String reason, boolean identityChanged) {
-                    queue.add(new Item.Rejected(sender, (identityChanged ? "its identity key changed: " : "") + reason));
+            client.subscribe(event -> {
+                switch (event) {
+                    case ClientEvent.MessageReceived m -> queue.add(new Item.Message(m.message()));
+                    case ClientEvent.MessageRevoked r -> queue.add(new Item.Revoked(r.conversation().id(), r.ref().text(),
+                            r.revoker().map(Object::toString).orElse("moderator")));
+                    case ClientEvent.ConnectionChanged c -> queue.add(new Item.Connection(c.connected()));
+                    case ClientEvent.MessageRejected r -> queue.add(new Item.Rejected(r.sender().toString(),
+                            (r.identityChanged() ? "its identity key changed: " : "") + r.reason()));
+                    case ClientEvent.SafetyNumberChanged k -> { } // printed by every client command
+                    case ClientEvent.DeviceRemoved d -> queue.add(new Item.Removed());
                 }
             });
             client.connect();
+            MessageView view = new MessageView(ZoneId.systemDefault(), labels(client, ids, true));
             // What earlier commands stored but nobody showed yet, oldest first.
             List<StoredMessage> unshown = client.conversations().stream()
-                    .map(Conversation::id)
-                    .flatMap(id -> history(client, id).stream())
+                    .map(ConversationSummary::conversation)
+                    .flatMap(c -> history(client, c).stream())
                     .filter(m -> fromElsewhere(client, m) && !marks.isShown(m.conversationId(), m.ref()))
                     .sorted(Comparator.comparing(StoredMessage::sentAt))
                     .toList();
@@ -112,7 +108,7 @@ public final class InboxCommand extends ClientCommand {
         return m.direction() == Direction.IN || m.senderDevice() != client.device().deviceId();
     }
 
-    private static List<StoredMessage> history(NexusClient client, String conversation) {
+    private static List<StoredMessage> history(NexusClient client, Conversation conversation) {
         try {
             return client.history(conversation, SCAN_LIMIT);
         } catch (java.io.IOException e) {
@@ -136,8 +132,13 @@ public final class InboxCommand extends ClientCommand {
                 err().println(c.up() ? "nexuslink: connected" : "nexuslink: connection lost; reconnecting");
                 err().flush();
             }
+            case Item.Removed r -> {
+                err().println("nexuslink: this device was removed from its account; it receives nothing more");
+                err().flush();
+            }
             case Item.Rejected r -> {
-                err().println(TerminalText.safe("nexuslink: a message from " + r.sender() + " was rejected: " + r.reason()));
+                err().println(TerminalText.safe("nexuslink: a message from " + view.labels().account(r.sender())
+                        + " was rejected: " + r.reason()));
                 err().flush();
             }
         }

@@ -21,9 +21,17 @@ public final class MessageView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final ZoneId zone;
+    private final Labels labels;
 
-    public MessageView(ZoneId zone) {
+    /** @param labels how accounts and conversations are named on the human lines */
+    public MessageView(ZoneId zone, Labels labels) {
         this.zone = zone;
+        this.labels = labels;
+    }
+
+    /** How this view names accounts and conversations. */
+    public Labels labels() {
+        return labels;
     }
 
     /** The file a kind-3 message describes, if it carries a readable descriptor. */
@@ -57,8 +65,9 @@ public final class MessageView {
     public String line(StoredMessage m, Optional<Path> saved) {
         StringBuilder b = new StringBuilder();
         b.append(TIME.format(m.sentAt().atZone(zone))).append("  ")
-                .append(TerminalText.safe(m.conversationId())).append("  [").append(TerminalText.safe(m.ref()))
-                .append("]  ").append(TerminalText.safe(m.senderAccount())).append(':').append(m.senderDevice())
+                .append(TerminalText.safe(labels.conversation(m.conversationId()))).append("  [")
+                .append(TerminalText.safe(m.ref())).append("]  ").append(TerminalText.safe(labels.account(m.senderAccount())))
+                .append(':').append(m.senderDevice())
                 .append(": ");
         m.replyTo().ifPresent(r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
         b.append(body(m));
@@ -82,6 +91,10 @@ public final class MessageView {
         o.put("conversation", m.conversationId());
         o.put("ref", m.ref());
         o.put("sender", m.senderAccount());
+        String name = labels.account(m.senderAccount());
+        if (!name.equals(m.senderAccount())) {
+            o.put("sender_name", name);
+        }
         o.put("sender_device", m.senderDevice());
         o.put("direction", m.direction().name().toLowerCase(java.util.Locale.ROOT));
         o.put("kind", m.kind());
@@ -104,7 +117,8 @@ public final class MessageView {
 
     /** A revocation as a line. */
     public String revokedLine(String conversation, String ref, String by) {
-        return TerminalText.safe(conversation + "  [" + ref + "]  revoked by " + by);
+        return TerminalText.safe(labels.conversation(conversation) + "  [" + ref + "]  revoked by "
+                + (by.startsWith("nxl:") ? labels.account(by) : by));
     }
 
     /** A revocation as a JSON object with {@code "type": "revoked"}. */

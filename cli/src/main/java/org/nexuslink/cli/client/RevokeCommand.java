@@ -2,6 +2,8 @@
 package org.nexuslink.cli.client;
 
 import java.time.Instant;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.MessageRef;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.StoredMessage;
 import picocli.CommandLine.Command;
@@ -25,21 +27,21 @@ public final class RevokeCommand extends ClientCommand {
         String cleanRef = SendCommand.cleanRef(ref);
         try (Session session = session(true)) {
             NexusClient client = session.client();
-            String id = SendCommand.resolve(client, target);
+            Conversation id = SendCommand.resolve(client, target);
             StoredMessage message = SendCommand.requireMessage(client, id, cleanRef);
             if (message.revoked()) {
-                throw new ClientFailure("message [" + cleanRef + "] in " + id + " is already revoked");
+                throw new ClientFailure("message [" + cleanRef + "] in " + id.id() + " is already revoked");
             }
             // The recipients' clients accept a direct revoke only within the window; the SDK does
             // not check it on the sending side, so a late revoke would hide the message here only.
             Instant deadline = message.receivedAt().plus(NexusClient.DIRECT_REVOKE_WINDOW);
-            if (id.startsWith("dm:") && environment().clock().instant().isAfter(deadline)) {
+            if (id instanceof Conversation.Direct && environment().clock().instant().isAfter(deadline)) {
                 throw new ClientFailure("a direct message can be revoked within "
                         + NexusClient.DIRECT_REVOKE_WINDOW.toMinutes() + " minutes of sending; [" + cleanRef
                         + "] was sent at " + message.receivedAt() + ". Nothing was changed.");
             }
-            client.revoke(id, cleanRef);
-            out().println("revoked [" + cleanRef + "] in " + id);
+            client.revoke(id, MessageRef.of(message));
+            out().println("revoked [" + cleanRef + "] in " + id.id());
         }
     }
 }

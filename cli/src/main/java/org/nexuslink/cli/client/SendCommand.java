@@ -5,8 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.List;
+import java.util.Map;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.Member;
+import org.nexuslink.client.MessageRef;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.crypto.identity.AccountId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,16 +57,16 @@ public final class SendCommand extends ClientCommand {
         }
         try (Session session = session(true)) {
             NexusClient client = session.client();
-            String id = resolve(client, target);
-            Optional<String> reply = Optional.ofNullable(replyTo).map(SendCommand::cleanRef);
-            if (reply.isPresent()) {
-                requireMessage(client, id, reply.get());
+            Conversation to = resolve(client, target);
+            Optional<MessageRef> reply = Optional.empty();
+            if (replyTo != null) {
+                reply = Optional.of(MessageRef.of(requireMessage(client, to, cleanRef(replyTo))));
             }
             StoredMessage sent = file != null
-                    ? client.sendFile(id, file, mime, reply)
-                    : client.sendText(id, text, reply);
-            MessageView view = new MessageView(ZoneId.systemDefault());
-            out().println(json ? view.json(sent, Optional.empty()) : "sent [" + sent.ref() + "]" + " to " + id);
+                    ? client.sendFile(to, file, mime, reply)
+                    : client.sendText(to, text, reply);
+            MessageView view = new MessageView(ZoneId.systemDefault(), Labels.ids());
+            out().println(json ? view.json(sent, Optional.empty()) : "sent [" + sent.ref() + "]" + " to " + to.id());
         }
     }
 
@@ -82,20 +88,42 @@ public final class SendCommand extends ClientCommand {
         }
     }
 
-    /** The SDK id of a conversation, asking the server only for an unknown channel name. */
-    public static String resolve(NexusClient client, ConversationArg target) throws java.io.IOException {
+    /** The SDK's conversation, asking the server only for a name the profile does not know. */
+    public static Conversation resolve(NexusClient client, ConversationArg target) throws java.io.IOException {
+        Map<AccountId, String> kept = client.memberNames();
         return target.resolve(client.conversations(), () -> {
             try {
                 return client.channels();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+        }, new ConversationArg.ServerMembers() {
+            @Override
+            public Map<AccountId, String> kept() {
+                return kept;
+            }
+
+            @Override
+            public List<Member> fetch() {
+                try {
+                    return client.members();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         });
     }
 
     /** Fails unless the conversation holds a message with this ref. */
-    public static StoredMessage requireMessage(NexusClient client, String conversation, String ref) {
-        return client.store().messages().find(conversation, ref).orElseThrow(() -> new ClientFailure(
-                "no message [" + ref + "]" + " in " + conversation + " (see `nexuslink history " + conversation + "`)"));
+    public static StoredMessage requireMessage(NexusClient client, Conversation conversation, String ref)
+            throws java.io.IOException {
+        Optional<StoredMessage> found;
+        try {
+            found = client.message(conversation, MessageRef.parse(conversation, ref));
+        } catch (IllegalArgumentException notARef) {
+            found = Optional.empty(); // a ref of no message here, whatever its form
+        }
+        return found.orElseThrow(() -> new ClientFailure("no message [" + ref + "]" + " in " + conversation.id()
+                + " (see `nexuslink history " + conversation.id() + "`)"));
     }
 }

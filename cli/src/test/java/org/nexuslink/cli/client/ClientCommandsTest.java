@@ -4,7 +4,6 @@ package org.nexuslink.cli.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,8 +24,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.cli.Main;
-import org.nexuslink.client.store.Conversation;
-import org.nexuslink.client.store.ConversationType;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.ConversationSummary;
+import org.nexuslink.client.Member;
+import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -37,6 +38,8 @@ import org.nexuslink.crypto.keystore.KdfParameters;
 import org.nexuslink.crypto.keystore.Passphrase;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.crypto.verification.SafetyNumber;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ChannelsApi;
 import picocli.CommandLine;
 
 /**
@@ -103,8 +106,10 @@ class ClientCommandsTest {
         assertThat(ConversationArg.parse(id)).isEqualTo(new ConversationArg.Direct(someone.accountId()));
         assertThat(ConversationArg.parse("ch:" + channel)).isEqualTo(new ConversationArg.Channel(channel));
         assertThat(ConversationArg.parse("#general")).isEqualTo(new ConversationArg.ChannelName("general"));
-        assertThat(ConversationArg.parse(id).knownId()).contains("dm:" + id);
-        assertThat(ConversationArg.parse("#general").knownId()).isEmpty();
+        assertThat(ConversationArg.parse("@bob")).isEqualTo(new ConversationArg.MemberName("bob"));
+        assertThat(ConversationArg.parse(id).known()).contains(Conversation.direct(someone.accountId()));
+        assertThat(ConversationArg.parse("ch:" + channel).known()).map(Conversation::id).contains("ch:" + channel);
+        assertThat(ConversationArg.parse("#general").known()).isEmpty();
     }
 
     @Test
@@ -122,19 +127,70 @@ class ClientCommandsTest {
     void a_channel_name_resolves_locally_first_then_from_the_server_list() throws Exception {
         UUID local = UUID.randomUUID();
         UUID remote = UUID.randomUUID();
-        List<Conversation> known = List.of(new Conversation("ch:" + local, ConversationType.CHANNEL, "general", Instant.now()));
-        var serverList = new ObjectMapper().readTree("{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}");
+        List<ConversationSummary> known = List.of(new ConversationSummary(Conversation.parse("ch:" + local), "general",
+                Instant.now()));
+        var serverList = ApiJson.tolerant().readValue("{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}",
+                ChannelsApi.ChannelList.class);
         int[] asked = {0};
         ConversationArg.ServerChannels server = () -> {
             asked[0]++;
             return serverList;
         };
 
-        assertThat(new ConversationArg.ChannelName("general").resolve(known, server)).isEqualTo("ch:" + local);
+        assertThat(new ConversationArg.ChannelName("general").resolve(known, server, NO_MEMBERS).id())
+                .isEqualTo("ch:" + local);
         assertThat(asked[0]).isZero();
-        assertThat(new ConversationArg.ChannelName("random").resolve(known, server)).isEqualTo("ch:" + remote);
-        assertThatThrownBy(() -> new ConversationArg.ChannelName("nope").resolve(known, server))
+        assertThat(new ConversationArg.ChannelName("random").resolve(known, server, NO_MEMBERS).id())
+                .isEqualTo("ch:" + remote);
+        assertThatThrownBy(() -> new ConversationArg.ChannelName("nope").resolve(known, server, NO_MEMBERS))
                 .isInstanceOf(ClientFailure.class).hasMessageContaining("#nope").hasMessageContaining("#random");
+    }
+
+    /** Members nobody may ask for. */
+    private static final ConversationArg.ServerMembers NO_MEMBERS = new ConversationArg.ServerMembers() {
+        @Override
+        public Map<AccountId, String> kept() {
+            throw new AssertionError("members asked for a channel");
+        }
+
+        @Override
+        public List<Member> fetch() {
+            throw new AssertionError("members asked for a channel");
+        }
+    };
+
+    @Test
+    void a_member_name_resolves_from_the_kept_names_first_then_from_the_member_list() {
+        AccountId alice = AccountIdentity.generate().accountId();
+        AccountId bob = AccountIdentity.generate().accountId();
+        AccountId otherBob = AccountIdentity.generate().accountId();
+        int[] asked = {0};
+        ConversationArg.ServerChannels noChannels = () -> {
+            throw new AssertionError("channels asked for a member");
+        };
+        ConversationArg.ServerMembers members = new ConversationArg.ServerMembers() {
+            @Override
+            public Map<AccountId, String> kept() {
+                return Map.of(alice, "alice");
+            }
+
+            @Override
+            public List<Member> fetch() {
+                asked[0]++;
+                return List.of(new Member(alice, Optional.of("alice"), "admin"),
+                        new Member(bob, Optional.of("bob"), "member"), new Member(otherBob, Optional.of("bob"), "member"),
+                        new Member(AccountIdentity.generate().accountId(), Optional.empty(), "member"));
+            }
+        };
+
+        assertThat(new ConversationArg.MemberName("alice").resolve(List.of(), noChannels, members))
+                .isEqualTo(Conversation.direct(alice));
+        assertThat(asked[0]).as("a kept name needs no request").isZero();
+        assertThatThrownBy(() -> new ConversationArg.MemberName("bob").resolve(List.of(), noChannels, members))
+                .isInstanceOf(ClientFailure.class).hasMessageContaining("2 members go by the name bob")
+                .hasMessageContaining(bob.toString()).hasMessageContaining(otherBob.toString());
+        assertThatThrownBy(() -> new ConversationArg.MemberName("carol").resolve(List.of(), noChannels, members))
+                .isInstanceOf(ClientFailure.class).hasMessageContaining("no member goes by the name carol");
     }
 
     @Test

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.community;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -9,12 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
@@ -22,6 +21,15 @@ import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.AuthApi;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.DevicesApi;
+import org.nexuslink.protocol.api.MembersApi;
+import org.nexuslink.protocol.api.PrekeysApi;
 
 /**
  * A community server's account endpoints as a client uses them (docs/api.md): join with a key
@@ -35,8 +43,7 @@ import org.nexuslink.crypto.identity.DeviceKeyPair;
  * Immutable and thread-safe.
  */
 public final class CommunityApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Encoder B64 = Base64.getEncoder();
+    private static final ObjectMapper JSON = ApiJson.tolerant();
 
     /** The longest {@code Retry-After} a call waits out before retrying; a longer one is the caller's. */
     static final long MAX_RETRY_AFTER_SECONDS = 60;
@@ -101,11 +108,12 @@ public final class CommunityApi {
      * @throws IOException when the server is unreachable, refuses, or presents no valid key
      */
     public ServerInfo serverInfo() throws IOException, InterruptedException {
-        JsonNode info = get("/api/v1/server", null);
+        org.nexuslink.protocol.api.ServerInfo info = call(ApiRoute.SERVER_INFO, null,
+                org.nexuslink.protocol.api.ServerInfo.class, null);
         try {
-            return new ServerInfo(info.path("server_id").asText(), ServerPublicKey.fromBase64(info.path("public_key").asText()),
-                    info.path("name").asText(), info.path("role").asText(), info.path("version").asText());
-        } catch (IllegalArgumentException e) {
+            return new ServerInfo(info.serverId(), ServerPublicKey.fromBase64(String.valueOf(info.publicKey())),
+                    info.name(), info.role(), info.version());
+        } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException(server + " presents no valid server key: " + e.getMessage(), e);
         }
     }
@@ -128,26 +136,6 @@ public final class CommunityApi {
         }
     }
 
-    /** A refusal from the server, with its stable error code. */
-    public static final class RefusedException extends IOException {
-        private final int status;
-        private final String code;
-
-        public RefusedException(int status, String code, String message) {
-            super(code + " (" + status + "): " + message);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
-        }
-    }
-
     /**
      * Joins the community with the account's identity key and a certified device, described by
      * {@code deviceType} (as the device list shows it: {@code cli}, {@code sdk}, ...) and this
@@ -155,27 +143,24 @@ public final class CommunityApi {
      */
     public Session join(AccountIdentity identity, DeviceKeyPair device, DeviceCertificate certificate,
                         String displayName, String deviceType) throws IOException, InterruptedException {
-        Map<String, Object> body = signedChallenge(identity.accountId().toString(), certificate.deviceId().value(),
+        SignedChallenge signed = signedChallenge(identity.accountId().toString(), certificate.deviceId().value(),
                 device);
-        body.put("account_id", identity.accountId().toString());
-        body.put("identity_key", B64.encodeToString(identity.accountId().publicKeyBytes()));
-        body.put("device_certificate", B64.encodeToString(certificate.encoded()));
-        if (!displayName.isEmpty()) {
-            body.put("display_name", displayName);
-        }
-        body.put("device_type", deviceType);
-        body.put("os", operatingSystem());
-        JsonNode joined = post("/api/v1/members/join", body, null);
-        return new Session(joined.get("token").asText(), identity.accountId().toString(), joined.get("device_id").asInt());
+        AuthApi.JoinRequest body = new AuthApi.JoinRequest(identity.accountId().toString(),
+                Bytes.of(identity.accountId().publicKeyBytes()), Bytes.of(certificate.encoded()),
+                displayName.isEmpty() ? null : displayName, signed.challenge(), signed.signature(), deviceType,
+                operatingSystem(), null, null);
+        AuthApi.JoinResponse joined = call(ApiRoute.MEMBERS_JOIN, body, AuthApi.JoinResponse.class, null);
+        return new Session(joined.token(), identity.accountId().toString(), joined.deviceId());
     }
 
     /** Authenticates a registered device and returns a fresh token. */
     public Session authenticate(String accountId, int deviceId, DeviceKeyPair device)
             throws IOException, InterruptedException {
-        Map<String, Object> body = signedChallenge(accountId, deviceId, device);
-        body.put("account_id", accountId);
-        body.put("device_id", deviceId);
-        return new Session(post("/api/v1/auth/verify", body, null).get("token").asText(), accountId, deviceId);
+        SignedChallenge signed = signedChallenge(accountId, deviceId, device);
+        AuthApi.TokenResponse token = call(ApiRoute.AUTH_VERIFY,
+                new AuthApi.VerifyRequest(accountId, deviceId, signed.challenge(), signed.signature()),
+                AuthApi.TokenResponse.class, null);
+        return new Session(token.token(), accountId, deviceId);
     }
 
     /** This machine's operating system as the device list shows it ({@code linux}, {@code mac os x}, ...). */
@@ -190,20 +175,21 @@ public final class CommunityApi {
         return URI.create(scheme + "://" + server.getRawAuthority() + "/ws");
     }
 
-    private Map<String, Object> signedChallenge(String accountId, int deviceId, DeviceKeyPair device)
+    /** A server challenge and this device's signature over it. */
+    private record SignedChallenge(Bytes challenge, Bytes signature) {}
+
+    private SignedChallenge signedChallenge(String accountId, int deviceId, DeviceKeyPair device)
             throws IOException, InterruptedException {
         if (pinned == null) {
             throw new IllegalStateException("no server key is pinned for " + server + ": pin one before signing in");
         }
-        JsonNode issued = post("/api/v1/auth/challenge", Map.of("account_id", accountId, "device_id", deviceId), null);
-        byte[] encoded;
-        byte[] serverSignature;
-        try {
-            encoded = Base64.getDecoder().decode(issued.path("challenge").asText());
-            serverSignature = Base64.getDecoder().decode(issued.path("server_signature").asText());
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the server sent a challenge that is not base64: " + e.getMessage(), e);
+        AuthApi.ChallengeResponse issued = call(ApiRoute.AUTH_CHALLENGE,
+                new AuthApi.ChallengeRequest(accountId, deviceId), AuthApi.ChallengeResponse.class, null);
+        if (issued.challenge() == null || issued.serverSignature() == null) {
+            throw new IOException("the server sent a challenge without its bytes or signature");
         }
+        byte[] encoded = issued.challenge().toByteArray();
+        byte[] serverSignature = issued.serverSignature().toByteArray();
         ServerChallenge challenge;
         try {
             challenge = ServerChallenge.decode(encoded);
@@ -217,11 +203,7 @@ public final class CommunityApi {
             throw new UntrustedServerException("refusing to sign in to " + server + ": " + e.getMessage()
                     + " (another server may be relaying its challenge)");
         }
-        byte[] signature = challenge.sign(device);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("challenge", B64.encodeToString(encoded));
-        body.put("signature", B64.encodeToString(signature));
-        return body;
+        return new SignedChallenge(Bytes.of(encoded), Bytes.of(challenge.sign(device)));
     }
 
     /** The server's base URL. */
@@ -234,33 +216,101 @@ public final class CommunityApi {
         return http;
     }
 
+    /** The channels the device's account can see ({@code GET /api/v1/channels}). */
+    public ChannelsApi.ChannelList channels(String token) throws IOException, InterruptedException {
+        return call(ApiRoute.CHANNELS, null, ChannelsApi.ChannelList.class, token);
+    }
+
+    /** One channel as the device's account sees it. */
+    public ChannelsApi.ChannelView channel(String channelId, String token) throws IOException, InterruptedException {
+        return call(ApiRoute.CHANNEL, null, ChannelsApi.ChannelView.class, token, channelId);
+    }
+
+    /** The members of a private channel. */
+    public ChannelsApi.MemberList channelMembers(String channelId, String token)
+            throws IOException, InterruptedException {
+        return call(ApiRoute.CHANNEL_MEMBERS, null, ChannelsApi.MemberList.class, token, channelId);
+    }
+
+    /** The first page of the community's members, in account order. */
+    public MembersApi.MemberPage members(int limit, String token) throws IOException, InterruptedException {
+        return call(ApiRoute.MEMBERS, List.of(), Map.of("limit", limit), null, MembersApi.MemberPage.class, token);
+    }
+
+    /** The page of members that follows account {@code after} (a page's {@code next}). */
+    public MembersApi.MemberPage members(String after, int limit, String token) throws IOException, InterruptedException {
+        Map<String, Object> query = new java.util.LinkedHashMap<>();
+        query.put("limit", limit);
+        query.put("after", Objects.requireNonNull(after, "after"));
+        return call(ApiRoute.MEMBERS, List.of(), query, null, MembersApi.MemberPage.class, token);
+    }
+
+    /** The account's devices and device revocations. */
+    public DevicesApi.DeviceList devices(String token) throws IOException, InterruptedException {
+        return call(ApiRoute.DEVICES, null, DevicesApi.DeviceList.class, token);
+    }
+
+    /** A bundle for each device of an account (each taking one of its one-time prekeys). */
+    public PrekeysApi.Bundles prekeyBundles(String accountId, String token) throws IOException, InterruptedException {
+        return call(ApiRoute.PREKEYS_BUNDLES, null, PrekeysApi.Bundles.class, token, accountId);
+    }
+
+    /** The bundle of one device of an account. */
+    public PrekeysApi.Bundles prekeyBundles(String accountId, int device, String token)
+            throws IOException, InterruptedException {
+        return call(ApiRoute.PREKEYS_BUNDLES, List.of(accountId), Map.of("device", device), null,
+                PrekeysApi.Bundles.class, token);
+    }
+
+    /** This device's prekey stock. */
+    public PrekeysApi.Counts prekeyCounts(String token) throws IOException, InterruptedException {
+        return call(ApiRoute.PREKEYS_COUNT, null, PrekeysApi.Counts.class, token);
+    }
+
+    /** Uploads prekeys and returns the new stock. */
+    public PrekeysApi.Counts uploadPrekeys(PrekeysApi.UploadRequest upload, String token)
+            throws IOException, InterruptedException {
+        return call(ApiRoute.PREKEYS_UPLOAD, Objects.requireNonNull(upload, "upload"), PrekeysApi.Counts.class,
+                token);
+    }
+
     /**
-     * A GET as a device.
+     * Calls {@code route} as a device and reads the answer as {@code answer}.
      *
-     * @throws RefusedException with the server's error code on a 4xx or 5xx answer
+     * @param body       the JSON request body (a record of {@code org.nexuslink.protocol.api}), or null
+     * @param token      the device's bearer token, or null for the sign-in endpoints
+     * @param pathValues the values of the route's path parameters, in order
+     * @throws RefusedException with the server's error code on a 3xx, 4xx or 5xx answer
+     * @throws IOException      when the server is unreachable or its answer is not a valid {@code answer}
      */
-    public JsonNode get(String path, String token) throws IOException, InterruptedException {
-        return call("GET", path, null, token);
+    public <T> T call(ApiRoute route, Object body, Class<T> answer, String token, Object... pathValues)
+            throws IOException, InterruptedException {
+        return call(route, List.of(pathValues), Map.of(), body, answer, token);
     }
 
-    /** A POST of a JSON body as a device; {@code token} may be null for the login endpoints. */
-    public JsonNode post(String path, Object body, String token) throws IOException, InterruptedException {
-        return call("POST", path, body, token);
+    /** Like {@link #call(ApiRoute, Object, Class, String, Object...)}, with a query string. */
+    public <T> T call(ApiRoute route, List<?> pathValues, Map<String, ?> query, Object body, Class<T> answer,
+                      String token) throws IOException, InterruptedException {
+        Objects.requireNonNull(answer, "answer");
+        String path = route.path(query, pathValues.toArray());
+        byte[] json = send(route.method(), path, body, token);
+        try {
+            T value = JSON.readValue(json.length == 0 ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : json,
+                    answer);
+            if (value == null) {
+                throw new IOException(route.method() + " " + path + " answered null");
+            }
+            return value;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException(route.method() + " " + path + " answered a body that is not a valid "
+                    + answer.getSimpleName() + ": " + e.getMessage(), e);
+        }
     }
 
-    /** A PUT of a JSON body (or none) as a device. */
-    public JsonNode put(String path, Object body, String token) throws IOException, InterruptedException {
-        return call("PUT", path, body, token);
-    }
-
-    /** A DELETE as a device. */
-    public JsonNode delete(String path, String token) throws IOException, InterruptedException {
-        return call("DELETE", path, null, token);
-    }
-
-    /** A DELETE with a JSON body (a device removal carrying its revocation). */
-    public JsonNode delete(String path, Object body, String token) throws IOException, InterruptedException {
-        return call("DELETE", path, body, token);
+    /** Calls {@code route} as a device for its effect, ignoring any answer body. */
+    public void perform(ApiRoute route, Object body, String token, Object... pathValues)
+            throws IOException, InterruptedException {
+        send(route.method(), route.path(pathValues), body, token);
     }
 
     private HttpResponse<byte[]> exchange(HttpRequest request, String method, String path)
@@ -285,7 +335,7 @@ public final class CommunityApi {
         }
     }
 
-    private JsonNode call(String method, String path, Object body, String token) throws IOException, InterruptedException {
+    private byte[] send(String method, String path, Object body, String token) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -304,17 +354,23 @@ public final class CommunityApi {
             Thread.sleep(retryAfter.getAsLong() * 1000);
             response = exchange(built, method, path);
         }
-        JsonNode json;
-        try {
-            json = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new RefusedException(response.statusCode(), "not_json",
-                    method + " " + path + " answered " + response.statusCode() + " without a JSON body");
-        }
         if (response.statusCode() >= 300) {
-            throw new RefusedException(response.statusCode(), json.path("code").asText("unknown"),
-                    json.path("message").asText(""));
+            throw refusal(response.statusCode(), response.body(), method, path);
         }
-        return json;
+        return response.body();
+    }
+
+    /** The refusal a 3xx, 4xx or 5xx answer carries, read from its error body when it has one. */
+    static RefusedException refusal(int status, byte[] body, String method, String path) {
+        if (body.length == 0) {
+            return RefusedException.http(status, "unknown", "");
+        }
+        try {
+            ErrorBody error = JSON.readValue(body, ErrorBody.class);
+            return RefusedException.http(status, error.code(), error.message());
+        } catch (IOException | IllegalArgumentException | NullPointerException notAnErrorBody) {
+            return RefusedException.http(status, "not_json",
+                    method + " " + path + " answered " + status + " without a JSON error body");
+        }
     }
 }

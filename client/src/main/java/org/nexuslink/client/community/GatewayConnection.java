@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.Envelope;
@@ -78,7 +79,7 @@ public final class GatewayConnection implements AutoCloseable {
      * Sends a request and waits for its reply.
      *
      * @return the reply, never an {@code error}
-     * @throws GatewayException with the server's error code when it answers {@code error}
+     * @throws RefusedException with the server's error code when it answers {@code error}
      * @throws IOException when the connection ends or no reply comes in time
      */
     public Envelope request(Command command, Body body) throws IOException, InterruptedException {
@@ -110,14 +111,14 @@ public final class GatewayConnection implements AutoCloseable {
      * Waits for the reply to a {@link #requestAsync} request.
      *
      * @return the reply, never an {@code error}
-     * @throws GatewayException with the server's error code when it answers {@code error}
+     * @throws RefusedException with the server's error code when it answers {@code error}
      * @throws IOException when the connection ends or no reply comes in time
      */
     public static Envelope await(Command command, CompletableFuture<Envelope> reply) throws IOException, InterruptedException {
         try {
             Envelope answer = reply.get();
             if (answer.body() instanceof ErrorBody error) {
-                throw new GatewayException(error.code(), error.message());
+                throw RefusedException.gateway(error.code(), error.message());
             }
             return answer;
         } catch (java.util.concurrent.ExecutionException e) {
@@ -150,27 +151,5 @@ public final class GatewayConnection implements AutoCloseable {
     private static boolean isReply(Command command) {
         return command == Command.ACK || command == Command.ERROR || command == Command.PONG
                 || command == Command.CATCH_UP_RESULT;
-    }
-
-    /** The server's {@code error} answer to a request. */
-    public static final class GatewayException extends IOException {
-        private final String code;
-        private final String detail;
-
-        GatewayException(String code, String detail) {
-            super(code + ": " + detail);
-            this.code = code;
-            this.detail = detail;
-        }
-
-        /** The stable error code (docs/protocol.md §10). */
-        public String code() {
-            return code;
-        }
-
-        /** The server's explanation without the code. */
-        public String detail() {
-            return detail;
-        }
     }
 }

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.keys;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.ProfileStore;
@@ -19,6 +15,8 @@ import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.InvalidKeyIdException;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.api.PrekeysApi;
 import org.signal.libsignal.protocol.ecc.ECKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyType;
@@ -49,7 +47,6 @@ public final class PrekeyStock {
     static final String NEXT_SIGNED_ID = "prekeys.next_signed_id";
     static final String SIGNED_AT = "prekeys.signed_at";
 
-    private static final Base64.Encoder B64 = Base64.getEncoder();
     private static final int MAX_KEY_ID = Integer.MAX_VALUE;
 
     private final ProfileStore store;
@@ -64,12 +61,10 @@ public final class PrekeyStock {
 
     /** The first upload after joining: every kind of key, the one-time kinds filled to the maximum. */
     public void publishAll(CommunityApi api, String token) throws IOException, InterruptedException {
-        Map<String, Object> upload = new LinkedHashMap<>();
-        upload.put("signed_prekey", newSignedPrekey());
-        upload.put("one_time_prekeys", newOneTimePrekeys(MAX_ONE_TIME));
-        upload.put("kyber_prekeys", newKyberPrekeys(MAX_ONE_TIME));
-        upload.put("last_resort_kyber_prekey", newLastResortKyberPrekey());
-        api.post("/api/v1/prekeys", upload, token);
+        PrekeysApi.SignedKey signed = newSignedPrekey();
+        List<PrekeysApi.Key> oneTime = newOneTimePrekeys(MAX_ONE_TIME);
+        List<PrekeysApi.SignedKey> kyber = newKyberPrekeys(MAX_ONE_TIME);
+        api.uploadPrekeys(new PrekeysApi.UploadRequest(signed, oneTime, kyber, newLastResortKyberPrekey()), token);
     }
 
     /**
@@ -80,31 +75,37 @@ public final class PrekeyStock {
      * @return what was uploaded, for the caller's log ("nothing" when the stock was fine)
      */
     public String replenish(CommunityApi api, String token) throws IOException, InterruptedException {
-        JsonNode count = api.get("/api/v1/prekeys/count", token);
-        Map<String, Object> upload = new LinkedHashMap<>();
-        int ec = count.path("one_time_prekeys").asInt();
-        int kyber = count.path("kyber_prekeys").asInt();
-        int max = count.path("max_one_time_prekeys").asInt(MAX_ONE_TIME);
-        if (count.path("low_stock").asBoolean() || count.path("needs_reregistration").asBoolean()) {
-            if (ec < max) {
-                upload.put("one_time_prekeys", newOneTimePrekeys(max - ec));
+        PrekeysApi.Counts count = api.prekeyCounts(token);
+        List<String> uploaded = new ArrayList<>();
+        List<PrekeysApi.Key> oneTime = null;
+        List<PrekeysApi.SignedKey> kyberKeys = null;
+        PrekeysApi.SignedKey signed = null;
+        PrekeysApi.SignedKey lastResort = null;
+        int ec = count.oneTimePrekeys();
+        int kyber = count.kyberPrekeys();
+        if (count.lowStock() || count.needsReregistration()) {
+            if (ec < count.maxOneTimePrekeys()) {
+                oneTime = newOneTimePrekeys(count.maxOneTimePrekeys() - ec);
+                uploaded.add("one_time_prekeys");
             }
-            int kyberMax = count.path("max_kyber_prekeys").asInt(MAX_ONE_TIME);
-            if (kyber < kyberMax) {
-                upload.put("kyber_prekeys", newKyberPrekeys(kyberMax - kyber));
+            if (kyber < count.maxKyberPrekeys()) {
+                kyberKeys = newKyberPrekeys(count.maxKyberPrekeys() - kyber);
+                uploaded.add("kyber_prekeys");
             }
         }
-        if (!count.path("signed_prekey").asBoolean() || rotationDue()) {
-            upload.put("signed_prekey", newSignedPrekey());
+        if (!count.signedPrekey() || rotationDue()) {
+            signed = newSignedPrekey();
+            uploaded.add("signed_prekey");
         }
-        if (!count.path("last_resort_kyber_prekey").asBoolean()) {
-            upload.put("last_resort_kyber_prekey", newLastResortKyberPrekey());
+        if (!count.lastResortKyberPrekey()) {
+            lastResort = newLastResortKyberPrekey();
+            uploaded.add("last_resort_kyber_prekey");
         }
-        if (upload.isEmpty()) {
+        if (uploaded.isEmpty()) {
             return "nothing";
         }
-        api.post("/api/v1/prekeys", upload, token);
-        return String.join(", ", upload.keySet());
+        api.uploadPrekeys(new PrekeysApi.UploadRequest(signed, oneTime, kyberKeys, lastResort), token);
+        return String.join(", ", uploaded);
     }
 
     /** Whether the signed prekey is older than {@link #ROTATION}. */
@@ -143,7 +144,7 @@ public final class PrekeyStock {
         }
     }
 
-    private Map<String, Object> newSignedPrekey() {
+    private PrekeysApi.SignedKey newSignedPrekey() {
         int id = nextIds(NEXT_SIGNED_ID, 1);
         long now = clock.millis();
         ECKeyPair pair = ECKeyPair.generate();
@@ -154,8 +155,7 @@ public final class PrekeyStock {
             store.settings().putLong(SIGNED_AT, now);
             retireOldSignedPrekeys(signal, id, now);
         });
-        return Map.of("key_id", id, "public_key", B64.encodeToString(pair.getPublicKey().serialize()),
-                "signature", B64.encodeToString(signature));
+        return new PrekeysApi.SignedKey((long) id, Bytes.of(pair.getPublicKey().serialize()), Bytes.of(signature));
     }
 
     /** Drops signed prekeys replaced more than the grace period ago; the current one always stays. */
@@ -168,24 +168,24 @@ public final class PrekeyStock {
         }
     }
 
-    private List<Map<String, Object>> newOneTimePrekeys(int count) {
+    private List<PrekeysApi.Key> newOneTimePrekeys(int count) {
         int first = nextIds(NEXT_EC_ID, count);
-        List<Map<String, Object>> keys = new ArrayList<>(count);
+        List<PrekeysApi.Key> keys = new ArrayList<>(count);
         List<PreKeyRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int id = wrap(first, i);
             ECKeyPair pair = ECKeyPair.generate();
             records.add(new PreKeyRecord(id, pair));
-            keys.add(Map.of("key_id", id, "public_key", B64.encodeToString(pair.getPublicKey().serialize())));
+            keys.add(new PrekeysApi.Key((long) id, Bytes.of(pair.getPublicKey().serialize())));
         }
         SignalStore signal = store.signal();
         store.transaction(() -> records.forEach(r -> signal.storePreKey(r.getId(), r)));
         return keys;
     }
 
-    private List<Map<String, Object>> newKyberPrekeys(int count) {
+    private List<PrekeysApi.SignedKey> newKyberPrekeys(int count) {
         int first = nextIds(NEXT_KYBER_ID, count);
-        List<Map<String, Object>> keys = new ArrayList<>(count);
+        List<PrekeysApi.SignedKey> keys = new ArrayList<>(count);
         List<KyberPreKeyRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             records.add(kyberRecord(wrap(first, i), keys));
@@ -195,8 +195,8 @@ public final class PrekeyStock {
         return keys;
     }
 
-    private Map<String, Object> newLastResortKyberPrekey() {
-        List<Map<String, Object>> keys = new ArrayList<>(1);
+    private PrekeysApi.SignedKey newLastResortKyberPrekey() {
+        List<PrekeysApi.SignedKey> keys = new ArrayList<>(1);
         KyberPreKeyRecord record = kyberRecord(nextIds(NEXT_KYBER_ID, 1), keys);
         SignalStore signal = store.signal();
         store.transaction(() -> {
@@ -205,11 +205,10 @@ public final class PrekeyStock {
         return keys.getFirst();
     }
 
-    private KyberPreKeyRecord kyberRecord(int id, List<Map<String, Object>> into) {
+    private KyberPreKeyRecord kyberRecord(int id, List<PrekeysApi.SignedKey> into) {
         KEMKeyPair pair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
         byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
-        into.add(Map.of("key_id", id, "public_key", B64.encodeToString(pair.getPublicKey().serialize()),
-                "signature", B64.encodeToString(signature)));
+        into.add(new PrekeysApi.SignedKey((long) id, Bytes.of(pair.getPublicKey().serialize()), Bytes.of(signature)));
         return new KyberPreKeyRecord(id, clock.millis(), pair, signature);
     }
 

@@ -26,7 +26,7 @@ public final class Attachments {
      *
      * @param mime the file's media type, carried in the descriptor only (the server gets no hint)
      * @return the descriptor, with the file's own name and size
-     * @throws MediaClient.RefusedException if the server refuses the upload
+     * @throws org.nexuslink.client.RefusedException if the server refuses the upload
      */
     public static FileDescriptor send(Path file, String mime, MediaClient media, SecureRandom random)
             throws IOException, InterruptedException {
@@ -62,7 +62,7 @@ public final class Attachments {
      *
      * @return the path of the received file, inside {@code targetDir}
      * @throws AttachmentException          if the downloaded file does not verify
-     * @throws MediaClient.RefusedException if the server refuses (e.g. {@code not_found})
+     * @throws org.nexuslink.client.RefusedException if the server refuses (e.g. {@code not_found})
      */
     public static Path receive(FileDescriptor d, MediaClient media, Path targetDir)
             throws IOException, InterruptedException {

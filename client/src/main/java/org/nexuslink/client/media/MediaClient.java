@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.media;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -33,7 +33,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.client.RefusedException;
+import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.MediaApi;
 
 /**
  * A community server's media endpoints (docs/api.md "Media") as a client uses them: streamed
@@ -52,8 +56,7 @@ public final class MediaClient {
     static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     static final long SLOWEST_UPLOAD_BYTES_PER_SECOND = 64 * 1024;
     private static final int MAX_REDIRECTS = 3;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String API = "/api/v1/media/";
+    private static final ObjectMapper JSON = ApiJson.tolerant();
 
     private final URI server;
     private final Supplier<String> bearerToken;
@@ -74,39 +77,6 @@ public final class MediaClient {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
-
-    /** A refusal from the server, with its stable error code (docs/protocol.md's table). */
-    public static final class RefusedException extends IOException {
-        private final int status;
-        private final String code;
-
-        RefusedException(int status, String code, String message) {
-            super(code + " (" + status + "): " + message);
-            this.status = status;
-            this.code = code;
-        }
-
-        /** The HTTP status. */
-        public int status() {
-            return status;
-        }
-
-        /** The error code as the server sent it, e.g. {@code quota_exceeded}. */
-        public String code() {
-            return code;
-        }
-
-        /** The error code, if it is one this build knows. */
-        public Optional<ErrorCode> errorCode() {
-            return ErrorCode.fromCode(code);
-        }
-    }
-
-    /**
-     * The caller's media quota: bytes used (unfinished uploads included), the quota, what is
-     * left of it, what is left on the server, and the largest file the server accepts.
-     */
-    public record Quota(long used, long quota, long remaining, long serverRemaining, long maxFileSize) {}
 
     /**
      * Uploads an encrypted file, computing its SHA-256 first (one extra read of the file).
@@ -141,7 +111,7 @@ public final class MediaClient {
         long size = Files.size(ciphertext);
         String query = mime.isEmpty() ? "" : "?mime_type_hint=" + URLEncoder.encode(mime, StandardCharsets.UTF_8);
         Duration timeout = ANSWER_TIMEOUT.plusSeconds(size / SLOWEST_UPLOAD_BYTES_PER_SECOND);
-        HttpRequest request = authorized(server.resolve(API + "upload" + query))
+        HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_UPLOAD.path() + query))
                 .timeout(timeout)
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(sha256) + ":")
@@ -150,17 +120,16 @@ public final class MediaClient {
                 .POST(HttpRequest.BodyPublishers.ofFile(ciphertext))
                 .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        JsonNode body = refuseUnless(response, 201);
-        String id = body.path("id").asText("");
+        MediaApi.MediaView body = answer(refuseUnless(response, 201), MediaApi.MediaView.class);
+        String id = body.id() == null ? "" : body.id();
         try {
             MediaIdFormat.require(id);
         } catch (IllegalArgumentException e) {
             throw new IOException("the server answered the upload with an invalid media id", e);
         }
-        if (body.path("size").asLong(-1) != size
-                || !Base64.getEncoder().encodeToString(sha256).equals(body.path("sha256").asText())) {
-            throw new IOException("the server stored media " + id + " with size " + body.path("size")
-                    + " and sha256 " + body.path("sha256") + ", not the " + size + " bytes sent");
+        if (body.size() != size || !Base64.getEncoder().encodeToString(sha256).equals(body.sha256())) {
+            throw new IOException("the server stored media " + id + " with size " + body.size()
+                    + " and sha256 " + body.sha256() + ", not the " + size + " bytes sent");
         }
         return id;
     }
@@ -180,7 +149,8 @@ public final class MediaClient {
         Path temp = Files.createTempFile(target.getParent(), ".nexuslink-download-", ".part");
         boolean moved = false;
         try {
-            HttpRequest request = authorized(server.resolve(API + mediaId)).timeout(ANSWER_TIMEOUT).GET().build();
+            HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_DOWNLOAD.path(mediaId)))
+                    .timeout(ANSWER_TIMEOUT).GET().build();
             for (int hops = 0; ; hops++) {
                 HttpResponse<Optional<byte[]>> response = receive(request, temp);
                 int status = response.statusCode();
@@ -215,16 +185,20 @@ public final class MediaClient {
      */
     public void delete(String mediaId) throws IOException, InterruptedException {
         MediaIdFormat.require(mediaId);
-        HttpRequest request = authorized(server.resolve(API + mediaId)).timeout(ANSWER_TIMEOUT).DELETE().build();
+        HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_DELETE.path(mediaId)))
+                .timeout(ANSWER_TIMEOUT).DELETE().build();
         refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 204);
     }
 
-    /** The caller's quota. */
-    public Quota quota() throws IOException, InterruptedException {
-        HttpRequest request = authorized(server.resolve(API + "quota")).timeout(ANSWER_TIMEOUT).GET().build();
-        JsonNode body = refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 200);
-        return new Quota(number(body, "used"), number(body, "quota"), number(body, "remaining"),
-                number(body, "server_remaining"), number(body, "max_file_size"));
+    /**
+     * The caller's media quota: bytes used (unfinished uploads included), the quota, what is
+     * left of it, what is left on the server, and the largest file the server accepts.
+     */
+    public MediaApi.Quota quota() throws IOException, InterruptedException {
+        HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_QUOTA.path())).timeout(ANSWER_TIMEOUT).GET()
+                .build();
+        return answer(refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 200),
+                MediaApi.Quota.class);
     }
 
     /** The SHA-256 of a file, read in chunks. */
@@ -327,37 +301,33 @@ public final class MediaClient {
         return target;
     }
 
-    private static JsonNode refuseUnless(HttpResponse<byte[]> response, int expected) throws IOException {
+    private static byte[] refuseUnless(HttpResponse<byte[]> response, int expected) throws IOException {
         if (response.statusCode() != expected) {
             throw refusal(response.statusCode(), response.body());
         }
+        return response.body();
+    }
+
+    /** An answer's body as {@code type}; every field of a primitive type must be present. */
+    private static <T> T answer(byte[] body, Class<T> type) throws IOException {
         try {
-            return response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+            T value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(body);
+            if (value == null) {
+                throw new IOException("the server's answer is null");
+            }
+            return value;
         } catch (IOException e) {
-            throw new IOException("the server's answer is not JSON (status " + response.statusCode() + ")", e);
+            throw new IOException("the server's answer is not a " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
     private static RefusedException refusal(int status, byte[] body) {
-        JsonNode json;
         try {
-            json = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (IOException notJson) {
-            json = JSON.createObjectNode();
+            ErrorBody error = JSON.readValue(body, ErrorBody.class);
+            return RefusedException.http(status, error.code(), error.message());
+        } catch (IOException | RuntimeException notAnErrorBody) {
+            return RefusedException.http(status, "unknown", "HTTP " + status + " without an error body");
         }
-        if (json == null || !json.isObject()) {
-            json = JSON.createObjectNode();
-        }
-        return new RefusedException(status, json.path("code").asText("unknown"),
-                json.path("message").asText("HTTP " + status + " without an error body"));
-    }
-
-    private static long number(JsonNode body, String field) throws IOException {
-        JsonNode value = body.get(field);
-        if (value == null || !value.canConvertToLong()) {
-            throw new IOException("the server's quota answer has no number '" + field + "'");
-        }
-        return value.asLong();
     }
 
     @Override

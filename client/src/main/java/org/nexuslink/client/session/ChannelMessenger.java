@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +38,8 @@ import org.nexuslink.protocol.Extensions;
 import org.nexuslink.protocol.Kind;
 import org.nexuslink.protocol.RawValue;
 import org.nexuslink.protocol.Tag;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.MembersApi;
 import org.signal.libsignal.protocol.NoSessionException;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
 import org.signal.libsignal.protocol.groups.GroupCipher;
@@ -59,6 +58,8 @@ import org.signal.libsignal.protocol.message.SenderKeyDistributionMessage;
 public final class ChannelMessenger {
     /** Events kept for a sender key that has not arrived yet, at most. */
     static final int MAX_WAITING = 1000;
+    /** Members fetched per page when listing a channel's readers (the server's maximum). */
+    private static final int MEMBER_PAGE = 500;
     private static final String STATE = "senderkey:";
     private static final String WAITING = "channel.waiting_events";
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
@@ -324,31 +325,29 @@ public final class ChannelMessenger {
      * whose role may read, restricted to the member list (plus admins) for a private channel.
      */
     private Set<String> readers(Wire wire, UUID channel) throws IOException, InterruptedException {
-        JsonNode info = wire.api().get("/api/v1/channels/" + channel, wire.token());
-        JsonNode permissions = info.path("permissions");
+        ChannelsApi.ChannelView info = wire.api().channel(channel.toString(), wire.token());
         Set<String> listed = null;
-        if (info.path("private").asBoolean()) {
+        if (info.isPrivate()) {
             listed = new LinkedHashSet<>();
-            for (JsonNode m : wire.api().get("/api/v1/channels/" + channel + "/members", wire.token()).path("members")) {
-                listed.add(m.path("account_id").asText());
+            for (ChannelsApi.MemberEntry m : wire.api().channelMembers(channel.toString(), wire.token()).members()) {
+                listed.add(m.accountId());
             }
         }
         Set<String> readers = new LinkedHashSet<>();
-        String after = null;
+        Optional<String> after = Optional.empty();
         do {
-            JsonNode page = wire.api().get("/api/v1/members?limit=500" + (after == null ? ""
-                    : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), wire.token());
-            for (JsonNode m : page.path("members")) {
-                String role = m.path("role").asText();
-                String account = m.path("account_id").asText();
-                boolean mayRead = permissions.path(role).path("can_read").asBoolean(false);
-                if ("active".equals(m.path("status").asText()) && mayRead
+            MembersApi.MemberPage page = after.isEmpty() ? wire.api().members(MEMBER_PAGE, wire.token())
+                    : wire.api().members(after.get(), MEMBER_PAGE, wire.token());
+            for (MembersApi.MemberView m : page.members()) {
+                String role = m.role();
+                String account = m.accountId();
+                if ("active".equals(m.status()) && may(info, role, ChannelsApi.PermissionRow::canRead)
                         && (listed == null || listed.contains(account) || "admin".equals(role))) {
                     readers.add(account);
                 }
             }
-            after = page.hasNonNull("next") ? page.get("next").asText() : null;
-        } while (after != null);
+            after = page.next();
+        } while (after.isPresent());
         readers.add(me.accountId()); // our other devices read what we write
         return readers;
     }
@@ -361,20 +360,20 @@ public final class ChannelMessenger {
      * should have refused is not applied.
      */
     public boolean mayManage(Wire wire, UUID channel, String account) throws IOException, InterruptedException {
-        JsonNode info = wire.api().get("/api/v1/channels/" + channel, wire.token());
-        Optional<JsonNode> member = member(wire, account);
-        if (member.isEmpty() || !"active".equals(member.get().path("status").asText())) {
+        ChannelsApi.ChannelView info = wire.api().channel(channel.toString(), wire.token());
+        Optional<MembersApi.MemberView> member = member(wire, account);
+        if (member.isEmpty() || !"active".equals(member.get().status())) {
             return false;
         }
-        String role = member.get().path("role").asText();
-        if (!info.path("permissions").path(role).path("can_manage").asBoolean(false)) {
+        String role = member.get().role();
+        if (!may(info, role, ChannelsApi.PermissionRow::canManage)) {
             return false;
         }
-        if (!info.path("private").asBoolean() || "admin".equals(role)) {
+        if (!info.isPrivate() || "admin".equals(role)) {
             return true;
         }
-        for (JsonNode m : wire.api().get("/api/v1/channels/" + channel + "/members", wire.token()).path("members")) {
-            if (account.equals(m.path("account_id").asText())) {
+        for (ChannelsApi.MemberEntry m : wire.api().channelMembers(channel.toString(), wire.token()).members()) {
+            if (account.equals(m.accountId())) {
                 return true;
             }
         }
@@ -382,19 +381,27 @@ public final class ChannelMessenger {
     }
 
     /** One account's entry in the server's member list, if it is there. */
-    private static Optional<JsonNode> member(Wire wire, String account) throws IOException, InterruptedException {
-        String after = null;
+    private static Optional<MembersApi.MemberView> member(Wire wire, String account)
+            throws IOException, InterruptedException {
+        Optional<String> after = Optional.empty();
         do {
-            JsonNode page = wire.api().get("/api/v1/members?limit=500" + (after == null ? ""
-                    : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), wire.token());
-            for (JsonNode m : page.path("members")) {
-                if (account.equals(m.path("account_id").asText())) {
+            MembersApi.MemberPage page = after.isEmpty() ? wire.api().members(MEMBER_PAGE, wire.token())
+                    : wire.api().members(after.get(), MEMBER_PAGE, wire.token());
+            for (MembersApi.MemberView m : page.members()) {
+                if (account.equals(m.accountId())) {
                     return Optional.of(m);
                 }
             }
-            after = page.hasNonNull("next") ? page.get("next").asText() : null;
-        } while (after != null);
+            after = page.next();
+        } while (after.isPresent());
         return Optional.empty();
+    }
+
+    /** Whether the channel's permission row for {@code role} grants what {@code right} reads (absent: no). */
+    private static boolean may(ChannelsApi.ChannelView channel, String role,
+                               java.util.function.Function<ChannelsApi.PermissionRow, Boolean> right) {
+        ChannelsApi.PermissionRow row = channel.permissions().get(role);
+        return row != null && Boolean.TRUE.equals(right.apply(row));
     }
 
     private Bytes randomId() {

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,9 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.nexuslink.client.LocalDevice;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.community.GatewayConnection;
-import org.nexuslink.client.community.GatewayConnection.GatewayException;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.content.PayloadCodec;
@@ -33,9 +31,12 @@ import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
+import org.nexuslink.protocol.api.DevicesApi;
+import org.nexuslink.protocol.api.PrekeysApi;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.SessionBuilder;
@@ -67,7 +68,6 @@ public final class DirectMessenger {
     /** How many senders' addresses are kept. */
     private static final int KEPT_SENDERS = 1_024;
 
-    private static final Base64.Decoder B64 = Base64.getDecoder();
     private static final HexFormat HEX = HexFormat.of();
 
     private final ProfileStore store;
@@ -108,12 +108,12 @@ public final class DirectMessenger {
      * (which costs no prekeys, unlike bundles).
      */
     public void refreshOwnDevices(CommunityApi api, String token) throws IOException, InterruptedException {
-        JsonNode answer = api.get("/api/v1/devices", token);
-        learnRevocations(me.account(), answer.path("revocations"));
+        DevicesApi.DeviceList answer = api.devices(token);
+        learnRevocations(me.account(), answer.revocations());
         Set<Integer> devices = new TreeSet<>();
-        for (JsonNode device : answer.path("devices")) {
-            int id = device.path("device_id").asInt();
-            if (id != me.deviceId() && acceptListedDevice(me.account(), id, device.path("certificate"))) {
+        for (DevicesApi.DeviceView device : answer.devices()) {
+            int id = device.deviceId();
+            if (id != me.deviceId() && acceptListedDevice(me.account(), id, device.certificate())) {
                 devices.add(id);
             }
         }
@@ -131,7 +131,7 @@ public final class DirectMessenger {
      *
      * @param messageId 16 random bytes shared by all copies and any resend
      * @return the server's time for the message
-     * @throws GatewayException when the server refuses for another reason than stale devices, or
+     * @throws RefusedException when the server refuses for another reason than stale devices, or
      *     they are still stale after {@link #STALE_RETRIES} attempts
      * @throws UnreachableException when the recipient has no device this client can start a session with
      */
@@ -238,8 +238,8 @@ public final class DirectMessenger {
             try {
                 Ack ack = (Ack) GatewayConnection.await(Command.SEND_DIRECT, replies.get(i)).body();
                 results.get(i).complete(ack.time().orElse(clock.instant()));
-            } catch (GatewayException e) {
-                if (!"stale_devices".equals(e.code()) || attempt >= STALE_RETRIES) {
+            } catch (RefusedException e) {
+                if (e.code() != ErrorCode.STALE_DEVICES || attempt >= STALE_RETRIES) {
                     results.get(i).completeExceptionally(e);
                     continue;
                 }
@@ -317,12 +317,12 @@ public final class DirectMessenger {
      * session and directory entry of each device they revoke. One that does not verify says
      * nothing and is skipped (a server could as well have left it out).
      */
-    public void learnRevocations(AccountId account, JsonNode revocations) {
+    public void learnRevocations(AccountId account, List<Bytes> revocations) {
         String name = account.toString();
-        for (JsonNode encoded : revocations) {
+        for (Bytes encoded : revocations) {
             DeviceRevocation revocation;
             try {
-                revocation = DeviceRevocation.verify(B64.decode(encoded.asText()), account);
+                revocation = DeviceRevocation.verify(encoded.toByteArray(), account);
             } catch (InvalidCertificateException | IllegalArgumentException e) {
                 continue;
             }
@@ -351,13 +351,13 @@ public final class DirectMessenger {
      * runs with (the device was re-linked under its id) ends that session, so the next send
      * fetches the new key's bundle, and warns.
      */
-    private boolean acceptListedDevice(AccountId account, int device, JsonNode certificate) {
-        if (!certificate.isTextual()) {
+    private boolean acceptListedDevice(AccountId account, int device, Bytes certificate) {
+        if (certificate == null) {
             return true; // a server from before certificates were listed
         }
         DeviceCertificate c;
         try {
-            c = DeviceCertificate.verify(B64.decode(certificate.asText()), account, clock);
+            c = DeviceCertificate.verify(certificate.toByteArray(), account, clock);
         } catch (InvalidCertificateException | IllegalArgumentException e) {
             return false; // a device the account does not vouch for is not written to
         }
@@ -575,12 +575,12 @@ public final class DirectMessenger {
      * starts a session with each device that has none. Devices without a bundle are skipped.
      */
     private void fetchBundles(Wire wire, String account, Optional<Integer> device) throws IOException, InterruptedException {
-        String path = "/api/v1/prekeys/" + account + device.map(d -> "?device=" + d).orElse("");
-        JsonNode answer;
+        PrekeysApi.Bundles answer;
         try {
-            answer = wire.api().get(path, wire.token());
-        } catch (CommunityApi.RefusedException e) {
-            if ("prekeys_exhausted".equals(e.code())) {
+            answer = device.isPresent() ? wire.api().prekeyBundles(account, device.get(), wire.token())
+                    : wire.api().prekeyBundles(account, wire.token());
+        } catch (RefusedException e) {
+            if (e.code() == ErrorCode.PREKEYS_EXHAUSTED) {
                 return;
             }
             throw e;
@@ -591,14 +591,18 @@ public final class DirectMessenger {
         } catch (InvalidAccountIdException e) {
             throw new IOException("the server named an invalid account id " + account, e);
         }
-        learnRevocations(accountId, answer.path("revocations"));
-        for (JsonNode bundle : answer.path("devices")) {
-            int id = bundle.path("device_id").asInt();
+        learnRevocations(accountId, answer.revocations());
+        for (PrekeysApi.DeviceBundle bundle : answer.devices()) {
+            int id = bundle.deviceId();
             SignalProtocolAddress address = new SignalProtocolAddress(account, id);
             try {
+                if (bundle.certificate() == null || bundle.deviceKey() == null || bundle.signedPrekey() == null
+                        || bundle.kyberPrekey() == null) {
+                    throw new IOException("the bundle of " + address + " lacks a certificate, key or prekey");
+                }
                 DeviceCertificate certificate = DeviceCertificate.verify(
-                        B64.decode(bundle.path("certificate").asText()), accountId, clock);
-                byte[] deviceKey = B64.decode(bundle.path("device_key").asText());
+                        bundle.certificate().toByteArray(), accountId, clock);
+                byte[] deviceKey = bundle.deviceKey().toByteArray();
                 if (certificate.deviceId().value() != id
                         || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), deviceKey)) {
                     throw new IOException("the bundle of " + address + " does not match its certificate");
@@ -629,18 +633,16 @@ public final class DirectMessenger {
         }
     }
 
-    private static PreKeyBundle preKeyBundle(JsonNode d, byte[] deviceKey) throws InvalidKeyException {
-        JsonNode signed = d.path("signed_prekey");
-        JsonNode kyber = d.path("kyber_prekey");
-        JsonNode oneTime = d.get("one_time_prekey");
-        return new PreKeyBundle(0, d.path("device_id").asInt(),
-                oneTime != null ? oneTime.path("key_id").asInt() : PreKeyBundle.NULL_PRE_KEY_ID,
-                oneTime != null ? new ECPublicKey(B64.decode(oneTime.path("public_key").asText())) : null,
-                signed.path("key_id").asInt(), new ECPublicKey(B64.decode(signed.path("public_key").asText())),
-                B64.decode(signed.path("signature").asText()),
+    private static PreKeyBundle preKeyBundle(PrekeysApi.DeviceBundle d, byte[] deviceKey) throws InvalidKeyException {
+        PrekeysApi.SignedPrekeyView signed = d.signedPrekey();
+        PrekeysApi.KyberPrekeyView kyber = d.kyberPrekey();
+        Optional<PrekeysApi.PrekeyView> oneTime = d.oneTimePrekey();
+        return new PreKeyBundle(0, d.deviceId(),
+                oneTime.map(PrekeysApi.PrekeyView::keyId).orElse(PreKeyBundle.NULL_PRE_KEY_ID),
+                oneTime.isPresent() ? new ECPublicKey(oneTime.get().publicKey().toByteArray()) : null,
+                signed.keyId(), new ECPublicKey(signed.publicKey().toByteArray()), signed.signature().toByteArray(),
                 new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey)),
-                kyber.path("key_id").asInt(), new KEMPublicKey(B64.decode(kyber.path("public_key").asText())),
-                B64.decode(kyber.path("signature").asText()));
+                kyber.keyId(), new KEMPublicKey(kyber.publicKey().toByteArray()), kyber.signature().toByteArray());
     }
 
     /** The recipient cannot be reached yet (no bundle for any of its devices). */

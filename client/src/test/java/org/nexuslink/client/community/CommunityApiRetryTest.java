@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.nexuslink.client.RefusedException;
+import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.AuthApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /** A 429 with Retry-After is waited out once; a second one reaches the caller as a refusal. */
 class CommunityApiRetryTest {
@@ -50,7 +54,7 @@ class CommunityApiRetryTest {
     void a_rate_limited_call_is_retried_once_after_retry_after() throws Exception {
         CommunityApi api = new CommunityApi(answering(List.of(429, 200)));
 
-        assertThat(api.get("/api/v1/devices", "token").path("ok").asBoolean()).isTrue();
+        assertThat(api.devices("token").devices()).as("the second answer, read").isEmpty();
         assertThat(requests.get()).isEqualTo(2);
     }
 
@@ -58,10 +62,10 @@ class CommunityApiRetryTest {
     void a_second_refusal_reaches_the_caller() throws Exception {
         CommunityApi api = new CommunityApi(answering(List.of(429)));
 
-        assertThatThrownBy(() -> api.post("/api/v1/auth/challenge", java.util.Map.of(), null))
-                .isInstanceOfSatisfying(CommunityApi.RefusedException.class, e -> {
+        assertThatThrownBy(() -> api.call(ApiRoute.AUTH_CHALLENGE, new AuthApi.ChallengeRequest("a", 1), AuthApi.ChallengeResponse.class, null))
+                .isInstanceOfSatisfying(RefusedException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
-                    assertThat(e.code()).isEqualTo("rate_limited");
+                    assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
                 });
         assertThat(requests.get()).isEqualTo(2);
     }

@@ -2,6 +2,7 @@
 package org.nexuslink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.client.store.Direction;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Texts queued while the client is busy go out together: their copies are encrypted in one
@@ -81,7 +85,7 @@ class BatchSendTest {
                 assertThat(copies).extracting(StoredMessage::text).containsExactlyElementsOf(texts);
                 assertThat(copies).allSatisfy(copy -> {
                     assertThat(copy.direction()).isEqualTo(Direction.OUT);
-                    assertThat(copy.conversationId()).isEqualTo(bob.dm());
+                    assertThat(copy.conversationId()).isEqualTo(bob.dm().id());
                 });
                 List<StoredMessage> history = alice.client.history(bob.dm(), 500);
                 assertThat(history).extracting(StoredMessage::ref).endsWith(refs.toArray(String[]::new));
@@ -104,32 +108,34 @@ class BatchSendTest {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
-            String ops = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "ops")).get("id").asText();
-            String lounge = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "lounge")).get("id").asText();
+            Conversation ops = Conversation.parse("ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE,
+                    new ChannelsApi.CreateRequest("ops", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
+            Conversation lounge = Conversation.parse("ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE,
+                    new ChannelsApi.CreateRequest("lounge", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
             StoredMessage first = alice.client.sendText(ops, "first", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("first");
 
             long commitsBefore = alice.client.store().commits();
-            Map<String, List<String>> texts = Map.of(ops, new ArrayList<>(), lounge, new ArrayList<>());
+            Map<Conversation, List<String>> texts = Map.of(ops, new ArrayList<>(), lounge, new ArrayList<>());
             List<CompletableFuture<StoredMessage>> sent = new ArrayList<>();
             CompletableFuture<StoredMessage> toNowhere = null;
-            CompletableFuture<StoredMessage> badReply = null;
             for (int i = 1; i <= COUNT; i++) {
                 if (i == COUNT / 2) {
-                    toNowhere = alice.client.sendTextAsync("ch:" + java.util.UUID.randomUUID(), "lost", Optional.empty());
-                    badReply = alice.client.sendTextAsync(ops, "a reply to a direct message's ref", Optional.of("3f2a"));
+                    toNowhere = alice.client.sendTextAsync(Conversation.parse("ch:" + java.util.UUID.randomUUID()), "lost", Optional.empty());
+                    // A direct message's ref cannot be replied to in a channel: refused before it is queued.
+                    assertThatThrownBy(() -> alice.client.sendTextAsync(ops, "a reply to a direct message's ref",
+                            Optional.of(new MessageRef.Direct(Bytes.of(new byte[16])))))
+                            .isInstanceOf(IllegalArgumentException.class);
                 }
-                String channel = i % 3 == 0 ? lounge : ops;
+                Conversation channel = i % 3 == 0 ? lounge : ops;
                 texts.get(channel).add("event " + i);
                 sent.add(alice.client.sendTextAsync(channel, "event " + i,
-                        i == 7 ? Optional.of(first.ref()) : Optional.empty()));
+                        i == 7 ? Optional.of(MessageRef.of(first)) : Optional.empty()));
             }
             for (CompletableFuture<StoredMessage> future : sent) {
                 future.get(TestProfile.WAIT.toSeconds(), TimeUnit.SECONDS);
             }
             assertThat(toNowhere).failsWithin(TestProfile.WAIT);
-            assertThat(badReply).failsWithin(TestProfile.WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-                    .withCauseInstanceOf(IllegalArgumentException.class);
             assertThat(alice.client.store().commits() - commitsBefore)
                     .as("commits for %d channel messages sent together", COUNT).isLessThan(COUNT / 4);
 
@@ -137,8 +143,8 @@ class BatchSendTest {
             for (int i = 0; i < COUNT; i++) {
                 received.add(bob.next());
             }
-            for (String channel : List.of(ops, lounge)) {
-                assertThat(received).filteredOn(m -> m.conversationId().equals(channel)).extracting(StoredMessage::text)
+            for (Conversation channel : List.of(ops, lounge)) {
+                assertThat(received).filteredOn(m -> m.conversationId().equals(channel.id())).extracting(StoredMessage::text)
                         .containsExactlyElementsOf(texts.get(channel));
                 assertThat(alice.client.history(channel, 500)).extracting(StoredMessage::text)
                         .endsWith(texts.get(channel).toArray(String[]::new));

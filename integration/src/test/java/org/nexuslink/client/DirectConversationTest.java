@@ -43,22 +43,22 @@ class DirectConversationTest {
             alice.client.connect();
             assertThat(server.metrics()).as("connecting again while connected opens no second connection")
                     .contains("nexuslink_ws_connections_active 2.0");
-            assertThat(alice.client.devices().path("devices").get(0).path("device_type").asText())
+            assertThat(alice.client.devices().devices().get(0).deviceType())
                     .isEqualTo(NexusClient.DEFAULT_DEVICE_TYPE);
-            assertThat(alice.client.devices().path("devices").get(0).path("os").asText())
+            assertThat(alice.client.devices().devices().get(0).os())
                     .isEqualTo(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT));
 
             StoredMessage hello = alice.client.sendText(bob.dm(), "hello bob, the pelican flies at noon", Optional.empty());
             StoredMessage read = bob.next();
             assertThat(read.text()).isEqualTo("hello bob, the pelican flies at noon");
-            assertThat(read.conversationId()).isEqualTo(alice.dm());
+            assertThat(read.conversationId()).isEqualTo(alice.dm().id());
             assertThat(read.ref()).isEqualTo(hello.ref());
             assertThat(read.direction()).isEqualTo(Direction.IN);
             assertThat(read.senderAccount()).isEqualTo(alice.id());
             assertThat(bob.client.store().contacts().find(alice.id())).as("a new correspondent is an unverified contact")
                     .hasValueSatisfying(c -> assertThat(c.verified()).isFalse());
 
-            bob.client.sendText(alice.dm(), "noted, the heron waits", Optional.of(read.ref()));
+            bob.client.sendText(alice.dm(), "noted, the heron waits", Optional.of(MessageRef.of(read)));
             StoredMessage reply = alice.next();
             assertThat(reply.text()).isEqualTo("noted, the heron waits");
             assertThat(reply.replyTo()).contains(hello.ref());
@@ -73,8 +73,8 @@ class DirectConversationTest {
                     "while you were away 3");
             bob.assertNothingMore();
 
-            alice.client.revoke(bob.dm(), hello.ref());
-            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(alice.dm() + "/" + hello.ref());
+            alice.client.revoke(bob.dm(), MessageRef.of(hello));
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(alice.dm().id() + "/" + hello.ref());
             List<StoredMessage> history = bob.client.history(alice.dm(), 10);
             assertThat(history).extracting(StoredMessage::text).contains("noted, the heron waits");
             assertThat(history.stream().filter(m -> m.ref().equals(hello.ref())).findFirst().orElseThrow().revoked())
@@ -83,7 +83,7 @@ class DirectConversationTest {
             StoredMessage late = alice.client.sendText(bob.dm(), "too late to take back", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("too late to take back");
             clock.advance(java.time.Duration.ofMinutes(3));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> alice.client.revoke(bob.dm(), late.ref()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> alice.client.revoke(bob.dm(), MessageRef.of(late)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revoke window");
             assertThat(alice.client.history(bob.dm(), 1).getFirst().revoked()).as("nothing changed").isFalse();
 
@@ -100,7 +100,7 @@ class DirectConversationTest {
                 assertThat(bob.next().text()).isEqualTo("sent from my phone");
                 StoredMessage copy = aliceLaptop.next();
                 assertThat(copy.text()).isEqualTo("sent from my phone");
-                assertThat(copy.conversationId()).as("filed under the conversation with Bob").isEqualTo(bob.dm());
+                assertThat(copy.conversationId()).as("filed under the conversation with Bob").isEqualTo(bob.dm().id());
                 assertThat(copy.direction()).isEqualTo(Direction.OUT);
 
                 alice.client.removeDevice(2);
@@ -108,6 +108,8 @@ class DirectConversationTest {
                 assertThat(alice.next().text()).isEqualTo("only the phone now");
                 aliceLaptop.assertNothingMore();
                 assertThat(aliceLaptop.client.isConnected()).as("the removed device was disconnected").isFalse();
+                assertThat(aliceLaptop.removed.poll(TestProfile.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                        .as("the removed device was told so").isNotNull();
             }
 
             assertThat(logs.text()).contains("websocket open");

@@ -16,6 +16,8 @@ import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Channel messages with Sender Keys between three real client profiles through a real server,
@@ -44,18 +46,17 @@ class ChannelConversationTest {
             alice.joinAndConnect(community, "alice");
             bob.joinAndConnect(community, "bob");
             carol.joinAndConnect(community, "carol");
-            String channelId = alice.client.post("/api/v1/channels", Map.of("name", "ops", "private", true))
-                    .get("id").asText();
-            String ops = "ch:" + channelId;
-            alice.client.put("/api/v1/channels/" + channelId + "/members/" + bob.id(), Map.of());
-            alice.client.put("/api/v1/channels/" + channelId + "/members/" + carol.id(), Map.of());
+            String channelId = alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("ops", null, null, true, null, null), ChannelsApi.ChannelView.class).id();
+            Conversation ops = Conversation.parse("ch:" + channelId);
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, channelId, bob.id());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, channelId, carol.id());
 
             StoredMessage first = alice.client.sendText(ops, "ops: the lighthouse is dark", Optional.empty());
             assertThat(first.ref()).isEqualTo("1");
             assertThat(bob.next().text()).isEqualTo("ops: the lighthouse is dark");
             assertThat(carol.next().text()).isEqualTo("ops: the lighthouse is dark");
 
-            bob.client.sendText(ops, "bob: relighting it", Optional.of(first.ref()));
+            bob.client.sendText(ops, "bob: relighting it", Optional.of(MessageRef.of(first)));
             StoredMessage reply = alice.next();
             assertThat(reply.text()).isEqualTo("bob: relighting it");
             assertThat(reply.replyTo()).contains("1");
@@ -65,36 +66,36 @@ class ChannelConversationTest {
             carol.client.sendText(ops, "carol: typo, ignore", Optional.empty());
             String typo = alice.next().ref();
             assertThat(bob.next().ref()).isEqualTo(typo);
-            carol.client.revoke(ops, typo);
-            assertThat(alice.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + typo);
-            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + typo);
+            carol.client.revoke(ops, MessageRef.parse(ops, typo));
+            assertThat(alice.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + typo);
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + typo);
             assertThat(alice.client.history(ops, 10).stream().filter(m -> m.ref().equals(typo)).findFirst()
                     .orElseThrow().revoked()).isTrue();
 
             // A moderator deletes Bob's reply: every reader's copy is erased, not just hidden.
-            alice.client.delete("/api/v1/channels/" + channelId + "/events/" + reply.ref());
-            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + reply.ref());
-            assertThat(carol.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops + "/" + reply.ref());
+            alice.client.perform(ApiRoute.CHANNEL_EVENT_DELETE, null, channelId, reply.ref());
+            assertThat(bob.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + reply.ref());
+            assertThat(carol.revoked.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(ops.id() + "/" + reply.ref());
             StoredMessage erased = carol.client.history(ops, 10).stream().filter(m -> m.ref().equals(reply.ref()))
                     .findFirst().orElseThrow();
             assertThat(erased.revoked()).isTrue();
             assertThat(erased.text()).isEmpty();
 
-            alice.client.delete("/api/v1/channels/" + channelId + "/members/" + carol.id());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_REMOVE, null, channelId, carol.id());
             alice.client.sendText(ops, "ops: after carol left, the key is under the mat", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("ops: after carol left, the key is under the mat");
             carol.assertNothingMore();
 
             // Back on the list, Carol catches up on the event but holds no key that opens it.
-            alice.client.put("/api/v1/channels/" + channelId + "/members/" + carol.id(), Map.of());
+            alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, channelId, carol.id());
             carol.close();
             carol.reopen();
             carol.client.connect();
             alice.client.sendText(ops, "ops: welcome back", Optional.empty());
             assertThat(bob.next().text()).isEqualTo("ops: welcome back");
             assertThat(carol.next().text()).isEqualTo("ops: welcome back");
-            assertThat(carol.client.conversations()).filteredOn(c -> c.id().equals(ops))
-                    .extracting(org.nexuslink.client.store.Conversation::title).as("named by the channel list")
+            assertThat(carol.client.conversations()).filteredOn(c -> c.conversation().equals(ops))
+                    .extracting(ConversationSummary::title).as("named by the channel list")
                     .containsExactly("ops");
             assertThat(carol.client.history(ops, 20)).extracting(StoredMessage::text)
                     .doesNotContain("ops: after carol left, the key is under the mat");

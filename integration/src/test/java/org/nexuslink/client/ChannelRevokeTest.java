@@ -21,6 +21,7 @@ import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.ConversationId;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Kind;
 import org.nexuslink.protocol.MessageId;
@@ -30,6 +31,8 @@ import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.DebugLogs;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Channel revokes and the channel binding of Sender Keys ciphertext (docs/client.md, "Channels"),
@@ -101,8 +104,8 @@ class ChannelRevokeTest {
                         List.of(new Tag.Revoke(new MessageId(bobs))));
                 // An honest server refuses it: Carol is neither the author nor a moderator...
                 assertThatThrownBy(() -> gateway.request(Command.SEND_EVENT, forged))
-                        .isInstanceOfSatisfying(GatewayConnection.GatewayException.class,
-                                e -> assertThat(e.code()).isEqualTo("forbidden"));
+                        .isInstanceOfSatisfying(RefusedException.class,
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
                 // ...a lying one stores and relays it anyway.
                 log.append(forged, c.carol.id());
             }
@@ -125,15 +128,14 @@ class ChannelRevokeTest {
             c.alice.client.sendText(c.general, "general: hello", Optional.empty());
             assertThat(c.bob.next().text()).isEqualTo("general: hello");
             c.carol.next();
-            UUID vault = UUID.fromString(c.alice.client.post("/api/v1/channels", Map.of("name", "vault", "private", true))
-                    .get("id").asText());
-            c.alice.client.put("/api/v1/channels/" + vault + "/members/" + c.bob.id(), Map.of());
+            UUID vault = UUID.fromString(c.alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("vault", null, null, true, null, null), ChannelsApi.ChannelView.class).id());
+            c.alice.client.perform(ApiRoute.CHANNEL_MEMBER_ADD, null, vault, c.bob.id());
 
             // Bob is offline while Alice writes in the private channel. The server copies her
             // ciphertext into the public channel, as hers, and withholds the original (a ciphertext
             // Bob had read would fail as a repeat, and catch-up order is the server's to choose).
             c.bob.close();
-            long secret = Long.parseLong(c.alice.client.sendText("ch:" + vault, "vault: the code is 1234",
+            long secret = Long.parseLong(c.alice.client.sendText(Conversation.parse("ch:" + vault), "vault: the code is 1234",
                     Optional.empty()).ref());
             try (HostileServer log = HostileServer.on(url)) {
                 Event original = log.event(vault, secret);
@@ -146,7 +148,7 @@ class ChannelRevokeTest {
             assertThat(c.bob.received).isEmpty();
             assertThat(c.bob.client.history(c.general, 10)).extracting(StoredMessage::text)
                     .containsExactly("general: hello");
-            assertThat(c.bob.client.history("ch:" + vault, 10)).isEmpty();
+            assertThat(c.bob.client.history(Conversation.parse("ch:" + vault), 10)).isEmpty();
         }
     }
 
@@ -156,11 +158,11 @@ class ChannelRevokeTest {
             StoredMessage bobs = c.bob.client.sendText(c.general, "bob: off topic", Optional.empty());
             c.alice.next();
             c.carol.next();
-            c.alice.client.revoke(c.general, bobs.ref());
+            c.alice.client.revoke(c.general, MessageRef.of(bobs));
             assertThat(c.bob.revoked.poll(TestProfile.WAIT.toSeconds(), TimeUnit.SECONDS))
-                    .isEqualTo(c.general + "/" + bobs.ref());
+                    .isEqualTo(c.general.id() + "/" + bobs.ref());
             assertThat(c.carol.revoked.poll(TestProfile.WAIT.toSeconds(), TimeUnit.SECONDS))
-                    .isEqualTo(c.general + "/" + bobs.ref());
+                    .isEqualTo(c.general.id() + "/" + bobs.ref());
             assertThat(c.carol.client.history(c.general, 10)).singleElement()
                     .satisfies(m -> assertThat(m.revoked()).isTrue());
         }
@@ -168,7 +170,7 @@ class ChannelRevokeTest {
 
     /** A server with Alice (its admin), Bob and Carol joined and connected, and a public channel. */
     private record Community(TestServer server, URI uri, TestProfile alice, TestProfile bob, TestProfile carol,
-            UUID channel, String general) implements AutoCloseable {
+            UUID channel, Conversation general) implements AutoCloseable {
 
         static Community start(DatabaseUrl url, MutableClock clock, Path dir) throws Exception {
             TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
@@ -180,9 +182,8 @@ class ChannelRevokeTest {
             alice.joinAndConnect(uri, "alice");
             bob.joinAndConnect(uri, "bob");
             carol.joinAndConnect(uri, "carol");
-            UUID channel = UUID.fromString(alice.client.post("/api/v1/channels", Map.of("name", "general"))
-                    .get("id").asText());
-            return new Community(server, uri, alice, bob, carol, channel, "ch:" + channel);
+            UUID channel = UUID.fromString(alice.client.request(ApiRoute.CHANNEL_CREATE, new ChannelsApi.CreateRequest("general", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
+            return new Community(server, uri, alice, bob, carol, channel, Conversation.parse("ch:" + channel));
         }
 
         /** A bare gateway connection as {@code profile}'s device, its pushes ignored. */

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.client.RefusedException;
 import org.nexuslink.client.media.AttachmentException.Reason;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.storage.DatabaseUrl;
@@ -175,23 +176,23 @@ class AttachmentsServerTest {
             Path blob = TestFiles.random(work, "blob", 1000, 1);
             String id = alice.upload(blob, "application/octet-stream");
 
-            assertThatThrownBy(() -> bob.delete(id)).isInstanceOfSatisfying(MediaClient.RefusedException.class, e -> {
-                assertThat(e.code()).isEqualTo("forbidden");
+            assertThatThrownBy(() -> bob.delete(id)).isInstanceOfSatisfying(RefusedException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
+                assertThat(e.wireCode()).isEqualTo("forbidden");
                 assertThat(e.status()).isEqualTo(403);
-                assertThat(e.errorCode()).contains(ErrorCode.FORBIDDEN);
             });
             assertThatThrownBy(() -> alice.upload(blob, "", new byte[32]))
-                    .isInstanceOfSatisfying(MediaClient.RefusedException.class,
-                            e -> assertThat(e.code()).isEqualTo("digest_mismatch"));
+                    .isInstanceOfSatisfying(RefusedException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.DIGEST_MISMATCH));
             Path tooLarge = TestFiles.random(work, "large", MAX_FILE_SIZE + 1, 2);
             assertThatThrownBy(() -> alice.upload(tooLarge, ""))
-                    .isInstanceOfSatisfying(MediaClient.RefusedException.class, e -> {
-                        assertThat(e.code()).isEqualTo("payload_too_large");
+                    .isInstanceOfSatisfying(RefusedException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
                         assertThat(e.getMessage()).contains(Integer.toString(MAX_FILE_SIZE + 1));
                     });
             assertThatThrownBy(() -> client(server, "not-a-token").quota())
-                    .isInstanceOfSatisfying(MediaClient.RefusedException.class,
-                            e -> assertThat(e.code()).isEqualTo("token_invalid"));
+                    .isInstanceOfSatisfying(RefusedException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_INVALID));
             assertThat(alice.quota().used()).as("refused uploads use no quota").isEqualTo(1000);
 
             Path copy = work.resolve("copy");
@@ -200,8 +201,8 @@ class AttachmentsServerTest {
             alice.delete(id);
             assertThat(alice.quota().used()).isZero();
             Path gone = work.resolve("gone");
-            assertThatThrownBy(() -> bob.download(id, gone)).isInstanceOfSatisfying(MediaClient.RefusedException.class,
-                    e -> assertThat(e.code()).isEqualTo("not_found"));
+            assertThatThrownBy(() -> bob.download(id, gone)).isInstanceOfSatisfying(RefusedException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
             assertThat(gone).doesNotExist();
             assertThat(TestFiles.files(work)).containsExactlyInAnyOrder(blob, tooLarge, copy);
         }

@@ -130,7 +130,7 @@ class SignInRelayTest {
             profile.client.join(community, "p");
             ServerPublicKey pinned = profile.client.serverKey().orElseThrow();
             // What an older profile holds: the URL, no key.
-            profile.client.store().settings().delete(NexusClient.COMMUNITY_SERVER_KEY);
+            profile.client.store().settings().delete(org.nexuslink.client.internal.CommunityLink.COMMUNITY_SERVER_KEY);
             profile.close();
             profile.reopen();
             assertThat(profile.client.serverKey()).isEmpty();

@@ -18,6 +18,8 @@ import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.PostgresDatabaseExtension;
 import org.nexuslink.server.testing.RedisProxy;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.ChannelsApi;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Two clients on two server nodes that share PostgreSQL and Redis: a channel message written
@@ -49,7 +51,8 @@ class ClusterResyncTest {
                 awaitRedis(nodeA, nodeB, "connected");
                 alice.joinAndConnect(URI.create("http://127.0.0.1:" + nodeA.port()), "alice");
                 bob.joinAndConnect(URI.create("http://127.0.0.1:" + nodeB.port()), "bob");
-                String channel = "ch:" + alice.client.post("/api/v1/channels", Map.of("name", "general")).get("id").asText();
+                Conversation channel = Conversation.parse("ch:" + alice.client.request(ApiRoute.CHANNEL_CREATE,
+                        new ChannelsApi.CreateRequest("general", null, null, null, null, null), ChannelsApi.ChannelView.class).id());
                 alice.client.sendText(channel, "before the outage", Optional.empty());
                 assertThat(bob.next().text()).as("fan-out from node A to node B").isEqualTo("before the outage");
 

@@ -17,6 +17,9 @@ import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestServer;
+import org.nexuslink.protocol.api.MessagesApi;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.Bytes;
 
 /**
  * A client opens the messages that reach it together in one store transaction and acknowledges
@@ -74,9 +77,10 @@ class BatchReceiveTest {
             if (i == count / 2 + 1) {
                 byte[] id = new byte[16];
                 java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
-                alice.client.post("/api/v1/messages/send", Map.of("message_id", id,
-                        "copies", List.of(Map.of("account", bob.id(), "device", 1, "type", 2,
-                                "ciphertext", "no Signal message at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+                alice.client.request(ApiRoute.MESSAGES_SEND, new MessagesApi.SendRequest(Bytes.of(id),
+                        List.of(new MessagesApi.Copy(bob.id(), 1, 2, Bytes.of(
+                                "no Signal message at all".getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
+                        MessagesApi.SendResponse.class);
             }
             String text = label + " " + i;
             alice.client.sendText(bob.dm(), text, Optional.empty());
@@ -98,9 +102,9 @@ class BatchReceiveTest {
     /** Every message was acknowledged: the server holds none for Bob any more (acks are asynchronous). */
     private static void assertQueueEmpty(TestProfile bob) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode pending;
+        List<MessagesApi.Pending> pending;
         do {
-            pending = bob.client.get("/api/v1/messages/pending?limit=100").path("messages");
+            pending = bob.client.request(ApiRoute.MESSAGES_PENDING, null, MessagesApi.PendingPage.class).messages();
             if (pending.isEmpty()) {
                 return;
             }

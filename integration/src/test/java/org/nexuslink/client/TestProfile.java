@@ -35,6 +35,8 @@ final class TestProfile implements AutoCloseable {
     /** The senders of rejected messages. */
     final BlockingQueue<String> rejected = new LinkedBlockingQueue<>();
     final BlockingQueue<Boolean> connection = new LinkedBlockingQueue<>();
+    /** The server's reasons, each time it told this device it was removed from its account. */
+    final BlockingQueue<String> removed = new LinkedBlockingQueue<>();
     /** "account:device" of each safety-number warning. */
     final BlockingQueue<String> keyChanges = new LinkedBlockingQueue<>();
     NexusClient client;
@@ -78,30 +80,14 @@ final class TestProfile implements AutoCloseable {
     /** Opens the profile's client again (after {@link #close}), as a restarted app would. */
     void reopen() throws IOException {
         client = NexusClient.open(dir, keys, clock);
-        client.addListener(new ClientListener() {
-            @Override
-            public void onMessage(StoredMessage message) {
-                received.add(message);
-            }
-
-            @Override
-            public void onRevoked(String conversationId, String ref, String by) {
-                revoked.add(conversationId + "/" + ref);
-            }
-
-            @Override
-            public void onRejected(String sender, String reason, boolean identityChanged) {
-                rejected.add(sender);
-            }
-
-            @Override
-            public void onConnection(boolean connected) {
-                connection.add(connected);
-            }
-
-            @Override
-            public void onSafetyNumberChanged(String account, int device) {
-                keyChanges.add(account + ":" + device);
+        client.subscribe(event -> {
+            switch (event) {
+                case ClientEvent.MessageReceived m -> received.add(m.message());
+                case ClientEvent.MessageRevoked r -> revoked.add(r.conversation().id() + "/" + r.ref().text());
+                case ClientEvent.MessageRejected r -> rejected.add(r.sender().toString());
+                case ClientEvent.ConnectionChanged c -> connection.add(c.connected());
+                case ClientEvent.SafetyNumberChanged k -> keyChanges.add(k.account() + ":" + k.device());
+                case ClientEvent.DeviceRemoved d -> removed.add(d.detail());
             }
         });
     }
@@ -110,8 +96,8 @@ final class TestProfile implements AutoCloseable {
         return keys.accountId().toString();
     }
 
-    String dm() {
-        return "dm:" + id();
+    Conversation dm() {
+        return Conversation.direct(keys.accountId());
     }
 
     void joinAndConnect(URI server, String name) throws IOException {

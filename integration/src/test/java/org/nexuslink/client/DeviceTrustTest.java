@@ -9,13 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
-import org.nexuslink.client.community.GatewayConnection.GatewayException;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Devices are the identity key's to add and remove, as clients see it (issue 18, item 3): a
@@ -37,9 +38,9 @@ class DeviceTrustTest {
                 .bind("account", account).bind("device", device).mapTo(Long.class).one());
     }
 
-    private static GatewayException gatewayRefusal(Throwable thrown) {
+    private static RefusedException gatewayRefusal(Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof GatewayException g) {
+            if (t instanceof RefusedException g) {
                 return g;
             }
         }
@@ -85,7 +86,7 @@ class DeviceTrustTest {
 
             assertThatThrownBy(() -> alice.client.sendText(bob.dm(), "for the stolen laptop", Optional.empty()))
                     .as("the server insists on the revoked device, the client refuses to write to it")
-                    .satisfies(e -> assertThat(gatewayRefusal(e).code()).isEqualTo("stale_devices"))
+                    .satisfies(e -> assertThat(gatewayRefusal(e).code()).isEqualTo(ErrorCode.STALE_DEVICES))
                     .satisfies(e -> assertThat(gatewayRefusal(e).detail()).contains(bob.id() + ":2"));
             assertThat(queuedFor(database, bob.id(), 2)).as("no copy for the revoked device").isZero();
             assertThat(alice.client.store().signal().containsSession(new SignalProtocolAddress(bob.id(), 2)))
@@ -106,7 +107,7 @@ class DeviceTrustTest {
 
             // Bob loses his phone, leaves, and restores his account from the mnemonic on a new one:
             // device 1 again, with a new key certified by the same identity key.
-            bob.client.delete("/api/v1/members/" + bob.id());
+            bob.client.perform(ApiRoute.MEMBER_REMOVE, null, bob.id());
             try (TestProfile restored = TestProfile.restored(dir.resolve("bob-restored"), bob)) {
                 restored.joinAndConnect(members.community(), "bob");
                 restored.client.sendText(alice.dm(), "it is me, on a new phone", Optional.empty());
