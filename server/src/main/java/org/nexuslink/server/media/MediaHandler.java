@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
@@ -73,10 +74,10 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(MediaHandler.class);
 
     /** The streamed upload endpoint. */
-    public static final String UPLOAD_PATH = "/api/v1/media/upload";
+    public static final String UPLOAD_PATH = ApiRoute.MEDIA_UPLOAD.pattern();
     /** The download endpoint's route pattern. */
-    public static final String FILE_PATTERN = "/api/v1/media/{id}";
-    private static final String PREFIX = "/api/v1/media/";
+    public static final String FILE_PATTERN = ApiRoute.MEDIA_DOWNLOAD.pattern();
+    private static final String PREFIX = FILE_PATTERN.substring(0, FILE_PATTERN.indexOf('{'));
     /** An upload whose client sends nothing for this long is dropped. */
     static final Duration UPLOAD_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Received bytes waiting for the disk above which the connection stops reading. */
@@ -482,7 +483,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                     out.force(true);
                 }
                 MediaFile stored = media.finish(upload, received, Sha256.of(sha.digest()));
-                ctx.executor().execute(() -> respond(jsonResponse(HttpResponseStatus.CREATED, MediaView.of(stored))));
+                ctx.executor().execute(() -> respond(jsonResponse(HttpResponseStatus.CREATED, MediaRoutes.view(stored))));
             } catch (ApiException e) {
                 ctx.executor().execute(() -> respond(ErrorResponses.of(json, e)));
             } catch (InterruptedException e) {
