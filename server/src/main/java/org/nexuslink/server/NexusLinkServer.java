@@ -39,10 +39,7 @@ import org.nexuslink.server.channels.ChannelEventRoutes;
 import org.nexuslink.server.cluster.ClusterBus;
 import org.nexuslink.server.cluster.ClusterFanOut;
 import org.nexuslink.server.channels.ChannelRoutes;
-import org.nexuslink.server.channels.ChannelService;
-import org.nexuslink.server.channels.ChannelStore;
 import org.nexuslink.server.moderation.ModerationRoutes;
-import org.nexuslink.server.moderation.ModerationService;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
@@ -239,14 +236,15 @@ public final class NexusLinkServer implements AutoCloseable {
                                              List<ChannelHandler> streaming, Optional<RedisConnection> redis,
                                              ServerKeyPair serverKey, ServerIdentity identity, SecureRandom random,
                                              RateLimits limits) {
-        TokenStore tokens = new TokenStore(database, clock, random);
+        CommunityServices services = CommunityServices.over(database, clock, random);
+        TokenStore tokens = services.tokens();
         Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
         Authenticator authenticator = new Authenticator(tokens, authMetrics, limits);
-        MemberStore members = new MemberStore(database);
+        MemberStore members = services.members();
         Gauge.builder("nexuslink.members.total", members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
         DeviceStore devices = new DeviceStore(database, members);
-        Permissions permissions = new Permissions(database, members, clock);
+        Permissions permissions = services.permissions();
         // More than one node shares the database when Redis is on: fan out through it.
         Optional<ClusterFanOut> cluster = redis.map(r -> new ClusterFanOut(
                 new ClusterBus(r, config.redis().channelPrefix(), metrics.registry()), connections, blocking));
@@ -264,7 +262,7 @@ public final class NexusLinkServer implements AutoCloseable {
                 Thread.ofPlatform().name("queue-sweeper").daemon().factory());
         resources.push(sweeper::shutdownNow);
         sweeper.scheduleWithFixedDelay(() -> sweep(direct), 1, 1, TimeUnit.MINUTES);
-        AuditLog audit = new AuditLog(database, clock);
+        AuditLog audit = services.audit();
         ChannelEvents channelEvents = new ChannelEvents(database, new EventLog(database), permissions, connections,
                 audit, cluster.<ChannelEvents.Peers>map(c -> c).orElse(ChannelEvents.Peers.NONE), clock,
                 config.community().revokeWindow());
@@ -292,11 +290,9 @@ public final class NexusLinkServer implements AutoCloseable {
         new AccountRoutes(accounts, authenticator, bodies).register(router);
         new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
 
-        new ChannelRoutes(new ChannelService(database, new ChannelStore(database), members, permissions, audit, clock),
-                authenticator, bodies).register(router);
+        new ChannelRoutes(services.channels(), authenticator, bodies).register(router);
         new ChannelEventRoutes(channelEvents, authenticator).register(router);
-        new ModerationRoutes(new ModerationService(database, members, permissions, tokens, audit, clock,
-                (account, reason) -> {
+        new ModerationRoutes(services.moderation((account, reason) -> {
                     gateway.closeAccount(account, reason);
                     cluster.ifPresent(c -> c.accountClosed(account, reason));
                 }), authenticator, bodies).register(router);
@@ -397,6 +393,15 @@ public final class NexusLinkServer implements AutoCloseable {
     /**
      * Opens the database and applies pending migrations, as {@code nexuslink server migrate} does.
      */
+    /**
+     * The community's services over the configured database, opened and migrated, built as the
+     * server builds them: for the operator's console ({@code nexuslink admin --local}), which acts
+     * without a running server. Closing them closes the database.
+     */
+    public static CommunityServices openServices(Config config, Clock clock) {
+        return CommunityServices.owning(openAndMigrate(config.database()), clock, new SecureRandom());
+    }
+
     public static Database openAndMigrate(Config.Database config) {
         Database database = Database.open(config.url(),
                 new DatabaseSettings(config.maxConnections(), config.connectTimeout()));

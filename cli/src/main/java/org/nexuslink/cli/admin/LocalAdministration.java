@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.admin;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
+import org.nexuslink.server.CommunityServices;
 import org.nexuslink.server.NexusLinkServer;
 import org.nexuslink.server.accounts.Member;
 import org.nexuslink.server.accounts.MemberStore;
@@ -18,18 +18,14 @@ import org.nexuslink.server.accounts.Role;
 import org.nexuslink.server.audit.AuditEntry;
 import org.nexuslink.server.audit.AuditFilter;
 import org.nexuslink.server.audit.AuditLog;
-import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.channels.Channel;
 import org.nexuslink.server.channels.ChannelService;
-import org.nexuslink.server.channels.ChannelStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.moderation.ModerationService;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.ChannelType;
-import org.nexuslink.server.permissions.Permissions;
-import org.nexuslink.server.storage.Database;
 
 /**
  * The admin operations done directly on the server's database as the operator's console
@@ -41,25 +37,24 @@ import org.nexuslink.server.storage.Database;
 final class LocalAdministration implements Administration {
     private static final int PAGE = 500;
 
-    private final Database database;
+    private final CommunityServices services;
     private final MemberStore members;
     private final ChannelService channels;
     private final ModerationService moderation;
     private final AuditLog audit;
 
-    private LocalAdministration(Database database, Clock clock) {
-        this.database = database;
-        this.members = new MemberStore(database);
-        Permissions permissions = new Permissions(database, members, clock);
-        this.audit = new AuditLog(database, clock);
-        this.channels = new ChannelService(database, new ChannelStore(database), members, permissions, audit, clock);
-        this.moderation = new ModerationService(database, members, permissions,
-                new TokenStore(database, clock, new SecureRandom()), audit, clock, (account, reason) -> { });
+    private LocalAdministration(CommunityServices services) {
+        this.services = services;
+        this.members = services.members();
+        this.audit = services.audit();
+        this.channels = services.channels();
+        // No WebSockets live in this process; the tokens the services delete end the sessions.
+        this.moderation = services.moderation((account, reason) -> { });
     }
 
-    /** Opens (and migrates) the configured database. */
+    /** Opens (and migrates) the configured database, with the services the server runs on it. */
     static LocalAdministration open(Config config, Clock clock) {
-        return new LocalAdministration(NexusLinkServer.openAndMigrate(config.database()), clock);
+        return new LocalAdministration(NexusLinkServer.openServices(config, clock));
     }
 
     @Override
@@ -156,7 +151,7 @@ final class LocalAdministration implements Administration {
 
     @Override
     public void close() {
-        database.close();
+        services.close();
     }
 
     private static MemberRow row(Member m) {

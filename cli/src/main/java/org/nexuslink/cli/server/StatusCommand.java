@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.Health;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,7 +46,7 @@ public final class StatusCommand implements Callable<Integer> {
     /** No answer, or an answer that is not a NexusLink {@code /health} body. */
     public static final int UNREACHABLE = 5;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ApiJson.tolerant();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Gauges and counters worth a line; summed over their labels. */
     private static final List<String> FIGURES = List.of("nexuslink_members", "nexuslink_ws_messages_total",
@@ -64,11 +67,15 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        JsonNode health;
+        Health health;
         try {
-            HttpResponse<byte[]> response = http.send(request("/health"), HttpResponse.BodyHandlers.ofByteArray());
-            health = JSON.readTree(response.body());
-            if (health == null || !health.path("status").isTextual()) {
+            HttpResponse<byte[]> response = http.send(request(ApiRoute.HEALTH), HttpResponse.BodyHandlers.ofByteArray());
+            try {
+                health = JSON.readValue(response.body(), Health.class);
+            } catch (IOException | RuntimeException notHealth) {
+                health = null;
+            }
+            if (health == null) {
                 return unreachable(out, "HTTP " + response.statusCode() + " without a NexusLink health body");
             }
         } catch (IOException e) {
@@ -78,34 +85,34 @@ public final class StatusCommand implements Callable<Integer> {
             return unreachable(out, "interrupted");
         }
         Map<String, Double> figures = metrics(http).orElse(Map.of());
-        String status = health.path("status").asText();
+        String status = health.status();
         if (json) {
-            ObjectNode body = ((ObjectNode) health.deepCopy()).put("url", url.toString());
+            Map<String, Object> body = JSON.convertValue(health, new TypeReference<LinkedHashMap<String, Object>>() {});
+            body.put("url", url.toString());
             if (!figures.isEmpty()) {
-                ObjectNode metrics = body.putObject("metrics");
-                figures.forEach(metrics::put);
+                body.put("metrics", figures);
             }
-            out.println(body);
+            out.println(json(body));
         } else {
             table(out, health, figures);
         }
         return switch (status) {
-            case "healthy" -> HEALTHY;
-            case "degraded" -> DEGRADED;
+            case Health.HEALTHY -> HEALTHY;
+            case Health.DEGRADED -> DEGRADED;
             default -> UNHEALTHY;
         };
     }
 
-    private void table(PrintWriter out, JsonNode health, Map<String, Double> figures) {
+    private void table(PrintWriter out, Health health, Map<String, Double> figures) {
         row(out, "server", url.toString());
-        row(out, "status", health.path("status").asText());
-        row(out, "version", health.path("version").asText());
-        row(out, "uptime", duration(health.path("uptime_seconds").asLong()));
-        row(out, "database", health.path("database").asText());
-        row(out, "redis", health.path("redis").asText());
-        row(out, "connections", health.path("websocket_connections").asText());
-        row(out, "queue", health.has("pending_messages")
-                ? health.get("pending_messages").asText() + " pending messages" : "unknown (database unreachable)");
+        row(out, "status", health.status());
+        row(out, "version", health.version());
+        row(out, "uptime", duration(health.uptimeSeconds()));
+        row(out, "database", health.database());
+        row(out, "redis", health.redis());
+        row(out, "connections", Integer.toString(health.websocketConnections()));
+        row(out, "queue", health.pendingMessages().isPresent()
+                ? health.pendingMessages().getAsLong() + " pending messages" : "unknown (database unreachable)");
         if (figures.isEmpty()) {
             row(out, "metrics", "not reachable from here (only /health was read)");
         } else {
@@ -130,7 +137,7 @@ public final class StatusCommand implements Callable<Integer> {
     /** The chosen figures from {@code /metrics}, or empty when it does not answer 200. */
     private Optional<Map<String, Double>> metrics(HttpClient http) {
         try {
-            HttpResponse<String> response = http.send(request("/metrics"), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request(ApiRoute.METRICS), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }
@@ -162,16 +169,27 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private HttpRequest request(String path) {
+    private HttpRequest request(ApiRoute route) {
         String base = url.toString().endsWith("/") ? url.toString().substring(0, url.toString().length() - 1)
                 : url.toString();
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).GET().build();
+        return HttpRequest.newBuilder(URI.create(base + route.path())).timeout(TIMEOUT).GET().build();
+    }
+
+    private static String json(Map<String, Object> body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a status report always serialises", e);
+        }
     }
 
     private int unreachable(PrintWriter out, String reason) {
         if (json) {
-            out.println(JSON.createObjectNode().put("status", "unreachable").put("url", url.toString())
-                    .put("error", reason));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "unreachable");
+            body.put("url", url.toString());
+            body.put("error", reason);
+            out.println(json(body));
         } else {
             spec.commandLine().getErr().println("nexuslink: server at " + url + " unreachable: " + reason);
         }

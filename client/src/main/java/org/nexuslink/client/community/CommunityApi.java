@@ -313,6 +313,12 @@ public final class CommunityApi {
         send(route.method(), route.path(pathValues), body, token);
     }
 
+    /** Like {@link #perform(ApiRoute, Object, String, Object...)}, with a query string. */
+    public void perform(ApiRoute route, List<?> pathValues, Map<String, ?> query, Object body, String token)
+            throws IOException, InterruptedException {
+        send(route.method(), route.path(query, pathValues.toArray()), body, token);
+    }
+
     private HttpResponse<byte[]> exchange(HttpRequest request, String method, String path)
             throws IOException, InterruptedException {
         try {

@@ -12,7 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every {@code /api/v1} endpoint: its method and its path pattern, where {@code {name}} stands
+ * Every endpoint of the REST API ({@code /api/v1}) and of operations ({@code /health},
+ * {@code /metrics}): its method and its path pattern, where {@code {name}} stands
  * for one path segment. The server registers its routes from this list and clients build their
  * request paths from it, so neither side spells a path by hand; docs/openapi.yaml names the same
  * endpoints (checked by the server's tests).
@@ -53,7 +54,11 @@ public enum ApiRoute {
     MEDIA_DIRECT_UPLOAD("POST", "/api/v1/media/uploads"),
     MEDIA_COMPLETE("POST", "/api/v1/media/{id}/complete"),
     MEDIA_DOWNLOAD("GET", "/api/v1/media/{id}"),
-    MEDIA_DELETE("DELETE", "/api/v1/media/{id}");
+    MEDIA_DELETE("DELETE", "/api/v1/media/{id}"),
+    /** Liveness and dependencies, for load balancers and {@code nexuslink server status}; no auth. */
+    HEALTH("GET", "/health"),
+    /** Prometheus metrics, from loopback unless opened (docs/operations.md). */
+    METRICS("GET", "/metrics");
 
     private final String method;
     private final String pattern;

@@ -18,6 +18,19 @@ import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.AuthApi.ChallengeRequest;
+import org.nexuslink.protocol.api.AuthApi.ChallengeResponse;
+import org.nexuslink.protocol.api.AuthApi.JoinRequest;
+import org.nexuslink.protocol.api.AuthApi.JoinResponse;
+import org.nexuslink.protocol.api.AuthApi.TokenResponse;
+import org.nexuslink.protocol.api.AuthApi.VerifyRequest;
+import org.nexuslink.protocol.api.DevicesApi.DeviceList;
+import org.nexuslink.protocol.api.DevicesApi.DeviceView;
+import org.nexuslink.protocol.api.DevicesApi.RegisterRequest;
+import org.nexuslink.protocol.api.DevicesApi.RemoveRequest;
+import org.nexuslink.protocol.api.MembersApi.MemberPage;
+import org.nexuslink.protocol.api.MembersApi.MemberView;
 
 /**
  * Seed 000's auth, members and devices endpoints. Byte fields are standard base64 in JSON,
@@ -37,53 +50,25 @@ public final class AccountRoutes {
         this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
-    record ChallengeRequest(String accountId, int deviceId) {}
-
-    record ChallengeResponse(byte[] challenge, byte[] serverSignature, String serverId, String serverKey,
-                             String origin, String expiresAt) {}
-
-    record VerifyRequest(String accountId, int deviceId, byte[] challenge, byte[] signature) {}
-
-    record TokenResponse(String accountId, int deviceId, String token, String expiresAt) {}
-
-    record JoinRequest(String accountId, byte[] identityKey, byte[] deviceCertificate, String displayName,
-                       byte[] challenge, byte[] signature, String deviceType, String os, String appVersion,
-                       String pushToken) {}
-
-    record JoinResponse(String accountId, String role, int deviceId, String token, String expiresAt) {}
-
-    record RegisterDeviceRequest(byte[] deviceCertificate, String deviceType, String os, String appVersion,
-                                 String pushToken) {}
-
-    record DeviceView(int deviceId, byte[] certificate, String deviceType, String os, String appVersion,
-                      String registeredAt, String lastActiveAt) {
-        static DeviceView of(Device d) {
-            return new DeviceView(d.certificate().deviceId().value(), d.certificate().encoded(), d.deviceType(), d.os(),
-                    d.appVersion(), d.registeredAt().toString(), d.lastActiveAt().toString());
-        }
+    private static DeviceView deviceView(Device d) {
+        return new DeviceView(d.certificate().deviceId().value(), Bytes.of(d.certificate().encoded()), d.deviceType(),
+                d.os(), d.appVersion(), d.registeredAt().toString(), d.lastActiveAt().toString());
     }
 
-    record DeviceList(List<DeviceView> devices, List<byte[]> revocations) {}
-
-    record RemoveDeviceRequest(byte[] revocation) {}
-
-    record MemberView(String accountId, Optional<String> displayName, String role, String status, String joinedAt) {
-        static MemberView of(Member m) {
-            return new MemberView(m.account().toString(), m.name(), m.role().wireName(),
-                    m.banned() ? "banned" : "active", m.joinedAt().toString());
-        }
+    /** A member as every endpoint that answers with one shows it. */
+    public static MemberView memberView(Member m) {
+        return new MemberView(m.account().toString(), m.name(), m.role().wireName(),
+                m.banned() ? "banned" : "active", m.joinedAt().toString());
     }
-
-    record MemberPage(List<MemberView> members, Optional<String> next) {}
 
     public void register(Router router) {
-        router.post("/api/v1/auth/challenge", this::challenge);
-        router.post("/api/v1/auth/verify", this::verify);
-        router.post("/api/v1/members/join", this::join);
-        router.get("/api/v1/members", this::members);
-        router.post("/api/v1/devices/register", this::registerDevice);
-        router.get("/api/v1/devices", this::listDevices);
-        router.delete("/api/v1/devices/{device_id}", this::removeDevice);
+        router.add(ApiRoute.AUTH_CHALLENGE, this::challenge);
+        router.add(ApiRoute.AUTH_VERIFY, this::verify);
+        router.add(ApiRoute.MEMBERS_JOIN, this::join);
+        router.add(ApiRoute.MEMBERS, this::members);
+        router.add(ApiRoute.DEVICE_REGISTER, this::registerDevice);
+        router.add(ApiRoute.DEVICES, this::listDevices);
+        router.add(ApiRoute.DEVICE_REMOVE, this::removeDevice);
     }
 
     private Response challenge(Request request) {
@@ -91,7 +76,8 @@ public final class AccountRoutes {
         Challenges.Issued issued = accounts.challenge(AccountService.accountId("account_id", body.accountId()),
                 AccountService.deviceId("device_id", body.deviceId()), origin(request));
         ServerChallenge challenge = issued.challenge();
-        return Response.ok(new ChallengeResponse(challenge.encoded(), issued.serverSignature(), challenge.serverId(),
+        return Response.ok(new ChallengeResponse(Bytes.of(challenge.encoded()), Bytes.of(issued.serverSignature()),
+                challenge.serverId(),
                 challenge.serverKey().base64(), challenge.origin().toString(),
                 challenge.issuedAt().plus(Challenges.LIFETIME).toString()));
     }
@@ -150,23 +136,23 @@ public final class AccountRoutes {
         int limit = request.queryParam("limit").map(AccountRoutes::pageSize).orElse(DEFAULT_PAGE);
         Optional<AccountId> after = request.queryParam("after").map(a -> AccountService.accountId("after", a));
         List<Member> page = accounts.members(after, limit + 1);
-        List<MemberView> views = page.stream().limit(limit).map(MemberView::of).toList();
+        List<MemberView> views = page.stream().limit(limit).map(AccountRoutes::memberView).toList();
         Optional<String> next = page.size() > limit ? Optional.of(views.get(views.size() - 1).accountId()) : Optional.empty();
         return Response.ok(new MemberPage(views, next));
     }
 
     private Response registerDevice(Request request) {
         Principal caller = authenticator.authenticate(request);
-        RegisterDeviceRequest body = bodies.read(request, RegisterDeviceRequest.class);
-        Device device = accounts.registerDevice(caller, body.deviceCertificate(),
+        RegisterRequest body = bodies.read(request, RegisterRequest.class);
+        Device device = accounts.registerDevice(caller, orNull(body.deviceCertificate()),
                 details(body.deviceType(), body.os(), body.appVersion(), body.pushToken()));
-        return new Response.Json(201, DeviceView.of(device));
+        return new Response.Json(201, deviceView(device));
     }
 
     private Response listDevices(Request request) {
         Principal caller = authenticator.authenticate(request);
-        return Response.ok(new DeviceList(accounts.devices(caller).stream().map(DeviceView::of).toList(),
-                accounts.revocations(caller).stream().map(Bytes::toByteArray).toList()));
+        return Response.ok(new DeviceList(accounts.devices(caller).stream().map(AccountRoutes::deviceView).toList(),
+                accounts.revocations(caller)));
     }
 
     private Response removeDevice(Request request) {
@@ -179,7 +165,7 @@ public final class AccountRoutes {
         }
         // The body is optional: a device removing itself sends none.
         Optional<byte[]> revocation = request.body().length == 0 ? Optional.empty()
-                : Optional.of(required("revocation", bodies.read(request, RemoveDeviceRequest.class).revocation()));
+                : Optional.of(required("revocation", bodies.read(request, RemoveRequest.class).revocation()));
         accounts.removeDevice(caller, AccountService.deviceId("device_id", id), revocation);
         return new Response.Raw(204, "application/json", new byte[0]);
     }
@@ -204,11 +190,15 @@ public final class AccountRoutes {
         }
     }
 
-    private static byte[] required(String field, byte[] value) {
-        if (value == null || value.length == 0) {
+    private static byte[] required(String field, Bytes value) {
+        if (value == null || value.isEmpty()) {
             throw new ApiException(ErrorCode.INVALID_FIELD, field + " is required");
         }
-        return value;
+        return value.toByteArray();
+    }
+
+    private static byte[] orNull(Bytes value) {
+        return value == null ? null : value.toByteArray();
     }
 
     private static String orEmpty(String value) {

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.AuditApi.Entry;
+import org.nexuslink.protocol.api.AuditApi.Page;
 import org.nexuslink.server.accounts.AccountService;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.channels.ChannelRoutes;
@@ -26,6 +29,7 @@ import org.nexuslink.server.permissions.Permissions;
 public final class AuditRoutes {
     static final int DEFAULT_PAGE = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> DETAILS = new TypeReference<>() {};
 
     private final AuditLog audit;
     private final Permissions permissions;
@@ -37,22 +41,17 @@ public final class AuditRoutes {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     }
 
-    record EntryView(long id, String actor, String action, Optional<String> targetAccount,
-                     Optional<String> targetChannel, JsonNode details, String createdAt) {
-        static EntryView of(AuditEntry e) {
-            try {
-                return new EntryView(e.id(), e.actor().toString(), e.action(), e.targetAccount().map(Object::toString),
-                        e.targetChannel().map(ChannelId::toString), JSON.readTree(e.details()), e.at().toString());
-            } catch (java.io.IOException ex) {
-                throw new IllegalStateException("audit details in the database are not JSON", ex);
-            }
+    private static Entry entry(AuditEntry e) {
+        try {
+            return new Entry(e.id(), e.actor().toString(), e.action(), e.targetAccount().map(Object::toString),
+                    e.targetChannel().map(ChannelId::toString), JSON.readValue(e.details(), DETAILS), e.at().toString());
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("audit details in the database are not a JSON object", ex);
         }
     }
 
-    record Page(List<EntryView> entries, Optional<String> next) {}
-
     public void register(Router router) {
-        router.get("/api/v1/audit", this::read);
+        router.add(ApiRoute.AUDIT, this::read);
     }
 
     private Response read(Request request) {
@@ -60,7 +59,7 @@ public final class AuditRoutes {
         AuditFilter filter = filter(request);
         permissions.decide(caller, CommunityAction.VIEW_AUDIT).orThrow();
         AuditLog.Page page = audit.read(filter);
-        return Response.ok(new Page(page.entries().stream().map(EntryView::of).toList(),
+        return Response.ok(new Page(page.entries().stream().map(AuditRoutes::entry).toList(),
                 page.nextBefore().map(Object::toString)));
     }
 

@@ -38,7 +38,17 @@ public final class Authenticator {
      * @throws ApiException when the header is absent or the token is not valid now
      */
     public Principal authenticate(Request request) {
-        String header = request.header("Authorization").orElse("");
+        return authenticateHeader(request.header("Authorization").orElse(""));
+    }
+
+    /**
+     * The device behind an {@code Authorization} header's bearer token: the routed and the
+     * streamed HTTP paths both authenticate here, so both count failures alike.
+     *
+     * @param header the header's value, empty when the request has none
+     * @throws ApiException when the header is not a bearer token or the token is not valid now
+     */
+    public Principal authenticateHeader(String header) {
         if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
             metrics.failure(ErrorCode.TOKEN_INVALID);
             throw new ApiException(ErrorCode.TOKEN_INVALID, "missing 'Authorization: Bearer <token>' header");

@@ -3,6 +3,8 @@ package org.nexuslink.server.auth;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.ServerInfo;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
@@ -16,9 +18,6 @@ import org.nexuslink.server.ops.Version;
 public final class ServerInfoRoutes {
     private final ServerInfo info;
 
-    /** What the endpoint answers. */
-    record ServerInfo(String serverId, String publicKey, String name, String role, String version) {}
-
     public ServerInfoRoutes(ServerIdentity identity, String name, Config.Role role) {
         Objects.requireNonNull(identity, "identity");
         this.info = new ServerInfo(identity.serverId(), identity.publicKey().base64(), Objects.requireNonNull(name, "name"),
@@ -26,7 +25,7 @@ public final class ServerInfoRoutes {
     }
 
     public void register(Router router) {
-        router.get("/api/v1/server", this::server);
+        router.add(ApiRoute.SERVER_INFO, this::server);
     }
 
     private Response server(Request request) {

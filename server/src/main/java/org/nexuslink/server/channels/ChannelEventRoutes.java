@@ -4,6 +4,7 @@ package org.nexuslink.server.channels;
 import java.util.Objects;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Request;
@@ -24,7 +25,7 @@ public final class ChannelEventRoutes {
     }
 
     public void register(Router router) {
-        router.delete("/api/v1/channels/{id}/events/{mid}", this::delete);
+        router.add(ApiRoute.CHANNEL_EVENT_DELETE, this::delete);
     }
 
     private Response delete(Request request) {

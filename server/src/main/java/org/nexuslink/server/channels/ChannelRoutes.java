@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.channels;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -12,6 +11,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.ChannelsApi.Access;
+import org.nexuslink.protocol.api.ChannelsApi.ChannelList;
+import org.nexuslink.protocol.api.ChannelsApi.ChannelView;
+import org.nexuslink.protocol.api.ChannelsApi.Condition;
+import org.nexuslink.protocol.api.ChannelsApi.CreateRequest;
+import org.nexuslink.protocol.api.ChannelsApi.MemberEntry;
+import org.nexuslink.protocol.api.ChannelsApi.MemberList;
+import org.nexuslink.protocol.api.ChannelsApi.PermissionRow;
+import org.nexuslink.protocol.api.ChannelsApi.UpdateRequest;
 import org.nexuslink.server.accounts.AccountService;
 import org.nexuslink.server.accounts.Role;
 import org.nexuslink.server.auth.Authenticator;
@@ -40,99 +49,79 @@ public final class ChannelRoutes {
         this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
-    record PermissionRow(Boolean canRead, Boolean canWrite, Boolean canManage) {
-        static PermissionRow of(RolePermissions row) {
-            return new PermissionRow(row.read(), row.write(), row.manage());
-        }
-
-        RolePermissions toRow(String role) {
-            if (canRead == null || canWrite == null || canManage == null) {
-                throw new ApiException(ErrorCode.INVALID_FIELD,
-                        "permissions." + role + " needs can_read, can_write and can_manage");
-            }
-            return new RolePermissions(canRead, canWrite, canManage);
-        }
+    private static PermissionRow permissionRow(RolePermissions row) {
+        return new PermissionRow(row.read(), row.write(), row.manage());
     }
 
-    record ConditionBody(String type, String role, Long seconds) {
-        static ConditionBody of(SpeakingCondition condition) {
-            return switch (condition) {
-                case SpeakingCondition.MinimumRole r -> new ConditionBody(r.kind(), r.minimum().wireName(), null);
-                case SpeakingCondition.MinimumMembershipAge a -> new ConditionBody(a.kind(), null, a.age().toSeconds());
+    private static RolePermissions rolePermissions(String role, PermissionRow row) {
+        if (row.canRead() == null || row.canWrite() == null || row.canManage() == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD,
+                    "permissions." + role + " needs can_read, can_write and can_manage");
+        }
+        return new RolePermissions(row.canRead(), row.canWrite(), row.canManage());
+    }
+
+    private static Condition conditionView(SpeakingCondition condition) {
+        return switch (condition) {
+            case SpeakingCondition.MinimumRole r -> new Condition(r.kind(), r.minimum().wireName(), null);
+            case SpeakingCondition.MinimumMembershipAge a -> new Condition(a.kind(), null, a.age().toSeconds());
+        };
+    }
+
+    private static SpeakingCondition speakingCondition(Condition condition) {
+        String type = condition.type();
+        String role = condition.role();
+        Long seconds = condition.seconds();
+        if (type == null) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions[].type is required");
+        }
+        try {
+            return switch (type) {
+                case SpeakingCondition.MinimumRole.KIND -> {
+                    if (role == null || seconds != null) {
+                        throw new IllegalArgumentException("min_role takes exactly 'role'");
+                    }
+                    yield SpeakingCondition.of(type, role);
+                }
+                case SpeakingCondition.MinimumMembershipAge.KIND -> {
+                    if (seconds == null || role != null) {
+                        throw new IllegalArgumentException("min_membership_age takes exactly 'seconds'");
+                    }
+                    yield new SpeakingCondition.MinimumMembershipAge(Duration.ofSeconds(seconds));
+                }
+                default -> SpeakingCondition.of(type, "");
             };
-        }
-
-        SpeakingCondition toCondition() {
-            if (type == null) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions[].type is required");
-            }
-            try {
-                return switch (type) {
-                    case SpeakingCondition.MinimumRole.KIND -> {
-                        if (role == null || seconds != null) {
-                            throw new IllegalArgumentException("min_role takes exactly 'role'");
-                        }
-                        yield SpeakingCondition.of(type, role);
-                    }
-                    case SpeakingCondition.MinimumMembershipAge.KIND -> {
-                        if (seconds == null || role != null) {
-                            throw new IllegalArgumentException("min_membership_age takes exactly 'seconds'");
-                        }
-                        yield new SpeakingCondition.MinimumMembershipAge(Duration.ofSeconds(seconds));
-                    }
-                    default -> SpeakingCondition.of(type, "");
-                };
-            } catch (IllegalArgumentException e) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions: " + e.getMessage());
-            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions: " + e.getMessage());
         }
     }
 
-    record CreateRequest(String name, String type, String description, @JsonProperty("private") Boolean isPrivate,
-                         Map<String, PermissionRow> permissions, List<ConditionBody> speakingConditions) {}
-
-    record UpdateRequest(String name, String description, @JsonProperty("private") Boolean isPrivate, Boolean archived,
-                         Map<String, PermissionRow> permissions, List<ConditionBody> speakingConditions) {}
-
-    record AccessView(boolean canRead, boolean canWrite, boolean canManage, Optional<String> writeRefusal) {
-        static AccessView of(Permissions.Access access) {
-            return new AccessView(access.read().allowed(), access.write().allowed(), access.manage().allowed(),
-                    access.write() instanceof Decision.Denied d
-                            ? Optional.of(d.reason().wireName() + ": " + d.message()) : Optional.empty());
-        }
+    private static Access access(Permissions.Access access) {
+        return new Access(access.read().allowed(), access.write().allowed(), access.manage().allowed(),
+                access.write() instanceof Decision.Denied d
+                        ? Optional.of(d.reason().wireName() + ": " + d.message()) : Optional.empty());
     }
 
-    record ChannelView(String id, String name, String type, String description,
-                       @JsonProperty("private") boolean isPrivate, boolean archived, Optional<String> createdBy,
-                       String createdAt, Map<String, PermissionRow> permissions,
-                       List<ConditionBody> speakingConditions, AccessView access) {
-        static ChannelView of(ChannelService.Visible visible) {
-            Channel c = visible.channel();
-            Map<String, PermissionRow> rows = new LinkedHashMap<>();
-            for (Role role : Role.values()) {
-                rows.put(role.wireName(), PermissionRow.of(c.permissions().get(role)));
-            }
-            return new ChannelView(c.id().toString(), c.name(), c.type().wireName(), c.description(), c.isPrivate(),
-                    c.archived(), c.creator().map(Object::toString), c.createdAt().toString(), rows,
-                    c.conditions().stream().map(ConditionBody::of).toList(), AccessView.of(visible.access()));
+    private static ChannelView channelView(ChannelService.Visible visible) {
+        Channel c = visible.channel();
+        Map<String, PermissionRow> rows = new LinkedHashMap<>();
+        for (Role role : Role.values()) {
+            rows.put(role.wireName(), permissionRow(c.permissions().get(role)));
         }
+        return new ChannelView(c.id().toString(), c.name(), c.type().wireName(), c.description(), c.isPrivate(),
+                c.archived(), c.creator().map(Object::toString), c.createdAt().toString(), rows,
+                c.conditions().stream().map(ChannelRoutes::conditionView).toList(), access(visible.access()));
     }
-
-    record ChannelList(List<ChannelView> channels) {}
-
-    record MemberEntry(String accountId) {}
-
-    record MemberList(List<MemberEntry> members) {}
 
     public void register(Router router) {
-        router.post("/api/v1/channels", this::create);
-        router.get("/api/v1/channels", this::list);
-        router.get("/api/v1/channels/{id}", this::get);
-        router.put("/api/v1/channels/{id}", this::update);
-        router.delete("/api/v1/channels/{id}", this::delete);
-        router.get("/api/v1/channels/{id}/members", this::members);
-        router.put("/api/v1/channels/{id}/members/{account_id}", this::addMember);
-        router.delete("/api/v1/channels/{id}/members/{account_id}", this::removeMember);
+        router.add(ApiRoute.CHANNEL_CREATE, this::create);
+        router.add(ApiRoute.CHANNELS, this::list);
+        router.add(ApiRoute.CHANNEL, this::get);
+        router.add(ApiRoute.CHANNEL_UPDATE, this::update);
+        router.add(ApiRoute.CHANNEL_DELETE, this::delete);
+        router.add(ApiRoute.CHANNEL_MEMBERS, this::members);
+        router.add(ApiRoute.CHANNEL_MEMBER_ADD, this::addMember);
+        router.add(ApiRoute.CHANNEL_MEMBER_REMOVE, this::removeMember);
     }
 
     private Actor actor(Request request) {
@@ -152,17 +141,17 @@ public final class ChannelRoutes {
         rows.putAll(rows(body.permissions()));
         Channel draft = channel(() -> Channel.draft(body.name(), type, Objects.requireNonNullElse(body.description(), ""),
                 Boolean.TRUE.equals(body.isPrivate()), rows, conditions(body.speakingConditions()).orElse(List.of())));
-        return new Response.Json(201, ChannelView.of(channels.create(actor, draft)));
+        return new Response.Json(201, channelView(channels.create(actor, draft)));
     }
 
     private Response list(Request request) {
         Actor actor = actor(request);
-        return Response.ok(new ChannelList(channels.list(actor).stream().map(ChannelView::of).toList()));
+        return Response.ok(new ChannelList(channels.list(actor).stream().map(ChannelRoutes::channelView).toList()));
     }
 
     private Response get(Request request) {
         Actor actor = actor(request);
-        return Response.ok(ChannelView.of(channels.get(actor, id(request))));
+        return Response.ok(channelView(channels.get(actor, id(request))));
     }
 
     private Response update(Request request) {
@@ -171,7 +160,7 @@ public final class ChannelRoutes {
         UpdateRequest body = bodies.read(request, UpdateRequest.class);
         Map<Role, RolePermissions> changedRows = rows(body.permissions());
         Optional<List<SpeakingCondition>> conditions = conditions(body.speakingConditions());
-        return Response.ok(ChannelView.of(channels.update(actor, id, c -> {
+        return Response.ok(channelView(channels.update(actor, id, c -> {
             Map<Role, RolePermissions> merged = new EnumMap<>(c.permissions());
             merged.putAll(changedRows);
             return c.withSettings(Objects.requireNonNullElse(body.name(), c.name()),
@@ -235,21 +224,21 @@ public final class ChannelRoutes {
             if (entry.getValue() == null) {
                 throw new ApiException(ErrorCode.INVALID_FIELD, "permissions." + entry.getKey() + " must be an object");
             }
-            rows.put(role, entry.getValue().toRow(entry.getKey()));
+            rows.put(role, rolePermissions(entry.getKey(), entry.getValue()));
         }
         return rows;
     }
 
-    private static Optional<List<SpeakingCondition>> conditions(List<ConditionBody> body) {
+    private static Optional<List<SpeakingCondition>> conditions(List<Condition> body) {
         if (body == null) {
             return Optional.empty();
         }
         List<SpeakingCondition> conditions = new ArrayList<>();
-        for (ConditionBody condition : body) {
+        for (Condition condition : body) {
             if (condition == null) {
                 throw new ApiException(ErrorCode.INVALID_FIELD, "speaking_conditions[] must be objects");
             }
-            conditions.add(condition.toCondition());
+            conditions.add(speakingCondition(condition));
         }
         return Optional.of(conditions);
     }

@@ -7,6 +7,11 @@ import java.util.concurrent.CompletionException;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.MessagesApi.Pending;
+import org.nexuslink.protocol.api.MessagesApi.PendingPage;
+import org.nexuslink.protocol.api.MessagesApi.SendRequest;
+import org.nexuslink.protocol.api.MessagesApi.SendResponse;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
@@ -33,26 +38,15 @@ public final class DirectMessageRoutes {
         this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
-    record CopyJson(String account, int device, int type, byte[] ciphertext) {}
-
-    record SendRequest(byte[] messageId, List<CopyJson> copies) {}
-
-    record SendResponse(String time, int queued) {}
-
-    record PendingJson(long entry, byte[] messageId, String sender, int senderDevice, String time, int type,
-                       byte[] ciphertext) {
-        static PendingJson of(QueueEntry e) {
-            return new PendingJson(e.id(), DirectMessages.bytes(e.messageId()), e.sender().account().toString(),
-                    e.sender().device().value(), e.createdAt().toString(), e.type(), e.ciphertext().toByteArray());
-        }
+    private static Pending pending(QueueEntry e) {
+        return new Pending(e.id(), Bytes.of(DirectMessages.bytes(e.messageId())), e.sender().account().toString(),
+                e.sender().device().value(), e.createdAt().toString(), e.type(), e.ciphertext());
     }
 
-    record PendingPage(List<PendingJson> messages, boolean more) {}
-
     public void register(Router router) {
-        router.post("/api/v1/messages/send", this::send);
-        router.get("/api/v1/messages/pending", this::pending);
-        router.delete("/api/v1/messages/{id}", this::acknowledge);
+        router.add(ApiRoute.MESSAGES_SEND, this::send);
+        router.add(ApiRoute.MESSAGES_PENDING, this::pending);
+        router.add(ApiRoute.MESSAGE_ACKNOWLEDGE, this::acknowledge);
     }
 
     private Response send(Request request) {
@@ -63,9 +57,9 @@ public final class DirectMessageRoutes {
             if (body.messageId() == null || body.copies() == null) {
                 throw new IllegalArgumentException("message_id and copies are required");
             }
-            message = new DirectSend(Bytes.of(body.messageId()), body.copies().stream()
+            message = new DirectSend(body.messageId(), body.copies().stream()
                     .map(c -> new DirectSend.Copy(c.account() == null ? "" : c.account(), c.device(), c.type(),
-                            Bytes.of(c.ciphertext() == null ? new byte[0] : c.ciphertext())))
+                            c.ciphertext() == null ? Bytes.EMPTY : c.ciphertext()))
                     .toList());
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
@@ -83,7 +77,7 @@ public final class DirectMessageRoutes {
         long after = request.queryParam("after").map(a -> number("after", a, 0, Long.MAX_VALUE)).orElse(0L);
         int limit = request.queryParam("limit").map(l -> (int) number("limit", l, 1, MAX_PAGE)).orElse(100);
         List<QueueEntry> page = direct.pending(device, after, limit + 1);
-        return Response.ok(new PendingPage(page.stream().limit(limit).map(PendingJson::of).toList(), page.size() > limit));
+        return Response.ok(new PendingPage(page.stream().limit(limit).map(DirectMessageRoutes::pending).toList(), page.size() > limit));
     }
 
     private Response acknowledge(Request request) {

@@ -3,19 +3,15 @@ package org.nexuslink.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
 
 /**
  * The JSON error responses every HTTP path sends ({@code {code, message}}), with
- * {@code Retry-After} on rate-limit refusals. Stateless.
+ * {@code Retry-After} on rate-limit refusals: the one mapper from a refusal to its answer
+ * ({@link HttpResponses#failure} adds the unmapped case). Stateless.
  */
 public final class ErrorResponses {
     private ErrorResponses() {}
@@ -35,13 +31,6 @@ public final class ErrorResponses {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize an error body", e);
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(code.httpStatus()), Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set("X-Content-Type-Options", "nosniff");
-        return response;
+        return HttpResponses.full(code.httpStatus(), "application/json", body);
     }
 }

@@ -1,22 +1,15 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
@@ -24,7 +17,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +37,13 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     static final AttributeKey<CompletableFuture<Void>> IN_ORDER = AttributeKey.valueOf("nexuslink.inOrder");
 
     private final Router router;
-    private final ObjectMapper json;
     private final ExecutorService handlers;
-    private final HttpMetrics metrics;
+    private final HttpResponses responses;
 
-    HttpDispatcher(Router router, ObjectMapper json, ExecutorService handlers, HttpMetrics metrics) {
+    HttpDispatcher(Router router, ExecutorService handlers, HttpResponses responses) {
         this.router = Objects.requireNonNull(router, "router");
-        this.json = Objects.requireNonNull(json, "json");
         this.handlers = Objects.requireNonNull(handlers, "handlers");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.responses = Objects.requireNonNull(responses, "responses");
     }
 
     @Override
@@ -105,51 +95,25 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
                 response.content().clear();
             }
             return response;
-        } catch (ApiException e) {
-            return ErrorResponses.of(json, e);
         } catch (Exception | LinkageError e) {
-            log.atError().setCause(e).addKeyValue("route", route.pattern()).log("unhandled error in handler");
-            return error(ErrorCode.INTERNAL_ERROR, "internal error");
+            return responses.failure(e, route.pattern());
         }
     }
 
-    private FullHttpResponse render(Response response) throws Exception {
+    private FullHttpResponse render(Response response) {
         return switch (response) {
-            case Response.Json j -> full(j.status(), "application/json", json.writeValueAsBytes(j.value()));
-            case Response.Raw r -> full(r.status(), r.contentType(), r.body());
+            case Response.Json j -> responses.json(j.status(), j.value());
+            case Response.Raw r -> HttpResponses.full(r.status(), r.contentType(), r.body());
         };
     }
 
     private FullHttpResponse error(ErrorCode code, String message) {
-        try {
-            return full(code.httpStatus(), "application/json",
-                    json.writeValueAsBytes(new ErrorBody(code.code(), message)));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot serialize an error body", e);
-        }
-    }
-
-    private static FullHttpResponse full(int status, String contentType, byte[] body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set("X-Content-Type-Options", "nosniff");
-        return response;
+        return responses.error(code, message);
     }
 
     private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String method,
                        String route, long started) {
-        metrics.record(method, route, response.status().code(), System.nanoTime() - started);
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        responses.send(ctx, response, keepAlive, method, route, started);
     }
 
     @Override

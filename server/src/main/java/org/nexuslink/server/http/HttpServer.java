@@ -146,7 +146,8 @@ public final class HttpServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(io);
         ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
-        HttpDispatcher dispatcher = new HttpDispatcher(router, json, handlers, new HttpMetrics(registry));
+        HttpDispatcher dispatcher = new HttpDispatcher(router, handlers,
+                new HttpResponses(json, new HttpMetrics(registry)));
         ConnectionCap connections = new ConnectionCap(guards.connectionsPerIp(), guards.limits());
         long idleMillis = guards.idleTimeout().toMillis();
         try {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Maps a method and a path such as {@code /api/v1/members/{id}} to a {@link Handler}. Routes are
@@ -73,6 +74,11 @@ public final class Router {
         return this;
     }
 
+    /** Registers the handler of an endpoint of the REST contract. */
+    public Router add(ApiRoute route, Handler handler) {
+        return add(route.method(), route.pattern(), handler);
+    }
+
     public Router get(String pattern, Handler handler) {
         return add("GET", pattern, handler);
     }
@@ -87,6 +93,11 @@ public final class Router {
 
     public Router delete(String pattern, Handler handler) {
         return add("DELETE", pattern, handler);
+    }
+
+    /** Declares an endpoint of the REST contract that a streaming handler serves before routing. */
+    public Router streamed(ApiRoute route) {
+        return streamed(route.method(), route.pattern());
     }
 
     /** Declares an endpoint that a streaming handler serves before routing. */

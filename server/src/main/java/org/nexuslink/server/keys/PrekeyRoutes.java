@@ -13,6 +13,17 @@ import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.PrekeysApi;
+import org.nexuslink.protocol.api.PrekeysApi.Bundles;
+import org.nexuslink.protocol.api.PrekeysApi.Counts;
+import org.nexuslink.protocol.api.PrekeysApi.Key;
+import org.nexuslink.protocol.api.PrekeysApi.KyberPrekeyView;
+import org.nexuslink.protocol.api.PrekeysApi.PrekeyView;
+import org.nexuslink.protocol.api.PrekeysApi.SignedKey;
+import org.nexuslink.protocol.api.PrekeysApi.SignedPrekeyView;
+import org.nexuslink.protocol.api.PrekeysApi.Unavailable;
+import org.nexuslink.protocol.api.PrekeysApi.UploadRequest;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
@@ -42,37 +53,11 @@ public final class PrekeyRoutes {
         this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
-    record KeyJson(Long keyId, byte[] publicKey) {}
-
-    record SignedKeyJson(Long keyId, byte[] publicKey, byte[] signature) {}
-
-    record UploadRequest(SignedKeyJson signedPrekey, List<KeyJson> oneTimePrekeys, List<SignedKeyJson> kyberPrekeys,
-                         SignedKeyJson lastResortKyberPrekey) {}
-
-    record CountsView(int deviceId, int oneTimePrekeys, int kyberPrekeys, boolean lastResortKyberPrekey,
-                      boolean signedPrekey, OptionalLong signedPrekeyAgeSeconds, boolean lowStock,
-                      boolean needsReregistration, int lowStockThreshold, int maxOneTimePrekeys,
-                      int maxKyberPrekeys) {}
-
-    record PrekeyView(int keyId, byte[] publicKey) {}
-
-    record SignedPrekeyView(int keyId, byte[] publicKey, byte[] signature) {}
-
-    record KyberPrekeyView(int keyId, byte[] publicKey, byte[] signature, boolean lastResort) {}
-
-    record DeviceBundleView(int deviceId, byte[] deviceKey, byte[] certificate, SignedPrekeyView signedPrekey,
-                            Optional<PrekeyView> oneTimePrekey, KyberPrekeyView kyberPrekey) {}
-
-    record UnavailableView(int deviceId, String reason) {}
-
-    record BundlesView(String accountId, byte[] identityKey, List<DeviceBundleView> devices,
-                       List<UnavailableView> unavailableDevices, List<byte[]> revocations) {}
-
     /** Adds the three routes; {@code count} before {@code {account_id}} so it is matched first. */
     public void register(Router router) {
-        router.post("/api/v1/prekeys", this::upload);
-        router.get("/api/v1/prekeys/count", this::count);
-        router.get("/api/v1/prekeys/{account_id}", this::bundles);
+        router.add(ApiRoute.PREKEYS_UPLOAD, this::upload);
+        router.add(ApiRoute.PREKEYS_COUNT, this::count);
+        router.add(ApiRoute.PREKEYS_BUNDLES, this::bundles);
     }
 
     private Response upload(Request request) {
@@ -96,32 +81,31 @@ public final class PrekeyRoutes {
         }
         Optional<DeviceId> device = request.queryParam("device").map(PrekeyRoutes::deviceId);
         AccountBundles bundles = prekeys.bundles(requester.account(), account, device);
-        return Response.ok(new BundlesView(bundles.account().toString(), bundles.identityKey().toByteArray(),
+        return Response.ok(new Bundles(bundles.account().toString(), bundles.identityKey(),
                 bundles.devices().stream().map(PrekeyRoutes::view).toList(),
                 bundles.unavailable().stream()
-                        .map(u -> new UnavailableView(u.device().value(), u.reason().wireName())).toList(),
-                bundles.revocations().stream().map(Bytes::toByteArray).toList()));
+                        .map(u -> new Unavailable(u.device().value(), u.reason().wireName())).toList(),
+                bundles.revocations()));
     }
 
-    private CountsView countsView(Principal device, PrekeyCounts counts) {
+    private Counts countsView(Principal device, PrekeyCounts counts) {
         PrekeySettings settings = prekeys.settings();
         Instant now = prekeys.now();
         OptionalLong age = counts.signedPrekeyAge(now).map(a -> OptionalLong.of(Math.max(0, a.toSeconds())))
                 .orElse(OptionalLong.empty());
-        return new CountsView(device.device().value(), counts.oneTimePrekeys(), counts.kyberPrekeys(),
+        return new Counts(device.device().value(), counts.oneTimePrekeys(), counts.kyberPrekeys(),
                 counts.lastResortKyberPrekey(), counts.signedPrekeyUploadedAt().isPresent(), age,
                 counts.isLow(settings.lowStockThreshold()), counts.needsReregistration(now, settings.rotationInterval()),
                 settings.lowStockThreshold(), settings.maxOneTimePrekeys(), settings.maxKyberPrekeys());
     }
 
-    private static DeviceBundleView view(DeviceBundle b) {
+    private static PrekeysApi.DeviceBundle view(DeviceBundle b) {
         SignedEcPrekey s = b.signedPrekey();
         KyberPrekey k = b.kyberPrekey();
-        return new DeviceBundleView(b.device().value(), b.deviceKey().toByteArray(), b.certificate().toByteArray(),
-                new SignedPrekeyView(s.keyId(), s.publicKey().toByteArray(), s.signature().toByteArray()),
-                b.oneTimePrekey().map(e -> new PrekeyView(e.keyId(), e.publicKey().toByteArray())),
-                new KyberPrekeyView(k.keyId(), k.publicKey().toByteArray(), k.signature().toByteArray(),
-                        b.kyberLastResort()));
+        return new PrekeysApi.DeviceBundle(b.device().value(), b.deviceKey(), b.certificate(),
+                new SignedPrekeyView(s.keyId(), s.publicKey(), s.signature()),
+                b.oneTimePrekey().map(e -> new PrekeyView(e.keyId(), e.publicKey())),
+                new KyberPrekeyView(k.keyId(), k.publicKey(), k.signature(), b.kyberLastResort()));
     }
 
     private static DeviceId deviceId(String text) {
@@ -137,14 +121,14 @@ public final class PrekeyRoutes {
                 .map(k -> field("signed_prekey", () -> new SignedEcPrekey(keyId(k.keyId()),
                         bytes("public_key", k.publicKey()), bytes("signature", k.signature()))));
         List<EcPrekey> oneTime = new ArrayList<>();
-        List<KeyJson> oneTimeJson = orEmpty(body.oneTimePrekeys());
+        List<Key> oneTimeJson = orEmpty(body.oneTimePrekeys());
         for (int i = 0; i < oneTimeJson.size(); i++) {
-            KeyJson k = oneTimeJson.get(i);
+            Key k = oneTimeJson.get(i);
             oneTime.add(field("one_time_prekeys[" + i + "]", () -> new EcPrekey(keyId(notNull(k).keyId()),
                     bytes("public_key", k.publicKey()))));
         }
         List<KyberPrekey> kyber = new ArrayList<>();
-        List<SignedKeyJson> kyberJson = orEmpty(body.kyberPrekeys());
+        List<SignedKey> kyberJson = orEmpty(body.kyberPrekeys());
         for (int i = 0; i < kyberJson.size(); i++) {
             kyber.add(field("kyber_prekeys[" + i + "]", kyberKey(kyberJson.get(i))));
         }
@@ -153,7 +137,7 @@ public final class PrekeyRoutes {
         return field("body", () -> new PrekeyUpload(signed, oneTime, kyber, lastResort));
     }
 
-    private static Supplier<KyberPrekey> kyberKey(SignedKeyJson k) {
+    private static Supplier<KyberPrekey> kyberKey(SignedKey k) {
         return () -> new KyberPrekey(keyId(notNull(k).keyId()), bytes("public_key", k.publicKey()),
                 bytes("signature", k.signature()));
     }
@@ -184,11 +168,11 @@ public final class PrekeyRoutes {
         return value.intValue();
     }
 
-    private static Bytes bytes(String name, byte[] value) {
+    private static Bytes bytes(String name, Bytes value) {
         if (value == null) {
             throw new IllegalArgumentException(name + " is required");
         }
-        return Bytes.of(value);
+        return value;
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.media;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,7 +36,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -46,12 +43,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
-import org.nexuslink.server.http.ErrorResponses;
+import org.nexuslink.server.http.HttpResponses;
 import org.nexuslink.server.http.HttpMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,10 +70,10 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(MediaHandler.class);
 
     /** The streamed upload endpoint. */
-    public static final String UPLOAD_PATH = "/api/v1/media/upload";
+    public static final String UPLOAD_PATH = ApiRoute.MEDIA_UPLOAD.pattern();
     /** The download endpoint's route pattern. */
-    public static final String FILE_PATTERN = "/api/v1/media/{id}";
-    private static final String PREFIX = "/api/v1/media/";
+    public static final String FILE_PATTERN = ApiRoute.MEDIA_DOWNLOAD.pattern();
+    private static final String PREFIX = FILE_PATTERN.substring(0, FILE_PATTERN.indexOf('{'));
     /** An upload whose client sends nothing for this long is dropped. */
     static final Duration UPLOAD_IDLE_TIMEOUT = Duration.ofSeconds(60);
     /** Received bytes waiting for the disk above which the connection stops reading. */
@@ -89,9 +86,9 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
 
     private final MediaService media;
     private final Authenticator authenticator;
-    private final ObjectMapper json;
     private final ExecutorService blocking;
     private final HttpMetrics metrics;
+    private final HttpResponses responses;
 
     /**
      * @param blocking runs authentication, database and disk work (virtual threads)
@@ -101,9 +98,9 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                         HttpMetrics metrics) {
         this.media = Objects.requireNonNull(media, "media");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-        this.json = Objects.requireNonNull(json, "json");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.responses = new HttpResponses(json, metrics);
     }
 
     /** One request this handler has taken over; all methods are called on the event loop. */
@@ -177,11 +174,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     }
 
     private Principal authenticate(HttpRequest request) {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-        if (!header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-            throw new ApiException(ErrorCode.TOKEN_INVALID, "missing 'Authorization: Bearer <token>' header");
-        }
-        return authenticator.authenticate(header.substring("bearer ".length()).trim());
+        return authenticator.authenticateHeader(request.headers().get(HttpHeaderNames.AUTHORIZATION, ""));
     }
 
     /** Runs blocking work; if the server is stopping, refuses on the event loop instead. */
@@ -194,44 +187,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     }
 
     private FullHttpResponse error(ErrorCode code, String message) {
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(new ErrorBody(code.code(), message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize an error body", e);
-        }
-        return full(HttpResponseStatus.valueOf(code.httpStatus()), body);
-    }
-
-    private FullHttpResponse jsonResponse(HttpResponseStatus status, Object value) {
-        try {
-            return full(status, json.writeValueAsBytes(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a response", e);
-        }
-    }
-
-    private static FullHttpResponse full(HttpResponseStatus status, byte[] body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set("X-Content-Type-Options", "nosniff");
-        return response;
-    }
-
-    /**
-     * Writes a complete response, counts it under {@code route}, and closes the connection after
-     * it unless it stays open.
-     */
-    private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String method,
-                      String route, long started) {
-        metrics.record(method, route, response.status().code(), System.nanoTime() - started);
-        response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        ChannelFuture written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        return responses.error(code, message);
     }
 
     /**
@@ -330,10 +286,6 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
             refuse(error(code, message));
         }
 
-        private void refuse(ApiException refusal) {
-            refuse(ErrorResponses.of(json, refusal));
-        }
-
         private void refuse(FullHttpResponse refusal) {
             drain();
             if (expectContinue || !keepAlive) {
@@ -351,7 +303,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void send(FullHttpResponse response, boolean open) {
-            MediaHandler.this.send(ctx, response, open, "POST", UPLOAD_PATH, started);
+            responses.send(ctx, response, open, "POST", UPLOAD_PATH, started);
         }
 
         private void drain() {
@@ -368,14 +320,10 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
             try {
                 Principal principal = authenticate(head);
                 upload = media.begin(principal, request());
-            } catch (ApiException e) {
-                finishWriter();
-                ctx.executor().execute(() -> refuse(e));
-                return;
             } catch (RuntimeException e) {
                 finishWriter();
-                log.atError().setCause(e).log("cannot begin a media upload");
-                ctx.executor().execute(() -> refuse(ErrorCode.INTERNAL_ERROR, "internal error"));
+                FullHttpResponse refusal = responses.failure(e, UPLOAD_PATH);
+                ctx.executor().execute(() -> refuse(refusal));
                 return;
             } catch (Error e) {
                 // Out of memory or the like: the request cannot be answered, but the connection
@@ -482,17 +430,19 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                     out.force(true);
                 }
                 MediaFile stored = media.finish(upload, received, Sha256.of(sha.digest()));
-                ctx.executor().execute(() -> respond(jsonResponse(HttpResponseStatus.CREATED, MediaView.of(stored))));
+                FullHttpResponse created = responses.json(HttpResponseStatus.CREATED.code(), MediaRoutes.view(stored));
+                ctx.executor().execute(() -> respond(created));
             } catch (ApiException e) {
-                ctx.executor().execute(() -> respond(ErrorResponses.of(json, e)));
+                FullHttpResponse refusal = responses.failure(e, UPLOAD_PATH);
+                ctx.executor().execute(() -> respond(refusal));
             } catch (InterruptedException e) {
                 media.abort(upload);
                 Thread.currentThread().interrupt();
                 ctx.executor().execute(() -> send(error(ErrorCode.UNAVAILABLE, "server is shutting down"), false));
             } catch (IOException | RuntimeException e) {
                 media.abort(upload);
-                log.atError().setCause(e).addKeyValue("media", upload.file().id()).log("media upload failed");
-                ctx.executor().execute(() -> send(error(ErrorCode.INTERNAL_ERROR, "internal error"), false));
+                FullHttpResponse failed = responses.failure(e, UPLOAD_PATH);
+                ctx.executor().execute(() -> send(failed, false));
             } catch (Error e) {
                 media.abort(upload);
                 ctx.close();
@@ -547,11 +497,9 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                     }
                     case MediaService.Source.LocalFile local -> serve(local);
                 }
-            } catch (ApiException e) {
-                ctx.executor().execute(() -> done(ErrorResponses.of(json, e)));
             } catch (IOException | RuntimeException e) {
-                log.atError().setCause(e).addKeyValue("media", id).log("media download failed");
-                ctx.executor().execute(() -> done(error(ErrorCode.INTERNAL_ERROR, "internal error")));
+                FullHttpResponse failed = responses.failure(e, FILE_PATTERN);
+                ctx.executor().execute(() -> done(failed));
             } catch (Error e) {
                 ctx.close();
                 throw e;
@@ -632,7 +580,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         }
 
         private void done(FullHttpResponse response) {
-            send(ctx, response, keepAlive, head.method().name(), FILE_PATTERN, started);
+            responses.send(ctx, response, keepAlive, head.method().name(), FILE_PATTERN, started);
             if (keepAlive) {
                 ctx.channel().config().setAutoRead(true);
             }

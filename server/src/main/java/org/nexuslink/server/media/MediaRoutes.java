@@ -2,10 +2,14 @@
 package org.nexuslink.server.media;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.MediaApi.DirectUpload;
+import org.nexuslink.protocol.api.MediaApi.DirectUploadRequest;
+import org.nexuslink.protocol.api.MediaApi.MediaView;
+import org.nexuslink.protocol.api.MediaApi.Quota;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
@@ -29,27 +33,26 @@ public final class MediaRoutes {
         this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
-    record QuotaView(long used, long quota, long remaining, long serverRemaining, long maxFileSize) {}
-
-    record DirectUploadRequest(Long size, String sha256, String mimeTypeHint, Long expiresIn) {}
-
-    record DirectUploadView(String id, String uploadUrl, String uploadMethod, Map<String, String> uploadHeaders,
-                            String uploadExpiresAt) {}
+    /** A stored file as the API shows it. */
+    static MediaView view(MediaFile file) {
+        return new MediaView(file.id().toString(), file.size(), file.digest().base64(), file.mimeTypeHint(),
+                file.uploadedAt().toString(), file.expiresAt().map(Object::toString));
+    }
 
     /** Registers the routed endpoints and declares the streamed ones. */
     public void register(Router router) {
-        router.get("/api/v1/media/quota", this::quota);
-        router.post("/api/v1/media/uploads", this::beginDirect);
-        router.post("/api/v1/media/{id}/complete", this::completeDirect);
-        router.delete(MediaHandler.FILE_PATTERN, this::delete);
-        router.streamed("POST", MediaHandler.UPLOAD_PATH);
-        router.streamed("GET", MediaHandler.FILE_PATTERN);
+        router.add(ApiRoute.MEDIA_QUOTA, this::quota);
+        router.add(ApiRoute.MEDIA_DIRECT_UPLOAD, this::beginDirect);
+        router.add(ApiRoute.MEDIA_COMPLETE, this::completeDirect);
+        router.add(ApiRoute.MEDIA_DELETE, this::delete);
+        router.streamed(ApiRoute.MEDIA_UPLOAD);
+        router.streamed(ApiRoute.MEDIA_DOWNLOAD);
     }
 
     private Response quota(Request request) {
         Principal caller = authenticator.authenticate(request);
         MediaService.Quota quota = media.quota(caller);
-        return Response.ok(new QuotaView(quota.used(), quota.quota(), quota.remaining(), quota.serverRemaining(),
+        return Response.ok(new Quota(quota.used(), quota.quota(), quota.remaining(), quota.serverRemaining(),
                 media.maxFileSize()));
     }
 
@@ -70,14 +73,14 @@ public final class MediaRoutes {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
         MediaService.DirectUpload direct = media.beginDirect(caller, upload);
-        return new Response.Json(201, new DirectUploadView(direct.file().id().toString(),
+        return new Response.Json(201, new DirectUpload(direct.file().id().toString(),
                 direct.target().url().toString(), "PUT", direct.target().headers(),
                 direct.target().expiresAt().toString()));
     }
 
     private Response completeDirect(Request request) throws Exception {
         Principal caller = authenticator.authenticate(request);
-        return Response.ok(MediaView.of(media.completeDirect(caller, id(request))));
+        return Response.ok(view(media.completeDirect(caller, id(request))));
     }
 
     private Response delete(Request request) {

@@ -7,8 +7,13 @@ import java.util.Optional;
 import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.MembersApi.BanRequest;
+import org.nexuslink.protocol.api.MembersApi.MuteRequest;
+import org.nexuslink.protocol.api.MembersApi.MuteView;
+import org.nexuslink.protocol.api.MembersApi.RoleRequest;
+import org.nexuslink.server.accounts.AccountRoutes;
 import org.nexuslink.server.accounts.AccountService;
-import org.nexuslink.server.accounts.Member;
 import org.nexuslink.server.accounts.Role;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
@@ -36,34 +41,19 @@ public final class ModerationRoutes {
         this.bodies = Objects.requireNonNull(bodies, "bodies");
     }
 
-    record RoleRequest(String role) {}
-
-    record BanRequest(String reason) {}
-
-    record MuteRequest(String channelId, Long durationSeconds, String reason) {}
-
-    record MemberView(String accountId, Optional<String> displayName, String role, String status, String joinedAt) {
-        static MemberView of(Member m) {
-            return new MemberView(m.account().toString(), m.name(), m.role().wireName(),
-                    m.banned() ? "banned" : "active", m.joinedAt().toString());
-        }
-    }
-
-    record MuteView(String accountId, Optional<String> channelId, Optional<String> expiresAt, Optional<String> reason) {
-        static MuteView of(ModerationService.Mute mute) {
-            return new MuteView(mute.account().toString(), mute.channel().map(ChannelId::toString),
-                    mute.expiresAt().map(Object::toString),
-                    mute.reason().isEmpty() ? Optional.empty() : Optional.of(mute.reason()));
-        }
+    private static MuteView muteView(ModerationService.Mute mute) {
+        return new MuteView(mute.account().toString(), mute.channel().map(ChannelId::toString),
+                mute.expiresAt().map(Object::toString),
+                mute.reason().isEmpty() ? Optional.empty() : Optional.of(mute.reason()));
     }
 
     public void register(Router router) {
-        router.put("/api/v1/members/{account_id}/role", this::changeRole);
-        router.delete("/api/v1/members/{account_id}", this::remove);
-        router.post("/api/v1/members/{account_id}/ban", this::ban);
-        router.delete("/api/v1/members/{account_id}/ban", this::unban);
-        router.post("/api/v1/members/{account_id}/mute", this::mute);
-        router.delete("/api/v1/members/{account_id}/mute", this::unmute);
+        router.add(ApiRoute.MEMBER_ROLE, this::changeRole);
+        router.add(ApiRoute.MEMBER_REMOVE, this::remove);
+        router.add(ApiRoute.MEMBER_BAN, this::ban);
+        router.add(ApiRoute.MEMBER_UNBAN, this::unban);
+        router.add(ApiRoute.MEMBER_MUTE, this::mute);
+        router.add(ApiRoute.MEMBER_UNMUTE, this::unmute);
     }
 
     private Response changeRole(Request request) {
@@ -72,7 +62,7 @@ public final class ModerationRoutes {
         RoleRequest body = bodies.read(request, RoleRequest.class);
         Role role = Role.fromWire(body.role() == null ? "" : body.role()).orElseThrow(() -> new ApiException(
                 ErrorCode.INVALID_FIELD, "role must be admin, moderator or member, got '" + body.role() + "'"));
-        return Response.ok(MemberView.of(moderation.changeRole(Actor.of(caller.account()), target, role)));
+        return Response.ok(AccountRoutes.memberView(moderation.changeRole(Actor.of(caller.account()), target, role)));
     }
 
     private Response remove(Request request) {
@@ -92,12 +82,12 @@ public final class ModerationRoutes {
         AccountId target = target(request);
         String reason = request.body().length == 0 ? ""
                 : Objects.requireNonNullElse(bodies.read(request, BanRequest.class).reason(), "");
-        return Response.ok(MemberView.of(moderation.ban(Actor.of(caller.account()), target, reason)));
+        return Response.ok(AccountRoutes.memberView(moderation.ban(Actor.of(caller.account()), target, reason)));
     }
 
     private Response unban(Request request) {
         Principal caller = authenticator.authenticate(request);
-        return Response.ok(MemberView.of(moderation.unban(Actor.of(caller.account()), target(request))));
+        return Response.ok(AccountRoutes.memberView(moderation.unban(Actor.of(caller.account()), target(request))));
     }
 
     private Response mute(Request request) {
@@ -107,7 +97,7 @@ public final class ModerationRoutes {
                 : bodies.read(request, MuteRequest.class);
         Optional<ChannelId> channel = Optional.ofNullable(body.channelId()).map(c -> ChannelRoutes.channelId("channel_id", c));
         Optional<Duration> duration = Optional.ofNullable(body.durationSeconds()).map(Duration::ofSeconds);
-        return Response.ok(MuteView.of(moderation.mute(Actor.of(caller.account()), target, channel, duration,
+        return Response.ok(muteView(moderation.mute(Actor.of(caller.account()), target, channel, duration,
                 Objects.requireNonNullElse(body.reason(), ""))));
     }
 

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import org.nexuslink.protocol.api.Health;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,6 +4,8 @@ package org.nexuslink.server.ops;
 import java.net.InetAddress;
 import java.util.Objects;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.Health;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Response;
@@ -33,14 +35,14 @@ public final class OpsRoutes {
      * listener of its own.
      */
     public void register(Router router, Config.Metrics access) {
-        router.get("/health", request -> {
+        router.add(ApiRoute.HEALTH, request -> {
             Health h = health.check();
             return new Response.Json(h.httpStatus(), h);
         });
         if (access.port().isPresent()) {
             return;
         }
-        router.get("/metrics", request -> {
+        router.add(ApiRoute.METRICS, request -> {
             if (!mayRead(request.remote().getAddress(), access)) {
                 // As if it did not exist: a stranger learns nothing, not even that it is there.
                 throw new ApiException(ErrorCode.NOT_FOUND, "no such endpoint: /metrics");
@@ -51,7 +53,7 @@ public final class OpsRoutes {
 
     /** The separate metrics listener's routes ({@code server.metrics_port}): {@code /metrics} only. */
     public Router metricsRouter() {
-        return new Router().get("/metrics", request -> scrape());
+        return new Router().add(ApiRoute.METRICS, request -> scrape());
     }
 
     /** Whether a peer may read {@code /metrics} on the public port. */

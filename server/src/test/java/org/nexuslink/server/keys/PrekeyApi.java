@@ -21,6 +21,7 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.testing.OpenApiContract;
 import org.nexuslink.server.testing.Unlimited;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
@@ -65,12 +66,13 @@ final class PrekeyApi implements AutoCloseable {
     }
 
     Reply get(String path, Optional<String> token) {
-        return send(HttpRequest.newBuilder(uri(path)).GET(), token);
+        return send(HttpRequest.newBuilder(uri(path)).GET(), null, token);
     }
 
     Reply post(String path, String body, Optional<String> token) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes, token);
     }
 
     Reply post(String path, Object body, Optional<String> token) {
@@ -81,11 +83,14 @@ final class PrekeyApi implements AutoCloseable {
         }
     }
 
-    private Reply send(HttpRequest.Builder request, Optional<String> token) {
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    /** Sends a request, checking the exchange against docs/openapi.yaml. */
+    private Reply send(HttpRequest.Builder builder, byte[] sent, Optional<String> token) {
+        token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            HttpRequest request = builder.build();
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            OpenApiContract.check(request, sent, response.statusCode(), response.headers(), response.body());
+            JsonNode body = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
             return new Reply(response.statusCode(), body, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

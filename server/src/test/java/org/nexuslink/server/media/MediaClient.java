@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Flow;
+import org.nexuslink.server.testing.OpenApiContract;
 
 /**
  * The media endpoints over real HTTP, as a client uses them: uploads with {@code Content-Digest},
@@ -86,7 +87,7 @@ final class MediaClient {
                 .header("Content-Type", "application/octet-stream")
                 .expectContinue(expectContinue)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        return send(request);
+        return send(request, body);
     }
 
     /** An upload sent with chunked transfer encoding, so without Content-Length. */
@@ -133,8 +134,9 @@ final class MediaClient {
 
     Reply postJson(String path, String token, Object body) {
         try {
+            byte[] bytes = JSON.writeValueAsBytes(body);
             return send(request(path, token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -180,8 +182,19 @@ final class MediaClient {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        return send(request, null);
+    }
+
+    /**
+     * Sends a request, checking the exchange against docs/openapi.yaml.
+     *
+     * @param sent the body sent, or null for none
+     */
+    private Reply send(HttpRequest.Builder builder, byte[] sent) {
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest request = builder.build();
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            OpenApiContract.check(request, sent, response.statusCode(), response.headers(), response.body());
             return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Range"),
                     response.headers().firstValue("Location"));
         } catch (IOException e) {

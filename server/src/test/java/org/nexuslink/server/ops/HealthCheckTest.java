@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.nexuslink.protocol.api.Health;
 import org.nexuslink.server.NexusLinkServer;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.config.ConfigLoader;

@@ -21,7 +21,9 @@ import org.nexuslink.server.storage.DatabaseUrl;
 
 /**
  * A real server on a test database and a free port, with a small JSON-over-HTTP client. Tests use
- * it the way a client would: every call is a real HTTP request.
+ * it the way a client would: every call is a real HTTP request, and every exchange is checked
+ * against docs/openapi.yaml ({@link OpenApiContract}), so a test fails when the server answers
+ * something the file does not describe.
  */
 public final class TestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,27 +76,30 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Reply get(String path, String token) {
-        return send(request(path, token).GET());
+        return send(request(path, token).GET(), null);
     }
 
     public Reply post(String path, Object body, String token) {
+        byte[] bytes = bytes(body);
         return send(request(path, token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
     }
 
     public Reply put(String path, Object body, String token) {
+        byte[] bytes = bytes(body);
         return send(request(path, token).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
     }
 
     public Reply delete(String path, String token) {
-        return send(request(path, token).DELETE());
+        return send(request(path, token).DELETE(), null);
     }
 
     /** A DELETE with a JSON body (a device removal carrying its revocation). */
     public Reply delete(String path, Object body, String token) {
+        byte[] bytes = bytes(body);
         return send(request(path, token).header("Content-Type", "application/json")
-                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
     }
 
     /** A new JSON array to fill in. */
@@ -135,9 +140,11 @@ public final class TestServer implements AutoCloseable {
         return builder;
     }
 
-    private Reply send(HttpRequest.Builder request) {
+    private Reply send(HttpRequest.Builder builder, byte[] sent) {
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest request = builder.build();
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            OpenApiContract.check(request, sent, response.statusCode(), response.headers(), response.body());
             JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
             return new Reply(response.statusCode(), body);
         } catch (IOException e) {

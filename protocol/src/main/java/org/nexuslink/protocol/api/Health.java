@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-package org.nexuslink.server.ops;
+package org.nexuslink.protocol.api;
 
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -21,12 +21,13 @@ public record Health(
     public static final String DEGRADED = "degraded";
     public static final String UNHEALTHY = "unhealthy";
 
+    /** @throws NullPointerException if status, version, database or redis is missing */
     public Health {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(redis, "redis");
-        Objects.requireNonNull(pendingMessages, "pendingMessages");
+        pendingMessages = pendingMessages == null ? OptionalLong.empty() : pendingMessages;
     }
 
     /** 503 when unhealthy so load balancers take the node out; 200 otherwise. */
