@@ -43,6 +43,7 @@ import org.nexuslink.server.channels.ChannelService;
 import org.nexuslink.server.channels.ChannelStore;
 import org.nexuslink.server.moderation.ModerationRoutes;
 import org.nexuslink.server.moderation.ModerationService;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
@@ -243,7 +244,7 @@ public final class NexusLinkServer implements AutoCloseable {
         Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
         Authenticator authenticator = new Authenticator(tokens, authMetrics, limits);
         MemberStore members = new MemberStore(database);
-        Gauge.builder("nexuslink.members.total", members, MemberStore::count)
+        Gauge.builder(MetricName.MEMBERS.meterName(), members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
         DeviceStore devices = new DeviceStore(database, members);
         Permissions permissions = new Permissions(database, members, clock);
