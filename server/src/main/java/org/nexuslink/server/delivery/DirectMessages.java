@@ -311,7 +311,7 @@ public final class DirectMessages implements AutoCloseable {
                 e.type(), e.ciphertext());
     }
 
-    /** Parsed account ids by text: parsing (base32 both ways) showed in the send path's profile. */
+    /** Parsed account ids by text: parsing (base32 both ways) for every copy of every send would weigh on the send path. */
     private final java.util.concurrent.ConcurrentHashMap<String, AccountId> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AccountId account(String text) {

@@ -73,8 +73,8 @@ final class GroupCommit implements AutoCloseable {
     private final Thread writer;
     /**
      * Runs the committed requests' completions (the sender's ack, the live pushes) in commit
-     * order, so the writer starts the next transaction at once instead of waking event loops:
-     * the profile showed the writer thread spending its time there.
+     * order, so the writer starts the next transaction at once instead of waking event loops,
+     * which would otherwise take most of its time.
      */
     private final ExecutorService completer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("queue-complete").daemon(true).unstarted(r));
