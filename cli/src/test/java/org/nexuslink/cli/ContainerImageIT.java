@@ -102,6 +102,8 @@ class ContainerImageIT {
         assertThat(data.gid()).isZero();
         assertThat(data.mode() & 0770).as("writable by group 0, the user's group").isEqualTo(0770);
         assertThat(user).endsWith(":0");
+        assertThat(files.keySet()).as("the data directory is empty in the image (server restore needs it so)")
+                .noneMatch(name -> name.startsWith(DATA_DIR.substring(1) + "/") && name.length() > DATA_DIR.length());
 
         // The entrypoint's JVM options are valid: run the jar from the image with them.
         Path extracted = dir.resolve("nexuslink.jar");
