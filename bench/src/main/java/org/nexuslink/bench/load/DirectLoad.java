@@ -214,7 +214,9 @@ public final class DirectLoad {
                 warm.join();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (delivered.sum() + errors.sum() < sent(senders) && System.nanoTime() < deadline) {
+            // Both ends settle: a push can reach its receiver before the sender has read its ack.
+            while ((delivered.sum() + errors.sum() < sent(senders) || acknowledged.sum() + errors.sum() < sent(senders))
+                    && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20);
             }
             sent = sent(senders);
