@@ -14,7 +14,7 @@ public final class MsgPackSettings {
      * Strings must be valid UTF-8: replacing bad bytes (msgpack-core's default) would let two
      * peers read different text. The string decoder buffer is only used for strings split across
      * input chunks, which a value held in one array never has; the default allocates 8192 chars
-     * (16 KiB) per unpacker, that is per frame, which the server's profile showed on the send path.
+     * (16 KiB) per unpacker, that is per frame, on the send path of every message.
      */
     public static final MessagePack.UnpackerConfig UNPACKER = new MessagePack.UnpackerConfig()
             .withActionOnMalformedString(CodingErrorAction.REPORT)

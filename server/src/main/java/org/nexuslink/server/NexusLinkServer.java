@@ -40,6 +40,7 @@ import org.nexuslink.server.cluster.ClusterBus;
 import org.nexuslink.server.cluster.ClusterFanOut;
 import org.nexuslink.server.channels.ChannelRoutes;
 import org.nexuslink.server.moderation.ModerationRoutes;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.Permissions;
 import org.nexuslink.server.config.Config;
@@ -241,7 +242,7 @@ public final class NexusLinkServer implements AutoCloseable {
         Authenticator.AuthMetrics authMetrics = new Authenticator.AuthMetrics(metrics.registry());
         Authenticator authenticator = new Authenticator(tokens, authMetrics, limits);
         MemberStore members = services.members();
-        Gauge.builder("nexuslink.members.total", members, MemberStore::count)
+        Gauge.builder(MetricName.MEMBERS.meterName(), members, MemberStore::count)
                 .description("Members of the community").register(metrics.registry());
         DeviceStore devices = new DeviceStore(database, members);
         Permissions permissions = services.permissions();

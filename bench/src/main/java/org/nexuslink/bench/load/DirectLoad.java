@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
+import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
@@ -42,6 +44,7 @@ public final class DirectLoad {
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
     private final URI server;
+    private final Optional<URI> senderServer;
     private final int devices;
     private final Duration duration;
     private final Duration warmup;
@@ -55,7 +58,15 @@ public final class DirectLoad {
         this(server, devices, Duration.ZERO, duration, rate, size, threads, progress);
     }
 
+    public DirectLoad(URI server, int devices, Duration warmup, Duration duration, int rate, int size, int threads,
+                      LongConsumer progress) {
+        this(server, Optional.empty(), devices, warmup, duration, rate, size, threads, progress);
+    }
+
     /**
+     * @param server where the devices join, and where the receivers connect
+     * @param senderServer another node of the same cluster for the senders' WebSockets, so every
+     *     message crosses nodes (through Redis); empty for {@code server}
      * @param devices simulated devices, half senders and half receivers (at least 2)
      * @param warmup how long to run the load before measuring: what is delivered meanwhile counts
      *     neither in the rate nor in the latencies (the generator's own JIT compilation, in its
@@ -66,8 +77,8 @@ public final class DirectLoad {
      * @param threads the load generator's selector threads
      * @param progress told the number delivered so far, about once a second
      */
-    public DirectLoad(URI server, int devices, Duration warmup, Duration duration, int rate, int size, int threads,
-                      LongConsumer progress) {
+    public DirectLoad(URI server, Optional<URI> senderServer, int devices, Duration warmup, Duration duration, int rate,
+                      int size, int threads, LongConsumer progress) {
         if (devices < 2 || size < 16 || size > WsClient.MAX_FRAME / 2) {
             throw new IllegalArgumentException("need at least 2 devices and payloads of 16 bytes to 512 KiB");
         }
@@ -75,6 +86,7 @@ public final class DirectLoad {
             throw new IllegalArgumentException("the warm-up must not be negative: " + warmup);
         }
         this.server = server;
+        this.senderServer = Objects.requireNonNull(senderServer, "senderServer");
         this.devices = devices;
         this.warmup = warmup;
         this.duration = duration;
@@ -148,9 +160,11 @@ public final class DirectLoad {
         }
         boolean windowed = rate <= 0;
         try (WsClient client = new WsClient(threads)) {
+            URI senderSocket = senderServer.map(node -> new CommunityApi(node).webSocketUri()).orElse(fleet.webSocket());
             List<WsClient.Connection> connections = fleet.connect(client, members, i -> i % 2 == 0
                     ? receiver(delivered, latencies)
-                    : sender(senders.get(i / 2), acknowledged, errors, errorCodes, windowed, end), 64, n -> { });
+                    : sender(senders.get(i / 2), acknowledged, errors, errorCodes, windowed, end), 64, n -> { },
+                    i -> i % 2 == 0 ? fleet.webSocket() : senderSocket);
             for (int i = 0; i < pairs; i++) {
                 senders.get(i).connection = connections.get(2 * i + 1);
             }
@@ -200,7 +214,9 @@ public final class DirectLoad {
                 warm.join();
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (delivered.sum() + errors.sum() < sent(senders) && System.nanoTime() < deadline) {
+            // Both ends settle: a push can reach its receiver before the sender has read its ack.
+            while ((delivered.sum() + errors.sum() < sent(senders) || acknowledged.sum() + errors.sum() < sent(senders))
+                    && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20);
             }
             sent = sent(senders);

@@ -56,6 +56,11 @@ final class Fleet {
         return api;
     }
 
+    /** The WebSocket endpoint of the server this fleet joins. */
+    URI webSocket() {
+        return webSocket;
+    }
+
     /** Joins {@code n} fresh identities, {@code parallel} at a time; {@code progress} gets the count. */
     List<Member> join(int n, int parallel, LongConsumer progress) throws Exception {
         CommunityApi pinned = api.trustOnFirstUse();
@@ -99,13 +104,23 @@ final class Fleet {
      */
     List<WsClient.Connection> connect(WsClient client, List<Member> members, IntFunction<WsClient.Listener> listeners,
                                       int parallel, LongConsumer progress) throws Exception {
+        return connect(client, members, listeners, parallel, progress, i -> webSocket);
+    }
+
+    /**
+     * As {@link #connect(WsClient, List, IntFunction, int, LongConsumer)}, member i to the
+     * WebSocket endpoint {@code endpoints} gives for it (another node of the same cluster: the
+     * token is valid on every node).
+     */
+    List<WsClient.Connection> connect(WsClient client, List<Member> members, IntFunction<WsClient.Listener> listeners,
+                                      int parallel, LongConsumer progress, IntFunction<URI> endpoints) throws Exception {
         Semaphore slots = new Semaphore(parallel);
         List<CompletableFuture<WsClient.Connection>> opening = new ArrayList<>(members.size());
         AtomicInteger done = new AtomicInteger();
         for (int i = 0; i < members.size(); i++) {
             slots.acquire();
             Optional<InetAddress> source = sources.isEmpty() ? Optional.empty() : Optional.of(sources.get(i % sources.size()));
-            CompletableFuture<WsClient.Connection> f = client.connect(webSocket, members.get(i).token(), source,
+            CompletableFuture<WsClient.Connection> f = client.connect(endpoints.apply(i), members.get(i).token(), source,
                     listeners.apply(i));
             f.whenComplete((c, e) -> {
                 slots.release();

@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
+import org.nexuslink.server.testing.PostgresDatabaseExtension;
 import org.nexuslink.server.testing.TestAccount;
 import org.nexuslink.server.testing.TestServer;
 
@@ -67,6 +69,33 @@ class LoadModesTest {
             assertThat(report.sent()).isBetween(50L, 260L);
             assertThat(report.delivered()).isPositive();
         }
+    }
+
+    @Test
+    @ExtendWith(PostgresDatabaseExtension.class)
+    void direct_with_senders_on_a_second_node_delivers_every_message_across_nodes(DatabaseUrl url) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(UNLIMITED);
+        settings.putAll(Map.of("NEXUSLINK_REDIS_ENABLED", "true",
+                "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-bench-" + UUID.randomUUID(),
+                "NEXUSLINK_SERVER_KEY_FILE", java.nio.file.Files.createTempDirectory("nexuslink-bench")
+                        .resolve("server.key").toString()));
+        try (TestServer receivers = TestServer.start(url, Clock.systemUTC(), settings);
+             TestServer senders = TestServer.start(url, Clock.systemUTC(), settings)) {
+            LoadReport report = new DirectLoad(uri(receivers), Optional.of(uri(senders)), 4, Duration.ZERO,
+                    Duration.ofSeconds(1), 0, 64, 1, n -> { }).run();
+
+            assertThat(report.errors()).as(report.toJson()).isZero();
+            assertThat(report.delivered()).isPositive().isEqualTo(report.sent());
+            assertThat(fanOut(senders, "published")).as("every message went through Redis")
+                    .isGreaterThanOrEqualTo(report.sent());
+            assertThat(fanOut(receivers, "received")).isGreaterThanOrEqualTo(report.sent());
+        }
+    }
+
+    private static double fanOut(TestServer server, String direction) {
+        String prefix = "nexuslink_fanout_messages_total{direction=\"" + direction + "\"";
+        return server.metrics().lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

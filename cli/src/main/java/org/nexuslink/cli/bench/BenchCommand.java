@@ -102,6 +102,11 @@ public final class BenchCommand implements Runnable {
                 description = "Run the load this long before --duration starts; not measured (default: ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--sender-server", paramLabel = "URL",
+                description = "Connect the senders to this other node of the same cluster (receivers stay on --server),"
+                        + " so every message crosses nodes through Redis.")
+        URI senderServer;
+
         @Spec
         CommandSpec spec;
 
@@ -111,7 +116,8 @@ public final class BenchCommand implements Runnable {
             if (rate < 0 || warmup < 0) {
                 throw new ParameterException(spec.commandLine(), "--rate and --warmup must not be negative");
             }
-            LoadReport report = new DirectLoad(common.server, devices, Duration.ofSeconds(warmup),
+            LoadReport report = new DirectLoad(common.server, Optional.ofNullable(senderServer), devices,
+                    Duration.ofSeconds(warmup),
                     Duration.ofSeconds(common.duration), rate, common.size, common.threads,
                     delivered -> progress(spec, "delivered " + delivered)).run();
             return report(spec, common, report);

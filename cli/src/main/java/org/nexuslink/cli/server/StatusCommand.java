@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.nexuslink.protocol.api.ApiJson;
 import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.api.Health;
+import org.nexuslink.server.ops.MetricName;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,9 +50,10 @@ public final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = ApiJson.tolerant();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Gauges and counters worth a line; summed over their labels. */
-    private static final List<String> FIGURES = List.of("nexuslink_members", "nexuslink_ws_messages_total",
-            "nexuslink_message_queue_ttl_expired_total", "nexuslink_media_storage_bytes",
-            "nexuslink_fanout_messages_total", "process_uptime_seconds");
+    private static final List<String> FIGURES = List.of(MetricName.MEMBERS.prometheusName(),
+            MetricName.WS_MESSAGES.prometheusName(), MetricName.MESSAGE_QUEUE_TTL_EXPIRED.prometheusName(),
+            MetricName.MEDIA_STORAGE_BYTES.prometheusName(), MetricName.FANOUT_MESSAGES.prometheusName(),
+            "process_uptime_seconds");
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
             description = "Base URL of the server (default: ${DEFAULT-VALUE}).")

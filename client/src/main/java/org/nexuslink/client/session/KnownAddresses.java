@@ -7,8 +7,8 @@ import org.signal.libsignal.protocol.SignalProtocolAddress;
 
 /**
  * The libsignal addresses of the devices messages came from lately, most recently used kept.
- * Each address is a native object, and building one for every message received was 2 % of
- * opening it (a profile of receiving in a batch). Not thread-safe: each messenger keeps its own,
+ * Each address is a native object, too costly to build again for every message of a batch from
+ * one device. Not thread-safe: each messenger keeps its own,
  * used on the client's worker thread.
  */
 final class KnownAddresses {

@@ -21,8 +21,8 @@ import org.nexuslink.protocol.RawValue;
 public final class WireWriter {
 
     /**
-     * msgpack-core's default packer starts with an 8 KiB buffer, which every frame allocated and
-     * mostly left empty (the server's profile showed it); frames are usually a few hundred bytes,
+     * msgpack-core's default packer starts with an 8 KiB buffer, which every frame would allocate
+     * and mostly leave empty; frames are usually a few hundred bytes,
      * and a larger one just takes more chunks.
      */
 

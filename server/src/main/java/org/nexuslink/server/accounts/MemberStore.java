@@ -45,7 +45,7 @@ public final class MemberStore {
      */
     public Map<AccountId, Member> findAll(Handle h, Collection<AccountId> accounts) {
         Map<AccountId, Member> found = new HashMap<>();
-        // The callers' ids are reused for the rows: parsing thousands of stored ids back showed in the profile.
+        // The callers' ids are reused for the rows: parsing thousands of stored ids back would cost more than the query.
         Map<String, AccountId> byText = new HashMap<>();
         accounts.forEach(a -> byText.put(a.toString(), a));
         List<String> ids = List.copyOf(byText.keySet());

@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Request;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.ratelimit.Limit;
 import org.nexuslink.server.ratelimit.RateLimits;
 import org.nexuslink.server.ratelimit.Verdict;
@@ -110,13 +111,13 @@ public final class Authenticator {
 
         /** Counts a successful challenge verification or join. */
         public void success(String via) {
-            Counter.builder("nexuslink.auth.attempts").description("Authentication attempts by outcome and reason")
+            Counter.builder(MetricName.AUTH_ATTEMPTS.meterName()).description("Authentication attempts by outcome and reason")
                     .tags("outcome", "success", "reason", via).register(registry).increment();
         }
 
         /** Counts a refusal with its error code as the reason. */
         public void failure(ErrorCode reason) {
-            Counter.builder("nexuslink.auth.attempts").description("Authentication attempts by outcome and reason")
+            Counter.builder(MetricName.AUTH_ATTEMPTS.meterName()).description("Authentication attempts by outcome and reason")
                     .tags("outcome", "failure", "reason", reason.code()).register(registry).increment();
         }
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.redis.RedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     private static Counter counter(MeterRegistry meters, String direction) {
-        return Counter.builder("nexuslink.fanout.messages")
+        return Counter.builder(MetricName.FANOUT_MESSAGES.meterName())
                 .description("Cross-node fan-out messages published, received from other nodes, or dropped")
                 .tag("direction", direction).register(meters);
     }

@@ -277,13 +277,12 @@ public final class DeliveryQueueStore {
      * <ul>
      *   <li>The only condition an index can serve is {@code id = ANY(ids)}, on the primary key:
      *       the acknowledging device is checked on the rows found, through a text key of id,
-     *       account and device, not through a join. (A join with the acknowledgements let the
-     *       planner walk a whole index when the statistics said the table was empty, which
-     *       {@code EXPLAIN} showed; an earlier {@code DELETE ... USING unnest(...)} ran so and
-     *       delivery fell to 1,500/s.)
+     *       account and device, not through a join. (A join with the acknowledgements, such as
+     *       {@code DELETE ... USING unnest(...)}, lets the planner walk a whole index when the
+     *       statistics say the table is empty: every batch then reads the whole queue.)
      *   <li>Its plan is kept for the connection, as the insert's and the call's are: parsing and
-     *       planning a whole statement for every batch was a quarter of PostgreSQL's CPU with
-     *       small batches. A plan kept from a moment when the statistics said the table was
+     *       planning a whole statement for every batch costs about a quarter of PostgreSQL's CPU
+     *       when batches are small. A plan kept from a moment when the statistics said the table was
      *       empty would be a sequential scan that stays when the table has grown, so the function
      *       runs with sequential scans off: the only plan left reads the primary key.
      * </ul>
@@ -414,8 +413,8 @@ public final class DeliveryQueueStore {
      * statistics say (see {@link #writePostgres} for why they mislead): the device and the id
      * bound are a range of row values, which only the recipient index can serve and which leaves
      * the ordering to that index alone (with {@code recipient_account = ?} the planner would also
-     * take the primary key's order and walk it, which {@code EXPLAIN} showed when the statistics
-     * said the queue was empty); the expiry is compared as {@code expires_at + 0}, so the expiry
+     * take the primary key's order and walk it whenever the statistics say the queue is empty);
+     * the expiry is compared as {@code expires_at + 0}, so the expiry
      * index does not compete; and it is planned on every execution. SQLite plans the plain form
      * by the recipient index.
      */

@@ -35,6 +35,7 @@ import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.gateway.ConnectionRegistry;
 import org.nexuslink.server.gateway.QueueCursor;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.ops.MetricName;
 
 /**
  * Direct messages: checks a send against the accounts' current devices, queues one entry per
@@ -74,12 +75,12 @@ public final class DirectMessages implements AutoCloseable {
         this.withoutBundle = Objects.requireNonNull(withoutBundle, "withoutBundle");
         Objects.requireNonNull(meters, "meters");
         this.writer = new GroupCommit(queue, meters);
-        this.expired = Counter.builder("nexuslink.message.queue.ttl.expired")
+        this.expired = Counter.builder(MetricName.MESSAGE_QUEUE_TTL_EXPIRED.meterName())
                 .description("Queued messages deleted because their TTL passed").register(meters);
-        this.queueFull = Counter.builder("nexuslink.queue.full")
+        this.queueFull = Counter.builder(MetricName.QUEUE_FULL.meterName())
                 .description("Direct messages refused because a recipient device's queue was at a bound")
                 .register(meters);
-        Gauge.builder("nexuslink.message.queue.size", queue, DeliveryQueueStore::size)
+        Gauge.builder(MetricName.MESSAGE_QUEUE_SIZE.meterName(), queue, DeliveryQueueStore::size)
                 .description("Messages waiting in the delivery queue").register(meters);
     }
 
@@ -310,7 +311,7 @@ public final class DirectMessages implements AutoCloseable {
                 e.type(), e.ciphertext());
     }
 
-    /** Parsed account ids by text: parsing (base32 both ways) showed in the send path's profile. */
+    /** Parsed account ids by text: parsing (base32 both ways) for every copy of every send would weigh on the send path. */
     private final java.util.concurrent.ConcurrentHashMap<String, AccountId> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AccountId account(String text) {

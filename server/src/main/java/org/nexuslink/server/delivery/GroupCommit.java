@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.ops.MetricName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +73,8 @@ final class GroupCommit implements AutoCloseable {
     private final Thread writer;
     /**
      * Runs the committed requests' completions (the sender's ack, the live pushes) in commit
-     * order, so the writer starts the next transaction at once instead of waking event loops:
-     * the profile showed the writer thread spending its time there.
+     * order, so the writer starts the next transaction at once instead of waking event loops,
+     * which would otherwise take most of its time.
      */
     private final ExecutorService completer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("queue-complete").daemon(true).unstarted(r));
@@ -83,7 +84,7 @@ final class GroupCommit implements AutoCloseable {
 
     GroupCommit(DeliveryQueueStore store, MeterRegistry meters) {
         this.store = Objects.requireNonNull(store, "store");
-        this.commits = Timer.builder("nexuslink.message.queue.commit")
+        this.commits = Timer.builder(MetricName.MESSAGE_QUEUE_COMMIT.meterName())
                 .description("Time to write and commit one batch of queue entries and acknowledgements")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
                         Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),

@@ -31,8 +31,8 @@ public interface CommandHandler {
     /**
      * Serves the request on the connection's event loop, if that needs no blocking (no database
      * read, no lock held for long): the answer as {@link #handle} gives it, or empty to have
-     * {@link #handle} called on a virtual thread instead. The profile showed the virtual thread's
-     * hand-off and scheduling costing more than the work of a cached direct-message check or of an
+     * {@link #handle} called on a virtual thread instead. A virtual thread's hand-off and
+     * scheduling cost more than the work of a cached direct-message check or of an
      * acknowledgement. Called only when the connection has no earlier request in flight, unless
      * the handler is not {@linkplain #ordered() ordered}.
      */

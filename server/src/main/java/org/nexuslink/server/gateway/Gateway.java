@@ -45,6 +45,7 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.ErrorResponses;
 import org.nexuslink.server.http.HttpServer;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.ratelimit.Limit;
 import org.nexuslink.server.ratelimit.RateLimits;
 import org.slf4j.Logger;
@@ -92,7 +93,7 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         this.handlers = Map.copyOf(handlers);
         this.metrics = new GatewayMetrics(meters);
         this.limits = Objects.requireNonNull(limits, "limits");
-        Gauge.builder("nexuslink.ws.connections.active", registry, ConnectionRegistry::size)
+        Gauge.builder(MetricName.WS_CONNECTIONS_ACTIVE.meterName(), registry, ConnectionRegistry::size)
                 .description("Open WebSocket connections on this node").register(meters);
     }
 

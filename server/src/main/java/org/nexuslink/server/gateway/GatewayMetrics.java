@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import org.nexuslink.protocol.Command;
+import org.nexuslink.server.ops.MetricName;
 
 /**
  * Seed 000's {@code nexuslink_ws_messages_total{direction, type}}: envelopes received and sent,
@@ -25,7 +26,7 @@ public final class GatewayMetrics {
     }
 
     private static Counter counter(MeterRegistry registry, String direction, Command command) {
-        return Counter.builder("nexuslink.ws.messages").description("WebSocket envelopes by direction and command")
+        return Counter.builder(MetricName.WS_MESSAGES.meterName()).description("WebSocket envelopes by direction and command")
                 .tags("direction", direction, "type", command.wireName()).register(registry);
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
+import org.nexuslink.server.ops.MetricName;
 
 /**
  * Seed 000's HTTP metrics: {@code nexuslink_http_requests_total} and
@@ -13,9 +14,6 @@ import java.util.Objects;
  * path, which would explode cardinality) and status.
  */
 public final class HttpMetrics {
-    static final String REQUESTS = "nexuslink.http.requests";
-    static final String DURATION = "nexuslink.http.request.duration";
-
     private final MeterRegistry registry;
 
     /** Meters registered in {@code registry}; several instances on one registry share them. */
@@ -26,12 +24,12 @@ public final class HttpMetrics {
     /** Counts one answered request and its latency. Thread-safe. */
     public void record(String method, String route, int status, long nanos) {
         String code = Integer.toString(status);
-        Counter.builder(REQUESTS)
+        Counter.builder(MetricName.HTTP_REQUESTS.meterName())
                 .description("HTTP requests by method, route and status")
                 .tags("method", method, "path", route, "status", code)
                 .register(registry)
                 .increment();
-        Timer.builder(DURATION)
+        Timer.builder(MetricName.HTTP_REQUEST_DURATION.meterName())
                 .description("HTTP request latency")
                 .tags("method", method, "path", route, "status", code)
                 .publishPercentileHistogram()

@@ -21,6 +21,7 @@ import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.storage.Database;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.ecc.ECPublicKey;
@@ -37,9 +38,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: state lives in the database; the gauge cache is an atomic reference.
  */
 public final class PrekeyService {
-    /** Seed 000's gauge, tagged {@code type=ec|kyber}: one-time keys stored on the whole server. */
-    public static final String AVAILABLE_METRIC = "nexuslink_prekeys_available";
-
     private static final Logger log = LoggerFactory.getLogger(PrekeyService.class);
 
     private final Database database;
@@ -58,7 +56,7 @@ public final class PrekeyService {
      * @param settings quotas, low-stock threshold and rotation interval ({@link PrekeySettings#DEFAULTS})
      * @param clock the time keys are stamped with and aged by
      * @param listener told when a fetch leaves a device low on stock
-     * @param registry where {@value #AVAILABLE_METRIC} is registered
+     * @param registry where {@code nexuslink_prekeys_available} (tagged {@code type=ec|kyber}: one-time keys stored on the whole server) is registered
      */
     public PrekeyService(Database database, PrekeySettings settings, Clock clock, PrekeyStockListener listener,
                          MeterRegistry registry) {
@@ -392,7 +390,7 @@ public final class PrekeyService {
     }
 
     private void gauge(MeterRegistry registry, String type, ToLongFunction<PrekeyStore.Totals> value) {
-        Gauge.builder(AVAILABLE_METRIC, this, s -> s.available(value))
+        Gauge.builder(MetricName.PREKEYS_AVAILABLE.meterName(), this, s -> s.available(value))
                 .tag("type", type)
                 .description("One-time prekeys stored on this server, summed over all devices")
                 .strongReference(true)

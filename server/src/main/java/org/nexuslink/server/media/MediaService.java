@@ -23,6 +23,7 @@ import org.nexuslink.server.accounts.MemberStore;
 import org.nexuslink.server.accounts.Role;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.permissions.Permissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,11 +94,11 @@ public final class MediaService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.rateLimiter = new UploadRateLimiter(uploadsPerMinute, clock);
-        Gauge.builder("nexuslink.media.storage.bytes", store, MediaStore::storedBytes)
+        Gauge.builder(MetricName.MEDIA_STORAGE_BYTES.meterName(), store, MediaStore::storedBytes)
                 .description("Bytes of completed media files stored").baseUnit("bytes").register(meters);
-        this.sweptExpired = Counter.builder("nexuslink.media.swept").tag("reason", "expired")
+        this.sweptExpired = Counter.builder(MetricName.MEDIA_SWEPT.meterName()).tag("reason", "expired")
                 .description("Media files removed by the sweep").register(meters);
-        this.sweptOrphans = Counter.builder("nexuslink.media.swept").tag("reason", "unfinished")
+        this.sweptOrphans = Counter.builder(MetricName.MEDIA_SWEPT.meterName()).tag("reason", "unfinished")
                 .description("Media files removed by the sweep").register(meters);
     }
 

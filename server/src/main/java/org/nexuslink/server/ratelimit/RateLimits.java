@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nexuslink.server.config.Config;
+import org.nexuslink.server.ops.MetricName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -85,7 +86,7 @@ public final class RateLimits {
     }
 
     private static Counter counter(MeterRegistry meters, String limit) {
-        return Counter.builder("nexuslink.rate.limited")
+        return Counter.builder(MetricName.RATE_LIMITED.meterName())
                 .description("Requests and connections refused by a rate limit, by limit")
                 .tag("limit", limit)
                 .register(meters);

@@ -31,6 +31,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.nexuslink.server.ops.MetricName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -51,9 +52,6 @@ public final class Database implements AutoCloseable {
 
     /** The longest {@link #isReachable()} waits for an answer. */
     public static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(2);
-
-    /** The metric of seed 000, tagged {@code state=active|idle|total|pending}. */
-    public static final String POOL_METRIC = "nexuslink_db_pool_connections";
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String MIGRATIONS = "classpath:db/migration";
@@ -428,7 +426,7 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Registers the gauge {@value #POOL_METRIC} with {@code state=active|idle|total|pending},
+     * Registers the gauge {@code nexuslink_db_pool_connections} with {@code state=active|idle|total|pending},
      * summed over the pools (on SQLite the write connection is counted with the readers).
      *
      * @param registry where to register
@@ -442,7 +440,7 @@ public final class Database implements AutoCloseable {
     }
 
     private void gauge(MeterRegistry registry, String state, ToIntFunction<HikariPoolMXBean> value) {
-        Gauge.builder(POOL_METRIC, this, database -> database.sumOverPools(value))
+        Gauge.builder(MetricName.DB_POOL_CONNECTIONS.meterName(), this, database -> database.sumOverPools(value))
                 .tag("state", state)
                 .description("Database connection pool connections by state")
                 .register(registry);

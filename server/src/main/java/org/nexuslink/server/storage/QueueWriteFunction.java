@@ -16,9 +16,9 @@ import org.flywaydb.core.api.migration.JavaMigration;
  *
  * <p>The function deletes the acknowledged entries and inserts the new ones, and returns a row
  * for each (as the statement it replaces did). What it changes is planning: both statements are
- * planned once per connection and their plans kept, where the statement it replaces was parsed
- * and planned for every batch (a quarter of PostgreSQL's CPU with small batches;
- * docs/benchmarks.md, "Fourth round"). A kept plan is made while the statistics may say the queue
+ * planned once per connection and their plans kept, where a plain statement is parsed and
+ * planned for every batch (about a quarter of PostgreSQL's CPU when batches are small;
+ * docs/benchmarks.md, "What shapes these figures"). A kept plan is made while the statistics may say the queue
  * is empty (a vacuum that finds it so leaves them saying it holds no row), and a delete planned
  * then would scan the whole table ever after; with sequential scans off inside the function, the
  * one plan it can get reads the primary key. {@code DeliveryQueueStoreTest} fails without that.

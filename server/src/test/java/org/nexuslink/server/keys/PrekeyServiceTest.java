@@ -14,6 +14,7 @@ import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
@@ -420,8 +421,8 @@ class PrekeyServiceTest {
         service.bundles(bob.principal.account(), Optional.empty());
         service.bundles(alice.principal.account(), Optional.empty());
 
-        assertThat(registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value()).isEqualTo(13);
-        assertThat(registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "kyber").gauge().value()).isEqualTo(3);
+        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value()).isEqualTo(13);
+        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "kyber").gauge().value()).isEqualTo(3);
     }
 
     @DatabaseTest
@@ -429,12 +430,12 @@ class PrekeyServiceTest {
         PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
                 registry);
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
-        assertThat(registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value()).isZero();
+        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value()).isZero();
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(10, 4));
 
-        double cached = registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value();
+        double cached = registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value();
         clock.advance(PrekeySettings.DEFAULTS.metricRefresh());
-        double fresh = registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value();
+        double fresh = registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value();
 
         assertThat(cached).isZero();
         assertThat(fresh).isEqualTo(10);
@@ -458,7 +459,7 @@ class PrekeyServiceTest {
         service(database);
         database.close();
 
-        double value = registry.get(PrekeyService.AVAILABLE_METRIC).tag("type", "ec").gauge().value();
+        double value = registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value();
 
         assertThat(value).isNaN();
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.PostgresDatabaseExtension;
 import org.nexuslink.server.testing.SqliteDatabaseExtension;
@@ -27,7 +28,7 @@ class DatabaseLifecycleTest {
 
     private static Map<String, Double> poolGauges(SimpleMeterRegistry registry) {
         Map<String, Double> values = new TreeMap<>();
-        for (Gauge gauge : registry.find(Database.POOL_METRIC).gauges()) {
+        for (Gauge gauge : registry.find(MetricName.DB_POOL_CONNECTIONS.meterName()).gauges()) {
             values.put(gauge.getId().getTag("state"), gauge.value());
         }
         return values;
