@@ -185,6 +185,10 @@ public final class Listings {
             throw new ApiException(ErrorCode.INVALID_FIELD, "q must be at most 200 characters and at most "
                     + ListingDetails.MAX_TAGS + " tags");
         }
+        if (!text.isBlank() && offset + limit > CommunityStore.CANDIDATES) {
+            throw new ApiException(ErrorCode.INVALID_FIELD, "a text search pages through its best "
+                    + CommunityStore.CANDIDATES + " matches: offset + limit must be at most that; narrow the query");
+        }
         List<String> normalised = tags.stream().map(t -> ListingDetails.checkTag(t.strip().toLowerCase(Locale.ROOT)))
                 .toList();
         List<Listing> rows = communities.search(
