@@ -47,8 +47,7 @@ public final class EndpointCheck implements AutoCloseable {
         }
         try {
             for (InetAddress address : InetAddress.getAllByName(endpoint.getHost())) {
-                if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                        || address.isAnyLocalAddress() || address.isMulticastAddress()) {
+                if (isPrivate(address)) {
                     throw new ApiException(ErrorCode.INVALID_FIELD, "endpoint " + endpoint + " resolves to the private "
                             + "address " + address.getHostAddress() + "; the directory lists public endpoints only");
                 }
@@ -56,6 +55,30 @@ public final class EndpointCheck implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, "endpoint host " + endpoint.getHost()
                     + " does not resolve");
+        }
+    }
+
+    private static boolean isPrivate(InetAddress address) {
+        return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress()
+                // IPv6 unique local addresses (fc00::/7), which isSiteLocalAddress does not cover.
+                || (address instanceof java.net.Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc);
+    }
+
+    /** Whether the host now resolves to a private address (a listed name re-pointed after its check). */
+    private boolean resolvesPrivate(URI endpoint) {
+        if (allowPrivate) {
+            return false;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(endpoint.getHost())) {
+                if (isPrivate(address)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (UnknownHostException e) {
+            return true;
         }
     }
 
@@ -76,8 +99,14 @@ public final class EndpointCheck implements AutoCloseable {
         }
     }
 
-    /** Whether {@code /health} answers 200 with a status other than unhealthy. Never throws. */
+    /**
+     * Whether {@code /health} answers 200 with a status other than unhealthy; false without a
+     * fetch when the host now resolves to a private address. Never throws.
+     */
     public boolean healthy(URI endpoint) {
+        if (resolvesPrivate(endpoint)) {
+            return false;
+        }
         try {
             HttpResponse<byte[]> response = get(URI.create(endpoint + "/health"));
             if (response.statusCode() != 200) {
