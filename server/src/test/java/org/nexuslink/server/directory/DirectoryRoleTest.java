@@ -272,4 +272,39 @@ class DirectoryRoleTest {
             assertThat(directory.get("/api/v1/community/" + id, null).status()).isEqualTo(200);
         }
     }
+
+    @DatabaseTest(migrated = false)
+    void malformed_requests_get_a_clear_error_and_change_nothing(DatabaseUrl url) throws Exception {
+        SealedBox.KeyPair compliance = SealedBox.KeyPair.generate(RANDOM);
+        ServerKeyPair key = ServerKeyPair.generate(RANDOM);
+        try (TestServer directory = directory(url, compliance)) {
+            String directoryId = directory.get("/api/v1/server", null).body().get("server_id").asText();
+            DirectorySigner signer = new DirectorySigner(directoryId, clock);
+            String good = json(DirectorySigner.serverSigned(key, SigningDomains.REGISTER, signer.registration(key, "X",
+                    "", List.of(), "http://127.0.0.1:1", new TestAccount(clock).id(), DIFFICULTY)));
+
+            assertThat(directory.post("/api/v1/community/register", "{not json", null).code()).isEqualTo("bad_request");
+            assertThat(directory.post("/api/v1/community/register", "{\"payload\":\"%%%\",\"signature\":\"AA==\"}",
+                    null).code()).isEqualTo("invalid_field");
+            assertThat(directory.post("/api/v1/community/register", "{\"payload\":\"e30=\",\"signature\":\"AA==\"}",
+                    null).code()).isEqualTo("invalid_field");
+            assertThat(directory.post("/api/v1/community/register", good.replace("\"payload\"", "\"extra\":1,\"payload\""),
+                    null).code()).isEqualTo("invalid_field");
+            // Signed for another directory.
+            DirectorySigner elsewhere = new DirectorySigner("nxs-other", clock);
+            assertThat(directory.post("/api/v1/community/register", json(DirectorySigner.serverSigned(key,
+                    SigningDomains.REGISTER, elsewhere.registration(key, "X", "", List.of(), "http://127.0.0.1:1",
+                            new TestAccount(clock).id(), DIFFICULTY))), null).code()).isEqualTo("invalid_field");
+            assertThat(directory.get("/api/v1/community/search?limit=0", null).code()).isEqualTo("invalid_field");
+            assertThat(directory.get("/api/v1/community/search?limit=abc", null).code()).isEqualTo("invalid_field");
+            assertThat(directory.get("/api/v1/community/search?q=x&offset=990&limit=20", null).code())
+                    .isEqualTo("invalid_field");
+            TestServer.Reply unsigned = signedGet(directory, "/api/v1/kyc/status", "bm90IGpzb24=");
+            assertThat(unsigned.status()).isEqualTo(400);
+            assertThat(directory.get("/api/v1/kyc/status", null).code()).isEqualTo("unauthorized");
+
+            assertThat(directory.server().directory().orElseThrow().listings().search("", List.of(), 50, 0)
+                    .communities()).isEmpty();
+        }
+    }
 }
