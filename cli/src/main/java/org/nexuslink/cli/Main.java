@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, IdCommand.class, CommunityCommand.class, SendCommand.class,
                 InboxCommand.class, HistoryCommand.class, RevokeCommand.class, ChatCommand.class, ChannelsCommand.class,
                 ContactsCommand.class, MembersCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class,
-                BenchCommand.class, P2pCommand.class,
+                BenchCommand.class, P2pCommand.class, org.nexuslink.cli.directory.DirectoryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable, ClientEnvironment.Holder {
     @CommandLine.Spec

@@ -134,6 +134,18 @@ public enum ErrorCode {
     RANGE_NOT_SATISFIABLE("range_not_satisfiable", 416,
             "The Range header names no byte of the file, or more than one range."),
     /** See {@link #meaning()}. */
+    REPLAYED_REQUEST("replayed_request", 409,
+            "The signed request's nonce was already used, or its timestamp is more than five minutes from the directory's clock."),
+    /** See {@link #meaning()}. */
+    PROOF_OF_WORK_INVALID("proof_of_work_invalid", 400,
+            "The registration's proof of work does not meet the directory's difficulty."),
+    /** See {@link #meaning()}. */
+    KYC_REQUIRED("kyc_required", 403,
+            "The community's admin account has no approved KYC at this directory."),
+    /** See {@link #meaning()}. */
+    ENDPOINT_CHECK_FAILED("endpoint_check_failed", 422,
+            "The community endpoint did not answer /health and GET /api/v1/server, or answered with another server key than the request's."),
+    /** See {@link #meaning()}. */
     RATE_LIMITED("rate_limited", 429,
             "Too many requests; retry later."),
     /** See {@link #meaning()}. */

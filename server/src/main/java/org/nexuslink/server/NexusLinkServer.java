@@ -82,6 +82,9 @@ import org.nexuslink.server.ratelimit.RateLimits;
 import org.nexuslink.server.redis.RedisConnection;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseSettings;
+import org.nexuslink.server.storage.Schema;
+import org.nexuslink.server.directory.CommunityHeartbeat;
+import org.nexuslink.server.directory.DirectoryRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +96,8 @@ public final class NexusLinkServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NexusLinkServer.class);
     /** How often expired tokens are deleted and the WebSockets they opened closed. */
     static final java.time.Duration TOKEN_SWEEP = java.time.Duration.ofSeconds(30);
+    /** The name {@code GET /api/v1/server} gives in the directory role. */
+    static final String DIRECTORY_NAME = "NexusLink directory";
 
     private final Deque<AutoCloseable> resources;
     private final HttpServer http;
@@ -100,15 +105,20 @@ public final class NexusLinkServer implements AutoCloseable {
     private final List<Router.Endpoint> routes;
     private final Optional<DirectMessages> direct;
     private final Optional<Community> community;
+    private final Optional<DirectoryRole> directory;
+    private final Optional<CommunityHeartbeat> heartbeat;
     private final Clock clock;
 
     private NexusLinkServer(Deque<AutoCloseable> resources, HttpServer http, Optional<HttpServer> metricsListener,
-                            List<Router.Endpoint> routes, Optional<Community> community, Clock clock) {
+                            List<Router.Endpoint> routes, Optional<Community> community,
+                            Optional<DirectoryRole> directory, Optional<CommunityHeartbeat> heartbeat, Clock clock) {
         this.resources = resources;
         this.http = http;
         this.metricsListener = metricsListener;
         this.routes = routes;
         this.community = community;
+        this.directory = directory;
+        this.heartbeat = heartbeat;
         this.direct = community.map(Community::direct);
         this.clock = clock;
     }
@@ -126,7 +136,7 @@ public final class NexusLinkServer implements AutoCloseable {
         try {
             ServerMetrics metrics = new ServerMetrics();
             resources.push(metrics);
-            Database database = openAndMigrate(config.database());
+            Database database = openAndMigrate(config.database(), config.server().role());
             resources.push(database);
             database.bindMetrics(metrics.registry());
 
@@ -140,7 +150,7 @@ public final class NexusLinkServer implements AutoCloseable {
                 redis = Optional.of(connection);
             }
             Optional<RedisConnection> redisConnection = redis;
-            RateLimits limits = RateLimits.create(config.rateLimit(), clock,
+            RateLimits limits = RateLimits.create(config.rateLimit(), config.directory(), clock,
                     redis.map(r -> new RateLimits.SharedStore(r.client(), config.redis().channelPrefix())),
                     metrics.registry());
 
@@ -150,7 +160,9 @@ public final class NexusLinkServer implements AutoCloseable {
 
             ObjectMapper json = ApiJson.create();
             Router router = new Router();
-            new ServerInfoRoutes(identity, config.community().name(), config.server().role()).register(router);
+            boolean isDirectory = config.server().role() == Config.Role.DIRECTORY;
+            new ServerInfoRoutes(identity, isDirectory ? DIRECTORY_NAME : config.community().name(),
+                    config.server().role()).register(router);
             ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
             resources.push(blocking::close);
             ConnectionRegistry connections = new ConnectionRegistry();
@@ -160,6 +172,20 @@ public final class NexusLinkServer implements AutoCloseable {
                             blocking, resources, streaming, redis, serverKey, identity, random, limits))
                     : Optional.empty();
             List<ChannelHandler> beforeDispatch = community.<ChannelHandler>map(Community::gateway).stream().toList();
+            Optional<DirectoryRole> directory = Optional.empty();
+            if (isDirectory) {
+                DirectoryRole role = DirectoryRole.start(config.directory(), database, identity, serverKey, json, router,
+                        limits, metrics.registry(), clock, random);
+                resources.push(role);
+                directory = Optional.of(role);
+            }
+            Optional<CommunityHeartbeat> heartbeat = Optional.empty();
+            if (!isDirectory && !config.directory().url().isBlank()) {
+                CommunityHeartbeat beat = new CommunityHeartbeat(config.directory().url(),
+                        config.directory().heartbeatInterval(), config.server().dataDir(), serverKey, clock, random);
+                resources.push(beat);
+                heartbeat = Optional.of(beat);
+            }
 
             DeliveryQueueStore queue = new DeliveryQueueStore(database);
             // With fan-out running, Redis counts as connected only while the subscription is up too.
@@ -167,7 +193,7 @@ public final class NexusLinkServer implements AutoCloseable {
                     .map(c -> (BooleanSupplier) c.bus()::isConnected)
                     .or(() -> redisConnection.map(r -> (BooleanSupplier) r::ping));
             HealthCheck health = new HealthCheck(Version.current(), clock, database::isReachable,
-                    redisProbe, connections::size, queue::size);
+                    redisProbe, connections::size, isDirectory ? () -> 0L : queue::size);
             OpsRoutes ops = new OpsRoutes(health, metrics);
             ops.register(router, config.server().metrics());
 
@@ -191,7 +217,8 @@ public final class NexusLinkServer implements AutoCloseable {
             log.atInfo().addKeyValue("role", config.server().role().name().toLowerCase(java.util.Locale.ROOT))
                     .addKeyValue("version", Version.current()).addKeyValue("port", http.port())
                     .addKeyValue("database", database.dialect()).log("nexuslink server started");
-            return new NexusLinkServer(resources, http, metricsListener, router.endpoints(), community, clock);
+            return new NexusLinkServer(resources, http, metricsListener, router.endpoints(), community, directory,
+                    heartbeat, clock);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -404,10 +431,15 @@ public final class NexusLinkServer implements AutoCloseable {
     }
 
     public static Database openAndMigrate(Config.Database config) {
+        return openAndMigrate(config, Config.Role.COMMUNITY);
+    }
+
+    /** Opens the database and applies pending migrations of {@code role}'s schema. */
+    public static Database openAndMigrate(Config.Database config, Config.Role role) {
         Database database = Database.open(config.url(),
                 new DatabaseSettings(config.maxConnections(), config.connectTimeout()));
         try {
-            database.migrate();
+            database.migrate(role == Config.Role.DIRECTORY ? Schema.DIRECTORY : Schema.COMMUNITY);
             return database;
         } catch (RuntimeException e) {
             database.close();
@@ -431,6 +463,16 @@ public final class NexusLinkServer implements AutoCloseable {
      */
     public int sweepExpiredTokens() {
         return community.map(c -> sweepTokens(c, clock)).orElse(0);
+    }
+
+    /** The directory role's use cases, when this server plays it. */
+    public Optional<DirectoryRole> directory() {
+        return directory;
+    }
+
+    /** The heartbeat to {@code [directory] url}, when a community has one configured. */
+    public Optional<CommunityHeartbeat> directoryHeartbeat() {
+        return heartbeat;
     }
 
     /** The bound HTTP port. */

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load a running server with simulated devices and report throughput and latency.",
         subcommands = {BenchCommand.Direct.class, BenchCommand.Channel.class, BenchCommand.Idle.class,
-            BenchCommand.Offline.class})
+            BenchCommand.Offline.class, DirectoryBench.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

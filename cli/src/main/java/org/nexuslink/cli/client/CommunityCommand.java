@@ -33,8 +33,16 @@ public final class CommunityCommand implements Runnable {
                     "The server's key is pinned at join: the profile signs in to no other server. Give "
                             + "--server-key (from the operator, out of band) to refuse any server presenting another key."})
     public static final class Join extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "URL", description = "The server's base URL, e.g. http://localhost:8080.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "URL",
+                description = "The server's base URL, e.g. http://localhost:8080 (or --directory and --id).")
         String url;
+
+        @Option(names = "--directory", paramLabel = "URL",
+                description = "Join a community listed in this directory: its live key must be the listed one.")
+        URI directory;
+
+        @Option(names = "--id", paramLabel = "ID", description = "The community's id in --directory.")
+        String communityId;
 
         @Option(names = "--name", paramLabel = "NAME", defaultValue = "",
                 description = "Display name shown to the community (at most 100 characters).")
@@ -50,10 +58,18 @@ public final class CommunityCommand implements Runnable {
 
         @Override
         protected void run() throws Exception {
-            URI server = parse(url);
+            if ((url == null) == (directory == null) || (directory == null) != (communityId == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give either URL or both --directory and --id");
+            }
+            Optional<org.nexuslink.cli.directory.DirectoryJoin.Target> listed = directory == null ? Optional.empty()
+                    : Optional.of(org.nexuslink.cli.directory.DirectoryJoin.resolve(profileDir(), directory, communityId,
+                            environment().clock(), random));
+            URI server = listed.map(org.nexuslink.cli.directory.DirectoryJoin.Target::endpoint).orElseGet(() -> parse(url));
             Optional<ServerPublicKey> expected;
             try {
-                expected = Optional.ofNullable(serverKey).map(ServerPublicKey::fromBase64);
+                expected = listed.map(org.nexuslink.cli.directory.DirectoryJoin.Target::serverKey)
+                        .or(() -> Optional.ofNullable(serverKey).map(ServerPublicKey::fromBase64));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--server-key: " + e.getMessage());
             }
@@ -70,6 +86,9 @@ public final class CommunityCommand implements Runnable {
                                 + "; a profile joins one community (use another --profile)");
                     }
                     client.join(server, name, expected);
+                    if (listed.isPresent()) {
+                        listed.get().memory().write(profileDir());
+                    }
                     String pinned = client.serverKey().map(ServerPublicKey::base64).orElseThrow();
                     if (json) {
                         out().println(new ObjectMapper().createObjectNode().put("community", server.toString())

@@ -32,7 +32,7 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         Config config = options.orElse(parent.options).load(System.getenv());
         Logs.configure(config.logging());
-        try (Database database = NexusLinkServer.openAndMigrate(config.database())) {
+        try (Database database = NexusLinkServer.openAndMigrate(config.database(), config.server().role())) {
             spec.commandLine().getOut().println("database schema is up to date (" + database.dialect() + ", "
                     + config.database().url() + ")");
         }

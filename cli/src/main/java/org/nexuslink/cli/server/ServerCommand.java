@@ -17,9 +17,11 @@ import picocli.CommandLine.Mixin;
         mixinStandardHelpOptions = true,
         description = {
             "Run the NexusLink server (community role by default) until interrupted.",
-            "With no configuration it uses SQLite under ./data and listens on port 8080."
+            "With no configuration it uses SQLite under ./data and listens on port 8080.",
+            "--role directory runs the directory instead (docs/directory.md)."
         },
-        subcommands = {MigrateCommand.class, StatusCommand.class, BackupCommand.class, RestoreCommand.class})
+        subcommands = {MigrateCommand.class, StatusCommand.class, BackupCommand.class, RestoreCommand.class,
+            RegisterCommand.class, UnregisterCommand.class})
 public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;

@@ -22,17 +22,22 @@ public final class ServerOptions {
     @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listening port (default: 8080).")
     Integer port;
 
+    @Option(names = "--role", paramLabel = "ROLE",
+            description = "community (default) or directory; overrides server.role.")
+    String role;
+
     /** These options, with any left unset taken from {@code outer} (given before the sub-command). */
     ServerOptions orElse(ServerOptions outer) {
         ServerOptions merged = new ServerOptions();
         merged.config = config != null ? config : outer.config;
         merged.dataDir = dataDir != null ? dataDir : outer.dataDir;
         merged.port = port != null ? port : outer.port;
+        merged.role = role != null ? role : outer.role;
         return merged;
     }
 
     /** Loads the configuration: defaults, file, NEXUSLINK_* environment, then these options. */
-    Config load(Map<String, String> env) {
+    public Config load(Map<String, String> env) {
         Path file = config != null ? config : env.containsKey("NEXUSLINK_CONFIG") ? Path.of(env.get("NEXUSLINK_CONFIG")) : null;
         Map<ConfigKey, String> overrides = new EnumMap<>(ConfigKey.class);
         if (dataDir != null) {
@@ -40,6 +45,9 @@ public final class ServerOptions {
         }
         if (port != null) {
             overrides.put(ConfigKey.SERVER_PORT, port.toString());
+        }
+        if (role != null) {
+            overrides.put(ConfigKey.SERVER_ROLE, role);
         }
         return ConfigLoader.load(file, env, overrides);
     }

@@ -195,6 +195,18 @@ public final class DeviceCertificate {
         }
     }
 
+    /**
+     * Whether {@code signature} is this certificate's device key's signature over {@code domain},
+     * a zero byte and {@code message} (see {@link DeviceKeyPair#sign}). Checks the signature only:
+     * call {@link #verify(AccountId, Clock)} for the certificate itself.
+     */
+    public boolean verifySignature(String domain, byte[] message, byte[] signature) {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(signature, "signature");
+        return DomainSignature.verify(devicePublicKey(), domain, message, signature);
+    }
+
     public AccountId accountId() {
         return accountId;
     }

@@ -56,6 +56,17 @@ public final class DeviceKeyPair {
         return pair.getPrivateKey();
     }
 
+    /**
+     * The device's 64-byte XEdDSA signature over {@code domain}, a zero byte and {@code message}:
+     * how an account signs a request to a service that is not its community (the directory),
+     * verified with {@link DeviceCertificate#verifySignature}.
+     */
+    public byte[] sign(String domain, byte[] message) {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(message, "message");
+        return org.nexuslink.crypto.internal.DomainSignature.sign(pair.getPrivateKey(), domain, message);
+    }
+
     /** The 32-byte private key, for the keystore. */
     public byte[] privateKeyBytes() {
         return pair.getPrivateKey().serialize();

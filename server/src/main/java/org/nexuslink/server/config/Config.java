@@ -152,11 +152,34 @@ public record Config(
         }
     }
 
-    /** {@code [directory]}: the directory this community registers with (optional). */
-    public record Directory(String url, Secret token) {
+    /**
+     * {@code [directory]}: on a community, the directory it registers with and heartbeats to
+     * ({@code url}, {@code token}, {@code heartbeatInterval}); on a directory (role
+     * {@code directory}), how it guards and keeps its listing.
+     *
+     * @param heartbeatInterval how often a community with {@code url} set sends a signed heartbeat
+     * @param powDifficulty leading zero bits a registration's proof of work needs
+     * @param complianceKey base64 X25519 key KYC materials are sealed to; empty offers no KYC
+     * @param reportThreshold distinct reporters that suspend a community
+     * @param probeInterval how often each endpoint's {@code /health} is probed (backing off on failure)
+     * @param unreachableAfter how long a community may go unseen (no probe or heartbeat answered)
+     *     before it leaves search results
+     * @param writesPerHour registrations, KYC and reports per address and per account per hour
+     * @param searchesPerMinute searches per address per minute
+     * @param allowPrivateEndpoints whether endpoints on loopback or private addresses are accepted
+     *     (tests and private deployments); off, the directory never fetches such an address
+     */
+    public record Directory(String url, Secret token, Duration heartbeatInterval, int powDifficulty,
+                            Optional<String> complianceKey, int reportThreshold, Duration probeInterval,
+                            Duration unreachableAfter, int writesPerHour, int searchesPerMinute,
+                            boolean allowPrivateEndpoints) {
         public Directory {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+            Objects.requireNonNull(complianceKey, "complianceKey");
+            Objects.requireNonNull(probeInterval, "probeInterval");
+            Objects.requireNonNull(unreachableAfter, "unreachableAfter");
         }
     }
 

@@ -43,6 +43,15 @@ public enum ConfigKey {
 
     DIRECTORY_URL("directory", "url", ValueType.STRING, "", false),
     DIRECTORY_TOKEN("directory", "token", ValueType.STRING, "", true),
+    DIRECTORY_HEARTBEAT_INTERVAL("directory", "heartbeat_interval", ValueType.INTEGER, "3600", false),
+    DIRECTORY_POW_DIFFICULTY("directory", "pow_difficulty", ValueType.INTEGER, "20", false),
+    DIRECTORY_COMPLIANCE_KEY("directory", "compliance_key", ValueType.STRING, "", false),
+    DIRECTORY_REPORT_THRESHOLD("directory", "report_threshold", ValueType.INTEGER, "5", false),
+    DIRECTORY_PROBE_INTERVAL("directory", "probe_interval", ValueType.INTEGER, "300", false),
+    DIRECTORY_UNREACHABLE_AFTER("directory", "unreachable_after", ValueType.INTEGER, "86400", false),
+    DIRECTORY_WRITES_PER_HOUR("directory", "writes_per_hour", ValueType.INTEGER, "20", false),
+    DIRECTORY_SEARCHES_PER_MINUTE("directory", "searches_per_minute", ValueType.INTEGER, "120", false),
+    DIRECTORY_ALLOW_PRIVATE_ENDPOINTS("directory", "allow_private_endpoints", ValueType.BOOLEAN, "false", false),
 
     PUSH_FCM_KEY("push", "fcm_key", ValueType.STRING, "", true),
     PUSH_APNS_CERT("push", "apns_cert", ValueType.STRING, "", false),

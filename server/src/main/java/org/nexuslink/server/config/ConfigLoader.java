@@ -220,6 +220,27 @@ public final class ConfigLoader {
         }
     }
 
+    private static Config.Directory directory(Typed t) {
+        String complianceKey = t.string(ConfigKey.DIRECTORY_COMPLIANCE_KEY).strip();
+        if (!complianceKey.isEmpty()) {
+            try {
+                org.nexuslink.crypto.seal.SealedBox.PublicKey.fromBase64(complianceKey);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ConfigKey.DIRECTORY_COMPLIANCE_KEY.path(), e.getMessage());
+            }
+        }
+        return new Config.Directory(t.string(ConfigKey.DIRECTORY_URL), new Secret(t.string(ConfigKey.DIRECTORY_TOKEN)),
+                Duration.ofSeconds(t.integer(ConfigKey.DIRECTORY_HEARTBEAT_INTERVAL, 10, 86_400)),
+                (int) t.integer(ConfigKey.DIRECTORY_POW_DIFFICULTY, 0, org.nexuslink.crypto.pow.ProofOfWork.MAX_DIFFICULTY),
+                complianceKey.isEmpty() ? Optional.empty() : Optional.of(complianceKey),
+                (int) t.integer(ConfigKey.DIRECTORY_REPORT_THRESHOLD, 1, 1_000_000),
+                Duration.ofSeconds(t.integer(ConfigKey.DIRECTORY_PROBE_INTERVAL, 1, 86_400)),
+                Duration.ofSeconds(t.integer(ConfigKey.DIRECTORY_UNREACHABLE_AFTER, 1, 365L * 86_400)),
+                (int) t.integer(ConfigKey.DIRECTORY_WRITES_PER_HOUR, 1, 1_000_000),
+                (int) t.integer(ConfigKey.DIRECTORY_SEARCHES_PER_MINUTE, 1, 1_000_000),
+                t.bool(ConfigKey.DIRECTORY_ALLOW_PRIVATE_ENDPOINTS));
+    }
+
     private static Config build(Typed t) {
         Path dataDir = Path.of(t.string(ConfigKey.SERVER_DATA_DIR));
         Config.Server server = new Config.Server(
@@ -243,8 +264,7 @@ public final class ConfigLoader {
                 t.byteSize(ConfigKey.COMMUNITY_STORAGE_LIMIT),
                 Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_MESSAGE_TTL, 1, 10L * 365 * 24 * 3600)),
                 Duration.ofSeconds(t.integer(ConfigKey.COMMUNITY_REVOKE_WINDOW, 0, 365L * 24 * 3600)));
-        Config.Directory directory = new Config.Directory(
-                t.string(ConfigKey.DIRECTORY_URL), new Secret(t.string(ConfigKey.DIRECTORY_TOKEN)));
+        Config.Directory directory = directory(t);
         Config.Push push = new Config.Push(
                 new Secret(t.string(ConfigKey.PUSH_FCM_KEY)),
                 t.string(ConfigKey.PUSH_APNS_CERT),

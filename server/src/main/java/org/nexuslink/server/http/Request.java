@@ -57,6 +57,11 @@ public final class Request {
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
+    /** Every value of a repeated query parameter, in order (empty when absent). */
+    public List<String> queryParams(String name) {
+        return List.copyOf(query.getOrDefault(name, List.of()));
+    }
+
     /** A request header, if present. */
     public Optional<String> header(String name) {
         return Optional.ofNullable(headers.get(name));

@@ -17,7 +17,16 @@ public enum Limit {
      * ({@code rate_limit.ws_messages_per_second}); acknowledgements beyond the pushes a
      * connection received count too.
      */
-    DEVICE_SENDS;
+    DEVICE_SENDS,
+    /**
+     * Directory writes (registrations, updates, KYC, reports) per address and per account
+     * ({@code directory.writes_per_hour}).
+     */
+    DIRECTORY_WRITES,
+    /** The same at half the rate, for a key that recently burst past {@link #DIRECTORY_WRITES}. */
+    DIRECTORY_WRITES_TIGHTENED,
+    /** Directory searches per address ({@code directory.searches_per_minute}). */
+    DIRECTORY_SEARCHES;
 
     /** The metric label and Redis key part. */
     public String label() {

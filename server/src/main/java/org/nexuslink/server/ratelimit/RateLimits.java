@@ -44,8 +44,17 @@ public final class RateLimits {
     /** {@link System#nanoTime()} before which Redis is not tried again; 0 while it answers. */
     private final AtomicLong redisDownUntil = new AtomicLong();
 
-    private RateLimits(Config.RateLimit rates, Clock clock, Optional<SharedStore> redis, MeterRegistry meters) {
+    /** {@code directory.writes_per_hour} and {@code directory.searches_per_minute} by default. */
+    static final int DEFAULT_DIRECTORY_WRITES_PER_HOUR = 20;
+    static final int DEFAULT_DIRECTORY_SEARCHES_PER_MINUTE = 120;
+
+    private RateLimits(Config.RateLimit rates, int directoryWritesPerHour, int directorySearchesPerMinute, Clock clock,
+                       Optional<SharedStore> redis, MeterRegistry meters) {
         ClockTimeMeter time = new ClockTimeMeter(clock);
+        configs.put(Limit.DIRECTORY_WRITES, perPeriod(directoryWritesPerHour, Duration.ofHours(1)));
+        configs.put(Limit.DIRECTORY_WRITES_TIGHTENED,
+                perPeriod(Math.max(1, directoryWritesPerHour / 2), Duration.ofHours(1)));
+        configs.put(Limit.DIRECTORY_SEARCHES, perPeriod(directorySearchesPerMinute, Duration.ofMinutes(1)));
         configs.put(Limit.ADDRESS, perSecond(rates.requestsPerSecond()));
         configs.put(Limit.ACCOUNT, perSecond(rates.requestsPerSecond()));
         configs.put(Limit.DEVICE_SENDS, perSecond(rates.wsMessagesPerSecond()));
@@ -76,7 +85,28 @@ public final class RateLimits {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(meters, "meters");
-        return new RateLimits(rates, clock, redis, meters);
+        return new RateLimits(rates, DEFAULT_DIRECTORY_WRITES_PER_HOUR, DEFAULT_DIRECTORY_SEARCHES_PER_MINUTE, clock,
+                redis, meters);
+    }
+
+    /**
+     * As {@link #create(Config.RateLimit, Clock, Optional, MeterRegistry)}, with the directory
+     * role's limits from {@code [directory]}.
+     */
+    public static RateLimits create(Config.RateLimit rates, Config.Directory directory, Clock clock,
+                                    Optional<SharedStore> redis, MeterRegistry meters) {
+        Objects.requireNonNull(rates, "rates");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(meters, "meters");
+        return new RateLimits(rates, directory.writesPerHour(), directory.searchesPerMinute(), clock, redis, meters);
+    }
+
+    private static BucketConfiguration perPeriod(int tokens, Duration period) {
+        return BucketConfiguration.builder()
+                .addLimit(BandwidthBuilder.builder().capacity(tokens).refillGreedy(tokens, period).build())
+                .build();
     }
 
     private static BucketConfiguration perSecond(int rate) {

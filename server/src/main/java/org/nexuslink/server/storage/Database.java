@@ -55,6 +55,8 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final String MIGRATIONS = "classpath:db/migration";
+    /** The directory role's schema: shared files, then a folder per dialect (full-text search). */
+    private static final String DIRECTORY_MIGRATIONS = "classpath:db/directory";
 
     private final DatabaseUrl url;
     private final HikariDataSource writePool;
@@ -239,16 +241,34 @@ public final class Database implements AutoCloseable {
      * @throws IllegalStateException if called inside {@link #inTransaction} or after {@link #close()}
      */
     public MigrationResult migrate() {
+        return migrate(Schema.COMMUNITY);
+    }
+
+    /**
+     * Applies pending Flyway migrations of one role's schema, forward only; each schema keeps its
+     * own history table, so the two roles' version numbers never collide.
+     *
+     * @return the versions applied by this call (none when the schema is current)
+     * @throws StorageException if a migration fails (it is rolled back) or an applied one changed
+     * @throws IllegalStateException if called inside {@link #inTransaction} or after {@link #close()}
+     */
+    public MigrationResult migrate(Schema target) {
+        Objects.requireNonNull(target, "target");
         requireOpen();
         FluentConfiguration config = Flyway.configure(Database.class.getClassLoader())
                 .dataSource(writePool)
-                .locations(MIGRATIONS)
-                .javaMigrations(new QueueWriteFunction(dialect()), new LimitsMigration(dialect()),
-                        new QueueCountersFirstMigration(dialect()))
                 .placeholders(dialect().migrationPlaceholders())
                 .failOnMissingLocations(true)
                 .validateMigrationNaming(true)
                 .cleanDisabled(true);
+        switch (target) {
+            case COMMUNITY -> config.locations(MIGRATIONS)
+                    .javaMigrations(new QueueWriteFunction(dialect()), new LimitsMigration(dialect()),
+                            new QueueCountersFirstMigration(dialect()));
+            case DIRECTORY -> config.locations(DIRECTORY_MIGRATIONS + "/common",
+                            DIRECTORY_MIGRATIONS + "/" + dialect().name().toLowerCase(java.util.Locale.ROOT))
+                    .table("directory_schema_history");
+        }
         if (url instanceof DatabaseUrl.Postgres postgres && postgres.schema().isPresent()) {
             String schema = postgres.schema().get();
             config.schemas(schema).defaultSchema(schema).createSchemas(true);

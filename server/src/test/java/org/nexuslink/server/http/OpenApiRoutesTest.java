@@ -45,6 +45,13 @@ class OpenApiRoutesTest {
                 "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"), Map.of()), Clock.systemUTC())) {
             server.routes().forEach(r -> served.add(r.method() + " " + r.pattern()));
         }
+        // The directory role serves the same file's directory routes.
+        try (NexusLinkServer server = NexusLinkServer.start(ConfigLoader.load(null, Map.of(
+                "NEXUSLINK_SERVER_ROLE", "directory",
+                "NEXUSLINK_SERVER_DATA_DIR", dataDir.resolve("directory").toString(), "NEXUSLINK_SERVER_PORT", "0",
+                "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"), Map.of()), Clock.systemUTC())) {
+            server.routes().forEach(r -> served.add(r.method() + " " + r.pattern()));
+        }
 
         assertThat(documented).isEqualTo(served);
     }
