@@ -15,6 +15,7 @@ import org.nexuslink.server.auth.ServerIdentity;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.Router;
 import org.nexuslink.server.ratelimit.RateLimits;
+import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.storage.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ public final class DirectoryRole implements AutoCloseable {
                 new SignedRequests(json, identity.serverId(), clock), new DirectoryLimits(limits, clock),
                 identity.serverId(), settings).register(router);
         CommunityStore communities = new CommunityStore(database);
-        Gauge.builder("nexuslink.directory.communities", communities, CommunityStore::count)
+        Gauge.builder(MetricName.DIRECTORY_COMMUNITIES.meterName(), communities, CommunityStore::count)
                 .description("Communities listed in the directory, suspended ones included").register(meters);
         Prober prober = new Prober(communities, endpoints, services.listings(), settings.probeInterval(),
                 settings.unreachableAfter(), clock);

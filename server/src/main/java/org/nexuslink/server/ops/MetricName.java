@@ -26,17 +26,27 @@ public enum MetricName {
     MEDIA_STORAGE_BYTES("nexuslink.media.storage.bytes", Type.GAUGE),
     MEDIA_SWEPT("nexuslink.media.swept", Type.COUNTER),
     RATE_LIMITED("nexuslink.rate.limited", Type.COUNTER),
-    FANOUT_MESSAGES("nexuslink.fanout.messages", Type.COUNTER);
+    FANOUT_MESSAGES("nexuslink.fanout.messages", Type.COUNTER),
+    DIRECTORY_COMMUNITIES("nexuslink.directory.communities", Type.GAUGE, Role.DIRECTORY);
 
     /** The Micrometer meter kind, which decides the suffix the Prometheus exporter adds. */
     public enum Type { COUNTER, GAUGE, TIMER }
 
+    /** Which role's server exports the metric: the community role, or only the directory role. */
+    public enum Role { COMMUNITY, DIRECTORY }
+
     private final String meterName;
     private final Type type;
+    private final Role role;
 
     MetricName(String meterName, Type type) {
+        this(meterName, type, Role.COMMUNITY);
+    }
+
+    MetricName(String meterName, Type type, Role role) {
         this.meterName = Objects.requireNonNull(meterName, "meterName");
         this.type = Objects.requireNonNull(type, "type");
+        this.role = Objects.requireNonNull(role, "role");
     }
 
     /** The dotted name to register the meter under, e.g. {@code nexuslink.ws.messages}. */
@@ -46,6 +56,10 @@ public enum MetricName {
 
     public Type type() {
         return type;
+    }
+
+    public Role role() {
+        return role;
     }
 
     /**
