@@ -2,11 +2,9 @@
 package org.nexuslink.bench.load;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
+import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * The directory's search under load: {@code clients} closed-loop HTTP clients send
@@ -118,7 +117,7 @@ public final class DirectoryLoad {
                 Random random = new Random(c);
                 workers.add(Thread.ofVirtual().start(() -> {
                     while (System.nanoTime() < end) {
-                        URI uri = URI.create(directory + "/api/v1/community/search?" + query(random));
+                        URI uri = URI.create(directory + ApiRoute.DIRECTORY_SEARCH.path(query(random)));
                         long sent = System.nanoTime();
                         try {
                             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(
@@ -159,19 +158,18 @@ public final class DirectoryLoad {
                 errors.sum(), codes, latencies, extra);
     }
 
-    private static String query(Random random) {
+    private static Map<String, String> query(Random random) {
         int kind = random.nextInt(10);
         String first = VOCABULARY.get(random.nextInt(VOCABULARY.size()));
         String prefix = first.substring(0, Math.min(first.length(), 3 + random.nextInt(3)));
         String tag = TAGS.get(random.nextInt(TAGS.size()));
         return switch (kind) {
-            case 0 -> "tag=" + tag;
-            case 1, 2 -> "q=" + prefix + "&tag=" + tag;
-            case 3 -> "q=" + URLEncoder.encode(first + " " + VOCABULARY.get(random.nextInt(VOCABULARY.size())),
-                    StandardCharsets.UTF_8);
-            case 4, 5 -> "q=" + FILLER.get(random.nextInt(FILLER.size()));
-            case 6, 7 -> "q=" + prefix;
-            default -> "q=" + first;
+            case 0 -> Map.of("tag", tag);
+            case 1, 2 -> Map.of("q", prefix, "tag", tag);
+            case 3 -> Map.of("q", first + " " + VOCABULARY.get(random.nextInt(VOCABULARY.size())));
+            case 4, 5 -> Map.of("q", FILLER.get(random.nextInt(FILLER.size())));
+            case 6, 7 -> Map.of("q", prefix);
+            default -> Map.of("q", first);
         };
     }
 }

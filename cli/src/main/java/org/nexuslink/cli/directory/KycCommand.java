@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.directory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +21,9 @@ import org.nexuslink.client.directory.DirectoryClient;
 import org.nexuslink.client.directory.DirectoryException;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.crypto.seal.SealedBox;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.directory.KycMaterials;
 import org.nexuslink.protocol.directory.KycStatus;
 import org.nexuslink.protocol.directory.SigningDomains;
 import org.nexuslink.server.directory.KycStore;
@@ -184,13 +183,12 @@ public final class KycCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "the materials do not open with this compliance key, or were altered");
             }
-            JsonNode materials = new ObjectMapper().readTree(opened);
+            KycMaterials materials = ApiJson.tolerant().readValue(opened, KycMaterials.class);
             if (outDir != null) {
                 Files.createDirectories(outDir);
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = materials.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> m = it.next();
-                byte[] bytes = Base64.getDecoder().decode(m.getValue().asText());
+            for (Map.Entry<String, Bytes> m : materials.files().entrySet()) {
+                byte[] bytes = m.getValue().toByteArray();
                 String name = m.getKey().replaceAll("[^A-Za-z0-9_-]", "_");
                 out().println(name + ": " + bytes.length + " bytes");
                 if (outDir != null) {

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.client.directory;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,13 +26,20 @@ import org.nexuslink.crypto.pow.ProofOfWork;
 import org.nexuslink.crypto.seal.SealedBox;
 import org.nexuslink.crypto.server.ServerKeyPair;
 import org.nexuslink.crypto.server.ServerPublicKey;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.ErrorBody;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.ServerInfo;
 import org.nexuslink.protocol.directory.AccountPayload;
 import org.nexuslink.protocol.directory.AccountSignedRequest;
+import org.nexuslink.protocol.directory.CommunityDeleted;
 import org.nexuslink.protocol.directory.CommunityListing;
 import org.nexuslink.protocol.directory.CommunityNotice;
 import org.nexuslink.protocol.directory.CommunityRegistration;
 import org.nexuslink.protocol.directory.DirectoryInfo;
 import org.nexuslink.protocol.directory.KycChallenge;
+import org.nexuslink.protocol.directory.KycMaterials;
 import org.nexuslink.protocol.directory.KycStatus;
 import org.nexuslink.protocol.directory.Registered;
 import org.nexuslink.protocol.directory.ReportStatus;
@@ -52,10 +54,8 @@ import org.nexuslink.protocol.directory.SigningDomains;
  */
 public final class DirectoryClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    static final ObjectMapper JSON = JsonMapper.builder().addModule(new Jdk8Module())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** The REST contract's JSON rules, tolerant of fields a newer directory adds. */
+    static final ObjectMapper JSON = ApiJson.tolerant();
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
     private final URI directory;
@@ -90,17 +90,20 @@ public final class DirectoryClient {
                                           SecureRandom random) throws IOException, InterruptedException, DirectoryException {
         URI base = URI.create(stripSlash(Objects.requireNonNull(directory, "directory").toString()));
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        JsonNode info = send(http, HttpRequest.newBuilder(URI.create(base + "/api/v1/server")).GET());
-        if (!"directory".equals(info.path("role").asText())) {
-            throw new DirectoryException(0, "not_a_directory", base + " is a " + info.path("role").asText()
+        ServerInfo info = serverInfo(http, base);
+        if (!"directory".equals(info.role())) {
+            throw new DirectoryException(0, "not_a_directory", base + " is a " + info.role()
                     + " server, not a directory");
         }
-        ServerPublicKey key = ServerPublicKey.fromBase64(info.path("public_key").asText());
+        ServerPublicKey key = publicKey(base, info);
         if (expectedKey.isPresent() && !expectedKey.get().equals(key)) {
             throw new DirectoryException(0, "directory_key_mismatch", base + " presents key " + key.base64()
                     + ", not the remembered " + expectedKey.get().base64());
         }
-        return new DirectoryClient(base, http, clock, random, new Identity(info.path("server_id").asText(), key));
+        if (info.serverId() == null) {
+            throw new IOException(base + ApiRoute.SERVER_INFO.path() + " answered no server_id");
+        }
+        return new DirectoryClient(base, http, clock, random, new Identity(info.serverId(), key));
     }
 
     public URI uri() {
@@ -118,20 +121,21 @@ public final class DirectoryClient {
 
     /** {@code GET /api/v1/directory}. */
     public DirectoryInfo info() throws IOException, InterruptedException, DirectoryException {
-        return JSON.treeToValue(get("/api/v1/directory"), DirectoryInfo.class);
+        return call(ApiRoute.DIRECTORY_INFO, null, DirectoryInfo.class);
     }
 
     /** Full-text search; {@code tags} must all match. Every listing's signature is checked. */
     public SearchResults search(String query, List<String> tags, int limit, int offset)
             throws IOException, InterruptedException, DirectoryException {
-        StringBuilder path = new StringBuilder("/api/v1/community/search?limit=" + limit + "&offset=" + offset);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("limit", limit);
+        parameters.put("offset", offset);
         if (!query.isBlank()) {
-            path.append("&q=").append(URLEncoder.encode(query, StandardCharsets.UTF_8));
+            parameters.put("q", query);
         }
-        for (String tag : tags) {
-            path.append("&tag=").append(URLEncoder.encode(tag, StandardCharsets.UTF_8));
-        }
-        SearchResults results = JSON.treeToValue(get(path.toString()), SearchResults.class);
+        parameters.put("tag", List.copyOf(tags));
+        SearchResults results = send(ApiRoute.DIRECTORY_SEARCH, ApiRoute.DIRECTORY_SEARCH.path(parameters), null,
+                SearchResults.class);
         for (CommunityListing listing : results.communities()) {
             checkSignature(listing);
         }
@@ -140,8 +144,7 @@ public final class DirectoryClient {
 
     /** One listing, its signature checked. */
     public CommunityListing listing(String communityId) throws IOException, InterruptedException, DirectoryException {
-        CommunityListing listing = JSON.treeToValue(get("/api/v1/community/"
-                + URLEncoder.encode(communityId, StandardCharsets.UTF_8)), CommunityListing.class);
+        CommunityListing listing = call(ApiRoute.DIRECTORY_LISTING, null, CommunityListing.class, communityId);
         checkSignature(listing);
         if (!listing.communityId().equals(communityId)) {
             throw new DirectoryException(0, "listing_mismatch", "asked for " + communityId + ", got " + listing.communityId());
@@ -164,9 +167,8 @@ public final class DirectoryClient {
             throw new DirectoryException(0, "community_suspended", "community " + communityId + " is "
                     + listing.status() + " in the directory");
         }
-        JsonNode live = send(http, HttpRequest.newBuilder(URI.create(listing.endpoint() + "/api/v1/server")).GET());
-        String liveKey = live.path("public_key").asText();
-        if (!liveKey.equals(listing.serverKey())) {
+        String liveKey = serverInfo(http, URI.create(listing.endpoint())).publicKey();
+        if (!listing.serverKey().equals(liveKey)) {
             throw new DirectoryException(0, "listing_key_mismatch", listing.endpoint() + " presents server key "
                     + liveKey + ", not the key " + listing.serverKey() + " the directory listed; refusing to join");
         }
@@ -208,29 +210,30 @@ public final class DirectoryClient {
         String serverKey = key.publicKey().base64();
         long pow = ProofOfWork.solve(SigningDomains.powChallenge(directoryId(), serverKey, nonce), difficulty);
         CommunityRegistration registration = registration(key, details, nonce, pow);
-        return JSON.treeToValue(send("POST", "/api/v1/community/register",
-                serverSigned(key, SigningDomains.REGISTER, registration)), Registered.class);
+        return call(ApiRoute.DIRECTORY_REGISTER, serverSigned(key, SigningDomains.REGISTER, registration),
+                Registered.class);
     }
 
     /** Updates the listing; signed with the key it was registered with. */
     public CommunityListing update(ServerKeyPair key, String communityId, Details details)
             throws IOException, InterruptedException, DirectoryException {
-        return JSON.treeToValue(send("PUT", "/api/v1/community/" + communityId,
-                serverSigned(key, SigningDomains.UPDATE, registration(key, details, nonce(), 0))), CommunityListing.class);
+        return call(ApiRoute.DIRECTORY_UPDATE, serverSigned(key, SigningDomains.UPDATE,
+                registration(key, details, nonce(), 0)), CommunityListing.class, communityId);
     }
 
     /** Deletes the listing. */
     public void delete(ServerKeyPair key, String communityId) throws IOException, InterruptedException, DirectoryException {
-        send("DELETE", "/api/v1/community/" + communityId, serverSigned(key, SigningDomains.DELETE,
-                new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)));
+        call(ApiRoute.DIRECTORY_DELETE, serverSigned(key, SigningDomains.DELETE,
+                new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)), CommunityDeleted.class,
+                communityId);
     }
 
     /** Sends one heartbeat. */
     public CommunityListing heartbeat(ServerKeyPair key, String communityId)
             throws IOException, InterruptedException, DirectoryException {
-        return JSON.treeToValue(send("POST", "/api/v1/community/" + communityId + "/heartbeat",
-                serverSigned(key, SigningDomains.HEARTBEAT,
-                        new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId))), CommunityListing.class);
+        return call(ApiRoute.DIRECTORY_HEARTBEAT, serverSigned(key, SigningDomains.HEARTBEAT,
+                new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)), CommunityListing.class,
+                communityId);
     }
 
     private CommunityRegistration registration(ServerKeyPair key, Details d, String nonce, long pow) {
@@ -262,30 +265,29 @@ public final class DirectoryClient {
      */
     public KycStatus requestKyc(Signer signer, Map<String, byte[]> materials)
             throws IOException, InterruptedException, DirectoryException {
-        KycChallenge challenge = JSON.treeToValue(send("POST", "/api/v1/kyc/initiate",
-                accountSigned(signer, SigningDomains.KYC_INITIATE, payload(signer))), KycChallenge.class);
+        KycChallenge challenge = call(ApiRoute.KYC_INITIATE,
+                accountSigned(signer, SigningDomains.KYC_INITIATE, payload(signer)), KycChallenge.class);
         List<String> missing = challenge.materials().stream().filter(m -> !materials.containsKey(m)).toList();
         if (!missing.isEmpty()) {
             throw new DirectoryException(0, "materials_missing", "the directory requires " + challenge.materials()
                     + "; missing " + missing);
         }
-        Map<String, String> encoded = new java.util.TreeMap<>();
-        materials.forEach((name, bytes) -> encoded.put(name, B64.encodeToString(bytes)));
+        Map<String, Bytes> files = new LinkedHashMap<>();
+        materials.forEach((name, bytes) -> files.put(name, Bytes.of(bytes)));
         byte[] sealed = SealedBox.seal(SealedBox.PublicKey.fromBase64(challenge.complianceKey()),
                 SigningDomains.KYC_MATERIALS, signer.account().toString().getBytes(StandardCharsets.UTF_8),
-                JSON.writeValueAsBytes(encoded));
+                JSON.writeValueAsBytes(KycMaterials.of(files)));
         AccountPayload base = payload(signer);
         AccountPayload submit = new AccountPayload(base.directory(), base.timestamp(), base.nonce(), base.account(),
                 Optional.of(challenge.challenge()), Optional.of(B64.encodeToString(sealed)), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
-        return JSON.treeToValue(send("POST", "/api/v1/kyc/verify",
-                accountSigned(signer, SigningDomains.KYC_VERIFY, submit)), KycStatus.class);
+        return call(ApiRoute.KYC_VERIFY, accountSigned(signer, SigningDomains.KYC_VERIFY, submit), KycStatus.class);
     }
 
     /** The account's KYC status. */
     public KycStatus kycStatus(Signer signer) throws IOException, InterruptedException, DirectoryException {
-        return JSON.treeToValue(signedGet("/api/v1/kyc/status",
-                accountSigned(signer, SigningDomains.KYC_STATUS, payload(signer))), KycStatus.class);
+        return signedGet(ApiRoute.KYC_STATUS, accountSigned(signer, SigningDomains.KYC_STATUS, payload(signer)),
+                KycStatus.class);
     }
 
     /** Reports a community. */
@@ -295,8 +297,7 @@ public final class DirectoryClient {
         AccountPayload report = new AccountPayload(base.directory(), base.timestamp(), base.nonce(), base.account(),
                 Optional.empty(), Optional.empty(), Optional.of(communityId), Optional.of(category),
                 Optional.of(details), Optional.empty());
-        return JSON.treeToValue(send("POST", "/api/v1/report/abuse",
-                accountSigned(signer, SigningDomains.REPORT, report)), ReportStatus.class);
+        return call(ApiRoute.ABUSE_REPORT, accountSigned(signer, SigningDomains.REPORT, report), ReportStatus.class);
     }
 
     /** A report's status, as its reporter. */
@@ -306,8 +307,8 @@ public final class DirectoryClient {
         AccountPayload query = new AccountPayload(base.directory(), base.timestamp(), base.nonce(), base.account(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.of(reportId));
-        return JSON.treeToValue(signedGet("/api/v1/report/" + reportId,
-                accountSigned(signer, SigningDomains.REPORT_STATUS, query)), ReportStatus.class);
+        return signedGet(ApiRoute.ABUSE_REPORT_STATUS, accountSigned(signer, SigningDomains.REPORT_STATUS, query),
+                ReportStatus.class, reportId);
     }
 
     private AccountPayload payload(Signer signer) {
@@ -329,41 +330,97 @@ public final class DirectoryClient {
         return HexFormat.of().formatHex(raw);
     }
 
-    private JsonNode get(String path) throws IOException, InterruptedException, DirectoryException {
-        return checked(http, HttpRequest.newBuilder(URI.create(directory + path)).GET());
-    }
-
-    private JsonNode signedGet(String path, AccountSignedRequest signed)
+    /** Calls {@code route} of this directory with {@code body} as JSON (none when null) and reads its answer. */
+    private <T> T call(ApiRoute route, Object body, Class<T> answer, Object... pathValues)
             throws IOException, InterruptedException, DirectoryException {
-        return checked(http, HttpRequest.newBuilder(URI.create(directory + path))
-                .header(SigningDomains.SIGNED_HEADER, B64.encodeToString(JSON.writeValueAsBytes(signed))).GET());
+        return send(route, route.path(pathValues), body, answer);
     }
 
-    private JsonNode send(String method, String path, Object body)
+    /** Like {@link #call(ApiRoute, Object, Class, Object...)}, to {@code path} built from {@code route}. */
+    private <T> T send(ApiRoute route, String path, Object body, Class<T> answer)
             throws IOException, InterruptedException, DirectoryException {
-        return checked(http, HttpRequest.newBuilder(URI.create(directory + path))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+        HttpRequest.Builder request = request(directory, path);
+        if (body == null) {
+            request.method(route.method(), HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(route.method(), HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        }
+        return exchange(directory, route, path, request, answer);
     }
 
-    private static JsonNode send(HttpClient http, HttpRequest.Builder request) throws IOException, InterruptedException {
+    /** A GET signed by an account, which carries its signed request in {@link SigningDomains#SIGNED_HEADER}. */
+    private <T> T signedGet(ApiRoute route, AccountSignedRequest signed, Class<T> answer, Object... pathValues)
+            throws IOException, InterruptedException, DirectoryException {
+        String path = route.path(pathValues);
+        return exchange(directory, route, path, request(directory, path)
+                .header(SigningDomains.SIGNED_HEADER, B64.encodeToString(JSON.writeValueAsBytes(signed)))
+                .method(route.method(), HttpRequest.BodyPublishers.noBody()), answer);
+    }
+
+    /** {@code GET /api/v1/server} of any server (a directory, or a listed community); a refusal is an IOException. */
+    private static ServerInfo serverInfo(HttpClient http, URI base) throws IOException, InterruptedException {
+        String path = ApiRoute.SERVER_INFO.path();
         try {
-            return checked(http, request);
+            return exchange(http, base, ApiRoute.SERVER_INFO, path, request(base, path).GET(), ServerInfo.class);
         } catch (DirectoryException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
 
-    private static JsonNode checked(HttpClient http, HttpRequest.Builder request)
-            throws IOException, InterruptedException, DirectoryException {
-        HttpResponse<byte[]> response = http.send(request.timeout(TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-        if (response.statusCode() >= 400) {
-            throw new DirectoryException(response.statusCode(), body.path("code").asText("http_" + response.statusCode()),
-                    body.path("message").asText("HTTP " + response.statusCode()));
+    private static ServerPublicKey publicKey(URI base, ServerInfo info) throws IOException {
+        try {
+            return ServerPublicKey.fromBase64(Objects.requireNonNull(info.publicKey(), "public_key"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException(base + ApiRoute.SERVER_INFO.path() + " answered no usable public_key: "
+                    + e.getMessage(), e);
         }
-        return body;
+    }
+
+    private static HttpRequest.Builder request(URI base, String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT);
+    }
+
+    private <T> T exchange(URI base, ApiRoute route, String path, HttpRequest.Builder request, Class<T> answer)
+            throws IOException, InterruptedException, DirectoryException {
+        return exchange(http, base, route, path, request, answer);
+    }
+
+    /**
+     * Sends {@code request} and reads its answer as {@code answer}.
+     *
+     * @throws DirectoryException with the server's error code on a 4xx or 5xx answer
+     * @throws IOException        when the server is unreachable or its answer is not a valid {@code answer}
+     */
+    private static <T> T exchange(HttpClient http, URI base, ApiRoute route, String path, HttpRequest.Builder request,
+                                  Class<T> answer) throws IOException, InterruptedException, DirectoryException {
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw refusal(response.statusCode(), response.body());
+        }
+        try {
+            T value = JSON.readValue(response.body(), answer);
+            if (value == null) {
+                throw new IOException(route.method() + " " + base + path + " answered null");
+            }
+            return value;
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException(route.method() + " " + base + path + " answered a body that is not a valid "
+                    + answer.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The refusal a 4xx or 5xx answer carries, read from its error body when it has one. */
+    private static DirectoryException refusal(int status, byte[] body) {
+        try {
+            ErrorBody error = JSON.readValue(body, ErrorBody.class);
+            if (error != null) {
+                return new DirectoryException(status, error.code(), error.message());
+            }
+        } catch (IOException | IllegalArgumentException | NullPointerException notAnErrorBody) {
+            // Not our error body (a proxy's page, say): the status is all there is.
+        }
+        return new DirectoryException(status, "http_" + status, "HTTP " + status);
     }
 
     private static String stripSlash(String url) {

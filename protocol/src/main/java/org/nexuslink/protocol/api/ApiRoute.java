@@ -4,9 +4,12 @@ package org.nexuslink.protocol.api;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +19,12 @@ import java.util.regex.Pattern;
  * {@code /metrics}): its method and its path pattern, where {@code {name}} stands
  * for one path segment. The server registers its routes from this list and clients build their
  * request paths from it, so neither side spells a path by hand; docs/openapi.yaml names the same
- * endpoints (checked by the server's tests).
+ * endpoints (checked by the server's tests). Each route names the server roles that serve it
+ * ({@link #servedBy}): a community server serves the community's routes, a directory the
+ * directory's, and both serve {@link #SERVER_INFO}, {@link #HEALTH} and {@link #METRICS}.
  */
 public enum ApiRoute {
-    SERVER_INFO("GET", "/api/v1/server"),
+    SERVER_INFO("GET", "/api/v1/server", ServerRole.COMMUNITY, ServerRole.DIRECTORY),
     AUTH_CHALLENGE("POST", "/api/v1/auth/challenge"),
     AUTH_VERIFY("POST", "/api/v1/auth/verify"),
     MEMBERS_JOIN("POST", "/api/v1/members/join"),
@@ -56,17 +61,47 @@ public enum ApiRoute {
     MEDIA_DOWNLOAD("GET", "/api/v1/media/{id}"),
     MEDIA_DELETE("DELETE", "/api/v1/media/{id}"),
     /** Liveness and dependencies, for load balancers and {@code nexuslink server status}; no auth. */
-    HEALTH("GET", "/health"),
+    HEALTH("GET", "/health", ServerRole.COMMUNITY, ServerRole.DIRECTORY),
     /** Prometheus metrics, from loopback unless opened (docs/operations.md). */
-    METRICS("GET", "/metrics");
+    METRICS("GET", "/metrics", ServerRole.COMMUNITY, ServerRole.DIRECTORY),
+
+    // The directory role (docs/directory.md); bodies in org.nexuslink.protocol.directory.
+    DIRECTORY_INFO("GET", "/api/v1/directory", ServerRole.DIRECTORY),
+    DIRECTORY_REGISTER("POST", "/api/v1/community/register", ServerRole.DIRECTORY),
+    /** Query {@code q}, {@code tag} (repeated, all must match), {@code limit}, {@code offset}. */
+    DIRECTORY_SEARCH("GET", "/api/v1/community/search", ServerRole.DIRECTORY),
+    DIRECTORY_LISTING("GET", "/api/v1/community/{id}", ServerRole.DIRECTORY),
+    DIRECTORY_UPDATE("PUT", "/api/v1/community/{id}", ServerRole.DIRECTORY),
+    DIRECTORY_DELETE("DELETE", "/api/v1/community/{id}", ServerRole.DIRECTORY),
+    DIRECTORY_HEARTBEAT("POST", "/api/v1/community/{id}/heartbeat", ServerRole.DIRECTORY),
+    KYC_INITIATE("POST", "/api/v1/kyc/initiate", ServerRole.DIRECTORY),
+    KYC_VERIFY("POST", "/api/v1/kyc/verify", ServerRole.DIRECTORY),
+    /** Signed by the account in the {@code X-NexusLink-Signed} header, as it has no body. */
+    KYC_STATUS("GET", "/api/v1/kyc/status", ServerRole.DIRECTORY),
+    ABUSE_REPORT("POST", "/api/v1/report/abuse", ServerRole.DIRECTORY),
+    /** Signed by the reporter in the {@code X-NexusLink-Signed} header, as it has no body. */
+    ABUSE_REPORT_STATUS("GET", "/api/v1/report/{id}", ServerRole.DIRECTORY);
+
+    /** The role a server plays ({@code server.role}), which decides the routes it serves. */
+    public enum ServerRole {
+        COMMUNITY,
+        DIRECTORY
+    }
 
     private final String method;
     private final String pattern;
     private final List<String> parameters;
+    private final Set<ServerRole> servedBy;
 
+    /** A route of the community role. */
     ApiRoute(String method, String pattern) {
+        this(method, pattern, ServerRole.COMMUNITY);
+    }
+
+    ApiRoute(String method, String pattern, ServerRole... servedBy) {
         this.method = method;
         this.pattern = pattern;
+        this.servedBy = Set.copyOf(EnumSet.copyOf(Arrays.asList(servedBy)));
         List<String> names = new ArrayList<>();
         Matcher m = Parameters.PATTERN.matcher(pattern);
         while (m.find()) {
@@ -83,6 +118,11 @@ public enum ApiRoute {
     /** The path pattern, e.g. {@code /api/v1/channels/{id}}; also the route's metrics label. */
     public String pattern() {
         return pattern;
+    }
+
+    /** Whether a server playing {@code role} serves this route. */
+    public boolean servedBy(ServerRole role) {
+        return servedBy.contains(role);
     }
 
     /** The names of the pattern's parameters, in order. */
@@ -114,15 +154,18 @@ public enum ApiRoute {
 
     /**
      * Like {@link #path(Object...)}, followed by {@code query} (in its iteration order) as a
-     * percent-encoded query string; an empty map adds nothing.
+     * percent-encoded query string. A value that is an {@link Iterable} repeats its parameter once
+     * per element ({@code tag=a&tag=b}); an empty map, or only empty iterables, add nothing.
      */
     public String path(Map<String, ?> query, Object... values) {
         String path = path(values);
-        if (query.isEmpty()) {
-            return path;
-        }
-        StringJoiner q = new StringJoiner("&", path + "?", "");
-        query.forEach((name, value) -> q.add(encode(name) + "=" + encode(String.valueOf(value))));
+        StringJoiner q = new StringJoiner("&", path + "?", "").setEmptyValue(path);
+        query.forEach((name, value) -> {
+            Iterable<?> each = value instanceof Iterable<?> many ? many : List.of(String.valueOf(value));
+            for (Object one : each) {
+                q.add(encode(name) + "=" + encode(String.valueOf(one)));
+            }
+        });
         return q.toString();
     }
 

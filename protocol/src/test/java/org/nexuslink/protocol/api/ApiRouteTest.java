@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,28 @@ class ApiRouteTest {
         query.put("after", "nxl:x&y");
         assertThat(ApiRoute.MEMBERS.path(query)).isEqualTo("/api/v1/members?limit=500&after=nxl%3Ax%26y");
         assertThat(ApiRoute.MEMBERS.path(Map.of())).isEqualTo("/api/v1/members");
+    }
+
+    @Test
+    void an_iterable_query_value_repeats_its_parameter() {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("limit", 20);
+        query.put("tag", List.of("rust lang", "c&c"));
+        assertThat(ApiRoute.DIRECTORY_SEARCH.path(query))
+                .isEqualTo("/api/v1/community/search?limit=20&tag=rust+lang&tag=c%26c");
+        assertThat(ApiRoute.DIRECTORY_SEARCH.path(Map.of("tag", List.of()))).isEqualTo("/api/v1/community/search");
+    }
+
+    @Test
+    void each_route_names_the_roles_that_serve_it() {
+        assertThat(ApiRoute.MEMBERS.servedBy(ApiRoute.ServerRole.COMMUNITY)).isTrue();
+        assertThat(ApiRoute.MEMBERS.servedBy(ApiRoute.ServerRole.DIRECTORY)).isFalse();
+        assertThat(ApiRoute.DIRECTORY_LISTING.servedBy(ApiRoute.ServerRole.DIRECTORY)).isTrue();
+        assertThat(ApiRoute.DIRECTORY_LISTING.servedBy(ApiRoute.ServerRole.COMMUNITY)).isFalse();
+        assertThat(ApiRoute.SERVER_INFO.servedBy(ApiRoute.ServerRole.COMMUNITY)).isTrue();
+        assertThat(ApiRoute.SERVER_INFO.servedBy(ApiRoute.ServerRole.DIRECTORY)).isTrue();
+        assertThat(ApiRoute.values()).allMatch(r -> r.servedBy(ApiRoute.ServerRole.COMMUNITY)
+                || r.servedBy(ApiRoute.ServerRole.DIRECTORY));
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.nexuslink.crypto.server.ServerKeyPair;
+import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.directory.CommunityNotice;
 import org.nexuslink.protocol.directory.ServerSignedRequest;
 import org.nexuslink.protocol.directory.SigningDomains;
@@ -90,8 +91,8 @@ public final class CommunityHeartbeat implements AutoCloseable {
                 HexFormat.of().formatHex(nonce), r.communityId()));
         ServerSignedRequest body = new ServerSignedRequest(Base64.getEncoder().encodeToString(payload),
                 Base64.getEncoder().encodeToString(key.sign(SigningDomains.HEARTBEAT, payload)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(directoryUrl + "/api/v1/community/"
-                        + r.communityId() + "/heartbeat")).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(URI.create(directoryUrl
+                        + ApiRoute.DIRECTORY_HEARTBEAT.path(r.communityId()))).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

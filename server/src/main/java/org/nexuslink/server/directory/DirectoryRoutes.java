@@ -4,6 +4,8 @@ package org.nexuslink.server.directory;
 import java.util.Objects;
 import java.util.Optional;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.directory.CommunityDeleted;
 import org.nexuslink.protocol.directory.CommunityNotice;
 import org.nexuslink.protocol.directory.CommunityRegistration;
 import org.nexuslink.protocol.directory.DirectoryInfo;
@@ -38,36 +40,36 @@ final class DirectoryRoutes {
     }
 
     void register(Router router) {
-        router.get("/api/v1/directory", request -> Response.ok(info));
-        router.post("/api/v1/community/register", this::registerCommunity);
-        router.get("/api/v1/community/search", this::search);
-        router.get("/api/v1/community/{id}", request -> Response.ok(listings.get(request.pathParam("id"))));
-        router.put("/api/v1/community/{id}", this::update);
-        router.delete("/api/v1/community/{id}", this::delete);
-        router.post("/api/v1/community/{id}/heartbeat", this::heartbeat);
-        router.post("/api/v1/kyc/initiate", request -> {
+        router.add(ApiRoute.DIRECTORY_INFO, request -> Response.ok(info));
+        router.add(ApiRoute.DIRECTORY_REGISTER, this::registerCommunity);
+        router.add(ApiRoute.DIRECTORY_SEARCH, this::search);
+        router.add(ApiRoute.DIRECTORY_LISTING, request -> Response.ok(listings.get(request.pathParam("id"))));
+        router.add(ApiRoute.DIRECTORY_UPDATE, this::update);
+        router.add(ApiRoute.DIRECTORY_DELETE, this::delete);
+        router.add(ApiRoute.DIRECTORY_HEARTBEAT, this::heartbeat);
+        router.add(ApiRoute.KYC_INITIATE, request -> {
             limits.write(address(request));
             var verified = signed.accountSigned(request, SigningDomains.KYC_INITIATE);
             limits.write(verified.account().toString());
             return Response.ok(kyc.initiate(verified));
         });
-        router.post("/api/v1/kyc/verify", request -> {
+        router.add(ApiRoute.KYC_VERIFY, request -> {
             limits.write(address(request));
             var verified = signed.accountSigned(request, SigningDomains.KYC_VERIFY);
             limits.write(verified.account().toString());
             return Response.ok(kyc.verify(verified));
         });
-        router.get("/api/v1/kyc/status", request -> {
+        router.add(ApiRoute.KYC_STATUS, request -> {
             var verified = signed.accountSignedHeader(request, SigningDomains.KYC_STATUS);
             return Response.ok(kyc.status(verified.account().toString()));
         });
-        router.post("/api/v1/report/abuse", request -> {
+        router.add(ApiRoute.ABUSE_REPORT, request -> {
             limits.write(address(request));
             var verified = signed.accountSigned(request, SigningDomains.REPORT);
             limits.write(verified.account().toString());
             return new Response.Json(201, reports.report(verified));
         });
-        router.get("/api/v1/report/{id}", request -> {
+        router.add(ApiRoute.ABUSE_REPORT_STATUS, request -> {
             var verified = signed.accountSignedHeader(request, SigningDomains.REPORT_STATUS);
             return Response.ok(reports.status(verified, request.pathParam("id")));
         });
@@ -91,7 +93,7 @@ final class DirectoryRoutes {
         limits.write(address(request));
         var unverified = signed.serverSigned(request, CommunityNotice.class, CommunityNotice::directory);
         listings.delete(request.pathParam("id"), unverified);
-        return new Response.Json(200, java.util.Map.of("deleted", request.pathParam("id")));
+        return Response.ok(new CommunityDeleted(request.pathParam("id")));
     }
 
     private Response heartbeat(Request request) {

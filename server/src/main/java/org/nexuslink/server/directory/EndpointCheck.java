@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.directory;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,6 +12,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiJson;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.Health;
+import org.nexuslink.protocol.api.ServerInfo;
 import org.nexuslink.server.http.ApiException;
 
 /**
@@ -28,7 +31,7 @@ public final class EndpointCheck implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient http;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = ApiJson.tolerant();
     private final boolean allowPrivate;
 
     public EndpointCheck(boolean allowPrivate) {
@@ -108,12 +111,12 @@ public final class EndpointCheck implements AutoCloseable {
             return false;
         }
         try {
-            HttpResponse<byte[]> response = get(URI.create(endpoint + "/health"));
+            HttpResponse<byte[]> response = get(URI.create(endpoint + ApiRoute.HEALTH.path()));
             if (response.statusCode() != 200) {
                 return false;
             }
-            String status = json.readTree(response.body()).path("status").asText("");
-            return "healthy".equals(status) || "degraded".equals(status);
+            String status = json.readValue(response.body(), Health.class).status();
+            return Health.HEALTHY.equals(status) || Health.DEGRADED.equals(status);
         } catch (IOException | RuntimeException e) {
             return false;
         } catch (InterruptedException e) {
@@ -124,15 +127,16 @@ public final class EndpointCheck implements AutoCloseable {
 
     private ServerPublicKey liveKey(URI endpoint) {
         try {
-            HttpResponse<byte[]> response = get(URI.create(endpoint + "/api/v1/server"));
+            HttpResponse<byte[]> response = get(URI.create(endpoint + ApiRoute.SERVER_INFO.path()));
             if (response.statusCode() != 200) {
-                throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + "/api/v1/server answered "
-                        + response.statusCode());
+                throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + ApiRoute.SERVER_INFO.path()
+                        + " answered " + response.statusCode());
             }
-            JsonNode info = json.readTree(response.body());
-            return ServerPublicKey.fromBase64(info.path("public_key").asText(""));
+            ServerInfo info = json.readValue(response.body(), ServerInfo.class);
+            return ServerPublicKey.fromBase64(info.publicKey() == null ? "" : info.publicKey());
         } catch (IOException | IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + "/api/v1/server: " + e.getMessage());
+            throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + ApiRoute.SERVER_INFO.path() + ": "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, "interrupted while checking " + endpoint);

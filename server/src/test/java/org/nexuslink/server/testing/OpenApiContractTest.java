@@ -39,6 +39,15 @@ class OpenApiContractTest {
     }
 
     @Test
+    void a_repeated_string_array_parameter_passes_and_its_neighbours_are_still_checked() {
+        byte[] page = bytes("{\"communities\":[]}");
+        assertThatCode(() -> OpenApiContract.check(get("/api/v1/community/search?tag=rust&tag=c%26c&limit=5"), null,
+                200, JSON, page)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> OpenApiContract.check(get("/api/v1/community/search?tag=rust&limit=500"), null,
+                200, JSON, page)).isInstanceOf(AssertionError.class).hasMessageContaining("limit");
+    }
+
+    @Test
     void a_renamed_field_in_an_answer_fails() {
         String renamed = SERVER.replace("\"public_key\"", "\"server_key\"");
         assertThatThrownBy(() -> OpenApiContract.check(get("/api/v1/server"), null, 200, JSON, bytes(renamed)))
