@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -20,6 +21,7 @@ import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
+import org.nexuslink.server.transparency.KeyTransparencyRoutes;
 
 /**
  * Seed 000's prekey endpoints: {@code POST /api/v1/prekeys}, {@code GET /api/v1/prekeys/count}
@@ -30,16 +32,26 @@ public final class PrekeyRoutes {
     private final PrekeyService prekeys;
     private final Authenticator authenticator;
     private final JsonBodies bodies;
+    private final Function<AccountId, Optional<KeyTransparencyRoutes.ProofView>> keyTransparency;
+
+    /** Bundles without key-transparency proofs. */
+    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies) {
+        this(prekeys, authenticator, bodies, account -> Optional.empty());
+    }
 
     /**
      * @param prekeys the service
      * @param authenticator turns bearer tokens into devices; every endpoint needs one
      * @param bodies reads request bodies with the API's JSON conventions
+     * @param keyTransparency the key-transparency proof a bundle answer carries for its account
+     *     (issue 21): the log entries of its identity key and device certificates
      */
-    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies) {
+    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies,
+                        Function<AccountId, Optional<KeyTransparencyRoutes.ProofView>> keyTransparency) {
         this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.bodies = Objects.requireNonNull(bodies, "bodies");
+        this.keyTransparency = Objects.requireNonNull(keyTransparency, "keyTransparency");
     }
 
     record KeyJson(Long keyId, byte[] publicKey) {}
@@ -66,7 +78,8 @@ public final class PrekeyRoutes {
     record UnavailableView(int deviceId, String reason) {}
 
     record BundlesView(String accountId, byte[] identityKey, List<DeviceBundleView> devices,
-                       List<UnavailableView> unavailableDevices, List<byte[]> revocations) {}
+                       List<UnavailableView> unavailableDevices, List<byte[]> revocations,
+                       Optional<KeyTransparencyRoutes.ProofView> keyTransparency) {}
 
     /** Adds the three routes; {@code count} before {@code {account_id}} so it is matched first. */
     public void register(Router router) {
@@ -100,7 +113,7 @@ public final class PrekeyRoutes {
                 bundles.devices().stream().map(PrekeyRoutes::view).toList(),
                 bundles.unavailable().stream()
                         .map(u -> new UnavailableView(u.device().value(), u.reason().wireName())).toList(),
-                bundles.revocations().stream().map(Bytes::toByteArray).toList()));
+                bundles.revocations().stream().map(Bytes::toByteArray).toList(), keyTransparency.apply(account)));
     }
 
     private CountsView countsView(Principal device, PrekeyCounts counts) {
