@@ -29,6 +29,15 @@ public interface ClientListener {
      */
     default void onSafetyNumberChanged(String account, int device) { }
 
+    /**
+     * Warning: the community server's key-transparency log does not back what it showed
+     * ({@code account}'s keys were refused, the log was forked or rolled back), or this account's
+     * own key history changed in a way this device did not make (issue 21). {@code reason} is
+     * {@code key_not_in_log}, {@code missing_proof}, {@code bad_signature}, {@code bad_proof},
+     * {@code inconsistent_log}, {@code rolled_back} or {@code own_keys_changed}.
+     */
+    default void onKeyTransparencyWarning(String account, String reason, String message) { }
+
     /** A server notice ({@code prekeys_low}, {@code device_removed}, ...). */
     default void onNotice(String type, String detail) { }
 

@@ -44,6 +44,9 @@ import org.nexuslink.client.session.DirectMessenger;
 import org.nexuslink.client.session.Received;
 import org.nexuslink.client.session.RejectedMessageException;
 import org.nexuslink.client.session.Wire;
+import org.nexuslink.client.transparency.KeyTransparencyException;
+import org.nexuslink.client.transparency.LogClient;
+import org.nexuslink.client.transparency.OwnKeyMonitor;
 import org.nexuslink.client.store.Conversation;
 import org.nexuslink.client.store.ConversationType;
 import org.nexuslink.client.store.Direction;
@@ -90,6 +93,8 @@ public final class NexusClient implements AutoCloseable {
     /** The community server's long-term public key, pinned at join (or at the first sign-in of older profiles). */
     static final String COMMUNITY_SERVER_KEY = "community.server_key";
     static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+    /** How often a connected client checks its own account's key history (issue 21). */
+    public static final Duration KEY_MONITOR_INTERVAL = Duration.ofHours(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
     private static final HexFormat HEX = HexFormat.of();
@@ -153,13 +158,22 @@ public final class NexusClient implements AutoCloseable {
         this.store = ProfileStore.open(profileDir.resolve(STORE_FILE), StoreKey.derive(keys.deviceKey()),
                 keys.deviceKey().asIdentityKeyPair());
         this.direct = new DirectMessenger(store, me, clock,
-                (account, device) -> tell(l -> l.onSafetyNumberChanged(account, device)));
+                (account, device) -> tell(l -> l.onSafetyNumberChanged(account, device)),
+                // Told at once, not after the batch: a refusal rolls the batch back.
+                (account, refusal) -> listeners.forEach(l -> l.onKeyTransparencyWarning(account,
+                        refusal.reason().name().toLowerCase(java.util.Locale.ROOT), refusal.getMessage())));
         this.channels = new ChannelMessenger(store, me, direct, clock);
         this.prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         Optional<ServerPublicKey> pinned = store.settings().get(COMMUNITY_SERVER_KEY).map(ServerPublicKey::of);
         store.settings().get(COMMUNITY_URL).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
                 .ifPresent(url -> this.api = pinned.map(key -> new CommunityApi(URI.create(url), key))
                         .orElseGet(() -> new CommunityApi(URI.create(url))));
+        timer.scheduleWithFixedDelay(() -> submit(() -> {
+            Wire current = wire;
+            if (current != null) {
+                monitorOwnKeys(current.api());
+            }
+        }), KEY_MONITOR_INTERVAL.toSeconds(), KEY_MONITOR_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
 
     /**
@@ -722,9 +736,30 @@ public final class NexusClient implements AutoCloseable {
         String replenished = prekeys.replenish(community, session.token());
         LOG.atDebug().setMessage("prekeys checked").addKeyValue("uploaded", replenished).log();
         direct.refreshOwnDevices(community, session.token());
+        monitorOwnKeys(community);
         receiveBacklog();
         catchUpChannels();
         listeners.forEach(l -> l.onConnection(true));
+    }
+
+    /**
+     * Issue 21's monitoring: checks this account's key history in the server's log, on connect
+     * and every {@link #KEY_MONITOR_INTERVAL}, and warns of changes this device did not make.
+     * A failure to check is a warning, never a reason to stay offline.
+     */
+    private void monitorOwnKeys(CommunityApi community) throws InterruptedException {
+        String account = me.accountId().toString();
+        try {
+            OwnKeyMonitor monitor = new OwnKeyMonitor(direct.transparency().verifier(community),
+                    new LogClient(community), store.settings(), keys.accountId(), keys.deviceKey().publicKeyBytes());
+            for (OwnKeyMonitor.Warning w : monitor.check()) {
+                listeners.forEach(l -> l.onKeyTransparencyWarning(account, "own_keys_changed", w.message()));
+            }
+        } catch (KeyTransparencyException e) {
+            direct.transparency().warn(account, e);
+        } catch (IOException e) {
+            LOG.atWarn().setMessage("key log check failed").addKeyValue("error", e.toString()).log();
+        }
     }
 
     /**

@@ -37,6 +37,8 @@ final class TestProfile implements AutoCloseable {
     final BlockingQueue<Boolean> connection = new LinkedBlockingQueue<>();
     /** "account:device" of each safety-number warning. */
     final BlockingQueue<String> keyChanges = new LinkedBlockingQueue<>();
+    /** "account reason: message" of each key-transparency warning. */
+    final BlockingQueue<String> transparencyWarnings = new LinkedBlockingQueue<>();
     NexusClient client;
 
     private TestProfile(Path dir, VaultContents keys, Clock clock) throws IOException {
@@ -102,6 +104,11 @@ final class TestProfile implements AutoCloseable {
             @Override
             public void onSafetyNumberChanged(String account, int device) {
                 keyChanges.add(account + ":" + device);
+            }
+
+            @Override
+            public void onKeyTransparencyWarning(String account, String reason, String message) {
+                transparencyWarnings.add(account + " " + reason + ": " + message);
             }
         });
     }

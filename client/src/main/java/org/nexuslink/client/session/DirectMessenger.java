@@ -23,6 +23,7 @@ import org.nexuslink.client.community.GatewayConnection.GatewayException;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.content.PayloadCodec;
+import org.nexuslink.client.transparency.KeyTransparencyChecks;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.SignalStore;
 import org.nexuslink.crypto.identity.AccountId;
@@ -71,6 +72,8 @@ public final class DirectMessenger {
     private static final HexFormat HEX = HexFormat.of();
 
     private final ProfileStore store;
+    /** Issue 21: no bundle is trusted before its keys are proven in the server's key log. */
+    private final KeyTransparencyChecks transparency;
     private final SignalStore signal;
     private final LocalDevice me;
     private final Clock clock;
@@ -90,12 +93,24 @@ public final class DirectMessenger {
         KeyChanges NONE = (account, device) -> { };
     }
 
+    /** This profile's key-transparency checks (what monitoring and gossip share with bundle fetches). */
+    public KeyTransparencyChecks transparency() {
+        return transparency;
+    }
+
     public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock) {
         this(store, me, clock, KeyChanges.NONE);
     }
 
     public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock, KeyChanges keyChanges) {
+        this(store, me, clock, keyChanges, KeyTransparencyChecks.Warnings.NONE);
+    }
+
+    /** @param transparencyWarnings told of every bundle refused by the key-transparency checks */
+    public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock, KeyChanges keyChanges,
+                           KeyTransparencyChecks.Warnings transparencyWarnings) {
         this.store = Objects.requireNonNull(store, "store");
+        this.transparency = new KeyTransparencyChecks(store.settings(), transparencyWarnings);
         this.signal = store.signal();
         this.me = Objects.requireNonNull(me, "me");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -583,6 +598,7 @@ public final class DirectMessenger {
         } catch (InvalidAccountIdException e) {
             throw new IOException("the server named an invalid account id " + account, e);
         }
+        java.util.Set<Integer> notInLog = transparency.verifyBundle(wire.api(), accountId, answer);
         learnRevocations(accountId, answer.path("revocations"));
         for (JsonNode bundle : answer.path("devices")) {
             int id = bundle.path("device_id").asInt();
@@ -597,6 +613,9 @@ public final class DirectMessenger {
                 }
                 if (directory.isRevoked(account, id, deviceKey)) {
                     continue; // the server lists a device its account revoked: never written to
+                }
+                if (notInLog.contains(id)) {
+                    continue; // its key is not (or no longer) in the key log: never written to
                 }
                 IdentityKey key = new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey));
                 boolean keyChanged = signal.identity(address).filter(known -> !known.equals(key)).isPresent();

@@ -92,6 +92,40 @@ public final class SignedTreeHead {
         }
     }
 
+    /**
+     * The head as stored and exchanged between contacts: the 49-byte signed message followed by
+     * the 64-byte signature (113 bytes).
+     */
+    public byte[] encoded() {
+        return ByteBuffer.allocate(MESSAGE_LENGTH + ServerPublicKey.SIGNATURE_LENGTH).put(signedMessage())
+                .put(signature).array();
+    }
+
+    /**
+     * Parses {@link #encoded()}; the result is not trusted until {@link #verify} passes.
+     *
+     * @throws IllegalArgumentException when the bytes are not a head of this version
+     */
+    public static SignedTreeHead decode(byte[] encoded) {
+        Objects.requireNonNull(encoded, "encoded");
+        if (encoded.length != MESSAGE_LENGTH + ServerPublicKey.SIGNATURE_LENGTH) {
+            throw new IllegalArgumentException("an encoded tree head has "
+                    + (MESSAGE_LENGTH + ServerPublicKey.SIGNATURE_LENGTH) + " bytes, got " + encoded.length);
+        }
+        ByteBuffer in = ByteBuffer.wrap(encoded);
+        int version = in.get();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("tree head version " + version + " is not supported");
+        }
+        long size = in.getLong();
+        long millis = in.getLong();
+        byte[] root = new byte[TreeHash.LENGTH];
+        in.get(root);
+        byte[] signature = new byte[ServerPublicKey.SIGNATURE_LENGTH];
+        in.get(signature);
+        return of(size, Instant.ofEpochMilli(millis), TreeHash.of(root), signature);
+    }
+
     /** The 49 bytes the signature covers (before the domain label). */
     public byte[] signedMessage() {
         return message(treeSize, timestamp, root);

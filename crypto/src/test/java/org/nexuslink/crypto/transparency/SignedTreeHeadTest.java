@@ -58,4 +58,20 @@ class SignedTreeHeadTest {
         assertThatThrownBy(() -> SignedTreeHead.of(1, Instant.EPOCH, ROOT, new byte[63]))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 bytes");
     }
+
+    @Test
+    void encoding_round_trips_and_refuses_other_lengths_and_versions() {
+        SignedTreeHead head = SignedTreeHead.sign(KEY, 8, Instant.ofEpochMilli(1_700_000_000_123L), ROOT);
+        byte[] encoded = head.encoded();
+        assertThat(encoded).hasSize(113);
+        assertThat(SignedTreeHead.decode(encoded)).isEqualTo(head);
+        assertThatThrownBy(() -> SignedTreeHead.decode(java.util.Arrays.copyOf(encoded, 112)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("113 bytes");
+        byte[] v2 = encoded.clone();
+        v2[0] = 2;
+        assertThatThrownBy(() -> SignedTreeHead.decode(v2)).hasMessageContaining("version 2");
+        byte[] negative = encoded.clone();
+        negative[1] = (byte) 0x80;
+        assertThatThrownBy(() -> SignedTreeHead.decode(negative)).hasMessageContaining("negative");
+    }
 }
