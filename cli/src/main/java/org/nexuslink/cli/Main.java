@@ -15,6 +15,7 @@ import org.nexuslink.cli.client.RevokeCommand;
 import org.nexuslink.cli.client.SendCommand;
 import org.nexuslink.cli.client.WipeCommand;
 import org.nexuslink.cli.id.IdCommand;
+import org.nexuslink.cli.kt.KtCommand;
 import org.nexuslink.cli.p2p.P2pCommand;
 import org.nexuslink.cli.server.ServerCommand;
 import org.nexuslink.server.ops.Version;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, IdCommand.class, CommunityCommand.class, SendCommand.class,
                 InboxCommand.class, HistoryCommand.class, RevokeCommand.class, ChatCommand.class, ChannelsCommand.class,
                 ContactsCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class, BenchCommand.class,
-                P2pCommand.class,
+                P2pCommand.class, KtCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable, ClientEnvironment.Holder {
     @CommandLine.Spec
