@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.transparency.KeyLogEntry;
 import org.nexuslink.crypto.transparency.MerkleTree;
@@ -29,9 +31,6 @@ import org.nexuslink.server.storage.Dialect;
  * PostgreSQL; SQLite has one writer), so leaf indexes are dense on every node of a cluster.
  */
 public final class KeyLogStore {
-    /** Largest IN list per node read; a proof at 2^40 leaves needs fewer than 900 nodes. */
-    private static final int READ_CHUNK = 500;
-
     /** A stored leaf: its index, the entry's bytes and when it was logged. */
     public record Leaf(long index, Bytes entry, Instant loggedAt) {
         public Leaf {
@@ -53,40 +52,64 @@ public final class KeyLogStore {
      * @return the new leaf's index
      */
     public long append(Handle h, KeyLogEntry entry, Instant now) {
-        long index = lockSize(h);
-        long size = index + 1;
-        byte[] data = entry.encode();
-        h.createUpdate("INSERT INTO kt_leaves (leaf_index, account_id, entry, logged_at) "
-                        + "VALUES (:index, :account, :entry, :at)")
-                .bind("index", index).bind("account", entry.account().toString()).bind("entry", data)
-                .bind("at", now.toEpochMilli()).execute();
-        List<MerkleTree.Node> completed = MerkleTree.completedBy(size);
-        TreeHash hash = TreeHash.leaf(data);
-        // Bottom-up: each completed parent is its left sibling (stored earlier) and the hash below.
-        for (int i = 0; i < completed.size(); i++) {
-            MerkleTree.Node node = completed.get(i);
-            if (i > 0) {
-                MerkleTree.Node below = completed.get(i - 1);
-                TreeHash left = node(h, new MerkleTree.Node(below.level(), below.index() - 1));
-                hash = TreeHash.node(left, hash);
-            }
-            h.createUpdate("INSERT INTO kt_nodes (level, node_index, hash) VALUES (:level, :index, :hash)")
-                    .bind("level", node.level()).bind("index", node.index()).bind("hash", hash.bytes()).execute();
+        return appendAll(h, List.of(entry), now);
+    }
+
+    /**
+     * Appends {@code entries} in order inside the caller's transaction: one read of the tree's
+     * right edge, then batched inserts of the leaves and of every subtree hash they complete.
+     *
+     * @return the first new leaf's index
+     */
+    public long appendAll(Handle h, List<KeyLogEntry> entries, Instant now) {
+        long first = lockSize(h);
+        if (entries.isEmpty()) {
+            return first;
         }
-        h.createUpdate("UPDATE kt_state SET tree_size = :size WHERE id = 1").bind("size", size).execute();
-        return index;
+        // The perfect subtrees along the right edge: the only nodes a new leaf can complete with.
+        List<MerkleTree.Node> edge = new ArrayList<>();
+        long covered = 0;
+        for (int level = 62; level >= 0; level--) {
+            if ((first & (1L << level)) != 0) {
+                edge.add(new MerkleTree.Node(level, covered >>> level));
+                covered += 1L << level;
+            }
+        }
+        Map<MerkleTree.Node, TreeHash> known = edge.isEmpty() ? Map.of() : hashes(h, edge);
+        List<MerkleTree.Node> stack = new ArrayList<>(edge);
+        List<TreeHash> stackHashes = new ArrayList<>();
+        edge.forEach(n -> stackHashes.add(known.get(n)));
+        PreparedBatch leaves = h.prepareBatch("INSERT INTO kt_leaves (leaf_index, account_id, entry, logged_at) "
+                + "VALUES (:index, :account, :entry, :at)");
+        PreparedBatch nodes = h.prepareBatch("INSERT INTO kt_nodes (level, node_index, hash) VALUES (:level, :index, :hash)");
+        long index = first;
+        for (KeyLogEntry entry : entries) {
+            byte[] data = entry.encode();
+            leaves.bind("index", index).bind("account", entry.account().toString()).bind("entry", data)
+                    .bind("at", now.toEpochMilli()).add();
+            MerkleTree.Node node = new MerkleTree.Node(0, index);
+            TreeHash hash = TreeHash.leaf(data);
+            nodes.bind("level", 0).bind("index", index).bind("hash", hash.bytes()).add();
+            // A binary counter: equal-sized neighbours on the edge merge into their parent.
+            while (!stack.isEmpty() && stack.getLast().level() == node.level()) {
+                hash = TreeHash.node(stackHashes.removeLast(), hash);
+                stack.removeLast();
+                node = new MerkleTree.Node(node.level() + 1, node.index() >>> 1);
+                nodes.bind("level", node.level()).bind("index", node.index()).bind("hash", hash.bytes()).add();
+            }
+            stack.add(node);
+            stackHashes.add(hash);
+            index++;
+        }
+        leaves.execute();
+        nodes.execute();
+        h.createUpdate("UPDATE kt_state SET tree_size = :size WHERE id = 1").bind("size", index).execute();
+        return first;
     }
 
     private long lockSize(Handle h) {
         String lock = database.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
         return h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1" + lock).mapTo(Long.class).one();
-    }
-
-    private static TreeHash node(Handle h, MerkleTree.Node node) {
-        return h.createQuery("SELECT hash FROM kt_nodes WHERE level = :level AND node_index = :index")
-                .bind("level", node.level()).bind("index", node.index())
-                .map((rs, ctx) -> TreeHash.of(rs.getBytes(1))).findOne()
-                .orElseThrow(() -> new IllegalStateException("key log lacks node " + node));
     }
 
     /** The number of leaves committed. */
@@ -95,29 +118,48 @@ public final class KeyLogStore {
                 .mapTo(Long.class).one());
     }
 
-    /** Reads stored subtree hashes, for {@link MerkleTree}'s proofs; each read is one query per 500 nodes. */
+    /** Reads stored subtree hashes, for {@link MerkleTree}'s proofs; each read is one query. */
     public MerkleTree.NodeSource nodes() {
         return this::hashes;
     }
 
     private Map<MerkleTree.Node, TreeHash> hashes(Collection<MerkleTree.Node> wanted) {
-        List<MerkleTree.Node> all = List.copyOf(wanted);
+        return database.jdbi().withHandle(h -> hashes(h, wanted));
+    }
+
+    /**
+     * One statement: per level, {@code level = L AND node_index IN (...)}, joined by UNION ALL,
+     * so both databases answer from the primary key (a long OR list makes SQLite scan).
+     */
+    private static Map<MerkleTree.Node, TreeHash> hashes(Handle h, Collection<MerkleTree.Node> wanted) {
+        Map<Integer, List<Long>> byLevel = new TreeMap<>();
+        for (MerkleTree.Node n : wanted) {
+            byLevel.computeIfAbsent(n.level(), l -> new ArrayList<>()).add(n.index());
+        }
         Map<MerkleTree.Node, TreeHash> out = new HashMap<>();
-        database.jdbi().useHandle(h -> {
-            for (int from = 0; from < all.size(); from += READ_CHUNK) {
-                List<MerkleTree.Node> chunk = all.subList(from, Math.min(all.size(), from + READ_CHUNK));
-                StringBuilder sql = new StringBuilder("SELECT level, node_index, hash FROM kt_nodes WHERE ");
-                for (int i = 0; i < chunk.size(); i++) {
-                    sql.append(i == 0 ? "" : " OR ").append("(level = ").append(chunk.get(i).level())
-                            .append(" AND node_index = ").append(chunk.get(i).index()).append(')');
-                }
-                h.createQuery(sql.toString()).map((rs, ctx) -> Map.entry(
-                                new MerkleTree.Node(rs.getInt(1), rs.getLong(2)), TreeHash.of(rs.getBytes(3))))
-                        .forEach(e -> out.put(e.getKey(), e.getValue()));
+        if (byLevel.isEmpty()) {
+            return out;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (Map.Entry<Integer, List<Long>> level : byLevel.entrySet()) {
+            if (!sql.isEmpty()) {
+                sql.append(" UNION ALL ");
             }
-        });
-        if (out.size() != all.size()) {
-            throw new IllegalStateException("key log lacks " + (all.size() - out.size()) + " of " + all.size()
+            // Integers the tree computed, never input: inlined.
+            sql.append("SELECT level, node_index, hash FROM kt_nodes WHERE level = ").append(level.getKey())
+                    .append(" AND node_index IN (");
+            List<Long> indexes = level.getValue();
+            for (int i = 0; i < indexes.size(); i++) {
+                sql.append(i == 0 ? "" : ",").append(indexes.get(i));
+            }
+            sql.append(')');
+        }
+        h.createQuery(sql.toString()).map((rs, ctx) -> Map.entry(
+                        new MerkleTree.Node(rs.getInt(1), rs.getLong(2)), TreeHash.of(rs.getBytes(3))))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        int distinct = new java.util.HashSet<>(wanted).size();
+        if (out.size() != distinct) {
+            throw new IllegalStateException("key log lacks " + (distinct - out.size()) + " of " + distinct
                     + " subtree hashes");
         }
         return out;

@@ -59,6 +59,29 @@ class KeyLogStoreTest {
     }
 
     @DatabaseTest
+    void batched_appends_store_the_same_tree_as_single_ones(Database database) {
+        KeyLogStore store = new KeyLogStore(database);
+        MemoryMerkleTree reference = new MemoryMerkleTree();
+        List<KeyLogEntry> entries = entries(70);
+        int[] batches = {1, 2, 5, 16, 3, 31, 0, 12};
+        int at = 0;
+        for (int n : batches) {
+            List<KeyLogEntry> batch = entries.subList(at, at + n);
+            long first = database.inTransaction(h -> store.appendAll(h, batch, T));
+            assertThat(first).isEqualTo(at);
+            batch.forEach(e -> reference.append(e.encode()));
+            at += n;
+            assertThat(store.size()).isEqualTo(at);
+            if (at > 0) {
+                assertThat(MerkleTree.root(at, store.nodes())).isEqualTo(reference.root());
+            }
+        }
+        long nodes = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_nodes")
+                .mapTo(Long.class).one());
+        assertThat(nodes).as("every complete subtree of 70 leaves, once").isEqualTo(70 + 35 + 17 + 8 + 4 + 2 + 1);
+    }
+
+    @DatabaseTest
     void a_rolled_back_change_leaves_no_leaf_behind(Database database) {
         KeyLogStore store = new KeyLogStore(database);
         database.inTransaction(h -> store.append(h, entries(1).getFirst(), T));
