@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.nexuslink.crypto.identity.AccountId;
@@ -128,41 +127,55 @@ public final class KeyLogStore {
     }
 
     /**
-     * One statement: per level, {@code level = L AND node_index IN (...)}, joined by UNION ALL,
-     * so both databases answer from the primary key (a long OR list makes SQLite scan).
+     * One statement, answered from the primary key. PostgreSQL joins two bound arrays (one plan,
+     * prepared once); SQLite joins a VALUES list (a long OR list makes it scan the table; planning
+     * is cheap there).
      */
-    private static Map<MerkleTree.Node, TreeHash> hashes(Handle h, Collection<MerkleTree.Node> wanted) {
-        Map<Integer, List<Long>> byLevel = new TreeMap<>();
-        for (MerkleTree.Node n : wanted) {
-            byLevel.computeIfAbsent(n.level(), l -> new ArrayList<>()).add(n.index());
+    private Map<MerkleTree.Node, TreeHash> hashes(Handle h, Collection<MerkleTree.Node> wanted) {
+        if (database.dialect() == Dialect.POSTGRES) {
+            List<MerkleTree.Node> nodes = List.copyOf(new java.util.LinkedHashSet<>(wanted));
+            Map<MerkleTree.Node, TreeHash> out = new HashMap<>();
+            if (!nodes.isEmpty()) {
+                h.createQuery("SELECT n.level, n.node_index, n.hash FROM kt_nodes n "
+                                + "JOIN unnest(:levels, :indexes) AS w(level, node_index) "
+                                + "ON n.level = w.level AND n.node_index = w.node_index")
+                        .bindArray("levels", Integer.class, nodes.stream().map(MerkleTree.Node::level).toList())
+                        .bindArray("indexes", Long.class, nodes.stream().map(MerkleTree.Node::index).toList())
+                        .map((rs, ctx) -> Map.entry(new MerkleTree.Node(rs.getInt(1), rs.getLong(2)),
+                                TreeHash.of(rs.getBytes(3))))
+                        .forEach(e -> out.put(e.getKey(), e.getValue()));
+            }
+            return complete(out, nodes.size());
         }
+        return valuesJoin(h, wanted);
+    }
+
+    private static Map<MerkleTree.Node, TreeHash> complete(Map<MerkleTree.Node, TreeHash> found, int wanted) {
+        if (found.size() != wanted) {
+            throw new IllegalStateException("key log lacks " + (wanted - found.size()) + " of " + wanted
+                    + " subtree hashes");
+        }
+        return found;
+    }
+
+    private static Map<MerkleTree.Node, TreeHash> valuesJoin(Handle h, Collection<MerkleTree.Node> wanted) {
+        List<MerkleTree.Node> nodes = List.copyOf(new java.util.LinkedHashSet<>(wanted));
         Map<MerkleTree.Node, TreeHash> out = new HashMap<>();
-        if (byLevel.isEmpty()) {
+        if (nodes.isEmpty()) {
             return out;
         }
-        StringBuilder sql = new StringBuilder();
-        for (Map.Entry<Integer, List<Long>> level : byLevel.entrySet()) {
-            if (!sql.isEmpty()) {
-                sql.append(" UNION ALL ");
-            }
-            // Integers the tree computed, never input: inlined.
-            sql.append("SELECT level, node_index, hash FROM kt_nodes WHERE level = ").append(level.getKey())
-                    .append(" AND node_index IN (");
-            List<Long> indexes = level.getValue();
-            for (int i = 0; i < indexes.size(); i++) {
-                sql.append(i == 0 ? "" : ",").append(indexes.get(i));
-            }
-            sql.append(')');
+        // Integers the tree computed, never input: inlined.
+        StringBuilder sql = new StringBuilder("WITH w(level, node_index) AS (VALUES ");
+        for (int i = 0; i < nodes.size(); i++) {
+            sql.append(i == 0 ? "(" : ", (").append(nodes.get(i).level()).append(", ").append(nodes.get(i).index())
+                    .append(')');
         }
+        sql.append(") SELECT n.level, n.node_index, n.hash FROM w JOIN kt_nodes n "
+                + "ON n.level = w.level AND n.node_index = w.node_index");
         h.createQuery(sql.toString()).map((rs, ctx) -> Map.entry(
                         new MerkleTree.Node(rs.getInt(1), rs.getLong(2)), TreeHash.of(rs.getBytes(3))))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
-        int distinct = new java.util.HashSet<>(wanted).size();
-        if (out.size() != distinct) {
-            throw new IllegalStateException("key log lacks " + (distinct - out.size()) + " of " + distinct
-                    + " subtree hashes");
-        }
-        return out;
+        return complete(out, nodes.size());
     }
 
     /** The account's leaves below {@code treeSize}, oldest first. */
