@@ -401,6 +401,7 @@ public final class NexusClient implements AutoCloseable {
     public void removeDevice(int deviceId) throws IOException {
         call(() -> {
             if (deviceId == me.deviceId()) {
+                OwnKeyMonitor.expect(store.settings(), keys.accountId(), keys.deviceKey().publicKeyBytes());
                 requireApi().delete("/api/v1/devices/" + deviceId, token());
                 return null;
             }
@@ -409,6 +410,7 @@ public final class NexusClient implements AutoCloseable {
             String token = token();
             DeviceCertificate certificate = listedCertificate(deviceId, token);
             DeviceRevocation revocation = identity.revoke(certificate, clock.instant());
+            OwnKeyMonitor.expect(store.settings(), keys.accountId(), certificate.devicePublicKeyBytes());
             requireApi().delete("/api/v1/devices/" + deviceId, java.util.Map.of("revocation",
                     java.util.Base64.getEncoder().encodeToString(revocation.encoded())), token);
             direct.learn(revocation);
@@ -439,6 +441,7 @@ public final class NexusClient implements AutoCloseable {
     /** Registers a device certified by this account's identity key (see {@code nexuslink device link}). */
     public void registerDevice(org.nexuslink.crypto.identity.DeviceCertificate certificate) throws IOException {
         call(() -> {
+            OwnKeyMonitor.expect(store.settings(), keys.accountId(), certificate.devicePublicKeyBytes());
             requireApi().post("/api/v1/devices/register", java.util.Map.of("device_certificate",
                     java.util.Base64.getEncoder().encodeToString(certificate.encoded()), "device_type", deviceType,
                     "os", CommunityApi.operatingSystem()), token());

@@ -16,7 +16,8 @@ import org.nexuslink.crypto.transparency.KeyLogEntry;
  * schedule it fetches the account's entries, verifies them, and warns about every key change
  * logged since it last looked that this device did not make: a device added, a device removed, or
  * this device missing from the log. The first check starts from this device's own entry (what
- * came before it is the history the user linked this device into).
+ * came before it is the history the user linked this device into). Changes this device made
+ * itself (a device it registered or removed, see {@link #expect}) are not reported.
  *
  * <p>Not thread-safe: the client's worker thread owns it. Its progress is kept in the profile's
  * settings under {@code kt-monitor:<account>}.
@@ -28,6 +29,8 @@ public final class OwnKeyMonitor {
             Objects.requireNonNull(message, "message");
         }
     }
+
+    private static final String EXPECTED_PREFIX = "kt-expected:";
 
     private final KeyTransparencyVerifier verifier;
     private final LogClient log;
@@ -42,6 +45,26 @@ public final class OwnKeyMonitor {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.account = Objects.requireNonNull(account, "account");
         this.deviceKey = deviceKey.clone();
+    }
+
+    /**
+     * Records that this device itself adds or removes {@code deviceKey} on its account, so that
+     * monitoring does not report the change. Call it before the request.
+     */
+    public static void expect(Settings settings, AccountId account, byte[] deviceKey) {
+        String key = EXPECTED_PREFIX + account;
+        java.util.Set<String> known = expected(settings, account);
+        if (known.add(java.util.HexFormat.of().formatHex(deviceKey))) {
+            settings.put(key, String.join(",", known).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static java.util.Set<String> expected(Settings settings, AccountId account) {
+        return settings.get(EXPECTED_PREFIX + account)
+                .map(b -> new String(b, java.nio.charset.StandardCharsets.US_ASCII))
+                .filter(t -> !t.isEmpty())
+                .map(t -> new java.util.TreeSet<>(java.util.Arrays.asList(t.split(","))))
+                .orElseGet(java.util.TreeSet::new);
     }
 
     /**
@@ -64,6 +87,7 @@ public final class OwnKeyMonitor {
         }
         long checked = settings.getLong(progressKey, mine.get().index());
         long last = checked;
+        java.util.Set<String> ours = expected(settings, account);
         for (KeyTransparencyVerifier.Verified v : entries) {
             last = Math.max(last, v.index());
             if (v.index() <= checked) {
@@ -71,15 +95,19 @@ public final class OwnKeyMonitor {
             }
             switch (v.entry()) {
                 case KeyLogEntry.DeviceAdded a -> {
-                    if (!Arrays.equals(a.parsedCertificate().devicePublicKeyBytes(), deviceKey)) {
+                    byte[] added = a.parsedCertificate().devicePublicKeyBytes();
+                    if (!Arrays.equals(added, deviceKey) && !ours.contains(java.util.HexFormat.of().formatHex(added))) {
                         warnings.add(new Warning(v.index(), "device " + a.parsedCertificate().deviceId()
                                 + " was added to your account at " + a.at() + "; if you did not link it, your"
                                 + " identity key or this server is compromised"));
                     }
                 }
-                case KeyLogEntry.DeviceRemoved r -> warnings.add(new Warning(v.index(), "device " + r.device()
-                        + " was removed from your account at " + r.at()
-                        + (Arrays.equals(r.deviceKey().toByteArray(), deviceKey) ? " (this device)" : "")));
+                case KeyLogEntry.DeviceRemoved r -> {
+                    if (!ours.contains(r.deviceKey().hex())) {
+                        warnings.add(new Warning(v.index(), "device " + r.device() + " was removed from your account at "
+                                + r.at() + (Arrays.equals(r.deviceKey().toByteArray(), deviceKey) ? " (this device)" : "")));
+                    }
+                }
                 case KeyLogEntry.IdentityKey i -> warnings.add(new Warning(v.index(),
                         "your account joined this server again at " + i.at()));
             }
