@@ -81,6 +81,12 @@ final class ChatScreen {
             public void onRejected(String sender, String reason, boolean identityChanged) {
                 print(TerminalText.safe("-- a message from " + label(sender) + " was rejected: " + reason));
             }
+
+            @Override
+            public void onKeyTransparencyWarning(String account, String reason, String message) {
+                print(TerminalText.safe("-- WARNING, key transparency (" + reason + ") for " + label(account) + ": "
+                        + message));
+            }
         });
         terminal.writer().println("Connecting to " + client.community().map(Object::toString).orElse("?") + " ...");
         terminal.flush();

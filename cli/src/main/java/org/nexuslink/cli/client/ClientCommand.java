@@ -178,8 +178,21 @@ public abstract class ClientCommand implements Callable<Integer> {
                 err().println(safetyNumberWarning(account, device));
                 err().flush();
             }
+
+            @Override
+            public void onKeyTransparencyWarning(String account, String reason, String message) {
+                err().println(keyTransparencyWarning(account, reason, message));
+                err().flush();
+            }
         });
         return client;
+    }
+
+    /** What every client command prints when the server's key log does not back what it showed. */
+    static String keyTransparencyWarning(String account, String reason, String message) {
+        return "WARNING: key transparency (" + TerminalText.safe(reason) + ") for " + TerminalText.safe(account)
+                + ": " + TerminalText.safe(message) + (reason.equals("own_keys_changed") ? ""
+                : ". The keys were refused: the server may be trying to read your messages.");
     }
 
     /** What every client command prints when a device shows up with a new certified key. */
