@@ -61,7 +61,7 @@ public final class KeyLogStore {
      * @return the first new leaf's index
      */
     public long appendAll(Handle h, List<KeyLogEntry> entries, Instant now) {
-        long first = lockSize(h);
+        long first = lockedSize(h);
         if (entries.isEmpty()) {
             return first;
         }
@@ -106,7 +106,12 @@ public final class KeyLogStore {
         return first;
     }
 
-    private long lockSize(Handle h) {
+    /**
+     * The tree size, with {@code kt_state}'s row locked until the caller's transaction ends (on
+     * PostgreSQL; SQLite has one writer): no other appender gets between this read and the
+     * caller's writes.
+     */
+    public long lockedSize(Handle h) {
         String lock = database.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
         return h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1" + lock).mapTo(Long.class).one();
     }

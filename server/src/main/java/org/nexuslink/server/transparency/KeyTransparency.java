@@ -87,7 +87,8 @@ public final class KeyTransparency {
      */
     public int backfill() {
         int appended = database.inTransaction(h -> {
-            if (h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1").mapTo(Long.class).one() > 0) {
+            // Locked: nodes of a cluster starting together backfill once.
+            if (store.lockedSize(h) > 0) {
                 return 0;
             }
             // The one read of the accounts tables outside their stores: a one-off, read-only copy
@@ -97,23 +98,22 @@ public final class KeyTransparency {
             List<byte[]> certificates = h.createQuery("SELECT certificate FROM devices WHERE revoked_at IS NULL "
                     + "ORDER BY registered_at, account_id, device_id").mapTo(byte[].class).list();
             Instant now = clock.instant();
-            int n = 0;
+            List<KeyLogEntry> entries = new ArrayList<>();
             for (String account : accounts) {
-                store.append(h, new KeyLogEntry.IdentityKey(Principal.storedAccount(account), now), now);
-                n++;
+                entries.add(new KeyLogEntry.IdentityKey(Principal.storedAccount(account), now));
             }
             for (byte[] bytes : certificates) {
                 try {
                     // Logged at its creation time, when the certificate was valid, so auditors can
                     // check it as they check any other entry.
                     DeviceCertificate certificate = DeviceCertificate.decodeUnverified(bytes);
-                    store.append(h, KeyLogEntry.DeviceAdded.of(certificate, certificate.createdAt()), now);
-                    n++;
+                    entries.add(KeyLogEntry.DeviceAdded.of(certificate, certificate.createdAt()));
                 } catch (InvalidCertificateException e) {
                     throw new IllegalStateException("a stored device certificate does not parse: " + e.getMessage(), e);
                 }
             }
-            return n;
+            store.appendAll(h, entries, now);
+            return entries.size();
         });
         if (appended > 0) {
             log.atInfo().addKeyValue("entries", appended).log("key log started from existing members");
