@@ -758,6 +758,7 @@ public final class NexusClient implements AutoCloseable {
             for (OwnKeyMonitor.Warning w : monitor.check()) {
                 listeners.forEach(l -> l.onKeyTransparencyWarning(account, "own_keys_changed", w.message()));
             }
+            direct.transparency().checkGossip(community);
         } catch (KeyTransparencyException e) {
             direct.transparency().warn(account, e);
         } catch (IOException e) {

@@ -191,6 +191,51 @@ class KeyTransparencyAttackTest {
     }
 
     @DatabaseTest
+    void a_server_showing_two_contacts_different_logs_is_caught_by_the_heads_they_exchange(DatabaseUrl url,
+            Database database) throws Exception {
+        try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
+             TestProfile carol = TestProfile.create(dir.resolve("carol"), clock);
+             TestProfile dave = TestProfile.create(dir.resolve("dave"), clock)) {
+            TestProfile alice = members.alice();
+            TestProfile bob = members.bob();
+            alice.client.sendText(bob.dm(), "hi bob", Optional.empty());
+            assertThat(bob.next().text()).isEqualTo("hi bob");
+            long backup = logSize(database);
+            // Bob sees the log grow with Carol; Alice does not look meanwhile.
+            carol.joinAndConnect(members.community(), "carol");
+            bob.client.sendText(carol.dm(), "hi carol", Optional.empty());
+            assertThat(carol.next().text()).isEqualTo("hi carol");
+            SignedTreeHead bobs = largestHead(bob, members);
+
+            // The operator forks: Alice is shown a log where Dave, not Carol, came after the backup.
+            truncateLog(database, backup);
+            dave.joinAndConnect(members.community(), "dave");
+            alice.client.sendText(dave.dm(), "hi dave", Optional.empty());
+            assertThat(dave.next().text()).isEqualTo("hi dave");
+            SignedTreeHead alices = largestHead(alice, members);
+            assertThat(alices.treeSize()).isEqualTo(bobs.treeSize());
+            assertThat(alices.root()).as("two views of one size").isNotEqualTo(bobs.root());
+            assertThat(alice.transparencyWarnings).as("alone, Alice cannot tell").isEmpty();
+
+            // Bob writes to Alice; his message carries the head he saw.
+            bob.client.sendText(alice.dm(), "what log do you see?", Optional.empty());
+            assertThat(alice.next().text()).isEqualTo("what log do you see?");
+            alice.client.close();
+            alice.reopen();
+            alice.client.connect(); // nothing kept across the restart: gossip is checked in memory
+            bob.client.sendText(alice.dm(), "and now?", Optional.empty());
+            assertThat(alice.next().text()).isEqualTo("and now?");
+            // A bundle fetch checks the gossip first. (Carol is not in Alice's view of the log, so the
+            // message itself is refused too.)
+            assertThatThrownBy(() -> alice.client.sendText(carol.dm(), "hi carol", Optional.empty()))
+                    .satisfies(e -> assertThat(causes(e)).anyMatch(KeyTransparencyException.class::isInstance));
+
+            assertThat(nextWarning(alice)).contains(bob.id()).contains("inconsistent_log");
+            assertThat(nextWarning(alice)).contains(carol.id()).contains("missing_proof");
+        }
+    }
+
+    @DatabaseTest
     void a_device_added_with_a_stolen_identity_key_is_reported_to_the_owner(DatabaseUrl url) throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
              TestProfile laptop = TestProfile.linked(dir.resolve("bob-laptop"), members.bob(), 2);

@@ -192,6 +192,12 @@ public final class DirectMessenger {
      * @throws RuntimeException when a transaction itself fails: its messages were not sent
      */
     public List<CompletableFuture<Instant>> sendAll(Wire wire, List<Outgoing> messages) throws InterruptedException {
+        // Issue 21: every direct message shows its recipients the largest key-log head we verified.
+        Optional<Bytes> head = transparency.gossipFor(wire.api());
+        if (head.isPresent()) {
+            messages = messages.stream().map(m -> new Outgoing(m.recipient(), m.messageId(),
+                    m.payload().withKeyLogHead(head.get()))).toList();
+        }
         List<CompletableFuture<Instant>> results = new ArrayList<>(messages.size());
         messages.forEach(m -> results.add(new CompletableFuture<>()));
         sendAll(wire, messages, results, 1);
@@ -452,6 +458,7 @@ public final class DirectMessenger {
         if (keyChanged) {
             keyChanges.keyChanged(push.sender(), push.senderDevice());
         }
+        payload.keyLogHead().ifPresent(h -> transparency.received(push.sender(), h));
         String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
         return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
                 push.senderDevice(), push.time(), payload);
@@ -464,8 +471,7 @@ public final class DirectMessenger {
     }
 
     private Payload withCertificate(Payload payload) {
-        return new Payload(payload.content(), payload.sentAt(), payload.peer(),
-                Optional.of(Bytes.of(me.certificate().encoded())));
+        return payload.withCertificate(Bytes.of(me.certificate().encoded()));
     }
 
     /**
@@ -582,6 +588,7 @@ public final class DirectMessenger {
      * starts a session with each device that has none. Devices without a bundle are skipped.
      */
     private void fetchBundles(Wire wire, String account, Optional<Integer> device) throws IOException, InterruptedException {
+        transparency.checkGossip(wire.api());
         String path = "/api/v1/prekeys/" + account + device.map(d -> "?device=" + d).orElse("");
         JsonNode answer;
         try {

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.Settings;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.server.ServerPublicKey;
+import org.nexuslink.crypto.transparency.SignedTreeHead;
+import org.nexuslink.protocol.Bytes;
 
 /**
  * A profile's key-transparency checks: one {@link KeyTransparencyVerifier} per pinned server key,
@@ -29,6 +32,11 @@ public final class KeyTransparencyChecks {
     private final Settings settings;
     private final Warnings warnings;
     private final Map<ServerPublicKey, KeyTransparencyVerifier> verifiers = new ConcurrentHashMap<>();
+    /**
+     * Heads contacts gossiped and not yet checked: per server key, the largest per contact. Kept
+     * in memory only; checking needs the server, which must not happen inside a receive.
+     */
+    private final Map<ServerPublicKey, Map<String, SignedTreeHead>> gossip = new ConcurrentHashMap<>();
 
     public KeyTransparencyChecks(Settings settings, Warnings warnings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -65,6 +73,65 @@ public final class KeyTransparencyChecks {
         }
         verdict.refused().values().forEach(e -> warnings.warn(account.toString(), e));
         return verdict.refused().keySet();
+    }
+
+    /**
+     * What a direct message carries for its recipients: the largest head verified for the server
+     * {@code api} is pinned to, as {@link HeadGossip} bytes; empty before any head was verified.
+     */
+    public Optional<Bytes> gossipFor(CommunityApi api) {
+        Optional<ServerPublicKey> key = api.pinnedKey();
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return verifier(api).largestHead().map(h -> Bytes.of(new HeadGossip(key.get(), h).encode()));
+        } catch (KeyTransparencyException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Keeps a head {@code contact} sent inside a direct message, for {@link #checkGossip}. A
+     * malformed one is dropped: the sender's client is broken or old, and a head proves nothing
+     * until its signature is checked anyway.
+     */
+    public void received(String contact, Bytes encoded) {
+        HeadGossip g;
+        try {
+            g = HeadGossip.decode(encoded.toByteArray());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        gossip.computeIfAbsent(g.server(), k -> new ConcurrentHashMap<>())
+                .merge(contact, g.head(), (a, b) -> b.treeSize() > a.treeSize() ? b : a);
+    }
+
+    /**
+     * Checks the heads contacts gossiped for the server {@code api} is pinned to against this
+     * profile's view of the log, warning of each one that does not fit ({@code inconsistent_log}:
+     * the server shows the contact another log). Call it outside any transaction.
+     */
+    public void checkGossip(CommunityApi api) throws InterruptedException {
+        Optional<ServerPublicKey> key = api.pinnedKey();
+        if (key.isEmpty()) {
+            return;
+        }
+        Map<String, SignedTreeHead> pending = gossip.remove(key.get());
+        if (pending == null) {
+            return;
+        }
+        for (Map.Entry<String, SignedTreeHead> e : pending.entrySet()) {
+            try {
+                verifier(api).acceptFromContact(e.getValue(), e.getKey());
+            } catch (KeyTransparencyException refused) {
+                warnings.warn(e.getKey(), refused);
+            } catch (IOException unreachable) {
+                // Checked again next time: keep the head unless a larger one came meanwhile.
+                gossip.computeIfAbsent(key.get(), k -> new ConcurrentHashMap<>())
+                        .merge(e.getKey(), e.getValue(), (a, b) -> b.treeSize() > a.treeSize() ? b : a);
+            }
+        }
     }
 
     /** Tells the warnings sink, for refusals found elsewhere (monitoring, gossip). */
