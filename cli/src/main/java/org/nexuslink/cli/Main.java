@@ -16,6 +16,7 @@ import org.nexuslink.cli.client.RevokeCommand;
 import org.nexuslink.cli.client.SendCommand;
 import org.nexuslink.cli.client.WipeCommand;
 import org.nexuslink.cli.id.IdCommand;
+import org.nexuslink.cli.kt.KtCommand;
 import org.nexuslink.cli.p2p.P2pCommand;
 import org.nexuslink.cli.server.ServerCommand;
 import org.nexuslink.server.ops.Version;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, IdCommand.class, CommunityCommand.class, SendCommand.class,
                 InboxCommand.class, HistoryCommand.class, RevokeCommand.class, ChatCommand.class, ChannelsCommand.class,
                 ContactsCommand.class, MembersCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class,
-                BenchCommand.class, P2pCommand.class, org.nexuslink.cli.directory.DirectoryCommand.class,
+                BenchCommand.class, P2pCommand.class, org.nexuslink.cli.directory.DirectoryCommand.class, KtCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable, ClientEnvironment.Holder {
     @CommandLine.Spec

@@ -4,6 +4,7 @@ package org.nexuslink.client;
 import java.util.Objects;
 import java.util.Optional;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.client.transparency.KeyTransparencyException;
 import org.nexuslink.crypto.identity.AccountId;
 
 /**
@@ -71,4 +72,33 @@ public sealed interface ClientEvent {
 
     /** The connection to the community opened ({@code true}) or dropped ({@code false}). */
     record ConnectionChanged(boolean connected) implements ClientEvent { }
+
+    /**
+     * Warning (key transparency, docs/key-transparency.md): the community server's key log does
+     * not back what the server showed, and the client refused it. {@code account}'s keys are not in
+     * the log (the server may be impersonating it: no message goes to them), a proof or head does
+     * not verify, or the log was forked or rolled back, as the server showed it to this client or
+     * to the contact {@code account} (whose messages carry the heads it saw).
+     */
+    record KeyLogRefused(AccountId account, KeyTransparencyException.Reason reason, String message)
+            implements ClientEvent {
+        public KeyLogRefused {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * Warning (key-transparency monitoring): this account's key history in the server's log
+     * changed in a way this device did not make: a device added or removed, the account joined
+     * again, or this device's own key missing from the log. Checked on every connect and every
+     * {@link NexusClient#KEY_MONITOR_INTERVAL}. If the user did not make the change, the identity
+     * key or the server is compromised.
+     */
+    record OwnKeysChanged(String message) implements ClientEvent {
+        public OwnKeysChanged {
+            Objects.requireNonNull(message, "message");
+        }
+    }
 }

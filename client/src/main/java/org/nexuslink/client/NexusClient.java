@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.content.Content;
 import org.nexuslink.client.internal.ClientParts;
+import org.nexuslink.client.internal.KeyLogWatch;
 import org.nexuslink.client.media.Attachments;
 import org.nexuslink.client.media.FileDescriptor;
 import org.nexuslink.client.media.MediaClient;
@@ -53,6 +54,8 @@ public final class NexusClient implements AutoCloseable {
     public static final Duration DIRECT_REVOKE_WINDOW = Duration.ofMinutes(2);
     /** The device type a client reports when the app names none. */
     public static final String DEFAULT_DEVICE_TYPE = "sdk";
+    /** How often a connected client checks its own account's key history (key transparency). */
+    public static final Duration KEY_MONITOR_INTERVAL = KeyLogWatch.INTERVAL;
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
 
     private final ClientParts parts;

@@ -39,6 +39,8 @@ final class TestProfile implements AutoCloseable {
     final BlockingQueue<String> removed = new LinkedBlockingQueue<>();
     /** "account:device" of each safety-number warning. */
     final BlockingQueue<String> keyChanges = new LinkedBlockingQueue<>();
+    /** "account reason: message" of each key-transparency warning. */
+    final BlockingQueue<String> transparencyWarnings = new LinkedBlockingQueue<>();
     NexusClient client;
 
     private TestProfile(Path dir, VaultContents keys, Clock clock) throws IOException {
@@ -88,6 +90,10 @@ final class TestProfile implements AutoCloseable {
                 case ClientEvent.ConnectionChanged c -> connection.add(c.connected());
                 case ClientEvent.SafetyNumberChanged k -> keyChanges.add(k.account() + ":" + k.device());
                 case ClientEvent.DeviceRemoved d -> removed.add(d.detail());
+                case ClientEvent.KeyLogRefused k -> transparencyWarnings.add(k.account() + " "
+                        + k.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + k.message());
+                case ClientEvent.OwnKeysChanged k -> transparencyWarnings.add(id() + " own_keys_changed: "
+                        + k.message());
             }
         });
     }

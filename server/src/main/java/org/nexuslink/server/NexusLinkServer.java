@@ -81,6 +81,9 @@ import org.nexuslink.server.ops.Version;
 import org.nexuslink.server.ratelimit.RateLimits;
 import org.nexuslink.server.redis.RedisConnection;
 import org.nexuslink.server.storage.Database;
+import org.nexuslink.server.transparency.KeyLogStore;
+import org.nexuslink.server.transparency.KeyTransparency;
+import org.nexuslink.server.transparency.KeyTransparencyRoutes;
 import org.nexuslink.server.storage.DatabaseSettings;
 import org.nexuslink.server.storage.Schema;
 import org.nexuslink.server.directory.CommunityHeartbeat;
@@ -306,6 +309,11 @@ public final class NexusLinkServer implements AutoCloseable {
                 },
                 commands(DirectMessageCommands.handlers(direct), channelEvents.handlers()), limits);
         new DirectMessageRoutes(direct, authenticator, new JsonBodies(json)).register(router);
+        KeyTransparency keyLog = new KeyTransparency(database, new KeyLogStore(database), serverKey, clock);
+        keyLog.backfill();
+        sweeper.scheduleWithFixedDelay(keyLog::signOnSchedule, 0, KeyTransparency.HEAD_INTERVAL.toSeconds(),
+                TimeUnit.SECONDS);
+        new KeyTransparencyRoutes(keyLog).register(router);
         AccountService accounts = new AccountService(database, members, devices,
                 new Challenges(database, identity, serverKey, clock, random), tokens, authMetrics,
                 new AccountService.Limits(config.community().maxMembers(), config.community().maxDevices(),
@@ -313,10 +321,11 @@ public final class NexusLinkServer implements AutoCloseable {
                 clock, (account, device) -> {
                     gateway.deviceRemoved(account, device);
                     cluster.ifPresent(c -> c.deviceRemoved(new Principal(account, device)));
-                }, prekeys.store());
+                }, prekeys.store(), keyLog);
         JsonBodies bodies = new JsonBodies(json);
         new AccountRoutes(accounts, authenticator, bodies).register(router);
-        new PrekeyRoutes(prekeys, authenticator, bodies).register(router);
+        new PrekeyRoutes(prekeys, authenticator, bodies,
+                account -> keyLog.findProof(account).map(KeyTransparencyRoutes::view)).register(router);
 
         new ChannelRoutes(services.channels(), authenticator, bodies).register(router);
         new ChannelEventRoutes(channelEvents, authenticator).register(router);

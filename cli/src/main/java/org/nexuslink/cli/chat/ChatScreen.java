@@ -15,6 +15,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.nexuslink.cli.TerminalText;
+import org.nexuslink.cli.client.ClientCommand;
 import org.nexuslink.cli.client.ClientFailure;
 import org.nexuslink.cli.client.ConversationArg;
 import org.nexuslink.cli.client.Labels;
@@ -81,6 +82,11 @@ final class ChatScreen {
                         + label(r.sender().toString()) + " was rejected: " + r.reason()));
                 case ClientEvent.SafetyNumberChanged k -> { } // every client command prints it
                 case ClientEvent.DeviceRemoved d -> print("-- this device was removed from its account");
+                case ClientEvent.KeyLogRefused k -> print(TerminalText.safe("-- WARNING, key transparency ("
+                        + ClientCommand.reasonName(k.reason()) + ") for " + label(k.account().toString()) + ": "
+                        + k.message()));
+                case ClientEvent.OwnKeysChanged k -> print(TerminalText.safe(
+                        "-- WARNING, key transparency: your account's keys changed: " + k.message()));
             }
         });
         terminal.writer().println("Connecting to " + client.community().map(Object::toString).orElse("?") + " ...");

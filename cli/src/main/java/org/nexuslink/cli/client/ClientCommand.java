@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.nexuslink.cli.TerminalText;
@@ -20,6 +21,7 @@ import org.nexuslink.client.ClientEvent;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.RefusedException;
 import org.nexuslink.client.store.StoreException;
+import org.nexuslink.client.transparency.KeyTransparencyException;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
 import org.nexuslink.crypto.keystore.Passphrase;
@@ -174,8 +176,16 @@ public abstract class ClientCommand implements Callable<Integer> {
     protected NexusClient open(VaultContents keys) throws IOException {
         NexusClient client = NexusClient.open(profileDir(), keys, environment().clock(), "cli");
         client.subscribe(event -> {
-            if (event instanceof ClientEvent.SafetyNumberChanged changed) {
-                err().println(safetyNumberWarning(changed.account().toString(), changed.device()));
+            String warning = switch (event) {
+                case ClientEvent.SafetyNumberChanged changed ->
+                        safetyNumberWarning(changed.account().toString(), changed.device());
+                case ClientEvent.KeyLogRefused refused -> keyTransparencyWarning(refused);
+                case ClientEvent.OwnKeysChanged changed -> keyTransparencyWarning(keys.accountId().toString(),
+                        OWN_KEYS_CHANGED, changed.message());
+                default -> null;
+            };
+            if (warning != null) {
+                err().println(warning);
                 err().flush();
             }
         });
@@ -199,6 +209,26 @@ public abstract class ClientCommand implements Callable<Integer> {
             }
         }
         return Labels.of(client.memberNames(), client.conversations());
+    }
+
+    /** The reason {@link #keyTransparencyWarning} gives for a change of the account's own keys. */
+    static final String OWN_KEYS_CHANGED = "own_keys_changed";
+
+    /** {@link #keyTransparencyWarning(String, String, String)} for a refusal the client told. */
+    static String keyTransparencyWarning(ClientEvent.KeyLogRefused refused) {
+        return keyTransparencyWarning(refused.account().toString(), reasonName(refused.reason()), refused.message());
+    }
+
+    /** A key-transparency check's reason as the CLI prints it, e.g. {@code key_not_in_log}. */
+    public static String reasonName(KeyTransparencyException.Reason reason) {
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** What every client command prints when the server's key log does not back what it showed. */
+    static String keyTransparencyWarning(String account, String reason, String message) {
+        return "WARNING: key transparency (" + TerminalText.safe(reason) + ") for " + TerminalText.safe(account)
+                + ": " + TerminalText.safe(message) + (reason.equals(OWN_KEYS_CHANGED) ? ""
+                : ". The keys were refused: the server may be trying to read your messages.");
     }
 
     /** What every client command prints when a device shows up with a new certified key. */

@@ -72,6 +72,8 @@ public final class InboxCommand extends ClientCommand {
                             (r.identityChanged() ? "its identity key changed: " : "") + r.reason()));
                     case ClientEvent.SafetyNumberChanged k -> { } // printed by every client command
                     case ClientEvent.DeviceRemoved d -> queue.add(new Item.Removed());
+                    case ClientEvent.KeyLogRefused k -> { } // printed by every client command
+                    case ClientEvent.OwnKeysChanged k -> { } // printed by every client command
                 }
             });
             client.connect();

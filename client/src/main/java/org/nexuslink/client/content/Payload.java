@@ -23,10 +23,14 @@ import org.nexuslink.protocol.Bytes;
  *     ciphertext it is authenticated with the content, so a reader refuses an event whose
  *     ciphertext was copied into another channel; empty in direct messages and sender keys (a
  *     {@link Content.SenderKey} names its channel itself)
+ * @param keyLogHead for a direct message: the largest key-transparency tree head the sender has
+ *     verified for its server, as {@code HeadGossip} bytes, so that contacts can tell whether the
+ *     server shows them the same key log (docs/key-transparency.md, "Gossip"); empty otherwise
  */
 public record Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate,
-        Optional<UUID> channel) {
+        Optional<UUID> channel, Optional<Bytes> keyLogHead) {
     public Payload {
+        Objects.requireNonNull(keyLogHead, "keyLogHead");
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(sentAt, "sentAt");
         Objects.requireNonNull(peer, "peer");
@@ -37,9 +41,25 @@ public record Payload(Content content, Instant sentAt, Optional<String> peer, Op
         }
     }
 
+    /** A payload without a gossiped tree head. */
+    public Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate,
+                   Optional<UUID> channel) {
+        this(content, sentAt, peer, certificate, channel, Optional.empty());
+    }
+
     /** A payload bound to no channel: a direct message's. */
     public Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate) {
         this(content, sentAt, peer, certificate, Optional.empty());
+    }
+
+    /** This payload carrying {@code head} (encoded {@code HeadGossip}). */
+    public Payload withKeyLogHead(Bytes head) {
+        return new Payload(content, sentAt, peer, certificate, channel, Optional.of(head));
+    }
+
+    /** This payload carrying the sending device's certificate. */
+    public Payload withCertificate(Bytes deviceCertificate) {
+        return new Payload(content, sentAt, peer, Optional.of(deviceCertificate), channel, keyLogHead);
     }
 
     /** A channel payload: content and time; {@link #inChannel} binds it before it is encrypted. */
@@ -49,6 +69,6 @@ public record Payload(Content content, Instant sentAt, Optional<String> peer, Op
 
     /** This payload bound to {@code channel}, as every channel event's payload is. */
     public Payload inChannel(UUID channel) {
-        return new Payload(content, sentAt, peer, certificate, Optional.of(channel));
+        return new Payload(content, sentAt, peer, certificate, Optional.of(channel), keyLogHead);
     }
 }

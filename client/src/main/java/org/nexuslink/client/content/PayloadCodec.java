@@ -35,6 +35,7 @@ public final class PayloadCodec {
     static final int K_CHANNEL = 8;
     static final int K_DISTRIBUTION = 9;
     static final int K_CERTIFICATE = 10;
+    static final int K_KT_HEAD = 11;
 
     private PayloadCodec() {}
 
@@ -63,6 +64,7 @@ public final class PayloadCodec {
         payload.channel().ifPresent(c -> fields.put(K_CHANNEL, uuidBytes(c)));
         payload.peer().ifPresent(p -> fields.put(K_PEER, p));
         payload.certificate().ifPresent(c -> fields.put(K_CERTIFICATE, c.toByteArray()));
+        payload.keyLogHead().ifPresent(h -> fields.put(K_KT_HEAD, h.toByteArray()));
         try (MessageBufferPacker packer = MsgPackSettings.PACKER.newBufferPacker()) {
             packer.packMapHeader(fields.size());
             for (Map.Entry<Integer, Object> field : fields.entrySet()) {
@@ -107,7 +109,7 @@ public final class PayloadCodec {
                         yield type;
                     }
                 };
-                if (key >= 0 && key <= K_CERTIFICATE && fields.put((int) key, value) != null) {
+                if (key >= 0 && key <= K_KT_HEAD && fields.put((int) key, value) != null) {
                     throw new ContentException("payload: key " + key + " appears twice");
                 }
             }
@@ -141,7 +143,8 @@ public final class PayloadCodec {
         Optional<UUID> boundTo = content instanceof Content.SenderKey || channel.isEmpty() ? Optional.empty()
                 : Optional.of(uuid(channel.get()));
         return new Payload(content, Instant.ofEpochMilli(sentAt), optional(fields, K_PEER, String.class, "peer"),
-                optional(fields, K_CERTIFICATE, byte[].class, "certificate").map(Bytes::of), boundTo);
+                optional(fields, K_CERTIFICATE, byte[].class, "certificate").map(Bytes::of), boundTo,
+                optional(fields, K_KT_HEAD, byte[].class, "kt_head").map(Bytes::of));
     }
 
     private static long number(Map<Integer, Object> fields, int key, String name) throws ContentException {

@@ -4,12 +4,14 @@ package org.nexuslink.client.internal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.nexuslink.client.ClientEvent;
 import org.nexuslink.client.LocalDevice;
 import org.nexuslink.client.keys.PrekeyStock;
 import org.nexuslink.client.session.ChannelMessenger;
 import org.nexuslink.client.session.DirectMessenger;
+import org.nexuslink.client.session.Wire;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.StoreKey;
 import org.nexuslink.crypto.keystore.VaultContents;
@@ -46,16 +48,24 @@ public final class ClientParts {
         this.me = new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate());
         this.store = ProfileStore.open(storeFile, StoreKey.derive(keys.deviceKey()), keys.deviceKey().asIdentityKeyPair());
         DirectMessenger direct = new DirectMessenger(store, me, clock,
-                (account, device) -> events.tell(new ClientEvent.SafetyNumberChanged(Receiver.account(account), device)));
+                (account, device) -> events.tell(new ClientEvent.SafetyNumberChanged(Receiver.account(account), device)),
+                KeyLogWatch.warnings(events));
+        KeyLogWatch keyLog = new KeyLogWatch(events, store.settings(), keys, direct.transparency());
         ChannelMessenger channels = new ChannelMessenger(store, me, direct, clock);
         Filing filing = new Filing(store, me, clock);
         this.prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         this.community = new CommunityLink(store, keys, me);
         this.connection = new SyncLoop(worker, events, store, keys, me, clock, community, prekeys, direct, channels,
-                filing);
+                filing, keyLog);
         this.sender = new SendPipeline(worker, connection, store, me, clock, direct, channels, filing, community);
-        this.devices = new Devices(keys, me, clock, direct, deviceType);
+        this.devices = new Devices(keys, me, clock, direct, deviceType, keyLog);
         this.members = new MemberDirectory(store);
+        worker.scheduleEvery(() -> {
+            Optional<Wire> wire = connection.currentWire();
+            if (wire.isPresent()) {
+                keyLog.check(wire.get().api());
+            }
+        }, KeyLogWatch.INTERVAL);
     }
 
     public VaultContents keys() {

@@ -23,17 +23,21 @@ public final class Devices {
     private final Clock clock;
     private final DirectMessenger direct;
     private final String deviceType;
+    private final KeyLogWatch keyLog;
 
-    Devices(VaultContents keys, LocalDevice me, Clock clock, DirectMessenger direct, String deviceType) {
+    Devices(VaultContents keys, LocalDevice me, Clock clock, DirectMessenger direct, String deviceType,
+            KeyLogWatch keyLog) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.me = Objects.requireNonNull(me, "me");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.direct = Objects.requireNonNull(direct, "direct");
         this.deviceType = Objects.requireNonNull(deviceType, "deviceType");
+        this.keyLog = Objects.requireNonNull(keyLog, "keyLog");
     }
 
     /** Registers a device certified by this account's identity key, then learns the account's devices again. */
     public void register(CommunityApi api, String token, DeviceCertificate certificate) throws Exception {
+        keyLog.expectOwnChange(certificate.devicePublicKeyBytes());
         api.perform(ApiRoute.DEVICE_REGISTER, new DevicesApi.RegisterRequest(Bytes.of(certificate.encoded()), deviceType,
                 CommunityApi.operatingSystem(), null, null), token);
         direct.refreshOwnDevices(api, token);
@@ -47,6 +51,7 @@ public final class Devices {
      */
     public void remove(CommunityApi api, String token, int deviceId) throws Exception {
         if (deviceId == me.deviceId()) {
+            keyLog.expectOwnChange(keys.deviceKey().publicKeyBytes());
             api.perform(ApiRoute.DEVICE_REMOVE, null, token, deviceId);
             return;
         }
@@ -54,6 +59,7 @@ public final class Devices {
                 + "the account's identity key can remove another device; this one can remove only itself"));
         DeviceCertificate certificate = listedCertificate(api, token, deviceId);
         DeviceRevocation revocation = identity.revoke(certificate, clock.instant());
+        keyLog.expectOwnChange(certificate.devicePublicKeyBytes());
         api.perform(ApiRoute.DEVICE_REMOVE, new DevicesApi.RemoveRequest(Bytes.of(revocation.encoded())), token,
                 deviceId);
         direct.learn(revocation);

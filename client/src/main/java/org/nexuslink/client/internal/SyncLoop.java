@@ -75,6 +75,7 @@ public final class SyncLoop {
     private final PrekeyStock prekeys;
     private final DirectMessenger direct;
     private final Receiver receiver;
+    private final KeyLogWatch keyLog;
 
     /** Pushes received and not yet handled, in arrival order; the worker takes them in batches. */
     private final ConcurrentLinkedQueue<Envelope> inbox = new ConcurrentLinkedQueue<>();
@@ -93,7 +94,7 @@ public final class SyncLoop {
 
     SyncLoop(Worker worker, Events events, ProfileStore store, VaultContents keys, LocalDevice me, Clock clock,
             CommunityLink community, PrekeyStock prekeys, DirectMessenger direct, ChannelMessenger channels,
-            Filing filing) {
+            Filing filing, KeyLogWatch keyLog) {
         this.worker = Objects.requireNonNull(worker, "worker");
         this.events = Objects.requireNonNull(events, "events");
         this.store = Objects.requireNonNull(store, "store");
@@ -103,6 +104,7 @@ public final class SyncLoop {
         this.community = Objects.requireNonNull(community, "community");
         this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
         this.direct = Objects.requireNonNull(direct, "direct");
+        this.keyLog = Objects.requireNonNull(keyLog, "keyLog");
         this.receiver = new Receiver(store, me, clock, direct, channels, filing, events, community, this::currentWire);
     }
 
@@ -162,6 +164,7 @@ public final class SyncLoop {
         String replenished = prekeys.replenish(api, session.token());
         LOG.atDebug().setMessage("prekeys checked").addKeyValue("uploaded", replenished).log();
         direct.refreshOwnDevices(api, session.token());
+        keyLog.check(api);
         receiveBacklog();
         catchUpChannels();
         events.tellNow(new ClientEvent.ConnectionChanged(true));

@@ -2,6 +2,7 @@
 package org.nexuslink.client.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's one worker thread, on which every operation runs in order: libsignal's sessions
  * are read-modify-write, so nothing else touches them. A timer thread only hands delayed work
- * (reconnects) back to the worker. Thread-safe.
+ * (reconnects, the key-log check) back to the worker. Thread-safe.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -105,6 +106,19 @@ public final class Worker implements AutoCloseable {
             timer.schedule(() -> submit(action), delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing: no reconnect
+        }
+    }
+
+    /** Queues {@code action} on the worker every {@code period}, the first time one period from now. */
+    public void scheduleEvery(Action action, Duration period) {
+        if (closed) {
+            return;
+        }
+        try {
+            timer.scheduleWithFixedDelay(() -> submit(action), period.toMillis(), period.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: nothing more runs
         }
     }
 

@@ -21,6 +21,7 @@ import org.nexuslink.client.community.GatewayConnection;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.content.PayloadCodec;
+import org.nexuslink.client.transparency.KeyTransparencyChecks;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.SignalStore;
 import org.nexuslink.crypto.identity.AccountId;
@@ -71,6 +72,8 @@ public final class DirectMessenger {
     private static final HexFormat HEX = HexFormat.of();
 
     private final ProfileStore store;
+    /** Issue 21: no bundle is trusted before its keys are proven in the server's key log. */
+    private final KeyTransparencyChecks transparency;
     private final SignalStore signal;
     private final LocalDevice me;
     private final Clock clock;
@@ -90,12 +93,24 @@ public final class DirectMessenger {
         KeyChanges NONE = (account, device) -> { };
     }
 
+    /** This profile's key-transparency checks (what monitoring and gossip share with bundle fetches). */
+    public KeyTransparencyChecks transparency() {
+        return transparency;
+    }
+
     public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock) {
         this(store, me, clock, KeyChanges.NONE);
     }
 
     public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock, KeyChanges keyChanges) {
+        this(store, me, clock, keyChanges, KeyTransparencyChecks.Warnings.NONE);
+    }
+
+    /** @param transparencyWarnings told of every bundle refused by the key-transparency checks */
+    public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock, KeyChanges keyChanges,
+                           KeyTransparencyChecks.Warnings transparencyWarnings) {
         this.store = Objects.requireNonNull(store, "store");
+        this.transparency = new KeyTransparencyChecks(store.settings(), transparencyWarnings);
         this.signal = store.signal();
         this.me = Objects.requireNonNull(me, "me");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -177,6 +192,12 @@ public final class DirectMessenger {
      * @throws RuntimeException when a transaction itself fails: its messages were not sent
      */
     public List<CompletableFuture<Instant>> sendAll(Wire wire, List<Outgoing> messages) throws InterruptedException {
+        // Issue 21: every direct message shows its recipients the largest key-log head we verified.
+        Optional<Bytes> head = transparency.gossipFor(wire.api());
+        if (head.isPresent()) {
+            messages = messages.stream().map(m -> new Outgoing(m.recipient(), m.messageId(),
+                    m.payload().withKeyLogHead(head.get()))).toList();
+        }
         List<CompletableFuture<Instant>> results = new ArrayList<>(messages.size());
         messages.forEach(m -> results.add(new CompletableFuture<>()));
         sendAll(wire, messages, results, 1);
@@ -437,6 +458,7 @@ public final class DirectMessenger {
         if (keyChanged) {
             keyChanges.keyChanged(push.sender(), push.senderDevice());
         }
+        payload.keyLogHead().ifPresent(h -> transparency.received(push.sender(), h));
         String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
         return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
                 push.senderDevice(), push.time(), payload);
@@ -457,8 +479,7 @@ public final class DirectMessenger {
     }
 
     private Payload withCertificate(Payload payload) {
-        return new Payload(payload.content(), payload.sentAt(), payload.peer(),
-                Optional.of(Bytes.of(me.certificate().encoded())));
+        return payload.withCertificate(Bytes.of(me.certificate().encoded()));
     }
 
     /**
@@ -575,6 +596,7 @@ public final class DirectMessenger {
      * starts a session with each device that has none. Devices without a bundle are skipped.
      */
     private void fetchBundles(Wire wire, String account, Optional<Integer> device) throws IOException, InterruptedException {
+        transparency.checkGossip(wire.api());
         PrekeysApi.Bundles answer;
         try {
             answer = device.isPresent() ? wire.api().prekeyBundles(account, device.get(), wire.token())
@@ -591,6 +613,7 @@ public final class DirectMessenger {
         } catch (InvalidAccountIdException e) {
             throw new IOException("the server named an invalid account id " + account, e);
         }
+        java.util.Set<Integer> notInLog = transparency.verifyBundle(wire.api(), accountId, answer);
         learnRevocations(accountId, answer.revocations());
         for (PrekeysApi.DeviceBundle bundle : answer.devices()) {
             int id = bundle.deviceId();
@@ -609,6 +632,9 @@ public final class DirectMessenger {
                 }
                 if (directory.isRevoked(account, id, deviceKey)) {
                     continue; // the server lists a device its account revoked: never written to
+                }
+                if (notInLog.contains(id)) {
+                    continue; // its key is not (or no longer) in the key log: never written to
                 }
                 IdentityKey key = new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey));
                 boolean keyChanged = signal.identity(address).filter(known -> !known.equals(key)).isPresent();

@@ -37,6 +37,19 @@ class PayloadCodecTest {
     }
 
     @Test
+    void a_gossiped_key_log_head_travels_as_key_11_and_survives_a_certificate() throws ContentException {
+        Bytes head = Bytes.of(new byte[146]);
+        Payload payload = new Payload(new Content.Text("hi", Optional.empty()), SENT, Optional.of("nxl:b"),
+                Optional.empty()).withKeyLogHead(head);
+        byte[] encoded = PayloadCodec.encode(payload);
+        assertThat(HexFormat.of().formatHex(encoded)).contains("0bc492" + "00".repeat(146));
+        assertThat(PayloadCodec.decode(encoded)).isEqualTo(payload);
+        Payload certified = payload.withCertificate(Bytes.fromHex("aa"));
+        assertThat(PayloadCodec.decode(PayloadCodec.encode(certified)).keyLogHead()).contains(head);
+        refused("85000101010200" + "03a0" + "0b01", "payload.kt_head");
+    }
+
+    @Test
     void a_sender_key_cannot_also_be_bound_beside_its_content() {
         Payload key = Payload.of(new Content.SenderKey(UUID.randomUUID(), Bytes.fromHex("33aa")), SENT);
         assertThatThrownBy(() -> key.inChannel(UUID.randomUUID())).isInstanceOf(IllegalArgumentException.class);

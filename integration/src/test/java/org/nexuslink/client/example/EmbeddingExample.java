@@ -35,6 +35,9 @@ final class EmbeddingExample {
                     case ClientEvent.SafetyNumberChanged s -> ui.accept("verify " + s.account() + " again");
                     case ClientEvent.DeviceRemoved d -> ui.accept("this device was removed");
                     case ClientEvent.ConnectionChanged c -> ui.accept(c.connected() ? "online" : "offline");
+                    case ClientEvent.KeyLogRefused k ->   // the key log does not back the keys shown
+                            ui.accept("WARNING, keys of " + k.account() + " refused: " + k.message());
+                    case ClientEvent.OwnKeysChanged k -> ui.accept("WARNING, your keys changed: " + k.message());
                 }
             });
             try {

@@ -54,6 +54,11 @@ public enum ApiRoute {
     CHANNEL_MEMBER_REMOVE("DELETE", "/api/v1/channels/{id}/members/{account_id}"),
     CHANNEL_EVENT_DELETE("DELETE", "/api/v1/channels/{id}/events/{mid}"),
     AUDIT("GET", "/api/v1/audit"),
+    /** The key-transparency log (docs/key-transparency.md): public, no token. */
+    KT_HEAD("GET", "/api/v1/kt/head"),
+    KT_PROOF("GET", "/api/v1/kt/proof/{account_id}"),
+    KT_CONSISTENCY("GET", "/api/v1/kt/consistency"),
+    KT_LEAVES("GET", "/api/v1/kt/leaves"),
     MEDIA_QUOTA("GET", "/api/v1/media/quota"),
     MEDIA_UPLOAD("POST", "/api/v1/media/upload"),
     MEDIA_DIRECT_UPLOAD("POST", "/api/v1/media/uploads"),

@@ -50,13 +50,19 @@ public final class PrekeysApi {
     /** A device with no bundle to give, and why. */
     public record Unavailable(int deviceId, String reason) {}
 
-    /** {@code GET /api/v1/prekeys/{account_id}}: a bundle per device and the account's revocations. */
+    /**
+     * {@code GET /api/v1/prekeys/{account_id}}: a bundle per device, the account's revocations, and
+     * the key-transparency proof of its identity key and device certificates (absent only when the
+     * log holds nothing for the account; clients then refuse the bundle).
+     */
     public record Bundles(String accountId, Bytes identityKey, List<DeviceBundle> devices,
-                          List<Unavailable> unavailableDevices, List<Bytes> revocations) {
+                          List<Unavailable> unavailableDevices, List<Bytes> revocations,
+                          Optional<KeyTransparencyApi.Proof> keyTransparency) {
         public Bundles {
             devices = devices == null ? List.of() : List.copyOf(devices);
             unavailableDevices = unavailableDevices == null ? List.of() : List.copyOf(unavailableDevices);
             revocations = revocations == null ? List.of() : List.copyOf(revocations);
+            keyTransparency = keyTransparency == null ? Optional.empty() : keyTransparency;
         }
     }
 }

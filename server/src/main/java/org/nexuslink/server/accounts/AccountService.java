@@ -14,6 +14,7 @@ import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.DeviceRevocation;
 import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
+import org.nexuslink.crypto.transparency.KeyLogEntry;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.auth.Authenticator;
@@ -23,6 +24,7 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.keys.PrekeyStore;
 import org.nexuslink.server.storage.Database;
+import org.nexuslink.server.transparency.KeyTransparency;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +62,12 @@ public final class AccountService {
     private final Clock clock;
     private final DeviceRemovedListener removed;
     private final PrekeyStore prekeys;
+    private final KeyTransparency keyLog;
 
+    /** @param keyLog records every key change in the transaction that makes it (issue 21) */
     public AccountService(Database database, MemberStore members, DeviceStore devices, Challenges challenges,
                           TokenStore tokens, Authenticator.AuthMetrics metrics, Limits limits, Clock clock,
-                          DeviceRemovedListener removed, PrekeyStore prekeys) {
+                          DeviceRemovedListener removed, PrekeyStore prekeys, KeyTransparency keyLog) {
         this.database = Objects.requireNonNull(database, "database");
         this.members = Objects.requireNonNull(members, "members");
         this.devices = Objects.requireNonNull(devices, "devices");
@@ -74,6 +78,7 @@ public final class AccountService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.removed = Objects.requireNonNull(removed, "removed");
         this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
+        this.keyLog = Objects.requireNonNull(keyLog, "keyLog");
     }
 
     /** Parses an account id from a request, as a 400 naming the field. */
@@ -140,6 +145,8 @@ public final class AccountService {
                 challenges.consume(h, checked);
                 members.insert(h, account, displayName, role, now);
                 devices.insert(h, certificate, details, now);
+                keyLog.append(h, new KeyLogEntry.IdentityKey(account, now));
+                keyLog.append(h, KeyLogEntry.DeviceAdded.of(certificate, now));
                 TokenStore.IssuedToken token = tokens.issue(h, new Principal(account, certificate.deviceId()));
                 return new Joined(new Member(account, displayName, role, false, now), certificate.deviceId(), token);
             });
@@ -209,6 +216,7 @@ public final class AccountService {
                         + limits.maxDevicesPerAccount() + " devices; remove one first");
             }
             devices.insert(h, certificate, details, now);
+            keyLog.append(h, KeyLogEntry.DeviceAdded.of(certificate, now));
             return null;
         });
         log.atInfo().addKeyValue("account", caller.account()).addKeyValue("device", certificate.deviceId())
@@ -244,7 +252,11 @@ public final class AccountService {
                 throw new ApiException(ErrorCode.LAST_DEVICE, "device " + device
                         + " is the account's last active device; leave the community instead");
             }
-            devices.revoke(h, target, checked, clock.instant());
+            Instant now = clock.instant();
+            devices.revoke(h, target, checked, now);
+            keyLog.append(h, new KeyLogEntry.DeviceRemoved(account, now, device,
+                    Bytes.of(target.certificate().devicePublicKeyBytes()),
+                    checked.map(r -> Bytes.of(r.encoded()))));
             prekeys.deleteAll(h, account, device);
             return null;
         });

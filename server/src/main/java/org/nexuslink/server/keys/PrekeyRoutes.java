@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -14,6 +15,7 @@ import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.KeyTransparencyApi;
 import org.nexuslink.protocol.api.PrekeysApi;
 import org.nexuslink.protocol.api.PrekeysApi.Bundles;
 import org.nexuslink.protocol.api.PrekeysApi.Counts;
@@ -41,16 +43,26 @@ public final class PrekeyRoutes {
     private final PrekeyService prekeys;
     private final Authenticator authenticator;
     private final JsonBodies bodies;
+    private final Function<AccountId, Optional<KeyTransparencyApi.Proof>> keyTransparency;
+
+    /** Bundles without key-transparency proofs. */
+    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies) {
+        this(prekeys, authenticator, bodies, account -> Optional.empty());
+    }
 
     /**
      * @param prekeys the service
      * @param authenticator turns bearer tokens into devices; every endpoint needs one
      * @param bodies reads request bodies with the API's JSON conventions
+     * @param keyTransparency the key-transparency proof a bundle answer carries for its account
+     *     (issue 21): the log entries of its identity key and device certificates
      */
-    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies) {
+    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies,
+                        Function<AccountId, Optional<KeyTransparencyApi.Proof>> keyTransparency) {
         this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.bodies = Objects.requireNonNull(bodies, "bodies");
+        this.keyTransparency = Objects.requireNonNull(keyTransparency, "keyTransparency");
     }
 
     /** Adds the three routes; {@code count} before {@code {account_id}} so it is matched first. */
@@ -85,7 +97,7 @@ public final class PrekeyRoutes {
                 bundles.devices().stream().map(PrekeyRoutes::view).toList(),
                 bundles.unavailable().stream()
                         .map(u -> new Unavailable(u.device().value(), u.reason().wireName())).toList(),
-                bundles.revocations()));
+                bundles.revocations(), keyTransparency.apply(account)));
     }
 
     private Counts countsView(Principal device, PrekeyCounts counts) {

@@ -24,7 +24,10 @@ import org.nexuslink.server.testing.TestServer;
 class EndpointRefusalTest {
     /** Endpoints anyone may call: auth, join, who the server is, operations, and the WebSocket upgrade (tested in GatewayTest). */
     private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/challenge", "POST /api/v1/auth/verify",
-            "POST /api/v1/members/join", "GET /health", "GET /metrics", "GET /api/v1/server");
+            "POST /api/v1/members/join", "GET /health", "GET /metrics", "GET /api/v1/server",
+            // The key-transparency log is public so that anyone can audit it (docs/key-transparency.md).
+            "GET /api/v1/kt/head", "GET /api/v1/kt/proof/{account_id}", "GET /api/v1/kt/consistency",
+            "GET /api/v1/kt/leaves");
 
     private final MutableClock clock = new MutableClock();
 

@@ -17,8 +17,8 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "4", "5", "6", "7");
-        assertThat(result.schemaVersion()).isEqualTo("7");
+        assertThat(result.appliedVersions()).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(result.schemaVersion()).isEqualTo("8");
         assertThat(result.isNoop()).isFalse();
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
     }
@@ -31,7 +31,7 @@ class MigrationTest {
 
         assertThat(second.isNoop()).isTrue();
         assertThat(second.appliedVersions()).isEmpty();
-        assertThat(second.schemaVersion()).isEqualTo("7");
+        assertThat(second.schemaVersion()).isEqualTo("8");
     }
 
     @DatabaseTest
@@ -70,7 +70,7 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("2", "3", "4", "5", "6", "7");
+        assertThat(result.appliedVersions()).containsExactly("2", "3", "4", "5", "6", "7", "8");
         long kept = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
                 .bind("id", channel).mapTo(Long.class).one());
         assertThat(kept).isEqualTo(1);
@@ -105,7 +105,7 @@ class MigrationTest {
 
         MigrationResult result = database.migrate();
 
-        assertThat(result.appliedVersions()).containsExactly("4", "5", "6", "7");
+        assertThat(result.appliedVersions()).containsExactly("4", "5", "6", "7", "8");
         assertThat(SchemaCatalog.tables(database)).containsExactlyInAnyOrderElementsOf(SchemaCatalog.TABLES);
         assertThat(one(database, "SELECT entries FROM queue_usage")).isEqualTo(2);
         assertThat(one(database, "SELECT bytes FROM queue_usage")).isEqualTo(21);
@@ -136,7 +136,7 @@ class MigrationTest {
             return h.execute("UPDATE devices SET revoked_at = 1000 WHERE device_id = 2");
         });
 
-        assertThat(database.migrate().appliedVersions()).containsExactly("3", "4", "5", "6", "7");
+        assertThat(database.migrate().appliedVersions()).containsExactly("3", "4", "5", "6", "7", "8");
 
         java.util.List<String> revoked = database.jdbi().withHandle(h -> h.createQuery(
                         "SELECT account_id, device_id, device_key, revocation, revoked_at FROM device_revocations")

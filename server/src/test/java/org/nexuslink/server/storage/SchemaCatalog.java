@@ -14,7 +14,7 @@ final class SchemaCatalog {
             "server_identity", "members", "devices", "prekeys", "kyber_prekeys", "signed_prekeys", "auth_challenges",
             "auth_tokens", "channels", "channel_members", "channel_permissions", "channel_conditions", "member_overrides",
             "events", "event_counters", "message_queue", "media_store", "audit_log", "queue_usage", "prekey_fetches",
-            "device_revocations", "flyway_schema_history");
+            "device_revocations", "kt_state", "kt_leaves", "kt_nodes", "kt_heads", "flyway_schema_history");
 
     private SchemaCatalog() {
     }
