@@ -39,10 +39,21 @@ public class CodecBenchmarks {
     public void frames() {
         String account = "nxl:" + "a".repeat(52);
         Bytes ciphertext = Bytes.of(new byte[256]);
-        push = Envelope.of(Command.DIRECT_PUSH, new Seq(7), new DirectPush(123_456, Bytes.of(new byte[16]), account, 1,
-                Instant.ofEpochSecond(1_800_000_000L), 3, ciphertext));
+        push = Envelope.of(
+                Command.DIRECT_PUSH,
+                new Seq(7),
+                new DirectPush(
+                        123_456,
+                        Bytes.of(new byte[16]),
+                        account,
+                        1,
+                        Instant.ofEpochSecond(1_800_000_000L),
+                        3,
+                        ciphertext));
         pushFrame = codec.encode(push);
-        sendFrame = codec.encode(Envelope.of(Command.SEND_DIRECT, new Seq(8),
+        sendFrame = codec.encode(Envelope.of(
+                Command.SEND_DIRECT,
+                new Seq(8),
                 new DirectSend(Bytes.of(new byte[16]), List.of(new DirectSend.Copy(account, 1, 3, ciphertext)))));
     }
 

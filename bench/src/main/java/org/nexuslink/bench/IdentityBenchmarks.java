@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
-import org.nexuslink.crypto.server.ServerKeyPair;
-import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
@@ -19,6 +17,8 @@ import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.crypto.identity.InvalidMnemonicException;
 import org.nexuslink.crypto.identity.Mnemonic;
+import org.nexuslink.crypto.server.ServerKeyPair;
+import org.nexuslink.crypto.server.ServerPublicKey;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,10 +56,11 @@ public class IdentityBenchmarks {
         DeviceKeyPair device = DeviceKeyPair.generate();
         deviceKey = device.publicKey();
         clock = Clock.systemUTC();
-        certificate = identity.certify(new DeviceId(2), deviceKey, Instant.now(), Optional.empty()).encoded();
+        certificate = identity.certify(new DeviceId(2), deviceKey, Instant.now(), Optional.empty())
+                .encoded();
         serverKey = ServerKeyPair.generate(new SecureRandom()).publicKey();
-        challenge = ServerChallenge.issue("chat.example.org", serverKey, Origin.parse("https://chat.example.org"), clock,
-                new SecureRandom());
+        challenge = ServerChallenge.issue(
+                "chat.example.org", serverKey, Origin.parse("https://chat.example.org"), clock, new SecureRandom());
         challengeSignature = challenge.sign(device);
     }
 
@@ -75,7 +76,8 @@ public class IdentityBenchmarks {
 
     @Benchmark
     public ServerChallenge verifyChallenge() throws InvalidChallengeException {
-        challenge.verify(challengeSignature, deviceKey, "chat.example.org", serverKey, clock, ServerChallenge.DEFAULT_MAX_AGE);
+        challenge.verify(
+                challengeSignature, deviceKey, "chat.example.org", serverKey, clock, ServerChallenge.DEFAULT_MAX_AGE);
         return challenge;
     }
 }

@@ -20,10 +20,13 @@ public final class ExitCodes {
         @Override
         public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
             if (e instanceof ConfigException config) {
-                cmd.getErr().println("nexuslink: invalid configuration: " + TerminalText.safe(String.valueOf(config.getMessage())));
+                cmd.getErr()
+                        .println("nexuslink: invalid configuration: "
+                                + TerminalText.safe(String.valueOf(config.getMessage())));
                 return USAGE;
             }
-            cmd.getErr().println("nexuslink: " + TerminalText.safe(e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr()
+                    .println("nexuslink: " + TerminalText.safe(e.getMessage() == null ? e.toString() : e.getMessage()));
             return FAILURE;
         }
     }

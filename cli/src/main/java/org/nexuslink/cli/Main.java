@@ -8,10 +8,10 @@ import org.nexuslink.cli.client.ChannelsCommand;
 import org.nexuslink.cli.client.ClientEnvironment;
 import org.nexuslink.cli.client.CommunityCommand;
 import org.nexuslink.cli.client.ContactsCommand;
-import org.nexuslink.cli.client.MembersCommand;
 import org.nexuslink.cli.client.DeviceCommand;
 import org.nexuslink.cli.client.HistoryCommand;
 import org.nexuslink.cli.client.InboxCommand;
+import org.nexuslink.cli.client.MembersCommand;
 import org.nexuslink.cli.client.RevokeCommand;
 import org.nexuslink.cli.client.SendCommand;
 import org.nexuslink.cli.client.WipeCommand;
@@ -29,11 +29,27 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "NexusLink: end-to-end encrypted messaging. Your identity is a key pair.",
-        subcommands = {ServerCommand.class, IdCommand.class, CommunityCommand.class, SendCommand.class,
-                InboxCommand.class, HistoryCommand.class, RevokeCommand.class, ChatCommand.class, ChannelsCommand.class,
-                ContactsCommand.class, MembersCommand.class, DeviceCommand.class, WipeCommand.class, AdminCommand.class,
-                BenchCommand.class, P2pCommand.class, org.nexuslink.cli.directory.DirectoryCommand.class, KtCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            ServerCommand.class,
+            IdCommand.class,
+            CommunityCommand.class,
+            SendCommand.class,
+            InboxCommand.class,
+            HistoryCommand.class,
+            RevokeCommand.class,
+            ChatCommand.class,
+            ChannelsCommand.class,
+            ContactsCommand.class,
+            MembersCommand.class,
+            DeviceCommand.class,
+            WipeCommand.class,
+            AdminCommand.class,
+            BenchCommand.class,
+            P2pCommand.class,
+            org.nexuslink.cli.directory.DirectoryCommand.class,
+            KtCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable, ClientEnvironment.Holder {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

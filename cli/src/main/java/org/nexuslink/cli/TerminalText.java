@@ -64,8 +64,13 @@ public final class TerminalText {
      * surrogates (which a terminal shows as anything it likes).
      */
     private static boolean isHidden(int c) {
-        return c == 0x061c || c == 0x200e || c == 0x200f || c == 0x2028 || c == 0x2029
-                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+        return c == 0x061c
+                || c == 0x200e
+                || c == 0x200f
+                || c == 0x2028
+                || c == 0x2029
+                || (c >= 0x202a && c <= 0x202e)
+                || (c >= 0x2066 && c <= 0x2069)
                 || (c >= 0xd800 && c <= 0xdfff);
     }
 }

@@ -29,14 +29,16 @@ class ArchitectureTest {
             "server", List.of("client", "p2p", "bench", "cli"),
             "p2p", List.of("client", "server", "bench", "cli"),
             "bench", List.of("server", "p2p", "cli"));
-    private static final List<String> MODULES = List.of("protocol", "crypto", "client", "server", "p2p", "bench",
-            "cli");
+
+    private static final List<String> MODULES =
+            List.of("protocol", "crypto", "client", "server", "p2p", "bench", "cli");
 
     private static JavaClasses main;
 
     @BeforeAll
     static void importMainClasses() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(ROOT);
     }
 
@@ -45,34 +47,50 @@ class ArchitectureTest {
         // A rule over no classes holds vacuously: make sure each module is really there.
         for (String module : MODULES) {
             assertThat(main.stream().anyMatch(c -> c.getPackageName().startsWith(pkg(module))))
-                    .as("main classes of %s on the test classpath", module).isTrue();
+                    .as("main classes of %s on the test classpath", module)
+                    .isTrue();
         }
     }
 
     @Test
     void dependencies_between_modules_point_one_way() {
-        FORBIDDEN.forEach((module, forbidden) -> noClasses().that().resideInAPackage(pkg(module) + "..")
-                .should().dependOnClassesThat().resideInAnyPackage(forbidden.stream().map(m -> pkg(m) + "..")
-                        .toArray(String[]::new))
+        FORBIDDEN.forEach((module, forbidden) -> noClasses()
+                .that()
+                .resideInAPackage(pkg(module) + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(forbidden.stream().map(m -> pkg(m) + "..").toArray(String[]::new))
                 .because("dependencies point protocol <- crypto <- client / server / p2p <- cli (STYLE.md)")
                 .check(main));
     }
 
     @Test
     void server_and_client_share_only_protocol_and_crypto() {
-        noClasses().that().resideInAPackage(pkg("server") + "..")
-                .should().dependOnClassesThat().resideInAPackage(pkg("client") + "..")
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("server") + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(pkg("client") + "..")
                 .check(main);
-        noClasses().that().resideInAPackage(pkg("client") + "..")
-                .should().dependOnClassesThat().resideInAPackage(pkg("server") + "..")
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("client") + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(pkg("server") + "..")
                 .check(main);
     }
 
     @Test
     void no_class_outside_a_module_uses_its_internal_packages() {
         for (String module : MODULES) {
-            noClasses().that().resideOutsideOfPackage(pkg(module) + "..")
-                    .should().dependOnClassesThat().resideInAPackage(pkg(module) + "..internal..")
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage(pkg(module) + "..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage(pkg(module) + "..internal..")
                     .because("internal packages are their module's implementation (STYLE.md)")
                     .check(main);
         }
@@ -80,11 +98,21 @@ class ArchitectureTest {
 
     @Test
     void the_relay_reaches_neither_membership_nor_permissions() {
-        noClasses().that().resideInAPackage(pkg("server") + ".relay..")
-                .should().dependOnClassesThat().resideInAPackage(pkg("server") + ".permissions..")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(pkg("server") + ".accounts.Member")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(pkg("server") + ".accounts.MemberStore")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName(pkg("server") + ".accounts.Role")
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("server") + ".relay..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(pkg("server") + ".permissions..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(pkg("server") + ".accounts.Member")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(pkg("server") + ".accounts.MemberStore")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(pkg("server") + ".accounts.Role")
                 .because("the relay (event store) knows nothing of members or permissions (ARCHITECTURE.md)")
                 .check(main);
     }

@@ -32,8 +32,12 @@ import java.util.stream.Stream;
 final class CliFixture implements AutoCloseable {
     static final String PASSPHRASE = "correct horse battery staple";
     /** Options that make a short-lived CLI JVM start faster and quieter. */
-    private static final List<String> JVM = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    private static final List<String> JVM = List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-Xshare:auto");
 
     final Path dir;
     final Path dataDir;
@@ -77,24 +81,30 @@ final class CliFixture implements AutoCloseable {
         serverLogs.add(log);
         List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-        command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(),
-                "--port", Integer.toString(port)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        command.addAll(List.of(
+                "-jar", jar.toString(), "server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "10000");
         builder.environment().put("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "10000");
         builder.environment().put("NEXUSLINK_RATE_LIMIT_UPLOAD_PER_MINUTE", "1000");
         server = builder.start();
         started.add(server);
-        HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient probe =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
                 throw new AssertionError("server exited: " + Files.readString(log));
             }
             try {
-                if (probe.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (probe.send(
+                                        HttpRequest.newBuilder(URI.create(url() + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -125,13 +135,17 @@ final class CliFixture implements AutoCloseable {
 
     /** Runs one command on a profile to its end (at most 3 minutes). */
     Result cli(String profile, String... args) throws Exception {
-        Process p = cliBuilder(profile, List.of(args)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        Process p = cliBuilder(profile, List.of(args))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         started.add(p);
         var out = p.getInputStream().readAllBytes();
         var err = p.getErrorStream().readAllBytes();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("command %s finished", List.of(args)).isTrue();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        assertThat(p.waitFor(3, TimeUnit.MINUTES))
+                .as("command %s finished", List.of(args))
+                .isTrue();
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     /** A long-running command whose output lines are collected as they come. */
@@ -178,8 +192,11 @@ final class CliFixture implements AutoCloseable {
                 }
                 if (!process.isAlive() && lines.stream().noneMatch(match)) {
                     TimeUnit.MILLISECONDS.sleep(200); // let the pumps finish
-                    return lines.stream().filter(match).findFirst().orElseThrow(() -> new AssertionError(
-                            what + ": the process exited (" + process.exitValue() + ") without it; out=" + out + " err=" + err));
+                    return lines.stream()
+                            .filter(match)
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError(what + ": the process exited (" + process.exitValue()
+                                    + ") without it; out=" + out + " err=" + err));
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
@@ -210,12 +227,17 @@ final class CliFixture implements AutoCloseable {
         try (Stream<Path> all = Files.walk(dataDir)) {
             all.filter(Files::isRegularFile).forEach(files::add);
         }
-        assertThat(files).as("server files to search").anyMatch(f -> f.getFileName().toString().equals("nexuslink.db"));
+        assertThat(files)
+                .as("server files to search")
+                .anyMatch(f -> f.getFileName().toString().equals("nexuslink.db"));
         for (Path file : files) {
             byte[] content = Files.readAllBytes(file);
             for (byte[] secret : plaintexts) {
-                assertThat(indexOf(content, secret)).as("plaintext '%s' in server file %s",
-                        new String(secret, 0, Math.min(secret.length, 40), StandardCharsets.ISO_8859_1), file).isEqualTo(-1);
+                assertThat(indexOf(content, secret))
+                        .as(
+                                "plaintext '%s' in server file %s",
+                                new String(secret, 0, Math.min(secret.length, 40), StandardCharsets.ISO_8859_1), file)
+                        .isEqualTo(-1);
             }
         }
     }

@@ -55,9 +55,13 @@ class ClientCliIT {
             String carol = ids.get(2);
             Map<String, String> serverEnv = Map.of("NEXUSLINK_COMMUNITY_ADMIN_UUID", alice);
             nx.startServer(serverEnv);
-            parallel(() -> nx.cli("alice", "community", "join", nx.url(), "--name", "alice").ok(),
-                    () -> nx.cli("bob", "community", "join", nx.url(), "--name", "bob").ok(),
-                    () -> nx.cli("carol", "community", "join", nx.url(), "--name", "carol").ok());
+            parallel(
+                    () -> nx.cli("alice", "community", "join", nx.url(), "--name", "alice")
+                            .ok(),
+                    () -> nx.cli("bob", "community", "join", nx.url(), "--name", "bob")
+                            .ok(),
+                    () -> nx.cli("carol", "community", "join", nx.url(), "--name", "carol")
+                            .ok());
             nx.assertNoPlaintextOnServer(plaintexts);
 
             // --- bob follows his inbox while alice writes: 1:1, channel, a 5 MiB file ---
@@ -74,8 +78,8 @@ class ClientCliIT {
             plaintexts.add(Arrays.copyOfRange(fileBytes, 2_000_000, 2_000_064));
             plaintexts.add(Arrays.copyOfRange(fileBytes, fileBytes.length - 64, fileBytes.length));
             String p1Ref;
-            try (CliFixture.Running bobInbox = nx.start("bob", "inbox", "--follow", "--json",
-                    "--save-files", received.toString())) {
+            try (CliFixture.Running bobInbox =
+                    nx.start("bob", "inbox", "--follow", "--json", "--save-files", received.toString())) {
                 bobInbox.awaitErr(l -> l.contains("connected"), "bob's inbox connected");
                 nx.cli("alice", "send", bob, p1).ok();
                 JsonNode first = json(bobInbox.awaitOut(l -> l.contains("P1 alice"), "P1 at bob"));
@@ -88,11 +92,13 @@ class ClientCliIT {
                 JsonNode inChannel = json(bobInbox.awaitOut(l -> l.contains("P2 alice"), "P2 at bob"));
                 assertThat(inChannel.path("conversation").asText()).startsWith("ch:");
 
-                nx.cli("alice", "send", bob, "--file", file.toString(), "--mime", "application/x-report").ok();
+                nx.cli("alice", "send", bob, "--file", file.toString(), "--mime", "application/x-report")
+                        .ok();
                 JsonNode sentFile = json(bobInbox.awaitOut(l -> l.contains("\"report.bin\""), "the file at bob"));
                 assertThat(sentFile.path("file").path("size").asLong()).isEqualTo(fileBytes.length);
                 assertThat(sentFile.path("file").path("mime").asText()).isEqualTo("application/x-report");
-                assertThat(Files.readAllBytes(Path.of(sentFile.path("saved_to").asText()))).isEqualTo(fileBytes);
+                assertThat(Files.readAllBytes(Path.of(sentFile.path("saved_to").asText())))
+                        .isEqualTo(fileBytes);
             }
             String general = "#general";
             nx.assertNoPlaintextOnServer(plaintexts);
@@ -105,18 +111,24 @@ class ClientCliIT {
             String p6 = secret("P6 bob replies to P1 " + nonce());
             List<CliFixture.Result> offline = parallel(
                     () -> {
-                        CliFixture.Result inbox = nx.cli("carol", "inbox", "--json").ok();
+                        CliFixture.Result inbox =
+                                nx.cli("carol", "inbox", "--json").ok();
                         nx.cli("carol", "send", general, p4).ok();
                         return inbox;
                     },
                     () -> {
                         nx.cli("bob", "send", "dm:" + alice, p5).ok();
-                        return nx.cli("bob", "send", alice, "--reply-to", p1Ref, p6, "--json").ok();
+                        return nx.cli("bob", "send", alice, "--reply-to", p1Ref, p6, "--json")
+                                .ok();
                     });
             assertThat(offline.get(0).out()).contains(p3, p2);
             String aliceInbox = nx.cli("alice", "inbox", "--json").ok().out();
             assertThat(aliceInbox).contains(p4, p5, p6);
-            JsonNode reply = json(aliceInbox.lines().filter(l -> l.contains("P6 bob")).findFirst().orElseThrow());
+            JsonNode reply = json(aliceInbox
+                    .lines()
+                    .filter(l -> l.contains("P6 bob"))
+                    .findFirst()
+                    .orElseThrow());
             assertThat(reply.path("reply_to").asText()).isEqualTo(p1Ref);
             assertThat(reply.path("sender").asText()).isEqualTo(bob);
             nx.assertNoPlaintextOnServer(plaintexts);
@@ -131,46 +143,67 @@ class ClientCliIT {
             // Senders by the display names the community lists (bob's inbox fetched them); ids on request.
             assertThat(bobHistory).contains("] alice: ").doesNotContain(alice);
             assertThat(nx.cli("bob", "history", general, "--ids").ok().out()).contains("] " + alice + ": ");
-            assertThat(nx.cli("alice", "history", "@bob").ok().out()).as("a direct conversation by name")
+            assertThat(nx.cli("alice", "history", "@bob").ok().out())
+                    .as("a direct conversation by name")
                     .contains("P6 bob");
-            assertThat(nx.cli("bob", "members", "alice").ok().out()).contains("alice", "admin", alice)
+            assertThat(nx.cli("bob", "members", "alice").ok().out())
+                    .contains("alice", "admin", alice)
                     .doesNotContain(bob);
             assertThat(nx.cli("bob", "channels", "members", general).err()).contains("public", "no member list");
             nx.assertNoPlaintextOnServer(plaintexts);
 
             // --- alice bans carol; carol cannot read what is written after ---
-            nx.cli("alice", "admin", "members", "ban", carol, "--server", nx.url()).ok();
+            nx.cli("alice", "admin", "members", "ban", carol, "--server", nx.url())
+                    .ok();
             String p7 = secret("P7 after carol's ban " + nonce());
             nx.cli("alice", "send", general, p7).ok();
             CliFixture.Result banned = nx.cli("carol", "inbox", "--json");
             assertThat(banned.exit()).isEqualTo(1);
             assertThat(banned.err()).contains("sign_in_refused");
             assertThat(banned.out()).doesNotContain(p7);
-            assertThat(nx.cli("carol", "history", general).ok().out()).contains(p4).doesNotContain(p7);
+            assertThat(nx.cli("carol", "history", general).ok().out())
+                    .contains(p4)
+                    .doesNotContain(p7);
             nx.assertNoPlaintextOnServer(plaintexts);
 
             // --- a second device of alice, linked from the first, receives everything from then on ---
             String request = nx.cli("alice2", "device", "link", "request").ok().lines().stream()
-                    .filter(l -> l.startsWith("NXLINK1:")).findFirst().orElseThrow();
+                    .filter(l -> l.startsWith("NXLINK1:"))
+                    .findFirst()
+                    .orElseThrow();
             String certificate = nx.cli("alice", "device", "link", "approve", request).ok().lines().stream()
-                    .filter(l -> l.startsWith("NXLCERT1:")).findFirst().orElseThrow();
-            String finished = nx.cli("alice2", "device", "link", "finish", certificate).ok().out();
+                    .filter(l -> l.startsWith("NXLCERT1:"))
+                    .findFirst()
+                    .orElseThrow();
+            String finished = nx.cli("alice2", "device", "link", "finish", certificate)
+                    .ok()
+                    .out();
             assertThat(finished).contains(alice);
-            String secondDevice = finished.lines().filter(l -> l.startsWith("Device:")).findFirst().orElseThrow()
-                    .substring("Device:".length()).strip();
-            assertThat(nx.cli("alice2", "community", "join", nx.url()).ok().out()).contains(alice);
+            String secondDevice = finished.lines()
+                    .filter(l -> l.startsWith("Device:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring("Device:".length())
+                    .strip();
+            assertThat(nx.cli("alice2", "community", "join", nx.url()).ok().out())
+                    .contains(alice);
             String p8 = secret("P8 bob to both of alice's devices " + nonce());
             String p9 = secret("P9 bob in the channel after the link " + nonce());
             String p10 = secret("P10 alice's first device to bob " + nonce());
-            parallel(() -> {
-                nx.cli("bob", "send", alice, p8).ok();
-                return nx.cli("bob", "send", general, p9).ok();
-            }, () -> nx.cli("alice", "send", bob, p10).ok());
-            List<CliFixture.Result> devices = parallel(() -> nx.cli("alice2", "inbox", "--json").ok(),
+            parallel(
+                    () -> {
+                        nx.cli("bob", "send", alice, p8).ok();
+                        return nx.cli("bob", "send", general, p9).ok();
+                    },
+                    () -> nx.cli("alice", "send", bob, p10).ok());
+            List<CliFixture.Result> devices = parallel(
+                    () -> nx.cli("alice2", "inbox", "--json").ok(),
                     () -> nx.cli("alice", "inbox", "--json").ok());
             assertThat(devices.get(0).out()).contains(p8, p9, p10);
             assertThat(devices.get(1).out()).contains(p8, p9);
-            assertThat(nx.cli("alice", "device", "list").ok().out()).contains("(this device)").hasLineCount(2)
+            assertThat(nx.cli("alice", "device", "list").ok().out())
+                    .contains("(this device)")
+                    .hasLineCount(2)
                     .containsPattern("(?m)^  1  cli ");
             nx.assertNoPlaintextOnServer(plaintexts);
 
@@ -185,7 +218,9 @@ class ClientCliIT {
                 CliFixture.Result unreachable = nx.cli("alice", "send", bob, "never sent");
                 assertThat(unreachable.exit()).isEqualTo(1);
                 assertThat(unreachable.err().lines().filter(l -> l.startsWith("error:")))
-                        .singleElement().asString().contains("cannot reach");
+                        .singleElement()
+                        .asString()
+                        .contains("cannot reach");
                 nx.startServer(serverEnv);
                 nx.cli("alice", "send", bob, p11).ok();
                 bobInbox.awaitOut(l -> l.contains(p11), "P11 at bob after the restart");
@@ -197,8 +232,9 @@ class ClientCliIT {
             String p12 = secret("P12 bob into alice's open chat " + nonce());
             String p13 = secret("P13 typed in the chat " + nonce());
             try (Tmux tmux = new Tmux("nexuslink-it-" + nx.port)) {
-                tmux.start(nx.java + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "
-                        + nx.jar + " chat dm:" + bob + " --profile " + nx.profile("alice"),
+                tmux.start(
+                        nx.java + " --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "
+                                + nx.jar + " chat dm:" + bob + " --profile " + nx.profile("alice"),
                         Map.of("NEXUSLINK_PASSPHRASE", CliFixture.PASSPHRASE));
                 tmux.await(screen -> screen.contains("Chat in @bob"), "the chat open, named by bob's display name");
                 tmux.await(screen -> screen.contains(p10), "the history in the chat");
@@ -212,11 +248,14 @@ class ClientCliIT {
             // --- the linked device cannot remove the one holding the identity key ---
             CliFixture.Result refused = nx.cli("alice2", "device", "remove", "1");
             assertThat(refused.exit()).isEqualTo(1);
-            assertThat(refused.err()).contains("error:", "linked device", "only itself").doesNotContain("Exception");
+            assertThat(refused.err())
+                    .contains("error:", "linked device", "only itself")
+                    .doesNotContain("Exception");
             assertThat(nx.cli("alice", "device", "list").ok().out()).hasLineCount(2);
 
             // --- bob gets what was typed in the chat; alice removes her second device, which is then shut out ---
-            List<CliFixture.Result> last = parallel(() -> nx.cli("bob", "inbox", "--json").ok(),
+            List<CliFixture.Result> last = parallel(
+                    () -> nx.cli("bob", "inbox", "--json").ok(),
                     () -> nx.cli("alice", "device", "remove", secondDevice).ok());
             assertThat(last.get(0).out()).contains(p13);
             assertThat(last.get(1).out()).contains("removed device " + secondDevice);
@@ -247,8 +286,12 @@ class ClientCliIT {
     }
 
     private static String accountId(CliFixture.Result result) {
-        return result.lines().stream().filter(l -> l.startsWith("Account id:")).findFirst().orElseThrow()
-                .substring("Account id:".length()).strip();
+        return result.lines().stream()
+                .filter(l -> l.startsWith("Account id:"))
+                .findFirst()
+                .orElseThrow()
+                .substring("Account id:".length())
+                .strip();
     }
 
     @SafeVarargs

@@ -69,7 +69,8 @@ class ContainerImageIT {
                 .containsExactly("-jar", "/" + JAR_IN_IMAGE);
         assertThat(strings(container.get("Cmd"))).containsExactly("server");
         assertThat(container.get("ExposedPorts").has(ConfigKey.SERVER_PORT.defaultValue() + "/tcp"))
-                .as("exposes the server's default port").isTrue();
+                .as("exposes the server's default port")
+                .isTrue();
         assertThat(strings(container.get("Env"))).contains(ConfigKey.SERVER_DATA_DIR.envVar() + "=" + DATA_DIR);
         assertThat(container.get("Volumes").has(DATA_DIR)).isTrue();
         String user = container.get("User").asText();
@@ -82,27 +83,36 @@ class ContainerImageIT {
         assertThat(layerNames).hasSameSizeAs(diffIds);
         Map<String, Entry> files = new LinkedHashMap<>();
         for (int i = 0; i < layerNames.size(); i++) {
-            byte[] layer = new GZIPInputStream(new ByteArrayInputStream(outer.get(layerNames.get(i)).content()))
+            byte[] layer = new GZIPInputStream(new ByteArrayInputStream(
+                            outer.get(layerNames.get(i)).content()))
                     .readAllBytes();
-            assertThat("sha256:" + sha256(layer)).as("diff_id of %s", layerNames.get(i)).isEqualTo(diffIds.get(i));
+            assertThat("sha256:" + sha256(layer))
+                    .as("diff_id of %s", layerNames.get(i))
+                    .isEqualTo(diffIds.get(i));
             files.putAll(readTar(new ByteArrayInputStream(layer)));
         }
 
-        assertThat(files.keySet()).as("Jib's classes-and-libs layout is filtered out")
+        assertThat(files.keySet())
+                .as("Jib's classes-and-libs layout is filtered out")
                 .noneMatch(name -> name.startsWith("app/"));
         Entry jar = files.get(JAR_IN_IMAGE);
         assertThat(jar).as("the jar is in the image").isNotNull();
-        assertThat(sha256(jar.content())).as("the image holds the jar this build packaged")
+        assertThat(sha256(jar.content()))
+                .as("the image holds the jar this build packaged")
                 .isEqualTo(sha256(Files.readAllBytes(TARGET.resolve("nexuslink.jar"))));
         try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar.content()))) {
-            assertThat(in.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("org.nexuslink.cli.Main");
+            assertThat(in.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo("org.nexuslink.cli.Main");
         }
         Entry data = files.get(DATA_DIR.substring(1) + "/");
         assertThat(data).as("the data directory exists in the image").isNotNull();
         assertThat(data.gid()).isZero();
-        assertThat(data.mode() & 0770).as("writable by group 0, the user's group").isEqualTo(0770);
+        assertThat(data.mode() & 0770)
+                .as("writable by group 0, the user's group")
+                .isEqualTo(0770);
         assertThat(user).endsWith(":0");
-        assertThat(files.keySet()).as("the data directory is empty in the image (server restore needs it so)")
+        assertThat(files.keySet())
+                .as("the data directory is empty in the image (server restore needs it so)")
                 .noneMatch(name -> name.startsWith(DATA_DIR.substring(1) + "/") && name.length() > DATA_DIR.length());
 
         // The entrypoint's JVM options are valid: run the jar from the image with them.

@@ -75,8 +75,10 @@ class CrashDurabilityIT {
         URI parsed = URI.create(server);
         String jdbc = "jdbc:postgresql://" + parsed.getHost() + ":" + (parsed.getPort() < 0 ? 5432 : parsed.getPort())
                 + parsed.getPath();
-        String user = parsed.getUserInfo() == null ? "postgres" : parsed.getUserInfo().split(":")[0];
-        try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+        String user =
+                parsed.getUserInfo() == null ? "postgres" : parsed.getUserInfo().split(":")[0];
+        try (Connection c = DriverManager.getConnection(jdbc, user, null);
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
         try {
@@ -84,7 +86,8 @@ class CrashDurabilityIT {
             killUnderLoadAndCount();
             assertThat(logs()).as("the servers ran on PostgreSQL").contains("dialect=\"POSTGRES\"");
         } finally {
-            try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(jdbc, user, null);
+                    Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
         }
@@ -104,7 +107,8 @@ class CrashDurabilityIT {
             if (envelope.command() == Command.ERROR && refusals.size() < 3) {
                 refusals.add(envelope);
             }
-            if (envelope.command() == Command.ACK && sent.containsKey(envelope.seq().value())) {
+            if (envelope.command() == Command.ACK
+                    && sent.containsKey(envelope.seq().value())) {
                 acked.add(sent.get(envelope.seq().value()));
                 someAcked.countDown();
             }
@@ -113,8 +117,11 @@ class CrashDurabilityIT {
             for (long i = 1; i <= 1_000_000 && !Thread.currentThread().isInterrupted(); i++) {
                 byte[] id = ByteBuffer.allocate(16).putLong(0, i).array();
                 sent.put(i, Bytes.of(id));
-                Envelope message = Envelope.of(Command.SEND_DIRECT, new Seq(i), new DirectSend(Bytes.of(id),
-                        List.of(new DirectSend.Copy(bob.id, 1, 2, Bytes.of(new byte[200])))));
+                Envelope message = Envelope.of(
+                        Command.SEND_DIRECT,
+                        new Seq(i),
+                        new DirectSend(
+                                Bytes.of(id), List.of(new DirectSend.Copy(bob.id, 1, 2, Bytes.of(new byte[200])))));
                 try {
                     sender.send(message).join();
                 } catch (RuntimeException closed) {
@@ -123,8 +130,11 @@ class CrashDurabilityIT {
             }
         });
         boolean loaded = someAcked.await(60, TimeUnit.SECONDS);
-        assertThat(loaded).as("the server acknowledged messages under load; refusals: %s; server log: %s",
-                refusals, loaded ? "" : logs()).isTrue();
+        assertThat(loaded)
+                .as(
+                        "the server acknowledged messages under load; refusals: %s; server log: %s",
+                        refusals, loaded ? "" : logs())
+                .isTrue();
 
         server.destroyForcibly();
         assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -158,15 +168,17 @@ class CrashDurabilityIT {
     private static final class Account {
         final AccountIdentity identity = AccountIdentity.generate();
         final DeviceKeyPair device = DeviceKeyPair.generate();
-        final DeviceCertificate certificate = identity.certify(new DeviceId(1), device.publicKey(),
-                Clock.systemUTC().instant().minusSeconds(5), Optional.empty());
+        final DeviceCertificate certificate = identity.certify(
+                new DeviceId(1), device.publicKey(), Clock.systemUTC().instant().minusSeconds(5), Optional.empty());
         final String id = identity.accountId().toString();
         String token;
     }
 
     private Account join(int port, Account account) throws Exception {
-        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port)).trustOnFirstUse()
-                .join(account.identity, account.device, account.certificate, "", "test").token();
+        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port))
+                .trustOnFirstUse()
+                .join(account.identity, account.device, account.certificate, "", "test")
+                .token();
         return account;
     }
 
@@ -175,8 +187,8 @@ class CrashDurabilityIT {
         self[0] = EnvelopeSocket.connect(http, URI.create("ws://127.0.0.1:" + port + "/ws"), token, envelope -> {
             onEnvelope.accept(envelope);
             if (envelope.body() instanceof DirectPush push) {
-                self[0].send(Envelope.of(Command.ACK, new Seq(1),
-                        new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
+                self[0].send(Envelope.of(
+                        Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
             }
         });
         return self[0];
@@ -186,9 +198,16 @@ class CrashDurabilityIT {
         Path jar = Path.of("target", "nexuslink.jar").toAbsolutePath();
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
         Path log = dir.resolve("server-" + Instant.now().toEpochMilli() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-jar", jar.toString(), "server", "--data-dir", dir.resolve("data").toString(),
-                "--port", Integer.toString(port)))
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        jar.toString(),
+                        "server",
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--port",
+                        Integer.toString(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000000");
@@ -202,8 +221,12 @@ class CrashDurabilityIT {
                 throw new AssertionError("server exited: " + Files.readString(log));
             }
             try {
-                if (probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (probe.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return process;
                 }
             } catch (IOException notYet) {

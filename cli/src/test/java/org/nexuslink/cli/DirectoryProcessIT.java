@@ -48,7 +48,8 @@ class DirectoryProcessIT {
     Path dir;
 
     private final List<Process> processes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Path jar = Path.of("target", "nexuslink.jar").toAbsolutePath();
     private final Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
 
@@ -66,10 +67,19 @@ class DirectoryProcessIT {
 
     private Process server(String name, int port, Path dataDir, Map<String, String> env) throws Exception {
         Path log = dir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(), "server", "--data-dir",
-                dataDir.toString(), "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "--sun-misc-unsafe-memory-access=allow",
+                        "-jar",
+                        jar.toString(),
+                        "server",
+                        "--data-dir",
+                        dataDir.toString(),
+                        "--port",
+                        Integer.toString(port))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         builder.environment().putAll(env);
         builder.environment().put("NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1");
         Process process = builder.start();
@@ -104,12 +114,17 @@ class DirectoryProcessIT {
     }
 
     private Result cli(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-jar",
                 jar.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null")));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("NEXUSLINK_PASSPHRASE", CliFixture.PASSPHRASE);
         builder.environment().putAll(env);
         Process p = builder.start();
@@ -117,7 +132,8 @@ class DirectoryProcessIT {
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Result(
+                p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     private Result user(String profile, String... args) throws Exception {
@@ -127,8 +143,15 @@ class DirectoryProcessIT {
     }
 
     private String createAccount(String profile) throws Exception {
-        return user(profile, "id", "create").ok().out().lines().filter(l -> l.startsWith("Account id:")).findFirst()
-                .orElseThrow().substring("Account id:".length()).strip();
+        return user(profile, "id", "create")
+                .ok()
+                .out()
+                .lines()
+                .filter(l -> l.startsWith("Account id:"))
+                .findFirst()
+                .orElseThrow()
+                .substring("Account id:".length())
+                .strip();
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
@@ -140,21 +163,24 @@ class DirectoryProcessIT {
     }
 
     private JsonNode send(String method, String url, Object body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(SNAKE.writeValueAsString(body))).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(SNAKE.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 
     private static final ObjectMapper SNAKE = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-            .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE).build();
+            .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .build();
 
     private static ServerSignedRequest signed(ServerKeyPair key, String domain, Object payload) throws Exception {
         byte[] bytes = SNAKE.writeValueAsBytes(payload);
-        return new ServerSignedRequest(Base64.getEncoder().encodeToString(bytes),
-                Base64.getEncoder().encodeToString(key.sign(domain, bytes)));
+        return new ServerSignedRequest(
+                Base64.getEncoder().encodeToString(bytes), Base64.getEncoder().encodeToString(key.sign(domain, bytes)));
     }
 
     private static String nonce() {
@@ -175,7 +201,12 @@ class DirectoryProcessIT {
     }
 
     private static String communityId(Result registered) {
-        return registered.out().lines().filter(l -> l.startsWith("Registered ")).findFirst().orElseThrow()
+        return registered
+                .out()
+                .lines()
+                .filter(l -> l.startsWith("Registered "))
+                .findFirst()
+                .orElseThrow()
                 .split(" ")[1];
     }
 
@@ -186,7 +217,9 @@ class DirectoryProcessIT {
         Path complianceKey = dir.resolve("reviewer").resolve("compliance.key");
         Files.createDirectories(complianceKey.getParent());
         String compliancePublic = cli(Map.of(), "directory", "compliance-key", "--file", complianceKey.toString())
-                .ok().out().strip();
+                .ok()
+                .out()
+                .strip();
         Path directoryData = dir.resolve("directory");
         int directoryPort = CliFixture.freePort();
         String directory = "http://127.0.0.1:" + directoryPort;
@@ -201,7 +234,8 @@ class DirectoryProcessIT {
                 "NEXUSLINK_DIRECTORY_WRITES_PER_HOUR", "1000");
         server("directory", directoryPort, directoryData, directoryEnv);
         String reviewer = directoryData.toString();
-        String directoryId = getJson(directory + "/api/v1/server").get("server_id").asText();
+        String directoryId =
+                getJson(directory + "/api/v1/server").get("server_id").asText();
 
         // --- accounts: the admin of both communities, two reporters, a joiner ---
         String admin = createAccount("admin");
@@ -215,86 +249,210 @@ class DirectoryProcessIT {
         Files.write(passportFile, passport);
         Path selfieFile = dir.resolve("selfie.jpg");
         Files.write(selfieFile, "selfie".getBytes(StandardCharsets.UTF_8));
-        assertThat(user("admin", "directory", "kyc", "request", "--directory", directory,
-                "--material", "government_id=" + passportFile, "--material", "selfie=" + selfieFile).ok().out())
+        assertThat(user(
+                                "admin",
+                                "directory",
+                                "kyc",
+                                "request",
+                                "--directory",
+                                directory,
+                                "--material",
+                                "government_id=" + passportFile,
+                                "--material",
+                                "selfie=" + selfieFile)
+                        .ok()
+                        .out())
                 .contains("pending");
-        assertThat(cli(Map.of(), "directory", "kyc", "list", "-d", reviewer).ok().out()).contains(admin);
+        assertThat(cli(Map.of(), "directory", "kyc", "list", "-d", reviewer)
+                        .ok()
+                        .out())
+                .contains(admin);
         Path opened = dir.resolve("reviewer").resolve("opened");
-        cli(Map.of(), "directory", "kyc", "show", admin, "--compliance-key", complianceKey.toString(), "--out",
-                opened.toString(), "-d", reviewer).ok();
+        cli(
+                        Map.of(),
+                        "directory",
+                        "kyc",
+                        "show",
+                        admin,
+                        "--compliance-key",
+                        complianceKey.toString(),
+                        "--out",
+                        opened.toString(),
+                        "-d",
+                        reviewer)
+                .ok();
         assertThat(Files.readAllBytes(opened.resolve("government_id"))).isEqualTo(passport);
         cli(Map.of(), "directory", "kyc", "approve", admin, "-d", reviewer).ok();
-        assertThat(user("admin", "directory", "kyc", "status", "--directory", directory).ok().out()).contains("approved");
+        assertThat(user("admin", "directory", "kyc", "status", "--directory", directory)
+                        .ok()
+                        .out())
+                .contains("approved");
 
         // --- two communities register, signed with their server keys ---
         int portA = CliFixture.freePort();
         int portB = CliFixture.freePort();
         Path dataA = dir.resolve("community-a");
         Path dataB = dir.resolve("community-b");
-        Map<String, String> envA = new HashMap<>(Map.of("NEXUSLINK_COMMUNITY_NAME", "Rust Hackers",
-                "NEXUSLINK_COMMUNITY_ADMIN_UUID", admin, "NEXUSLINK_DIRECTORY_URL", directory,
-                "NEXUSLINK_DIRECTORY_HEARTBEAT_INTERVAL", "10"));
-        Map<String, String> envB = Map.of("NEXUSLINK_COMMUNITY_NAME", "Chess Club",
-                "NEXUSLINK_COMMUNITY_ADMIN_UUID", admin);
+        Map<String, String> envA = new HashMap<>(Map.of(
+                "NEXUSLINK_COMMUNITY_NAME",
+                "Rust Hackers",
+                "NEXUSLINK_COMMUNITY_ADMIN_UUID",
+                admin,
+                "NEXUSLINK_DIRECTORY_URL",
+                directory,
+                "NEXUSLINK_DIRECTORY_HEARTBEAT_INTERVAL",
+                "10"));
+        Map<String, String> envB =
+                Map.of("NEXUSLINK_COMMUNITY_NAME", "Chess Club", "NEXUSLINK_COMMUNITY_ADMIN_UUID", admin);
         server("community-a", portA, dataA, envA);
         Process communityB = server("community-b", portB, dataB, envB);
-        String idA = communityId(cli(envA, "server", "register", "-d", dataA.toString(), "--directory", directory,
-                "--endpoint", "http://127.0.0.1:" + portA, "--description", "Systems programming in Rust",
-                "--tag", "rust", "--tag", "programming").ok());
-        String idB = communityId(cli(envB, "server", "register", "-d", dataB.toString(), "--directory", directory,
-                "--endpoint", "http://127.0.0.1:" + portB, "--description", "Blitz and classical chess",
-                "--tag", "chess").ok());
+        String idA = communityId(cli(
+                        envA,
+                        "server",
+                        "register",
+                        "-d",
+                        dataA.toString(),
+                        "--directory",
+                        directory,
+                        "--endpoint",
+                        "http://127.0.0.1:" + portA,
+                        "--description",
+                        "Systems programming in Rust",
+                        "--tag",
+                        "rust",
+                        "--tag",
+                        "programming")
+                .ok());
+        String idB = communityId(cli(
+                        envB,
+                        "server",
+                        "register",
+                        "-d",
+                        dataB.toString(),
+                        "--directory",
+                        directory,
+                        "--endpoint",
+                        "http://127.0.0.1:" + portB,
+                        "--description",
+                        "Blitz and classical chess",
+                        "--tag",
+                        "chess")
+                .ok());
 
         // --- search ---
         JsonNode rust = JSON.readTree(cli(Map.of(), "directory", "search", "rust", "--directory", directory, "--json")
-                .ok().out());
+                .ok()
+                .out());
         assertThat(rust.get("communities")).hasSize(1);
         assertThat(rust.get("communities").get(0).get("id").asText()).isEqualTo(idA);
         assertThat(rust.get("communities").get(0).get("verified").asBoolean()).isTrue();
-        assertThat(cli(Map.of(), "directory", "search", "--tag", "chess", "--directory", directory).ok().out())
-                .contains(idB, "Chess Club").doesNotContain(idA);
+        assertThat(cli(Map.of(), "directory", "search", "--tag", "chess", "--directory", directory)
+                        .ok()
+                        .out())
+                .contains(idB, "Chess Club")
+                .doesNotContain(idA);
 
         // --- heartbeat: community A's reputation counts it ---
-        await("a heartbeat from community A", () -> getJson(directory + "/api/v1/community/" + idA)
-                .get("reputation").asDouble() > 0.7);
+        await(
+                "a heartbeat from community A",
+                () -> getJson(directory + "/api/v1/community/" + idA)
+                                .get("reputation")
+                                .asDouble()
+                        > 0.7);
 
         // --- update with the right key (register again), and the wrong key ---
-        assertThat(cli(envA, "server", "register", "-d", dataA.toString(), "--directory", directory, "--endpoint",
-                "http://127.0.0.1:" + portA, "--description", "Rust, embedded and async", "--tag", "rust").ok().out())
+        assertThat(cli(
+                                envA,
+                                "server",
+                                "register",
+                                "-d",
+                                dataA.toString(),
+                                "--directory",
+                                directory,
+                                "--endpoint",
+                                "http://127.0.0.1:" + portA,
+                                "--description",
+                                "Rust, embedded and async",
+                                "--tag",
+                                "rust")
+                        .ok()
+                        .out())
                 .contains("Updated " + idA);
-        assertThat(getJson(directory + "/api/v1/community/" + idA).get("description").asText())
+        assertThat(getJson(directory + "/api/v1/community/" + idA)
+                        .get("description")
+                        .asText())
                 .isEqualTo("Rust, embedded and async");
         ServerKeyPair keyA = ServerKeyPair.loadOrCreate(dataA.resolve("server.key"), RANDOM);
         ServerKeyPair stranger = ServerKeyPair.generate(RANDOM);
-        CommunityRegistration hijack = new CommunityRegistration(directoryId, System.currentTimeMillis(), nonce(),
-                "Hijacked", "", List.of(), "http://127.0.0.1:" + portA, admin, keyA.publicKey().base64(), 0);
+        CommunityRegistration hijack = new CommunityRegistration(
+                directoryId,
+                System.currentTimeMillis(),
+                nonce(),
+                "Hijacked",
+                "",
+                List.of(),
+                "http://127.0.0.1:" + portA,
+                admin,
+                keyA.publicKey().base64(),
+                0);
         assertThat(send("PUT", directory + "/api/v1/community/" + idA, signed(stranger, SigningDomains.UPDATE, hijack))
-                .get("code").asText()).isEqualTo("forbidden");
-        assertThat(send("DELETE", directory + "/api/v1/community/" + idA, signed(stranger, SigningDomains.DELETE,
-                new CommunityNotice(directoryId, System.currentTimeMillis(), nonce(), idA))).get("code").asText())
+                        .get("code")
+                        .asText())
+                .isEqualTo("forbidden");
+        assertThat(send(
+                                "DELETE",
+                                directory + "/api/v1/community/" + idA,
+                                signed(
+                                        stranger,
+                                        SigningDomains.DELETE,
+                                        new CommunityNotice(directoryId, System.currentTimeMillis(), nonce(), idA)))
+                        .get("code")
+                        .asText())
                 .isEqualTo("forbidden");
 
         // --- a bad proof of work, and a replayed request ---
         String powNonce = nonce();
         long badPow = 0;
-        byte[] challenge = SigningDomains.powChallenge(directoryId, stranger.publicKey().base64(), powNonce);
+        byte[] challenge =
+                SigningDomains.powChallenge(directoryId, stranger.publicKey().base64(), powNonce);
         while (ProofOfWork.verify(challenge, DIFFICULTY, badPow)) {
             badPow++;
         }
-        CommunityRegistration lazy = new CommunityRegistration(directoryId, System.currentTimeMillis(), powNonce,
-                "Spam", "", List.of(), "http://127.0.0.1:" + portA, admin, stranger.publicKey().base64(), badPow);
-        assertThat(send("POST", directory + "/api/v1/community/register", signed(stranger, SigningDomains.REGISTER, lazy))
-                .get("code").asText()).isEqualTo("proof_of_work_invalid");
-        ServerSignedRequest heartbeat = signed(keyA, SigningDomains.HEARTBEAT,
+        CommunityRegistration lazy = new CommunityRegistration(
+                directoryId,
+                System.currentTimeMillis(),
+                powNonce,
+                "Spam",
+                "",
+                List.of(),
+                "http://127.0.0.1:" + portA,
+                admin,
+                stranger.publicKey().base64(),
+                badPow);
+        assertThat(send(
+                                "POST",
+                                directory + "/api/v1/community/register",
+                                signed(stranger, SigningDomains.REGISTER, lazy))
+                        .get("code")
+                        .asText())
+                .isEqualTo("proof_of_work_invalid");
+        ServerSignedRequest heartbeat = signed(
+                keyA,
+                SigningDomains.HEARTBEAT,
                 new CommunityNotice(directoryId, System.currentTimeMillis(), nonce(), idA));
-        assertThat(send("POST", directory + "/api/v1/community/" + idA + "/heartbeat", heartbeat).has("community_id"))
+        assertThat(send("POST", directory + "/api/v1/community/" + idA + "/heartbeat", heartbeat)
+                        .has("community_id"))
                 .isTrue();
-        assertThat(send("POST", directory + "/api/v1/community/" + idA + "/heartbeat", heartbeat).get("code").asText())
+        assertThat(send("POST", directory + "/api/v1/community/" + idA + "/heartbeat", heartbeat)
+                        .get("code")
+                        .asText())
                 .isEqualTo("replayed_request");
 
         // --- joining through the directory: A's live key is the listed one ---
-        Result joined = user("joiner", "community", "join", "--directory", directory, "--id", idA).ok();
-        assertThat(joined.out()).contains("Server key (pinned): " + keyA.publicKey().base64());
+        Result joined = user("joiner", "community", "join", "--directory", directory, "--id", idA)
+                .ok();
+        assertThat(joined.out())
+                .contains("Server key (pinned): " + keyA.publicKey().base64());
         assertThat(Files.readString(dir.resolve("profiles").resolve("joiner").resolve("directory.json")))
                 .contains(idA, keyA.publicKey().base64());
 
@@ -304,36 +462,68 @@ class DirectoryProcessIT {
         Result refused = user("reporter2", "community", "join", "--directory", directory, "--id", idB);
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("listing_key_mismatch");
-        assertThat(dir.resolve("profiles").resolve("reporter2").resolve("directory.json")).doesNotExist();
+        assertThat(dir.resolve("profiles").resolve("reporter2").resolve("directory.json"))
+                .doesNotExist();
 
         // --- a dead endpoint loses reputation and leaves results ---
-        double before = getJson(directory + "/api/v1/community/" + idB).get("reputation").asDouble();
+        double before = getJson(directory + "/api/v1/community/" + idB)
+                .get("reputation")
+                .asDouble();
         stop(impostor);
         // Probes back off while an endpoint fails (up to 16 intervals), so wait for one to land.
-        await("a failed probe lowering community B's reputation", () -> getJson(directory + "/api/v1/community/" + idB)
-                .get("reputation").asDouble() < before);
-        await("community B leaving search results", () -> getJson(directory + "/api/v1/community/search?tag=chess")
-                .get("communities").isEmpty());
+        await(
+                "a failed probe lowering community B's reputation",
+                () -> getJson(directory + "/api/v1/community/" + idB)
+                                .get("reputation")
+                                .asDouble()
+                        < before);
+        await(
+                "community B leaving search results",
+                () -> getJson(directory + "/api/v1/community/search?tag=chess")
+                        .get("communities")
+                        .isEmpty());
 
         // --- abuse reports reach the threshold and suspend A; reviewers dismiss them ---
         String report1 = user("reporter1", "directory", "report", idA, "--directory", directory, "--category", "spam")
-                .ok().out().split(" ")[1];
-        assertThat(user("reporter1", "directory", "report", idA, "--directory", directory).exit()).isEqualTo(1);
-        assertThat(cli(Map.of(), "directory", "search", "rust", "--directory", directory).ok().out()).contains(idA);
-        user("reporter2", "directory", "report", idA, "--directory", directory, "--category", "illegal").ok();
-        assertThat(cli(Map.of(), "directory", "search", "rust", "--directory", directory).ok().out())
+                .ok()
+                .out()
+                .split(" ")[1];
+        assertThat(user("reporter1", "directory", "report", idA, "--directory", directory)
+                        .exit())
+                .isEqualTo(1);
+        assertThat(cli(Map.of(), "directory", "search", "rust", "--directory", directory)
+                        .ok()
+                        .out())
+                .contains(idA);
+        user("reporter2", "directory", "report", idA, "--directory", directory, "--category", "illegal")
+                .ok();
+        assertThat(cli(Map.of(), "directory", "search", "rust", "--directory", directory)
+                        .ok()
+                        .out())
                 .contains("No communities found.");
-        assertThat(getJson(directory + "/api/v1/community/" + idA).get("status").asText()).isEqualTo("suspended");
-        assertThat(user("reporter1", "directory", "report", "--status", report1, "--directory", directory).ok().out())
+        assertThat(getJson(directory + "/api/v1/community/" + idA).get("status").asText())
+                .isEqualTo("suspended");
+        assertThat(user("reporter1", "directory", "report", "--status", report1, "--directory", directory)
+                        .ok()
+                        .out())
                 .contains(report1, "open");
-        String open = cli(Map.of(), "directory", "reports", "list", "-d", reviewer).ok().out();
+        String open = cli(Map.of(), "directory", "reports", "list", "-d", reviewer)
+                .ok()
+                .out();
         for (String line : open.lines().filter(l -> l.startsWith("nxr-")).toList()) {
-            cli(Map.of(), "directory", "reports", "resolve", line.split(" ")[0], "--dismiss", "-d", reviewer).ok();
+            cli(Map.of(), "directory", "reports", "resolve", line.split(" ")[0], "--dismiss", "-d", reviewer)
+                    .ok();
         }
-        assertThat(cli(Map.of(), "directory", "search", "rust", "--directory", directory).ok().out()).contains(idA);
+        assertThat(cli(Map.of(), "directory", "search", "rust", "--directory", directory)
+                        .ok()
+                        .out())
+                .contains(idA);
 
         // --- delete with the right key ---
-        assertThat(cli(envA, "server", "unregister", "-d", dataA.toString()).ok().out()).contains("Deleted " + idA);
+        assertThat(cli(envA, "server", "unregister", "-d", dataA.toString())
+                        .ok()
+                        .out())
+                .contains("Deleted " + idA);
         assertThat(get(directory + "/api/v1/community/" + idA).statusCode()).isEqualTo(404);
 
         // --- the directory holds no KYC material in clear, in its files or its log ---
@@ -342,7 +532,9 @@ class DirectoryProcessIT {
             all.filter(Files::isRegularFile).forEach(files::add);
         }
         for (Path file : files) {
-            assertThat(CliFixture.indexOf(Files.readAllBytes(file), passport)).as("passport in %s", file).isEqualTo(-1);
+            assertThat(CliFixture.indexOf(Files.readAllBytes(file), passport))
+                    .as("passport in %s", file)
+                    .isEqualTo(-1);
         }
     }
 

@@ -74,7 +74,8 @@ class MainTest {
 
     @Test
     void a_port_out_of_range_exits_with_code_2() {
-        assertThat(run("server", "--port", "70000", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(run("server", "--port", "70000", "--data-dir", dir.toString()))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("server.port");
     }
 

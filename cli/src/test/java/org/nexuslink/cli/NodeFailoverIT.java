@@ -37,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.client.ClientEvent;
 import org.nexuslink.client.Conversation;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceId;
@@ -53,8 +52,8 @@ import org.nexuslink.crypto.keystore.VaultContents;
  * message whose send was acknowledged arrives, and none reaches the application twice.
  */
 class NodeFailoverIT {
-    private static final String POSTGRES = System.getenv().getOrDefault("NEXUSLINK_TEST_POSTGRES_URL",
-            "postgres://postgres@127.0.0.1:5432/test");
+    private static final String POSTGRES =
+            System.getenv().getOrDefault("NEXUSLINK_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test");
     private static final int NODES = 3;
     private static final int SENDERS = 3;
     private static final int RECEIVERS = 3;
@@ -146,25 +145,39 @@ class NodeFailoverIT {
         }
 
         Map<String, String> acknowledged = Map.copyOf(ackedTo);
-        await("every acknowledged message reached its recipient", () -> acknowledged.entrySet().stream()
-                .allMatch(e -> receiver(receivers, e.getValue()).received.containsKey(e.getKey())));
+        await(
+                "every acknowledged message reached its recipient",
+                () -> acknowledged.entrySet().stream()
+                        .allMatch(
+                                e -> receiver(receivers, e.getValue()).received.containsKey(e.getKey())));
 
         for (Client receiver : receivers) {
-            assertThat(receiver.received).as("%s got no message twice", receiver.name)
-                    .allSatisfy((text, count) -> assertThat(count.get()).as(text).isEqualTo(1));
+            assertThat(receiver.received)
+                    .as("%s got no message twice", receiver.name)
+                    .allSatisfy(
+                            (text, count) -> assertThat(count.get()).as(text).isEqualTo(1));
         }
         Client onNodeA = receivers.getFirst();
-        assertThat(onNodeA.disconnects.get()).as("the receiver on node A lost its connection").isPositive();
-        assertThat(onNodeA.client.isConnected()).as("and is connected again, to another node").isTrue();
-        assertThat(onNodeA.receivedAfterReconnect.get()).as("and drained on another node").isPositive();
-        assertThat(senders.getFirst().disconnects.get()).as("the sender on node A lost its connection too").isPositive();
-        assertThat(acknowledged.size()).as("acknowledged (%d sends failed around the kill)", failedSends.get())
+        assertThat(onNodeA.disconnects.get())
+                .as("the receiver on node A lost its connection")
+                .isPositive();
+        assertThat(onNodeA.client.isConnected())
+                .as("and is connected again, to another node")
+                .isTrue();
+        assertThat(onNodeA.receivedAfterReconnect.get())
+                .as("and drained on another node")
+                .isPositive();
+        assertThat(senders.getFirst().disconnects.get())
+                .as("the sender on node A lost its connection too")
+                .isPositive();
+        assertThat(acknowledged.size())
+                .as("acknowledged (%d sends failed around the kill)", failedSends.get())
                 .isGreaterThanOrEqualTo(200);
-        await("every client is connected to a surviving node",
-                () -> webSocketsOnSurvivors() == RECEIVERS + SENDERS);
-        System.out.printf("node failover: acknowledged=%d (%d before the kill) failed_sends=%d"
-                + " drained_after_reconnect_on_receiver0=%d%n", acknowledged.size(), ackedAtKill, failedSends.get(),
-                onNodeA.receivedAfterReconnect.get());
+        await("every client is connected to a surviving node", () -> webSocketsOnSurvivors() == RECEIVERS + SENDERS);
+        System.out.printf(
+                "node failover: acknowledged=%d (%d before the kill) failed_sends=%d"
+                        + " drained_after_reconnect_on_receiver0=%d%n",
+                acknowledged.size(), ackedAtKill, failedSends.get(), onNodeA.receivedAfterReconnect.get());
     }
 
     private int webSocketsOnSurvivors() {
@@ -209,8 +222,15 @@ class NodeFailoverIT {
             AccountIdentity identity = AccountIdentity.generate();
             DeviceKeyPair device = DeviceKeyPair.generate();
             Clock clock = Clock.systemUTC();
-            VaultContents keys = new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(), device,
-                    identity.certify(DeviceId.PRIMARY, device.publicKey(), clock.instant().minusSeconds(5),
+            VaultContents keys = new VaultContents(
+                    identity.accountId(),
+                    Optional.of(identity),
+                    Optional.empty(),
+                    device,
+                    identity.certify(
+                            DeviceId.PRIMARY,
+                            device.publicKey(),
+                            clock.instant().minusSeconds(5),
                             Optional.empty()));
             this.account = identity.accountId();
             this.id = account.toString();
@@ -218,7 +238,8 @@ class NodeFailoverIT {
             client.subscribe(event -> {
                 switch (event) {
                     case ClientEvent.MessageReceived received -> {
-                        this.received.computeIfAbsent(received.message().text(), t -> new AtomicInteger())
+                        this.received
+                                .computeIfAbsent(received.message().text(), t -> new AtomicInteger())
                                 .incrementAndGet();
                         if (disconnects.get() > 0) {
                             receivedAfterReconnect.incrementAndGet();
@@ -229,12 +250,12 @@ class NodeFailoverIT {
                             disconnects.incrementAndGet();
                         }
                     }
-                    case ClientEvent.MessageRevoked ignored -> { }
-                    case ClientEvent.MessageRejected ignored -> { }
-                    case ClientEvent.SafetyNumberChanged ignored -> { }
-                    case ClientEvent.DeviceRemoved ignored -> { }
-                    case ClientEvent.KeyLogRefused ignored -> { } // a refusal fails the send itself
-                    case ClientEvent.OwnKeysChanged ignored -> { }
+                    case ClientEvent.MessageRevoked ignored -> {}
+                    case ClientEvent.MessageRejected ignored -> {}
+                    case ClientEvent.SafetyNumberChanged ignored -> {}
+                    case ClientEvent.DeviceRemoved ignored -> {}
+                    case ClientEvent.KeyLogRefused ignored -> {} // a refusal fails the send itself
+                    case ClientEvent.OwnKeysChanged ignored -> {}
                 }
             });
             client.join(balancer.uri(), name);
@@ -307,7 +328,8 @@ class NodeFailoverIT {
         }
 
         private void pipe(Socket from, Socket to) {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 in.transferTo(out);
             } catch (IOException ended) {
                 // One side closed or was reset: close both, as a balancer does.
@@ -338,9 +360,17 @@ class NodeFailoverIT {
     private Process start(int node, String schema, String prefix) throws IOException {
         Path jar = Path.of("target", "nexuslink.jar").toAbsolutePath();
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-Xmx256m",
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server",
-                "--data-dir", dir.resolve("node" + node).toString(), "--port", Integer.toString(ports.get(node))))
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "-Xmx256m",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        jar.toString(),
+                        "server",
+                        "--data-dir",
+                        dir.resolve("node" + node).toString(),
+                        "--port",
+                        Integer.toString(ports.get(node))))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("node" + node + ".log").toFile());
         Map<String, String> env = builder.environment();
@@ -373,8 +403,11 @@ class NodeFailoverIT {
 
     private String health(int node) throws IOException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(node) + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(node) + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -382,7 +415,10 @@ class NodeFailoverIT {
     }
 
     private int webSocketsOn(int node) throws IOException {
-        return new ObjectMapper().readTree(health(node)).get("websocket_connections").asInt();
+        return new ObjectMapper()
+                .readTree(health(node))
+                .get("websocket_connections")
+                .asInt();
     }
 
     private String log(int node) {
@@ -408,8 +444,10 @@ class NodeFailoverIT {
         URI parsed = URI.create(POSTGRES);
         String jdbc = "jdbc:postgresql://" + parsed.getHost() + ":" + (parsed.getPort() < 0 ? 5432 : parsed.getPort())
                 + parsed.getPath();
-        String user = parsed.getUserInfo() == null ? "postgres" : parsed.getUserInfo().split(":")[0];
-        try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement()) {
+        String user =
+                parsed.getUserInfo() == null ? "postgres" : parsed.getUserInfo().split(":")[0];
+        try (Connection c = DriverManager.getConnection(jdbc, user, null);
+                Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }

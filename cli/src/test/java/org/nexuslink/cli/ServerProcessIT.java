@@ -33,9 +33,16 @@ class ServerProcessIT {
         int port = freePort();
         Path log = dir.resolve("server.log");
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        Process server = new ProcessBuilder(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-jar", jar.toString(), "server", "--data-dir", dir.resolve("data").toString(),
-                "--port", Integer.toString(port)))
+        Process server = new ProcessBuilder(List.of(
+                        java.toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        jar.toString(),
+                        "server",
+                        "--data-dir",
+                        dir.resolve("data").toString(),
+                        "--port",
+                        Integer.toString(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -53,14 +60,17 @@ class ServerProcessIT {
     }
 
     private static HttpResponse<String> awaitHealth(int port, Process server, Path log) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plusSeconds(60);
         while (Instant.now().isBefore(deadline)) {
             if (!server.isAlive()) {
                 throw new AssertionError("server exited with " + server.exitValue() + ":\n" + Files.readString(log));
             }
             try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                return http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException notYet) {
                 TimeUnit.MILLISECONDS.sleep(100);

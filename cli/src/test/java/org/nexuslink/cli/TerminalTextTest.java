@@ -14,8 +14,8 @@ class TerminalTextTest {
         assertThat(TerminalText.safe("a\u001b[31mred\u001b]8;;http://x\u0007link\u009b2J\u007f\u0000"))
                 .isEqualTo("a\\e[31mred\\e]8;;http://x\\x07link\\x9b2J\\x7f\\x00");
         assertThat(TerminalText.safe("one\r\ntwo\tthree")).isEqualTo("one\\r\\ntwo\\tthree");
-        assertThat(TerminalText.safe("abc\u202edcba\u2066x\u2069\u200f\u2028")).isEqualTo(
-                "abc\\u202edcba\\u2066x\\u2069\\u200f\\u2028");
+        assertThat(TerminalText.safe("abc\u202edcba\u2066x\u2069\u200f\u2028"))
+                .isEqualTo("abc\\u202edcba\\u2066x\\u2069\\u200f\\u2028");
     }
 
     @Test

@@ -75,6 +75,9 @@ final class Tmux implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        new ProcessBuilder("tmux", "-L", socket, "kill-server").redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);
+        new ProcessBuilder("tmux", "-L", socket, "kill-server")
+                .redirectErrorStream(true)
+                .start()
+                .waitFor(20, TimeUnit.SECONDS);
     }
 }

@@ -28,7 +28,8 @@ public sealed interface ClientEvent {
      *
      * @param revoker who revoked it; empty when a moderator deleted it on the server
      */
-    record MessageRevoked(Conversation conversation, MessageRef ref, Optional<AccountId> revoker) implements ClientEvent {
+    record MessageRevoked(Conversation conversation, MessageRef ref, Optional<AccountId> revoker)
+            implements ClientEvent {
         public MessageRevoked {
             Objects.requireNonNull(conversation, "conversation");
             Objects.requireNonNull(ref, "ref");
@@ -71,7 +72,7 @@ public sealed interface ClientEvent {
     }
 
     /** The connection to the community opened ({@code true}) or dropped ({@code false}). */
-    record ConnectionChanged(boolean connected) implements ClientEvent { }
+    record ConnectionChanged(boolean connected) implements ClientEvent {}
 
     /**
      * Warning (key transparency, docs/key-transparency.md): the community server's key log does

@@ -17,7 +17,8 @@ public record LocalDevice(AccountId account, DeviceKeyPair keys, DeviceCertifica
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(certificate, "certificate");
         if (!certificate.accountId().equals(account)) {
-            throw new IllegalArgumentException("the certificate is for " + certificate.accountId() + ", not " + account);
+            throw new IllegalArgumentException(
+                    "the certificate is for " + certificate.accountId() + ", not " + account);
         }
     }
 

@@ -20,7 +20,8 @@ public sealed interface MessageRef {
         public Direct {
             Objects.requireNonNull(messageId, "messageId");
             if (messageId.length() != LENGTH) {
-                throw new IllegalArgumentException("a direct message id has " + LENGTH + " bytes, got " + messageId.length());
+                throw new IllegalArgumentException(
+                        "a direct message id has " + LENGTH + " bytes, got " + messageId.length());
             }
         }
     }
@@ -58,8 +59,8 @@ public sealed interface MessageRef {
         return switch (conversation) {
             case Conversation.Direct d -> {
                 if (text.length() != 2 * Direct.LENGTH || !text.chars().allMatch(HexFormat::isHexDigit)) {
-                    throw new IllegalArgumentException("a direct message is referred to by its 32 hex digits, not '"
-                            + text + "'");
+                    throw new IllegalArgumentException(
+                            "a direct message is referred to by its 32 hex digits, not '" + text + "'");
                 }
                 yield new Direct(Bytes.fromHex(text.toLowerCase(java.util.Locale.ROOT)));
             }
@@ -67,8 +68,8 @@ public sealed interface MessageRef {
                 try {
                     yield new Channel(Long.parseLong(text));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("a channel message is referred to by its number, not '" + text
-                            + "'", e);
+                    throw new IllegalArgumentException(
+                            "a channel message is referred to by its number, not '" + text + "'", e);
                 }
             }
         };

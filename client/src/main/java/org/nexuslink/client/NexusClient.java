@@ -56,6 +56,7 @@ public final class NexusClient implements AutoCloseable {
     public static final String DEFAULT_DEVICE_TYPE = "sdk";
     /** How often a connected client checks its own account's key history (key transparency). */
     public static final Duration KEY_MONITOR_INTERVAL = KeyLogWatch.INTERVAL;
+
     private static final Logger LOG = LoggerFactory.getLogger(NexusClient.class);
 
     private final ClientParts parts;
@@ -77,7 +78,8 @@ public final class NexusClient implements AutoCloseable {
      * As {@link #open(Path, VaultContents, Clock)}, for an app that names its kind of device
      * ({@code deviceType}, 1 to 20 characters: what {@code nexuslink device list} shows).
      */
-    public static NexusClient open(Path profileDir, VaultContents keys, Clock clock, String deviceType) throws IOException {
+    public static NexusClient open(Path profileDir, VaultContents keys, Clock clock, String deviceType)
+            throws IOException {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(clock, "clock");
         if (deviceType.isEmpty() || deviceType.length() > 20) {
@@ -133,8 +135,9 @@ public final class NexusClient implements AutoCloseable {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(displayName, "displayName");
         Objects.requireNonNull(expectedKey, "expectedKey");
-        parts.worker().run(() -> parts.community().join(server, displayName, expectedKey, parts.deviceType(),
-                parts.prekeys()));
+        parts.worker()
+                .run(() ->
+                        parts.community().join(server, displayName, expectedKey, parts.deviceType(), parts.prekeys()));
     }
 
     /**
@@ -155,7 +158,8 @@ public final class NexusClient implements AutoCloseable {
     }
 
     /** Sends a text, optionally as a reply; returns the message as stored locally. */
-    public StoredMessage sendText(Conversation conversation, String text, Optional<MessageRef> replyTo) throws IOException {
+    public StoredMessage sendText(Conversation conversation, String text, Optional<MessageRef> replyTo)
+            throws IOException {
         return await(sendTextAsync(conversation, text, replyTo));
     }
 
@@ -168,8 +172,8 @@ public final class NexusClient implements AutoCloseable {
      * ciphertext leaves), sent without waiting for each other's answers and filed in one more
      * transaction. Texts to one conversation keep their order.
      */
-    public CompletableFuture<StoredMessage> sendTextAsync(Conversation conversation, String text,
-            Optional<MessageRef> replyTo) {
+    public CompletableFuture<StoredMessage> sendTextAsync(
+            Conversation conversation, String text, Optional<MessageRef> replyTo) {
         Objects.requireNonNull(text, "text");
         parts.worker().requireOpen();
         return parts.sender().enqueue(conversation, new Content.Text(text, replyRef(conversation, replyTo)));
@@ -181,23 +185,25 @@ public final class NexusClient implements AutoCloseable {
         Optional<String> reply = replyRef(conversation, replyTo);
         return parts.worker().call(() -> {
             Wire wire = parts.connection().requireWire();
-            FileDescriptor descriptor = Attachments.send(file, mime, new MediaClient(wire.api().server(), wire::token),
-                    random);
-            return parts.sender().send(conversation, new Content.File(Bytes.of(descriptor.encode()), Optional.empty(),
-                    reply));
+            FileDescriptor descriptor =
+                    Attachments.send(file, mime, new MediaClient(wire.api().server(), wire::token), random);
+            return parts.sender()
+                    .send(conversation, new Content.File(Bytes.of(descriptor.encode()), Optional.empty(), reply));
         });
     }
 
     /** Downloads, verifies and decrypts a received file into {@code targetDir}; returns its path. */
     public Path saveFile(StoredMessage message, Path targetDir) throws IOException {
-        byte[] attachment = message.attachment().orElseThrow(() ->
-                new IllegalArgumentException("message " + message.ref() + " carries no file"));
+        byte[] attachment = message.attachment()
+                .orElseThrow(() -> new IllegalArgumentException("message " + message.ref() + " carries no file"));
         return parts.worker().call(() -> {
             Files.createDirectories(targetDir);
             // A download needs only a token: no connection, prekey check or sync for it.
             String token = parts.connection().token();
-            return Attachments.receive(FileDescriptor.decode(attachment),
-                    new MediaClient(parts.community().require().server(), () -> token), targetDir);
+            return Attachments.receive(
+                    FileDescriptor.decode(attachment),
+                    new MediaClient(parts.community().require().server(), () -> token),
+                    targetDir);
         });
     }
 
@@ -228,19 +234,24 @@ public final class NexusClient implements AutoCloseable {
 
     /** The conversations this profile has, most recent first. */
     public List<ConversationSummary> conversations() throws IOException {
-        return parts.worker().call(() -> parts.store().conversations().list().stream()
-                .map(c -> new ConversationSummary(Conversation.parse(c.id()), c.title(), c.createdAt()))
-                .toList());
+        return parts.worker()
+                .call(() -> parts.store().conversations().list().stream()
+                        .map(c -> new ConversationSummary(Conversation.parse(c.id()), c.title(), c.createdAt()))
+                        .toList());
     }
 
     /** The channels this account may read on the community, as the server lists them. */
     public ChannelsApi.ChannelList channels() throws IOException {
-        return parts.worker().call(() -> parts.community().require().channels(parts.connection().token()));
+        return parts.worker()
+                .call(() ->
+                        parts.community().require().channels(parts.connection().token()));
     }
 
     /** This account's active devices, as the server lists them. */
     public DevicesApi.DeviceList devices() throws IOException {
-        return parts.worker().call(() -> parts.community().require().devices(parts.connection().token()));
+        return parts.worker()
+                .call(() ->
+                        parts.community().require().devices(parts.connection().token()));
     }
 
     /**
@@ -248,7 +259,9 @@ public final class NexusClient implements AutoCloseable {
      * are kept locally for {@link #memberNames}.
      */
     public List<Member> members() throws IOException {
-        return parts.worker().call(() -> parts.members().list(parts.community().require(), parts.connection().token()));
+        return parts.worker()
+                .call(() -> parts.members()
+                        .list(parts.community().require(), parts.connection().token()));
     }
 
     /**
@@ -259,8 +272,9 @@ public final class NexusClient implements AutoCloseable {
      */
     public List<Member> channelMembers(ChannelId channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        return parts.worker().call(() -> parts.members().channel(parts.community().require(),
-                parts.connection().token(), channel));
+        return parts.worker()
+                .call(() -> parts.members()
+                        .channel(parts.community().require(), parts.connection().token(), channel));
     }
 
     /** The display names {@link #members} last listed, by account: what to show offline. */
@@ -277,15 +291,18 @@ public final class NexusClient implements AutoCloseable {
      *     the server refuses (the last device, for one)
      */
     public void removeDevice(int deviceId) throws IOException {
-        parts.worker().run(() -> parts.devices().remove(parts.community().require(), parts.connection().token(),
-                deviceId));
+        parts.worker()
+                .run(() -> parts.devices()
+                        .remove(parts.community().require(), parts.connection().token(), deviceId));
     }
 
     /** Registers a device certified by this account's identity key (see {@code nexuslink device link}). */
     public void registerDevice(DeviceCertificate certificate) throws IOException {
         Objects.requireNonNull(certificate, "certificate");
-        parts.worker().run(() -> parts.devices().register(parts.community().require(), parts.connection().token(),
-                certificate));
+        parts.worker()
+                .run(() -> parts.devices()
+                        .register(
+                                parts.community().require(), parts.connection().token(), certificate));
     }
 
     /**
@@ -296,14 +313,18 @@ public final class NexusClient implements AutoCloseable {
      * @param pathValues the values of the route's path parameters, in order
      */
     public <T> T request(ApiRoute route, Object body, Class<T> answer, Object... pathValues) throws IOException {
-        return parts.worker().call(() -> parts.community().require().call(route, body, answer,
-                parts.connection().token(), pathValues));
+        return parts.worker()
+                .call(() -> parts.community()
+                        .require()
+                        .call(route, body, answer, parts.connection().token(), pathValues));
     }
 
     /** A REST call as this device for its effect, ignoring any answer body. */
     public void perform(ApiRoute route, Object body, Object... pathValues) throws IOException {
-        parts.worker().run(() -> parts.community().require().perform(route, body, parts.connection().token(),
-                pathValues));
+        parts.worker()
+                .run(() -> parts.community()
+                        .require()
+                        .perform(route, body, parts.connection().token(), pathValues));
     }
 
     /** The local store (read-only uses; writes go through the client). */
@@ -320,7 +341,10 @@ public final class NexusClient implements AutoCloseable {
         try {
             parts.worker().run(() -> parts.connection().disconnect());
         } catch (IOException e) {
-            LOG.atDebug().setMessage("closing the connection failed").addKeyValue("error", e.toString()).log();
+            LOG.atDebug()
+                    .setMessage("closing the connection failed")
+                    .addKeyValue("error", e.toString())
+                    .log();
         }
         parts.worker().close();
         parts.sender().failAll(new IllegalStateException("the client is closed"));
@@ -337,8 +361,8 @@ public final class NexusClient implements AutoCloseable {
                 case Conversation.Channel c -> ref instanceof MessageRef.Channel;
             };
             if (!matches) {
-                throw new IllegalArgumentException("a reply in " + conversation.id() + " cannot point at "
-                        + ref.text() + ", a message of another kind of conversation");
+                throw new IllegalArgumentException("a reply in " + conversation.id() + " cannot point at " + ref.text()
+                        + ", a message of another kind of conversation");
             }
         });
         return replyTo.map(MessageRef::text);

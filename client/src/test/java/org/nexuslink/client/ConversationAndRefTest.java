@@ -26,11 +26,14 @@ class ConversationAndRefTest {
 
     @Test
     void a_malformed_conversation_id_is_refused_naming_it() {
-        assertThatThrownBy(() -> Conversation.parse("dm:nxl:abc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Conversation.parse("dm:nxl:abc"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dm:nxl:abc");
-        assertThatThrownBy(() -> Conversation.parse("ch:not-a-uuid")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Conversation.parse("ch:not-a-uuid"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not-a-uuid");
-        assertThatThrownBy(() -> Conversation.parse("general")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Conversation.parse("general"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("dm:<account id> or ch:<channel uuid>");
     }
 
@@ -44,9 +47,11 @@ class ConversationAndRefTest {
         assertThat(MessageRef.parse(direct, hex.toUpperCase()).text()).isEqualTo(hex);
         assertThat(MessageRef.parse(inChannel, "42")).isEqualTo(new MessageRef.Channel(42));
         assertThat(new MessageRef.Channel(42).text()).isEqualTo("42");
-        assertThatThrownBy(() -> MessageRef.parse(inChannel, hex)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MessageRef.parse(inChannel, hex))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("number");
-        assertThatThrownBy(() -> MessageRef.parse(direct, "42")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> MessageRef.parse(direct, "42"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32 hex digits");
         assertThatThrownBy(() -> MessageRef.parse(inChannel, "0")).isInstanceOf(IllegalArgumentException.class);
     }

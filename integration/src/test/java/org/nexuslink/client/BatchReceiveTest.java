@@ -3,23 +3,19 @@ package org.nexuslink.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.MessagesApi;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
-import org.nexuslink.server.testing.TestServer;
-import org.nexuslink.protocol.api.MessagesApi;
-import org.nexuslink.protocol.api.ApiRoute;
-import org.nexuslink.protocol.Bytes;
 
 /**
  * A client opens the messages that reach it together in one store transaction and acknowledges
@@ -49,7 +45,8 @@ class BatchReceiveTest {
             List<String> offline = burst(alice, bob, "offline", 40);
             bob.reopen();
             bob.client.connect();
-            assertThat(bob.client.history(alice.dm(), 500)).as("stored when connect() returns")
+            assertThat(bob.client.history(alice.dm(), 500))
+                    .as("stored when connect() returns")
                     .hasSize(1 + offline.size());
             assertThat(bob.nextTexts(offline.size())).containsExactlyElementsOf(offline);
             assertThat(bob.rejected.poll(20, TimeUnit.SECONDS)).isEqualTo(alice.id());
@@ -77,9 +74,16 @@ class BatchReceiveTest {
             if (i == count / 2 + 1) {
                 byte[] id = new byte[16];
                 java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
-                alice.client.request(ApiRoute.MESSAGES_SEND, new MessagesApi.SendRequest(Bytes.of(id),
-                        List.of(new MessagesApi.Copy(bob.id(), 1, 2, Bytes.of(
-                                "no Signal message at all".getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
+                alice.client.request(
+                        ApiRoute.MESSAGES_SEND,
+                        new MessagesApi.SendRequest(
+                                Bytes.of(id),
+                                List.of(new MessagesApi.Copy(
+                                        bob.id(),
+                                        1,
+                                        2,
+                                        Bytes.of("no Signal message at all"
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))))),
                         MessagesApi.SendResponse.class);
             }
             String text = label + " " + i;
@@ -96,7 +100,9 @@ class BatchReceiveTest {
     private static void assertSynced(TestProfile bob) {
         long syncs = bob.client.store().syncs();
         bob.client.store().sync();
-        assertThat(bob.client.store().syncs()).as("a commit acknowledged before it was synced").isEqualTo(syncs);
+        assertThat(bob.client.store().syncs())
+                .as("a commit acknowledged before it was synced")
+                .isEqualTo(syncs);
     }
 
     /** Every message was acknowledged: the server holds none for Bob any more (acks are asynchronous). */
@@ -104,7 +110,9 @@ class BatchReceiveTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         List<MessagesApi.Pending> pending;
         do {
-            pending = bob.client.request(ApiRoute.MESSAGES_PENDING, null, MessagesApi.PendingPage.class).messages();
+            pending = bob.client
+                    .request(ApiRoute.MESSAGES_PENDING, null, MessagesApi.PendingPage.class)
+                    .messages();
             if (pending.isEmpty()) {
                 return;
             }

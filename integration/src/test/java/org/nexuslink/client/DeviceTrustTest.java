@@ -11,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.client.store.StoredMessage;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.signal.libsignal.protocol.SignalProtocolAddress;
-import org.nexuslink.protocol.api.ApiRoute;
 
 /**
  * Devices are the identity key's to add and remove, as clients see it (issue 18, item 3): a
@@ -33,9 +33,13 @@ class DeviceTrustTest {
     Path dir;
 
     private static long queuedFor(Database database, String account, int device) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
-                        + "WHERE recipient_account = :account AND recipient_device = :device")
-                .bind("account", account).bind("device", device).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
+                                + "WHERE recipient_account = :account AND recipient_device = :device")
+                        .bind("account", account)
+                        .bind("device", device)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static RefusedException gatewayRefusal(Throwable thrown) {
@@ -51,8 +55,8 @@ class DeviceTrustTest {
     void a_server_that_hides_a_revocation_gets_no_copy_for_the_revoked_device(DatabaseUrl url, Database database)
             throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
-             TestProfile stolen = TestProfile.linked(dir.resolve("bob-laptop"), members.bob(), 2);
-             TestProfile tablet = TestProfile.linked(dir.resolve("bob-tablet"), members.bob(), 3)) {
+                TestProfile stolen = TestProfile.linked(dir.resolve("bob-laptop"), members.bob(), 2);
+                TestProfile tablet = TestProfile.linked(dir.resolve("bob-tablet"), members.bob(), 3)) {
             TestProfile alice = members.alice();
             TestProfile bob = members.bob();
             bob.client.registerDevice(stolen.keys.certificate());
@@ -60,8 +64,8 @@ class DeviceTrustTest {
             // The operator keeps the stolen device's prekeys aside, to hand its bundle out later.
             database.inTransaction(h -> {
                 for (String table : PREKEY_TABLES) {
-                    h.execute("CREATE TABLE kept_" + table + " AS SELECT * FROM " + table
-                            + " WHERE account_id = '" + bob.id() + "' AND device_id = 2");
+                    h.execute("CREATE TABLE kept_" + table + " AS SELECT * FROM " + table + " WHERE account_id = '"
+                            + bob.id() + "' AND device_id = 2");
                 }
                 return null;
             });
@@ -74,7 +78,8 @@ class DeviceTrustTest {
             // The hostile operator lists the revoked device again and stops serving the revocation;
             // Bob linking a tablet makes the server reload his device list.
             database.inTransaction(h -> {
-                h.execute("UPDATE devices SET revoked_at = NULL WHERE account_id = '" + bob.id() + "' AND device_id = 2");
+                h.execute(
+                        "UPDATE devices SET revoked_at = NULL WHERE account_id = '" + bob.id() + "' AND device_id = 2");
                 h.execute("DELETE FROM device_revocations");
                 for (String table : PREKEY_TABLES) {
                     h.execute("INSERT INTO " + table + " SELECT * FROM kept_" + table);
@@ -88,9 +93,12 @@ class DeviceTrustTest {
                     .as("the server insists on the revoked device, the client refuses to write to it")
                     .satisfies(e -> assertThat(gatewayRefusal(e).code()).isEqualTo(ErrorCode.STALE_DEVICES))
                     .satisfies(e -> assertThat(gatewayRefusal(e).detail()).contains(bob.id() + ":2"));
-            assertThat(queuedFor(database, bob.id(), 2)).as("no copy for the revoked device").isZero();
+            assertThat(queuedFor(database, bob.id(), 2))
+                    .as("no copy for the revoked device")
+                    .isZero();
             assertThat(alice.client.store().signal().containsSession(new SignalProtocolAddress(bob.id(), 2)))
-                    .as("no session with the revoked key").isFalse();
+                    .as("no session with the revoked key")
+                    .isFalse();
         }
     }
 

@@ -27,8 +27,10 @@ class DuplicateDeliveryTest {
     Path dir;
 
     private static long queued(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue")
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @DatabaseTest
@@ -42,8 +44,10 @@ class DuplicateDeliveryTest {
 
             bob.close();
             alice.client.sendText(bob.dm(), "only once, please", Optional.empty());
-            Map<String, Object> copy = database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM message_queue")
-                    .mapToMap().one());
+            Map<String, Object> copy = database.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT * FROM message_queue")
+                            .mapToMap()
+                            .one());
             bob.reopen();
             bob.client.connect();
             assertThat(bob.next().text()).isEqualTo("only once, please");
@@ -54,13 +58,17 @@ class DuplicateDeliveryTest {
                             + "recipient_device, sender_account, sender_device, message_type, encrypted_blob, created_at, "
                             + "expires_at) VALUES (:message_id, :recipient_account, :recipient_device, :sender_account, "
                             + ":sender_device, :message_type, :encrypted_blob, :created_at, :expires_at)")
-                    .bindMap(copy).execute());
+                    .bindMap(copy)
+                    .execute());
             bob.reopen();
             bob.client.connect();
 
             bob.assertNothingMore();
-            assertThat(bob.rejected.poll(100, TimeUnit.MILLISECONDS)).as("not reported as rejected").isNull();
-            assertThat(bob.client.history(alice.dm(), 10)).extracting(StoredMessage::text)
+            assertThat(bob.rejected.poll(100, TimeUnit.MILLISECONDS))
+                    .as("not reported as rejected")
+                    .isNull();
+            assertThat(bob.client.history(alice.dm(), 10))
+                    .extracting(StoredMessage::text)
                     .containsExactly("first contact", "only once, please");
             await(() -> queued(database) == 0);
         }

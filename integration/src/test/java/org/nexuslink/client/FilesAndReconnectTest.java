@@ -60,11 +60,15 @@ class FilesAndReconnectTest {
             Path saved = bob.client.saveFile(received, dir.resolve("inbox"));
             assertThat(saved.getFileName().toString()).isEqualTo("report.txt");
             assertThat(Files.readAllBytes(saved)).isEqualTo(content);
-            assertThat(bob.client.isConnected()).as("saving a file opens no connection").isFalse();
+            assertThat(bob.client.isConnected())
+                    .as("saving a file opens no connection")
+                    .isFalse();
 
             Files.delete(file);
             Files.delete(saved);
-            PlaintextSearch.assertAbsent(List.of(MARKER, "report.txt"), PlaintextSearch.serverDatabase(url),
+            PlaintextSearch.assertAbsent(
+                    List.of(MARKER, "report.txt"),
+                    PlaintextSearch.serverDatabase(url),
                     PlaintextSearch.filesUnder(dir));
         }
     }
@@ -75,11 +79,14 @@ class FilesAndReconnectTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Map<String, String> settings = Map.of("NEXUSLINK_SERVER_PORT", Integer.toString(port),
-                "NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString());
+        Map<String, String> settings = Map.of(
+                "NEXUSLINK_SERVER_PORT",
+                Integer.toString(port),
+                "NEXUSLINK_SERVER_DATA_DIR",
+                dir.resolve("server").toString());
         URI community = URI.create("http://127.0.0.1:" + port);
         try (TestProfile alice = TestProfile.create(dir.resolve("alice"), clock);
-             TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
+                TestProfile bob = TestProfile.create(dir.resolve("bob"), clock)) {
             try (TestServer server = TestServer.start(url, clock, settings)) {
                 alice.joinAndConnect(community, "alice");
                 bob.joinAndConnect(community, "bob");
@@ -87,9 +94,13 @@ class FilesAndReconnectTest {
                 alice.client.sendText(bob.dm(), "before the restart", Optional.empty());
                 assertThat(bob.next().text()).isEqualTo("before the restart");
             }
-            assertThat(bob.connection.poll(10, TimeUnit.SECONDS)).as("bob saw the connection drop").isFalse();
+            assertThat(bob.connection.poll(10, TimeUnit.SECONDS))
+                    .as("bob saw the connection drop")
+                    .isFalse();
             try (TestServer restarted = TestServer.start(url, clock, settings)) {
-                assertThat(bob.connection.poll(20, TimeUnit.SECONDS)).as("bob reconnected by himself").isTrue();
+                assertThat(bob.connection.poll(20, TimeUnit.SECONDS))
+                        .as("bob reconnected by himself")
+                        .isTrue();
                 alice.client.sendText(bob.dm(), "after the restart", Optional.empty());
                 assertThat(bob.next().text()).isEqualTo("after the restart");
                 bob.assertNothingMore();

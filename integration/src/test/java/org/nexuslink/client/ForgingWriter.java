@@ -26,9 +26,12 @@ final class ForgingWriter implements AutoCloseable {
 
     /** Opens {@code profile}'s store; its client must be closed. */
     ForgingWriter(TestProfile profile) {
-        this.store = ProfileStore.open(profile.dir.resolve(NexusClient.STORE_FILE),
-                StoreKey.derive(profile.keys.deviceKey()), profile.keys.deviceKey().asIdentityKeyPair());
-        this.address = new SignalProtocolAddress(profile.id(), profile.keys.certificate().deviceId().value());
+        this.store = ProfileStore.open(
+                profile.dir.resolve(NexusClient.STORE_FILE),
+                StoreKey.derive(profile.keys.deviceKey()),
+                profile.keys.deviceKey().asIdentityKeyPair());
+        this.address = new SignalProtocolAddress(
+                profile.id(), profile.keys.certificate().deviceId().value());
     }
 
     /**
@@ -37,8 +40,9 @@ final class ForgingWriter implements AutoCloseable {
      */
     Event event(UUID channel, Event earlier, Payload payload, List<Tag> tags) throws Exception {
         UUID distribution = new SenderKeyMessage(earlier.data().toByteArray()).getDistributionId();
-        byte[] ciphertext = store.inTransaction(() ->
-                new GroupCipher(store.signal(), address).encrypt(distribution, PayloadCodec.encode(payload)).serialize());
+        byte[] ciphertext = store.inTransaction(() -> new GroupCipher(store.signal(), address)
+                .encrypt(distribution, PayloadCodec.encode(payload))
+                .serialize());
         return Event.of(ConversationId.of(channel), new Kind(payload.content().kind()), Bytes.of(ciphertext))
                 .withTags(tags);
     }

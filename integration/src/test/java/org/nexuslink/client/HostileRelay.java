@@ -46,6 +46,7 @@ final class HostileRelay implements AutoCloseable {
     private volatile Mode mode = Mode.PASS_THROUGH;
     /** What the victim signed and the relay used at B, and B's answers (status + body). */
     final List<JsonNode> signedByVictim = new CopyOnWriteArrayList<>();
+
     final List<String> answersFromB = new CopyOnWriteArrayList<>();
 
     HostileRelay(URI a, URI b, ServerKeyPair aKey) throws IOException {
@@ -98,9 +99,10 @@ final class HostileRelay implements AutoCloseable {
     private byte[] rewrite(byte[] request) throws Exception {
         HttpResponse<byte[]> fromB = send(b, "POST", "/api/v1/auth/challenge", request, null);
         ObjectNode issued = (ObjectNode) JSON.readTree(fromB.body());
-        ServerChallenge original = ServerChallenge.decode(Base64.getDecoder().decode(issued.get("challenge").asText()));
-        ServerChallenge forged = ServerChallenge.of(original.nonce(), original.serverId(), original.issuedAt(),
-                aKey.publicKey(), Origin.of(url()));
+        ServerChallenge original = ServerChallenge.decode(
+                Base64.getDecoder().decode(issued.get("challenge").asText()));
+        ServerChallenge forged = ServerChallenge.of(
+                original.nonce(), original.serverId(), original.issuedAt(), aKey.publicKey(), Origin.of(url()));
         issued.put("challenge", Base64.getEncoder().encodeToString(forged.encoded()))
                 .put("server_signature", Base64.getEncoder().encodeToString(forged.serverSignature(aKey)))
                 .put("server_key", aKey.publicKey().base64())
@@ -109,15 +111,22 @@ final class HostileRelay implements AutoCloseable {
     }
 
     private HttpResponse<byte[]> forward(URI target, HttpExchange exchange, byte[] body) throws Exception {
-        return send(target, exchange.getRequestMethod(), exchange.getRequestURI().toString(), body,
+        return send(
+                target,
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().toString(),
+                body,
                 exchange.getRequestHeaders().getFirst("Authorization"));
     }
 
     private HttpResponse<byte[]> send(URI target, String method, String pathAndQuery, byte[] body, String authorization)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(pathAndQuery))
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body))
+                .method(
+                        method,
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header("X-Forwarded-Proto", "http")
                 .header("X-Forwarded-Host", url().getAuthority());
         if (body.length > 0) {

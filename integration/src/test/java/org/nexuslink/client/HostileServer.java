@@ -34,7 +34,9 @@ final class HostileServer implements AutoCloseable {
 
     /** A stored channel event, as the server keeps it (data is the author's ciphertext). */
     Event event(UUID channel, long mid) {
-        return log.find(ConversationId.of(channel), new MessageId(mid)).orElseThrow().event();
+        return log.find(ConversationId.of(channel), new MessageId(mid))
+                .orElseThrow()
+                .event();
     }
 
     /** Stores {@code event} as the next of its channel, stamped as written by {@code account}'s device 1. */

@@ -39,32 +39,50 @@ class KeyTransparencyAttackTest {
     Path dir;
 
     private static long logSize(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT tree_size FROM kt_state").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT tree_size FROM kt_state")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /** What an operator restoring an old backup of the log does: drops every leaf from {@code size} on. */
     private static void truncateLog(Database database, long size) {
         database.inTransaction(h -> {
-            h.createUpdate("DELETE FROM kt_leaves WHERE leaf_index >= :size").bind("size", size).execute();
+            h.createUpdate("DELETE FROM kt_leaves WHERE leaf_index >= :size")
+                    .bind("size", size)
+                    .execute();
             for (int level = 0; level < 40; level++) {
                 // A node covers leaves [index * 2^level, (index + 1) * 2^level): drop those reaching past size.
                 h.createUpdate("DELETE FROM kt_nodes WHERE level = :level AND (node_index + 1) * :width > :size")
-                        .bind("level", level).bind("width", 1L << level).bind("size", size).execute();
+                        .bind("level", level)
+                        .bind("width", 1L << level)
+                        .bind("size", size)
+                        .execute();
             }
-            h.createUpdate("DELETE FROM kt_heads WHERE tree_size > :size").bind("size", size).execute();
-            return h.createUpdate("UPDATE kt_state SET tree_size = :size").bind("size", size).execute();
+            h.createUpdate("DELETE FROM kt_heads WHERE tree_size > :size")
+                    .bind("size", size)
+                    .execute();
+            return h.createUpdate("UPDATE kt_state SET tree_size = :size")
+                    .bind("size", size)
+                    .execute();
         });
     }
 
     private static long queuedFor(Database database, String account, int device) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
-                + "WHERE recipient_account = :a AND recipient_device = :d").bind("a", account).bind("d", device)
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
+                                + "WHERE recipient_account = :a AND recipient_device = :d")
+                        .bind("a", account)
+                        .bind("d", device)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static String nextWarning(TestProfile profile) throws InterruptedException {
         String warning = profile.transparencyWarnings.poll(TestProfile.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(warning).as("a key-transparency warning reached " + profile.id()).isNotNull();
+        assertThat(warning)
+                .as("a key-transparency warning reached " + profile.id())
+                .isNotNull();
         return warning;
     }
 
@@ -72,7 +90,7 @@ class KeyTransparencyAttackTest {
     void a_device_key_slipped_into_bundles_without_a_log_entry_is_refused(DatabaseUrl url, Database database)
             throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
-             TestProfile rogue = TestProfile.linked(dir.resolve("rogue"), members.bob(), 3)) {
+                TestProfile rogue = TestProfile.linked(dir.resolve("rogue"), members.bob(), 3)) {
             TestProfile alice = members.alice();
             TestProfile bob = members.bob();
             alice.client.sendText(bob.dm(), "hello bob", Optional.empty());
@@ -88,17 +106,23 @@ class KeyTransparencyAttackTest {
 
             assertThatThrownBy(() -> alice.client.sendText(bob.dm(), "for bob only", Optional.empty()))
                     .as("the server insists on the unlogged device; the client will not write to it");
-            assertThat(nextWarning(alice)).contains(bob.id()).contains("key_not_in_log").contains("device 3");
+            assertThat(nextWarning(alice))
+                    .contains(bob.id())
+                    .contains("key_not_in_log")
+                    .contains("device 3");
             assertThat(alice.client.store().signal().containsSession(new SignalProtocolAddress(bob.id(), 3)))
-                    .as("no session with the unlogged key").isFalse();
-            assertThat(queuedFor(database, bob.id(), 3)).as("no copy for the unlogged device").isZero();
+                    .as("no session with the unlogged key")
+                    .isFalse();
+            assertThat(queuedFor(database, bob.id(), 3))
+                    .as("no copy for the unlogged device")
+                    .isZero();
         }
     }
 
     @DatabaseTest
     void a_log_rolled_back_to_an_old_backup_is_refused(DatabaseUrl url, Database database) throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
-             TestProfile carol = TestProfile.create(dir.resolve("carol"), clock)) {
+                TestProfile carol = TestProfile.create(dir.resolve("carol"), clock)) {
             TestProfile alice = members.alice();
             long backup = logSize(database);
             carol.joinAndConnect(members.community(), "carol");
@@ -114,16 +138,18 @@ class KeyTransparencyAttackTest {
             alice.client.connect(); // monitoring checks the account's history on connect
 
             assertThat(nextWarning(alice)).contains("rolled_back");
-            assertThat(largestHead(alice, members)).as("the largest head seen never shrinks").isEqualTo(seen);
+            assertThat(largestHead(alice, members))
+                    .as("the largest head seen never shrinks")
+                    .isEqualTo(seen);
         }
     }
 
     @DatabaseTest
     void a_rewritten_log_is_refused(DatabaseUrl url, Database database) throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
-             TestProfile carol = TestProfile.create(dir.resolve("carol"), clock);
-             TestProfile dave = TestProfile.create(dir.resolve("dave"), clock);
-             TestProfile tablet = TestProfile.linked(dir.resolve("bob-tablet"), members.bob(), 2)) {
+                TestProfile carol = TestProfile.create(dir.resolve("carol"), clock);
+                TestProfile dave = TestProfile.create(dir.resolve("dave"), clock);
+                TestProfile tablet = TestProfile.linked(dir.resolve("bob-tablet"), members.bob(), 2)) {
             TestProfile alice = members.alice();
             TestProfile bob = members.bob();
             long backup = logSize(database);
@@ -151,18 +177,18 @@ class KeyTransparencyAttackTest {
     void contacts_comparing_heads_catch_a_server_showing_them_different_logs(DatabaseUrl url) throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of())) {
             CommunityApi api = new CommunityApi(members.community()).trustOnFirstUse();
-            ServerKeyPair serverKey = ServerKeyPair.loadOrCreate(dir.resolve("server").resolve("server.key"),
-                    new SecureRandom());
-            KeyTransparencyVerifier alice = new KeyTransparencyVerifier(serverKey.publicKey(), SeenHeads.inMemory(),
-                    new LogClient(api));
+            ServerKeyPair serverKey =
+                    ServerKeyPair.loadOrCreate(dir.resolve("server").resolve("server.key"), new SecureRandom());
+            KeyTransparencyVerifier alice =
+                    new KeyTransparencyVerifier(serverKey.publicKey(), SeenHeads.inMemory(), new LogClient(api));
             SignedTreeHead honest = alice.accept(new LogClient(api).head());
 
             // What the server showed Bob instead: a head of the same size over another log.
-            SignedTreeHead split = SignedTreeHead.sign(serverKey, honest.treeSize(), honest.timestamp(),
-                    TreeHash.leaf(new byte[] {1}));
+            SignedTreeHead split = SignedTreeHead.sign(
+                    serverKey, honest.treeSize(), honest.timestamp(), TreeHash.leaf(new byte[] {1}));
             // And a larger one whose tree does not extend Alice's.
-            SignedTreeHead larger = SignedTreeHead.sign(serverKey, honest.treeSize() + 1, honest.timestamp(),
-                    TreeHash.leaf(new byte[] {2}));
+            SignedTreeHead larger = SignedTreeHead.sign(
+                    serverKey, honest.treeSize() + 1, honest.timestamp(), TreeHash.leaf(new byte[] {2}));
 
             assertThatThrownBy(() -> alice.acceptFromContact(split, "bob"))
                     .isInstanceOf(KeyTransparencyException.class)
@@ -173,8 +199,8 @@ class KeyTransparencyAttackTest {
                     .satisfies(e -> assertThat(((KeyTransparencyException) e).reason())
                             .isEqualTo(KeyTransparencyException.Reason.INCONSISTENT_LOG));
             // Signed by another key: not this server's head at all.
-            SignedTreeHead foreign = SignedTreeHead.sign(ServerKeyPair.generate(new SecureRandom()),
-                    honest.treeSize(), honest.timestamp(), honest.root());
+            SignedTreeHead foreign = SignedTreeHead.sign(
+                    ServerKeyPair.generate(new SecureRandom()), honest.treeSize(), honest.timestamp(), honest.root());
             assertThatThrownBy(() -> alice.acceptFromContact(foreign, "bob"))
                     .satisfies(e -> assertThat(((KeyTransparencyException) e).reason())
                             .isEqualTo(KeyTransparencyException.Reason.BAD_SIGNATURE));
@@ -191,11 +217,11 @@ class KeyTransparencyAttackTest {
     }
 
     @DatabaseTest
-    void a_server_showing_two_contacts_different_logs_is_caught_by_the_heads_they_exchange(DatabaseUrl url,
-            Database database) throws Exception {
+    void a_server_showing_two_contacts_different_logs_is_caught_by_the_heads_they_exchange(
+            DatabaseUrl url, Database database) throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
-             TestProfile carol = TestProfile.create(dir.resolve("carol"), clock);
-             TestProfile dave = TestProfile.create(dir.resolve("dave"), clock)) {
+                TestProfile carol = TestProfile.create(dir.resolve("carol"), clock);
+                TestProfile dave = TestProfile.create(dir.resolve("dave"), clock)) {
             TestProfile alice = members.alice();
             TestProfile bob = members.bob();
             alice.client.sendText(bob.dm(), "hi bob", Optional.empty());
@@ -215,7 +241,9 @@ class KeyTransparencyAttackTest {
             SignedTreeHead alices = largestHead(alice, members);
             assertThat(alices.treeSize()).isEqualTo(bobs.treeSize());
             assertThat(alices.root()).as("two views of one size").isNotEqualTo(bobs.root());
-            assertThat(alice.transparencyWarnings).as("alone, Alice cannot tell").isEmpty();
+            assertThat(alice.transparencyWarnings)
+                    .as("alone, Alice cannot tell")
+                    .isEmpty();
 
             // Bob writes to Alice; his message carries the head he saw.
             bob.client.sendText(alice.dm(), "what log do you see?", Optional.empty());
@@ -238,8 +266,8 @@ class KeyTransparencyAttackTest {
     @DatabaseTest
     void a_device_added_with_a_stolen_identity_key_is_reported_to_the_owner(DatabaseUrl url) throws Exception {
         try (TwoMembers members = TwoMembers.joined(url, clock, dir, Map.of());
-             TestProfile laptop = TestProfile.linked(dir.resolve("bob-laptop"), members.bob(), 2);
-             TestProfile rogue = TestProfile.linked(dir.resolve("rogue"), members.bob(), 3)) {
+                TestProfile laptop = TestProfile.linked(dir.resolve("bob-laptop"), members.bob(), 2);
+                TestProfile rogue = TestProfile.linked(dir.resolve("rogue"), members.bob(), 3)) {
             TestProfile bob = members.bob();
             // Bob links his laptop from his phone: a change the phone made, not reported to it.
             bob.client.registerDevice(laptop.keys.certificate());
@@ -251,14 +279,20 @@ class KeyTransparencyAttackTest {
             bob.client.close();
             bob.reopen();
             bob.client.connect(); // monitoring checks the account's history on connect
-            assertThat(nextWarning(bob)).contains("own_keys_changed").contains("device 3").doesNotContain("device 2");
-            assertThat(bob.transparencyWarnings.poll(500, TimeUnit.MILLISECONDS)).as("one warning").isNull();
+            assertThat(nextWarning(bob))
+                    .contains("own_keys_changed")
+                    .contains("device 3")
+                    .doesNotContain("device 2");
+            assertThat(bob.transparencyWarnings.poll(500, TimeUnit.MILLISECONDS))
+                    .as("one warning")
+                    .isNull();
 
             // The next check reports nothing new.
             bob.client.close();
             bob.reopen();
             bob.client.connect();
-            assertThat(bob.transparencyWarnings.poll(500, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(bob.transparencyWarnings.poll(500, TimeUnit.MILLISECONDS))
+                    .isNull();
         }
     }
 
@@ -272,6 +306,8 @@ class KeyTransparencyAttackTest {
 
     private static SignedTreeHead largestHead(TestProfile profile, TwoMembers members) throws Exception {
         CommunityApi api = new CommunityApi(members.community()).trustOnFirstUse();
-        return SeenHeads.in(profile.client.store().settings(), api.pinnedKey().orElseThrow()).largest().orElseThrow();
+        return SeenHeads.in(profile.client.store().settings(), api.pinnedKey().orElseThrow())
+                .largest()
+                .orElseThrow();
     }
 }

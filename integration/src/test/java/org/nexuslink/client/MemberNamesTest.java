@@ -32,8 +32,9 @@ class MemberNamesTest {
             m.bob().close();
             m.bob().reopen(); // a restarted app, not connected
             assertThat(m.bob().client.isConnected()).isFalse();
-            assertThat(m.bob().client.memberNames()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    m.alice().keys.accountId(), "alice", m.bob().keys.accountId(), "bob"));
+            assertThat(m.bob().client.memberNames())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            m.alice().keys.accountId(), "alice", m.bob().keys.accountId(), "bob"));
         }
     }
 }

@@ -39,9 +39,13 @@ final class PlaintextSearch {
                 searched++;
                 for (String secret : secrets) {
                     byte[] needle = secret.getBytes(UTF_8);
-                    assertThat(ByteSearch.indexOf(stored.bytes(), needle)).as("\"" + secret + "\" in " + stored.name()).isEqualTo(-1);
+                    assertThat(ByteSearch.indexOf(stored.bytes(), needle))
+                            .as("\"" + secret + "\" in " + stored.name())
+                            .isEqualTo(-1);
                     byte[] hex = HexFormat.of().formatHex(needle).getBytes(UTF_8);
-                    assertThat(ByteSearch.indexOf(stored.bytes(), hex)).as("hex of \"" + secret + "\" in " + stored.name()).isEqualTo(-1);
+                    assertThat(ByteSearch.indexOf(stored.bytes(), hex))
+                            .as("hex of \"" + secret + "\" in " + stored.name())
+                            .isEqualTo(-1);
                 }
             }
         }
@@ -51,11 +55,12 @@ final class PlaintextSearch {
     /** The server database's bytes: the SQLite files, or each PostgreSQL table's rows as text. */
     static List<Stored> serverDatabase(DatabaseUrl url) {
         return switch (url) {
-            case DatabaseUrl.Sqlite sqlite -> Stream.of("", "-wal", "-shm")
-                    .map(suffix -> Path.of(sqlite.file().toAbsolutePath() + suffix))
-                    .filter(Files::exists)
-                    .map(PlaintextSearch::read)
-                    .toList();
+            case DatabaseUrl.Sqlite sqlite ->
+                Stream.of("", "-wal", "-shm")
+                        .map(suffix -> Path.of(sqlite.file().toAbsolutePath() + suffix))
+                        .filter(Files::exists)
+                        .map(PlaintextSearch::read)
+                        .toList();
             case DatabaseUrl.Postgres pg -> postgresRows(pg);
         };
     }
@@ -81,10 +86,10 @@ final class PlaintextSearch {
         String schema = pg.schema().orElse("public");
         List<Stored> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                    + schema + "'")) {
+            try (ResultSet r = s.executeQuery(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema + "'")) {
                 while (r.next()) {
                     tables.add(r.getString(1));
                 }
@@ -96,12 +101,12 @@ final class PlaintextSearch {
                         all.append(r.getString(1)).append('\n');
                     }
                 }
-                rows.add(new Stored("postgres " + schema + "." + table, all.toString().getBytes(UTF_8)));
+                rows.add(new Stored(
+                        "postgres " + schema + "." + table, all.toString().getBytes(UTF_8)));
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read the PostgreSQL schema " + schema, e);
         }
         return rows;
     }
-
 }

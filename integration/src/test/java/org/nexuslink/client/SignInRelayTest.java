@@ -37,10 +37,12 @@ class SignInRelayTest {
     private record World(TestServer a, TestServer b, Path bDatabase, HostileRelay relay, TestProfile victim)
             implements AutoCloseable {
         long tokensAtB() {
-            try (Database database = Database.open(new DatabaseUrl.Sqlite(bDatabase),
-                    new DatabaseSettings(1, Duration.ofSeconds(5)))) {
-                return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_tokens")
-                        .mapTo(Long.class).one());
+            try (Database database =
+                    Database.open(new DatabaseUrl.Sqlite(bDatabase), new DatabaseSettings(1, Duration.ofSeconds(5)))) {
+                return database.jdbi()
+                        .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_tokens")
+                                .mapTo(Long.class)
+                                .one());
             }
         }
 
@@ -54,19 +56,28 @@ class SignInRelayTest {
     }
 
     private World world(DatabaseUrl url) throws Exception {
-        TestServer a = TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("a").toString()));
+        TestServer a = TestServer.start(
+                url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("a").toString()));
         Path bDatabase = dir.resolve("b.db");
-        TestServer b = TestServer.start(new DatabaseUrl.Sqlite(bDatabase), clock,
+        TestServer b = TestServer.start(
+                new DatabaseUrl.Sqlite(bDatabase),
+                clock,
                 Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("b").toString()));
         ServerKeyPair aKey = ServerKeyPair.loadOrCreate(dir.resolve("a/server.key"), new SecureRandom());
-        HostileRelay relay = new HostileRelay(URI.create("http://127.0.0.1:" + a.port()),
-                URI.create("http://127.0.0.1:" + b.port()), aKey);
+        HostileRelay relay = new HostileRelay(
+                URI.create("http://127.0.0.1:" + a.port()), URI.create("http://127.0.0.1:" + b.port()), aKey);
         TestProfile victim = TestProfile.create(dir.resolve("victim"), clock);
         victim.client.join(relay.url(), "victim");
         assertThat(victim.client.serverKey()).contains(aKey.publicKey());
         // The victim is a member of B too, with the same account and device key.
-        new CommunityApi(URI.create("http://127.0.0.1:" + b.port())).trustOnFirstUse()
-                .join(victim.keys.identity().orElseThrow(), victim.keys.deviceKey(), victim.keys.certificate(), "", "test");
+        new CommunityApi(URI.create("http://127.0.0.1:" + b.port()))
+                .trustOnFirstUse()
+                .join(
+                        victim.keys.identity().orElseThrow(),
+                        victim.keys.deviceKey(),
+                        victim.keys.certificate(),
+                        "",
+                        "test");
         return new World(a, b, bDatabase, relay, victim);
     }
 
@@ -97,15 +108,22 @@ class SignInRelayTest {
             assertThatThrownBy(() -> w.victim.client.connect()).isInstanceOf(IOException.class);
             assertThat(w.relay.signedByVictim).hasSize(1);
             // ...but B sees its nonce under a key that is not its own, and refuses.
-            assertThat(w.relay.answersFromB).singleElement().asString().startsWith("401 ").contains("challenge_invalid");
+            assertThat(w.relay.answersFromB)
+                    .singleElement()
+                    .asString()
+                    .startsWith("401 ")
+                    .contains("challenge_invalid");
             assertThat(w.tokensAtB()).as("B issued no token").isEqualTo(tokensAtB);
         }
     }
 
     @DatabaseTest
     void joining_with_an_expected_server_key_refuses_a_server_presenting_another(DatabaseUrl url) throws Exception {
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("s").toString()));
-             TestProfile profile = TestProfile.create(dir.resolve("p"), clock)) {
+        try (TestServer server = TestServer.start(
+                        url,
+                        clock,
+                        Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("s").toString()));
+                TestProfile profile = TestProfile.create(dir.resolve("p"), clock)) {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             ServerPublicKey other = ServerKeyPair.generate(new SecureRandom()).publicKey();
 
@@ -115,8 +133,8 @@ class SignInRelayTest {
             assertThat(profile.client.community()).isEmpty();
             assertThat(server.get("/api/v1/members", null).status()).isEqualTo(401);
 
-            ServerPublicKey real = ServerPublicKey.fromBase64(server.get("/api/v1/server", null).body()
-                    .get("public_key").asText());
+            ServerPublicKey real = ServerPublicKey.fromBase64(
+                    server.get("/api/v1/server", null).body().get("public_key").asText());
             profile.client.join(community, "p", Optional.of(real));
             assertThat(profile.client.serverKey()).contains(real);
         }
@@ -124,8 +142,11 @@ class SignInRelayTest {
 
     @DatabaseTest
     void a_profile_that_joined_before_server_keys_pins_the_key_at_its_next_sign_in(DatabaseUrl url) throws Exception {
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("s").toString()));
-             TestProfile profile = TestProfile.create(dir.resolve("p"), clock)) {
+        try (TestServer server = TestServer.start(
+                        url,
+                        clock,
+                        Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("s").toString()));
+                TestProfile profile = TestProfile.create(dir.resolve("p"), clock)) {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             profile.client.join(community, "p");
             ServerPublicKey pinned = profile.client.serverKey().orElseThrow();

@@ -34,6 +34,7 @@ final class TestProfile implements AutoCloseable {
     final BlockingQueue<String> revoked = new LinkedBlockingQueue<>();
     /** The senders of rejected messages. */
     final BlockingQueue<String> rejected = new LinkedBlockingQueue<>();
+
     final BlockingQueue<Boolean> connection = new LinkedBlockingQueue<>();
     /** The server's reasons, each time it told this device it was removed from its account. */
     final BlockingQueue<String> removed = new LinkedBlockingQueue<>();
@@ -41,6 +42,7 @@ final class TestProfile implements AutoCloseable {
     final BlockingQueue<String> keyChanges = new LinkedBlockingQueue<>();
     /** "account reason: message" of each key-transparency warning. */
     final BlockingQueue<String> transparencyWarnings = new LinkedBlockingQueue<>();
+
     NexusClient client;
 
     private TestProfile(Path dir, VaultContents keys, Clock clock) throws IOException {
@@ -54,16 +56,30 @@ final class TestProfile implements AutoCloseable {
     static TestProfile create(Path dir, Clock clock) throws IOException {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        return new TestProfile(dir, new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(),
-                device, identity.certify(DeviceId.PRIMARY, device.publicKey(), clock.instant(), Optional.empty())), clock);
+        return new TestProfile(
+                dir,
+                new VaultContents(
+                        identity.accountId(),
+                        Optional.of(identity),
+                        Optional.empty(),
+                        device,
+                        identity.certify(DeviceId.PRIMARY, device.publicKey(), clock.instant(), Optional.empty())),
+                clock);
     }
 
     /** Another device of {@code owner}'s account, certified by its identity key; not yet registered. */
     static TestProfile linked(Path dir, TestProfile owner, int deviceId) throws IOException {
         AccountIdentity identity = owner.keys.identity().orElseThrow();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        return new TestProfile(dir, new VaultContents(identity.accountId(), Optional.empty(), Optional.empty(), device,
-                identity.certify(new DeviceId(deviceId), device.publicKey(), owner.clock.instant(), Optional.empty())),
+        return new TestProfile(
+                dir,
+                new VaultContents(
+                        identity.accountId(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        device,
+                        identity.certify(
+                                new DeviceId(deviceId), device.publicKey(), owner.clock.instant(), Optional.empty())),
                 owner.clock);
     }
 
@@ -74,9 +90,19 @@ final class TestProfile implements AutoCloseable {
     static TestProfile restored(Path dir, TestProfile owner) throws IOException {
         AccountIdentity identity = owner.keys.identity().orElseThrow();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        return new TestProfile(dir, new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(),
-                device, identity.certify(owner.keys.certificate().deviceId(), device.publicKey(), owner.clock.instant(),
-                        Optional.empty())), owner.clock);
+        return new TestProfile(
+                dir,
+                new VaultContents(
+                        identity.accountId(),
+                        Optional.of(identity),
+                        Optional.empty(),
+                        device,
+                        identity.certify(
+                                owner.keys.certificate().deviceId(),
+                                device.publicKey(),
+                                owner.clock.instant(),
+                                Optional.empty())),
+                owner.clock);
     }
 
     /** Opens the profile's client again (after {@link #close}), as a restarted app would. */
@@ -85,15 +111,17 @@ final class TestProfile implements AutoCloseable {
         client.subscribe(event -> {
             switch (event) {
                 case ClientEvent.MessageReceived m -> received.add(m.message());
-                case ClientEvent.MessageRevoked r -> revoked.add(r.conversation().id() + "/" + r.ref().text());
+                case ClientEvent.MessageRevoked r ->
+                    revoked.add(r.conversation().id() + "/" + r.ref().text());
                 case ClientEvent.MessageRejected r -> rejected.add(r.sender().toString());
                 case ClientEvent.ConnectionChanged c -> connection.add(c.connected());
                 case ClientEvent.SafetyNumberChanged k -> keyChanges.add(k.account() + ":" + k.device());
                 case ClientEvent.DeviceRemoved d -> removed.add(d.detail());
-                case ClientEvent.KeyLogRefused k -> transparencyWarnings.add(k.account() + " "
-                        + k.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + k.message());
-                case ClientEvent.OwnKeysChanged k -> transparencyWarnings.add(id() + " own_keys_changed: "
-                        + k.message());
+                case ClientEvent.KeyLogRefused k ->
+                    transparencyWarnings.add(k.account() + " "
+                            + k.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + k.message());
+                case ClientEvent.OwnKeysChanged k ->
+                    transparencyWarnings.add(id() + " own_keys_changed: " + k.message());
             }
         });
     }
@@ -129,7 +157,9 @@ final class TestProfile implements AutoCloseable {
 
     /** Asserts that nothing more arrives within a short while. */
     void assertNothingMore() throws InterruptedException {
-        assertThat(received.poll(500, TimeUnit.MILLISECONDS)).as("no further message for " + id()).isNull();
+        assertThat(received.poll(500, TimeUnit.MILLISECONDS))
+                .as("no further message for " + id())
+                .isNull();
     }
 
     @Override

@@ -28,8 +28,12 @@ class TokenExpiryReconnectTest {
 
             assertThat(m.server().server().sweepExpiredTokens()).isGreaterThanOrEqualTo(2);
 
-            assertThat(m.alice().connection.poll(20, TimeUnit.SECONDS)).as("alice was disconnected").isFalse();
-            assertThat(m.alice().connection.poll(20, TimeUnit.SECONDS)).as("alice reconnected").isTrue();
+            assertThat(m.alice().connection.poll(20, TimeUnit.SECONDS))
+                    .as("alice was disconnected")
+                    .isFalse();
+            assertThat(m.alice().connection.poll(20, TimeUnit.SECONDS))
+                    .as("alice reconnected")
+                    .isTrue();
             m.bob().client.sendText(m.alice().dm(), "after the token expired", Optional.empty());
             assertThat(m.alice().next().text()).isEqualTo("after the token expired");
         }

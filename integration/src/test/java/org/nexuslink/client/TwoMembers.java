@@ -48,8 +48,15 @@ record TwoMembers(TestServer server, URI community, TestProfile alice, TestProfi
 
     /** With the flood limits lifted: for tests that send as fast as they can. */
     static TwoMembers joinedWithoutFloodLimits(DatabaseUrl url, MutableClock clock, Path dir) throws IOException {
-        return joined(url, clock, dir, Map.of("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "100000",
-                "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "100000"));
+        return joined(
+                url,
+                clock,
+                dir,
+                Map.of(
+                        "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND",
+                        "100000",
+                        "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND",
+                        "100000"));
     }
 
     @Override

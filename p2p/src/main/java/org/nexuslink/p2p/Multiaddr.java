@@ -97,7 +97,8 @@ public final class Multiaddr {
         if (!text.startsWith("/")) {
             throw new MalformedDataException("a multiaddr starts with '/': " + abbreviate(text));
         }
-        String body = text.endsWith("/") && text.length() > 1 ? text.substring(1, text.length() - 1) : text.substring(1);
+        String body =
+                text.endsWith("/") && text.length() > 1 ? text.substring(1, text.length() - 1) : text.substring(1);
         String[] parts = body.split("/", -1);
         List<Component> out = new ArrayList<>();
         int i = 0;
@@ -223,7 +224,8 @@ public final class Multiaddr {
         return switch (host.protocol()) {
             case IP4, IP6 -> {
                 try {
-                    yield new InetSocketAddress(InetAddress.getByAddress(host.value().bytes()), port);
+                    yield new InetSocketAddress(
+                            InetAddress.getByAddress(host.value().bytes()), port);
                 } catch (UnknownHostException e) {
                     throw new MalformedDataException("bad IP address in " + this, e);
                 }
@@ -282,10 +284,12 @@ public final class Multiaddr {
                 }
                 String name;
                 try {
-                    name = StandardCharsets.UTF_8.newDecoder()
+                    name = StandardCharsets.UTF_8
+                            .newDecoder()
                             .onMalformedInput(CodingErrorAction.REPORT)
                             .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(value)).toString();
+                            .decode(ByteBuffer.wrap(value))
+                            .toString();
                 } catch (CharacterCodingException e) {
                     throw new MalformedDataException("a DNS name in a multiaddr is not UTF-8", e);
                 }

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,7 +56,8 @@ public final class P2pNode implements Closeable {
     private final Set<PeerConnection> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, StreamHandler> handlers = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-    private final java.util.concurrent.atomic.AtomicInteger handshaking = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger handshaking =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private P2pNode(NodeOptions options) {
@@ -139,8 +139,10 @@ public final class P2pNode implements Closeable {
                 try {
                     upgrade(socket, false, Optional.empty());
                 } catch (IOException | MalformedDataException e) {
-                    log.atDebug().addKeyValue("remote", socket.getRemoteSocketAddress())
-                            .addKeyValue("error", e.toString()).log("inbound connection refused");
+                    log.atDebug()
+                            .addKeyValue("remote", socket.getRemoteSocketAddress())
+                            .addKeyValue("error", e.toString())
+                            .log("inbound connection refused");
                     closeQuietly(socket);
                 }
             });
@@ -187,7 +189,10 @@ public final class P2pNode implements Closeable {
         }
         connection.start();
         listeners.forEach(l -> notify(() -> l.connected(connection)));
-        log.atDebug().addKeyValue("peer", connection.remotePeer()).addKeyValue("outbound", dialer).log("peer connected");
+        log.atDebug()
+                .addKeyValue("peer", connection.remotePeer())
+                .addKeyValue("outbound", dialer)
+                .log("peer connected");
         return connection;
     }
 
@@ -203,19 +208,26 @@ public final class P2pNode implements Closeable {
             channel = SecureChannel.initiate(rawIn, rawOut, options.identity(), noiseStatic, ephemeral, expected);
             Multistream.select(channel.input(), channel.output(), List.of(YamuxSession.PROTOCOL));
         } else {
-            if (Multistream.handle(rawIn, rawOut, SecureChannel.PROTOCOL::equals).isEmpty()) {
+            if (Multistream.handle(rawIn, rawOut, SecureChannel.PROTOCOL::equals)
+                    .isEmpty()) {
                 throw new NegotiationException("peer left before choosing a security protocol");
             }
             channel = SecureChannel.respond(rawIn, rawOut, options.identity(), noiseStatic, ephemeral);
-            if (Multistream.handle(channel.input(), channel.output(), YamuxSession.PROTOCOL::equals).isEmpty()) {
+            if (Multistream.handle(channel.input(), channel.output(), YamuxSession.PROTOCOL::equals)
+                    .isEmpty()) {
                 throw new NegotiationException("peer left before choosing a stream multiplexer");
             }
         }
         socket.setSoTimeout(0);
         Multiaddr remote = Multiaddr.tcp((InetSocketAddress) socket.getRemoteSocketAddress());
         PeerConnection connection = new PeerConnection(this, socket, channel.remotePeer(), remote, dialer);
-        YamuxSession session = new YamuxSession(channel.input(), channel.output(), dialer, options.maxInboundStreams(),
-                stream -> serve(connection, stream), () -> {
+        YamuxSession session = new YamuxSession(
+                channel.input(),
+                channel.output(),
+                dialer,
+                options.maxInboundStreams(),
+                stream -> serve(connection, stream),
+                () -> {
                     connections.remove(connection);
                     connection.closeSocket();
                     listeners.forEach(l -> notify(() -> l.disconnected(connection)));
@@ -236,17 +248,23 @@ public final class P2pNode implements Closeable {
             handler.handle(new P2pStream(connection, protocol.get(), stream));
             stream.closeWrite();
         } catch (IOException | MalformedDataException e) {
-            log.atDebug().addKeyValue("peer", connection.remotePeer()).addKeyValue("error", e.toString())
+            log.atDebug()
+                    .addKeyValue("peer", connection.remotePeer())
+                    .addKeyValue("error", e.toString())
                     .log("stream failed");
             stream.reset();
         } catch (RuntimeException e) {
-            log.atError().addKeyValue("peer", connection.remotePeer()).setCause(e).log("stream handler failed");
+            log.atError()
+                    .addKeyValue("peer", connection.remotePeer())
+                    .setCause(e)
+                    .log("stream handler failed");
             stream.reset();
         }
     }
 
     private void serveIdentify(P2pStream stream) throws IOException {
-        Identify.write(stream.output(), identifyInfo(Optional.of(stream.connection().remoteAddress())));
+        Identify.write(
+                stream.output(), identifyInfo(Optional.of(stream.connection().remoteAddress())));
     }
 
     private void receiveIdentifyPush(P2pStream stream) throws IOException {
@@ -258,8 +276,13 @@ public final class P2pNode implements Closeable {
         synchronized (handlers) {
             protocols = List.copyOf(handlers.keySet());
         }
-        return new IdentifyInfo(Identify.PROTOCOL_VERSION, options.agentVersion(), options.identity().publicKey(),
-                listenAddresses, observed, protocols);
+        return new IdentifyInfo(
+                Identify.PROTOCOL_VERSION,
+                options.agentVersion(),
+                options.identity().publicKey(),
+                listenAddresses,
+                observed,
+                protocols);
     }
 
     /** Runs a listener callback on its own virtual thread, so a slow one holds up no connection. */
@@ -301,7 +324,9 @@ public final class P2pNode implements Closeable {
 
     /** An open connection to {@code peer}, if any. */
     public Optional<PeerConnection> connection(PeerId peer) {
-        return connections.stream().filter(c -> c.remotePeer().equals(peer) && c.isOpen()).findFirst();
+        return connections.stream()
+                .filter(c -> c.remotePeer().equals(peer) && c.isOpen())
+                .findFirst();
     }
 
     @Override

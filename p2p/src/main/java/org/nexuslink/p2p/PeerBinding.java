@@ -51,7 +51,8 @@ public final class PeerBinding {
      *
      * @param deviceKey the certified device's key pair; must be the key {@code certificate} names
      */
-    public static PeerBinding issue(DeviceKeyPair deviceKey, DeviceCertificate certificate, PeerId peerId, Instant now) {
+    public static PeerBinding issue(
+            DeviceKeyPair deviceKey, DeviceCertificate certificate, PeerId peerId, Instant now) {
         Objects.requireNonNull(peerId);
         if (!Arrays.equals(deviceKey.publicKeyBytes(), certificate.devicePublicKeyBytes())) {
             throw new IllegalArgumentException("the device key is not the one the certificate names");
@@ -90,11 +91,13 @@ public final class PeerBinding {
             throw new InvalidBindingException(InvalidBindingException.Reason.MALFORMED, e.getMessage(), e);
         }
         if (certificate == null || peer == null || created == null || signature == null) {
-            throw new InvalidBindingException(InvalidBindingException.Reason.MALFORMED,
+            throw new InvalidBindingException(
+                    InvalidBindingException.Reason.MALFORMED,
                     "a peer binding needs a certificate, a PeerId, a time and a signature");
         }
         if (created < 0 || created > MAX_EPOCH_SECOND) {
-            throw new InvalidBindingException(InvalidBindingException.Reason.MALFORMED, "peer binding time out of range: " + created);
+            throw new InvalidBindingException(
+                    InvalidBindingException.Reason.MALFORMED, "peer binding time out of range: " + created);
         }
         return new PeerBinding(certificate, peer, Instant.ofEpochSecond(created), signature);
     }
@@ -120,33 +123,40 @@ public final class PeerBinding {
      * @return the verified device certificate
      * @throws InvalidBindingException naming the first check that failed
      */
-    public DeviceCertificate verify(AccountId account, PeerId authenticatedPeer, Clock clock,
-            Collection<DeviceRevocation> revocations) throws InvalidBindingException {
+    public DeviceCertificate verify(
+            AccountId account, PeerId authenticatedPeer, Clock clock, Collection<DeviceRevocation> revocations)
+            throws InvalidBindingException {
         DeviceCertificate cert;
         try {
             cert = DeviceCertificate.decodeUnverified(certificate);
             cert.verify(account, clock, revocations);
         } catch (InvalidCertificateException e) {
-            throw new InvalidBindingException(InvalidBindingException.Reason.CERTIFICATE,
-                    "device certificate not valid for " + account + ": " + e.getMessage(), e);
+            throw new InvalidBindingException(
+                    InvalidBindingException.Reason.CERTIFICATE,
+                    "device certificate not valid for " + account + ": " + e.getMessage(),
+                    e);
         }
         if (!peerId.equals(authenticatedPeer)) {
-            throw new InvalidBindingException(InvalidBindingException.Reason.WRONG_PEER,
+            throw new InvalidBindingException(
+                    InvalidBindingException.Reason.WRONG_PEER,
                     "binding names " + peerId + " but the peer is " + authenticatedPeer);
         }
         if (createdAt.isAfter(clock.instant().plus(DeviceCertificate.MAX_CLOCK_SKEW))) {
-            throw new InvalidBindingException(InvalidBindingException.Reason.FROM_THE_FUTURE,
+            throw new InvalidBindingException(
+                    InvalidBindingException.Reason.FROM_THE_FUTURE,
                     "binding created at " + createdAt + ", ahead of this clock");
         }
-        if (signature.length != 64 || !cert.devicePublicKey().verifySignature(signedBytes(peerId, createdAt, cert), signature)) {
-            throw new InvalidBindingException(InvalidBindingException.Reason.SIGNATURE,
-                    "the certified device key did not sign this binding");
+        if (signature.length != 64
+                || !cert.devicePublicKey().verifySignature(signedBytes(peerId, createdAt, cert), signature)) {
+            throw new InvalidBindingException(
+                    InvalidBindingException.Reason.SIGNATURE, "the certified device key did not sign this binding");
         }
         return cert;
     }
 
     /** {@link #verify(AccountId, PeerId, Clock, Collection)} with no known revocations. */
-    public DeviceCertificate verify(AccountId account, PeerId authenticatedPeer, Clock clock) throws InvalidBindingException {
+    public DeviceCertificate verify(AccountId account, PeerId authenticatedPeer, Clock clock)
+            throws InvalidBindingException {
         return verify(account, authenticatedPeer, clock, List.of());
     }
 

@@ -29,7 +29,8 @@ public final class PeerId {
     public static PeerId fromPublicKey(PeerPublicKey key) {
         byte[] encoded = key.encoded();
         if (encoded.length > MAX_INLINE_KEY) {
-            throw new IllegalArgumentException("keys longer than " + MAX_INLINE_KEY + " bytes are hashed; only Ed25519 is supported");
+            throw new IllegalArgumentException(
+                    "keys longer than " + MAX_INLINE_KEY + " bytes are hashed; only Ed25519 is supported");
         }
         byte[] out = new byte[2 + encoded.length];
         out[0] = IDENTITY;

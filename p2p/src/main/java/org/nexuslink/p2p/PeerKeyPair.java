@@ -68,7 +68,10 @@ public final class PeerKeyPair {
         byte[] data = new byte[64];
         privateKey.encode(data, 0);
         System.arraycopy(publicKey.raw(), 0, data, 32, 32);
-        return new ProtobufWriter().varint(1, KeyType.ED25519.number()).bytes(2, data).toByteArray();
+        return new ProtobufWriter()
+                .varint(1, KeyType.ED25519.number())
+                .bytes(2, data)
+                .toByteArray();
     }
 
     public PeerPublicKey publicKey() {

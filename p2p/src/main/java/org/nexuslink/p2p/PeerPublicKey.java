@@ -45,8 +45,9 @@ public final class PeerPublicKey {
         byte[] data = null;
         while (reader.next()) {
             switch (reader.field()) {
-                case 1 -> type = KeyType.of(reader.varint())
-                        .orElseThrow(() -> new MalformedDataException("unknown libp2p key type"));
+                case 1 ->
+                    type = KeyType.of(reader.varint())
+                            .orElseThrow(() -> new MalformedDataException("unknown libp2p key type"));
                 case 2 -> data = reader.bytes();
                 default -> throw new MalformedDataException("unexpected field " + reader.field() + " in a public key");
             }

@@ -38,8 +38,14 @@ final class JsPeer implements AutoCloseable {
     private JsPeer(Process process) {
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
-        Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
+        Thread.ofVirtual()
+                .start(() -> pump(
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                        true));
+        Thread.ofVirtual()
+                .start(() -> pump(
+                        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+                        false));
     }
 
     static JsPeer start(PeerKeyPair key) throws IOException, InterruptedException {
@@ -61,8 +67,10 @@ final class JsPeer implements AutoCloseable {
         if (Files.isDirectory(DIR.resolve("node_modules/libp2p"))) {
             return;
         }
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(DIR.toFile())
-                .redirectErrorStream(true).start();
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                .directory(DIR.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             throw new IOException("npm ci failed in " + DIR + ":\n" + output);
@@ -109,8 +117,8 @@ final class JsPeer implements AutoCloseable {
             long left = deadline - System.nanoTime();
             JsonNode e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
             if (e == null) {
-                throw new AssertionError("no '" + type + "' event from the js peer within " + timeout
-                        + "; events " + seen + "; stderr:\n" + stderr());
+                throw new AssertionError("no '" + type + "' event from the js peer within " + timeout + "; events "
+                        + seen + "; stderr:\n" + stderr());
             }
             seen.add(e);
             if (e.path("event").asText().equals("error")) {

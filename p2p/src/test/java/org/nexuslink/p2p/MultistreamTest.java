@@ -47,7 +47,8 @@ class MultistreamTest {
     void dialer_moves_to_its_next_proposal_after_na() throws IOException {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         InputStream answers = new ByteArrayInputStream(Hex.bytes(HEADER + NA + NOISE));
-        assertThat(Multistream.select(answers, sent, List.of("/tls/1.0.0", "/noise"))).isEqualTo("/noise");
+        assertThat(Multistream.select(answers, sent, List.of("/tls/1.0.0", "/noise")))
+                .isEqualTo("/noise");
     }
 
     @Test
@@ -80,13 +81,16 @@ class MultistreamTest {
             proposals.writeBytes(Multistream.frame("/nope/" + i));
         }
         assertThatThrownBy(() -> Multistream.handle(
-                        new ByteArrayInputStream(proposals.toByteArray()), new ByteArrayOutputStream(), "/noise"::equals))
+                        new ByteArrayInputStream(proposals.toByteArray()),
+                        new ByteArrayOutputStream(),
+                        "/noise"::equals))
                 .isInstanceOf(NegotiationException.class);
     }
 
     @Test
     void listener_returns_empty_when_the_dialer_leaves() throws IOException {
-        assertThat(Multistream.handle(new ByteArrayInputStream(Hex.bytes(HEADER)), new ByteArrayOutputStream(), p -> true))
+        assertThat(Multistream.handle(
+                        new ByteArrayInputStream(Hex.bytes(HEADER)), new ByteArrayOutputStream(), p -> true))
                 .isEqualTo(Optional.empty());
     }
 
@@ -103,7 +107,8 @@ class MultistreamTest {
                 throw new RuntimeException(e);
             }
         });
-        assertThat(Multistream.select(dialerIn, toListener, List.of("/mplex/6.7.0", "/yamux/1.0.0"))).isEqualTo("/yamux/1.0.0");
+        assertThat(Multistream.select(dialerIn, toListener, List.of("/mplex/6.7.0", "/yamux/1.0.0")))
+                .isEqualTo("/yamux/1.0.0");
         assertThat(listener.get(10, TimeUnit.SECONDS)).contains("/yamux/1.0.0");
     }
 
@@ -115,7 +120,8 @@ class MultistreamTest {
     }
 
     @Property(tries = 2000)
-    void random_bytes_raise_only_malformed_data_or_end_of_stream(@ForAll @Size(max = 40) byte[] bytes) throws IOException {
+    void random_bytes_raise_only_malformed_data_or_end_of_stream(@ForAll @Size(max = 40) byte[] bytes)
+            throws IOException {
         try {
             Multistream.handle(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(), p -> true);
         } catch (MalformedDataException | NegotiationException | java.io.EOFException expected) {

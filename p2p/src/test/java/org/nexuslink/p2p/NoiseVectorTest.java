@@ -24,20 +24,29 @@ class NoiseVectorTest {
             v = new ObjectMapper().readTree(in).get("vectors").get(0);
         }
         assertThat(v.get("protocol_name").asText()).isEqualTo(XxHandshake.PROTOCOL_NAME);
-        XxHandshake init = new XxHandshake(true, hex(v, "init_prologue"),
-                DhKeyPair.fromPrivate(hex(v, "init_static")), () -> DhKeyPair.fromPrivate(hex(v, "init_ephemeral")));
-        XxHandshake resp = new XxHandshake(false, hex(v, "resp_prologue"),
-                DhKeyPair.fromPrivate(hex(v, "resp_static")), () -> DhKeyPair.fromPrivate(hex(v, "resp_ephemeral")));
+        XxHandshake init = new XxHandshake(
+                true,
+                hex(v, "init_prologue"),
+                DhKeyPair.fromPrivate(hex(v, "init_static")),
+                () -> DhKeyPair.fromPrivate(hex(v, "init_ephemeral")));
+        XxHandshake resp = new XxHandshake(
+                false,
+                hex(v, "resp_prologue"),
+                DhKeyPair.fromPrivate(hex(v, "resp_static")),
+                () -> DhKeyPair.fromPrivate(hex(v, "resp_ephemeral")));
         JsonNode messages = v.get("messages");
         for (int i = 0; i < 3; i++) {
             XxHandshake writer = i % 2 == 0 ? init : resp;
             XxHandshake reader = i % 2 == 0 ? resp : init;
             byte[] payload = hex(messages.get(i), "payload");
             byte[] ciphertext = writer.writeMessage(payload);
-            assertThat(Hex.of(ciphertext)).as("handshake message %d", i).isEqualTo(messages.get(i).get("ciphertext").asText());
+            assertThat(Hex.of(ciphertext))
+                    .as("handshake message %d", i)
+                    .isEqualTo(messages.get(i).get("ciphertext").asText());
             assertThat(reader.readMessage(ciphertext)).isEqualTo(payload);
         }
-        assertThat(Hex.of(init.handshakeHash())).isEqualTo(v.get("handshake_hash").asText());
+        assertThat(Hex.of(init.handshakeHash()))
+                .isEqualTo(v.get("handshake_hash").asText());
         assertThat(resp.handshakeHash()).isEqualTo(init.handshakeHash());
         CipherState[] i = init.split();
         CipherState[] r = resp.split();
@@ -46,7 +55,9 @@ class NoiseVectorTest {
             CipherState receive = m % 2 == 0 ? r[1] : i[1];
             byte[] payload = hex(messages.get(m), "payload");
             byte[] ciphertext = send.encryptWithAd(new byte[0], payload);
-            assertThat(Hex.of(ciphertext)).as("transport message %d", m).isEqualTo(messages.get(m).get("ciphertext").asText());
+            assertThat(Hex.of(ciphertext))
+                    .as("transport message %d", m)
+                    .isEqualTo(messages.get(m).get("ciphertext").asText());
             assertThat(receive.decryptWithAd(new byte[0], ciphertext)).isEqualTo(payload);
         }
     }
@@ -54,8 +65,10 @@ class NoiseVectorTest {
     @Test
     void a_tampered_handshake_message_fails_authentication() throws Exception {
         SecureRandom random = new SecureRandom();
-        XxHandshake init = new XxHandshake(true, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
-        XxHandshake resp = new XxHandshake(false, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
+        XxHandshake init =
+                new XxHandshake(true, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
+        XxHandshake resp =
+                new XxHandshake(false, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
         resp.readMessage(init.writeMessage(new byte[0]));
         byte[] second = resp.writeMessage(new byte[] {1, 2, 3});
         second[40] ^= 1;
@@ -65,7 +78,8 @@ class NoiseVectorTest {
     @Test
     void messages_out_of_turn_are_refused() {
         SecureRandom random = new SecureRandom();
-        XxHandshake resp = new XxHandshake(false, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
+        XxHandshake resp =
+                new XxHandshake(false, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
         assertThatThrownBy(() -> resp.writeMessage(new byte[0])).isInstanceOf(NoiseException.class);
         assertThatThrownBy(() -> resp.readMessage(new byte[5])).isInstanceOf(NoiseException.class);
     }
@@ -73,7 +87,8 @@ class NoiseVectorTest {
     @Test
     void a_low_order_ephemeral_key_is_refused() throws Exception {
         SecureRandom random = new SecureRandom();
-        XxHandshake resp = new XxHandshake(false, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
+        XxHandshake resp =
+                new XxHandshake(false, new byte[0], DhKeyPair.generate(random), () -> DhKeyPair.generate(random));
         resp.readMessage(new byte[32]);
         assertThatThrownBy(() -> resp.writeMessage(new byte[0])).isInstanceOf(NoiseException.class);
     }

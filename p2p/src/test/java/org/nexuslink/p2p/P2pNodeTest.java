@@ -140,7 +140,9 @@ class P2pNodeTest {
         P2pNode b = node();
         PeerId someoneElse = PeerKeyPair.generate(random).peerId();
         Multiaddr wrong = b.listenAddresses().get(0).withPeerId(someoneElse);
-        assertThatThrownBy(() -> a.dial(wrong)).isInstanceOf(NegotiationException.class).hasMessageContaining("dialled");
+        assertThatThrownBy(() -> a.dial(wrong))
+                .isInstanceOf(NegotiationException.class)
+                .hasMessageContaining("dialled");
         assertThat(a.connections()).isEmpty();
     }
 
@@ -163,7 +165,8 @@ class P2pNodeTest {
 
     @Test
     void connections_beyond_the_limit_are_closed_before_the_handshake() throws IOException {
-        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK)).withLimits(1, 8));
+        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK))
+                .withLimits(1, 8));
         P2pNode a1 = node();
         P2pNode a2 = node();
         a1.dial(addressOf(b));
@@ -174,7 +177,8 @@ class P2pNodeTest {
 
     @Test
     void a_peer_cannot_exhaust_the_node_with_unfinished_handshakes() throws Exception {
-        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK)).withLimits(1, 8));
+        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK))
+                .withLimits(1, 8));
         P2pNode a = node();
         try (Socket idle = new Socket()) {
             idle.connect(b.listenAddresses().get(0).tcpSocketAddress());
@@ -198,7 +202,8 @@ class P2pNodeTest {
 
     @Test
     void streams_beyond_the_inbound_limit_are_reset_and_the_rest_keep_working() throws Exception {
-        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK)).withLimits(8, 4));
+        P2pNode b = node(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(LOOPBACK))
+                .withLimits(8, 4));
         CompletableFuture<Void> release = new CompletableFuture<>();
         b.handle("/test/hold/1.0.0", s -> {
             try {
@@ -248,8 +253,9 @@ class P2pNodeTest {
 
     /** Plays the initiator of a Noise handshake that claims a key it cannot sign with. */
     static final class ForgedHandshake {
-        static void initiate(InputStream in, OutputStream out, PeerPublicKey claimed, PeerKeyPair signer,
-                SecureRandom random) throws IOException {
+        static void initiate(
+                InputStream in, OutputStream out, PeerPublicKey claimed, PeerKeyPair signer, SecureRandom random)
+                throws IOException {
             DhKeyPair staticKey = DhKeyPair.generate(random);
             org.nexuslink.p2p.internal.noise.XxHandshake hs = new org.nexuslink.p2p.internal.noise.XxHandshake(
                     true, new byte[0], staticKey, () -> DhKeyPair.generate(random));
@@ -257,7 +263,9 @@ class P2pNodeTest {
             hs.readMessage(read(in));
             byte[] signed = concat("noise-libp2p-static-key:".getBytes(), staticKey.publicKey());
             byte[] payload = new org.nexuslink.p2p.internal.wire.ProtobufWriter()
-                    .bytes(1, claimed.encoded()).bytes(2, signer.sign(signed)).toByteArray();
+                    .bytes(1, claimed.encoded())
+                    .bytes(2, signer.sign(signed))
+                    .toByteArray();
             frame(out, hs.writeMessage(payload));
             // A listener that accepted the forgery would now answer multistream; a careful one hangs up.
             int b = in.read();

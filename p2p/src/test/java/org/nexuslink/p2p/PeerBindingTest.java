@@ -47,19 +47,23 @@ class PeerBindingTest {
         DeviceCertificate malloryCert =
                 mallory.certify(new DeviceId(1), malloryDevice.publicKey(), NOW.minusSeconds(60), Optional.empty());
         PeerId malloryPeer = PeerKeyPair.generate(random).peerId();
-        byte[] binding = PeerBinding.issue(malloryDevice, malloryCert, malloryPeer, NOW).encoded();
+        byte[] binding =
+                PeerBinding.issue(malloryDevice, malloryCert, malloryPeer, NOW).encoded();
         assertThatThrownBy(() -> PeerBinding.decode(binding).verify(alice.accountId(), malloryPeer, CLOCK))
                 .isInstanceOf(InvalidBindingException.class)
-                .extracting(e -> ((InvalidBindingException) e).reason()).isEqualTo(InvalidBindingException.Reason.CERTIFICATE);
+                .extracting(e -> ((InvalidBindingException) e).reason())
+                .isEqualTo(InvalidBindingException.Reason.CERTIFICATE);
     }
 
     @Test
     void another_peer_cannot_replay_a_captured_binding() throws Exception {
-        byte[] captured = PeerBinding.issue(aliceDevice, aliceCert, alicePeer, NOW).encoded();
+        byte[] captured =
+                PeerBinding.issue(aliceDevice, aliceCert, alicePeer, NOW).encoded();
         PeerId mallory = PeerKeyPair.generate(random).peerId();
         assertThatThrownBy(() -> PeerBinding.decode(captured).verify(alice.accountId(), mallory, CLOCK))
                 .isInstanceOf(InvalidBindingException.class)
-                .extracting(e -> ((InvalidBindingException) e).reason()).isEqualTo(InvalidBindingException.Reason.WRONG_PEER);
+                .extracting(e -> ((InvalidBindingException) e).reason())
+                .isEqualTo(InvalidBindingException.Reason.WRONG_PEER);
     }
 
     @Test
@@ -67,11 +71,14 @@ class PeerBindingTest {
         DeviceKeyPair malloryKey = DeviceKeyPair.generate();
         PeerId malloryPeer = PeerKeyPair.generate(random).peerId();
         // Mallory re-signs a binding of her own PeerId with her key but Alice's certificate.
-        byte[] genuine = PeerBinding.issue(aliceDevice, aliceCert, alicePeer, NOW).encoded();
-        byte[] forged = withPeerAndSignature(genuine, malloryPeer, malloryKey.privateKey().calculateSignature(new byte[] {1}));
+        byte[] genuine =
+                PeerBinding.issue(aliceDevice, aliceCert, alicePeer, NOW).encoded();
+        byte[] forged = withPeerAndSignature(
+                genuine, malloryPeer, malloryKey.privateKey().calculateSignature(new byte[] {1}));
         assertThatThrownBy(() -> PeerBinding.decode(forged).verify(alice.accountId(), malloryPeer, CLOCK))
                 .isInstanceOf(InvalidBindingException.class)
-                .extracting(e -> ((InvalidBindingException) e).reason()).isEqualTo(InvalidBindingException.Reason.SIGNATURE);
+                .extracting(e -> ((InvalidBindingException) e).reason())
+                .isEqualTo(InvalidBindingException.Reason.SIGNATURE);
         assertThatThrownBy(() -> PeerBinding.issue(malloryKey, aliceCert, malloryPeer, NOW))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -82,7 +89,8 @@ class PeerBindingTest {
         var revocation = alice.revoke(aliceCert, NOW.minusSeconds(1));
         assertThatThrownBy(() -> binding.verify(alice.accountId(), alicePeer, CLOCK, List.of(revocation)))
                 .isInstanceOf(InvalidBindingException.class)
-                .extracting(e -> ((InvalidBindingException) e).reason()).isEqualTo(InvalidBindingException.Reason.CERTIFICATE);
+                .extracting(e -> ((InvalidBindingException) e).reason())
+                .isEqualTo(InvalidBindingException.Reason.CERTIFICATE);
     }
 
     @Test
@@ -90,7 +98,8 @@ class PeerBindingTest {
         PeerBinding binding = PeerBinding.issue(aliceDevice, aliceCert, alicePeer, NOW.plus(Duration.ofHours(1)));
         assertThatThrownBy(() -> binding.verify(alice.accountId(), alicePeer, CLOCK))
                 .isInstanceOf(InvalidBindingException.class)
-                .extracting(e -> ((InvalidBindingException) e).reason()).isEqualTo(InvalidBindingException.Reason.FROM_THE_FUTURE);
+                .extracting(e -> ((InvalidBindingException) e).reason())
+                .isEqualTo(InvalidBindingException.Reason.FROM_THE_FUTURE);
     }
 
     @Property(tries = 1000)

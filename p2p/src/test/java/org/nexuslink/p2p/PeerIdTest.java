@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PeerIdTest {
 
     /** The Ed25519 vectors of the libp2p peer-ids spec. */
-    static final String PRIVATE_KEY =
-            "080112407e0830617c4a7de83925dfb2694556b12936c477a0e1feb2e148ec9da60fee7d"
-                    + "1ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e";
+    static final String PRIVATE_KEY = "080112407e0830617c4a7de83925dfb2694556b12936c477a0e1feb2e148ec9da60fee7d"
+            + "1ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e";
+
     static final String PUBLIC_KEY = "080112201ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e";
     static final String PEER_ID = "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq";
 
@@ -54,21 +54,34 @@ class PeerIdTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", "0", "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3p", "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pqq",
-        "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5", "bafzbeie5745rpv2m6tjyuugywy4d5ewrqgqqhfnf445he3omzpjbx5xqxe",
-        "12D3KooW0tg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "0",
+                "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3p",
+                "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pqq",
+                "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5",
+                "bafzbeie5745rpv2m6tjyuugywy4d5ewrqgqqhfnf445he3omzpjbx5xqxe",
+                "12D3KooW0tg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
+            })
     void rejects_malformed_peer_ids(String text) {
         assertThatThrownBy(() -> PeerId.parse(text)).isInstanceOf(MalformedDataException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", "00", "0024", "0001 00", "0004 08011200", "0026 0801122200" , "1220 00", "1301 00",
-        "0025 08011221 001ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e",
-        "0026 0801 0801 12201ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e"
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "00",
+                "0024",
+                "0001 00",
+                "0004 08011200",
+                "0026 0801122200",
+                "1220 00",
+                "1301 00",
+                "0025 08011221 001ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e",
+                "0026 0801 0801 12201ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e"
+            })
     void rejects_malformed_peer_id_bytes(String hex) {
         assertThatThrownBy(() -> PeerId.fromBytes(Hex.bytes(hex))).isInstanceOf(MalformedDataException.class);
     }
@@ -76,6 +89,7 @@ class PeerIdTest {
     @Test
     void rejects_a_private_key_whose_public_half_does_not_match() {
         String tampered = PRIVATE_KEY.substring(0, PRIVATE_KEY.length() - 2) + "7f";
-        assertThatThrownBy(() -> PeerKeyPair.decodePrivateKey(Hex.bytes(tampered))).isInstanceOf(MalformedDataException.class);
+        assertThatThrownBy(() -> PeerKeyPair.decodePrivateKey(Hex.bytes(tampered)))
+                .isInstanceOf(MalformedDataException.class);
     }
 }

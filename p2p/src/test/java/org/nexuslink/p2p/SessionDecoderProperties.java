@@ -30,7 +30,11 @@ class SessionDecoderProperties {
     @Property(tries = 1000)
     void random_bytes_never_complete_a_noise_handshake_as_listener(@ForAll @Size(max = 200) byte[] bytes) {
         try {
-            SecureChannel.respond(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(), KEY, STATIC,
+            SecureChannel.respond(
+                    new ByteArrayInputStream(bytes),
+                    new ByteArrayOutputStream(),
+                    KEY,
+                    STATIC,
                     DhKeyPair.generate(RANDOM));
             throw new AssertionError("a handshake completed from random bytes");
         } catch (IOException expected) {
@@ -41,8 +45,13 @@ class SessionDecoderProperties {
     @Property(tries = 1000)
     void random_bytes_never_complete_a_noise_handshake_as_dialer(@ForAll @Size(max = 200) byte[] bytes) {
         try {
-            SecureChannel.initiate(new ByteArrayInputStream(bytes), new ByteArrayOutputStream(), KEY, STATIC,
-                    DhKeyPair.generate(RANDOM), Optional.empty());
+            SecureChannel.initiate(
+                    new ByteArrayInputStream(bytes),
+                    new ByteArrayOutputStream(),
+                    KEY,
+                    STATIC,
+                    DhKeyPair.generate(RANDOM),
+                    Optional.empty());
             throw new AssertionError("a handshake completed from random bytes");
         } catch (IOException expected) {
             assertThat(expected.getMessage()).isNotBlank();
@@ -76,8 +85,12 @@ class SessionDecoderProperties {
 
     @Property(tries = 200)
     void identify_records_round_trip(@ForAll @Size(max = 5) List<@Size(min = 1, max = 20) String> protocols) {
-        IdentifyInfo info = new IdentifyInfo("ipfs/0.1.0", "agent", KEY.publicKey(),
-                List.of(Multiaddr.parse("/ip4/10.0.0.1/tcp/4001")), Optional.of(Multiaddr.parse("/ip6/::1/tcp/1")),
+        IdentifyInfo info = new IdentifyInfo(
+                "ipfs/0.1.0",
+                "agent",
+                KEY.publicKey(),
+                List.of(Multiaddr.parse("/ip4/10.0.0.1/tcp/4001")),
+                Optional.of(Multiaddr.parse("/ip6/::1/tcp/1")),
                 protocols);
         assertThat(Identify.decode(Identify.encode(info))).isEqualTo(info);
     }

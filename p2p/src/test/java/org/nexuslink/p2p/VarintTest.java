@@ -16,7 +16,12 @@ class VarintTest {
     /** The examples of the multiformats unsigned-varint spec. */
     @ParameterizedTest
     @CsvSource({
-        "1, 01", "127, 7f", "128, 8001", "255, ff01", "300, ac02", "16384, 808001",
+        "1, 01",
+        "127, 7f",
+        "128, 8001",
+        "255, ff01",
+        "300, ac02",
+        "16384, 808001",
         "9223372036854775807, ffffffffffffffff7f"
     })
     void encodes_and_decodes_the_spec_examples(long value, String hex) throws Exception {
@@ -29,13 +34,15 @@ class VarintTest {
     @Test
     void rejects_a_truncated_varint() {
         assertThatThrownBy(() -> Varint.decode(Hex.bytes("8080"), 0))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("truncated");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("truncated");
     }
 
     @Test
     void rejects_a_non_minimal_varint() {
         assertThatThrownBy(() -> Varint.decode(Hex.bytes("8100"), 0))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("minimal");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("minimal");
         assertThatThrownBy(() -> Varint.read(new ByteArrayInputStream(Hex.bytes("8100"))))
                 .isInstanceOf(MalformedDataException.class);
     }
@@ -43,12 +50,14 @@ class VarintTest {
     @Test
     void rejects_a_varint_longer_than_nine_bytes() {
         assertThatThrownBy(() -> Varint.decode(Hex.bytes("80808080808080808001"), 0))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("longer than 9");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("longer than 9");
     }
 
     @Test
     void an_empty_stream_is_an_end_of_stream_not_a_malformed_varint() {
-        assertThatThrownBy(() -> Varint.read(new ByteArrayInputStream(new byte[0]))).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> Varint.read(new ByteArrayInputStream(new byte[0])))
+                .isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> Varint.read(new ByteArrayInputStream(Hex.bytes("80"))))
                 .isInstanceOf(MalformedDataException.class);
     }

@@ -92,8 +92,30 @@ class WireProperties {
 
     @Provide
     Arbitrary<String> texts() {
-        Arbitrary<String> pieces = Arbitraries.of("/", "ip4", "ip6", "tcp", "udp", "dns", "dns4", "p2p", "quic-v1",
-                "p2p-circuit", "1.2.3.4", "::1", "::", "1:2::", "4001", "65536", "0", "12D3KooW", "Qm", "x", ".", ":", "");
+        Arbitrary<String> pieces = Arbitraries.of(
+                "/",
+                "ip4",
+                "ip6",
+                "tcp",
+                "udp",
+                "dns",
+                "dns4",
+                "p2p",
+                "quic-v1",
+                "p2p-circuit",
+                "1.2.3.4",
+                "::1",
+                "::",
+                "1:2::",
+                "4001",
+                "65536",
+                "0",
+                "12D3KooW",
+                "Qm",
+                "x",
+                ".",
+                ":",
+                "");
         return Arbitraries.oneOf(
                 pieces.list().ofMaxSize(8).map(l -> String.join("", l)),
                 pieces.list().ofMaxSize(8).map(l -> "/" + String.join("/", l)),
@@ -102,11 +124,21 @@ class WireProperties {
 
     @Provide
     Arbitrary<Multiaddr> multiaddrs() {
-        Arbitrary<String> ip4 = Arbitraries.integers().between(0, 255).list().ofSize(4)
+        Arbitrary<String> ip4 = Arbitraries.integers()
+                .between(0, 255)
+                .list()
+                .ofSize(4)
                 .map(l -> "/ip4/" + l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3));
-        Arbitrary<String> ip6 = Arbitraries.integers().between(0, 0xFFFF).list().ofSize(8)
-                .map(l -> "/ip6/" + String.join(":", l.stream().map(Integer::toHexString).toList()));
-        Arbitrary<String> dns = Arbitraries.strings().withChars("abcdefghij.-0123456789").ofMinLength(1).ofMaxLength(30)
+        Arbitrary<String> ip6 = Arbitraries.integers()
+                .between(0, 0xFFFF)
+                .list()
+                .ofSize(8)
+                .map(l -> "/ip6/"
+                        + String.join(":", l.stream().map(Integer::toHexString).toList()));
+        Arbitrary<String> dns = Arbitraries.strings()
+                .withChars("abcdefghij.-0123456789")
+                .ofMinLength(1)
+                .ofMaxLength(30)
                 .map(s -> "/dns/" + s);
         Arbitrary<String> port = Arbitraries.integers().between(0, 65535).map(p -> "/tcp/" + p);
         Arbitrary<String> peer = Arbitraries.of(List.of("", "/p2p/" + MultiaddrTest.PEER));

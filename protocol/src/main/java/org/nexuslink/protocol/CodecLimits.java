@@ -21,8 +21,8 @@ public record CodecLimits(int maxFrameBytes, int maxEntries, int maxStringBytes,
     /** Validates that each bound is positive and the depth can hold every defined body. */
     public CodecLimits {
         if (maxFrameBytes < 1 || maxEntries < 1 || maxStringBytes < 1) {
-            throw new IllegalArgumentException("limits must be positive: " + maxFrameBytes + ", "
-                    + maxEntries + ", " + maxStringBytes);
+            throw new IllegalArgumentException(
+                    "limits must be positive: " + maxFrameBytes + ", " + maxEntries + ", " + maxStringBytes);
         }
         if (maxDepth < MIN_DEPTH || maxDepth > 64) {
             throw new IllegalArgumentException("maxDepth must be " + MIN_DEPTH + " to 64, got " + maxDepth);

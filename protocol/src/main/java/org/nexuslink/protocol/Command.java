@@ -42,8 +42,8 @@ public enum Command {
     /** Largest command code. */
     public static final int MAX_CODE = 0xFFFF;
 
-    private static final Map<Integer, Command> BY_CODE = Arrays.stream(values())
-            .collect(Collectors.toUnmodifiableMap(Command::code, Function.identity()));
+    private static final Map<Integer, Command> BY_CODE =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Command::code, Function.identity()));
 
     private final int code;
     private final String wireName;

@@ -17,8 +17,9 @@ import java.util.Objects;
  * @param type the libsignal message type the sender gave
  * @param ciphertext the encrypted message
  */
-public record DirectPush(long entry, Bytes messageId, String sender, int senderDevice, Instant time, int type,
-                         Bytes ciphertext) implements Body {
+public record DirectPush(
+        long entry, Bytes messageId, String sender, int senderDevice, Instant time, int type, Bytes ciphertext)
+        implements Body {
     /** Validates the fields. */
     public DirectPush {
         Objects.requireNonNull(messageId, "messageId");

@@ -32,8 +32,8 @@ public record DirectSend(Bytes messageId, List<Copy> copies) implements Body {
         Set<String> seen = new HashSet<>();
         for (Copy copy : copies) {
             if (!seen.add(copy.account() + ":" + copy.device())) {
-                throw new IllegalArgumentException("device " + copy.device() + " of " + copy.account()
-                        + " appears twice");
+                throw new IllegalArgumentException(
+                        "device " + copy.device() + " of " + copy.account() + " appears twice");
             }
         }
     }

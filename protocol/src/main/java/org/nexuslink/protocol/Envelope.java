@@ -30,8 +30,9 @@ public record Envelope(Command command, Seq seq, Optional<ConversationId> sid, B
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(ext, "ext");
         if (!command.bodyType().isInstance(body)) {
-            throw new IllegalArgumentException(command.wireName() + " carries a "
-                    + command.bodyType().getSimpleName() + " body, got " + body.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    command.wireName() + " carries a " + command.bodyType().getSimpleName() + " body, got "
+                            + body.getClass().getSimpleName());
         }
         if (body instanceof Event event) {
             requireEventFits(command, event);
@@ -74,7 +75,7 @@ public record Envelope(Command command, Seq seq, Optional<ConversationId> sid, B
                 }
             }
             case HELLO, PING, PONG, ACK, ERROR, CATCH_UP, CATCH_UP_RESULT ->
-                    throw new IllegalStateException(command + " does not carry an event");
+                throw new IllegalStateException(command + " does not carry an event");
         }
     }
 }

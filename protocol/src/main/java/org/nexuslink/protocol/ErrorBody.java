@@ -26,8 +26,8 @@ public record ErrorBody(String code, String message) implements Body {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(message, "message");
         if (!CODE.matcher(code).matches()) {
-            throw new IllegalArgumentException("error code must be snake_case, at most "
-                    + MAX_CODE_LENGTH + " characters, got '" + code + "'");
+            throw new IllegalArgumentException(
+                    "error code must be snake_case, at most " + MAX_CODE_LENGTH + " characters, got '" + code + "'");
         }
     }
 

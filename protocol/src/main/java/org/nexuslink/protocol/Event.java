@@ -59,8 +59,16 @@ public record Event(
      * Returns an event as a client sends it: no mid, no time, no flags, tags, signature or ext.
      */
     public static Event of(ConversationId cid, Kind kind, Bytes data) {
-        return new Event(cid, kind, Optional.empty(), Optional.empty(), Flags.NONE, List.of(), data,
-                Optional.empty(), Extensions.EMPTY);
+        return new Event(
+                cid,
+                kind,
+                Optional.empty(),
+                Optional.empty(),
+                Flags.NONE,
+                List.of(),
+                data,
+                Optional.empty(),
+                Extensions.EMPTY);
     }
 
     /** Returns true if the server has assigned {@code mid} and {@code t}. */
@@ -95,8 +103,7 @@ public record Event(
 
     static void requireWireTime(Instant time) {
         if (time.getNano() != 0 || time.getEpochSecond() < 0) {
-            throw new IllegalArgumentException(
-                    "time must be whole seconds at or after the epoch, got " + time);
+            throw new IllegalArgumentException("time must be whole seconds at or after the epoch, got " + time);
         }
     }
 }

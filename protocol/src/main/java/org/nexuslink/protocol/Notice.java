@@ -38,8 +38,8 @@ public record Notice(String type, String detail) implements Body {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(detail, "detail");
         if (!TYPE.matcher(type).matches()) {
-            throw new IllegalArgumentException("notice type must be snake_case, at most 64 characters, got '"
-                    + type + "'");
+            throw new IllegalArgumentException(
+                    "notice type must be snake_case, at most 64 characters, got '" + type + "'");
         }
     }
 }

@@ -51,7 +51,8 @@ public record RawValue(Bytes encoded) {
     public Optional<String> asString() {
         try (MessageUnpacker unpacker = MsgPackSettings.UNPACKER.newUnpacker(encoded.toByteArray())) {
             return unpacker.getNextFormat().getValueType() == ValueType.STRING
-                    ? Optional.of(unpacker.unpackString()) : Optional.empty();
+                    ? Optional.of(unpacker.unpackString())
+                    : Optional.empty();
         } catch (IOException | MessagePackException e) {
             return Optional.empty();
         }

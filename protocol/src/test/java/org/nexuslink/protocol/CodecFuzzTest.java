@@ -43,13 +43,19 @@ class CodecFuzzTest {
             } catch (ProtocolException e) {
                 outcomes.merge(e.code(), 1, Integer::sum);
             } catch (RuntimeException | Error e) {
-                fail("iteration %d (seed %d) on %s threw %s", i, SEED, Bytes.of(mutant).hex(), e);
+                fail(
+                        "iteration %d (seed %d) on %s threw %s",
+                        i, SEED, Bytes.of(mutant).hex(), e);
             }
         }
         // The mutator must reach past the framing checks, or the test proves little.
         assertThat(accepted).isPositive();
-        assertThat(outcomes).containsKeys(ErrorCode.MALFORMED_FRAME, ErrorCode.INVALID_FIELD,
-                ErrorCode.UNSUPPORTED_VERSION, ErrorCode.UNKNOWN_COMMAND);
+        assertThat(outcomes)
+                .containsKeys(
+                        ErrorCode.MALFORMED_FRAME,
+                        ErrorCode.INVALID_FIELD,
+                        ErrorCode.UNSUPPORTED_VERSION,
+                        ErrorCode.UNKNOWN_COMMAND);
     }
 
     private static byte[] mutate(byte[] original, List<byte[]> corpus, Random random) {
@@ -78,10 +84,26 @@ class CodecFuzzTest {
     private static byte[] setByte(byte[] frame, Random random) {
         byte[] copy = frame.clone();
         // Favour the bytes that change structure: headers, nil, the reserved 0xc1, wide ints.
-        byte[] interesting = {(byte) 0xc0, (byte) 0xc1, (byte) 0xc3, (byte) 0xcf, (byte) 0xd3, (byte) 0xdc,
-            (byte) 0xde, (byte) 0xdf, (byte) 0x90, (byte) 0x80, (byte) 0xa0, 0x00, 0x01, 0x02, 0x7f, (byte) 0xff};
-        copy[random.nextInt(copy.length)] = random.nextBoolean()
-                ? interesting[random.nextInt(interesting.length)] : (byte) random.nextInt(256);
+        byte[] interesting = {
+            (byte) 0xc0,
+            (byte) 0xc1,
+            (byte) 0xc3,
+            (byte) 0xcf,
+            (byte) 0xd3,
+            (byte) 0xdc,
+            (byte) 0xde,
+            (byte) 0xdf,
+            (byte) 0x90,
+            (byte) 0x80,
+            (byte) 0xa0,
+            0x00,
+            0x01,
+            0x02,
+            0x7f,
+            (byte) 0xff
+        };
+        copy[random.nextInt(copy.length)] =
+                random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : (byte) random.nextInt(256);
         return copy;
     }
 

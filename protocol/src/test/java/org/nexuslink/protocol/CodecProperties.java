@@ -64,66 +64,136 @@ class CodecProperties {
 
     @Provide
     Arbitrary<Envelope> envelopes() {
-        return Arbitraries.of(Command.values()).flatMap(command -> Combinators.combine(
-                        Arbitraries.longs().map(Seq::new),
-                        bodyOf(command),
-                        Arbitraries.of(true, false),
-                        extensions())
-                .as((seq, body, withSid, ext) -> {
-                    Envelope envelope = new Envelope(command, seq, Optional.empty(), body, ext);
-                    return withSid ? envelope.withSid(body instanceof Event e ? e.cid() : new ConversationId(Bytes.fromHex("0a")))
-                            : envelope;
-                }));
+        return Arbitraries.of(Command.values())
+                .flatMap(command -> Combinators.combine(
+                                Arbitraries.longs().map(Seq::new),
+                                bodyOf(command),
+                                Arbitraries.of(true, false),
+                                extensions())
+                        .as((seq, body, withSid, ext) -> {
+                            Envelope envelope = new Envelope(command, seq, Optional.empty(), body, ext);
+                            return withSid
+                                    ? envelope.withSid(
+                                            body instanceof Event e ? e.cid() : new ConversationId(Bytes.fromHex("0a")))
+                                    : envelope;
+                        }));
     }
 
     private Arbitrary<? extends Body> bodyOf(Command command) {
         return switch (command) {
             case HELLO -> Arbitraries.strings().ofMinLength(1).ofMaxLength(40).map(Hello::new);
             case PING, PONG -> Arbitraries.just(Body.Empty.INSTANCE);
-            case SEND_EVENT -> events().map(e -> new Event(e.cid(), e.kind(), Optional.empty(), Optional.empty(),
-                    e.flags(), e.tags(), e.data(), e.signature(), e.ext()));
+            case SEND_EVENT ->
+                events().map(e -> new Event(
+                        e.cid(),
+                        e.kind(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        e.flags(),
+                        e.tags(),
+                        e.data(),
+                        e.signature(),
+                        e.ext()));
             case EVENT_PUSH -> storedEvents();
-            case ACK -> Combinators.combine(messageIds().optional(), times().optional()).as(Ack::new);
-            case ERROR -> Combinators.combine(
-                    Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20),
-                    Arbitraries.strings().ofMaxLength(60)).as(ErrorBody::new);
-            case CATCH_UP -> Combinators.combine(conversationIds(), messageIds().optional(),
-                    Arbitraries.integers().between(1, CatchUpRequest.MAX_LIMIT)).as(CatchUpRequest::new);
-            case CATCH_UP_RESULT -> Combinators.combine(storedEvents().list().ofMaxSize(4), Arbitraries.of(true, false))
-                    .as(CatchUpResult::new);
-            case SEND_DIRECT -> Combinators.combine(
-                    Arbitraries.bytes().array(byte[].class).ofSize(16).map(Bytes::of),
-                    Combinators.combine(Arbitraries.of("nxl:a", "nxl:b", "nxl:c"), Arbitraries.integers().between(1, 127),
-                            Arbitraries.integers().between(0, 255),
-                            Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40).map(Bytes::of))
-                            .as(DirectSend.Copy::new).list().ofMinSize(1).ofMaxSize(4)
-                            .uniqueElements(c -> c.account() + ":" + c.device()))
-                    .as(DirectSend::new);
-            case DIRECT_PUSH -> Combinators.combine(Arbitraries.longs().filter(l -> l != 0),
-                    Arbitraries.bytes().array(byte[].class).ofSize(16).map(Bytes::of),
-                    Arbitraries.of("nxl:a", "nxl:b"), Arbitraries.integers().between(1, 127), times(),
-                    Arbitraries.integers().between(0, 255),
-                    Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40).map(Bytes::of))
-                    .as(DirectPush::new);
-            case NOTICE -> Combinators.combine(
-                    Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20),
-                    Arbitraries.strings().ofMaxLength(60)).as(Notice::new);
+            case ACK ->
+                Combinators.combine(messageIds().optional(), times().optional()).as(Ack::new);
+            case ERROR ->
+                Combinators.combine(
+                                Arbitraries.strings()
+                                        .withCharRange('a', 'z')
+                                        .ofMinLength(1)
+                                        .ofMaxLength(20),
+                                Arbitraries.strings().ofMaxLength(60))
+                        .as(ErrorBody::new);
+            case CATCH_UP ->
+                Combinators.combine(
+                                conversationIds(),
+                                messageIds().optional(),
+                                Arbitraries.integers().between(1, CatchUpRequest.MAX_LIMIT))
+                        .as(CatchUpRequest::new);
+            case CATCH_UP_RESULT ->
+                Combinators.combine(storedEvents().list().ofMaxSize(4), Arbitraries.of(true, false))
+                        .as(CatchUpResult::new);
+            case SEND_DIRECT ->
+                Combinators.combine(
+                                Arbitraries.bytes()
+                                        .array(byte[].class)
+                                        .ofSize(16)
+                                        .map(Bytes::of),
+                                Combinators.combine(
+                                                Arbitraries.of("nxl:a", "nxl:b", "nxl:c"),
+                                                Arbitraries.integers().between(1, 127),
+                                                Arbitraries.integers().between(0, 255),
+                                                Arbitraries.bytes()
+                                                        .array(byte[].class)
+                                                        .ofMinSize(1)
+                                                        .ofMaxSize(40)
+                                                        .map(Bytes::of))
+                                        .as(DirectSend.Copy::new)
+                                        .list()
+                                        .ofMinSize(1)
+                                        .ofMaxSize(4)
+                                        .uniqueElements(c -> c.account() + ":" + c.device()))
+                        .as(DirectSend::new);
+            case DIRECT_PUSH ->
+                Combinators.combine(
+                                Arbitraries.longs().filter(l -> l != 0),
+                                Arbitraries.bytes()
+                                        .array(byte[].class)
+                                        .ofSize(16)
+                                        .map(Bytes::of),
+                                Arbitraries.of("nxl:a", "nxl:b"),
+                                Arbitraries.integers().between(1, 127),
+                                times(),
+                                Arbitraries.integers().between(0, 255),
+                                Arbitraries.bytes()
+                                        .array(byte[].class)
+                                        .ofMinSize(1)
+                                        .ofMaxSize(40)
+                                        .map(Bytes::of))
+                        .as(DirectPush::new);
+            case NOTICE ->
+                Combinators.combine(
+                                Arbitraries.strings()
+                                        .withCharRange('a', 'z')
+                                        .ofMinLength(1)
+                                        .ofMaxLength(20),
+                                Arbitraries.strings().ofMaxLength(60))
+                        .as(Notice::new);
         };
     }
 
     @Provide
     Arbitrary<Event> events() {
-        Arbitrary<Event> core = Combinators.combine(conversationIds(), kinds(), messageIds().optional(),
-                        times().optional(), Arbitraries.longs().between(0, Flags.MAX_BITS).map(Flags::new),
+        Arbitrary<Event> core = Combinators.combine(
+                        conversationIds(),
+                        kinds(),
+                        messageIds().optional(),
+                        times().optional(),
+                        Arbitraries.longs().between(0, Flags.MAX_BITS).map(Flags::new),
                         tags().list().ofMaxSize(4),
                         Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map(Bytes::of))
-                .as((cid, kind, mid, time, flags, tags, data) -> new Event(cid, kind, mid, time, flags, tags, data,
-                        Optional.empty(), Extensions.EMPTY));
-        return Combinators.combine(core,
-                        Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(64).map(Bytes::of).optional(),
+                .as((cid, kind, mid, time, flags, tags, data) ->
+                        new Event(cid, kind, mid, time, flags, tags, data, Optional.empty(), Extensions.EMPTY));
+        return Combinators.combine(
+                        core,
+                        Arbitraries.bytes()
+                                .array(byte[].class)
+                                .ofMinSize(1)
+                                .ofMaxSize(64)
+                                .map(Bytes::of)
+                                .optional(),
                         extensions())
-                .as((event, sig, ext) -> new Event(event.cid(), event.kind(), event.mid(), event.time(),
-                        event.flags(), event.tags(), event.data(), sig, ext));
+                .as((event, sig, ext) -> new Event(
+                        event.cid(),
+                        event.kind(),
+                        event.mid(),
+                        event.time(),
+                        event.flags(),
+                        event.tags(),
+                        event.data(),
+                        sig,
+                        ext));
     }
 
     private Arbitrary<Event> storedEvents() {
@@ -131,12 +201,16 @@ class CodecProperties {
     }
 
     private static Arbitrary<ConversationId> conversationIds() {
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(ConversationId.MAX_LENGTH)
+        return Arbitraries.bytes()
+                .array(byte[].class)
+                .ofMinSize(1)
+                .ofMaxSize(ConversationId.MAX_LENGTH)
                 .map(b -> new ConversationId(Bytes.of(b)));
     }
 
     private static Arbitrary<Kind> kinds() {
-        return Arbitraries.oneOf(Arbitraries.of(Kind.TEXT, Kind.FILE, Kind.REVOKE),
+        return Arbitraries.oneOf(
+                Arbitraries.of(Kind.TEXT, Kind.FILE, Kind.REVOKE),
                 Arbitraries.integers().between(0, Kind.MAX_CODE).map(Kind::new));
     }
 
@@ -153,13 +227,17 @@ class CodecProperties {
                 messageIds().map(Tag.Reply::new),
                 messageIds().map(Tag.Revoke::new),
                 Combinators.combine(
-                        Arbitraries.integers().between(0, Tag.MAX_TYPE).filter(t -> t != Tag.REPLY_TYPE && t != Tag.REVOKE_TYPE),
-                        rawValues().list().ofMinSize(1).ofMaxSize(3)).as(Tag.Unknown::new));
+                                Arbitraries.integers()
+                                        .between(0, Tag.MAX_TYPE)
+                                        .filter(t -> t != Tag.REPLY_TYPE && t != Tag.REVOKE_TYPE),
+                                rawValues().list().ofMinSize(1).ofMaxSize(3))
+                        .as(Tag.Unknown::new));
     }
 
     private static Arbitrary<Extensions> extensions() {
         return Arbitraries.maps(Arbitraries.integers().between(0, Extensions.MAX_KEY), rawValues())
-                .ofMaxSize(3).map(Extensions::of);
+                .ofMaxSize(3)
+                .map(Extensions::of);
     }
 
     /** Any MsgPack value: scalars, and arrays and maps of them, as a foreign encoder wrote them. */
@@ -174,7 +252,8 @@ class CodecProperties {
         Arbitrary<Object> value = Arbitraries.oneOf(
                 scalar,
                 scalar.list().ofMaxSize(3).map(Object.class::cast),
-                Arbitraries.maps(Arbitraries.integers().between(0, 99), scalar).ofMaxSize(3)
+                Arbitraries.maps(Arbitraries.integers().between(0, 99), scalar)
+                        .ofMaxSize(3)
                         .map(m -> (Object) Map.copyOf(m.entrySet().stream()
                                 .filter(e -> e.getValue() != null)
                                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));

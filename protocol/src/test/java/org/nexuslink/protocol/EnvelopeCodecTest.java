@@ -22,15 +22,16 @@ class EnvelopeCodecTest {
 
     @Test
     void ignores_unknown_keys_in_envelope_and_event() {
-        byte[] frame = pack(map(0, 1, 1, 4, 2, 3, 9, "future", 4,
-                map(0, 1, 1, CID, 2, 1, 7, DATA, 12, List.of(1, 2), 99999, map())));
+        byte[] frame = pack(map(
+                0, 1, 1, 4, 2, 3, 9, "future", 4, map(0, 1, 1, CID, 2, 1, 7, DATA, 12, List.of(1, 2), 99999, map())));
         assertThat(codec.decode(frame)).isEqualTo(GoldenVectors.values().get("send_text"));
     }
 
     @Test
     void accepts_keys_in_any_order_and_integers_of_any_width() {
         byte[] canonical = codec.encode(GoldenVectors.values().get("ack_send"));
-        byte[] shuffled = Bytes.fromHex("84 04 82 01 ce 69 55 b9 00 00 d0 2a 02 cd 00 03 01 06 00 01").toByteArray();
+        byte[] shuffled = Bytes.fromHex("84 04 82 01 ce 69 55 b9 00 00 d0 2a 02 cd 00 03 01 06 00 01")
+                .toByteArray();
         assertThat(codec.decode(shuffled)).isEqualTo(codec.decode(canonical));
         assertThat(codec.encode(codec.decode(shuffled))).isEqualTo(canonical);
     }
@@ -44,7 +45,9 @@ class EnvelopeCodecTest {
     @Test
     void carries_the_largest_unsigned_64_bit_values() {
         long max = -1L;
-        Envelope envelope = Envelope.of(Command.EVENT_PUSH, new Seq(max),
+        Envelope envelope = Envelope.of(
+                Command.EVENT_PUSH,
+                new Seq(max),
                 Event.of(GoldenVectors.CID, new Kind(Kind.MAX_CODE), Bytes.EMPTY)
                         .withFlags(new Flags(Flags.MAX_BITS))
                         .withTags(List.of(new Tag.Reply(new MessageId(max))))
@@ -87,16 +90,19 @@ class EnvelopeCodecTest {
 
     @Test
     void refuses_to_encode_a_frame_over_the_maximum_size() {
-        Envelope big = Envelope.of(Command.SEND_EVENT, new Seq(1),
-                Event.of(GoldenVectors.CID, Kind.FILE, Bytes.of(new byte[70_000])));
+        Envelope big = Envelope.of(
+                Command.SEND_EVENT, new Seq(1), Event.of(GoldenVectors.CID, Kind.FILE, Bytes.of(new byte[70_000])));
         ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> codec.encode(big));
         assertThat(e.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
     }
 
     @Test
     void refuses_to_encode_more_tags_than_a_peer_accepts() {
-        Envelope many = Envelope.of(Command.SEND_EVENT, new Seq(1), Event.of(GoldenVectors.CID, Kind.TEXT, Bytes.EMPTY)
-                .withTags(Collections.nCopies(1025, new Tag.Reply(new MessageId(1)))));
+        Envelope many = Envelope.of(
+                Command.SEND_EVENT,
+                new Seq(1),
+                Event.of(GoldenVectors.CID, Kind.TEXT, Bytes.EMPTY)
+                        .withTags(Collections.nCopies(1025, new Tag.Reply(new MessageId(1)))));
         ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> codec.encode(many));
         assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
     }

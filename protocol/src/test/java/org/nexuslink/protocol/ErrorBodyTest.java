@@ -40,7 +40,8 @@ class ErrorBodyTest {
 
     @Test
     void every_error_code_is_unique_snake_case_with_a_client_or_server_status() {
-        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::code)).doesNotHaveDuplicates()
+        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::code))
+                .doesNotHaveDuplicates()
                 .allMatch(code -> code.matches("[a-z][a-z0-9_]*"));
         assertThat(ErrorCode.values()).allSatisfy(code -> {
             assertThat(code.httpStatus()).isBetween(400, 599);
@@ -51,9 +52,10 @@ class ErrorBodyTest {
 
     @Test
     void protocol_exception_becomes_an_error_body_naming_the_field() {
-        ProtocolException e = new ProtocolException(ErrorCode.INVALID_FIELD, "envelope.seq", "expected unsigned integer, got string");
-        assertThat(e.toErrorBody()).isEqualTo(
-                new ErrorBody("invalid_field", "envelope.seq: expected unsigned integer, got string"));
+        ProtocolException e =
+                new ProtocolException(ErrorCode.INVALID_FIELD, "envelope.seq", "expected unsigned integer, got string");
+        assertThat(e.toErrorBody())
+                .isEqualTo(new ErrorBody("invalid_field", "envelope.seq: expected unsigned integer, got string"));
         assertThat(e.withSeq(new Seq(4)).seq()).contains(new Seq(4));
     }
 }

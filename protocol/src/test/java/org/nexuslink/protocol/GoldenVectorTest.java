@@ -31,7 +31,8 @@ class GoldenVectorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void encodes_value_to_exact_bytes(String name, Envelope value, byte[] bytes) {
-        assertThat(Bytes.of(codec.encode(value)).hex()).isEqualTo(Bytes.of(bytes).hex());
+        assertThat(Bytes.of(codec.encode(value)).hex())
+                .isEqualTo(Bytes.of(bytes).hex());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,8 +48,8 @@ class GoldenVectorTest {
             byte[] prefix = Arrays.copyOf(bytes, length);
             assertThatThrownBy(() -> codec.decode(prefix))
                     .as("prefix of %d bytes", length)
-                    .isInstanceOfSatisfying(ProtocolException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_FRAME));
+                    .isInstanceOfSatisfying(
+                            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_FRAME));
         }
     }
 
@@ -56,11 +57,10 @@ class GoldenVectorTest {
     @MethodSource("vectors")
     void rejects_trailing_byte_as_malformed_frame(String name, Envelope value, byte[] bytes) {
         byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
-        assertThatThrownBy(() -> codec.decode(longer))
-                .isInstanceOfSatisfying(ProtocolException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
-                    assertThat(e.getMessage()).contains("trailing");
-                });
+        assertThatThrownBy(() -> codec.decode(longer)).isInstanceOfSatisfying(ProtocolException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+            assertThat(e.getMessage()).contains("trailing");
+        });
     }
 
     @ParameterizedTest(name = "{0}")

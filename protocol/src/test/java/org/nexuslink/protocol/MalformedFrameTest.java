@@ -49,7 +49,9 @@ class MalformedFrameTest {
 
     @Test
     void rejects_reserved_byte_c1() {
-        assertError(decodeFails(Bytes.fromHex("81 00 c1").toByteArray()), ErrorCode.MALFORMED_FRAME,
+        assertError(
+                decodeFails(Bytes.fromHex("81 00 c1").toByteArray()),
+                ErrorCode.MALFORMED_FRAME,
                 "reserved byte 0xc1 at offset 2");
     }
 
@@ -105,7 +107,9 @@ class MalformedFrameTest {
     @Test
     void rejects_array_header_claiming_more_elements_than_bytes_remain() {
         byte[] frame = Bytes.fromHex("83 00 01 01 02 02 dc 03 e8 00").toByteArray();
-        assertError(decodeFails(frame), ErrorCode.MALFORMED_FRAME,
+        assertError(
+                decodeFails(frame),
+                ErrorCode.MALFORMED_FRAME,
                 "truncated: array of 1000 entries at offset 9 but only 1 bytes remain");
     }
 
@@ -120,14 +124,15 @@ class MalformedFrameTest {
     @Test
     void rejects_binary_longer_than_the_frame() {
         byte[] frame = Bytes.fromHex("81 03 c6 7f ff ff ff 00").toByteArray();
-        assertError(decodeFails(frame), ErrorCode.MALFORMED_FRAME,
+        assertError(
+                decodeFails(frame),
+                ErrorCode.MALFORMED_FRAME,
                 "truncated: binary of 2147483647 bytes at offset 7 but only 1 bytes remain");
     }
 
     @Test
     void rejects_envelope_that_is_not_a_map() {
-        assertError(decodeFails(pack(List.of(1, 2, 7))), ErrorCode.INVALID_FIELD,
-                "envelope: expected map, got array");
+        assertError(decodeFails(pack(List.of(1, 2, 7))), ErrorCode.INVALID_FIELD, "envelope: expected map, got array");
     }
 
     @Test
@@ -140,19 +145,25 @@ class MalformedFrameTest {
 
     @Test
     void rejects_negative_seq() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, -1))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, -1))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.seq: expected unsigned integer, got -1");
     }
 
     @Test
     void rejects_float_where_an_integer_belongs() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7.0))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7.0))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.seq: expected unsigned integer, got float");
     }
 
     @Test
     void rejects_missing_seq() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.seq: required field 2 is missing");
     }
 
@@ -165,27 +176,30 @@ class MalformedFrameTest {
 
     @Test
     void rejects_duplicate_key() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7, 2, 8))), ErrorCode.INVALID_FIELD,
-                "envelope: duplicate key 2");
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7, 2, 8))), ErrorCode.INVALID_FIELD, "envelope: duplicate key 2");
     }
 
     @Test
     void rejects_string_key() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7, "x", 1))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7, "x", 1))),
+                ErrorCode.INVALID_FIELD,
                 "envelope: map key must be an unsigned integer, got string");
     }
 
     @Test
     void rejects_negative_key() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7, -3, 1))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7, -3, 1))),
+                ErrorCode.INVALID_FIELD,
                 "envelope: expected unsigned integer, got -3");
     }
 
     @Test
     void rejects_unsupported_protocol_version_and_keeps_the_seq() {
         ProtocolException e = decodeFails(pack(map(0, 2, 1, 2, 2, 7)));
-        assertError(e, ErrorCode.UNSUPPORTED_VERSION,
-                "envelope.v: version 2 is not supported; this peer speaks 1");
+        assertError(e, ErrorCode.UNSUPPORTED_VERSION, "envelope.v: version 2 is not supported; this peer speaks 1");
         assertThat(e.seq()).contains(new Seq(7));
     }
 
@@ -197,7 +211,9 @@ class MalformedFrameTest {
     @Test
     void rejects_unsupported_event_version() {
         byte[] frame = envelope(4, map(0, 2, 1, CID, 2, 1, 7, DATA));
-        assertError(decodeFails(frame), ErrorCode.UNSUPPORTED_VERSION,
+        assertError(
+                decodeFails(frame),
+                ErrorCode.UNSUPPORTED_VERSION,
                 "envelope.body.ev_v: version 2 is not supported; this peer speaks 1");
     }
 
@@ -211,43 +227,57 @@ class MalformedFrameTest {
 
     @Test
     void rejects_nil_for_an_optional_field() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7, 3, null))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7, 3, null))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.sid: expected binary, got nil");
     }
 
     @Test
     void rejects_missing_body() {
-        assertError(decodeFails(pack(map(0, 1, 1, 4, 2, 7))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 4, 2, 7))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body: send_event requires a body");
     }
 
     @Test
     void rejects_empty_conversation_id() {
-        assertError(decodeFails(envelope(4, map(0, 1, 1, new byte[0], 2, 1, 7, DATA))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, map(0, 1, 1, new byte[0], 2, 1, 7, DATA))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.cid: expected 1 to 32 bytes, got 0");
     }
 
     @Test
     void rejects_conversation_id_longer_than_32_bytes() {
-        assertError(decodeFails(envelope(4, map(0, 1, 1, new byte[33], 2, 1, 7, DATA))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, map(0, 1, 1, new byte[33], 2, 1, 7, DATA))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.cid: expected 1 to 32 bytes, got 33");
     }
 
     @Test
     void rejects_kind_above_65535() {
-        assertError(decodeFails(envelope(4, map(0, 1, 1, CID, 2, 65536, 7, DATA))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, map(0, 1, 1, CID, 2, 65536, 7, DATA))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.k: value 65536 exceeds the maximum 65535");
     }
 
     @Test
     void rejects_missing_data() {
-        assertError(decodeFails(envelope(4, map(0, 1, 1, CID, 2, 1))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, map(0, 1, 1, CID, 2, 1))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.data: required field 7 is missing");
     }
 
     @Test
     void rejects_message_id_zero() {
-        assertError(decodeFails(envelope(5, sentEvent(3, 0, 4, 1))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(5, sentEvent(3, 0, 4, 1))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.mid: message id must not be 0");
     }
 
@@ -259,25 +289,33 @@ class MalformedFrameTest {
 
     @Test
     void rejects_flags_wider_than_32_bits() {
-        assertError(decodeFails(envelope(4, sentEvent(5, 1L << 32))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(5, 1L << 32))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.flg: value 4294967296 exceeds the maximum 4294967295");
     }
 
     @Test
     void rejects_empty_signature() {
-        assertError(decodeFails(envelope(4, sentEvent(8, new byte[0]))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(8, new byte[0]))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.sig: expected 1 to 2147483647 bytes, got 0");
     }
 
     @Test
     void rejects_send_event_carrying_a_message_id() {
-        assertError(decodeFails(envelope(4, sentEvent(3, 5))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(3, 5))),
+                ErrorCode.INVALID_FIELD,
                 "envelope: send_event must not carry mid or t: the server assigns them");
     }
 
     @Test
     void rejects_event_push_without_message_id() {
-        assertError(decodeFails(envelope(5, sentEvent())), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(5, sentEvent())),
+                ErrorCode.INVALID_FIELD,
                 "envelope: event_push must carry mid and t");
     }
 
@@ -291,43 +329,57 @@ class MalformedFrameTest {
 
     @Test
     void rejects_tag_that_is_not_an_array() {
-        assertError(decodeFails(envelope(4, sentEvent(6, List.of(1)))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(6, List.of(1)))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.tags[0]: expected array, got integer");
     }
 
     @Test
     void rejects_tag_with_only_a_type() {
-        assertError(decodeFails(envelope(4, sentEvent(6, List.of(List.of(9))))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(6, List.of(List.of(9))))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.tags[0]: a tag is [type, value, ...], got 1 elements");
     }
 
     @Test
     void rejects_reply_tag_with_extra_elements() {
-        assertError(decodeFails(envelope(4, sentEvent(6, List.of(List.of(1, 5, 6))))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(6, List.of(List.of(1, 5, 6))))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.tags[0]: a reply or revoke tag is [type, mid], got 3 elements");
     }
 
     @Test
     void rejects_reply_tag_whose_mid_is_a_string() {
-        assertError(decodeFails(envelope(4, sentEvent(6, List.of(List.of(1, "5"))))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(6, List.of(List.of(1, "5"))))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.tags[0][1]: expected unsigned integer, got string");
     }
 
     @Test
     void rejects_tag_type_above_65535() {
-        assertError(decodeFails(envelope(4, sentEvent(6, List.of(List.of(70000, 1))))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(4, sentEvent(6, List.of(List.of(70000, 1))))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.tags[0][0]: value 70000 exceeds the maximum 65535");
     }
 
     @Test
     void rejects_extension_key_above_65535() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7, 15, map(65536, 1)))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7, 15, map(65536, 1)))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.ext: key 65536 exceeds the maximum 65535");
     }
 
     @Test
     void rejects_duplicate_extension_key() {
-        assertError(decodeFails(pack(map(0, 1, 1, 2, 2, 7, 15, map(1, 1, 1, 2)))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(pack(map(0, 1, 1, 2, 2, 7, 15, map(1, 1, 1, 2)))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.ext: duplicate key 1");
     }
 
@@ -339,7 +391,9 @@ class MalformedFrameTest {
 
     @Test
     void rejects_empty_hello_token() {
-        assertError(decodeFails(envelope(1, map(0, ""))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(1, map(0, ""))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body: token must not be empty");
     }
 
@@ -352,31 +406,41 @@ class MalformedFrameTest {
 
     @Test
     void rejects_catch_up_limit_of_zero() {
-        assertError(decodeFails(envelope(8, map(0, CID, 2, 0))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(8, map(0, CID, 2, 0))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.limit: limit must be 1 to 1000, got 0");
     }
 
     @Test
     void rejects_catch_up_limit_above_1000() {
-        assertError(decodeFails(envelope(8, map(0, CID, 2, 1001))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(8, map(0, CID, 2, 1001))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.limit: value 1001 exceeds the maximum 1000");
     }
 
     @Test
     void rejects_catch_up_result_holding_an_unstored_event() {
-        assertError(decodeFails(envelope(9, map(0, List.of(sentEvent())))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(9, map(0, List.of(sentEvent())))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body: events[0] must have mid and t");
     }
 
     @Test
     void rejects_duplicate_key_in_a_nested_event() {
-        assertError(decodeFails(envelope(9, map(0, List.of(sentEvent(2, true))))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(9, map(0, List.of(sentEvent(2, true))))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.events[0]: duplicate key 2");
     }
 
     @Test
     void rejects_more_flag_that_is_not_a_boolean() {
-        assertError(decodeFails(envelope(9, map(1, 1))), ErrorCode.INVALID_FIELD,
+        assertError(
+                decodeFails(envelope(9, map(1, 1))),
+                ErrorCode.INVALID_FIELD,
                 "envelope.body.more: expected boolean, got integer");
     }
 

@@ -16,12 +16,10 @@ import org.msgpack.core.MessagePack;
  */
 final class MsgPack {
 
-    private MsgPack() {
-    }
+    private MsgPack() {}
 
     /** A map literal that keeps key order and may repeat keys. */
-    record Entries(List<Object> keysAndValues) {
-    }
+    record Entries(List<Object> keysAndValues) {}
 
     /** Returns a map of the given keys and values, in order; keys may repeat. */
     static Entries map(Object... keysAndValues) {
@@ -65,8 +63,13 @@ final class MsgPack {
                     write(p, element);
                 }
             }
-            case Map<?, ?> map -> write(p, map(new LinkedHashMap<>(map).entrySet().stream()
-                    .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray()));
+            case Map<?, ?> map ->
+                write(
+                        p,
+                        map(new LinkedHashMap<>(map)
+                                .entrySet().stream()
+                                        .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue()))
+                                        .toArray()));
             default -> throw new IllegalArgumentException("cannot pack " + value.getClass());
         }
     }

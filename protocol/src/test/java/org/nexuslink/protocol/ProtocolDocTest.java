@@ -28,10 +28,14 @@ class ProtocolDocTest {
 
     @Test
     void lists_no_error_code_the_enum_lacks() {
-        List<String> documented = Pattern.compile("(?m)^\\| `([a-z_]+)` \\| (\\d{3}) \\|").matcher(DOC).results()
-                .map(m -> m.group(1)).toList();
-        assertThat(documented).containsExactlyElementsOf(
-                Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
+        List<String> documented = Pattern.compile("(?m)^\\| `([a-z_]+)` \\| (\\d{3}) \\|")
+                .matcher(DOC)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
+        assertThat(documented)
+                .containsExactlyElementsOf(
+                        Arrays.stream(ErrorCode.values()).map(ErrorCode::code).toList());
     }
 
     @Test
@@ -60,7 +64,8 @@ class ProtocolDocTest {
 
     @Test
     void states_the_versions_and_fixed_bounds() {
-        assertThat(DOC).contains("version " + Envelope.VERSION)
+        assertThat(DOC)
+                .contains("version " + Envelope.VERSION)
                 .contains("| 0 | `v` | uint | " + Envelope.VERSION + " |")
                 .contains("| 0 | `ev_v` | uint | " + Event.VERSION + " |")
                 .contains("| 1 | `cid` | bin | 1 .. " + ConversationId.MAX_LENGTH + " bytes |")

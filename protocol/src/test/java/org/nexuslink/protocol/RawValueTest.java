@@ -14,8 +14,12 @@ class RawValueTest {
         assertThat(RawValue.ofString("nxl:alice").asUnsigned()).isEmpty();
         assertThat(RawValue.ofUnsigned(127).asUnsigned()).hasValue(127);
         assertThat(RawValue.ofUnsigned(127).asString()).isEmpty();
-        assertThat(RawValue.ofUnsigned(-1L).asUnsigned()).as("2^64-1 does not fit a long").isEmpty();
-        assertThat(new RawValue(Bytes.fromHex("ff")).asUnsigned()).as("-1 is not unsigned").isEmpty();
+        assertThat(RawValue.ofUnsigned(-1L).asUnsigned())
+                .as("2^64-1 does not fit a long")
+                .isEmpty();
+        assertThat(new RawValue(Bytes.fromHex("ff")).asUnsigned())
+                .as("-1 is not unsigned")
+                .isEmpty();
         assertThat(RawValue.ofBinary(Bytes.fromHex("01")).asString()).isEmpty();
         assertThat(RawValue.ofUnsigned(Long.MAX_VALUE).asUnsigned()).hasValue(Long.MAX_VALUE);
         assertThat(RawValue.ofUnsigned(0).asUnsigned()).hasValue(0);
@@ -31,7 +35,8 @@ class RawValueTest {
 
     @Test
     void with_replaces_a_value_and_keeps_the_others() {
-        Extensions ext = Extensions.EMPTY.with(Extensions.AUTHOR, RawValue.ofString("forged"))
+        Extensions ext = Extensions.EMPTY
+                .with(Extensions.AUTHOR, RawValue.ofString("forged"))
                 .with(9, RawValue.ofUnsigned(1))
                 .with(Extensions.AUTHOR, RawValue.ofString("nxl:real"));
         assertThat(ext.get(Extensions.AUTHOR).flatMap(RawValue::asString)).contains("nxl:real");

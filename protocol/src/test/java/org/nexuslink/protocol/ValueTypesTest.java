@@ -29,7 +29,9 @@ class ValueTypesTest {
 
     @Test
     void conversation_id_of_a_uuid_is_its_16_bytes() {
-        assertThat(ConversationId.of(UUID.fromString("00112233-4455-6677-8899-aabbccddeeff")).value().hex())
+        assertThat(ConversationId.of(UUID.fromString("00112233-4455-6677-8899-aabbccddeeff"))
+                        .value()
+                        .hex())
                 .isEqualTo("00112233445566778899aabbccddeeff");
     }
 
@@ -100,8 +102,8 @@ class ValueTypesTest {
         Event event = Event.of(CID, Kind.TEXT, Bytes.EMPTY).withTags(tags);
         tags.clear();
         assertThat(event.tags()).hasSize(1);
-        assertThatIllegalArgumentException().isThrownBy(
-                () -> event.stored(new MessageId(1), Instant.ofEpochSecond(1, 5)));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> event.stored(new MessageId(1), Instant.ofEpochSecond(1, 5)));
         assertThatIllegalArgumentException().isThrownBy(() -> event.withSignature(Bytes.EMPTY));
     }
 

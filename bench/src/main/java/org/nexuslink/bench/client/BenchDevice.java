@@ -17,7 +17,9 @@ record BenchDevice(LocalDevice local) {
     static BenchDevice create() {
         AccountIdentity account = AccountIdentity.generate();
         DeviceKeyPair keys = DeviceKeyPair.generate();
-        return new BenchDevice(new LocalDevice(account.accountId(), keys,
+        return new BenchDevice(new LocalDevice(
+                account.accountId(),
+                keys,
                 account.certify(DeviceId.PRIMARY, keys.publicKey(), Instant.now(), Optional.empty())));
     }
 

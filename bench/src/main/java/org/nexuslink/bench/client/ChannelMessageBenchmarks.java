@@ -86,15 +86,18 @@ public class ChannelMessageBenchmarks {
         public void setUp() throws Exception {
             BenchDevice a = BenchDevice.create();
             BenchDevice b = BenchDevice.create();
-            InMemorySignalProtocolStore aliceStore = new InMemorySignalProtocolStore(a.keys().asIdentityKeyPair(), 0);
-            InMemorySignalProtocolStore bobStore = new InMemorySignalProtocolStore(b.keys().asIdentityKeyPair(), 0);
+            InMemorySignalProtocolStore aliceStore =
+                    new InMemorySignalProtocolStore(a.keys().asIdentityKeyPair(), 0);
+            InMemorySignalProtocolStore bobStore =
+                    new InMemorySignalProtocolStore(b.keys().asIdentityKeyPair(), 0);
             distribution = UUID.randomUUID();
             shareSenderKey(aliceStore, a.address(), bobStore, distribution);
             aliceSends = new GroupCipher(aliceStore, a.address());
             bobReads = new GroupCipher(bobStore, a.address());
             plaintext = new byte[DirectMessageBenchmarks.PAYLOAD_BYTES];
             new Random(1).nextBytes(plaintext);
-            if (!Arrays.equals(bobReads.decrypt(aliceSends.encrypt(distribution, plaintext).serialize()), plaintext)) {
+            if (!Arrays.equals(
+                    bobReads.decrypt(aliceSends.encrypt(distribution, plaintext).serialize()), plaintext)) {
                 throw new IllegalStateException("raw libsignal did not decrypt to what was sent");
             }
         }
@@ -131,13 +134,16 @@ public class ChannelMessageBenchmarks {
             distribution = UUID.randomUUID();
             shareSenderKey(aliceSignal, alice.address(), bobStore.signal(), distribution);
             Clock clock = Clock.systemUTC();
-            bobChannels = new ChannelMessenger(bobStore, b.local(), new DirectMessenger(bobStore, b.local(), clock), clock);
+            bobChannels =
+                    new ChannelMessenger(bobStore, b.local(), new DirectMessenger(bobStore, b.local(), clock), clock);
             UUID channelId = UUID.randomUUID();
             channel = ConversationId.of(channelId);
-            author = Extensions.EMPTY.with(Extensions.AUTHOR, RawValue.ofString(alice.accountId()))
+            author = Extensions.EMPTY
+                    .with(Extensions.AUTHOR, RawValue.ofString(alice.accountId()))
                     .with(Extensions.AUTHOR_DEVICE, RawValue.ofUnsigned(alice.deviceId()));
             Instant now = Instant.now();
-            payload = Payload.of(new Content.Text("x".repeat(DirectMessageBenchmarks.PAYLOAD_BYTES), Optional.empty()), now)
+            payload = Payload.of(
+                            new Content.Text("x".repeat(DirectMessageBenchmarks.PAYLOAD_BYTES), Optional.empty()), now)
                     .inChannel(channelId); // as ChannelMessenger.sendAll binds it: readers refuse it unbound
             serverTime = now.truncatedTo(ChronoUnit.SECONDS);
             Optional<Received> opened = receive(event(send()));
@@ -155,7 +161,9 @@ public class ChannelMessageBenchmarks {
 
         /** {@link ChannelMessenger}'s per-message work on the sending side. */
         byte[] send() throws Exception {
-            return new GroupCipher(aliceSignal, alice.address()).encrypt(distribution, PayloadCodec.encode(payload)).serialize();
+            return new GroupCipher(aliceSignal, alice.address())
+                    .encrypt(distribution, PayloadCodec.encode(payload))
+                    .serialize();
         }
 
         /**
@@ -167,8 +175,9 @@ public class ChannelMessageBenchmarks {
                 byte[] last = null;
                 for (int i = 0; i < count; i++) {
                     byte[] plaintext = PayloadCodec.encode(payload);
-                    last = aliceStore.inSavepoint(
-                            () -> new GroupCipher(aliceSignal, alice.address()).encrypt(distribution, plaintext).serialize());
+                    last = aliceStore.inSavepoint(() -> new GroupCipher(aliceSignal, alice.address())
+                            .encrypt(distribution, plaintext)
+                            .serialize());
                 }
                 return last;
             });
@@ -181,8 +190,16 @@ public class ChannelMessageBenchmarks {
 
         /** The stored event as the server hands it to Bob. */
         Event event(byte[] ciphertext) {
-            return new Event(channel, Kind.TEXT, Optional.of(new MessageId(++mid)), Optional.of(serverTime), Flags.NONE,
-                    List.of(), Bytes.of(ciphertext), Optional.empty(), author);
+            return new Event(
+                    channel,
+                    Kind.TEXT,
+                    Optional.of(new MessageId(++mid)),
+                    Optional.of(serverTime),
+                    Flags.NONE,
+                    List.of(),
+                    Bytes.of(ciphertext),
+                    Optional.empty(),
+                    author);
         }
     }
 
@@ -193,7 +210,8 @@ public class ChannelMessageBenchmarks {
 
     @Benchmark
     public byte[] rawRoundTrip(Raw s) throws Exception {
-        return s.bobReads.decrypt(s.aliceSends.encrypt(s.distribution, s.plaintext).serialize());
+        return s.bobReads.decrypt(
+                s.aliceSends.encrypt(s.distribution, s.plaintext).serialize());
     }
 
     @Benchmark
@@ -228,7 +246,8 @@ public class ChannelMessageBenchmarks {
         @Setup(Level.Invocation)
         public void fill() throws Exception {
             for (int i = 0; i < messages.length; i++) {
-                messages[i] = raw.aliceSends.encrypt(raw.distribution, raw.plaintext).serialize();
+                messages[i] =
+                        raw.aliceSends.encrypt(raw.distribution, raw.plaintext).serialize();
             }
         }
     }
@@ -320,8 +339,9 @@ public class ChannelMessageBenchmarks {
     }
 
     /** Alice creates her sender key and Bob takes it, as it travels over their 1:1 session. */
-    static void shareSenderKey(SignalProtocolStore alice, SignalProtocolAddress aliceAddress, SignalProtocolStore bob,
-            UUID distribution) throws Exception {
+    static void shareSenderKey(
+            SignalProtocolStore alice, SignalProtocolAddress aliceAddress, SignalProtocolStore bob, UUID distribution)
+            throws Exception {
         SenderKeyDistributionMessage key = new GroupSessionBuilder(alice).create(aliceAddress, distribution);
         new GroupSessionBuilder(bob).process(aliceAddress, new SenderKeyDistributionMessage(key.serialize()));
     }

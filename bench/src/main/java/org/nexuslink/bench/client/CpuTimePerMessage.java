@@ -67,15 +67,24 @@ public final class CpuTimePerMessage {
         if (!threads.isCurrentThreadCpuTimeSupported()) {
             throw new IllegalStateException("this JVM cannot measure a thread's CPU time");
         }
-        System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %17s %9s %9s%n", "comparison (us per message)", "raw cpu",
-                "ours cpu", "overhead", "overhead range", "raw wall", "ours wall");
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %9s %9s %9s %17s %9s %9s%n",
+                "comparison (us per message)",
+                "raw cpu",
+                "ours cpu",
+                "overhead",
+                "overhead range",
+                "raw wall",
+                "ours wall");
         for (Comparison comparison : comparisons()) {
             if (!comparison.name().contains(only)) {
                 continue;
             }
             Case raw = comparison.raw().create();
             Case ours = comparison.ours().create();
-            try (AutoCloseable rawState = raw.state(); AutoCloseable oursState = ours.state()) {
+            try (AutoCloseable rawState = raw.state();
+                    AutoCloseable oursState = ours.state()) {
                 Round[] rawRounds = new Round[ROUNDS];
                 Round[] oursRounds = new Round[ROUNDS];
                 double[] ratios = new double[ROUNDS];
@@ -89,9 +98,17 @@ public final class CpuTimePerMessage {
                     }
                 }
                 Arrays.sort(ratios);
-                System.out.printf(Locale.ROOT, "%-40s %9.1f %9.1f %8.0f%% %7.0f%% .. %4.0f%% %9.1f %9.1f%n",
-                        comparison.name(), median(rawRounds, true), median(oursRounds, true), 100 * ratios[ROUNDS / 2],
-                        100 * ratios[0], 100 * ratios[ROUNDS - 1], median(rawRounds, false), median(oursRounds, false));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-40s %9.1f %9.1f %8.0f%% %7.0f%% .. %4.0f%% %9.1f %9.1f%n",
+                        comparison.name(),
+                        median(rawRounds, true),
+                        median(oursRounds, true),
+                        100 * ratios[ROUNDS / 2],
+                        100 * ratios[0],
+                        100 * ratios[ROUNDS - 1],
+                        median(rawRounds, false),
+                        median(oursRounds, false));
             }
         }
     }
@@ -116,7 +133,10 @@ public final class CpuTimePerMessage {
     }
 
     private static double median(Round[] rounds, boolean cpu) {
-        double[] values = Arrays.stream(rounds).mapToDouble(r -> cpu ? r.cpu() : r.wall()).sorted().toArray();
+        double[] values = Arrays.stream(rounds)
+                .mapToDouble(r -> cpu ? r.cpu() : r.wall())
+                .sorted()
+                .toArray();
         return values[values.length / 2];
     }
 
@@ -127,22 +147,22 @@ public final class CpuTimePerMessage {
         Setup directEncrypt = () -> {
             DirectMessageBenchmarks.Raw s = new DirectMessageBenchmarks.Raw();
             s.setUp();
-            return new Case(null, () -> direct.rawEncrypt(s), 1, () -> { });
+            return new Case(null, () -> direct.rawEncrypt(s), 1, () -> {});
         };
         Setup directDecrypt = () -> {
             DirectMessageBenchmarks.RawInbox s = new DirectMessageBenchmarks.RawInbox();
             s.setUp();
-            return new Case(s::fill, () -> direct.rawDecrypt(s), batch, () -> { });
+            return new Case(s::fill, () -> direct.rawDecrypt(s), batch, () -> {});
         };
         Setup channelEncrypt = () -> {
             ChannelMessageBenchmarks.Raw s = new ChannelMessageBenchmarks.Raw();
             s.setUp();
-            return new Case(null, () -> channel.rawEncrypt(s), 1, () -> { });
+            return new Case(null, () -> channel.rawEncrypt(s), 1, () -> {});
         };
         Setup channelDecrypt = () -> {
             ChannelMessageBenchmarks.RawInbox s = new ChannelMessageBenchmarks.RawInbox();
             s.setUp();
-            return new Case(s::fill, () -> channel.rawDecrypt(s), batch, () -> { });
+            return new Case(s::fill, () -> channel.rawDecrypt(s), batch, () -> {});
         };
         List<Comparison> comparisons = new ArrayList<>();
         for (String storage : List.of("tmpfs", "disk")) {

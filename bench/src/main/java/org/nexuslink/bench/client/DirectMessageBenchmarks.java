@@ -99,8 +99,10 @@ public class DirectMessageBenchmarks {
             BenchDevice b = BenchDevice.create();
             alice = a.address();
             bob = b.address();
-            InMemorySignalProtocolStore aliceStore = new InMemorySignalProtocolStore(a.keys().asIdentityKeyPair(), 0);
-            InMemorySignalProtocolStore bobStore = new InMemorySignalProtocolStore(b.keys().asIdentityKeyPair(), 0);
+            InMemorySignalProtocolStore aliceStore =
+                    new InMemorySignalProtocolStore(a.keys().asIdentityKeyPair(), 0);
+            InMemorySignalProtocolStore bobStore =
+                    new InMemorySignalProtocolStore(b.keys().asIdentityKeyPair(), 0);
             Handshake.run(aliceStore, alice, bobStore, bob);
             aliceToBob = new SessionCipher(aliceStore, bob);
             aliceFromBob = new SessionCipher(aliceStore, bob);
@@ -109,7 +111,8 @@ public class DirectMessageBenchmarks {
             plaintext = new byte[PAYLOAD_BYTES];
             new Random(1).nextBytes(plaintext);
             try {
-                byte[] opened = bobFromAlice.decrypt(new SignalMessage(aliceToBob.encrypt(plaintext).serialize()));
+                byte[] opened = bobFromAlice.decrypt(
+                        new SignalMessage(aliceToBob.encrypt(plaintext).serialize()));
                 if (!Arrays.equals(opened, plaintext)) {
                     throw new IllegalStateException("raw libsignal did not decrypt to what was sent");
                 }
@@ -157,22 +160,27 @@ public class DirectMessageBenchmarks {
             bobMessenger = new DirectMessenger(bobStore, bob, clock);
             String text = "x".repeat(PAYLOAD_BYTES);
             Instant now = Instant.now();
-            aliceWrites = new Payload(new Content.Text(text, Optional.empty()), now, Optional.of(bob.accountId()), Optional.empty());
-            bobWrites = new Payload(new Content.Text(text, Optional.empty()), now, Optional.of(alice.accountId()), Optional.empty());
+            aliceWrites = new Payload(
+                    new Content.Text(text, Optional.empty()), now, Optional.of(bob.accountId()), Optional.empty());
+            bobWrites = new Payload(
+                    new Content.Text(text, Optional.empty()), now, Optional.of(alice.accountId()), Optional.empty());
             byte[] id = new byte[16];
             new Random(2).nextBytes(id);
             messageId = Bytes.of(id);
             serverTime = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             try {
-                Received opened = receive(bobStore, bobMessenger, push(alice, send(aliceStore, aliceWrites, bob.address())));
-                if (!opened.payload().content().equals(aliceWrites.content()) || !opened.senderAccount().equals(alice.accountId())) {
+                Received opened =
+                        receive(bobStore, bobMessenger, push(alice, send(aliceStore, aliceWrites, bob.address())));
+                if (!opened.payload().content().equals(aliceWrites.content())
+                        || !opened.senderAccount().equals(alice.accountId())) {
                     throw new IllegalStateException("the client path did not decrypt to what was sent");
                 }
             } catch (Exception e) {
                 throw new IllegalStateException("the client session does not work", e);
             }
-            System.out.println("direct plaintext: raw " + PAYLOAD_BYTES + " bytes, ours "
-                    + PayloadCodec.encode(aliceWrites).length + " bytes (text + fields; no certificate in the ratchet)");
+            System.out.println(
+                    "direct plaintext: raw " + PAYLOAD_BYTES + " bytes, ours " + PayloadCodec.encode(aliceWrites).length
+                            + " bytes (text + fields; no certificate in the ratchet)");
         }
 
         @TearDown
@@ -187,8 +195,8 @@ public class DirectMessageBenchmarks {
          */
         static CiphertextMessage send(ProfileStore store, Payload payload, SignalProtocolAddress to) throws Exception {
             byte[] plaintext = PayloadCodec.encode(payload);
-            CiphertextMessage message = store.inTransaction(() -> store.inSavepoint(
-                    () -> new SessionCipher(store.signal(), to).encrypt(plaintext)));
+            CiphertextMessage message = store.inTransaction(
+                    () -> store.inSavepoint(() -> new SessionCipher(store.signal(), to).encrypt(plaintext)));
             if (message.getType() != CiphertextMessage.WHISPER_TYPE) {
                 throw new IllegalStateException("a measured message is of type " + message.getType());
             }
@@ -202,10 +210,15 @@ public class DirectMessageBenchmarks {
 
         /** A push as the gateway delivers it. */
         DirectPush push(LocalDevice from, CiphertextMessage message) {
-            return new DirectPush(++entry, messageId, from.accountId(), from.deviceId(), serverTime, message.getType(),
+            return new DirectPush(
+                    ++entry,
+                    messageId,
+                    from.accountId(),
+                    from.deviceId(),
+                    serverTime,
+                    message.getType(),
                     Bytes.of(message.serialize()));
         }
-
     }
 
     @Benchmark
@@ -246,8 +259,8 @@ public class DirectMessageBenchmarks {
             byte[] last = null;
             for (int i = 0; i < BATCH; i++) {
                 byte[] plaintext = PayloadCodec.encode(s.aliceWrites);
-                CiphertextMessage message = store.inSavepoint(() -> store.inSavepoint(
-                        () -> new SessionCipher(store.signal(), to).encrypt(plaintext)));
+                CiphertextMessage message = store.inSavepoint(
+                        () -> store.inSavepoint(() -> new SessionCipher(store.signal(), to).encrypt(plaintext)));
                 last = message.serialize();
             }
             return last;
@@ -265,7 +278,8 @@ public class DirectMessageBenchmarks {
     public Payload oursRoundTripWithoutCertificate(Ours s) throws Exception {
         CiphertextMessage message = Ours.send(s.aliceStore, s.aliceWrites, s.bob.address());
         SignalMessage received = new SignalMessage(message.serialize());
-        byte[] plaintext = s.bobStore.inTransaction(() -> new SessionCipher(s.bobSignal, s.alice.address()).decrypt(received));
+        byte[] plaintext =
+                s.bobStore.inTransaction(() -> new SessionCipher(s.bobSignal, s.alice.address()).decrypt(received));
         return decode(plaintext);
     }
 

@@ -19,13 +19,17 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
 final class Handshake {
     private Handshake() {}
 
-    static void run(SignalProtocolStore alice, SignalProtocolAddress aliceAddress,
-            SignalProtocolStore bob, SignalProtocolAddress bobAddress) {
+    static void run(
+            SignalProtocolStore alice,
+            SignalProtocolAddress aliceAddress,
+            SignalProtocolStore bob,
+            SignalProtocolAddress bobAddress) {
         try {
             new SessionBuilder(alice, bobAddress).process(Prekeys.publish(bob, bobAddress.getDeviceId()));
             CiphertextMessage first = new SessionCipher(alice, bobAddress).encrypt(bytes("hello"));
             if (first.getType() != CiphertextMessage.PREKEY_TYPE) {
-                throw new IllegalStateException("the first message is of type " + first.getType() + ", not a prekey message");
+                throw new IllegalStateException(
+                        "the first message is of type " + first.getType() + ", not a prekey message");
             }
             new SessionCipher(bob, aliceAddress).decrypt(new PreKeySignalMessage(first.serialize()));
             CiphertextMessage reply = new SessionCipher(bob, aliceAddress).encrypt(bytes("hello back"));

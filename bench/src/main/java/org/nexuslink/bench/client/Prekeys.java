@@ -25,14 +25,26 @@ final class Prekeys {
         IdentityKeyPair identity = store.getIdentityKeyPair();
         long now = System.currentTimeMillis();
         ECKeyPair signed = ECKeyPair.generate();
-        byte[] signedSignature = identity.getPrivateKey().calculateSignature(signed.getPublicKey().serialize());
+        byte[] signedSignature = identity.getPrivateKey()
+                .calculateSignature(signed.getPublicKey().serialize());
         ECKeyPair oneTime = ECKeyPair.generate();
         KEMKeyPair kyber = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
-        byte[] kyberSignature = identity.getPrivateKey().calculateSignature(kyber.getPublicKey().serialize());
+        byte[] kyberSignature =
+                identity.getPrivateKey().calculateSignature(kyber.getPublicKey().serialize());
         store.storeSignedPreKey(KEY_ID, new SignedPreKeyRecord(KEY_ID, now, signed, signedSignature));
         store.storePreKey(KEY_ID, new PreKeyRecord(KEY_ID, oneTime));
         store.storeKyberPreKey(KEY_ID, new KyberPreKeyRecord(KEY_ID, now, kyber, kyberSignature));
-        return new PreKeyBundle(0, deviceId, KEY_ID, oneTime.getPublicKey(), KEY_ID, signed.getPublicKey(),
-                signedSignature, identity.getPublicKey(), KEY_ID, kyber.getPublicKey(), kyberSignature);
+        return new PreKeyBundle(
+                0,
+                deviceId,
+                KEY_ID,
+                oneTime.getPublicKey(),
+                KEY_ID,
+                signed.getPublicKey(),
+                signedSignature,
+                identity.getPublicKey(),
+                KEY_ID,
+                kyber.getPublicKey(),
+                kyberSignature);
     }
 }

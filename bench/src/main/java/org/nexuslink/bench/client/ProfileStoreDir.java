@@ -32,7 +32,8 @@ final class ProfileStoreDir implements AutoCloseable {
             default -> throw new IllegalArgumentException("storage must be disk or tmpfs, got " + storage);
         };
         if (!Files.isDirectory(parent)) {
-            throw new IllegalStateException("storage " + storage + " needs the directory " + parent + ", which does not exist");
+            throw new IllegalStateException(
+                    "storage " + storage + " needs the directory " + parent + ", which does not exist");
         }
         try {
             this.dir = Files.createTempDirectory(parent, "nexuslink-bench-");
@@ -43,7 +44,9 @@ final class ProfileStoreDir implements AutoCloseable {
 
     /** Opens (creating) the profile store of {@code device}, keyed by its device key as the client does. */
     ProfileStore open(BenchDevice device, String name) {
-        ProfileStore store = ProfileStore.open(dir.resolve(name + ".db"), StoreKey.derive(device.keys()),
+        ProfileStore store = ProfileStore.open(
+                dir.resolve(name + ".db"),
+                StoreKey.derive(device.keys()),
                 device.keys().asIdentityKeyPair());
         stores.add(store);
         return store;

@@ -50,7 +50,8 @@ public class StoreOperationBenchmarks {
             store = mine;
             peer = other.address();
             peerIdentity = new IdentityKey(other.keys().publicKey());
-            SignalProtocolStore theirs = new InMemorySignalProtocolStore(other.keys().asIdentityKeyPair(), 0);
+            SignalProtocolStore theirs =
+                    new InMemorySignalProtocolStore(other.keys().asIdentityKeyPair(), 0);
             Handshake.run(mine, me.address(), theirs, peer);
             record = mine.loadSession(peer);
             System.out.println("session record: " + record.serialize().length + " bytes");

@@ -55,8 +55,16 @@ public final class ChannelLoad {
      * @param rate events per second to send; 0 sends the next as soon as the previous reached everyone
      * @param sourceAddresses spread connections over 127.0.0.1 .. 127.0.0.k (0: the system's choice)
      */
-    public ChannelLoad(URI server, UUID channel, int devices, Duration duration, int rate, int size, int threads,
-                       int sourceAddresses, LongConsumer progress) {
+    public ChannelLoad(
+            URI server,
+            UUID channel,
+            int devices,
+            Duration duration,
+            int rate,
+            int size,
+            int threads,
+            int sourceAddresses,
+            LongConsumer progress) {
         if (devices < 1 || size < 16 || size > WsClient.MAX_FRAME / 2) {
             throw new IllegalArgumentException("need at least 1 device and payloads of 16 bytes to 512 KiB");
         }
@@ -76,7 +84,7 @@ public final class ChannelLoad {
 
     public LoadReport run() throws Exception {
         Fleet fleet = new Fleet(server, sourceAddresses);
-        List<Fleet.Member> members = fleet.join(devices, 8, n -> { });
+        List<Fleet.Member> members = fleet.join(devices, 8, n -> {});
         LongAdder delivered = new LongAdder();
         LongAdder errors = new LongAdder();
         LongAdder acknowledged = new LongAdder();
@@ -91,7 +99,8 @@ public final class ChannelLoad {
                 payload.get(bytes);
                 Envelope envelope = CODEC.decode(bytes);
                 switch (envelope.body()) {
-                    case Event event when envelope.command() == Command.EVENT_PUSH -> {
+                    case Event event
+                    when envelope.command() == Command.EVENT_PUSH -> {
                         ByteBuffer data = ByteBuffer.wrap(event.data().toByteArray());
                         long sentAt = data.getLong(0);
                         latencies.recordSince(sentAt);
@@ -101,17 +110,18 @@ public final class ChannelLoad {
                             r.last().accumulateAndGet(System.nanoTime(), Math::max);
                             r.count().incrementAndGet();
                         }
-                        connection.send(WsClient.frame(CODEC.encode(Envelope.of(Command.ACK, envelope.seq(), Ack.EMPTY))));
+                        connection.send(
+                                WsClient.frame(CODEC.encode(Envelope.of(Command.ACK, envelope.seq(), Ack.EMPTY))));
                     }
                     case Ack ack -> acknowledged.increment();
                     case ErrorBody error -> {
                         errorCodes.merge(error.code(), 1L, Long::sum);
                         errors.increment();
                     }
-                    default -> { }
+                    default -> {}
                 }
             };
-            List<WsClient.Connection> connections = fleet.connect(client, members, i -> listener, 256, n -> { });
+            List<WsClient.Connection> connections = fleet.connect(client, members, i -> listener, 256, n -> {});
             WsClient.Connection sender = connections.get(0);
             long start = System.nanoTime();
             long end = start + duration.toNanos();
@@ -125,8 +135,8 @@ public final class ChannelLoad {
                 receipts.put(index, r);
                 long sentAt = System.nanoTime();
                 ByteBuffer.wrap(data).putLong(0, sentAt).putLong(8, index);
-                sender.send(WsClient.frame(CODEC.encode(Envelope.of(Command.SEND_EVENT, new Seq(index),
-                        Event.of(cid, Kind.TEXT, Bytes.of(data))))));
+                sender.send(WsClient.frame(CODEC.encode(
+                        Envelope.of(Command.SEND_EVENT, new Seq(index), Event.of(cid, Kind.TEXT, Bytes.of(data))))));
                 sent++;
                 if (interval > 0) {
                     long wait = sentAt + interval - System.nanoTime();
@@ -171,8 +181,17 @@ public final class ChannelLoad {
             extra.put("fan_out_p50_ms", fanOut.percentileMillis(50));
             extra.put("fan_out_p99_ms", fanOut.percentileMillis(99));
             extra.put("fan_out_max_ms", fanOut.maxMillis());
-            return LoadReport.of("channel", devices, seconds, sent, acknowledged.sum(), delivered.sum(), errors.sum(),
-                    errorCodes, latencies, extra);
+            return LoadReport.of(
+                    "channel",
+                    devices,
+                    seconds,
+                    sent,
+                    acknowledged.sum(),
+                    delivered.sum(),
+                    errors.sum(),
+                    errorCodes,
+                    latencies,
+                    extra);
         }
     }
 }

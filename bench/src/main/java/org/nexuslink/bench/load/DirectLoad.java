@@ -53,13 +53,20 @@ public final class DirectLoad {
     private final int threads;
     private final LongConsumer progress;
 
-    public DirectLoad(URI server, int devices, Duration duration, int rate, int size, int threads,
-                      LongConsumer progress) {
+    public DirectLoad(
+            URI server, int devices, Duration duration, int rate, int size, int threads, LongConsumer progress) {
         this(server, devices, Duration.ZERO, duration, rate, size, threads, progress);
     }
 
-    public DirectLoad(URI server, int devices, Duration warmup, Duration duration, int rate, int size, int threads,
-                      LongConsumer progress) {
+    public DirectLoad(
+            URI server,
+            int devices,
+            Duration warmup,
+            Duration duration,
+            int rate,
+            int size,
+            int threads,
+            LongConsumer progress) {
         this(server, Optional.empty(), devices, warmup, duration, rate, size, threads, progress);
     }
 
@@ -77,8 +84,16 @@ public final class DirectLoad {
      * @param threads the load generator's selector threads
      * @param progress told the number delivered so far, about once a second
      */
-    public DirectLoad(URI server, Optional<URI> senderServer, int devices, Duration warmup, Duration duration, int rate,
-                      int size, int threads, LongConsumer progress) {
+    public DirectLoad(
+            URI server,
+            Optional<URI> senderServer,
+            int devices,
+            Duration warmup,
+            Duration duration,
+            int rate,
+            int size,
+            int threads,
+            LongConsumer progress) {
         if (devices < 2 || size < 16 || size > WsClient.MAX_FRAME / 2) {
             throw new IllegalArgumentException("need at least 2 devices and payloads of 16 bytes to 512 KiB");
         }
@@ -112,8 +127,10 @@ public final class DirectLoad {
             java.util.Arrays.fill(marker, (byte) 0x5a);
             byte[] payload = new byte[size];
             java.util.Arrays.fill(payload, (byte) 0xa5);
-            byte[] encoded = CODEC.encode(Envelope.of(Command.SEND_DIRECT, new Seq(1), new DirectSend(Bytes.of(marker),
-                    List.of(new DirectSend.Copy(to, 1, 2, Bytes.of(payload))))));
+            byte[] encoded = CODEC.encode(Envelope.of(
+                    Command.SEND_DIRECT,
+                    new Seq(1),
+                    new DirectSend(Bytes.of(marker), List.of(new DirectSend.Copy(to, 1, 2, Bytes.of(payload))))));
             frame = WsClient.frame(encoded);
             int offset = WsClient.payloadOffset(encoded.length);
             idAt = offset + indexOf(encoded, marker);
@@ -147,7 +164,7 @@ public final class DirectLoad {
     public LoadReport run() throws Exception {
         int pairs = devices / 2;
         Fleet fleet = new Fleet(server, 0);
-        List<Fleet.Member> members = fleet.join(pairs * 2, 8, n -> { });
+        List<Fleet.Member> members = fleet.join(pairs * 2, 8, n -> {});
         LongAdder delivered = new LongAdder();
         LongAdder acknowledged = new LongAdder();
         LongAdder errors = new LongAdder();
@@ -160,10 +177,17 @@ public final class DirectLoad {
         }
         boolean windowed = rate <= 0;
         try (WsClient client = new WsClient(threads)) {
-            URI senderSocket = senderServer.map(node -> new CommunityApi(node).webSocketUri()).orElse(fleet.webSocket());
-            List<WsClient.Connection> connections = fleet.connect(client, members, i -> i % 2 == 0
-                    ? receiver(delivered, latencies)
-                    : sender(senders.get(i / 2), acknowledged, errors, errorCodes, windowed, end), 64, n -> { },
+            URI senderSocket = senderServer
+                    .map(node -> new CommunityApi(node).webSocketUri())
+                    .orElse(fleet.webSocket());
+            List<WsClient.Connection> connections = fleet.connect(
+                    client,
+                    members,
+                    i -> i % 2 == 0
+                            ? receiver(delivered, latencies)
+                            : sender(senders.get(i / 2), acknowledged, errors, errorCodes, windowed, end),
+                    64,
+                    n -> {},
                     i -> i % 2 == 0 ? fleet.webSocket() : senderSocket);
             for (int i = 0; i < pairs; i++) {
                 senders.get(i).connection = connections.get(2 * i + 1);
@@ -227,8 +251,17 @@ public final class DirectLoad {
             extra.put("size", size);
             extra.put("latency_max_ms", latencies.maxMillis());
             extra.put("warmup_seconds", warmup.toMillis() / 1000.0);
-            return LoadReport.of("direct", pairs * 2, seconds, sent - before[0], acknowledged.sum() - before[1],
-                    delivered.sum() - before[2], errors.sum(), errorCodes, latencies, extra);
+            return LoadReport.of(
+                    "direct",
+                    pairs * 2,
+                    seconds,
+                    sent - before[0],
+                    acknowledged.sum() - before[1],
+                    delivered.sum() - before[2],
+                    errors.sum(),
+                    errorCodes,
+                    latencies,
+                    extra);
         }
     }
 
@@ -276,16 +309,24 @@ public final class DirectLoad {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             if (CODEC.decode(bytes).body() instanceof DirectPush push) {
-                latencies.recordSince(ByteBuffer.wrap(push.ciphertext().toByteArray(), 0, 8).getLong());
+                latencies.recordSince(
+                        ByteBuffer.wrap(push.ciphertext().toByteArray(), 0, 8).getLong());
                 delivered.increment();
-                connection.send(WsClient.frame(CODEC.encode(Envelope.of(Command.ACK, new Seq(1),
+                connection.send(WsClient.frame(CODEC.encode(Envelope.of(
+                        Command.ACK,
+                        new Seq(1),
                         new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())))));
             }
         };
     }
 
-    private static WsClient.Listener sender(Sender sender, LongAdder acknowledged, LongAdder errors,
-                                            Map<String, Long> errorCodes, boolean windowed, long[] end) {
+    private static WsClient.Listener sender(
+            Sender sender,
+            LongAdder acknowledged,
+            LongAdder errors,
+            Map<String, Long> errorCodes,
+            boolean windowed,
+            long[] end) {
         return (connection, payload) -> {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);

@@ -31,13 +31,50 @@ import org.nexuslink.protocol.api.ApiRoute;
  */
 public final class DirectoryLoad {
     /** Words names and descriptions are made of, so that queries hit. */
-    public static final List<String> VOCABULARY = List.of("rust", "golang", "python", "chess", "music", "jazz",
-            "photography", "hiking", "cooking", "gaming", "linux", "privacy", "crypto", "books", "science", "art",
-            "football", "cycling", "climbing", "anime", "design", "startups", "parents", "language", "japanese",
-            "spanish", "german", "history", "astronomy", "gardening", "coffee", "travel", "film", "poetry", "math",
-            "physics", "robotics", "drones", "security", "homelab");
-    public static final List<String> TAGS = List.of("tech", "hobby", "sports", "learning", "arts", "local", "games",
-            "science", "social", "dev");
+    public static final List<String> VOCABULARY = List.of(
+            "rust",
+            "golang",
+            "python",
+            "chess",
+            "music",
+            "jazz",
+            "photography",
+            "hiking",
+            "cooking",
+            "gaming",
+            "linux",
+            "privacy",
+            "crypto",
+            "books",
+            "science",
+            "art",
+            "football",
+            "cycling",
+            "climbing",
+            "anime",
+            "design",
+            "startups",
+            "parents",
+            "language",
+            "japanese",
+            "spanish",
+            "german",
+            "history",
+            "astronomy",
+            "gardening",
+            "coffee",
+            "travel",
+            "film",
+            "poetry",
+            "math",
+            "physics",
+            "robotics",
+            "drones",
+            "security",
+            "homelab");
+
+    public static final List<String> TAGS =
+            List.of("tech", "hobby", "sports", "learning", "arts", "local", "games", "science", "social", "dev");
 
     private final URI directory;
     private final Duration duration;
@@ -58,8 +95,9 @@ public final class DirectoryLoad {
     static final List<String> FILLER = filler();
 
     private static List<String> filler() {
-        String[] onsets = {"b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "pl", "gr",
-            "tr", "sk"};
+        String[] onsets = {
+            "b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "st", "pl", "gr", "tr", "sk"
+        };
         String[] vowels = {"a", "e", "i", "o", "u"};
         List<String> words = new ArrayList<>();
         Random random = new Random(42);
@@ -110,7 +148,8 @@ public final class DirectoryLoad {
         long results = 0;
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             List<Thread> workers = new ArrayList<>();
             LongAdder hits = new LongAdder();
             for (int c = 0; c < clients; c++) {
@@ -120,8 +159,12 @@ public final class DirectoryLoad {
                         URI uri = URI.create(directory + ApiRoute.DIRECTORY_SEARCH.path(query(random)));
                         long sent = System.nanoTime();
                         try {
-                            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(
-                                    Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                            HttpResponse<String> response = http.send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(10))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
                             latencies.recordSince(sent);
                             if (response.statusCode() == 200) {
                                 done.increment();
@@ -154,8 +197,17 @@ public final class DirectoryLoad {
         extra.put("searches_per_second", seconds > 0 ? completed / seconds : 0.0);
         extra.put("searches_with_results", results);
         extra.put("clients", clients);
-        return LoadReport.of("directory", clients, seconds, completed + errors.sum(), completed, completed,
-                errors.sum(), codes, latencies, extra);
+        return LoadReport.of(
+                "directory",
+                clients,
+                seconds,
+                completed + errors.sum(),
+                completed,
+                completed,
+                errors.sum(),
+                codes,
+                latencies,
+                extra);
     }
 
     private static Map<String, String> query(Random random) {

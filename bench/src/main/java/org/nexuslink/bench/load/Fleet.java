@@ -91,8 +91,8 @@ final class Fleet {
     private Member joinOne(CommunityApi pinned) throws IOException, InterruptedException {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair keys = DeviceKeyPair.generate();
-        DeviceCertificate certificate = identity.certify(new DeviceId(1), keys.publicKey(),
-                Clock.systemUTC().instant().minusSeconds(60), Optional.empty());
+        DeviceCertificate certificate = identity.certify(
+                new DeviceId(1), keys.publicKey(), Clock.systemUTC().instant().minusSeconds(60), Optional.empty());
         CommunityApi.Session session = pinned.join(identity, keys, certificate, "", "bench");
         return new Member(session.accountId(), session.token());
     }
@@ -102,8 +102,13 @@ final class Fleet {
      *
      * @param listeners the listener of member i
      */
-    List<WsClient.Connection> connect(WsClient client, List<Member> members, IntFunction<WsClient.Listener> listeners,
-                                      int parallel, LongConsumer progress) throws Exception {
+    List<WsClient.Connection> connect(
+            WsClient client,
+            List<Member> members,
+            IntFunction<WsClient.Listener> listeners,
+            int parallel,
+            LongConsumer progress)
+            throws Exception {
         return connect(client, members, listeners, parallel, progress, i -> webSocket);
     }
 
@@ -112,16 +117,23 @@ final class Fleet {
      * WebSocket endpoint {@code endpoints} gives for it (another node of the same cluster: the
      * token is valid on every node).
      */
-    List<WsClient.Connection> connect(WsClient client, List<Member> members, IntFunction<WsClient.Listener> listeners,
-                                      int parallel, LongConsumer progress, IntFunction<URI> endpoints) throws Exception {
+    List<WsClient.Connection> connect(
+            WsClient client,
+            List<Member> members,
+            IntFunction<WsClient.Listener> listeners,
+            int parallel,
+            LongConsumer progress,
+            IntFunction<URI> endpoints)
+            throws Exception {
         Semaphore slots = new Semaphore(parallel);
         List<CompletableFuture<WsClient.Connection>> opening = new ArrayList<>(members.size());
         AtomicInteger done = new AtomicInteger();
         for (int i = 0; i < members.size(); i++) {
             slots.acquire();
-            Optional<InetAddress> source = sources.isEmpty() ? Optional.empty() : Optional.of(sources.get(i % sources.size()));
-            CompletableFuture<WsClient.Connection> f = client.connect(endpoints.apply(i), members.get(i).token(), source,
-                    listeners.apply(i));
+            Optional<InetAddress> source =
+                    sources.isEmpty() ? Optional.empty() : Optional.of(sources.get(i % sources.size()));
+            CompletableFuture<WsClient.Connection> f =
+                    client.connect(endpoints.apply(i), members.get(i).token(), source, listeners.apply(i));
             f.whenComplete((c, e) -> {
                 slots.release();
                 progress.accept(done.incrementAndGet());

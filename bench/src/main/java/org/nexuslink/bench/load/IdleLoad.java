@@ -38,8 +38,15 @@ public final class IdleLoad {
      * @param settle how long to wait after the joins before the first reading, so that the
      *     server's heap has shed the joins' garbage (see docs/benchmarks.md on the GC setting)
      */
-    public IdleLoad(URI server, int devices, Duration hold, int threads, int sourceAddresses, Optional<Long> serverPid,
-                    Duration settle, Consumer<String> progress) {
+    public IdleLoad(
+            URI server,
+            int devices,
+            Duration hold,
+            int threads,
+            int sourceAddresses,
+            Optional<Long> serverPid,
+            Duration settle,
+            Consumer<String> progress) {
         if (devices < 1) {
             throw new IllegalArgumentException("need at least 1 device");
         }
@@ -54,8 +61,10 @@ public final class IdleLoad {
     }
 
     public LoadReport run() throws Exception {
-        Optional<Long> pid = serverPid.or(() -> "127.0.0.1".equals(server.getHost()) || "localhost".equals(server.getHost())
-                ? ServerMemory.listening(server.getPort() > 0 ? server.getPort() : 80) : Optional.empty());
+        Optional<Long> pid =
+                serverPid.or(() -> "127.0.0.1".equals(server.getHost()) || "localhost".equals(server.getHost())
+                        ? ServerMemory.listening(server.getPort() > 0 ? server.getPort() : 80)
+                        : Optional.empty());
         Fleet fleet = new Fleet(server, sourceAddresses);
         List<Fleet.Member> members = fleet.join(devices, 16, n -> {
             if (n % 500 == 0) {
@@ -68,7 +77,7 @@ public final class IdleLoad {
         LongAdder closed = new LongAdder();
         WsClient.Listener listener = new WsClient.Listener() {
             @Override
-            public void onBinary(WsClient.Connection connection, ByteBuffer payload) { }
+            public void onBinary(WsClient.Connection connection, ByteBuffer payload) {}
 
             @Override
             public void onClosed(WsClient.Connection connection, String reason) {
@@ -103,11 +112,23 @@ public final class IdleLoad {
             extra.put("server_pid", pid.orElse(null));
             extra.put("server_rss_before_bytes", before.isPresent() ? before.getAsLong() : null);
             extra.put("server_rss_bytes", after.isPresent() ? after.getAsLong() : null);
-            extra.put("server_rss_bytes_per_connection", before.isPresent() && after.isPresent() && open > 0
-                    ? (after.getAsLong() - before.getAsLong()) / open : null);
+            extra.put(
+                    "server_rss_bytes_per_connection",
+                    before.isPresent() && after.isPresent() && open > 0
+                            ? (after.getAsLong() - before.getAsLong()) / open
+                            : null);
             long errors = devices - open;
-            return LoadReport.of("idle", devices, hold.toMillis() / 1000.0, 0, 0, 0, errors,
-                    errors == 0 ? Map.of() : Map.of("not_connected", errors), new Latencies(), extra);
+            return LoadReport.of(
+                    "idle",
+                    devices,
+                    hold.toMillis() / 1000.0,
+                    0,
+                    0,
+                    0,
+                    errors,
+                    errors == 0 ? Map.of() : Map.of("not_connected", errors),
+                    new Latencies(),
+                    extra);
         }
     }
 }

@@ -13,19 +13,49 @@ import java.util.TreeMap;
  *
  * @param extra further JSON fields in order; values are numbers, strings or null
  */
-public record LoadReport(String mode, int devices, double seconds, long sent, long acknowledged, long delivered,
-                         long errors, Map<String, Long> errorCodes, double p50, double p99, double p999,
-                         Map<String, Object> extra) {
+public record LoadReport(
+        String mode,
+        int devices,
+        double seconds,
+        long sent,
+        long acknowledged,
+        long delivered,
+        long errors,
+        Map<String, Long> errorCodes,
+        double p50,
+        double p99,
+        double p999,
+        Map<String, Object> extra) {
 
     public LoadReport {
         errorCodes = Map.copyOf(errorCodes);
         extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
-    static LoadReport of(String mode, int devices, double seconds, long sent, long acknowledged, long delivered,
-                         long errors, Map<String, Long> errorCodes, Latencies latencies, Map<String, Object> extra) {
-        return new LoadReport(mode, devices, seconds, sent, acknowledged, delivered, errors, errorCodes,
-                latencies.percentileMillis(50), latencies.percentileMillis(99), latencies.percentileMillis(99.9), extra);
+    static LoadReport of(
+            String mode,
+            int devices,
+            double seconds,
+            long sent,
+            long acknowledged,
+            long delivered,
+            long errors,
+            Map<String, Long> errorCodes,
+            Latencies latencies,
+            Map<String, Object> extra) {
+        return new LoadReport(
+                mode,
+                devices,
+                seconds,
+                sent,
+                acknowledged,
+                delivered,
+                errors,
+                errorCodes,
+                latencies.percentileMillis(50),
+                latencies.percentileMillis(99),
+                latencies.percentileMillis(99.9),
+                extra);
     }
 
     public double deliveredPerSecond() {
@@ -44,21 +74,38 @@ public record LoadReport(String mode, int devices, double seconds, long sent, lo
         fields.put("delivered_per_second", number(deliveredPerSecond()));
         fields.put("errors", Long.toString(errors));
         StringBuilder codes = new StringBuilder("{");
-        new TreeMap<>(errorCodes).forEach((code, count) -> codes.append(codes.length() > 1 ? "," : "")
-                .append(string(code)).append(':').append(count));
+        new TreeMap<>(errorCodes)
+                .forEach((code, count) -> codes.append(codes.length() > 1 ? "," : "")
+                        .append(string(code))
+                        .append(':')
+                        .append(count));
         fields.put("error_codes", codes.append('}').toString());
-        fields.put("latency_ms", "{\"p50\":" + number(p50) + ",\"p99\":" + number(p99) + ",\"p999\":" + number(p999) + "}");
+        fields.put(
+                "latency_ms",
+                "{\"p50\":" + number(p50) + ",\"p99\":" + number(p99) + ",\"p999\":" + number(p999) + "}");
         extra.forEach((key, value) -> fields.put(key, value(value)));
         StringBuilder json = new StringBuilder("{");
-        fields.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append(string(k)).append(':').append(v));
+        fields.forEach((k, v) -> json.append(json.length() > 1 ? "," : "")
+                .append(string(k))
+                .append(':')
+                .append(v));
         return json.append('}').toString();
     }
 
     /** A line for people. */
     public String summary() {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT,
                 "%s: delivered %d in %.1f s: %.0f msgs/s; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; errors %d %s",
-                mode, delivered, seconds, deliveredPerSecond(), p50, p99, p999, errors, errorCodes));
+                mode,
+                delivered,
+                seconds,
+                deliveredPerSecond(),
+                p50,
+                p99,
+                p999,
+                errors,
+                errorCodes));
         extra.forEach((key, value) -> line.append("; ").append(key).append(' ').append(value));
         return line.toString();
     }

@@ -3,7 +3,6 @@ package org.nexuslink.bench.load;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +58,7 @@ public final class OfflineLoad {
 
     public LoadReport run() throws Exception {
         Fleet fleet = new Fleet(server, 0);
-        List<Fleet.Member> members = fleet.join(senders + 1, 8, n -> { });
+        List<Fleet.Member> members = fleet.join(senders + 1, 8, n -> {});
         Fleet.Member offline = members.get(0);
         List<Fleet.Member> sending = members.subList(1, members.size());
         LongAdder errors = new LongAdder();
@@ -70,26 +69,31 @@ public final class OfflineLoad {
         byte[] payload = new byte[size];
         try (WsClient client = new WsClient(threads)) {
             List<long[]> seqs = new ArrayList<>();
-            List<WsClient.Connection> connections = fleet.connect(client, sending, i -> {
-                long[] seq = new long[1];
-                seqs.add(seq);
-                return (connection, frame) -> {
-                    byte[] bytes = new byte[frame.remaining()];
-                    frame.get(bytes);
-                    switch (CODEC.decode(bytes).body()) {
-                        case Ack ack -> storedCount.incrementAndGet();
-                        case ErrorBody error -> {
-                            errorCodes.merge(error.code(), 1L, Long::sum);
-                            errors.increment();
-                        }
-                        default -> {
-                            return;
-                        }
-                    }
-                    stored.countDown();
-                    sendOne(connection, i, seq, offline.accountId(), payload, remaining);
-                };
-            }, 64, n -> { });
+            List<WsClient.Connection> connections = fleet.connect(
+                    client,
+                    sending,
+                    i -> {
+                        long[] seq = new long[1];
+                        seqs.add(seq);
+                        return (connection, frame) -> {
+                            byte[] bytes = new byte[frame.remaining()];
+                            frame.get(bytes);
+                            switch (CODEC.decode(bytes).body()) {
+                                case Ack ack -> storedCount.incrementAndGet();
+                                case ErrorBody error -> {
+                                    errorCodes.merge(error.code(), 1L, Long::sum);
+                                    errors.increment();
+                                }
+                                default -> {
+                                    return;
+                                }
+                            }
+                            stored.countDown();
+                            sendOne(connection, i, seq, offline.accountId(), payload, remaining);
+                        };
+                    },
+                    64,
+                    n -> {});
             long start = System.nanoTime();
             for (int i = 0; i < connections.size(); i++) {
                 for (int w = 0; w < WINDOW; w++) {
@@ -97,11 +101,12 @@ public final class OfflineLoad {
                 }
             }
             if (!stored.await(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("only " + storedCount.get() + " of " + messages
-                        + " messages were acknowledged within 120 s");
+                throw new IllegalStateException(
+                        "only " + storedCount.get() + " of " + messages + " messages were acknowledged within 120 s");
             }
             double storeSeconds = (System.nanoTime() - start) / 1e9;
-            progress.accept("stored " + storedCount.get() + " in " + storeSeconds + " s; connecting the offline device");
+            progress.accept(
+                    "stored " + storedCount.get() + " in " + storeSeconds + " s; connecting the offline device");
             for (WsClient.Connection c : connections) {
                 c.close();
             }
@@ -110,18 +115,28 @@ public final class OfflineLoad {
             CountDownLatch drained = new CountDownLatch((int) storedCount.get());
             AtomicLong lastAt = new AtomicLong();
             long connectAt = System.nanoTime();
-            WsClient.Connection receiver = fleet.connect(client, List.of(offline), i -> (connection, frame) -> {
-                byte[] bytes = new byte[frame.remaining()];
-                frame.get(bytes);
-                if (CODEC.decode(bytes).body() instanceof DirectPush push) {
-                    latencies.recordSince(ByteBuffer.wrap(push.ciphertext().toByteArray(), 0, 8).getLong());
-                    delivered.increment();
-                    lastAt.set(System.nanoTime());
-                    connection.send(WsClient.frame(CODEC.encode(Envelope.of(Command.ACK, new Seq(1),
-                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())))));
-                    drained.countDown();
-                }
-            }, 1, n -> { }).get(0);
+            WsClient.Connection receiver = fleet.connect(
+                            client,
+                            List.of(offline),
+                            i -> (connection, frame) -> {
+                                byte[] bytes = new byte[frame.remaining()];
+                                frame.get(bytes);
+                                if (CODEC.decode(bytes).body() instanceof DirectPush push) {
+                                    latencies.recordSince(
+                                            ByteBuffer.wrap(push.ciphertext().toByteArray(), 0, 8)
+                                                    .getLong());
+                                    delivered.increment();
+                                    lastAt.set(System.nanoTime());
+                                    connection.send(WsClient.frame(CODEC.encode(Envelope.of(
+                                            Command.ACK,
+                                            new Seq(1),
+                                            new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())))));
+                                    drained.countDown();
+                                }
+                            },
+                            1,
+                            n -> {})
+                    .get(0);
             boolean complete = drained.await(60, TimeUnit.SECONDS);
             double drainSeconds = ((complete ? lastAt.get() : System.nanoTime()) - connectAt) / 1e9;
             receiver.close();
@@ -133,14 +148,28 @@ public final class OfflineLoad {
             extra.put("stored_per_second", storedCount.get() / storeSeconds);
             extra.put("drain_seconds", drainSeconds);
             extra.put("drained_per_second", delivered.sum() / drainSeconds);
-            return LoadReport.of("offline", senders + 1, storeSeconds + drainSeconds, messages, storedCount.get(),
-                    delivered.sum(), errors.sum(), errorCodes, latencies, extra);
+            return LoadReport.of(
+                    "offline",
+                    senders + 1,
+                    storeSeconds + drainSeconds,
+                    messages,
+                    storedCount.get(),
+                    delivered.sum(),
+                    errors.sum(),
+                    errorCodes,
+                    latencies,
+                    extra);
         }
     }
 
     /** Sends the next message if any are left to send. */
-    private static void sendOne(WsClient.Connection connection, int sender, long[] seq, String to, byte[] template,
-                                AtomicInteger remaining) {
+    private static void sendOne(
+            WsClient.Connection connection,
+            int sender,
+            long[] seq,
+            String to,
+            byte[] template,
+            AtomicInteger remaining) {
         if (remaining.getAndDecrement() <= 0) {
             return;
         }
@@ -149,7 +178,9 @@ public final class OfflineLoad {
             byte[] payload = template.clone();
             ByteBuffer.wrap(payload).putLong(0, System.nanoTime());
             byte[] id = ByteBuffer.allocate(16).putLong(sender).putLong(seq[0]).array();
-            connection.send(WsClient.frame(CODEC.encode(Envelope.of(Command.SEND_DIRECT, new Seq(seq[0]),
+            connection.send(WsClient.frame(CODEC.encode(Envelope.of(
+                    Command.SEND_DIRECT,
+                    new Seq(seq[0]),
                     new DirectSend(Bytes.of(id), List.of(new DirectSend.Copy(to, 1, 2, Bytes.of(payload))))))));
         }
     }

@@ -40,14 +40,15 @@ final class ServerMemory {
             return Optional.empty();
         }
         String target = "socket:[" + inode.get() + "]";
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path process : processes) {
                 try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
                     for (Path fd : fds) {
                         try {
                             if (target.equals(Files.readSymbolicLink(fd).toString())) {
-                                return Optional.of(Long.parseLong(process.getFileName().toString()));
+                                return Optional.of(
+                                        Long.parseLong(process.getFileName().toString()));
                             }
                         } catch (IOException ignored) {
                             // closed meanwhile

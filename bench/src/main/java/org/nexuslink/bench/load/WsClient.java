@@ -42,7 +42,7 @@ public final class WsClient implements AutoCloseable {
         void onBinary(Connection connection, ByteBuffer payload);
 
         /** The connection closed (by either side, or failed). */
-        default void onClosed(Connection connection, String reason) { }
+        default void onClosed(Connection connection, String reason) {}
     }
 
     private final Loop[] loops;
@@ -66,7 +66,8 @@ public final class WsClient implements AutoCloseable {
      * @param source local address to bind (e.g. 127.0.0.2 to get another port range), or empty
      * @return completes once the server answered 101, or fails with the reason
      */
-    public CompletableFuture<Connection> connect(URI uri, String token, Optional<InetAddress> source, Listener listener) {
+    public CompletableFuture<Connection> connect(
+            URI uri, String token, Optional<InetAddress> source, Listener listener) {
         if (!"ws".equals(uri.getScheme())) {
             throw new IllegalArgumentException("the bench WebSocket client speaks ws:// only, not " + uri.getScheme());
         }
@@ -151,6 +152,7 @@ public final class WsClient implements AutoCloseable {
         private ByteBuffer handshake;
         /** Bytes of a frame (or of the handshake response) that arrived only in part. */
         private ByteBuffer leftover;
+
         private boolean upgraded;
         private volatile boolean closed;
         /** Free for the owner: e.g. which simulated device this is. */
@@ -180,7 +182,8 @@ public final class WsClient implements AutoCloseable {
                             return true;
                         }
                     }
-                    ByteBuffer copy = ByteBuffer.allocate(frame.remaining()).put(frame).flip();
+                    ByteBuffer copy =
+                            ByteBuffer.allocate(frame.remaining()).put(frame).flip();
                     boolean first = unwritten.isEmpty();
                     unwritten.add(copy);
                     if (first) {
@@ -240,12 +243,15 @@ public final class WsClient implements AutoCloseable {
                     keep(in);
                     return;
                 }
-                String status = StandardCharsets.US_ASCII.decode(in.slice(in.position(), Math.min(end, 12 + in.position())
-                        - in.position())).toString();
-                String head = StandardCharsets.US_ASCII.decode(in.slice(in.position(), end - in.position())).toString();
+                String status = StandardCharsets.US_ASCII
+                        .decode(in.slice(in.position(), Math.min(end, 12 + in.position()) - in.position()))
+                        .toString();
+                String head = StandardCharsets.US_ASCII
+                        .decode(in.slice(in.position(), end - in.position()))
+                        .toString();
                 if (!status.startsWith("HTTP/1.1 101")) {
-                    throw new IOException("upgrade refused: " + head.lines().findFirst().orElse("") + " "
-                            + head.substring(head.indexOf("\r\n\r\n") + 4));
+                    throw new IOException("upgrade refused: "
+                            + head.lines().findFirst().orElse("") + " " + head.substring(head.indexOf("\r\n\r\n") + 4));
                 }
                 in.position(end);
                 upgraded = true;
@@ -291,7 +297,7 @@ public final class WsClient implements AutoCloseable {
                         pong.put(0, (byte) 0x8A);
                         send(pong);
                     }
-                    default -> { } // pong, text, continuation: the server sends none of these to the bench
+                    default -> {} // pong, text, continuation: the server sends none of these to the bench
                 }
             }
             keep(in);
@@ -307,7 +313,9 @@ public final class WsClient implements AutoCloseable {
 
         private void keep(ByteBuffer in) {
             if (in.hasRemaining()) {
-                leftover = ByteBuffer.allocate(Math.max(in.remaining(), 64)).put(in).flip();
+                leftover = ByteBuffer.allocate(Math.max(in.remaining(), 64))
+                        .put(in)
+                        .flip();
             }
         }
 
@@ -328,6 +336,7 @@ public final class WsClient implements AutoCloseable {
         private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         /** Shared by every connection of this loop: reads land here first. */
         private final ByteBuffer in = ByteBuffer.allocateDirect(MAX_FRAME + 64 * 1024);
+
         private volatile boolean running = true;
 
         Loop(int index) {
@@ -342,8 +351,8 @@ public final class WsClient implements AutoCloseable {
         void register(Connection connection, boolean connected) {
             execute(() -> {
                 try {
-                    connection.key = connection.channel.register(selector,
-                            connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
+                    connection.key = connection.channel.register(
+                            selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, connection);
                     if (connected) {
                         connection.channel.write(connection.handshake);
                         connection.handshake = null;

@@ -40,25 +40,44 @@ class DirectoryLoadTest {
             database.inTransaction(h -> {
                 for (int i = 0; i < 200; i++) {
                     DirectoryLoad.Synthetic s = DirectoryLoad.syntheticCommunity(i);
-                    store.insertRow(h, "nxc-" + i, new ListingDetails(s.name(), s.description(), s.tags(),
-                            URI.create("https://c" + i + ".example"), admin,
-                            ServerKeyPair.generate(new SecureRandom()).publicKey()), now, 0.5, now.plusSeconds(3600));
+                    store.insertRow(
+                            h,
+                            "nxc-" + i,
+                            new ListingDetails(
+                                    s.name(),
+                                    s.description(),
+                                    s.tags(),
+                                    URI.create("https://c" + i + ".example"),
+                                    admin,
+                                    ServerKeyPair.generate(new SecureRandom()).publicKey()),
+                            now,
+                            0.5,
+                            now.plusSeconds(3600));
                 }
                 return null;
             });
         }
-        try (TestServer directory = TestServer.start(url, Clock.systemUTC(), Map.of("NEXUSLINK_SERVER_ROLE", "directory",
-                "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "1000000",
-                "NEXUSLINK_DIRECTORY_SEARCHES_PER_MINUTE", "1000000"))) {
-            LoadReport report = new DirectoryLoad(URI.create("http://127.0.0.1:" + directory.port()),
-                    Duration.ofSeconds(1), 2, n -> { }).run();
+        try (TestServer directory = TestServer.start(
+                url,
+                Clock.systemUTC(),
+                Map.of(
+                        "NEXUSLINK_SERVER_ROLE",
+                        "directory",
+                        "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND",
+                        "1000000",
+                        "NEXUSLINK_DIRECTORY_SEARCHES_PER_MINUTE",
+                        "1000000"))) {
+            LoadReport report = new DirectoryLoad(
+                            URI.create("http://127.0.0.1:" + directory.port()), Duration.ofSeconds(1), 2, n -> {})
+                    .run();
             JsonNode json = new ObjectMapper().readTree(report.toJson());
 
             assertThat(json.get("mode").asText()).isEqualTo("directory");
             assertThat(json.get("errors").asLong()).isZero();
             assertThat(json.get("delivered").asLong()).isPositive();
             assertThat(json.get("searches_with_results").asLong()).isPositive();
-            assertThat(json.get("latency_ms").get("p50").asDouble()).isPositive()
+            assertThat(json.get("latency_ms").get("p50").asDouble())
+                    .isPositive()
                     .isLessThanOrEqualTo(json.get("latency_ms").get("p99").asDouble());
         }
     }

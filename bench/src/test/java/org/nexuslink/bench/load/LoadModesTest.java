@@ -41,15 +41,18 @@ class LoadModesTest {
     @DatabaseTest
     void direct_delivers_every_acknowledged_message_and_reports_latency(DatabaseUrl url) throws Exception {
         try (TestServer server = TestServer.start(url, Clock.systemUTC(), UNLIMITED)) {
-            LoadReport report = new DirectLoad(uri(server), 4, Duration.ofSeconds(1), 0, 64, 1, n -> { }).run();
+            LoadReport report = new DirectLoad(uri(server), 4, Duration.ofSeconds(1), 0, 64, 1, n -> {}).run();
             JsonNode json = json(report);
 
             assertThat(json.get("mode").asText()).isEqualTo("direct");
             assertThat(json.get("errors").asLong()).isZero();
-            assertThat(json.get("delivered").asLong()).isPositive().isEqualTo(json.get("acknowledged").asLong())
+            assertThat(json.get("delivered").asLong())
+                    .isPositive()
+                    .isEqualTo(json.get("acknowledged").asLong())
                     .isEqualTo(json.get("sent").asLong());
             assertThat(json.get("delivered_per_second").asDouble()).isPositive();
-            assertThat(json.get("latency_ms").get("p50").asDouble()).isPositive()
+            assertThat(json.get("latency_ms").get("p50").asDouble())
+                    .isPositive()
                     .isLessThanOrEqualTo(json.get("latency_ms").get("p99").asDouble());
             assertThat(json.get("latency_ms").has("p999")).isTrue();
         }
@@ -58,8 +61,9 @@ class LoadModesTest {
     @Test
     void direct_after_a_warmup_measures_only_the_duration() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
-            LoadReport report = new DirectLoad(uri(server), 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 200, 64, 1,
-                    n -> { }).run();
+            LoadReport report = new DirectLoad(
+                            uri(server), 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 200, 64, 1, n -> {})
+                    .run();
             JsonNode json = json(report);
 
             assertThat(report.errors()).isZero();
@@ -75,18 +79,33 @@ class LoadModesTest {
     @ExtendWith(PostgresDatabaseExtension.class)
     void direct_with_senders_on_a_second_node_delivers_every_message_across_nodes(DatabaseUrl url) throws Exception {
         Map<String, String> settings = new java.util.HashMap<>(UNLIMITED);
-        settings.putAll(Map.of("NEXUSLINK_REDIS_ENABLED", "true",
-                "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-bench-" + UUID.randomUUID(),
-                "NEXUSLINK_SERVER_KEY_FILE", java.nio.file.Files.createTempDirectory("nexuslink-bench")
-                        .resolve("server.key").toString()));
+        settings.putAll(Map.of(
+                "NEXUSLINK_REDIS_ENABLED",
+                "true",
+                "NEXUSLINK_REDIS_CHANNEL_PREFIX",
+                "nxl-test-bench-" + UUID.randomUUID(),
+                "NEXUSLINK_SERVER_KEY_FILE",
+                java.nio.file.Files.createTempDirectory("nexuslink-bench")
+                        .resolve("server.key")
+                        .toString()));
         try (TestServer receivers = TestServer.start(url, Clock.systemUTC(), settings);
-             TestServer senders = TestServer.start(url, Clock.systemUTC(), settings)) {
-            LoadReport report = new DirectLoad(uri(receivers), Optional.of(uri(senders)), 4, Duration.ZERO,
-                    Duration.ofSeconds(1), 0, 64, 1, n -> { }).run();
+                TestServer senders = TestServer.start(url, Clock.systemUTC(), settings)) {
+            LoadReport report = new DirectLoad(
+                            uri(receivers),
+                            Optional.of(uri(senders)),
+                            4,
+                            Duration.ZERO,
+                            Duration.ofSeconds(1),
+                            0,
+                            64,
+                            1,
+                            n -> {})
+                    .run();
 
             assertThat(report.errors()).as(report.toJson()).isZero();
             assertThat(report.delivered()).isPositive().isEqualTo(report.sent());
-            assertThat(fanOut(senders, "published")).as("every message went through Redis")
+            assertThat(fanOut(senders, "published"))
+                    .as("every message went through Redis")
                     .isGreaterThanOrEqualTo(report.sent());
             assertThat(fanOut(receivers, "received")).isGreaterThanOrEqualTo(report.sent());
         }
@@ -94,14 +113,17 @@ class LoadModesTest {
 
     private static double fanOut(TestServer server, String direction) {
         String prefix = "nexuslink_fanout_messages_total{direction=\"" + direction + "\"";
-        return server.metrics().lines().filter(l -> l.startsWith(prefix))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return server.metrics()
+                .lines()
+                .filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
     void direct_at_a_rate_offers_about_that_rate() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
-            LoadReport report = new DirectLoad(uri(server), 2, Duration.ofSeconds(1), 200, 64, 1, n -> { }).run();
+            LoadReport report = new DirectLoad(uri(server), 2, Duration.ofSeconds(1), 200, 64, 1, n -> {}).run();
 
             assertThat(report.errors()).isZero();
             // 200/s for one second: never more than that plus the first tick.
@@ -118,11 +140,13 @@ class LoadModesTest {
         settings.put("NEXUSLINK_COMMUNITY_ADMIN_UUID", admin.id());
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), settings)) {
             String token = admin.join(server, admin.device(1));
-            TestServer.Reply created = server.post("/api/v1/channels", TestServer.object().put("name", "bench"), token);
+            TestServer.Reply created =
+                    server.post("/api/v1/channels", TestServer.object().put("name", "bench"), token);
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
             UUID channel = UUID.fromString(created.body().get("id").asText());
 
-            LoadReport report = new ChannelLoad(uri(server), channel, 5, Duration.ofSeconds(1), 0, 32, 1, 0, n -> { }).run();
+            LoadReport report =
+                    new ChannelLoad(uri(server), channel, 5, Duration.ofSeconds(1), 0, 32, 1, 0, n -> {}).run();
             JsonNode json = json(report);
 
             assertThat(report.errors()).as(report.toJson()).isZero();
@@ -137,8 +161,9 @@ class LoadModesTest {
     @Test
     void a_channel_the_members_may_not_write_is_reported_as_errors() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
-            LoadReport report = new ChannelLoad(uri(server), UUID.randomUUID(), 2, Duration.ofSeconds(1), 0, 32, 1, 0,
-                    n -> { }).run();
+            LoadReport report = new ChannelLoad(
+                            uri(server), UUID.randomUUID(), 2, Duration.ofSeconds(1), 0, 32, 1, 0, n -> {})
+                    .run();
 
             assertThat(report.errors()).isPositive();
             assertThat(report.errorCodes()).containsKey("not_found");
@@ -150,7 +175,9 @@ class LoadModesTest {
     void idle_holds_the_connections_and_reads_the_server_memory() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
             long self = ProcessHandle.current().pid(); // the server runs in this JVM
-            LoadReport report = new IdleLoad(uri(server), 10, Duration.ofSeconds(1), 1, 2, Optional.of(self), Duration.ZERO, t -> { }).run();
+            LoadReport report = new IdleLoad(
+                            uri(server), 10, Duration.ofSeconds(1), 1, 2, Optional.of(self), Duration.ZERO, t -> {})
+                    .run();
             JsonNode json = json(report);
 
             assertThat(json.get("connections").asInt()).isEqualTo(10);
@@ -166,14 +193,15 @@ class LoadModesTest {
     @Test
     void idle_finds_a_local_server_from_its_port() throws Exception {
         try (TestServer server = TestServer.start(sqlite(), Clock.systemUTC(), UNLIMITED)) {
-            assertThat(ServerMemory.listening(server.port())).contains(ProcessHandle.current().pid());
+            assertThat(ServerMemory.listening(server.port()))
+                    .contains(ProcessHandle.current().pid());
         }
     }
 
     @DatabaseTest
     void offline_stores_then_drains_every_message(DatabaseUrl url) throws Exception {
         try (TestServer server = TestServer.start(url, Clock.systemUTC(), UNLIMITED)) {
-            LoadReport report = new OfflineLoad(uri(server), 2, 300, 64, 1, t -> { }).run();
+            LoadReport report = new OfflineLoad(uri(server), 2, 300, 64, 1, t -> {}).run();
             JsonNode json = json(report);
 
             assertThat(report.errors()).isZero();
@@ -201,6 +229,7 @@ class LoadModesTest {
     }
 
     private static DatabaseUrl sqlite() throws java.io.IOException {
-        return new DatabaseUrl.Sqlite(java.nio.file.Files.createTempDirectory("nexuslink-bench").resolve("db.sqlite"));
+        return new DatabaseUrl.Sqlite(
+                java.nio.file.Files.createTempDirectory("nexuslink-bench").resolve("db.sqlite"));
     }
 }

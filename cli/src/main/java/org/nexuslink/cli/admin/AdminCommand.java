@@ -19,10 +19,14 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 success, 1 the operation failed or was refused (message on standard error),
  * 2 bad usage.
  */
-@Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Administer a community: members, roles, bans, mutes, channels and the audit log.",
-                "Acts through a running server's API as the profile's identity (which must be an admin or moderator "
-                        + "there), or with --local directly on the server's database for recovery."},
+@Command(
+        name = "admin",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Administer a community: members, roles, bans, mutes, channels and the audit log.",
+            "Acts through a running server's API as the profile's identity (which must be an admin or moderator "
+                    + "there), or with --local directly on the server's database for recovery."
+        },
         subcommands = {MembersCommand.class, ChannelsCommand.class, AuditCommand.class})
 public final class AdminCommand implements Runnable {
     /** Environment variable with the keystore passphrase (as for {@code nexuslink id}). */
@@ -80,7 +84,7 @@ public final class AdminCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing sub-command: one of members, channels, audit");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing sub-command: one of members, channels, audit");
     }
 }

@@ -65,7 +65,8 @@ abstract class AdminSubcommand implements Callable<Integer> {
     private Administration open() {
         if (target.local) {
             Map<String, String> env = admin().env();
-            Path file = target.config != null ? target.config
+            Path file = target.config != null
+                    ? target.config
                     : env.containsKey("NEXUSLINK_CONFIG") ? Path.of(env.get("NEXUSLINK_CONFIG")) : null;
             Map<ConfigKey, String> overrides = new EnumMap<>(ConfigKey.class);
             if (target.dataDir != null) {
@@ -79,7 +80,8 @@ abstract class AdminSubcommand implements Callable<Integer> {
         VaultContents identity;
         char[] secret = admin().passphrase();
         try (Passphrase passphrase = Passphrase.of(secret)) {
-            FileKeyVault vault = FileKeyVault.inProfile(profile.dir(), passphrase, AdminCommand.kdf(), new SecureRandom());
+            FileKeyVault vault =
+                    FileKeyVault.inProfile(profile.dir(), passphrase, AdminCommand.kdf(), new SecureRandom());
             if (!vault.exists()) {
                 throw new AdminFailure("no identity in profile " + profile.dir()
                         + "; run `nexuslink id create` or `nexuslink id restore`, or use --local");
@@ -90,8 +92,8 @@ abstract class AdminSubcommand implements Callable<Integer> {
         } finally {
             java.util.Arrays.fill(secret, '\0');
         }
-        return RemoteAdministration.connect(target.server != null ? target.server
-                : java.net.URI.create(AdminOptions.DEFAULT_SERVER), identity);
+        return RemoteAdministration.connect(
+                target.server != null ? target.server : java.net.URI.create(AdminOptions.DEFAULT_SERVER), identity);
     }
 
     PrintWriter out() {

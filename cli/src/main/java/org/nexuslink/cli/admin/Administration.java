@@ -23,8 +23,12 @@ interface Administration extends AutoCloseable {
     record AuditRow(long id, String at, String actor, String action, String target, String channel, String details) {}
 
     /** Which audit entries to show. */
-    record AuditQuery(Optional<String> actor, Optional<String> target, Optional<String> action,
-                      Optional<Instant> since, int limit) {}
+    record AuditQuery(
+            Optional<String> actor,
+            Optional<String> target,
+            Optional<String> action,
+            Optional<Instant> since,
+            int limit) {}
 
     List<MemberRow> members();
 

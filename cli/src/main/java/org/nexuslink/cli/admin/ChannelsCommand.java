@@ -10,7 +10,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code nexuslink admin channels}: list, create and archive channels. */
-@Command(name = "channels", mixinStandardHelpOptions = true, description = "List, create and archive channels.",
+@Command(
+        name = "channels",
+        mixinStandardHelpOptions = true,
+        description = "List, create and archive channels.",
         subcommands = {ChannelsCommand.List.class, ChannelsCommand.Create.class, ChannelsCommand.Archive.class})
 final class ChannelsCommand implements Runnable {
     @ParentCommand
@@ -21,7 +24,8 @@ final class ChannelsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing sub-command: one of list, create, archive");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing sub-command: one of list, create, archive");
     }
 
     /** A leaf under {@code channels}. */
@@ -35,12 +39,19 @@ final class ChannelsCommand implements Runnable {
         }
 
         void print(Administration.ChannelRow c) {
-            out().printf("%-36s %-12s %-7s %-8s %s%n", TerminalText.safe(c.id()), TerminalText.safe(c.type()),
-                    c.isPrivate() ? "private" : "public", c.archived() ? "archived" : "active", TerminalText.safe(c.name()));
+            out().printf(
+                            "%-36s %-12s %-7s %-8s %s%n",
+                            TerminalText.safe(c.id()),
+                            TerminalText.safe(c.type()),
+                            c.isPrivate() ? "private" : "public",
+                            c.archived() ? "archived" : "active",
+                            TerminalText.safe(c.name()));
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List the channels (through the API: those the identity may read).")
     static final class List extends Leaf {
         @Override
@@ -54,7 +65,10 @@ final class ChannelsCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME", description = "The channel's name (1-100 characters).")
         String name;
 
-        @Option(names = "--type", paramLabel = "TYPE", defaultValue = "text",
+        @Option(
+                names = "--type",
+                paramLabel = "TYPE",
+                defaultValue = "text",
                 description = "text, announcement or voice (default: ${DEFAULT-VALUE}; voice carries no media here).")
         String type;
 
@@ -70,7 +84,9 @@ final class ChannelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "archive", mixinStandardHelpOptions = true,
+    @Command(
+            name = "archive",
+            mixinStandardHelpOptions = true,
             description = "Archive a channel: it stays readable, nobody can write in it.")
     static final class Archive extends Leaf {
         @Parameters(index = "0", paramLabel = "ID", description = "The channel id.")

@@ -49,7 +49,7 @@ final class LocalAdministration implements Administration {
         this.audit = services.audit();
         this.channels = services.channels();
         // No WebSockets live in this process; the tokens the services delete end the sessions.
-        this.moderation = services.moderation((account, reason) -> { });
+        this.moderation = services.moderation((account, reason) -> {});
     }
 
     /** Opens (and migrates) the configured database, with the services the server runs on it. */
@@ -73,8 +73,8 @@ final class LocalAdministration implements Administration {
 
     @Override
     public MemberRow setRole(String account, String role) {
-        Role parsed = Role.fromWire(role).orElseThrow(() -> new AdminFailure(
-                "role must be admin, moderator or member, got '" + role + "'"));
+        Role parsed = Role.fromWire(role)
+                .orElseThrow(() -> new AdminFailure("role must be admin, moderator or member, got '" + role + "'"));
         return refusing(() -> row(moderation.changeRole(Actor.CONSOLE, id(account), parsed)));
     }
 
@@ -90,8 +90,10 @@ final class LocalAdministration implements Administration {
 
     @Override
     public Optional<String> mute(String account, Optional<UUID> channel, Optional<Duration> duration, String reason) {
-        return refusing(() -> moderation.mute(Actor.CONSOLE, id(account), channel.map(ChannelId::new), duration, reason)
-                .expiresAt().map(Object::toString));
+        return refusing(() -> moderation
+                .mute(Actor.CONSOLE, id(account), channel.map(ChannelId::new), duration, reason)
+                .expiresAt()
+                .map(Object::toString));
     }
 
     @Override
@@ -117,8 +119,8 @@ final class LocalAdministration implements Administration {
 
     @Override
     public ChannelRow createChannel(String name, String type, boolean isPrivate, String description) {
-        ChannelType parsed = ChannelType.fromWire(type).orElseThrow(() -> new AdminFailure(
-                "type must be text, announcement or voice, got '" + type + "'"));
+        ChannelType parsed = ChannelType.fromWire(type)
+                .orElseThrow(() -> new AdminFailure("type must be text, announcement or voice, got '" + type + "'"));
         Channel draft;
         try {
             draft = Channel.draft(name, parsed, description, isPrivate, Channel.defaultPermissions(parsed), List.of());
@@ -130,21 +132,34 @@ final class LocalAdministration implements Administration {
 
     @Override
     public ChannelRow archiveChannel(UUID id, boolean archived) {
-        return refusing(() -> row(channels.update(Actor.CONSOLE, new ChannelId(id), c -> c.withSettings(c.name(),
-                c.description(), c.isPrivate(), archived, c.permissions(), c.conditions())).channel()));
+        return refusing(() -> row(channels.update(
+                        Actor.CONSOLE,
+                        new ChannelId(id),
+                        c -> c.withSettings(
+                                c.name(), c.description(), c.isPrivate(), archived, c.permissions(), c.conditions()))
+                .channel()));
     }
 
     @Override
     public List<AuditRow> audit(AuditQuery query) {
         AuditFilter filter = refusing(() -> new AuditFilter(
                 query.actor().map(a -> a.equals("console") ? Actor.CONSOLE : Actor.of(id(a))),
-                query.target().map(LocalAdministration::id), query.action(), Optional.empty(), query.since(),
-                Optional.empty(), query.limit()));
+                query.target().map(LocalAdministration::id),
+                query.action(),
+                Optional.empty(),
+                query.since(),
+                Optional.empty(),
+                query.limit()));
         List<AuditRow> rows = new ArrayList<>();
         for (AuditEntry e : audit.read(filter).entries()) {
-            rows.add(new AuditRow(e.id(), e.at().toString(), e.actor().toString(), e.action(),
+            rows.add(new AuditRow(
+                    e.id(),
+                    e.at().toString(),
+                    e.actor().toString(),
+                    e.action(),
                     e.targetAccount().map(Object::toString).orElse(""),
-                    e.targetChannel().map(ChannelId::toString).orElse(""), e.details()));
+                    e.targetChannel().map(ChannelId::toString).orElse(""),
+                    e.details()));
         }
         return rows;
     }
@@ -155,8 +170,12 @@ final class LocalAdministration implements Administration {
     }
 
     private static MemberRow row(Member m) {
-        return new MemberRow(m.account().toString(), m.displayName(), m.role().wireName(),
-                m.banned() ? "banned" : "active", m.joinedAt().toString());
+        return new MemberRow(
+                m.account().toString(),
+                m.displayName(),
+                m.role().wireName(),
+                m.banned() ? "banned" : "active",
+                m.joinedAt().toString());
     }
 
     private static ChannelRow row(Channel c) {

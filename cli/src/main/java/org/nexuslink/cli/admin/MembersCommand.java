@@ -12,11 +12,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code nexuslink admin members}: list members, change roles, ban, unban, mute, unmute, kick. */
-@Command(name = "members", mixinStandardHelpOptions = true,
+@Command(
+        name = "members",
+        mixinStandardHelpOptions = true,
         description = "List members, change roles, ban, unban, mute, unmute and kick.",
-        subcommands = {MembersCommand.List.class, MembersCommand.SetRole.class, MembersCommand.Ban.class,
-                MembersCommand.Unban.class, MembersCommand.Mute.class, MembersCommand.Unmute.class,
-                MembersCommand.Kick.class})
+        subcommands = {
+            MembersCommand.List.class,
+            MembersCommand.SetRole.class,
+            MembersCommand.Ban.class,
+            MembersCommand.Unban.class,
+            MembersCommand.Mute.class,
+            MembersCommand.Unmute.class,
+            MembersCommand.Kick.class
+        })
 final class MembersCommand implements Runnable {
     @ParentCommand
     AdminCommand admin;
@@ -26,8 +34,8 @@ final class MembersCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing sub-command: one of list, role, ban, unban, mute, unmute, kick");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing sub-command: one of list, role, ban, unban, mute, unmute, kick");
     }
 
     /** A leaf under {@code members}. */
@@ -41,8 +49,13 @@ final class MembersCommand implements Runnable {
         }
 
         void print(Administration.MemberRow m) {
-            out().printf("%-60s %-9s %-6s %-24s %s%n", TerminalText.safe(m.account()), TerminalText.safe(m.role()),
-                    TerminalText.safe(m.status()), TerminalText.safe(m.joinedAt()), TerminalText.safe(m.displayName()));
+            out().printf(
+                            "%-60s %-9s %-6s %-24s %s%n",
+                            TerminalText.safe(m.account()),
+                            TerminalText.safe(m.role()),
+                            TerminalText.safe(m.status()),
+                            TerminalText.safe(m.joinedAt()),
+                            TerminalText.safe(m.displayName()));
         }
     }
 
@@ -54,7 +67,9 @@ final class MembersCommand implements Runnable {
         }
     }
 
-    @Command(name = "role", mixinStandardHelpOptions = true,
+    @Command(
+            name = "role",
+            mixinStandardHelpOptions = true,
             description = "Set a member's role (admins only; the last active admin cannot be demoted).")
     static final class SetRole extends Leaf {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "The member's account id (nxl:...).")
@@ -69,13 +84,19 @@ final class MembersCommand implements Runnable {
         }
     }
 
-    @Command(name = "ban", mixinStandardHelpOptions = true,
+    @Command(
+            name = "ban",
+            mixinStandardHelpOptions = true,
             description = "Ban a member: its tokens die, its connections close, it cannot rejoin or write anywhere.")
     static final class Ban extends Leaf {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "The member's account id.")
         String account;
 
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why (kept in the audit log).")
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                defaultValue = "",
+                description = "Why (kept in the audit log).")
         String reason;
 
         @Override
@@ -95,7 +116,9 @@ final class MembersCommand implements Runnable {
         }
     }
 
-    @Command(name = "mute", mixinStandardHelpOptions = true,
+    @Command(
+            name = "mute",
+            mixinStandardHelpOptions = true,
             description = "Mute a member in one channel or community-wide, for a while or until unmuted.")
     static final class Mute extends Leaf {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "The member's account id.")
@@ -104,28 +127,38 @@ final class MembersCommand implements Runnable {
         @Option(names = "--channel", paramLabel = "ID", description = "Only in this channel (default: everywhere).")
         UUID channel;
 
-        @Option(names = "--for", paramLabel = "DURATION",
+        @Option(
+                names = "--for",
+                paramLabel = "DURATION",
                 description = "How long, as ISO-8601 (PT10M, P1D) or seconds (default: until unmuted).")
         String duration;
 
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why (kept in the audit log).")
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                defaultValue = "",
+                description = "Why (kept in the audit log).")
         String reason;
 
         @Override
         void run(Administration administration) {
-            Optional<String> until = administration.mute(account, Optional.ofNullable(channel),
-                    Optional.ofNullable(duration).map(this::parse), reason);
+            Optional<String> until = administration.mute(
+                    account,
+                    Optional.ofNullable(channel),
+                    Optional.ofNullable(duration).map(this::parse),
+                    reason);
             out().println("muted " + account + (channel == null ? " everywhere" : " in " + channel)
                     + until.map(t -> " until " + t).orElse(" until unmuted"));
         }
 
         private Duration parse(String text) {
             try {
-                return text.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(text))
+                return text.chars().allMatch(Character::isDigit)
+                        ? Duration.ofSeconds(Long.parseLong(text))
                         : Duration.parse(text);
             } catch (RuntimeException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--for must be ISO-8601 (PT10M) or seconds, got '" + text + "'");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--for must be ISO-8601 (PT10M) or seconds, got '" + text + "'");
             }
         }
     }
@@ -135,7 +168,10 @@ final class MembersCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "The member's account id.")
         String account;
 
-        @Option(names = "--channel", paramLabel = "ID", description = "The channel mute to lift (default: the community-wide one).")
+        @Option(
+                names = "--channel",
+                paramLabel = "ID",
+                description = "The channel mute to lift (default: the community-wide one).")
         UUID channel;
 
         @Override
@@ -145,13 +181,19 @@ final class MembersCommand implements Runnable {
         }
     }
 
-    @Command(name = "kick", mixinStandardHelpOptions = true,
+    @Command(
+            name = "kick",
+            mixinStandardHelpOptions = true,
             description = "Remove a member from the community; it may join again.")
     static final class Kick extends Leaf {
         @Parameters(index = "0", paramLabel = "ACCOUNT", description = "The member's account id.")
         String account;
 
-        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why (kept in the audit log).")
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                defaultValue = "",
+                description = "Why (kept in the audit log).")
         String reason;
 
         @Override

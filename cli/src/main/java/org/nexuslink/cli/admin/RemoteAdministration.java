@@ -44,8 +44,8 @@ final class RemoteAdministration implements Administration {
     static RemoteAdministration connect(URI server, VaultContents identity) {
         return remote(server, () -> {
             CommunityApi api = new CommunityApi(server).trustOnFirstUse();
-            CommunityApi.Session session = api.authenticate(identity.accountId().toString(),
-                    identity.deviceId().value(), identity.deviceKey());
+            CommunityApi.Session session = api.authenticate(
+                    identity.accountId().toString(), identity.deviceId().value(), identity.deviceKey());
             return new RemoteAdministration(api, session.token());
         });
     }
@@ -56,8 +56,8 @@ final class RemoteAdministration implements Administration {
         Optional<String> after = Optional.empty();
         do {
             Optional<String> from = after;
-            MembersApi.MemberPage page = call(() -> from.isEmpty() ? api.members(PAGE, token)
-                    : api.members(from.get(), PAGE, token));
+            MembersApi.MemberPage page =
+                    call(() -> from.isEmpty() ? api.members(PAGE, token) : api.members(from.get(), PAGE, token));
             page.members().forEach(m -> rows.add(member(m)));
             after = page.next();
         } while (after.isPresent());
@@ -66,14 +66,14 @@ final class RemoteAdministration implements Administration {
 
     @Override
     public MemberRow setRole(String account, String role) {
-        return member(call(() -> api.call(ApiRoute.MEMBER_ROLE, new MembersApi.RoleRequest(role),
-                MembersApi.MemberView.class, token, account)));
+        return member(call(() -> api.call(
+                ApiRoute.MEMBER_ROLE, new MembersApi.RoleRequest(role), MembersApi.MemberView.class, token, account)));
     }
 
     @Override
     public MemberRow ban(String account, String reason) {
-        return member(call(() -> api.call(ApiRoute.MEMBER_BAN, new MembersApi.BanRequest(reason),
-                MembersApi.MemberView.class, token, account)));
+        return member(call(() -> api.call(
+                ApiRoute.MEMBER_BAN, new MembersApi.BanRequest(reason), MembersApi.MemberView.class, token, account)));
     }
 
     @Override
@@ -83,9 +83,12 @@ final class RemoteAdministration implements Administration {
 
     @Override
     public Optional<String> mute(String account, Optional<UUID> channel, Optional<Duration> duration, String reason) {
-        MembersApi.MuteRequest body = new MembersApi.MuteRequest(channel.map(UUID::toString).orElse(null),
-                duration.map(Duration::toSeconds).orElse(null), reason);
-        return call(() -> api.call(ApiRoute.MEMBER_MUTE, body, MembersApi.MuteView.class, token, account)).expiresAt();
+        MembersApi.MuteRequest body = new MembersApi.MuteRequest(
+                channel.map(UUID::toString).orElse(null),
+                duration.map(Duration::toSeconds).orElse(null),
+                reason);
+        return call(() -> api.call(ApiRoute.MEMBER_MUTE, body, MembersApi.MuteView.class, token, account))
+                .expiresAt();
     }
 
     @Override
@@ -109,7 +112,9 @@ final class RemoteAdministration implements Administration {
 
     @Override
     public List<ChannelRow> channels() {
-        return call(() -> api.channels(token)).channels().stream().map(RemoteAdministration::channel).toList();
+        return call(() -> api.channels(token)).channels().stream()
+                .map(RemoteAdministration::channel)
+                .toList();
     }
 
     @Override
@@ -133,8 +138,16 @@ final class RemoteAdministration implements Administration {
         q.action().ifPresent(a -> query.put("action", a));
         q.since().ifPresent(s -> query.put("since", s));
         AuditApi.Page page = call(() -> api.call(ApiRoute.AUDIT, List.of(), query, null, AuditApi.Page.class, token));
-        return page.entries().stream().map(e -> new AuditRow(e.id(), e.createdAt(), e.actor(), e.action(),
-                e.targetAccount().orElse(""), e.targetChannel().orElse(""), json(e.details()))).toList();
+        return page.entries().stream()
+                .map(e -> new AuditRow(
+                        e.id(),
+                        e.createdAt(),
+                        e.actor(),
+                        e.action(),
+                        e.targetAccount().orElse(""),
+                        e.targetChannel().orElse(""),
+                        json(e.details())))
+                .toList();
     }
 
     @Override

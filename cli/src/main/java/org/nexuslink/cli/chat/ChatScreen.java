@@ -46,6 +46,7 @@ final class ChatScreen {
     private final Set<String> displayed = new HashSet<>();
     /** Set once the history is on screen; guarded by {@link #lock}. */
     private Conversation conversation;
+
     private LineReader reader;
 
     ChatScreen(Terminal terminal, NexusClient client, MessageView view) {
@@ -57,7 +58,10 @@ final class ChatScreen {
     }
 
     void run(ConversationArg target, int historyLines) throws IOException {
-        reader = LineReaderBuilder.builder().terminal(terminal).appName("nexuslink").build();
+        reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("nexuslink")
+                .build();
         client.subscribe(event -> {
             switch (event) {
                 case ClientEvent.MessageReceived m -> {
@@ -77,19 +81,25 @@ final class ChatScreen {
                     }
                 }
                 case ClientEvent.ConnectionChanged c ->
-                        print(c.connected() ? "-- connected" : "-- connection lost; reconnecting");
-                case ClientEvent.MessageRejected r -> print(TerminalText.safe("-- a message from "
-                        + label(r.sender().toString()) + " was rejected: " + r.reason()));
-                case ClientEvent.SafetyNumberChanged k -> { } // every client command prints it
+                    print(c.connected() ? "-- connected" : "-- connection lost; reconnecting");
+                case ClientEvent.MessageRejected r ->
+                    print(TerminalText.safe(
+                            "-- a message from " + label(r.sender().toString()) + " was rejected: " + r.reason()));
+                case ClientEvent.SafetyNumberChanged k -> {} // every client command prints it
                 case ClientEvent.DeviceRemoved d -> print("-- this device was removed from its account");
-                case ClientEvent.KeyLogRefused k -> print(TerminalText.safe("-- WARNING, key transparency ("
-                        + ClientCommand.reasonName(k.reason()) + ") for " + label(k.account().toString()) + ": "
-                        + k.message()));
-                case ClientEvent.OwnKeysChanged k -> print(TerminalText.safe(
-                        "-- WARNING, key transparency: your account's keys changed: " + k.message()));
+                case ClientEvent.KeyLogRefused k ->
+                    print(TerminalText.safe("-- WARNING, key transparency ("
+                            + ClientCommand.reasonName(k.reason()) + ") for "
+                            + label(k.account().toString()) + ": "
+                            + k.message()));
+                case ClientEvent.OwnKeysChanged k ->
+                    print(TerminalText.safe(
+                            "-- WARNING, key transparency: your account's keys changed: " + k.message()));
             }
         });
-        terminal.writer().println("Connecting to " + client.community().map(Object::toString).orElse("?") + " ...");
+        terminal.writer()
+                .println("Connecting to "
+                        + client.community().map(Object::toString).orElse("?") + " ...");
         terminal.flush();
         client.connect();
         Conversation id = SendCommand.resolve(client, target);
@@ -148,14 +158,16 @@ final class ChatScreen {
                 if (parts.length < 3) {
                     throw new ClientFailure("usage: /reply REF TEXT");
                 }
-                StoredMessage target = SendCommand.requireMessage(client, conversationId, SendCommand.cleanRef(parts[1]));
+                StoredMessage target =
+                        SendCommand.requireMessage(client, conversationId, SendCommand.cleanRef(parts[1]));
                 display(client.sendText(conversationId, parts[2], Optional.of(MessageRef.of(target))));
             }
             case "/revoke" -> {
                 if (parts.length != 2) {
                     throw new ClientFailure("usage: /revoke REF");
                 }
-                StoredMessage target = SendCommand.requireMessage(client, conversationId, SendCommand.cleanRef(parts[1]));
+                StoredMessage target =
+                        SendCommand.requireMessage(client, conversationId, SendCommand.cleanRef(parts[1]));
                 client.revoke(conversationId, MessageRef.of(target));
                 print("-- [" + target.ref() + "] revoked");
             }
@@ -167,7 +179,8 @@ final class ChatScreen {
                 if (!Files.isRegularFile(file)) {
                     throw new ClientFailure("no such file: " + file);
                 }
-                String mime = parts.length == 3 ? parts[2].strip()
+                String mime = parts.length == 3
+                        ? parts[2].strip()
                         : Optional.ofNullable(Files.probeContentType(file)).orElse("application/octet-stream");
                 display(client.sendFile(conversationId, file, mime, Optional.empty()));
             }
@@ -182,9 +195,13 @@ final class ChatScreen {
             if (!displayed.add(m.ref())) {
                 return;
             }
-            print(view.shortLine(m, m.senderAccount().equals(client.device().accountId())
-                    ? (m.senderDevice() == client.device().deviceId() ? "me" : "me (device " + m.senderDevice() + ")")
-                    : label(m.senderAccount())));
+            print(view.shortLine(
+                    m,
+                    m.senderAccount().equals(client.device().accountId())
+                            ? (m.senderDevice() == client.device().deviceId()
+                                    ? "me"
+                                    : "me (device " + m.senderDevice() + ")")
+                            : label(m.senderAccount())));
             marks.markShown(m);
         } finally {
             lock.unlock();

@@ -15,10 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink channels}: the community's channels this account can read. */
-@Command(name = "channels", mixinStandardHelpOptions = true,
-        description = {"List the channels this account can read (address them as #name or ch:<id>).",
-                "`channels create NAME` creates one (admins); `channels members CHANNEL` lists a private one's "
-                        + "members."},
+@Command(
+        name = "channels",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the channels this account can read (address them as #name or ch:<id>).",
+            "`channels create NAME` creates one (admins); `channels members CHANNEL` lists a private one's "
+                    + "members."
+        },
         subcommands = {ChannelsCommand.Create.class, ChannelsCommand.Members.class})
 public final class ChannelsCommand extends ClientCommand {
     @Option(names = "--json", description = "Print the server's JSON list.")
@@ -40,15 +44,24 @@ public final class ChannelsCommand extends ClientCommand {
 
     static String row(ChannelsApi.ChannelView c) {
         boolean canWrite = c.access() == null || c.access().canWrite();
-        return String.format("ch:%-36s  #%-20s %-12s %-7s %s%s", TerminalText.safe(String.valueOf(c.id())),
-                TerminalText.safe(String.valueOf(c.name())), TerminalText.safe(String.valueOf(c.type())),
-                c.isPrivate() ? "private" : "public", c.archived() ? "archived" : "active", canWrite ? "" : "  read-only");
+        return String.format(
+                "ch:%-36s  #%-20s %-12s %-7s %s%s",
+                TerminalText.safe(String.valueOf(c.id())),
+                TerminalText.safe(String.valueOf(c.name())),
+                TerminalText.safe(String.valueOf(c.type())),
+                c.isPrivate() ? "private" : "public",
+                c.archived() ? "archived" : "active",
+                canWrite ? "" : "  read-only");
     }
 
     /** {@code nexuslink channels members CHANNEL}: a private channel's members, by display name. */
-    @Command(name = "members", mixinStandardHelpOptions = true,
-            description = {"List a private channel's members: display name, role and account id.",
-                    "A public channel has no list: every member of the community reads it."})
+    @Command(
+            name = "members",
+            mixinStandardHelpOptions = true,
+            description = {
+                "List a private channel's members: display name, role and account id.",
+                "A public channel has no list: every member of the community reads it."
+            })
     public static final class Members extends ClientCommand {
         @Parameters(index = "0", paramLabel = "CHANNEL", description = "#name or ch:<channel uuid>.")
         String channel;
@@ -60,8 +73,8 @@ public final class ChannelsCommand extends ClientCommand {
         protected void run() throws Exception {
             ConversationArg target = SendCommand.parseConversation(spec, channel);
             if (target instanceof ConversationArg.Direct || target instanceof ConversationArg.MemberName) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "CHANNEL is #name or ch:<channel uuid>, not a direct conversation");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "CHANNEL is #name or ch:<channel uuid>, not a direct conversation");
             }
             try (Session session = session(true)) {
                 NexusClient client = session.client();
@@ -81,7 +94,9 @@ public final class ChannelsCommand extends ClientCommand {
     }
 
     /** {@code nexuslink channels create NAME}. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Create a channel (admins only), through the community's API.")
     public static final class Create extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The channel's name (1-100 characters).")
@@ -101,11 +116,14 @@ public final class ChannelsCommand extends ClientCommand {
             try (Session session = session(true)) {
                 NexusClient client = session.client();
                 requireCommunity(client);
-                ChannelsApi.CreateRequest body = new ChannelsApi.CreateRequest(name, null,
-                        description.isEmpty() ? null : description, isPrivate, null, null);
-                ChannelsApi.ChannelView created = client.request(ApiRoute.CHANNEL_CREATE, body,
-                        ChannelsApi.ChannelView.class);
-                out().println(json ? TerminalText.json(created) : "created " + row(created).strip());
+                ChannelsApi.CreateRequest body = new ChannelsApi.CreateRequest(
+                        name, null, description.isEmpty() ? null : description, isPrivate, null, null);
+                ChannelsApi.ChannelView created =
+                        client.request(ApiRoute.CHANNEL_CREATE, body, ChannelsApi.ChannelView.class);
+                out().println(
+                                json
+                                        ? TerminalText.json(created)
+                                        : "created " + row(created).strip());
             }
         }
     }

@@ -103,7 +103,9 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     protected ClientEnvironment environment() {
         Object root = spec.root().userObject();
-        return root instanceof ClientEnvironment.Holder holder ? holder.clientEnvironment() : ClientEnvironment.system();
+        return root instanceof ClientEnvironment.Holder holder
+                ? holder.clientEnvironment()
+                : ClientEnvironment.system();
     }
 
     protected Path profileDir() {
@@ -137,7 +139,8 @@ public abstract class ClientCommand implements Callable<Integer> {
         }
         Console console = env.interactive() ? ClientEnvironment.terminal().orElse(null) : null;
         if (console == null) {
-            throw new ClientFailure("no terminal to ask for the keystore passphrase; set " + ClientEnvironment.PASSPHRASE_ENV);
+            throw new ClientFailure(
+                    "no terminal to ask for the keystore passphrase; set " + ClientEnvironment.PASSPHRASE_ENV);
         }
         char[] first = console.readPassword("Keystore passphrase: ");
         try {
@@ -168,7 +171,9 @@ public abstract class ClientCommand implements Callable<Integer> {
     protected VaultContents unlock() throws KeystoreException {
         requireKeystore();
         try (Passphrase passphrase = readPassphrase(false)) {
-            return FileKeyVault.inProfile(profileDir(), passphrase, environment().kdf(), random).load();
+            return FileKeyVault.inProfile(
+                            profileDir(), passphrase, environment().kdf(), random)
+                    .load();
         }
     }
 
@@ -178,10 +183,10 @@ public abstract class ClientCommand implements Callable<Integer> {
         client.subscribe(event -> {
             String warning = switch (event) {
                 case ClientEvent.SafetyNumberChanged changed ->
-                        safetyNumberWarning(changed.account().toString(), changed.device());
+                    safetyNumberWarning(changed.account().toString(), changed.device());
                 case ClientEvent.KeyLogRefused refused -> keyTransparencyWarning(refused);
-                case ClientEvent.OwnKeysChanged changed -> keyTransparencyWarning(keys.accountId().toString(),
-                        OWN_KEYS_CHANGED, changed.message());
+                case ClientEvent.OwnKeysChanged changed ->
+                    keyTransparencyWarning(keys.accountId().toString(), OWN_KEYS_CHANGED, changed.message());
                 default -> null;
             };
             if (warning != null) {
@@ -227,8 +232,10 @@ public abstract class ClientCommand implements Callable<Integer> {
     /** What every client command prints when the server's key log does not back what it showed. */
     static String keyTransparencyWarning(String account, String reason, String message) {
         return "WARNING: key transparency (" + TerminalText.safe(reason) + ") for " + TerminalText.safe(account)
-                + ": " + TerminalText.safe(message) + (reason.equals(OWN_KEYS_CHANGED) ? ""
-                : ". The keys were refused: the server may be trying to read your messages.");
+                + ": " + TerminalText.safe(message)
+                + (reason.equals(OWN_KEYS_CHANGED)
+                        ? ""
+                        : ". The keys were refused: the server may be trying to read your messages.");
     }
 
     /** What every client command prints when a device shows up with a new certified key. */
@@ -240,8 +247,9 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     /** Fails unless the client's profile has joined a community; returns its URL. */
     protected static URI requireCommunity(NexusClient client) {
-        return client.community().orElseThrow(() -> new ClientFailure(
-                "this profile has not joined a community; run `nexuslink community join <url>`"));
+        return client.community()
+                .orElseThrow(() -> new ClientFailure(
+                        "this profile has not joined a community; run `nexuslink community join <url>`"));
     }
 
     /** A session of a command that works on an unlocked, locked profile with its client open. */

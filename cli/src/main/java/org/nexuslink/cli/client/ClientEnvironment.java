@@ -22,8 +22,8 @@ import org.nexuslink.crypto.keystore.KdfParameters;
  * @param interactive whether a user can be prompted on the process's console
  * @param input standard input (confirmations)
  */
-public record ClientEnvironment(Map<String, String> env, Clock clock, KdfParameters kdf, boolean interactive,
-        InputStream input) {
+public record ClientEnvironment(
+        Map<String, String> env, Clock clock, KdfParameters kdf, boolean interactive, InputStream input) {
     /** Environment variable that supplies the keystore passphrase without a prompt. */
     public static final String PASSPHRASE_ENV = "NEXUSLINK_PASSPHRASE";
 
@@ -41,7 +41,12 @@ public record ClientEnvironment(Map<String, String> env, Clock clock, KdfParamet
 
     /** The process's environment, the system clock, default costs, and its console if it is a terminal. */
     public static ClientEnvironment system() {
-        return new ClientEnvironment(System.getenv(), Clock.systemUTC(), KdfParameters.DEFAULT, terminal().isPresent(), System.in);
+        return new ClientEnvironment(
+                System.getenv(),
+                Clock.systemUTC(),
+                KdfParameters.DEFAULT,
+                terminal().isPresent(),
+                System.in);
     }
 
     /** A non-interactive environment with these variables, for tests and scripts. */

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink community}: the community a profile belongs to. */
-@Command(name = "community", mixinStandardHelpOptions = true,
+@Command(
+        name = "community",
+        mixinStandardHelpOptions = true,
         description = "Join the community server this profile talks to.",
         subcommands = CommunityCommand.Join.class)
 public final class CommunityCommand implements Runnable {
@@ -26,32 +28,46 @@ public final class CommunityCommand implements Runnable {
     }
 
     /** {@code nexuslink community join <url>}. */
-    @Command(name = "join", mixinStandardHelpOptions = true,
-            description = {"Join a community server with this profile's identity and publish its prekeys.",
-                    "A device linked with `nexuslink device link` has no identity key: it authenticates instead "
-                            + "(its account approved it). A profile belongs to one community.",
-                    "The server's key is pinned at join: the profile signs in to no other server. Give "
-                            + "--server-key (from the operator, out of band) to refuse any server presenting another key."})
+    @Command(
+            name = "join",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Join a community server with this profile's identity and publish its prekeys.",
+                "A device linked with `nexuslink device link` has no identity key: it authenticates instead "
+                        + "(its account approved it). A profile belongs to one community.",
+                "The server's key is pinned at join: the profile signs in to no other server. Give "
+                        + "--server-key (from the operator, out of band) to refuse any server presenting another key."
+            })
     public static final class Join extends ClientCommand {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "URL",
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "URL",
                 description = "The server's base URL, e.g. http://localhost:8080 (or --directory and --id).")
         String url;
 
-        @Option(names = "--directory", paramLabel = "URL",
+        @Option(
+                names = "--directory",
+                paramLabel = "URL",
                 description = "Join a community listed in this directory: its live key must be the listed one.")
         URI directory;
 
         @Option(names = "--id", paramLabel = "ID", description = "The community's id in --directory.")
         String communityId;
 
-        @Option(names = "--name", paramLabel = "NAME", defaultValue = "",
+        @Option(
+                names = "--name",
+                paramLabel = "NAME",
+                defaultValue = "",
                 description = "Display name shown to the community (at most 100 characters).")
         String name;
 
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
 
-        @Option(names = "--server-key", paramLabel = "BASE64",
+        @Option(
+                names = "--server-key",
+                paramLabel = "BASE64",
                 description = "The server's public key as its operator gives it (base64, see GET /api/v1/server); "
                         + "joining fails, signing nothing, if the server presents another.")
         String serverKey;
@@ -59,13 +75,15 @@ public final class CommunityCommand implements Runnable {
         @Override
         protected void run() throws Exception {
             if ((url == null) == (directory == null) || (directory == null) != (communityId == null)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "give either URL or both --directory and --id");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "give either URL or both --directory and --id");
             }
-            Optional<org.nexuslink.cli.directory.DirectoryJoin.Target> listed = directory == null ? Optional.empty()
-                    : Optional.of(org.nexuslink.cli.directory.DirectoryJoin.resolve(profileDir(), directory, communityId,
-                            environment().clock(), random));
-            URI server = listed.map(org.nexuslink.cli.directory.DirectoryJoin.Target::endpoint).orElseGet(() -> parse(url));
+            Optional<org.nexuslink.cli.directory.DirectoryJoin.Target> listed = directory == null
+                    ? Optional.empty()
+                    : Optional.of(org.nexuslink.cli.directory.DirectoryJoin.resolve(
+                            profileDir(), directory, communityId, environment().clock(), random));
+            URI server = listed.map(org.nexuslink.cli.directory.DirectoryJoin.Target::endpoint)
+                    .orElseGet(() -> parse(url));
             Optional<ServerPublicKey> expected;
             try {
                 expected = listed.map(org.nexuslink.cli.directory.DirectoryJoin.Target::serverKey)
@@ -89,14 +107,19 @@ public final class CommunityCommand implements Runnable {
                     if (listed.isPresent()) {
                         listed.get().memory().write(profileDir());
                     }
-                    String pinned = client.serverKey().map(ServerPublicKey::base64).orElseThrow();
+                    String pinned =
+                            client.serverKey().map(ServerPublicKey::base64).orElseThrow();
                     if (json) {
-                        out().println(new ObjectMapper().createObjectNode().put("community", server.toString())
-                                .put("account", client.device().accountId()).put("device", client.device().deviceId())
+                        out().println(new ObjectMapper()
+                                .createObjectNode()
+                                .put("community", server.toString())
+                                .put("account", client.device().accountId())
+                                .put("device", client.device().deviceId())
                                 .put("server_key", pinned));
                     } else {
-                        out().println("Joined " + server + " as " + client.device().accountId()
-                                + " (device " + client.device().deviceId() + ")");
+                        out().println("Joined " + server + " as "
+                                + client.device().accountId() + " (device "
+                                + client.device().deviceId() + ")");
                         out().println("Server key (pinned): " + pinned);
                     }
                 }
@@ -110,11 +133,17 @@ public final class CommunityCommand implements Runnable {
                     throw new URISyntaxException(text, "not an http or https URL with a host");
                 }
                 String path = uri.getPath() == null ? "" : uri.getPath();
-                return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(),
-                        path.isEmpty() || path.equals("/") ? null : path, null, null);
+                return new URI(
+                        uri.getScheme(),
+                        null,
+                        uri.getHost(),
+                        uri.getPort(),
+                        path.isEmpty() || path.equals("/") ? null : path,
+                        null,
+                        null);
             } catch (URISyntaxException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "URL: '" + text + "' is not a server URL like http://localhost:8080");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "URL: '" + text + "' is not a server URL like http://localhost:8080");
             }
         }
     }

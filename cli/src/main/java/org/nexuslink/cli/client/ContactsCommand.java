@@ -23,8 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink contacts}: the accounts this profile talks to, and verifying them. */
-@Command(name = "contacts", mixinStandardHelpOptions = true,
-        description = "List contacts (accounts with a direct conversation or saved as contacts) and their verification.",
+@Command(
+        name = "contacts",
+        mixinStandardHelpOptions = true,
+        description =
+                "List contacts (accounts with a direct conversation or saved as contacts) and their verification.",
         subcommands = {ContactsCommand.ListContacts.class, ContactsCommand.Verify.class})
 public final class ContactsCommand extends ClientCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,25 +54,40 @@ public final class ContactsCommand extends ClientCommand {
             // The names the community listed last (an online command refreshes them).
             Labels names = Labels.of(client.memberNames(), java.util.List.of());
             for (Contact c : all.values()) {
-                Optional<String> name = Optional.of(names.account(c.accountId())).filter(n -> !n.equals(c.accountId()));
+                Optional<String> name =
+                        Optional.of(names.account(c.accountId())).filter(n -> !n.equals(c.accountId()));
                 if (json) {
-                    ObjectNode o = JSON.createObjectNode().put("account", c.accountId()).put("verified", c.verified());
+                    ObjectNode o = JSON.createObjectNode()
+                            .put("account", c.accountId())
+                            .put("verified", c.verified());
                     name.ifPresent(n -> o.put("display_name", n));
                     c.nickname().ifPresent(n -> o.put("nickname", n));
                     c.verifiedAt().ifPresent(t -> o.put("verified_at", t.toString()));
                     command.out().println(TerminalText.json(o));
                 } else {
-                    command.out().println(c.accountId() + name.map(n -> "  " + TerminalText.safe(n)).orElse("")
-                            + "  " + (c.verified() ? "verified "
-                            + c.verifiedAt().map(Instant::toString).orElse("") : "not verified")
-                            + c.nickname().map(n -> "  (" + TerminalText.safe(n) + ")").orElse(""));
+                    command.out()
+                            .println(c.accountId()
+                                    + name.map(n -> "  " + TerminalText.safe(n)).orElse("")
+                                    + "  "
+                                    + (c.verified()
+                                            ? "verified "
+                                                    + c.verifiedAt()
+                                                            .map(Instant::toString)
+                                                            .orElse("")
+                                            : "not verified")
+                                    + c.nickname()
+                                            .map(n -> "  (" + TerminalText.safe(n) + ")")
+                                            .orElse(""));
                 }
             }
         }
     }
 
     /** {@code nexuslink contacts list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List contacts and whether they are verified.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List contacts and whether they are verified.")
     public static final class ListContacts extends ClientCommand {
         @Option(names = "--json", description = "One JSON object per line.")
         boolean json;
@@ -81,13 +99,20 @@ public final class ContactsCommand extends ClientCommand {
     }
 
     /** {@code nexuslink contacts verify <id>}. */
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Show the safety number shared with a contact (compare it with theirs, in person or on a "
-                    + "trusted channel); with --code, the first-contact code; with --confirm, mark the contact verified.",
-                    "For the first-contact code one side runs --code without --nonce, which makes a nonce, and gives "
-                            + "it to the other, who runs --code --nonce NONCE. Both codes must match."})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Show the safety number shared with a contact (compare it with theirs, in person or on a "
+                        + "trusted channel); with --code, the first-contact code; with --confirm, mark the contact verified.",
+                "For the first-contact code one side runs --code without --nonce, which makes a nonce, and gives "
+                        + "it to the other, who runs --code --nonce NONCE. Both codes must match."
+            })
     public static final class Verify extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "ACCOUNT", description = "The contact's account id (nxl:... or dm:nxl:...).")
+        @Parameters(
+                index = "0",
+                paramLabel = "ACCOUNT",
+                description = "The contact's account id (nxl:... or dm:nxl:...).")
         String account;
 
         @Option(names = "--code", description = "Also show the first-contact code.")
@@ -99,7 +124,10 @@ public final class ContactsCommand extends ClientCommand {
         @Option(names = "--confirm", description = "Mark the contact verified in this profile (after comparing).")
         boolean confirm;
 
-        @Option(names = "--nickname", paramLabel = "NAME", description = "With --confirm: a local name for the contact.")
+        @Option(
+                names = "--nickname",
+                paramLabel = "NAME",
+                description = "With --confirm: a local name for the contact.")
         String nickname;
 
         @Override
@@ -119,7 +147,9 @@ public final class ContactsCommand extends ClientCommand {
             FirstContactNonce nonce = null;
             if (code) {
                 try {
-                    nonce = nonceText != null ? FirstContactNonce.parse(nonceText.strip()) : FirstContactNonce.generate(random);
+                    nonce = nonceText != null
+                            ? FirstContactNonce.parse(nonceText.strip())
+                            : FirstContactNonce.generate(random);
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--nonce: " + e.getMessage());
                 }
@@ -135,7 +165,8 @@ public final class ContactsCommand extends ClientCommand {
                 out().println("Safety number (the same on both sides):");
                 out().println("  " + SafetyNumber.between(mine, theirs).displayText());
                 if (nonce != null) {
-                    out().println("First-contact code: " + FirstContactCode.compute(mine, theirs, nonce).displayText());
+                    out().println("First-contact code: "
+                            + FirstContactCode.compute(mine, theirs, nonce).displayText());
                     out().println("  nonce: " + nonce);
                     if (nonceText == null) {
                         out().println("  This nonce is new: give it to your contact, who runs");
@@ -145,14 +176,19 @@ public final class ContactsCommand extends ClientCommand {
                 Optional<Contact> existing = client.store().contacts().find(theirs.toString());
                 if (confirm) {
                     Instant now = environment().clock().instant();
-                    Optional<String> name = nickname != null ? Optional.of(nickname)
-                            : existing.flatMap(Contact::nickname);
+                    Optional<String> name =
+                            nickname != null ? Optional.of(nickname) : existing.flatMap(Contact::nickname);
                     client.store().contacts().save(new Contact(theirs.toString(), name, true, Optional.of(now)));
                     out().println("Marked " + theirs + " as verified.");
                 } else {
-                    out().println(existing.filter(Contact::verified).isPresent()
-                            ? "Status: verified " + existing.get().verifiedAt().map(Instant::toString).orElse("")
-                            : "Status: not verified (compare, then run again with --confirm)");
+                    out().println(
+                                    existing.filter(Contact::verified).isPresent()
+                                            ? "Status: verified "
+                                                    + existing.get()
+                                                            .verifiedAt()
+                                                            .map(Instant::toString)
+                                                            .orElse("")
+                                            : "Status: not verified (compare, then run again with --confirm)");
                 }
             }
         }

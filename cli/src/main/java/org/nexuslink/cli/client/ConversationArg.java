@@ -108,8 +108,8 @@ public sealed interface ConversationArg {
      *
      * @throws ClientFailure if no channel has that name, listing those that exist
      */
-    default Conversation resolve(List<ConversationSummary> known, ServerChannels serverChannels,
-            ServerMembers serverMembers) {
+    default Conversation resolve(
+            List<ConversationSummary> known, ServerChannels serverChannels, ServerMembers serverMembers) {
         return switch (this) {
             case Direct d -> Conversation.direct(d.peer());
             case Channel c -> Conversation.channel(new ChannelId(c.id()));
@@ -118,8 +118,8 @@ public sealed interface ConversationArg {
         };
     }
 
-    private static Conversation channelNamed(String name, List<ConversationSummary> known,
-            ServerChannels serverChannels) {
+    private static Conversation channelNamed(
+            String name, List<ConversationSummary> known, ServerChannels serverChannels) {
         for (ConversationSummary c : known) {
             if (c.conversation() instanceof Conversation.Channel && c.title().equals(name)) {
                 return c.conversation();
@@ -144,17 +144,28 @@ public sealed interface ConversationArg {
      *     display name is not unique, the id is what identifies)
      */
     private static Conversation memberNamed(String name, ServerMembers serverMembers) {
-        List<AccountId> kept = serverMembers.kept().entrySet().stream().filter(e -> e.getValue().equals(name))
-                .map(Map.Entry::getKey).sorted().toList();
-        List<AccountId> named = kept.isEmpty() ? serverMembers.fetch().stream()
-                .filter(m -> m.displayName().filter(name::equals).isPresent()).map(Member::account).sorted().toList()
+        List<AccountId> kept = serverMembers.kept().entrySet().stream()
+                .filter(e -> e.getValue().equals(name))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        List<AccountId> named = kept.isEmpty()
+                ? serverMembers.fetch().stream()
+                        .filter(m -> m.displayName().filter(name::equals).isPresent())
+                        .map(Member::account)
+                        .sorted()
+                        .toList()
                 : kept;
         if (named.size() == 1) {
             return Conversation.direct(named.getFirst());
         }
-        throw new ClientFailure(named.isEmpty() ? "no member goes by the name " + name + " (see `nexuslink members`)"
-                : named.size() + " members go by the name " + name + "; use an account id: "
-                        + String.join(", ", named.stream().map(AccountId::toString).toList()));
+        throw new ClientFailure(
+                named.isEmpty()
+                        ? "no member goes by the name " + name + " (see `nexuslink members`)"
+                        : named.size() + " members go by the name " + name + "; use an account id: "
+                                + String.join(
+                                        ", ",
+                                        named.stream().map(AccountId::toString).toList()));
     }
 
     /** The community's members, for {@code @name}: the names the profile kept, and the list on demand. */

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink device}: this account's devices. */
-@Command(name = "device", mixinStandardHelpOptions = true,
+@Command(
+        name = "device",
+        mixinStandardHelpOptions = true,
         description = "List, remove and link this account's devices.",
         subcommands = {DeviceCommand.ListDevices.class, DeviceCommand.Remove.class, DeviceLinkCommand.class})
 public final class DeviceCommand implements Runnable {
@@ -41,24 +43,30 @@ public final class DeviceCommand implements Runnable {
                 int me = session.client().device().deviceId();
                 for (DevicesApi.DeviceView d : devices.devices()) {
                     int id = d.deviceId();
-                    out().printf("%3d  %-10s registered %s  last active %s%s%n", id,
-                            TerminalText.safe(Objects.requireNonNullElse(d.deviceType(), "")),
-                            TerminalText.safe(Objects.requireNonNullElse(d.registeredAt(), "")),
-                            TerminalText.safe(Objects.requireNonNullElse(d.lastActiveAt(), "")),
-                            id == me ? "  (this device)" : "");
+                    out().printf(
+                                    "%3d  %-10s registered %s  last active %s%s%n",
+                                    id,
+                                    TerminalText.safe(Objects.requireNonNullElse(d.deviceType(), "")),
+                                    TerminalText.safe(Objects.requireNonNullElse(d.registeredAt(), "")),
+                                    TerminalText.safe(Objects.requireNonNullElse(d.lastActiveAt(), "")),
+                                    id == me ? "  (this device)" : "");
                 }
             }
         }
     }
 
     /** {@code nexuslink device remove <id>}. */
-    @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = {"Remove one of the account's devices (this one included): it is disconnected at once, "
-                    + "its queued messages are deleted and it receives nothing more.",
-                    "Removing another device needs the account's identity key: run it on the device that holds "
-                    + "the key, which signs a revocation of the device's certificate (contacts refuse a revoked "
-                    + "device, and its certificate never joins this community again). A linked device can remove "
-                    + "only itself. The last device cannot be removed; leave the community instead."})
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Remove one of the account's devices (this one included): it is disconnected at once, "
+                        + "its queued messages are deleted and it receives nothing more.",
+                "Removing another device needs the account's identity key: run it on the device that holds "
+                        + "the key, which signs a revocation of the device's certificate (contacts refuse a revoked "
+                        + "device, and its certificate never joins this community again). A linked device can remove "
+                        + "only itself. The last device cannot be removed; leave the community instead."
+            })
     public static final class Remove extends ClientCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The device id (see `device list`).")
         int deviceId;
@@ -66,7 +74,8 @@ public final class DeviceCommand implements Runnable {
         @Override
         protected void run() throws Exception {
             if (deviceId < 1 || deviceId > 127) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "ID is a device id 1-127, got " + deviceId);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "ID is a device id 1-127, got " + deviceId);
             }
             try (Session session = session(true)) {
                 List<Integer> ids = new ArrayList<>();
@@ -74,9 +83,11 @@ public final class DeviceCommand implements Runnable {
                 if (!ids.contains(deviceId)) {
                     throw new ClientFailure("the account has no active device " + deviceId + "; devices: " + ids);
                 }
-                if (deviceId != session.client().device().deviceId() && session.keys().identity().isEmpty()) {
+                if (deviceId != session.client().device().deviceId()
+                        && session.keys().identity().isEmpty()) {
                     throw new ClientFailure("this device has no identity key (it is a linked device): it can remove "
-                            + "only itself (`device remove " + session.client().device().deviceId() + "`); remove "
+                            + "only itself (`device remove "
+                            + session.client().device().deviceId() + "`); remove "
                             + "device " + deviceId + " from the device that holds the identity key");
                 }
                 session.client().removeDevice(deviceId);

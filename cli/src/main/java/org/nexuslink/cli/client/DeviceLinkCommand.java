@@ -31,10 +31,15 @@ import picocli.CommandLine.Parameters;
  * the identity key certifies it and registers it with the community; the new device stores the
  * certificate and becomes a profile of the account.
  */
-@Command(name = "link", mixinStandardHelpOptions = true,
-        description = {"Link a new device to an account: `request` on the new device, `approve` on the device "
-                + "holding the identity key, `finish` on the new device, then `community join` there."},
-        subcommands = {DeviceLinkCommand.Request.class, DeviceLinkCommand.Approve.class, DeviceLinkCommand.Finish.class})
+@Command(
+        name = "link",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Link a new device to an account: `request` on the new device, `approve` on the device "
+                    + "holding the identity key, `finish` on the new device, then `community join` there."
+        },
+        subcommands = {DeviceLinkCommand.Request.class, DeviceLinkCommand.Approve.class, DeviceLinkCommand.Finish.class
+        })
 public final class DeviceLinkCommand implements Runnable {
     /** Where the new device keeps its key between {@code request} and {@code finish}, sealed. */
     public static final String PENDING_FILE = "link-pending.keystore";
@@ -46,7 +51,8 @@ public final class DeviceLinkCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing sub-command: one of request, approve, finish");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing sub-command: one of request, approve, finish");
     }
 
     /** The certificate as a code to type or paste on the new device. */
@@ -80,16 +86,20 @@ public final class DeviceLinkCommand implements Runnable {
      * placeholder identity, which is never used for anything else: the seal (Argon2id +
      * AES-256-GCM under the passphrase) is the keystore's own.
      */
-    static FileKeyVault pendingVault(Path profileDir, Passphrase passphrase, ClientEnvironment env,
-            java.security.SecureRandom random) {
+    static FileKeyVault pendingVault(
+            Path profileDir, Passphrase passphrase, ClientEnvironment env, java.security.SecureRandom random) {
         return new FileKeyVault(profileDir.resolve(PENDING_FILE), passphrase, env.kdf(), random);
     }
 
     /** {@code nexuslink device link request}: on the new device. */
-    @Command(name = "request", mixinStandardHelpOptions = true,
-            description = {"On the NEW device: make its device key and print a link code to approve on a device "
-                    + "that holds the account's identity key. The key is kept sealed under the passphrase in the "
-                    + "profile until `device link finish`. The code is valid for 10 minutes."})
+    @Command(
+            name = "request",
+            mixinStandardHelpOptions = true,
+            description = {
+                "On the NEW device: make its device key and print a link code to approve on a device "
+                        + "that holds the account's identity key. The key is kept sealed under the passphrase in the "
+                        + "profile until `device link finish`. The code is valid for 10 minutes."
+            })
     public static final class Request extends ClientCommand {
         @Override
         protected void run() throws Exception {
@@ -104,11 +114,11 @@ public final class DeviceLinkCommand implements Runnable {
                 DeviceKeyPair device = DeviceKeyPair.generate();
                 DeviceId id = DeviceId.random(random);
                 AccountIdentity placeholder = AccountIdentity.generate();
-                DeviceCertificate placeholderCertificate = placeholder.certify(id, device.publicKey(), clock.instant(),
-                        Optional.empty());
+                DeviceCertificate placeholderCertificate =
+                        placeholder.certify(id, device.publicKey(), clock.instant(), Optional.empty());
                 FileKeyVault pending = pendingVault(profileDir(), passphrase, environment(), random);
-                VaultContents contents = new VaultContents(placeholder.accountId(), Optional.empty(), Optional.empty(),
-                        device, placeholderCertificate);
+                VaultContents contents = new VaultContents(
+                        placeholder.accountId(), Optional.empty(), Optional.empty(), device, placeholderCertificate);
                 if (pending.exists()) {
                     pending.replace(contents);
                 } else {
@@ -126,9 +136,13 @@ public final class DeviceLinkCommand implements Runnable {
     }
 
     /** {@code nexuslink device link approve <code>}: on the device holding the identity key. */
-    @Command(name = "approve", mixinStandardHelpOptions = true,
-            description = {"On the device that holds the identity key: certify the new device of a link code, "
-                    + "register it with the community, and print the certificate code to finish with on the new device."})
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "On the device that holds the identity key: certify the new device of a link code, "
+                        + "register it with the community, and print the certificate code to finish with on the new device."
+            })
     public static final class Approve extends ClientCommand {
         @Parameters(index = "0", paramLabel = "LINK-CODE", description = "The NXLINK1:... code the new device printed.")
         String code;
@@ -143,9 +157,11 @@ public final class DeviceLinkCommand implements Runnable {
             }
             try (Session session = session(true)) {
                 NexusClient client = session.client();
-                AccountIdentity identity = session.keys().identity().orElseThrow(() -> new ClientFailure(
-                        "this profile has no identity key (it is a linked device); approve on the device that "
-                                + "created or restored the account"));
+                AccountIdentity identity = session.keys()
+                        .identity()
+                        .orElseThrow(() -> new ClientFailure(
+                                "this profile has no identity key (it is a linked device); approve on the device that "
+                                        + "created or restored the account"));
                 String approvedKey = "cli.link.approved:" + HexFormat.of().formatHex(request.nonce());
                 if (client.store().settings().get(approvedKey).isPresent()) {
                     throw new ClientFailure("this link code was approved already; show a fresh code on the new device");
@@ -169,17 +185,22 @@ public final class DeviceLinkCommand implements Runnable {
     }
 
     /** {@code nexuslink device link finish <certificate code>}: on the new device. */
-    @Command(name = "finish", mixinStandardHelpOptions = true,
-            description = {"On the NEW device: store the certificate from `device link approve` with the pending "
-                    + "key; the profile is then a device of the account (without its identity key). "
-                    + "Next: nexuslink community join <url>."})
+    @Command(
+            name = "finish",
+            mixinStandardHelpOptions = true,
+            description = {
+                "On the NEW device: store the certificate from `device link approve` with the pending "
+                        + "key; the profile is then a device of the account (without its identity key). "
+                        + "Next: nexuslink community join <url>."
+            })
     public static final class Finish extends ClientCommand {
         @Parameters(index = "0", paramLabel = "CERTIFICATE-CODE", description = "The NXLCERT1:... code.")
         String code;
 
         @Override
         protected void run() throws Exception {
-            DeviceCertificate certificate = parseCertificateCode(code, environment().clock());
+            DeviceCertificate certificate =
+                    parseCertificateCode(code, environment().clock());
             Path pendingFile = profileDir().resolve(PENDING_FILE);
             if (!Files.exists(pendingFile)) {
                 throw new ClientFailure("no pending link in profile " + profileDir()
@@ -190,14 +211,22 @@ public final class DeviceLinkCommand implements Runnable {
             }
             try (ProfileLock lock = ProfileLock.acquire(profileDir());
                     Passphrase passphrase = readPassphrase(false)) {
-                VaultContents pending = pendingVault(profileDir(), passphrase, environment(), random).load();
-                if (!java.util.Arrays.equals(certificate.devicePublicKeyBytes(), pending.deviceKey().publicKeyBytes())
+                VaultContents pending = pendingVault(profileDir(), passphrase, environment(), random)
+                        .load();
+                if (!java.util.Arrays.equals(
+                                certificate.devicePublicKeyBytes(),
+                                pending.deviceKey().publicKeyBytes())
                         || !certificate.deviceId().equals(pending.deviceId())) {
-                    throw new ClientFailure("this certificate is for another device (or an older link code); "
-                            + "nothing was changed");
+                    throw new ClientFailure(
+                            "this certificate is for another device (or an older link code); " + "nothing was changed");
                 }
-                FileKeyVault.inProfile(profileDir(), passphrase, environment().kdf(), random).create(new VaultContents(
-                        certificate.accountId(), Optional.empty(), Optional.empty(), pending.deviceKey(), certificate));
+                FileKeyVault.inProfile(profileDir(), passphrase, environment().kdf(), random)
+                        .create(new VaultContents(
+                                certificate.accountId(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                pending.deviceKey(),
+                                certificate));
                 Files.delete(pendingFile);
                 out().println("Account id: " + certificate.accountId());
                 out().println("Device:     " + certificate.deviceId());

@@ -14,15 +14,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink history <conversation>}: a conversation from the local store. */
-@Command(name = "history", mixinStandardHelpOptions = true,
-        description = {"Show a conversation's latest messages from the local encrypted store, oldest first.",
-                "Works offline (a #name unknown locally is looked up on the server). "
-                        + "Revoked messages show [revoked], never their text. Run `nexuslink inbox` to fetch new ones."})
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show a conversation's latest messages from the local encrypted store, oldest first.",
+            "Works offline (a #name unknown locally is looked up on the server). "
+                    + "Revoked messages show [revoked], never their text. Run `nexuslink inbox` to fetch new ones."
+        })
 public final class HistoryCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "CONVERSATION", description = "The conversation: " + ConversationArg.FORMS + ".")
+    @Parameters(
+            index = "0",
+            paramLabel = "CONVERSATION",
+            description = "The conversation: " + ConversationArg.FORMS + ".")
     String conversation;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "50",
             description = "At most N messages, 1-10000 (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -52,8 +62,14 @@ public final class HistoryCommand extends ClientCommand {
             MessageView view = new MessageView(ZoneId.systemDefault(), labels(client, ids, false));
             String me = client.device().accountId();
             for (StoredMessage m : messages) {
-                out().println(json ? view.json(m, Optional.empty()) : view.shortLine(m, m.senderAccount().equals(me)
-                        ? "me:" + m.senderDevice() : view.labels().account(m.senderAccount())));
+                out().println(
+                                json
+                                        ? view.json(m, Optional.empty())
+                                        : view.shortLine(
+                                                m,
+                                                m.senderAccount().equals(me)
+                                                        ? "me:" + m.senderDevice()
+                                                        : view.labels().account(m.senderAccount())));
             }
         }
     }

@@ -24,9 +24,13 @@ import picocli.CommandLine.Option;
  * since the cursors), prints every received message not shown before, and with
  * {@code --follow} keeps printing as messages arrive, across reconnections, until interrupted.
  */
-@Command(name = "inbox", mixinStandardHelpOptions = true,
-        description = {"Fetch and show new messages; with --follow keep showing them as they arrive (Ctrl-C stops).",
-                "Each message shows its conversation, ref (for --reply-to and revoke), sender, time and text or file."})
+@Command(
+        name = "inbox",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fetch and show new messages; with --follow keep showing them as they arrive (Ctrl-C stops).",
+            "Each message shows its conversation, ref (for --reply-to and revoke), sender, time and text or file."
+        })
 public final class InboxCommand extends ClientCommand {
     /** How many of a conversation's latest messages the inbox looks through for unshown ones. */
     static final int SCAN_LIMIT = 1000;
@@ -40,17 +44,23 @@ public final class InboxCommand extends ClientCommand {
     @Option(names = "--ids", description = "Show account and channel ids instead of display names.")
     boolean ids;
 
-    @Option(names = "--save-files", paramLabel = "DIR",
+    @Option(
+            names = "--save-files",
+            paramLabel = "DIR",
             description = "Download, verify and decrypt received files into DIR.")
     Path saveFiles;
 
     /** What the listener hands to the printing thread: the listener runs on the client's worker. */
     private sealed interface Item {
-        record Message(StoredMessage message) implements Item { }
-        record Revoked(String conversation, String ref, String by) implements Item { }
-        record Connection(boolean up) implements Item { }
-        record Rejected(String sender, String reason) implements Item { }
-        record Removed() implements Item { }
+        record Message(StoredMessage message) implements Item {}
+
+        record Revoked(String conversation, String ref, String by) implements Item {}
+
+        record Connection(boolean up) implements Item {}
+
+        record Rejected(String sender, String reason) implements Item {}
+
+        record Removed() implements Item {}
     }
 
     @Override
@@ -65,15 +75,20 @@ public final class InboxCommand extends ClientCommand {
             client.subscribe(event -> {
                 switch (event) {
                     case ClientEvent.MessageReceived m -> queue.add(new Item.Message(m.message()));
-                    case ClientEvent.MessageRevoked r -> queue.add(new Item.Revoked(r.conversation().id(), r.ref().text(),
-                            r.revoker().map(Object::toString).orElse("moderator")));
+                    case ClientEvent.MessageRevoked r ->
+                        queue.add(new Item.Revoked(
+                                r.conversation().id(),
+                                r.ref().text(),
+                                r.revoker().map(Object::toString).orElse("moderator")));
                     case ClientEvent.ConnectionChanged c -> queue.add(new Item.Connection(c.connected()));
-                    case ClientEvent.MessageRejected r -> queue.add(new Item.Rejected(r.sender().toString(),
-                            (r.identityChanged() ? "its identity key changed: " : "") + r.reason()));
-                    case ClientEvent.SafetyNumberChanged k -> { } // printed by every client command
+                    case ClientEvent.MessageRejected r ->
+                        queue.add(new Item.Rejected(
+                                r.sender().toString(),
+                                (r.identityChanged() ? "its identity key changed: " : "") + r.reason()));
+                    case ClientEvent.SafetyNumberChanged k -> {} // printed by every client command
                     case ClientEvent.DeviceRemoved d -> queue.add(new Item.Removed());
-                    case ClientEvent.KeyLogRefused k -> { } // printed by every client command
-                    case ClientEvent.OwnKeysChanged k -> { } // printed by every client command
+                    case ClientEvent.KeyLogRefused k -> {} // printed by every client command
+                    case ClientEvent.OwnKeysChanged k -> {} // printed by every client command
                 }
             });
             client.connect();
@@ -107,7 +122,8 @@ public final class InboxCommand extends ClientCommand {
 
     /** Received, or sent by another device of this account. */
     public static boolean fromElsewhere(NexusClient client, StoredMessage m) {
-        return m.direction() == Direction.IN || m.senderDevice() != client.device().deviceId();
+        return m.direction() == Direction.IN
+                || m.senderDevice() != client.device().deviceId();
     }
 
     private static List<StoredMessage> history(NexusClient client, Conversation conversation) {
@@ -123,8 +139,10 @@ public final class InboxCommand extends ClientCommand {
             // Received, or sent by another device of this account: both are news here.
             case Item.Message m -> show(client, marks, view, m.message());
             case Item.Revoked r -> {
-                out().println(json ? view.revokedJson(r.conversation(), r.ref(), r.by())
-                        : view.revokedLine(r.conversation(), r.ref(), r.by()));
+                out().println(
+                                json
+                                        ? view.revokedJson(r.conversation(), r.ref(), r.by())
+                                        : view.revokedLine(r.conversation(), r.ref(), r.by()));
                 out().flush();
             }
             case Item.Connection c -> {
@@ -139,8 +157,8 @@ public final class InboxCommand extends ClientCommand {
                 err().flush();
             }
             case Item.Rejected r -> {
-                err().println(TerminalText.safe("nexuslink: a message from " + view.labels().account(r.sender())
-                        + " was rejected: " + r.reason()));
+                err().println(TerminalText.safe("nexuslink: a message from "
+                        + view.labels().account(r.sender()) + " was rejected: " + r.reason()));
                 err().flush();
             }
         }

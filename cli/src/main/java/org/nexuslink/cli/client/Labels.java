@@ -56,10 +56,14 @@ public final class Labels {
     /** A conversation: {@code @name} or {@code #name} when known, else its id. */
     public String conversation(Conversation conversation) {
         return switch (conversation) {
-            case Conversation.Direct d -> Optional.ofNullable(members.get(d.peer().toString()))
-                    .map(name -> "@" + name).orElse(conversation.id());
-            case Conversation.Channel c -> Optional.ofNullable(channels.get(c.channel()))
-                    .map(name -> "#" + name).orElse(conversation.id());
+            case Conversation.Direct d ->
+                Optional.ofNullable(members.get(d.peer().toString()))
+                        .map(name -> "@" + name)
+                        .orElse(conversation.id());
+            case Conversation.Channel c ->
+                Optional.ofNullable(channels.get(c.channel()))
+                        .map(name -> "#" + name)
+                        .orElse(conversation.id());
         };
     }
 

@@ -64,12 +64,19 @@ public final class MessageView {
     /** One line: time, conversation, ref, sender, reply marker, body (and where a file was saved). */
     public String line(StoredMessage m, Optional<Path> saved) {
         StringBuilder b = new StringBuilder();
-        b.append(TIME.format(m.sentAt().atZone(zone))).append("  ")
-                .append(TerminalText.safe(labels.conversation(m.conversationId()))).append("  [")
-                .append(TerminalText.safe(m.ref())).append("]  ").append(TerminalText.safe(labels.account(m.senderAccount())))
-                .append(':').append(m.senderDevice())
+        b.append(TIME.format(m.sentAt().atZone(zone)))
+                .append("  ")
+                .append(TerminalText.safe(labels.conversation(m.conversationId())))
+                .append("  [")
+                .append(TerminalText.safe(m.ref()))
+                .append("]  ")
+                .append(TerminalText.safe(labels.account(m.senderAccount())))
+                .append(':')
+                .append(m.senderDevice())
                 .append(": ");
-        m.replyTo().ifPresent(r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
+        m.replyTo()
+                .ifPresent(
+                        r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
         b.append(body(m));
         saved.ifPresent(p -> b.append(" saved to ").append(p));
         return b.toString();
@@ -78,9 +85,15 @@ public final class MessageView {
     /** A shorter line for a conversation's own view (chat, history): time, ref, sender, body. */
     public String shortLine(StoredMessage m, String senderLabel) {
         StringBuilder b = new StringBuilder();
-        b.append(TIME.format(m.sentAt().atZone(zone))).append(" [").append(TerminalText.safe(m.ref())).append("] ")
-                .append(TerminalText.safe(senderLabel)).append(": ");
-        m.replyTo().ifPresent(r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
+        b.append(TIME.format(m.sentAt().atZone(zone)))
+                .append(" [")
+                .append(TerminalText.safe(m.ref()))
+                .append("] ")
+                .append(TerminalText.safe(senderLabel))
+                .append(": ");
+        m.replyTo()
+                .ifPresent(
+                        r -> b.append("(reply to ").append(TerminalText.safe(r)).append(") "));
         return b.append(body(m)).toString();
     }
 

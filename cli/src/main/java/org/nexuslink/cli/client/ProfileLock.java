@@ -35,7 +35,8 @@ public final class ProfileLock implements AutoCloseable {
     public static ProfileLock acquire(Path profileDir) {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(profileDir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    profileDir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();

@@ -4,9 +4,9 @@ package org.nexuslink.cli.client;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.Optional;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nexuslink.client.Conversation;
 import org.nexuslink.client.Member;
 import org.nexuslink.client.MessageRef;
@@ -19,25 +19,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink send <conversation> <text>}: one message, end to end encrypted. */
-@Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Send a text or a file to a conversation, end to end encrypted.",
-                "CONVERSATION is " + ConversationArg.FORMS + ". Prints the message's ref."})
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send a text or a file to a conversation, end to end encrypted.",
+            "CONVERSATION is " + ConversationArg.FORMS + ". Prints the message's ref."
+        })
 public final class SendCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "CONVERSATION", description = "Where to send.")
     String conversation;
 
-    @Parameters(index = "1", paramLabel = "TEXT", arity = "0..1",
+    @Parameters(
+            index = "1",
+            paramLabel = "TEXT",
+            arity = "0..1",
             description = "The text (with --file: an optional caption is not sent; leave it out).")
     String text;
 
     @Option(names = "--file", paramLabel = "PATH", description = "Send this file (encrypted, then uploaded).")
     Path file;
 
-    @Option(names = "--mime", paramLabel = "TYPE", defaultValue = "application/octet-stream",
+    @Option(
+            names = "--mime",
+            paramLabel = "TYPE",
+            defaultValue = "application/octet-stream",
             description = "The file's MIME type (default: ${DEFAULT-VALUE}).")
     String mime;
 
-    @Option(names = "--reply-to", paramLabel = "REF", description = "Send as a reply to this message of the conversation.")
+    @Option(
+            names = "--reply-to",
+            paramLabel = "REF",
+            description = "Send as a reply to this message of the conversation.")
     String replyTo;
 
     @Option(names = "--json", description = "Print the sent message as JSON.")
@@ -62,9 +75,8 @@ public final class SendCommand extends ClientCommand {
             if (replyTo != null) {
                 reply = Optional.of(MessageRef.of(requireMessage(client, to, cleanRef(replyTo))));
             }
-            StoredMessage sent = file != null
-                    ? client.sendFile(to, file, mime, reply)
-                    : client.sendText(to, text, reply);
+            StoredMessage sent =
+                    file != null ? client.sendFile(to, file, mime, reply) : client.sendText(to, text, reply);
             MessageView view = new MessageView(ZoneId.systemDefault(), Labels.ids());
             out().println(json ? view.json(sent, Optional.empty()) : "sent [" + sent.ref() + "]" + " to " + to.id());
         }
@@ -91,27 +103,30 @@ public final class SendCommand extends ClientCommand {
     /** The SDK's conversation, asking the server only for a name the profile does not know. */
     public static Conversation resolve(NexusClient client, ConversationArg target) throws java.io.IOException {
         Map<AccountId, String> kept = client.memberNames();
-        return target.resolve(client.conversations(), () -> {
-            try {
-                return client.channels();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, new ConversationArg.ServerMembers() {
-            @Override
-            public Map<AccountId, String> kept() {
-                return kept;
-            }
+        return target.resolve(
+                client.conversations(),
+                () -> {
+                    try {
+                        return client.channels();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                new ConversationArg.ServerMembers() {
+                    @Override
+                    public Map<AccountId, String> kept() {
+                        return kept;
+                    }
 
-            @Override
-            public List<Member> fetch() {
-                try {
-                    return client.members();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        });
+                    @Override
+                    public List<Member> fetch() {
+                        try {
+                            return client.members();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                });
     }
 
     /** Fails unless the conversation holds a message with this ref. */

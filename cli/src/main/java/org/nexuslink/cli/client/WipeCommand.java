@@ -20,16 +20,20 @@ import picocli.CommandLine.Option;
  * passphrase: in a panic there is no time for one. It refuses a directory that is not a profile,
  * so a wrong {@code --profile} cannot destroy something else.
  */
-@Command(name = "wipe", mixinStandardHelpOptions = true,
-        description = {"Destroy this profile: keys, messages, everything in its directory, overwritten then deleted.",
-                "Asks you to type WIPE (or pass --yes). There is no undo; the account lives on only where its "
-                        + "recovery words or other devices are."})
+@Command(
+        name = "wipe",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Destroy this profile: keys, messages, everything in its directory, overwritten then deleted.",
+            "Asks you to type WIPE (or pass --yes). There is no undo; the account lives on only where its "
+                    + "recovery words or other devices are."
+        })
 public final class WipeCommand extends ClientCommand {
     /** What the user types to confirm. */
     public static final String CONFIRMATION = "WIPE";
     /** Files whose presence marks a directory as a profile. */
-    static final List<String> PROFILE_MARKERS = List.of(FileKeyVault.FILE_NAME, NexusClient.STORE_FILE,
-            DeviceLinkCommand.PENDING_FILE);
+    static final List<String> PROFILE_MARKERS =
+            List.of(FileKeyVault.FILE_NAME, NexusClient.STORE_FILE, DeviceLinkCommand.PENDING_FILE);
 
     @Option(names = "--yes", description = "Do not ask; wipe at once.")
     boolean yes;
@@ -41,13 +45,14 @@ public final class WipeCommand extends ClientCommand {
             throw new ClientFailure("no profile at " + dir + "; nothing was wiped");
         }
         if (PROFILE_MARKERS.stream().noneMatch(name -> Files.exists(dir.resolve(name)))) {
-            throw new ClientFailure(dir + " does not look like a NexusLink profile (no " + String.join(", ", PROFILE_MARKERS)
-                    + "); refusing to wipe it");
+            throw new ClientFailure(dir + " does not look like a NexusLink profile (no "
+                    + String.join(", ", PROFILE_MARKERS) + "); refusing to wipe it");
         }
         if (!yes) {
             out().print("This destroys profile " + dir + " and everything in it. Type " + CONFIRMATION + " to go on: ");
             out().flush();
-            String typed = new BufferedReader(new InputStreamReader(environment().input(), StandardCharsets.UTF_8)).readLine();
+            String typed =
+                    new BufferedReader(new InputStreamReader(environment().input(), StandardCharsets.UTF_8)).readLine();
             if (typed == null || !typed.strip().equals(CONFIRMATION)) {
                 out().println();
                 throw new ClientFailure("not confirmed; nothing was wiped");
@@ -55,7 +60,9 @@ public final class WipeCommand extends ClientCommand {
         }
         Path absolute = dir.toAbsolutePath().normalize();
         WipeReport report = new PanicWipe(random).wipe(absolute);
-        long bytes = report.files().stream().mapToLong(WipeReport.WipedFile::overwrittenBytes).sum();
+        long bytes = report.files().stream()
+                .mapToLong(WipeReport.WipedFile::overwrittenBytes)
+                .sum();
         out().println("Wiped " + dir + ": " + report.files().size() + " files (" + bytes + " bytes overwritten), "
                 + report.directories().size() + " directories.");
         for (WipeReport.WipedFile f : report.files()) {
@@ -65,7 +72,8 @@ public final class WipeCommand extends ClientCommand {
             for (WipeReport.Failure failure : report.failures()) {
                 err().println("  left behind: " + failure.path() + ": " + failure.error());
             }
-            throw new ClientFailure("the wipe is incomplete: " + report.failures().size() + " paths are left");
+            throw new ClientFailure(
+                    "the wipe is incomplete: " + report.failures().size() + " paths are left");
         }
     }
 }

@@ -13,9 +13,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code nexuslink directory compliance-key}: the compliance team's sealing key. */
-@Command(name = "compliance-key", mixinStandardHelpOptions = true, description = {
-    "Create (or read) the compliance team's X25519 key file, readable by its owner only, and print its",
-    "public half for directory.compliance_key. Keep the file with the reviewers, never on the directory."})
+@Command(
+        name = "compliance-key",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create (or read) the compliance team's X25519 key file, readable by its owner only, and print its",
+            "public half for directory.compliance_key. Keep the file with the reviewers, never on the directory."
+        })
 public final class ComplianceKeyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

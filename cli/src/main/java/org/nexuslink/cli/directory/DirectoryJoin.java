@@ -39,8 +39,13 @@ public final class DirectoryJoin {
         try {
             DirectoryClient client = DirectoryClient.connect(directory, remembered, clock, random);
             CommunityListing listing = client.verifiedForJoin(communityId);
-            return new Target(URI.create(listing.endpoint()), ServerPublicKey.fromBase64(listing.serverKey()),
-                    new JoinedDirectory(client.uri().toString(), client.pinnedKey().base64(), listing.communityId(),
+            return new Target(
+                    URI.create(listing.endpoint()),
+                    ServerPublicKey.fromBase64(listing.serverKey()),
+                    new JoinedDirectory(
+                            client.uri().toString(),
+                            client.pinnedKey().base64(),
+                            listing.communityId(),
                             listing.serverKey()));
         } catch (DirectoryException e) {
             throw new ClientFailure("not joining: " + e.code() + ": " + e.getMessage());

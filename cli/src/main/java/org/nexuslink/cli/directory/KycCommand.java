@@ -37,11 +37,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code nexuslink directory kyc}: seed 000's KYC flow, as the account and as a reviewer. */
-@Command(name = "kyc", mixinStandardHelpOptions = true,
-        description = {"KYC at a directory: `request` and `status` as this profile's account;",
-                "`list`, `show`, `approve`, `reject` as a reviewer on the directory's database."},
-        subcommands = {KycCommand.Request.class, KycCommand.Status.class, KycCommand.ListPending.class,
-                KycCommand.Show.class, KycCommand.Approve.class, KycCommand.Reject.class})
+@Command(
+        name = "kyc",
+        mixinStandardHelpOptions = true,
+        description = {
+            "KYC at a directory: `request` and `status` as this profile's account;",
+            "`list`, `show`, `approve`, `reject` as a reviewer on the directory's database."
+        },
+        subcommands = {
+            KycCommand.Request.class,
+            KycCommand.Status.class,
+            KycCommand.ListPending.class,
+            KycCommand.Show.class,
+            KycCommand.Approve.class,
+            KycCommand.Reject.class
+        })
 public final class KycCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -61,12 +71,15 @@ public final class KycCommand implements Runnable {
         }
 
         DirectoryClient connect() throws Exception {
-            return DirectoryClient.connect(directory, Optional.empty(), environment().clock(), random);
+            return DirectoryClient.connect(
+                    directory, Optional.empty(), environment().clock(), random);
         }
 
         void print(KycStatus status) {
             out().println("KYC of " + status.account() + ": " + status.status()
-                    + status.reason().map(r -> " (" + TerminalText.safe(r) + ")").orElse(""));
+                    + status.reason()
+                            .map(r -> " (" + TerminalText.safe(r) + ")")
+                            .orElse(""));
         }
 
         static ClientFailure refused(DirectoryException e) {
@@ -75,11 +88,18 @@ public final class KycCommand implements Runnable {
     }
 
     /** {@code kyc request}. */
-    @Command(name = "request", mixinStandardHelpOptions = true, description = {
-        "Request KYC for this profile's account: the materials are sealed to the directory's compliance",
-        "key on this machine (the directory stores only ciphertext) and wait for a reviewer."})
+    @Command(
+            name = "request",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Request KYC for this profile's account: the materials are sealed to the directory's compliance",
+                "key on this machine (the directory stores only ciphertext) and wait for a reviewer."
+            })
     static final class Request extends AccountCommand {
-        @Option(names = "--material", required = true, paramLabel = "NAME=FILE",
+        @Option(
+                names = "--material",
+                required = true,
+                paramLabel = "NAME=FILE",
                 description = "A required material and its file (e.g. government_id=passport.jpg); repeat.")
         Map<String, Path> materials = new LinkedHashMap<>();
 
@@ -99,7 +119,10 @@ public final class KycCommand implements Runnable {
     }
 
     /** {@code kyc status}. */
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show this profile's account's KYC status.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Show this profile's account's KYC status.")
     static final class Status extends AccountCommand {
         @Override
         protected void run() throws Exception {
@@ -128,7 +151,9 @@ public final class KycCommand implements Runnable {
                 run(directory);
                 return ExitCodes.OK;
             } catch (ApiException e) {
-                spec.commandLine().getErr().println("nexuslink: " + e.code().code() + ": " + TerminalText.safe(e.getMessage()));
+                spec.commandLine()
+                        .getErr()
+                        .println("nexuslink: " + e.code().code() + ": " + TerminalText.safe(e.getMessage()));
                 return ExitCodes.FAILURE;
             }
         }
@@ -139,7 +164,10 @@ public final class KycCommand implements Runnable {
     }
 
     /** {@code kyc list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List KYC requests waiting for a reviewer, oldest first.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List KYC requests waiting for a reviewer, oldest first.")
     static final class ListPending extends ReviewerCommand {
         @Override
         void run(ReviewerDatabase directory) {
@@ -148,21 +176,29 @@ public final class KycCommand implements Runnable {
                 out().println("No KYC requests pending.");
             }
             for (KycStore.Request r : pending) {
-                out().println(r.account() + "  submitted " + r.submittedAt().map(Object::toString).orElse("-") + "  "
+                out().println(r.account() + "  submitted "
+                        + r.submittedAt().map(Object::toString).orElse("-") + "  "
                         + r.materials().map(m -> m.length + " sealed bytes").orElse(""));
             }
         }
     }
 
     /** {@code kyc show}. */
-    @Command(name = "show", mixinStandardHelpOptions = true, description = {
-        "Open a pending request's materials with the compliance private key (kept in the reviewer's profile,",
-        "never on the directory) and write them to --out; lists their names and sizes."})
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Open a pending request's materials with the compliance private key (kept in the reviewer's profile,",
+                "never on the directory) and write them to --out; lists their names and sizes."
+            })
     static final class Show extends ReviewerCommand {
         @Parameters(index = "0", paramLabel = "ACCOUNT")
         String account;
 
-        @Option(names = "--compliance-key", required = true, paramLabel = "FILE",
+        @Option(
+                names = "--compliance-key",
+                required = true,
+                paramLabel = "FILE",
                 description = "The compliance private key file (nexuslink directory compliance-key).")
         Path complianceKey;
 
@@ -171,17 +207,27 @@ public final class KycCommand implements Runnable {
 
         @Override
         void run(ReviewerDatabase directory) throws Exception {
-            KycStore.Request request = directory.services().kyc().find(account)
-                    .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "no KYC request for " + account));
-            byte[] sealed = request.materials().orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                    "the request of " + account + " is " + request.state().wire() + "; only pending requests hold materials"));
+            KycStore.Request request = directory
+                    .services()
+                    .kyc()
+                    .find(account)
+                    .orElseThrow(() ->
+                            new CommandLine.ParameterException(spec.commandLine(), "no KYC request for " + account));
+            byte[] sealed = request.materials()
+                    .orElseThrow(() -> new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "the request of " + account + " is "
+                                    + request.state().wire() + "; only pending requests hold materials"));
             byte[] opened;
             try {
-                opened = SealedBox.open(SealedBox.KeyPair.load(complianceKey), SigningDomains.KYC_MATERIALS,
-                        account.getBytes(StandardCharsets.UTF_8), sealed);
+                opened = SealedBox.open(
+                        SealedBox.KeyPair.load(complianceKey),
+                        SigningDomains.KYC_MATERIALS,
+                        account.getBytes(StandardCharsets.UTF_8),
+                        sealed);
             } catch (InvalidCipherTextException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "the materials do not open with this compliance key, or were altered");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "the materials do not open with this compliance key, or were altered");
             }
             KycMaterials materials = ApiJson.tolerant().readValue(opened, KycMaterials.class);
             if (outDir != null) {
@@ -199,7 +245,10 @@ public final class KycCommand implements Runnable {
     }
 
     /** {@code kyc approve}. */
-    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a pending request (its materials are deleted).")
+    @Command(
+            name = "approve",
+            mixinStandardHelpOptions = true,
+            description = "Approve a pending request (its materials are deleted).")
     static final class Approve extends ReviewerCommand {
         @Parameters(index = "0", paramLabel = "ACCOUNT")
         String account;
@@ -212,7 +261,10 @@ public final class KycCommand implements Runnable {
     }
 
     /** {@code kyc reject}. */
-    @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a pending request (its materials are deleted).")
+    @Command(
+            name = "reject",
+            mixinStandardHelpOptions = true,
+            description = "Reject a pending request (its materials are deleted).")
     static final class Reject extends ReviewerCommand {
         @Parameters(index = "0", paramLabel = "ACCOUNT")
         String account;

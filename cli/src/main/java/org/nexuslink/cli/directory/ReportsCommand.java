@@ -12,7 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code nexuslink directory reports}: the reviewers' queue of abuse reports. */
-@Command(name = "reports", mixinStandardHelpOptions = true,
+@Command(
+        name = "reports",
+        mixinStandardHelpOptions = true,
         description = "Abuse reports, as a reviewer on the directory's database.",
         subcommands = {ReportsCommand.ListReports.class, ReportsCommand.Resolve.class})
 public final class ReportsCommand implements Runnable {
@@ -27,7 +29,10 @@ public final class ReportsCommand implements Runnable {
     /** {@code reports list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List reports in a state, oldest first.")
     static final class ListReports extends KycCommand.ReviewerCommand {
-        @Option(names = "--status", defaultValue = "open", description = "open, upheld or dismissed (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--status",
+                defaultValue = "open",
+                description = "open, upheld or dismissed (default: ${DEFAULT-VALUE}).")
         String status;
 
         @Override
@@ -36,9 +41,11 @@ public final class ReportsCommand implements Runnable {
             try {
                 state = AbuseReportStore.State.valueOf(status.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--status: open, upheld or dismissed");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "--status: open, upheld or dismissed");
             }
-            List<AbuseReportStore.Report> reports = directory.services().reports().list(state);
+            List<AbuseReportStore.Report> reports =
+                    directory.services().reports().list(state);
             if (reports.isEmpty()) {
                 out().println("No " + state.wire() + " reports.");
             }
@@ -53,9 +60,13 @@ public final class ReportsCommand implements Runnable {
     }
 
     /** {@code reports resolve}. */
-    @Command(name = "resolve", mixinStandardHelpOptions = true, description = {
-        "Uphold (the community stays suspended) or dismiss a report (a suspended community is listed again",
-        "once its open reports are below the threshold and none is upheld)."})
+    @Command(
+            name = "resolve",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Uphold (the community stays suspended) or dismiss a report (a suspended community is listed again",
+                "once its open reports are below the threshold and none is upheld)."
+            })
     static final class Resolve extends KycCommand.ReviewerCommand {
         @Parameters(index = "0", paramLabel = "REPORT_ID")
         String reportId;
@@ -69,7 +80,8 @@ public final class ReportsCommand implements Runnable {
         @Override
         void run(ReviewerDatabase directory) {
             if (uphold == dismiss) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give exactly one of --uphold, --dismiss");
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "give exactly one of --uphold, --dismiss");
             }
             AbuseReportStore.State outcome = uphold ? AbuseReportStore.State.UPHELD : AbuseReportStore.State.DISMISSED;
             directory.services().reports().resolve(reportId, outcome);

@@ -29,8 +29,9 @@ final class ReviewerDatabase implements AutoCloseable {
         Config config = options.load(System.getenv());
         ServerKeyPair key = ServerKeyPair.loadOrCreate(config.server().serverKeyFile(), new SecureRandom());
         Database database = NexusLinkServer.openAndMigrate(config.database(), Config.Role.DIRECTORY);
-        return new ReviewerDatabase(database, DirectoryRole.services(config.directory(), database, key,
-                Clock.systemUTC(), new SecureRandom()));
+        return new ReviewerDatabase(
+                database,
+                DirectoryRole.services(config.directory(), database, key, Clock.systemUTC(), new SecureRandom()));
     }
 
     DirectoryRole.Services services() {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 success, 1 the operation failed (message on standard error), 2 bad usage.
  */
-@Command(name = "id",
+@Command(
+        name = "id",
         description = "Create, restore, show and verify the account identity of a profile.",
         mixinStandardHelpOptions = true,
         subcommands = {IdCreateCommand.class, IdRestoreCommand.class, IdShowCommand.class, IdVerifyCodeCommand.class})
@@ -50,7 +51,7 @@ public final class IdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing sub-command: one of create, restore, show, verify-code");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "Missing sub-command: one of create, restore, show, verify-code");
     }
 }

@@ -19,12 +19,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code nexuslink id create}: a new account identity from fresh recovery words. */
-@Command(name = "create", mixinStandardHelpOptions = true,
-        description = {"Create a new account identity in the profile.",
-                "Shows the recovery words once, then the account id. The keys are sealed under a passphrase "
-                        + "read from the terminal (asked twice) or from NEXUSLINK_PASSPHRASE."})
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create a new account identity in the profile.",
+            "Shows the recovery words once, then the account id. The keys are sealed under a passphrase "
+                    + "read from the terminal (asked twice) or from NEXUSLINK_PASSPHRASE."
+        })
 final class IdCreateCommand extends IdSubcommand {
-    @Option(names = "--words", paramLabel = "12|24", defaultValue = "12",
+    @Option(
+            names = "--words",
+            paramLabel = "12|24",
+            defaultValue = "12",
             description = "Number of recovery words: 12 or 24 (default: ${DEFAULT-VALUE}).")
     int words;
 
@@ -41,10 +48,12 @@ final class IdCreateCommand extends IdSubcommand {
             Mnemonic mnemonic = Mnemonic.generate(count, random);
             AccountIdentity identity = AccountIdentity.fromMnemonic(mnemonic);
             DeviceKeyPair device = DeviceKeyPair.generate();
-            DeviceCertificate certificate = identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
-            VaultContents contents = new VaultContents(identity.accountId(), Optional.of(identity), Optional.of(mnemonic),
-                    device, certificate);
-            FileKeyVault.inProfile(profile.dir(), passphrase, parent.kdf(), random).create(contents);
+            DeviceCertificate certificate =
+                    identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
+            VaultContents contents = new VaultContents(
+                    identity.accountId(), Optional.of(identity), Optional.of(mnemonic), device, certificate);
+            FileKeyVault.inProfile(profile.dir(), passphrase, parent.kdf(), random)
+                    .create(contents);
             printWords(out(), mnemonic.words());
             out().println("Account id: " + identity.accountId());
             out().println("Device:     " + DeviceId.PRIMARY);
@@ -60,7 +69,9 @@ final class IdCreateCommand extends IdSubcommand {
         out.println("and anyone who has them can take over this account.");
         out.println();
         for (int i = 0; i < words.size(); i++) {
-            out.printf("  %2d. %-10s%s", i + 1, words.get(i), (i % 4 == 3 || i == words.size() - 1) ? System.lineSeparator() : " ");
+            out.printf(
+                    "  %2d. %-10s%s",
+                    i + 1, words.get(i), (i % 4 == 3 || i == words.size() - 1) ? System.lineSeparator() : " ");
         }
         out.println();
     }

@@ -18,12 +18,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code nexuslink id restore}: the account identity of recovery words, on this device. */
-@Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Restore an account identity from its 12 or 24 recovery words.",
-                "Reads the words from the terminal, or from standard input when that is not a terminal. "
-                        + "This device gets a new device key, certified by the restored identity."})
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Restore an account identity from its 12 or 24 recovery words.",
+            "Reads the words from the terminal, or from standard input when that is not a terminal. "
+                    + "This device gets a new device key, certified by the restored identity."
+        })
 final class IdRestoreCommand extends IdSubcommand {
-    @Option(names = "--device-id", paramLabel = "N",
+    @Option(
+            names = "--device-id",
+            paramLabel = "N",
             description = "This device's id in the account, 1..127 (default: a random id from 2 to 127).")
     Integer deviceId;
 
@@ -49,9 +55,15 @@ final class IdRestoreCommand extends IdSubcommand {
         AccountIdentity identity = AccountIdentity.fromMnemonic(mnemonic);
         try (Passphrase passphrase = readPassphrase(true)) {
             DeviceKeyPair deviceKey = DeviceKeyPair.generate();
-            DeviceCertificate certificate = identity.certify(device, deviceKey.publicKey(), Instant.now(), Optional.empty());
-            FileKeyVault.inProfile(profile.dir(), passphrase, parent.kdf(), random).create(new VaultContents(
-                    identity.accountId(), Optional.of(identity), Optional.of(mnemonic), deviceKey, certificate));
+            DeviceCertificate certificate =
+                    identity.certify(device, deviceKey.publicKey(), Instant.now(), Optional.empty());
+            FileKeyVault.inProfile(profile.dir(), passphrase, parent.kdf(), random)
+                    .create(new VaultContents(
+                            identity.accountId(),
+                            Optional.of(identity),
+                            Optional.of(mnemonic),
+                            deviceKey,
+                            certificate));
         } catch (KeystoreException e) {
             throw new CommandFailure(e.getMessage());
         }

@@ -5,7 +5,9 @@ import org.nexuslink.crypto.keystore.VaultSummary;
 import picocli.CommandLine.Command;
 
 /** {@code nexuslink id show}: the profile's account id, without unlocking any key. */
-@Command(name = "show", mixinStandardHelpOptions = true,
+@Command(
+        name = "show",
+        mixinStandardHelpOptions = true,
         description = "Show the profile's account id and device id (no passphrase needed).")
 final class IdShowCommand extends IdSubcommand {
     @Override

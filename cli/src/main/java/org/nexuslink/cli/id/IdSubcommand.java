@@ -65,8 +65,8 @@ abstract class IdSubcommand implements Callable<Integer> {
         } catch (KeystoreException e) {
             throw new CommandFailure(e.getMessage());
         }
-        return summary.orElseThrow(() -> new CommandFailure("no identity in profile " + profile.dir()
-                + "; run `nexuslink id create` or `nexuslink id restore`"));
+        return summary.orElseThrow(() -> new CommandFailure(
+                "no identity in profile " + profile.dir() + "; run `nexuslink id create` or `nexuslink id restore`"));
     }
 
     void requireNoKeystore() throws CommandFailure {
@@ -89,8 +89,9 @@ abstract class IdSubcommand implements Callable<Integer> {
             }
             return Passphrase.of(fromEnv.get().toCharArray());
         }
-        Terminal.Interactive console = terminal.console().orElseThrow(() -> new CommandFailure(
-                "no terminal to ask for the keystore passphrase; set " + Terminal.PASSPHRASE_ENV));
+        Terminal.Interactive console = terminal.console()
+                .orElseThrow(() -> new CommandFailure(
+                        "no terminal to ask for the keystore passphrase; set " + Terminal.PASSPHRASE_ENV));
         char[] first = console.readSecret("Keystore passphrase: ");
         try {
             if (first.length == 0) {

@@ -13,16 +13,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nexuslink id verify-code}: the codes to compare with a contact. */
-@Command(name = "verify-code", mixinStandardHelpOptions = true,
-        description = {"Print the safety number and the first-contact code shared with another account.",
-                "Both people run this with each other's id and compare what it prints. The first-contact code "
-                        + "also needs a one-time nonce: one side runs without --nonce, which makes one, and gives it "
-                        + "to the other, who passes it with --nonce."})
+@Command(
+        name = "verify-code",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the safety number and the first-contact code shared with another account.",
+            "Both people run this with each other's id and compare what it prints. The first-contact code "
+                    + "also needs a one-time nonce: one side runs without --nonce, which makes one, and gives it "
+                    + "to the other, who passes it with --nonce."
+        })
 final class IdVerifyCodeCommand extends IdSubcommand {
     @Parameters(index = "0", paramLabel = "THEIR-ID", description = "The contact's account id (nxl:...).")
     String theirId;
 
-    @Option(names = "--nonce", paramLabel = "NONCE",
+    @Option(
+            names = "--nonce",
+            paramLabel = "NONCE",
             description = "The first-contact nonce the contact gave you (base32); without it a new one is made.")
     String nonceText;
 

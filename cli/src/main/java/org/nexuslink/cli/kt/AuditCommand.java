@@ -58,12 +58,16 @@ public final class AuditCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SERVER_URL", description = "Base URL of the community server.")
     URI server;
 
-    @Option(names = "--state", paramLabel = "FILE",
+    @Option(
+            names = "--state",
+            paramLabel = "FILE",
             description = "Where the server key and the last audited head are kept between runs; without it,"
                     + " each run stands alone.")
     Optional<Path> state;
 
-    @Option(names = "--server-key", paramLabel = "BASE64",
+    @Option(
+            names = "--server-key",
+            paramLabel = "BASE64",
             description = "The server key to expect (default: the one in --state, else the one the server presents).")
     Optional<String> serverKey;
 
@@ -95,13 +99,14 @@ public final class AuditCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         if (expected.isPresent() && !expected.get().equals(presented)) {
-            err.println("nexuslink: INCONSISTENT: " + server + " presents server key " + presented.base64()
-                    + ", not " + expected.get().base64());
+            err.println("nexuslink: INCONSISTENT: " + server + " presents server key " + presented.base64() + ", not "
+                    + expected.get().base64());
             return INCONSISTENT;
         }
         SeenHeads seen = SeenHeads.inMemory();
         previous.ifPresent(p -> seen.record(p.head()));
-        KeyTransparencyVerifier verifier = new KeyTransparencyVerifier(presented, seen, new LogClient(api.pinnedTo(presented)));
+        KeyTransparencyVerifier verifier =
+                new KeyTransparencyVerifier(presented, seen, new LogClient(api.pinnedTo(presented)));
         LogClient log = new LogClient(api);
         SignedTreeHead head;
         Map<Kind, Long> counts = new EnumMap<>(Kind.class);
@@ -112,8 +117,8 @@ public final class AuditCommand implements Callable<Integer> {
                 int count = (int) Math.min(PAGE, head.treeSize() - tree.size());
                 List<Bytes> page = log.leaves(tree.size(), count);
                 if (page.isEmpty()) {
-                    throw new InvalidProofException("the server serves no leaf " + tree.size() + " of a log of "
-                            + head.treeSize());
+                    throw new InvalidProofException(
+                            "the server serves no leaf " + tree.size() + " of a log of " + head.treeSize());
                 }
                 for (Bytes leaf : page) {
                     long index = tree.append(leaf.toByteArray());
@@ -141,7 +146,8 @@ public final class AuditCommand implements Callable<Integer> {
             err.println("nexuslink: INCONSISTENT: " + TerminalText.safe(e.getMessage()));
             return INCONSISTENT;
         } catch (IllegalArgumentException e) {
-            err.println("nexuslink: INCONSISTENT: the server's answer is malformed: " + TerminalText.safe(e.getMessage()));
+            err.println(
+                    "nexuslink: INCONSISTENT: the server's answer is malformed: " + TerminalText.safe(e.getMessage()));
             return INCONSISTENT;
         } catch (IOException e) {
             err.println("nexuslink: cannot audit " + server + ": " + TerminalText.safe(String.valueOf(e.getMessage())));
@@ -154,8 +160,9 @@ public final class AuditCommand implements Callable<Integer> {
         out.println("entries      identity " + counts.getOrDefault(Kind.IDENTITY, 0L) + ", device added "
                 + counts.getOrDefault(Kind.DEVICE_ADDED, 0L) + ", device removed "
                 + counts.getOrDefault(Kind.DEVICE_REMOVED, 0L));
-        out.println("previous     " + previous.map(p -> "size " + p.head().treeSize() + ", consistent")
-                .orElse("none (first run)"));
+        out.println("previous     "
+                + previous.map(p -> "size " + p.head().treeSize() + ", consistent")
+                        .orElse("none (first run)"));
         if (state.isPresent()) {
             writeState(state.get(), new State(presented, head));
         }
@@ -163,7 +170,9 @@ public final class AuditCommand implements Callable<Integer> {
     }
 
     private enum Kind {
-        IDENTITY, DEVICE_ADDED, DEVICE_REMOVED;
+        IDENTITY,
+        DEVICE_ADDED,
+        DEVICE_REMOVED;
 
         static Kind of(KeyLogEntry e) {
             return switch (e) {
@@ -180,19 +189,25 @@ public final class AuditCommand implements Callable<Integer> {
             return Optional.empty();
         }
         String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        String[] parts = text.startsWith(STATE_PREFIX) ? text.substring(STATE_PREFIX.length()).split(" ") : new String[0];
+        String[] parts = text.startsWith(STATE_PREFIX)
+                ? text.substring(STATE_PREFIX.length()).split(" ")
+                : new String[0];
         if (parts.length != 2) {
-            throw new IllegalArgumentException(file + " is not a kt audit state file (it must start with '"
-                    + STATE_PREFIX.strip() + "')");
+            throw new IllegalArgumentException(
+                    file + " is not a kt audit state file (it must start with '" + STATE_PREFIX.strip() + "')");
         }
-        return Optional.of(new State(ServerPublicKey.fromBase64(parts[0]),
+        return Optional.of(new State(
+                ServerPublicKey.fromBase64(parts[0]),
                 SignedTreeHead.decode(Base64.getDecoder().decode(parts[1]))));
     }
 
     private static void writeState(Path file, State s) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, STATE_PREFIX + s.key().base64() + " "
-                + Base64.getEncoder().encodeToString(s.head().encoded()) + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                tmp,
+                STATE_PREFIX + s.key().base64() + " "
+                        + Base64.getEncoder().encodeToString(s.head().encoded()) + "\n",
+                StandardCharsets.US_ASCII);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

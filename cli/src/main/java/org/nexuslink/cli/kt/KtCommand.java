@@ -9,5 +9,4 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Key transparency: audit a community server's log of account keys.",
         subcommands = {AuditCommand.class})
-public final class KtCommand {
-}
+public final class KtCommand {}

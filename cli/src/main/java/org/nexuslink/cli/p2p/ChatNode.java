@@ -62,7 +62,8 @@ final class ChatNode implements AutoCloseable {
     private volatile EncryptedRoom room;
     private MdnsDiscovery mdns;
 
-    private ChatNode(ProfileStore store, P2pNode node, Gossipsub router, VaultContents keys, Clock clock, PrintWriter out) {
+    private ChatNode(
+            ProfileStore store, P2pNode node, Gossipsub router, VaultContents keys, Clock clock, PrintWriter out) {
         this.store = store;
         this.node = node;
         this.router = router;
@@ -72,15 +73,19 @@ final class ChatNode implements AutoCloseable {
         PrekeyStock prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         int deviceId = keys.deviceId().value();
         // Revocations this profile verified in community mode (or signed itself) count here too.
-        DirectMessenger messenger = new DirectMessenger(store, new LocalDevice(keys.accountId(), keys.deviceKey(),
-                keys.certificate()), clock);
-        DirectIdentity identity = new DirectIdentity(keys.deviceKey(), keys.certificate(), store.signal(),
+        DirectMessenger messenger = new DirectMessenger(
+                store, new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate()), clock);
+        DirectIdentity identity = new DirectIdentity(
+                keys.deviceKey(),
+                keys.certificate(),
+                store.signal(),
                 () -> prekeys.directBundle(deviceId),
                 c -> messenger.isRevoked(c.accountId(), c.deviceId().value(), c.devicePublicKeyBytes()));
         this.direct = DirectMessages.start(node, identity, clock, this::showDirect);
         // The same warning community mode gives (ClientCommand's safety-number warning).
         direct.onKeyChange(peer -> print("warning: the safety number with " + peer.account() + " changed: its device "
-                + peer.device() + " has a new key, certified by the account (re-linked or restored). Messages continue; "
+                + peer.device()
+                + " has a new key, certified by the account (re-linked or restored). Messages continue; "
                 + "verify the contact if you did not expect this."));
     }
 
@@ -91,7 +96,9 @@ final class ChatNode implements AutoCloseable {
      */
     static ChatNode open(Path profileDir, VaultContents keys, Clock clock, List<Multiaddr> listen, PrintWriter out)
             throws IOException {
-        ProfileStore store = ProfileStore.open(profileDir.resolve(NexusClient.STORE_FILE), StoreKey.derive(keys.deviceKey()),
+        ProfileStore store = ProfileStore.open(
+                profileDir.resolve(NexusClient.STORE_FILE),
+                StoreKey.derive(keys.deviceKey()),
                 keys.deviceKey().asIdentityKeyPair());
         P2pNode node = null;
         try {
@@ -121,7 +128,8 @@ final class ChatNode implements AutoCloseable {
         room = EncryptedRoom.join(router, direct, name, clock, new EncryptedRoom.Listener() {
             @Override
             public void message(EncryptedRoom.Message m) {
-                print(time(m.sentAt()) + " #" + TerminalText.safe(name) + " " + name(m.from()) + ": " + TerminalText.safe(m.text()));
+                print(time(m.sentAt()) + " #" + TerminalText.safe(name) + " " + name(m.from()) + ": "
+                        + TerminalText.safe(m.text()));
             }
 
             @Override
@@ -176,9 +184,21 @@ final class ChatNode implements AutoCloseable {
         DirectMessages.Outgoing outgoing = new DirectMessages.Outgoing(content.kind(), content.encode());
         DirectPeer peer = direct.send(connection, account, List.of(outgoing));
         Instant now = clock.instant();
-        record(new StoredMessage("dm:" + peer.account(), ref(outgoing.mid()), me.accountId().toString(),
-                me.deviceId().value(), Direction.OUT, content.kind().code(), now, now, text, Optional.empty(),
-                Optional.empty(), false), peer.account().toString());
+        record(
+                new StoredMessage(
+                        "dm:" + peer.account(),
+                        ref(outgoing.mid()),
+                        me.accountId().toString(),
+                        me.deviceId().value(),
+                        Direction.OUT,
+                        content.kind().code(),
+                        now,
+                        now,
+                        text,
+                        Optional.empty(),
+                        Optional.empty(),
+                        false),
+                peer.account().toString());
         return peer;
     }
 
@@ -190,8 +210,9 @@ final class ChatNode implements AutoCloseable {
     private void record(StoredMessage message, String account) {
         store.transaction(() -> {
             if (store.conversations().find(message.conversationId()).isEmpty()) {
-                store.conversations().save(new Conversation(message.conversationId(), ConversationType.DIRECT, account,
-                        clock.instant()));
+                store.conversations()
+                        .save(new Conversation(
+                                message.conversationId(), ConversationType.DIRECT, account, clock.instant()));
                 if (store.contacts().find(account).isEmpty()) {
                     store.contacts().save(new Contact(account, Optional.empty(), false, Optional.empty()));
                 }
@@ -215,9 +236,21 @@ final class ChatNode implements AutoCloseable {
         }
         Instant sentAt = event.time().orElse(clock.instant());
         if (event.mid().isPresent()) {
-            record(new StoredMessage("dm:" + from.account(), ref(event.mid().get()), from.account().toString(), from.device(),
-                    Direction.IN, event.kind().code(), sentAt, clock.instant(), text.text(), Optional.empty(),
-                    Optional.empty(), false), from.account().toString());
+            record(
+                    new StoredMessage(
+                            "dm:" + from.account(),
+                            ref(event.mid().get()),
+                            from.account().toString(),
+                            from.device(),
+                            Direction.IN,
+                            event.kind().code(),
+                            sentAt,
+                            clock.instant(),
+                            text.text(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            false),
+                    from.account().toString());
         }
         print(time(sentAt) + " @" + name(from) + ": " + TerminalText.safe(text.text()));
     }
@@ -230,7 +263,8 @@ final class ChatNode implements AutoCloseable {
         String account = peer.account().toString();
         Optional<Contact> contact = store.contacts().find(account);
         StringBuilder name = new StringBuilder(account);
-        contact.flatMap(Contact::nickname).ifPresent(n -> name.append(" (").append(TerminalText.safe(n)).append(')'));
+        contact.flatMap(Contact::nickname)
+                .ifPresent(n -> name.append(" (").append(TerminalText.safe(n)).append(')'));
         name.append(contact.filter(Contact::verified).isPresent() ? " verified" : " unverified");
         return name.toString();
     }

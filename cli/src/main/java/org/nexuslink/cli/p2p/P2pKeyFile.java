@@ -42,7 +42,8 @@ final class P2pKeyFile {
             }
         }
         Path file = profile.resolve(NAME);
-        PeerKeyPair key = Files.exists(file) && Files.size(file) > 0 ? loadOrCreate(profile)
+        PeerKeyPair key = Files.exists(file) && Files.size(file) > 0
+                ? loadOrCreate(profile)
                 : PeerKeyPair.generate(new SecureRandom());
         store.settings().put(SETTING, key.encodedPrivateKey()); // committed, durably, before the file goes
         Files.deleteIfExists(file);

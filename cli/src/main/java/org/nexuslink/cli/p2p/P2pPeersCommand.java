@@ -16,10 +16,14 @@ import picocli.CommandLine.Option;
  * {@code nexuslink p2p peers}: looks for NexusLink peers on the LAN (and at {@code --dial}) for a
  * few seconds and lists each with the account it proved and whether that contact is verified.
  */
-@Command(name = "peers", mixinStandardHelpOptions = true,
-        description = {"List the peers found on the LAN by mDNS (and at --dial): one line",
+@Command(
+        name = "peers",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the peers found on the LAN by mDNS (and at --dial): one line",
             "'peer <peer-id> <account> [(nickname)] verified|unverified' per peer that",
-            "proves its account, 'refused <peer-id> <reason>' per peer that does not."})
+            "proves its account, 'refused <peer-id> <reason>' per peer that does not."
+        })
 public final class P2pPeersCommand extends ClientCommand {
     @Option(names = "--dial", paramLabel = "MULTIADDR", description = "Also ask the peer at this address (repeatable).")
     List<String> dial = new ArrayList<>();
@@ -39,8 +43,8 @@ public final class P2pPeersCommand extends ClientCommand {
         requireKeystore();
         try (ProfileLock lock = ProfileLock.acquire(profileDir())) {
             VaultContents keys = unlock();
-            try (ChatNode chat = ChatNode.open(profileDir(), keys, environment().clock(),
-                    List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")), out())) {
+            try (ChatNode chat = ChatNode.open(
+                    profileDir(), keys, environment().clock(), List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")), out())) {
                 for (Multiaddr a : dialAddrs) {
                     try {
                         chat.meet(chat.node().dial(a));

@@ -12,13 +12,15 @@ import org.nexuslink.p2p.P2pNode;
 import org.nexuslink.p2p.PeerConnection;
 import org.nexuslink.p2p.PeerKeyPair;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nexuslink p2p ping}: dials a libp2p peer with a throwaway key, identifies and pings it. */
-@Command(name = "ping", mixinStandardHelpOptions = true,
+@Command(
+        name = "ping",
+        mixinStandardHelpOptions = true,
         description = "Connect to a libp2p peer (TCP, Noise, yamux), show its identify record and ping it.")
 public final class P2pPingCommand implements Callable<Integer> {
     @Spec

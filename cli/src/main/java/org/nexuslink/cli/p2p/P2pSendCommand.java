@@ -25,13 +25,20 @@ import picocli.CommandLine.Parameters;
  * that it is bound to the account named, sends it one end-to-end encrypted direct message and
  * exits once the peer has received it.
  */
-@Command(name = "send", mixinStandardHelpOptions = true,
-        description = {"Send an end-to-end encrypted direct message to a peer found on the LAN",
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Send an end-to-end encrypted direct message to a peer found on the LAN",
             "(mDNS) or at --dial, and exit once it has received it. The peer must prove",
-            "it belongs to the account named. Prints 'sent <peer-id> <account> ...'."})
+            "it belongs to the account named. Prints 'sent <peer-id> <account> ...'."
+        })
 public final class P2pSendCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "PEER",
-            description = "An account (nxl:...: any of its devices found), a PeerId (12D3KooW...) or a multiaddr to dial.")
+    @Parameters(
+            index = "0",
+            paramLabel = "PEER",
+            description =
+                    "An account (nxl:...: any of its devices found), a PeerId (12D3KooW...) or a multiaddr to dial.")
     String peer;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "The message.")
@@ -61,8 +68,8 @@ public final class P2pSendCommand extends ClientCommand {
         requireKeystore();
         try (ProfileLock lock = ProfileLock.acquire(profileDir())) {
             VaultContents keys = unlock();
-            try (ChatNode chat = ChatNode.open(profileDir(), keys, environment().clock(),
-                    List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")), out())) {
+            try (ChatNode chat = ChatNode.open(
+                    profileDir(), keys, environment().clock(), List.of(Multiaddr.parse("/ip4/0.0.0.0/tcp/0")), out())) {
                 CompletableFuture<DirectPeer> sent = new CompletableFuture<>();
                 java.util.function.Consumer<PeerConnection> attempt = c -> {
                     if (sent.isDone() || !target.mayBe(c)) {
@@ -71,9 +78,11 @@ public final class P2pSendCommand extends ClientCommand {
                     try {
                         sent.complete(chat.sendText(c, target.account(), text));
                     } catch (RefusedPeerException e) {
-                        chat.print("refused " + c.remotePeer() + " " + TerminalText.safe(String.valueOf(e.getMessage())));
+                        chat.print(
+                                "refused " + c.remotePeer() + " " + TerminalText.safe(String.valueOf(e.getMessage())));
                     } catch (IOException e) {
-                        chat.print("failed " + c.remotePeer() + " " + TerminalText.safe(String.valueOf(e.getMessage())));
+                        chat.print(
+                                "failed " + c.remotePeer() + " " + TerminalText.safe(String.valueOf(e.getMessage())));
                     }
                 };
                 for (Multiaddr a : dialAddrs) {

@@ -36,8 +36,11 @@ import picocli.CommandLine.Option;
  * encrypted room: each line typed is sent to the room, {@code /dm PEER TEXT} sends a direct
  * message and {@code /peers} lists the peers.
  */
-@Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Start a libp2p node; any libp2p implementation can ping and identify it.",
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start a libp2p node; any libp2p implementation can ping and identify it.",
             "Prints 'peer-id <id>' and one 'listening <multiaddr>' line per address,",
             "then connection events. Finds and connects to peers on the LAN by mDNS",
             "unless --no-mdns.",
@@ -46,20 +49,27 @@ import picocli.CommandLine.Option;
             "shows end-to-end encrypted direct messages ('HH:mm:ss @<account> ...: text').",
             "Typed lines: '/dm <nxl-id|peer-id> <text>', '/peers', and with --topic any",
             "other line goes to the room ('HH:mm:ss #<room> <account> ...: text').",
-            "Stops when standard input closes (Ctrl-D)."})
+            "Stops when standard input closes (Ctrl-D)."
+        })
 public final class P2pStartCommand extends ClientCommand {
-    @Option(names = "--listen", paramLabel = "MULTIADDR",
+    @Option(
+            names = "--listen",
+            paramLabel = "MULTIADDR",
             description = "TCP address to listen on (repeatable; default /ip4/0.0.0.0/tcp/0).")
     List<String> listen = new ArrayList<>();
 
-    @Option(names = "--dial", paramLabel = "MULTIADDR",
+    @Option(
+            names = "--dial",
+            paramLabel = "MULTIADDR",
             description = "Peer to connect to at start, e.g. /ip4/192.0.2.1/tcp/4001/p2p/12D3KooW... (repeatable).")
     List<String> dial = new ArrayList<>();
 
     @Option(names = "--no-mdns", description = "Do not announce this node or look for peers on the LAN by mDNS.")
     boolean noMdns;
 
-    @Option(names = "--topic", paramLabel = "ROOM",
+    @Option(
+            names = "--topic",
+            paramLabel = "ROOM",
             description = "Join this end-to-end encrypted room (a gossipsub topic); needs an identity in the profile.")
     String topic;
 
@@ -89,8 +99,8 @@ public final class P2pStartCommand extends ClientCommand {
         }
         if (!Files.exists(keystoreFile())) {
             if (topic != null) {
-                throw new ClientFailure("--topic needs an identity in profile " + profileDir()
-                        + "; run `nexuslink id create` first");
+                throw new ClientFailure(
+                        "--topic needs an identity in profile " + profileDir() + "; run `nexuslink id create` first");
             }
             runWithoutIdentity(listenAddrs, dialAddrs);
             return;
@@ -127,7 +137,7 @@ public final class P2pStartCommand extends ClientCommand {
                     }
                 }
                 if (!noMdns) {
-                    chat.discover(c -> { });
+                    chat.discover(c -> {});
                 }
                 readLines(chat);
             }
@@ -174,8 +184,11 @@ public final class P2pStartCommand extends ClientCommand {
         }
         List<PeerConnection> candidates = chat.node().connections().stream()
                 .filter(target::mayBe)
-                .filter(c -> target.account().isEmpty() || chat.direct().peer(c.remotePeer())
-                        .map(p -> p.account().equals(target.account().get())).orElse(false))
+                .filter(c -> target.account().isEmpty()
+                        || chat.direct()
+                                .peer(c.remotePeer())
+                                .map(p -> p.account().equals(target.account().get()))
+                                .orElse(false))
                 .toList();
         if (candidates.isEmpty()) {
             chat.print("error: no connected peer is " + TerminalText.safe(target.text()));
@@ -219,16 +232,21 @@ public final class P2pStartCommand extends ClientCommand {
                     print(out, "dial-failed " + a + " " + e.getMessage());
                 }
             }
-            MdnsDiscovery mdns = noMdns ? null : MdnsDiscovery.start(node, Duration.ofSeconds(10), found -> {
-                if (node.connection(found.peerId()).isEmpty()) {
-                    print(out, "found " + found.peerId() + " " + found.addresses().get(0));
-                    try {
-                        node.dial(found.addresses().get(0).withPeerId(found.peerId()));
-                    } catch (IOException e) {
-                        print(out, "dial-failed " + found.peerId() + " " + e.getMessage());
-                    }
-                }
-            });
+            MdnsDiscovery mdns = noMdns
+                    ? null
+                    : MdnsDiscovery.start(node, Duration.ofSeconds(10), found -> {
+                        if (node.connection(found.peerId()).isEmpty()) {
+                            print(
+                                    out,
+                                    "found " + found.peerId() + " "
+                                            + found.addresses().get(0));
+                            try {
+                                node.dial(found.addresses().get(0).withPeerId(found.peerId()));
+                            } catch (IOException e) {
+                                print(out, "dial-failed " + found.peerId() + " " + e.getMessage());
+                            }
+                        }
+                    });
             try {
                 input().transferTo(java.io.OutputStream.nullOutputStream());
             } finally {

@@ -28,7 +28,8 @@ record PeerTarget(String text, Optional<AccountId> account, Optional<PeerId> pee
             }
             return new PeerTarget(text, Optional.empty(), Optional.of(PeerId.parse(text)), Optional.empty());
         } catch (InvalidAccountIdException | MalformedDataException | IllegalArgumentException e) {
-            throw new ClientFailure("not an nxl: account id, a PeerId or a multiaddr: " + text + " (" + e.getMessage() + ")");
+            throw new ClientFailure(
+                    "not an nxl: account id, a PeerId or a multiaddr: " + text + " (" + e.getMessage() + ")");
         }
     }
 

@@ -12,7 +12,9 @@ public final class ProfileOption {
     /** Where profiles live when {@code --profile} is not given, below the user's home. */
     public static final String DEFAULT_RELATIVE = ".nexuslink/profiles/default";
 
-    @Option(names = "--profile", paramLabel = "DIR",
+    @Option(
+            names = "--profile",
+            paramLabel = "DIR",
             description = "Profile directory (default: ~/" + DEFAULT_RELATIVE + ").")
     private Path dir;
 

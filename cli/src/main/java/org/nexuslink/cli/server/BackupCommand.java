@@ -29,7 +29,10 @@ public final class BackupCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
 
-    @Option(names = "--to", paramLabel = "FILE", required = true,
+    @Option(
+            names = "--to",
+            paramLabel = "FILE",
+            required = true,
             description = "The archive to write; must not exist yet.")
     Path to;
 
@@ -43,11 +46,21 @@ public final class BackupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = options.orElse(parent.options).load(System.getenv());
         BackupManifest manifest = ServerBackup.create(config, to, Clock.systemUTC());
-        long media = manifest.files().stream().filter(f -> f.path().startsWith(BackupManifest.MEDIA)).count();
+        long media = manifest.files().stream()
+                .filter(f -> f.path().startsWith(BackupManifest.MEDIA))
+                .count();
         boolean key = manifest.files().stream().anyMatch(f -> f.path().equals(BackupManifest.SERVER_KEY));
-        spec.commandLine().getOut().printf("backup written to %s (%d bytes): database at schema version %s, "
-                        + "%d media files, %s, taken %s%n", to, Files.size(to), manifest.schemaVersion(), media,
-                key ? "server key" : "no server key", manifest.createdAt());
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "backup written to %s (%d bytes): database at schema version %s, "
+                                + "%d media files, %s, taken %s%n",
+                        to,
+                        Files.size(to),
+                        manifest.schemaVersion(),
+                        media,
+                        key ? "server key" : "no server key",
+                        manifest.createdAt());
         return ExitCodes.OK;
     }
 }

@@ -9,9 +9,9 @@ import org.nexuslink.server.ops.Logs;
 import org.nexuslink.server.storage.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code nexuslink server migrate}: brings the database schema up to date, then exits. */
 @Command(
@@ -32,9 +32,12 @@ public final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         Config config = options.orElse(parent.options).load(System.getenv());
         Logs.configure(config.logging());
-        try (Database database = NexusLinkServer.openAndMigrate(config.database(), config.server().role())) {
-            spec.commandLine().getOut().println("database schema is up to date (" + database.dialect() + ", "
-                    + config.database().url() + ")");
+        try (Database database = NexusLinkServer.openAndMigrate(
+                config.database(), config.server().role())) {
+            spec.commandLine()
+                    .getOut()
+                    .println("database schema is up to date (" + database.dialect() + ", "
+                            + config.database().url() + ")");
         }
         return ExitCodes.OK;
     }

@@ -30,11 +30,15 @@ import picocli.CommandLine.Spec;
  * {@code nexuslink server register}: lists this community in a directory, signed with the
  * server key; again with the same directory, updates the listing.
  */
-@Command(name = "register", mixinStandardHelpOptions = true, description = {
-    "List this community in a directory (seed 000's mode A), signed with the server key (server.key_file).",
-    "Name and admin come from community.name and community.admin_uuid; the admin's KYC must be approved",
-    "at the directory. Solves the directory's proof of work first. Run again to update the listing.",
-    "Set [directory] url to the same URL so the running server sends heartbeats."})
+@Command(
+        name = "register",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List this community in a directory (seed 000's mode A), signed with the server key (server.key_file).",
+            "Name and admin come from community.name and community.admin_uuid; the admin's KYC must be approved",
+            "at the directory. Solves the directory's proof of work first. Run again to update the listing.",
+            "Set [directory] url to the same URL so the running server sends heartbeats."
+        })
 public final class RegisterCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
@@ -48,7 +52,10 @@ public final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--directory", required = true, paramLabel = "URL", description = "The directory's base URL.")
     URI directory;
 
-    @Option(names = "--endpoint", required = true, paramLabel = "URL",
+    @Option(
+            names = "--endpoint",
+            required = true,
+            paramLabel = "URL",
             description = "This community's public base URL, which the directory checks and lists.")
     URI endpoint;
 
@@ -64,11 +71,12 @@ public final class RegisterCommand implements Callable<Integer> {
         AccountId admin = admin(config);
         ServerKeyPair key = ServerKeyPair.loadOrCreate(config.server().serverKeyFile(), new SecureRandom());
         try {
-            DirectoryClient client = DirectoryClient.connect(directory, Optional.empty(), Clock.systemUTC(),
-                    new SecureRandom());
-            DirectoryClient.Details details = new DirectoryClient.Details(config.community().name(), description, tags,
-                    endpoint, admin);
-            Optional<DirectoryRegistration> earlier = DirectoryRegistration.read(config.server().dataDir())
+            DirectoryClient client =
+                    DirectoryClient.connect(directory, Optional.empty(), Clock.systemUTC(), new SecureRandom());
+            DirectoryClient.Details details =
+                    new DirectoryClient.Details(config.community().name(), description, tags, endpoint, admin);
+            Optional<DirectoryRegistration> earlier = DirectoryRegistration.read(
+                            config.server().dataDir())
                     .filter(r -> r.directoryId().equals(client.directoryId()));
             CommunityListing listing;
             if (earlier.isPresent()) {
@@ -82,23 +90,32 @@ public final class RegisterCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("Registered " + listing.communityId() + " in " + directory);
             }
             if (!client.uri().toString().equals(stripSlash(config.directory().url()))) {
-                spec.commandLine().getOut().println("Set [directory] url = \"" + client.uri()
-                        + "\" (or NEXUSLINK_DIRECTORY_URL) so the server sends heartbeats.");
+                spec.commandLine()
+                        .getOut()
+                        .println("Set [directory] url = \"" + client.uri()
+                                + "\" (or NEXUSLINK_DIRECTORY_URL) so the server sends heartbeats.");
             }
             return ExitCodes.OK;
         } catch (DirectoryException e) {
-            spec.commandLine().getErr().println("nexuslink: the directory refused: " + e.code() + ": " + e.getMessage());
+            spec.commandLine()
+                    .getErr()
+                    .println("nexuslink: the directory refused: " + e.code() + ": " + e.getMessage());
             return ExitCodes.FAILURE;
         }
     }
 
     private AccountId admin(Config config) {
-        String admin = config.community().admin().orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "set " + ConfigKey.COMMUNITY_ADMIN_UUID.path() + " (the admin whose KYC the directory approved)"));
+        String admin = config.community()
+                .admin()
+                .orElseThrow(() -> new ParameterException(
+                        spec.commandLine(),
+                        "set " + ConfigKey.COMMUNITY_ADMIN_UUID.path()
+                                + " (the admin whose KYC the directory approved)"));
         try {
             return AccountId.parse(admin);
         } catch (InvalidAccountIdException e) {
-            throw new ParameterException(spec.commandLine(), ConfigKey.COMMUNITY_ADMIN_UUID.path() + ": " + e.getMessage());
+            throw new ParameterException(
+                    spec.commandLine(), ConfigKey.COMMUNITY_ADMIN_UUID.path() + ": " + e.getMessage());
         }
     }
 

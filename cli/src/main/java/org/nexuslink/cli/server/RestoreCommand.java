@@ -25,7 +25,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "FILE", required = true, description = "The backup archive.")
     Path from;
 
-    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR",
+    @Option(
+            names = {"-d", "--data-dir"},
+            paramLabel = "DIR",
             description = "The data directory to restore into; must be missing or empty.")
     Path dataDir;
 
@@ -42,8 +44,15 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--data-dir=DIR'");
         }
         BackupManifest manifest = ServerRestore.restore(from, target);
-        spec.commandLine().getOut().printf("restored %d files into %s: NexusLink %s backup of %s, schema version %s%n",
-                manifest.files().size(), target, manifest.version(), manifest.createdAt(), manifest.schemaVersion());
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "restored %d files into %s: NexusLink %s backup of %s, schema version %s%n",
+                        manifest.files().size(),
+                        target,
+                        manifest.version(),
+                        manifest.createdAt(),
+                        manifest.schemaVersion());
         return ExitCodes.OK;
     }
 }

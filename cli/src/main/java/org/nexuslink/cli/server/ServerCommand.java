@@ -20,8 +20,14 @@ import picocli.CommandLine.Mixin;
             "With no configuration it uses SQLite under ./data and listens on port 8080.",
             "--role directory runs the directory instead (docs/directory.md)."
         },
-        subcommands = {MigrateCommand.class, StatusCommand.class, BackupCommand.class, RestoreCommand.class,
-            RegisterCommand.class, UnregisterCommand.class})
+        subcommands = {
+            MigrateCommand.class,
+            StatusCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
+            RegisterCommand.class,
+            UnregisterCommand.class
+        })
 public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
@@ -32,10 +38,13 @@ public final class ServerCommand implements Callable<Integer> {
         Logs.configure(config.logging());
         NexusLinkServer server = NexusLinkServer.start(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         stopped.await();
         return ExitCodes.OK;
     }

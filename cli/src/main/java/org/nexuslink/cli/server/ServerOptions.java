@@ -11,18 +11,27 @@ import picocli.CommandLine.Option;
 
 /** Options shared by {@code server} and its sub-commands: where the configuration comes from. */
 public final class ServerOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "TOML configuration file (default: none; NEXUSLINK_CONFIG also sets it).")
     Path config;
 
-    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR",
+    @Option(
+            names = {"-d", "--data-dir"},
+            paramLabel = "DIR",
             description = "Directory for local state: the SQLite database and media (default: ./data).")
     Path dataDir;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", description = "Listening port (default: 8080).")
+    @Option(
+            names = {"-p", "--port"},
+            paramLabel = "PORT",
+            description = "Listening port (default: 8080).")
     Integer port;
 
-    @Option(names = "--role", paramLabel = "ROLE",
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
             description = "community (default) or directory; overrides server.role.")
     String role;
 
@@ -38,7 +47,9 @@ public final class ServerOptions {
 
     /** Loads the configuration: defaults, file, NEXUSLINK_* environment, then these options. */
     public Config load(Map<String, String> env) {
-        Path file = config != null ? config : env.containsKey("NEXUSLINK_CONFIG") ? Path.of(env.get("NEXUSLINK_CONFIG")) : null;
+        Path file = config != null
+                ? config
+                : env.containsKey("NEXUSLINK_CONFIG") ? Path.of(env.get("NEXUSLINK_CONFIG")) : null;
         Map<ConfigKey, String> overrides = new EnumMap<>(ConfigKey.class);
         if (dataDir != null) {
             overrides.put(ConfigKey.SERVER_DATA_DIR, dataDir.toString());

@@ -50,12 +50,18 @@ public final class StatusCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = ApiJson.tolerant();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** Gauges and counters worth a line; summed over their labels. */
-    private static final List<String> FIGURES = List.of(MetricName.MEMBERS.prometheusName(),
-            MetricName.WS_MESSAGES.prometheusName(), MetricName.MESSAGE_QUEUE_TTL_EXPIRED.prometheusName(),
-            MetricName.MEDIA_STORAGE_BYTES.prometheusName(), MetricName.FANOUT_MESSAGES.prometheusName(),
+    private static final List<String> FIGURES = List.of(
+            MetricName.MEMBERS.prometheusName(),
+            MetricName.WS_MESSAGES.prometheusName(),
+            MetricName.MESSAGE_QUEUE_TTL_EXPIRED.prometheusName(),
+            MetricName.MEDIA_STORAGE_BYTES.prometheusName(),
+            MetricName.FANOUT_MESSAGES.prometheusName(),
             "process_uptime_seconds");
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            defaultValue = "http://127.0.0.1:8080",
             description = "Base URL of the server (default: ${DEFAULT-VALUE}).")
     URI url;
 
@@ -71,7 +77,8 @@ public final class StatusCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         Health health;
         try {
-            HttpResponse<byte[]> response = http.send(request(ApiRoute.HEALTH), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response =
+                    http.send(request(ApiRoute.HEALTH), HttpResponse.BodyHandlers.ofByteArray());
             try {
                 health = JSON.readValue(response.body(), Health.class);
             } catch (IOException | RuntimeException notHealth) {
@@ -113,13 +120,17 @@ public final class StatusCommand implements Callable<Integer> {
         row(out, "database", health.database());
         row(out, "redis", health.redis());
         row(out, "connections", Integer.toString(health.websocketConnections()));
-        row(out, "queue", health.pendingMessages().isPresent()
-                ? health.pendingMessages().getAsLong() + " pending messages" : "unknown (database unreachable)");
+        row(
+                out,
+                "queue",
+                health.pendingMessages().isPresent()
+                        ? health.pendingMessages().getAsLong() + " pending messages"
+                        : "unknown (database unreachable)");
         if (figures.isEmpty()) {
             row(out, "metrics", "not reachable from here (only /health was read)");
         } else {
-            figures.forEach((name, value) -> row(out, name, value == Math.rint(value)
-                    ? Long.toString(value.longValue()) : value.toString()));
+            figures.forEach((name, value) ->
+                    row(out, name, value == Math.rint(value) ? Long.toString(value.longValue()) : value.toString()));
         }
     }
 
@@ -131,7 +142,8 @@ public final class StatusCommand implements Callable<Integer> {
         long days = seconds / 86_400;
         long hours = seconds % 86_400 / 3_600;
         long minutes = seconds % 3_600 / 60;
-        String shown = days > 0 ? days + "d " + hours + "h " + minutes + "m"
+        String shown = days > 0
+                ? days + "d " + hours + "h " + minutes + "m"
                 : hours > 0 ? hours + "h " + minutes + "m" : minutes + "m " + seconds % 60 + "s";
         return shown + " (" + seconds + " s)";
     }
@@ -172,9 +184,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private HttpRequest request(ApiRoute route) {
-        String base = url.toString().endsWith("/") ? url.toString().substring(0, url.toString().length() - 1)
+        String base = url.toString().endsWith("/")
+                ? url.toString().substring(0, url.toString().length() - 1)
                 : url.toString();
-        return HttpRequest.newBuilder(URI.create(base + route.path())).timeout(TIMEOUT).GET().build();
+        return HttpRequest.newBuilder(URI.create(base + route.path()))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
     }
 
     private static String json(Map<String, Object> body) {

@@ -19,8 +19,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code nexuslink server unregister}: deletes this community's listing from its directory. */
-@Command(name = "unregister", mixinStandardHelpOptions = true,
-        description = "Delete this community's listing from the directory it registered with (signed with the server key).")
+@Command(
+        name = "unregister",
+        mixinStandardHelpOptions = true,
+        description =
+                "Delete this community's listing from the directory it registered with (signed with the server key).")
 public final class UnregisterCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options;
@@ -34,22 +37,30 @@ public final class UnregisterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Config config = options.orElse(parent.options).load(System.getenv());
-        Optional<DirectoryRegistration> registration = DirectoryRegistration.read(config.server().dataDir());
+        Optional<DirectoryRegistration> registration =
+                DirectoryRegistration.read(config.server().dataDir());
         if (registration.isEmpty()) {
             spec.commandLine().getErr().println("nexuslink: this community is not registered with a directory");
             return ExitCodes.FAILURE;
         }
         ServerKeyPair key = ServerKeyPair.loadOrCreate(config.server().serverKeyFile(), new SecureRandom());
         try {
-            DirectoryClient client = DirectoryClient.connect(java.net.URI.create(registration.get().directoryUrl()),
-                    Optional.empty(), Clock.systemUTC(), new SecureRandom());
+            DirectoryClient client = DirectoryClient.connect(
+                    java.net.URI.create(registration.get().directoryUrl()),
+                    Optional.empty(),
+                    Clock.systemUTC(),
+                    new SecureRandom());
             client.delete(key, registration.get().communityId());
             DirectoryRegistration.delete(config.server().dataDir());
-            spec.commandLine().getOut().println("Deleted " + registration.get().communityId() + " from "
-                    + registration.get().directoryUrl());
+            spec.commandLine()
+                    .getOut()
+                    .println("Deleted " + registration.get().communityId() + " from "
+                            + registration.get().directoryUrl());
             return ExitCodes.OK;
         } catch (DirectoryException e) {
-            spec.commandLine().getErr().println("nexuslink: the directory refused: " + e.code() + ": " + e.getMessage());
+            spec.commandLine()
+                    .getErr()
+                    .println("nexuslink: the directory refused: " + e.code() + ": " + e.getMessage());
             return ExitCodes.FAILURE;
         }
     }

@@ -57,8 +57,8 @@ class AdminCommandTest {
     private Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new AdminCommand(Map.of(AdminCommand.PASSPHRASE_ENV, PASSPHRASE),
-                Clock.systemUTC()));
+        CommandLine cmd =
+                new CommandLine(new AdminCommand(Map.of(AdminCommand.PASSPHRASE_ENV, PASSPHRASE), Clock.systemUTC()));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int exit = cmd.execute(args);
@@ -68,26 +68,45 @@ class AdminCommandTest {
     private Identity identity(String name) throws Exception {
         AccountIdentity account = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        VaultContents contents = new VaultContents(account.accountId(), Optional.of(account), Optional.empty(), device,
+        VaultContents contents = new VaultContents(
+                account.accountId(),
+                Optional.of(account),
+                Optional.empty(),
+                device,
                 account.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty()));
         Path profile = dir.resolve("profiles").resolve(name);
         try (Passphrase passphrase = Passphrase.of(PASSPHRASE.toCharArray())) {
-            FileKeyVault.inProfile(profile, passphrase, FAST, new SecureRandom()).create(contents);
+            FileKeyVault.inProfile(profile, passphrase, FAST, new SecureRandom())
+                    .create(contents);
         }
         return new Identity(account.accountId().toString(), profile, contents);
     }
 
     private NexusLinkServer start(Path data, Identity admin) {
-        return NexusLinkServer.start(ConfigLoader.load(null, Map.of("NEXUSLINK_SERVER_DATA_DIR", data.toString(),
-                "NEXUSLINK_SERVER_PORT", "0", "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1",
-                "NEXUSLINK_COMMUNITY_ADMIN_UUID", admin.id()), Map.of()), Clock.systemUTC());
+        return NexusLinkServer.start(
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "NEXUSLINK_SERVER_DATA_DIR",
+                                data.toString(),
+                                "NEXUSLINK_SERVER_PORT",
+                                "0",
+                                "NEXUSLINK_SERVER_BIND_ADDRESS",
+                                "127.0.0.1",
+                                "NEXUSLINK_COMMUNITY_ADMIN_UUID",
+                                admin.id()),
+                        Map.of()),
+                Clock.systemUTC());
     }
 
     private static JsonNode post(URI server, String path, JsonNode body) throws Exception {
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.resolve(path))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         return JSON.readTree(response.body());
     }
 
@@ -97,15 +116,27 @@ class AdminCommandTest {
     }
 
     private static void join(URI server, Identity who, Optional<String> displayName) throws Exception {
-        JsonNode challenge = post(server, "/api/v1/auth/challenge", JSON.createObjectNode()
-                .put("account_id", who.id()).put("device_id", 1));
+        JsonNode challenge = post(
+                server,
+                "/api/v1/auth/challenge",
+                JSON.createObjectNode().put("account_id", who.id()).put("device_id", 1));
         byte[] encoded = Base64.getDecoder().decode(challenge.get("challenge").asText());
-        ObjectNode join = JSON.createObjectNode().put("account_id", who.id())
-                .put("identity_key", Base64.getEncoder().encodeToString(who.contents().accountId().publicKeyBytes()))
-                .put("device_certificate", Base64.getEncoder().encodeToString(who.contents().certificate().encoded()))
+        ObjectNode join = JSON.createObjectNode()
+                .put("account_id", who.id())
+                .put(
+                        "identity_key",
+                        Base64.getEncoder()
+                                .encodeToString(who.contents().accountId().publicKeyBytes()))
+                .put(
+                        "device_certificate",
+                        Base64.getEncoder()
+                                .encodeToString(who.contents().certificate().encoded()))
                 .put("challenge", Base64.getEncoder().encodeToString(encoded))
-                .put("signature", Base64.getEncoder().encodeToString(ServerChallenge.decode(encoded)
-                        .sign(who.contents().deviceKey())));
+                .put(
+                        "signature",
+                        Base64.getEncoder()
+                                .encodeToString(ServerChallenge.decode(encoded)
+                                        .sign(who.contents().deviceKey())));
         displayName.ifPresent(name -> join.put("display_name", name));
         JsonNode joined = post(server, "/api/v1/members/join", join);
         assertThat(joined.has("token")).as(joined.toString()).isTrue();
@@ -129,8 +160,11 @@ class AdminCommandTest {
         assertThat(help("admin", "--help")).contains("members", "channels", "audit");
         assertThat(help("admin", "members", "--help"))
                 .contains("list", "role", "ban", "unban", "mute", "unmute", "kick");
-        assertThat(help("admin", "channels", "--help")).contains("list", "create", "archive").doesNotContain("delete");
-        assertThat(help("admin", "members", "ban", "--help")).contains("--server", "--local", "--data-dir", "--profile");
+        assertThat(help("admin", "channels", "--help"))
+                .contains("list", "create", "archive")
+                .doesNotContain("delete");
+        assertThat(help("admin", "members", "ban", "--help"))
+                .contains("--server", "--local", "--data-dir", "--profile");
     }
 
     @Test
@@ -144,12 +178,20 @@ class AdminCommandTest {
             join(url, admin);
             join(url, mallory, Optional.of(hostile));
 
-            Run list = run("members", "list", "--server", url.toString(), "--profile", admin.profile().toString());
+            Run list = run(
+                    "members",
+                    "list",
+                    "--server",
+                    url.toString(),
+                    "--profile",
+                    admin.profile().toString());
 
             assertThat(list.exit()).as(list.err()).isZero();
             assertThat(list.out()).contains("\\e]0;pwned\\x07\\e[2Jmallory\\u202e\\r\\n" + admin.id() + " admin");
             assertThat(list.out()).doesNotContain("\u001b", "\u0007", "\u202e", "\r");
-            assertThat(list.out().lines()).as("one line per member, none forged").hasSize(2);
+            assertThat(list.out().lines())
+                    .as("one line per member, none forged")
+                    .hasSize(2);
         }
     }
 
@@ -161,7 +203,8 @@ class AdminCommandTest {
             URI url = URI.create("http://127.0.0.1:" + server.port());
             join(url, admin);
             join(url, member);
-            String[] as = args("--server", url.toString(), "--profile", admin.profile().toString());
+            String[] as = args(
+                    "--server", url.toString(), "--profile", admin.profile().toString());
             List<Run> runs = new ArrayList<>();
 
             Run list = run(concat(args("members", "list"), as));
@@ -184,7 +227,8 @@ class AdminCommandTest {
             assertThat(channels.out()).contains(channelId, "archived", "news");
             assertThat(muted.out()).contains("muted " + member.id() + " everywhere until ");
             assertThat(banned.out()).contains(member.id(), "banned");
-            assertThat(audit.out()).contains("ban", "mute", "channel_archive", "channel_create", "role_change", admin.id());
+            assertThat(audit.out())
+                    .contains("ban", "mute", "channel_archive", "channel_create", "role_change", admin.id());
             assertThat(lastAdmin.exit()).isEqualTo(1);
             assertThat(lastAdmin.err()).contains("last_admin");
         }
@@ -199,16 +243,33 @@ class AdminCommandTest {
             join(url, admin);
             join(url, member);
 
-            Run refused = run("channels", "create", "mine", "--server", url.toString(),
-                    "--profile", member.profile().toString());
-            Run noProfile = run("members", "list", "--server", url.toString(),
-                    "--profile", dir.resolve("nobody").toString());
+            Run refused = run(
+                    "channels",
+                    "create",
+                    "mine",
+                    "--server",
+                    url.toString(),
+                    "--profile",
+                    member.profile().toString());
+            Run noProfile = run(
+                    "members",
+                    "list",
+                    "--server",
+                    url.toString(),
+                    "--profile",
+                    dir.resolve("nobody").toString());
 
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("forbidden", "role:");
             assertThat(noProfile.exit()).isEqualTo(1);
             assertThat(noProfile.err()).contains("no identity in profile");
-            Run channels = run("channels", "list", "--server", url.toString(), "--profile", admin.profile().toString());
+            Run channels = run(
+                    "channels",
+                    "list",
+                    "--server",
+                    url.toString(),
+                    "--profile",
+                    admin.profile().toString());
             assertThat(channels.out()).doesNotContain("mine");
         }
     }

@@ -36,19 +36,22 @@ class BenchCommandTest {
 
     @Test
     void a_zero_duration_is_a_usage_error() {
-        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--duration", "0")).isEqualTo(2);
+        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--duration", "0"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--duration");
     }
 
     @Test
     void a_negative_warmup_is_a_usage_error() {
-        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--warmup", "-1")).isEqualTo(2);
+        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--warmup", "-1"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--warmup");
     }
 
     @Test
     void one_device_cannot_make_a_direct_pair() {
-        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--devices", "1")).isEqualTo(2);
+        assertThat(run("bench", "direct", "--server", "http://127.0.0.1:1", "--devices", "1"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--devices must be at least 2");
     }
 
@@ -64,7 +67,8 @@ class BenchCommandTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        assertThat(run("bench", "offline", "--server", "http://127.0.0.1:" + port, "--messages", "1")).isEqualTo(1);
+        assertThat(run("bench", "offline", "--server", "http://127.0.0.1:" + port, "--messages", "1"))
+                .isEqualTo(1);
         assertThat(err.toString()).startsWith("nexuslink: ").doesNotContain("\tat ");
         assertThat(out.toString()).isEmpty();
     }

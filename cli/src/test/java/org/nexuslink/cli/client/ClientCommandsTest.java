@@ -55,13 +55,13 @@ class ClientCommandsTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) { }
+    record Run(int exit, String out, String err) {}
 
     Run run(Map<String, String> env, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cmd = Main.commandLine(ClientEnvironment.of(env, Clock.systemUTC(), FAST,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
+        CommandLine cmd = Main.commandLine(ClientEnvironment.of(
+                env, Clock.systemUTC(), FAST, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int exit = cmd.execute(args);
@@ -79,11 +79,13 @@ class ClientCommandsTest {
     AccountIdentity createIdentity(Path profile) throws Exception {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        DeviceCertificate certificate = identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
+        DeviceCertificate certificate =
+                identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
         Files.createDirectories(profile);
         try (Passphrase p = Passphrase.of(PASSPHRASE.toCharArray())) {
-            FileKeyVault.inProfile(profile, p, FAST, new SecureRandom()).create(new VaultContents(
-                    identity.accountId(), Optional.of(identity), Optional.empty(), device, certificate));
+            FileKeyVault.inProfile(profile, p, FAST, new SecureRandom())
+                    .create(new VaultContents(
+                            identity.accountId(), Optional.of(identity), Optional.empty(), device, certificate));
         }
         return identity;
     }
@@ -108,17 +110,23 @@ class ClientCommandsTest {
         assertThat(ConversationArg.parse("#general")).isEqualTo(new ConversationArg.ChannelName("general"));
         assertThat(ConversationArg.parse("@bob")).isEqualTo(new ConversationArg.MemberName("bob"));
         assertThat(ConversationArg.parse(id).known()).contains(Conversation.direct(someone.accountId()));
-        assertThat(ConversationArg.parse("ch:" + channel).known()).map(Conversation::id).contains("ch:" + channel);
+        assertThat(ConversationArg.parse("ch:" + channel).known())
+                .map(Conversation::id)
+                .contains("ch:" + channel);
         assertThat(ConversationArg.parse("#general").known()).isEmpty();
     }
 
     @Test
     void malformed_conversation_arguments_name_the_value_and_the_forms() {
-        assertThatThrownBy(() -> ConversationArg.parse("bob")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'bob'").hasMessageContaining("#channel-name");
-        assertThatThrownBy(() -> ConversationArg.parse("nxl:abc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ConversationArg.parse("bob"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'bob'")
+                .hasMessageContaining("#channel-name");
+        assertThatThrownBy(() -> ConversationArg.parse("nxl:abc"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a valid account id");
-        assertThatThrownBy(() -> ConversationArg.parse("ch:not-a-uuid")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ConversationArg.parse("ch:not-a-uuid"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ch:<channel uuid>");
         assertThatThrownBy(() -> ConversationArg.parse("#")).isInstanceOf(IllegalArgumentException.class);
     }
@@ -127,23 +135,31 @@ class ClientCommandsTest {
     void a_channel_name_resolves_locally_first_then_from_the_server_list() throws Exception {
         UUID local = UUID.randomUUID();
         UUID remote = UUID.randomUUID();
-        List<ConversationSummary> known = List.of(new ConversationSummary(Conversation.parse("ch:" + local), "general",
-                Instant.now()));
-        var serverList = ApiJson.tolerant().readValue("{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}",
-                ChannelsApi.ChannelList.class);
+        List<ConversationSummary> known =
+                List.of(new ConversationSummary(Conversation.parse("ch:" + local), "general", Instant.now()));
+        var serverList = ApiJson.tolerant()
+                .readValue(
+                        "{\"channels\":[{\"id\":\"" + remote + "\",\"name\":\"random\"}]}",
+                        ChannelsApi.ChannelList.class);
         int[] asked = {0};
         ConversationArg.ServerChannels server = () -> {
             asked[0]++;
             return serverList;
         };
 
-        assertThat(new ConversationArg.ChannelName("general").resolve(known, server, NO_MEMBERS).id())
+        assertThat(new ConversationArg.ChannelName("general")
+                        .resolve(known, server, NO_MEMBERS)
+                        .id())
                 .isEqualTo("ch:" + local);
         assertThat(asked[0]).isZero();
-        assertThat(new ConversationArg.ChannelName("random").resolve(known, server, NO_MEMBERS).id())
+        assertThat(new ConversationArg.ChannelName("random")
+                        .resolve(known, server, NO_MEMBERS)
+                        .id())
                 .isEqualTo("ch:" + remote);
         assertThatThrownBy(() -> new ConversationArg.ChannelName("nope").resolve(known, server, NO_MEMBERS))
-                .isInstanceOf(ClientFailure.class).hasMessageContaining("#nope").hasMessageContaining("#random");
+                .isInstanceOf(ClientFailure.class)
+                .hasMessageContaining("#nope")
+                .hasMessageContaining("#random");
     }
 
     /** Members nobody may ask for. */
@@ -177,8 +193,10 @@ class ClientCommandsTest {
             @Override
             public List<Member> fetch() {
                 asked[0]++;
-                return List.of(new Member(alice, Optional.of("alice"), "admin"),
-                        new Member(bob, Optional.of("bob"), "member"), new Member(otherBob, Optional.of("bob"), "member"),
+                return List.of(
+                        new Member(alice, Optional.of("alice"), "admin"),
+                        new Member(bob, Optional.of("bob"), "member"),
+                        new Member(otherBob, Optional.of("bob"), "member"),
                         new Member(AccountIdentity.generate().accountId(), Optional.empty(), "member"));
             }
         };
@@ -187,10 +205,13 @@ class ClientCommandsTest {
                 .isEqualTo(Conversation.direct(alice));
         assertThat(asked[0]).as("a kept name needs no request").isZero();
         assertThatThrownBy(() -> new ConversationArg.MemberName("bob").resolve(List.of(), noChannels, members))
-                .isInstanceOf(ClientFailure.class).hasMessageContaining("2 members go by the name bob")
-                .hasMessageContaining(bob.toString()).hasMessageContaining(otherBob.toString());
+                .isInstanceOf(ClientFailure.class)
+                .hasMessageContaining("2 members go by the name bob")
+                .hasMessageContaining(bob.toString())
+                .hasMessageContaining(otherBob.toString());
         assertThatThrownBy(() -> new ConversationArg.MemberName("carol").resolve(List.of(), noChannels, members))
-                .isInstanceOf(ClientFailure.class).hasMessageContaining("no member goes by the name carol");
+                .isInstanceOf(ClientFailure.class)
+                .hasMessageContaining("no member goes by the name carol");
     }
 
     @Test
@@ -202,9 +223,19 @@ class ClientCommandsTest {
 
     @Test
     void message_text_cannot_drive_the_terminal() {
-        assertThat(MessageView.body(new org.nexuslink.client.store.StoredMessage("ch:x", "1", "nxl:a", 1,
-                org.nexuslink.client.store.Direction.IN, 1, java.time.Instant.EPOCH, java.time.Instant.EPOCH,
-                "hi\u001b[2J\nthere\u202e", Optional.empty(), Optional.empty(), false)))
+        assertThat(MessageView.body(new org.nexuslink.client.store.StoredMessage(
+                        "ch:x",
+                        "1",
+                        "nxl:a",
+                        1,
+                        org.nexuslink.client.store.Direction.IN,
+                        1,
+                        java.time.Instant.EPOCH,
+                        java.time.Instant.EPOCH,
+                        "hi\u001b[2J\nthere\u202e",
+                        Optional.empty(),
+                        Optional.empty(),
+                        false)))
                 .isEqualTo("hi\\e[2J\\nthere\\u202e");
     }
 
@@ -237,8 +268,9 @@ class ClientCommandsTest {
         Run r = run("send", "#general", "hello", "--profile", profile().toString());
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("error: this profile has not joined a community; run `nexuslink community join <url>`"
-                + System.lineSeparator());
+        assertThat(r.err())
+                .isEqualTo("error: this profile has not joined a community; run `nexuslink community join <url>`"
+                        + System.lineSeparator());
         assertThat(files(profile())).containsExactly(FileKeyVault.FILE_NAME);
     }
 
@@ -247,12 +279,18 @@ class ClientCommandsTest {
         createIdentity(profile());
         byte[] before = Files.readAllBytes(profile().resolve(FileKeyVault.FILE_NAME));
 
-        Run r = run(Map.of(ClientEnvironment.PASSPHRASE_ENV, "wrong"), "", "contacts", "--profile", profile().toString());
+        Run r = run(
+                Map.of(ClientEnvironment.PASSPHRASE_ENV, "wrong"),
+                "",
+                "contacts",
+                "--profile",
+                profile().toString());
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("error: wrong passphrase");
         assertThat(r.err().lines()).hasSize(1);
-        assertThat(Files.readAllBytes(profile().resolve(FileKeyVault.FILE_NAME))).isEqualTo(before);
+        assertThat(Files.readAllBytes(profile().resolve(FileKeyVault.FILE_NAME)))
+                .isEqualTo(before);
         assertThat(files(profile())).doesNotContain("messages.db");
     }
 
@@ -273,7 +311,9 @@ class ClientCommandsTest {
             Run r = run("contacts", "--profile", profile().toString());
 
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.err()).contains("is in use by another nexuslink command").contains("Nothing was changed");
+            assertThat(r.err())
+                    .contains("is in use by another nexuslink command")
+                    .contains("Nothing was changed");
         }
         assertThat(files(profile())).doesNotContain("messages.db");
     }
@@ -291,7 +331,8 @@ class ClientCommandsTest {
 
     @Test
     void history_limit_out_of_range_is_a_usage_error() throws Exception {
-        Run r = run("history", "#general", "--limit", "0", "--profile", profile().toString());
+        Run r = run(
+                "history", "#general", "--limit", "0", "--profile", profile().toString());
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--limit must be 1-10000");
@@ -302,8 +343,17 @@ class ClientCommandsTest {
         createIdentity(profile());
         Path file = Files.writeString(dir.resolve("f.txt"), "x");
 
-        assertThat(run("send", "#general", "--profile", profile().toString()).exit()).isEqualTo(2);
-        assertThat(run("send", "#general", "t", "--file", file.toString(), "--profile", profile().toString()).exit())
+        assertThat(run("send", "#general", "--profile", profile().toString()).exit())
+                .isEqualTo(2);
+        assertThat(run(
+                                "send",
+                                "#general",
+                                "t",
+                                "--file",
+                                file.toString(),
+                                "--profile",
+                                profile().toString())
+                        .exit())
                 .isEqualTo(2);
     }
 
@@ -314,24 +364,43 @@ class ClientCommandsTest {
         AccountIdentity me = createIdentity(profile());
         AccountIdentity them = AccountIdentity.generate();
 
-        Run shown = run("contacts", "verify", them.accountId().toString(), "--code", "--profile", profile().toString());
+        Run shown = run(
+                "contacts",
+                "verify",
+                them.accountId().toString(),
+                "--code",
+                "--profile",
+                profile().toString());
         assertThat(shown.exit()).as(shown.err()).isZero();
-        assertThat(shown.out()).contains(SafetyNumber.between(me.accountId(), them.accountId()).displayText())
+        assertThat(shown.out())
+                .contains(SafetyNumber.between(me.accountId(), them.accountId()).displayText())
                 .contains("First-contact code:", "not verified");
 
-        Run confirmed = run("contacts", "verify", them.accountId().toString(), "--confirm", "--nickname", "Bo",
-                "--profile", profile().toString());
+        Run confirmed = run(
+                "contacts",
+                "verify",
+                them.accountId().toString(),
+                "--confirm",
+                "--nickname",
+                "Bo",
+                "--profile",
+                profile().toString());
         assertThat(confirmed.exit()).as(confirmed.err()).isZero();
         Run listed = run("contacts", "--json", "--profile", profile().toString());
-        assertThat(listed.out()).contains("\"account\":\"" + them.accountId() + "\"", "\"verified\":true",
-                "\"nickname\":\"Bo\"");
+        assertThat(listed.out())
+                .contains("\"account\":\"" + them.accountId() + "\"", "\"verified\":true", "\"nickname\":\"Bo\"");
     }
 
     @Test
     void contacts_verify_refuses_the_profile_s_own_id() throws Exception {
         AccountIdentity me = createIdentity(profile());
 
-        Run r = run("contacts", "verify", me.accountId().toString(), "--profile", profile().toString());
+        Run r = run(
+                "contacts",
+                "verify",
+                me.accountId().toString(),
+                "--profile",
+                profile().toString());
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("own id");
@@ -344,21 +413,31 @@ class ClientCommandsTest {
         Path newDevice = dir.resolve("new-device");
         Run request = run("device", "link", "request", "--profile", newDevice.toString());
         assertThat(request.exit()).as(request.err()).isZero();
-        String code = request.out().lines().filter(l -> l.startsWith(LinkRequest.PREFIX)).findFirst().orElseThrow();
+        String code = request.out()
+                .lines()
+                .filter(l -> l.startsWith(LinkRequest.PREFIX))
+                .findFirst()
+                .orElseThrow();
         assertThat(files(newDevice)).contains(DeviceLinkCommand.PENDING_FILE).doesNotContain(FileKeyVault.FILE_NAME);
 
         // What `device link approve` does on the other device, minus the server.
         AccountIdentity account = AccountIdentity.generate();
-        DeviceCertificate certificate = account.approveLink(LinkRequest.parse(code), Clock.systemUTC(),
-                Set.of(DeviceId.PRIMARY), Optional.empty());
-        Run finish = run("device", "link", "finish", DeviceLinkCommand.certificateCode(certificate),
-                "--profile", newDevice.toString());
+        DeviceCertificate certificate = account.approveLink(
+                LinkRequest.parse(code), Clock.systemUTC(), Set.of(DeviceId.PRIMARY), Optional.empty());
+        Run finish = run(
+                "device",
+                "link",
+                "finish",
+                DeviceLinkCommand.certificateCode(certificate),
+                "--profile",
+                newDevice.toString());
 
         assertThat(finish.exit()).as(finish.err()).isZero();
         assertThat(finish.out()).contains(account.accountId().toString());
         assertThat(files(newDevice)).contains(FileKeyVault.FILE_NAME).doesNotContain(DeviceLinkCommand.PENDING_FILE);
         try (Passphrase p = Passphrase.of(PASSPHRASE.toCharArray())) {
-            VaultContents keys = FileKeyVault.inProfile(newDevice, p, FAST, new SecureRandom()).load();
+            VaultContents keys = FileKeyVault.inProfile(newDevice, p, FAST, new SecureRandom())
+                    .load();
             assertThat(keys.accountId()).isEqualTo(account.accountId());
             assertThat(keys.identity()).isEmpty();
             assertThat(keys.certificate()).isEqualTo(certificate);
@@ -368,12 +447,20 @@ class ClientCommandsTest {
     @Test
     void finishing_with_a_certificate_for_another_key_changes_nothing() throws Exception {
         Path newDevice = dir.resolve("new-device");
-        assertThat(run("device", "link", "request", "--profile", newDevice.toString()).exit()).isZero();
+        assertThat(run("device", "link", "request", "--profile", newDevice.toString())
+                        .exit())
+                .isZero();
         AccountIdentity account = AccountIdentity.generate();
-        DeviceCertificate other = account.certify(new DeviceId(9), DeviceKeyPair.generate().publicKey(), Instant.now(),
-                Optional.empty());
+        DeviceCertificate other =
+                account.certify(new DeviceId(9), DeviceKeyPair.generate().publicKey(), Instant.now(), Optional.empty());
 
-        Run r = run("device", "link", "finish", DeviceLinkCommand.certificateCode(other), "--profile", newDevice.toString());
+        Run r = run(
+                "device",
+                "link",
+                "finish",
+                DeviceLinkCommand.certificateCode(other),
+                "--profile",
+                newDevice.toString());
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("another device");
@@ -383,7 +470,9 @@ class ClientCommandsTest {
     @Test
     void a_tampered_certificate_code_is_refused() throws Exception {
         Path newDevice = dir.resolve("new-device");
-        assertThat(run("device", "link", "request", "--profile", newDevice.toString()).exit()).isZero();
+        assertThat(run("device", "link", "request", "--profile", newDevice.toString())
+                        .exit())
+                .isZero();
 
         Run r = run("device", "link", "finish", "NXLCERT1:AAAA", "--profile", newDevice.toString());
 
@@ -405,7 +494,13 @@ class ClientCommandsTest {
     void a_malformed_link_code_is_a_usage_error() throws Exception {
         createIdentity(profile());
 
-        Run r = run("device", "link", "approve", "NXLINK1:NOTACODE", "--profile", profile().toString());
+        Run r = run(
+                "device",
+                "link",
+                "approve",
+                "NXLINK1:NOTACODE",
+                "--profile",
+                profile().toString());
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("not a NexusLink link code");
@@ -454,17 +549,37 @@ class ClientCommandsTest {
     void help_lists_the_client_commands() {
         Run r = run("--help");
 
-        assertThat(r.out()).contains("community", "send", "inbox", "history", "revoke", "chat", "channels", "contacts",
-                "device", "wipe");
+        assertThat(r.out())
+                .contains(
+                        "community",
+                        "send",
+                        "inbox",
+                        "history",
+                        "revoke",
+                        "chat",
+                        "channels",
+                        "contacts",
+                        "device",
+                        "wipe");
     }
 
     @Test
     void every_client_command_has_help() {
-        for (String[] command : List.of(new String[] {"community", "join"}, new String[] {"send"},
-                new String[] {"inbox"}, new String[] {"history"}, new String[] {"revoke"}, new String[] {"chat"},
-                new String[] {"channels"}, new String[] {"channels", "create"}, new String[] {"contacts", "verify"},
-                new String[] {"device", "list"}, new String[] {"device", "link", "approve"}, new String[] {"wipe"})) {
-            String[] args = Stream.concat(Stream.of(command), Stream.of("--help")).toArray(String[]::new);
+        for (String[] command : List.of(
+                new String[] {"community", "join"},
+                new String[] {"send"},
+                new String[] {"inbox"},
+                new String[] {"history"},
+                new String[] {"revoke"},
+                new String[] {"chat"},
+                new String[] {"channels"},
+                new String[] {"channels", "create"},
+                new String[] {"contacts", "verify"},
+                new String[] {"device", "list"},
+                new String[] {"device", "link", "approve"},
+                new String[] {"wipe"})) {
+            String[] args =
+                    Stream.concat(Stream.of(command), Stream.of("--help")).toArray(String[]::new);
             Run r = run(new HashMap<>(ENV), "", args);
             assertThat(r.exit()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).as(String.join(" ", args)).contains("Usage: nexuslink " + String.join(" ", command));

@@ -13,17 +13,21 @@ class KeyTransparencyWarningTest {
     @Test
     void a_refusal_says_the_keys_were_refused_and_escapes_what_the_server_sent() {
         String line = ClientCommand.keyTransparencyWarning("nxl:abc", "key_not_in_log", "device 3 \u001b[2J offers");
-        assertThat(line).startsWith("WARNING: key transparency (key_not_in_log) for nxl:abc: ")
-                .contains("The keys were refused").doesNotContain("\u001b");
+        assertThat(line)
+                .startsWith("WARNING: key transparency (key_not_in_log) for nxl:abc: ")
+                .contains("The keys were refused")
+                .doesNotContain("\u001b");
     }
 
     @Test
     void the_sdks_refusal_event_is_printed_with_the_reason_in_lower_case() {
         AccountId bob = AccountIdentity.generate().accountId();
-        String line = ClientCommand.keyTransparencyWarning(new ClientEvent.KeyLogRefused(bob,
-                KeyTransparencyException.Reason.ROLLED_BACK, "the server shows a key log of 3 entries"));
-        assertThat(line).startsWith("WARNING: key transparency (rolled_back) for " + bob + ": ")
-                .contains("3 entries").contains("The keys were refused");
+        String line = ClientCommand.keyTransparencyWarning(new ClientEvent.KeyLogRefused(
+                bob, KeyTransparencyException.Reason.ROLLED_BACK, "the server shows a key log of 3 entries"));
+        assertThat(line)
+                .startsWith("WARNING: key transparency (rolled_back) for " + bob + ": ")
+                .contains("3 entries")
+                .contains("The keys were refused");
     }
 
     @Test

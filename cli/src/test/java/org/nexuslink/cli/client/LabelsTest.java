@@ -18,9 +18,11 @@ class LabelsTest {
     private final AccountId stranger = AccountIdentity.generate().accountId();
     private final UUID general = UUID.randomUUID();
     private final UUID unnamed = UUID.randomUUID();
-    private final Labels labels = Labels.of(Map.of(alice, "alice"), List.of(
-            new ConversationSummary(Conversation.parse("ch:" + general), "general", Instant.now()),
-            new ConversationSummary(Conversation.parse("ch:" + unnamed), unnamed.toString(), Instant.now())));
+    private final Labels labels = Labels.of(
+            Map.of(alice, "alice"),
+            List.of(
+                    new ConversationSummary(Conversation.parse("ch:" + general), "general", Instant.now()),
+                    new ConversationSummary(Conversation.parse("ch:" + unnamed), unnamed.toString(), Instant.now())));
 
     @Test
     void known_names_replace_ids_and_unknown_ones_stay_ids() {
@@ -29,7 +31,9 @@ class LabelsTest {
         assertThat(labels.conversation(Conversation.direct(alice))).isEqualTo("@alice");
         assertThat(labels.conversation(Conversation.direct(stranger))).isEqualTo("dm:" + stranger);
         assertThat(labels.conversation("ch:" + general)).isEqualTo("#general");
-        assertThat(labels.conversation("ch:" + unnamed)).as("a channel titled by its id").isEqualTo("ch:" + unnamed);
+        assertThat(labels.conversation("ch:" + unnamed))
+                .as("a channel titled by its id")
+                .isEqualTo("ch:" + unnamed);
         assertThat(labels.conversation("not a conversation id")).isEqualTo("not a conversation id");
     }
 

@@ -47,7 +47,8 @@ class IdCommandTest {
     }
 
     Run run(String stdin, Map<String, String> env, String... args) {
-        return run(Terminal.nonInteractive(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env), args);
+        return run(
+                Terminal.nonInteractive(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env), args);
     }
 
     String profile() {
@@ -88,11 +89,18 @@ class IdCommandTest {
 
         Run shown = run("", Map.of(), "show", "--profile", profile());
         assertThat(shown.exit()).isZero();
-        assertThat(shown.out()).contains("Account id: " + id.group(1)).contains("Device:     1")
+        assertThat(shown.out())
+                .contains("Account id: " + id.group(1))
+                .contains("Device:     1")
                 .doesNotContain(words.get(0) + " ");
 
         // The words on screen restore the same account elsewhere.
-        Run restored = run(String.join(" ", words), ENV, "restore", "--profile", home.resolve("other").toString());
+        Run restored = run(
+                String.join(" ", words),
+                ENV,
+                "restore",
+                "--profile",
+                home.resolve("other").toString());
         assertThat(restored.out()).contains("Account id: " + id.group(1));
     }
 
@@ -118,7 +126,8 @@ class IdCommandTest {
         Run again = run("", ENV, "create", "--profile", profile());
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("already has an identity").contains("nothing was changed");
-        assertThat(Files.readAllBytes(Path.of(profile(), FileKeyVault.FILE_NAME))).isEqualTo(before);
+        assertThat(Files.readAllBytes(Path.of(profile(), FileKeyVault.FILE_NAME)))
+                .isEqualTo(before);
     }
 
     @Test
@@ -128,13 +137,18 @@ class IdCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(console.prompts).containsExactly("secret:Keystore passphrase: ", "secret:Repeat the passphrase: ");
         assertThat(r.out()).doesNotContain("s3cret");
-        FileKeyVault.inProfile(Path.of(profile()), Passphrase.of("s3cret pass".toCharArray()), FAST,
-                new java.security.SecureRandom()).load();
+        FileKeyVault.inProfile(
+                        Path.of(profile()),
+                        Passphrase.of("s3cret pass".toCharArray()),
+                        FAST,
+                        new java.security.SecureRandom())
+                .load();
     }
 
     @Test
     void create_fails_when_the_two_passphrases_differ() {
-        Run r = run(Terminal.interactive(new ScriptedConsole("one", "two"), Map.of()), "create", "--profile", profile());
+        Run r = run(
+                Terminal.interactive(new ScriptedConsole("one", "two"), Map.of()), "create", "--profile", profile());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("the two passphrases differ");
         assertThat(Files.exists(Path.of(profile(), FileKeyVault.FILE_NAME))).isFalse();
@@ -153,8 +167,12 @@ class IdCommandTest {
         Run r = run(ABANDON_12 + "\n", ENV, "restore", "--device-id", "3", "--profile", profile());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Account id: " + ABANDON_ID).contains("Device:     3");
-        var contents = FileKeyVault.inProfile(Path.of(profile()), Passphrase.of(ENV.get(Terminal.PASSPHRASE_ENV).toCharArray()),
-                FAST, new java.security.SecureRandom()).load();
+        var contents = FileKeyVault.inProfile(
+                        Path.of(profile()),
+                        Passphrase.of(ENV.get(Terminal.PASSPHRASE_ENV).toCharArray()),
+                        FAST,
+                        new java.security.SecureRandom())
+                .load();
         assertThat(contents.mnemonic().orElseThrow().phrase()).isEqualTo(ABANDON_12);
         assertThat(contents.certificate().deviceId().value()).isEqualTo(3);
     }
@@ -195,9 +213,11 @@ class IdCommandTest {
         run(ABANDON_12, ENV, "restore", "--profile", profile());
         Run r = run("", Map.of(), "verify-code", ZOO_ID, "--nonce", "aebagbafaydqqcik", "--profile", profile());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("First-contact code: T7NE-MNPB-YTWS")
+        assertThat(r.out())
+                .contains("First-contact code: T7NE-MNPB-YTWS")
                 .contains("24525 71218 53354 44739 40554 61191 91957 01720 84022 87463 01288 55400")
-                .contains("HMAC-SHA256").doesNotContain("This nonce is new");
+                .contains("HMAC-SHA256")
+                .doesNotContain("This nonce is new");
     }
 
     @Test
@@ -205,7 +225,8 @@ class IdCommandTest {
         run(ABANDON_12, ENV, "restore", "--profile", profile());
         Run r = run("", Map.of(), "verify-code", ZOO_ID, "--profile", profile());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).containsPattern("nonce: [a-z2-7]{16}")
+        assertThat(r.out())
+                .containsPattern("nonce: [a-z2-7]{16}")
                 .contains("nexuslink id verify-code " + ABANDON_ID + " --nonce ");
     }
 
@@ -219,13 +240,16 @@ class IdCommandTest {
 
     @Test
     void help_works_on_every_command() {
-        for (String[] args : new String[][] {{"--help"}, {"create", "--help"}, {"restore", "--help"}, {"show", "--help"},
-                {"verify-code", "--help"}}) {
+        for (String[] args : new String[][] {
+            {"--help"}, {"create", "--help"}, {"restore", "--help"}, {"show", "--help"}, {"verify-code", "--help"}
+        }) {
             Run r = run("", Map.of(), args);
             assertThat(r.exit()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).contains("Usage:");
         }
-        assertThat(run("", Map.of(), "create", "--help").out()).contains("--profile=DIR").contains("--words=12|24");
+        assertThat(run("", Map.of(), "create", "--help").out())
+                .contains("--profile=DIR")
+                .contains("--words=12|24");
     }
 
     @Test

@@ -43,8 +43,16 @@ class AuditCommandTest {
     }
 
     private Config config() {
-        return ConfigLoader.load(null, Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString(),
-                "NEXUSLINK_SERVER_PORT", "0", "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"), Map.of());
+        return ConfigLoader.load(
+                null,
+                Map.of(
+                        "NEXUSLINK_SERVER_DATA_DIR",
+                        dir.resolve("server").toString(),
+                        "NEXUSLINK_SERVER_PORT",
+                        "0",
+                        "NEXUSLINK_SERVER_BIND_ADDRESS",
+                        "127.0.0.1"),
+                Map.of());
     }
 
     private NexusLinkServer start() {
@@ -55,8 +63,13 @@ class AuditCommandTest {
         CommunityApi api = new CommunityApi(URI.create("http://127.0.0.1:" + server.port())).trustOnFirstUse();
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        api.join(identity, device, identity.certify(DeviceId.PRIMARY, device.publicKey(), Clock.systemUTC().instant(),
-                Optional.empty()), "someone", "cli");
+        api.join(
+                identity,
+                device,
+                identity.certify(
+                        DeviceId.PRIMARY, device.publicKey(), Clock.systemUTC().instant(), Optional.empty()),
+                "someone",
+                "cli");
     }
 
     private static String url(NexusLinkServer server) {
@@ -71,8 +84,10 @@ class AuditCommandTest {
             join(server);
             Run first = run("kt", "audit", url(server), "--state", state.toString());
             assertThat(first.exit()).as(first.err()).isEqualTo(ExitCodes.OK);
-            assertThat(first.out()).containsPattern("tree size\\s+4")
-                    .contains("identity 2, device added 2, device removed 0").contains("none (first run)");
+            assertThat(first.out())
+                    .containsPattern("tree size\\s+4")
+                    .contains("identity 2, device added 2, device removed 0")
+                    .contains("none (first run)");
             assertThat(Files.readString(state)).startsWith("nexuslink-kt-audit-v1 ");
 
             join(server);
@@ -88,14 +103,17 @@ class AuditCommandTest {
         try (NexusLinkServer server = start()) {
             join(server);
             join(server);
-            assertThat(run("kt", "audit", url(server), "--state", state.toString()).exit()).isEqualTo(ExitCodes.OK);
+            assertThat(run("kt", "audit", url(server), "--state", state.toString())
+                            .exit())
+                    .isEqualTo(ExitCodes.OK);
         }
         String kept = Files.readString(state);
         // The operator restores the log from an older backup.
         try (Database database = NexusLinkServer.openAndMigrate(config().database())) {
             database.inTransaction(h -> {
                 h.execute("DELETE FROM kt_leaves WHERE leaf_index >= 2");
-                h.execute("DELETE FROM kt_nodes WHERE NOT ((level = 0 AND node_index < 2) OR (level = 1 AND node_index = 0))");
+                h.execute(
+                        "DELETE FROM kt_nodes WHERE NOT ((level = 0 AND node_index < 2) OR (level = 1 AND node_index = 0))");
                 h.execute("DELETE FROM kt_heads WHERE tree_size > 2");
                 return h.execute("UPDATE kt_state SET tree_size = 2");
             });
@@ -110,7 +128,9 @@ class AuditCommandTest {
             Run forked = run("kt", "audit", url(server), "--state", state.toString());
             assertThat(forked.exit()).as(forked.out()).isEqualTo(AuditCommand.INCONSISTENT);
             assertThat(forked.err()).contains("INCONSISTENT").contains("does not extend");
-            assertThat(Files.readString(state)).as("a failed audit keeps the last good state").isEqualTo(kept);
+            assertThat(Files.readString(state))
+                    .as("a failed audit keeps the last good state")
+                    .isEqualTo(kept);
         }
     }
 
@@ -119,7 +139,9 @@ class AuditCommandTest {
         Path state = dir.resolve("kt.state");
         try (NexusLinkServer server = start()) {
             join(server);
-            assertThat(run("kt", "audit", url(server), "--state", state.toString()).exit()).isEqualTo(ExitCodes.OK);
+            assertThat(run("kt", "audit", url(server), "--state", state.toString())
+                            .exit())
+                    .isEqualTo(ExitCodes.OK);
         }
         Files.delete(dir.resolve("server").resolve("server.key"));
         Files.delete(dir.resolve("server").resolve("nexuslink.db"));

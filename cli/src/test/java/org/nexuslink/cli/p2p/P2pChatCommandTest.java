@@ -107,10 +107,11 @@ class P2pChatCommandTest {
     private VaultContents createKeys(String name) throws Exception {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        DeviceCertificate cert = identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now().minusSeconds(60),
-                Optional.empty());
+        DeviceCertificate cert = identity.certify(
+                DeviceId.PRIMARY, device.publicKey(), Instant.now().minusSeconds(60), Optional.empty());
         Files.createDirectories(profile(name));
-        VaultContents keys = new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(), device, cert);
+        VaultContents keys =
+                new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(), device, cert);
         try (Passphrase p = Passphrase.of(PASSPHRASE.toCharArray())) {
             FileKeyVault.inProfile(profile(name), p, FAST, new SecureRandom()).create(keys);
         }
@@ -143,7 +144,8 @@ class P2pChatCommandTest {
     }
 
     @Test
-    void two_nodes_chat_in_an_encrypted_room_and_by_direct_message_and_a_third_sends_and_lists_peers() throws Exception {
+    void two_nodes_chat_in_an_encrypted_room_and_by_direct_message_and_a_third_sends_and_lists_peers()
+            throws Exception {
         AccountIdentity alice = createIdentity("alice");
         AccountIdentity bob = createIdentity("bob");
         AccountIdentity carol = createIdentity("carol");
@@ -151,16 +153,43 @@ class P2pChatCommandTest {
         String bobId = bob.accountId().toString();
         String carolId = carol.accountId().toString();
         // Alice verified Bob in community mode: direct mode shows the same contact.
-        assertThat(run("contacts", "verify", bobId, "--confirm", "--nickname", "Bob",
-                "--profile", profile("alice").toString()).exit()).isZero();
+        assertThat(run(
+                                "contacts",
+                                "verify",
+                                bobId,
+                                "--confirm",
+                                "--nickname",
+                                "Bob",
+                                "--profile",
+                                profile("alice").toString())
+                        .exit())
+                .isZero();
 
-        Node a = start("p2p", "start", "--profile", profile("alice").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
-                "--no-mdns", "--topic", "lobby");
+        Node a = start(
+                "p2p",
+                "start",
+                "--profile",
+                profile("alice").toString(),
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns",
+                "--topic",
+                "lobby");
         String aliceAddr = a.await("^listening (\\S+)$").group(1);
         String alicePeer = a.await("^peer-id (\\S+)$").group(1);
         a.await("^account " + Pattern.quote(aliceId) + "$");
-        Node b = start("p2p", "start", "--profile", profile("bob").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
-                "--no-mdns", "--topic", "lobby", "--dial", aliceAddr);
+        Node b = start(
+                "p2p",
+                "start",
+                "--profile",
+                profile("bob").toString(),
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns",
+                "--topic",
+                "lobby",
+                "--dial",
+                aliceAddr);
         String bobAddr = b.await("^listening (\\S+)$").group(1);
         String bobPeer = b.await("^peer-id (\\S+)$").group(1);
         a.await("^peer " + bobPeer + " " + Pattern.quote(bobId) + " \\(Bob\\) verified$");
@@ -176,23 +205,51 @@ class P2pChatCommandTest {
         a.type("/peers");
         a.await("^peer " + bobPeer + " " + Pattern.quote(bobId) + " \\(Bob\\) verified$");
 
-        Run sent = run("p2p", "send", aliceId, "psst", "from", "carol", "--dial", aliceAddr, "--no-mdns",
-                "--profile", profile("carol").toString());
+        Run sent = run(
+                "p2p",
+                "send",
+                aliceId,
+                "psst",
+                "from",
+                "carol",
+                "--dial",
+                aliceAddr,
+                "--no-mdns",
+                "--profile",
+                profile("carol").toString());
         assertThat(sent.exit()).as(sent.err()).isZero();
         assertThat(sent.out()).contains("sent " + alicePeer + " " + aliceId + " unverified");
         a.await("^" + TIME + " @" + Pattern.quote(carolId) + " unverified: psst from carol$");
 
-        Run wrong = run("p2p", "send", bobId, "not for alice", "--dial", aliceAddr, "--no-mdns",
-                "--profile", profile("carol").toString());
+        Run wrong = run(
+                "p2p",
+                "send",
+                bobId,
+                "not for alice",
+                "--dial",
+                aliceAddr,
+                "--no-mdns",
+                "--profile",
+                profile("carol").toString());
         assertThat(wrong.exit()).isEqualTo(1);
         assertThat(wrong.out()).contains("refused " + alicePeer, "is bound to " + aliceId);
         assertThat(wrong.err()).contains("nothing was sent");
 
-        Run peers = run("p2p", "peers", "--dial", aliceAddr, "--dial", bobAddr, "--no-mdns",
-                "--profile", profile("carol").toString());
+        Run peers = run(
+                "p2p",
+                "peers",
+                "--dial",
+                aliceAddr,
+                "--dial",
+                bobAddr,
+                "--no-mdns",
+                "--profile",
+                profile("carol").toString());
         assertThat(peers.exit()).as(peers.err()).isZero();
-        assertThat(peers.out()).contains("peer " + alicePeer + " " + aliceId + " unverified",
-                "peer " + bobPeer + " " + bobId + " unverified");
+        assertThat(peers.out())
+                .contains(
+                        "peer " + alicePeer + " " + aliceId + " unverified",
+                        "peer " + bobPeer + " " + bobId + " unverified");
 
         a.stdin().close();
         b.stdin().close();
@@ -200,12 +257,21 @@ class P2pChatCommandTest {
         assertThat(b.exit().get(30, TimeUnit.SECONDS)).isZero();
         assertThat(a.out().toString()).doesNotContain("not for alice");
         // Direct messages are kept in the same history as community mode's.
-        assertThat(run("history", carolId, "--profile", profile("alice").toString()).out()).contains("psst from carol");
-        assertThat(run("history", bobId, "--profile", profile("alice").toString()).out()).contains("a word in private");
-        assertThat(run("history", aliceId, "--profile", profile("bob").toString()).out()).contains("a word in private");
-        assertThat(run("history", aliceId, "--profile", profile("carol").toString()).out()).contains("psst from carol");
+        assertThat(run("history", carolId, "--profile", profile("alice").toString())
+                        .out())
+                .contains("psst from carol");
+        assertThat(run("history", bobId, "--profile", profile("alice").toString())
+                        .out())
+                .contains("a word in private");
+        assertThat(run("history", aliceId, "--profile", profile("bob").toString())
+                        .out())
+                .contains("a word in private");
+        assertThat(run("history", aliceId, "--profile", profile("carol").toString())
+                        .out())
+                .contains("psst from carol");
         // Each room line is shown once, never echoed back to its author.
-        assertThat(a.out().toString().lines().filter(l -> l.endsWith("hello lobby from bob"))).hasSize(1);
+        assertThat(a.out().toString().lines().filter(l -> l.endsWith("hello lobby from bob")))
+                .hasSize(1);
         assertThat(b.out().toString()).doesNotContain("hello lobby from bob");
     }
 
@@ -217,8 +283,16 @@ class P2pChatCommandTest {
         List<String> accounts = new ArrayList<>();
         for (String name : names) {
             accounts.add(createIdentity(name).accountId().toString());
-            List<String> args = new ArrayList<>(List.of("p2p", "start", "--profile", profile(name).toString(),
-                    "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns", "--topic", "trio"));
+            List<String> args = new ArrayList<>(List.of(
+                    "p2p",
+                    "start",
+                    "--profile",
+                    profile(name).toString(),
+                    "--listen",
+                    "/ip4/127.0.0.1/tcp/0",
+                    "--no-mdns",
+                    "--topic",
+                    "trio"));
             for (String a : addrs) {
                 args.addAll(List.of("--dial", a));
             }
@@ -240,8 +314,9 @@ class P2pChatCommandTest {
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
                 if (i != j) {
-                    room.get(i).await("^" + TIME + " #trio " + Pattern.quote(accounts.get(j)) + " unverified: line from "
-                            + names.get(j) + "$");
+                    room.get(i)
+                            .await("^" + TIME + " #trio " + Pattern.quote(accounts.get(j)) + " unverified: line from "
+                                    + names.get(j) + "$");
                 }
             }
         }
@@ -250,7 +325,12 @@ class P2pChatCommandTest {
             assertThat(n.exit().get(30, TimeUnit.SECONDS)).isZero();
         }
         for (int i = 0; i < 3; i++) {
-            List<String> shown = room.get(i).out().toString().lines().filter(l -> l.contains(" #trio ")).toList();
+            List<String> shown = room.get(i)
+                    .out()
+                    .toString()
+                    .lines()
+                    .filter(l -> l.contains(" #trio "))
+                    .toList();
             assertThat(shown).hasSize(2).doesNotHaveDuplicates();
             String own = "line from " + names.get(i);
             assertThat(shown).noneMatch(l -> l.endsWith(own));
@@ -265,13 +345,25 @@ class P2pChatCommandTest {
         // A key file from before: its PeerId must survive the move.
         PeerKeyPair old = P2pKeyFile.loadOrCreate(profile("erin"));
         byte[] oldFile = Files.readAllBytes(profile("erin").resolve(P2pKeyFile.NAME));
-        Node first = start("p2p", "start", "--profile", profile("erin").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+        Node first = start(
+                "p2p",
+                "start",
+                "--profile",
+                profile("erin").toString(),
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
                 "--no-mdns");
         first.await("^peer-id " + old.peerId() + "$");
         first.stdin().close();
         assertThat(first.exit().get(30, TimeUnit.SECONDS)).isZero();
         assertThat(profile("erin").resolve(P2pKeyFile.NAME)).doesNotExist();
-        Node second = start("p2p", "start", "--profile", profile("erin").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+        Node second = start(
+                "p2p",
+                "start",
+                "--profile",
+                profile("erin").toString(),
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
                 "--no-mdns");
         second.await("^peer-id " + old.peerId() + "$");
         second.stdin().close();
@@ -280,7 +372,9 @@ class P2pChatCommandTest {
         try (var files = Files.walk(profile("erin"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 byte[] content = Files.readAllBytes(f);
-                assertThat(contains(content, java.util.Arrays.copyOfRange(oldFile, 4, 36))).as(f.toString()).isFalse();
+                assertThat(contains(content, java.util.Arrays.copyOfRange(oldFile, 4, 36)))
+                        .as(f.toString())
+                        .isFalse();
             }
         }
     }
@@ -292,16 +386,34 @@ class P2pChatCommandTest {
         // Frank's profile learnt (in community mode) that Grace's account revoked this device.
         try (org.nexuslink.client.store.ProfileStore store = org.nexuslink.client.store.ProfileStore.open(
                 profile("frank").resolve(org.nexuslink.client.NexusClient.STORE_FILE),
-                org.nexuslink.client.store.StoreKey.derive(frank.deviceKey()), frank.deviceKey().asIdentityKeyPair())) {
-            new org.nexuslink.client.session.DirectMessenger(store, new org.nexuslink.client.LocalDevice(frank.accountId(),
-                    frank.deviceKey(), frank.certificate()), Clock.systemUTC())
+                org.nexuslink.client.store.StoreKey.derive(frank.deviceKey()),
+                frank.deviceKey().asIdentityKeyPair())) {
+            new org.nexuslink.client.session.DirectMessenger(
+                            store,
+                            new org.nexuslink.client.LocalDevice(
+                                    frank.accountId(), frank.deviceKey(), frank.certificate()),
+                            Clock.systemUTC())
                     .learn(grace.identity().orElseThrow().revoke(grace.certificate(), Instant.now()));
         }
-        Node f = start("p2p", "start", "--profile", profile("frank").toString(), "--listen", "/ip4/127.0.0.1/tcp/0",
+        Node f = start(
+                "p2p",
+                "start",
+                "--profile",
+                profile("frank").toString(),
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
                 "--no-mdns");
         String frankAddr = f.await("^listening (\\S+)$").group(1);
-        Run sent = run("p2p", "send", frank.accountId().toString(), "let me in", "--dial", frankAddr, "--no-mdns",
-                "--profile", profile("grace").toString());
+        Run sent = run(
+                "p2p",
+                "send",
+                frank.accountId().toString(),
+                "let me in",
+                "--dial",
+                frankAddr,
+                "--no-mdns",
+                "--profile",
+                profile("grace").toString());
         assertThat(sent.exit()).isEqualTo(1);
         assertThat(sent.err()).contains("nothing was sent");
         f.await("^refused \\S+ .*which its account revoked");
@@ -314,7 +426,14 @@ class P2pChatCommandTest {
         assertThat(noIdentity.exit()).isEqualTo(1);
         assertThat(noIdentity.err()).contains("--topic needs an identity");
         createIdentity("dave");
-        Run badPeer = run("p2p", "send", "nxl:nope", "hi", "--no-mdns", "--profile", profile("dave").toString());
+        Run badPeer = run(
+                "p2p",
+                "send",
+                "nxl:nope",
+                "hi",
+                "--no-mdns",
+                "--profile",
+                profile("dave").toString());
         assertThat(badPeer.exit()).isEqualTo(1);
         assertThat(badPeer.err()).contains("not an nxl: account id, a PeerId or a multiaddr: nxl:nope");
         assertThat(Files.exists(profile("dave").resolve("messages.db"))).isFalse();

@@ -44,14 +44,16 @@ class P2pCommandTest {
 
     @Test
     void ping_identifies_and_pings_a_peer() throws Exception {
-        try (P2pNode peer = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()),
-                List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))))) {
+        try (P2pNode peer = P2pNode.start(NodeOptions.defaults(
+                PeerKeyPair.generate(new SecureRandom()), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))))) {
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(out, true));
-            String addr = peer.listenAddresses().get(0).withPeerId(peer.peerId()).toString();
+            String addr =
+                    peer.listenAddresses().get(0).withPeerId(peer.peerId()).toString();
             assertThat(cli.execute("p2p", "ping", addr, "--count", "2")).isZero();
             assertThat(out.toString()).contains("peer-id " + peer.peerId(), "agent nexuslink/", "/ipfs/ping/1.0.0");
-            assertThat(out.toString().lines().filter(l -> l.startsWith("pong ")).count()).isEqualTo(2);
+            assertThat(out.toString().lines().filter(l -> l.startsWith("pong ")).count())
+                    .isEqualTo(2);
         }
     }
 
@@ -81,7 +83,8 @@ class P2pCommandTest {
         Files.createDirectories(garbage);
         Files.write(garbage.resolve(P2pKeyFile.NAME), new byte[] {1, 2, 3});
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> P2pKeyFile.loadOrCreate(garbage))
-                .isInstanceOf(java.io.IOException.class).hasMessageContaining("not a libp2p private key");
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("not a libp2p private key");
         assertThat(Files.readAllBytes(garbage.resolve(P2pKeyFile.NAME))).containsExactly(1, 2, 3);
     }
 
@@ -91,13 +94,14 @@ class P2pCommandTest {
         PipedInputStream in = new PipedInputStream(stdin);
         CommandLine cli = new CommandLine(new P2pStartCommand(in));
         cli.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute(
-                "--profile", profile.toString(), "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> cli.execute("--profile", profile.toString(), "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"));
         Matcher listening = awaitLine(Pattern.compile("listening (\\S+)"));
         Matcher id = awaitLine(Pattern.compile("peer-id (\\S+)"));
         Multiaddr addr = Multiaddr.parse(listening.group(1));
         assertThat(addr.peerId()).contains(PeerId.parse(id.group(1)));
-        try (P2pNode client = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()), List.of()))) {
+        try (P2pNode client =
+                P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()), List.of()))) {
             PeerConnection c = client.dial(addr);
             assertThat(c.ping()).isPositive();
             awaitLine(Pattern.compile("connected " + client.peerId()));

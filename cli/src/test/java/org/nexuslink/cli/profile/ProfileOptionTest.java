@@ -20,7 +20,8 @@ class ProfileOptionTest {
     void defaults_to_the_default_profile_under_the_home_directory() {
         Probe p = new Probe();
         new CommandLine(p).parseArgs();
-        assertThat(p.profile.dir()).isEqualTo(Path.of(System.getProperty("user.home"), ".nexuslink", "profiles", "default"));
+        assertThat(p.profile.dir())
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".nexuslink", "profiles", "default"));
     }
 
     @Test

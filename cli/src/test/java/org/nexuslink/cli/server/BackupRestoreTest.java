@@ -79,9 +79,20 @@ class BackupRestoreTest {
     }
 
     private static NexusLinkServer start(Path data) {
-        return NexusLinkServer.start(ConfigLoader.load(null, Map.of("NEXUSLINK_SERVER_DATA_DIR", data.toString(),
-                "NEXUSLINK_SERVER_PORT", "0", "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1",
-                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "1000000"), Map.of()), Clock.systemUTC());
+        return NexusLinkServer.start(
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "NEXUSLINK_SERVER_DATA_DIR",
+                                data.toString(),
+                                "NEXUSLINK_SERVER_PORT",
+                                "0",
+                                "NEXUSLINK_SERVER_BIND_ADDRESS",
+                                "127.0.0.1",
+                                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND",
+                                "1000000"),
+                        Map.of()),
+                Clock.systemUTC());
     }
 
     @Test
@@ -107,7 +118,7 @@ class BackupRestoreTest {
             Connection reader = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("nexuslink.db"));
             reader.setAutoCommit(false);
             try (Statement statement = reader.createStatement();
-                 ResultSet snapshot = statement.executeQuery("SELECT count(*) FROM message_queue")) {
+                    ResultSet snapshot = statement.executeQuery("SELECT count(*) FROM message_queue")) {
                 assertThat(snapshot.next()).isTrue();
             }
 
@@ -117,7 +128,8 @@ class BackupRestoreTest {
             CountDownLatch moreAfterBackup = new CountDownLatch(1);
             AtomicBoolean backupDone = new AtomicBoolean();
             EnvelopeSocket sender = connect(port, alice.token, envelope -> {
-                if (envelope.command() == Command.ACK && sent.containsKey(envelope.seq().value())) {
+                if (envelope.command() == Command.ACK
+                        && sent.containsKey(envelope.seq().value())) {
                     acked.add(sent.get(envelope.seq().value()));
                     someAcked.countDown();
                     if (backupDone.get()) {
@@ -130,20 +142,29 @@ class BackupRestoreTest {
                     byte[] id = ByteBuffer.allocate(16).putLong(0, i).array();
                     sent.put(i, Bytes.of(id));
                     try {
-                        sender.send(Envelope.of(Command.SEND_DIRECT, new Seq(i), new DirectSend(Bytes.of(id),
-                                List.of(new DirectSend.Copy(bob.id, 1, 2, Bytes.of(new byte[200])))))).join();
+                        sender.send(Envelope.of(
+                                        Command.SEND_DIRECT,
+                                        new Seq(i),
+                                        new DirectSend(
+                                                Bytes.of(id),
+                                                List.of(new DirectSend.Copy(bob.id, 1, 2, Bytes.of(new byte[200]))))))
+                                .join();
                     } catch (RuntimeException closed) {
                         return;
                     }
                 }
             });
-            assertThat(someAcked.await(60, TimeUnit.SECONDS)).as("the server acknowledges messages").isTrue();
+            assertThat(someAcked.await(60, TimeUnit.SECONDS))
+                    .as("the server acknowledges messages")
+                    .isTrue();
 
             ackedBeforeBackup = Set.copyOf(acked);
             Run backup = run("server", "backup", "--data-dir", data.toString(), "--to", archive.toString());
             ackedDuringBackup = acked.size() - ackedBeforeBackup.size();
             backupDone.set(true);
-            assertThat(moreAfterBackup.await(30, TimeUnit.SECONDS)).as("the server kept acknowledging").isTrue();
+            assertThat(moreAfterBackup.await(30, TimeUnit.SECONDS))
+                    .as("the server kept acknowledging")
+                    .isTrue();
             load.interrupt();
             load.join(10_000);
             reader.rollback();
@@ -153,12 +174,15 @@ class BackupRestoreTest {
             assertThat(backup.out()).contains("backup written to", "1 media files", "server key");
         }
         assertThat(ackedBeforeBackup).hasSizeGreaterThanOrEqualTo(200);
-        assertThat(ackedDuringBackup).as("senders were acknowledged while the backup ran").isPositive();
+        assertThat(ackedDuringBackup)
+                .as("senders were acknowledged while the backup ran")
+                .isPositive();
 
         Run restore = run("server", "restore", "--from", archive.toString(), "--data-dir", restored.toString());
         assertThat(restore.exit()).as(restore.err()).isZero();
         assertThat(Files.readAllBytes(restored.resolve("server.key"))).isEqualTo(serverKey);
-        assertThat(Files.readAllBytes(restored.resolve("media/blobs/ab/abcdef"))).isEqualTo(blob);
+        assertThat(Files.readAllBytes(restored.resolve("media/blobs/ab/abcdef")))
+                .isEqualTo(blob);
 
         try (NexusLinkServer server = start(restored)) {
             Set<Bytes> received = ConcurrentHashMap.newKeySet();
@@ -197,8 +221,8 @@ class BackupRestoreTest {
         Path archive = backupOfAFreshServer();
         Path altered = dir.resolve("altered.zip");
         try (ZipFile in = new ZipFile(archive.toFile());
-             OutputStream file = Files.newOutputStream(altered);
-             ZipOutputStream out = new ZipOutputStream(file)) {
+                OutputStream file = Files.newOutputStream(altered);
+                ZipOutputStream out = new ZipOutputStream(file)) {
             for (ZipEntry entry : in.stream().toList()) {
                 byte[] content = in.getInputStream(entry).readAllBytes();
                 if (entry.getName().equals("server.key")) {
@@ -215,21 +239,35 @@ class BackupRestoreTest {
 
         assertThat(restore.exit()).isEqualTo(1);
         assertThat(restore.err()).contains("damaged or altered", "server.key");
-        assertThat(Files.exists(target)).as("the new directory is removed again").isFalse();
+        assertThat(Files.exists(target))
+                .as("the new directory is removed again")
+                .isFalse();
     }
 
     @Test
     void a_crafted_archive_cannot_write_outside_the_data_directory() throws Exception {
         Path archive = dir.resolve("evil.zip");
-        ObjectNode manifest = JSON.createObjectNode().put("format", 1).put("version", "x")
-                .put("schema_version", "1").put("created_at", "2026-01-01T00:00:00Z");
+        ObjectNode manifest = JSON.createObjectNode()
+                .put("format", 1)
+                .put("version", "x")
+                .put("schema_version", "1")
+                .put("created_at", "2026-01-01T00:00:00Z");
         byte[] payload = "planted".getBytes(StandardCharsets.UTF_8);
-        String digest = java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+        String digest = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
         var files = manifest.putArray("files");
-        files.addObject().put("path", "media/../../escape").put("size", payload.length).put("sha256", digest);
-        files.addObject().put("path", "nexuslink.db").put("size", 0).put("sha256", java.util.HexFormat.of()
-                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(new byte[0])));
+        files.addObject()
+                .put("path", "media/../../escape")
+                .put("size", payload.length)
+                .put("sha256", digest);
+        files.addObject()
+                .put("path", "nexuslink.db")
+                .put("size", 0)
+                .put(
+                        "sha256",
+                        java.util.HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(new byte[0])));
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(archive))) {
             out.putNextEntry(new ZipEntry("manifest.json"));
             out.write(JSON.writeValueAsBytes(manifest));
@@ -254,7 +292,13 @@ class BackupRestoreTest {
     void restore_refuses_a_file_that_is_not_a_backup() throws Exception {
         Path notZip = Files.writeString(dir.resolve("notes.txt"), "hello");
 
-        Run restore = run("server", "restore", "--from", notZip.toString(), "--data-dir", dir.resolve("t").toString());
+        Run restore = run(
+                "server",
+                "restore",
+                "--from",
+                notZip.toString(),
+                "--data-dir",
+                dir.resolve("t").toString());
 
         assertThat(restore.exit()).isEqualTo(1);
         assertThat(restore.err()).contains("not a NexusLink backup");
@@ -275,10 +319,16 @@ class BackupRestoreTest {
 
     @Test
     void backup_of_a_postgresql_server_points_to_pg_dump() throws Exception {
-        Path config = Files.writeString(dir.resolve("pg.toml"),
-                "[database]\nurl = \"postgres://nexuslink@127.0.0.1:5432/nexuslink\"\n");
+        Path config = Files.writeString(
+                dir.resolve("pg.toml"), "[database]\nurl = \"postgres://nexuslink@127.0.0.1:5432/nexuslink\"\n");
 
-        Run run = run("server", "backup", "--config", config.toString(), "--to", dir.resolve("b.zip").toString());
+        Run run = run(
+                "server",
+                "backup",
+                "--config",
+                config.toString(),
+                "--to",
+                dir.resolve("b.zip").toString());
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("POSTGRES", "pg_dump");
@@ -299,8 +349,13 @@ class BackupRestoreTest {
 
     @Test
     void backup_without_a_database_says_where_it_looked() {
-        Run run = run("server", "backup", "--data-dir", dir.resolve("none").toString(),
-                "--to", dir.resolve("b.zip").toString());
+        Run run = run(
+                "server",
+                "backup",
+                "--data-dir",
+                dir.resolve("none").toString(),
+                "--to",
+                dir.resolve("b.zip").toString());
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("no SQLite database", dir.resolve("none").toString());
@@ -334,15 +389,17 @@ class BackupRestoreTest {
     private static final class Account {
         final AccountIdentity identity = AccountIdentity.generate();
         final DeviceKeyPair device = DeviceKeyPair.generate();
-        final DeviceCertificate certificate = identity.certify(new DeviceId(1), device.publicKey(),
-                Clock.systemUTC().instant().minusSeconds(5), Optional.empty());
+        final DeviceCertificate certificate = identity.certify(
+                new DeviceId(1), device.publicKey(), Clock.systemUTC().instant().minusSeconds(5), Optional.empty());
         final String id = identity.accountId().toString();
         String token;
     }
 
     private static Account join(int port, Account account) throws Exception {
-        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port)).trustOnFirstUse()
-                .join(account.identity, account.device, account.certificate, "", "test").token();
+        account.token = new CommunityApi(URI.create("http://127.0.0.1:" + port))
+                .trustOnFirstUse()
+                .join(account.identity, account.device, account.certificate, "", "test")
+                .token();
         return account;
     }
 
@@ -351,8 +408,8 @@ class BackupRestoreTest {
         self[0] = EnvelopeSocket.connect(http, URI.create("ws://127.0.0.1:" + port + "/ws"), token, envelope -> {
             onEnvelope.accept(envelope);
             if (envelope.body() instanceof DirectPush push) {
-                self[0].send(Envelope.of(Command.ACK, new Seq(1),
-                        new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
+                self[0].send(Envelope.of(
+                        Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(push.entry())), Optional.empty())));
             }
         });
         return self[0];

@@ -42,8 +42,17 @@ class StatusCommandTest {
     }
 
     private NexusLinkServer start() {
-        return NexusLinkServer.start(ConfigLoader.load(null, Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.toString(),
-                "NEXUSLINK_SERVER_PORT", "0", "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"), Map.of()),
+        return NexusLinkServer.start(
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "NEXUSLINK_SERVER_DATA_DIR",
+                                dir.toString(),
+                                "NEXUSLINK_SERVER_PORT",
+                                "0",
+                                "NEXUSLINK_SERVER_BIND_ADDRESS",
+                                "127.0.0.1"),
+                        Map.of()),
                 Clock.systemUTC());
     }
 
@@ -53,7 +62,8 @@ class StatusCommandTest {
             Run run = run("server", "status", "--url", "http://127.0.0.1:" + server.port());
 
             assertThat(run.exit()).as(run.err()).isEqualTo(StatusCommand.HEALTHY);
-            assertThat(run.out()).containsPattern("status\\s+healthy")
+            assertThat(run.out())
+                    .containsPattern("status\\s+healthy")
                     .containsPattern("version\\s+" + java.util.regex.Pattern.quote(Version.current()))
                     .containsPattern("database\\s+connected")
                     .containsPattern("redis\\s+disabled")
@@ -74,7 +84,9 @@ class StatusCommandTest {
             assertThat(body.get("pending_messages").asLong()).isZero();
             assertThat(body.get("websocket_connections").asInt()).isZero();
             assertThat(body.get("uptime_seconds").asLong()).isNotNegative();
-            assertThat(body.path("metrics").has("nexuslink_members")).as(run.out()).isTrue();
+            assertThat(body.path("metrics").has("nexuslink_members"))
+                    .as(run.out())
+                    .isTrue();
         }
     }
 
@@ -84,7 +96,7 @@ class StatusCommandTest {
             // The queue count is what /health reads from the database; without its table the
             // database no longer serves the node, which is what "unhealthy" reports.
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("nexuslink.db"));
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE message_queue RENAME TO message_queue_gone");
             }
 

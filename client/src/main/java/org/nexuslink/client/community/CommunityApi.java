@@ -17,10 +17,10 @@ import org.nexuslink.client.RefusedException;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
-import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.api.ApiJson;
@@ -55,7 +55,10 @@ public final class CommunityApi {
 
     /** An API with no server key pinned: it reads {@link #serverInfo} but signs nothing. */
     public CommunityApi(URI server) {
-        this(server, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), null);
+        this(
+                server,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                null);
     }
 
     /**
@@ -63,7 +66,9 @@ public final class CommunityApi {
      * @param pinned the server key pinned at join
      */
     public CommunityApi(URI server, ServerPublicKey pinned) {
-        this(server, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+        this(
+                server,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 Objects.requireNonNull(pinned, "pinned"));
     }
 
@@ -108,11 +113,15 @@ public final class CommunityApi {
      * @throws IOException when the server is unreachable, refuses, or presents no valid key
      */
     public ServerInfo serverInfo() throws IOException, InterruptedException {
-        org.nexuslink.protocol.api.ServerInfo info = call(ApiRoute.SERVER_INFO, null,
-                org.nexuslink.protocol.api.ServerInfo.class, null);
+        org.nexuslink.protocol.api.ServerInfo info =
+                call(ApiRoute.SERVER_INFO, null, org.nexuslink.protocol.api.ServerInfo.class, null);
         try {
-            return new ServerInfo(info.serverId(), ServerPublicKey.fromBase64(String.valueOf(info.publicKey())),
-                    info.name(), info.role(), info.version());
+            return new ServerInfo(
+                    info.serverId(),
+                    ServerPublicKey.fromBase64(String.valueOf(info.publicKey())),
+                    info.name(),
+                    info.role(),
+                    info.version());
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException(server + " presents no valid server key: " + e.getMessage(), e);
         }
@@ -141,14 +150,26 @@ public final class CommunityApi {
      * {@code deviceType} (as the device list shows it: {@code cli}, {@code sdk}, ...) and this
      * machine's operating system.
      */
-    public Session join(AccountIdentity identity, DeviceKeyPair device, DeviceCertificate certificate,
-                        String displayName, String deviceType) throws IOException, InterruptedException {
-        SignedChallenge signed = signedChallenge(identity.accountId().toString(), certificate.deviceId().value(),
-                device);
-        AuthApi.JoinRequest body = new AuthApi.JoinRequest(identity.accountId().toString(),
-                Bytes.of(identity.accountId().publicKeyBytes()), Bytes.of(certificate.encoded()),
-                displayName.isEmpty() ? null : displayName, signed.challenge(), signed.signature(), deviceType,
-                operatingSystem(), null, null);
+    public Session join(
+            AccountIdentity identity,
+            DeviceKeyPair device,
+            DeviceCertificate certificate,
+            String displayName,
+            String deviceType)
+            throws IOException, InterruptedException {
+        SignedChallenge signed = signedChallenge(
+                identity.accountId().toString(), certificate.deviceId().value(), device);
+        AuthApi.JoinRequest body = new AuthApi.JoinRequest(
+                identity.accountId().toString(),
+                Bytes.of(identity.accountId().publicKeyBytes()),
+                Bytes.of(certificate.encoded()),
+                displayName.isEmpty() ? null : displayName,
+                signed.challenge(),
+                signed.signature(),
+                deviceType,
+                operatingSystem(),
+                null,
+                null);
         AuthApi.JoinResponse joined = call(ApiRoute.MEMBERS_JOIN, body, AuthApi.JoinResponse.class, null);
         return new Session(joined.token(), identity.accountId().toString(), joined.deviceId());
     }
@@ -157,15 +178,19 @@ public final class CommunityApi {
     public Session authenticate(String accountId, int deviceId, DeviceKeyPair device)
             throws IOException, InterruptedException {
         SignedChallenge signed = signedChallenge(accountId, deviceId, device);
-        AuthApi.TokenResponse token = call(ApiRoute.AUTH_VERIFY,
+        AuthApi.TokenResponse token = call(
+                ApiRoute.AUTH_VERIFY,
                 new AuthApi.VerifyRequest(accountId, deviceId, signed.challenge(), signed.signature()),
-                AuthApi.TokenResponse.class, null);
+                AuthApi.TokenResponse.class,
+                null);
         return new Session(token.token(), accountId, deviceId);
     }
 
     /** This machine's operating system as the device list shows it ({@code linux}, {@code mac os x}, ...). */
     public static String operatingSystem() {
-        String os = System.getProperty("os.name", "unknown").toLowerCase(java.util.Locale.ROOT).strip();
+        String os = System.getProperty("os.name", "unknown")
+                .toLowerCase(java.util.Locale.ROOT)
+                .strip();
         return os.length() > 50 ? os.substring(0, 50) : os;
     }
 
@@ -183,8 +208,11 @@ public final class CommunityApi {
         if (pinned == null) {
             throw new IllegalStateException("no server key is pinned for " + server + ": pin one before signing in");
         }
-        AuthApi.ChallengeResponse issued = call(ApiRoute.AUTH_CHALLENGE,
-                new AuthApi.ChallengeRequest(accountId, deviceId), AuthApi.ChallengeResponse.class, null);
+        AuthApi.ChallengeResponse issued = call(
+                ApiRoute.AUTH_CHALLENGE,
+                new AuthApi.ChallengeRequest(accountId, deviceId),
+                AuthApi.ChallengeResponse.class,
+                null);
         if (issued.challenge() == null || issued.serverSignature() == null) {
             throw new IOException("the server sent a challenge without its bytes or signature");
         }
@@ -238,7 +266,8 @@ public final class CommunityApi {
     }
 
     /** The page of members that follows account {@code after} (a page's {@code next}). */
-    public MembersApi.MemberPage members(String after, int limit, String token) throws IOException, InterruptedException {
+    public MembersApi.MemberPage members(String after, int limit, String token)
+            throws IOException, InterruptedException {
         Map<String, Object> query = new java.util.LinkedHashMap<>();
         query.put("limit", limit);
         query.put("after", Objects.requireNonNull(after, "after"));
@@ -258,8 +287,13 @@ public final class CommunityApi {
     /** The bundle of one device of an account. */
     public PrekeysApi.Bundles prekeyBundles(String accountId, int device, String token)
             throws IOException, InterruptedException {
-        return call(ApiRoute.PREKEYS_BUNDLES, List.of(accountId), Map.of("device", device), null,
-                PrekeysApi.Bundles.class, token);
+        return call(
+                ApiRoute.PREKEYS_BUNDLES,
+                List.of(accountId),
+                Map.of("device", device),
+                null,
+                PrekeysApi.Bundles.class,
+                token);
     }
 
     /** This device's prekey stock. */
@@ -270,8 +304,7 @@ public final class CommunityApi {
     /** Uploads prekeys and returns the new stock. */
     public PrekeysApi.Counts uploadPrekeys(PrekeysApi.UploadRequest upload, String token)
             throws IOException, InterruptedException {
-        return call(ApiRoute.PREKEYS_UPLOAD, Objects.requireNonNull(upload, "upload"), PrekeysApi.Counts.class,
-                token);
+        return call(ApiRoute.PREKEYS_UPLOAD, Objects.requireNonNull(upload, "upload"), PrekeysApi.Counts.class, token);
     }
 
     /**
@@ -289,21 +322,24 @@ public final class CommunityApi {
     }
 
     /** Like {@link #call(ApiRoute, Object, Class, String, Object...)}, with a query string. */
-    public <T> T call(ApiRoute route, List<?> pathValues, Map<String, ?> query, Object body, Class<T> answer,
-                      String token) throws IOException, InterruptedException {
+    public <T> T call(
+            ApiRoute route, List<?> pathValues, Map<String, ?> query, Object body, Class<T> answer, String token)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(answer, "answer");
         String path = route.path(query, pathValues.toArray());
         byte[] json = send(route.method(), path, body, token);
         try {
-            T value = JSON.readValue(json.length == 0 ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : json,
-                    answer);
+            T value = JSON.readValue(
+                    json.length == 0 ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : json, answer);
             if (value == null) {
                 throw new IOException(route.method() + " " + path + " answered null");
             }
             return value;
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException(route.method() + " " + path + " answered a body that is not a valid "
-                    + answer.getSimpleName() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    route.method() + " " + path + " answered a body that is not a valid " + answer.getSimpleName()
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -334,18 +370,23 @@ public final class CommunityApi {
             return OptionalLong.empty();
         }
         try {
-            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("").trim());
+            long seconds = Long.parseLong(
+                    response.headers().firstValue("Retry-After").orElse("").trim());
             return seconds >= 0 && seconds <= MAX_RETRY_AFTER_SECONDS ? OptionalLong.of(seconds) : OptionalLong.empty();
         } catch (NumberFormatException notSeconds) {
             return OptionalLong.empty();
         }
     }
 
-    private byte[] send(String method, String path, Object body, String token) throws IOException, InterruptedException {
+    private byte[] send(String method, String path, Object body, String token)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -375,8 +416,8 @@ public final class CommunityApi {
             ErrorBody error = JSON.readValue(body, ErrorBody.class);
             return RefusedException.http(status, error.code(), error.message());
         } catch (IOException | IllegalArgumentException | NullPointerException notAnErrorBody) {
-            return RefusedException.http(status, "not_json",
-                    method + " " + path + " answered " + status + " without a JSON error body");
+            return RefusedException.http(
+                    status, "not_json", method + " " + path + " answered " + status + " without a JSON error body");
         }
     }
 }

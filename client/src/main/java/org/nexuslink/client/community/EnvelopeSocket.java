@@ -32,6 +32,7 @@ public final class EnvelopeSocket implements AutoCloseable {
     public static final int TOO_BIG = 1009;
     /** The close code reported when the server sends a frame that is not an envelope (RFC 6455 "protocol error"). */
     public static final int PROTOCOL_ERROR = 1002;
+
     private static final Logger LOG = LoggerFactory.getLogger(EnvelopeSocket.class);
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
     /** The longest frame taken from a server: the protocol's, which the server's encoder keeps to. */
@@ -51,8 +52,9 @@ public final class EnvelopeSocket implements AutoCloseable {
      *
      * @throws java.util.concurrent.CompletionException if the server refuses the upgrade
      */
-    public static EnvelopeSocket connect(HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onEnvelope) {
-        return connect(http, webSocketUri, token, onEnvelope, (code, reason) -> { });
+    public static EnvelopeSocket connect(
+            HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onEnvelope) {
+        return connect(http, webSocketUri, token, onEnvelope, (code, reason) -> {});
     }
 
     /**
@@ -62,7 +64,11 @@ public final class EnvelopeSocket implements AutoCloseable {
      *
      * @throws java.util.concurrent.CompletionException if the server refuses the upgrade
      */
-    public static EnvelopeSocket connect(HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onEnvelope,
+    public static EnvelopeSocket connect(
+            HttpClient http,
+            URI webSocketUri,
+            String token,
+            Consumer<Envelope> onEnvelope,
             java.util.function.BiConsumer<Integer, String> onClosed) {
         Objects.requireNonNull(onEnvelope, "onEnvelope");
         Objects.requireNonNull(onClosed, "onClosed");
@@ -91,7 +97,10 @@ public final class EnvelopeSocket implements AutoCloseable {
                             try {
                                 envelope = CODEC.decode(frame);
                             } catch (ProtocolException e) {
-                                refuse(ws, PROTOCOL_ERROR, "the server sent a frame that is not an envelope: " + e.getMessage());
+                                refuse(
+                                        ws,
+                                        PROTOCOL_ERROR,
+                                        "the server sent a frame that is not an envelope: " + e.getMessage());
                                 return null;
                             }
                             onEnvelope.accept(envelope);
@@ -104,8 +113,11 @@ public final class EnvelopeSocket implements AutoCloseable {
                     private void refuse(WebSocket ws, int code, String reason) {
                         partial.reset();
                         ws.abort();
-                        LOG.atWarn().setMessage("connection dropped").addKeyValue("code", code)
-                                .addKeyValue("reason", reason).log();
+                        LOG.atWarn()
+                                .setMessage("connection dropped")
+                                .addKeyValue("code", code)
+                                .addKeyValue("reason", reason)
+                                .log();
                         if (closed.compareAndSet(false, true)) {
                             onClosed.accept(code, reason);
                         }
@@ -125,7 +137,8 @@ public final class EnvelopeSocket implements AutoCloseable {
                             onClosed.accept(1006, String.valueOf(error.getMessage()));
                         }
                     }
-                }).join();
+                })
+                .join();
         return new EnvelopeSocket(socket);
     }
 

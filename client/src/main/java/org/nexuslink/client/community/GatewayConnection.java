@@ -37,24 +37,35 @@ public final class GatewayConnection implements AutoCloseable {
     private final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
 
-    private GatewayConnection(HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onPush,
+    private GatewayConnection(
+            HttpClient http,
+            URI webSocketUri,
+            String token,
+            Consumer<Envelope> onPush,
             BiConsumer<Integer, String> onClosed) {
-        this.socket = EnvelopeSocket.connect(http, webSocketUri, token, envelope -> {
-            if (isReply(envelope.command())) {
-                CompletableFuture<Envelope> waiting = pending.remove(envelope.seq().value());
-                if (waiting != null) {
-                    waiting.complete(envelope);
-                }
-            } else {
-                onPush.accept(envelope);
-            }
-        }, (code, reason) -> {
-            IOException gone = new IOException("connection closed (" + code + (reason.isEmpty() ? "" : ": " + reason) + ")");
-            closed.complete(code + " " + reason);
-            pending.values().forEach(f -> f.completeExceptionally(gone));
-            pending.clear();
-            onClosed.accept(code, reason);
-        });
+        this.socket = EnvelopeSocket.connect(
+                http,
+                webSocketUri,
+                token,
+                envelope -> {
+                    if (isReply(envelope.command())) {
+                        CompletableFuture<Envelope> waiting =
+                                pending.remove(envelope.seq().value());
+                        if (waiting != null) {
+                            waiting.complete(envelope);
+                        }
+                    } else {
+                        onPush.accept(envelope);
+                    }
+                },
+                (code, reason) -> {
+                    IOException gone = new IOException(
+                            "connection closed (" + code + (reason.isEmpty() ? "" : ": " + reason) + ")");
+                    closed.complete(code + " " + reason);
+                    pending.values().forEach(f -> f.completeExceptionally(gone));
+                    pending.clear();
+                    onClosed.accept(code, reason);
+                });
     }
 
     /**
@@ -64,14 +75,22 @@ public final class GatewayConnection implements AutoCloseable {
      * @param onClosed told once when the server or the network ends the connection
      * @throws IOException if the server refuses the upgrade or cannot be reached
      */
-    public static GatewayConnection open(HttpClient http, URI webSocketUri, String token, Consumer<Envelope> onPush,
-            BiConsumer<Integer, String> onClosed) throws IOException {
+    public static GatewayConnection open(
+            HttpClient http,
+            URI webSocketUri,
+            String token,
+            Consumer<Envelope> onPush,
+            BiConsumer<Integer, String> onClosed)
+            throws IOException {
         Objects.requireNonNull(onPush, "onPush");
         Objects.requireNonNull(onClosed, "onClosed");
         try {
             return new GatewayConnection(http, webSocketUri, token, onPush, onClosed);
         } catch (java.util.concurrent.CompletionException e) {
-            throw new IOException("cannot open the WebSocket to " + webSocketUri + ": " + e.getCause().getMessage(), e);
+            throw new IOException(
+                    "cannot open the WebSocket to " + webSocketUri + ": "
+                            + e.getCause().getMessage(),
+                    e);
         }
     }
 
@@ -114,7 +133,8 @@ public final class GatewayConnection implements AutoCloseable {
      * @throws RefusedException with the server's error code when it answers {@code error}
      * @throws IOException when the connection ends or no reply comes in time
      */
-    public static Envelope await(Command command, CompletableFuture<Envelope> reply) throws IOException, InterruptedException {
+    public static Envelope await(Command command, CompletableFuture<Envelope> reply)
+            throws IOException, InterruptedException {
         try {
             Envelope answer = reply.get();
             if (answer.body() instanceof ErrorBody error) {
@@ -123,7 +143,8 @@ public final class GatewayConnection implements AutoCloseable {
             return answer;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof java.util.concurrent.TimeoutException) {
-                throw new IOException("no reply to " + command.wireName() + " within " + REPLY_TIMEOUT.toSeconds() + " s");
+                throw new IOException(
+                        "no reply to " + command.wireName() + " within " + REPLY_TIMEOUT.toSeconds() + " s");
             }
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
@@ -149,7 +170,9 @@ public final class GatewayConnection implements AutoCloseable {
     }
 
     private static boolean isReply(Command command) {
-        return command == Command.ACK || command == Command.ERROR || command == Command.PONG
+        return command == Command.ACK
+                || command == Command.ERROR
+                || command == Command.PONG
                 || command == Command.CATCH_UP_RESULT;
     }
 }

@@ -27,8 +27,13 @@ import org.nexuslink.protocol.Bytes;
  *     verified for its server, as {@code HeadGossip} bytes, so that contacts can tell whether the
  *     server shows them the same key log (docs/key-transparency.md, "Gossip"); empty otherwise
  */
-public record Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate,
-        Optional<UUID> channel, Optional<Bytes> keyLogHead) {
+public record Payload(
+        Content content,
+        Instant sentAt,
+        Optional<String> peer,
+        Optional<Bytes> certificate,
+        Optional<UUID> channel,
+        Optional<Bytes> keyLogHead) {
     public Payload {
         Objects.requireNonNull(keyLogHead, "keyLogHead");
         Objects.requireNonNull(content, "content");
@@ -42,8 +47,12 @@ public record Payload(Content content, Instant sentAt, Optional<String> peer, Op
     }
 
     /** A payload without a gossiped tree head. */
-    public Payload(Content content, Instant sentAt, Optional<String> peer, Optional<Bytes> certificate,
-                   Optional<UUID> channel) {
+    public Payload(
+            Content content,
+            Instant sentAt,
+            Optional<String> peer,
+            Optional<Bytes> certificate,
+            Optional<UUID> channel) {
         this(content, sentAt, peer, certificate, channel, Optional.empty());
     }
 

@@ -73,7 +73,9 @@ public final class PayloadCodec {
                     case Long number -> packer.packLong(number);
                     case String string -> packer.packString(string);
                     case byte[] bytes -> packer.packBinaryHeader(bytes.length).writePayload(bytes);
-                    default -> throw new IllegalStateException("unexpected field type " + field.getValue().getClass());
+                    default ->
+                        throw new IllegalStateException(
+                                "unexpected field type " + field.getValue().getClass());
                 }
             }
             return packer.toByteArray();
@@ -130,20 +132,31 @@ public final class PayloadCodec {
         }
         Optional<byte[]> channel = optional(fields, K_CHANNEL, byte[].class, "channel");
         Content content = switch ((int) kind) {
-            case 1 -> new Content.Text(required(fields, K_TEXT, String.class, "text"),
-                    optional(fields, K_REPLY_TO, String.class, "reply_to"));
-            case 3 -> new Content.File(Bytes.of(required(fields, K_FILE, byte[].class, "file")),
-                    optional(fields, K_TEXT, String.class, "text"), optional(fields, K_REPLY_TO, String.class, "reply_to"));
+            case 1 ->
+                new Content.Text(
+                        required(fields, K_TEXT, String.class, "text"),
+                        optional(fields, K_REPLY_TO, String.class, "reply_to"));
+            case 3 ->
+                new Content.File(
+                        Bytes.of(required(fields, K_FILE, byte[].class, "file")),
+                        optional(fields, K_TEXT, String.class, "text"),
+                        optional(fields, K_REPLY_TO, String.class, "reply_to"));
             case 5 -> new Content.Revoke(required(fields, K_TARGET, String.class, "target"));
-            case Content.SenderKey.KIND -> new Content.SenderKey(
-                    uuid(channel.orElseThrow(() -> new ContentException("payload.channel: missing"))),
-                    Bytes.of(required(fields, K_DISTRIBUTION, byte[].class, "distribution")));
+            case Content.SenderKey.KIND ->
+                new Content.SenderKey(
+                        uuid(channel.orElseThrow(() -> new ContentException("payload.channel: missing"))),
+                        Bytes.of(required(fields, K_DISTRIBUTION, byte[].class, "distribution")));
             default -> throw new ContentException("payload.kind: unknown kind " + kind);
         };
-        Optional<UUID> boundTo = content instanceof Content.SenderKey || channel.isEmpty() ? Optional.empty()
+        Optional<UUID> boundTo = content instanceof Content.SenderKey || channel.isEmpty()
+                ? Optional.empty()
                 : Optional.of(uuid(channel.get()));
-        return new Payload(content, Instant.ofEpochMilli(sentAt), optional(fields, K_PEER, String.class, "peer"),
-                optional(fields, K_CERTIFICATE, byte[].class, "certificate").map(Bytes::of), boundTo,
+        return new Payload(
+                content,
+                Instant.ofEpochMilli(sentAt),
+                optional(fields, K_PEER, String.class, "peer"),
+                optional(fields, K_CERTIFICATE, byte[].class, "certificate").map(Bytes::of),
+                boundTo,
                 optional(fields, K_KT_HEAD, byte[].class, "kt_head").map(Bytes::of));
     }
 
@@ -164,14 +177,18 @@ public final class PayloadCodec {
             return Optional.empty();
         }
         if (!type.isInstance(value)) {
-            throw new ContentException("payload." + name + ": expected " + type.getSimpleName().toLowerCase()
-                    .replace("[]", "s") + ", got " + (value instanceof ValueType t ? t : value.getClass().getSimpleName()));
+            throw new ContentException("payload." + name + ": expected "
+                    + type.getSimpleName().toLowerCase().replace("[]", "s") + ", got "
+                    + (value instanceof ValueType t ? t : value.getClass().getSimpleName()));
         }
         return Optional.of(type.cast(value));
     }
 
     static byte[] uuidBytes(UUID uuid) {
-        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits())
+                .array();
     }
 
     private static UUID uuid(byte[] bytes) throws ContentException {

@@ -56,6 +56,7 @@ public final class DirectoryClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** The REST contract's JSON rules, tolerant of fields a newer directory adds. */
     static final ObjectMapper JSON = ApiJson.tolerant();
+
     private static final Base64.Encoder B64 = Base64.getEncoder();
 
     private final URI directory;
@@ -86,19 +87,24 @@ public final class DirectoryClient {
      * @param expectedKey the key remembered from an earlier use; empty trusts the first answer
      * @throws DirectoryException {@code directory_key_mismatch} when the directory presents another key
      */
-    public static DirectoryClient connect(URI directory, Optional<ServerPublicKey> expectedKey, Clock clock,
-                                          SecureRandom random) throws IOException, InterruptedException, DirectoryException {
-        URI base = URI.create(stripSlash(Objects.requireNonNull(directory, "directory").toString()));
+    public static DirectoryClient connect(
+            URI directory, Optional<ServerPublicKey> expectedKey, Clock clock, SecureRandom random)
+            throws IOException, InterruptedException, DirectoryException {
+        URI base = URI.create(
+                stripSlash(Objects.requireNonNull(directory, "directory").toString()));
         HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
         ServerInfo info = serverInfo(http, base);
         if (!"directory".equals(info.role())) {
-            throw new DirectoryException(0, "not_a_directory", base + " is a " + info.role()
-                    + " server, not a directory");
+            throw new DirectoryException(
+                    0, "not_a_directory", base + " is a " + info.role() + " server, not a directory");
         }
         ServerPublicKey key = publicKey(base, info);
         if (expectedKey.isPresent() && !expectedKey.get().equals(key)) {
-            throw new DirectoryException(0, "directory_key_mismatch", base + " presents key " + key.base64()
-                    + ", not the remembered " + expectedKey.get().base64());
+            throw new DirectoryException(
+                    0,
+                    "directory_key_mismatch",
+                    base + " presents key " + key.base64() + ", not the remembered "
+                            + expectedKey.get().base64());
         }
         if (info.serverId() == null) {
             throw new IOException(base + ApiRoute.SERVER_INFO.path() + " answered no server_id");
@@ -134,8 +140,8 @@ public final class DirectoryClient {
             parameters.put("q", query);
         }
         parameters.put("tag", List.copyOf(tags));
-        SearchResults results = send(ApiRoute.DIRECTORY_SEARCH, ApiRoute.DIRECTORY_SEARCH.path(parameters), null,
-                SearchResults.class);
+        SearchResults results =
+                send(ApiRoute.DIRECTORY_SEARCH, ApiRoute.DIRECTORY_SEARCH.path(parameters), null, SearchResults.class);
         for (CommunityListing listing : results.communities()) {
             checkSignature(listing);
         }
@@ -147,7 +153,8 @@ public final class DirectoryClient {
         CommunityListing listing = call(ApiRoute.DIRECTORY_LISTING, null, CommunityListing.class, communityId);
         checkSignature(listing);
         if (!listing.communityId().equals(communityId)) {
-            throw new DirectoryException(0, "listing_mismatch", "asked for " + communityId + ", got " + listing.communityId());
+            throw new DirectoryException(
+                    0, "listing_mismatch", "asked for " + communityId + ", got " + listing.communityId());
         }
         return listing;
     }
@@ -164,13 +171,18 @@ public final class DirectoryClient {
             throws IOException, InterruptedException, DirectoryException {
         CommunityListing listing = listing(communityId);
         if (!"active".equals(listing.status())) {
-            throw new DirectoryException(0, "community_suspended", "community " + communityId + " is "
-                    + listing.status() + " in the directory");
+            throw new DirectoryException(
+                    0,
+                    "community_suspended",
+                    "community " + communityId + " is " + listing.status() + " in the directory");
         }
         String liveKey = serverInfo(http, URI.create(listing.endpoint())).publicKey();
         if (!listing.serverKey().equals(liveKey)) {
-            throw new DirectoryException(0, "listing_key_mismatch", listing.endpoint() + " presents server key "
-                    + liveKey + ", not the key " + listing.serverKey() + " the directory listed; refusing to join");
+            throw new DirectoryException(
+                    0,
+                    "listing_key_mismatch",
+                    listing.endpoint() + " presents server key " + liveKey + ", not the key " + listing.serverKey()
+                            + " the directory listed; refusing to join");
         }
         return listing;
     }
@@ -182,10 +194,16 @@ public final class DirectoryClient {
         } catch (IllegalArgumentException e) {
             signature = new byte[0];
         }
-        if (!identity.publicKey().verify(SigningDomains.LISTING, SigningDomains.listingBytes(listing.communityId(),
-                listing.serverKey(), listing.endpoint()), signature)) {
-            throw new DirectoryException(0, "bad_listing_signature", "listing " + listing.communityId()
-                    + " is not signed by the directory's key " + identity.publicKey().base64());
+        if (!identity.publicKey()
+                .verify(
+                        SigningDomains.LISTING,
+                        SigningDomains.listingBytes(listing.communityId(), listing.serverKey(), listing.endpoint()),
+                        signature)) {
+            throw new DirectoryException(
+                    0,
+                    "bad_listing_signature",
+                    "listing " + listing.communityId() + " is not signed by the directory's key "
+                            + identity.publicKey().base64());
         }
     }
 
@@ -210,38 +228,64 @@ public final class DirectoryClient {
         String serverKey = key.publicKey().base64();
         long pow = ProofOfWork.solve(SigningDomains.powChallenge(directoryId(), serverKey, nonce), difficulty);
         CommunityRegistration registration = registration(key, details, nonce, pow);
-        return call(ApiRoute.DIRECTORY_REGISTER, serverSigned(key, SigningDomains.REGISTER, registration),
+        return call(
+                ApiRoute.DIRECTORY_REGISTER,
+                serverSigned(key, SigningDomains.REGISTER, registration),
                 Registered.class);
     }
 
     /** Updates the listing; signed with the key it was registered with. */
     public CommunityListing update(ServerKeyPair key, String communityId, Details details)
             throws IOException, InterruptedException, DirectoryException {
-        return call(ApiRoute.DIRECTORY_UPDATE, serverSigned(key, SigningDomains.UPDATE,
-                registration(key, details, nonce(), 0)), CommunityListing.class, communityId);
+        return call(
+                ApiRoute.DIRECTORY_UPDATE,
+                serverSigned(key, SigningDomains.UPDATE, registration(key, details, nonce(), 0)),
+                CommunityListing.class,
+                communityId);
     }
 
     /** Deletes the listing. */
-    public void delete(ServerKeyPair key, String communityId) throws IOException, InterruptedException, DirectoryException {
-        call(ApiRoute.DIRECTORY_DELETE, serverSigned(key, SigningDomains.DELETE,
-                new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)), CommunityDeleted.class,
+    public void delete(ServerKeyPair key, String communityId)
+            throws IOException, InterruptedException, DirectoryException {
+        call(
+                ApiRoute.DIRECTORY_DELETE,
+                serverSigned(
+                        key,
+                        SigningDomains.DELETE,
+                        new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)),
+                CommunityDeleted.class,
                 communityId);
     }
 
     /** Sends one heartbeat. */
     public CommunityListing heartbeat(ServerKeyPair key, String communityId)
             throws IOException, InterruptedException, DirectoryException {
-        return call(ApiRoute.DIRECTORY_HEARTBEAT, serverSigned(key, SigningDomains.HEARTBEAT,
-                new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)), CommunityListing.class,
+        return call(
+                ApiRoute.DIRECTORY_HEARTBEAT,
+                serverSigned(
+                        key,
+                        SigningDomains.HEARTBEAT,
+                        new CommunityNotice(directoryId(), clock.millis(), nonce(), communityId)),
+                CommunityListing.class,
                 communityId);
     }
 
     private CommunityRegistration registration(ServerKeyPair key, Details d, String nonce, long pow) {
-        return new CommunityRegistration(directoryId(), clock.millis(), nonce, d.name(), d.description(), d.tags(),
-                d.endpoint().toString(), d.admin().toString(), key.publicKey().base64(), pow);
+        return new CommunityRegistration(
+                directoryId(),
+                clock.millis(),
+                nonce,
+                d.name(),
+                d.description(),
+                d.tags(),
+                d.endpoint().toString(),
+                d.admin().toString(),
+                key.publicKey().base64(),
+                pow);
     }
 
-    private static ServerSignedRequest serverSigned(ServerKeyPair key, String domain, Object payload) throws IOException {
+    private static ServerSignedRequest serverSigned(ServerKeyPair key, String domain, Object payload)
+            throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(payload);
         return new ServerSignedRequest(B64.encodeToString(bytes), B64.encodeToString(key.sign(domain, bytes)));
     }
@@ -265,28 +309,44 @@ public final class DirectoryClient {
      */
     public KycStatus requestKyc(Signer signer, Map<String, byte[]> materials)
             throws IOException, InterruptedException, DirectoryException {
-        KycChallenge challenge = call(ApiRoute.KYC_INITIATE,
-                accountSigned(signer, SigningDomains.KYC_INITIATE, payload(signer)), KycChallenge.class);
-        List<String> missing = challenge.materials().stream().filter(m -> !materials.containsKey(m)).toList();
+        KycChallenge challenge = call(
+                ApiRoute.KYC_INITIATE,
+                accountSigned(signer, SigningDomains.KYC_INITIATE, payload(signer)),
+                KycChallenge.class);
+        List<String> missing = challenge.materials().stream()
+                .filter(m -> !materials.containsKey(m))
+                .toList();
         if (!missing.isEmpty()) {
-            throw new DirectoryException(0, "materials_missing", "the directory requires " + challenge.materials()
-                    + "; missing " + missing);
+            throw new DirectoryException(
+                    0, "materials_missing", "the directory requires " + challenge.materials() + "; missing " + missing);
         }
         Map<String, Bytes> files = new LinkedHashMap<>();
         materials.forEach((name, bytes) -> files.put(name, Bytes.of(bytes)));
-        byte[] sealed = SealedBox.seal(SealedBox.PublicKey.fromBase64(challenge.complianceKey()),
-                SigningDomains.KYC_MATERIALS, signer.account().toString().getBytes(StandardCharsets.UTF_8),
+        byte[] sealed = SealedBox.seal(
+                SealedBox.PublicKey.fromBase64(challenge.complianceKey()),
+                SigningDomains.KYC_MATERIALS,
+                signer.account().toString().getBytes(StandardCharsets.UTF_8),
                 JSON.writeValueAsBytes(KycMaterials.of(files)));
         AccountPayload base = payload(signer);
-        AccountPayload submit = new AccountPayload(base.directory(), base.timestamp(), base.nonce(), base.account(),
-                Optional.of(challenge.challenge()), Optional.of(B64.encodeToString(sealed)), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+        AccountPayload submit = new AccountPayload(
+                base.directory(),
+                base.timestamp(),
+                base.nonce(),
+                base.account(),
+                Optional.of(challenge.challenge()),
+                Optional.of(B64.encodeToString(sealed)),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
         return call(ApiRoute.KYC_VERIFY, accountSigned(signer, SigningDomains.KYC_VERIFY, submit), KycStatus.class);
     }
 
     /** The account's KYC status. */
     public KycStatus kycStatus(Signer signer) throws IOException, InterruptedException, DirectoryException {
-        return signedGet(ApiRoute.KYC_STATUS, accountSigned(signer, SigningDomains.KYC_STATUS, payload(signer)),
+        return signedGet(
+                ApiRoute.KYC_STATUS,
+                accountSigned(signer, SigningDomains.KYC_STATUS, payload(signer)),
                 KycStatus.class);
     }
 
@@ -294,9 +354,17 @@ public final class DirectoryClient {
     public ReportStatus report(Signer signer, String communityId, String category, String details)
             throws IOException, InterruptedException, DirectoryException {
         AccountPayload base = payload(signer);
-        AccountPayload report = new AccountPayload(base.directory(), base.timestamp(), base.nonce(), base.account(),
-                Optional.empty(), Optional.empty(), Optional.of(communityId), Optional.of(category),
-                Optional.of(details), Optional.empty());
+        AccountPayload report = new AccountPayload(
+                base.directory(),
+                base.timestamp(),
+                base.nonce(),
+                base.account(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(communityId),
+                Optional.of(category),
+                Optional.of(details),
+                Optional.empty());
         return call(ApiRoute.ABUSE_REPORT, accountSigned(signer, SigningDomains.REPORT, report), ReportStatus.class);
     }
 
@@ -304,21 +372,35 @@ public final class DirectoryClient {
     public ReportStatus reportStatus(Signer signer, String reportId)
             throws IOException, InterruptedException, DirectoryException {
         AccountPayload base = payload(signer);
-        AccountPayload query = new AccountPayload(base.directory(), base.timestamp(), base.nonce(), base.account(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        AccountPayload query = new AccountPayload(
+                base.directory(),
+                base.timestamp(),
+                base.nonce(),
+                base.account(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.of(reportId));
-        return signedGet(ApiRoute.ABUSE_REPORT_STATUS, accountSigned(signer, SigningDomains.REPORT_STATUS, query),
-                ReportStatus.class, reportId);
+        return signedGet(
+                ApiRoute.ABUSE_REPORT_STATUS,
+                accountSigned(signer, SigningDomains.REPORT_STATUS, query),
+                ReportStatus.class,
+                reportId);
     }
 
     private AccountPayload payload(Signer signer) {
-        return AccountPayload.of(directoryId(), clock.millis(), nonce(), signer.account().toString());
+        return AccountPayload.of(
+                directoryId(), clock.millis(), nonce(), signer.account().toString());
     }
 
     private static AccountSignedRequest accountSigned(Signer signer, String domain, AccountPayload payload)
             throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(payload);
-        return new AccountSignedRequest(B64.encodeToString(bytes), B64.encodeToString(signer.certificate().encoded()),
+        return new AccountSignedRequest(
+                B64.encodeToString(bytes),
+                B64.encodeToString(signer.certificate().encoded()),
                 B64.encodeToString(signer.device().sign(domain, bytes)));
     }
 
@@ -353,16 +435,22 @@ public final class DirectoryClient {
     private <T> T signedGet(ApiRoute route, AccountSignedRequest signed, Class<T> answer, Object... pathValues)
             throws IOException, InterruptedException, DirectoryException {
         String path = route.path(pathValues);
-        return exchange(directory, route, path, request(directory, path)
-                .header(SigningDomains.SIGNED_HEADER, B64.encodeToString(JSON.writeValueAsBytes(signed)))
-                .method(route.method(), HttpRequest.BodyPublishers.noBody()), answer);
+        return exchange(
+                directory,
+                route,
+                path,
+                request(directory, path)
+                        .header(SigningDomains.SIGNED_HEADER, B64.encodeToString(JSON.writeValueAsBytes(signed)))
+                        .method(route.method(), HttpRequest.BodyPublishers.noBody()),
+                answer);
     }
 
     /** {@code GET /api/v1/server} of any server (a directory, or a listed community); a refusal is an IOException. */
     private static ServerInfo serverInfo(HttpClient http, URI base) throws IOException, InterruptedException {
         String path = ApiRoute.SERVER_INFO.path();
         try {
-            return exchange(http, base, ApiRoute.SERVER_INFO, path, request(base, path).GET(), ServerInfo.class);
+            return exchange(
+                    http, base, ApiRoute.SERVER_INFO, path, request(base, path).GET(), ServerInfo.class);
         } catch (DirectoryException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -372,8 +460,8 @@ public final class DirectoryClient {
         try {
             return ServerPublicKey.fromBase64(Objects.requireNonNull(info.publicKey(), "public_key"));
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IOException(base + ApiRoute.SERVER_INFO.path() + " answered no usable public_key: "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    base + ApiRoute.SERVER_INFO.path() + " answered no usable public_key: " + e.getMessage(), e);
         }
     }
 
@@ -392,8 +480,9 @@ public final class DirectoryClient {
      * @throws DirectoryException with the server's error code on a 4xx or 5xx answer
      * @throws IOException        when the server is unreachable or its answer is not a valid {@code answer}
      */
-    private static <T> T exchange(HttpClient http, URI base, ApiRoute route, String path, HttpRequest.Builder request,
-                                  Class<T> answer) throws IOException, InterruptedException, DirectoryException {
+    private static <T> T exchange(
+            HttpClient http, URI base, ApiRoute route, String path, HttpRequest.Builder request, Class<T> answer)
+            throws IOException, InterruptedException, DirectoryException {
         HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() >= 400) {
             throw refusal(response.statusCode(), response.body());
@@ -405,8 +494,10 @@ public final class DirectoryClient {
             }
             return value;
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException(route.method() + " " + base + path + " answered a body that is not a valid "
-                    + answer.getSimpleName() + ": " + e.getMessage(), e);
+            throw new IOException(
+                    route.method() + " " + base + path + " answered a body that is not a valid "
+                            + answer.getSimpleName() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -26,8 +26,8 @@ public record JoinedDirectory(String directoryUrl, String directoryKey, String c
 
     public static Optional<JoinedDirectory> read(Path profileDir) throws IOException {
         try {
-            return Optional.of(DirectoryClient.JSON.readValue(Files.readAllBytes(profileDir.resolve(FILE)),
-                    JoinedDirectory.class));
+            return Optional.of(DirectoryClient.JSON.readValue(
+                    Files.readAllBytes(profileDir.resolve(FILE)), JoinedDirectory.class));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

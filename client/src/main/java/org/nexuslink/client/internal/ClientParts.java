@@ -46,26 +46,33 @@ public final class ClientParts {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.deviceType = Objects.requireNonNull(deviceType, "deviceType");
         this.me = new LocalDevice(keys.accountId(), keys.deviceKey(), keys.certificate());
-        this.store = ProfileStore.open(storeFile, StoreKey.derive(keys.deviceKey()), keys.deviceKey().asIdentityKeyPair());
-        DirectMessenger direct = new DirectMessenger(store, me, clock,
-                (account, device) -> events.tell(new ClientEvent.SafetyNumberChanged(Receiver.account(account), device)),
+        this.store = ProfileStore.open(
+                storeFile, StoreKey.derive(keys.deviceKey()), keys.deviceKey().asIdentityKeyPair());
+        DirectMessenger direct = new DirectMessenger(
+                store,
+                me,
+                clock,
+                (account, device) ->
+                        events.tell(new ClientEvent.SafetyNumberChanged(Receiver.account(account), device)),
                 KeyLogWatch.warnings(events));
         KeyLogWatch keyLog = new KeyLogWatch(events, store.settings(), keys, direct.transparency());
         ChannelMessenger channels = new ChannelMessenger(store, me, direct, clock);
         Filing filing = new Filing(store, me, clock);
         this.prekeys = new PrekeyStock(store, keys.deviceKey(), clock);
         this.community = new CommunityLink(store, keys, me);
-        this.connection = new SyncLoop(worker, events, store, keys, me, clock, community, prekeys, direct, channels,
-                filing, keyLog);
+        this.connection = new SyncLoop(
+                worker, events, store, keys, me, clock, community, prekeys, direct, channels, filing, keyLog);
         this.sender = new SendPipeline(worker, connection, store, me, clock, direct, channels, filing, community);
         this.devices = new Devices(keys, me, clock, direct, deviceType, keyLog);
         this.members = new MemberDirectory(store);
-        worker.scheduleEvery(() -> {
-            Optional<Wire> wire = connection.currentWire();
-            if (wire.isPresent()) {
-                keyLog.check(wire.get().api());
-            }
-        }, KeyLogWatch.INTERVAL);
+        worker.scheduleEvery(
+                () -> {
+                    Optional<Wire> wire = connection.currentWire();
+                    if (wire.isPresent()) {
+                        keyLog.check(wire.get().api());
+                    }
+                },
+                KeyLogWatch.INTERVAL);
     }
 
     public VaultContents keys() {

@@ -24,6 +24,7 @@ public final class CommunityLink {
     public static final String COMMUNITY_URL = "community.url";
     /** The community server's long-term public key, pinned at join (or at the first sign-in of older profiles). */
     public static final String COMMUNITY_SERVER_KEY = "community.server_key";
+
     private static final Logger LOG = LoggerFactory.getLogger(CommunityLink.class);
 
     private final ProfileStore store;
@@ -35,10 +36,13 @@ public final class CommunityLink {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.me = Objects.requireNonNull(me, "me");
-        Optional<ServerPublicKey> pinned = store.settings().get(COMMUNITY_SERVER_KEY).map(ServerPublicKey::of);
-        store.settings().get(COMMUNITY_URL).map(b -> URI.create(new String(b, UTF_8)))
-                .ifPresent(url -> this.api = pinned.map(key -> new CommunityApi(url, key))
-                        .orElseGet(() -> new CommunityApi(url)));
+        Optional<ServerPublicKey> pinned =
+                store.settings().get(COMMUNITY_SERVER_KEY).map(ServerPublicKey::of);
+        store.settings()
+                .get(COMMUNITY_URL)
+                .map(b -> URI.create(new String(b, UTF_8)))
+                .ifPresent(url -> this.api =
+                        pinned.map(key -> new CommunityApi(url, key)).orElseGet(() -> new CommunityApi(url)));
     }
 
     /** The community's URL, once joined. */
@@ -55,7 +59,8 @@ public final class CommunityLink {
     public CommunityApi require() {
         CommunityApi current = api;
         if (current == null) {
-            throw new IllegalStateException("this profile has not joined a community; run `nexuslink community join <url>`");
+            throw new IllegalStateException(
+                    "this profile has not joined a community; run `nexuslink community join <url>`");
         }
         return current;
     }
@@ -65,15 +70,21 @@ public final class CommunityLink {
      * device only authenticates), publishes prekeys, and pins the key the server presents, unless
      * it differs from {@code expectedKey} or from the key already pinned for that server.
      */
-    public void join(URI server, String displayName, Optional<ServerPublicKey> expectedKey, String deviceType,
-            PrekeyStock prekeys) throws Exception {
+    public void join(
+            URI server,
+            String displayName,
+            Optional<ServerPublicKey> expectedKey,
+            String deviceType,
+            PrekeyStock prekeys)
+            throws Exception {
         CommunityApi unpinned = new CommunityApi(server);
         ServerPublicKey presented = unpinned.serverInfo().publicKey();
-        Optional<ServerPublicKey> expected = expectedKey.or(() -> Optional.ofNullable(api)
-                .filter(a -> a.server().equals(server)).flatMap(CommunityApi::pinnedKey));
+        Optional<ServerPublicKey> expected = expectedKey.or(() ->
+                Optional.ofNullable(api).filter(a -> a.server().equals(server)).flatMap(CommunityApi::pinnedKey));
         if (expected.isPresent() && !expected.get().equals(presented)) {
-            throw new CommunityApi.UntrustedServerException("refusing to join " + server + ": it presents server key "
-                    + presented.base64() + ", not the expected " + expected.get().base64());
+            throw new CommunityApi.UntrustedServerException(
+                    "refusing to join " + server + ": it presents server key " + presented.base64()
+                            + ", not the expected " + expected.get().base64());
         }
         CommunityApi candidate = unpinned.pinnedTo(presented);
         CommunityApi.Session session = keys.identity().isPresent()
@@ -83,8 +94,11 @@ public final class CommunityLink {
         store.settings().put(COMMUNITY_URL, server.toString().getBytes(UTF_8));
         store.settings().put(COMMUNITY_SERVER_KEY, presented.bytes());
         api = candidate;
-        LOG.atInfo().setMessage("joined community").addKeyValue("server", server)
-                .addKeyValue("server_key", presented.base64()).log();
+        LOG.atInfo()
+                .setMessage("joined community")
+                .addKeyValue("server", server)
+                .addKeyValue("server_key", presented.base64())
+                .log();
     }
 
     /**
@@ -99,14 +113,18 @@ public final class CommunityLink {
         ServerPublicKey presented = current.serverInfo().publicKey();
         store.settings().put(COMMUNITY_SERVER_KEY, presented.bytes());
         api = current.pinnedTo(presented);
-        LOG.atInfo().setMessage("server key pinned").addKeyValue("server", current.server())
-                .addKeyValue("server_key", presented.base64()).log();
+        LOG.atInfo()
+                .setMessage("server key pinned")
+                .addKeyValue("server", current.server())
+                .addKeyValue("server_key", presented.base64())
+                .log();
         return api;
     }
 
     /** Signs in afresh and returns a new token (for calls made while no connection is open). */
     public String signIn() throws Exception {
-        return pinned().authenticate(me.accountId(), me.deviceId(), keys.deviceKey()).token();
+        return pinned().authenticate(me.accountId(), me.deviceId(), keys.deviceKey())
+                .token();
     }
 
     /** Where the store keeps this community's channel cursors. */

@@ -25,7 +25,12 @@ public final class Devices {
     private final String deviceType;
     private final KeyLogWatch keyLog;
 
-    Devices(VaultContents keys, LocalDevice me, Clock clock, DirectMessenger direct, String deviceType,
+    Devices(
+            VaultContents keys,
+            LocalDevice me,
+            Clock clock,
+            DirectMessenger direct,
+            String deviceType,
             KeyLogWatch keyLog) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.me = Objects.requireNonNull(me, "me");
@@ -38,8 +43,11 @@ public final class Devices {
     /** Registers a device certified by this account's identity key, then learns the account's devices again. */
     public void register(CommunityApi api, String token, DeviceCertificate certificate) throws Exception {
         keyLog.expectOwnChange(certificate.devicePublicKeyBytes());
-        api.perform(ApiRoute.DEVICE_REGISTER, new DevicesApi.RegisterRequest(Bytes.of(certificate.encoded()), deviceType,
-                CommunityApi.operatingSystem(), null, null), token);
+        api.perform(
+                ApiRoute.DEVICE_REGISTER,
+                new DevicesApi.RegisterRequest(
+                        Bytes.of(certificate.encoded()), deviceType, CommunityApi.operatingSystem(), null, null),
+                token);
         direct.refreshOwnDevices(api, token);
     }
 
@@ -55,13 +63,14 @@ public final class Devices {
             api.perform(ApiRoute.DEVICE_REMOVE, null, token, deviceId);
             return;
         }
-        AccountIdentity identity = keys.identity().orElseThrow(() -> new IOException("only the device holding "
-                + "the account's identity key can remove another device; this one can remove only itself"));
+        AccountIdentity identity = keys.identity()
+                .orElseThrow(() -> new IOException("only the device holding "
+                        + "the account's identity key can remove another device; this one can remove only itself"));
         DeviceCertificate certificate = listedCertificate(api, token, deviceId);
         DeviceRevocation revocation = identity.revoke(certificate, clock.instant());
         keyLog.expectOwnChange(certificate.devicePublicKeyBytes());
-        api.perform(ApiRoute.DEVICE_REMOVE, new DevicesApi.RemoveRequest(Bytes.of(revocation.encoded())), token,
-                deviceId);
+        api.perform(
+                ApiRoute.DEVICE_REMOVE, new DevicesApi.RemoveRequest(Bytes.of(revocation.encoded())), token, deviceId);
         direct.learn(revocation);
         direct.forgetDevice(me.accountId(), deviceId);
     }
@@ -72,14 +81,16 @@ public final class Devices {
         for (DevicesApi.DeviceView d : api.devices(token).devices()) {
             if (d.deviceId() == deviceId && d.certificate() != null) {
                 try {
-                    DeviceCertificate certificate = DeviceCertificate.verify(d.certificate().toByteArray(), me.account(),
-                            clock);
+                    DeviceCertificate certificate =
+                            DeviceCertificate.verify(d.certificate().toByteArray(), me.account(), clock);
                     if (certificate.deviceId().value() == deviceId) {
                         return certificate;
                     }
                 } catch (InvalidCertificateException | IllegalArgumentException e) {
-                    throw new IOException("the server lists device " + deviceId + " with a certificate that does not "
-                            + "verify: " + e.getMessage(), e);
+                    throw new IOException(
+                            "the server lists device " + deviceId + " with a certificate that does not " + "verify: "
+                                    + e.getMessage(),
+                            e);
                 }
             }
         }

@@ -36,18 +36,36 @@ final class Filing {
     }
 
     /** A message as stored: its text (or a file's caption), reply and file descriptor. */
-    StoredMessage message(String conversation, String ref, String sender, int device, Direction direction,
-            Content content, Instant sentAt, Instant receivedAt) {
+    StoredMessage message(
+            String conversation,
+            String ref,
+            String sender,
+            int device,
+            Direction direction,
+            Content content,
+            Instant sentAt,
+            Instant receivedAt) {
         String text = switch (content) {
             case Content.Text t -> t.text();
             case Content.File f -> f.caption().orElse("");
             case Content.Revoke r -> "";
             case Content.SenderKey k -> "";
         };
-        Optional<byte[]> attachment = content instanceof Content.File f
-                ? Optional.of(f.descriptor().toByteArray()) : Optional.empty();
-        return new StoredMessage(conversation, ref, sender, device, direction, content.kind(), sentAt, receivedAt,
-                text, replyTo(content), attachment, false);
+        Optional<byte[]> attachment =
+                content instanceof Content.File f ? Optional.of(f.descriptor().toByteArray()) : Optional.empty();
+        return new StoredMessage(
+                conversation,
+                ref,
+                sender,
+                device,
+                direction,
+                content.kind(),
+                sentAt,
+                receivedAt,
+                text,
+                replyTo(content),
+                attachment,
+                false);
     }
 
     /** The ref a message answers, if it is a reply. */

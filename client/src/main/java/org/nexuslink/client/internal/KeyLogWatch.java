@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class KeyLogWatch {
     /** How often a connected client checks its own account's key history. */
     public static final Duration INTERVAL = Duration.ofHours(1);
+
     private static final Logger LOG = LoggerFactory.getLogger(KeyLogWatch.class);
 
     private final Events events;
@@ -44,8 +45,8 @@ public final class KeyLogWatch {
      * refusal rolls back the batch it happened in.
      */
     static KeyTransparencyChecks.Warnings warnings(Events events) {
-        return (account, refusal) -> events.tellNow(new ClientEvent.KeyLogRefused(Receiver.account(account),
-                refusal.reason(), refusal.getMessage()));
+        return (account, refusal) -> events.tellNow(
+                new ClientEvent.KeyLogRefused(Receiver.account(account), refusal.reason(), refusal.getMessage()));
     }
 
     /**
@@ -55,8 +56,12 @@ public final class KeyLogWatch {
      */
     void check(CommunityApi api) throws InterruptedException {
         try {
-            OwnKeyMonitor monitor = new OwnKeyMonitor(checks.verifier(api), new LogClient(api), settings,
-                    keys.accountId(), keys.deviceKey().publicKeyBytes());
+            OwnKeyMonitor monitor = new OwnKeyMonitor(
+                    checks.verifier(api),
+                    new LogClient(api),
+                    settings,
+                    keys.accountId(),
+                    keys.deviceKey().publicKeyBytes());
             for (OwnKeyMonitor.Warning w : monitor.check()) {
                 events.tellNow(new ClientEvent.OwnKeysChanged(w.message()));
             }
@@ -64,7 +69,10 @@ public final class KeyLogWatch {
         } catch (KeyTransparencyException e) {
             checks.warn(keys.accountId().toString(), e);
         } catch (IOException e) {
-            LOG.atWarn().setMessage("key log check failed").addKeyValue("error", e.toString()).log();
+            LOG.atWarn()
+                    .setMessage("key log check failed")
+                    .addKeyValue("error", e.toString())
+                    .log();
         }
     }
 

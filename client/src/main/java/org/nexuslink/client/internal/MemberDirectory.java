@@ -27,6 +27,7 @@ import org.nexuslink.protocol.api.MembersApi;
 public final class MemberDirectory {
     /** The setting holding the names last listed: a JSON object from account id to display name. */
     static final String NAMES = "community.member_names";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 500;
 
@@ -41,11 +42,11 @@ public final class MemberDirectory {
         List<Member> members = new ArrayList<>();
         Optional<String> after = Optional.empty();
         do {
-            MembersApi.MemberPage page = after.isPresent() ? api.members(after.get(), PAGE, token)
-                    : api.members(PAGE, token);
+            MembersApi.MemberPage page =
+                    after.isPresent() ? api.members(after.get(), PAGE, token) : api.members(PAGE, token);
             for (MembersApi.MemberView m : page.members()) {
-                members.add(new Member(account(m.accountId()), m.displayName().filter(name -> !name.isEmpty()),
-                        m.role()));
+                members.add(
+                        new Member(account(m.accountId()), m.displayName().filter(name -> !name.isEmpty()), m.role()));
             }
             after = page.next();
         } while (after.isPresent());
@@ -61,7 +62,9 @@ public final class MemberDirectory {
             throws IOException, InterruptedException {
         Set<String> onList = new HashSet<>();
         api.channelMembers(channel.toString(), token).members().forEach(m -> onList.add(m.accountId()));
-        return list(api, token).stream().filter(m -> onList.contains(m.account().toString())).toList();
+        return list(api, token).stream()
+                .filter(m -> onList.contains(m.account().toString()))
+                .toList();
     }
 
     /** The display names kept from the last listing, by account. */
@@ -72,7 +75,7 @@ public final class MemberDirectory {
         }
         Map<String, String> byText;
         try {
-            byText = JSON.readValue(kept.get(), new TypeReference<Map<String, String>>() { });
+            byText = JSON.readValue(kept.get(), new TypeReference<Map<String, String>>() {});
         } catch (IOException e) {
             return Map.of(); // unreadable: the next listing writes it again
         }
@@ -89,7 +92,8 @@ public final class MemberDirectory {
 
     private void keep(List<Member> members) throws IOException {
         Map<String, String> names = new LinkedHashMap<>();
-        members.forEach(m -> m.displayName().ifPresent(name -> names.put(m.account().toString(), name)));
+        members.forEach(
+                m -> m.displayName().ifPresent(name -> names.put(m.account().toString(), name)));
         store.settings().put(NAMES, JSON.writeValueAsBytes(names));
     }
 

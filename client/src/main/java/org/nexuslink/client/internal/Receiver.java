@@ -54,8 +54,16 @@ final class Receiver {
     private final CommunityLink community;
     private final Supplier<Optional<Wire>> wire;
 
-    Receiver(ProfileStore store, LocalDevice me, Clock clock, DirectMessenger direct, ChannelMessenger channels,
-            Filing filing, Events events, CommunityLink community, Supplier<Optional<Wire>> wire) {
+    Receiver(
+            ProfileStore store,
+            LocalDevice me,
+            Clock clock,
+            DirectMessenger direct,
+            ChannelMessenger channels,
+            Filing filing,
+            Events events,
+            CommunityLink community,
+            Supplier<Optional<Wire>> wire) {
         this.store = Objects.requireNonNull(store, "store");
         this.me = Objects.requireNonNull(me, "me");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -79,11 +87,16 @@ final class Receiver {
             Received received = store.inSavepoint(() -> direct.open(push));
             apply(received);
         } catch (RejectedMessageException e) {
-            LOG.atWarn().setMessage("direct message rejected").addKeyValue("sender", push.sender())
-                    .addKeyValue("device", push.senderDevice()).addKeyValue("reason", e.getMessage()).log();
+            LOG.atWarn()
+                    .setMessage("direct message rejected")
+                    .addKeyValue("sender", push.sender())
+                    .addKeyValue("device", push.senderDevice())
+                    .addKeyValue("reason", e.getMessage())
+                    .log();
             // A sender the server named wrongly is not worth telling about: the message is refused anyway.
-            parseAccount(push.sender()).ifPresent(sender ->
-                    events.tell(new ClientEvent.MessageRejected(sender, e.getMessage(), e.identityChanged())));
+            parseAccount(push.sender())
+                    .ifPresent(sender ->
+                            events.tell(new ClientEvent.MessageRejected(sender, e.getMessage(), e.identityChanged())));
         }
     }
 
@@ -97,12 +110,17 @@ final class Receiver {
             return;
         }
         try {
-            if (!channels.isOwn(event) && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
+            if (!channels.isOwn(event)
+                    && store.messages().find(conversation, Long.toString(mid)).isEmpty()) {
                 store.inSavepoint(() -> channels.open(event)).ifPresent(this::apply);
             }
         } catch (RejectedMessageException e) {
-            LOG.atWarn().setMessage("channel event rejected").addKeyValue("conversation", conversation)
-                    .addKeyValue("mid", mid).addKeyValue("reason", e.getMessage()).log();
+            LOG.atWarn()
+                    .setMessage("channel event rejected")
+                    .addKeyValue("conversation", conversation)
+                    .addKeyValue("mid", mid)
+                    .addKeyValue("reason", e.getMessage())
+                    .log();
         }
         advanceCursor(conversation, mid);
     }
@@ -129,8 +147,8 @@ final class Receiver {
      */
     private void hideDeleted(String conversation, long mid) {
         if (store.messages().markRevoked(conversation, Long.toString(mid))) {
-            events.tell(new ClientEvent.MessageRevoked(Conversation.parse(conversation), new MessageRef.Channel(mid),
-                    Optional.empty()));
+            events.tell(new ClientEvent.MessageRevoked(
+                    Conversation.parse(conversation), new MessageRef.Channel(mid), Optional.empty()));
         }
     }
 
@@ -146,7 +164,10 @@ final class Receiver {
                     channels.accept(r, key);
                     channels.retryWaiting().forEach(this::apply);
                 } catch (RejectedMessageException e) {
-                    LOG.atWarn().setMessage("sender key rejected").addKeyValue("sender", r.senderAccount()).log();
+                    LOG.atWarn()
+                            .setMessage("sender key rejected")
+                            .addKeyValue("sender", r.senderAccount())
+                            .log();
                 }
             }
             case Content.Revoke revoke -> applyRevoke(r, revoke);
@@ -158,8 +179,15 @@ final class Receiver {
     private void deliver(Received r) {
         boolean channel = r.conversationId().startsWith("ch:");
         Direction direction = r.senderAccount().equals(me.accountId()) ? Direction.OUT : Direction.IN;
-        StoredMessage message = filing.message(r.conversationId(), r.ref(), r.senderAccount(), r.senderDevice(),
-                direction, r.payload().content(), r.payload().sentAt(), r.serverTime());
+        StoredMessage message = filing.message(
+                r.conversationId(),
+                r.ref(),
+                r.senderAccount(),
+                r.senderDevice(),
+                direction,
+                r.payload().content(),
+                r.payload().sentAt(),
+                r.serverTime());
         String title = r.conversationId().substring(3);
         if (filing.record(message, channel ? ConversationType.CHANNEL : ConversationType.DIRECT, title)) {
             events.tell(new ClientEvent.MessageReceived(message));
@@ -180,13 +208,19 @@ final class Receiver {
                 ? own || mayManage(UUID.fromString(r.conversationId().substring(3)), r.senderAccount())
                 : own && withinDirectRevokeWindow(target.get(), r.serverTime());
         if (!allowed) {
-            LOG.atWarn().setMessage("revoke refused").addKeyValue("conversation", r.conversationId())
-                    .addKeyValue("ref", revoke.target()).addKeyValue("by", r.senderAccount()).log();
+            LOG.atWarn()
+                    .setMessage("revoke refused")
+                    .addKeyValue("conversation", r.conversationId())
+                    .addKeyValue("ref", revoke.target())
+                    .addKeyValue("by", r.senderAccount())
+                    .log();
             return;
         }
         if (store.messages().markRevoked(r.conversationId(), revoke.target())) {
             Conversation conversation = Conversation.parse(r.conversationId());
-            events.tell(new ClientEvent.MessageRevoked(conversation, MessageRef.parse(conversation, revoke.target()),
+            events.tell(new ClientEvent.MessageRevoked(
+                    conversation,
+                    MessageRef.parse(conversation, revoke.target()),
                     Optional.of(account(r.senderAccount()))));
         }
     }
@@ -200,8 +234,11 @@ final class Receiver {
         try {
             return channels.mayManage(current.get(), channel, account);
         } catch (IOException e) {
-            LOG.atWarn().setMessage("cannot check the revoker's role").addKeyValue("channel", channel)
-                    .addKeyValue("error", e.getMessage()).log();
+            LOG.atWarn()
+                    .setMessage("cannot check the revoker's role")
+                    .addKeyValue("channel", channel)
+                    .addKeyValue("error", e.getMessage())
+                    .log();
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

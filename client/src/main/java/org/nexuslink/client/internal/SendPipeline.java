@@ -54,13 +54,22 @@ public final class SendPipeline {
 
     /** Texts waiting to be sent, in the order they were asked for. */
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
     /** A message waiting to be sent, and who waits for it. */
     private record Outgoing(Conversation conversation, Content content, CompletableFuture<StoredMessage> done) {}
 
-    SendPipeline(Worker worker, SyncLoop connection, ProfileStore store, LocalDevice me, Clock clock, DirectMessenger direct,
-            ChannelMessenger channels, Filing filing, CommunityLink community) {
+    SendPipeline(
+            Worker worker,
+            SyncLoop connection,
+            ProfileStore store,
+            LocalDevice me,
+            Clock clock,
+            DirectMessenger direct,
+            ChannelMessenger channels,
+            Filing filing,
+            CommunityLink community) {
         this.worker = Objects.requireNonNull(worker, "worker");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.store = Objects.requireNonNull(store, "store");
@@ -101,8 +110,10 @@ public final class SendPipeline {
      * within {@link Receiver#DIRECT_REVOKE_WINDOW}), or anyone's in a channel one moderates.
      */
     public void revoke(Conversation conversation, MessageRef ref) throws Exception {
-        StoredMessage target = store.messages().find(conversation.id(), ref.text()).orElseThrow(() ->
-                new IllegalArgumentException("no message " + ref.text() + " in " + conversation.id()));
+        StoredMessage target = store.messages()
+                .find(conversation.id(), ref.text())
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no message " + ref.text() + " in " + conversation.id()));
         if (conversation instanceof Conversation.Direct) {
             if (!target.senderAccount().equals(me.accountId())) {
                 throw new IllegalArgumentException("only the author may revoke a direct message");
@@ -175,20 +186,31 @@ public final class SendPipeline {
             List<ChannelMessenger.Outgoing> events = new ArrayList<>(batch.size());
             for (Outgoing o : batch) {
                 try {
-                    events.add(new ChannelMessenger.Outgoing(((Conversation.Channel) o.conversation()).channel().value(),
-                            Payload.of(o.content(), now), tags(o.content())));
+                    events.add(new ChannelMessenger.Outgoing(
+                            ((Conversation.Channel) o.conversation()).channel().value(),
+                            Payload.of(o.content(), now),
+                            tags(o.content())));
                     run.add(o);
                 } catch (NumberFormatException e) {
-                    o.done().completeExceptionally(new IllegalArgumentException(
-                            "a channel message is referred to by its number, not " + e.getMessage(), e));
+                    o.done()
+                            .completeExceptionally(new IllegalArgumentException(
+                                    "a channel message is referred to by its number, not " + e.getMessage(), e));
                 }
             }
             List<CompletableFuture<ChannelMessenger.Sent>> sent = channels.sendAll(w, events);
             fileSent(run, sent, (k, taken) -> {
-                Conversation.Channel conversation = (Conversation.Channel) run.get(k).conversation();
-                StoredMessage message = filing.outgoing(conversation.id(), Long.toString(taken.mid()),
-                        run.get(k).content(), now, taken.time());
-                filing.record(message, ConversationType.CHANNEL, conversation.channel().toString());
+                Conversation.Channel conversation =
+                        (Conversation.Channel) run.get(k).conversation();
+                StoredMessage message = filing.outgoing(
+                        conversation.id(),
+                        Long.toString(taken.mid()),
+                        run.get(k).content(),
+                        now,
+                        taken.time());
+                filing.record(
+                        message,
+                        ConversationType.CHANNEL,
+                        conversation.channel().toString());
                 store.cursors().put(community.cursorScope(), conversation.id(), taken.mid());
                 return message;
             });
@@ -210,13 +232,17 @@ public final class SendPipeline {
                 String peer = ((Conversation.Direct) o.conversation()).peer().toString();
                 byte[] id = new byte[16];
                 random.nextBytes(id);
-                messages.add(new DirectMessenger.Outgoing(peer, Bytes.of(id),
-                        new Payload(o.content(), now, Optional.of(peer), Optional.empty())));
+                messages.add(new DirectMessenger.Outgoing(
+                        peer, Bytes.of(id), new Payload(o.content(), now, Optional.of(peer), Optional.empty())));
             }
             List<CompletableFuture<Instant>> times = direct.sendAll(w, messages);
             fileSent(run, times, (k, time) -> {
-                StoredMessage message = filing.outgoing(run.get(k).conversation().id(),
-                        messages.get(k).messageId().hex(), run.get(k).content(), now, time);
+                StoredMessage message = filing.outgoing(
+                        run.get(k).conversation().id(),
+                        messages.get(k).messageId().hex(),
+                        run.get(k).content(),
+                        now,
+                        time);
                 filing.record(message, ConversationType.DIRECT, messages.get(k).recipient());
                 return message;
             });
@@ -230,8 +256,8 @@ public final class SendPipeline {
      * and records each one from what its send returned), then completes every waiting send: with
      * its stored message, or with why it failed.
      */
-    private <R> void fileSent(List<Outgoing> run, List<CompletableFuture<R>> results,
-            BiFunction<Integer, R, StoredMessage> file) {
+    private <R> void fileSent(
+            List<Outgoing> run, List<CompletableFuture<R>> results, BiFunction<Integer, R, StoredMessage> file) {
         List<StoredMessage> stored = new ArrayList<>(run.size());
         store.transaction(() -> {
             for (int k = 0; k < run.size(); k++) {

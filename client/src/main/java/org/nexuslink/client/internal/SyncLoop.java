@@ -63,6 +63,7 @@ public final class SyncLoop {
     private static final int MAX_UNSYNCED = 1024;
     /** How long {@link #receiveBacklog} waits without hearing from the server. */
     private static final Duration BACKLOG_SILENCE = GatewayConnection.REPLY_TIMEOUT;
+
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
 
     private final Worker worker;
@@ -79,6 +80,7 @@ public final class SyncLoop {
 
     /** Pushes received and not yet handled, in arrival order; the worker takes them in batches. */
     private final ConcurrentLinkedQueue<Envelope> inbox = new ConcurrentLinkedQueue<>();
+
     private final AtomicBoolean inboxScheduled = new AtomicBoolean();
     /** Received and committed, not yet synced: the pushes to acknowledge after the sync. */
     private final List<Envelope> unsyncedPushes = new ArrayList<>();
@@ -92,9 +94,19 @@ public final class SyncLoop {
     /** The worker, while it waits in {@link #receiveBacklog}; pushes wake it. */
     private volatile Thread backlogWaiter;
 
-    SyncLoop(Worker worker, Events events, ProfileStore store, VaultContents keys, LocalDevice me, Clock clock,
-            CommunityLink community, PrekeyStock prekeys, DirectMessenger direct, ChannelMessenger channels,
-            Filing filing, KeyLogWatch keyLog) {
+    SyncLoop(
+            Worker worker,
+            Events events,
+            ProfileStore store,
+            VaultContents keys,
+            LocalDevice me,
+            Clock clock,
+            CommunityLink community,
+            PrekeyStock prekeys,
+            DirectMessenger direct,
+            ChannelMessenger channels,
+            Filing filing,
+            KeyLogWatch keyLog) {
         this.worker = Objects.requireNonNull(worker, "worker");
         this.events = Objects.requireNonNull(events, "events");
         this.store = Objects.requireNonNull(store, "store");
@@ -157,12 +169,19 @@ public final class SyncLoop {
         store.seen().prune(clock.instant());
         CommunityApi api = community.pinned();
         CommunityApi.Session session = api.authenticate(me.accountId(), me.deviceId(), keys.deviceKey());
-        GatewayConnection gateway = GatewayConnection.open(api.http(), api.webSocketUri(), session.token(),
-                this::received, (code, reason) -> worker.submit(() -> onClosed(code, reason)));
+        GatewayConnection gateway = GatewayConnection.open(
+                api.http(),
+                api.webSocketUri(),
+                session.token(),
+                this::received,
+                (code, reason) -> worker.submit(() -> onClosed(code, reason)));
         wire = new Wire(api, session.token(), gateway);
         failedAttempts = 0;
         String replenished = prekeys.replenish(api, session.token());
-        LOG.atDebug().setMessage("prekeys checked").addKeyValue("uploaded", replenished).log();
+        LOG.atDebug()
+                .setMessage("prekeys checked")
+                .addKeyValue("uploaded", replenished)
+                .log();
         direct.refreshOwnDevices(api, session.token());
         keyLog.check(api);
         receiveBacklog();
@@ -211,18 +230,30 @@ public final class SyncLoop {
             Optional<Conversation> known = store.conversations().find(conversation);
             if (known.isEmpty() || !known.get().title().equals(name)) {
                 // Channels first seen in a message are titled by their id; the list names them.
-                store.conversations().save(new Conversation(conversation, ConversationType.CHANNEL, name,
-                        known.map(Conversation::createdAt).orElse(clock.instant())));
+                store.conversations()
+                        .save(new Conversation(
+                                conversation,
+                                ConversationType.CHANNEL,
+                                name,
+                                known.map(Conversation::createdAt).orElse(clock.instant())));
             }
             boolean more = true;
             while (more) {
                 long after = store.cursors().get(community.cursorScope(), conversation);
-                CatchUpResult page = (CatchUpResult) wire.gateway().request(Command.CATCH_UP, new CatchUpRequest(
-                        ConversationId.of(id), after == 0 ? Optional.empty() : Optional.of(new MessageId(after)), 200))
+                CatchUpResult page = (CatchUpResult) wire.gateway()
+                        .request(
+                                Command.CATCH_UP,
+                                new CatchUpRequest(
+                                        ConversationId.of(id),
+                                        after == 0 ? Optional.empty() : Optional.of(new MessageId(after)),
+                                        200))
                         .body();
                 if (!receiveEvents(page.events())) {
-                    LOG.atWarn().setMessage("channel catch-up stopped at an event that cannot be stored; it is tried again "
-                            + "at the next connect").addKeyValue("channel", id).log();
+                    LOG.atWarn()
+                            .setMessage("channel catch-up stopped at an event that cannot be stored; it is tried again "
+                                    + "at the next connect")
+                            .addKeyValue("channel", id)
+                            .log();
                     break;
                 }
                 more = page.more() && !page.events().isEmpty();
@@ -243,13 +274,19 @@ public final class SyncLoop {
                 events.inBatch(store, () -> page.forEach(receiver::receiveEvent));
                 return true;
             } catch (RuntimeException e) {
-                LOG.atWarn().setMessage("catch-up page failed, receiving one by one").addKeyValue("error", e.toString()).log();
+                LOG.atWarn()
+                        .setMessage("catch-up page failed, receiving one by one")
+                        .addKeyValue("error", e.toString())
+                        .log();
             }
             for (Event event : page) {
                 try {
                     events.inBatch(store, () -> receiver.receiveEvent(event));
                 } catch (RuntimeException e) {
-                    LOG.atWarn().setMessage("event not received").addKeyValue("error", e.toString()).log();
+                    LOG.atWarn()
+                            .setMessage("event not received")
+                            .addKeyValue("error", e.toString())
+                            .log();
                     return false;
                 }
             }
@@ -299,7 +336,10 @@ public final class SyncLoop {
                 try {
                     onOther(next);
                 } catch (Exception e) {
-                    LOG.atWarn().setMessage("client task failed").addKeyValue("error", e.toString()).log();
+                    LOG.atWarn()
+                            .setMessage("client task failed")
+                            .addKeyValue("error", e.toString())
+                            .log();
                 }
             }
         }
@@ -322,10 +362,16 @@ public final class SyncLoop {
             unsyncedPushes.addAll(pushes);
         } catch (RuntimeException e) {
             if (pushes.size() == 1) {
-                LOG.atWarn().setMessage("message not received").addKeyValue("error", e.toString()).log();
+                LOG.atWarn()
+                        .setMessage("message not received")
+                        .addKeyValue("error", e.toString())
+                        .log();
                 return;
             }
-            LOG.atWarn().setMessage("batch failed, receiving one by one").addKeyValue("error", e.toString()).log();
+            LOG.atWarn()
+                    .setMessage("batch failed, receiving one by one")
+                    .addKeyValue("error", e.toString())
+                    .log();
             for (Envelope push : pushes) {
                 receiveBatch(List.of(push));
             }
@@ -368,7 +414,8 @@ public final class SyncLoop {
             return; // the connection dropped: the server offers unacknowledged messages again
         }
         Ack ack = push.body() instanceof DirectPush message
-                ? new Ack(Optional.of(new MessageId(message.entry())), Optional.empty()) : Ack.EMPTY;
+                ? new Ack(Optional.of(new MessageId(message.entry())), Optional.empty())
+                : Ack.EMPTY;
         current.gateway().send(Command.ACK, push.seq(), ack);
     }
 
@@ -380,7 +427,11 @@ public final class SyncLoop {
                     wire.gateway().send(Command.PONG, envelope.seq(), Body.Empty.INSTANCE);
                 }
             }
-            default -> LOG.atDebug().setMessage("ignored envelope").addKeyValue("command", envelope.command()).log();
+            default ->
+                LOG.atDebug()
+                        .setMessage("ignored envelope")
+                        .addKeyValue("command", envelope.command())
+                        .log();
         }
     }
 
@@ -403,7 +454,7 @@ public final class SyncLoop {
                     direct.refreshOwnDevices(wire.api(), wire.token());
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -423,23 +474,33 @@ public final class SyncLoop {
             return;
         }
         failedAttempts++;
-        long delay = backoff(failedAttempts, ThreadLocalRandom.current().nextDouble()).toMillis();
-        LOG.atInfo().setMessage("reconnecting").addKeyValue("attempt", failedAttempts).addKeyValue("delay_ms", delay).log();
-        worker.schedule(() -> {
-            if (!stayConnected || wire != null) {
-                return;
-            }
-            try {
-                openConnection();
-            } catch (IOException e) {
-                LOG.atInfo().setMessage("reconnect failed").addKeyValue("error", e.getMessage()).log();
-                if (wire != null) {
-                    wire.gateway().close();
-                    wire = null;
-                }
-                scheduleReconnect();
-            }
-        }, delay);
+        long delay = backoff(failedAttempts, ThreadLocalRandom.current().nextDouble())
+                .toMillis();
+        LOG.atInfo()
+                .setMessage("reconnecting")
+                .addKeyValue("attempt", failedAttempts)
+                .addKeyValue("delay_ms", delay)
+                .log();
+        worker.schedule(
+                () -> {
+                    if (!stayConnected || wire != null) {
+                        return;
+                    }
+                    try {
+                        openConnection();
+                    } catch (IOException e) {
+                        LOG.atInfo()
+                                .setMessage("reconnect failed")
+                                .addKeyValue("error", e.getMessage())
+                                .log();
+                        if (wire != null) {
+                            wire.gateway().close();
+                            wire = null;
+                        }
+                        scheduleReconnect();
+                    }
+                },
+                delay);
     }
 
     /**

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform()
-            .name("nexuslink-client").daemon(true).factory());
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-            .name("nexuslink-client-reconnect").daemon(true).factory());
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("nexuslink-client").daemon(true).factory());
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("nexuslink-client-reconnect").daemon(true).factory());
     private volatile boolean closed;
 
     /** Work that returns a value. */
@@ -79,7 +79,10 @@ public final class Worker implements AutoCloseable {
                 try {
                     action.run();
                 } catch (Exception e) {
-                    LOG.atWarn().setMessage("client task failed").addKeyValue("error", e.toString()).log();
+                    LOG.atWarn()
+                            .setMessage("client task failed")
+                            .addKeyValue("error", e.toString())
+                            .log();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -115,8 +118,8 @@ public final class Worker implements AutoCloseable {
             return;
         }
         try {
-            timer.scheduleWithFixedDelay(() -> submit(action), period.toMillis(), period.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(
+                    () -> submit(action), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing: nothing more runs
         }

@@ -12,11 +12,11 @@ import org.nexuslink.client.community.CommunityApi;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.SignalStore;
 import org.nexuslink.crypto.identity.DeviceKeyPair;
+import org.nexuslink.protocol.Bytes;
+import org.nexuslink.protocol.api.PrekeysApi;
 import org.signal.libsignal.protocol.IdentityKey;
 import org.signal.libsignal.protocol.InvalidKeyException;
 import org.signal.libsignal.protocol.InvalidKeyIdException;
-import org.nexuslink.protocol.Bytes;
-import org.nexuslink.protocol.api.PrekeysApi;
 import org.signal.libsignal.protocol.ecc.ECKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyPair;
 import org.signal.libsignal.protocol.kem.KEMKeyType;
@@ -111,7 +111,8 @@ public final class PrekeyStock {
     /** Whether the signed prekey is older than {@link #ROTATION}. */
     public boolean rotationDue() {
         long signedAt = store.settings().getLong(SIGNED_AT, 0);
-        return signedAt == 0 || !clock.instant().isBefore(Instant.ofEpochMilli(signedAt).plus(ROTATION));
+        return signedAt == 0
+                || !clock.instant().isBefore(Instant.ofEpochMilli(signedAt).plus(ROTATION));
     }
 
     /**
@@ -132,13 +133,23 @@ public final class PrekeyStock {
             newLastResortKyberPrekey();
         }
         SignedPreKeyRecord signed = signal.loadSignedPreKeys().stream()
-                .max(java.util.Comparator.comparingLong(SignedPreKeyRecord::getTimestamp)).orElseThrow();
+                .max(java.util.Comparator.comparingLong(SignedPreKeyRecord::getTimestamp))
+                .orElseThrow();
         try {
-            KyberPreKeyRecord kyber = signal.loadKyberPreKey(signal.lastResortKyberPreKeyIds().getLast());
-            return new PreKeyBundle(signal.getLocalRegistrationId(), deviceId, PreKeyBundle.NULL_PRE_KEY_ID, null,
-                    signed.getId(), signed.getKeyPair().getPublicKey(), signed.getSignature(),
+            KyberPreKeyRecord kyber =
+                    signal.loadKyberPreKey(signal.lastResortKyberPreKeyIds().getLast());
+            return new PreKeyBundle(
+                    signal.getLocalRegistrationId(),
+                    deviceId,
+                    PreKeyBundle.NULL_PRE_KEY_ID,
+                    null,
+                    signed.getId(),
+                    signed.getKeyPair().getPublicKey(),
+                    signed.getSignature(),
                     new IdentityKey(device.publicKey()),
-                    kyber.getId(), kyber.getKeyPair().getPublicKey(), kyber.getSignature());
+                    kyber.getId(),
+                    kyber.getKeyPair().getPublicKey(),
+                    kyber.getSignature());
         } catch (InvalidKeyIdException | InvalidKeyException e) {
             throw new IllegalStateException("a prekey just listed is missing or unreadable", e);
         }
@@ -148,7 +159,8 @@ public final class PrekeyStock {
         int id = nextIds(NEXT_SIGNED_ID, 1);
         long now = clock.millis();
         ECKeyPair pair = ECKeyPair.generate();
-        byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
+        byte[] signature =
+                device.privateKey().calculateSignature(pair.getPublicKey().serialize());
         SignalStore signal = store.signal();
         store.transaction(() -> {
             signal.storeSignedPreKey(id, new SignedPreKeyRecord(id, now, pair, signature));
@@ -162,7 +174,9 @@ public final class PrekeyStock {
     private void retireOldSignedPrekeys(SignalStore signal, int current, long now) {
         for (SignedPreKeyRecord record : signal.loadSignedPreKeys()) {
             if (record.getId() != current
-                    && record.getTimestamp() + ROTATION.plus(RETIRED_SIGNED_PREKEY_GRACE).toMillis() < now) {
+                    && record.getTimestamp()
+                                    + ROTATION.plus(RETIRED_SIGNED_PREKEY_GRACE).toMillis()
+                            < now) {
                 signal.removeSignedPreKey(record.getId());
             }
         }
@@ -207,8 +221,10 @@ public final class PrekeyStock {
 
     private KyberPreKeyRecord kyberRecord(int id, List<PrekeysApi.SignedKey> into) {
         KEMKeyPair pair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
-        byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
-        into.add(new PrekeysApi.SignedKey((long) id, Bytes.of(pair.getPublicKey().serialize()), Bytes.of(signature)));
+        byte[] signature =
+                device.privateKey().calculateSignature(pair.getPublicKey().serialize());
+        into.add(
+                new PrekeysApi.SignedKey((long) id, Bytes.of(pair.getPublicKey().serialize()), Bytes.of(signature)));
         return new KyberPreKeyRecord(id, clock.millis(), pair, signature);
     }
 

@@ -41,6 +41,7 @@ public final class AttachmentCipher {
     public static final int MAC_LENGTH = 32;
     /** Length of a SHA-256 digest. */
     public static final int DIGEST_LENGTH = 32;
+
     private static final int BLOCK = 16;
     static final int CHUNK = 64 * 1024;
     private static final HexFormat HEX = HexFormat.of();
@@ -72,7 +73,8 @@ public final class AttachmentCipher {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Encrypted other && plaintextSize == other.plaintextSize
+            return o instanceof Encrypted other
+                    && plaintextSize == other.plaintextSize
                     && ciphertextSize == other.ciphertextSize
                     && MessageDigest.isEqual(ciphertextSha256, other.ciphertextSha256)
                     && MessageDigest.isEqual(plaintextSha256, other.plaintextSha256);
@@ -80,7 +82,8 @@ public final class AttachmentCipher {
 
         @Override
         public int hashCode() {
-            return Long.hashCode(plaintextSize) * 31 + HEX.formatHex(ciphertextSha256).hashCode();
+            return Long.hashCode(plaintextSize) * 31
+                    + HEX.formatHex(ciphertextSha256).hashCode();
         }
 
         @Override
@@ -123,8 +126,11 @@ public final class AttachmentCipher {
         MessageDigest plainSha = sha256();
         boolean done = false;
         try (FileChannel in = FileChannel.open(plaintext, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(ciphertextOut, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING)) {
+                FileChannel out = FileChannel.open(
+                        ciphertextOut,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
             long plainSize = 0;
             long blobSize = 0;
             blobSize += emit(out, iv, iv.length, mac, blobSha);
@@ -157,8 +163,13 @@ public final class AttachmentCipher {
      * {@link #decrypt(Path, Path, AttachmentKey, byte[], long, byte[])} without the plaintext
      * digest check.
      */
-    public static void decrypt(Path ciphertext, Path plaintextOut, AttachmentKey key, byte[] expectedCiphertextSha256,
-                               long expectedPlaintextSize) throws IOException {
+    public static void decrypt(
+            Path ciphertext,
+            Path plaintextOut,
+            AttachmentKey key,
+            byte[] expectedCiphertextSha256,
+            long expectedPlaintextSize)
+            throws IOException {
         decryptChecked(ciphertext, plaintextOut, key, expectedCiphertextSha256, expectedPlaintextSize, null);
     }
 
@@ -178,16 +189,32 @@ public final class AttachmentCipher {
      * @throws IllegalArgumentException if a digest does not have 32 bytes or the size is negative
      * @throws IOException              if a file cannot be read or written
      */
-    public static void decrypt(Path ciphertext, Path plaintextOut, AttachmentKey key, byte[] expectedCiphertextSha256,
-                               long expectedPlaintextSize, byte[] expectedPlaintextSha256) throws IOException {
+    public static void decrypt(
+            Path ciphertext,
+            Path plaintextOut,
+            AttachmentKey key,
+            byte[] expectedCiphertextSha256,
+            long expectedPlaintextSize,
+            byte[] expectedPlaintextSha256)
+            throws IOException {
         Objects.requireNonNull(expectedPlaintextSha256, "expectedPlaintextSha256");
-        decryptChecked(ciphertext, plaintextOut, key, expectedCiphertextSha256, expectedPlaintextSize,
+        decryptChecked(
+                ciphertext,
+                plaintextOut,
+                key,
+                expectedCiphertextSha256,
+                expectedPlaintextSize,
                 expectedPlaintextSha256);
     }
 
-    private static void decryptChecked(Path ciphertext, Path plaintextOut, AttachmentKey key,
-                                       byte[] expectedCiphertextSha256, long expectedPlaintextSize,
-                                       byte[] expectedPlaintextSha256) throws IOException {
+    private static void decryptChecked(
+            Path ciphertext,
+            Path plaintextOut,
+            AttachmentKey key,
+            byte[] expectedCiphertextSha256,
+            long expectedPlaintextSize,
+            byte[] expectedPlaintextSha256)
+            throws IOException {
         Objects.requireNonNull(ciphertext, "ciphertext");
         Objects.requireNonNull(plaintextOut, "plaintextOut");
         Objects.requireNonNull(key, "key");
@@ -200,12 +227,16 @@ public final class AttachmentCipher {
         try (FileChannel in = FileChannel.open(ciphertext, StandardOpenOption.READ)) {
             long size = in.size();
             if (size < expectedSize) {
-                throw new AttachmentException(Reason.TRUNCATED, "the encrypted file has " + size
-                        + " bytes where a file of " + expectedPlaintextSize + " bytes needs " + expectedSize);
+                throw new AttachmentException(
+                        Reason.TRUNCATED,
+                        "the encrypted file has " + size + " bytes where a file of " + expectedPlaintextSize
+                                + " bytes needs " + expectedSize);
             }
             if (size > expectedSize) {
-                throw new AttachmentException(Reason.SIZE_MISMATCH, "the encrypted file has " + size
-                        + " bytes where a file of " + expectedPlaintextSize + " bytes needs " + expectedSize);
+                throw new AttachmentException(
+                        Reason.SIZE_MISMATCH,
+                        "the encrypted file has " + size + " bytes where a file of " + expectedPlaintextSize
+                                + " bytes needs " + expectedSize);
             }
             verify(in, size, key, expectedCiphertextSha256);
             decryptToPlace(in, size, plaintextOut, key, expectedPlaintextSize, expectedPlaintextSha256);
@@ -230,18 +261,26 @@ public final class AttachmentCipher {
         sha.update(tag);
         byte[] digest = sha.digest();
         if (!MessageDigest.isEqual(digest, expectedDigest)) {
-            throw new AttachmentException(Reason.DIGEST_MISMATCH, "the encrypted file's SHA-256 is "
-                    + HEX.formatHex(digest) + ", expected " + HEX.formatHex(expectedDigest));
+            throw new AttachmentException(
+                    Reason.DIGEST_MISMATCH,
+                    "the encrypted file's SHA-256 is " + HEX.formatHex(digest) + ", expected "
+                            + HEX.formatHex(expectedDigest));
         }
         if (!MessageDigest.isEqual(mac.doFinal(), tag)) {
-            throw new AttachmentException(Reason.MAC_MISMATCH,
-                    "the encrypted file's MAC does not verify under the attachment key");
+            throw new AttachmentException(
+                    Reason.MAC_MISMATCH, "the encrypted file's MAC does not verify under the attachment key");
         }
     }
 
     /** Second pass: decrypt to a temporary file, re-check, then move into place. */
-    private static void decryptToPlace(FileChannel in, long size, Path plaintextOut, AttachmentKey key,
-                                       long expectedPlaintextSize, byte[] expectedPlaintextSha256) throws IOException {
+    private static void decryptToPlace(
+            FileChannel in,
+            long size,
+            Path plaintextOut,
+            AttachmentKey key,
+            long expectedPlaintextSize,
+            byte[] expectedPlaintextSha256)
+            throws IOException {
         Path target = plaintextOut.toAbsolutePath();
         Path temp = Files.createTempFile(target.getParent(), ".nexuslink-", ".part");
         boolean moved = false;
@@ -253,7 +292,8 @@ public final class AttachmentCipher {
             mac.update(iv);
             MessageDigest plainSha = sha256();
             long plainSize = 0;
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out =
+                    FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
                 byte[] decrypted = new byte[CHUNK + BLOCK];
                 long body = size - MAC_LENGTH;
@@ -270,27 +310,30 @@ public final class AttachmentCipher {
                 byte[] tag = new byte[MAC_LENGTH];
                 readFully(in, ByteBuffer.wrap(tag), body);
                 if (!MessageDigest.isEqual(mac.doFinal(), tag)) {
-                    throw new AttachmentException(Reason.MAC_MISMATCH,
-                            "the encrypted file changed while it was being decrypted");
+                    throw new AttachmentException(
+                            Reason.MAC_MISMATCH, "the encrypted file changed while it was being decrypted");
                 }
                 int produced;
                 try {
                     produced = cipher.doFinal(decrypted, 0);
                 } catch (BadPaddingException | IllegalBlockSizeException e) {
-                    throw new AttachmentException(Reason.UNDECRYPTABLE,
-                            "the encrypted file authenticated but its padding is invalid", e);
+                    throw new AttachmentException(
+                            Reason.UNDECRYPTABLE, "the encrypted file authenticated but its padding is invalid", e);
                 }
                 plainSha.update(decrypted, 0, produced);
                 plainSize += produced;
                 writeFully(out, decrypted, produced);
                 if (plainSize != expectedPlaintextSize) {
-                    throw new AttachmentException(Reason.SIZE_MISMATCH, "the file decrypted to " + plainSize
-                            + " bytes, expected " + expectedPlaintextSize);
+                    throw new AttachmentException(
+                            Reason.SIZE_MISMATCH,
+                            "the file decrypted to " + plainSize + " bytes, expected " + expectedPlaintextSize);
                 }
                 byte[] digest = plainSha.digest();
                 if (expectedPlaintextSha256 != null && !MessageDigest.isEqual(digest, expectedPlaintextSha256)) {
-                    throw new AttachmentException(Reason.PLAINTEXT_DIGEST_MISMATCH, "the decrypted file's SHA-256 is "
-                            + HEX.formatHex(digest) + ", expected " + HEX.formatHex(expectedPlaintextSha256));
+                    throw new AttachmentException(
+                            Reason.PLAINTEXT_DIGEST_MISMATCH,
+                            "the decrypted file's SHA-256 is " + HEX.formatHex(digest) + ", expected "
+                                    + HEX.formatHex(expectedPlaintextSha256));
                 }
                 out.force(true);
             } catch (ShortBufferException e) {
@@ -334,8 +377,8 @@ public final class AttachmentCipher {
         while (buffer.hasRemaining()) {
             int n = in.read(buffer, at);
             if (n < 0) {
-                throw new AttachmentException(Reason.TRUNCATED, "the encrypted file ended at " + at
-                        + " bytes while it was being read");
+                throw new AttachmentException(
+                        Reason.TRUNCATED, "the encrypted file ended at " + at + " bytes while it was being read");
             }
             at += n;
         }

@@ -52,8 +52,8 @@ public record AttachmentKey(byte[] aesKey, byte[] macKey) {
         if (encoded.length != ENCODED_LENGTH) {
             throw new IllegalArgumentException("an encoded attachment key has 64 bytes, got " + encoded.length);
         }
-        return new AttachmentKey(Arrays.copyOfRange(encoded, 0, PART_LENGTH),
-                Arrays.copyOfRange(encoded, PART_LENGTH, ENCODED_LENGTH));
+        return new AttachmentKey(
+                Arrays.copyOfRange(encoded, 0, PART_LENGTH), Arrays.copyOfRange(encoded, PART_LENGTH, ENCODED_LENGTH));
     }
 
     /** The AES key followed by the MAC key: 64 bytes. */

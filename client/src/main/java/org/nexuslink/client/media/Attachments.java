@@ -43,12 +43,23 @@ public final class Attachments {
         try {
             AttachmentCipher.Encrypted encrypted = AttachmentCipher.encrypt(file, ciphertext, key, random);
             // Checked before uploading, so a bad name or type costs no upload.
-            FileDescriptor pending = new FileDescriptor("00000000-0000-0000-0000-000000000000",
-                    fileName.toString(), encrypted.plaintextSize(), mime, encrypted.ciphertextSha256(),
-                    encrypted.plaintextSha256(), key);
+            FileDescriptor pending = new FileDescriptor(
+                    "00000000-0000-0000-0000-000000000000",
+                    fileName.toString(),
+                    encrypted.plaintextSize(),
+                    mime,
+                    encrypted.ciphertextSha256(),
+                    encrypted.plaintextSha256(),
+                    key);
             String mediaId = media.upload(ciphertext, "", encrypted.ciphertextSha256());
-            return new FileDescriptor(mediaId, pending.name(), pending.size(), pending.mime(),
-                    pending.ciphertextSha256(), pending.plaintextSha256(), key);
+            return new FileDescriptor(
+                    mediaId,
+                    pending.name(),
+                    pending.size(),
+                    pending.mime(),
+                    pending.ciphertextSha256(),
+                    pending.plaintextSha256(),
+                    key);
         } finally {
             Files.deleteIfExists(ciphertext);
         }
@@ -76,8 +87,8 @@ public final class Attachments {
         Path plaintext = Files.createTempFile(targetDir.toAbsolutePath(), ".nexuslink-receive-", ".part");
         try {
             media.download(d.mediaId(), ciphertext);
-            AttachmentCipher.decrypt(ciphertext, plaintext, d.key(), d.ciphertextSha256(), d.size(),
-                    d.plaintextSha256());
+            AttachmentCipher.decrypt(
+                    ciphertext, plaintext, d.key(), d.ciphertextSha256(), d.size(), d.plaintextSha256());
             return publish(plaintext, targetDir, d.name());
         } finally {
             Files.deleteIfExists(ciphertext);
@@ -109,7 +120,7 @@ public final class Attachments {
                 }
             }
         }
-        throw new FileAlreadyExistsException(SafeFileName.resolve(targetDir, name, 0).toString(), null,
-                MAX_NAME_ATTEMPTS + " names taken");
+        throw new FileAlreadyExistsException(
+                SafeFileName.resolve(targetDir, name, 0).toString(), null, MAX_NAME_ATTEMPTS + " names taken");
     }
 }

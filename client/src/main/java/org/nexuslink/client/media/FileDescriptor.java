@@ -39,8 +39,14 @@ import org.nexuslink.protocol.MsgPackSettings;
  * @param plaintextSha256  SHA-256 of the file (32 bytes)
  * @param key              the attachment's AES and MAC keys
  */
-public record FileDescriptor(String mediaId, String name, long size, String mime, byte[] ciphertextSha256,
-                             byte[] plaintextSha256, AttachmentKey key) {
+public record FileDescriptor(
+        String mediaId,
+        String name,
+        long size,
+        String mime,
+        byte[] ciphertextSha256,
+        byte[] plaintextSha256,
+        AttachmentKey key) {
     /** Longest name, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 1024;
     /** Longest MIME type, in characters. */
@@ -72,7 +78,8 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
         Objects.requireNonNull(key, "key");
         int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (nameBytes == 0 || nameBytes > MAX_NAME_BYTES) {
-            throw new IllegalArgumentException("name must have 1 to " + MAX_NAME_BYTES + " UTF-8 bytes, got " + nameBytes);
+            throw new IllegalArgumentException(
+                    "name must have 1 to " + MAX_NAME_BYTES + " UTF-8 bytes, got " + nameBytes);
         }
         if (size < 0 || size > MAX_SIZE) {
             throw new IllegalArgumentException("size must be 0 to " + MAX_SIZE + ", got " + size);
@@ -114,10 +121,14 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
             packer.packInt(NAME).packString(name);
             packer.packInt(SIZE).packLong(size);
             packer.packInt(MIME).packString(mime);
-            packer.packInt(CIPHERTEXT_SHA256).packBinaryHeader(ciphertextSha256.length).writePayload(ciphertextSha256);
+            packer.packInt(CIPHERTEXT_SHA256)
+                    .packBinaryHeader(ciphertextSha256.length)
+                    .writePayload(ciphertextSha256);
             byte[] encodedKey = key.encoded();
             packer.packInt(KEY).packBinaryHeader(encodedKey.length).writePayload(encodedKey);
-            packer.packInt(PLAINTEXT_SHA256).packBinaryHeader(plaintextSha256.length).writePayload(plaintextSha256);
+            packer.packInt(PLAINTEXT_SHA256)
+                    .packBinaryHeader(plaintextSha256.length)
+                    .writePayload(plaintextSha256);
             return packer.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("packing into memory failed", e);
@@ -183,7 +194,8 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
             }
             MessageFormat format = in.getNextFormat();
             if (format.getValueType() != ValueType.MAP) {
-                throw malformed("expected a map, got " + format.getValueType().name().toLowerCase(java.util.Locale.ROOT));
+                throw malformed(
+                        "expected a map, got " + format.getValueType().name().toLowerCase(java.util.Locale.ROOT));
             }
             int entries = in.unpackMapHeader();
             if (entries > MAX_ENTRIES) {
@@ -202,7 +214,8 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
                     case MIME -> mime = string("3 (mime)", MAX_MIME_LENGTH);
                     case CIPHERTEXT_SHA256 -> ciphertextSha256 = bin("4 (sha256)", AttachmentCipher.DIGEST_LENGTH);
                     case KEY -> key = bin("6 (key)", AttachmentKey.ENCODED_LENGTH);
-                    case PLAINTEXT_SHA256 -> plaintextSha256 = bin("7 (plaintext sha256)", AttachmentCipher.DIGEST_LENGTH);
+                    case PLAINTEXT_SHA256 ->
+                        plaintextSha256 = bin("7 (plaintext sha256)", AttachmentCipher.DIGEST_LENGTH);
                     default -> in.skipValue();
                 }
             }
@@ -214,8 +227,8 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
             require(key, "6 (key)");
             require(plaintextSha256, "7 (plaintext sha256)");
             try {
-                return new FileDescriptor(mediaId, name, size, mime, ciphertextSha256, plaintextSha256,
-                        AttachmentKey.decode(key));
+                return new FileDescriptor(
+                        mediaId, name, size, mime, ciphertextSha256, plaintextSha256, AttachmentKey.decode(key));
             } catch (IllegalArgumentException e) {
                 throw malformed(e.getMessage(), e);
             }
@@ -277,10 +290,12 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
             }
             byte[] bytes = in.readPayload(n);
             try {
-                return StandardCharsets.UTF_8.newDecoder()
+                return StandardCharsets.UTF_8
+                        .newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
+                        .decode(ByteBuffer.wrap(bytes))
+                        .toString();
             } catch (CharacterCodingException e) {
                 throw malformed(field + ": string is not valid UTF-8", e);
             }
@@ -311,17 +326,22 @@ public record FileDescriptor(String mediaId, String name, long size, String mime
         }
 
         private static String typeName(MessageFormat format) {
-            return format == MessageFormat.NEVER_USED ? "the reserved byte 0xc1"
+            return format == MessageFormat.NEVER_USED
+                    ? "the reserved byte 0xc1"
                     : format.getValueType().name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FileDescriptor other && mediaId.equals(other.mediaId) && name.equals(other.name)
-                && size == other.size && mime.equals(other.mime)
+        return o instanceof FileDescriptor other
+                && mediaId.equals(other.mediaId)
+                && name.equals(other.name)
+                && size == other.size
+                && mime.equals(other.mime)
                 && MessageDigest.isEqual(ciphertextSha256, other.ciphertextSha256)
-                && MessageDigest.isEqual(plaintextSha256, other.plaintextSha256) && key.equals(other.key);
+                && MessageDigest.isEqual(plaintextSha256, other.plaintextSha256)
+                && key.equals(other.key);
     }
 
     @Override

@@ -74,8 +74,11 @@ public final class MediaClient {
         }
         // HTTP/1.1: the server speaks it, and no h2c upgrade is attempted on plain HTTP.
         // Redirects are followed by hand, so that the token never goes to an object store.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /**
@@ -128,8 +131,8 @@ public final class MediaClient {
             throw new IOException("the server answered the upload with an invalid media id", e);
         }
         if (body.size() != size || !Base64.getEncoder().encodeToString(sha256).equals(body.sha256())) {
-            throw new IOException("the server stored media " + id + " with size " + body.size()
-                    + " and sha256 " + body.sha256() + ", not the " + size + " bytes sent");
+            throw new IOException("the server stored media " + id + " with size " + body.size() + " and sha256 "
+                    + body.sha256() + ", not the " + size + " bytes sent");
         }
         return id;
     }
@@ -150,21 +153,27 @@ public final class MediaClient {
         boolean moved = false;
         try {
             HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_DOWNLOAD.path(mediaId)))
-                    .timeout(ANSWER_TIMEOUT).GET().build();
+                    .timeout(ANSWER_TIMEOUT)
+                    .GET()
+                    .build();
             for (int hops = 0; ; hops++) {
                 HttpResponse<Optional<byte[]>> response = receive(request, temp);
                 int status = response.statusCode();
                 if (status == 200) {
-                    long expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                    long expected = response.headers()
+                            .firstValueAsLong("Content-Length")
+                            .orElse(-1);
                     if (expected >= 0 && Files.size(temp) != expected) {
-                        throw new IOException("media " + mediaId + ": received " + Files.size(temp) + " of "
-                                + expected + " bytes");
+                        throw new IOException(
+                                "media " + mediaId + ": received " + Files.size(temp) + " of " + expected + " bytes");
                     }
                     break;
                 }
                 if (isRedirect(status) && hops < MAX_REDIRECTS) {
                     request = HttpRequest.newBuilder(redirectTarget(request.uri(), response.headers()))
-                            .timeout(ANSWER_TIMEOUT).GET().build();
+                            .timeout(ANSWER_TIMEOUT)
+                            .GET()
+                            .build();
                     continue;
                 }
                 throw refusal(status, response.body().orElse(new byte[0]));
@@ -186,7 +195,9 @@ public final class MediaClient {
     public void delete(String mediaId) throws IOException, InterruptedException {
         MediaIdFormat.require(mediaId);
         HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_DELETE.path(mediaId)))
-                .timeout(ANSWER_TIMEOUT).DELETE().build();
+                .timeout(ANSWER_TIMEOUT)
+                .DELETE()
+                .build();
         refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 204);
     }
 
@@ -195,10 +206,12 @@ public final class MediaClient {
      * left of it, what is left on the server, and the largest file the server accepts.
      */
     public MediaApi.Quota quota() throws IOException, InterruptedException {
-        HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_QUOTA.path())).timeout(ANSWER_TIMEOUT).GET()
+        HttpRequest request = authorized(server.resolve(ApiRoute.MEDIA_QUOTA.path()))
+                .timeout(ANSWER_TIMEOUT)
+                .GET()
                 .build();
-        return answer(refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 200),
-                MediaApi.Quota.class);
+        return answer(
+                refuseUnless(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), 200), MediaApi.Quota.class);
     }
 
     /** The SHA-256 of a file, read in chunks. */
@@ -226,8 +239,11 @@ public final class MediaClient {
             throws IOException, InterruptedException {
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         HttpResponse.BodyHandler<Optional<byte[]>> handler = info -> info.statusCode() == 200
-                ? new Progress<>(HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(file,
-                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), path -> Optional.empty()),
+                ? new Progress<>(
+                        HttpResponse.BodySubscribers.mapping(
+                                HttpResponse.BodySubscribers.ofFile(
+                                        file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                                path -> Optional.empty()),
                         lastProgress)
                 : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), Optional::of);
         CompletableFuture<HttpResponse<Optional<byte[]>>> pending = http.sendAsync(request, handler);
@@ -239,8 +255,8 @@ public final class MediaClient {
                     // The request's own timeout covers the wait for the headers; this covers the body.
                     if (System.nanoTime() - lastProgress.get() > IDLE_TIMEOUT.toNanos()) {
                         pending.cancel(true);
-                        throw new HttpTimeoutException("no data from " + request.uri().getHost() + " for "
-                                + IDLE_TIMEOUT.toSeconds() + " s");
+                        throw new HttpTimeoutException(
+                                "no data from " + request.uri().getHost() + " for " + IDLE_TIMEOUT.toSeconds() + " s");
                     }
                 }
             }
@@ -311,7 +327,9 @@ public final class MediaClient {
     /** An answer's body as {@code type}; every field of a primitive type must be present. */
     private static <T> T answer(byte[] body, Class<T> type) throws IOException {
         try {
-            T value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).readValue(body);
+            T value = JSON.readerFor(type)
+                    .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .readValue(body);
             if (value == null) {
                 throw new IOException("the server's answer is null");
             }

@@ -21,9 +21,10 @@ public final class SafeFileName {
     public static final int MAX_BYTES = 200;
     /** The name used when nothing usable is left. */
     public static final String FALLBACK = "file";
-    private static final Set<String> WINDOWS_DEVICES = Set.of("con", "prn", "aux", "nul",
-            "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
-            "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
+
+    private static final Set<String> WINDOWS_DEVICES = Set.of(
+            "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
+            "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9");
 
     private SafeFileName() {}
 
@@ -75,8 +76,11 @@ public final class SafeFileName {
         }
         int type = Character.getType(c);
         // Direction overrides and other format characters make "exe.txt" look like "txt.exe".
-        if (type == Character.FORMAT || type == Character.SURROGATE || type == Character.PRIVATE_USE
-                || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR
+        if (type == Character.FORMAT
+                || type == Character.SURROGATE
+                || type == Character.PRIVATE_USE
+                || type == Character.UNASSIGNED
+                || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR) {
             return false;
         }

@@ -60,6 +60,7 @@ public final class ChannelMessenger {
     static final int MAX_WAITING = 1000;
     /** Members fetched per page when listing a channel's readers (the server's maximum). */
     private static final int MEMBER_PAGE = 500;
+
     private static final String STATE = "senderkey:";
     private static final String WAITING = "channel.waiting_events";
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
@@ -133,12 +134,17 @@ public final class ChannelMessenger {
                 // The channel goes inside the ciphertext: readers refuse the event anywhere else.
                 byte[] plaintext = PayloadCodec.encode(event.payload().inChannel(event.channel()));
                 try {
-                    byte[] ciphertext = store.inSavepoint(
-                            () -> new GroupCipher(signal, me.address()).encrypt(distribution, plaintext).serialize());
-                    all.add(Event.of(ConversationId.of(event.channel()), new Kind(event.payload().content().kind()),
-                            Bytes.of(ciphertext)).withTags(event.tags()));
+                    byte[] ciphertext = store.inSavepoint(() -> new GroupCipher(signal, me.address())
+                            .encrypt(distribution, plaintext)
+                            .serialize());
+                    all.add(Event.of(
+                                    ConversationId.of(event.channel()),
+                                    new Kind(event.payload().content().kind()),
+                                    Bytes.of(ciphertext))
+                            .withTags(event.tags()));
                 } catch (NoSessionException e) {
-                    results.get(i).completeExceptionally(new IOException("no sender key for channel " + event.channel(), e));
+                    results.get(i)
+                            .completeExceptionally(new IOException("no sender key for channel " + event.channel(), e));
                     all.add(null);
                 }
             }
@@ -153,8 +159,11 @@ public final class ChannelMessenger {
                 continue;
             }
             try {
-                Ack ack = (Ack) GatewayConnection.await(Command.SEND_EVENT, replies.get(i)).body();
-                results.get(i).complete(new Sent(ack.mid().orElseThrow().value(), ack.time().orElse(clock.instant())));
+                Ack ack = (Ack) GatewayConnection.await(Command.SEND_EVENT, replies.get(i))
+                        .body();
+                results.get(i)
+                        .complete(new Sent(
+                                ack.mid().orElseThrow().value(), ack.time().orElse(clock.instant())));
             } catch (IOException e) {
                 results.get(i).completeExceptionally(e);
             }
@@ -170,8 +179,9 @@ public final class ChannelMessenger {
      * @throws RejectedMessageException when it can never be read (no author, malformed, corrupt)
      */
     public Optional<Received> open(Event event) throws RejectedMessageException {
-        Author writer = authorOf(event).orElseThrow(() ->
-                new RejectedMessageException("event " + event.mid() + " does not name its author", false, null));
+        Author writer = authorOf(event)
+                .orElseThrow(() -> new RejectedMessageException(
+                        "event " + event.mid() + " does not name its author", false, null));
         SignalProtocolAddress author = authors.of(writer.account(), writer.device());
         byte[] plaintext;
         try {
@@ -180,8 +190,11 @@ public final class ChannelMessenger {
             keepWaiting(event);
             return Optional.empty();
         } catch (Exception e) {
-            throw new RejectedMessageException("cannot decrypt event " + event.mid().orElseThrow() + " of " + author
-                    + ": " + e.getClass().getSimpleName(), false, e);
+            throw new RejectedMessageException(
+                    "cannot decrypt event " + event.mid().orElseThrow() + " of " + author + ": "
+                            + e.getClass().getSimpleName(),
+                    false,
+                    e);
         }
         Payload payload;
         try {
@@ -190,12 +203,21 @@ public final class ChannelMessenger {
             throw new RejectedMessageException("malformed event from " + author + ": " + e.getMessage(), false, e);
         }
         if (payload.content().kind() != event.kind().code()) {
-            throw new RejectedMessageException("event " + event.mid().orElseThrow() + " says kind " + event.kind().code()
-                    + " outside and " + payload.content().kind() + " inside", false, null);
+            throw new RejectedMessageException(
+                    "event " + event.mid().orElseThrow() + " says kind "
+                            + event.kind().code() + " outside and "
+                            + payload.content().kind() + " inside",
+                    false,
+                    null);
         }
         checkBinding(event, payload);
-        return Optional.of(new Received(conversationId(event.cid()), Long.toString(event.mid().orElseThrow().value()),
-                writer.account(), writer.device(), event.time().orElseThrow(), payload));
+        return Optional.of(new Received(
+                conversationId(event.cid()),
+                Long.toString(event.mid().orElseThrow().value()),
+                writer.account(),
+                writer.device(),
+                event.time().orElseThrow(),
+                payload));
     }
 
     /**
@@ -209,36 +231,49 @@ public final class ChannelMessenger {
         long mid = event.mid().orElseThrow().value();
         UUID arrivedIn = channelOf(event.cid());
         if (payload.channel().isEmpty()) {
-            throw new RejectedMessageException("event " + mid + " in channel " + arrivedIn
-                    + " names no channel inside (written before channel binding, or forged)", false, null);
+            throw new RejectedMessageException(
+                    "event " + mid + " in channel " + arrivedIn
+                            + " names no channel inside (written before channel binding, or forged)",
+                    false,
+                    null);
         }
         if (!payload.channel().get().equals(arrivedIn)) {
-            throw new RejectedMessageException("event " + mid + " arrived in channel " + arrivedIn
-                    + " but was written for channel " + payload.channel().get(), false, null);
+            throw new RejectedMessageException(
+                    "event " + mid + " arrived in channel " + arrivedIn + " but was written for channel "
+                            + payload.channel().get(),
+                    false,
+                    null);
         }
         switch (payload.content()) {
             case Content.Revoke revoke -> {
                 List<Long> tagged = event.tags().stream()
-                        .flatMap(t -> t instanceof Tag.Revoke r ? java.util.stream.Stream.of(r.target().value())
+                        .flatMap(t -> t instanceof Tag.Revoke r
+                                ? java.util.stream.Stream.of(r.target().value())
                                 : java.util.stream.Stream.empty())
                         .toList();
                 if (tagged.size() != 1 || !Long.toString(tagged.getFirst()).equals(revoke.target())) {
-                    throw new RejectedMessageException("revoke event " + mid + " is tagged to revoke " + tagged
-                            + " but its payload names " + revoke.target(), false, null);
+                    throw new RejectedMessageException(
+                            "revoke event " + mid + " is tagged to revoke " + tagged + " but its payload names "
+                                    + revoke.target(),
+                            false,
+                            null);
                 }
             }
-            case Content.SenderKey key -> throw new RejectedMessageException("event " + mid
-                    + " carries a sender key, which travels only over 1:1 sessions", false, null);
-            case Content.Text text -> { }
-            case Content.File file -> { }
+            case Content.SenderKey key ->
+                throw new RejectedMessageException(
+                        "event " + mid + " carries a sender key, which travels only over 1:1 sessions", false, null);
+            case Content.Text text -> {}
+            case Content.File file -> {}
         }
     }
 
     /** Takes a sender key that arrived over a 1:1 session from its owner. */
     public void accept(Received from, Content.SenderKey key) throws RejectedMessageException {
         try {
-            new GroupSessionBuilder(signal).process(new SignalProtocolAddress(from.senderAccount(), from.senderDevice()),
-                    new SenderKeyDistributionMessage(key.distribution().toByteArray()));
+            new GroupSessionBuilder(signal)
+                    .process(
+                            new SignalProtocolAddress(from.senderAccount(), from.senderDevice()),
+                            new SenderKeyDistributionMessage(key.distribution().toByteArray()));
         } catch (Exception e) {
             throw new RejectedMessageException("malformed sender key from " + from.senderAccount(), false, e);
         }
@@ -275,7 +310,9 @@ public final class ChannelMessenger {
 
     /** Whether this very device wrote the event (its own echo, already filed when the ack came). */
     public boolean isOwn(Event event) {
-        return authorOf(event).filter(a -> a.device() == me.deviceId() && a.account().equals(me.accountId())).isPresent();
+        return authorOf(event)
+                .filter(a -> a.device() == me.deviceId() && a.account().equals(me.accountId()))
+                .isPresent();
     }
 
     /** The device that wrote an event. */
@@ -303,8 +340,11 @@ public final class ChannelMessenger {
         }
         SenderKeyDistributionMessage key = new GroupSessionBuilder(signal).create(me.address(), state.distribution());
         Set<String> given = new LinkedHashSet<>(state.accounts());
-        Payload payload = new Payload(new Content.SenderKey(channel, Bytes.of(key.serialize())), clock.instant(),
-                Optional.empty(), Optional.empty());
+        Payload payload = new Payload(
+                new Content.SenderKey(channel, Bytes.of(key.serialize())),
+                clock.instant(),
+                Optional.empty(),
+                Optional.empty());
         for (String reader : readers) {
             if (given.contains(reader)) {
                 continue;
@@ -329,19 +369,22 @@ public final class ChannelMessenger {
         Set<String> listed = null;
         if (info.isPrivate()) {
             listed = new LinkedHashSet<>();
-            for (ChannelsApi.MemberEntry m : wire.api().channelMembers(channel.toString(), wire.token()).members()) {
+            for (ChannelsApi.MemberEntry m :
+                    wire.api().channelMembers(channel.toString(), wire.token()).members()) {
                 listed.add(m.accountId());
             }
         }
         Set<String> readers = new LinkedHashSet<>();
         Optional<String> after = Optional.empty();
         do {
-            MembersApi.MemberPage page = after.isEmpty() ? wire.api().members(MEMBER_PAGE, wire.token())
+            MembersApi.MemberPage page = after.isEmpty()
+                    ? wire.api().members(MEMBER_PAGE, wire.token())
                     : wire.api().members(after.get(), MEMBER_PAGE, wire.token());
             for (MembersApi.MemberView m : page.members()) {
                 String role = m.role();
                 String account = m.accountId();
-                if ("active".equals(m.status()) && may(info, role, ChannelsApi.PermissionRow::canRead)
+                if ("active".equals(m.status())
+                        && may(info, role, ChannelsApi.PermissionRow::canRead)
                         && (listed == null || listed.contains(account) || "admin".equals(role))) {
                     readers.add(account);
                 }
@@ -372,7 +415,8 @@ public final class ChannelMessenger {
         if (!info.isPrivate() || "admin".equals(role)) {
             return true;
         }
-        for (ChannelsApi.MemberEntry m : wire.api().channelMembers(channel.toString(), wire.token()).members()) {
+        for (ChannelsApi.MemberEntry m :
+                wire.api().channelMembers(channel.toString(), wire.token()).members()) {
             if (account.equals(m.accountId())) {
                 return true;
             }
@@ -385,7 +429,8 @@ public final class ChannelMessenger {
             throws IOException, InterruptedException {
         Optional<String> after = Optional.empty();
         do {
-            MembersApi.MemberPage page = after.isEmpty() ? wire.api().members(MEMBER_PAGE, wire.token())
+            MembersApi.MemberPage page = after.isEmpty()
+                    ? wire.api().members(MEMBER_PAGE, wire.token())
                     : wire.api().members(after.get(), MEMBER_PAGE, wire.token());
             for (MembersApi.MemberView m : page.members()) {
                 if (account.equals(m.accountId())) {
@@ -398,8 +443,10 @@ public final class ChannelMessenger {
     }
 
     /** Whether the channel's permission row for {@code role} grants what {@code right} reads (absent: no). */
-    private static boolean may(ChannelsApi.ChannelView channel, String role,
-                               java.util.function.Function<ChannelsApi.PermissionRow, Boolean> right) {
+    private static boolean may(
+            ChannelsApi.ChannelView channel,
+            String role,
+            java.util.function.Function<ChannelsApi.PermissionRow, Boolean> right) {
         ChannelsApi.PermissionRow row = channel.permissions().get(role);
         return row != null && Boolean.TRUE.equals(right.apply(row));
     }
@@ -446,7 +493,8 @@ public final class ChannelMessenger {
 
     private void keepWaiting(Event event) {
         List<Event> waiting = new ArrayList<>(waiting());
-        if (waiting.stream().anyMatch(e -> e.cid().equals(event.cid()) && e.mid().equals(event.mid()))) {
+        if (waiting.stream()
+                .anyMatch(e -> e.cid().equals(event.cid()) && e.mid().equals(event.mid()))) {
             return;
         }
         waiting.add(event);

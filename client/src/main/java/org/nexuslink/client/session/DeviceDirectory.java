@@ -39,7 +39,8 @@ final class DeviceDirectory {
         return settings.get(PREFIX + account)
                 .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
                 .filter(text -> !text.isEmpty())
-                .map(text -> Arrays.stream(text.split(",")).map(Integer::valueOf)
+                .map(text -> Arrays.stream(text.split(","))
+                        .map(Integer::valueOf)
                         .collect(Collectors.toCollection(TreeSet::new)))
                 .orElseGet(TreeSet::new);
     }
@@ -81,15 +82,21 @@ final class DeviceDirectory {
     }
 
     private Set<String> revoked(String account) {
-        return revoked.computeIfAbsent(account, a -> settings.get(REVOKED_PREFIX + a)
-                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
-                .filter(text -> !text.isEmpty())
-                .map(text -> Set.of(text.split(",")))
-                .orElse(Set.of()));
+        return revoked.computeIfAbsent(
+                account,
+                a -> settings.get(REVOKED_PREFIX + a)
+                        .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+                        .filter(text -> !text.isEmpty())
+                        .map(text -> Set.of(text.split(",")))
+                        .orElse(Set.of()));
     }
 
     private void put(String account, Set<Integer> devices) {
-        settings.put(PREFIX + account, devices.stream().map(String::valueOf).collect(Collectors.joining(","))
-                .getBytes(StandardCharsets.UTF_8));
+        settings.put(
+                PREFIX + account,
+                devices.stream()
+                        .map(String::valueOf)
+                        .collect(Collectors.joining(","))
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -21,9 +21,9 @@ import org.nexuslink.client.community.GatewayConnection;
 import org.nexuslink.client.content.ContentException;
 import org.nexuslink.client.content.Payload;
 import org.nexuslink.client.content.PayloadCodec;
-import org.nexuslink.client.transparency.KeyTransparencyChecks;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.SignalStore;
+import org.nexuslink.client.transparency.KeyTransparencyChecks;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceRevocation;
@@ -32,10 +32,10 @@ import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
-import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.DirectPush;
 import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
+import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.DevicesApi;
 import org.nexuslink.protocol.api.PrekeysApi;
 import org.signal.libsignal.protocol.IdentityKey;
@@ -74,6 +74,7 @@ public final class DirectMessenger {
     private final ProfileStore store;
     /** Issue 21: no bundle is trusted before its keys are proven in the server's key log. */
     private final KeyTransparencyChecks transparency;
+
     private final SignalStore signal;
     private final LocalDevice me;
     private final Clock clock;
@@ -90,7 +91,7 @@ public final class DirectMessenger {
     public interface KeyChanges {
         void keyChanged(String account, int device);
 
-        KeyChanges NONE = (account, device) -> { };
+        KeyChanges NONE = (account, device) -> {};
     }
 
     /** This profile's key-transparency checks (what monitoring and gossip share with bundle fetches). */
@@ -107,8 +108,12 @@ public final class DirectMessenger {
     }
 
     /** @param transparencyWarnings told of every bundle refused by the key-transparency checks */
-    public DirectMessenger(ProfileStore store, LocalDevice me, Clock clock, KeyChanges keyChanges,
-                           KeyTransparencyChecks.Warnings transparencyWarnings) {
+    public DirectMessenger(
+            ProfileStore store,
+            LocalDevice me,
+            Clock clock,
+            KeyChanges keyChanges,
+            KeyTransparencyChecks.Warnings transparencyWarnings) {
         this.store = Objects.requireNonNull(store, "store");
         this.transparency = new KeyTransparencyChecks(store.settings(), transparencyWarnings);
         this.signal = store.signal();
@@ -152,7 +157,8 @@ public final class DirectMessenger {
      */
     public Instant send(Wire wire, String recipient, Bytes messageId, Payload payload)
             throws IOException, InterruptedException, UnreachableException {
-        CompletableFuture<Instant> sent = sendAll(wire, List.of(new Outgoing(recipient, messageId, payload))).getFirst();
+        CompletableFuture<Instant> sent = sendAll(wire, List.of(new Outgoing(recipient, messageId, payload)))
+                .getFirst();
         try {
             return sent.join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -195,8 +201,10 @@ public final class DirectMessenger {
         // Issue 21: every direct message shows its recipients the largest key-log head we verified.
         Optional<Bytes> head = transparency.gossipFor(wire.api());
         if (head.isPresent()) {
-            messages = messages.stream().map(m -> new Outgoing(m.recipient(), m.messageId(),
-                    m.payload().withKeyLogHead(head.get()))).toList();
+            messages = messages.stream()
+                    .map(m -> new Outgoing(
+                            m.recipient(), m.messageId(), m.payload().withKeyLogHead(head.get())))
+                    .toList();
         }
         List<CompletableFuture<Instant>> results = new ArrayList<>(messages.size());
         messages.forEach(m -> results.add(new CompletableFuture<>()));
@@ -247,8 +255,13 @@ public final class DirectMessenger {
             if (mine != null && mine.isEmpty()) {
                 results.get(i).complete(clock.instant()); // a note to self on a single-device account
             }
-            replies.add(mine == null || mine.isEmpty() ? null
-                    : wire.gateway().requestAsync(Command.SEND_DIRECT, new DirectSend(messages.get(i).messageId(), mine)));
+            replies.add(
+                    mine == null || mine.isEmpty()
+                            ? null
+                            : wire.gateway()
+                                    .requestAsync(
+                                            Command.SEND_DIRECT,
+                                            new DirectSend(messages.get(i).messageId(), mine)));
         }
         List<Integer> stale = new ArrayList<>();
         Set<String> repaired = new java.util.HashSet<>();
@@ -257,7 +270,8 @@ public final class DirectMessenger {
                 continue;
             }
             try {
-                Ack ack = (Ack) GatewayConnection.await(Command.SEND_DIRECT, replies.get(i)).body();
+                Ack ack = (Ack) GatewayConnection.await(Command.SEND_DIRECT, replies.get(i))
+                        .body();
                 results.get(i).complete(ack.time().orElse(clock.instant()));
             } catch (RefusedException e) {
                 if (e.code() != ErrorCode.STALE_DEVICES || attempt >= STALE_RETRIES) {
@@ -278,7 +292,11 @@ public final class DirectMessenger {
             }
         }
         if (!stale.isEmpty()) {
-            sendAll(wire, stale.stream().map(messages::get).toList(), stale.stream().map(results::get).toList(), attempt + 1);
+            sendAll(
+                    wire,
+                    stale.stream().map(messages::get).toList(),
+                    stale.stream().map(results::get).toList(),
+                    attempt + 1);
         }
     }
 
@@ -299,7 +317,8 @@ public final class DirectMessenger {
         return targets;
     }
 
-    private List<DirectSend.Copy> encryptAll(List<SignalProtocolAddress> targets, Plaintexts plaintexts) throws IOException {
+    private List<DirectSend.Copy> encryptAll(List<SignalProtocolAddress> targets, Plaintexts plaintexts)
+            throws IOException {
         List<DirectSend.Copy> encrypted = new ArrayList<>(targets.size());
         for (SignalProtocolAddress target : targets) {
             encrypted.add(encrypt(target, plaintexts));
@@ -329,8 +348,11 @@ public final class DirectMessenger {
      */
     private boolean isRevoked(SignalProtocolAddress address) {
         Optional<IdentityKey> key = signal.identity(address);
-        return key.isPresent() && directory.isRevoked(address.getName(), address.getDeviceId(),
-                key.get().getPublicKey().getPublicKeyBytes());
+        return key.isPresent()
+                && directory.isRevoked(
+                        address.getName(),
+                        address.getDeviceId(),
+                        key.get().getPublicKey().getPublicKeyBytes());
     }
 
     /**
@@ -387,8 +409,9 @@ public final class DirectMessenger {
             return false;
         }
         SignalProtocolAddress address = new SignalProtocolAddress(account.toString(), device);
-        if (signal.identity(address).filter(known -> !java.util.Arrays.equals(
-                known.getPublicKey().getPublicKeyBytes(), key)).isPresent()) {
+        if (signal.identity(address)
+                .filter(known -> !java.util.Arrays.equals(known.getPublicKey().getPublicKeyBytes(), key))
+                .isPresent()) {
             signal.deleteSession(address);
         }
         return true;
@@ -408,7 +431,8 @@ public final class DirectMessenger {
             SessionCipher cipher = new SessionCipher(signal, sender);
             plaintext = switch (push.type()) {
                 case CiphertextMessage.PREKEY_TYPE -> {
-                    PreKeySignalMessage message = new PreKeySignalMessage(push.ciphertext().toByteArray());
+                    PreKeySignalMessage message =
+                            new PreKeySignalMessage(push.ciphertext().toByteArray());
                     try {
                         yield cipher.decrypt(message);
                     } catch (UntrustedIdentityException e) {
@@ -421,24 +445,30 @@ public final class DirectMessenger {
                         yield cipher.decrypt(message);
                     }
                 }
-                case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(push.ciphertext().toByteArray()));
-                default -> throw new RejectedMessageException("unknown ciphertext type " + push.type() + " from " + sender,
-                        false, null);
+                case CiphertextMessage.WHISPER_TYPE ->
+                    cipher.decrypt(new SignalMessage(push.ciphertext().toByteArray()));
+                default ->
+                    throw new RejectedMessageException(
+                            "unknown ciphertext type " + push.type() + " from " + sender, false, null);
             };
         } catch (UntrustedIdentityException e) {
-            throw new RejectedMessageException("the device key of " + sender + " changed without a new session; "
-                    + "not accepted", true, e);
+            throw new RejectedMessageException(
+                    "the device key of " + sender + " changed without a new session; " + "not accepted", true, e);
         } catch (RejectedMessageException e) {
             throw e;
         } catch (Exception e) {
-            throw new RejectedMessageException("cannot decrypt a message from " + sender + ": "
-                    + e.getClass().getSimpleName(), false, e);
+            throw new RejectedMessageException(
+                    "cannot decrypt a message from " + sender + ": "
+                            + e.getClass().getSimpleName(),
+                    false,
+                    e);
         }
         Payload payload;
         try {
             payload = PayloadCodec.decode(plaintext);
         } catch (ContentException e) {
-            throw new RejectedMessageException("malformed message from " + sender + ": " + e.getMessage(), keyChanged, e);
+            throw new RejectedMessageException(
+                    "malformed message from " + sender + ": " + e.getMessage(), keyChanged, e);
         }
         if (push.type() == CiphertextMessage.PREKEY_TYPE) {
             // A prekey message is what (re)starts a session: check its key is the account's and
@@ -450,8 +480,8 @@ public final class DirectMessenger {
             // removal is repaired by the server's stale_devices answer to our next send).
             requireCertified(sender, payload, keyChanged);
             if (isRevoked(sender)) {
-                throw new RejectedMessageException("the device key of " + sender + " was revoked by its account",
-                        keyChanged, null);
+                throw new RejectedMessageException(
+                        "the device key of " + sender + " was revoked by its account", keyChanged, null);
             }
             directory.add(push.sender(), push.senderDevice());
         }
@@ -460,8 +490,13 @@ public final class DirectMessenger {
         }
         payload.keyLogHead().ifPresent(h -> transparency.received(push.sender(), h));
         String peer = push.sender().equals(me.accountId()) ? payload.peer().orElse(me.accountId()) : push.sender();
-        return new Received("dm:" + peer, HEX.formatHex(push.messageId().toByteArray()), push.sender(),
-                push.senderDevice(), push.time(), payload);
+        return new Received(
+                "dm:" + peer,
+                HEX.formatHex(push.messageId().toByteArray()),
+                push.sender(),
+                push.senderDevice(),
+                push.time(),
+                payload);
     }
 
     /**
@@ -507,7 +542,8 @@ public final class DirectMessenger {
         return new DirectSend.Copy(to.getName(), to.getDeviceId(), message.getType(), Bytes.of(message.serialize()));
     }
 
-    private static CiphertextMessage encrypt(SessionCipher cipher, SignalProtocolAddress to, byte[] plaintext) throws IOException {
+    private static CiphertextMessage encrypt(SessionCipher cipher, SignalProtocolAddress to, byte[] plaintext)
+            throws IOException {
         try {
             return cipher.encrypt(plaintext);
         } catch (UntrustedIdentityException e) {
@@ -550,20 +586,24 @@ public final class DirectMessenger {
      */
     private void requireCertified(SignalProtocolAddress sender, Payload payload, boolean keyChanged)
             throws RejectedMessageException {
-        byte[] encoded = payload.certificate().map(Bytes::toByteArray).orElseThrow(() ->
-                new RejectedMessageException("a message from " + sender + " carries no device certificate", keyChanged, null));
+        byte[] encoded = payload.certificate()
+                .map(Bytes::toByteArray)
+                .orElseThrow(() -> new RejectedMessageException(
+                        "a message from " + sender + " carries no device certificate", keyChanged, null));
         try {
             DeviceCertificate certificate = DeviceCertificate.verify(encoded, AccountId.parse(sender.getName()), clock);
-            IdentityKey sessionKey = signal.identity(sender).orElseThrow(() ->
-                    new RejectedMessageException("no identity recorded for " + sender, false, null));
+            IdentityKey sessionKey = signal.identity(sender)
+                    .orElseThrow(() -> new RejectedMessageException("no identity recorded for " + sender, false, null));
             if (certificate.deviceId().value() != sender.getDeviceId()
-                    || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), sessionKey.getPublicKey().getPublicKeyBytes())) {
-                throw new RejectedMessageException("the certificate of " + sender + " is for another device or key",
-                        keyChanged, null);
+                    || !java.util.Arrays.equals(
+                            certificate.devicePublicKeyBytes(),
+                            sessionKey.getPublicKey().getPublicKeyBytes())) {
+                throw new RejectedMessageException(
+                        "the certificate of " + sender + " is for another device or key", keyChanged, null);
             }
         } catch (InvalidCertificateException | InvalidAccountIdException e) {
-            throw new RejectedMessageException("the certificate of " + sender + " does not verify: " + e.getMessage(),
-                    keyChanged, e);
+            throw new RejectedMessageException(
+                    "the certificate of " + sender + " does not verify: " + e.getMessage(), keyChanged, e);
         }
     }
 
@@ -595,11 +635,13 @@ public final class DirectMessenger {
      * Fetches bundles (all devices, or one), checks each certificate against the account id and
      * starts a session with each device that has none. Devices without a bundle are skipped.
      */
-    private void fetchBundles(Wire wire, String account, Optional<Integer> device) throws IOException, InterruptedException {
+    private void fetchBundles(Wire wire, String account, Optional<Integer> device)
+            throws IOException, InterruptedException {
         transparency.checkGossip(wire.api());
         PrekeysApi.Bundles answer;
         try {
-            answer = device.isPresent() ? wire.api().prekeyBundles(account, device.get(), wire.token())
+            answer = device.isPresent()
+                    ? wire.api().prekeyBundles(account, device.get(), wire.token())
                     : wire.api().prekeyBundles(account, wire.token());
         } catch (RefusedException e) {
             if (e.code() == ErrorCode.PREKEYS_EXHAUSTED) {
@@ -619,12 +661,14 @@ public final class DirectMessenger {
             int id = bundle.deviceId();
             SignalProtocolAddress address = new SignalProtocolAddress(account, id);
             try {
-                if (bundle.certificate() == null || bundle.deviceKey() == null || bundle.signedPrekey() == null
+                if (bundle.certificate() == null
+                        || bundle.deviceKey() == null
+                        || bundle.signedPrekey() == null
                         || bundle.kyberPrekey() == null) {
                     throw new IOException("the bundle of " + address + " lacks a certificate, key or prekey");
                 }
-                DeviceCertificate certificate = DeviceCertificate.verify(
-                        bundle.certificate().toByteArray(), accountId, clock);
+                DeviceCertificate certificate =
+                        DeviceCertificate.verify(bundle.certificate().toByteArray(), accountId, clock);
                 byte[] deviceKey = bundle.deviceKey().toByteArray();
                 if (certificate.deviceId().value() != id
                         || !java.util.Arrays.equals(certificate.devicePublicKeyBytes(), deviceKey)) {
@@ -637,7 +681,9 @@ public final class DirectMessenger {
                     continue; // its key is not (or no longer) in the key log: never written to
                 }
                 IdentityKey key = new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey));
-                boolean keyChanged = signal.identity(address).filter(known -> !known.equals(key)).isPresent();
+                boolean keyChanged = signal.identity(address)
+                        .filter(known -> !known.equals(key))
+                        .isPresent();
                 if (keyChanged) {
                     // Re-linked or restored under the same id, and certified by the account: start
                     // over with the new key and warn, rather than refuse every message to the account.
@@ -663,12 +709,18 @@ public final class DirectMessenger {
         PrekeysApi.SignedPrekeyView signed = d.signedPrekey();
         PrekeysApi.KyberPrekeyView kyber = d.kyberPrekey();
         Optional<PrekeysApi.PrekeyView> oneTime = d.oneTimePrekey();
-        return new PreKeyBundle(0, d.deviceId(),
+        return new PreKeyBundle(
+                0,
+                d.deviceId(),
                 oneTime.map(PrekeysApi.PrekeyView::keyId).orElse(PreKeyBundle.NULL_PRE_KEY_ID),
                 oneTime.isPresent() ? new ECPublicKey(oneTime.get().publicKey().toByteArray()) : null,
-                signed.keyId(), new ECPublicKey(signed.publicKey().toByteArray()), signed.signature().toByteArray(),
+                signed.keyId(),
+                new ECPublicKey(signed.publicKey().toByteArray()),
+                signed.signature().toByteArray(),
                 new IdentityKey(ECPublicKey.fromPublicKeyBytes(deviceKey)),
-                kyber.keyId(), new KEMPublicKey(kyber.publicKey().toByteArray()), kyber.signature().toByteArray());
+                kyber.keyId(),
+                new KEMPublicKey(kyber.publicKey().toByteArray()),
+                kyber.signature().toByteArray());
     }
 
     /** The recipient cannot be reached yet (no bundle for any of its devices). */

@@ -26,6 +26,7 @@ final class KnownAddresses {
     }
 
     SignalProtocolAddress of(String account, int device) {
-        return kept.computeIfAbsent(new Device(account, device), d -> new SignalProtocolAddress(d.account(), d.device()));
+        return kept.computeIfAbsent(
+                new Device(account, device), d -> new SignalProtocolAddress(d.account(), d.device()));
     }
 }

@@ -14,7 +14,12 @@ import org.nexuslink.client.content.Payload;
  * @param ref the channel event's mid in decimal, or the hex of the direct message id
  * @param serverTime when the server stored it
  */
-public record Received(String conversationId, String ref, String senderAccount, int senderDevice, Instant serverTime,
+public record Received(
+        String conversationId,
+        String ref,
+        String senderAccount,
+        int senderDevice,
+        Instant serverTime,
         Payload payload) {
     public Received {
         Objects.requireNonNull(conversationId, "conversationId");

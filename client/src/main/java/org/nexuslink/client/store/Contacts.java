@@ -24,11 +24,15 @@ public final class Contacts {
     /** Inserts or replaces the contact with this account id. */
     public void save(Contact contact) {
         Objects.requireNonNull(contact, "contact");
-        table.put(key(contact.accountId()), RowCodec.pad(new RowCodec.Writer()
-                .optionalString(contact.nickname())
-                .bool(contact.verified())
-                .optionalInstant(contact.verifiedAt())
-                .toBytes(), PADDING));
+        table.put(
+                key(contact.accountId()),
+                RowCodec.pad(
+                        new RowCodec.Writer()
+                                .optionalString(contact.nickname())
+                                .bool(contact.verified())
+                                .optionalInstant(contact.verifiedAt())
+                                .toBytes(),
+                        PADDING));
     }
 
     public Optional<Contact> find(String accountId) {

@@ -20,7 +20,8 @@ public record Conversation(String id, ConversationType type, String title, Insta
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(createdAt, "createdAt");
         if (!id.startsWith(type.prefix()) || id.length() == type.prefix().length()) {
-            throw new IllegalArgumentException("a " + type + " conversation id is " + type.prefix() + "<id>, got " + id);
+            throw new IllegalArgumentException(
+                    "a " + type + " conversation id is " + type.prefix() + "<id>, got " + id);
         }
         RowCodec.epochNanos(createdAt);
     }

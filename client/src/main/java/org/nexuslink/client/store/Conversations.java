@@ -54,7 +54,9 @@ public final class Conversations {
             try (CachedStatement s = db.prepare("SELECT body FROM conversations WHERE idx = ?")) {
                 s.setBytes(1, idx);
                 try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(decode(db.sealer().open(TABLE, "body", idx, r.getBytes(1)))) : Optional.empty();
+                    return r.next()
+                            ? Optional.of(decode(db.sealer().open(TABLE, "body", idx, r.getBytes(1))))
+                            : Optional.empty();
                 }
             }
         });
@@ -66,15 +68,17 @@ public final class Conversations {
         return db.read(c -> {
             List<Listed> listed = new ArrayList<>();
             try (CachedStatement s = db.prepare("SELECT c.idx, c.body, "
-                    + "max(c.created_at, coalesce((SELECT max(m.sent_at) FROM messages m WHERE m.conv = c.idx), c.created_at)) "
-                    + "FROM conversations c");
+                            + "max(c.created_at, coalesce((SELECT max(m.sent_at) FROM messages m WHERE m.conv = c.idx), c.created_at)) "
+                            + "FROM conversations c");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    listed.add(new Listed(decode(db.sealer().open(TABLE, "body", r.getBytes(1), r.getBytes(2))), r.getLong(3)));
+                    listed.add(new Listed(
+                            decode(db.sealer().open(TABLE, "body", r.getBytes(1), r.getBytes(2))), r.getLong(3)));
                 }
             }
             return listed.stream()
-                    .sorted(Comparator.comparingLong(Listed::latest).reversed()
+                    .sorted(Comparator.comparingLong(Listed::latest)
+                            .reversed()
                             .thenComparing(l -> l.conversation().id()))
                     .map(Listed::conversation)
                     .toList();

@@ -70,7 +70,11 @@ public final class Messages {
             if (loaded.isEmpty() || loaded.get().message().revoked()) {
                 return false;
             }
-            updateBody(c, loaded.get().seq(), row(conversationId, ref), loaded.get().message().asRevoked());
+            updateBody(
+                    c,
+                    loaded.get().seq(),
+                    row(conversationId, ref),
+                    loaded.get().message().asRevoked());
             return true;
         });
     }
@@ -146,7 +150,10 @@ public final class Messages {
 
     private record Row(byte[] conv, byte[] ref) {
         byte[] aad() {
-            return ByteBuffer.allocate(conv.length + ref.length).put(conv).put(ref).array();
+            return ByteBuffer.allocate(conv.length + ref.length)
+                    .put(conv)
+                    .put(ref)
+                    .array();
         }
     }
 
@@ -154,7 +161,10 @@ public final class Messages {
 
     private Row row(String conversationId, String ref) {
         byte[] conv = db.index().of(Conversations.DOMAIN, conversationId);
-        byte[] refIdx = db.index().of(REF_DOMAIN, new RowCodec.Writer().string(conversationId).string(ref).toBytes());
+        byte[] refIdx = db.index()
+                .of(
+                        REF_DOMAIN,
+                        new RowCodec.Writer().string(conversationId).string(ref).toBytes());
         return new Row(conv, refIdx);
     }
 
@@ -168,7 +178,8 @@ public final class Messages {
                     return Optional.empty();
                 }
                 long seq = r.getLong(1);
-                return Optional.of(new Loaded(seq, decode(conversationId, db.sealer().open(TABLE, "body", row.aad(), r.getBytes(2)))));
+                return Optional.of(new Loaded(
+                        seq, decode(conversationId, db.sealer().open(TABLE, "body", row.aad(), r.getBytes(2)))));
             }
         }
     }
@@ -213,8 +224,19 @@ public final class Messages {
         boolean revoked = in.bool();
         in.end();
         try {
-            return new StoredMessage(conversationId, ref, senderAccount, senderDevice, Direction.valueOf(direction), kind,
-                    sentAt, receivedAt, text, replyTo, attachment, revoked);
+            return new StoredMessage(
+                    conversationId,
+                    ref,
+                    senderAccount,
+                    senderDevice,
+                    Direction.valueOf(direction),
+                    kind,
+                    sentAt,
+                    receivedAt,
+                    text,
+                    replyTo,
+                    attachment,
+                    revoked);
         } catch (IllegalArgumentException e) {
             throw new StoreException("damaged message in the profile store: bad direction or field", e);
         }

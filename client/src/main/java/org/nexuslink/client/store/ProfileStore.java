@@ -42,7 +42,8 @@ import org.sqlite.SQLiteConfig;
 public final class ProfileStore implements AutoCloseable {
     private static final String KEY_CHECK = "key_check";
     private static final String LOCAL_IDENTITY = "local_identity";
-    private static final byte[] KEY_CHECK_VALUE = "nexuslink local store key check v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEY_CHECK_VALUE =
+            "nexuslink local store key check v1".getBytes(StandardCharsets.US_ASCII);
     /** How long opening waits for a store another connection holds (it may be closing). */
     private static final int BUSY_TIMEOUT_MS = 1_000;
 
@@ -84,7 +85,8 @@ public final class ProfileStore implements AutoCloseable {
         Path path = file.toAbsolutePath();
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new StoreException("cannot open the profile store " + path + ": directory " + dir + " does not exist");
+            throw new StoreException(
+                    "cannot open the profile store " + path + ": directory " + dir + " does not exist");
         }
         createOwnerOnly(path);
         String name = path.toString();
@@ -260,7 +262,8 @@ public final class ProfileStore implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T, E extends Exception> T runChecked(java.util.function.Consumer<Runnable> unit, Work<T, E> body) throws E {
+    private static <T, E extends Exception> T runChecked(java.util.function.Consumer<Runnable> unit, Work<T, E> body)
+            throws E {
         Objects.requireNonNull(body, "body");
         List<T> result = new java.util.ArrayList<>(1);
         try {
@@ -298,7 +301,8 @@ public final class ProfileStore implements AutoCloseable {
         }
         try {
             if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } else {
                 Files.createFile(path);
             }
@@ -310,14 +314,16 @@ public final class ProfileStore implements AutoCloseable {
     }
 
     private static boolean isEmpty(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
             r.next();
             return r.getInt(1) == 0;
         }
     }
 
     private static boolean hasTable(Connection c, String table) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
             s.setString(1, table);
             try (ResultSet r = s.executeQuery()) {
                 return r.next();
@@ -340,18 +346,21 @@ public final class ProfileStore implements AutoCloseable {
         return null;
     }
 
-    private static Void verify(StoreDatabase db, Connection c, IdentityKeyPair localIdentity, String name) throws SQLException {
+    private static Void verify(StoreDatabase db, Connection c, IdentityKeyPair localIdentity, String name)
+            throws SQLException {
         if (!hasTable(c, "meta")) {
             throw new StoreException(name + " is not a NexusLink profile store: it holds other tables");
         }
-        byte[] check = getMeta(c, KEY_CHECK).orElseThrow(() ->
-                new StoreException(name + " is not a NexusLink profile store: it has no key check"));
+        byte[] check = getMeta(c, KEY_CHECK)
+                .orElseThrow(() -> new StoreException(name + " is not a NexusLink profile store: it has no key check"));
         byte[] opened;
         try {
             opened = db.sealer().open("meta", "value", KEY_CHECK.getBytes(StandardCharsets.US_ASCII), check);
         } catch (StoreException e) {
-            throw new StoreException("the profile store " + name
-                    + " cannot be opened with this key: it belongs to another device key, or the file was altered", e);
+            throw new StoreException(
+                    "the profile store " + name
+                            + " cannot be opened with this key: it belongs to another device key, or the file was altered",
+                    e);
         }
         if (!MessageDigest.isEqual(opened, KEY_CHECK_VALUE)) {
             throw new StoreException("the profile store " + name + " has a damaged key check");
@@ -360,7 +369,8 @@ public final class ProfileStore implements AutoCloseable {
                 .map(v -> db.sealer().open("meta", "value", LOCAL_IDENTITY.getBytes(StandardCharsets.US_ASCII), v))
                 .orElseThrow(() -> new StoreException("the profile store " + name + " has no local identity"));
         if (!MessageDigest.isEqual(identity, localIdentity.getPublicKey().serialize())) {
-            throw new StoreException("the profile store " + name + " belongs to another device identity than the one given");
+            throw new StoreException(
+                    "the profile store " + name + " belongs to another device identity than the one given");
         }
         return null;
     }

@@ -142,7 +142,8 @@ final class SealedMap implements StoreDatabase.TransactionCache {
     void put(byte[] key, byte[] group, byte[] value) {
         db.write(c -> {
             if (rows != null) {
-                pending.put(ByteBuffer.wrap(key), new Pending(key, group, value)); // written by flush(), before the commit
+                pending.put(
+                        ByteBuffer.wrap(key), new Pending(key, group, value)); // written by flush(), before the commit
             } else {
                 write(key, group, value);
             }
@@ -236,7 +237,8 @@ final class SealedMap implements StoreDatabase.TransactionCache {
     int count() {
         return db.read(c -> {
             flush();
-            try (CachedStatement s = db.prepare("SELECT count(*) FROM " + table); ResultSet r = s.executeQuery()) {
+            try (CachedStatement s = db.prepare("SELECT count(*) FROM " + table);
+                    ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getInt(1);
             }
@@ -290,7 +292,9 @@ final class SealedMap implements StoreDatabase.TransactionCache {
         try (ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 byte[] idx = r.getBytes(1);
-                entries.add(new Entry(db.sealer().open(table, "k", idx, r.getBytes(2)), db.sealer().open(table, "v", idx, r.getBytes(3))));
+                entries.add(new Entry(
+                        db.sealer().open(table, "k", idx, r.getBytes(2)),
+                        db.sealer().open(table, "v", idx, r.getBytes(3))));
             }
         }
         return entries;

@@ -67,15 +67,18 @@ final class Sealer {
      */
     byte[] open(String table, String column, byte[] row, byte[] sealed) {
         if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != FORMAT) {
-            throw new StoreException("damaged value in " + table + "." + column + ": not a sealed value of format " + FORMAT);
+            throw new StoreException(
+                    "damaged value in " + table + "." + column + ": not a sealed value of format " + FORMAT);
         }
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(aad(table, column, row));
             return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
         } catch (AEADBadTagException e) {
-            throw new StoreException("value in " + table + "." + column
-                    + " does not open: another key sealed it, it was moved from another row, or it was altered", e);
+            throw new StoreException(
+                    "value in " + table + "." + column
+                            + " does not open: another key sealed it, it was moved from another row, or it was altered",
+                    e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM failed to open", e);
         }
@@ -84,7 +87,8 @@ final class Sealer {
     private static byte[] aad(String table, String column, byte[] row) {
         // Table and column are fixed ASCII identifiers without NUL, so the NUL separators make
         // the encoding unambiguous; the row key, of any bytes, comes last.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(DOMAIN.length + table.length() + column.length() + row.length + 4);
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(DOMAIN.length + table.length() + column.length() + row.length + 4);
         out.writeBytes(DOMAIN);
         out.write(0);
         out.write(FORMAT);

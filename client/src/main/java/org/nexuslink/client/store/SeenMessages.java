@@ -61,8 +61,8 @@ public final class SeenMessages {
     public boolean mark(String sender, byte[] messageId, Instant now) {
         Objects.requireNonNull(now, "now");
         return db.write(c -> {
-            try (CachedStatement s = db.prepare("INSERT INTO seen_messages (idx, day) VALUES (?, ?) "
-                    + "ON CONFLICT (idx) DO NOTHING")) {
+            try (CachedStatement s = db.prepare(
+                    "INSERT INTO seen_messages (idx, day) VALUES (?, ?) " + "ON CONFLICT (idx) DO NOTHING")) {
                 s.setBytes(1, index(sender, messageId));
                 s.setLong(2, day(now));
                 return s.executeUpdate() == 1;
@@ -85,7 +85,7 @@ public final class SeenMessages {
     public long count() {
         return db.read(c -> {
             try (CachedStatement s = db.prepare("SELECT count(*) FROM seen_messages");
-                 ResultSet r = s.executeQuery()) {
+                    ResultSet r = s.executeQuery()) {
                 r.next();
                 return r.getLong(1);
             }
@@ -116,7 +116,9 @@ public final class SeenMessages {
                 return moved;
             });
         } catch (StoreException | IllegalArgumentException e) {
-            LOG.atWarn().setMessage("old seen-message marks left in the settings").addKeyValue("reason", e.getMessage())
+            LOG.atWarn()
+                    .setMessage("old seen-message marks left in the settings")
+                    .addKeyValue("reason", e.getMessage())
                     .log();
             return 0;
         }
@@ -126,7 +128,10 @@ public final class SeenMessages {
     private byte[] index(String sender, byte[] messageId) {
         Objects.requireNonNull(sender, "sender");
         Objects.requireNonNull(messageId, "messageId");
-        return db.index().of(DOMAIN, new RowCodec.Writer().string(sender).bytes(messageId).toBytes());
+        return db.index()
+                .of(
+                        DOMAIN,
+                        new RowCodec.Writer().string(sender).bytes(messageId).toBytes());
     }
 
     private static long day(Instant instant) {

@@ -53,11 +53,12 @@ public final class Settings {
      */
     public long getLong(String key, long dflt) {
         return get(key).map(v -> {
-            RowCodec.Reader in = new RowCodec.Reader(v, "number setting " + key);
-            long value = in.i64();
-            in.end();
-            return value;
-        }).orElse(dflt);
+                    RowCodec.Reader in = new RowCodec.Reader(v, "number setting " + key);
+                    long value = in.i64();
+                    in.end();
+                    return value;
+                })
+                .orElse(dflt);
     }
 
     public void putLong(String key, long value) {

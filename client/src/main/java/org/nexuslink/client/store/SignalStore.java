@@ -114,7 +114,9 @@ public final class SignalStore implements SignalProtocolStore {
     public boolean isTrustedIdentity(SignalProtocolAddress address, IdentityKey identityKey, Direction direction) {
         Objects.requireNonNull(identityKey, "identityKey");
         // Compared as bytes: libsignal asks on every message, and parsing the stored key costs more.
-        return identities.get(addressKey(address)).map(stored -> MessageDigest.isEqual(stored, identityKey.serialize()))
+        return identities
+                .get(addressKey(address))
+                .map(stored -> MessageDigest.isEqual(stored, identityKey.serialize()))
                 .orElse(true);
     }
 
@@ -199,7 +201,8 @@ public final class SignalStore implements SignalProtocolStore {
 
     @Override
     public PreKeyRecord loadPreKey(int preKeyId) throws InvalidKeyIdException {
-        byte[] value = preKeys.get(idKey(preKeyId)).orElseThrow(() -> new InvalidKeyIdException("no prekey with id " + preKeyId));
+        byte[] value = preKeys.get(idKey(preKeyId))
+                .orElseThrow(() -> new InvalidKeyIdException("no prekey with id " + preKeyId));
         try {
             return new PreKeyRecord(value);
         } catch (InvalidMessageException e) {
@@ -232,7 +235,8 @@ public final class SignalStore implements SignalProtocolStore {
 
     @Override
     public SignedPreKeyRecord loadSignedPreKey(int signedPreKeyId) throws InvalidKeyIdException {
-        byte[] value = signedPreKeys.get(idKey(signedPreKeyId))
+        byte[] value = signedPreKeys
+                .get(idKey(signedPreKeyId))
                 .orElseThrow(() -> new InvalidKeyIdException("no signed prekey with id " + signedPreKeyId));
         return signedPreKey(value);
     }
@@ -275,7 +279,8 @@ public final class SignalStore implements SignalProtocolStore {
 
     @Override
     public KyberPreKeyRecord loadKyberPreKey(int kyberPreKeyId) throws InvalidKeyIdException {
-        byte[] value = kyberPreKeys.get(idKey(kyberPreKeyId))
+        byte[] value = kyberPreKeys
+                .get(idKey(kyberPreKeyId))
                 .orElseThrow(() -> new InvalidKeyIdException("no Kyber prekey with id " + kyberPreKeyId));
         return kyberPreKey(value);
     }
@@ -313,7 +318,8 @@ public final class SignalStore implements SignalProtocolStore {
      *     and signed prekey: the message is a replay
      */
     @Override
-    public void markKyberPreKeyUsed(int kyberPreKeyId, int signedPreKeyId, ECPublicKey baseKey) throws ReusedBaseKeyException {
+    public void markKyberPreKeyUsed(int kyberPreKeyId, int signedPreKeyId, ECPublicKey baseKey)
+            throws ReusedBaseKeyException {
         Objects.requireNonNull(baseKey, "baseKey");
         byte[] id = idKey(kyberPreKeyId);
         boolean replay = db.write(c -> {
@@ -325,7 +331,11 @@ public final class SignalStore implements SignalProtocolStore {
                 kyberPreKeys.delete(id);
                 return false;
             }
-            byte[] use = new RowCodec.Writer().i32(kyberPreKeyId).i32(signedPreKeyId).bytes(baseKey.serialize()).toBytes();
+            byte[] use = new RowCodec.Writer()
+                    .i32(kyberPreKeyId)
+                    .i32(signedPreKeyId)
+                    .bytes(baseKey.serialize())
+                    .toBytes();
             if (kyberBaseKeys.contains(use)) {
                 return true;
             }
@@ -373,13 +383,16 @@ public final class SignalStore implements SignalProtocolStore {
     /** The sender key of {@code sender} in distribution {@code distributionId}, or {@code null} (libsignal's contract). */
     @Override
     public SenderKeyRecord loadSenderKey(SignalProtocolAddress sender, UUID distributionId) {
-        return senderKeys.get(senderKey(sender, distributionId)).map(v -> {
-            try {
-                return new SenderKeyRecord(v);
-            } catch (InvalidMessageException e) {
-                throw new StoreException("damaged sender key in the profile store", e);
-            }
-        }).orElse(null);
+        return senderKeys
+                .get(senderKey(sender, distributionId))
+                .map(v -> {
+                    try {
+                        return new SenderKeyRecord(v);
+                    } catch (InvalidMessageException e) {
+                        throw new StoreException("damaged sender key in the profile store", e);
+                    }
+                })
+                .orElse(null);
     }
 
     /** Forgets every sender key of distribution {@code distributionId} (a channel re-keyed); returns how many. */
@@ -392,7 +405,9 @@ public final class SignalStore implements SignalProtocolStore {
 
     private void storeKyber(int kyberPreKeyId, KyberPreKeyRecord record, boolean lastResort) {
         Objects.requireNonNull(record, "record");
-        kyberPreKeys.put(idKey(kyberPreKeyId), new RowCodec.Writer().bool(lastResort).bytes(record.serialize()).toBytes());
+        kyberPreKeys.put(
+                idKey(kyberPreKeyId),
+                new RowCodec.Writer().bool(lastResort).bytes(record.serialize()).toBytes());
     }
 
     private List<Integer> kyberIds(boolean lastResort) {
@@ -460,7 +475,10 @@ public final class SignalStore implements SignalProtocolStore {
 
     private static byte[] addressKey(SignalProtocolAddress address) {
         Objects.requireNonNull(address, "address");
-        return new RowCodec.Writer().string(address.getName()).i32(address.getDeviceId()).toBytes();
+        return new RowCodec.Writer()
+                .string(address.getName())
+                .i32(address.getDeviceId())
+                .toBytes();
     }
 
     private static SignalProtocolAddress address(byte[] key) {
@@ -473,10 +491,16 @@ public final class SignalStore implements SignalProtocolStore {
 
     private static byte[] senderKey(SignalProtocolAddress sender, UUID distributionId) {
         Objects.requireNonNull(distributionId, "distributionId");
-        return new RowCodec.Writer().bytes(addressKey(sender)).bytes(uuidBytes(distributionId)).toBytes();
+        return new RowCodec.Writer()
+                .bytes(addressKey(sender))
+                .bytes(uuidBytes(distributionId))
+                .toBytes();
     }
 
     private static byte[] uuidBytes(UUID uuid) {
-        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits())
+                .array();
     }
 }

@@ -116,7 +116,8 @@ final class StoreDatabase implements AutoCloseable {
         requireLocked();
         CachedStatement statement = statements.get(sql);
         if (statement == null) {
-            statement = new CachedStatement(connection.prepareStatement(sql), WRITES.matcher(sql).lookingAt());
+            statement = new CachedStatement(
+                    connection.prepareStatement(sql), WRITES.matcher(sql).lookingAt());
             statements.put(sql, statement);
         }
         if (statement.writes() && openSavepoints < savepoints.size()) {
@@ -267,10 +268,13 @@ final class StoreDatabase implements AutoCloseable {
      * synced at its commit.
      */
     void transaction(Runnable body) {
-        write(c -> {
-            body.run();
-            return null;
-        }, true, true);
+        write(
+                c -> {
+                    body.run();
+                    return null;
+                },
+                true,
+                true);
     }
 
     /**
@@ -280,10 +284,13 @@ final class StoreDatabase implements AutoCloseable {
      * before that sync (received messages, acknowledged after it).
      */
     void transactionSyncedLater(Runnable body) {
-        write(c -> {
-            body.run();
-            return null;
-        }, false, false);
+        write(
+                c -> {
+                    body.run();
+                    return null;
+                },
+                false,
+                false);
     }
 
     /**
@@ -389,7 +396,8 @@ final class StoreDatabase implements AutoCloseable {
     StoreException translate(SQLException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains("SQLITE_BUSY") || message.contains("database is locked")) {
-            return new StoreException("the profile store " + name + " is open in another process (or another connection)", e);
+            return new StoreException(
+                    "the profile store " + name + " is open in another process (or another connection)", e);
         }
         if (message.contains("SQLITE_NOTADB")) {
             return new StoreException(name + " is not a NexusLink profile store: it is not a SQLite database", e);

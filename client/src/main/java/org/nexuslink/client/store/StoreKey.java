@@ -31,8 +31,8 @@ public record StoreKey(byte[] encryptionKey, byte[] indexKey) {
         Objects.requireNonNull(encryptionKey, "encryptionKey");
         Objects.requireNonNull(indexKey, "indexKey");
         if (encryptionKey.length != KEY_BYTES || indexKey.length != KEY_BYTES) {
-            throw new IllegalArgumentException("a store key is two 32-byte keys, got "
-                    + encryptionKey.length + " and " + indexKey.length + " bytes");
+            throw new IllegalArgumentException("a store key is two 32-byte keys, got " + encryptionKey.length + " and "
+                    + indexKey.length + " bytes");
         }
         encryptionKey = encryptionKey.clone();
         indexKey = indexKey.clone();

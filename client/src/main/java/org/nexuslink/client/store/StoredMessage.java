@@ -66,24 +66,51 @@ public record StoredMessage(
 
     /** This message with another ref. */
     public StoredMessage withRef(String newRef) {
-        return new StoredMessage(conversationId, newRef, senderAccount, senderDevice, direction, kind,
-                sentAt, receivedAt, text, replyTo, attachment, revoked);
+        return new StoredMessage(
+                conversationId,
+                newRef,
+                senderAccount,
+                senderDevice,
+                direction,
+                kind,
+                sentAt,
+                receivedAt,
+                text,
+                replyTo,
+                attachment,
+                revoked);
     }
 
     /** This message revoked: flagged, its text and attachment erased. */
     public StoredMessage asRevoked() {
-        return new StoredMessage(conversationId, ref, senderAccount, senderDevice, direction, kind,
-                sentAt, receivedAt, "", replyTo, Optional.empty(), true);
+        return new StoredMessage(
+                conversationId,
+                ref,
+                senderAccount,
+                senderDevice,
+                direction,
+                kind,
+                sentAt,
+                receivedAt,
+                "",
+                replyTo,
+                Optional.empty(),
+                true);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof StoredMessage m
-                && conversationId.equals(m.conversationId) && ref.equals(m.ref)
-                && senderAccount.equals(m.senderAccount) && senderDevice == m.senderDevice
-                && direction == m.direction && kind == m.kind
-                && sentAt.equals(m.sentAt) && receivedAt.equals(m.receivedAt)
-                && text.equals(m.text) && replyTo.equals(m.replyTo)
+                && conversationId.equals(m.conversationId)
+                && ref.equals(m.ref)
+                && senderAccount.equals(m.senderAccount)
+                && senderDevice == m.senderDevice
+                && direction == m.direction
+                && kind == m.kind
+                && sentAt.equals(m.sentAt)
+                && receivedAt.equals(m.receivedAt)
+                && text.equals(m.text)
+                && replyTo.equals(m.replyTo)
                 && attachment.isPresent() == m.attachment.isPresent()
                 && (attachment.isEmpty() || Arrays.equals(attachment.get(), m.attachment.get()))
                 && revoked == m.revoked;

@@ -23,7 +23,11 @@ public record HeadGossip(ServerPublicKey server, SignedTreeHead head) {
     }
 
     public byte[] encode() {
-        return ByteBuffer.allocate(LENGTH).put((byte) VERSION).put(server.bytes()).put(head.encoded()).array();
+        return ByteBuffer.allocate(LENGTH)
+                .put((byte) VERSION)
+                .put(server.bytes())
+                .put(head.encoded())
+                .array();
     }
 
     /**
@@ -36,7 +40,8 @@ public record HeadGossip(ServerPublicKey server, SignedTreeHead head) {
         if (bytes.length != LENGTH || bytes[0] != VERSION) {
             throw new IllegalArgumentException("a gossiped tree head has " + LENGTH + " bytes and version " + VERSION);
         }
-        return new HeadGossip(ServerPublicKey.of(Arrays.copyOfRange(bytes, 1, 1 + ServerPublicKey.LENGTH)),
+        return new HeadGossip(
+                ServerPublicKey.of(Arrays.copyOfRange(bytes, 1, 1 + ServerPublicKey.LENGTH)),
                 SignedTreeHead.decode(Arrays.copyOfRange(bytes, 1 + ServerPublicKey.LENGTH, LENGTH)));
     }
 }

@@ -24,7 +24,7 @@ public final class KeyTransparencyChecks {
     /** Told about every refusal, to warn the user (the SDK's event). */
     @FunctionalInterface
     public interface Warnings {
-        Warnings NONE = (account, warning) -> { };
+        Warnings NONE = (account, warning) -> {};
 
         void warn(String account, KeyTransparencyException warning);
     }
@@ -49,11 +49,12 @@ public final class KeyTransparencyChecks {
      * @throws KeyTransparencyException {@code MISSING_PROOF} when {@code api} has no pinned key
      */
     public KeyTransparencyVerifier verifier(CommunityApi api) throws KeyTransparencyException {
-        ServerPublicKey key = api.pinnedKey().orElseThrow(() -> new KeyTransparencyException(
-                KeyTransparencyException.Reason.MISSING_PROOF,
-                "no server key is pinned for " + api.server() + ": key-transparency proofs cannot be checked"));
-        return verifiers.computeIfAbsent(key,
-                k -> new KeyTransparencyVerifier(k, SeenHeads.in(settings, k), new LogClient(api)));
+        ServerPublicKey key = api.pinnedKey()
+                .orElseThrow(() -> new KeyTransparencyException(
+                        KeyTransparencyException.Reason.MISSING_PROOF,
+                        "no server key is pinned for " + api.server() + ": key-transparency proofs cannot be checked"));
+        return verifiers.computeIfAbsent(
+                key, k -> new KeyTransparencyVerifier(k, SeenHeads.in(settings, k), new LogClient(api)));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.nexuslink.client.RefusedException;
+import org.nexuslink.client.transparency.KeyTransparencyException.Reason;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.server.ServerPublicKey;
 import org.nexuslink.crypto.transparency.InvalidProofException;
@@ -18,7 +19,6 @@ import org.nexuslink.crypto.transparency.KeyLogEntry;
 import org.nexuslink.crypto.transparency.MerkleProofs;
 import org.nexuslink.crypto.transparency.SignedTreeHead;
 import org.nexuslink.crypto.transparency.TreeHash;
-import org.nexuslink.client.transparency.KeyTransparencyException.Reason;
 import org.nexuslink.protocol.api.PrekeysApi;
 
 /**
@@ -74,9 +74,11 @@ public final class KeyTransparencyVerifier {
             }
             SignedTreeHead ours = known.get();
             if (head.treeSize() < ours.treeSize()) {
-                throw new KeyTransparencyException(Reason.ROLLED_BACK, "the server shows a key log of "
-                        + head.treeSize() + " entries after it showed " + ours.treeSize()
-                        + ": it rolled its log back, and may hide later key changes");
+                throw new KeyTransparencyException(
+                        Reason.ROLLED_BACK,
+                        "the server shows a key log of "
+                                + head.treeSize() + " entries after it showed " + ours.treeSize()
+                                + ": it rolled its log back, and may hide later key changes");
             }
             checkConsistent(ours, head, "the server");
             if (head.treeSize() > ours.treeSize()) {
@@ -118,8 +120,10 @@ public final class KeyTransparencyVerifier {
             throws IOException, InterruptedException {
         if (older.treeSize() == newer.treeSize()) {
             if (!older.root().equals(newer.root())) {
-                throw new KeyTransparencyException(Reason.INCONSISTENT_LOG, whose + " signed two different key logs of "
-                        + older.treeSize() + " entries: the log was forked");
+                throw new KeyTransparencyException(
+                        Reason.INCONSISTENT_LOG,
+                        whose + " signed two different key logs of " + older.treeSize()
+                                + " entries: the log was forked");
             }
             return;
         }
@@ -130,16 +134,22 @@ public final class KeyTransparencyVerifier {
         try {
             proof = log.consistency(older.treeSize(), newer.treeSize());
         } catch (RefusedException e) {
-            throw new KeyTransparencyException(Reason.INCONSISTENT_LOG, "the server cannot prove that its key log of "
-                    + newer.treeSize() + " entries extends the one of " + older.treeSize() + " (" + whose + "): "
-                    + e.getMessage());
+            throw new KeyTransparencyException(
+                    Reason.INCONSISTENT_LOG,
+                    "the server cannot prove that its key log of "
+                            + newer.treeSize() + " entries extends the one of " + older.treeSize() + " (" + whose
+                            + "): "
+                            + e.getMessage());
         }
         try {
             MerkleProofs.verifyConsistency(older.treeSize(), newer.treeSize(), older.root(), newer.root(), proof);
         } catch (InvalidProofException e) {
-            throw new KeyTransparencyException(Reason.INCONSISTENT_LOG, "the key log of " + newer.treeSize()
-                    + " entries (" + whose + ") does not extend the one of " + older.treeSize() + " seen before: "
-                    + e.getMessage());
+            throw new KeyTransparencyException(
+                    Reason.INCONSISTENT_LOG,
+                    "the key log of " + newer.treeSize()
+                            + " entries (" + whose + ") does not extend the one of " + older.treeSize()
+                            + " seen before: "
+                            + e.getMessage());
         }
     }
 
@@ -165,15 +175,18 @@ public final class KeyTransparencyVerifier {
             KeyLogEntry entry;
             try {
                 entry = KeyLogEntry.decode(data);
-                MerkleProofs.verifyInclusion(e.index(), head.treeSize(), TreeHash.leaf(data), e.inclusionProof(),
-                        head.root());
+                MerkleProofs.verifyInclusion(
+                        e.index(), head.treeSize(), TreeHash.leaf(data), e.inclusionProof(), head.root());
             } catch (InvalidProofException ex) {
-                throw new KeyTransparencyException(Reason.BAD_PROOF, "key-log entry " + e.index() + " of "
-                        + account.account() + " does not verify: " + ex.getMessage());
+                throw new KeyTransparencyException(
+                        Reason.BAD_PROOF,
+                        "key-log entry " + e.index() + " of " + account.account() + " does not verify: "
+                                + ex.getMessage());
             }
             if (!entry.account().equals(account.account())) {
-                throw new KeyTransparencyException(Reason.BAD_PROOF, "key-log entry " + e.index() + " is for "
-                        + entry.account() + ", not " + account.account());
+                throw new KeyTransparencyException(
+                        Reason.BAD_PROOF,
+                        "key-log entry " + e.index() + " is for " + entry.account() + ", not " + account.account());
             }
             out.add(new Verified(e.index(), entry));
         }
@@ -203,15 +216,17 @@ public final class KeyTransparencyVerifier {
             throws IOException, InterruptedException {
         List<Verified> entries = verifyAccount(LogClient.accountLog(account, answer.keyTransparency()));
         if (entries.stream().noneMatch(v -> v.entry() instanceof KeyLogEntry.IdentityKey)) {
-            throw new KeyTransparencyException(Reason.KEY_NOT_IN_LOG, "the identity key of " + account
-                    + " is not in the server's key log");
+            throw new KeyTransparencyException(
+                    Reason.KEY_NOT_IN_LOG, "the identity key of " + account + " is not in the server's key log");
         }
         Map<Integer, KeyTransparencyException> refused = new TreeMap<>();
         for (PrekeysApi.DeviceBundle device : answer.devices()) {
             int id = device.deviceId();
             if (device.certificate() == null) {
-                refused.put(id, new KeyTransparencyException(Reason.BAD_PROOF, "device " + id + " of " + account
-                        + " carries no certificate"));
+                refused.put(
+                        id,
+                        new KeyTransparencyException(
+                                Reason.BAD_PROOF, "device " + id + " of " + account + " carries no certificate"));
                 continue;
             }
             byte[] certificate = device.certificate().toByteArray();
@@ -220,18 +235,29 @@ public final class KeyTransparencyVerifier {
                             && Arrays.equals(a.certificate().toByteArray(), certificate))
                     .findFirst();
             if (added.isEmpty()) {
-                refused.put(id, new KeyTransparencyException(Reason.KEY_NOT_IN_LOG, "device " + id + " of " + account
-                        + " offers a key that is not in the server's key log: refused (the server may be"
-                        + " impersonating the contact)"));
+                refused.put(
+                        id,
+                        new KeyTransparencyException(
+                                Reason.KEY_NOT_IN_LOG,
+                                "device " + id + " of " + account
+                                        + " offers a key that is not in the server's key log: refused (the server may be"
+                                        + " impersonating the contact)"));
                 continue;
             }
-            byte[] key = ((KeyLogEntry.DeviceAdded) added.get().entry()).parsedCertificate().devicePublicKeyBytes();
-            boolean removed = entries.stream().anyMatch(v -> v.index() > added.get().index()
-                    && v.entry() instanceof KeyLogEntry.DeviceRemoved r
-                    && Arrays.equals(r.deviceKey().toByteArray(), key));
+            byte[] key = ((KeyLogEntry.DeviceAdded) added.get().entry())
+                    .parsedCertificate()
+                    .devicePublicKeyBytes();
+            boolean removed = entries.stream()
+                    .anyMatch(v -> v.index() > added.get().index()
+                            && v.entry() instanceof KeyLogEntry.DeviceRemoved r
+                            && Arrays.equals(r.deviceKey().toByteArray(), key));
             if (removed) {
-                refused.put(id, new KeyTransparencyException(Reason.KEY_NOT_IN_LOG, "device " + id + " of " + account
-                        + " offers a key the key log says was removed: refused"));
+                refused.put(
+                        id,
+                        new KeyTransparencyException(
+                                Reason.KEY_NOT_IN_LOG,
+                                "device " + id + " of " + account
+                                        + " offers a key the key log says was removed: refused"));
             }
         }
         return new BundleVerdict(refused);

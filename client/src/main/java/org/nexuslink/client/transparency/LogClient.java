@@ -54,8 +54,13 @@ public final class LogClient {
     }
 
     public List<TreeHash> consistency(long from, long to) throws IOException, InterruptedException {
-        KeyTransparencyApi.Consistency answer = api.call(ApiRoute.KT_CONSISTENCY, List.of(),
-                new TreeMap<>(Map.of("from", from, "to", to)), null, KeyTransparencyApi.Consistency.class, null);
+        KeyTransparencyApi.Consistency answer = api.call(
+                ApiRoute.KT_CONSISTENCY,
+                List.of(),
+                new TreeMap<>(Map.of("from", from, "to", to)),
+                null,
+                KeyTransparencyApi.Consistency.class,
+                null);
         try {
             return hashes(answer.proof());
         } catch (IllegalArgumentException e) {
@@ -64,14 +69,22 @@ public final class LogClient {
     }
 
     public AccountLog account(AccountId account) throws IOException, InterruptedException {
-        return accountLog(account, Optional.of(api.call(ApiRoute.KT_PROOF, null, KeyTransparencyApi.Proof.class, null,
-                account.toString())));
+        return accountLog(
+                account,
+                Optional.of(
+                        api.call(ApiRoute.KT_PROOF, null, KeyTransparencyApi.Proof.class, null, account.toString())));
     }
 
     /** Leaves {@code [start, start + count)}, fewer at the end of the log. */
     public List<Bytes> leaves(long start, int count) throws IOException, InterruptedException {
-        return api.call(ApiRoute.KT_LEAVES, List.of(), new TreeMap<>(Map.of("start", start, "count", count)), null,
-                KeyTransparencyApi.Leaves.class, null).entries();
+        return api.call(
+                        ApiRoute.KT_LEAVES,
+                        List.of(),
+                        new TreeMap<>(Map.of("start", start, "count", count)),
+                        null,
+                        KeyTransparencyApi.Leaves.class,
+                        null)
+                .entries();
     }
 
     /**
@@ -82,12 +95,14 @@ public final class LogClient {
     public static AccountLog accountLog(AccountId account, Optional<KeyTransparencyApi.Proof> proof)
             throws KeyTransparencyException {
         if (proof.isEmpty()) {
-            throw new KeyTransparencyException(KeyTransparencyException.Reason.MISSING_PROOF,
+            throw new KeyTransparencyException(
+                    KeyTransparencyException.Reason.MISSING_PROOF,
                     "the server sent the keys of " + account + " without a key-transparency proof");
         }
         try {
             if (!account.toString().equals(proof.get().accountId())) {
-                throw new IllegalArgumentException("the proof is for " + proof.get().accountId());
+                throw new IllegalArgumentException(
+                        "the proof is for " + proof.get().accountId());
             }
             List<ProvenEntry> entries = new ArrayList<>();
             for (KeyTransparencyApi.Entry e : proof.get().entries()) {
@@ -98,7 +113,8 @@ public final class LogClient {
             }
             return new AccountLog(account, head(proof.get().treeHead()), entries);
         } catch (IllegalArgumentException e) {
-            throw new KeyTransparencyException(KeyTransparencyException.Reason.MISSING_PROOF,
+            throw new KeyTransparencyException(
+                    KeyTransparencyException.Reason.MISSING_PROOF,
                     "the key-transparency proof of " + account + " is malformed: " + e.getMessage());
         }
     }
@@ -109,7 +125,9 @@ public final class LogClient {
      * @throws IllegalArgumentException when a field is missing or out of range
      */
     public static SignedTreeHead head(KeyTransparencyApi.TreeHead head) {
-        return SignedTreeHead.of(head.treeSize(), Instant.ofEpochMilli(head.timestamp()),
+        return SignedTreeHead.of(
+                head.treeSize(),
+                Instant.ofEpochMilli(head.timestamp()),
                 TreeHash.of(required(head.rootHash(), "root_hash").toByteArray()),
                 required(head.signature(), "signature").toByteArray());
     }

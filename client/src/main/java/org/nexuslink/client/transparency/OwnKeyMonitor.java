@@ -38,8 +38,8 @@ public final class OwnKeyMonitor {
     private final AccountId account;
     private final byte[] deviceKey;
 
-    public OwnKeyMonitor(KeyTransparencyVerifier verifier, LogClient log, Settings settings, AccountId account,
-                         byte[] deviceKey) {
+    public OwnKeyMonitor(
+            KeyTransparencyVerifier verifier, LogClient log, Settings settings, AccountId account, byte[] deviceKey) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.log = Objects.requireNonNull(log, "log");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -96,20 +96,27 @@ public final class OwnKeyMonitor {
             switch (v.entry()) {
                 case KeyLogEntry.DeviceAdded a -> {
                     byte[] added = a.parsedCertificate().devicePublicKeyBytes();
-                    if (!Arrays.equals(added, deviceKey) && !ours.contains(java.util.HexFormat.of().formatHex(added))) {
-                        warnings.add(new Warning(v.index(), "device " + a.parsedCertificate().deviceId()
-                                + " was added to your account at " + a.at() + "; if you did not link it, your"
-                                + " identity key or this server is compromised"));
+                    if (!Arrays.equals(added, deviceKey)
+                            && !ours.contains(java.util.HexFormat.of().formatHex(added))) {
+                        warnings.add(new Warning(
+                                v.index(),
+                                "device " + a.parsedCertificate().deviceId()
+                                        + " was added to your account at " + a.at() + "; if you did not link it, your"
+                                        + " identity key or this server is compromised"));
                     }
                 }
                 case KeyLogEntry.DeviceRemoved r -> {
                     if (!ours.contains(r.deviceKey().hex())) {
-                        warnings.add(new Warning(v.index(), "device " + r.device() + " was removed from your account at "
-                                + r.at() + (Arrays.equals(r.deviceKey().toByteArray(), deviceKey) ? " (this device)" : "")));
+                        warnings.add(new Warning(
+                                v.index(),
+                                "device " + r.device() + " was removed from your account at " + r.at()
+                                        + (Arrays.equals(r.deviceKey().toByteArray(), deviceKey)
+                                                ? " (this device)"
+                                                : "")));
                     }
                 }
-                case KeyLogEntry.IdentityKey i -> warnings.add(new Warning(v.index(),
-                        "your account joined this server again at " + i.at()));
+                case KeyLogEntry.IdentityKey i ->
+                    warnings.add(new Warning(v.index(), "your account joined this server again at " + i.at()));
             }
         }
         settings.putLong(progressKey, last);

@@ -51,11 +51,13 @@ public interface SeenHeads {
                     return Optional.empty();
                 }
                 try {
-                    String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+                    String text =
+                            Files.readString(file, StandardCharsets.US_ASCII).strip();
                     if (!text.startsWith(prefix)) {
                         throw new IllegalArgumentException(file + " is not a key-transparency state file");
                     }
-                    return Optional.of(SignedTreeHead.decode(Base64.getDecoder().decode(text.substring(prefix.length()))));
+                    return Optional.of(
+                            SignedTreeHead.decode(Base64.getDecoder().decode(text.substring(prefix.length()))));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + file, e);
                 }
@@ -65,9 +67,14 @@ public interface SeenHeads {
             public void record(SignedTreeHead head) {
                 try {
                     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                    Files.writeString(tmp, prefix + Base64.getEncoder().encodeToString(head.encoded()) + "\n",
+                    Files.writeString(
+                            tmp,
+                            prefix + Base64.getEncoder().encodeToString(head.encoded()) + "\n",
                             StandardCharsets.US_ASCII);
-                    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    Files.move(
+                            tmp,
+                            file,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot write " + file, e);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.nexuslink.client.RefusedException;
 import org.nexuslink.protocol.ErrorCode;
-import org.nexuslink.protocol.api.AuthApi;
 import org.nexuslink.protocol.api.ApiRoute;
+import org.nexuslink.protocol.api.AuthApi;
 
 /** A 429 with Retry-After is waited out once; a second one reaches the caller as a refusal. */
 class CommunityApiRetryTest {
@@ -62,7 +62,11 @@ class CommunityApiRetryTest {
     void a_second_refusal_reaches_the_caller() throws Exception {
         CommunityApi api = new CommunityApi(answering(List.of(429)));
 
-        assertThatThrownBy(() -> api.call(ApiRoute.AUTH_CHALLENGE, new AuthApi.ChallengeRequest("a", 1), AuthApi.ChallengeResponse.class, null))
+        assertThatThrownBy(() -> api.call(
+                        ApiRoute.AUTH_CHALLENGE,
+                        new AuthApi.ChallengeRequest("a", 1),
+                        AuthApi.ChallengeResponse.class,
+                        null))
                 .isInstanceOfSatisfying(RefusedException.class, e -> {
                     assertThat(e.status()).isEqualTo(429);
                     assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);

@@ -24,16 +24,26 @@ class EnvelopeSocketLimitsTest {
     @Test
     void a_hostile_server_cannot_make_the_client_buffer_an_oversized_frame() throws Exception {
         // One unmasked binary frame that declares 2^40 bytes (FIN, opcode 2, 64-bit length).
-        byte[] header = ByteBuffer.allocate(10).put((byte) 0x82).put((byte) 127).putLong(1L << 40).array();
+        byte[] header = ByteBuffer.allocate(10)
+                .put((byte) 0x82)
+                .put((byte) 127)
+                .putLong(1L << 40)
+                .array();
         HttpClient http = HttpClient.newHttpClient();
         try (HostileWebSocketServer server = new HostileWebSocketServer(header, HUGE)) {
             List<Envelope> delivered = new CopyOnWriteArrayList<>();
             CompletableFuture<String> closed = new CompletableFuture<>();
-            try (EnvelopeSocket socket = EnvelopeSocket.connect(http, server.uri(), "token", delivered::add,
+            try (EnvelopeSocket socket = EnvelopeSocket.connect(
+                    http,
+                    server.uri(),
+                    "token",
+                    delivered::add,
                     (code, reason) -> closed.complete(code + " " + reason))) {
-                assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(EnvelopeSocket.TOO_BIG
-                        + " the server sent a frame over " + EnvelopeSocket.MAX_FRAME_BYTES + " bytes");
-                assertThat(server.written().get(30, TimeUnit.SECONDS)).as("bytes the server got out before the drop")
+                assertThat(closed.get(30, TimeUnit.SECONDS))
+                        .isEqualTo(EnvelopeSocket.TOO_BIG + " the server sent a frame over "
+                                + EnvelopeSocket.MAX_FRAME_BYTES + " bytes");
+                assertThat(server.written().get(30, TimeUnit.SECONDS))
+                        .as("bytes the server got out before the drop")
                         .isLessThan(HUGE);
                 assertThat(delivered).isEmpty();
             }
@@ -50,8 +60,8 @@ class EnvelopeSocketLimitsTest {
         try (HostileWebSocketServer server = new HostileWebSocketServer(frame, 0)) {
             List<Envelope> delivered = new CopyOnWriteArrayList<>();
             CompletableFuture<Integer> closed = new CompletableFuture<>();
-            try (EnvelopeSocket socket = EnvelopeSocket.connect(http, server.uri(), "token", delivered::add,
-                    (code, reason) -> closed.complete(code))) {
+            try (EnvelopeSocket socket = EnvelopeSocket.connect(
+                    http, server.uri(), "token", delivered::add, (code, reason) -> closed.complete(code))) {
                 assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(EnvelopeSocket.PROTOCOL_ERROR);
                 assertThat(server.written().get(30, TimeUnit.SECONDS)).isZero();
                 assertThat(delivered).isEmpty();

@@ -47,11 +47,13 @@ final class HostileWebSocketServer implements AutoCloseable {
         long sent = 0;
         try (Socket socket = listener.accept()) {
             String key = handshakeKey(socket.getInputStream());
-            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                    .digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
+            String accept = Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-1")
+                            .digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(header);
             byte[] chunk = new byte[16 * 1024];
             try {

@@ -14,10 +14,13 @@ import org.nexuslink.protocol.Bytes;
 class PayloadCodecProperties {
 
     @Property(tries = 500)
-    void texts_round_trip(@ForAll String text, @ForAll Optional<String> replyTo,
-            @ForAll @LongRange(min = 0, max = 4_000_000_000_000L) long millis) throws ContentException {
-        Payload payload = new Payload(new Content.Text(text, replyTo), Instant.ofEpochMilli(millis), Optional.empty(),
-                Optional.empty());
+    void texts_round_trip(
+            @ForAll String text,
+            @ForAll Optional<String> replyTo,
+            @ForAll @LongRange(min = 0, max = 4_000_000_000_000L) long millis)
+            throws ContentException {
+        Payload payload = new Payload(
+                new Content.Text(text, replyTo), Instant.ofEpochMilli(millis), Optional.empty(), Optional.empty());
         assertThat(PayloadCodec.decode(PayloadCodec.encode(payload))).isEqualTo(payload);
     }
 
@@ -32,8 +35,11 @@ class PayloadCodecProperties {
 
     @Property(tries = 500)
     void any_truncation_of_a_file_payload_is_refused(@ForAll("cuts") int cut) {
-        byte[] whole = PayloadCodec.encode(new Payload(new Content.File(Bytes.fromHex("00112233"), Optional.of("x"),
-                Optional.empty()), Instant.EPOCH, Optional.of("nxl:x"), Optional.of(Bytes.fromHex("aa"))));
+        byte[] whole = PayloadCodec.encode(new Payload(
+                new Content.File(Bytes.fromHex("00112233"), Optional.of("x"), Optional.empty()),
+                Instant.EPOCH,
+                Optional.of("nxl:x"),
+                Optional.of(Bytes.fromHex("aa"))));
         byte[] part = java.util.Arrays.copyOf(whole, Math.min(cut, whole.length - 1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PayloadCodec.decode(part))
                 .isInstanceOf(ContentException.class);

@@ -17,21 +17,24 @@ class PayloadCodecTest {
 
     @Test
     void a_text_reply_encodes_to_the_documented_bytes_and_back() throws ContentException {
-        Payload payload = new Payload(new Content.Text("hi", Optional.of("7")), SENT, Optional.of("nxl:b"),
-                Optional.empty());
+        Payload payload =
+                new Payload(new Content.Text("hi", Optional.of("7")), SENT, Optional.of("nxl:b"), Optional.empty());
         byte[] encoded = PayloadCodec.encode(payload);
-        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo(
-                "86" + "0001" + "0101" + "02cf000001a0c4506c7b" + "03a2" + "6869" + "04a137" + "07a5" + "6e786c3a62");
+        assertThat(HexFormat.of().formatHex(encoded))
+                .isEqualTo("86" + "0001" + "0101" + "02cf000001a0c4506c7b" + "03a2" + "6869" + "04a137" + "07a5"
+                        + "6e786c3a62");
         assertThat(PayloadCodec.decode(encoded)).isEqualTo(payload);
     }
 
     @Test
     void a_channel_text_names_its_channel_inside() throws ContentException {
         UUID channel = UUID.fromString("0b7e4a52-1111-2222-3333-444455556666");
-        Payload payload = Payload.of(new Content.Text("hi", Optional.empty()), SENT).inChannel(channel);
+        Payload payload =
+                Payload.of(new Content.Text("hi", Optional.empty()), SENT).inChannel(channel);
         byte[] encoded = PayloadCodec.encode(payload);
-        assertThat(HexFormat.of().formatHex(encoded)).isEqualTo("85" + "0001" + "0101" + "02cf000001a0c4506c7b"
-                + "03a26869" + "08c410" + "0b7e4a52111122223333444455556666");
+        assertThat(HexFormat.of().formatHex(encoded))
+                .isEqualTo("85" + "0001" + "0101" + "02cf000001a0c4506c7b" + "03a26869" + "08c410"
+                        + "0b7e4a52111122223333444455556666");
         assertThat(PayloadCodec.decode(encoded)).isEqualTo(payload);
         assertThat(PayloadCodec.decode(encoded).channel()).contains(channel);
     }
@@ -39,13 +42,15 @@ class PayloadCodecTest {
     @Test
     void a_gossiped_key_log_head_travels_as_key_11_and_survives_a_certificate() throws ContentException {
         Bytes head = Bytes.of(new byte[146]);
-        Payload payload = new Payload(new Content.Text("hi", Optional.empty()), SENT, Optional.of("nxl:b"),
-                Optional.empty()).withKeyLogHead(head);
+        Payload payload = new Payload(
+                        new Content.Text("hi", Optional.empty()), SENT, Optional.of("nxl:b"), Optional.empty())
+                .withKeyLogHead(head);
         byte[] encoded = PayloadCodec.encode(payload);
         assertThat(HexFormat.of().formatHex(encoded)).contains("0bc492" + "00".repeat(146));
         assertThat(PayloadCodec.decode(encoded)).isEqualTo(payload);
         Payload certified = payload.withCertificate(Bytes.fromHex("aa"));
-        assertThat(PayloadCodec.decode(PayloadCodec.encode(certified)).keyLogHead()).contains(head);
+        assertThat(PayloadCodec.decode(PayloadCodec.encode(certified)).keyLogHead())
+                .contains(head);
         refused("85000101010200" + "03a0" + "0b01", "payload.kt_head");
     }
 
@@ -59,12 +64,15 @@ class PayloadCodecTest {
     void every_kind_round_trips() throws ContentException {
         UUID channel = UUID.fromString("0b7e4a52-1111-2222-3333-444455556666");
         for (Content content : new Content[] {
-                new Content.Text("", Optional.empty()),
-                new Content.File(Bytes.fromHex("0102"), Optional.of("the plan"), Optional.of("ab12")),
-                new Content.Revoke("42"),
-                new Content.SenderKey(channel, Bytes.fromHex("33aa"))}) {
+            new Content.Text("", Optional.empty()),
+            new Content.File(Bytes.fromHex("0102"), Optional.of("the plan"), Optional.of("ab12")),
+            new Content.Revoke("42"),
+            new Content.SenderKey(channel, Bytes.fromHex("33aa"))
+        }) {
             Payload payload = new Payload(content, SENT, Optional.empty(), Optional.of(Bytes.fromHex("ff")));
-            assertThat(PayloadCodec.decode(PayloadCodec.encode(payload))).as(content.toString()).isEqualTo(payload);
+            assertThat(PayloadCodec.decode(PayloadCodec.encode(payload)))
+                    .as(content.toString())
+                    .isEqualTo(payload);
         }
     }
 
@@ -97,12 +105,15 @@ class PayloadCodecTest {
 
     private static void refused(String hex, String message) {
         assertThatThrownBy(() -> PayloadCodec.decode(HexFormat.of().parseHex(hex)))
-                .as(hex).isInstanceOf(ContentException.class).hasMessageContaining(message);
+                .as(hex)
+                .isInstanceOf(ContentException.class)
+                .hasMessageContaining(message);
     }
 
     @Test
     void to_string_never_shows_content() {
         assertThat(new Content.Text("the secret", Optional.empty()).toString()).doesNotContain("secret");
-        assertThat(new Content.SenderKey(UUID.randomUUID(), Bytes.fromHex("abcd")).toString()).doesNotContain("abcd");
+        assertThat(new Content.SenderKey(UUID.randomUUID(), Bytes.fromHex("abcd")).toString())
+                .doesNotContain("abcd");
     }
 }

@@ -15,7 +15,9 @@ class BackoffTest {
         assertThat(SyncLoop.backoff(2, 1.0)).isEqualTo(Duration.ofMillis(500));
         assertThat(SyncLoop.backoff(5, 1.0)).isEqualTo(Duration.ofMillis(4000));
         assertThat(SyncLoop.backoff(8, 1.0)).isEqualTo(SyncLoop.MAX_BACKOFF);
-        assertThat(SyncLoop.backoff(1000, 1.0)).as("no overflow after many attempts").isEqualTo(SyncLoop.MAX_BACKOFF);
+        assertThat(SyncLoop.backoff(1000, 1.0))
+                .as("no overflow after many attempts")
+                .isEqualTo(SyncLoop.MAX_BACKOFF);
     }
 
     @Test

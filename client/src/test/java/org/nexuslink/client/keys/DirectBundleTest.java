@@ -26,8 +26,8 @@ class DirectBundleTest {
     @Test
     void the_direct_bundle_is_made_once_kept_in_the_store_and_starts_a_session_it_can_answer() throws Exception {
         DeviceKeyPair device = DeviceKeyPair.generate();
-        try (ProfileStore store = ProfileStore.open(dir.resolve("messages.db"), StoreKey.derive(device),
-                device.asIdentityKeyPair())) {
+        try (ProfileStore store =
+                ProfileStore.open(dir.resolve("messages.db"), StoreKey.derive(device), device.asIdentityKeyPair())) {
             PrekeyStock stock = new PrekeyStock(store, device, Clock.systemUTC());
             PreKeyBundle first = stock.directBundle(3);
             PreKeyBundle again = stock.directBundle(3);
@@ -37,7 +37,8 @@ class DirectBundleTest {
             assertThat(store.signal().lastResortKyberPreKeyIds()).hasSize(1);
             assertThat(store.signal().oneTimeKyberPreKeyIds()).isEmpty();
             assertThat(first.getDeviceId()).isEqualTo(3);
-            assertThat(first.getIdentityKey().getPublicKey().getPublicKeyBytes()).isEqualTo(device.publicKeyBytes());
+            assertThat(first.getIdentityKey().getPublicKey().getPublicKeyBytes())
+                    .isEqualTo(device.publicKeyBytes());
 
             // A peer starts a session from it; this profile decrypts with the keys it stored.
             IdentityKeyPair peerIdentity = IdentityKeyPair.generate();
@@ -49,7 +50,9 @@ class DirectBundleTest {
             byte[] plain = new SessionCipher(store.signal(), new SignalProtocolAddress("nxl:peer", 1))
                     .decrypt(new PreKeySignalMessage(message.serialize()));
             assertThat(new String(plain)).isEqualTo("hello");
-            assertThat(store.signal().lastResortKyberPreKeyIds()).as("a last-resort key survives its use").hasSize(1);
+            assertThat(store.signal().lastResortKyberPreKeyIds())
+                    .as("a last-resort key survives its use")
+                    .hasSize(1);
         }
     }
 }

@@ -45,7 +45,8 @@ class AttachmentCipherTest {
         byte[] original = Files.readAllBytes(plain);
         assertThat(Files.readAllBytes(out)).isEqualTo(original);
         assertThat(encrypted.plaintextSize()).isEqualTo(size);
-        assertThat(encrypted.ciphertextSize()).isEqualTo(Files.size(blob))
+        assertThat(encrypted.ciphertextSize())
+                .isEqualTo(Files.size(blob))
                 .isEqualTo(AttachmentCipher.ciphertextSize(size))
                 .isEqualTo(16 + (size / 16 + 1) * 16 + 32);
         assertThat(encrypted.ciphertextSha256()).isEqualTo(sha256(Files.readAllBytes(blob)));
@@ -62,11 +63,11 @@ class AttachmentCipherTest {
         Path plain = Files.writeString(dir.resolve("plain"), "NexusLink attachment");
         Path blob = dir.resolve("blob");
 
-        AttachmentCipher.Encrypted encrypted = AttachmentCipher.encrypt(plain, blob, fixedKey,
-                TestFiles.fixed(TestFiles.counting(64, 16)));
+        AttachmentCipher.Encrypted encrypted =
+                AttachmentCipher.encrypt(plain, blob, fixedKey, TestFiles.fixed(TestFiles.counting(64, 16)));
 
-        assertThat(HEX.formatHex(Files.readAllBytes(blob))).isEqualTo(
-                "404142434445464748494a4b4c4d4e4f"
+        assertThat(HEX.formatHex(Files.readAllBytes(blob)))
+                .isEqualTo("404142434445464748494a4b4c4d4e4f"
                         + "dbd99eb56dcae000526fd1321f802ec4c8f477abcf662dcb9a33f02f11f0588e"
                         + "45d4e9105b1ef77e4a32b56be02f4f01383c344e15eaf5356668ae8c187659c3");
         assertThat(HEX.formatHex(encrypted.ciphertextSha256()))
@@ -117,9 +118,15 @@ class AttachmentCipherTest {
 
     private void assertRefused(Sample sample, AttachmentKey with, byte[] digest, long size, Reason reason) {
         Path out = dir.resolve("out");
-        assertThatThrownBy(() -> AttachmentCipher.decrypt(sample.blob(), out, with, digest, size,
-                sample.encrypted().plaintextSha256()))
-                .isInstanceOfSatisfying(AttachmentException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        assertThatThrownBy(() -> AttachmentCipher.decrypt(
+                        sample.blob(),
+                        out,
+                        with,
+                        digest,
+                        size,
+                        sample.encrypted().plaintextSha256()))
+                .isInstanceOfSatisfying(
+                        AttachmentException.class, e -> assertThat(e.reason()).isEqualTo(reason));
         assertThat(out).doesNotExist();
         assertThat(TestFiles.files(dir)).containsExactlyInAnyOrder(dir.resolve("plain"), sample.blob());
     }
@@ -185,7 +192,11 @@ class AttachmentCipherTest {
     @Test
     void refuses_the_wrong_key_by_its_mac() throws Exception {
         Sample sample = sample();
-        assertRefused(sample, AttachmentKey.generate(random), sample.encrypted().ciphertextSha256(), 4096,
+        assertRefused(
+                sample,
+                AttachmentKey.generate(random),
+                sample.encrypted().ciphertextSha256(),
+                4096,
                 Reason.MAC_MISMATCH);
     }
 
@@ -199,9 +210,10 @@ class AttachmentCipherTest {
     void refuses_the_wrong_plaintext_digest_after_decrypting_and_keeps_no_plaintext() throws Exception {
         Sample sample = sample();
         Path out = dir.resolve("out");
-        assertThatThrownBy(() -> AttachmentCipher.decrypt(sample.blob(), out, key,
-                sample.encrypted().ciphertextSha256(), 4096, new byte[32]))
-                .isInstanceOfSatisfying(AttachmentException.class,
+        assertThatThrownBy(() -> AttachmentCipher.decrypt(
+                        sample.blob(), out, key, sample.encrypted().ciphertextSha256(), 4096, new byte[32]))
+                .isInstanceOfSatisfying(
+                        AttachmentException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.PLAINTEXT_DIGEST_MISMATCH));
         assertThat(TestFiles.files(dir)).containsExactlyInAnyOrder(dir.resolve("plain"), sample.blob());
     }
@@ -212,8 +224,9 @@ class AttachmentCipherTest {
         Path out = Files.writeString(dir.resolve("out"), "previous");
         flip(sample.blob(), 100);
 
-        assertThatThrownBy(() -> AttachmentCipher.decrypt(sample.blob(), out, key,
-                sample.encrypted().ciphertextSha256(), 4096)).isInstanceOf(AttachmentException.class);
+        assertThatThrownBy(() -> AttachmentCipher.decrypt(
+                        sample.blob(), out, key, sample.encrypted().ciphertextSha256(), 4096))
+                .isInstanceOf(AttachmentException.class);
 
         assertThat(Files.readString(out)).isEqualTo("previous");
     }
@@ -223,7 +236,9 @@ class AttachmentCipherTest {
         // A malicious sender holds the key, so it can MAC a blob whose padding is garbage.
         byte[] iv = new byte[16];
         javax.crypto.Cipher raw = javax.crypto.Cipher.getInstance("AES/CBC/NoPadding");
-        raw.init(javax.crypto.Cipher.ENCRYPT_MODE, new SecretKeySpec(key.aesKey(), "AES"),
+        raw.init(
+                javax.crypto.Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(key.aesKey(), "AES"),
                 new javax.crypto.spec.IvParameterSpec(iv));
         byte[] ciphertext = raw.doFinal("sixteen bytes!!!".getBytes(StandardCharsets.US_ASCII));
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -237,8 +252,8 @@ class AttachmentCipherTest {
         Path file = Files.write(dir.resolve("blob"), blob);
 
         assertThatThrownBy(() -> AttachmentCipher.decrypt(file, dir.resolve("out"), key, sha256(blob), 0))
-                .isInstanceOfSatisfying(AttachmentException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.UNDECRYPTABLE));
+                .isInstanceOfSatisfying(
+                        AttachmentException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNDECRYPTABLE));
         assertThat(TestFiles.files(dir)).containsExactly(file);
     }
 
@@ -246,7 +261,8 @@ class AttachmentCipherTest {
     void rejects_a_digest_that_is_not_32_bytes() throws Exception {
         Sample sample = sample();
         assertThatThrownBy(() -> AttachmentCipher.decrypt(sample.blob(), dir.resolve("out"), key, new byte[31], 4096))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes, got 31");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes, got 31");
     }
 
     @Test
@@ -257,7 +273,8 @@ class AttachmentCipherTest {
         assertThat(AttachmentKey.decode(encoded)).isEqualTo(key);
         assertThat(Arrays.copyOf(encoded, 32)).isEqualTo(key.aesKey());
         assertThat(key.toString()).doesNotContain(HEX.formatHex(key.aesKey())).isEqualTo("AttachmentKey[hidden]");
-        assertThatThrownBy(() -> AttachmentKey.decode(new byte[63])).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> AttachmentKey.decode(new byte[63]))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("64 bytes, got 63");
         assertThat(AttachmentKey.generate(random)).isNotEqualTo(key);
     }

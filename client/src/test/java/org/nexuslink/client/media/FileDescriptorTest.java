@@ -14,8 +14,8 @@ class FileDescriptorTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final String ID = "0f8fad5b-d9cb-469f-a165-70867728950e";
     private static final AttachmentKey KEY = AttachmentKey.decode(TestFiles.counting(0, 64));
-    private static final FileDescriptor SAMPLE = new FileDescriptor(ID, "a.txt", 5, "text/plain",
-            TestFiles.counting(0xa0, 32), TestFiles.counting(0x80, 32), KEY);
+    private static final FileDescriptor SAMPLE = new FileDescriptor(
+            ID, "a.txt", 5, "text/plain", TestFiles.counting(0xa0, 32), TestFiles.counting(0x80, 32), KEY);
 
     /** The sample's encoding, written out by hand from docs/client.md, "Files". */
     private static final String GOLDEN = "87"
@@ -44,8 +44,8 @@ class FileDescriptorTest {
 
     @Test
     void round_trips_a_large_size_and_a_unicode_name() throws Exception {
-        FileDescriptor big = new FileDescriptor(ID, "Übersicht 📄.pdf", 5L << 40, "application/pdf",
-                new byte[32], new byte[32], KEY);
+        FileDescriptor big = new FileDescriptor(
+                ID, "Übersicht 📄.pdf", 5L << 40, "application/pdf", new byte[32], new byte[32], KEY);
 
         assertThat(FileDescriptor.decode(big.encode())).isEqualTo(big);
     }
@@ -62,14 +62,15 @@ class FileDescriptorTest {
 
     @Test
     void hides_the_key_the_name_and_the_plaintext_digest_in_to_string() {
-        assertThat(SAMPLE.toString()).contains(ID, "size=5", "text/plain")
+        assertThat(SAMPLE.toString())
+                .contains(ID, "size=5", "text/plain")
                 .doesNotContain("a.txt", HEX.formatHex(KEY.aesKey()), HEX.formatHex(TestFiles.counting(0x80, 32)));
     }
 
     private static void assertMalformed(String hex, String message) {
         assertThatThrownBy(() -> FileDescriptor.decode(HEX.parseHex(hex)))
-                .isInstanceOfSatisfying(AttachmentException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_DESCRIPTOR))
+                .isInstanceOfSatisfying(
+                        AttachmentException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_DESCRIPTOR))
                 .hasMessageContaining(message);
     }
 
@@ -101,7 +102,8 @@ class FileDescriptorTest {
 
     @Test
     void refuses_a_missing_key() {
-        assertMalformed("86" + GOLDEN.substring(2, GOLDEN.indexOf("06c440")) + GOLDEN.substring(GOLDEN.indexOf("07c420")),
+        assertMalformed(
+                "86" + GOLDEN.substring(2, GOLDEN.indexOf("06c440")) + GOLDEN.substring(GOLDEN.indexOf("07c420")),
                 "key 6 (key) is missing");
     }
 
@@ -127,14 +129,20 @@ class FileDescriptorTest {
 
     @Test
     void refuses_a_digest_of_the_wrong_length() {
-        assertMalformed(replace("04c420" + HEX.formatHex(TestFiles.counting(0xa0, 32)),
-                "04c41f" + HEX.formatHex(TestFiles.counting(0xa0, 31))), "4 (sha256): expected 32 bytes, got 31");
+        assertMalformed(
+                replace(
+                        "04c420" + HEX.formatHex(TestFiles.counting(0xa0, 32)),
+                        "04c41f" + HEX.formatHex(TestFiles.counting(0xa0, 31))),
+                "4 (sha256): expected 32 bytes, got 31");
     }
 
     @Test
     void refuses_a_key_of_the_wrong_length() {
-        assertMalformed(replace("06c440" + HEX.formatHex(TestFiles.counting(0, 64)),
-                "06c420" + HEX.formatHex(TestFiles.counting(0, 32))), "6 (key): expected 64 bytes, got 32");
+        assertMalformed(
+                replace(
+                        "06c440" + HEX.formatHex(TestFiles.counting(0, 64)),
+                        "06c420" + HEX.formatHex(TestFiles.counting(0, 32))),
+                "6 (key): expected 64 bytes, got 32");
     }
 
     @Test
@@ -155,8 +163,11 @@ class FileDescriptorTest {
     @Test
     void refuses_a_media_id_that_could_reach_another_path() {
         String evil = "../members/../../../../../../x";
-        assertMalformed(replace("00d924" + HEX.formatHex(ID.getBytes(StandardCharsets.US_ASCII)),
-                "00" + "be" + HEX.formatHex(evil.getBytes(StandardCharsets.US_ASCII))), "not a media id");
+        assertMalformed(
+                replace(
+                        "00d924" + HEX.formatHex(ID.getBytes(StandardCharsets.US_ASCII)),
+                        "00" + "be" + HEX.formatHex(evil.getBytes(StandardCharsets.US_ASCII))),
+                "not a media id");
     }
 
     @Test
@@ -174,17 +185,21 @@ class FileDescriptorTest {
     @Test
     void refuses_an_encoding_over_the_limit() {
         byte[] huge = Arrays.copyOf(HEX.parseHex(GOLDEN), FileDescriptor.MAX_ENCODED_LENGTH + 1);
-        assertThatThrownBy(() -> FileDescriptor.decode(huge)).isInstanceOf(AttachmentException.class)
+        assertThatThrownBy(() -> FileDescriptor.decode(huge))
+                .isInstanceOf(AttachmentException.class)
                 .hasMessageContaining("more than 4096");
     }
 
     @Test
     void constructor_names_the_bad_field() {
         assertThatThrownBy(() -> new FileDescriptor(ID, "a", -1, "text/plain", new byte[32], new byte[32], KEY))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size must be 0 to");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("size must be 0 to");
         assertThatThrownBy(() -> new FileDescriptor("ID", "a", 1, "text/plain", new byte[32], new byte[32], KEY))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a media id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a media id");
         assertThatThrownBy(() -> new FileDescriptor(ID, "a", 1, "text/plain", new byte[31], new byte[32], KEY))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ciphertextSha256 must have 32 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ciphertextSha256 must have 32 bytes");
     }
 }

@@ -37,13 +37,15 @@ class MediaClientRedirectTest {
     void start() throws Exception {
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/api/v1/media/", exchange -> {
-            seen.add("server auth=" + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
+            seen.add("server auth="
+                    + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.getResponseHeaders().add("Location", "/store/" + ID + "?X-Amz-Signature=abc");
             exchange.sendResponseHeaders(302, -1);
             exchange.close();
         });
         http.createContext("/store/", exchange -> {
-            seen.add("store auth=" + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
+            seen.add("store auth="
+                    + Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
             exchange.sendResponseHeaders(200, BLOB.length);
             exchange.getResponseBody().write(BLOB);
             exchange.close();
@@ -58,7 +60,8 @@ class MediaClientRedirectTest {
 
     @Test
     void follows_the_object_store_redirect_without_the_token() throws Exception {
-        MediaClient client = new MediaClient(URI.create("http://127.0.0.1:" + http.getAddress().getPort()), () -> "t0k3n");
+        MediaClient client = new MediaClient(
+                URI.create("http://127.0.0.1:" + http.getAddress().getPort()), () -> "t0k3n");
         Path out = dir.resolve("blob");
 
         client.download(ID, out);
@@ -69,10 +72,12 @@ class MediaClientRedirectTest {
 
     @Test
     void refuses_a_media_id_that_is_not_a_uuid_before_any_request() {
-        MediaClient client = new MediaClient(URI.create("http://127.0.0.1:" + http.getAddress().getPort()), () -> "t");
+        MediaClient client = new MediaClient(
+                URI.create("http://127.0.0.1:" + http.getAddress().getPort()), () -> "t");
 
         assertThatThrownBy(() -> client.download("../members", dir.resolve("x")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a media id");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a media id");
         assertThatThrownBy(() -> client.delete("quota")).isInstanceOf(IllegalArgumentException.class);
         assertThat(seen).isEmpty();
         assertThat(TestFiles.files(dir)).isEmpty();

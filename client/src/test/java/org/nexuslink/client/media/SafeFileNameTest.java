@@ -15,26 +15,28 @@ class SafeFileNameTest {
     Path dir;
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "report.pdf|report.pdf",
-        "../x|x",
-        "../../../../etc/passwd|passwd",
-        "/etc/passwd|passwd",
-        "..\\..\\windows\\system32\\evil.dll|evil.dll",
-        "C:\\Users\\me\\notes.txt|notes.txt",
-        "..|file",
-        ".|file",
-        "...|file",
-        "a/..|file",
-        "dir/|file",
-        ".bashrc|bashrc",
-        "name.|name",
-        "  spaced  |spaced",
-        "a:b*c?d<e>f\"g.txt|a_b_c_d_e_f_g.txt",
-        "CON|_CON",
-        "nul.txt|_nul.txt",
-        "résumé.pdf|résumé.pdf",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "report.pdf|report.pdf",
+                "../x|x",
+                "../../../../etc/passwd|passwd",
+                "/etc/passwd|passwd",
+                "..\\..\\windows\\system32\\evil.dll|evil.dll",
+                "C:\\Users\\me\\notes.txt|notes.txt",
+                "..|file",
+                ".|file",
+                "...|file",
+                "a/..|file",
+                "dir/|file",
+                ".bashrc|bashrc",
+                "name.|name",
+                "  spaced  |spaced",
+                "a:b*c?d<e>f\"g.txt|a_b_c_d_e_f_g.txt",
+                "CON|_CON",
+                "nul.txt|_nul.txt",
+                "résumé.pdf|résumé.pdf",
+            })
     void makes_a_single_safe_element(String hostile, String expected) {
         assertThat(SafeFileName.of(hostile)).isEqualTo(expected);
     }
@@ -51,11 +53,14 @@ class SafeFileNameTest {
         Path resolved = SafeFileName.resolve(dir, hostile, 0);
 
         assertThat(resolved.getParent()).isEqualTo(dir.toAbsolutePath().normalize());
-        assertThat(SafeFileName.resolve(dir, hostile, 3).getParent()).isEqualTo(dir.toAbsolutePath().normalize());
+        assertThat(SafeFileName.resolve(dir, hostile, 3).getParent())
+                .isEqualTo(dir.toAbsolutePath().normalize());
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"report.pdf|2|report (2).pdf", "README|1|README (1)", "..|1|file (1)"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"report.pdf|2|report (2).pdf", "README|1|README (1)", "..|1|file (1)"})
     void numbers_alternative_names_before_the_extension(String name, int n, String expected) {
         assertThat(SafeFileName.resolve(dir, name, n).getFileName().toString()).isEqualTo(expected);
     }

@@ -21,10 +21,16 @@ class StreamingTest {
     @Test
     void encrypts_and_decrypts_a_file_eight_times_larger_than_a_32_mib_heap() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(List.of(java, "-Xmx" + (HEAP >> 20) + "m",
-                "-cp", System.getProperty("java.class.path"), HeapBoundedRoundTrip.class.getName(),
-                dir.toString(), Long.toString(FILE)))
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx" + (HEAP >> 20) + "m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HeapBoundedRoundTrip.class.getName(),
+                        dir.toString(),
+                        Long.toString(FILE)))
+                .redirectErrorStream(true)
+                .start();
         boolean exited = child.waitFor(5, TimeUnit.MINUTES);
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!exited) {
@@ -33,9 +39,13 @@ class StreamingTest {
 
         assertThat(exited).as("child finished").isTrue();
         assertThat(child.exitValue()).as(output).isZero();
-        assertThat(output).contains("plaintext=" + FILE, "ciphertext=" + AttachmentCipher.ciphertextSize(FILE),
-                "decrypted=" + FILE);
-        long maxHeap = Long.parseLong(output.replaceAll("(?s).*max_heap=(\\d+).*", "$1").trim());
+        assertThat(output)
+                .contains(
+                        "plaintext=" + FILE,
+                        "ciphertext=" + AttachmentCipher.ciphertextSize(FILE),
+                        "decrypted=" + FILE);
+        long maxHeap = Long.parseLong(
+                output.replaceAll("(?s).*max_heap=(\\d+).*", "$1").trim());
         assertThat(maxHeap).isLessThanOrEqualTo(HEAP);
     }
 }

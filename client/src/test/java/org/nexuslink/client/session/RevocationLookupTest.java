@@ -25,7 +25,9 @@ class RevocationLookupTest {
     void a_learnt_revocation_is_found_for_its_device_key_only_and_survives_a_reopen() {
         AccountIdentity me = AccountIdentity.generate();
         DeviceKeyPair myDevice = DeviceKeyPair.generate();
-        LocalDevice local = new LocalDevice(me.accountId(), myDevice,
+        LocalDevice local = new LocalDevice(
+                me.accountId(),
+                myDevice,
                 me.certify(DeviceId.PRIMARY, myDevice.publicKey(), Instant.now(), Optional.empty()));
         AccountIdentity them = AccountIdentity.generate();
         DeviceKeyPair lost = DeviceKeyPair.generate();
@@ -34,14 +36,19 @@ class RevocationLookupTest {
         Path file = dir.resolve("messages.db");
         try (ProfileStore store = ProfileStore.open(file, StoreKey.derive(myDevice), myDevice.asIdentityKeyPair())) {
             DirectMessenger messenger = new DirectMessenger(store, local, Clock.systemUTC());
-            assertThat(messenger.isRevoked(them.accountId(), 2, lost.publicKeyBytes())).isFalse();
+            assertThat(messenger.isRevoked(them.accountId(), 2, lost.publicKeyBytes()))
+                    .isFalse();
             messenger.learn(them.revoke(lostCert, Instant.now()));
-            assertThat(messenger.isRevoked(them.accountId(), 2, lost.publicKeyBytes())).isTrue();
-            assertThat(messenger.isRevoked(them.accountId(), 2, relinked.publicKeyBytes())).isFalse();
-            assertThat(messenger.isRevoked(me.accountId(), 2, lost.publicKeyBytes())).isFalse();
+            assertThat(messenger.isRevoked(them.accountId(), 2, lost.publicKeyBytes()))
+                    .isTrue();
+            assertThat(messenger.isRevoked(them.accountId(), 2, relinked.publicKeyBytes()))
+                    .isFalse();
+            assertThat(messenger.isRevoked(me.accountId(), 2, lost.publicKeyBytes()))
+                    .isFalse();
         }
         try (ProfileStore store = ProfileStore.open(file, StoreKey.derive(myDevice), myDevice.asIdentityKeyPair())) {
-            assertThat(new DirectMessenger(store, local, Clock.systemUTC()).isRevoked(them.accountId(), 2, lost.publicKeyBytes()))
+            assertThat(new DirectMessenger(store, local, Clock.systemUTC())
+                            .isRevoked(them.accountId(), 2, lost.publicKeyBytes()))
                     .isTrue();
         }
     }

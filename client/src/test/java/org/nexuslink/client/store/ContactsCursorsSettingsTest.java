@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ContactsCursorsSettingsTest {
     @TempDir
     Path dir;
+
     private ProfileStore store;
 
     @BeforeEach
@@ -29,7 +30,8 @@ class ContactsCursorsSettingsTest {
 
     @Test
     void contacts_round_trip_and_list_by_account_id() {
-        Contact bob = new Contact("nxl:bob", Optional.of("Bobby"), true, Optional.of(Instant.parse("2026-11-01T08:00:00.5Z")));
+        Contact bob = new Contact(
+                "nxl:bob", Optional.of("Bobby"), true, Optional.of(Instant.parse("2026-11-01T08:00:00.5Z")));
         Contact alice = new Contact("nxl:alice", Optional.empty(), false, Optional.empty());
         store.contacts().save(bob);
         store.contacts().save(alice);
@@ -59,7 +61,8 @@ class ContactsCursorsSettingsTest {
         assertThat(store.cursors().get("https://a.example", "ch:2")).isZero();
 
         assertThatThrownBy(() -> store.cursors().put("https://a.example", "ch:1", -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
         assertThat(store.cursors().get("https://a.example", "ch:1")).isEqualTo(11);
     }
 
@@ -72,7 +75,8 @@ class ContactsCursorsSettingsTest {
         store.settings().put("device.session.https://a.example", new byte[] {1, 2, 3});
 
         assertThat(store.settings().getLong("prekey.next_id", 1)).isEqualTo(101);
-        assertThat(store.settings().get("device.session.https://a.example")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+        assertThat(store.settings().get("device.session.https://a.example"))
+                .hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
 
         store.settings().delete("device.session.https://a.example");
         assertThat(store.settings().get("device.session.https://a.example")).isEmpty();
@@ -83,6 +87,7 @@ class ContactsCursorsSettingsTest {
         store.settings().put("odd", new byte[] {1, 2, 3});
 
         assertThatThrownBy(() -> store.settings().getLong("odd", 0))
-                .isInstanceOf(StoreException.class).hasMessageContaining("number setting odd");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("number setting odd");
     }
 }

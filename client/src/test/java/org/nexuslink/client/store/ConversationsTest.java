@@ -16,6 +16,7 @@ class ConversationsTest {
 
     @TempDir
     Path dir;
+
     private ProfileStore store;
 
     @BeforeEach
@@ -62,7 +63,8 @@ class ConversationsTest {
     @Test
     void an_id_must_match_its_type() {
         assertThatThrownBy(() -> new Conversation("ch:x", ConversationType.DIRECT, "x", T0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dm:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dm:");
         assertThatThrownBy(() -> new Conversation("ch:", ConversationType.CHANNEL, "x", T0))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -20,6 +20,7 @@ class MessagesTest {
 
     @TempDir
     Path dir;
+
     private TestProfile profile;
     private ProfileStore store;
 
@@ -35,14 +36,36 @@ class MessagesTest {
     }
 
     static StoredMessage message(String conversation, String ref, Instant sentAt, String text) {
-        return new StoredMessage(conversation, ref, "nxl:sender", 2, Direction.IN, 1, sentAt, sentAt.plusMillis(40),
-                text, Optional.empty(), Optional.empty(), false);
+        return new StoredMessage(
+                conversation,
+                ref,
+                "nxl:sender",
+                2,
+                Direction.IN,
+                1,
+                sentAt,
+                sentAt.plusMillis(40),
+                text,
+                Optional.empty(),
+                Optional.empty(),
+                false);
     }
 
     @Test
     void round_trips_every_field_including_an_attachment_and_a_reply() {
-        StoredMessage file = new StoredMessage(CH, "42", "nxl:me", 3, Direction.OUT, 3, T0, T0.plusSeconds(1),
-                "caption", Optional.of("41"), Optional.of(new byte[] {0, 1, 2, (byte) 255}), false);
+        StoredMessage file = new StoredMessage(
+                CH,
+                "42",
+                "nxl:me",
+                3,
+                Direction.OUT,
+                3,
+                T0,
+                T0.plusSeconds(1),
+                "caption",
+                Optional.of("41"),
+                Optional.of(new byte[] {0, 1, 2, (byte) 255}),
+                false);
 
         assertThat(store.messages().insertIfAbsent(file)).isTrue();
 
@@ -56,7 +79,8 @@ class MessagesTest {
         StoredMessage first = message(DM, "00ff", T0, "first");
 
         assertThat(store.messages().insertIfAbsent(first)).isTrue();
-        assertThat(store.messages().insertIfAbsent(message(DM, "00ff", T0.plusSeconds(5), "second"))).isFalse();
+        assertThat(store.messages().insertIfAbsent(message(DM, "00ff", T0.plusSeconds(5), "second")))
+                .isFalse();
 
         assertThat(store.messages().find(DM, "00ff")).contains(first);
         assertThat(store.messages().history(DM, 10)).containsExactly(first);
@@ -73,8 +97,19 @@ class MessagesTest {
 
     @Test
     void revoking_marks_the_message_and_erases_its_content() {
-        StoredMessage file = new StoredMessage(DM, "ab", "nxl:sender", 1, Direction.IN, 3, T0, T0,
-                "secret caption", Optional.empty(), Optional.of(new byte[] {9, 9, 9}), false);
+        StoredMessage file = new StoredMessage(
+                DM,
+                "ab",
+                "nxl:sender",
+                1,
+                Direction.IN,
+                3,
+                T0,
+                T0,
+                "secret caption",
+                Optional.empty(),
+                Optional.of(new byte[] {9, 9, 9}),
+                false);
         store.messages().insertIfAbsent(file);
 
         assertThat(store.messages().markRevoked(DM, "ab")).isTrue();
@@ -98,8 +133,11 @@ class MessagesTest {
         }
         store.messages().insertIfAbsent(message(DM, "x", T0.plusSeconds(100), "other conversation"));
 
-        assertThat(store.messages().history(CH, 3)).extracting(StoredMessage::text).containsExactly("m7", "m8", "m9");
-        assertThat(store.messages().history(CH, 100)).extracting(StoredMessage::ref)
+        assertThat(store.messages().history(CH, 3))
+                .extracting(StoredMessage::text)
+                .containsExactly("m7", "m8", "m9");
+        assertThat(store.messages().history(CH, 100))
+                .extracting(StoredMessage::ref)
                 .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         assertThat(store.messages().history(CH, 0)).isEmpty();
         assertThat(store.messages().history("ch:none", 5)).isEmpty();
@@ -115,7 +153,9 @@ class MessagesTest {
 
         List<StoredMessage> page = store.messages().history(DM, T0.plusSeconds(1), 2);
         assertThat(page).extracting(StoredMessage::ref).containsExactly("b", "c");
-        assertThat(store.messages().history(DM, page.getFirst().sentAt(), 2)).extracting(StoredMessage::ref).containsExactly("a");
+        assertThat(store.messages().history(DM, page.getFirst().sentAt(), 2))
+                .extracting(StoredMessage::ref)
+                .containsExactly("a");
     }
 
     @Test
@@ -124,7 +164,9 @@ class MessagesTest {
             store.messages().insertIfAbsent(message(CH, ref, T0, ref));
         }
 
-        assertThat(store.messages().history(CH, 10)).extracting(StoredMessage::ref).containsExactly("z", "y", "x");
+        assertThat(store.messages().history(CH, 10))
+                .extracting(StoredMessage::ref)
+                .containsExactly("z", "y", "x");
     }
 
     @Test
@@ -137,7 +179,8 @@ class MessagesTest {
         assertThat(store.messages().find(CH, "pending-1")).isEmpty();
         assertThat(store.messages().find(CH, "17")).contains(pending.withRef("17"));
         // the mid is now what de-duplicates the server's echo of the same event
-        assertThat(store.messages().insertIfAbsent(message(CH, "17", T0, "echo"))).isFalse();
+        assertThat(store.messages().insertIfAbsent(message(CH, "17", T0, "echo")))
+                .isFalse();
     }
 
     @Test
@@ -156,22 +199,31 @@ class MessagesTest {
     @Test
     void refuses_bad_arguments_with_clear_errors() {
         assertThatThrownBy(() -> store.messages().history(DM, -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
         assertThatThrownBy(() -> message(DM, "", T0, "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ref");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ref");
         assertThatThrownBy(() -> message(DM, "r", Instant.parse("3000-01-01T00:00:00Z"), "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("range");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("range");
     }
 
     @Test
     void the_file_shows_a_size_class_not_the_length_of_a_text() throws Exception {
         store.messages().insertIfAbsent(message(DM, "short", T0, "ok"));
-        store.messages().insertIfAbsent(message(DM, "long", T0, "a considerably longer message of a hundred and more characters, "
-                + "which would stand out if lengths showed"));
+        store.messages()
+                .insertIfAbsent(message(
+                        DM,
+                        "long",
+                        T0,
+                        "a considerably longer message of a hundred and more characters, "
+                                + "which would stand out if lengths showed"));
         store.messages().insertIfAbsent(message(DM, "huge", T0, "x".repeat(300)));
         store.close(); // an open store holds its file alone
 
-        try (var c = ProfileStoreTest.raw(profile.file()); var s = c.createStatement();
+        try (var c = ProfileStoreTest.raw(profile.file());
+                var s = c.createStatement();
                 var r = s.executeQuery("SELECT length(body) FROM messages ORDER BY seq")) {
             List<Integer> lengths = new java.util.ArrayList<>();
             while (r.next()) {
@@ -181,7 +233,8 @@ class MessagesTest {
             assertThat(lengths.get(2)).isGreaterThan(lengths.get(1));
         }
         try (ProfileStore reopened = profile.open()) {
-            assertThat(reopened.messages().find(DM, "huge").orElseThrow().text()).hasSize(300);
+            assertThat(reopened.messages().find(DM, "huge").orElseThrow().text())
+                    .hasSize(300);
         }
     }
 

@@ -52,11 +52,26 @@ class ProfileStoreTest {
         new GroupSessionBuilder(store.signal()).create(profile.address(), CHANNEL);
         store.contacts().save(new Contact("nxl:bob", Optional.of("Bob"), true, Optional.of(T0)));
         store.conversations().save(new Conversation("dm:nxl:bob", ConversationType.DIRECT, "Bob", T0));
-        store.messages().insertIfAbsent(new StoredMessage("dm:nxl:bob", "0a0b", "nxl:bob", 2, Direction.IN, 1, T0, T0.plusSeconds(1),
-                "hello", Optional.empty(), Optional.empty(), false));
+        store.messages()
+                .insertIfAbsent(new StoredMessage(
+                        "dm:nxl:bob",
+                        "0a0b",
+                        "nxl:bob",
+                        2,
+                        Direction.IN,
+                        1,
+                        T0,
+                        T0.plusSeconds(1),
+                        "hello",
+                        Optional.empty(),
+                        Optional.empty(),
+                        false));
         store.cursors().put("https://c.example", "ch:" + CHANNEL, 99);
         store.settings().putLong("prekey.next_id", 9);
-        return new Filled(bobKey, session.serialize(), store.signal().loadSenderKey(profile.address(), CHANNEL).serialize());
+        return new Filled(
+                bobKey,
+                session.serialize(),
+                store.signal().loadSenderKey(profile.address(), CHANNEL).serialize());
     }
 
     private static void assertEveryTable(ProfileStore store, TestProfile profile, Filled filled) throws Exception {
@@ -66,10 +81,15 @@ class ProfileStoreTest {
         assertThat(store.signal().loadSignedPreKey(1).getId()).isEqualTo(1);
         assertThat(store.signal().kyberPreKeyIds()).containsExactly(9, 10);
         assertThat(store.signal().lastResortKyberPreKeyIds()).containsExactly(10);
-        assertThat(store.signal().loadSenderKey(profile.address(), CHANNEL).serialize()).isEqualTo(filled.senderKey());
-        assertThat(store.contacts().find("nxl:bob")).contains(new Contact("nxl:bob", Optional.of("Bob"), true, Optional.of(T0)));
-        assertThat(store.conversations().list()).containsExactly(new Conversation("dm:nxl:bob", ConversationType.DIRECT, "Bob", T0));
-        assertThat(store.messages().history("dm:nxl:bob", 10)).extracting(StoredMessage::text).containsExactly("hello");
+        assertThat(store.signal().loadSenderKey(profile.address(), CHANNEL).serialize())
+                .isEqualTo(filled.senderKey());
+        assertThat(store.contacts().find("nxl:bob"))
+                .contains(new Contact("nxl:bob", Optional.of("Bob"), true, Optional.of(T0)));
+        assertThat(store.conversations().list())
+                .containsExactly(new Conversation("dm:nxl:bob", ConversationType.DIRECT, "Bob", T0));
+        assertThat(store.messages().history("dm:nxl:bob", 10))
+                .extracting(StoredMessage::text)
+                .containsExactly("hello");
         assertThat(store.cursors().get("https://c.example", "ch:" + CHANNEL)).isEqualTo(99);
         assertThat(store.settings().getLong("prekey.next_id", 0)).isEqualTo(9);
     }
@@ -92,10 +112,13 @@ class ProfileStoreTest {
         TestProfile profile = TestProfile.create(dir, "p");
         profile.open().close();
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(profile.file()))).isEqualTo("rw-------");
-        try (Connection c = raw(profile.file()); Statement s = c.createStatement()) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(profile.file())))
+                .isEqualTo("rw-------");
+        try (Connection c = raw(profile.file());
+                Statement s = c.createStatement()) {
             assertThat(single(s, "PRAGMA journal_mode")).isEqualTo("wal");
-            assertThat(single(s, "SELECT max(version) FROM schema_version")).isEqualTo(Integer.toString(SchemaMigrator.latest()));
+            assertThat(single(s, "SELECT max(version) FROM schema_version"))
+                    .isEqualTo(Integer.toString(SchemaMigrator.latest()));
         }
     }
 
@@ -126,7 +149,8 @@ class ProfileStoreTest {
         profile.open().close();
         byte[] before = Files.readAllBytes(profile.file());
 
-        assertThatThrownBy(() -> ProfileStore.open(profile.file(), profile.key(), DeviceKeyPair.generate().asIdentityKeyPair()))
+        assertThatThrownBy(() -> ProfileStore.open(
+                        profile.file(), profile.key(), DeviceKeyPair.generate().asIdentityKeyPair()))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("another device identity");
         assertThat(Files.readAllBytes(profile.file())).isEqualTo(before);
@@ -135,23 +159,30 @@ class ProfileStoreTest {
     @Test
     void a_file_that_is_not_sqlite_is_refused_and_left_alone() throws Exception {
         TestProfile profile = TestProfile.create(dir, "p");
-        byte[] junk = "this is not a database, just a text file that is long enough to have a header".repeat(20).getBytes();
+        byte[] junk = "this is not a database, just a text file that is long enough to have a header"
+                .repeat(20)
+                .getBytes();
         Files.write(profile.file(), junk);
 
-        assertThatThrownBy(profile::open).isInstanceOf(StoreException.class).hasMessageContaining("not a SQLite database");
+        assertThatThrownBy(profile::open)
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("not a SQLite database");
         assertThat(Files.readAllBytes(profile.file())).isEqualTo(junk);
     }
 
     @Test
     void another_sqlite_database_is_refused_and_left_alone() throws Exception {
         TestProfile profile = TestProfile.create(dir, "p");
-        try (Connection c = raw(profile.file()); Statement s = c.createStatement()) {
+        try (Connection c = raw(profile.file());
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE notes (text TEXT)");
             s.execute("INSERT INTO notes VALUES ('keep me')");
         }
         byte[] before = Files.readAllBytes(profile.file());
 
-        assertThatThrownBy(profile::open).isInstanceOf(StoreException.class).hasMessageContaining("not a NexusLink profile store");
+        assertThatThrownBy(profile::open)
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("not a NexusLink profile store");
         assertThat(Files.readAllBytes(profile.file())).isEqualTo(before);
     }
 
@@ -159,7 +190,8 @@ class ProfileStoreTest {
     void a_store_from_a_newer_client_is_refused() throws Exception {
         TestProfile profile = TestProfile.create(dir, "p");
         profile.open().close();
-        try (Connection c = raw(profile.file()); Statement s = c.createStatement()) {
+        try (Connection c = raw(profile.file());
+                Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version VALUES (99, 'future', 'x')");
         }
 
@@ -170,7 +202,8 @@ class ProfileStoreTest {
     void an_edited_released_migration_is_refused() throws Exception {
         TestProfile profile = TestProfile.create(dir, "p");
         profile.open().close();
-        try (Connection c = raw(profile.file()); Statement s = c.createStatement()) {
+        try (Connection c = raw(profile.file());
+                Statement s = c.createStatement()) {
             s.execute("UPDATE schema_version SET checksum = 'edited' WHERE version = 1");
         }
 
@@ -186,14 +219,17 @@ class ProfileStoreTest {
             store.settings().put("x", new byte[] {1});
             store.settings().put("y", new byte[] {2});
         }
-        try (Connection c = raw(profile.file()); Statement s = c.createStatement()) {
+        try (Connection c = raw(profile.file());
+                Statement s = c.createStatement()) {
             s.execute("UPDATE messages SET body = (SELECT body FROM messages WHERE seq = 2) WHERE seq = 1");
             s.execute("UPDATE settings SET v = (SELECT max(v) FROM settings)");
         }
         try (ProfileStore store = profile.open()) {
-            assertThat(store.messages().find("dm:nxl:b", "1").orElseThrow().text()).isEqualTo("to b");
+            assertThat(store.messages().find("dm:nxl:b", "1").orElseThrow().text())
+                    .isEqualTo("to b");
             assertThatThrownBy(() -> store.messages().find("dm:nxl:a", "1"))
-                    .isInstanceOf(StoreException.class).hasMessageContaining("does not open");
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("does not open");
             // exactly one of the two settings still holds its own value
             int opened = 0;
             for (String key : List.of("x", "y")) {
@@ -213,10 +249,12 @@ class ProfileStoreTest {
         TestProfile profile = TestProfile.create(dir, "p");
         try (ProfileStore store = profile.open()) {
             assertThatThrownBy(() -> store.transaction(() -> {
-                store.settings().putLong("a", 1);
-                store.messages().insertIfAbsent(MessagesTest.message("dm:nxl:a", "1", T0, "lost"));
-                throw new IllegalStateException("network failed");
-            })).isInstanceOf(IllegalStateException.class).hasMessage("network failed");
+                        store.settings().putLong("a", 1);
+                        store.messages().insertIfAbsent(MessagesTest.message("dm:nxl:a", "1", T0, "lost"));
+                        throw new IllegalStateException("network failed");
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("network failed");
 
             assertThat(store.settings().get("a")).isEmpty();
             assertThat(store.messages().find("dm:nxl:a", "1")).isEmpty();
@@ -237,14 +275,18 @@ class ProfileStoreTest {
         store.close();
         store.close();
 
-        assertThatThrownBy(() -> store.settings().get("a")).isInstanceOf(StoreException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.settings().get("a"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
     void a_missing_directory_is_a_clear_error() {
         DeviceKeyPair device = DeviceKeyPair.generate();
-        assertThatThrownBy(() -> ProfileStore.open(dir.resolve("nope/p.db"), StoreKey.derive(device), device.asIdentityKeyPair()))
-                .isInstanceOf(StoreException.class).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> ProfileStore.open(
+                        dir.resolve("nope/p.db"), StoreKey.derive(device), device.asIdentityKeyPair()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("does not exist");
         assertThat(Files.exists(dir.resolve("nope"))).isFalse();
     }
 
@@ -262,12 +304,19 @@ class ProfileStoreTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        store.messages().insertIfAbsent(MessagesTest.message("ch:shared", thread + "-" + i, T0.plusMillis(i), "m"));
+                        store.messages()
+                                .insertIfAbsent(
+                                        MessagesTest.message("ch:shared", thread + "-" + i, T0.plusMillis(i), "m"));
                         store.cursors().put("s", "ch:shared", (long) i * threads + thread);
                         store.settings().putLong("thread." + thread, i);
                         SignalProtocolAddress address = new SignalProtocolAddress("nxl:peer" + thread, 1);
-                        store.signal().saveIdentity(address, new IdentityKey(ECKeyPair.generate().getPublicKey()));
-                        store.signal().storePreKey(thread * 1000 + i, new PreKeyRecord(thread * 1000 + i, ECKeyPair.generate()));
+                        store.signal()
+                                .saveIdentity(
+                                        address,
+                                        new IdentityKey(ECKeyPair.generate().getPublicKey()));
+                        store.signal()
+                                .storePreKey(
+                                        thread * 1000 + i, new PreKeyRecord(thread * 1000 + i, ECKeyPair.generate()));
                     }
                     return null;
                 }));

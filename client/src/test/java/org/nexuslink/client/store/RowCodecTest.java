@@ -15,8 +15,15 @@ class RowCodecTest {
 
     @Test
     void fields_are_written_big_endian_and_length_prefixed() {
-        byte[] written = new RowCodec.Writer().string("é").i32(258).bool(true).bytes(new byte[] {9}).i64(-2L).toBytes();
-        assertThat(HEX.formatHex(written)).isEqualTo("00000002c3a9" + "00000102" + "01" + "0000000109" + "fffffffffffffffe");
+        byte[] written = new RowCodec.Writer()
+                .string("é")
+                .i32(258)
+                .bool(true)
+                .bytes(new byte[] {9})
+                .i64(-2L)
+                .toBytes();
+        assertThat(HEX.formatHex(written))
+                .isEqualTo("00000002c3a9" + "00000102" + "01" + "0000000109" + "fffffffffffffffe");
     }
 
     @Test
@@ -26,8 +33,14 @@ class RowCodecTest {
             big[i] = (byte) i;
         }
         Instant time = Instant.parse("2026-12-03T15:00:00.123456789Z");
-        byte[] written = new RowCodec.Writer().i32(7).bytes(big).instant(time).optionalString(Optional.of("nxl:a"))
-                .optionalBytes(Optional.empty()).optionalInstant(Optional.of(time)).toBytes();
+        byte[] written = new RowCodec.Writer()
+                .i32(7)
+                .bytes(big)
+                .instant(time)
+                .optionalString(Optional.of("nxl:a"))
+                .optionalBytes(Optional.empty())
+                .optionalInstant(Optional.of(time))
+                .toBytes();
         assertThat(written).hasSize(4 + 4 + 1000 + 12 + 1 + 4 + 5 + 1 + 1 + 12);
 
         RowCodec.Reader in = new RowCodec.Reader(written, "test value");
@@ -44,7 +57,8 @@ class RowCodecTest {
     void a_value_cut_short_is_damaged() {
         byte[] written = new RowCodec.Writer().string("nxl:alice").toBytes();
         byte[] cut = java.util.Arrays.copyOf(written, written.length - 1);
-        assertThatThrownBy(() -> new RowCodec.Reader(cut, "test value").string()).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> new RowCodec.Reader(cut, "test value").string())
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("test value");
     }
 }

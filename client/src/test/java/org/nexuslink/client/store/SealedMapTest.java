@@ -23,7 +23,8 @@ class SealedMapTest {
         TestProfile profile = TestProfile.create(dir, "groups");
         profile.open().close(); // creates the schema
         for (boolean cached : new boolean[] {false, true}) {
-            try (StoreDatabase db = new StoreDatabase(DriverManager.getConnection("jdbc:sqlite:" + profile.file()), profile.key(), profile.file())) {
+            try (StoreDatabase db = new StoreDatabase(
+                    DriverManager.getConnection("jdbc:sqlite:" + profile.file()), profile.key(), profile.file())) {
                 String table = cached ? "sender_keys" : "kyber_base_keys";
                 SealedMap map = cached ? SealedMap.cached(db, table, 10) : new SealedMap(db, table);
                 byte[] key = bytes("key");

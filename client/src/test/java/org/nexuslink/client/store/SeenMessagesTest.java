@@ -25,16 +25,21 @@ class SeenMessagesTest {
     void a_mark_is_found_by_sender_and_message_id_and_pruned_after_the_retention() {
         try (ProfileStore store = TestProfile.create(dir, "seen").open()) {
             assertThat(store.seen().mark("nxl:alice", FIRST, DAY_ONE)).isTrue();
-            assertThat(store.seen().mark("nxl:bob", SECOND, DAY_ONE.plus(Duration.ofDays(2)))).isTrue();
+            assertThat(store.seen().mark("nxl:bob", SECOND, DAY_ONE.plus(Duration.ofDays(2))))
+                    .isTrue();
             assertThat(store.seen().mark("nxl:alice", FIRST, DAY_ONE.plus(Duration.ofDays(2))))
-                    .as("marked already: the first day stays").isFalse();
+                    .as("marked already: the first day stays")
+                    .isFalse();
 
             assertThat(store.seen().contains("nxl:alice", FIRST)).isTrue();
-            assertThat(store.seen().contains("nxl:bob", FIRST)).as("another sender's message with that id").isFalse();
+            assertThat(store.seen().contains("nxl:bob", FIRST))
+                    .as("another sender's message with that id")
+                    .isFalse();
             assertThat(store.seen().contains("nxl:alice", SECOND)).isFalse();
 
             assertThat(store.seen().prune(DAY_ONE.plus(SeenMessages.RETENTION))).isZero();
-            assertThat(store.seen().prune(DAY_ONE.plus(SeenMessages.RETENTION).plus(Duration.ofDays(1)))).isOne();
+            assertThat(store.seen().prune(DAY_ONE.plus(SeenMessages.RETENTION).plus(Duration.ofDays(1))))
+                    .isOne();
             assertThat(store.seen().contains("nxl:alice", FIRST)).isFalse();
             assertThat(store.seen().contains("nxl:bob", SECOND)).isTrue();
             assertThat(store.seen().count()).isOne();
@@ -51,7 +56,7 @@ class SeenMessagesTest {
         }
         // Back to schema version 1, as the earlier version left it.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + profile.file());
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE seen_messages");
             s.execute("DELETE FROM schema_version WHERE version = " + SeenMessages.SCHEMA_VERSION);
         }
@@ -60,12 +65,14 @@ class SeenMessagesTest {
             assertThat(store.seen().contains("nxl:alice", FIRST)).isTrue();
             assertThat(store.seen().contains("nxl:bob", SECOND)).isTrue();
             assertThat(store.settings().keysStartingWith("seen:")).isEmpty();
-            assertThat(store.settings().get("prekeys.next_id")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            assertThat(store.settings().get("prekeys.next_id"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(7));
 
             store.settings().put("seen:nxl:carol:" + HexFormat.of().formatHex(FIRST), new byte[] {1});
         }
         try (ProfileStore store = profile.open()) {
-            assertThat(store.settings().keysStartingWith("seen:")).as("moved when the table was made, not on every open")
+            assertThat(store.settings().keysStartingWith("seen:"))
+                    .as("moved when the table was made, not on every open")
                     .hasSize(1);
         }
     }

@@ -35,22 +35,26 @@ class StoreCacheTest {
         try (ProfileStore store = alice.open()) {
             store.settings().put("marker", new byte[] {7});
 
-            assertThatThrownBy(alice::open).isInstanceOf(StoreException.class)
+            assertThatThrownBy(alice::open)
+                    .isInstanceOf(StoreException.class)
                     .hasMessageContaining("is open in another process");
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(100);
             try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + alice.file(), config.toProperties());
-                 Statement s = raw.createStatement()) {
-                assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM settings")).isInstanceOf(SQLException.class)
+                    Statement s = raw.createStatement()) {
+                assertThatThrownBy(() -> s.executeQuery("SELECT count(*) FROM settings"))
+                        .isInstanceOf(SQLException.class)
                         .hasMessageContaining("SQLITE_BUSY");
             }
 
             // The refused openers changed nothing, and the store goes on as before.
-            assertThat(store.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            assertThat(store.settings().get("marker"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(7));
             store.settings().put("marker", new byte[] {8});
         }
         try (ProfileStore reopened = alice.open()) {
-            assertThat(reopened.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(8));
+            assertThat(reopened.settings().get("marker"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(8));
         }
     }
 
@@ -59,15 +63,18 @@ class StoreCacheTest {
         TestProfile alice = TestProfile.create(dir, "alice");
         TestProfile bob = TestProfile.create(dir, "bob");
         byte[] committed;
-        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+        try (ProfileStore store = alice.open();
+                ProfileStore bobStore = bob.open()) {
             new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
             committed = store.signal().loadSession(bob.address()).serialize();
 
             assertThatThrownBy(() -> store.transaction(() -> {
-                encrypt(store, bob, "never sent");
-                assertThat(store.signal().loadSession(bob.address()).serialize()).isNotEqualTo(committed);
-                throw new IllegalStateException("the send failed");
-            })).hasMessage("the send failed");
+                        encrypt(store, bob, "never sent");
+                        assertThat(store.signal().loadSession(bob.address()).serialize())
+                                .isNotEqualTo(committed);
+                        throw new IllegalStateException("the send failed");
+                    }))
+                    .hasMessage("the send failed");
 
             assertThat(store.signal().loadSession(bob.address()).serialize()).isEqualTo(committed);
         }
@@ -83,11 +90,13 @@ class StoreCacheTest {
         UUID distribution = UUID.randomUUID();
         byte[] sessionBefore;
         byte[] senderKeyBefore;
-        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+        try (ProfileStore store = alice.open();
+                ProfileStore bobStore = bob.open()) {
             new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
             new GroupSessionBuilder(store.signal()).create(alice.address(), distribution);
             sessionBefore = store.signal().loadSession(bob.address()).serialize();
-            senderKeyBefore = store.signal().loadSenderKey(alice.address(), distribution).serialize();
+            senderKeyBefore =
+                    store.signal().loadSenderKey(alice.address(), distribution).serialize();
 
             store.transaction(() -> {
                 // kept: a channel message
@@ -98,18 +107,26 @@ class StoreCacheTest {
                 }
                 // undone: a direct message whose handling failed
                 assertThatThrownBy(() -> store.savepoint(() -> {
-                    encrypt(store, bob, "undone");
-                    throw new IllegalArgumentException("rejected");
-                })).hasMessage("rejected");
-                assertThat(store.signal().loadSession(bob.address()).serialize()).isEqualTo(sessionBefore);
+                            encrypt(store, bob, "undone");
+                            throw new IllegalArgumentException("rejected");
+                        }))
+                        .hasMessage("rejected");
+                assertThat(store.signal().loadSession(bob.address()).serialize())
+                        .isEqualTo(sessionBefore);
             });
 
             assertThat(store.signal().loadSession(bob.address()).serialize()).isEqualTo(sessionBefore);
-            assertThat(store.signal().loadSenderKey(alice.address(), distribution).serialize()).isNotEqualTo(senderKeyBefore);
+            assertThat(store.signal()
+                            .loadSenderKey(alice.address(), distribution)
+                            .serialize())
+                    .isNotEqualTo(senderKeyBefore);
         }
         try (ProfileStore reopened = alice.open()) {
             assertThat(reopened.signal().loadSession(bob.address()).serialize()).isEqualTo(sessionBefore);
-            assertThat(reopened.signal().loadSenderKey(alice.address(), distribution).serialize()).isNotEqualTo(senderKeyBefore);
+            assertThat(reopened.signal()
+                            .loadSenderKey(alice.address(), distribution)
+                            .serialize())
+                    .isNotEqualTo(senderKeyBefore);
         }
     }
 
@@ -119,7 +136,8 @@ class StoreCacheTest {
         TestProfile bob = TestProfile.create(dir, "bob");
         org.signal.libsignal.protocol.SignalProtocolAddress second =
                 new org.signal.libsignal.protocol.SignalProtocolAddress(bob.accountId(), 2);
-        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+        try (ProfileStore store = alice.open();
+                ProfileStore bobStore = bob.open()) {
             new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
             SessionRecord record = store.signal().loadSession(bob.address());
             long commits = store.commits();
@@ -128,7 +146,8 @@ class StoreCacheTest {
                 store.settings().put("marker", new byte[] {7});
                 // a query over the whole table sees the write the transaction holds
                 assertThat(store.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
-                assertThat(store.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+                assertThat(store.settings().get("marker"))
+                        .hasValueSatisfying(v -> assertThat(v).containsExactly(7));
             });
             assertThat(store.commits()).isEqualTo(commits + 1);
         }
@@ -136,7 +155,8 @@ class StoreCacheTest {
         // reads, the commit wrote.
         try (ProfileStore reopened = alice.open()) {
             assertThat(reopened.signal().loadSession(second)).isNotNull();
-            assertThat(reopened.settings().get("marker")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            assertThat(reopened.settings().get("marker"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(7));
             assertThat(reopened.signal().sessionDevices(bob.accountId())).containsExactly(1, 2);
         }
     }
@@ -150,24 +170,28 @@ class StoreCacheTest {
                 store.messages().insertIfAbsent(MessagesTest.message("dm:a", "01", t0, "kept before"));
                 // a unit that writes only kept rows, then one that writes the file: both undone
                 assertThatThrownBy(() -> store.savepoint(() -> {
-                    store.settings().put("marker", new byte[] {1});
-                    store.savepoint(() -> store.messages().insertIfAbsent(MessagesTest.message("dm:a", "02", t0, "inner")));
-                    store.messages().insertIfAbsent(MessagesTest.message("dm:a", "03", t0, "outer"));
-                    throw new IllegalArgumentException("rejected");
-                })).hasMessage("rejected");
+                            store.settings().put("marker", new byte[] {1});
+                            store.savepoint(() ->
+                                    store.messages().insertIfAbsent(MessagesTest.message("dm:a", "02", t0, "inner")));
+                            store.messages().insertIfAbsent(MessagesTest.message("dm:a", "03", t0, "outer"));
+                            throw new IllegalArgumentException("rejected");
+                        }))
+                        .hasMessage("rejected");
                 // a nested unit undone alone inside one that stays
                 store.savepoint(() -> {
                     store.messages().insertIfAbsent(MessagesTest.message("dm:a", "04", t0, "kept outer"));
                     assertThatThrownBy(() -> store.savepoint(() -> {
-                        store.messages().insertIfAbsent(MessagesTest.message("dm:a", "05", t0, "undone inner"));
-                        throw new IllegalStateException("inner failed");
-                    })).hasMessage("inner failed");
+                                store.messages().insertIfAbsent(MessagesTest.message("dm:a", "05", t0, "undone inner"));
+                                throw new IllegalStateException("inner failed");
+                            }))
+                            .hasMessage("inner failed");
                 });
                 store.messages().insertIfAbsent(MessagesTest.message("dm:a", "06", t0, "kept after"));
             });
         }
         try (ProfileStore reopened = alice.open()) {
-            assertThat(reopened.messages().history("dm:a", 10)).extracting(StoredMessage::ref)
+            assertThat(reopened.messages().history("dm:a", 10))
+                    .extracting(StoredMessage::ref)
                     .containsExactlyInAnyOrder("01", "04", "06");
             assertThat(reopened.settings().get("marker")).isEmpty();
         }
@@ -177,7 +201,7 @@ class StoreCacheTest {
     void a_savepoint_needs_a_transaction() {
         TestProfile alice = TestProfile.create(dir, "alice");
         try (ProfileStore store = alice.open()) {
-            assertThatThrownBy(() -> store.savepoint(() -> { })).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> store.savepoint(() -> {})).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -185,7 +209,8 @@ class StoreCacheTest {
     void a_deleted_session_is_gone_from_memory_too() throws Exception {
         TestProfile alice = TestProfile.create(dir, "alice");
         TestProfile bob = TestProfile.create(dir, "bob");
-        try (ProfileStore store = alice.open(); ProfileStore bobStore = bob.open()) {
+        try (ProfileStore store = alice.open();
+                ProfileStore bobStore = bob.open()) {
             new SessionBuilder(store.signal(), bob.address()).process(SignalStoreTest.publishKeys(bobStore, bob));
             SessionRecord loaded = store.signal().loadSession(bob.address());
             assertThat(loaded).isNotNull();

@@ -18,7 +18,8 @@ class StoreKeyTest {
         DeviceKeyPair device = DeviceKeyPair.generate();
         byte[] expected = new byte[64];
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-        hkdf.init(new HKDFParameters(device.privateKeyBytes(), null, "nexuslink/local-store/v1".getBytes(StandardCharsets.US_ASCII)));
+        hkdf.init(new HKDFParameters(
+                device.privateKeyBytes(), null, "nexuslink/local-store/v1".getBytes(StandardCharsets.US_ASCII)));
         hkdf.generateBytes(expected, 0, 64);
 
         StoreKey key = StoreKey.derive(device);

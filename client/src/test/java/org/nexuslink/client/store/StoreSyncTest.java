@@ -48,7 +48,8 @@ class StoreSyncTest {
             assertThat(returned).isEqualTo(7);
             assertThat(store.commits()).isEqualTo(commits + 4);
             assertThat(store.syncs()).as("committed, not synced").isEqualTo(syncs);
-            assertThat(store.settings().get("k2")).hasValueSatisfying(v -> assertThat(v).containsExactly(2));
+            assertThat(store.settings().get("k2"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(2));
 
             store.sync();
             assertThat(store.syncs()).isEqualTo(syncs + 1);
@@ -63,8 +64,10 @@ class StoreSyncTest {
             assertThat(store.syncs()).isEqualTo(syncs + 2);
         }
         try (ProfileStore reopened = profile.open()) {
-            assertThat(reopened.settings().get("k0")).hasValueSatisfying(v -> assertThat(v).containsExactly(0));
-            assertThat(reopened.settings().get("later")).hasValueSatisfying(v -> assertThat(v).containsExactly(4));
+            assertThat(reopened.settings().get("k0"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(0));
+            assertThat(reopened.settings().get("later"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(4));
         }
     }
 
@@ -87,13 +90,16 @@ class StoreSyncTest {
         try (ProfileStore store = profile.open()) {
             long syncs = store.syncs();
             assertThatThrownBy(() -> store.transactionSyncedLater(() -> {
-                store.settings().put("undone", new byte[] {1});
-                throw new IllegalStateException("the message was bad");
-            })).hasMessage("the message was bad");
+                        store.settings().put("undone", new byte[] {1});
+                        throw new IllegalStateException("the message was bad");
+                    }))
+                    .hasMessage("the message was bad");
             assertThatThrownBy(() -> store.inTransactionSyncedLater(() -> {
-                store.settings().put("undone too", new byte[] {2});
-                throw new java.io.IOException("the disk said no");
-            })).isInstanceOf(java.io.IOException.class).hasMessage("the disk said no");
+                        store.settings().put("undone too", new byte[] {2});
+                        throw new java.io.IOException("the disk said no");
+                    }))
+                    .isInstanceOf(java.io.IOException.class)
+                    .hasMessage("the disk said no");
             store.sync();
             assertThat(store.syncs()).isEqualTo(syncs);
             assertThat(store.settings().get("undone")).isEmpty();
@@ -115,10 +121,13 @@ class StoreSyncTest {
         }
         // An older client shared its log's index in a -shm file: one left behind does not get in the way.
         Files.write(elsewhere.resolve("p.db-shm"), new byte[32 * 1024]);
-        TestProfile copy = new TestProfile(profile.accountId(), profile.deviceId(), profile.device(), elsewhere.resolve("p.db"));
+        TestProfile copy =
+                new TestProfile(profile.accountId(), profile.deviceId(), profile.device(), elsewhere.resolve("p.db"));
         try (ProfileStore reopened = copy.open()) {
-            assertThat(reopened.settings().get("before")).hasValueSatisfying(v -> assertThat(v).containsExactly(1));
-            assertThat(reopened.settings().get("synced later")).hasValueSatisfying(v -> assertThat(v).containsExactly(2));
+            assertThat(reopened.settings().get("before"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(1));
+            assertThat(reopened.settings().get("synced later"))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(2));
         }
     }
 }

@@ -10,7 +10,9 @@ import org.signal.libsignal.protocol.ecc.ECKeyPair;
 /** A profile for tests: an account id, a device key and the store file in a temporary folder. */
 record TestProfile(String accountId, int deviceId, DeviceKeyPair device, Path file) {
     static TestProfile create(Path dir, String name) {
-        String account = AccountId.of(new org.signal.libsignal.protocol.IdentityKey(ECKeyPair.generate().getPublicKey())).toString();
+        String account = AccountId.of(new org.signal.libsignal.protocol.IdentityKey(
+                        ECKeyPair.generate().getPublicKey()))
+                .toString();
         return new TestProfile(account, 1, DeviceKeyPair.generate(), dir.resolve(name + ".db"));
     }
 

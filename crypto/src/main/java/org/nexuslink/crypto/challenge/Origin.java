@@ -75,8 +75,10 @@ public record Origin(String scheme, String host, int port) {
     }
 
     private static Origin bare(URI uri, String text) {
-        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null
-                || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
+                || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("an origin has no path, query, fragment or user info: '" + text + "'");
         }
         return of(uri);
@@ -88,8 +90,15 @@ public record Origin(String scheme, String host, int port) {
 
     private static boolean hostChar(int c) {
         // Names, IPv4 and bracketed IPv6 literals, as URI.getHost() returns them.
-        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_'
-                || c == ':' || c == '[' || c == ']' || c == '%';
+        return c >= 'a' && c <= 'z'
+                || c >= '0' && c <= '9'
+                || c == '.'
+                || c == '-'
+                || c == '_'
+                || c == ':'
+                || c == '['
+                || c == ']'
+                || c == '%';
     }
 
     @Override

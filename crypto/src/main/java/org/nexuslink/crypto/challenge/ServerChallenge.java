@@ -38,12 +38,14 @@ public final class ServerChallenge {
     public static final String DOMAIN = "nexuslink/challenge/v2";
     /** Label of the server's signature. */
     public static final String SERVER_DOMAIN = "nexuslink/server-challenge/v2";
+
     public static final int VERSION = 2;
     public static final int NONCE_LENGTH = 32;
     /** How long a signed challenge is accepted after it was issued, unless the server says otherwise. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(2);
     /** How far an issue time may lie ahead of the verifier's clock. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
+
     private static final int K_VERSION = 0;
     private static final int K_NONCE = 1;
     private static final int K_SERVER = 2;
@@ -59,8 +61,7 @@ public final class ServerChallenge {
     private final Origin origin;
     private final byte[] encoded;
 
-    private ServerChallenge(byte[] nonce, String serverId, Instant issuedAt, ServerPublicKey serverKey,
-                            Origin origin) {
+    private ServerChallenge(byte[] nonce, String serverId, Instant issuedAt, ServerPublicKey serverKey, Origin origin) {
         if (nonce.length < 16 || nonce.length > 64) {
             throw new IllegalArgumentException("a challenge nonce has 16 to 64 bytes, got " + nonce.length);
         }
@@ -84,20 +85,27 @@ public final class ServerChallenge {
     }
 
     /** A fresh challenge from {@code serverId} holding {@code serverKey}, for a device talking to {@code origin}. */
-    public static ServerChallenge issue(String serverId, ServerPublicKey serverKey, Origin origin, Clock clock,
-                                        SecureRandom random) {
+    public static ServerChallenge issue(
+            String serverId, ServerPublicKey serverKey, Origin origin, Clock clock, SecureRandom random) {
         Objects.requireNonNull(serverId, "serverId");
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
-        return new ServerChallenge(nonce, serverId, clock.instant(), Objects.requireNonNull(serverKey, "serverKey"),
+        return new ServerChallenge(
+                nonce,
+                serverId,
+                clock.instant(),
+                Objects.requireNonNull(serverKey, "serverKey"),
                 Objects.requireNonNull(origin, "origin"));
     }
 
     /** A challenge of given fields. */
-    public static ServerChallenge of(byte[] nonce, String serverId, Instant issuedAt, ServerPublicKey serverKey,
-                                     Origin origin) {
-        return new ServerChallenge(nonce.clone(), Objects.requireNonNull(serverId, "serverId"),
-                Objects.requireNonNull(issuedAt, "issuedAt"), Objects.requireNonNull(serverKey, "serverKey"),
+    public static ServerChallenge of(
+            byte[] nonce, String serverId, Instant issuedAt, ServerPublicKey serverKey, Origin origin) {
+        return new ServerChallenge(
+                nonce.clone(),
+                Objects.requireNonNull(serverId, "serverId"),
+                Objects.requireNonNull(issuedAt, "issuedAt"),
+                Objects.requireNonNull(serverKey, "serverKey"),
                 Objects.requireNonNull(origin, "origin"));
     }
 
@@ -112,13 +120,15 @@ public final class ServerChallenge {
             if (m.requireLong(K_VERSION) != VERSION) {
                 throw new CanonicalMap.MalformedException("unknown challenge version " + m.requireLong(K_VERSION));
             }
-            return new ServerChallenge(m.requireBytes(K_NONCE, -1), m.requireString(K_SERVER),
+            return new ServerChallenge(
+                    m.requireBytes(K_NONCE, -1),
+                    m.requireString(K_SERVER),
                     Instant.ofEpochSecond(m.requireLong(K_ISSUED)),
                     ServerPublicKey.of(m.requireBytes(K_SERVER_KEY, ServerPublicKey.LENGTH)),
                     Origin.parse(m.requireString(K_ORIGIN)));
         } catch (CanonicalMap.MalformedException | IllegalArgumentException | java.time.DateTimeException e) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.MALFORMED,
-                    "malformed challenge: " + e.getMessage());
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.MALFORMED, "malformed challenge: " + e.getMessage());
         }
     }
 
@@ -142,15 +152,18 @@ public final class ServerChallenge {
             throws InvalidChallengeException {
         Objects.requireNonNull(serverSignature, "serverSignature");
         if (!serverKey.equals(Objects.requireNonNull(pinnedKey, "pinnedKey"))) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.WRONG_SERVER,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.WRONG_SERVER,
                     "challenge names server key " + serverKey.base64() + ", not the pinned " + pinnedKey.base64());
         }
         if (!origin.equals(Objects.requireNonNull(expectedOrigin, "expectedOrigin"))) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.WRONG_ORIGIN,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.WRONG_ORIGIN,
                     "challenge names origin " + origin + ", not " + expectedOrigin);
         }
         if (!pinnedKey.verify(SERVER_DOMAIN, encoded, serverSignature)) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.BAD_SERVER_SIGNATURE,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.BAD_SERVER_SIGNATURE,
                     "challenge is not signed by the pinned server key " + pinnedKey.base64());
         }
     }
@@ -169,23 +182,31 @@ public final class ServerChallenge {
      * @throws InvalidChallengeException with {@code WRONG_SERVER}, {@code FROM_FUTURE},
      *     {@code EXPIRED} or {@code BAD_SIGNATURE}
      */
-    public void verify(byte[] signature, ECPublicKey deviceKey, String expectedServerId,
-                       ServerPublicKey expectedServerKey, Clock clock, Duration maxAge)
+    public void verify(
+            byte[] signature,
+            ECPublicKey deviceKey,
+            String expectedServerId,
+            ServerPublicKey expectedServerKey,
+            Clock clock,
+            Duration maxAge)
             throws InvalidChallengeException {
         Objects.requireNonNull(signature, "signature");
         Objects.requireNonNull(deviceKey, "deviceKey");
         checkServer(expectedServerId, expectedServerKey);
         Instant now = clock.instant();
         if (issuedAt.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.FROM_FUTURE,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.FROM_FUTURE,
                     "challenge issued at " + issuedAt + " lies in the future of " + now);
         }
         if (now.isAfter(issuedAt.plus(maxAge))) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.EXPIRED,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.EXPIRED,
                     "challenge issued at " + issuedAt + " is older than " + maxAge + " (now " + now + ")");
         }
         if (!DomainSignature.verify(deviceKey, DOMAIN, encoded, signature)) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.BAD_SIGNATURE,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.BAD_SIGNATURE,
                     "challenge signature does not verify under the device key");
         }
     }
@@ -198,11 +219,13 @@ public final class ServerChallenge {
     public void checkServer(String expectedServerId, ServerPublicKey expectedServerKey)
             throws InvalidChallengeException {
         if (!serverId.equals(expectedServerId)) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.WRONG_SERVER,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.WRONG_SERVER,
                     "challenge is for server \"" + serverId + "\", not \"" + expectedServerId + "\"");
         }
         if (!serverKey.equals(expectedServerKey)) {
-            throw new InvalidChallengeException(InvalidChallengeException.Reason.WRONG_SERVER,
+            throw new InvalidChallengeException(
+                    InvalidChallengeException.Reason.WRONG_SERVER,
                     "challenge names server key " + serverKey.base64() + ", not this server's "
                             + expectedServerKey.base64());
         }

@@ -40,16 +40,19 @@ public final class AccountId implements Comparable<AccountId> {
     public static AccountId parse(String text) throws InvalidAccountIdException {
         Objects.requireNonNull(text, "text");
         if (!text.startsWith(PREFIX)) {
-            throw new InvalidAccountIdException(InvalidAccountIdException.Reason.WRONG_PREFIX,
+            throw new InvalidAccountIdException(
+                    InvalidAccountIdException.Reason.WRONG_PREFIX,
                     "an account id starts with \"nxl:\": " + abbreviate(text));
         }
         if (text.length() != TEXT_LENGTH) {
-            throw new InvalidAccountIdException(InvalidAccountIdException.Reason.WRONG_LENGTH,
+            throw new InvalidAccountIdException(
+                    InvalidAccountIdException.Reason.WRONG_LENGTH,
                     "an account id has " + TEXT_LENGTH + " characters, got " + text.length() + ": " + abbreviate(text));
         }
         Optional<byte[]> bytes = Base32Text.decodeLower(text.substring(PREFIX.length()));
         if (bytes.isEmpty()) {
-            throw new InvalidAccountIdException(InvalidAccountIdException.Reason.BAD_ALPHABET,
+            throw new InvalidAccountIdException(
+                    InvalidAccountIdException.Reason.BAD_ALPHABET,
                     "an account id uses lower-case base32 (a-z, 2-7) in canonical form: " + text);
         }
         return fromPublicKeyBytes(bytes.get());
@@ -63,8 +66,8 @@ public final class AccountId implements Comparable<AccountId> {
     public static AccountId fromPublicKeyBytes(byte[] raw) throws InvalidAccountIdException {
         Optional<String> problem = Curve25519Keys.problem(raw);
         if (problem.isPresent()) {
-            throw new InvalidAccountIdException(InvalidAccountIdException.Reason.NOT_A_KEY,
-                    "not an identity key: " + problem.get());
+            throw new InvalidAccountIdException(
+                    InvalidAccountIdException.Reason.NOT_A_KEY, "not an identity key: " + problem.get());
         }
         return new AccountId(raw.clone());
     }

@@ -95,8 +95,8 @@ public final class AccountIdentity {
      * @param expiresAt empty for a certificate that lives until revoked
      * @throws IllegalArgumentException if the expiry is not after the creation time or the key is unusable
      */
-    public DeviceCertificate certify(DeviceId deviceId, ECPublicKey deviceKey, Instant createdAt,
-            Optional<Instant> expiresAt) {
+    public DeviceCertificate certify(
+            DeviceId deviceId, ECPublicKey deviceKey, Instant createdAt, Optional<Instant> expiresAt) {
         Objects.requireNonNull(deviceId, "deviceId");
         Objects.requireNonNull(deviceKey, "deviceKey");
         return DeviceCertificate.issue(accountId, keyPair.getPrivateKey(), deviceId, deviceKey, createdAt, expiresAt);
@@ -110,21 +110,30 @@ public final class AccountIdentity {
      * @param validity how long the certificate lives, or empty until revoked
      * @throws InvalidLinkRequestException if the code has expired, claims too long a life, or its id is taken
      */
-    public DeviceCertificate approveLink(LinkRequest request, Clock clock, Set<DeviceId> taken,
-            Optional<Duration> validity) throws InvalidLinkRequestException {
+    public DeviceCertificate approveLink(
+            LinkRequest request, Clock clock, Set<DeviceId> taken, Optional<Duration> validity)
+            throws InvalidLinkRequestException {
         request.checkApprovable(clock, taken);
         Instant now = clock.instant();
-        return certify(request.deviceId(), Curve25519Keys.toPublicKey(request.devicePublicKeyBytes()), now,
+        return certify(
+                request.deviceId(),
+                Curve25519Keys.toPublicKey(request.devicePublicKeyBytes()),
+                now,
                 validity.map(now::plus));
     }
 
     /** Revokes a certified device; the statement covers every certificate of that device key. */
     public DeviceRevocation revoke(DeviceCertificate certificate, Instant revokedAt) {
         if (!certificate.accountId().equals(accountId)) {
-            throw new IllegalArgumentException("certificate belongs to " + certificate.accountId() + ", not " + accountId);
+            throw new IllegalArgumentException(
+                    "certificate belongs to " + certificate.accountId() + ", not " + accountId);
         }
-        return DeviceRevocation.issue(accountId, keyPair.getPrivateKey(), certificate.deviceId(),
-                certificate.devicePublicKeyBytes(), revokedAt);
+        return DeviceRevocation.issue(
+                accountId,
+                keyPair.getPrivateKey(),
+                certificate.deviceId(),
+                certificate.devicePublicKeyBytes(),
+                revokedAt);
     }
 
     @Override

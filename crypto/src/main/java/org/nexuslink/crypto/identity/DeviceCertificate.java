@@ -53,8 +53,14 @@ public final class DeviceCertificate {
     private final byte[] signature;
     private final byte[] encoded;
 
-    private DeviceCertificate(AccountId accountId, DeviceId deviceId, byte[] deviceKey, Instant createdAt,
-            Optional<Instant> expiresAt, byte[] signature, byte[] encoded) {
+    private DeviceCertificate(
+            AccountId accountId,
+            DeviceId deviceId,
+            byte[] deviceKey,
+            Instant createdAt,
+            Optional<Instant> expiresAt,
+            byte[] signature,
+            byte[] encoded) {
         this.accountId = accountId;
         this.deviceId = deviceId;
         this.deviceKey = deviceKey;
@@ -65,13 +71,18 @@ public final class DeviceCertificate {
     }
 
     /** Signs a new certificate; times are truncated to whole seconds. */
-    static DeviceCertificate issue(AccountId accountId, ECPrivateKey identityKey, DeviceId deviceId,
-            ECPublicKey deviceKey, Instant createdAt, Optional<Instant> expiresAt) {
+    static DeviceCertificate issue(
+            AccountId accountId,
+            ECPrivateKey identityKey,
+            DeviceId deviceId,
+            ECPublicKey deviceKey,
+            Instant createdAt,
+            Optional<Instant> expiresAt) {
         Instant created = createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Optional<Instant> expires = expiresAt.map(t -> t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         if (expires.isPresent() && !expires.get().isAfter(created)) {
-            throw new IllegalArgumentException("a certificate must expire after it is created: created "
-                    + created + ", expires " + expires.get());
+            throw new IllegalArgumentException(
+                    "a certificate must expire after it is created: created " + created + ", expires " + expires.get());
         }
         byte[] rawDeviceKey = deviceKey.getPublicKeyBytes();
         Curve25519Keys.problem(rawDeviceKey).ifPresent(p -> {
@@ -83,8 +94,8 @@ public final class DeviceCertificate {
         return new DeviceCertificate(accountId, deviceId, rawDeviceKey, created, expires, signature, encoded);
     }
 
-    private static CanonicalMap body(AccountId accountId, DeviceId deviceId, byte[] deviceKey, Instant created,
-            Optional<Instant> expires) {
+    private static CanonicalMap body(
+            AccountId accountId, DeviceId deviceId, byte[] deviceKey, Instant created, Optional<Instant> expires) {
         CanonicalMap m = new CanonicalMap()
                 .put(K_VERSION, VERSION)
                 .put(K_ACCOUNT, accountId.publicKeyBytes())
@@ -107,7 +118,8 @@ public final class DeviceCertificate {
             CanonicalMap m = CanonicalMap.decode(encoded, KEYS);
             long version = m.requireLong(K_VERSION);
             if (version != VERSION) {
-                throw new InvalidCertificateException(InvalidCertificateException.Reason.UNSUPPORTED_VERSION,
+                throw new InvalidCertificateException(
+                        InvalidCertificateException.Reason.UNSUPPORTED_VERSION,
                         "device certificate version " + version + " is not supported (expected " + VERSION + ")");
             }
             AccountId account = AccountId.fromPublicKeyBytes(m.requireBytes(K_ACCOUNT, 32));
@@ -125,8 +137,8 @@ public final class DeviceCertificate {
             byte[] signature = m.requireBytes(K_SIGNATURE, DomainSignature.LENGTH);
             return new DeviceCertificate(account, deviceId, deviceKey, created, expires, signature, encoded.clone());
         } catch (CanonicalMap.MalformedException | InvalidAccountIdException | java.time.DateTimeException e) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.MALFORMED,
-                    "malformed device certificate: " + e.getMessage());
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.MALFORMED, "malformed device certificate: " + e.getMessage());
         }
     }
 
@@ -160,20 +172,24 @@ public final class DeviceCertificate {
         Objects.requireNonNull(account, "account");
         Instant now = clock.instant();
         if (!accountId.equals(account)) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.WRONG_ACCOUNT,
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.WRONG_ACCOUNT,
                     "device certificate was issued by " + accountId + ", expected " + account);
         }
         byte[] body = body(accountId, deviceId, deviceKey, createdAt, expiresAt).encode();
         if (!DomainSignature.verify(account.publicKey(), DOMAIN, body, signature)) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.BAD_SIGNATURE,
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.BAD_SIGNATURE,
                     "device certificate signature does not verify under " + account);
         }
         if (createdAt.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.NOT_YET_VALID,
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.NOT_YET_VALID,
                     "device certificate is created at " + createdAt + ", in the future of " + now);
         }
         if (expiresAt.isPresent() && !now.isBefore(expiresAt.get())) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.EXPIRED,
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.EXPIRED,
                     "device certificate expired at " + expiresAt.get() + " (now " + now + ")");
         }
     }
@@ -189,7 +205,8 @@ public final class DeviceCertificate {
         verify(account, clock);
         for (DeviceRevocation r : revocations) {
             if (r.covers(this) && r.isValidFor(account)) {
-                throw new InvalidCertificateException(InvalidCertificateException.Reason.REVOKED,
+                throw new InvalidCertificateException(
+                        InvalidCertificateException.Reason.REVOKED,
                         "device " + deviceId + " of " + account + " was revoked at " + r.revokedAt());
             }
         }

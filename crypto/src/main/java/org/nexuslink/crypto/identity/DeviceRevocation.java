@@ -29,7 +29,8 @@ public final class DeviceRevocation {
     private static final int K_DEVICE_KEY = 3;
     private static final int K_REVOKED = 4;
     private static final int K_SIGNATURE = 15;
-    private static final Set<Integer> KEYS = Set.of(K_VERSION, K_ACCOUNT, K_DEVICE_ID, K_DEVICE_KEY, K_REVOKED, K_SIGNATURE);
+    private static final Set<Integer> KEYS =
+            Set.of(K_VERSION, K_ACCOUNT, K_DEVICE_ID, K_DEVICE_KEY, K_REVOKED, K_SIGNATURE);
 
     private final AccountId accountId;
     private final DeviceId deviceId;
@@ -38,8 +39,13 @@ public final class DeviceRevocation {
     private final byte[] signature;
     private final byte[] encoded;
 
-    private DeviceRevocation(AccountId accountId, DeviceId deviceId, byte[] deviceKey, Instant revokedAt,
-            byte[] signature, byte[] encoded) {
+    private DeviceRevocation(
+            AccountId accountId,
+            DeviceId deviceId,
+            byte[] deviceKey,
+            Instant revokedAt,
+            byte[] signature,
+            byte[] encoded) {
         this.accountId = accountId;
         this.deviceId = deviceId;
         this.deviceKey = deviceKey;
@@ -48,12 +54,17 @@ public final class DeviceRevocation {
         this.encoded = encoded;
     }
 
-    static DeviceRevocation issue(AccountId accountId, ECPrivateKey identityKey, DeviceId deviceId, byte[] deviceKey,
-            Instant revokedAt) {
+    static DeviceRevocation issue(
+            AccountId accountId, ECPrivateKey identityKey, DeviceId deviceId, byte[] deviceKey, Instant revokedAt) {
         Instant at = revokedAt.truncatedTo(ChronoUnit.SECONDS);
         CanonicalMap body = body(accountId, deviceId, deviceKey, at);
         byte[] signature = DomainSignature.sign(identityKey, DOMAIN, body.encode());
-        return new DeviceRevocation(accountId, deviceId, deviceKey.clone(), at, signature,
+        return new DeviceRevocation(
+                accountId,
+                deviceId,
+                deviceKey.clone(),
+                at,
+                signature,
                 body.put(K_SIGNATURE, signature).encode());
     }
 
@@ -80,7 +91,8 @@ public final class DeviceRevocation {
             CanonicalMap m = CanonicalMap.decode(encoded, KEYS);
             long version = m.requireLong(K_VERSION);
             if (version != VERSION) {
-                throw new InvalidCertificateException(InvalidCertificateException.Reason.UNSUPPORTED_VERSION,
+                throw new InvalidCertificateException(
+                        InvalidCertificateException.Reason.UNSUPPORTED_VERSION,
                         "device revocation version " + version + " is not supported (expected " + VERSION + ")");
             }
             AccountId issuer = AccountId.fromPublicKeyBytes(m.requireBytes(K_ACCOUNT, 32));
@@ -93,15 +105,17 @@ public final class DeviceRevocation {
             byte[] signature = m.requireBytes(K_SIGNATURE, DomainSignature.LENGTH);
             r = new DeviceRevocation(issuer, deviceId, deviceKey, at, signature, encoded.clone());
         } catch (CanonicalMap.MalformedException | InvalidAccountIdException | java.time.DateTimeException e) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.MALFORMED,
-                    "malformed device revocation: " + e.getMessage());
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.MALFORMED, "malformed device revocation: " + e.getMessage());
         }
         if (!r.accountId.equals(account)) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.WRONG_ACCOUNT,
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.WRONG_ACCOUNT,
                     "device revocation was issued by " + r.accountId + ", expected " + account);
         }
         if (!r.isValidFor(account)) {
-            throw new InvalidCertificateException(InvalidCertificateException.Reason.BAD_SIGNATURE,
+            throw new InvalidCertificateException(
+                    InvalidCertificateException.Reason.BAD_SIGNATURE,
                     "device revocation signature does not verify under " + account);
         }
         return r;
@@ -109,13 +123,18 @@ public final class DeviceRevocation {
 
     /** Whether this revocation was issued by {@code account} and its signature verifies. */
     public boolean isValidFor(AccountId account) {
-        return accountId.equals(account) && DomainSignature.verify(account.publicKey(), DOMAIN,
-                body(accountId, deviceId, deviceKey, revokedAt).encode(), signature);
+        return accountId.equals(account)
+                && DomainSignature.verify(
+                        account.publicKey(),
+                        DOMAIN,
+                        body(accountId, deviceId, deviceKey, revokedAt).encode(),
+                        signature);
     }
 
     /** Whether this revocation names the certificate's account, device id and device key. */
     public boolean covers(DeviceCertificate certificate) {
-        return accountId.equals(certificate.accountId()) && deviceId.equals(certificate.deviceId())
+        return accountId.equals(certificate.accountId())
+                && deviceId.equals(certificate.deviceId())
                 && Arrays.equals(deviceKey, certificate.devicePublicKeyBytes());
     }
 

@@ -4,7 +4,12 @@ package org.nexuslink.crypto.identity;
 /** A text or key that is not a NexusLink account id; {@link #reason()} says which check failed. */
 public final class InvalidAccountIdException extends Exception {
     /** The check that failed. */
-    public enum Reason { WRONG_PREFIX, WRONG_LENGTH, BAD_ALPHABET, NOT_A_KEY }
+    public enum Reason {
+        WRONG_PREFIX,
+        WRONG_LENGTH,
+        BAD_ALPHABET,
+        NOT_A_KEY
+    }
 
     private final Reason reason;
 

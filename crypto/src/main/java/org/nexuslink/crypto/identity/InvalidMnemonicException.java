@@ -7,7 +7,11 @@ package org.nexuslink.crypto.identity;
  */
 public final class InvalidMnemonicException extends Exception {
     /** The check that failed. */
-    public enum Reason { WRONG_LENGTH, UNKNOWN_WORD, BAD_CHECKSUM }
+    public enum Reason {
+        WRONG_LENGTH,
+        UNKNOWN_WORD,
+        BAD_CHECKSUM
+    }
 
     private final Reason reason;
     private final int position;

@@ -31,6 +31,7 @@ public final class LinkRequest {
     public static final Duration MAX_TTL = Duration.ofHours(1);
     /** The lifetime {@code nexuslink} gives its link codes. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+
     public static final int NONCE_LENGTH = 16;
     private static final int K_VERSION = 0;
     private static final int K_DEVICE_ID = 1;
@@ -52,8 +53,8 @@ public final class LinkRequest {
     }
 
     /** A new request for {@code device}, valid for {@code ttl} (at most {@link #MAX_TTL}) from now. */
-    public static LinkRequest create(DeviceKeyPair device, DeviceId deviceId, Clock clock, Duration ttl,
-            SecureRandom random) {
+    public static LinkRequest create(
+            DeviceKeyPair device, DeviceId deviceId, Clock clock, Duration ttl, SecureRandom random) {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("link code lifetime must be in (0, " + MAX_TTL + "], got " + ttl);
         }
@@ -74,7 +75,8 @@ public final class LinkRequest {
         if (!text.toUpperCase(Locale.ROOT).startsWith(PREFIX)) {
             throw malformed("a link code starts with " + PREFIX);
         }
-        Optional<byte[]> bytes = Base32Text.decodeLower(text.substring(PREFIX.length()).toLowerCase(Locale.ROOT));
+        Optional<byte[]> bytes =
+                Base32Text.decodeLower(text.substring(PREFIX.length()).toLowerCase(Locale.ROOT));
         if (bytes.isEmpty()) {
             throw malformed("a link code is base32 after its prefix");
         }
@@ -98,8 +100,8 @@ public final class LinkRequest {
     }
 
     private static InvalidLinkRequestException malformed(String detail) {
-        return new InvalidLinkRequestException(InvalidLinkRequestException.Reason.MALFORMED,
-                "not a NexusLink link code: " + detail);
+        return new InvalidLinkRequestException(
+                InvalidLinkRequestException.Reason.MALFORMED, "not a NexusLink link code: " + detail);
     }
 
     /**
@@ -111,15 +113,18 @@ public final class LinkRequest {
     void checkApprovable(Clock clock, Set<DeviceId> taken) throws InvalidLinkRequestException {
         Instant now = clock.instant();
         if (!now.isBefore(expiresAt)) {
-            throw new InvalidLinkRequestException(InvalidLinkRequestException.Reason.EXPIRED,
+            throw new InvalidLinkRequestException(
+                    InvalidLinkRequestException.Reason.EXPIRED,
                     "link code expired at " + expiresAt + "; show a fresh code on the new device");
         }
         if (expiresAt.isAfter(now.plus(MAX_TTL).plus(DeviceCertificate.MAX_CLOCK_SKEW))) {
-            throw new InvalidLinkRequestException(InvalidLinkRequestException.Reason.TOO_LONG_LIVED,
+            throw new InvalidLinkRequestException(
+                    InvalidLinkRequestException.Reason.TOO_LONG_LIVED,
                     "link code claims to be valid until " + expiresAt + ", longer than " + MAX_TTL);
         }
         if (taken.contains(deviceId)) {
-            throw new InvalidLinkRequestException(InvalidLinkRequestException.Reason.DEVICE_ID_TAKEN,
+            throw new InvalidLinkRequestException(
+                    InvalidLinkRequestException.Reason.DEVICE_ID_TAKEN,
                     "device id " + deviceId + " is already used in this account; show a fresh code on the new device");
         }
     }
@@ -154,8 +159,10 @@ public final class LinkRequest {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LinkRequest other && deviceId.equals(other.deviceId)
-                && Arrays.equals(deviceKey, other.deviceKey) && Arrays.equals(nonce, other.nonce)
+        return o instanceof LinkRequest other
+                && deviceId.equals(other.deviceId)
+                && Arrays.equals(deviceKey, other.deviceKey)
+                && Arrays.equals(nonce, other.nonce)
                 && expiresAt.equals(other.expiresAt);
     }
 

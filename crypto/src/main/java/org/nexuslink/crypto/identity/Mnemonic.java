@@ -18,7 +18,8 @@ import org.nexuslink.crypto.internal.Bip39;
 public final class Mnemonic {
     /** The two phrase lengths NexusLink offers: 128 or 256 bits of entropy. */
     public enum WordCount {
-        TWELVE(12, 16), TWENTY_FOUR(24, 32);
+        TWELVE(12, 16),
+        TWENTY_FOUR(24, 32);
 
         private final int words;
         private final int entropyBytes;
@@ -66,10 +67,13 @@ public final class Mnemonic {
      */
     public static Mnemonic parse(String phrase) throws InvalidMnemonicException {
         Objects.requireNonNull(phrase, "phrase");
-        String normal = Normalizer.normalize(phrase, Normalizer.Form.NFKD).strip().toLowerCase(Locale.ROOT);
+        String normal =
+                Normalizer.normalize(phrase, Normalizer.Form.NFKD).strip().toLowerCase(Locale.ROOT);
         List<String> words = normal.isEmpty() ? List.of() : List.of(normal.split("\\s+"));
         if (words.size() != 12 && words.size() != 24) {
-            throw new InvalidMnemonicException(InvalidMnemonicException.Reason.WRONG_LENGTH, 0,
+            throw new InvalidMnemonicException(
+                    InvalidMnemonicException.Reason.WRONG_LENGTH,
+                    0,
                     "a recovery phrase has 12 or 24 words, got " + words.size());
         }
         try {

@@ -30,8 +30,8 @@ import org.bouncycastle.util.encoders.Hex;
  */
 public final class Bip39 {
     /** SHA-256 of bip-0039/english.txt as published (2048 lines, LF endings). */
-    private static final String WORD_LIST_SHA256 =
-            "2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda";
+    private static final String WORD_LIST_SHA256 = "2f5eed53a4727b4bf8880d8f3f199efc90e58503646d9ff8eff3a2ed3b24dbda";
+
     private static final int SEED_ITERATIONS = 2048;
     private static final List<String> WORDS;
     private static final Map<String, Integer> INDEX;
@@ -48,8 +48,8 @@ public final class Bip39 {
             throw new IllegalStateException("bip39-english.txt does not match the published BIP-0039 list");
         }
         List<String> words = new ArrayList<>(2048);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new java.io.ByteArrayInputStream(raw), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(new java.io.ByteArrayInputStream(raw), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 words.add(line);
             }
@@ -67,7 +67,11 @@ public final class Bip39 {
     private Bip39() {}
 
     /** Why a word sequence is not a BIP-0039 mnemonic. */
-    public enum Problem { WRONG_LENGTH, UNKNOWN_WORD, BAD_CHECKSUM }
+    public enum Problem {
+        WRONG_LENGTH,
+        UNKNOWN_WORD,
+        BAD_CHECKSUM
+    }
 
     /** A word sequence that is not a valid mnemonic; {@code position} is 1-based, 0 when not about one word. */
     public static final class InvalidWords extends Exception {
@@ -98,7 +102,8 @@ public final class Bip39 {
     public static List<String> toWords(byte[] entropy) {
         int bits = entropy.length * 8;
         if (entropy.length < 16 || entropy.length > 32 || entropy.length % 4 != 0) {
-            throw new IllegalArgumentException("BIP-0039 entropy must be 16 to 32 bytes in steps of 4, got " + entropy.length);
+            throw new IllegalArgumentException(
+                    "BIP-0039 entropy must be 16 to 32 bytes in steps of 4, got " + entropy.length);
         }
         int checksumBits = bits / 32;
         byte[] hash = sha256(entropy);
@@ -119,8 +124,7 @@ public final class Bip39 {
     public static byte[] toEntropy(List<String> words) throws InvalidWords {
         int n = words.size();
         if (n < 12 || n > 24 || n % 3 != 0) {
-            throw new InvalidWords(Problem.WRONG_LENGTH, 0,
-                    "a mnemonic has 12, 15, 18, 21 or 24 words, got " + n);
+            throw new InvalidWords(Problem.WRONG_LENGTH, 0, "a mnemonic has 12, 15, 18, 21 or 24 words, got " + n);
         }
         int total = n * 11;
         int checksumBits = total / 33;
@@ -129,8 +133,8 @@ public final class Bip39 {
         for (int i = 0; i < n; i++) {
             Integer value = INDEX.get(words.get(i));
             if (value == null) {
-                throw new InvalidWords(Problem.UNKNOWN_WORD, i + 1,
-                        "word " + (i + 1) + " is not in the BIP-0039 English word list");
+                throw new InvalidWords(
+                        Problem.UNKNOWN_WORD, i + 1, "word " + (i + 1) + " is not in the BIP-0039 English word list");
             }
             for (int b = 0; b < 11; b++) {
                 stream[i * 11 + b] = ((value >> (10 - b)) & 1) == 1;
@@ -146,7 +150,9 @@ public final class Bip39 {
         for (int i = 0; i < checksumBits; i++) {
             if (stream[bits + i] != (bitAt(hash, i) == 1)) {
                 Arrays.fill(entropy, (byte) 0);
-                throw new InvalidWords(Problem.BAD_CHECKSUM, 0,
+                throw new InvalidWords(
+                        Problem.BAD_CHECKSUM,
+                        0,
                         "the mnemonic's checksum does not match: a word is wrong or the words are out of order");
             }
         }

@@ -64,7 +64,9 @@ public final class CanonicalMap {
                     case Long l -> packer.packLong(l);
                     case byte[] b -> packer.packBinaryHeader(b.length).writePayload(b);
                     case String s -> packer.packString(s);
-                    default -> throw new IllegalStateException("unexpected value type " + e.getValue().getClass());
+                    default ->
+                        throw new IllegalStateException(
+                                "unexpected value type " + e.getValue().getClass());
                 }
             }
             packer.flush();

@@ -20,6 +20,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.nexuslink.crypto.file.AtomicFile;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
@@ -29,7 +30,6 @@ import org.nexuslink.crypto.identity.InvalidAccountIdException;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.crypto.identity.InvalidMnemonicException;
 import org.nexuslink.crypto.identity.Mnemonic;
-import org.nexuslink.crypto.file.AtomicFile;
 import org.nexuslink.crypto.internal.CanonicalMap;
 
 /**
@@ -46,6 +46,7 @@ import org.nexuslink.crypto.internal.CanonicalMap;
 public final class FileKeyVault implements KeyVault {
     /** The keystore's file name inside a profile directory. */
     public static final String FILE_NAME = "identity.keystore";
+
     static final byte[] MAGIC = "NXLVAULT".getBytes(StandardCharsets.US_ASCII);
     static final int FORMAT_VERSION = 1;
     static final int KDF_ARGON2ID = 1;
@@ -54,6 +55,7 @@ public final class FileKeyVault implements KeyVault {
     static final int TAG_BITS = 128;
     /** Header length: magic 8, version 1, kdf 1, memory 4, iterations 4, lanes 1, salt 1+16, nonce 1+12, account 32, device 1. */
     static final int HEADER_LENGTH = 8 + 1 + 1 + 4 + 4 + 1 + 1 + SALT_LENGTH + 1 + NONCE_LENGTH + 32 + 1;
+
     private static final int MAX_FILE_LENGTH = 64 * 1024;
     private static final int K_IDENTITY = 1;
     private static final int K_MNEMONIC = 2;
@@ -79,8 +81,8 @@ public final class FileKeyVault implements KeyVault {
     }
 
     /** The vault of the default file in a profile directory. */
-    public static FileKeyVault inProfile(Path profileDir, Passphrase passphrase, KdfParameters kdfForWrites,
-            SecureRandom random) {
+    public static FileKeyVault inProfile(
+            Path profileDir, Passphrase passphrase, KdfParameters kdfForWrites, SecureRandom random) {
         return new FileKeyVault(profileDir.resolve(FILE_NAME), passphrase, kdfForWrites, random);
     }
 
@@ -118,7 +120,8 @@ public final class FileKeyVault implements KeyVault {
         lock.lock();
         try {
             if (Files.exists(file)) {
-                throw new KeystoreException(KeystoreException.Reason.ALREADY_EXISTS,
+                throw new KeystoreException(
+                        KeystoreException.Reason.ALREADY_EXISTS,
                         "a keystore already exists at " + file + "; it was left untouched");
             }
             write(contents);
@@ -131,8 +134,9 @@ public final class FileKeyVault implements KeyVault {
     public VaultContents load() throws KeystoreException {
         lock.lock();
         try {
-            byte[] bytes = read(file).orElseThrow(() -> new KeystoreException(KeystoreException.Reason.NOT_FOUND,
-                    "no keystore at " + file));
+            byte[] bytes = read(file)
+                    .orElseThrow(
+                            () -> new KeystoreException(KeystoreException.Reason.NOT_FOUND, "no keystore at " + file));
             Header header = Header.parse(bytes);
             byte[] plain = open(header, bytes);
             try {
@@ -162,8 +166,8 @@ public final class FileKeyVault implements KeyVault {
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(salt);
         random.nextBytes(nonce);
-        Header header = new Header(FORMAT_VERSION, KDF_ARGON2ID, kdfForWrites, salt, nonce,
-                contents.accountId(), contents.deviceId());
+        Header header = new Header(
+                FORMAT_VERSION, KDF_ARGON2ID, kdfForWrites, salt, nonce, contents.accountId(), contents.deviceId());
         byte[] headerBytes = header.encode();
         byte[] plain = encodeContents(contents);
         byte[] key = deriveKey(header.kdf, salt);
@@ -179,7 +183,8 @@ public final class FileKeyVault implements KeyVault {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
         } catch (IOException e) {
-            throw new KeystoreException(KeystoreException.Reason.IO, "could not write keystore " + file + ": " + e.getMessage(), e);
+            throw new KeystoreException(
+                    KeystoreException.Reason.IO, "could not write keystore " + file + ": " + e.getMessage(), e);
         } finally {
             Arrays.fill(key, (byte) 0);
             Arrays.fill(plain, (byte) 0);
@@ -194,7 +199,8 @@ public final class FileKeyVault implements KeyVault {
             gcm.updateAAD(bytes, 0, HEADER_LENGTH);
             return gcm.doFinal(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
         } catch (AEADBadTagException e) {
-            throw new KeystoreException(KeystoreException.Reason.WRONG_PASSPHRASE,
+            throw new KeystoreException(
+                    KeystoreException.Reason.WRONG_PASSPHRASE,
                     "wrong passphrase for keystore " + file + " (or the file was altered)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-256-GCM is unavailable in this JDK", e);
@@ -237,18 +243,20 @@ public final class FileKeyVault implements KeyVault {
             Optional<AccountIdentity> identity = m.has(K_IDENTITY)
                     ? Optional.of(AccountIdentity.fromPrivateKeyBytes(m.requireBytes(K_IDENTITY, 32)))
                     : Optional.empty();
-            Optional<Mnemonic> mnemonic = m.has(K_MNEMONIC)
-                    ? Optional.of(Mnemonic.parse(m.requireString(K_MNEMONIC)))
-                    : Optional.empty();
+            Optional<Mnemonic> mnemonic =
+                    m.has(K_MNEMONIC) ? Optional.of(Mnemonic.parse(m.requireString(K_MNEMONIC))) : Optional.empty();
             DeviceKeyPair device = DeviceKeyPair.fromPrivateKeyBytes(m.requireBytes(K_DEVICE_KEY, 32));
             DeviceCertificate cert = DeviceCertificate.decodeUnverified(m.requireBytes(K_CERTIFICATE, -1));
             if (!cert.deviceId().equals(header.deviceId)) {
                 throw new CanonicalMap.MalformedException("certificate device id differs from the header's");
             }
             return new VaultContents(header.accountId, identity, mnemonic, device, cert);
-        } catch (CanonicalMap.MalformedException | InvalidMnemonicException | InvalidCertificateException
+        } catch (CanonicalMap.MalformedException
+                | InvalidMnemonicException
+                | InvalidCertificateException
                 | IllegalArgumentException e) {
-            throw new KeystoreException(KeystoreException.Reason.CORRUPT,
+            throw new KeystoreException(
+                    KeystoreException.Reason.CORRUPT,
                     "keystore " + file + " opened but its content is invalid: " + e.getMessage());
         }
     }
@@ -257,19 +265,27 @@ public final class FileKeyVault implements KeyVault {
         try {
             long size = Files.size(file);
             if (size > MAX_FILE_LENGTH) {
-                throw new KeystoreException(KeystoreException.Reason.CORRUPT,
+                throw new KeystoreException(
+                        KeystoreException.Reason.CORRUPT,
                         "keystore " + file + " is " + size + " bytes, too large to be a keystore");
             }
             return Optional.of(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new KeystoreException(KeystoreException.Reason.IO, "could not read keystore " + file + ": " + e.getMessage(), e);
+            throw new KeystoreException(
+                    KeystoreException.Reason.IO, "could not read keystore " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** The clear header of a keystore file. */
-    private record Header(int version, int kdfId, KdfParameters kdf, byte[] salt, byte[] nonce, AccountId accountId,
+    private record Header(
+            int version,
+            int kdfId,
+            KdfParameters kdf,
+            byte[] salt,
+            byte[] nonce,
+            AccountId accountId,
             DeviceId deviceId) {
 
         VaultSummary summary() {
@@ -278,10 +294,16 @@ public final class FileKeyVault implements KeyVault {
 
         byte[] encode() {
             ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH);
-            b.put(MAGIC).put((byte) version).put((byte) kdfId)
-                    .putInt(kdf.memoryKiB()).putInt(kdf.iterations()).put((byte) kdf.parallelism())
-                    .put((byte) salt.length).put(salt)
-                    .put((byte) nonce.length).put(nonce)
+            b.put(MAGIC)
+                    .put((byte) version)
+                    .put((byte) kdfId)
+                    .putInt(kdf.memoryKiB())
+                    .putInt(kdf.iterations())
+                    .put((byte) kdf.parallelism())
+                    .put((byte) salt.length)
+                    .put(salt)
+                    .put((byte) nonce.length)
+                    .put(nonce)
                     .put(accountId.publicKeyBytes())
                     .put((byte) deviceId.value());
             return b.array();
@@ -298,12 +320,14 @@ public final class FileKeyVault implements KeyVault {
             b.position(MAGIC.length);
             int version = Byte.toUnsignedInt(b.get());
             if (version != FORMAT_VERSION) {
-                throw new KeystoreException(KeystoreException.Reason.UNSUPPORTED_VERSION,
+                throw new KeystoreException(
+                        KeystoreException.Reason.UNSUPPORTED_VERSION,
                         "keystore format version " + version + " is not supported (expected " + FORMAT_VERSION + ")");
             }
             int kdfId = Byte.toUnsignedInt(b.get());
             if (kdfId != KDF_ARGON2ID) {
-                throw new KeystoreException(KeystoreException.Reason.UNSUPPORTED_VERSION,
+                throw new KeystoreException(
+                        KeystoreException.Reason.UNSUPPORTED_VERSION,
                         "keystore key derivation " + kdfId + " is not supported (expected 1, Argon2id)");
             }
             KdfParameters kdf;
@@ -326,8 +350,8 @@ public final class FileKeyVault implements KeyVault {
             b.get(account);
             int device = Byte.toUnsignedInt(b.get());
             try {
-                return new Header(version, kdfId, kdf, salt, nonce, AccountId.fromPublicKeyBytes(account),
-                        new DeviceId(device));
+                return new Header(
+                        version, kdfId, kdf, salt, nonce, AccountId.fromPublicKeyBytes(account), new DeviceId(device));
             } catch (InvalidAccountIdException | IllegalArgumentException e) {
                 throw corrupt("its header names no valid account and device: " + e.getMessage());
             }

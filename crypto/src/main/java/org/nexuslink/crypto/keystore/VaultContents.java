@@ -31,8 +31,12 @@ public final class VaultContents {
      * @throws IllegalArgumentException if the certificate is not for this device key and account,
      *     or the identity or mnemonic belong to another account
      */
-    public VaultContents(AccountId accountId, Optional<AccountIdentity> identity, Optional<Mnemonic> mnemonic,
-            DeviceKeyPair deviceKey, DeviceCertificate certificate) {
+    public VaultContents(
+            AccountId accountId,
+            Optional<AccountIdentity> identity,
+            Optional<Mnemonic> mnemonic,
+            DeviceKeyPair deviceKey,
+            DeviceCertificate certificate) {
         this.accountId = Objects.requireNonNull(accountId, "accountId");
         this.identity = identity.orElse(null);
         this.mnemonic = mnemonic.orElse(null);
@@ -47,8 +51,11 @@ public final class VaultContents {
         if (this.identity != null && !this.identity.accountId().equals(accountId)) {
             throw new IllegalArgumentException("identity key is " + this.identity.accountId() + ", not " + accountId);
         }
-        if (this.mnemonic != null && (this.identity == null
-                || !AccountIdentity.fromMnemonic(this.mnemonic).accountId().equals(accountId))) {
+        if (this.mnemonic != null
+                && (this.identity == null
+                        || !AccountIdentity.fromMnemonic(this.mnemonic)
+                                .accountId()
+                                .equals(accountId))) {
             throw new IllegalArgumentException("mnemonic does not derive " + accountId);
         }
     }
@@ -79,9 +86,12 @@ public final class VaultContents {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VaultContents other && accountId.equals(other.accountId)
-                && Objects.equals(identity, other.identity) && Objects.equals(mnemonic, other.mnemonic)
-                && deviceKey.equals(other.deviceKey) && certificate.equals(other.certificate);
+        return o instanceof VaultContents other
+                && accountId.equals(other.accountId)
+                && Objects.equals(identity, other.identity)
+                && Objects.equals(mnemonic, other.mnemonic)
+                && deviceKey.equals(other.deviceKey)
+                && certificate.equals(other.certificate);
     }
 
     @Override

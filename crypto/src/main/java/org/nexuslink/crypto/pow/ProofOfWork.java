@@ -52,7 +52,8 @@ public final class ProofOfWork {
 
     private static void checkDifficulty(int difficulty) {
         if (difficulty < 0 || difficulty > MAX_DIFFICULTY) {
-            throw new IllegalArgumentException("difficulty must be 0 to " + MAX_DIFFICULTY + " bits, got " + difficulty);
+            throw new IllegalArgumentException(
+                    "difficulty must be 0 to " + MAX_DIFFICULTY + " bits, got " + difficulty);
         }
     }
 

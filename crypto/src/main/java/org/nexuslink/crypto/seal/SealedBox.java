@@ -29,6 +29,7 @@ import org.nexuslink.crypto.file.AtomicFile;
 public final class SealedBox {
     /** X25519 keys are 32 bytes. */
     public static final int KEY_LENGTH = 32;
+
     private static final int ENC_LENGTH = 32;
     private static final int TAG_LENGTH = 16;
     private static final String FILE_PREFIX = "nexuslink-seal-key-v1 x25519 ";
@@ -49,8 +50,14 @@ public final class SealedBox {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(plaintext, "plaintext");
         try {
-            byte[][] out = hpke().seal(new X25519PublicKeyParameters(recipient.bytes, 0),
-                    info.getBytes(StandardCharsets.UTF_8), aad.clone(), plaintext, null, null, null);
+            byte[][] out = hpke().seal(
+                            new X25519PublicKeyParameters(recipient.bytes, 0),
+                            info.getBytes(StandardCharsets.UTF_8),
+                            aad.clone(),
+                            plaintext,
+                            null,
+                            null,
+                            null);
             byte[] box = new byte[out[1].length + out[0].length];
             System.arraycopy(out[1], 0, box, 0, out[1].length);
             System.arraycopy(out[0], 0, box, out[1].length, out[0].length);
@@ -66,7 +73,8 @@ public final class SealedBox {
      * @throws InvalidCipherTextException when the box is truncated, altered, sealed to another key,
      *     or sealed with another info or aad
      */
-    public static byte[] open(KeyPair recipient, String info, byte[] aad, byte[] box) throws InvalidCipherTextException {
+    public static byte[] open(KeyPair recipient, String info, byte[] aad, byte[] box)
+            throws InvalidCipherTextException {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(box, "box");
         if (box.length < ENC_LENGTH + TAG_LENGTH) {
@@ -74,8 +82,15 @@ public final class SealedBox {
         }
         X25519PrivateKeyParameters privateKey = new X25519PrivateKeyParameters(recipient.privateKey, 0);
         AsymmetricCipherKeyPair pair = new AsymmetricCipherKeyPair(privateKey.generatePublicKey(), privateKey);
-        return hpke().open(Arrays.copyOf(box, ENC_LENGTH), pair, info.getBytes(StandardCharsets.UTF_8), aad.clone(),
-                Arrays.copyOfRange(box, ENC_LENGTH, box.length), null, null, null);
+        return hpke().open(
+                        Arrays.copyOf(box, ENC_LENGTH),
+                        pair,
+                        info.getBytes(StandardCharsets.UTF_8),
+                        aad.clone(),
+                        Arrays.copyOfRange(box, ENC_LENGTH, box.length),
+                        null,
+                        null,
+                        null);
     }
 
     /** A recipient's X25519 public key. Immutable. */
@@ -94,7 +109,8 @@ public final class SealedBox {
         public static PublicKey fromBase64(String text) {
             byte[] bytes;
             try {
-                bytes = Base64.getDecoder().decode(Objects.requireNonNull(text, "text").strip());
+                bytes = Base64.getDecoder()
+                        .decode(Objects.requireNonNull(text, "text").strip());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("a sealing key must be base64: " + e.getMessage());
             }
@@ -131,7 +147,9 @@ public final class SealedBox {
 
         private KeyPair(byte[] privateKey) {
             this.privateKey = privateKey;
-            this.publicKey = new PublicKey(new X25519PrivateKeyParameters(privateKey, 0).generatePublicKey().getEncoded());
+            this.publicKey = new PublicKey(new X25519PrivateKeyParameters(privateKey, 0)
+                    .generatePublicKey()
+                    .getEncoded());
         }
 
         public static KeyPair generate(SecureRandom random) {
@@ -149,8 +167,10 @@ public final class SealedBox {
                 return load(file);
             } catch (NoSuchFileException e) {
                 KeyPair created = generate(random);
-                AtomicFile.write(file, (FILE_PREFIX + Base64.getEncoder().encodeToString(created.privateKey) + "\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                AtomicFile.write(
+                        file,
+                        (FILE_PREFIX + Base64.getEncoder().encodeToString(created.privateKey) + "\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 return created;
             }
         }
@@ -162,7 +182,8 @@ public final class SealedBox {
          * @throws IllegalArgumentException when the file does not hold a sealing key
          */
         public static KeyPair load(Path file) throws IOException {
-            String text = Files.readString(Objects.requireNonNull(file, "file"), StandardCharsets.US_ASCII).strip();
+            String text = Files.readString(Objects.requireNonNull(file, "file"), StandardCharsets.US_ASCII)
+                    .strip();
             if (!text.startsWith(FILE_PREFIX)) {
                 throw new IllegalArgumentException(file + " is not a NexusLink sealing key file");
             }
@@ -173,7 +194,8 @@ public final class SealedBox {
                 throw new IllegalArgumentException(file + " holds a key that is not base64");
             }
             if (key.length != KEY_LENGTH) {
-                throw new IllegalArgumentException(file + " holds a key of " + key.length + " bytes, not " + KEY_LENGTH);
+                throw new IllegalArgumentException(
+                        file + " holds a key of " + key.length + " bytes, not " + KEY_LENGTH);
             }
             return new KeyPair(key);
         }

@@ -43,8 +43,8 @@ public final class ServerKeyPair {
     /** The key pair of a 32-byte RFC 8032 private key (seed). */
     public static ServerKeyPair fromPrivateKey(byte[] privateKey) {
         if (Objects.requireNonNull(privateKey, "privateKey").length != Ed25519.SECRET_KEY_SIZE) {
-            throw new IllegalArgumentException("an Ed25519 private key has " + Ed25519.SECRET_KEY_SIZE
-                    + " bytes, got " + privateKey.length);
+            throw new IllegalArgumentException(
+                    "an Ed25519 private key has " + Ed25519.SECRET_KEY_SIZE + " bytes, got " + privateKey.length);
         }
         return new ServerKeyPair(privateKey.clone());
     }
@@ -62,8 +62,10 @@ public final class ServerKeyPair {
             return read(file);
         } catch (NoSuchFileException e) {
             ServerKeyPair created = generate(random);
-            AtomicFile.write(file, (FILE_PREFIX + Base64.getEncoder().encodeToString(created.privateKey) + "\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            AtomicFile.write(
+                    file,
+                    (FILE_PREFIX + Base64.getEncoder().encodeToString(created.privateKey) + "\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             return created;
         }
     }
@@ -71,8 +73,8 @@ public final class ServerKeyPair {
     private static ServerKeyPair read(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
         if (!text.startsWith(FILE_PREFIX)) {
-            throw new IllegalArgumentException(file + " is not a NexusLink server key file (it must start with '"
-                    + FILE_PREFIX.strip() + "')");
+            throw new IllegalArgumentException(
+                    file + " is not a NexusLink server key file (it must start with '" + FILE_PREFIX.strip() + "')");
         }
         byte[] key;
         try {
@@ -81,8 +83,8 @@ public final class ServerKeyPair {
             throw new IllegalArgumentException(file + " holds a server key that is not base64");
         }
         if (key.length != Ed25519.SECRET_KEY_SIZE) {
-            throw new IllegalArgumentException(file + " holds a server key of " + key.length + " bytes, not "
-                    + Ed25519.SECRET_KEY_SIZE);
+            throw new IllegalArgumentException(
+                    file + " holds a server key of " + key.length + " bytes, not " + Ed25519.SECRET_KEY_SIZE);
         }
         return new ServerKeyPair(key);
     }

@@ -82,7 +82,9 @@ public sealed interface KeyLogEntry {
 
         @Override
         public byte[] encode() {
-            return header(this, TYPE_DEVICE_ADDED).put(K_CERTIFICATE, certificate.toByteArray()).encode();
+            return header(this, TYPE_DEVICE_ADDED)
+                    .put(K_CERTIFICATE, certificate.toByteArray())
+                    .encode();
         }
     }
 
@@ -105,7 +107,8 @@ public sealed interface KeyLogEntry {
 
         @Override
         public byte[] encode() {
-            CanonicalMap m = header(this, TYPE_DEVICE_REMOVED).put(K_DEVICE_ID, device.value())
+            CanonicalMap m = header(this, TYPE_DEVICE_REMOVED)
+                    .put(K_DEVICE_ID, device.value())
                     .put(K_DEVICE_KEY, deviceKey.toByteArray());
             revocation.ifPresent(r -> m.put(K_REVOCATION, r.toByteArray()));
             return m.encode();
@@ -129,8 +132,11 @@ public sealed interface KeyLogEntry {
     }
 
     private static CanonicalMap header(KeyLogEntry e, int type) {
-        return new CanonicalMap().put(K_VERSION, VERSION).put(K_TYPE, type)
-                .put(K_ACCOUNT, e.account().publicKeyBytes()).put(K_TIME, e.at().getEpochSecond());
+        return new CanonicalMap()
+                .put(K_VERSION, VERSION)
+                .put(K_TYPE, type)
+                .put(K_ACCOUNT, e.account().publicKeyBytes())
+                .put(K_TIME, e.at().getEpochSecond());
     }
 
     /**
@@ -143,8 +149,17 @@ public sealed interface KeyLogEntry {
     static KeyLogEntry decode(byte[] data) throws InvalidProofException {
         Objects.requireNonNull(data, "data");
         try {
-            CanonicalMap m = CanonicalMap.decode(data, Set.of(K_VERSION, K_TYPE, K_ACCOUNT, K_TIME, K_DEVICE_ID,
-                    K_DEVICE_KEY, K_CERTIFICATE, K_REVOCATION));
+            CanonicalMap m = CanonicalMap.decode(
+                    data,
+                    Set.of(
+                            K_VERSION,
+                            K_TYPE,
+                            K_ACCOUNT,
+                            K_TIME,
+                            K_DEVICE_ID,
+                            K_DEVICE_KEY,
+                            K_CERTIFICATE,
+                            K_REVOCATION));
             long version = m.requireLong(K_VERSION);
             if (version != VERSION) {
                 throw new InvalidProofException("log entry version " + version + " is not supported");
@@ -178,8 +193,7 @@ public sealed interface KeyLogEntry {
                     byte[] r = m.requireBytes(K_REVOCATION, -1);
                     DeviceRevocation checked = DeviceRevocation.verify(r, account);
                     if (!checked.deviceId().equals(device) || !Arrays.equals(checked.devicePublicKeyBytes(), key)) {
-                        throw new InvalidProofException("log entry's revocation names another device than "
-                                + device);
+                        throw new InvalidProofException("log entry's revocation names another device than " + device);
                     }
                     revocation = Optional.of(Bytes.of(r));
                 }

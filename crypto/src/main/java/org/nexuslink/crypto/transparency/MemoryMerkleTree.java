@@ -16,6 +16,7 @@ import java.util.Objects;
 public final class MemoryMerkleTree implements MerkleTree.NodeSource {
     /** levels.get(l).get(i) is the hash of node (l, i). */
     private final List<List<TreeHash>> levels = new ArrayList<>();
+
     private long size;
 
     /** Appends a leaf holding {@code data}; returns its index. */

@@ -81,13 +81,13 @@ public final class MerkleProofs {
         Objects.requireNonNull(root2, "root2");
         Objects.requireNonNull(proof, "proof");
         if (size1 <= 0 || size2 < size1) {
-            throw new InvalidProofException("a consistency proof needs 0 < size1 <= size2, got " + size1 + " and "
-                    + size2);
+            throw new InvalidProofException(
+                    "a consistency proof needs 0 < size1 <= size2, got " + size1 + " and " + size2);
         }
         if (size1 == size2) {
             if (!proof.isEmpty()) {
-                throw new InvalidProofException("two heads of one size need an empty consistency proof, got "
-                        + proof.size() + " hashes");
+                throw new InvalidProofException(
+                        "two heads of one size need an empty consistency proof, got " + proof.size() + " hashes");
             }
             if (!root1.equals(root2)) {
                 throw new InvalidProofException("two heads of size " + size1 + " have different roots " + root1
@@ -117,8 +117,8 @@ public final class MerkleProofs {
         for (; i < proof.size(); i++) {
             TreeHash c = proof.get(i);
             if (sn == 0) {
-                throw new InvalidProofException("consistency proof from " + size1 + " to " + size2
-                        + " is longer than it should be");
+                throw new InvalidProofException(
+                        "consistency proof from " + size1 + " to " + size2 + " is longer than it should be");
             }
             if ((fn & 1) == 1 || fn == sn) {
                 fr = TreeHash.node(c, fr);
@@ -136,8 +136,8 @@ public final class MerkleProofs {
             sn >>>= 1;
         }
         if (sn != 0) {
-            throw new InvalidProofException("consistency proof from " + size1 + " to " + size2
-                    + " is shorter than it should be");
+            throw new InvalidProofException(
+                    "consistency proof from " + size1 + " to " + size2 + " is shorter than it should be");
         }
         if (!fr.equals(root1)) {
             throw new InvalidProofException("consistency proof does not lead to the root of size " + size1

@@ -70,8 +70,8 @@ public final class MerkleTree {
     public static List<TreeHash> consistencyProof(long size1, long size2, NodeSource source) {
         checkSize(size2);
         if (size1 <= 0 || size1 > size2) {
-            throw new IllegalArgumentException("a consistency proof needs 0 < from <= to, got " + size1 + " and "
-                    + size2);
+            throw new IllegalArgumentException(
+                    "a consistency proof needs 0 < from <= to, got " + size1 + " and " + size2);
         }
         List<Range> ranges = new ArrayList<>();
         subproof(size1, 0, size2, true, ranges);

@@ -40,7 +40,8 @@ public final class SignedTreeHead {
     /** Signs a head; the timestamp is truncated to milliseconds. */
     public static SignedTreeHead sign(ServerKeyPair key, long treeSize, Instant timestamp, TreeHash root) {
         Objects.requireNonNull(key, "key");
-        Instant at = Instant.ofEpochMilli(Objects.requireNonNull(timestamp, "timestamp").toEpochMilli());
+        Instant at = Instant.ofEpochMilli(
+                Objects.requireNonNull(timestamp, "timestamp").toEpochMilli());
         checkFields(treeSize, at);
         byte[] signature = key.sign(DOMAIN, message(treeSize, at, Objects.requireNonNull(root, "root")));
         return new SignedTreeHead(treeSize, at, root, signature);
@@ -76,8 +77,12 @@ public final class SignedTreeHead {
     }
 
     private static byte[] message(long treeSize, Instant timestamp, TreeHash root) {
-        return ByteBuffer.allocate(MESSAGE_LENGTH).put((byte) VERSION).putLong(treeSize)
-                .putLong(timestamp.toEpochMilli()).put(root.bytes()).array();
+        return ByteBuffer.allocate(MESSAGE_LENGTH)
+                .put((byte) VERSION)
+                .putLong(treeSize)
+                .putLong(timestamp.toEpochMilli())
+                .put(root.bytes())
+                .array();
     }
 
     /**
@@ -87,8 +92,8 @@ public final class SignedTreeHead {
      */
     public void verify(ServerPublicKey serverKey) throws InvalidProofException {
         if (!serverKey.verify(DOMAIN, signedMessage(), signature)) {
-            throw new InvalidProofException("tree head of size " + treeSize + " is not signed by the pinned server key "
-                    + serverKey.base64());
+            throw new InvalidProofException(
+                    "tree head of size " + treeSize + " is not signed by the pinned server key " + serverKey.base64());
         }
     }
 
@@ -97,8 +102,10 @@ public final class SignedTreeHead {
      * the 64-byte signature (113 bytes).
      */
     public byte[] encoded() {
-        return ByteBuffer.allocate(MESSAGE_LENGTH + ServerPublicKey.SIGNATURE_LENGTH).put(signedMessage())
-                .put(signature).array();
+        return ByteBuffer.allocate(MESSAGE_LENGTH + ServerPublicKey.SIGNATURE_LENGTH)
+                .put(signedMessage())
+                .put(signature)
+                .array();
     }
 
     /**
@@ -153,8 +160,11 @@ public final class SignedTreeHead {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SignedTreeHead h && treeSize == h.treeSize && timestamp.equals(h.timestamp)
-                && root.equals(h.root) && Arrays.equals(signature, h.signature);
+        return o instanceof SignedTreeHead h
+                && treeSize == h.treeSize
+                && timestamp.equals(h.timestamp)
+                && root.equals(h.root)
+                && Arrays.equals(signature, h.signature);
     }
 
     @Override

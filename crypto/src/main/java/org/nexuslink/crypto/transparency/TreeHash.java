@@ -17,6 +17,7 @@ import java.util.Objects;
 public final class TreeHash {
     /** SHA-256 output length. */
     public static final int LENGTH = 32;
+
     private static final byte LEAF_PREFIX = 0x00;
     private static final byte NODE_PREFIX = 0x01;
     /** The root of the empty tree: SHA-256 of no bytes. */

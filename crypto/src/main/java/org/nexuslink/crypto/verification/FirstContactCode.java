@@ -41,9 +41,11 @@ public final class FirstContactCode {
         Objects.requireNonNull(nonce, "nonce");
         int order = a.compareTo(b);
         if (order == 0) {
-            throw new IllegalArgumentException("a first-contact code needs two different accounts, got " + a + " twice");
+            throw new IllegalArgumentException(
+                    "a first-contact code needs two different accounts, got " + a + " twice");
         }
-        return new FirstContactCode(Base32Text.upper(mac(order < 0 ? a : b, order < 0 ? b : a, nonce)).substring(0, LENGTH));
+        return new FirstContactCode(Base32Text.upper(mac(order < 0 ? a : b, order < 0 ? b : a, nonce))
+                .substring(0, LENGTH));
     }
 
     /** The exact HMAC input, for documentation and other implementations' tests. */
@@ -79,7 +81,8 @@ public final class FirstContactCode {
     /** Whether what the other person reads out (any case, spaces or dashes) is this code; constant time. */
     public boolean matches(String typed) {
         String normal = typed.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
-        return MessageDigest.isEqual(normal.getBytes(StandardCharsets.US_ASCII), code.getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(
+                normal.getBytes(StandardCharsets.US_ASCII), code.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override

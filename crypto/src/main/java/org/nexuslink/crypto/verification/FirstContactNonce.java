@@ -33,8 +33,8 @@ public final class FirstContactNonce {
     /** The nonce of raw bytes. */
     public static FirstContactNonce of(byte[] bytes) {
         if (bytes.length < MIN_LENGTH || bytes.length > MAX_LENGTH) {
-            throw new IllegalArgumentException("a first-contact nonce has " + MIN_LENGTH + " to " + MAX_LENGTH
-                    + " bytes, got " + bytes.length);
+            throw new IllegalArgumentException(
+                    "a first-contact nonce has " + MIN_LENGTH + " to " + MAX_LENGTH + " bytes, got " + bytes.length);
         }
         return new FirstContactNonce(bytes.clone());
     }

@@ -32,9 +32,13 @@ public final class SafetyNumber {
     public static SafetyNumber between(AccountId local, AccountId remote) {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remote, "remote");
-        Fingerprint f = new NumericFingerprintGenerator(ITERATIONS).createFor(VERSION,
-                local.toString().getBytes(StandardCharsets.UTF_8), local.identityKey(),
-                remote.toString().getBytes(StandardCharsets.UTF_8), remote.identityKey());
+        Fingerprint f = new NumericFingerprintGenerator(ITERATIONS)
+                .createFor(
+                        VERSION,
+                        local.toString().getBytes(StandardCharsets.UTF_8),
+                        local.identityKey(),
+                        remote.toString().getBytes(StandardCharsets.UTF_8),
+                        remote.identityKey());
         return new SafetyNumber(f);
     }
 
@@ -70,12 +74,14 @@ public final class SafetyNumber {
         try {
             return fingerprint.getScannableFingerprint().compareTo(scanned);
         } catch (FingerprintVersionMismatchException e) {
-            throw new InvalidFingerprintException(InvalidFingerprintException.Reason.VERSION_MISMATCH,
+            throw new InvalidFingerprintException(
+                    InvalidFingerprintException.Reason.VERSION_MISMATCH,
                     "the scanned safety number has another version (theirs " + e.getTheirVersion() + ", ours "
-                            + e.getOurVersion() + ")", e);
+                            + e.getOurVersion() + ")",
+                    e);
         } catch (FingerprintParsingException e) {
-            throw new InvalidFingerprintException(InvalidFingerprintException.Reason.MALFORMED,
-                    "the scanned code is not a safety number", e);
+            throw new InvalidFingerprintException(
+                    InvalidFingerprintException.Reason.MALFORMED, "the scanned code is not a safety number", e);
         }
     }
 

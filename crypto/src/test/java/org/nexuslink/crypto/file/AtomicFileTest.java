@@ -34,7 +34,8 @@ class AtomicFileTest {
         AtomicFile.write(f, new byte[] {3});
         assertThat(Files.readAllBytes(f)).containsExactly(3);
         assertThat(names()).containsExactly("key");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-------");
     }
 
     @Test
@@ -42,7 +43,8 @@ class AtomicFileTest {
         Path f = dir.resolve("p2p.key");
         AtomicFile.create(f, new byte[] {7, 7, 7});
         assertThat(Files.readAllBytes(f)).containsExactly(7, 7, 7);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo("rw-------");
         assertThatThrownBy(() -> AtomicFile.create(f, new byte[] {9})).isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readAllBytes(f)).containsExactly(7, 7, 7);
         assertThat(names()).containsExactly("p2p.key");
@@ -53,16 +55,20 @@ class AtomicFileTest {
         Path f = dir.resolve("raced");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<CompletableFuture<Boolean>> racers = IntStream.range(0, 16).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
-                try {
-                    AtomicFile.create(f, new byte[] {(byte) i, (byte) i, (byte) i, (byte) i});
-                    return true;
-                } catch (FileAlreadyExistsException lost) {
-                    return false;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, pool)).toList();
+            List<CompletableFuture<Boolean>> racers = IntStream.range(0, 16)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    AtomicFile.create(f, new byte[] {(byte) i, (byte) i, (byte) i, (byte) i});
+                                    return true;
+                                } catch (FileAlreadyExistsException lost) {
+                                    return false;
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            },
+                            pool))
+                    .toList();
             long winners = racers.stream().filter(CompletableFuture::join).count();
             assertThat(winners).isEqualTo(1);
         } finally {

@@ -31,13 +31,12 @@ class AccountIdProperties {
     }
 
     @Property(tries = 500)
-    void arbitrary_base32_text_of_the_right_length_parses_only_canonically(
-            @ForAll("base32Bodies") String body) {
+    void arbitrary_base32_text_of_the_right_length_parses_only_canonically(@ForAll("base32Bodies") String body) {
         try {
             assertThat(AccountId.parse("nxl:" + body).toString()).isEqualTo("nxl:" + body);
         } catch (InvalidAccountIdException expected) {
-            assertThat(expected.reason()).isIn(InvalidAccountIdException.Reason.BAD_ALPHABET,
-                    InvalidAccountIdException.Reason.NOT_A_KEY);
+            assertThat(expected.reason())
+                    .isIn(InvalidAccountIdException.Reason.BAD_ALPHABET, InvalidAccountIdException.Reason.NOT_A_KEY);
         }
     }
 
@@ -48,6 +47,8 @@ class AccountIdProperties {
 
     @Provide
     Arbitrary<String> base32Bodies() {
-        return Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz234567").ofLength(52);
+        return Arbitraries.strings()
+                .withChars("abcdefghijklmnopqrstuvwxyz234567")
+                .ofLength(52);
     }
 }

@@ -40,8 +40,11 @@ class AccountIdTest {
     })
     void rejects_text_that_is_not_an_account_id(String why, String text, InvalidAccountIdException.Reason reason) {
         assertThatThrownBy(() -> AccountId.parse(text))
-                .isInstanceOfSatisfying(InvalidAccountIdException.class, e -> assertThat(e.reason()).isEqualTo(reason))
-                .hasMessageContaining(reason == InvalidAccountIdException.Reason.NOT_A_KEY ? "not an identity key" : "account id");
+                .isInstanceOfSatisfying(
+                        InvalidAccountIdException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason))
+                .hasMessageContaining(
+                        reason == InvalidAccountIdException.Reason.NOT_A_KEY ? "not an identity key" : "account id");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,13 +58,15 @@ class AccountIdTest {
     })
     void rejects_keys_that_are_small_order_or_not_canonical(String why, String hex) {
         assertThatThrownBy(() -> AccountId.fromPublicKeyBytes(HexFormat.of().parseHex(hex)))
-                .isInstanceOfSatisfying(InvalidAccountIdException.class,
+                .isInstanceOfSatisfying(
+                        InvalidAccountIdException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidAccountIdException.Reason.NOT_A_KEY));
     }
 
     @Test
     void rejects_a_key_of_the_wrong_size() {
         assertThatThrownBy(() -> AccountId.fromPublicKeyBytes(new byte[33]))
-                .isInstanceOf(InvalidAccountIdException.class).hasMessageContaining("32 bytes, got 33");
+                .isInstanceOf(InvalidAccountIdException.class)
+                .hasMessageContaining("32 bytes, got 33");
     }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class AccountIdentityTest {
     static final String ABANDON_12 =
             "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
-    static final String ZOO_24 = "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote";
+    static final String ZOO_24 =
+            "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote";
 
     @Test
     void known_mnemonic_gives_the_known_account_id() throws Exception {
@@ -58,40 +59,48 @@ class AccountIdentityTest {
     @Test
     void private_key_round_trips_through_its_bytes() {
         AccountIdentity identity = AccountIdentity.generate();
-        assertThat(AccountIdentity.fromPrivateKeyBytes(identity.privateKeyBytes()).accountId()).isEqualTo(identity.accountId());
+        assertThat(AccountIdentity.fromPrivateKeyBytes(identity.privateKeyBytes())
+                        .accountId())
+                .isEqualTo(identity.accountId());
     }
 
     @Test
     void to_string_never_shows_the_private_key_or_the_words() throws Exception {
         Mnemonic m = Mnemonic.parse(ABANDON_12);
         AccountIdentity identity = AccountIdentity.fromMnemonic(m);
-        assertThat(identity.toString()).contains(identity.accountId().toString())
+        assertThat(identity.toString())
+                .contains(identity.accountId().toString())
                 .doesNotContain(HexFormat.of().formatHex(identity.privateKeyBytes()));
         assertThat(m.toString()).doesNotContain("abandon");
     }
 
     @Test
     void mnemonic_parsing_tolerates_case_and_spacing() throws Exception {
-        assertThat(Mnemonic.parse("  ABANDON abandon\tabandon abandon abandon abandon abandon abandon abandon abandon abandon\n about "))
+        assertThat(
+                        Mnemonic.parse(
+                                "  ABANDON abandon\tabandon abandon abandon abandon abandon abandon abandon abandon abandon\n about "))
                 .isEqualTo(Mnemonic.parse(ABANDON_12));
     }
 
     @Test
     void rejects_a_mnemonic_with_a_bad_checksum() {
         assertThatThrownBy(() -> Mnemonic.parse(ABANDON_12.replace("about", "abandon")))
-                .isInstanceOfSatisfying(InvalidMnemonicException.class,
+                .isInstanceOfSatisfying(
+                        InvalidMnemonicException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidMnemonicException.Reason.BAD_CHECKSUM))
                 .hasMessageContaining("checksum");
     }
 
     @Test
     void rejects_a_mnemonic_with_an_unknown_word_naming_its_position_not_the_word() {
-        assertThatThrownBy(() -> Mnemonic.parse(ABANDON_12.replaceFirst("abandon abandon abandon", "abandon abandon abandonx")))
+        assertThatThrownBy(() ->
+                        Mnemonic.parse(ABANDON_12.replaceFirst("abandon abandon abandon", "abandon abandon abandonx")))
                 .isInstanceOfSatisfying(InvalidMnemonicException.class, e -> {
                     assertThat(e.reason()).isEqualTo(InvalidMnemonicException.Reason.UNKNOWN_WORD);
                     assertThat(e.position()).isEqualTo(3);
                 })
-                .hasMessageContaining("word 3").hasMessageNotContaining("abandonx");
+                .hasMessageContaining("word 3")
+                .hasMessageNotContaining("abandonx");
     }
 
     @Test
@@ -100,7 +109,8 @@ class AccountIdentityTest {
         String fifteen = "abandon ".repeat(14) + "address";
         for (String phrase : new String[] {"", "abandon", ABANDON_12 + " abandon", fifteen}) {
             assertThatThrownBy(() -> Mnemonic.parse(phrase))
-                    .isInstanceOfSatisfying(InvalidMnemonicException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidMnemonicException.class,
                             e -> assertThat(e.reason()).isEqualTo(InvalidMnemonicException.Reason.WRONG_LENGTH))
                     .hasMessageContaining("12 or 24 words");
         }

@@ -24,12 +24,29 @@ class DeviceCertificateProperties {
         byte[] apply(byte[] in) {
             int at = Math.floorMod(position, in.length);
             return switch (kind) {
-                case 0 -> { byte[] o = in.clone(); o[at] ^= (byte) (value == 0 ? 1 : value); yield o; }
-                case 1 -> { byte[] o = in.clone(); o[at] = value; yield o; }
-                case 2 -> { byte[] o = new byte[in.length + 1]; System.arraycopy(in, 0, o, 0, at); o[at] = value;
-                            System.arraycopy(in, at, o, at + 1, in.length - at); yield o; }
-                default -> { byte[] o = new byte[in.length - 1]; System.arraycopy(in, 0, o, 0, at);
-                             System.arraycopy(in, at + 1, o, at, in.length - at - 1); yield o; }
+                case 0 -> {
+                    byte[] o = in.clone();
+                    o[at] ^= (byte) (value == 0 ? 1 : value);
+                    yield o;
+                }
+                case 1 -> {
+                    byte[] o = in.clone();
+                    o[at] = value;
+                    yield o;
+                }
+                case 2 -> {
+                    byte[] o = new byte[in.length + 1];
+                    System.arraycopy(in, 0, o, 0, at);
+                    o[at] = value;
+                    System.arraycopy(in, at, o, at + 1, in.length - at);
+                    yield o;
+                }
+                default -> {
+                    byte[] o = new byte[in.length - 1];
+                    System.arraycopy(in, 0, o, 0, at);
+                    System.arraycopy(in, at + 1, o, at, in.length - at - 1);
+                    yield o;
+                }
             };
         }
     }
@@ -53,17 +70,20 @@ class DeviceCertificateProperties {
         try {
             DeviceCertificate.decodeUnverified(bytes);
         } catch (InvalidCertificateException expected) {
-            assertThat(expected.reason()).isIn(InvalidCertificateException.Reason.MALFORMED,
-                    InvalidCertificateException.Reason.UNSUPPORTED_VERSION);
+            assertThat(expected.reason())
+                    .isIn(
+                            InvalidCertificateException.Reason.MALFORMED,
+                            InvalidCertificateException.Reason.UNSUPPORTED_VERSION);
         }
     }
 
     @Provide
     Arbitrary<List<Mutation>> mutations() {
         Arbitrary<Mutation> one = Combinators.combine(
-                Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 10_000),
-                Arbitraries.bytes()).as(Mutation::new);
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, 10_000),
+                        Arbitraries.bytes())
+                .as(Mutation::new);
         return one.list();
     }
 }

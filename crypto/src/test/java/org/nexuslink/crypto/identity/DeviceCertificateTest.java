@@ -59,33 +59,38 @@ class DeviceCertificateTest {
         for (int len = 0; len < VECTOR.length; len++) {
             byte[] cut = java.util.Arrays.copyOf(VECTOR, len);
             assertThatThrownBy(() -> DeviceCertificate.decodeUnverified(cut))
-                    .isInstanceOfSatisfying(InvalidCertificateException.class,
+                    .isInstanceOfSatisfying(
+                            InvalidCertificateException.class,
                             e -> assertThat(e.reason()).isEqualTo(InvalidCertificateException.Reason.MALFORMED));
         }
         byte[] longer = java.util.Arrays.copyOf(VECTOR, VECTOR.length + 1);
         assertThatThrownBy(() -> DeviceCertificate.decodeUnverified(longer))
-                .isInstanceOf(InvalidCertificateException.class).hasMessageContaining("trailing");
+                .isInstanceOf(InvalidCertificateException.class)
+                .hasMessageContaining("trailing");
     }
 
     @Test
     void certificate_from_another_account_is_rejected() {
         AccountId other = AccountIdentity.generate().accountId();
         assertThatThrownBy(() -> DeviceCertificate.verify(VECTOR, other, DURING))
-                .isInstanceOfSatisfying(InvalidCertificateException.class,
+                .isInstanceOfSatisfying(
+                        InvalidCertificateException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidCertificateException.Reason.WRONG_ACCOUNT));
     }
 
     @Test
     void certificate_signed_by_another_key_is_rejected_as_bad_signature() throws Exception {
         AccountIdentity impostor = AccountIdentity.generate();
-        DeviceCertificate forged = impostor.certify(new DeviceId(2), DeviceKeyPair.generate().publicKey(), CREATED, Optional.empty());
+        DeviceCertificate forged =
+                impostor.certify(new DeviceId(2), DeviceKeyPair.generate().publicKey(), CREATED, Optional.empty());
         // Put the victim's key into the impostor's certificate: same layout, signature by the wrong key.
         byte[] bytes = forged.encoded();
         byte[] victimKey = ABANDON.accountId().publicKeyBytes();
         System.arraycopy(victimKey, 0, bytes, 6, 32);
         assertThat(java.util.Arrays.copyOfRange(bytes, 6, 38)).isEqualTo(victimKey);
         assertThatThrownBy(() -> DeviceCertificate.verify(bytes, ABANDON.accountId(), DURING))
-                .isInstanceOfSatisfying(InvalidCertificateException.class,
+                .isInstanceOfSatisfying(
+                        InvalidCertificateException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidCertificateException.Reason.BAD_SIGNATURE));
     }
 
@@ -95,16 +100,19 @@ class DeviceCertificateTest {
         Clock justBefore = Clock.offset(atExpiry, Duration.ofSeconds(-1));
         DeviceCertificate.verify(VECTOR, ABANDON.accountId(), justBefore);
         assertThatThrownBy(() -> DeviceCertificate.verify(VECTOR, ABANDON.accountId(), atExpiry))
-                .isInstanceOfSatisfying(InvalidCertificateException.class,
+                .isInstanceOfSatisfying(
+                        InvalidCertificateException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidCertificateException.Reason.EXPIRED))
                 .hasMessageContaining("2027-11-01T12:00:00Z");
     }
 
     @Test
     void certificate_from_the_future_is_rejected_beyond_the_clock_skew() {
-        Clock early = Clock.fixed(CREATED.minus(DeviceCertificate.MAX_CLOCK_SKEW).minusSeconds(1), ZoneOffset.UTC);
+        Clock early =
+                Clock.fixed(CREATED.minus(DeviceCertificate.MAX_CLOCK_SKEW).minusSeconds(1), ZoneOffset.UTC);
         assertThatThrownBy(() -> DeviceCertificate.verify(VECTOR, ABANDON.accountId(), early))
-                .isInstanceOfSatisfying(InvalidCertificateException.class,
+                .isInstanceOfSatisfying(
+                        InvalidCertificateException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidCertificateException.Reason.NOT_YET_VALID));
     }
 
@@ -131,25 +139,29 @@ class DeviceCertificateTest {
             p.flush();
             byte[] variant = p.toByteArray();
             assertThatThrownBy(() -> DeviceCertificate.decodeUnverified(variant))
-                    .isInstanceOf(InvalidCertificateException.class).hasMessageContaining("canonical");
+                    .isInstanceOf(InvalidCertificateException.class)
+                    .hasMessageContaining("canonical");
         }
         assertThat(c.deviceId().value()).isEqualTo(2);
     }
 
     @Test
     void revocation_vector_verifies_and_revokes_the_certificate() throws Exception {
-        DeviceRevocation r = DeviceRevocation.verify(HexFormat.of().parseHex(KnownVectors.REVOCATION), ABANDON.accountId());
+        DeviceRevocation r =
+                DeviceRevocation.verify(HexFormat.of().parseHex(KnownVectors.REVOCATION), ABANDON.accountId());
         DeviceCertificate c = DeviceCertificate.decodeUnverified(VECTOR);
         assertThat(r.covers(c)).isTrue();
         assertThat(r.revokedAt()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
         assertThatThrownBy(() -> c.verify(ABANDON.accountId(), DURING, List.of(r)))
-                .isInstanceOfSatisfying(InvalidCertificateException.class,
+                .isInstanceOfSatisfying(
+                        InvalidCertificateException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidCertificateException.Reason.REVOKED));
     }
 
     @Test
     void revocation_of_another_device_does_not_affect_the_certificate() throws Exception {
-        DeviceCertificate other = ABANDON.certify(new DeviceId(3), DeviceKeyPair.generate().publicKey(), CREATED, Optional.empty());
+        DeviceCertificate other =
+                ABANDON.certify(new DeviceId(3), DeviceKeyPair.generate().publicKey(), CREATED, Optional.empty());
         DeviceRevocation r = ABANDON.revoke(other, CREATED.plusSeconds(60));
         DeviceCertificate c = DeviceCertificate.decodeUnverified(VECTOR);
         c.verify(ABANDON.accountId(), DURING, List.of(r));
@@ -162,13 +174,16 @@ class DeviceCertificateTest {
         for (int i = 0; i < r.length; i++) {
             byte[] t = r.clone();
             t[i] ^= 0x01;
-            assertThatThrownBy(() -> DeviceRevocation.verify(t, ABANDON.accountId())).isInstanceOf(InvalidCertificateException.class);
+            assertThatThrownBy(() -> DeviceRevocation.verify(t, ABANDON.accountId()))
+                    .isInstanceOf(InvalidCertificateException.class);
         }
     }
 
     @Test
     void rejects_issuing_a_certificate_that_expires_before_it_starts() {
-        assertThatThrownBy(() -> ABANDON.certify(DeviceId.PRIMARY, DeviceKeyPair.generate().publicKey(), CREATED, Optional.of(CREATED)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expire after");
+        assertThatThrownBy(() -> ABANDON.certify(
+                        DeviceId.PRIMARY, DeviceKeyPair.generate().publicKey(), CREATED, Optional.of(CREATED)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expire after");
     }
 }

@@ -15,16 +15,22 @@ class DeviceSignatureTest {
     void a_device_signature_verifies_under_its_certificate_and_domain_only() throws Exception {
         AccountIdentity account = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        DeviceCertificate certificate = account.certify(new DeviceId(1), device.publicKey(), Instant.now(), Optional.empty());
+        DeviceCertificate certificate =
+                account.certify(new DeviceId(1), device.publicKey(), Instant.now(), Optional.empty());
 
         byte[] signature = device.sign("nexuslink/directory/v1", MESSAGE);
 
-        assertThat(certificate.verifySignature("nexuslink/directory/v1", MESSAGE, signature)).isTrue();
-        assertThat(certificate.verifySignature("nexuslink/challenge/v2", MESSAGE, signature)).isFalse();
-        assertThat(certificate.verifySignature("nexuslink/directory/v1", "other".getBytes(), signature)).isFalse();
-        DeviceCertificate other = account.certify(new DeviceId(2), DeviceKeyPair.generate().publicKey(), Instant.now(),
-                Optional.empty());
-        assertThat(other.verifySignature("nexuslink/directory/v1", MESSAGE, signature)).isFalse();
-        assertThat(certificate.verifySignature("nexuslink/directory/v1", MESSAGE, new byte[3])).isFalse();
+        assertThat(certificate.verifySignature("nexuslink/directory/v1", MESSAGE, signature))
+                .isTrue();
+        assertThat(certificate.verifySignature("nexuslink/challenge/v2", MESSAGE, signature))
+                .isFalse();
+        assertThat(certificate.verifySignature("nexuslink/directory/v1", "other".getBytes(), signature))
+                .isFalse();
+        DeviceCertificate other =
+                account.certify(new DeviceId(2), DeviceKeyPair.generate().publicKey(), Instant.now(), Optional.empty());
+        assertThat(other.verifySignature("nexuslink/directory/v1", MESSAGE, signature))
+                .isFalse();
+        assertThat(certificate.verifySignature("nexuslink/directory/v1", MESSAGE, new byte[3]))
+                .isFalse();
     }
 }

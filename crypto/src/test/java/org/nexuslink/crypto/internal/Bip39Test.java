@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class Bip39Test {
     record Vector(String entropy, String mnemonic, String seed) {}
@@ -36,30 +36,39 @@ class Bip39Test {
     @ParameterizedTest
     @MethodSource("officialVectors")
     void entropy_encodes_to_the_official_words(Vector v) {
-        assertThat(String.join(" ", Bip39.toWords(HexFormat.of().parseHex(v.entropy())))).isEqualTo(v.mnemonic());
+        assertThat(String.join(" ", Bip39.toWords(HexFormat.of().parseHex(v.entropy()))))
+                .isEqualTo(v.mnemonic());
     }
 
     @ParameterizedTest
     @MethodSource("officialVectors")
     void official_words_decode_to_their_entropy(Vector v) throws Exception {
-        assertThat(HexFormat.of().formatHex(Bip39.toEntropy(List.of(v.mnemonic().split(" "))))).isEqualTo(v.entropy());
+        assertThat(HexFormat.of().formatHex(Bip39.toEntropy(List.of(v.mnemonic().split(" ")))))
+                .isEqualTo(v.entropy());
     }
 
     @ParameterizedTest
     @MethodSource("officialVectors")
     void official_words_give_the_official_seed(Vector v) {
-        assertThat(HexFormat.of().formatHex(Bip39.toSeed(List.of(v.mnemonic().split(" ")), "TREZOR"))).isEqualTo(v.seed());
+        assertThat(HexFormat.of().formatHex(Bip39.toSeed(List.of(v.mnemonic().split(" ")), "TREZOR")))
+                .isEqualTo(v.seed());
     }
 
     @Test
     void word_list_is_the_published_one() {
-        assertThat(Bip39.wordList()).hasSize(2048).startsWith("abandon", "ability").endsWith("zone", "zoo");
+        assertThat(Bip39.wordList())
+                .hasSize(2048)
+                .startsWith("abandon", "ability")
+                .endsWith("zone", "zoo");
     }
 
     @Test
     void rejects_a_wrong_checksum() {
-        List<String> words = new ArrayList<>(List.of("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon".split(" ")));
+        List<String> words = new ArrayList<>(List.of(
+                "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon"
+                        .split(" ")));
         assertThatThrownBy(() -> Bip39.toEntropy(words))
-                .isInstanceOfSatisfying(Bip39.InvalidWords.class, e -> assertThat(e.problem()).isEqualTo(Bip39.Problem.BAD_CHECKSUM));
+                .isInstanceOfSatisfying(
+                        Bip39.InvalidWords.class, e -> assertThat(e.problem()).isEqualTo(Bip39.Problem.BAD_CHECKSUM));
     }
 }

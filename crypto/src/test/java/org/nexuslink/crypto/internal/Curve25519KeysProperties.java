@@ -22,8 +22,7 @@ class Curve25519KeysProperties {
         Arbitrary<byte[]> random = Arbitraries.bigIntegers()
                 .between(BigInteger.ZERO, p.subtract(BigInteger.ONE))
                 .map(Curve25519KeysTest::littleEndian);
-        Arbitrary<byte[]> blocked = Arbitraries.of(Curve25519Keys.SMALL_ORDER)
-                .map(byte[]::clone);
+        Arbitrary<byte[]> blocked = Arbitraries.of(Curve25519Keys.SMALL_ORDER).map(byte[]::clone);
         return Arbitraries.oneOf(random, blocked);
     }
 }

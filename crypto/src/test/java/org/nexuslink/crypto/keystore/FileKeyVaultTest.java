@@ -30,7 +30,8 @@ class FileKeyVaultTest {
         Mnemonic words = Mnemonic.generate(Mnemonic.WordCount.TWELVE, new SecureRandom());
         AccountIdentity identity = AccountIdentity.fromMnemonic(words);
         DeviceKeyPair device = DeviceKeyPair.generate();
-        DeviceCertificate cert = identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
+        DeviceCertificate cert =
+                identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
         return new VaultContents(identity.accountId(), Optional.of(identity), Optional.of(words), device, cert);
     }
 
@@ -45,7 +46,8 @@ class FileKeyVaultTest {
         VaultContents loaded = vault("correct horse").load();
         assertThat(loaded).isEqualTo(contents);
         assertThat(loaded.mnemonic()).isEqualTo(contents.mnemonic());
-        assertThat(loaded.deviceKey().privateKeyBytes()).isEqualTo(contents.deviceKey().privateKeyBytes());
+        assertThat(loaded.deviceKey().privateKeyBytes())
+                .isEqualTo(contents.deviceKey().privateKeyBytes());
     }
 
     @Test
@@ -53,7 +55,8 @@ class FileKeyVaultTest {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
         DeviceCertificate cert = identity.certify(new DeviceId(9), device.publicKey(), Instant.now(), Optional.empty());
-        VaultContents linked = new VaultContents(identity.accountId(), Optional.empty(), Optional.empty(), device, cert);
+        VaultContents linked =
+                new VaultContents(identity.accountId(), Optional.empty(), Optional.empty(), device, cert);
         vault("pw").create(linked);
         VaultContents loaded = vault("pw").load();
         assertThat(loaded.identity()).isEmpty();
@@ -67,17 +70,21 @@ class FileKeyVaultTest {
         vault("pw").create(contents);
         byte[] file = Files.readAllBytes(profile.resolve(FileKeyVault.FILE_NAME));
         String asText = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertThat(asText).doesNotContain(contents.mnemonic().orElseThrow().words().get(0) + " ");
+        assertThat(asText)
+                .doesNotContain(contents.mnemonic().orElseThrow().words().get(0) + " ");
         assertThat(indexOf(file, contents.deviceKey().privateKeyBytes())).isEqualTo(-1);
-        assertThat(indexOf(file, contents.identity().orElseThrow().privateKeyBytes())).isEqualTo(-1);
-        assertThat(new String(file, 0, 8, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("NXLVAULT");
+        assertThat(indexOf(file, contents.identity().orElseThrow().privateKeyBytes()))
+                .isEqualTo(-1);
+        assertThat(new String(file, 0, 8, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("NXLVAULT");
     }
 
     @Test
     void summary_is_readable_without_the_passphrase() throws Exception {
         VaultContents contents = sampleContents();
         vault("pw").create(contents);
-        VaultSummary summary = FileKeyVault.summaryOf(profile.resolve(FileKeyVault.FILE_NAME)).orElseThrow();
+        VaultSummary summary =
+                FileKeyVault.summaryOf(profile.resolve(FileKeyVault.FILE_NAME)).orElseThrow();
         assertThat(summary.accountId()).isEqualTo(contents.accountId());
         assertThat(summary.deviceId()).isEqualTo(DeviceId.PRIMARY);
         assertThat(summary.kdf()).isEqualTo(FAST);
@@ -91,11 +98,13 @@ class FileKeyVaultTest {
         byte[] before = Files.readAllBytes(file);
 
         assertThatThrownBy(() -> vault("wrong").load())
-                .isInstanceOfSatisfying(KeystoreException.class,
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
                         e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.WRONG_PASSPHRASE))
                 .hasMessageContaining("wrong passphrase");
         assertThatThrownBy(() -> vault("wrong").replace(sampleContents()))
-                .isInstanceOfSatisfying(KeystoreException.class,
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
                         e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.WRONG_PASSPHRASE));
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
         assertThat(Files.list(profile)).containsExactly(file);
@@ -106,7 +115,8 @@ class FileKeyVaultTest {
         VaultContents first = sampleContents();
         vault("pw").create(first);
         assertThatThrownBy(() -> vault("pw").create(sampleContents()))
-                .isInstanceOfSatisfying(KeystoreException.class,
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
                         e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.ALREADY_EXISTS));
         assertThat(vault("pw").load()).isEqualTo(first);
     }
@@ -155,11 +165,15 @@ class FileKeyVaultTest {
         byte[] good = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(good, 40));
         assertThatThrownBy(() -> vault("pw").load())
-                .isInstanceOfSatisfying(KeystoreException.class, e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.CORRUPT))
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.CORRUPT))
                 .hasMessageContaining("truncated");
         Files.writeString(file, "hello");
         assertThatThrownBy(() -> vault("pw").load())
-                .isInstanceOfSatisfying(KeystoreException.class, e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.CORRUPT))
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.CORRUPT))
                 .hasMessageContaining("magic");
     }
 
@@ -171,7 +185,9 @@ class FileKeyVaultTest {
         ByteBuffer.wrap(bytes).putInt(10, Integer.MAX_VALUE);
         Files.write(file, bytes);
         assertThatThrownBy(() -> vault("pw").load())
-                .isInstanceOfSatisfying(KeystoreException.class, e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.CORRUPT))
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.CORRUPT))
                 .hasMessageContaining("Argon2");
     }
 
@@ -183,7 +199,8 @@ class FileKeyVaultTest {
         bytes[8] = 2;
         Files.write(file, bytes);
         assertThatThrownBy(() -> vault("pw").load())
-                .isInstanceOfSatisfying(KeystoreException.class,
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
                         e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.UNSUPPORTED_VERSION));
     }
 
@@ -191,13 +208,16 @@ class FileKeyVaultTest {
     void missing_keystore_is_not_found() {
         assertThat(vault("pw").exists()).isFalse();
         assertThatThrownBy(() -> vault("pw").load())
-                .isInstanceOfSatisfying(KeystoreException.class, e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        KeystoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(KeystoreException.Reason.NOT_FOUND));
     }
 
     @Test
     void keystore_file_is_readable_by_its_owner_only() throws Exception {
         vault("pw").create(sampleContents());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(profile.resolve(FileKeyVault.FILE_NAME))))
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(profile.resolve(FileKeyVault.FILE_NAME))))
                 .isEqualTo("rw-------");
     }
 
@@ -209,7 +229,9 @@ class FileKeyVaultTest {
     @Test
     void secrets_are_redacted_in_to_string() {
         VaultContents contents = sampleContents();
-        assertThat(contents.toString()).contains(contents.accountId().toString()).contains("redacted")
+        assertThat(contents.toString())
+                .contains(contents.accountId().toString())
+                .contains("redacted")
                 .doesNotContain(contents.mnemonic().orElseThrow().words().get(1));
         assertThat(Passphrase.of("hunter2".toCharArray()).toString()).doesNotContain("hunter2");
     }
@@ -218,10 +240,14 @@ class FileKeyVaultTest {
     void contents_that_do_not_belong_together_are_refused() {
         VaultContents a = sampleContents();
         VaultContents b = sampleContents();
-        assertThatThrownBy(() -> new VaultContents(a.accountId(), a.identity(), a.mnemonic(), b.deviceKey(), a.certificate()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another device key");
-        assertThatThrownBy(() -> new VaultContents(a.accountId(), a.identity(), b.mnemonic(), a.deviceKey(), a.certificate()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mnemonic");
+        assertThatThrownBy(() ->
+                        new VaultContents(a.accountId(), a.identity(), a.mnemonic(), b.deviceKey(), a.certificate()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another device key");
+        assertThatThrownBy(() ->
+                        new VaultContents(a.accountId(), a.identity(), b.mnemonic(), a.deviceKey(), a.certificate()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mnemonic");
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

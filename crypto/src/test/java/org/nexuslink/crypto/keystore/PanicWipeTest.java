@@ -29,11 +29,16 @@ class PanicWipeTest {
         assertThat(report.complete()).isTrue();
         assertThat(Files.exists(profile)).isFalse();
         assertThat(Files.exists(root.resolve("profiles"))).isTrue();
-        assertThat(report.files()).extracting(WipeReport.WipedFile::path).containsExactlyInAnyOrder(
-                profile.resolve(FileKeyVault.FILE_NAME), profile.resolve(FileKeyVault.FILE_NAME + ".1.tmp"),
-                profile.resolve("sessions/alice.db"));
-        assertThat(report.files()).contains(new WipeReport.WipedFile(profile.resolve(FileKeyVault.FILE_NAME), keystoreSize),
-                new WipeReport.WipedFile(profile.resolve("sessions/alice.db"), 200_000));
+        assertThat(report.files())
+                .extracting(WipeReport.WipedFile::path)
+                .containsExactlyInAnyOrder(
+                        profile.resolve(FileKeyVault.FILE_NAME),
+                        profile.resolve(FileKeyVault.FILE_NAME + ".1.tmp"),
+                        profile.resolve("sessions/alice.db"));
+        assertThat(report.files())
+                .contains(
+                        new WipeReport.WipedFile(profile.resolve(FileKeyVault.FILE_NAME), keystoreSize),
+                        new WipeReport.WipedFile(profile.resolve("sessions/alice.db"), 200_000));
         assertThat(report.directories()).containsExactly(profile.resolve("sessions"), profile);
     }
 
@@ -59,6 +64,7 @@ class PanicWipeTest {
     @Test
     void refuses_to_wipe_a_file_system_root() {
         assertThatThrownBy(() -> new PanicWipe(new SecureRandom()).wipe(Path.of("/")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("root");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("root");
     }
 }

@@ -4,9 +4,9 @@ package org.nexuslink.crypto.pow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 class ProofOfWorkTest {
@@ -40,7 +40,8 @@ class ProofOfWorkTest {
     void a_proof_is_bound_to_its_challenge() {
         long counter = ProofOfWork.solve(CHALLENGE, 16);
 
-        assertThat(ProofOfWork.verify("another challenge".getBytes(StandardCharsets.UTF_8), 16, counter)).isFalse();
+        assertThat(ProofOfWork.verify("another challenge".getBytes(StandardCharsets.UTF_8), 16, counter))
+                .isFalse();
     }
 
     @Test
@@ -65,8 +66,8 @@ class ProofOfWorkTest {
     @Test
     void refuses_a_difficulty_out_of_range() {
         assertThatThrownBy(() -> ProofOfWork.verify(CHALLENGE, 41, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("41");
-        assertThatThrownBy(() -> ProofOfWork.solve(CHALLENGE, -1))
-                .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("41");
+        assertThatThrownBy(() -> ProofOfWork.solve(CHALLENGE, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

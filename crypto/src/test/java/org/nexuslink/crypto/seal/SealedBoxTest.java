@@ -63,13 +63,15 @@ class SealedBoxTest {
 
         assertThat(loaded.publicKey()).isEqualTo(created.publicKey());
         assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
-        assertThat(loaded.toString()).doesNotContain(Files.readString(file).strip().split(" ")[2]);
+        assertThat(loaded.toString())
+                .doesNotContain(Files.readString(file).strip().split(" ")[2]);
         assertThat(SealedBox.PublicKey.fromBase64(created.publicKey().base64())).isEqualTo(created.publicKey());
     }
 
     @Test
     void refuses_a_public_key_of_the_wrong_length() {
         assertThatThrownBy(() -> SealedBox.PublicKey.fromBase64("AAAA"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 bytes");
     }
 }

@@ -26,8 +26,10 @@ class MerkleTreeProperties {
     }
 
     @Property(tries = 300)
-    void inclusion_proofs_equal_the_rfc_definition_and_verify(@ForAll @IntRange(min = 1, max = 300) int size,
-            @ForAll @IntRange(min = 0, max = 299) int rawIndex, @ForAll @IntRange(min = 1, max = 300) int rawTreeSize)
+    void inclusion_proofs_equal_the_rfc_definition_and_verify(
+            @ForAll @IntRange(min = 1, max = 300) int size,
+            @ForAll @IntRange(min = 0, max = 299) int rawIndex,
+            @ForAll @IntRange(min = 1, max = 300) int rawTreeSize)
             throws InvalidProofException {
         List<TreeHash> leaves = leafHashes(size);
         MemoryMerkleTree tree = tree(leaves);
@@ -39,8 +41,9 @@ class MerkleTreeProperties {
     }
 
     @Property(tries = 300)
-    void consistency_proofs_equal_the_rfc_definition_and_verify(@ForAll @IntRange(min = 1, max = 300) int a,
-            @ForAll @IntRange(min = 1, max = 300) int b) throws InvalidProofException {
+    void consistency_proofs_equal_the_rfc_definition_and_verify(
+            @ForAll @IntRange(min = 1, max = 300) int a, @ForAll @IntRange(min = 1, max = 300) int b)
+            throws InvalidProofException {
         int size1 = Math.min(a, b);
         int size2 = Math.max(a, b);
         List<TreeHash> leaves = leafHashes(size2);
@@ -53,8 +56,10 @@ class MerkleTreeProperties {
     }
 
     @Property(tries = 300)
-    void a_changed_hash_or_index_breaks_an_inclusion_proof(@ForAll @IntRange(min = 2, max = 200) int size,
-            @ForAll @IntRange(min = 0, max = 199) int rawIndex, @ForAll @IntRange(min = 0, max = 40) int which) {
+    void a_changed_hash_or_index_breaks_an_inclusion_proof(
+            @ForAll @IntRange(min = 2, max = 200) int size,
+            @ForAll @IntRange(min = 0, max = 199) int rawIndex,
+            @ForAll @IntRange(min = 0, max = 40) int which) {
         List<TreeHash> leaves = leafHashes(size);
         MemoryMerkleTree tree = tree(leaves);
         int index = rawIndex % size;
@@ -76,8 +81,10 @@ class MerkleTreeProperties {
     }
 
     @Property(tries = 300)
-    void a_fork_or_a_changed_hash_breaks_a_consistency_proof(@ForAll @IntRange(min = 1, max = 200) int a,
-            @ForAll @IntRange(min = 2, max = 200) int b, @ForAll @IntRange(min = 0, max = 40) int which)
+    void a_fork_or_a_changed_hash_breaks_a_consistency_proof(
+            @ForAll @IntRange(min = 1, max = 200) int a,
+            @ForAll @IntRange(min = 2, max = 200) int b,
+            @ForAll @IntRange(min = 0, max = 40) int which)
             throws InvalidProofException {
         int size1 = Math.min(a, b - 1);
         int size2 = b;
@@ -90,8 +97,9 @@ class MerkleTreeProperties {
         int victim = which % size1;
         forked.set(victim, flip(forked.get(victim)));
         MemoryMerkleTree other = tree(forked);
-        assertThatThrownBy(() -> MerkleProofs.verifyConsistency(size1, size2, root1, other.root(size2),
-                other.consistencyProof(size1, size2))).isInstanceOf(InvalidProofException.class);
+        assertThatThrownBy(() -> MerkleProofs.verifyConsistency(
+                        size1, size2, root1, other.root(size2), other.consistencyProof(size1, size2)))
+                .isInstanceOf(InvalidProofException.class);
         int slot = which % proof.size();
         proof.set(slot, flip(proof.get(slot)));
         assertThatThrownBy(() -> MerkleProofs.verifyConsistency(size1, size2, root1, tree.root(), proof))

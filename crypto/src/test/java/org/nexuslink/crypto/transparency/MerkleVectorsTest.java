@@ -30,8 +30,8 @@ class MerkleVectorsTest {
     private static final String LENGTHLESS_ROOTS = "consistency/additional/sizes-are-equal-one-and-proof-is-empty.json";
 
     /** testonly/constants.go: LeafInputs(). */
-    static final List<String> LEAVES = List.of("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-            "606162636465666768696a6b6c6d6e6f");
+    static final List<String> LEAVES =
+            List.of("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f");
     /** testonly/constants.go: RootHashes(), by tree size 0..8. */
     static final List<String> ROOTS = List.of(
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -80,12 +80,16 @@ class MerkleVectorsTest {
             }
             JsonNode v = read(file);
             if (file.startsWith("inclusion/")) {
-                assertThat(tree.inclusionProof(v.get("leafIdx").asLong(), v.get("treeSize").asLong()))
-                        .as(file).isEqualTo(hashes(v.get("proof")));
+                assertThat(tree.inclusionProof(
+                                v.get("leafIdx").asLong(), v.get("treeSize").asLong()))
+                        .as(file)
+                        .isEqualTo(hashes(v.get("proof")));
                 checked++;
             } else if (v.get("size1").asLong() < v.get("size2").asLong()) {
-                assertThat(tree.consistencyProof(v.get("size1").asLong(), v.get("size2").asLong()))
-                        .as(file).isEqualTo(hashes(v.get("proof")));
+                assertThat(tree.consistencyProof(
+                                v.get("size1").asLong(), v.get("size2").asLong()))
+                        .as(file)
+                        .isEqualTo(hashes(v.get("proof")));
                 checked++;
             }
         }
@@ -102,7 +106,8 @@ class MerkleVectorsTest {
                 if (!wantErr && file.equals(LENGTHLESS_ROOTS)) {
                     // The reference accepts equal 12-byte "roots" at equal sizes; a root here is a
                     // SHA-256 value, so parsing refuses it before any comparison.
-                    assertThatThrownBy(() -> verify(file, v)).isInstanceOf(IllegalArgumentException.class)
+                    assertThatThrownBy(() -> verify(file, v))
+                            .isInstanceOf(IllegalArgumentException.class)
                             .hasMessageContaining("32 bytes");
                 } else if (wantErr) {
                     assertThatThrownBy(() -> verify(file, v))
@@ -119,11 +124,19 @@ class MerkleVectorsTest {
     /** Parsing a hash of the wrong length is an IllegalArgumentException, as a client's parser gives. */
     private static void verify(String file, JsonNode v) throws InvalidProofException {
         if (file.startsWith("inclusion/")) {
-            MerkleProofs.verifyInclusion(v.get("leafIdx").asLong(), v.get("treeSize").asLong(),
-                    hash(v.get("leafHash").asText()), hashes(v.get("proof")), hash(v.get("root").asText()));
+            MerkleProofs.verifyInclusion(
+                    v.get("leafIdx").asLong(),
+                    v.get("treeSize").asLong(),
+                    hash(v.get("leafHash").asText()),
+                    hashes(v.get("proof")),
+                    hash(v.get("root").asText()));
         } else {
-            MerkleProofs.verifyConsistency(v.get("size1").asLong(), v.get("size2").asLong(),
-                    hash(v.get("root1").asText()), hash(v.get("root2").asText()), hashes(v.get("proof")));
+            MerkleProofs.verifyConsistency(
+                    v.get("size1").asLong(),
+                    v.get("size2").asLong(),
+                    hash(v.get("root1").asText()),
+                    hash(v.get("root2").asText()),
+                    hashes(v.get("proof")));
         }
     }
 
@@ -141,7 +154,10 @@ class MerkleVectorsTest {
 
     private static List<String> files() throws IOException {
         try (InputStream in = MerkleVectorsTest.class.getResourceAsStream(DIR + "index.txt")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .toList();
         }
     }
 

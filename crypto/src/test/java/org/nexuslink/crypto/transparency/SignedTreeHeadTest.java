@@ -18,8 +18,8 @@ class SignedTreeHeadTest {
     @Test
     void signed_message_has_the_documented_layout() {
         SignedTreeHead head = SignedTreeHead.sign(KEY, 8, Instant.ofEpochMilli(1_700_000_000_123L), ROOT);
-        assertThat(HexFormat.of().formatHex(head.signedMessage())).isEqualTo("01" + "0000000000000008"
-                + "0000018bcfe5687b" + MerkleVectorsTest.ROOTS.get(8));
+        assertThat(HexFormat.of().formatHex(head.signedMessage()))
+                .isEqualTo("01" + "0000000000000008" + "0000018bcfe5687b" + MerkleVectorsTest.ROOTS.get(8));
     }
 
     @Test
@@ -28,7 +28,8 @@ class SignedTreeHeadTest {
         SignedTreeHead received = SignedTreeHead.of(8, head.timestamp(), ROOT, head.signature());
         assertThatCode(() -> received.verify(KEY.publicKey())).doesNotThrowAnyException();
         ServerKeyPair other = ServerKeyPair.generate(new SecureRandom());
-        assertThatThrownBy(() -> received.verify(other.publicKey())).isInstanceOf(InvalidProofException.class)
+        assertThatThrownBy(() -> received.verify(other.publicKey()))
+                .isInstanceOf(InvalidProofException.class)
                 .hasMessageContaining("not signed by the pinned server key");
     }
 
@@ -38,7 +39,8 @@ class SignedTreeHeadTest {
         for (SignedTreeHead forged : new SignedTreeHead[] {
             SignedTreeHead.of(9, head.timestamp(), ROOT, head.signature()),
             SignedTreeHead.of(8, head.timestamp().plusMillis(1), ROOT, head.signature()),
-            SignedTreeHead.of(8, head.timestamp(), TreeHash.EMPTY_ROOT, head.signature())}) {
+            SignedTreeHead.of(8, head.timestamp(), TreeHash.EMPTY_ROOT, head.signature())
+        }) {
             assertThatThrownBy(() -> forged.verify(KEY.publicKey())).isInstanceOf(InvalidProofException.class);
         }
     }
@@ -47,16 +49,19 @@ class SignedTreeHeadTest {
     void a_server_challenge_signature_never_verifies_as_a_head() {
         SignedTreeHead head = SignedTreeHead.sign(KEY, 8, Instant.ofEpochMilli(5), ROOT);
         byte[] otherDomain = KEY.sign("nexuslink/server-challenge/v1", head.signedMessage());
-        assertThatThrownBy(() -> SignedTreeHead.of(8, head.timestamp(), ROOT, otherDomain).verify(KEY.publicKey()))
+        assertThatThrownBy(() -> SignedTreeHead.of(8, head.timestamp(), ROOT, otherDomain)
+                        .verify(KEY.publicKey()))
                 .isInstanceOf(InvalidProofException.class);
     }
 
     @Test
     void rejects_out_of_range_fields() {
         assertThatThrownBy(() -> SignedTreeHead.of(-1, Instant.EPOCH, ROOT, new byte[64]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative");
         assertThatThrownBy(() -> SignedTreeHead.of(1, Instant.EPOCH, ROOT, new byte[63]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("64 bytes");
     }
 
     @Test
@@ -66,7 +71,8 @@ class SignedTreeHeadTest {
         assertThat(encoded).hasSize(113);
         assertThat(SignedTreeHead.decode(encoded)).isEqualTo(head);
         assertThatThrownBy(() -> SignedTreeHead.decode(java.util.Arrays.copyOf(encoded, 112)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("113 bytes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("113 bytes");
         byte[] v2 = encoded.clone();
         v2[0] = 2;
         assertThatThrownBy(() -> SignedTreeHead.decode(v2)).hasMessageContaining("version 2");

@@ -29,8 +29,11 @@ class FirstContactCodeTest {
         AccountId bob = AccountIdentity.generate().accountId();
         FirstContactNonce nonce = FirstContactNonce.generate(new SecureRandom());
         FirstContactNonce received = FirstContactNonce.parse(nonce.toString().toUpperCase());
-        assertThat(FirstContactCode.compute(alice, bob, nonce)).isEqualTo(FirstContactCode.compute(bob, alice, received));
-        assertThat(FirstContactCode.compute(alice, bob, nonce).value()).hasSize(12).matches("[A-Z2-7]{12}");
+        assertThat(FirstContactCode.compute(alice, bob, nonce))
+                .isEqualTo(FirstContactCode.compute(bob, alice, received));
+        assertThat(FirstContactCode.compute(alice, bob, nonce).value())
+                .hasSize(12)
+                .matches("[A-Z2-7]{12}");
     }
 
     @Test
@@ -41,13 +44,14 @@ class FirstContactCodeTest {
         FirstContactNonce nonce = FirstContactNonce.generate(new SecureRandom());
         FirstContactCode real = FirstContactCode.compute(alice, bob, nonce);
         assertThat(FirstContactCode.compute(alice, mallory, nonce)).isNotEqualTo(real);
-        assertThat(FirstContactCode.compute(alice, bob, FirstContactNonce.generate(new SecureRandom()))).isNotEqualTo(real);
+        assertThat(FirstContactCode.compute(alice, bob, FirstContactNonce.generate(new SecureRandom())))
+                .isNotEqualTo(real);
     }
 
     @Test
     void matches_what_the_other_person_reads_out() throws Exception {
-        FirstContactCode code = FirstContactCode.compute(AccountId.parse(ABANDON), AccountId.parse(ZOO),
-                FirstContactNonce.parse("aebagbafaydqqcik"));
+        FirstContactCode code = FirstContactCode.compute(
+                AccountId.parse(ABANDON), AccountId.parse(ZOO), FirstContactNonce.parse("aebagbafaydqqcik"));
         assertThat(code.matches("t7ne mnpb ytws")).isTrue();
         assertThat(code.matches("T7NE-MNPB-YTWS")).isTrue();
         assertThat(code.matches("T7NE-MNPB-YTWT")).isFalse();
@@ -58,10 +62,13 @@ class FirstContactCodeTest {
     void rejects_one_account_twice_and_bad_nonces() throws Exception {
         AccountId a = AccountId.parse(ABANDON);
         FirstContactNonce nonce = FirstContactNonce.generate(new SecureRandom());
-        assertThatThrownBy(() -> FirstContactCode.compute(a, a, nonce)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FirstContactCode.compute(a, a, nonce))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("two different accounts");
-        assertThatThrownBy(() -> FirstContactNonce.parse("abc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FirstContactNonce.parse("abc"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"abc\"");
-        assertThatThrownBy(() -> FirstContactNonce.parse("aebagbafaydqqci!")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FirstContactNonce.parse("aebagbafaydqqci!"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -21,7 +21,8 @@ class SafetyNumberTest {
 
     @Test
     void known_ids_give_a_stable_safety_number() throws Exception {
-        SafetyNumber n = SafetyNumber.between(AccountId.parse(FirstContactCodeTest.ABANDON), AccountId.parse(FirstContactCodeTest.ZOO));
+        SafetyNumber n = SafetyNumber.between(
+                AccountId.parse(FirstContactCodeTest.ABANDON), AccountId.parse(FirstContactCodeTest.ZOO));
         assertThat(n.digits()).isEqualTo("245257121853354447394055461191919570172084022874630128855400");
     }
 
@@ -30,8 +31,12 @@ class SafetyNumberTest {
         AccountId alice = AccountIdentity.generate().accountId();
         AccountId bob = AccountIdentity.generate().accountId();
         AccountId mallory = AccountIdentity.generate().accountId();
-        assertThat(SafetyNumber.between(alice, bob).matchesScanned(SafetyNumber.between(bob, alice).scannable())).isTrue();
-        assertThat(SafetyNumber.between(alice, bob).matchesScanned(SafetyNumber.between(mallory, alice).scannable())).isFalse();
+        assertThat(SafetyNumber.between(alice, bob)
+                        .matchesScanned(SafetyNumber.between(bob, alice).scannable()))
+                .isTrue();
+        assertThat(SafetyNumber.between(alice, bob)
+                        .matchesScanned(SafetyNumber.between(mallory, alice).scannable()))
+                .isFalse();
     }
 
     @Test

@@ -26,29 +26,33 @@ final class EmbeddingExample {
             throws Exception {
         // example:start
         try (NexusClient client = NexusClient.open(profileDir, keys, Clock.systemUTC())) {
-            client.subscribe(event -> {           // on the client's thread, in order
-                switch (event) {                  // exhaustive: a new event fails to compile
-                    case ClientEvent.MessageReceived m ->
-                            ui.accept(m.message().senderAccount() + ": " + m.message().text());
-                    case ClientEvent.MessageRevoked r -> ui.accept("revoked " + r.ref().text());
-                    case ClientEvent.MessageRejected r -> ui.accept("rejected: " + r.reason());
-                    case ClientEvent.SafetyNumberChanged s -> ui.accept("verify " + s.account() + " again");
-                    case ClientEvent.DeviceRemoved d -> ui.accept("this device was removed");
-                    case ClientEvent.ConnectionChanged c -> ui.accept(c.connected() ? "online" : "offline");
-                    case ClientEvent.KeyLogRefused k ->   // the key log does not back the keys shown
-                            ui.accept("WARNING, keys of " + k.account() + " refused: " + k.message());
-                    case ClientEvent.OwnKeysChanged k -> ui.accept("WARNING, your keys changed: " + k.message());
-                }
-            });
+            client.subscribe(
+                    event -> { // on the client's thread, in order
+                        switch (event) { // exhaustive: a new event fails to compile
+                            case ClientEvent.MessageReceived m ->
+                                ui.accept(m.message().senderAccount() + ": "
+                                        + m.message().text());
+                            case ClientEvent.MessageRevoked r ->
+                                ui.accept("revoked " + r.ref().text());
+                            case ClientEvent.MessageRejected r -> ui.accept("rejected: " + r.reason());
+                            case ClientEvent.SafetyNumberChanged s -> ui.accept("verify " + s.account() + " again");
+                            case ClientEvent.DeviceRemoved d -> ui.accept("this device was removed");
+                            case ClientEvent.ConnectionChanged c -> ui.accept(c.connected() ? "online" : "offline");
+                            case ClientEvent.KeyLogRefused k -> // the key log does not back the keys shown
+                                ui.accept("WARNING, keys of " + k.account() + " refused: " + k.message());
+                            case ClientEvent.OwnKeysChanged k ->
+                                ui.accept("WARNING, your keys changed: " + k.message());
+                        }
+                    });
             try {
-                client.join(server, "alice");     // pins the server's key, publishes prekeys
+                client.join(server, "alice"); // pins the server's key, publishes prekeys
             } catch (RefusedException e) {
-                switch (e.code()) {               // the protocol's ErrorCode
-                    case CONFLICT -> { }          // a member already: just connect
+                switch (e.code()) { // the protocol's ErrorCode
+                    case CONFLICT -> {} // a member already: just connect
                     default -> throw e;
                 }
             }
-            client.connect();                     // takes what waited, then keeps receiving
+            client.connect(); // takes what waited, then keeps receiving
             Conversation withBob = Conversation.direct(bob);
             StoredMessage hello = client.sendText(withBob, "hello bob", Optional.empty());
             client.sendText(withBob, "did you get it?", Optional.of(MessageRef.of(hello)));

@@ -32,8 +32,8 @@ import org.nexuslink.server.testing.TestServer;
 /** docs/client.md's embedding example: the same code as {@link EmbeddingExample}, and it works. */
 class EmbeddingExampleTest {
     private static final Path DOC = Path.of("..", "docs", "client.md");
-    private static final Path EXAMPLE = Path.of("src", "test", "java", "org", "nexuslink", "client", "example",
-            "EmbeddingExample.java");
+    private static final Path EXAMPLE =
+            Path.of("src", "test", "java", "org", "nexuslink", "client", "example", "EmbeddingExample.java");
 
     @TempDir
     Path dir;
@@ -45,14 +45,19 @@ class EmbeddingExampleTest {
         assertThat(inSource.find()).as("markers in " + EXAMPLE).isTrue();
         Matcher inDoc = Pattern.compile("```java\\n(.*?)\\n```", Pattern.DOTALL).matcher(Files.readString(DOC));
         assertThat(inDoc.find()).as("a java block in " + DOC).isTrue();
-        assertThat(inDoc.group(1)).as("docs/client.md's first java block").isEqualTo(inSource.group(1).stripIndent());
+        assertThat(inDoc.group(1))
+                .as("docs/client.md's first java block")
+                .isEqualTo(inSource.group(1).stripIndent());
     }
 
     @DatabaseTest
     void the_example_joins_sends_a_reply_and_reads_its_history(DatabaseUrl url) throws Exception {
         MutableClock clock = new MutableClock();
-        try (TestServer server = TestServer.start(url, clock, java.util.Map.of("NEXUSLINK_SERVER_DATA_DIR",
-                dir.resolve("server").toString()))) {
+        try (TestServer server = TestServer.start(
+                url,
+                clock,
+                java.util.Map.of(
+                        "NEXUSLINK_SERVER_DATA_DIR", dir.resolve("server").toString()))) {
             URI community = URI.create("http://127.0.0.1:" + server.port());
             LinkedBlockingQueue<StoredMessage> atBob = new LinkedBlockingQueue<>();
             try (NexusClient bob = NexusClient.open(dir.resolve("bob"), fresh(clock.instant()), Clock.systemUTC())) {
@@ -65,7 +70,11 @@ class EmbeddingExampleTest {
                 bob.connect();
 
                 List<String> shown = new CopyOnWriteArrayList<>();
-                EmbeddingExample.run(dir.resolve("alice"), fresh(clock.instant()), community, bob.device().account(),
+                EmbeddingExample.run(
+                        dir.resolve("alice"),
+                        fresh(clock.instant()),
+                        community,
+                        bob.device().account(),
                         shown::add);
 
                 assertThat(shown).contains("online", "me: hello bob", "me: did you get it?");
@@ -81,7 +90,11 @@ class EmbeddingExampleTest {
     private static VaultContents fresh(Instant now) {
         AccountIdentity identity = AccountIdentity.generate();
         DeviceKeyPair device = DeviceKeyPair.generate();
-        return new VaultContents(identity.accountId(), Optional.of(identity), Optional.empty(), device,
+        return new VaultContents(
+                identity.accountId(),
+                Optional.of(identity),
+                Optional.empty(),
+                device,
                 identity.certify(DeviceId.PRIMARY, device.publicKey(), now, Optional.empty()));
     }
 }

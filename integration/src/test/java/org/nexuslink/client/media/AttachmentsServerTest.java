@@ -4,6 +4,10 @@ package org.nexuslink.client.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +48,7 @@ class AttachmentsServerTest {
 
     @TempDir
     Path dataDir;
+
     @TempDir
     Path work;
 
@@ -73,8 +74,14 @@ class AttachmentsServerTest {
     }
 
     private TestServer start(DatabaseUrl url) {
-        return TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(),
-                "NEXUSLINK_MEDIA_MAX_FILE_SIZE", Integer.toString(MAX_FILE_SIZE)));
+        return TestServer.start(
+                url,
+                clock,
+                Map.of(
+                        "NEXUSLINK_SERVER_DATA_DIR",
+                        dataDir.toString(),
+                        "NEXUSLINK_MEDIA_MAX_FILE_SIZE",
+                        Integer.toString(MAX_FILE_SIZE)));
     }
 
     private static MediaClient client(TestServer server, String token) {
@@ -113,7 +120,6 @@ class AttachmentsServerTest {
         }
         return found;
     }
-
 
     @Test
     void a_member_receives_a_5_mib_file_and_the_server_keeps_only_ciphertext(DatabaseUrl.Sqlite url) throws Exception {
@@ -157,15 +163,21 @@ class AttachmentsServerTest {
                 "aes key", sent.key().aesKey(),
                 "mac key", sent.key().macKey(),
                 "plaintext sha256", sent.plaintextSha256(),
-                "plaintext sha256 (hex)", HexFormat.of().formatHex(sent.plaintextSha256()).getBytes(StandardCharsets.US_ASCII));
+                "plaintext sha256 (hex)",
+                        HexFormat.of().formatHex(sent.plaintextSha256()).getBytes(StandardCharsets.US_ASCII));
         // The search finds what is there: the sender's file holds the marker.
         assertThat(occurrences(List.of(original.getParent()), secrets)).contains(original + ": marker");
-        assertThat(occurrences(List.of(dataDir, url.file().getParent()), secrets)).isEmpty();
+        assertThat(occurrences(List.of(dataDir, url.file().getParent()), secrets))
+                .isEmpty();
         assertThat(TestFiles.files(url.file().getParent())).isNotEmpty();
 
-        List<String> logged = logs.list.stream().map(e -> e.getFormattedMessage() + " " + e.getKeyValuePairs()).toList();
-        assertThat(logged).isNotEmpty().noneMatch(line -> line.contains(MARKER) || line.toLowerCase(java.util.Locale.ROOT)
-                .contains(MARKER.toLowerCase(java.util.Locale.ROOT)));
+        List<String> logged = logs.list.stream()
+                .map(e -> e.getFormattedMessage() + " " + e.getKeyValuePairs())
+                .toList();
+        assertThat(logged)
+                .isNotEmpty()
+                .noneMatch(line -> line.contains(MARKER)
+                        || line.toLowerCase(java.util.Locale.ROOT).contains(MARKER.toLowerCase(java.util.Locale.ROOT)));
     }
 
     @Test
@@ -182,17 +194,16 @@ class AttachmentsServerTest {
                 assertThat(e.status()).isEqualTo(403);
             });
             assertThatThrownBy(() -> alice.upload(blob, "", new byte[32]))
-                    .isInstanceOfSatisfying(RefusedException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.DIGEST_MISMATCH));
+                    .isInstanceOfSatisfying(
+                            RefusedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DIGEST_MISMATCH));
             Path tooLarge = TestFiles.random(work, "large", MAX_FILE_SIZE + 1, 2);
-            assertThatThrownBy(() -> alice.upload(tooLarge, ""))
-                    .isInstanceOfSatisfying(RefusedException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
-                        assertThat(e.getMessage()).contains(Integer.toString(MAX_FILE_SIZE + 1));
-                    });
+            assertThatThrownBy(() -> alice.upload(tooLarge, "")).isInstanceOfSatisfying(RefusedException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE);
+                assertThat(e.getMessage()).contains(Integer.toString(MAX_FILE_SIZE + 1));
+            });
             assertThatThrownBy(() -> client(server, "not-a-token").quota())
-                    .isInstanceOfSatisfying(RefusedException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_INVALID));
+                    .isInstanceOfSatisfying(
+                            RefusedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_INVALID));
             assertThat(alice.quota().used()).as("refused uploads use no quota").isEqualTo(1000);
 
             Path copy = work.resolve("copy");
@@ -201,8 +212,9 @@ class AttachmentsServerTest {
             alice.delete(id);
             assertThat(alice.quota().used()).isZero();
             Path gone = work.resolve("gone");
-            assertThatThrownBy(() -> bob.download(id, gone)).isInstanceOfSatisfying(RefusedException.class,
-                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThatThrownBy(() -> bob.download(id, gone))
+                    .isInstanceOfSatisfying(
+                            RefusedException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
             assertThat(gone).doesNotExist();
             assertThat(TestFiles.files(work)).containsExactlyInAnyOrder(blob, tooLarge, copy);
         }
@@ -216,12 +228,30 @@ class AttachmentsServerTest {
             MediaClient alice = client(server, member(server));
             MediaClient bob = client(server, member(server));
             FileDescriptor sent = Attachments.send(original, "image/jpeg", alice, random);
-            FileDescriptor wrongDigest = new FileDescriptor(sent.mediaId(), sent.name(), sent.size(), sent.mime(),
-                    new byte[32], sent.plaintextSha256(), sent.key());
-            FileDescriptor wrongKey = new FileDescriptor(sent.mediaId(), sent.name(), sent.size(), sent.mime(),
-                    sent.ciphertextSha256(), sent.plaintextSha256(), AttachmentKey.generate(random));
-            FileDescriptor wrongSize = new FileDescriptor(sent.mediaId(), sent.name(), sent.size() + 16, sent.mime(),
-                    sent.ciphertextSha256(), sent.plaintextSha256(), sent.key());
+            FileDescriptor wrongDigest = new FileDescriptor(
+                    sent.mediaId(),
+                    sent.name(),
+                    sent.size(),
+                    sent.mime(),
+                    new byte[32],
+                    sent.plaintextSha256(),
+                    sent.key());
+            FileDescriptor wrongKey = new FileDescriptor(
+                    sent.mediaId(),
+                    sent.name(),
+                    sent.size(),
+                    sent.mime(),
+                    sent.ciphertextSha256(),
+                    sent.plaintextSha256(),
+                    AttachmentKey.generate(random));
+            FileDescriptor wrongSize = new FileDescriptor(
+                    sent.mediaId(),
+                    sent.name(),
+                    sent.size() + 16,
+                    sent.mime(),
+                    sent.ciphertextSha256(),
+                    sent.plaintextSha256(),
+                    sent.key());
 
             assertRefused(wrongDigest, bob, inbox, Reason.DIGEST_MISMATCH);
             assertRefused(wrongKey, bob, inbox, Reason.MAC_MISMATCH);
@@ -243,8 +273,14 @@ class AttachmentsServerTest {
         try (TestServer server = start(url)) {
             MediaClient alice = client(server, member(server));
             FileDescriptor sent = Attachments.send(original, "text/plain", alice, random);
-            FileDescriptor hostile = new FileDescriptor(sent.mediaId(), "../../escaped", sent.size(), sent.mime(),
-                    sent.ciphertextSha256(), sent.plaintextSha256(), sent.key());
+            FileDescriptor hostile = new FileDescriptor(
+                    sent.mediaId(),
+                    "../../escaped",
+                    sent.size(),
+                    sent.mime(),
+                    sent.ciphertextSha256(),
+                    sent.plaintextSha256(),
+                    sent.key());
 
             Path received = Attachments.receive(hostile, client(server, member(server)), inbox);
 
@@ -255,7 +291,8 @@ class AttachmentsServerTest {
 
     private static void assertRefused(FileDescriptor d, MediaClient media, Path inbox, Reason reason) {
         assertThatThrownBy(() -> Attachments.receive(d, media, inbox))
-                .isInstanceOfSatisfying(AttachmentException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(
+                        AttachmentException.class, e -> assertThat(e.reason()).isEqualTo(reason));
         assertThat(TestFiles.files(inbox)).isEmpty();
     }
 }

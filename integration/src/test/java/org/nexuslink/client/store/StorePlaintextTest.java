@@ -67,10 +67,36 @@ class StorePlaintextTest {
         aliceStore.contacts().save(new Contact(bob.accountId(), Optional.of(nickname), true, Optional.of(now)));
         aliceStore.conversations().save(new Conversation("dm:" + bob.accountId(), ConversationType.DIRECT, title, now));
         aliceStore.conversations().save(new Conversation(channel, ConversationType.CHANNEL, title + " (channel)", now));
-        aliceStore.messages().insertIfAbsent(new StoredMessage("dm:" + bob.accountId(), ref, bob.accountId(), 1, Direction.IN, 3,
-                now, now, text, Optional.of(ref), Optional.of(attachment), false));
-        aliceStore.messages().insertIfAbsent(new StoredMessage(channel, "12345", alice.accountId(), 1, Direction.OUT, 1,
-                now, now, text + " (to the channel)", Optional.empty(), Optional.empty(), false));
+        aliceStore
+                .messages()
+                .insertIfAbsent(new StoredMessage(
+                        "dm:" + bob.accountId(),
+                        ref,
+                        bob.accountId(),
+                        1,
+                        Direction.IN,
+                        3,
+                        now,
+                        now,
+                        text,
+                        Optional.of(ref),
+                        Optional.of(attachment),
+                        false));
+        aliceStore
+                .messages()
+                .insertIfAbsent(new StoredMessage(
+                        channel,
+                        "12345",
+                        alice.accountId(),
+                        1,
+                        Direction.OUT,
+                        1,
+                        now,
+                        now,
+                        text + " (to the channel)",
+                        Optional.empty(),
+                        Optional.empty(),
+                        false));
         aliceStore.cursors().put(server, channel, 12345);
         aliceStore.settings().put(settingKey, settingValue);
         aliceStore.seen().mark(bob.accountId(), messageId, now);
@@ -90,18 +116,32 @@ class StorePlaintextTest {
             AccountId id = AccountId.fromPublicKeyBytes(accountKey(p));
             secrets.put("account id " + p.file().getFileName(), p.accountId().getBytes(UTF_8));
             secrets.put("account id (raw) " + p.file().getFileName(), id.publicKeyBytes());
-            secrets.put("device public key " + p.file().getFileName(), p.device().publicKeyBytes());
-            secrets.put("device private key " + p.file().getFileName(), p.device().privateKeyBytes());
+            secrets.put(
+                    "device public key " + p.file().getFileName(), p.device().publicKeyBytes());
+            secrets.put(
+                    "device private key " + p.file().getFileName(), p.device().privateKeyBytes());
         }
         byte[] session = aliceStore.signal().loadSession(bob.address()).serialize();
-        byte[] senderKey = aliceStore.signal().loadSenderKey(alice.address(), channelId).serialize();
-        byte[] signedPreKey = bobStore.signal().loadSignedPreKey(1).getKeyPair().getPrivateKey().serialize();
-        byte[] kyberSecret = bobStore.signal().loadKyberPreKey(10).getKeyPair().getSecretKey().serialize();
+        byte[] senderKey =
+                aliceStore.signal().loadSenderKey(alice.address(), channelId).serialize();
+        byte[] signedPreKey = bobStore.signal()
+                .loadSignedPreKey(1)
+                .getKeyPair()
+                .getPrivateKey()
+                .serialize();
+        byte[] kyberSecret = bobStore.signal()
+                .loadKyberPreKey(10)
+                .getKeyPair()
+                .getSecretKey()
+                .serialize();
         secrets.put("signed prekey private key", signedPreKey);
         secrets.put("Kyber secret key", Arrays.copyOfRange(kyberSecret, kyberSecret.length - 64, kyberSecret.length));
         addWindows(secrets, "session record", session);
         addWindows(secrets, "sender key record", senderKey);
-        addWindows(secrets, "Bob's session record", bobStore.signal().loadSession(alice.address()).serialize());
+        addWindows(
+                secrets,
+                "Bob's session record",
+                bobStore.signal().loadSession(alice.address()).serialize());
 
         // while open: the newest pages are in the WAL (an open store keeps no -shm file: it holds
         // the file alone, and SQLite keeps the WAL's index in memory)
@@ -116,8 +156,13 @@ class StorePlaintextTest {
 
         // and the store still reads it all back
         try (ProfileStore reopened = alice.open()) {
-            assertThat(reopened.messages().find("dm:" + bob.accountId(), ref).orElseThrow().text()).isEqualTo(text);
-            assertThat(reopened.contacts().find(bob.accountId()).orElseThrow().nickname()).contains(nickname);
+            assertThat(reopened.messages()
+                            .find("dm:" + bob.accountId(), ref)
+                            .orElseThrow()
+                            .text())
+                    .isEqualTo(text);
+            assertThat(reopened.contacts().find(bob.accountId()).orElseThrow().nickname())
+                    .contains(nickname);
         }
     }
 
@@ -163,12 +208,16 @@ class StorePlaintextTest {
         byte[] haystack = all.toByteArray();
         assertThat(haystack.length).isGreaterThan(4096);
         for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
-            assertThat(ByteSearch.indexOf(haystack, secret.getValue())).as(secret.getKey() + " in " + db.getFileName()).isEqualTo(-1);
+            assertThat(ByteSearch.indexOf(haystack, secret.getValue()))
+                    .as(secret.getKey() + " in " + db.getFileName())
+                    .isEqualTo(-1);
         }
     }
 
-
     private static byte[] uuidBytes(UUID uuid) {
-        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(uuid.getMostSignificantBits())
+                .putLong(uuid.getLeastSignificantBits())
+                .array();
     }
 }

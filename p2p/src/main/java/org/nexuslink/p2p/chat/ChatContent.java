@@ -48,7 +48,12 @@ public sealed interface ChatContent {
                 case Text t -> p.packMapHeader(1).packInt(0).packString(t.text());
                 case SenderKey k -> {
                     byte[] d = k.distribution().toByteArray();
-                    p.packMapHeader(2).packInt(0).packString(k.topic()).packInt(1).packBinaryHeader(d.length).writePayload(d);
+                    p.packMapHeader(2)
+                            .packInt(0)
+                            .packString(k.topic())
+                            .packInt(1)
+                            .packBinaryHeader(d.length)
+                            .writePayload(d);
                 }
             }
             return p.toByteArray();

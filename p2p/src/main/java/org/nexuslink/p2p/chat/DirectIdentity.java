@@ -21,8 +21,12 @@ import org.signal.libsignal.protocol.state.SignalProtocolStore;
  * @param prekeys this device's bundle for peers without a session
  * @param revoked whether a peer's (verified) certificate is covered by a revocation this device knows
  */
-public record DirectIdentity(DeviceKeyPair deviceKey, DeviceCertificate certificate, SignalProtocolStore store,
-        PrekeySource prekeys, Predicate<DeviceCertificate> revoked) {
+public record DirectIdentity(
+        DeviceKeyPair deviceKey,
+        DeviceCertificate certificate,
+        SignalProtocolStore store,
+        PrekeySource prekeys,
+        Predicate<DeviceCertificate> revoked) {
     public DirectIdentity {
         Objects.requireNonNull(deviceKey, "deviceKey");
         Objects.requireNonNull(certificate, "certificate");
@@ -35,18 +39,20 @@ public record DirectIdentity(DeviceKeyPair deviceKey, DeviceCertificate certific
     }
 
     /** A device that knows of no revocation. */
-    public DirectIdentity(DeviceKeyPair deviceKey, DeviceCertificate certificate, SignalProtocolStore store,
-            PrekeySource prekeys) {
+    public DirectIdentity(
+            DeviceKeyPair deviceKey, DeviceCertificate certificate, SignalProtocolStore store, PrekeySource prekeys) {
         this(deviceKey, certificate, store, prekeys, c -> false);
     }
 
     /** This device's libsignal address. */
     public SignalProtocolAddress address() {
-        return new SignalProtocolAddress(certificate.accountId().toString(), certificate.deviceId().value());
+        return new SignalProtocolAddress(
+                certificate.accountId().toString(), certificate.deviceId().value());
     }
 
     @Override
     public String toString() {
-        return "DirectIdentity[" + certificate.accountId() + ":" + certificate.deviceId().value() + "]";
+        return "DirectIdentity[" + certificate.accountId() + ":"
+                + certificate.deviceId().value() + "]";
     }
 }

@@ -78,6 +78,7 @@ public final class DirectMessages {
     static final int MAX_EVENT = 256 * 1024;
     /** How long a whole stream may take, both ways, before it is reset. */
     public static final Duration STREAM_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Logger log = LoggerFactory.getLogger(DirectMessages.class);
 
     /** Gets what peers send, on the stream's thread, after it was decrypted and authenticated. */
@@ -120,10 +121,12 @@ public final class DirectMessages {
     private final ReentrantLock sessions = new ReentrantLock();
     /** Peers whose binding verified, by PeerId; replaced when a peer presents a newer one. */
     private final Map<PeerId, DirectPeer> verified = new ConcurrentHashMap<>();
+
     private final Map<Integer, Receiver> receivers = new ConcurrentHashMap<>();
     private final Receiver fallback;
     private final Duration streamTimeout;
-    private final List<java.util.function.Consumer<DirectPeer>> keyChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<DirectPeer>> keyChanges =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DirectMessages(P2pNode node, DirectIdentity me, Clock clock, Receiver fallback, Duration streamTimeout) {
         this.node = node;
@@ -147,13 +150,17 @@ public final class DirectMessages {
      * longer than {@code streamTimeout} (a peer that opens a stream and goes silent must not hold
      * it, nor a sender wait forever).
      */
-    public static DirectMessages start(P2pNode node, DirectIdentity me, Clock clock, Receiver receiver,
-            Duration streamTimeout) {
+    public static DirectMessages start(
+            P2pNode node, DirectIdentity me, Clock clock, Receiver receiver, Duration streamTimeout) {
         if (streamTimeout.isNegative() || streamTimeout.isZero()) {
             throw new IllegalArgumentException("the stream timeout must be positive");
         }
-        DirectMessages dm = new DirectMessages(Objects.requireNonNull(node), Objects.requireNonNull(me),
-                Objects.requireNonNull(clock), Objects.requireNonNull(receiver), streamTimeout);
+        DirectMessages dm = new DirectMessages(
+                Objects.requireNonNull(node),
+                Objects.requireNonNull(me),
+                Objects.requireNonNull(clock),
+                Objects.requireNonNull(receiver),
+                streamTimeout);
         node.handle(PROTOCOL, dm::serve);
         return dm;
     }
@@ -167,7 +174,8 @@ public final class DirectMessages {
     /** Resets {@code stream} unless the returned handle is closed within the stream timeout. */
     private Deadline deadline(P2pStream stream) {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CompletableFuture.delayedExecutor(streamTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        java.util.concurrent.CompletableFuture.delayedExecutor(
+                        streamTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .execute(() -> {
                     if (done.compareAndSet(false, true)) {
                         log.atDebug().addKeyValue("peer", stream.remotePeer()).log("direct-message stream timed out");
@@ -237,8 +245,8 @@ public final class DirectMessages {
             Hello theirs = readHello(stream);
             DirectPeer peer = verify(stream.remotePeer(), theirs);
             if (expected.isPresent() && !expected.get().equals(peer.account())) {
-                throw new RefusedPeerException("peer " + peer.peerId() + " is bound to " + peer.account()
-                        + ", not to " + expected.get());
+                throw new RefusedPeerException(
+                        "peer " + peer.peerId() + " is bound to " + peer.account() + ", not to " + expected.get());
             }
             for (Outgoing outgoing : events) {
                 Frames.write(stream.output(), codec.encodeEvent(encrypt(peer, theirs, outgoing)));
@@ -253,7 +261,8 @@ public final class DirectMessages {
             if (e instanceof IOException io) {
                 throw io;
             }
-            throw new RefusedPeerException("peer " + stream.remotePeer() + " sent malformed data: " + e.getMessage(), e);
+            throw new RefusedPeerException(
+                    "peer " + stream.remotePeer() + " sent malformed data: " + e.getMessage(), e);
         }
     }
 
@@ -275,11 +284,14 @@ public final class DirectMessages {
                 receivers.getOrDefault(event.kind().code(), fallback).received(peer, event, content);
             }
         } catch (RefusedPeerException e) {
-            log.atInfo().addKeyValue("peer", stream.remotePeer()).addKeyValue("reason", e.getMessage())
+            log.atInfo()
+                    .addKeyValue("peer", stream.remotePeer())
+                    .addKeyValue("reason", e.getMessage())
                     .log("direct-message peer refused");
             throw e;
         } catch (MalformedDataException | ProtocolException e) {
-            throw new RefusedPeerException("peer " + stream.remotePeer() + " sent malformed data: " + e.getMessage(), e);
+            throw new RefusedPeerException(
+                    "peer " + stream.remotePeer() + " sent malformed data: " + e.getMessage(), e);
         }
     }
 
@@ -304,24 +316,26 @@ public final class DirectMessages {
     private DirectPeer verify(PeerId authenticated, Hello hello) throws RefusedPeerException {
         try {
             PeerBinding binding = PeerBinding.decode(hello.binding());
-            AccountId claimed = DeviceCertificate.decodeUnverified(certificateOf(hello)).accountId();
+            AccountId claimed =
+                    DeviceCertificate.decodeUnverified(certificateOf(hello)).accountId();
             DeviceCertificate certificate = binding.verify(claimed, authenticated, clock);
             if (me.revoked().test(certificate)) {
-                throw new RefusedPeerException("peer " + authenticated + " is device " + certificate.deviceId().value()
-                        + " of " + claimed + ", which its account revoked");
+                throw new RefusedPeerException("peer " + authenticated + " is device "
+                        + certificate.deviceId().value() + " of " + claimed + ", which its account revoked");
             }
             DirectPeer peer = new DirectPeer(authenticated, certificate);
             verified.put(authenticated, peer);
             return peer;
         } catch (InvalidBindingException | InvalidCertificateException e) {
-            throw new RefusedPeerException("peer " + authenticated + " is not bound to the account it claims: "
-                    + e.getMessage(), e);
+            throw new RefusedPeerException(
+                    "peer " + authenticated + " is not bound to the account it claims: " + e.getMessage(), e);
         }
     }
 
     /** The certificate inside a binding (field 1), to learn which account it claims. */
     private static byte[] certificateOf(Hello hello) throws InvalidBindingException {
-        org.nexuslink.p2p.internal.wire.ProtobufReader r = new org.nexuslink.p2p.internal.wire.ProtobufReader(hello.binding());
+        org.nexuslink.p2p.internal.wire.ProtobufReader r =
+                new org.nexuslink.p2p.internal.wire.ProtobufReader(hello.binding());
         try {
             while (r.next()) {
                 if (r.field() == 1) {
@@ -331,7 +345,8 @@ public final class DirectMessages {
         } catch (MalformedDataException e) {
             throw new InvalidBindingException(InvalidBindingException.Reason.MALFORMED, e.getMessage(), e);
         }
-        throw new InvalidBindingException(InvalidBindingException.Reason.MALFORMED, "a peer binding needs a certificate");
+        throw new InvalidBindingException(
+                InvalidBindingException.Reason.MALFORMED, "a peer binding needs a certificate");
     }
 
     private Event encrypt(DirectPeer peer, Hello theirs, Outgoing outgoing) throws IOException {
@@ -357,7 +372,8 @@ public final class DirectMessages {
             throw e;
         } catch (org.signal.libsignal.protocol.UntrustedIdentityException e) {
             throw new RefusedPeerException("the device key of " + address + " changed; verify the contact", e);
-        } catch (org.signal.libsignal.protocol.InvalidKeyException | org.signal.libsignal.protocol.NoSessionException e) {
+        } catch (org.signal.libsignal.protocol.InvalidKeyException
+                | org.signal.libsignal.protocol.NoSessionException e) {
             throw new RefusedPeerException("cannot start a session with " + address + ": " + e.getMessage(), e);
         } finally {
             sessions.unlock();
@@ -369,24 +385,36 @@ public final class DirectMessages {
         byte[] data = new byte[serialized.length + 1];
         data[0] = (byte) message.getType();
         System.arraycopy(serialized, 0, data, 1, serialized.length);
-        return new Event(conversation(me.certificate().accountId(), peer.account()), outgoing.kind(),
+        return new Event(
+                conversation(me.certificate().accountId(), peer.account()),
+                outgoing.kind(),
                 Optional.of(outgoing.mid()),
-                Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)), Flags.NONE, List.of(), Bytes.of(data),
-                Optional.empty(), Extensions.EMPTY);
+                Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)),
+                Flags.NONE,
+                List.of(),
+                Bytes.of(data),
+                Optional.empty(),
+                Extensions.EMPTY);
     }
 
     /** Whether the store knows no key for the peer's address, or the certified one. */
     private boolean knowsCertifiedKey(DirectPeer peer) {
         IdentityKey known = me.store().getIdentity(peer.address());
-        return known == null || Arrays.equals(known.getPublicKey().getPublicKeyBytes(), peer.certificate().devicePublicKeyBytes());
+        return known == null
+                || Arrays.equals(
+                        known.getPublicKey().getPublicKeyBytes(),
+                        peer.certificate().devicePublicKeyBytes());
     }
 
     /** The session with the peer must run on the key its certificate names, not an older one. */
     private void requireCertifiedSession(DirectPeer peer) throws RefusedPeerException {
         IdentityKey known = me.store().getIdentity(peer.address());
-        if (known != null && !Arrays.equals(known.getPublicKey().getPublicKeyBytes(), peer.certificate().devicePublicKeyBytes())) {
-            throw new RefusedPeerException("the device key of " + peer.address() + " is not the one this profile knows; "
-                    + "verify the contact");
+        if (known != null
+                && !Arrays.equals(
+                        known.getPublicKey().getPublicKeyBytes(),
+                        peer.certificate().devicePublicKeyBytes())) {
+            throw new RefusedPeerException("the device key of " + peer.address()
+                    + " is not the one this profile knows; " + "verify the contact");
         }
     }
 
@@ -405,10 +433,11 @@ public final class DirectMessages {
             byte[] plaintext = switch (data[0]) {
                 case CiphertextMessage.PREKEY_TYPE -> {
                     PreKeySignalMessage message = new PreKeySignalMessage(body);
-                    if (!Arrays.equals(message.getIdentityKey().getPublicKey().getPublicKeyBytes(),
+                    if (!Arrays.equals(
+                            message.getIdentityKey().getPublicKey().getPublicKeyBytes(),
                             peer.certificate().devicePublicKeyBytes())) {
-                        throw new RefusedPeerException("a session from " + peer.peerId()
-                                + " starts with another key than its certified one");
+                        throw new RefusedPeerException(
+                                "a session from " + peer.peerId() + " starts with another key than its certified one");
                     }
                     if (!knowsCertifiedKey(peer)) {
                         // A new session from a re-linked device whose new key its account certified;
@@ -420,7 +449,8 @@ public final class DirectMessages {
                     yield cipher.decrypt(message);
                 }
                 case CiphertextMessage.WHISPER_TYPE -> cipher.decrypt(new SignalMessage(body));
-                default -> throw new RefusedPeerException("unknown ciphertext type " + data[0] + " from " + peer.peerId());
+                default ->
+                    throw new RefusedPeerException("unknown ciphertext type " + data[0] + " from " + peer.peerId());
             };
             requireCertifiedSession(peer);
             previous = null;
@@ -433,7 +463,10 @@ public final class DirectMessages {
         } catch (org.signal.libsignal.protocol.UntrustedIdentityException e) {
             throw new RefusedPeerException("the device key of " + address + " changed; verify the contact", e);
         } catch (Exception e) {
-            throw new RefusedPeerException("cannot decrypt an event from " + address + ": " + e.getClass().getSimpleName(), e);
+            throw new RefusedPeerException(
+                    "cannot decrypt an event from " + address + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         } finally {
             if (previous != null) {
                 me.store().saveIdentity(address, previous);

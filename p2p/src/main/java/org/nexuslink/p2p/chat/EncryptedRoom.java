@@ -90,7 +90,8 @@ public final class EncryptedRoom implements AutoCloseable {
         sessions.lock();
         try {
             distributionMessage = new GroupSessionBuilder(direct.identity().store())
-                    .create(direct.identity().address(), distribution).serialize();
+                    .create(direct.identity().address(), distribution)
+                    .serialize();
         } finally {
             sessions.unlock();
         }
@@ -102,13 +103,18 @@ public final class EncryptedRoom implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the name is empty, longer than 200 characters or has control characters
      */
-    public static EncryptedRoom join(Gossipsub gossipsub, DirectMessages direct, String name, Clock clock,
-            Listener listener) {
+    public static EncryptedRoom join(
+            Gossipsub gossipsub, DirectMessages direct, String name, Clock clock, Listener listener) {
         if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("a room name has 1 to 200 characters and no control characters: " + name);
+            throw new IllegalArgumentException(
+                    "a room name has 1 to 200 characters and no control characters: " + name);
         }
-        EncryptedRoom room = new EncryptedRoom(Objects.requireNonNull(gossipsub), Objects.requireNonNull(direct), name,
-                Objects.requireNonNull(clock), Objects.requireNonNull(listener));
+        EncryptedRoom room = new EncryptedRoom(
+                Objects.requireNonNull(gossipsub),
+                Objects.requireNonNull(direct),
+                name,
+                Objects.requireNonNull(clock),
+                Objects.requireNonNull(listener));
         direct.onKind(ChatContent.SENDER_KEY, room::receiveKey);
         gossipsub.subscribe(room.topic, room::receive);
         return room;
@@ -128,7 +134,8 @@ public final class EncryptedRoom implements AutoCloseable {
      */
     public DirectPeer shareKey(PeerConnection connection) throws IOException {
         ChatContent key = new ChatContent.SenderKey(name, Bytes.of(distributionMessage));
-        return direct.send(connection, Optional.empty(), List.of(new DirectMessages.Outgoing(key.kind(), key.encode())));
+        return direct.send(
+                connection, Optional.empty(), List.of(new DirectMessages.Outgoing(key.kind(), key.encode())));
     }
 
     /**
@@ -143,16 +150,25 @@ public final class EncryptedRoom implements AutoCloseable {
         byte[] ciphertext;
         sessions.lock();
         try {
-            ciphertext = new GroupCipher(direct.identity().store(), direct.identity().address())
-                    .encrypt(distribution, new ChatContent.Text(text).encode()).serialize();
+            ciphertext = new GroupCipher(
+                            direct.identity().store(), direct.identity().address())
+                    .encrypt(distribution, new ChatContent.Text(text).encode())
+                    .serialize();
         } catch (org.signal.libsignal.protocol.NoSessionException e) {
             throw new IllegalStateException("this device's own sender key is gone from its store", e);
         } finally {
             sessions.unlock();
         }
-        Event event = new Event(conversation(), Kind.TEXT, Optional.of(new MessageId(random.nextLong(1, Long.MAX_VALUE))),
-                Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)), Flags.NONE, List.of(), Bytes.of(ciphertext),
-                Optional.empty(), Extensions.EMPTY);
+        Event event = new Event(
+                conversation(),
+                Kind.TEXT,
+                Optional.of(new MessageId(random.nextLong(1, Long.MAX_VALUE))),
+                Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS)),
+                Flags.NONE,
+                List.of(),
+                Bytes.of(ciphertext),
+                Optional.empty(),
+                Extensions.EMPTY);
         gossipsub.publish(topic, codec.encodeEvent(event));
     }
 
@@ -168,10 +184,15 @@ public final class EncryptedRoom implements AutoCloseable {
         }
         sessions.lock();
         try {
-            new GroupSessionBuilder(direct.identity().store()).process(from.address(),
-                    new SenderKeyDistributionMessage(key.distribution().toByteArray()));
+            new GroupSessionBuilder(direct.identity().store())
+                    .process(
+                            from.address(),
+                            new SenderKeyDistributionMessage(key.distribution().toByteArray()));
         } catch (Exception e) {
-            throw new RefusedPeerException("an invalid sender key from " + from.peerId() + ": " + e.getClass().getSimpleName(), e);
+            throw new RefusedPeerException(
+                    "an invalid sender key from " + from.peerId() + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         } finally {
             sessions.unlock();
         }
@@ -188,13 +209,17 @@ public final class EncryptedRoom implements AutoCloseable {
         byte[] plaintext;
         try {
             event = codec.decodeEvent(message.data());
-            if (!event.cid().equals(conversation()) || !event.kind().equals(Kind.TEXT) || event.time().isEmpty()) {
+            if (!event.cid().equals(conversation())
+                    || !event.kind().equals(Kind.TEXT)
+                    || event.time().isEmpty()) {
                 listener.unreadable(author, "not a room message of this room");
                 return;
             }
             sessions.lock();
             try {
-                plaintext = new GroupCipher(direct.identity().store(), from.get().address()).decrypt(event.data().toByteArray());
+                plaintext = new GroupCipher(
+                                direct.identity().store(), from.get().address())
+                        .decrypt(event.data().toByteArray());
             } finally {
                 sessions.unlock();
             }

@@ -46,6 +46,7 @@ public final class MdnsDiscovery implements AutoCloseable {
         IPV4,
         IPV6
     }
+
     private static final int PORT = 5353;
     private static final long TTL = 120;
 
@@ -56,6 +57,7 @@ public final class MdnsDiscovery implements AutoCloseable {
     private final boolean ipv4;
     /** The IPv6 group, scoped to each interface that joined it. */
     private final List<InetAddress> groups6;
+
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -75,7 +77,11 @@ public final class MdnsDiscovery implements AutoCloseable {
         }
     }
 
-    private MdnsDiscovery(P2pNode node, Consumer<DiscoveredPeer> onPeer, MulticastSocket socket, boolean ipv4,
+    private MdnsDiscovery(
+            P2pNode node,
+            Consumer<DiscoveredPeer> onPeer,
+            MulticastSocket socket,
+            boolean ipv4,
             List<InetAddress> groups6) {
         this.node = node;
         this.onPeer = onPeer;
@@ -85,7 +91,8 @@ public final class MdnsDiscovery implements AutoCloseable {
         byte[] name = new byte[16];
         new SecureRandom().nextBytes(name);
         this.peerName = java.util.HexFormat.of().formatHex(name);
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mdns-query").factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("mdns-query").factory());
     }
 
     /**
@@ -104,8 +111,9 @@ public final class MdnsDiscovery implements AutoCloseable {
      *
      * @throws IOException if port 5353 cannot be bound or no interface can join a group of those families
      */
-    public static MdnsDiscovery start(P2pNode node, Duration queryInterval, java.util.Set<Family> families,
-            Consumer<DiscoveredPeer> onPeer) throws IOException {
+    public static MdnsDiscovery start(
+            P2pNode node, Duration queryInterval, java.util.Set<Family> families, Consumer<DiscoveredPeer> onPeer)
+            throws IOException {
         MulticastSocket socket = new MulticastSocket(null);
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(PORT));
@@ -116,10 +124,12 @@ public final class MdnsDiscovery implements AutoCloseable {
             if (!nif.isUp() || !nif.supportsMulticast()) {
                 continue;
             }
-            if (families.contains(Family.IPV4) && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address)) {
+            if (families.contains(Family.IPV4)
+                    && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet4Address)) {
                 ipv4 |= join(socket, GROUP, nif);
             }
-            if (families.contains(Family.IPV6) && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet6Address)) {
+            if (families.contains(Family.IPV6)
+                    && nif.inetAddresses().anyMatch(a -> a instanceof java.net.Inet6Address)) {
                 InetAddress scoped = java.net.Inet6Address.getByAddress(null, GROUP6, nif);
                 if (join(socket, scoped, nif)) {
                     groups6.add(scoped);
@@ -141,14 +151,18 @@ public final class MdnsDiscovery implements AutoCloseable {
             socket.joinGroup(new InetSocketAddress(group, PORT), nif);
             return true;
         } catch (IOException e) {
-            log.atDebug().addKeyValue("interface", nif.getName()).addKeyValue("group", group)
-                    .addKeyValue("error", e.toString()).log("mdns join failed");
+            log.atDebug()
+                    .addKeyValue("interface", nif.getName())
+                    .addKeyValue("group", group)
+                    .addKeyValue("error", e.toString())
+                    .log("mdns join failed");
             return false;
         }
     }
 
     private void query() {
-        send(new DnsMessage(false, List.of(new DnsMessage.Question(SERVICE, DnsMessage.TYPE_PTR)), List.of(), List.of()));
+        send(new DnsMessage(
+                false, List.of(new DnsMessage.Question(SERVICE, DnsMessage.TYPE_PTR)), List.of(), List.of()));
     }
 
     private void send(DnsMessage message) {
@@ -162,7 +176,10 @@ public final class MdnsDiscovery implements AutoCloseable {
                 socket.send(new DatagramPacket(bytes, bytes.length, target, PORT));
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
-                    log.atDebug().addKeyValue("group", target).addKeyValue("error", e.toString()).log("mdns send failed");
+                    log.atDebug()
+                            .addKeyValue("group", target)
+                            .addKeyValue("error", e.toString())
+                            .log("mdns send failed");
                 }
             }
         }
@@ -191,8 +208,9 @@ public final class MdnsDiscovery implements AutoCloseable {
     }
 
     private void onQuery(DnsMessage query) {
-        boolean asked = query.questions().stream().anyMatch(q -> q.name().equalsIgnoreCase(SERVICE)
-                && (q.type() == DnsMessage.TYPE_PTR || q.type() == DnsMessage.TYPE_ANY));
+        boolean asked = query.questions().stream()
+                .anyMatch(q -> q.name().equalsIgnoreCase(SERVICE)
+                        && (q.type() == DnsMessage.TYPE_PTR || q.type() == DnsMessage.TYPE_ANY));
         if (!asked) {
             return;
         }
@@ -211,8 +229,10 @@ public final class MdnsDiscovery implements AutoCloseable {
     private void onResponse(DnsMessage response) {
         List<DnsMessage.Record> all = new ArrayList<>(response.answers());
         all.addAll(response.additionals());
-        boolean service = all.stream().anyMatch(r -> r.type() == DnsMessage.TYPE_PTR
-                && r.name().equalsIgnoreCase(SERVICE) && !r.target().startsWith(peerName));
+        boolean service = all.stream()
+                .anyMatch(r -> r.type() == DnsMessage.TYPE_PTR
+                        && r.name().equalsIgnoreCase(SERVICE)
+                        && !r.target().startsWith(peerName));
         if (!service) {
             return;
         }

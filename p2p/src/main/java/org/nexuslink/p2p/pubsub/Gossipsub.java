@@ -75,6 +75,7 @@ public final class Gossipsub implements AutoCloseable {
     private static final Duration IWANT_FOLLOWUP = Duration.ofSeconds(3);
     /** Every this many heartbeats, a mesh with a low median score grafts better peers. */
     private static final int OPPORTUNISTIC_GRAFT_TICKS = 60;
+
     private static final int OPPORTUNISTIC_GRAFT_PEERS = 2;
 
     private final P2pNode node;
@@ -98,6 +99,7 @@ public final class Gossipsub implements AutoCloseable {
     private final PeerScore score;
     /** Message ids we asked for with IWANT: who promised each, and by when. */
     private final Map<Bytes, Promise> promises = new HashMap<>();
+
     private long heartbeats;
     private boolean closed;
 
@@ -111,6 +113,7 @@ public final class Gossipsub implements AutoCloseable {
         final Map<Bytes, Integer> iwantReplies = new HashMap<>();
         /** We dialled this peer (counts towards the mesh's outbound quota, D_out). */
         final boolean outbound;
+
         boolean writerStarted;
 
         Peer(PeerId id, boolean outbound) {
@@ -125,7 +128,8 @@ public final class Gossipsub implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.seqno = new AtomicLong(clock.millis() * 1_000_000L);
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("gossipsub-heartbeat").factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("gossipsub-heartbeat").factory());
         this.score = new PeerScore(options.score(), clock);
     }
 
@@ -173,7 +177,10 @@ public final class Gossipsub implements AutoCloseable {
                 Set<PeerId> fan = fanout.remove(topic);
                 fanoutPublished.remove(topic);
                 if (fan != null) {
-                    fan.stream().filter(p -> peers.containsKey(p) && eligible(topic, p)).limit(options.d()).forEach(members::add);
+                    fan.stream()
+                            .filter(p -> peers.containsKey(p) && eligible(topic, p))
+                            .limit(options.d())
+                            .forEach(members::add);
                 }
                 for (PeerId p : shuffled(candidates(topic, members))) {
                     if (members.size() >= options.d()) {
@@ -207,7 +214,9 @@ public final class Gossipsub implements AutoCloseable {
                 for (PeerId p : members) {
                     score.prune(p, topic);
                     setBackoff(topic, p, options.pruneBackoff());
-                    out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                    out.to(p)
+                            .prune
+                            .add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 }
             }
             peers.keySet().forEach(p -> out.to(p).subscriptions.add(new Rpc.Subscription(false, topic)));
@@ -226,7 +235,8 @@ public final class Gossipsub implements AutoCloseable {
      */
     public byte[] publish(String topic, byte[] data) {
         if (data.length > options.maxMessageSize()) {
-            throw new IllegalArgumentException("message of " + data.length + " bytes exceeds " + options.maxMessageSize());
+            throw new IllegalArgumentException(
+                    "message of " + data.length + " bytes exceeds " + options.maxMessageSize());
         }
         byte[] seq = ByteBuffer.allocate(8).putLong(seqno.incrementAndGet()).array();
         PubsubRecord record = PubsubRecord.sign(identity, topic, data, seq);
@@ -248,7 +258,8 @@ public final class Gossipsub implements AutoCloseable {
                 }
             }
             for (Peer p : peers.values()) {
-                if (p.topics.contains(topic) && score.score(p.id) >= score.thresholds().publishThreshold()) {
+                if (p.topics.contains(topic)
+                        && score.score(p.id) >= score.thresholds().publishThreshold()) {
                     out.to(p.id).messages.add(record);
                 }
             }
@@ -311,7 +322,11 @@ public final class Gossipsub implements AutoCloseable {
             if (closed || peers.containsKey(id)) {
                 return;
             }
-            peers.put(id, new Peer(id, node.connection(id).map(PeerConnection::isOutbound).orElse(false)));
+            peers.put(
+                    id,
+                    new Peer(
+                            id,
+                            node.connection(id).map(PeerConnection::isOutbound).orElse(false)));
             score.add(id, node.connection(id).flatMap(Gossipsub::ipOf));
             // Every new peer learns our topics; an empty RPC still opens our stream to it.
             out.to(id);
@@ -345,8 +360,8 @@ public final class Gossipsub implements AutoCloseable {
         Thread.ofVirtual().name("gossipsub-writer").start(() -> {
             P2pStream stream = null;
             try {
-                PeerConnection connection = node.connection(peer.id)
-                        .orElseThrow(() -> new IOException("no connection to " + peer.id));
+                PeerConnection connection =
+                        node.connection(peer.id).orElseThrow(() -> new IOException("no connection to " + peer.id));
                 stream = connection.openStream(List.of(PROTOCOL_V11, PROTOCOL_V10));
                 OutputStream out = stream.output();
                 while (true) {
@@ -361,7 +376,10 @@ public final class Gossipsub implements AutoCloseable {
                 }
                 stream.closeWrite();
             } catch (IOException e) {
-                log.atDebug().addKeyValue("peer", peer.id).addKeyValue("error", e.toString()).log("gossipsub stream failed");
+                log.atDebug()
+                        .addKeyValue("peer", peer.id)
+                        .addKeyValue("error", e.toString())
+                        .log("gossipsub stream failed");
                 if (stream != null) {
                     stream.reset();
                 }
@@ -385,7 +403,8 @@ public final class Gossipsub implements AutoCloseable {
             }
             if (length > options.maxRpcSize()) {
                 penalise(from, 10); // (10 - 0)² × -10: graylisted at once
-                throw new MalformedDataException("gossipsub RPC of " + length + " bytes exceeds " + options.maxRpcSize());
+                throw new MalformedDataException(
+                        "gossipsub RPC of " + length + " bytes exceeds " + options.maxRpcSize());
             }
             byte[] bytes = stream.input().readNBytes((int) length);
             if (bytes.length != length) {
@@ -441,7 +460,10 @@ public final class Gossipsub implements AutoCloseable {
     private void onMessage(Peer source, PubsubRecord record, Outgoing out, List<Runnable> deliveries) {
         PubsubRecord.Validation v = record.validate();
         if (!v.isValid() || record.data().length > options.maxMessageSize()) {
-            log.atDebug().addKeyValue("peer", source.id).addKeyValue("problem", v.problem()).log("invalid pubsub message");
+            log.atDebug()
+                    .addKeyValue("peer", source.id)
+                    .addKeyValue("problem", v.problem())
+                    .log("invalid pubsub message");
             score.rejectInvalid(source.id, record.topic());
             return;
         }
@@ -501,7 +523,9 @@ public final class Gossipsub implements AutoCloseable {
         }
         for (String topic : rpc.graft()) {
             if (!subscriptions.containsKey(topic)) {
-                out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                out.to(peer.id)
+                        .prune
+                        .add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
             Instant until = backoff.getOrDefault(topic, Map.of()).get(peer.id);
@@ -509,17 +533,23 @@ public final class Gossipsub implements AutoCloseable {
                 // Grafting during a backoff is a v1.1 protocol violation.
                 score.addPenalty(peer.id, 1);
                 setBackoff(topic, peer.id, options.pruneBackoff());
-                out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                out.to(peer.id)
+                        .prune
+                        .add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
             if (score.score(peer.id) < 0) {
-                out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                out.to(peer.id)
+                        .prune
+                        .add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
             Set<PeerId> members = mesh.computeIfAbsent(topic, t -> new HashSet<>());
             if (!members.contains(peer.id) && members.size() >= options.dHigh() && !peer.outbound) {
                 // A full mesh takes no more inbound peers; outbound ones may always join (v1.1).
-                out.to(peer.id).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                out.to(peer.id)
+                        .prune
+                        .add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 continue;
             }
             if (members.add(peer.id)) {
@@ -595,7 +625,9 @@ public final class Gossipsub implements AutoCloseable {
                     fanoutPublished.remove(e.getKey());
                     continue;
                 }
-                e.getValue().removeIf(p -> !peers.containsKey(p) || !peers.get(p).topics.contains(e.getKey()));
+                e.getValue()
+                        .removeIf(p ->
+                                !peers.containsKey(p) || !peers.get(p).topics.contains(e.getKey()));
                 for (PeerId p : shuffled(candidates(e.getKey(), e.getValue()))) {
                     if (e.getValue().size() >= options.d()) {
                         break;
@@ -679,7 +711,8 @@ public final class Gossipsub implements AutoCloseable {
         }
         if (members.size() > options.dHigh()) {
             List<PeerId> byScore = shuffled(members);
-            byScore.sort(java.util.Comparator.comparingDouble((PeerId p) -> scores.getOrDefault(p, 0.0)).reversed());
+            byScore.sort(java.util.Comparator.comparingDouble((PeerId p) -> scores.getOrDefault(p, 0.0))
+                    .reversed());
             int dScore = Math.max(1, options.d() * 2 / 3);
             List<PeerId> keep = new ArrayList<>(byScore.subList(0, dScore));
             List<PeerId> rest = shuffled(byScore.subList(dScore, byScore.size()));
@@ -707,7 +740,9 @@ public final class Gossipsub implements AutoCloseable {
                     members.remove(p);
                     score.prune(p, topic);
                     setBackoff(topic, p, options.pruneBackoff());
-                    out.to(p).prune.add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
+                    out.to(p)
+                            .prune
+                            .add(new Rpc.Prune(topic, options.pruneBackoff().toSeconds()));
                 }
             }
         }
@@ -726,7 +761,10 @@ public final class Gossipsub implements AutoCloseable {
             }
         }
         if (heartbeats % OPPORTUNISTIC_GRAFT_TICKS == 0 && members.size() > 1) {
-            List<Double> sorted = members.stream().map(p -> scores.getOrDefault(p, 0.0)).sorted().toList();
+            List<Double> sorted = members.stream()
+                    .map(p -> scores.getOrDefault(p, 0.0))
+                    .sorted()
+                    .toList();
             double median = sorted.get(sorted.size() / 2);
             if (median < score.thresholds().opportunisticGraftThreshold()) {
                 int grafted = 0;
@@ -753,7 +791,8 @@ public final class Gossipsub implements AutoCloseable {
     /** The IP a peer connected from, for the colocation factor (P6). */
     private static java.util.Optional<java.net.InetAddress> ipOf(PeerConnection connection) {
         try {
-            return java.util.Optional.of(connection.remoteAddress().tcpSocketAddress().getAddress());
+            return java.util.Optional.of(
+                    connection.remoteAddress().tcpSocketAddress().getAddress());
         } catch (MalformedDataException e) {
             return java.util.Optional.empty();
         }
@@ -773,7 +812,9 @@ public final class Gossipsub implements AutoCloseable {
     private boolean eligible(String topic, PeerId p) {
         Peer peer = peers.get(p);
         Instant until = backoff.getOrDefault(topic, Map.of()).get(p);
-        return peer != null && peer.topics.contains(topic) && score.score(p) >= 0
+        return peer != null
+                && peer.topics.contains(topic)
+                && score.score(p) >= 0
                 && (until == null || !clock.instant().isBefore(until));
     }
 
@@ -794,7 +835,8 @@ public final class Gossipsub implements AutoCloseable {
     }
 
     private void setBackoff(String topic, PeerId p, Duration wait) {
-        backoff.computeIfAbsent(topic, t -> new HashMap<>()).put(p, clock.instant().plus(wait));
+        backoff.computeIfAbsent(topic, t -> new HashMap<>())
+                .put(p, clock.instant().plus(wait));
     }
 
     /** RPCs being assembled under the lock, sent once it is released. */

@@ -61,23 +61,79 @@ public record GossipsubOptions(
      * 2 min seen) and {@link PeerScoreParams#defaults()}.
      */
     public static GossipsubOptions defaults() {
-        return new GossipsubOptions(6, 4, 12, 2, 6, Duration.ofSeconds(1), 5, 3, Duration.ofSeconds(60),
-                Duration.ofMinutes(2), Duration.ofMinutes(1), 1 << 20, 4 << 20, 5000, PeerScoreParams.defaults());
+        return new GossipsubOptions(
+                6,
+                4,
+                12,
+                2,
+                6,
+                Duration.ofSeconds(1),
+                5,
+                3,
+                Duration.ofSeconds(60),
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(1),
+                1 << 20,
+                4 << 20,
+                5000,
+                PeerScoreParams.defaults());
     }
 
     public GossipsubOptions withHeartbeat(Duration interval) {
-        return new GossipsubOptions(d, dLow, dHigh, dOut, dLazy, interval, historyLength, historyGossip, fanoutTtl, seenTtl,
-                pruneBackoff, maxMessageSize, maxRpcSize, maxIHaveIds, score);
+        return new GossipsubOptions(
+                d,
+                dLow,
+                dHigh,
+                dOut,
+                dLazy,
+                interval,
+                historyLength,
+                historyGossip,
+                fanoutTtl,
+                seenTtl,
+                pruneBackoff,
+                maxMessageSize,
+                maxRpcSize,
+                maxIHaveIds,
+                score);
     }
 
     /** These options with another mesh degree and outbound quota. */
     public GossipsubOptions withDegree(int d, int dLow, int dHigh, int dOut) {
-        return new GossipsubOptions(d, dLow, dHigh, dOut, dLazy, heartbeat, historyLength, historyGossip, fanoutTtl, seenTtl,
-                pruneBackoff, maxMessageSize, maxRpcSize, maxIHaveIds, score);
+        return new GossipsubOptions(
+                d,
+                dLow,
+                dHigh,
+                dOut,
+                dLazy,
+                heartbeat,
+                historyLength,
+                historyGossip,
+                fanoutTtl,
+                seenTtl,
+                pruneBackoff,
+                maxMessageSize,
+                maxRpcSize,
+                maxIHaveIds,
+                score);
     }
 
     public GossipsubOptions withScore(PeerScoreParams params) {
-        return new GossipsubOptions(d, dLow, dHigh, dOut, dLazy, heartbeat, historyLength, historyGossip, fanoutTtl, seenTtl,
-                pruneBackoff, maxMessageSize, maxRpcSize, maxIHaveIds, params);
+        return new GossipsubOptions(
+                d,
+                dLow,
+                dHigh,
+                dOut,
+                dLazy,
+                heartbeat,
+                historyLength,
+                historyGossip,
+                fanoutTtl,
+                seenTtl,
+                pruneBackoff,
+                maxMessageSize,
+                maxRpcSize,
+                maxIHaveIds,
+                params);
     }
 }

@@ -30,6 +30,7 @@ final class PeerScore {
     private final Map<InetAddress, Set<PeerId>> byIp = new HashMap<>();
     /** Per message id: when it first arrived, and which peers delivered it since. */
     private final Map<Bytes, Delivery> deliveries = new HashMap<>();
+
     private Instant lastDecay;
 
     private static final class TopicStats {
@@ -197,11 +198,13 @@ final class PeerScore {
             TopicStats t = e.getValue();
             double part = 0;
             if (t.inMesh) {
-                double quanta = (double) Duration.between(t.graftTime, now).toNanos() / p.timeInMeshQuantum().toNanos();
+                double quanta = (double) Duration.between(t.graftTime, now).toNanos()
+                        / p.timeInMeshQuantum().toNanos();
                 part += Math.min(quanta, p.timeInMeshCap()) * p.timeInMeshWeight();
             }
             part += t.firstDeliveries * p.firstMessageDeliveriesWeight();
-            if (t.inMesh && (t.meshDeliveriesActive || !now.isBefore(t.graftTime.plus(p.meshMessageDeliveriesActivation())))
+            if (t.inMesh
+                    && (t.meshDeliveriesActive || !now.isBefore(t.graftTime.plus(p.meshMessageDeliveriesActivation())))
                     && t.meshDeliveries < p.meshMessageDeliveriesThreshold()) {
                 double deficit = p.meshMessageDeliveriesThreshold() - t.meshDeliveries;
                 part += deficit * deficit * p.meshMessageDeliveriesWeight();
@@ -234,7 +237,8 @@ final class PeerScore {
      */
     void refresh() {
         Instant now = clock.instant();
-        long intervals = Duration.between(lastDecay, now).toNanos() / params.decayInterval().toNanos();
+        long intervals = Duration.between(lastDecay, now).toNanos()
+                / params.decayInterval().toNanos();
         if (intervals > 0) {
             lastDecay = lastDecay.plus(params.decayInterval().multipliedBy(intervals));
         }

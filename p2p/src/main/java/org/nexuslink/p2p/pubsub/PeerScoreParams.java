@@ -54,14 +54,20 @@ public record PeerScoreParams(
         Objects.requireNonNull(appSpecificScore, "appSpecificScore");
         Objects.requireNonNull(ipColocationWhitelist, "ipColocationWhitelist");
         Objects.requireNonNull(thresholds, "thresholds");
-        if (topicScoreCap < 0 || ipColocationFactorWeight > 0 || ipColocationFactorThreshold < 1
-                || behaviourPenaltyWeight > 0 || behaviourPenaltyThreshold < 0) {
+        if (topicScoreCap < 0
+                || ipColocationFactorWeight > 0
+                || ipColocationFactorThreshold < 1
+                || behaviourPenaltyWeight > 0
+                || behaviourPenaltyThreshold < 0) {
             throw new IllegalArgumentException("score parameters out of range: topicScoreCap >= 0, "
                     + "ipColocationFactorWeight <= 0, ipColocationFactorThreshold >= 1, behaviourPenaltyWeight <= 0, "
                     + "behaviourPenaltyThreshold >= 0");
         }
         requireDecay(behaviourPenaltyDecay, "behaviourPenaltyDecay");
-        if (decayInterval.isNegative() || decayInterval.isZero() || decayToZero <= 0 || decayToZero >= 1
+        if (decayInterval.isNegative()
+                || decayInterval.isZero()
+                || decayToZero <= 0
+                || decayToZero >= 1
                 || retainScore.isNegative()) {
             throw new IllegalArgumentException("need a positive decayInterval, 0 < decayToZero < 1, retainScore >= 0");
         }
@@ -108,14 +114,23 @@ public record PeerScoreParams(
             double invalidMessageDeliveriesDecay) {
 
         public Topic {
-            if (topicWeight < 0 || timeInMeshWeight < 0 || firstMessageDeliveriesWeight < 0
-                    || meshMessageDeliveriesWeight > 0 || meshFailurePenaltyWeight > 0 || invalidMessageDeliveriesWeight > 0) {
-                throw new IllegalArgumentException("topic score weights have the wrong sign: w1, w2 >= 0; w3, w3b, w4 <= 0");
+            if (topicWeight < 0
+                    || timeInMeshWeight < 0
+                    || firstMessageDeliveriesWeight < 0
+                    || meshMessageDeliveriesWeight > 0
+                    || meshFailurePenaltyWeight > 0
+                    || invalidMessageDeliveriesWeight > 0) {
+                throw new IllegalArgumentException(
+                        "topic score weights have the wrong sign: w1, w2 >= 0; w3, w3b, w4 <= 0");
             }
-            if (timeInMeshQuantum.isNegative() || timeInMeshQuantum.isZero() || timeInMeshCap < 0
-                    || firstMessageDeliveriesCap < 0 || meshMessageDeliveriesThreshold < 0
+            if (timeInMeshQuantum.isNegative()
+                    || timeInMeshQuantum.isZero()
+                    || timeInMeshCap < 0
+                    || firstMessageDeliveriesCap < 0
+                    || meshMessageDeliveriesThreshold < 0
                     || meshMessageDeliveriesCap < meshMessageDeliveriesThreshold
-                    || meshMessageDeliveriesActivation.isNegative() || meshMessageDeliveryWindow.isNegative()) {
+                    || meshMessageDeliveriesActivation.isNegative()
+                    || meshMessageDeliveryWindow.isNegative()) {
                 throw new IllegalArgumentException("topic score quanta, caps and thresholds out of range");
             }
             requireDecay(firstMessageDeliveriesDecay, "firstMessageDeliveriesDecay");
@@ -131,18 +146,47 @@ public record PeerScoreParams(
          */
         public static Topic chatDefaults() {
             double tenMinuteHalving = Math.pow(0.5, 1.0 / 600);
-            return new Topic(1, 0.01, Duration.ofSeconds(1), 300, 1, tenMinuteHalving, 20,
-                    0, tenMinuteHalving, 0, 0, Duration.ofMinutes(1), Duration.ofMillis(10),
-                    0, tenMinuteHalving, -10, tenMinuteHalving);
+            return new Topic(
+                    1,
+                    0.01,
+                    Duration.ofSeconds(1),
+                    300,
+                    1,
+                    tenMinuteHalving,
+                    20,
+                    0,
+                    tenMinuteHalving,
+                    0,
+                    0,
+                    Duration.ofMinutes(1),
+                    Duration.ofMillis(10),
+                    0,
+                    tenMinuteHalving,
+                    -10,
+                    tenMinuteHalving);
         }
 
         /** This topic with the mesh delivery-rate parts (P3, P3b) switched on. */
-        public Topic withMeshDeliveries(double weight, double threshold, double cap, Duration activation,
-                double failurePenaltyWeight) {
-            return new Topic(topicWeight, timeInMeshWeight, timeInMeshQuantum, timeInMeshCap, firstMessageDeliveriesWeight,
-                    firstMessageDeliveriesDecay, firstMessageDeliveriesCap, weight, meshMessageDeliveriesDecay, threshold, cap,
-                    activation, meshMessageDeliveryWindow, failurePenaltyWeight, meshFailurePenaltyDecay,
-                    invalidMessageDeliveriesWeight, invalidMessageDeliveriesDecay);
+        public Topic withMeshDeliveries(
+                double weight, double threshold, double cap, Duration activation, double failurePenaltyWeight) {
+            return new Topic(
+                    topicWeight,
+                    timeInMeshWeight,
+                    timeInMeshQuantum,
+                    timeInMeshCap,
+                    firstMessageDeliveriesWeight,
+                    firstMessageDeliveriesDecay,
+                    firstMessageDeliveriesCap,
+                    weight,
+                    meshMessageDeliveriesDecay,
+                    threshold,
+                    cap,
+                    activation,
+                    meshMessageDeliveryWindow,
+                    failurePenaltyWeight,
+                    meshFailurePenaltyDecay,
+                    invalidMessageDeliveriesWeight,
+                    invalidMessageDeliveriesDecay);
         }
     }
 
@@ -155,12 +199,20 @@ public record PeerScoreParams(
      * @param acceptPxThreshold peer exchange is taken only from peers above it (not negative; PX is not implemented)
      * @param opportunisticGraftThreshold a mesh whose median score is below it grafts better peers (not negative)
      */
-    public record Thresholds(double gossipThreshold, double publishThreshold, double graylistThreshold,
-            double acceptPxThreshold, double opportunisticGraftThreshold) {
+    public record Thresholds(
+            double gossipThreshold,
+            double publishThreshold,
+            double graylistThreshold,
+            double acceptPxThreshold,
+            double opportunisticGraftThreshold) {
         public Thresholds {
-            if (gossipThreshold > 0 || publishThreshold > gossipThreshold || graylistThreshold > publishThreshold
-                    || acceptPxThreshold < 0 || opportunisticGraftThreshold < 0) {
-                throw new IllegalArgumentException("need graylist <= publish <= gossip <= 0 <= acceptPx, opportunisticGraft");
+            if (gossipThreshold > 0
+                    || publishThreshold > gossipThreshold
+                    || graylistThreshold > publishThreshold
+                    || acceptPxThreshold < 0
+                    || opportunisticGraftThreshold < 0) {
+                throw new IllegalArgumentException(
+                        "need graylist <= publish <= gossip <= 0 <= acceptPx, opportunisticGraft");
             }
         }
     }
@@ -174,32 +226,84 @@ public record PeerScoreParams(
      * accept PX 10, opportunistic graft 1.
      */
     public static PeerScoreParams defaults() {
-        return new PeerScoreParams(Map.of(), Topic.chatDefaults(), 50, peer -> 0, 1, -10, 3,
-                InetAddress::isLoopbackAddress, -10, 0, Math.pow(0.5, 1.0 / 600), Duration.ofSeconds(1), 0.01,
-                Duration.ofMinutes(10), new Thresholds(-10, -50, -80, 10, 1));
+        return new PeerScoreParams(
+                Map.of(),
+                Topic.chatDefaults(),
+                50,
+                peer -> 0,
+                1,
+                -10,
+                3,
+                InetAddress::isLoopbackAddress,
+                -10,
+                0,
+                Math.pow(0.5, 1.0 / 600),
+                Duration.ofSeconds(1),
+                0.01,
+                Duration.ofMinutes(10),
+                new Thresholds(-10, -50, -80, 10, 1));
     }
 
     /** These parameters with {@code topic} scored by {@code params}. */
     public PeerScoreParams withTopic(String topic, Topic params) {
         Map<String, Topic> more = new java.util.HashMap<>(topics);
         more.put(topic, params);
-        return new PeerScoreParams(more, defaultTopic, topicScoreCap, appSpecificScore, appSpecificWeight,
-                ipColocationFactorWeight, ipColocationFactorThreshold, ipColocationWhitelist, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, behaviourPenaltyDecay, decayInterval, decayToZero, retainScore, thresholds);
+        return new PeerScoreParams(
+                more,
+                defaultTopic,
+                topicScoreCap,
+                appSpecificScore,
+                appSpecificWeight,
+                ipColocationFactorWeight,
+                ipColocationFactorThreshold,
+                ipColocationWhitelist,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                behaviourPenaltyDecay,
+                decayInterval,
+                decayToZero,
+                retainScore,
+                thresholds);
     }
 
     /** These parameters with another P5. */
     public PeerScoreParams withAppSpecificScore(ToDoubleFunction<org.nexuslink.p2p.PeerId> score, double weight) {
-        return new PeerScoreParams(topics, defaultTopic, topicScoreCap, score, weight, ipColocationFactorWeight,
-                ipColocationFactorThreshold, ipColocationWhitelist, behaviourPenaltyWeight, behaviourPenaltyThreshold,
-                behaviourPenaltyDecay, decayInterval, decayToZero, retainScore, thresholds);
+        return new PeerScoreParams(
+                topics,
+                defaultTopic,
+                topicScoreCap,
+                score,
+                weight,
+                ipColocationFactorWeight,
+                ipColocationFactorThreshold,
+                ipColocationWhitelist,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                behaviourPenaltyDecay,
+                decayInterval,
+                decayToZero,
+                retainScore,
+                thresholds);
     }
 
     /** These parameters with another IP colocation whitelist (P6). */
     public PeerScoreParams withIpColocationWhitelist(Predicate<InetAddress> whitelist) {
-        return new PeerScoreParams(topics, defaultTopic, topicScoreCap, appSpecificScore, appSpecificWeight,
-                ipColocationFactorWeight, ipColocationFactorThreshold, whitelist, behaviourPenaltyWeight,
-                behaviourPenaltyThreshold, behaviourPenaltyDecay, decayInterval, decayToZero, retainScore, thresholds);
+        return new PeerScoreParams(
+                topics,
+                defaultTopic,
+                topicScoreCap,
+                appSpecificScore,
+                appSpecificWeight,
+                ipColocationFactorWeight,
+                ipColocationFactorThreshold,
+                whitelist,
+                behaviourPenaltyWeight,
+                behaviourPenaltyThreshold,
+                behaviourPenaltyDecay,
+                decayInterval,
+                decayToZero,
+                retainScore,
+                thresholds);
     }
 
     /** The parameters {@code topic} is scored with. */

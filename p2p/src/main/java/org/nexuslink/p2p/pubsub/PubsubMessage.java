@@ -60,6 +60,7 @@ public final class PubsubMessage {
 
     @Override
     public String toString() {
-        return "PubsubMessage[" + topic + " from " + author + " id " + HexFormat.of().formatHex(id) + "]";
+        return "PubsubMessage[" + topic + " from " + author + " id "
+                + HexFormat.of().formatHex(id) + "]";
     }
 }

@@ -37,8 +37,18 @@ class ChatDecoderProperties {
         ECKeyPair signed = ECKeyPair.generate();
         KEMKeyPair kyber = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
         ECKeyPair oneTime = ECKeyPair.generate();
-        return new PreKeyBundle(0, 2, 9, oneTime.getPublicKey(), 3, signed.getPublicKey(), new byte[64],
-                IDENTITY.getPublicKey(), 4, kyber.getPublicKey(), new byte[64]);
+        return new PreKeyBundle(
+                0,
+                2,
+                9,
+                oneTime.getPublicKey(),
+                3,
+                signed.getPublicKey(),
+                new byte[64],
+                IDENTITY.getPublicKey(),
+                4,
+                kyber.getPublicKey(),
+                new byte[64]);
     }
 
     @Test
@@ -54,22 +64,28 @@ class ChatDecoderProperties {
     @Test
     void content_with_unknown_keys_decodes_and_wrong_shapes_do_not() {
         // {0: "hi", 7: 1}: an unknown key is skipped.
-        assertThat(ChatContent.decode(Kind.TEXT, HEX.parseHex("8200a2686907" + "01"))).isEqualTo(new ChatContent.Text("hi"));
+        assertThat(ChatContent.decode(Kind.TEXT, HEX.parseHex("8200a2686907" + "01")))
+                .isEqualTo(new ChatContent.Text("hi"));
         assertThatThrownBy(() -> ChatContent.decode(Kind.TEXT, HEX.parseHex("8100" + "01")))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("key 0 has the wrong type");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("key 0 has the wrong type");
         assertThatThrownBy(() -> ChatContent.decode(ChatContent.SENDER_KEY, HEX.parseHex("8100a26869")))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("lacks key 1");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("lacks key 1");
         assertThatThrownBy(() -> ChatContent.decode(Kind.FILE, HEX.parseHex("8100a26869")))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("no content of kind");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("no content of kind");
         assertThatThrownBy(() -> ChatContent.decode(Kind.TEXT, HEX.parseHex("8100a2686900")))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("bytes after");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("bytes after");
     }
 
     @Test
     void a_bundle_round_trips_with_the_identity_key_the_receiver_supplies() {
         PreKeyBundle decoded = BundleCodec.decode(BundleCodec.encode(BUNDLE), IDENTITY.getPublicKey());
         assertThat(BundleCodec.encode(decoded)).isEqualTo(BundleCodec.encode(BUNDLE));
-        assertThat(decoded.getKyberPreKey().serialize()).isEqualTo(BUNDLE.getKyberPreKey().serialize());
+        assertThat(decoded.getKyberPreKey().serialize())
+                .isEqualTo(BUNDLE.getKyberPreKey().serialize());
         assertThat(decoded.getPreKeyId()).isEqualTo(9);
     }
 
@@ -77,14 +93,16 @@ class ChatDecoderProperties {
     void a_frame_longer_than_allowed_is_refused_before_it_is_read() {
         // Length 70000 announced, nothing after it.
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(HEX.parseHex("f0a204")), 65536))
-                .isInstanceOf(MalformedDataException.class).hasMessageContaining("70000");
+                .isInstanceOf(MalformedDataException.class)
+                .hasMessageContaining("70000");
         assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(HEX.parseHex("0501")), 65536))
                 .isInstanceOf(EOFException.class);
     }
 
     @Property(tries = 2000)
     void content_round_trips(@ForAll @StringLength(max = 300) String text, @ForAll @Size(max = 300) byte[] key) {
-        assertThat(ChatContent.decode(Kind.TEXT, new ChatContent.Text(text).encode())).isEqualTo(new ChatContent.Text(text));
+        assertThat(ChatContent.decode(Kind.TEXT, new ChatContent.Text(text).encode()))
+                .isEqualTo(new ChatContent.Text(text));
         ChatContent.SenderKey sk = new ChatContent.SenderKey(text, Bytes.of(key));
         assertThat(ChatContent.decode(ChatContent.SENDER_KEY, sk.encode())).isEqualTo(sk);
     }
@@ -103,8 +121,10 @@ class ChatDecoderProperties {
     }
 
     @Property(tries = 1000)
-    void a_mutated_hello_raises_only_malformed_data(@ForAll @IntRange(min = 0, max = 5000) int position,
-            @ForAll @IntRange(min = 1, max = 255) int flip, @ForAll boolean truncate) {
+    void a_mutated_hello_raises_only_malformed_data(
+            @ForAll @IntRange(min = 0, max = 5000) int position,
+            @ForAll @IntRange(min = 1, max = 255) int flip,
+            @ForAll boolean truncate) {
         byte[] hello = new Hello(new byte[] {10, 2, 1, 2}, BundleCodec.encode(BUNDLE)).encode();
         int at = position % hello.length;
         byte[] mutated = truncate ? java.util.Arrays.copyOf(hello, at) : hello.clone();
@@ -113,7 +133,8 @@ class ChatDecoderProperties {
         }
         acceptOrMalformed(() -> {
             Hello h = Hello.decode(mutated);
-            BundleCodec.decode(h.bundle(), new IdentityKey(IDENTITY.getPublicKey().getPublicKey()));
+            BundleCodec.decode(
+                    h.bundle(), new IdentityKey(IDENTITY.getPublicKey().getPublicKey()));
         });
     }
 

@@ -56,8 +56,10 @@ class DirectMessagesTest {
     }
 
     private static DirectMessages start(TestDevice d, List<Got> inbox) {
-        return d.start(CLOCK, (from, event, content) -> inbox.add(
-                new Got(from, event, ((ChatContent.Text) ChatContent.decode(event.kind(), content)).text())));
+        return d.start(
+                CLOCK,
+                (from, event, content) -> inbox.add(
+                        new Got(from, event, ((ChatContent.Text) ChatContent.decode(event.kind(), content)).text())));
     }
 
     private static List<DirectMessages.Outgoing> text(String text) {
@@ -83,9 +85,11 @@ class DirectMessagesTest {
         List<Got> bobInbox = new CopyOnWriteArrayList<>();
         DirectMessages aliceDm = start(alice, aliceInbox);
         DirectMessages bobDm = start(bob, bobInbox);
-        CapturingProxy proxy = new CapturingProxy(bob.node().listenAddresses().get(0).tcpSocketAddress());
+        CapturingProxy proxy =
+                new CapturingProxy(bob.node().listenAddresses().get(0).tcpSocketAddress());
         open.add(proxy);
-        Multiaddr viaProxy = Multiaddr.tcp(new InetSocketAddress("127.0.0.1", proxy.port())).withPeerId(bob.node().peerId());
+        Multiaddr viaProxy = Multiaddr.tcp(new InetSocketAddress("127.0.0.1", proxy.port()))
+                .withPeerId(bob.node().peerId());
 
         String first = "meet me at the old mill at 7, bring the ledger 4f9c2e";
         String reply = "agreed, the ledger and the lantern b71d03";
@@ -108,17 +112,23 @@ class DirectMessagesTest {
         assertThat(bobInbox.get(1).event().data().toByteArray()[0]).isEqualTo((byte) CiphertextMessage.WHISPER_TYPE);
         // Even inside the Noise channel, the event carries only ciphertext.
         for (Got got : bobInbox) {
-            assertThat(contains(got.event().data().toByteArray(), got.text().getBytes(StandardCharsets.UTF_8))).isFalse();
+            assertThat(contains(got.event().data().toByteArray(), got.text().getBytes(StandardCharsets.UTF_8)))
+                    .isFalse();
         }
 
         byte[] wire = proxy.captured();
         assertThat(contains(wire, "/noise".getBytes(StandardCharsets.US_ASCII)))
-                .as("the capture saw the connection's cleartext negotiation").isTrue();
+                .as("the capture saw the connection's cleartext negotiation")
+                .isTrue();
         assertThat(wire.length).isGreaterThan(3000);
         for (String plaintext : List.of(first, reply, second)) {
-            assertThat(contains(wire, plaintext.getBytes(StandardCharsets.UTF_8))).as(plaintext).isFalse();
-            assertThat(contains(wire, plaintext.substring(plaintext.length() - 6).getBytes(StandardCharsets.UTF_8)))
-                    .as("a fragment of " + plaintext).isFalse();
+            assertThat(contains(wire, plaintext.getBytes(StandardCharsets.UTF_8)))
+                    .as(plaintext)
+                    .isFalse();
+            assertThat(contains(
+                            wire, plaintext.substring(plaintext.length() - 6).getBytes(StandardCharsets.UTF_8)))
+                    .as("a fragment of " + plaintext)
+                    .isFalse();
         }
     }
 
@@ -129,19 +139,25 @@ class DirectMessagesTest {
         List<Got> bobInbox = new CopyOnWriteArrayList<>();
         DirectMessages bobDm = start(bob, bobInbox);
         // Mallory captured Alice's binding (it travels inside Noise, but say it leaked) and replays it.
-        byte[] stolen = PeerBinding.issue(alice.deviceKey(), alice.certificate(), alice.node().peerId(), Instant.now()).encoded();
-        try (P2pNode mallory = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()), List.of()))) {
+        byte[] stolen = PeerBinding.issue(
+                        alice.deviceKey(), alice.certificate(), alice.node().peerId(), Instant.now())
+                .encoded();
+        try (P2pNode mallory =
+                P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()), List.of()))) {
             P2pStream stream = mallory.dial(bob.address()).openStream(List.of(DirectMessages.PROTOCOL));
-            Frames.write(stream.output(), new Hello(stolen, BundleCodec.encode(alice.prekeys().bundle())).encode());
+            Frames.write(
+                    stream.output(),
+                    new Hello(stolen, BundleCodec.encode(alice.prekeys().bundle())).encode());
             assertThat(Frames.read(stream.input(), 65536)).isPresent(); // bob's own hello
             assertThatThrownBy(() -> {
-                Frames.write(stream.output(), new byte[] {1, 2, 3});
-                stream.closeWrite();
-                while (Frames.read(stream.input(), 65536).isPresent()) {
-                    // drain until bob resets
-                }
-                throw new IOException("bob reset the stream");
-            }).isInstanceOf(IOException.class);
+                        Frames.write(stream.output(), new byte[] {1, 2, 3});
+                        stream.closeWrite();
+                        while (Frames.read(stream.input(), 65536).isPresent()) {
+                            // drain until bob resets
+                        }
+                        throw new IOException("bob reset the stream");
+                    })
+                    .isInstanceOf(IOException.class);
             assertThat(bobInbox).isEmpty();
             assertThat(bobDm.peer(mallory.peerId())).isEmpty();
             assertThat(bobDm.peer(alice.node().peerId())).isEmpty();
@@ -150,31 +166,44 @@ class DirectMessagesTest {
     }
 
     @Test
-    void a_bound_peer_sending_a_malformed_or_forged_event_gets_its_stream_reset_and_nothing_is_delivered() throws Exception {
+    void a_bound_peer_sending_a_malformed_or_forged_event_gets_its_stream_reset_and_nothing_is_delivered()
+            throws Exception {
         TestDevice carol = device();
         TestDevice bob = device();
         List<Got> bobInbox = new CopyOnWriteArrayList<>();
         start(bob, bobInbox);
         DirectMessages carolDm = start(carol, new CopyOnWriteArrayList<>());
         PeerConnection toBob = carol.node().dial(bob.address());
-        byte[] hello = new Hello(PeerBinding.issue(carol.deviceKey(), carol.certificate(), carol.node().peerId(),
-                Instant.now()).encoded(), BundleCodec.encode(carol.prekeys().bundle())).encode();
+        byte[] hello = new Hello(
+                        PeerBinding.issue(
+                                        carol.deviceKey(),
+                                        carol.certificate(),
+                                        carol.node().peerId(),
+                                        Instant.now())
+                                .encoded(),
+                        BundleCodec.encode(carol.prekeys().bundle()))
+                .encode();
         // Not MsgPack; then an event whose data is no ciphertext of a session.
-        Event forged = Event.of(DirectMessages.conversation(carol.account().accountId(), bob.account().accountId()),
-                Kind.TEXT, org.nexuslink.protocol.Bytes.of(new byte[] {2, 9, 9, 9, 9}));
-        for (byte[] frame : List.of(new byte[] {(byte) 0xc1, 0, 0}, new org.nexuslink.protocol.EnvelopeCodec().encodeEvent(forged))) {
+        Event forged = Event.of(
+                DirectMessages.conversation(
+                        carol.account().accountId(), bob.account().accountId()),
+                Kind.TEXT,
+                org.nexuslink.protocol.Bytes.of(new byte[] {2, 9, 9, 9, 9}));
+        for (byte[] frame : List.of(
+                new byte[] {(byte) 0xc1, 0, 0}, new org.nexuslink.protocol.EnvelopeCodec().encodeEvent(forged))) {
             P2pStream stream = toBob.openStream(List.of(DirectMessages.PROTOCOL));
             Frames.write(stream.output(), hello);
             assertThat(Frames.read(stream.input(), 65536)).isPresent();
             Frames.write(stream.output(), frame);
             stream.closeWrite();
             assertThatThrownBy(() -> {
-                while (Frames.read(stream.input(), 65536).isPresent()) {
-                    // bob sends nothing more than its hello
-                }
-                stream.input().read();
-                throw new AssertionError("bob closed the stream as if it had delivered the event");
-            }).isInstanceOf(IOException.class);
+                        while (Frames.read(stream.input(), 65536).isPresent()) {
+                            // bob sends nothing more than its hello
+                        }
+                        stream.input().read();
+                        throw new AssertionError("bob closed the stream as if it had delivered the event");
+                    })
+                    .isInstanceOf(IOException.class);
         }
         assertThat(bobInbox).isEmpty();
         // The connection and the peer are still good for real messages.
@@ -185,13 +214,15 @@ class DirectMessagesTest {
     @Test
     void a_peer_that_opens_a_stream_and_goes_silent_loses_it_at_the_timeout() throws Exception {
         TestDevice bob = device();
-        DirectMessages.start(bob.node(), bob.identity(), CLOCK, (from, event, content) -> { }, java.time.Duration.ofMillis(300));
+        DirectMessages.start(
+                bob.node(), bob.identity(), CLOCK, (from, event, content) -> {}, java.time.Duration.ofMillis(300));
         try (P2pNode idler = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(new SecureRandom()), List.of()))) {
             P2pStream stream = idler.dial(bob.address()).openStream(List.of(DirectMessages.PROTOCOL));
             assertThat(Frames.read(stream.input(), 65536)).isPresent(); // bob's hello, then silence from us
             long started = System.nanoTime();
             assertThatThrownBy(() -> stream.input().read()).isInstanceOf(IOException.class);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(10_000);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+                    .isLessThan(10_000);
         }
     }
 
@@ -225,7 +256,8 @@ class DirectMessagesTest {
         start(bobPhone, phone);
         start(bobLaptop, laptop);
         aliceDm.send(alice.node().dial(bobPhone.address()), Optional.of(bobAccount.accountId()), text("to the phone"));
-        aliceDm.send(alice.node().dial(bobLaptop.address()), Optional.of(bobAccount.accountId()), text("to the laptop"));
+        aliceDm.send(
+                alice.node().dial(bobLaptop.address()), Optional.of(bobAccount.accountId()), text("to the laptop"));
         assertThat(phone).extracting(Got::text).containsExactly("to the phone");
         assertThat(laptop).extracting(Got::text).containsExactly("to the laptop");
         assertThat(aliceDm.peers()).extracting(DirectPeer::device).containsExactlyInAnyOrder(1, 2);
@@ -242,7 +274,8 @@ class DirectMessagesTest {
         List<DirectPeer> changes = new CopyOnWriteArrayList<>();
         aliceDm.onKeyChange(changes::add);
         start(oldBob, new CopyOnWriteArrayList<>());
-        aliceDm.send(alice.node().dial(oldBob.address()), Optional.of(bobAccount.accountId()), text("to the old phone"));
+        aliceDm.send(
+                alice.node().dial(oldBob.address()), Optional.of(bobAccount.accountId()), text("to the old phone"));
         assertThat(changes).isEmpty();
 
         // Bob restores on a new phone: same account, same device id 1, a new certified key.
@@ -251,13 +284,20 @@ class DirectMessagesTest {
         List<Got> newBobInbox = new CopyOnWriteArrayList<>();
         DirectMessages newBobDm = start(newBob, newBobInbox);
         // The new phone writes first: its prekey message carries the new certified key.
-        newBobDm.send(newBob.node().dial(alice.address()), Optional.of(alice.account().accountId()), text("new phone, same bob"));
+        newBobDm.send(
+                newBob.node().dial(alice.address()),
+                Optional.of(alice.account().accountId()),
+                text("new phone, same bob"));
         assertThat(aliceInbox).extracting(Got::text).containsExactly("new phone, same bob");
         assertThat(changes).extracting(DirectPeer::device).containsExactly(1);
-        assertThat(alice.store().getIdentity(newBobDm.identity().address()).getPublicKey().getPublicKeyBytes())
+        assertThat(alice.store()
+                        .getIdentity(newBobDm.identity().address())
+                        .getPublicKey()
+                        .getPublicKeyBytes())
                 .isEqualTo(newBob.deviceKey().publicKeyBytes());
         // And alice's answer reaches the new phone in the new session.
-        aliceDm.send(alice.node().connection(newBob.node().peerId()).orElseThrow(), Optional.empty(), text("welcome back"));
+        aliceDm.send(
+                alice.node().connection(newBob.node().peerId()).orElseThrow(), Optional.empty(), text("welcome back"));
         assertThat(newBobInbox).extracting(Got::text).containsExactly("welcome back");
         assertThat(changes).hasSize(1);
 
@@ -295,32 +335,50 @@ class DirectMessagesTest {
         Event forCarol = carolInbox.getFirst().event();
         assertThat(forCarol.data().toByteArray()[0]).isEqualTo((byte) CiphertextMessage.PREKEY_TYPE);
         P2pStream stream = newBob.node().dial(alice.address()).openStream(List.of(DirectMessages.PROTOCOL));
-        Frames.write(stream.output(), new Hello(PeerBinding.issue(newBob.deviceKey(), newBob.certificate(),
-                newBob.node().peerId(), Instant.now()).encoded(), BundleCodec.encode(newBob.prekeys().bundle())).encode());
+        Frames.write(
+                stream.output(),
+                new Hello(
+                                PeerBinding.issue(
+                                                newBob.deviceKey(),
+                                                newBob.certificate(),
+                                                newBob.node().peerId(),
+                                                Instant.now())
+                                        .encoded(),
+                                BundleCodec.encode(newBob.prekeys().bundle()))
+                        .encode());
         assertThat(Frames.read(stream.input(), 65536)).isPresent();
         Frames.write(stream.output(), new org.nexuslink.protocol.EnvelopeCodec().encodeEvent(forCarol));
         stream.closeWrite();
         assertThatThrownBy(() -> {
-            while (Frames.read(stream.input(), 65536).isPresent()) {
-                // nothing more comes from alice
-            }
-            stream.input().read();
-            throw new AssertionError("alice took an undecryptable message");
-        }).isInstanceOf(IOException.class);
+                    while (Frames.read(stream.input(), 65536).isPresent()) {
+                        // nothing more comes from alice
+                    }
+                    stream.input().read();
+                    throw new AssertionError("alice took an undecryptable message");
+                })
+                .isInstanceOf(IOException.class);
         assertThat(aliceInbox).extracting(Got::text).isEmpty();
         assertThat(changes).isEmpty();
-        assertThat(alice.store().getIdentity(new org.signal.libsignal.protocol.SignalProtocolAddress(
-                bobAccount.accountId().toString(), 1)).getPublicKey().getPublicKeyBytes()).isEqualTo(bob.deviceKey().publicKeyBytes());
+        assertThat(alice.store()
+                        .getIdentity(new org.signal.libsignal.protocol.SignalProtocolAddress(
+                                bobAccount.accountId().toString(), 1))
+                        .getPublicKey()
+                        .getPublicKeyBytes())
+                .isEqualTo(bob.deviceKey().publicKeyBytes());
     }
 
     @Test
     void a_peer_whose_device_its_account_revoked_is_refused_and_nothing_it_sends_is_delivered() throws Exception {
         TestDevice alice = device();
         TestDevice bob = device();
-        org.nexuslink.crypto.identity.DeviceRevocation revoked = alice.account().revoke(alice.certificate(), Instant.now());
+        org.nexuslink.crypto.identity.DeviceRevocation revoked =
+                alice.account().revoke(alice.certificate(), Instant.now());
         List<Got> bobInbox = new CopyOnWriteArrayList<>();
-        DirectMessages bobDm = DirectMessages.start(bob.node(), new DirectIdentity(bob.deviceKey(), bob.certificate(),
-                bob.store(), bob.prekeys(), revoked::covers), CLOCK, (from, event, content) -> bobInbox.add(null));
+        DirectMessages bobDm = DirectMessages.start(
+                bob.node(),
+                new DirectIdentity(bob.deviceKey(), bob.certificate(), bob.store(), bob.prekeys(), revoked::covers),
+                CLOCK,
+                (from, event, content) -> bobInbox.add(null));
         DirectMessages aliceDm = start(alice, new CopyOnWriteArrayList<>());
         assertThatThrownBy(() -> aliceDm.send(alice.node().dial(bob.address()), Optional.empty(), text("still me")))
                 .isInstanceOf(IOException.class);

@@ -30,7 +30,11 @@ class EncryptedRoomTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     /** A member: its device, router, room and what the room showed it. */
-    record Member(TestDevice device, Gossipsub router, EncryptedRoom room, List<EncryptedRoom.Message> shown,
+    record Member(
+            TestDevice device,
+            Gossipsub router,
+            EncryptedRoom room,
+            List<EncryptedRoom.Message> shown,
             List<String> unreadable) {}
 
     @AfterEach
@@ -45,7 +49,7 @@ class EncryptedRoomTest {
         open.add(d);
         Gossipsub router = Gossipsub.start(d.node(), d.peerKey(), GossipsubOptions.defaults(), CLOCK);
         open.add(router);
-        DirectMessages dm = d.start(CLOCK, (from, event, content) -> { });
+        DirectMessages dm = d.start(CLOCK, (from, event, content) -> {});
         List<EncryptedRoom.Message> shown = new CopyOnWriteArrayList<>();
         List<String> unreadable = new CopyOnWriteArrayList<>();
         EncryptedRoom room = EncryptedRoom.join(router, dm, ROOM, CLOCK, new EncryptedRoom.Listener() {
@@ -64,7 +68,9 @@ class EncryptedRoomTest {
 
     private static void connect(Member a, Member b) throws Exception {
         a.room().shareKey(a.device().node().dial(b.device().address()));
-        b.room().shareKey(b.device().node().connection(a.device().node().peerId()).orElseThrow());
+        b.room()
+                .shareKey(
+                        b.device().node().connection(a.device().node().peerId()).orElseThrow());
     }
 
     private static void await(BooleanSupplier condition, String what) {
@@ -97,17 +103,22 @@ class EncryptedRoomTest {
             eve.dial(m.device().address());
         }
         for (Member m : List.of(a, b, c)) {
-            await(() -> m.router().topicPeers(m.room().topic()).size() == 3, "topic peers at " + m.device().node().peerId());
+            await(
+                    () -> m.router().topicPeers(m.room().topic()).size() == 3,
+                    "topic peers at " + m.device().node().peerId());
         }
 
         List<String> sent = new ArrayList<>();
         for (Member m : List.of(a, b, c)) {
-            String text = "room note from " + m.device().account().accountId().toString().substring(4, 14) + " 9d2f";
+            String text = "room note from "
+                    + m.device().account().accountId().toString().substring(4, 14) + " 9d2f";
             sent.add(text);
             m.room().publish(text);
         }
         for (Member m : List.of(a, b, c)) {
-            await(() -> m.shown().size() >= 2, "two messages at " + m.device().node().peerId());
+            await(
+                    () -> m.shown().size() >= 2,
+                    "two messages at " + m.device().node().peerId());
         }
         await(() -> eveSaw.size() >= 3, "the outsider's copies");
         for (Member m : List.of(a, b, c)) {
@@ -115,18 +126,23 @@ class EncryptedRoomTest {
         }
         for (Member m : List.of(a, b, c)) {
             assertThat(m.shown()).hasSize(2).doesNotHaveDuplicates();
-            assertThat(m.shown()).extracting(x -> x.from().account()).doesNotContain(m.device().account().accountId());
+            assertThat(m.shown())
+                    .extracting(x -> x.from().account())
+                    .doesNotContain(m.device().account().accountId());
             for (EncryptedRoom.Message x : m.shown()) {
-                String expected = "room note from " + x.from().account().toString().substring(4, 14) + " 9d2f";
+                String expected =
+                        "room note from " + x.from().account().toString().substring(4, 14) + " 9d2f";
                 assertThat(x.text()).isEqualTo(expected);
-                assertThat(x.sentAt()).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
+                assertThat(x.sentAt())
+                        .isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(1));
             }
             assertThat(m.unreadable()).isEmpty();
         }
         assertThat(eveSaw).hasSize(3);
         for (PubsubMessage copy : eveSaw) {
             for (String text : sent) {
-                assertThat(DirectMessagesTest.contains(copy.data(), text.getBytes(StandardCharsets.UTF_8))).isFalse();
+                assertThat(DirectMessagesTest.contains(copy.data(), text.getBytes(StandardCharsets.UTF_8)))
+                        .isFalse();
             }
         }
     }
@@ -141,6 +157,7 @@ class EncryptedRoomTest {
         b.room().publish("you cannot read this 51aa");
         await(() -> !a.unreadable().isEmpty(), "the unreadable report");
         assertThat(a.shown()).isEmpty();
-        assertThat(a.unreadable().getFirst()).startsWith(b.device().node().peerId().toString());
+        assertThat(a.unreadable().getFirst())
+                .startsWith(b.device().node().peerId().toString());
     }
 }

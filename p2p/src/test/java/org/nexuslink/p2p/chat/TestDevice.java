@@ -28,8 +28,14 @@ import org.signal.libsignal.protocol.state.impl.InMemorySignalProtocolStore;
  * in-memory store holding a signed and a Kyber prekey, and a libp2p node on loopback. (The cli
  * tests run the same protocol over the client's profile store.)
  */
-record TestDevice(AccountIdentity account, DeviceKeyPair deviceKey, DeviceCertificate certificate,
-        InMemorySignalProtocolStore store, PeerKeyPair peerKey, P2pNode node) implements AutoCloseable {
+record TestDevice(
+        AccountIdentity account,
+        DeviceKeyPair deviceKey,
+        DeviceCertificate certificate,
+        InMemorySignalProtocolStore store,
+        PeerKeyPair peerKey,
+        P2pNode node)
+        implements AutoCloseable {
 
     static TestDevice create(Instant now) throws Exception {
         return create(AccountIdentity.generate(), 1, now);
@@ -37,14 +43,16 @@ record TestDevice(AccountIdentity account, DeviceKeyPair deviceKey, DeviceCertif
 
     static TestDevice create(AccountIdentity account, int deviceId, Instant now) throws Exception {
         DeviceKeyPair device = DeviceKeyPair.generate();
-        DeviceCertificate cert = account.certify(new DeviceId(deviceId), device.publicKey(), now.minusSeconds(60),
-                Optional.empty());
+        DeviceCertificate cert =
+                account.certify(new DeviceId(deviceId), device.publicKey(), now.minusSeconds(60), Optional.empty());
         InMemorySignalProtocolStore store = new InMemorySignalProtocolStore(device.asIdentityKeyPair(), 7);
         ECKeyPair signed = ECKeyPair.generate();
-        byte[] signedSig = device.privateKey().calculateSignature(signed.getPublicKey().serialize());
+        byte[] signedSig =
+                device.privateKey().calculateSignature(signed.getPublicKey().serialize());
         store.storeSignedPreKey(1, new SignedPreKeyRecord(1, now.toEpochMilli(), signed, signedSig));
         KEMKeyPair kyber = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
-        byte[] kyberSig = device.privateKey().calculateSignature(kyber.getPublicKey().serialize());
+        byte[] kyberSig =
+                device.privateKey().calculateSignature(kyber.getPublicKey().serialize());
         store.storeKyberPreKey(2, new KyberPreKeyRecord(2, now.toEpochMilli(), kyber, kyberSig));
         PeerKeyPair peerKey = PeerKeyPair.generate(new SecureRandom());
         P2pNode node = P2pNode.start(NodeOptions.defaults(peerKey, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
@@ -56,9 +64,18 @@ record TestDevice(AccountIdentity account, DeviceKeyPair deviceKey, DeviceCertif
             try {
                 SignedPreKeyRecord signed = store.loadSignedPreKey(1);
                 KyberPreKeyRecord kyber = store.loadKyberPreKey(2);
-                return new PreKeyBundle(7, certificate.deviceId().value(), PreKeyBundle.NULL_PRE_KEY_ID, null,
-                        1, signed.getKeyPair().getPublicKey(), signed.getSignature(),
-                        new IdentityKey(deviceKey.publicKey()), 2, kyber.getKeyPair().getPublicKey(), kyber.getSignature());
+                return new PreKeyBundle(
+                        7,
+                        certificate.deviceId().value(),
+                        PreKeyBundle.NULL_PRE_KEY_ID,
+                        null,
+                        1,
+                        signed.getKeyPair().getPublicKey(),
+                        signed.getSignature(),
+                        new IdentityKey(deviceKey.publicKey()),
+                        2,
+                        kyber.getKeyPair().getPublicKey(),
+                        kyber.getSignature());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -69,7 +69,9 @@ class GossipsubTest {
     }
 
     private static List<String> texts(Member m) {
-        return m.received().stream().map(x -> new String(x.data(), StandardCharsets.UTF_8)).toList();
+        return m.received().stream()
+                .map(x -> new String(x.data(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test
@@ -84,7 +86,9 @@ class GossipsubTest {
             m.router().subscribe(TOPIC, m.received()::add);
         }
         for (Member m : List.of(a, b, c)) {
-            await(() -> m.router().meshPeers(TOPIC).size() == 2, "full mesh at " + m.node().peerId());
+            await(
+                    () -> m.router().meshPeers(TOPIC).size() == 2,
+                    "full mesh at " + m.node().peerId());
         }
         int perNode = 20;
         for (int i = 0; i < perNode; i++) {
@@ -93,7 +97,9 @@ class GossipsubTest {
             }
         }
         for (Member m : List.of(a, b, c)) {
-            await(() -> m.received().size() >= 2 * perNode, "messages at " + m.node().peerId());
+            await(
+                    () -> m.received().size() >= 2 * perNode,
+                    "messages at " + m.node().peerId());
         }
         // Let gossip run (IHAVE/IWANT for anything missing), then send markers behind it.
         for (Member m : List.of(a, b, c)) {
@@ -136,7 +142,10 @@ class GossipsubTest {
         b.router().subscribe(TOPIC, b.received()::add);
         await(() -> a.router().meshPeers(TOPIC).size() == 1, "mesh");
         b.router().unsubscribe(TOPIC);
-        await(() -> a.router().meshPeers(TOPIC).isEmpty() && a.router().topicPeers(TOPIC).isEmpty(), "prune");
+        await(
+                () -> a.router().meshPeers(TOPIC).isEmpty()
+                        && a.router().topicPeers(TOPIC).isEmpty(),
+                "prune");
         a.router().publish(TOPIC, "nobody".getBytes(StandardCharsets.UTF_8));
         b.router().subscribe("other", b.received()::add);
         await(() -> a.router().topicPeers("other").size() == 1, "b's new subscription");
@@ -153,9 +162,19 @@ class GossipsubTest {
         open.add(mallory);
         P2pStream stream = mallory.dial(addr(b)).openStream(List.of(Gossipsub.PROTOCOL_V11));
         // Mallory signs with her key but names the victim as author.
-        PubsubRecord honest = PubsubRecord.sign(malloryKey, TOPIC, "pay mallory".getBytes(StandardCharsets.UTF_8), seq(1));
-        PubsubRecord forged = PubsubRecord.decode(replaceAuthor(honest.encoded().toByteArray(), victim.node().peerId().toBytes()));
-        send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(forged), List.of(), List.of(), List.of(), List.of()));
+        PubsubRecord honest =
+                PubsubRecord.sign(malloryKey, TOPIC, "pay mallory".getBytes(StandardCharsets.UTF_8), seq(1));
+        PubsubRecord forged = PubsubRecord.decode(replaceAuthor(
+                honest.encoded().toByteArray(), victim.node().peerId().toBytes()));
+        send(
+                stream,
+                new Rpc(
+                        List.of(new Rpc.Subscription(true, TOPIC)),
+                        List.of(forged),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of()));
         await(() -> b.router().score(malloryKey.peerId()) < 0, "penalty for the forgery");
         assertThat(b.received()).isEmpty();
         // The same holds for a genuine message whose data was altered on the way.
@@ -163,7 +182,9 @@ class GossipsubTest {
         byte[] tampered = genuine.encoded().toByteArray();
         int at = indexOf(tampered, "one".getBytes(StandardCharsets.UTF_8));
         tampered[at] = 't';
-        send(stream, new Rpc(List.of(), List.of(PubsubRecord.decode(tampered)), List.of(), List.of(), List.of(), List.of()));
+        send(
+                stream,
+                new Rpc(List.of(), List.of(PubsubRecord.decode(tampered)), List.of(), List.of(), List.of(), List.of()));
         await(() -> b.router().score(malloryKey.peerId()) < -30, "penalty for the tampering");
         assertThat(b.received()).isEmpty();
     }
@@ -180,7 +201,8 @@ class GossipsubTest {
         P2pNode mallory = P2pNode.start(NodeOptions.defaults(malloryKey, List.of()));
         open.add(mallory);
         P2pStream stream = mallory.dial(addr(b)).openStream(List.of(Gossipsub.PROTOCOL_V11));
-        PubsubRecord captured = PubsubRecord.sign(a.key(), TOPIC, "transfer 10".getBytes(StandardCharsets.UTF_8), seq(7));
+        PubsubRecord captured =
+                PubsubRecord.sign(a.key(), TOPIC, "transfer 10".getBytes(StandardCharsets.UTF_8), seq(7));
         for (int i = 0; i < 3; i++) {
             send(stream, new Rpc(List.of(), List.of(captured), List.of(), List.of(), List.of(), List.of()));
         }
@@ -201,7 +223,15 @@ class GossipsubTest {
         P2pNode mallory = P2pNode.start(NodeOptions.defaults(malloryKey, List.of()));
         open.add(mallory);
         P2pStream stream = mallory.dial(addr(b)).openStream(List.of(Gossipsub.PROTOCOL_V11));
-        send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of()));
+        send(
+                stream,
+                new Rpc(
+                        List.of(new Rpc.Subscription(true, TOPIC)),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(TOPIC),
+                        List.of()));
         await(() -> b.router().meshPeers(TOPIC).contains(malloryKey.peerId()), "graft");
         send(stream, new Rpc(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(new Rpc.Prune(TOPIC, 60))));
         await(() -> b.router().meshPeers(TOPIC).isEmpty(), "prune");
@@ -219,7 +249,7 @@ class GossipsubTest {
         open.add(node);
         Gossipsub b = Gossipsub.start(node, key, GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1)), clock);
         open.add(b);
-        b.subscribe(TOPIC, m -> { });
+        b.subscribe(TOPIC, m -> {});
         PeerKeyPair malloryKey = PeerKeyPair.generate(random);
         P2pNode mallory = P2pNode.start(NodeOptions.defaults(malloryKey, List.of()));
         open.add(mallory);
@@ -232,11 +262,27 @@ class GossipsubTest {
         });
         P2pStream stream = mallory.dial(node.listenAddresses().get(0).withPeerId(node.peerId()))
                 .openStream(List.of(Gossipsub.PROTOCOL_V11));
-        send(stream, new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of()));
+        send(
+                stream,
+                new Rpc(
+                        List.of(new Rpc.Subscription(true, TOPIC)),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(TOPIC),
+                        List.of()));
         await(() -> b.meshPeers(TOPIC).contains(malloryKey.peerId()), "graft");
-        org.nexuslink.p2p.internal.wire.Bytes promised = org.nexuslink.p2p.internal.wire.Bytes.of(new byte[] {4, 2, 4, 2});
-        send(stream, new Rpc(List.of(), List.of(), List.of(new Rpc.IHave(TOPIC, List.of(promised))), List.of(), List.of(),
-                List.of()));
+        org.nexuslink.p2p.internal.wire.Bytes promised =
+                org.nexuslink.p2p.internal.wire.Bytes.of(new byte[] {4, 2, 4, 2});
+        send(
+                stream,
+                new Rpc(
+                        List.of(),
+                        List.of(),
+                        List.of(new Rpc.IHave(TOPIC, List.of(promised))),
+                        List.of(),
+                        List.of(),
+                        List.of()));
         await(() -> askedFor.contains(promised), "b's IWANT");
         // Two seconds on, the promise is still open; past the three-second followup it is broken.
         clock.advance(Duration.ofSeconds(2));
@@ -244,10 +290,12 @@ class GossipsubTest {
         assertThat(b.score(malloryKey.peerId())).isNotNegative();
         assertThat(b.meshPeers(TOPIC)).contains(malloryKey.peerId());
         clock.advance(Duration.ofSeconds(2));
-        await(() -> {
-            b.heartbeat();
-            return b.score(malloryKey.peerId()) < 0;
-        }, "the broken promise's penalty");
+        await(
+                () -> {
+                    b.heartbeat();
+                    return b.score(malloryKey.peerId()) < 0;
+                },
+                "the broken promise's penalty");
         b.heartbeat();
         assertThat(b.meshPeers(TOPIC)).doesNotContain(malloryKey.peerId());
     }
@@ -256,7 +304,8 @@ class GossipsubTest {
     private record RawPeer(P2pNode node, List<String> grafts, List<String> prunes) {}
 
     private RawPeer rawPeer() throws IOException {
-        P2pNode node = P2pNode.start(NodeOptions.defaults(PeerKeyPair.generate(random), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        P2pNode node = P2pNode.start(
+                NodeOptions.defaults(PeerKeyPair.generate(random), List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
         open.add(node);
         List<String> grafts = new CopyOnWriteArrayList<>();
         List<String> prunes = new CopyOnWriteArrayList<>();
@@ -276,12 +325,16 @@ class GossipsubTest {
         P2pNode node = P2pNode.start(NodeOptions.defaults(key, List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
         open.add(node);
         // D=3, D_lo=2, D_hi=3, D_out=1; heartbeats only when the test calls them.
-        Gossipsub a = Gossipsub.start(node, key, GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1))
-                .withDegree(3, 2, 3, 1), Clock.systemUTC());
+        Gossipsub a = Gossipsub.start(
+                node,
+                key,
+                GossipsubOptions.defaults().withHeartbeat(Duration.ofHours(1)).withDegree(3, 2, 3, 1),
+                Clock.systemUTC());
         open.add(a);
-        a.subscribe(TOPIC, m -> { });
+        a.subscribe(TOPIC, m -> {});
         Multiaddr aAddr = node.listenAddresses().get(0).withPeerId(node.peerId());
-        Rpc joinAndGraft = new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of());
+        Rpc joinAndGraft = new Rpc(
+                List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(TOPIC), List.of());
         for (int i = 0; i < 2; i++) {
             RawPeer inbound = rawPeer();
             send(inbound.node().dial(aAddr).openStream(List.of(Gossipsub.PROTOCOL_V11)), joinAndGraft);
@@ -289,9 +342,19 @@ class GossipsubTest {
         }
         // A dials a peer that joins the topic but never grafts: only the outbound quota grafts it.
         RawPeer dialled = rawPeer();
-        PeerConnection toDialled = node.dial(dialled.node().listenAddresses().get(0).withPeerId(dialled.node().peerId()));
-        send(dialled.node().connection(node.peerId()).orElseThrow().openStream(List.of(Gossipsub.PROTOCOL_V11)),
-                new Rpc(List.of(new Rpc.Subscription(true, TOPIC)), List.of(), List.of(), List.of(), List.of(), List.of()));
+        PeerConnection toDialled = node.dial(dialled.node()
+                .listenAddresses()
+                .get(0)
+                .withPeerId(dialled.node().peerId()));
+        send(
+                dialled.node().connection(node.peerId()).orElseThrow().openStream(List.of(Gossipsub.PROTOCOL_V11)),
+                new Rpc(
+                        List.of(new Rpc.Subscription(true, TOPIC)),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of()));
         await(() -> a.topicPeers(TOPIC).contains(toDialled.remotePeer()), "the dialled peer's subscription");
         assertThat(a.meshPeers(TOPIC)).hasSize(2).doesNotContain(toDialled.remotePeer());
         a.heartbeat();
@@ -323,7 +386,9 @@ class GossipsubTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (r.next()) {
             if (r.field() == 1) {
-                out.writeBytes(new org.nexuslink.p2p.internal.wire.ProtobufWriter().bytes(1, author).toByteArray());
+                out.writeBytes(new org.nexuslink.p2p.internal.wire.ProtobufWriter()
+                        .bytes(1, author)
+                        .toByteArray());
             } else {
                 out.writeBytes(r.rawField());
             }

@@ -101,8 +101,10 @@ class PeerScoreTest {
 
     @Test
     void a_mesh_peer_that_delivers_too_little_gets_the_squared_deficit_after_activation_and_keeps_it_when_pruned() {
-        PeerScoreParams params = PeerScoreParams.defaults().withTopic(T, PeerScoreParams.Topic.chatDefaults()
-                .withMeshDeliveries(-1, 4, 10, Duration.ofSeconds(5), -2));
+        PeerScoreParams params = PeerScoreParams.defaults()
+                .withTopic(
+                        T,
+                        PeerScoreParams.Topic.chatDefaults().withMeshDeliveries(-1, 4, 10, Duration.ofSeconds(5), -2));
         PeerScore s = score(params);
         s.graft(peer, T);
         s.deliverFirst(peer, T, id(1));
@@ -134,7 +136,8 @@ class PeerScoreTest {
         s.rejectInvalid(peer, T);
         s.rejectInvalid(peer, T);
         assertThat(s.score(peer)).isEqualTo(-90.0);
-        assertThat(s.score(peer)).isLessThan(PeerScoreParams.defaults().thresholds().graylistThreshold());
+        assertThat(s.score(peer))
+                .isLessThan(PeerScoreParams.defaults().thresholds().graylistThreshold());
     }
 
     @Test
@@ -191,9 +194,24 @@ class PeerScoreTest {
         assertThatThrownBy(() -> new PeerScoreParams.Thresholds(-10, -5, -80, 0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PeerScoreParams.Topic.chatDefaults().withMeshDeliveries(1, 4, 10, Duration.ZERO, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrong sign");
-        assertThatThrownBy(() -> new PeerScoreParams(Map.of(), PeerScoreParams.Topic.chatDefaults(), 50, p -> 0, 1, 1, 3,
-                a -> false, -10, 0, 0.5, Duration.ofSeconds(1), 0.01, Duration.ZERO, PeerScoreParams.defaults().thresholds()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("wrong sign");
+        assertThatThrownBy(() -> new PeerScoreParams(
+                        Map.of(),
+                        PeerScoreParams.Topic.chatDefaults(),
+                        50,
+                        p -> 0,
+                        1,
+                        1,
+                        3,
+                        a -> false,
+                        -10,
+                        0,
+                        0.5,
+                        Duration.ofSeconds(1),
+                        0.01,
+                        Duration.ZERO,
+                        PeerScoreParams.defaults().thresholds()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

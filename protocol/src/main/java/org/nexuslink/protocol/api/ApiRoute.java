@@ -143,8 +143,8 @@ public enum ApiRoute {
      */
     public String path(Object... values) {
         if (values.length != parameters.size()) {
-            throw new IllegalArgumentException(name() + " takes " + parameters.size() + " path values "
-                    + parameters + ", got " + values.length);
+            throw new IllegalArgumentException(
+                    name() + " takes " + parameters.size() + " path values " + parameters + ", got " + values.length);
         }
         Matcher m = Parameters.PATTERN.matcher(pattern);
         StringBuilder out = new StringBuilder();

@@ -12,8 +12,14 @@ public final class AuditApi {
     private AuditApi() {}
 
     /** One audit entry; {@code details} is the action's JSON object. */
-    public record Entry(long id, String actor, String action, Optional<String> targetAccount,
-                        Optional<String> targetChannel, Map<String, Object> details, String createdAt) {
+    public record Entry(
+            long id,
+            String actor,
+            String action,
+            Optional<String> targetAccount,
+            Optional<String> targetChannel,
+            Map<String, Object> details,
+            String createdAt) {
         public Entry {
             targetAccount = targetAccount == null ? Optional.empty() : targetAccount;
             targetChannel = targetChannel == null ? Optional.empty() : targetChannel;

@@ -11,8 +11,13 @@ public final class AuthApi {
     public record ChallengeRequest(String accountId, int deviceId) {}
 
     /** A challenge for the device to sign, signed by the server's key for the named origin. */
-    public record ChallengeResponse(Bytes challenge, Bytes serverSignature, String serverId, String serverKey,
-                                    String origin, String expiresAt) {}
+    public record ChallengeResponse(
+            Bytes challenge,
+            Bytes serverSignature,
+            String serverId,
+            String serverKey,
+            String origin,
+            String expiresAt) {}
 
     /** {@code POST /api/v1/auth/verify}: the signed challenge. */
     public record VerifyRequest(String accountId, int deviceId, Bytes challenge, Bytes signature) {}
@@ -29,9 +34,17 @@ public final class AuthApi {
      * {@code POST /api/v1/members/join}: the account, its first certified device and the signed
      * challenge; the optional fields may be null.
      */
-    public record JoinRequest(String accountId, Bytes identityKey, Bytes deviceCertificate, String displayName,
-                              Bytes challenge, Bytes signature, String deviceType, String os, String appVersion,
-                              String pushToken) {
+    public record JoinRequest(
+            String accountId,
+            Bytes identityKey,
+            Bytes deviceCertificate,
+            String displayName,
+            Bytes challenge,
+            Bytes signature,
+            String deviceType,
+            String os,
+            String appVersion,
+            String pushToken) {
         @Override
         public String toString() {
             return "JoinRequest[" + accountId + "]";

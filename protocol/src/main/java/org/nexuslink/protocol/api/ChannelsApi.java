@@ -22,14 +22,22 @@ public final class ChannelsApi {
     public record Condition(String type, String role, Long seconds) {}
 
     /** {@code POST /api/v1/channels}; fields other than the name may be null (defaults apply). */
-    public record CreateRequest(String name, String type, String description,
-                                @JsonProperty("private") Boolean isPrivate, Map<String, PermissionRow> permissions,
-                                List<Condition> speakingConditions) {}
+    public record CreateRequest(
+            String name,
+            String type,
+            String description,
+            @JsonProperty("private") Boolean isPrivate,
+            Map<String, PermissionRow> permissions,
+            List<Condition> speakingConditions) {}
 
     /** {@code PUT /api/v1/channels/{id}}: null fields stay unchanged. */
-    public record UpdateRequest(String name, String description, @JsonProperty("private") Boolean isPrivate,
-                                Boolean archived, Map<String, PermissionRow> permissions,
-                                List<Condition> speakingConditions) {}
+    public record UpdateRequest(
+            String name,
+            String description,
+            @JsonProperty("private") Boolean isPrivate,
+            Boolean archived,
+            Map<String, PermissionRow> permissions,
+            List<Condition> speakingConditions) {}
 
     /** What the caller may do in the channel, and why it may not write, if it may not. */
     public record Access(boolean canRead, boolean canWrite, boolean canManage, Optional<String> writeRefusal) {
@@ -39,13 +47,22 @@ public final class ChannelsApi {
     }
 
     /** A channel as the caller sees it. */
-    public record ChannelView(String id, String name, String type, String description,
-                              @JsonProperty("private") boolean isPrivate, boolean archived, Optional<String> createdBy,
-                              String createdAt, Map<String, PermissionRow> permissions,
-                              List<Condition> speakingConditions, Access access) {
+    public record ChannelView(
+            String id,
+            String name,
+            String type,
+            String description,
+            @JsonProperty("private") boolean isPrivate,
+            boolean archived,
+            Optional<String> createdBy,
+            String createdAt,
+            Map<String, PermissionRow> permissions,
+            List<Condition> speakingConditions,
+            Access access) {
         public ChannelView {
             createdBy = createdBy == null ? Optional.empty() : createdBy;
-            permissions = permissions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(permissions));
+            permissions =
+                    permissions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(permissions));
             speakingConditions = speakingConditions == null ? List.of() : List.copyOf(speakingConditions);
         }
     }

@@ -9,8 +9,8 @@ public final class DevicesApi {
     private DevicesApi() {}
 
     /** {@code POST /api/v1/devices/register}; the fields after the certificate may be null. */
-    public record RegisterRequest(Bytes deviceCertificate, String deviceType, String os, String appVersion,
-                                  String pushToken) {
+    public record RegisterRequest(
+            Bytes deviceCertificate, String deviceType, String os, String appVersion, String pushToken) {
         @Override
         public String toString() {
             return "RegisterRequest[" + deviceType + ", " + os + "]";
@@ -18,8 +18,14 @@ public final class DevicesApi {
     }
 
     /** One of the caller's devices. */
-    public record DeviceView(int deviceId, Bytes certificate, String deviceType, String os, String appVersion,
-                             String registeredAt, String lastActiveAt) {}
+    public record DeviceView(
+            int deviceId,
+            Bytes certificate,
+            String deviceType,
+            String os,
+            String appVersion,
+            String registeredAt,
+            String lastActiveAt) {}
 
     /** {@code GET /api/v1/devices}: the devices and the account's device revocations. */
     public record DeviceList(List<DeviceView> devices, List<Bytes> revocations) {

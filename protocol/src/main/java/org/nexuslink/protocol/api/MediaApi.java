@@ -15,12 +15,21 @@ public final class MediaApi {
     public record DirectUploadRequest(Long size, String sha256, String mimeTypeHint, Long expiresIn) {}
 
     /** Where and how to upload the file directly to the storage backend. */
-    public record DirectUpload(String id, String uploadUrl, String uploadMethod, Map<String, String> uploadHeaders,
-                               String uploadExpiresAt) {}
+    public record DirectUpload(
+            String id,
+            String uploadUrl,
+            String uploadMethod,
+            Map<String, String> uploadHeaders,
+            String uploadExpiresAt) {}
 
     /** A stored media file; {@code sha256} is base64. */
-    public record MediaView(String id, long size, String sha256, Optional<String> mimeTypeHint, String uploadedAt,
-                            Optional<String> expiresAt) {
+    public record MediaView(
+            String id,
+            long size,
+            String sha256,
+            Optional<String> mimeTypeHint,
+            String uploadedAt,
+            Optional<String> expiresAt) {
         public MediaView {
             mimeTypeHint = mimeTypeHint == null ? Optional.empty() : mimeTypeHint;
             expiresAt = expiresAt == null ? Optional.empty() : expiresAt;

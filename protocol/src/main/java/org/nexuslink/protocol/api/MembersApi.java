@@ -9,8 +9,8 @@ public final class MembersApi {
     private MembersApi() {}
 
     /** A member as the member list and the moderation endpoints show it. */
-    public record MemberView(String accountId, Optional<String> displayName, String role, String status,
-                             String joinedAt) {
+    public record MemberView(
+            String accountId, Optional<String> displayName, String role, String status, String joinedAt) {
         public MemberView {
             displayName = displayName == null ? Optional.empty() : displayName;
         }
@@ -37,8 +37,8 @@ public final class MembersApi {
     public record MuteRequest(String channelId, Long durationSeconds, String reason) {}
 
     /** A mute as the server applied it. */
-    public record MuteView(String accountId, Optional<String> channelId, Optional<String> expiresAt,
-                           Optional<String> reason) {
+    public record MuteView(
+            String accountId, Optional<String> channelId, Optional<String> expiresAt, Optional<String> reason) {
         public MuteView {
             channelId = channelId == null ? Optional.empty() : channelId;
             expiresAt = expiresAt == null ? Optional.empty() : expiresAt;

@@ -18,8 +18,8 @@ public final class MessagesApi {
     public record SendResponse(String time, int queued) {}
 
     /** A queued copy waiting for this device. */
-    public record Pending(long entry, Bytes messageId, String sender, int senderDevice, String time, int type,
-                          Bytes ciphertext) {}
+    public record Pending(
+            long entry, Bytes messageId, String sender, int senderDevice, String time, int type, Bytes ciphertext) {}
 
     /** {@code GET /api/v1/messages/pending}: a page, and whether more wait. */
     public record PendingPage(List<Pending> messages, boolean more) {

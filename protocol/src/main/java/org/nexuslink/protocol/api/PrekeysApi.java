@@ -17,14 +17,25 @@ public final class PrekeysApi {
     public record SignedKey(Long keyId, Bytes publicKey, Bytes signature) {}
 
     /** {@code POST /api/v1/prekeys}: any of the kinds, null when not uploaded. */
-    public record UploadRequest(SignedKey signedPrekey, List<Key> oneTimePrekeys, List<SignedKey> kyberPrekeys,
-                                SignedKey lastResortKyberPrekey) {}
+    public record UploadRequest(
+            SignedKey signedPrekey,
+            List<Key> oneTimePrekeys,
+            List<SignedKey> kyberPrekeys,
+            SignedKey lastResortKyberPrekey) {}
 
     /** {@code GET /api/v1/prekeys/count}: this device's stock and the server's limits. */
-    public record Counts(int deviceId, int oneTimePrekeys, int kyberPrekeys, boolean lastResortKyberPrekey,
-                         boolean signedPrekey, OptionalLong signedPrekeyAgeSeconds, boolean lowStock,
-                         boolean needsReregistration, int lowStockThreshold, int maxOneTimePrekeys,
-                         int maxKyberPrekeys) {
+    public record Counts(
+            int deviceId,
+            int oneTimePrekeys,
+            int kyberPrekeys,
+            boolean lastResortKyberPrekey,
+            boolean signedPrekey,
+            OptionalLong signedPrekeyAgeSeconds,
+            boolean lowStock,
+            boolean needsReregistration,
+            int lowStockThreshold,
+            int maxOneTimePrekeys,
+            int maxKyberPrekeys) {
         public Counts {
             signedPrekeyAgeSeconds = signedPrekeyAgeSeconds == null ? OptionalLong.empty() : signedPrekeyAgeSeconds;
         }
@@ -40,8 +51,13 @@ public final class PrekeysApi {
     public record KyberPrekeyView(int keyId, Bytes publicKey, Bytes signature, boolean lastResort) {}
 
     /** One device's keys for starting a session. */
-    public record DeviceBundle(int deviceId, Bytes deviceKey, Bytes certificate, SignedPrekeyView signedPrekey,
-                               Optional<PrekeyView> oneTimePrekey, KyberPrekeyView kyberPrekey) {
+    public record DeviceBundle(
+            int deviceId,
+            Bytes deviceKey,
+            Bytes certificate,
+            SignedPrekeyView signedPrekey,
+            Optional<PrekeyView> oneTimePrekey,
+            KyberPrekeyView kyberPrekey) {
         public DeviceBundle {
             oneTimePrekey = oneTimePrekey == null ? Optional.empty() : oneTimePrekey;
         }
@@ -55,9 +71,13 @@ public final class PrekeysApi {
      * the key-transparency proof of its identity key and device certificates (absent only when the
      * log holds nothing for the account; clients then refuse the bundle).
      */
-    public record Bundles(String accountId, Bytes identityKey, List<DeviceBundle> devices,
-                          List<Unavailable> unavailableDevices, List<Bytes> revocations,
-                          Optional<KeyTransparencyApi.Proof> keyTransparency) {
+    public record Bundles(
+            String accountId,
+            Bytes identityKey,
+            List<DeviceBundle> devices,
+            List<Unavailable> unavailableDevices,
+            List<Bytes> revocations,
+            Optional<KeyTransparencyApi.Proof> keyTransparency) {
         public Bundles {
             devices = devices == null ? List.of() : List.copyOf(devices);
             unavailableDevices = unavailableDevices == null ? List.of() : List.copyOf(unavailableDevices);

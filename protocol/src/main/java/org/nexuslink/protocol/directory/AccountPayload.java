@@ -16,9 +16,17 @@ import java.util.Optional;
  * @param details report: free text, up to 2,000 characters
  * @param reportId report status: the report asked about
  */
-public record AccountPayload(String directory, long timestamp, String nonce, String account,
-                             Optional<String> challenge, Optional<String> materials, Optional<String> communityId,
-                             Optional<String> category, Optional<String> details, Optional<String> reportId) {
+public record AccountPayload(
+        String directory,
+        long timestamp,
+        String nonce,
+        String account,
+        Optional<String> challenge,
+        Optional<String> materials,
+        Optional<String> communityId,
+        Optional<String> category,
+        Optional<String> details,
+        Optional<String> reportId) {
     public AccountPayload {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(nonce, "nonce");
@@ -33,7 +41,16 @@ public record AccountPayload(String directory, long timestamp, String nonce, Str
 
     /** A payload with only the common fields. */
     public static AccountPayload of(String directory, long timestamp, String nonce, String account) {
-        return new AccountPayload(directory, timestamp, nonce, account, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new AccountPayload(
+                directory,
+                timestamp,
+                nonce,
+                account,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 }

@@ -14,10 +14,20 @@ import java.util.Objects;
  * @param reputation 0 to 1, docs/directory.md says how it is computed
  * @param status {@code active} or {@code suspended}
  */
-public record CommunityListing(String communityId, String name, String description, List<String> tags,
-                               String endpoint, String serverKey, String adminAccount, boolean verified,
-                               double reputation, String status, long registeredAt, long lastSeenAt,
-                               String listingSignature) {
+public record CommunityListing(
+        String communityId,
+        String name,
+        String description,
+        List<String> tags,
+        String endpoint,
+        String serverKey,
+        String adminAccount,
+        boolean verified,
+        double reputation,
+        String status,
+        long registeredAt,
+        long lastSeenAt,
+        String listingSignature) {
     public CommunityListing {
         Objects.requireNonNull(communityId, "communityId");
         Objects.requireNonNull(name, "name");

@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param adminAccount the {@code nxl:} id of the admin, whose KYC must be approved
  * @param pow the proof-of-work counter over {@link SigningDomains#powChallenge} (ignored on update)
  */
-public record CommunityRegistration(String directory, long timestamp, String nonce, String name, String description,
-                                    List<String> tags, String endpoint, String adminAccount, String serverKey,
-                                    long pow) {
+public record CommunityRegistration(
+        String directory,
+        long timestamp,
+        String nonce,
+        String name,
+        String description,
+        List<String> tags,
+        String endpoint,
+        String adminAccount,
+        String serverKey,
+        long pow) {
     public CommunityRegistration {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(nonce, "nonce");

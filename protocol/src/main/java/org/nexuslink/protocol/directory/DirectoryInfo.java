@@ -13,8 +13,12 @@ import java.util.Optional;
  * @param kycMaterials the materials a KYC submission must contain
  * @param reportThreshold distinct reporters that suspend a community
  */
-public record DirectoryInfo(String serverId, int powDifficulty, Optional<String> complianceKey,
-                            List<String> kycMaterials, int reportThreshold) {
+public record DirectoryInfo(
+        String serverId,
+        int powDifficulty,
+        Optional<String> complianceKey,
+        List<String> kycMaterials,
+        int reportThreshold) {
     public DirectoryInfo {
         Objects.requireNonNull(serverId, "serverId");
         complianceKey = complianceKey == null ? Optional.empty() : complianceKey;

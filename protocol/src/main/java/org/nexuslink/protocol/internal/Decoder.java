@@ -9,25 +9,25 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.nexuslink.protocol.Ack;
-import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Body;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.CatchUpRequest;
 import org.nexuslink.protocol.CatchUpResult;
 import org.nexuslink.protocol.CodecLimits;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.ConversationId;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
 import org.nexuslink.protocol.Flags;
-import org.nexuslink.protocol.DirectPush;
-import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Hello;
-import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Kind;
 import org.nexuslink.protocol.MessageId;
+import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.ProtocolException;
 import org.nexuslink.protocol.RawValue;
 import org.nexuslink.protocol.Seq;
@@ -91,7 +91,9 @@ public final class Decoder {
     private static void requireVersion(WireReader field, int supported) {
         long version = field.uint(WireReader.UINT64_MAX);
         if (version != supported) {
-            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, field.path(),
+            throw new ProtocolException(
+                    ErrorCode.UNSUPPORTED_VERSION,
+                    field.path(),
                     "version " + Long.toUnsignedString(version) + " is not supported; this peer speaks " + supported);
         }
     }
@@ -99,8 +101,8 @@ public final class Decoder {
     private static Command command(WireReader field) {
         long code = field.uint(WireReader.UINT64_MAX);
         Optional<Command> command = code <= Command.MAX_CODE ? Command.fromCode((int) code) : Optional.empty();
-        return command.orElseThrow(() -> new ProtocolException(ErrorCode.UNKNOWN_COMMAND, field.path(),
-                "unknown command " + Long.toUnsignedString(code)));
+        return command.orElseThrow(() -> new ProtocolException(
+                ErrorCode.UNKNOWN_COMMAND, field.path(), "unknown command " + Long.toUnsignedString(code)));
     }
 
     private static Body body(Command command, Optional<WireReader> field) {
@@ -108,8 +110,8 @@ public final class Decoder {
         if (command.bodyType() == Body.Empty.class) {
             return Body.Empty.INSTANCE;
         }
-        WireReader body = field.orElseThrow(() -> WireReader.invalid("envelope.body",
-                command.wireName() + " requires a body"));
+        WireReader body =
+                field.orElseThrow(() -> WireReader.invalid("envelope.body", command.wireName() + " requires a body"));
         return switch (command) {
             case PING, PONG -> Body.Empty.INSTANCE;
             case HELLO -> hello(body);
@@ -139,7 +141,8 @@ public final class Decoder {
 
     private static DirectSend directSend(WireReader reader) {
         Fields fields = Fields.scan(reader, reader.path());
-        Bytes messageId = fields.required(0, "message_id").bin(DirectSend.MESSAGE_ID_LENGTH, DirectSend.MESSAGE_ID_LENGTH);
+        Bytes messageId =
+                fields.required(0, "message_id").bin(DirectSend.MESSAGE_ID_LENGTH, DirectSend.MESSAGE_ID_LENGTH);
         WireReader copiesField = fields.required(1, "copies");
         int size = copiesField.arrayHeader();
         List<DirectSend.Copy> copies = new ArrayList<>(size);
@@ -158,14 +161,15 @@ public final class Decoder {
     private static DirectPush directPush(WireReader reader) {
         Fields fields = Fields.scan(reader, reader.path());
         long entry = fields.required(0, "entry").uint(WireReader.UINT64_MAX);
-        Bytes messageId = fields.required(1, "message_id").bin(DirectSend.MESSAGE_ID_LENGTH, DirectSend.MESSAGE_ID_LENGTH);
+        Bytes messageId =
+                fields.required(1, "message_id").bin(DirectSend.MESSAGE_ID_LENGTH, DirectSend.MESSAGE_ID_LENGTH);
         String sender = fields.required(2, "sender").str();
         int senderDevice = (int) fields.required(3, "sender_device").uint(127);
         Instant time = time(fields.required(4, "t"));
         int type = (int) fields.required(5, "type").uint(DirectSend.Copy.MAX_TYPE);
         Bytes ciphertext = fields.required(6, "ciphertext").bin(1, Integer.MAX_VALUE);
-        return construct(reader.path(), () -> new DirectPush(entry, messageId, sender, senderDevice, time, type,
-                ciphertext));
+        return construct(
+                reader.path(), () -> new DirectPush(entry, messageId, sender, senderDevice, time, type, ciphertext));
     }
 
     private static Ack ack(WireReader reader) {
@@ -213,7 +217,9 @@ public final class Decoder {
         Kind kind = new Kind((int) fields.required(2, "k").uint(Kind.MAX_CODE));
         Optional<MessageId> mid = fields.optional(3, "mid").map(Decoder::messageId);
         Optional<Instant> time = fields.optional(4, "t").map(Decoder::time);
-        Flags flags = fields.optional(5, "flg").map(f -> new Flags(f.uint(Flags.MAX_BITS))).orElse(Flags.NONE);
+        Flags flags = fields.optional(5, "flg")
+                .map(f -> new Flags(f.uint(Flags.MAX_BITS)))
+                .orElse(Flags.NONE);
         List<Tag> tags = fields.optional(6, "tags").map(Decoder::tags).orElse(List.of());
         var data = fields.required(7, "data").bin(0, Integer.MAX_VALUE);
         var sig = fields.optional(8, "sig").map(f -> f.bin(1, Integer.MAX_VALUE));
@@ -231,17 +237,18 @@ public final class Decoder {
                 throw WireReader.invalid(at, "a tag is [type, value, ...], got " + elements + " elements");
             }
             int type = (int) reader.uint(at + "[0]", Tag.MAX_TYPE);
-            tags.add(switch (type) {
-                case Tag.REPLY_TYPE -> new Tag.Reply(targetOf(reader, at, elements));
-                case Tag.REVOKE_TYPE -> new Tag.Revoke(targetOf(reader, at, elements));
-                default -> {
-                    List<RawValue> values = new ArrayList<>(elements - 1);
-                    for (int j = 1; j < elements; j++) {
-                        values.add(reader.raw(at + "[" + j + "]"));
-                    }
-                    yield new Tag.Unknown(type, values);
-                }
-            });
+            tags.add(
+                    switch (type) {
+                        case Tag.REPLY_TYPE -> new Tag.Reply(targetOf(reader, at, elements));
+                        case Tag.REVOKE_TYPE -> new Tag.Revoke(targetOf(reader, at, elements));
+                        default -> {
+                            List<RawValue> values = new ArrayList<>(elements - 1);
+                            for (int j = 1; j < elements; j++) {
+                                values.add(reader.raw(at + "[" + j + "]"));
+                            }
+                            yield new Tag.Unknown(type, values);
+                        }
+                    });
         }
         return tags;
     }
@@ -259,8 +266,9 @@ public final class Decoder {
         for (Map.Entry<Long, WireReader> entry : fields.all().entrySet()) {
             long key = entry.getKey();
             if (Long.compareUnsigned(key, Extensions.MAX_KEY) > 0) {
-                throw WireReader.invalid(reader.path(), "key " + Long.toUnsignedString(key)
-                        + " exceeds the maximum " + Extensions.MAX_KEY);
+                throw WireReader.invalid(
+                        reader.path(),
+                        "key " + Long.toUnsignedString(key) + " exceeds the maximum " + Extensions.MAX_KEY);
             }
             WireReader value = entry.getValue();
             entries.put((int) key, value.raw(value.path()));

@@ -8,12 +8,12 @@ import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.CatchUpRequest;
 import org.nexuslink.protocol.CatchUpResult;
 import org.nexuslink.protocol.CodecLimits;
+import org.nexuslink.protocol.DirectPush;
+import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.Event;
 import org.nexuslink.protocol.Extensions;
-import org.nexuslink.protocol.DirectPush;
-import org.nexuslink.protocol.DirectSend;
 import org.nexuslink.protocol.Hello;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.RawValue;
@@ -39,7 +39,10 @@ public final class Encoder {
     public byte[] envelope(Envelope envelope) {
         WireWriter w = new WireWriter();
         boolean hasBody = !(envelope.body() instanceof Body.Empty);
-        w.mapHeader(3 + count(envelope.sid().isPresent()) + count(hasBody) + count(!envelope.ext().isEmpty()));
+        w.mapHeader(3
+                + count(envelope.sid().isPresent())
+                + count(hasBody)
+                + count(!envelope.ext().isEmpty()));
         w.uint(0).uint(Envelope.VERSION);
         w.uint(1).uint(envelope.command().code());
         w.uint(2).uint(envelope.seq().value());
@@ -77,16 +80,43 @@ public final class Encoder {
                 ack.mid().ifPresent(mid -> w.uint(0).uint(mid.value()));
                 ack.time().ifPresent(time -> w.uint(1).uint(seconds(time)));
             }
-            case ErrorBody error -> w.mapHeader(2).uint(0).str(error.code()).uint(1).str(error.message());
-            case Notice notice -> w.mapHeader(2).uint(0).str(notice.type()).uint(1).str(notice.detail());
+            case ErrorBody error ->
+                w.mapHeader(2).uint(0).str(error.code()).uint(1).str(error.message());
+            case Notice notice ->
+                w.mapHeader(2).uint(0).str(notice.type()).uint(1).str(notice.detail());
             case DirectSend send -> {
-                w.mapHeader(2).uint(0).bin(send.messageId()).uint(1).arrayHeader(send.copies().size());
-                send.copies().forEach(copy -> w.mapHeader(4).uint(0).str(copy.account()).uint(1).uint(copy.device())
-                        .uint(2).uint(copy.type()).uint(3).bin(copy.ciphertext()));
+                w.mapHeader(2)
+                        .uint(0)
+                        .bin(send.messageId())
+                        .uint(1)
+                        .arrayHeader(send.copies().size());
+                send.copies()
+                        .forEach(copy -> w.mapHeader(4)
+                                .uint(0)
+                                .str(copy.account())
+                                .uint(1)
+                                .uint(copy.device())
+                                .uint(2)
+                                .uint(copy.type())
+                                .uint(3)
+                                .bin(copy.ciphertext()));
             }
-            case DirectPush push -> w.mapHeader(7).uint(0).uint(push.entry()).uint(1).bin(push.messageId())
-                    .uint(2).str(push.sender()).uint(3).uint(push.senderDevice()).uint(4).uint(seconds(push.time()))
-                    .uint(5).uint(push.type()).uint(6).bin(push.ciphertext());
+            case DirectPush push ->
+                w.mapHeader(7)
+                        .uint(0)
+                        .uint(push.entry())
+                        .uint(1)
+                        .bin(push.messageId())
+                        .uint(2)
+                        .str(push.sender())
+                        .uint(3)
+                        .uint(push.senderDevice())
+                        .uint(4)
+                        .uint(seconds(push.time()))
+                        .uint(5)
+                        .uint(push.type())
+                        .uint(6)
+                        .bin(push.ciphertext());
             case CatchUpRequest request -> {
                 w.mapHeader(2 + count(request.after().isPresent()));
                 w.uint(0).bin(request.cid().value());
@@ -136,8 +166,10 @@ public final class Encoder {
 
     private static void tag(WireWriter w, Tag tag) {
         switch (tag) {
-            case Tag.Reply reply -> w.arrayHeader(2).uint(Tag.REPLY_TYPE).uint(reply.target().value());
-            case Tag.Revoke revoke -> w.arrayHeader(2).uint(Tag.REVOKE_TYPE).uint(revoke.target().value());
+            case Tag.Reply reply ->
+                w.arrayHeader(2).uint(Tag.REPLY_TYPE).uint(reply.target().value());
+            case Tag.Revoke revoke ->
+                w.arrayHeader(2).uint(Tag.REVOKE_TYPE).uint(revoke.target().value());
             case Tag.Unknown unknown -> {
                 w.arrayHeader(1 + unknown.values().size()).uint(unknown.type());
                 unknown.values().forEach(w::raw);

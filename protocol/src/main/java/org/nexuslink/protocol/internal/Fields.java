@@ -48,8 +48,8 @@ final class Fields {
 
     /** Returns a reader over the value under {@code key}; its absence is an {@code invalid_field}. */
     WireReader required(int key, String name) {
-        return optional(key, name).orElseThrow(
-                () -> WireReader.invalid(path + "." + name, "required field " + key + " is missing"));
+        return optional(key, name)
+                .orElseThrow(() -> WireReader.invalid(path + "." + name, "required field " + key + " is missing"));
     }
 
     /** Returns every entry with the value as a reader, keys in ascending unsigned order. */

@@ -49,7 +49,8 @@ public final class FrameValidator {
      */
     public static void validate(byte[] frame, CodecLimits limits) {
         if (frame.length > limits.maxFrameBytes()) {
-            throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
+            throw new ProtocolException(
+                    ErrorCode.FRAME_TOO_LARGE,
                     "frame of " + frame.length + " bytes exceeds the limit of " + limits.maxFrameBytes());
         }
         new FrameValidator(frame, limits.maxEntries(), limits.maxStringBytes(), limits.maxDepth()).run();
@@ -82,7 +83,8 @@ public final class FrameValidator {
         } catch (MessageSizeException e) {
             throw malformed("truncated: value at offset " + valueStart + " declares a length of 2^31 or more");
         } catch (MessagePackException | IOException e) {
-            throw malformed("unreadable value at offset " + valueStart + " (" + e.getClass().getSimpleName() + ")");
+            throw malformed("unreadable value at offset " + valueStart + " ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -121,8 +123,20 @@ public final class FrameValidator {
                     value(depth + 1);
                 }
             }
-            case POSFIXINT, NEGFIXINT, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64,
-                    NIL, BOOLEAN, FLOAT32, FLOAT64 -> unpacker.skipValue();
+            case POSFIXINT,
+                    NEGFIXINT,
+                    UINT8,
+                    UINT16,
+                    UINT32,
+                    UINT64,
+                    INT8,
+                    INT16,
+                    INT32,
+                    INT64,
+                    NIL,
+                    BOOLEAN,
+                    FLOAT32,
+                    FLOAT64 -> unpacker.skipValue();
         }
     }
 
@@ -134,15 +148,15 @@ public final class FrameValidator {
             throw limit(what + " of " + size + " entries exceeds the limit of " + maxEntries);
         }
         if (minBytes > remaining()) {
-            throw malformed("truncated: " + what + " of " + size + " entries at offset " + position()
-                    + " but only " + remaining() + " bytes remain");
+            throw malformed("truncated: " + what + " of " + size + " entries at offset " + position() + " but only "
+                    + remaining() + " bytes remain");
         }
     }
 
     private void skipPayload(int size, String what) throws IOException {
         if (size > remaining()) {
-            throw malformed("truncated: " + what + " of " + size + " bytes at offset " + position()
-                    + " but only " + remaining() + " bytes remain");
+            throw malformed("truncated: " + what + " of " + size + " bytes at offset " + position() + " but only "
+                    + remaining() + " bytes remain");
         }
         unpacker.readPayloadAsReference(size);
     }

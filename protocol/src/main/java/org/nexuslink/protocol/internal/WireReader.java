@@ -36,6 +36,7 @@ final class WireReader {
     private final String name;
     /** The map key ({@code parent.7}) or, if {@link #indexed}, the array index ({@code parent[3]}). */
     private final long number;
+
     private final boolean indexed;
     /** Built on first use: most readers never need it (it names a field in an error message). */
     private String path;
@@ -54,6 +55,7 @@ final class WireReader {
         final MessageUnpacker unpacker = MsgPackSettings.UNPACKER.newUnpacker(input);
         /** The reader the unpacker is positioned for, and where in the frame it started reading. */
         WireReader owner;
+
         int start;
     }
 
@@ -62,8 +64,15 @@ final class WireReader {
         this.path = path;
     }
 
-    private WireReader(Cursor cursor, byte[] frame, int offset, int length, String parent, String name, long number,
-                       boolean indexed) {
+    private WireReader(
+            Cursor cursor,
+            byte[] frame,
+            int offset,
+            int length,
+            String parent,
+            String name,
+            long number,
+            boolean indexed) {
         this.cursor = cursor;
         this.frame = frame;
         this.offset = offset;
@@ -77,9 +86,9 @@ final class WireReader {
     /** Returns the path of the value this reader was opened on. */
     String path() {
         if (path == null) {
-            path = name != null ? parent + "." + name
-                    : indexed ? parent + "[" + number + "]"
-                    : parent + "." + Long.toUnsignedString(number);
+            path = name != null
+                    ? parent + "." + name
+                    : indexed ? parent + "[" + number + "]" : parent + "." + Long.toUnsignedString(number);
         }
         return path;
     }
@@ -149,8 +158,9 @@ final class WireReader {
             throw unreadable(where(at), e);
         }
         if (Long.compareUnsigned(value, max) > 0) {
-            throw invalid(where(at), "value " + Long.toUnsignedString(value) + " exceeds the maximum "
-                    + Long.toUnsignedString(max));
+            throw invalid(
+                    where(at),
+                    "value " + Long.toUnsignedString(value) + " exceeds the maximum " + Long.toUnsignedString(max));
         }
         return value;
     }
@@ -298,7 +308,9 @@ final class WireReader {
     }
 
     private static ProtocolException unreadable(String at, Exception cause) {
-        ProtocolException e = new ProtocolException(ErrorCode.MALFORMED_FRAME, at,
+        ProtocolException e = new ProtocolException(
+                ErrorCode.MALFORMED_FRAME,
+                at,
                 "unreadable value (" + cause.getClass().getSimpleName() + ")");
         e.initCause(cause);
         return e;

@@ -25,7 +25,6 @@ public final class WireWriter {
      * and mostly leave empty; frames are usually a few hundred bytes,
      * and a larger one just takes more chunks.
      */
-
     private final MessageBufferPacker packer = MsgPackSettings.PACKER.newBufferPacker();
 
     /** Returns the encoding of the single value {@code write} writes. */

@@ -20,13 +20,14 @@ class ApiJsonTest {
 
     @Test
     void fields_are_snake_case_and_absent_optionals_are_left_out() throws Exception {
-        MembersApi.MemberView member = new MembersApi.MemberView("nxl:a", Optional.empty(), "member", "active",
-                "2026-01-01T00:00:00Z");
+        MembersApi.MemberView member =
+                new MembersApi.MemberView("nxl:a", Optional.empty(), "member", "active", "2026-01-01T00:00:00Z");
         assertThat(strict.writeValueAsString(member))
                 .isEqualTo("{\"account_id\":\"nxl:a\",\"role\":\"member\",\"status\":\"active\","
                         + "\"joined_at\":\"2026-01-01T00:00:00Z\"}");
-        assertThat(strict.writeValueAsString(new MembersApi.MemberView("nxl:a", Optional.of("alice"), "admin",
-                "active", "t"))).contains("\"display_name\":\"alice\"");
+        assertThat(strict.writeValueAsString(
+                        new MembersApi.MemberView("nxl:a", Optional.of("alice"), "admin", "active", "t")))
+                .contains("\"display_name\":\"alice\"");
     }
 
     @Test
@@ -41,7 +42,10 @@ class ApiJsonTest {
     void bad_base64_names_its_field() {
         assertThatThrownBy(() -> strict.readValue("{\"revocation\":\"***\"}", DevicesApi.RemoveRequest.class))
                 .isInstanceOf(MismatchedInputException.class)
-                .satisfies(e -> assertThat(((MismatchedInputException) e).getPath().getFirst().getFieldName())
+                .satisfies(e -> assertThat(((MismatchedInputException) e)
+                                .getPath()
+                                .getFirst()
+                                .getFieldName())
                         .isEqualTo("revocation"));
     }
 
@@ -49,7 +53,8 @@ class ApiJsonTest {
     void the_channel_flag_is_called_private() throws Exception {
         ChannelsApi.CreateRequest create = new ChannelsApi.CreateRequest("ops", null, null, true, null, null);
         assertThat(strict.writeValueAsString(create)).isEqualTo("{\"name\":\"ops\",\"private\":true}");
-        assertThat(strict.readValue("{\"name\":\"ops\",\"private\":false}", ChannelsApi.CreateRequest.class).isPrivate())
+        assertThat(strict.readValue("{\"name\":\"ops\",\"private\":false}", ChannelsApi.CreateRequest.class)
+                        .isPrivate())
                 .isFalse();
     }
 
@@ -69,8 +74,9 @@ class ApiJsonTest {
         assertThat(bundles.revocations()).isEmpty();
         PrekeysApi.Counts counts = tolerant.readValue("{\"device_id\":1}", PrekeysApi.Counts.class);
         assertThat(counts.signedPrekeyAgeSeconds()).isEqualTo(OptionalLong.empty());
-        Health health = tolerant.readValue("{\"status\":\"healthy\",\"version\":\"v\",\"database\":\"connected\","
-                + "\"redis\":\"disabled\"}", Health.class);
+        Health health = tolerant.readValue(
+                "{\"status\":\"healthy\",\"version\":\"v\",\"database\":\"connected\"," + "\"redis\":\"disabled\"}",
+                Health.class);
         assertThat(health.pendingMessages()).isEmpty();
     }
 

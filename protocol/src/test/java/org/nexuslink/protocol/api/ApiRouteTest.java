@@ -48,17 +48,20 @@ class ApiRouteTest {
     void each_route_names_the_roles_that_serve_it() {
         assertThat(ApiRoute.MEMBERS.servedBy(ApiRoute.ServerRole.COMMUNITY)).isTrue();
         assertThat(ApiRoute.MEMBERS.servedBy(ApiRoute.ServerRole.DIRECTORY)).isFalse();
-        assertThat(ApiRoute.DIRECTORY_LISTING.servedBy(ApiRoute.ServerRole.DIRECTORY)).isTrue();
-        assertThat(ApiRoute.DIRECTORY_LISTING.servedBy(ApiRoute.ServerRole.COMMUNITY)).isFalse();
+        assertThat(ApiRoute.DIRECTORY_LISTING.servedBy(ApiRoute.ServerRole.DIRECTORY))
+                .isTrue();
+        assertThat(ApiRoute.DIRECTORY_LISTING.servedBy(ApiRoute.ServerRole.COMMUNITY))
+                .isFalse();
         assertThat(ApiRoute.SERVER_INFO.servedBy(ApiRoute.ServerRole.COMMUNITY)).isTrue();
         assertThat(ApiRoute.SERVER_INFO.servedBy(ApiRoute.ServerRole.DIRECTORY)).isTrue();
-        assertThat(ApiRoute.values()).allMatch(r -> r.servedBy(ApiRoute.ServerRole.COMMUNITY)
-                || r.servedBy(ApiRoute.ServerRole.DIRECTORY));
+        assertThat(ApiRoute.values())
+                .allMatch(r -> r.servedBy(ApiRoute.ServerRole.COMMUNITY) || r.servedBy(ApiRoute.ServerRole.DIRECTORY));
     }
 
     @Test
     void a_wrong_number_of_path_values_is_refused() {
-        assertThatThrownBy(() -> ApiRoute.CHANNEL.path()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ApiRoute.CHANNEL.path())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CHANNEL takes 1 path values [id], got 0");
         assertThatThrownBy(() -> ApiRoute.DEVICES.path("x")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -9,15 +9,6 @@ import org.nexuslink.crypto.challenge.ServerChallenge;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.ErrorCode;
-import org.nexuslink.server.auth.Authenticator;
-import org.nexuslink.server.auth.Challenges;
-import org.nexuslink.server.auth.Principal;
-import org.nexuslink.server.auth.TokenStore;
-import org.nexuslink.server.http.ApiException;
-import org.nexuslink.server.http.JsonBodies;
-import org.nexuslink.server.http.Request;
-import org.nexuslink.server.http.Response;
-import org.nexuslink.server.http.Router;
 import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.api.AuthApi.ChallengeRequest;
 import org.nexuslink.protocol.api.AuthApi.ChallengeResponse;
@@ -31,6 +22,15 @@ import org.nexuslink.protocol.api.DevicesApi.RegisterRequest;
 import org.nexuslink.protocol.api.DevicesApi.RemoveRequest;
 import org.nexuslink.protocol.api.MembersApi.MemberPage;
 import org.nexuslink.protocol.api.MembersApi.MemberView;
+import org.nexuslink.server.auth.Authenticator;
+import org.nexuslink.server.auth.Challenges;
+import org.nexuslink.server.auth.Principal;
+import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.http.ApiException;
+import org.nexuslink.server.http.JsonBodies;
+import org.nexuslink.server.http.Request;
+import org.nexuslink.server.http.Response;
+import org.nexuslink.server.http.Router;
 
 /**
  * Seed 000's auth, members and devices endpoints. Byte fields are standard base64 in JSON,
@@ -51,14 +51,24 @@ public final class AccountRoutes {
     }
 
     private static DeviceView deviceView(Device d) {
-        return new DeviceView(d.certificate().deviceId().value(), Bytes.of(d.certificate().encoded()), d.deviceType(),
-                d.os(), d.appVersion(), d.registeredAt().toString(), d.lastActiveAt().toString());
+        return new DeviceView(
+                d.certificate().deviceId().value(),
+                Bytes.of(d.certificate().encoded()),
+                d.deviceType(),
+                d.os(),
+                d.appVersion(),
+                d.registeredAt().toString(),
+                d.lastActiveAt().toString());
     }
 
     /** A member as every endpoint that answers with one shows it. */
     public static MemberView memberView(Member m) {
-        return new MemberView(m.account().toString(), m.name(), m.role().wireName(),
-                m.banned() ? "banned" : "active", m.joinedAt().toString());
+        return new MemberView(
+                m.account().toString(),
+                m.name(),
+                m.role().wireName(),
+                m.banned() ? "banned" : "active",
+                m.joinedAt().toString());
     }
 
     public void register(Router router) {
@@ -73,12 +83,17 @@ public final class AccountRoutes {
 
     private Response challenge(Request request) {
         ChallengeRequest body = bodies.read(request, ChallengeRequest.class);
-        Challenges.Issued issued = accounts.challenge(AccountService.accountId("account_id", body.accountId()),
-                AccountService.deviceId("device_id", body.deviceId()), origin(request));
+        Challenges.Issued issued = accounts.challenge(
+                AccountService.accountId("account_id", body.accountId()),
+                AccountService.deviceId("device_id", body.deviceId()),
+                origin(request));
         ServerChallenge challenge = issued.challenge();
-        return Response.ok(new ChallengeResponse(Bytes.of(challenge.encoded()), Bytes.of(issued.serverSignature()),
+        return Response.ok(new ChallengeResponse(
+                Bytes.of(challenge.encoded()),
+                Bytes.of(issued.serverSignature()),
                 challenge.serverId(),
-                challenge.serverKey().base64(), challenge.origin().toString(),
+                challenge.serverKey().base64(),
+                challenge.origin().toString(),
                 challenge.issuedAt().plus(Challenges.LIFETIME).toString()));
     }
 
@@ -89,11 +104,14 @@ public final class AccountRoutes {
      * against the URL it uses, while what a relaying server cannot forge is the server key.
      */
     static Origin origin(Request request) {
-        String scheme = request.header("X-Forwarded-Proto").map(AccountRoutes::firstValue)
+        String scheme = request.header("X-Forwarded-Proto")
+                .map(AccountRoutes::firstValue)
                 .orElse(request.secure() ? "https" : "http");
-        String host = request.header("X-Forwarded-Host").map(AccountRoutes::firstValue)
+        String host = request.header("X-Forwarded-Host")
+                .map(AccountRoutes::firstValue)
                 .or(() -> request.header("Host"))
-                .orElseThrow(() -> new ApiException(ErrorCode.BAD_REQUEST,
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.BAD_REQUEST,
                         "a Host header is required: the challenge names the origin the client talks to"));
         try {
             return Origin.fromHost(scheme, host);
@@ -110,9 +128,15 @@ public final class AccountRoutes {
     private Response verify(Request request) {
         VerifyRequest body = bodies.read(request, VerifyRequest.class);
         AccountId account = AccountService.accountId("account_id", body.accountId());
-        TokenStore.IssuedToken token = accounts.verify(account, AccountService.deviceId("device_id", body.deviceId()),
-                required("challenge", body.challenge()), required("signature", body.signature()));
-        return Response.ok(new TokenResponse(account.toString(), body.deviceId(), token.token(),
+        TokenStore.IssuedToken token = accounts.verify(
+                account,
+                AccountService.deviceId("device_id", body.deviceId()),
+                required("challenge", body.challenge()),
+                required("signature", body.signature()));
+        return Response.ok(new TokenResponse(
+                account.toString(),
+                body.deviceId(),
+                token.token(),
                 token.expiresAt().toString()));
     }
 
@@ -126,9 +150,14 @@ public final class AccountRoutes {
                 details(body.deviceType(), body.os(), body.appVersion(), body.pushToken()),
                 required("challenge", body.challenge()),
                 required("signature", body.signature()));
-        return new Response.Json(201, new JoinResponse(joined.member().account().toString(),
-                joined.member().role().wireName(), joined.device().value(), joined.token().token(),
-                joined.token().expiresAt().toString()));
+        return new Response.Json(
+                201,
+                new JoinResponse(
+                        joined.member().account().toString(),
+                        joined.member().role().wireName(),
+                        joined.device().value(),
+                        joined.token().token(),
+                        joined.token().expiresAt().toString()));
     }
 
     private Response members(Request request) {
@@ -136,22 +165,27 @@ public final class AccountRoutes {
         int limit = request.queryParam("limit").map(AccountRoutes::pageSize).orElse(DEFAULT_PAGE);
         Optional<AccountId> after = request.queryParam("after").map(a -> AccountService.accountId("after", a));
         List<Member> page = accounts.members(after, limit + 1);
-        List<MemberView> views = page.stream().limit(limit).map(AccountRoutes::memberView).toList();
-        Optional<String> next = page.size() > limit ? Optional.of(views.get(views.size() - 1).accountId()) : Optional.empty();
+        List<MemberView> views =
+                page.stream().limit(limit).map(AccountRoutes::memberView).toList();
+        Optional<String> next =
+                page.size() > limit ? Optional.of(views.get(views.size() - 1).accountId()) : Optional.empty();
         return Response.ok(new MemberPage(views, next));
     }
 
     private Response registerDevice(Request request) {
         Principal caller = authenticator.authenticate(request);
         RegisterRequest body = bodies.read(request, RegisterRequest.class);
-        Device device = accounts.registerDevice(caller, orNull(body.deviceCertificate()),
+        Device device = accounts.registerDevice(
+                caller,
+                orNull(body.deviceCertificate()),
                 details(body.deviceType(), body.os(), body.appVersion(), body.pushToken()));
         return new Response.Json(201, deviceView(device));
     }
 
     private Response listDevices(Request request) {
         Principal caller = authenticator.authenticate(request);
-        return Response.ok(new DeviceList(accounts.devices(caller).stream().map(AccountRoutes::deviceView).toList(),
+        return Response.ok(new DeviceList(
+                accounts.devices(caller).stream().map(AccountRoutes::deviceView).toList(),
                 accounts.revocations(caller)));
     }
 
@@ -164,8 +198,10 @@ public final class AccountRoutes {
             throw new ApiException(ErrorCode.INVALID_FIELD, "device_id must be an integer 1-127");
         }
         // The body is optional: a device removing itself sends none.
-        Optional<byte[]> revocation = request.body().length == 0 ? Optional.empty()
-                : Optional.of(required("revocation", bodies.read(request, RemoveRequest.class).revocation()));
+        Optional<byte[]> revocation = request.body().length == 0
+                ? Optional.empty()
+                : Optional.of(required(
+                        "revocation", bodies.read(request, RemoveRequest.class).revocation()));
         accounts.removeDevice(caller, AccountService.deviceId("device_id", id), revocation);
         return new Response.Raw(204, "application/json", new byte[0]);
     }
@@ -179,12 +215,14 @@ public final class AccountRoutes {
         } catch (NumberFormatException e) {
             // reported below with the accepted range
         }
-        throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be an integer 1-" + MAX_PAGE + ", got '" + text + "'");
+        throw new ApiException(
+                ErrorCode.INVALID_FIELD, "limit must be an integer 1-" + MAX_PAGE + ", got '" + text + "'");
     }
 
     private static DeviceDetails details(String type, String os, String appVersion, String pushToken) {
         try {
-            return new DeviceDetails(type == null ? "unknown" : type, orEmpty(os), orEmpty(appVersion), orEmpty(pushToken));
+            return new DeviceDetails(
+                    type == null ? "unknown" : type, orEmpty(os), orEmpty(appVersion), orEmpty(pushToken));
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }

@@ -65,9 +65,18 @@ public final class AccountService {
     private final KeyTransparency keyLog;
 
     /** @param keyLog records every key change in the transaction that makes it (issue 21) */
-    public AccountService(Database database, MemberStore members, DeviceStore devices, Challenges challenges,
-                          TokenStore tokens, Authenticator.AuthMetrics metrics, Limits limits, Clock clock,
-                          DeviceRemovedListener removed, PrekeyStore prekeys, KeyTransparency keyLog) {
+    public AccountService(
+            Database database,
+            MemberStore members,
+            DeviceStore devices,
+            Challenges challenges,
+            TokenStore tokens,
+            Authenticator.AuthMetrics metrics,
+            Limits limits,
+            Clock clock,
+            DeviceRemovedListener removed,
+            PrekeyStore prekeys,
+            KeyTransparency keyLog) {
         this.database = Objects.requireNonNull(database, "database");
         this.members = Objects.requireNonNull(members, "members");
         this.devices = Objects.requireNonNull(devices, "devices");
@@ -111,8 +120,14 @@ public final class AccountService {
      * Joins the community with an identity key, a certificate for the joining device, and that
      * device's signature over a challenge; returns a token for the device.
      */
-    public Joined join(AccountId account, byte[] identityKey, byte[] certificateBytes, String displayName,
-                       DeviceDetails details, byte[] challenge, byte[] signature) {
+    public Joined join(
+            AccountId account,
+            byte[] identityKey,
+            byte[] certificateBytes,
+            String displayName,
+            DeviceDetails details,
+            byte[] challenge,
+            byte[] signature) {
         try {
             AccountId fromKey;
             try {
@@ -127,8 +142,8 @@ public final class AccountService {
                 throw new ApiException(ErrorCode.INVALID_FIELD, "display_name has at most 100 characters");
             }
             DeviceCertificate certificate = certificate(certificateBytes, account);
-            ServerChallenge checked = challenges.check(challenge, signature, account, certificate.deviceId(),
-                    certificate.devicePublicKey());
+            ServerChallenge checked = challenges.check(
+                    challenge, signature, account, certificate.deviceId(), certificate.devicePublicKey());
             Role role = limits.admin().filter(account::equals).isPresent() ? Role.ADMIN : Role.MEMBER;
             Instant now = clock.instant();
             Joined joined = database.inTransaction(h -> {
@@ -139,7 +154,8 @@ public final class AccountService {
                             : new ApiException(ErrorCode.CONFLICT, "already a member; authenticate instead");
                 }
                 if (members.count(h) >= limits.maxMembers()) {
-                    throw new ApiException(ErrorCode.COMMUNITY_FULL,
+                    throw new ApiException(
+                            ErrorCode.COMMUNITY_FULL,
                             "the community has reached its limit of " + limits.maxMembers() + " members");
                 }
                 challenges.consume(h, checked);
@@ -151,8 +167,11 @@ public final class AccountService {
                 return new Joined(new Member(account, displayName, role, false, now), certificate.deviceId(), token);
             });
             metrics.success("join");
-            log.atInfo().addKeyValue("account", account).addKeyValue("device", certificate.deviceId())
-                    .addKeyValue("role", role.wireName()).log("member joined");
+            log.atInfo()
+                    .addKeyValue("account", account)
+                    .addKeyValue("device", certificate.deviceId())
+                    .addKeyValue("role", role.wireName())
+                    .log("member joined");
             return joined;
         } catch (ApiException e) {
             metrics.failure(e.code());
@@ -174,10 +193,13 @@ public final class AccountService {
             Optional<Device> device = devices.findActive(account, deviceId)
                     .filter(d -> certifiedNow(d, account))
                     .filter(d -> members.find(account).filter(m -> !m.banned()).isPresent());
-            if (device.isEmpty() || !challenges.checkSignature(checked, signature,
-                    device.get().certificate().devicePublicKey())) {
-                throw new ApiException(ErrorCode.SIGN_IN_REFUSED, "sign-in refused: device " + deviceId + " of "
-                        + account + " is not an active device of a member here, or the signature does not verify");
+            if (device.isEmpty()
+                    || !challenges.checkSignature(
+                            checked, signature, device.get().certificate().devicePublicKey())) {
+                throw new ApiException(
+                        ErrorCode.SIGN_IN_REFUSED,
+                        "sign-in refused: device " + deviceId + " of " + account
+                                + " is not an active device of a member here, or the signature does not verify");
             }
             Principal principal = new Principal(account, deviceId);
             TokenStore.IssuedToken token = database.inTransaction(h -> {
@@ -208,18 +230,23 @@ public final class AccountService {
         Instant now = clock.instant();
         database.inTransaction(h -> {
             if (devices.exists(h, caller.account(), certificate.deviceId())) {
-                throw new ApiException(ErrorCode.CONFLICT, "device id " + certificate.deviceId()
-                        + " is already used (or was used) by this account; pick another");
+                throw new ApiException(
+                        ErrorCode.CONFLICT,
+                        "device id " + certificate.deviceId()
+                                + " is already used (or was used) by this account; pick another");
             }
             if (devices.listActive(h, caller.account()).size() >= limits.maxDevicesPerAccount()) {
-                throw new ApiException(ErrorCode.DEVICE_LIMIT_REACHED, "an account may have at most "
-                        + limits.maxDevicesPerAccount() + " devices; remove one first");
+                throw new ApiException(
+                        ErrorCode.DEVICE_LIMIT_REACHED,
+                        "an account may have at most " + limits.maxDevicesPerAccount() + " devices; remove one first");
             }
             devices.insert(h, certificate, details, now);
             keyLog.append(h, KeyLogEntry.DeviceAdded.of(certificate, now));
             return null;
         });
-        log.atInfo().addKeyValue("account", caller.account()).addKeyValue("device", certificate.deviceId())
+        log.atInfo()
+                .addKeyValue("account", caller.account())
+                .addKeyValue("device", certificate.deviceId())
                 .log("device registered");
         return new Device(certificate, details.deviceType(), details.os(), details.appVersion(), now, now);
     }
@@ -237,31 +264,47 @@ public final class AccountService {
         AccountId account = caller.account();
         Optional<DeviceRevocation> checked = revocation.map(bytes -> revocation(bytes, account, device));
         if (checked.isEmpty() && !device.equals(caller.device())) {
-            throw new ApiException(ErrorCode.REVOCATION_REQUIRED, "removing device " + device
-                    + " needs a revocation signed by the account identity key; this device may remove only itself");
+            throw new ApiException(
+                    ErrorCode.REVOCATION_REQUIRED,
+                    "removing device " + device
+                            + " needs a revocation signed by the account identity key; this device may remove only itself");
         }
         database.inTransaction(h -> {
             List<Device> active = devices.lockActive(h, account);
-            Device target = active.stream().filter(d -> d.certificate().deviceId().equals(device)).findFirst()
-                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no active device " + device + " on this account"));
+            Device target = active.stream()
+                    .filter(d -> d.certificate().deviceId().equals(device))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new ApiException(ErrorCode.NOT_FOUND, "no active device " + device + " on this account"));
             if (checked.isPresent() && !checked.get().covers(target.certificate())) {
-                throw new ApiException(ErrorCode.INVALID_REVOCATION, "the revocation names another key than device "
-                        + device + "'s certificate");
+                throw new ApiException(
+                        ErrorCode.INVALID_REVOCATION,
+                        "the revocation names another key than device " + device + "'s certificate");
             }
             if (active.size() == 1) {
-                throw new ApiException(ErrorCode.LAST_DEVICE, "device " + device
-                        + " is the account's last active device; leave the community instead");
+                throw new ApiException(
+                        ErrorCode.LAST_DEVICE,
+                        "device " + device + " is the account's last active device; leave the community instead");
             }
             Instant now = clock.instant();
             devices.revoke(h, target, checked, now);
-            keyLog.append(h, new KeyLogEntry.DeviceRemoved(account, now, device,
-                    Bytes.of(target.certificate().devicePublicKeyBytes()),
-                    checked.map(r -> Bytes.of(r.encoded()))));
+            keyLog.append(
+                    h,
+                    new KeyLogEntry.DeviceRemoved(
+                            account,
+                            now,
+                            device,
+                            Bytes.of(target.certificate().devicePublicKeyBytes()),
+                            checked.map(r -> Bytes.of(r.encoded()))));
             prekeys.deleteAll(h, account, device);
             return null;
         });
-        log.atInfo().addKeyValue("account", account).addKeyValue("device", device)
-                .addKeyValue("by", caller.device()).addKeyValue("signed", checked.isPresent()).log("device removed");
+        log.atInfo()
+                .addKeyValue("account", account)
+                .addKeyValue("device", device)
+                .addKeyValue("by", caller.device())
+                .addKeyValue("signed", checked.isPresent())
+                .log("device removed");
         removed.deviceRemoved(account, device);
     }
 
@@ -278,8 +321,8 @@ public final class AccountService {
             throw new ApiException(ErrorCode.INVALID_REVOCATION, e.getMessage());
         }
         if (!r.deviceId().equals(device)) {
-            throw new ApiException(ErrorCode.INVALID_REVOCATION, "the revocation is for device " + r.deviceId()
-                    + ", not " + device);
+            throw new ApiException(
+                    ErrorCode.INVALID_REVOCATION, "the revocation is for device " + r.deviceId() + ", not " + device);
         }
         return r;
     }
@@ -307,8 +350,10 @@ public final class AccountService {
         // Joining and registering both come here: a removed key stays out for good, whatever
         // happened to the membership since (docs/identity.md).
         if (devices.isRevoked(account, certificate.devicePublicKeyBytes())) {
-            throw new ApiException(ErrorCode.DEVICE_REVOKED, "the key of device " + certificate.deviceId()
-                    + " was removed from " + account + " on this server; certify a new device key");
+            throw new ApiException(
+                    ErrorCode.DEVICE_REVOKED,
+                    "the key of device " + certificate.deviceId() + " was removed from " + account
+                            + " on this server; certify a new device key");
         }
         return certificate;
     }

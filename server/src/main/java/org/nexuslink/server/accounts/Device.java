@@ -6,8 +6,13 @@ import java.util.Objects;
 import org.nexuslink.crypto.identity.DeviceCertificate;
 
 /** A registered, unrevoked device of a member, with its verified certificate. */
-public record Device(DeviceCertificate certificate, String deviceType, String os, String appVersion,
-                     Instant registeredAt, Instant lastActiveAt) {
+public record Device(
+        DeviceCertificate certificate,
+        String deviceType,
+        String os,
+        String appVersion,
+        Instant registeredAt,
+        Instant lastActiveAt) {
     public Device {
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(deviceType, "deviceType");

@@ -9,10 +9,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceCertificate;
@@ -31,8 +31,7 @@ import org.nexuslink.server.storage.Database;
  * accepted again on this server (docs/identity.md). Thread-safe.
  */
 public final class DeviceStore {
-    private static final String COLUMNS =
-            "certificate, device_type, os, app_version, registered_at, last_active_at";
+    private static final String COLUMNS = "certificate, device_type, os, app_version, registered_at, last_active_at";
 
     private final Database database;
     private final DeviceListCache cache = new DeviceListCache(System::nanoTime, DeviceListCache.TTL);
@@ -47,14 +46,15 @@ public final class DeviceStore {
     public Optional<Device> findActive(AccountId account, DeviceId device) {
         // The key check is defence in depth: a revoked key never gets a row (see isRevoked), but
         // sign-in must not depend on every path having kept that true.
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM devices "
-                        + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL "
-                        + "AND NOT EXISTS (SELECT 1 FROM device_revocations r "
-                        + "WHERE r.account_id = devices.account_id AND r.device_key = devices.device_key)")
-                .bind("account", account.toString())
-                .bind("device", device.value())
-                .map((rs, ctx) -> device(rs))
-                .findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM devices "
+                                + "WHERE account_id = :account AND device_id = :device AND revoked_at IS NULL "
+                                + "AND NOT EXISTS (SELECT 1 FROM device_revocations r "
+                                + "WHERE r.account_id = devices.account_id AND r.device_key = devices.device_key)")
+                        .bind("account", account.toString())
+                        .bind("device", device.value())
+                        .map((rs, ctx) -> device(rs))
+                        .findOne());
     }
 
     /** The account's unrevoked devices, by device id. */
@@ -86,12 +86,14 @@ public final class DeviceStore {
 
     /** Whether this device key of the account was ever removed (by revocation or by itself). */
     boolean isRevoked(AccountId account, byte[] deviceKey) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM device_revocations "
-                        + "WHERE account_id = :account AND device_key = :key")
-                .bind("account", account.toString())
-                .bind("key", deviceKey)
-                .mapTo(Integer.class)
-                .one() > 0);
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM device_revocations "
+                                        + "WHERE account_id = :account AND device_key = :key")
+                                .bind("account", account.toString())
+                                .bind("key", deviceKey)
+                                .mapTo(Integer.class)
+                                .one()
+                        > 0);
     }
 
     /**
@@ -100,11 +102,13 @@ public final class DeviceStore {
      * signature, are not among them.
      */
     public List<Bytes> signedRevocations(AccountId account) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT revocation FROM device_revocations "
-                        + "WHERE account_id = :account AND revocation IS NOT NULL ORDER BY revoked_at, device_id")
-                .bind("account", account.toString())
-                .map((rs, ctx) -> Bytes.of(rs.getBytes(1)))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT revocation FROM device_revocations "
+                                        + "WHERE account_id = :account AND revocation IS NOT NULL ORDER BY revoked_at, device_id")
+                        .bind("account", account.toString())
+                        .map((rs, ctx) -> Bytes.of(rs.getBytes(1)))
+                        .list());
     }
 
     /**
@@ -155,10 +159,12 @@ public final class DeviceStore {
                     .bindList("ids", ids)
                     .mapTo(String.class)
                     .forEach(a -> result.put(Principal.storedAccount(a), new TreeSet<>()));
-            h.createQuery("SELECT account_id, device_id FROM devices WHERE account_id IN (<ids>) AND revoked_at IS NULL")
+            h.createQuery(
+                            "SELECT account_id, device_id FROM devices WHERE account_id IN (<ids>) AND revoked_at IS NULL")
                     .bindList("ids", ids)
                     .map((rs, ctx) -> Principal.fromStored(rs.getString(1), rs.getInt(2)))
-                    .forEach(p -> result.computeIfAbsent(p.account(), a -> new TreeSet<>()).add(p.device()));
+                    .forEach(p -> result.computeIfAbsent(p.account(), a -> new TreeSet<>())
+                            .add(p.device()));
             return result;
         });
     }
@@ -177,10 +183,11 @@ public final class DeviceStore {
     /** Whether the id was ever used by this account, revoked or not. */
     boolean exists(Handle h, AccountId account, DeviceId device) {
         return h.createQuery("SELECT COUNT(*) FROM devices WHERE account_id = :account AND device_id = :device")
-                .bind("account", account.toString())
-                .bind("device", device.value())
-                .mapTo(Integer.class)
-                .one() > 0;
+                        .bind("account", account.toString())
+                        .bind("device", device.value())
+                        .mapTo(Integer.class)
+                        .one()
+                > 0;
     }
 
     void insert(Handle h, DeviceCertificate certificate, DeviceDetails details, Instant now) {
@@ -219,7 +226,10 @@ public final class DeviceStore {
                     .bind("account", account.toString())
                     .bind("key", device.certificate().devicePublicKeyBytes())
                     .bind("device", device.certificate().deviceId().value())
-                    .bindByType("revocation", revocation.map(DeviceRevocation::encoded).orElse(null), byte[].class)
+                    .bindByType(
+                            "revocation",
+                            revocation.map(DeviceRevocation::encoded).orElse(null),
+                            byte[].class)
                     .bind("now", now)
                     .execute();
         }
@@ -241,8 +251,8 @@ public final class DeviceStore {
         for (String table : new String[] {"auth_tokens", "message_queue"}) {
             String accountColumn = table.equals("message_queue") ? "recipient_account" : "account_id";
             String deviceColumn = table.equals("message_queue") ? "recipient_device" : "device_id";
-            h.createUpdate("DELETE FROM " + table + " WHERE " + accountColumn + " = :account AND "
-                            + deviceColumn + " = :device")
+            h.createUpdate("DELETE FROM " + table + " WHERE " + accountColumn + " = :account AND " + deviceColumn
+                            + " = :device")
                     .bind("account", account.toString())
                     .bind("device", device.value())
                     .execute();
@@ -266,8 +276,12 @@ public final class DeviceStore {
         } catch (InvalidCertificateException e) {
             throw new IllegalStateException("corrupt device certificate in the database", e);
         }
-        return new Device(certificate, rs.getString("device_type"), nonNull(rs.getString("os")),
-                nonNull(rs.getString("app_version")), Instant.ofEpochMilli(rs.getLong("registered_at")),
+        return new Device(
+                certificate,
+                rs.getString("device_type"),
+                nonNull(rs.getString("os")),
+                nonNull(rs.getString("app_version")),
+                Instant.ofEpochMilli(rs.getLong("registered_at")),
                 Instant.ofEpochMilli(rs.getLong("last_active_at")));
     }
 

@@ -4,11 +4,11 @@ package org.nexuslink.server.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
@@ -45,7 +45,8 @@ public final class MemberStore {
      */
     public Map<AccountId, Member> findAll(Handle h, Collection<AccountId> accounts) {
         Map<AccountId, Member> found = new HashMap<>();
-        // The callers' ids are reused for the rows: parsing thousands of stored ids back would cost more than the query.
+        // The callers' ids are reused for the rows: parsing thousands of stored ids back would cost more than the
+        // query.
         Map<String, AccountId> byText = new HashMap<>();
         accounts.forEach(a -> byText.put(a.toString(), a));
         List<String> ids = List.copyOf(byText.keySet());
@@ -72,9 +73,10 @@ public final class MemberStore {
     /** Sets a member's role in the caller's transaction; returns whether the member exists. */
     public boolean setRole(Handle h, AccountId account, Role role) {
         return h.createUpdate("UPDATE members SET role = :role WHERE account_id = :account")
-                .bind("role", role.wireName())
-                .bind("account", account.toString())
-                .execute() > 0;
+                        .bind("role", role.wireName())
+                        .bind("account", account.toString())
+                        .execute()
+                > 0;
     }
 
     /**
@@ -83,10 +85,11 @@ public final class MemberStore {
      */
     public boolean setBanned(Handle h, AccountId account, Optional<Instant> at) {
         return h.createUpdate("UPDATE members SET is_banned = :banned, banned_at = :at WHERE account_id = :account")
-                .bind("banned", at.isPresent())
-                .bindByType("at", at.orElse(null), Instant.class)
-                .bind("account", account.toString())
-                .execute() > 0;
+                        .bind("banned", at.isPresent())
+                        .bindByType("at", at.orElse(null), Instant.class)
+                        .bind("account", account.toString())
+                        .execute()
+                > 0;
     }
 
     /**
@@ -106,8 +109,9 @@ public final class MemberStore {
                 .bind("account", account.toString())
                 .execute();
         return h.createUpdate("DELETE FROM members WHERE account_id = :account AND NOT is_banned")
-                .bind("account", account.toString())
-                .execute() > 0;
+                        .bind("account", account.toString())
+                        .execute()
+                > 0;
     }
 
     /**
@@ -125,7 +129,9 @@ public final class MemberStore {
     public long countActiveAdmins(Handle h) {
         return h.createQuery("SELECT account_id FROM members WHERE role = 'admin' AND NOT is_banned"
                         + (database.dialect() == org.nexuslink.server.storage.Dialect.POSTGRES ? " FOR UPDATE" : ""))
-                .mapTo(String.class).list().size();
+                .mapTo(String.class)
+                .list()
+                .size();
     }
 
     /** How many members the community has (banned ones included: they still hold their place). */
@@ -139,12 +145,13 @@ public final class MemberStore {
 
     /** Members ordered by account id, after {@code after} (exclusive), at most {@code limit}. */
     public List<Member> list(Optional<AccountId> after, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM members "
-                        + "WHERE account_id > :after ORDER BY account_id LIMIT :limit")
-                .bind("after", after.map(AccountId::toString).orElse(""))
-                .bind("limit", limit)
-                .map((rs, ctx) -> member(rs))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM members "
+                                + "WHERE account_id > :after ORDER BY account_id LIMIT :limit")
+                        .bind("after", after.map(AccountId::toString).orElse(""))
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> member(rs))
+                        .list());
     }
 
     private static Member member(ResultSet rs) throws SQLException {
@@ -153,8 +160,12 @@ public final class MemberStore {
 
     private static Member member(ResultSet rs, AccountId account) throws SQLException {
         String name = rs.getString("display_name");
-        return new Member(account, name == null ? "" : name,
-                Role.fromWire(rs.getString("role")).orElseThrow(() -> new IllegalStateException("unknown role in database")),
-                rs.getBoolean("is_banned"), Instant.ofEpochMilli(rs.getLong("joined_at")));
+        return new Member(
+                account,
+                name == null ? "" : name,
+                Role.fromWire(rs.getString("role"))
+                        .orElseThrow(() -> new IllegalStateException("unknown role in database")),
+                rs.getBoolean("is_banned"),
+                Instant.ofEpochMilli(rs.getLong("joined_at")));
     }
 }

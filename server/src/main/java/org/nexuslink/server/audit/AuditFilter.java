@@ -4,17 +4,22 @@ package org.nexuslink.server.audit;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelId;
 
 /**
  * Which audit entries to read: each criterion narrows, absent ones match everything. Pages go
  * newest first; {@code beforeId} continues after the last entry of the previous page.
  */
-public record AuditFilter(Optional<Actor> actor, Optional<AccountId> target, Optional<String> action,
-                          Optional<ChannelId> channel, Optional<Instant> since, Optional<Long> beforeId, int limit) {
+public record AuditFilter(
+        Optional<Actor> actor,
+        Optional<AccountId> target,
+        Optional<String> action,
+        Optional<ChannelId> channel,
+        Optional<Instant> since,
+        Optional<Long> beforeId,
+        int limit) {
     /** The largest page. */
     public static final int MAX_LIMIT = 500;
 
@@ -32,7 +37,13 @@ public record AuditFilter(Optional<Actor> actor, Optional<AccountId> target, Opt
 
     /** Everything, newest first, {@code limit} at a time. */
     public static AuditFilter all(int limit) {
-        return new AuditFilter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), limit);
+        return new AuditFilter(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                limit);
     }
 }

@@ -14,8 +14,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.server.auth.Principal;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.storage.Database;
 
 /**
@@ -41,8 +41,13 @@ public final class AuditLog {
      * @param channel the channel acted on, if any
      * @param details JSON-serializable facts (durations, old and new values, reasons)
      */
-    public void append(Handle h, Actor actor, AuditAction action, Optional<AccountId> target, Optional<ChannelId> channel,
-                       Map<String, ?> details) {
+    public void append(
+            Handle h,
+            Actor actor,
+            AuditAction action,
+            Optional<AccountId> target,
+            Optional<ChannelId> channel,
+            Map<String, ?> details) {
         String json;
         try {
             json = JSON.writeValueAsString(details);
@@ -73,8 +78,9 @@ public final class AuditLog {
     public Page read(AuditFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT id, actor_account, action, target_account, target_channel, "
                 + "details, created_at FROM audit_log WHERE 1 = 1");
-        filter.actor().ifPresent(a -> sql.append(a.account().isPresent()
-                ? " AND actor_account = :actor" : " AND actor_account IS NULL"));
+        filter.actor()
+                .ifPresent(a -> sql.append(
+                        a.account().isPresent() ? " AND actor_account = :actor" : " AND actor_account IS NULL"));
         filter.target().ifPresent(t -> sql.append(" AND target_account = :target"));
         filter.action().ifPresent(a -> sql.append(" AND action = :action"));
         filter.channel().ifPresent(c -> sql.append(" AND target_channel = :channel"));
@@ -92,17 +98,21 @@ public final class AuditLog {
             filter.beforeId().ifPresent(b -> query.bind("before", b));
             List<AuditEntry> entries = new ArrayList<>();
             query.map((rs, ctx) -> {
-                String actor = rs.getString("actor_account");
-                String target = rs.getString("target_account");
-                String details = rs.getString("details");
-                return new AuditEntry(rs.getLong("id"),
-                        actor == null ? Actor.CONSOLE : Actor.of(Principal.storedAccount(actor)),
-                        rs.getString("action"),
-                        target == null ? null : Principal.storedAccount(target),
-                        channel(ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "target_channel", ctx)),
-                        details == null ? "{}" : details,
-                        Instant.ofEpochMilli(rs.getLong("created_at")));
-            }).forEach(entries::add);
+                        String actor = rs.getString("actor_account");
+                        String target = rs.getString("target_account");
+                        String details = rs.getString("details");
+                        return new AuditEntry(
+                                rs.getLong("id"),
+                                actor == null ? Actor.CONSOLE : Actor.of(Principal.storedAccount(actor)),
+                                rs.getString("action"),
+                                target == null ? null : Principal.storedAccount(target),
+                                channel(ctx.findColumnMapperFor(UUID.class)
+                                        .orElseThrow()
+                                        .map(rs, "target_channel", ctx)),
+                                details == null ? "{}" : details,
+                                Instant.ofEpochMilli(rs.getLong("created_at")));
+                    })
+                    .forEach(entries::add);
             if (entries.size() <= filter.limit()) {
                 return new Page(entries, Optional.empty());
             }

@@ -8,7 +8,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.api.AuditApi.Entry;
@@ -20,8 +19,8 @@ import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.CommunityAction;
 import org.nexuslink.server.permissions.Permissions;
 
@@ -43,8 +42,14 @@ public final class AuditRoutes {
 
     private static Entry entry(AuditEntry e) {
         try {
-            return new Entry(e.id(), e.actor().toString(), e.action(), e.targetAccount().map(Object::toString),
-                    e.targetChannel().map(ChannelId::toString), JSON.readValue(e.details(), DETAILS), e.at().toString());
+            return new Entry(
+                    e.id(),
+                    e.actor().toString(),
+                    e.action(),
+                    e.targetAccount().map(Object::toString),
+                    e.targetChannel().map(ChannelId::toString),
+                    JSON.readValue(e.details(), DETAILS),
+                    e.at().toString());
         } catch (java.io.IOException ex) {
             throw new IllegalStateException("audit details in the database are not a JSON object", ex);
         }
@@ -59,17 +64,21 @@ public final class AuditRoutes {
         AuditFilter filter = filter(request);
         permissions.decide(caller, CommunityAction.VIEW_AUDIT).orThrow();
         AuditLog.Page page = audit.read(filter);
-        return Response.ok(new Page(page.entries().stream().map(AuditRoutes::entry).toList(),
+        return Response.ok(new Page(
+                page.entries().stream().map(AuditRoutes::entry).toList(),
                 page.nextBefore().map(Object::toString)));
     }
 
     /** The query parameters as a filter: actor, target, action, channel_id, since, before, limit. */
     static AuditFilter filter(Request request) {
-        Optional<Actor> actor = request.queryParam("actor").map(a -> a.equals("console") ? Actor.CONSOLE
-                : Actor.of(AccountService.accountId("actor", a)));
-        int limit = request.queryParam("limit").map(l -> number("limit", l, 1, AuditFilter.MAX_LIMIT))
-                .map(Long::intValue).orElse(DEFAULT_PAGE);
-        return new AuditFilter(actor,
+        Optional<Actor> actor = request.queryParam("actor")
+                .map(a -> a.equals("console") ? Actor.CONSOLE : Actor.of(AccountService.accountId("actor", a)));
+        int limit = request.queryParam("limit")
+                .map(l -> number("limit", l, 1, AuditFilter.MAX_LIMIT))
+                .map(Long::intValue)
+                .orElse(DEFAULT_PAGE);
+        return new AuditFilter(
+                actor,
                 request.queryParam("target").map(t -> AccountService.accountId("target", t)),
                 request.queryParam("action").map(a -> {
                     if (a.isEmpty() || a.length() > 50) {
@@ -82,7 +91,8 @@ public final class AuditRoutes {
                     try {
                         return Instant.parse(s);
                     } catch (DateTimeParseException e) {
-                        throw new ApiException(ErrorCode.INVALID_FIELD, "since must be an ISO-8601 UTC time, got '" + s + "'");
+                        throw new ApiException(
+                                ErrorCode.INVALID_FIELD, "since must be an ISO-8601 UTC time, got '" + s + "'");
                     }
                 }),
                 request.queryParam("before").map(b -> number("before", b, 1, Long.MAX_VALUE)),
@@ -98,7 +108,7 @@ public final class AuditRoutes {
         } catch (NumberFormatException e) {
             // reported below with the accepted range
         }
-        throw new ApiException(ErrorCode.INVALID_FIELD, field + " must be an integer " + min + "-" + max
-                + ", got '" + text + "'");
+        throw new ApiException(
+                ErrorCode.INVALID_FIELD, field + " must be an integer " + min + "-" + max + ", got '" + text + "'");
     }
 }

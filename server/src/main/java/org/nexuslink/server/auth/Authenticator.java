@@ -74,10 +74,13 @@ public final class Authenticator {
      */
     public TokenStore.Resolved authenticateWithExpiry(String token) {
         TokenStore.Resolved resolved = resolve(token);
-        Verdict verdict = limits.take(Limit.ACCOUNT, resolved.principal().account().toString());
+        Verdict verdict =
+                limits.take(Limit.ACCOUNT, resolved.principal().account().toString());
         if (!verdict.allowed()) {
-            throw ApiException.rateLimited("more than rate_limit.requests_per_second requests for this account; "
-                    + "retry in " + verdict.retryAfterSeconds() + " s", verdict.retryAfterSeconds());
+            throw ApiException.rateLimited(
+                    "more than rate_limit.requests_per_second requests for this account; " + "retry in "
+                            + verdict.retryAfterSeconds() + " s",
+                    verdict.retryAfterSeconds());
         }
         return resolved;
     }
@@ -111,14 +114,20 @@ public final class Authenticator {
 
         /** Counts a successful challenge verification or join. */
         public void success(String via) {
-            Counter.builder(MetricName.AUTH_ATTEMPTS.meterName()).description("Authentication attempts by outcome and reason")
-                    .tags("outcome", "success", "reason", via).register(registry).increment();
+            Counter.builder(MetricName.AUTH_ATTEMPTS.meterName())
+                    .description("Authentication attempts by outcome and reason")
+                    .tags("outcome", "success", "reason", via)
+                    .register(registry)
+                    .increment();
         }
 
         /** Counts a refusal with its error code as the reason. */
         public void failure(ErrorCode reason) {
-            Counter.builder(MetricName.AUTH_ATTEMPTS.meterName()).description("Authentication attempts by outcome and reason")
-                    .tags("outcome", "failure", "reason", reason.code()).register(registry).increment();
+            Counter.builder(MetricName.AUTH_ATTEMPTS.meterName())
+                    .description("Authentication attempts by outcome and reason")
+                    .tags("outcome", "failure", "reason", reason.code())
+                    .register(registry)
+                    .increment();
         }
     }
 }

@@ -11,9 +11,9 @@ import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.challenge.InvalidChallengeException;
 import org.nexuslink.crypto.challenge.Origin;
 import org.nexuslink.crypto.challenge.ServerChallenge;
-import org.nexuslink.crypto.server.ServerKeyPair;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.server.ServerKeyPair;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.storage.Database;
@@ -40,8 +40,8 @@ public final class Challenges {
     /** A challenge and the server key's signature over it, as the device receives them. */
     public record Issued(ServerChallenge challenge, byte[] serverSignature) {}
 
-    public Challenges(Database database, ServerIdentity identity, ServerKeyPair serverKey, Clock clock,
-                      SecureRandom random) {
+    public Challenges(
+            Database database, ServerIdentity identity, ServerKeyPair serverKey, Clock clock, SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.serverKey = Objects.requireNonNull(serverKey, "serverKey");
@@ -57,9 +57,12 @@ public final class Challenges {
      * to join), naming the origin the request was addressed to.
      */
     public Issued issue(AccountId account, DeviceId device, Origin origin) {
-        ServerChallenge challenge = ServerChallenge.issue(identity.serverId(), identity.publicKey(), origin, clock, random);
+        ServerChallenge challenge =
+                ServerChallenge.issue(identity.serverId(), identity.publicKey(), origin, clock, random);
         database.inTransaction(h -> {
-            h.createUpdate("DELETE FROM auth_challenges WHERE expires_at <= :now").bind("now", clock.instant()).execute();
+            h.createUpdate("DELETE FROM auth_challenges WHERE expires_at <= :now")
+                    .bind("now", clock.instant())
+                    .execute();
             return h.createUpdate("INSERT INTO auth_challenges (nonce, account_id, device_id, created_at, expires_at) "
                             + "VALUES (:nonce, :account, :device, :created, :expires)")
                     .bind("nonce", challenge.nonce())
@@ -79,8 +82,8 @@ public final class Challenges {
      * @return the challenge, to {@link #consume} in the transaction that acts on it
      * @throws ApiException {@code challenge_invalid}, {@code challenge_expired} or {@code bad_signature}
      */
-    public ServerChallenge check(byte[] encodedChallenge, byte[] signature, AccountId account, DeviceId device,
-                                 ECPublicKey deviceKey) {
+    public ServerChallenge check(
+            byte[] encodedChallenge, byte[] signature, AccountId account, DeviceId device, ECPublicKey deviceKey) {
         ServerChallenge challenge = checkIssued(encodedChallenge, account, device);
         if (!checkSignature(challenge, signature, deviceKey)) {
             throw new ApiException(ErrorCode.BAD_SIGNATURE, "challenge signature does not verify under the device key");
@@ -106,13 +109,15 @@ public final class Challenges {
             throw new ApiException(ErrorCode.CHALLENGE_INVALID, e.getMessage());
         }
         record IssuedRow(String account, int device, Instant expiresAt) {}
-        Optional<IssuedRow> issued = database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT account_id, device_id, expires_at FROM auth_challenges WHERE nonce = :nonce")
-                .bind("nonce", challenge.nonce())
-                .map((rs, ctx) -> new IssuedRow(rs.getString(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3))))
-                .findOne());
-        IssuedRow row = issued.orElseThrow(() -> new ApiException(ErrorCode.CHALLENGE_INVALID,
-                "challenge unknown or already used; request a new one"));
+        Optional<IssuedRow> issued = database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT account_id, device_id, expires_at FROM auth_challenges WHERE nonce = :nonce")
+                        .bind("nonce", challenge.nonce())
+                        .map((rs, ctx) ->
+                                new IssuedRow(rs.getString(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3))))
+                        .findOne());
+        IssuedRow row = issued.orElseThrow(() ->
+                new ApiException(ErrorCode.CHALLENGE_INVALID, "challenge unknown or already used; request a new one"));
         if (!row.account().equals(account.toString()) || row.device() != device.value()) {
             throw new ApiException(ErrorCode.CHALLENGE_INVALID, "challenge was issued for another account or device");
         }
@@ -138,7 +143,7 @@ public final class Challenges {
                 case BAD_SIGNATURE -> false;
                 case EXPIRED -> throw new ApiException(ErrorCode.CHALLENGE_EXPIRED, e.getMessage());
                 case MALFORMED, WRONG_SERVER, WRONG_ORIGIN, BAD_SERVER_SIGNATURE, FROM_FUTURE ->
-                        throw new ApiException(ErrorCode.CHALLENGE_INVALID, e.getMessage());
+                    throw new ApiException(ErrorCode.CHALLENGE_INVALID, e.getMessage());
             };
         }
     }

@@ -29,7 +29,8 @@ public record ServerIdentity(String serverId, ServerPublicKey publicKey) {
      * @throws ConfigException naming {@code server.key_file} when the database records another
      *     key than {@code key}: this node was given another key file than the others
      */
-    public static ServerIdentity loadOrCreate(Database database, ServerPublicKey key, Clock clock, SecureRandom random) {
+    public static ServerIdentity loadOrCreate(
+            Database database, ServerPublicKey key, Clock clock, SecureRandom random) {
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(key, "key");
         byte[] ours = key.bytes();
@@ -39,19 +40,25 @@ public record ServerIdentity(String serverId, ServerPublicKey publicKey) {
             random.nextBytes(raw);
             h.createUpdate("INSERT INTO server_identity (id, server_id, created_at, public_key) "
                             + "VALUES (1, :id, :now, :key) ON CONFLICT (id) DO NOTHING")
-                    .bind("id", "nxs-" + HexFormat.of().formatHex(raw)).bind("now", clock.instant())
-                    .bind("key", ours).execute();
+                    .bind("id", "nxs-" + HexFormat.of().formatHex(raw))
+                    .bind("now", clock.instant())
+                    .bind("key", ours)
+                    .execute();
             // A server created before the key existed records it at its first start with one.
             h.createUpdate("UPDATE server_identity SET public_key = :key WHERE id = 1 AND public_key IS NULL")
-                    .bind("key", ours).execute();
+                    .bind("key", ours)
+                    .execute();
             return h.createQuery("SELECT server_id, public_key FROM server_identity WHERE id = 1")
-                    .map((rs, ctx) -> new Row(rs.getString(1), rs.getBytes(2))).one();
+                    .map((rs, ctx) -> new Row(rs.getString(1), rs.getBytes(2)))
+                    .one();
         });
         ServerPublicKey recorded = ServerPublicKey.of(row.publicKey());
         if (!recorded.equals(key)) {
-            throw new ConfigException("server.key_file", "this node's server key " + key.base64()
-                    + " differs from the key " + recorded.base64() + " the database records for server "
-                    + row.serverId() + "; every node of a cluster must be given the same key file");
+            throw new ConfigException(
+                    "server.key_file",
+                    "this node's server key " + key.base64()
+                            + " differs from the key " + recorded.base64() + " the database records for server "
+                            + row.serverId() + "; every node of a cluster must be given the same key file");
         }
         return new ServerIdentity(row.serverId(), recorded);
     }

@@ -20,8 +20,12 @@ public final class ServerInfoRoutes {
 
     public ServerInfoRoutes(ServerIdentity identity, String name, Config.Role role) {
         Objects.requireNonNull(identity, "identity");
-        this.info = new ServerInfo(identity.serverId(), identity.publicKey().base64(), Objects.requireNonNull(name, "name"),
-                role.name().toLowerCase(Locale.ROOT), Version.current());
+        this.info = new ServerInfo(
+                identity.serverId(),
+                identity.publicKey().base64(),
+                Objects.requireNonNull(name, "name"),
+                role.name().toLowerCase(Locale.ROOT),
+                Version.current());
     }
 
     public void register(Router router) {

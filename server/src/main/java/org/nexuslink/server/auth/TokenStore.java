@@ -24,6 +24,7 @@ import org.nexuslink.server.storage.Database;
 public final class TokenStore {
     /** How long a token lives. */
     public static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
+
     private static final int TOKEN_BYTES = 32;
 
     private final Database database;
@@ -91,16 +92,21 @@ public final class TokenStore {
             throw new ApiException(ErrorCode.TOKEN_INVALID, "malformed bearer token");
         }
         record Row(String account, int device, Instant expiresAt, Instant revokedAt, boolean banned) {}
-        Optional<Row> row = database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT t.account_id, t.device_id, t.expires_at, d.revoked_at, m.is_banned "
-                                + "FROM auth_tokens t "
-                                + "JOIN devices d ON d.account_id = t.account_id AND d.device_id = t.device_id "
-                                + "JOIN members m ON m.account_id = t.account_id "
-                                + "WHERE t.token_hash = :hash")
-                .bind("hash", hash(token))
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getInt(2), Instant.ofEpochMilli(rs.getLong(3)),
-                        rs.getObject(4) == null ? null : Instant.ofEpochMilli(rs.getLong(4)), rs.getBoolean(5)))
-                .findOne());
+        Optional<Row> row = database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT t.account_id, t.device_id, t.expires_at, d.revoked_at, m.is_banned "
+                                        + "FROM auth_tokens t "
+                                        + "JOIN devices d ON d.account_id = t.account_id AND d.device_id = t.device_id "
+                                        + "JOIN members m ON m.account_id = t.account_id "
+                                        + "WHERE t.token_hash = :hash")
+                        .bind("hash", hash(token))
+                        .map((rs, ctx) -> new Row(
+                                rs.getString(1),
+                                rs.getInt(2),
+                                Instant.ofEpochMilli(rs.getLong(3)),
+                                rs.getObject(4) == null ? null : Instant.ofEpochMilli(rs.getLong(4)),
+                                rs.getBoolean(5)))
+                        .findOne());
         Row r = row.orElseThrow(() -> new ApiException(ErrorCode.TOKEN_INVALID, "unknown or revoked bearer token"));
         if (!r.expiresAt().isAfter(clock.instant())) {
             throw new ApiException(ErrorCode.TOKEN_EXPIRED, "bearer token expired at " + r.expiresAt());
@@ -138,7 +144,8 @@ public final class TokenStore {
 
     static byte[] hash(String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from the JDK", e);
         }

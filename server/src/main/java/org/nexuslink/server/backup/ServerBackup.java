@@ -80,8 +80,8 @@ public final class ServerBackup {
         }
         Path target = archive.toAbsolutePath();
         if (!Files.isDirectory(target.getParent())) {
-            throw new BackupException("directory " + target.getParent() + " for backup file " + archive
-                    + " does not exist");
+            throw new BackupException(
+                    "directory " + target.getParent() + " for backup file " + archive + " does not exist");
         }
         Path work = null;
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
@@ -93,13 +93,14 @@ public final class ServerBackup {
             List<BackupManifest.Entry> entries = new ArrayList<>();
             Files.deleteIfExists(partial);
             try (OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW);
-                 ZipOutputStream zip = new ZipOutputStream(file)) {
+                    ZipOutputStream zip = new ZipOutputStream(file)) {
                 ownerOnly(partial);
                 entries.add(add(zip, BackupManifest.DATABASE, copy));
                 Path media = config.server().dataDir().resolve("media");
                 if (Files.isDirectory(media)) {
                     for (Path path : mediaFiles(media)) {
-                        String name = BackupManifest.MEDIA + media.relativize(path).toString().replace('\\', '/');
+                        String name = BackupManifest.MEDIA
+                                + media.relativize(path).toString().replace('\\', '/');
                         try {
                             entries.add(add(zip, name, path));
                         } catch (NoSuchFileException swept) {
@@ -111,8 +112,8 @@ public final class ServerBackup {
                 if (Files.isRegularFile(key)) {
                     entries.add(add(zip, BackupManifest.SERVER_KEY, key));
                 }
-                BackupManifest manifest = new BackupManifest(BackupManifest.FORMAT, Version.current(), schemaVersion,
-                        createdAt, entries);
+                BackupManifest manifest =
+                        new BackupManifest(BackupManifest.FORMAT, Version.current(), schemaVersion, createdAt, entries);
                 zip.putNextEntry(new ZipEntry(BackupManifest.NAME));
                 zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
                 zip.closeEntry();
@@ -137,7 +138,7 @@ public final class ServerBackup {
     /** {@code VACUUM INTO} a fresh file; returns the schema version the copy holds. */
     private static String copyDatabase(Path database, Path copy) {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = 30000");
             statement.execute("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
         } catch (SQLException e) {
@@ -148,9 +149,9 @@ public final class ServerBackup {
 
     static String schemaVersion(Path database) {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT version FROM flyway_schema_history"
-                     + " WHERE success = 1 AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT version FROM flyway_schema_history"
+                        + " WHERE success = 1 AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
             if (!result.next()) {
                 throw new BackupException("database " + database + " has no applied migration");
             }
@@ -164,7 +165,10 @@ public final class ServerBackup {
         try (Stream<Path> walk = Files.walk(media)) {
             // Staging holds uploads still in flight; the database names none of them as complete.
             Path staging = media.resolve("staging");
-            return walk.filter(path -> !path.startsWith(staging)).filter(Files::isRegularFile).sorted().toList();
+            return walk.filter(path -> !path.startsWith(staging))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

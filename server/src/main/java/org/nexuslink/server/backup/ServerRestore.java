@@ -83,8 +83,8 @@ public final class ServerRestore {
         }
         try (Stream<Path> children = Files.list(dataDir)) {
             if (children.findAny().isPresent()) {
-                throw new BackupException("restore target " + dataDir
-                        + " is not empty; restore into a new or empty directory");
+                throw new BackupException(
+                        "restore target " + dataDir + " is not empty; restore into a new or empty directory");
             }
         } catch (IOException e) {
             throw new BackupException("cannot read restore target " + dataDir + ": " + e.getMessage(), e);
@@ -110,7 +110,8 @@ public final class ServerRestore {
         boolean database = false;
         for (BackupManifest.Entry file : manifest.files()) {
             String path = file.path();
-            if (!(path.equals(BackupManifest.DATABASE) || path.equals(BackupManifest.SERVER_KEY)
+            if (!(path.equals(BackupManifest.DATABASE)
+                    || path.equals(BackupManifest.SERVER_KEY)
                     || MEDIA_PATH.matcher(path).matches())) {
                 throw new BackupException(archive + " lists a file outside the data directory's layout: " + path);
             }
@@ -132,8 +133,7 @@ public final class ServerRestore {
         return manifest;
     }
 
-    private static void extract(ZipFile zip, BackupManifest.Entry file, Path dataDir, Path archive)
-            throws IOException {
+    private static void extract(ZipFile zip, BackupManifest.Entry file, Path dataDir, Path archive) throws IOException {
         ZipEntry entry = zip.getEntry(file.path());
         if (entry == null) {
             throw new BackupException(archive + " lacks " + file.path() + ", which its manifest lists");
@@ -146,7 +146,7 @@ public final class ServerRestore {
         MessageDigest sha256 = ServerBackup.sha256();
         long size = 0;
         try (InputStream in = zip.getInputStream(entry);
-             OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+                OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 size += n;
@@ -166,8 +166,8 @@ public final class ServerRestore {
 
     private static void checkIntegrity(Path database) {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
             String answer = result.next() ? result.getString(1) : "no answer";
             if (!"ok".equals(answer)) {
                 throw new BackupException("restored database fails SQLite's integrity check: " + answer);

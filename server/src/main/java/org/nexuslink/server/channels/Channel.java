@@ -36,8 +36,16 @@ public final class Channel {
     private final Map<Role, RolePermissions> permissions;
     private final List<SpeakingCondition> conditions;
 
-    Channel(ChannelId id, String name, ChannelType type, String description, boolean isPrivate, boolean archived,
-            AccountId createdBy, Instant createdAt, Map<Role, RolePermissions> permissions,
+    Channel(
+            ChannelId id,
+            String name,
+            ChannelType type,
+            String description,
+            boolean isPrivate,
+            boolean archived,
+            AccountId createdBy,
+            Instant createdAt,
+            Map<Role, RolePermissions> permissions,
             List<SpeakingCondition> conditions) {
         this.id = Objects.requireNonNull(id, "id");
         this.name = Objects.requireNonNull(name, "name");
@@ -62,7 +70,8 @@ public final class Channel {
             }
         }
         if (!rows.get(Role.ADMIN).equals(RolePermissions.ALL)) {
-            throw new IllegalArgumentException("admins always read, write and manage; their permissions cannot be changed");
+            throw new IllegalArgumentException(
+                    "admins always read, write and manage; their permissions cannot be changed");
         }
         this.permissions = Map.copyOf(rows);
         this.conditions = List.copyOf(conditions);
@@ -76,10 +85,24 @@ public final class Channel {
      *
      * @throws IllegalArgumentException for a bad name, description, role rows or conditions
      */
-    public static Channel draft(String name, ChannelType type, String description, boolean isPrivate,
-                                Map<Role, RolePermissions> permissions, List<SpeakingCondition> conditions) {
-        return new Channel(ChannelId.random(), name, type, description, isPrivate, false, null, Instant.EPOCH,
-                permissions, conditions);
+    public static Channel draft(
+            String name,
+            ChannelType type,
+            String description,
+            boolean isPrivate,
+            Map<Role, RolePermissions> permissions,
+            List<SpeakingCondition> conditions) {
+        return new Channel(
+                ChannelId.random(),
+                name,
+                type,
+                description,
+                isPrivate,
+                false,
+                null,
+                Instant.EPOCH,
+                permissions,
+                conditions);
     }
 
     /**
@@ -87,10 +110,15 @@ public final class Channel {
      *
      * @throws IllegalArgumentException for a bad value, as the constructor
      */
-    public Channel withSettings(String name, String description, boolean isPrivate, boolean archived,
-                                Map<Role, RolePermissions> permissions, List<SpeakingCondition> conditions) {
-        return new Channel(id, name, type, description, isPrivate, archived, createdBy, createdAt, permissions,
-                conditions);
+    public Channel withSettings(
+            String name,
+            String description,
+            boolean isPrivate,
+            boolean archived,
+            Map<Role, RolePermissions> permissions,
+            List<SpeakingCondition> conditions) {
+        return new Channel(
+                id, name, type, description, isPrivate, archived, createdBy, createdAt, permissions, conditions);
     }
 
     /** The default role rows of a channel type. */

@@ -32,7 +32,8 @@ public final class ChannelEventRoutes {
         var caller = authenticator.authenticate(request);
         var channel = ChannelRoutes.id(request);
         MessageId mid = mid(request.pathParam("mid"));
-        events.delete(caller.account(), channel, mid, request.queryParam("reason").orElse(""));
+        events.delete(
+                caller.account(), channel, mid, request.queryParam("reason").orElse(""));
         // 204 also when the event was a tombstone already: deleting is idempotent.
         return ChannelRoutes.noContent();
     }
@@ -46,7 +47,8 @@ public final class ChannelEventRoutes {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ApiException(ErrorCode.INVALID_FIELD, "mid must be an event id from 1 to " + Long.MAX_VALUE
-                + ", got '" + text + "'");
+        throw new ApiException(
+                ErrorCode.INVALID_FIELD,
+                "mid must be an event id from 1 to " + Long.MAX_VALUE + ", got '" + text + "'");
     }
 }

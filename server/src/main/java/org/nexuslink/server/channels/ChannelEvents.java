@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.Ack;
-import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.CatchUpRequest;
 import org.nexuslink.protocol.CatchUpResult;
 import org.nexuslink.protocol.Command;
@@ -73,12 +72,10 @@ public final class ChannelEvents {
         /** A node on its own. */
         Peers NONE = new Peers() {
             @Override
-            public void stored(ChannelId channel, MessageId mid) {
-            }
+            public void stored(ChannelId channel, MessageId mid) {}
 
             @Override
-            public void deleted(ChannelId channel, MessageId mid) {
-            }
+            public void deleted(ChannelId channel, MessageId mid) {}
         };
 
         void stored(ChannelId channel, MessageId mid);
@@ -91,8 +88,15 @@ public final class ChannelEvents {
      * @param revokeWindow how long after sending an author may revoke their own event
      *     ({@code community.revoke_window}); moderators and admins may revoke at any time
      */
-    public ChannelEvents(Database database, EventLog relay, Permissions permissions, ConnectionRegistry connections,
-                         AuditLog audit, Peers peers, Clock clock, Duration revokeWindow) {
+    public ChannelEvents(
+            Database database,
+            EventLog relay,
+            Permissions permissions,
+            ConnectionRegistry connections,
+            AuditLog audit,
+            Peers peers,
+            Clock clock,
+            Duration revokeWindow) {
         this.database = Objects.requireNonNull(database, "database");
         this.relay = Objects.requireNonNull(relay, "relay");
         this.permissions = Objects.requireNonNull(permissions, "permissions");
@@ -109,10 +113,12 @@ public final class ChannelEvents {
     /** Gateway handlers for {@code send_event} and {@code catch_up}. */
     public Map<Command, CommandHandler> handlers() {
         return Map.of(
-                Command.SEND_EVENT, (connection, request) -> CompletableFuture.completedFuture(
-                        Optional.of(send(connection.principal(), (Event) request.body()))),
-                Command.CATCH_UP, (connection, request) -> CompletableFuture.completedFuture(
-                        Optional.of(catchUp(connection.principal(), (CatchUpRequest) request.body()))));
+                Command.SEND_EVENT,
+                        (connection, request) -> CompletableFuture.completedFuture(
+                                Optional.of(send(connection.principal(), (Event) request.body()))),
+                Command.CATCH_UP,
+                        (connection, request) -> CompletableFuture.completedFuture(
+                                Optional.of(catchUp(connection.principal(), (CatchUpRequest) request.body()))));
     }
 
     /** Stores and fans out one event; returns the ack with its {@code mid} and {@code t}. */
@@ -120,7 +126,8 @@ public final class ChannelEvents {
         ChannelId channel = channel(event.cid());
         permissions.decide(sender.account(), channel, ChannelAction.WRITE).orThrow();
         if (event.flags().contains(Flags.DELETED)) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "envelope.body.flg: bit 1 (deleted) is set by the server only");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD, "envelope.body.flg: bit 1 (deleted) is set by the server only");
         }
         checkTags(sender.account(), channel, event);
         Instant now = clock.instant();
@@ -142,8 +149,8 @@ public final class ChannelEvents {
     public CatchUpResult catchUp(Principal reader, CatchUpRequest request) {
         ChannelId channel = channel(request.cid());
         permissions.decide(reader.account(), channel, ChannelAction.READ).orThrow();
-        List<Event> page = relay.after(request.cid(), request.after().map(m -> m.value()).orElse(0L),
-                request.limit() + 1);
+        List<Event> page =
+                relay.after(request.cid(), request.after().map(m -> m.value()).orElse(0L), request.limit() + 1);
         boolean more = page.size() > request.limit();
         return new CatchUpResult(more ? page.subList(0, request.limit()) : page, more);
     }
@@ -162,16 +169,17 @@ public final class ChannelEvents {
         Objects.requireNonNull(moderator, "moderator");
         Objects.requireNonNull(reason, "reason");
         if (reason.length() > MAX_REASON) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "reason has at most " + MAX_REASON + " characters, got "
-                    + reason.length());
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "reason has at most " + MAX_REASON + " characters, got " + reason.length());
         }
         ConversationId cid = conversation(channel);
         boolean deleted = database.inTransaction(h -> {
             permissions.decide(h, moderator, channel, ChannelAction.MANAGE).orThrow();
             Optional<EventLog.Stored> target = relay.find(h, cid, mid);
             return switch (relay.delete(h, cid, mid)) {
-                case NOT_FOUND -> throw new ApiException(ErrorCode.NOT_FOUND,
-                        "no event " + mid.value() + " in channel " + channel);
+                case NOT_FOUND ->
+                    throw new ApiException(ErrorCode.NOT_FOUND, "no event " + mid.value() + " in channel " + channel);
                 case ALREADY_DELETED -> false;
                 case DELETED -> {
                     EventLog.Stored before = target.orElseThrow();
@@ -181,19 +189,29 @@ public final class ChannelEvents {
                     if (!reason.isEmpty()) {
                         details.put("reason", reason);
                     }
-                    audit.append(h, Actor.of(moderator), AuditAction.DELETE, Optional.of(before.sender().account()),
-                            Optional.of(channel), details);
+                    audit.append(
+                            h,
+                            Actor.of(moderator),
+                            AuditAction.DELETE,
+                            Optional.of(before.sender().account()),
+                            Optional.of(channel),
+                            details);
                     yield true;
                 }
             };
         });
         if (deleted) {
             if (!database.truncateWriteAheadLog()) {
-                log.atWarn().addKeyValue("channel", channel).addKeyValue("mid", mid.value())
+                log.atWarn()
+                        .addKeyValue("channel", channel)
+                        .addKeyValue("mid", mid.value())
                         .log("write-ahead log busy; deleted event content leaves it at a later checkpoint");
             }
-            log.atInfo().addKeyValue("moderator", moderator).addKeyValue("channel", channel)
-                    .addKeyValue("mid", mid.value()).log("channel event deleted");
+            log.atInfo()
+                    .addKeyValue("moderator", moderator)
+                    .addKeyValue("channel", channel)
+                    .addKeyValue("mid", mid.value())
+                    .log("channel event deleted");
             noticeDeleted(channel, mid);
             peers.deleted(channel, mid);
         }
@@ -202,8 +220,9 @@ public final class ChannelEvents {
 
     /** Tells this node's connected readers of the channel that an event's content is gone. */
     public void noticeDeleted(ChannelId channel, MessageId mid) {
-        Notice notice = new Notice(Notice.EVENT_DELETED, "cid=" + HexFormat.of().formatHex(
-                conversation(channel).value().toByteArray()) + ",mid=" + mid.value());
+        Notice notice = new Notice(
+                Notice.EVENT_DELETED,
+                "cid=" + HexFormat.of().formatHex(conversation(channel).value().toByteArray()) + ",mid=" + mid.value());
         forEachReader(channel, connection -> connection.push(Command.NOTICE, notice));
     }
 
@@ -216,22 +235,31 @@ public final class ChannelEvents {
                 case Tag.Revoke revokeTag -> {
                     hasRevokeTag = true;
                     if (!revoke) {
-                        throw new ApiException(ErrorCode.INVALID_FIELD, "a revoke tag belongs on a kind 5 (revoke) event");
+                        throw new ApiException(
+                                ErrorCode.INVALID_FIELD, "a revoke tag belongs on a kind 5 (revoke) event");
                     }
-                    EventLog.Stored target = target(event.cid(), revokeTag.target().value(), "revoke");
+                    EventLog.Stored target =
+                            target(event.cid(), revokeTag.target().value(), "revoke");
                     boolean own = target.sender().account().equals(sender);
-                    boolean mayManage = permissions.decide(sender, channel, ChannelAction.MANAGE).allowed();
+                    boolean mayManage = permissions
+                            .decide(sender, channel, ChannelAction.MANAGE)
+                            .allowed();
                     if (!own && !mayManage) {
-                        throw new ApiException(ErrorCode.FORBIDDEN,
-                                "only the author, a moderator or an admin may revoke event " + revokeTag.target().value());
+                        throw new ApiException(
+                                ErrorCode.FORBIDDEN,
+                                "only the author, a moderator or an admin may revoke event "
+                                        + revokeTag.target().value());
                     }
                     Instant sent = target.storedAt();
                     if (own && !mayManage && clock.instant().isAfter(sent.plus(revokeWindow))) {
-                        throw new ApiException(ErrorCode.FORBIDDEN, "the revoke window of " + revokeWindow.toSeconds()
-                                + " s (community.revoke_window) for event " + revokeTag.target().value() + " has passed");
+                        throw new ApiException(
+                                ErrorCode.FORBIDDEN,
+                                "the revoke window of " + revokeWindow.toSeconds()
+                                        + " s (community.revoke_window) for event "
+                                        + revokeTag.target().value() + " has passed");
                     }
                 }
-                case Tag.Unknown unknown -> { }
+                case Tag.Unknown unknown -> {}
             }
         }
         if (revoke && !hasRevokeTag) {
@@ -240,8 +268,9 @@ public final class ChannelEvents {
     }
 
     private EventLog.Stored target(ConversationId cid, long mid, String what) {
-        EventLog.Stored target = relay.find(cid, new MessageId(mid)).orElseThrow(() -> new ApiException(
-                ErrorCode.NOT_FOUND, what + " target " + mid + " is not an event of this channel"));
+        EventLog.Stored target = relay.find(cid, new MessageId(mid))
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.NOT_FOUND, what + " target " + mid + " is not an event of this channel"));
         if (target.deleted()) {
             // Its content is gone: nothing is left to reply to or to revoke.
             throw new ApiException(ErrorCode.CONFLICT, what + " target " + mid + " was deleted by a moderator");
@@ -257,7 +286,8 @@ public final class ChannelEvents {
     private void forEachReader(ChannelId channel, java.util.function.Consumer<Connection> action) {
         // One bulk permission decision for every connected account (a few queries), not one per account.
         List<Connection> connected = connections.all();
-        Set<AccountId> readers = permissions.readers(channel,
+        Set<AccountId> readers = permissions.readers(
+                channel,
                 connected.stream().map(c -> c.principal().account()).collect(java.util.stream.Collectors.toSet()));
         for (Connection connection : connected) {
             if (readers.contains(connection.principal().account())) {
@@ -278,5 +308,4 @@ public final class ChannelEvents {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         return new ChannelId(new UUID(b.getLong(), b.getLong()));
     }
-
 }

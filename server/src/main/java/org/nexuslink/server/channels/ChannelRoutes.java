@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.api.ChannelsApi.Access;
@@ -29,8 +28,8 @@ import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.ChannelType;
 import org.nexuslink.server.permissions.Decision;
 import org.nexuslink.server.permissions.Permissions;
@@ -55,16 +54,18 @@ public final class ChannelRoutes {
 
     private static RolePermissions rolePermissions(String role, PermissionRow row) {
         if (row.canRead() == null || row.canWrite() == null || row.canManage() == null) {
-            throw new ApiException(ErrorCode.INVALID_FIELD,
-                    "permissions." + role + " needs can_read, can_write and can_manage");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD, "permissions." + role + " needs can_read, can_write and can_manage");
         }
         return new RolePermissions(row.canRead(), row.canWrite(), row.canManage());
     }
 
     private static Condition conditionView(SpeakingCondition condition) {
         return switch (condition) {
-            case SpeakingCondition.MinimumRole r -> new Condition(r.kind(), r.minimum().wireName(), null);
-            case SpeakingCondition.MinimumMembershipAge a -> new Condition(a.kind(), null, a.age().toSeconds());
+            case SpeakingCondition.MinimumRole r ->
+                new Condition(r.kind(), r.minimum().wireName(), null);
+            case SpeakingCondition.MinimumMembershipAge a ->
+                new Condition(a.kind(), null, a.age().toSeconds());
         };
     }
 
@@ -97,9 +98,13 @@ public final class ChannelRoutes {
     }
 
     private static Access access(Permissions.Access access) {
-        return new Access(access.read().allowed(), access.write().allowed(), access.manage().allowed(),
+        return new Access(
+                access.read().allowed(),
+                access.write().allowed(),
+                access.manage().allowed(),
                 access.write() instanceof Decision.Denied d
-                        ? Optional.of(d.reason().wireName() + ": " + d.message()) : Optional.empty());
+                        ? Optional.of(d.reason().wireName() + ": " + d.message())
+                        : Optional.empty());
     }
 
     private static ChannelView channelView(ChannelService.Visible visible) {
@@ -108,9 +113,18 @@ public final class ChannelRoutes {
         for (Role role : Role.values()) {
             rows.put(role.wireName(), permissionRow(c.permissions().get(role)));
         }
-        return new ChannelView(c.id().toString(), c.name(), c.type().wireName(), c.description(), c.isPrivate(),
-                c.archived(), c.creator().map(Object::toString), c.createdAt().toString(), rows,
-                c.conditions().stream().map(ChannelRoutes::conditionView).toList(), access(visible.access()));
+        return new ChannelView(
+                c.id().toString(),
+                c.name(),
+                c.type().wireName(),
+                c.description(),
+                c.isPrivate(),
+                c.archived(),
+                c.creator().map(Object::toString),
+                c.createdAt().toString(),
+                rows,
+                c.conditions().stream().map(ChannelRoutes::conditionView).toList(),
+                access(visible.access()));
     }
 
     public void register(Router router) {
@@ -134,19 +148,28 @@ public final class ChannelRoutes {
         if (body.name() == null) {
             throw new ApiException(ErrorCode.INVALID_FIELD, "name is required");
         }
-        ChannelType type = body.type() == null ? ChannelType.TEXT : ChannelType.fromWire(body.type()).orElseThrow(
-                () -> new ApiException(ErrorCode.INVALID_FIELD, "type must be text, announcement or voice, got '"
-                        + body.type() + "'"));
+        ChannelType type = body.type() == null
+                ? ChannelType.TEXT
+                : ChannelType.fromWire(body.type())
+                        .orElseThrow(() -> new ApiException(
+                                ErrorCode.INVALID_FIELD,
+                                "type must be text, announcement or voice, got '" + body.type() + "'"));
         Map<Role, RolePermissions> rows = Channel.defaultPermissions(type);
         rows.putAll(rows(body.permissions()));
-        Channel draft = channel(() -> Channel.draft(body.name(), type, Objects.requireNonNullElse(body.description(), ""),
-                Boolean.TRUE.equals(body.isPrivate()), rows, conditions(body.speakingConditions()).orElse(List.of())));
+        Channel draft = channel(() -> Channel.draft(
+                body.name(),
+                type,
+                Objects.requireNonNullElse(body.description(), ""),
+                Boolean.TRUE.equals(body.isPrivate()),
+                rows,
+                conditions(body.speakingConditions()).orElse(List.of())));
         return new Response.Json(201, channelView(channels.create(actor, draft)));
     }
 
     private Response list(Request request) {
         Actor actor = actor(request);
-        return Response.ok(new ChannelList(channels.list(actor).stream().map(ChannelRoutes::channelView).toList()));
+        return Response.ok(new ChannelList(
+                channels.list(actor).stream().map(ChannelRoutes::channelView).toList()));
     }
 
     private Response get(Request request) {
@@ -163,10 +186,12 @@ public final class ChannelRoutes {
         return Response.ok(channelView(channels.update(actor, id, c -> {
             Map<Role, RolePermissions> merged = new EnumMap<>(c.permissions());
             merged.putAll(changedRows);
-            return c.withSettings(Objects.requireNonNullElse(body.name(), c.name()),
+            return c.withSettings(
+                    Objects.requireNonNullElse(body.name(), c.name()),
                     Objects.requireNonNullElse(body.description(), c.description()),
                     Objects.requireNonNullElse(body.isPrivate(), c.isPrivate()),
-                    Objects.requireNonNullElse(body.archived(), c.archived()), merged,
+                    Objects.requireNonNullElse(body.archived(), c.archived()),
+                    merged,
                     conditions.orElse(c.conditions()));
         })));
     }
@@ -180,7 +205,8 @@ public final class ChannelRoutes {
     private Response members(Request request) {
         Actor actor = actor(request);
         return Response.ok(new MemberList(channels.members(actor, id(request)).stream()
-                .map(a -> new MemberEntry(a.toString())).toList()));
+                .map(a -> new MemberEntry(a.toString()))
+                .toList()));
     }
 
     private Response addMember(Request request) {
@@ -191,7 +217,8 @@ public final class ChannelRoutes {
 
     private Response removeMember(Request request) {
         Actor actor = actor(request);
-        channels.removeMember(actor, id(request), AccountService.accountId("account_id", request.pathParam("account_id")));
+        channels.removeMember(
+                actor, id(request), AccountService.accountId("account_id", request.pathParam("account_id")));
         return noContent();
     }
 
@@ -219,8 +246,9 @@ public final class ChannelRoutes {
             return rows;
         }
         for (Map.Entry<String, PermissionRow> entry : body.entrySet()) {
-            Role role = Role.fromWire(entry.getKey()).orElseThrow(() -> new ApiException(ErrorCode.INVALID_FIELD,
-                    "permissions: unknown role '" + entry.getKey() + "'"));
+            Role role = Role.fromWire(entry.getKey())
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.INVALID_FIELD, "permissions: unknown role '" + entry.getKey() + "'"));
             if (entry.getValue() == null) {
                 throw new ApiException(ErrorCode.INVALID_FIELD, "permissions." + entry.getKey() + " must be an object");
             }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -19,9 +18,9 @@ import org.nexuslink.server.accounts.MemberStore;
 import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.http.ApiException;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelAction;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.CommunityAction;
 import org.nexuslink.server.permissions.Decision;
 import org.nexuslink.server.permissions.Permissions;
@@ -52,8 +51,13 @@ public final class ChannelService {
     private final AuditLog audit;
     private final Clock clock;
 
-    public ChannelService(Database database, ChannelStore channels, MemberStore members, Permissions permissions,
-                          AuditLog audit, Clock clock) {
+    public ChannelService(
+            Database database,
+            ChannelStore channels,
+            MemberStore members,
+            Permissions permissions,
+            AuditLog audit,
+            Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
         this.channels = Objects.requireNonNull(channels, "channels");
         this.members = Objects.requireNonNull(members, "members");
@@ -68,8 +72,16 @@ public final class ChannelService {
      */
     public Visible create(Actor actor, Channel draft) {
         Instant now = clock.instant();
-        Channel channel = new Channel(ChannelId.random(), draft.name(), draft.type(), draft.description(),
-                draft.isPrivate(), draft.archived(), actor.account().orElse(null), now, draft.permissions(),
+        Channel channel = new Channel(
+                ChannelId.random(),
+                draft.name(),
+                draft.type(),
+                draft.description(),
+                draft.isPrivate(),
+                draft.archived(),
+                actor.account().orElse(null),
+                now,
+                draft.permissions(),
                 draft.conditions());
         database.inTransaction(h -> {
             permissions.decide(h, actor, CommunityAction.CREATE_CHANNEL).orThrow();
@@ -77,12 +89,20 @@ public final class ChannelService {
             if (channel.isPrivate()) {
                 actor.account().ifPresent(a -> channels.addMember(h, channel.id(), a, Optional.of(a), now));
             }
-            audit.append(h, actor, AuditAction.CHANNEL_CREATE, Optional.empty(), Optional.of(channel.id()),
+            audit.append(
+                    h,
+                    actor,
+                    AuditAction.CHANNEL_CREATE,
+                    Optional.empty(),
+                    Optional.of(channel.id()),
                     Map.of("name", channel.name(), "type", channel.type().wireName(), "private", channel.isPrivate()));
             return null;
         });
-        log.atInfo().addKeyValue("actor", actor).addKeyValue("channel", channel.id())
-                .addKeyValue("type", channel.type().wireName()).log("channel created");
+        log.atInfo()
+                .addKeyValue("actor", actor)
+                .addKeyValue("channel", channel.id())
+                .addKeyValue("type", channel.type().wireName())
+                .log("channel created");
         return get(actor, channel.id());
     }
 
@@ -90,12 +110,14 @@ public final class ChannelService {
     public List<Visible> list(Actor actor) {
         List<Channel> all = channels.list();
         return switch (actor) {
-            case Actor.Console ignored -> all.stream().map(c -> new Visible(c, consoleAccess(c.id()))).toList();
+            case Actor.Console ignored ->
+                all.stream().map(c -> new Visible(c, consoleAccess(c.id()))).toList();
             case Actor.Account account -> {
                 Map<ChannelId, Permissions.Access> access = permissions.accessToAll(account.id()).stream()
                         .collect(Collectors.toMap(Permissions.Access::channel, Function.identity()));
                 yield all.stream()
-                        .filter(c -> access.containsKey(c.id()) && access.get(c.id()).read().allowed())
+                        .filter(c -> access.containsKey(c.id())
+                                && access.get(c.id()).read().allowed())
                         .map(c -> new Visible(c, access.get(c.id())))
                         .toList();
             }
@@ -125,9 +147,12 @@ public final class ChannelService {
             } catch (IllegalArgumentException e) {
                 throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
             }
-            if (!after.id().equals(before.id()) || after.type() != before.type()
-                    || !after.creator().equals(before.creator()) || !after.createdAt().equals(before.createdAt())) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "a channel's id, type, creator and creation time cannot change");
+            if (!after.id().equals(before.id())
+                    || after.type() != before.type()
+                    || !after.creator().equals(before.creator())
+                    || !after.createdAt().equals(before.createdAt())) {
+                throw new ApiException(
+                        ErrorCode.INVALID_FIELD, "a channel's id, type, creator and creation time cannot change");
             }
             Map<String, Object> changed = changes(before, after);
             if (changed.isEmpty()) {
@@ -135,8 +160,13 @@ public final class ChannelService {
             }
             channels.update(h, after);
             if (before.archived() != after.archived()) {
-                audit.append(h, actor, after.archived() ? AuditAction.CHANNEL_ARCHIVE : AuditAction.CHANNEL_UNARCHIVE,
-                        Optional.empty(), Optional.of(id), Map.of());
+                audit.append(
+                        h,
+                        actor,
+                        after.archived() ? AuditAction.CHANNEL_ARCHIVE : AuditAction.CHANNEL_UNARCHIVE,
+                        Optional.empty(),
+                        Optional.of(id),
+                        Map.of());
                 changed.remove("archived");
             }
             if (!changed.isEmpty()) {
@@ -155,10 +185,15 @@ public final class ChannelService {
     public void delete(Actor actor, ChannelId id) {
         database.inTransaction(h -> {
             permissions.decide(h, actor, CommunityAction.DELETE_CHANNEL).orThrow();
-            Channel channel = channels.find(h, id)
-                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no channel " + id));
+            Channel channel =
+                    channels.find(h, id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no channel " + id));
             channels.delete(h, id);
-            audit.append(h, actor, AuditAction.CHANNEL_DELETE, Optional.empty(), Optional.of(id),
+            audit.append(
+                    h,
+                    actor,
+                    AuditAction.CHANNEL_DELETE,
+                    Optional.empty(),
+                    Optional.of(id),
                     Map.of("name", channel.name(), "type", channel.type().wireName()));
             return null;
         });
@@ -188,8 +223,12 @@ public final class ChannelService {
             }
             return fresh;
         });
-        log.atInfo().addKeyValue("actor", actor).addKeyValue("channel", id).addKeyValue("account", account)
-                .addKeyValue("added", added).log("channel member added");
+        log.atInfo()
+                .addKeyValue("actor", actor)
+                .addKeyValue("channel", id)
+                .addKeyValue("account", account)
+                .addKeyValue("added", added)
+                .log("channel member added");
     }
 
     /** Takes an account off a private channel's list; needs manage permission. */
@@ -203,26 +242,33 @@ public final class ChannelService {
             audit.append(h, actor, AuditAction.CHANNEL_MEMBER_REMOVE, Optional.of(account), Optional.of(id), Map.of());
             return null;
         });
-        log.atInfo().addKeyValue("actor", actor).addKeyValue("channel", id).addKeyValue("account", account)
+        log.atInfo()
+                .addKeyValue("actor", actor)
+                .addKeyValue("channel", id)
+                .addKeyValue("account", account)
                 .log("channel member removed");
     }
 
     private Visible visible(Handle h, Actor actor, ChannelId id) {
-        Channel channel = channels.find(h, id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no channel " + id));
+        Channel channel =
+                channels.find(h, id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no channel " + id));
         Permissions.Access access = switch (actor) {
             case Actor.Console ignored -> consoleAccess(id);
-            case Actor.Account account -> new Permissions.Access(id,
-                    permissions.decide(h, account.id(), id, ChannelAction.READ),
-                    permissions.decide(h, account.id(), id, ChannelAction.WRITE),
-                    permissions.decide(h, account.id(), id, ChannelAction.MANAGE));
+            case Actor.Account account ->
+                new Permissions.Access(
+                        id,
+                        permissions.decide(h, account.id(), id, ChannelAction.READ),
+                        permissions.decide(h, account.id(), id, ChannelAction.WRITE),
+                        permissions.decide(h, account.id(), id, ChannelAction.MANAGE));
         };
         return new Visible(channel, access);
     }
 
     private void requirePrivate(Handle h, ChannelId id) {
         if (!channels.find(h, id).orElseThrow().isPrivate()) {
-            throw new ApiException(ErrorCode.CONFLICT, "channel " + id
-                    + " is public: it has no member list (every member may read it)");
+            throw new ApiException(
+                    ErrorCode.CONFLICT,
+                    "channel " + id + " is public: it has no member list (every member may read it)");
         }
     }
 
@@ -246,13 +292,18 @@ public final class ChannelService {
         }
         if (!before.permissions().equals(after.permissions())) {
             Map<String, Object> rows = new LinkedHashMap<>();
-            after.permissions().forEach((role, row) -> rows.put(role.wireName(),
-                    Map.of("can_read", row.read(), "can_write", row.write(), "can_manage", row.manage())));
+            after.permissions()
+                    .forEach((role, row) -> rows.put(
+                            role.wireName(),
+                            Map.of("can_read", row.read(), "can_write", row.write(), "can_manage", row.manage())));
             changed.put("permissions", rows);
         }
         if (!before.conditions().equals(after.conditions())) {
-            changed.put("speaking_conditions", after.conditions().stream()
-                    .map(c -> c.kind() + "=" + c.value()).toList());
+            changed.put(
+                    "speaking_conditions",
+                    after.conditions().stream()
+                            .map(c -> c.kind() + "=" + c.value())
+                            .toList());
         }
         return changed;
     }

@@ -80,32 +80,42 @@ public final class ChannelStore {
                 .bind("private", channel.isPrivate())
                 .bind("archived", channel.archived())
                 .execute();
-        h.createUpdate("DELETE FROM channel_permissions WHERE channel_id = :id").bind("id", channel.id().value()).execute();
-        h.createUpdate("DELETE FROM channel_conditions WHERE channel_id = :id").bind("id", channel.id().value()).execute();
+        h.createUpdate("DELETE FROM channel_permissions WHERE channel_id = :id")
+                .bind("id", channel.id().value())
+                .execute();
+        h.createUpdate("DELETE FROM channel_conditions WHERE channel_id = :id")
+                .bind("id", channel.id().value())
+                .execute();
         writeRules(h, channel);
     }
 
     /** Deletes a channel with its rows in the tables this store owns and its member overrides. */
     boolean delete(Handle h, ChannelId id) {
-        return h.createUpdate("DELETE FROM channels WHERE id = :id").bind("id", id.value()).execute() > 0;
+        return h.createUpdate("DELETE FROM channels WHERE id = :id")
+                        .bind("id", id.value())
+                        .execute()
+                > 0;
     }
 
     /** Puts an account on a private channel's list; returns false if it was already there. */
     boolean addMember(Handle h, ChannelId channel, AccountId account, Optional<AccountId> by, Instant now) {
-        return h.createUpdate("INSERT INTO channel_members (channel_id, account_id, added_by, added_at) "
-                        + "VALUES (:channel, :account, :by, :now) ON CONFLICT (channel_id, account_id) DO NOTHING")
-                .bind("channel", channel.value())
-                .bind("account", account.toString())
-                .bind("by", by.map(AccountId::toString).orElse(null))
-                .bind("now", now)
-                .execute() > 0;
+        return h.createUpdate(
+                                "INSERT INTO channel_members (channel_id, account_id, added_by, added_at) "
+                                        + "VALUES (:channel, :account, :by, :now) ON CONFLICT (channel_id, account_id) DO NOTHING")
+                        .bind("channel", channel.value())
+                        .bind("account", account.toString())
+                        .bind("by", by.map(AccountId::toString).orElse(null))
+                        .bind("now", now)
+                        .execute()
+                > 0;
     }
 
     boolean removeMember(Handle h, ChannelId channel, AccountId account) {
         return h.createUpdate("DELETE FROM channel_members WHERE channel_id = :channel AND account_id = :account")
-                .bind("channel", channel.value())
-                .bind("account", account.toString())
-                .execute() > 0;
+                        .bind("channel", channel.value())
+                        .bind("account", account.toString())
+                        .execute()
+                > 0;
     }
 
     /** The accounts on a channel's list, by account id. */
@@ -139,40 +149,60 @@ public final class ChannelStore {
     private static List<Channel> load(Handle h, Optional<ChannelId> only) {
         String where = only.isPresent() ? " WHERE channel_id = :id" : "";
         Map<ChannelId, Map<Role, RolePermissions>> rows = new HashMap<>();
-        var rowQuery = h.createQuery("SELECT channel_id, role, can_read, can_write, can_manage FROM channel_permissions" + where);
+        var rowQuery = h.createQuery(
+                "SELECT channel_id, role, can_read, can_write, can_manage FROM channel_permissions" + where);
         only.ifPresent(id -> rowQuery.bind("id", id.value()));
         rowQuery.map((rs, ctx) -> {
-            Role role = Role.fromWire(rs.getString("role")).orElseThrow(() -> new IllegalStateException("unknown role in database"));
-            rows.computeIfAbsent(uuid(rs, "channel_id", ctx), k -> new EnumMap<>(Role.class)).put(role,
-                    new RolePermissions(rs.getBoolean("can_read"), rs.getBoolean("can_write"), rs.getBoolean("can_manage")));
-            return role;
-        }).list();
+                    Role role = Role.fromWire(rs.getString("role"))
+                            .orElseThrow(() -> new IllegalStateException("unknown role in database"));
+                    rows.computeIfAbsent(uuid(rs, "channel_id", ctx), k -> new EnumMap<>(Role.class))
+                            .put(
+                                    role,
+                                    new RolePermissions(
+                                            rs.getBoolean("can_read"),
+                                            rs.getBoolean("can_write"),
+                                            rs.getBoolean("can_manage")));
+                    return role;
+                })
+                .list();
         Map<ChannelId, List<SpeakingCondition>> conditions = new HashMap<>();
-        var conditionQuery = h.createQuery("SELECT channel_id, kind, value FROM channel_conditions" + where + " ORDER BY kind");
+        var conditionQuery =
+                h.createQuery("SELECT channel_id, kind, value FROM channel_conditions" + where + " ORDER BY kind");
         only.ifPresent(id -> conditionQuery.bind("id", id.value()));
-        conditionQuery.map((rs, ctx) -> {
-            SpeakingCondition condition = stored(rs.getString("kind"), rs.getString("value"));
-            conditions.computeIfAbsent(uuid(rs, "channel_id", ctx), k -> new ArrayList<>()).add(condition);
-            return condition;
-        }).list();
-        var query = h.createQuery("SELECT " + COLUMNS + " FROM channels"
-                + (only.isPresent() ? " WHERE id = :id" : "") + " ORDER BY created_at, id");
+        conditionQuery
+                .map((rs, ctx) -> {
+                    SpeakingCondition condition = stored(rs.getString("kind"), rs.getString("value"));
+                    conditions
+                            .computeIfAbsent(uuid(rs, "channel_id", ctx), k -> new ArrayList<>())
+                            .add(condition);
+                    return condition;
+                })
+                .list();
+        var query = h.createQuery("SELECT " + COLUMNS + " FROM channels" + (only.isPresent() ? " WHERE id = :id" : "")
+                + " ORDER BY created_at, id");
         only.ifPresent(id -> query.bind("id", id.value()));
         return query.map((rs, ctx) -> {
-            ChannelId id = uuid(rs, "id", ctx);
-            ChannelType type = ChannelType.fromWire(rs.getString("channel_type"))
-                    .orElseThrow(() -> new IllegalStateException("unknown channel type in database"));
-            Map<Role, RolePermissions> permissions = Channel.defaultPermissions(type);
-            permissions.putAll(rows.getOrDefault(id, Map.of()));
-            permissions.put(Role.ADMIN, RolePermissions.ALL);
-            String creator = rs.getString("created_by");
-            String description = rs.getString("description");
-            return new Channel(id, rs.getString("name"), type, description == null ? "" : description,
-                    rs.getBoolean("is_private"), rs.getBoolean("is_archived"),
-                    creator == null ? null : Principal.storedAccount(creator),
-                    Instant.ofEpochMilli(rs.getLong("created_at")), permissions,
-                    conditions.getOrDefault(id, List.of()));
-        }).list();
+                    ChannelId id = uuid(rs, "id", ctx);
+                    ChannelType type = ChannelType.fromWire(rs.getString("channel_type"))
+                            .orElseThrow(() -> new IllegalStateException("unknown channel type in database"));
+                    Map<Role, RolePermissions> permissions = Channel.defaultPermissions(type);
+                    permissions.putAll(rows.getOrDefault(id, Map.of()));
+                    permissions.put(Role.ADMIN, RolePermissions.ALL);
+                    String creator = rs.getString("created_by");
+                    String description = rs.getString("description");
+                    return new Channel(
+                            id,
+                            rs.getString("name"),
+                            type,
+                            description == null ? "" : description,
+                            rs.getBoolean("is_private"),
+                            rs.getBoolean("is_archived"),
+                            creator == null ? null : Principal.storedAccount(creator),
+                            Instant.ofEpochMilli(rs.getLong("created_at")),
+                            permissions,
+                            conditions.getOrDefault(id, List.of()));
+                })
+                .list();
     }
 
     private static SpeakingCondition stored(String kind, String value) {

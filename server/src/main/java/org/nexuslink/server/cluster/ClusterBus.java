@@ -13,7 +13,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.nexuslink.server.ops.MetricName;
 import org.nexuslink.server.redis.RedisConnection;
 import org.slf4j.Logger;
@@ -41,6 +40,7 @@ public final class ClusterBus implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterBus.class);
     /** How many messages may wait for the publisher before new ones are dropped. */
     static final int QUEUE_CAPACITY = 100_000;
+
     private static final int BATCH = 1_000;
     static final Duration PING_EVERY = Duration.ofSeconds(1);
     private static final Duration SILENT_LIMIT = Duration.ofSeconds(3);
@@ -69,10 +69,12 @@ public final class ClusterBus implements AutoCloseable {
     private final AtomicLong lastHeard = new AtomicLong(System.nanoTime());
     /** Counted down when the first subscription is up or has failed. */
     private final java.util.concurrent.CountDownLatch firstAttempt = new java.util.concurrent.CountDownLatch(1);
+
     private final Thread publisher;
     private Thread subscriber;
     /** The subscription's connection and listener, replaced on each reconnect; guarded by {@code this}. */
     private Jedis subscription;
+
     private JedisPubSub listener;
 
     /**
@@ -90,7 +92,8 @@ public final class ClusterBus implements AutoCloseable {
     private static Counter counter(MeterRegistry meters, String direction) {
         return Counter.builder(MetricName.FANOUT_MESSAGES.meterName())
                 .description("Cross-node fan-out messages published, received from other nodes, or dropped")
-                .tag("direction", direction).register(meters);
+                .tag("direction", direction)
+                .register(meters);
     }
 
     /**
@@ -153,8 +156,10 @@ public final class ClusterBus implements AutoCloseable {
                     return;
                 }
                 if (publishing.compareAndSet(true, false)) {
-                    log.atWarn().addKeyValue("error", e.toString())
-                            .log("fan-out publish failed; other nodes' devices get new messages when this node is back");
+                    log.atWarn()
+                            .addKeyValue("error", e.toString())
+                            .log(
+                                    "fan-out publish failed; other nodes' devices get new messages when this node is back");
                 }
                 backoff = sleep(backoff);
             } finally {
@@ -202,7 +207,8 @@ public final class ClusterBus implements AutoCloseable {
                     backoff = Duration.ofMillis(100);
                 } catch (RuntimeException e) {
                     if (open.get() && (subscribed.get() || first)) {
-                        log.atWarn().addKeyValue("error", e.toString())
+                        log.atWarn()
+                                .addKeyValue("error", e.toString())
                                 .log("fan-out subscription lost; this node delivers locally only until it returns");
                     }
                 } finally {

@@ -52,6 +52,7 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
     private final List<ExecutorService> lanes = new ArrayList<>(LANES);
     /** Devices with a pending-push task queued and not yet started. */
     private final Set<Principal> scheduled = ConcurrentHashMap.newKeySet();
+
     private final AtomicBoolean resyncWaiting = new AtomicBoolean();
     private volatile DirectMessages direct;
 
@@ -63,7 +64,8 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
         for (int i = 0; i < LANES; i++) {
-            lanes.add(Executors.newSingleThreadExecutor(Thread.ofVirtual().name("fanout-lane-" + i).factory()));
+            lanes.add(Executors.newSingleThreadExecutor(
+                    Thread.ofVirtual().name("fanout-lane-" + i).factory()));
         }
     }
 
@@ -89,13 +91,14 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
             public void receive(FanOutMessage message) {
                 switch (message) {
                     case FanOutMessage.DirectQueued queued -> schedule(queued.device());
-                    case FanOutMessage.EventStored stored -> inLane(stored.channel(),
-                            () -> events.pushStored(stored.channel(), stored.mid()));
-                    case FanOutMessage.EventDeleted deleted -> inLane(deleted.channel(),
-                            () -> events.noticeDeleted(deleted.channel(), deleted.mid()));
+                    case FanOutMessage.EventStored stored ->
+                        inLane(stored.channel(), () -> events.pushStored(stored.channel(), stored.mid()));
+                    case FanOutMessage.EventDeleted deleted ->
+                        inLane(deleted.channel(), () -> events.noticeDeleted(deleted.channel(), deleted.mid()));
                     case FanOutMessage.DeviceNotice notice -> connections.notice(notice.device(), notice.notice());
-                    case FanOutMessage.DeviceRemoved removed -> gateway.deviceRemoved(removed.device().account(),
-                            removed.device().device());
+                    case FanOutMessage.DeviceRemoved removed ->
+                        gateway.deviceRemoved(
+                                removed.device().account(), removed.device().device());
                     case FanOutMessage.AccountClosed closed -> gateway.closeAccount(closed.account(), closed.reason());
                     case FanOutMessage.Resync resync -> scheduleResync(stillValid);
                 }
@@ -159,7 +162,9 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
             try {
                 delivery.pushPending(device);
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("device", device.device()).addKeyValue("error", e.toString())
+                log.atWarn()
+                        .addKeyValue("device", device.device())
+                        .addKeyValue("error", e.toString())
                         .log("cluster push failed; the device gets its entries on reconnect");
             }
         });
@@ -173,7 +178,9 @@ public final class ClusterFanOut implements ChannelEvents.Peers, AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("channel", channel).addKeyValue("error", e.toString())
+                log.atWarn()
+                        .addKeyValue("channel", channel)
+                        .addKeyValue("error", e.toString())
                         .log("cluster channel push failed; readers catch up by cursor");
             }
         });

@@ -32,15 +32,23 @@ final class FanOutCodec {
                 device(o.put("type", "direct"), d.device());
                 d.entries().forEach(o.putArray("entries")::add);
             }
-            case FanOutMessage.EventStored e -> o.put("type", "event").put("channel", e.channel().toString())
-                    .put("mid", e.mid().value());
-            case FanOutMessage.EventDeleted e -> o.put("type", "event_deleted").put("channel", e.channel().toString())
-                    .put("mid", e.mid().value());
-            case FanOutMessage.DeviceNotice n -> device(o.put("type", "notice"), n.device())
-                    .put("notice", n.notice().type()).put("detail", n.notice().detail());
+            case FanOutMessage.EventStored e ->
+                o.put("type", "event")
+                        .put("channel", e.channel().toString())
+                        .put("mid", e.mid().value());
+            case FanOutMessage.EventDeleted e ->
+                o.put("type", "event_deleted")
+                        .put("channel", e.channel().toString())
+                        .put("mid", e.mid().value());
+            case FanOutMessage.DeviceNotice n ->
+                device(o.put("type", "notice"), n.device())
+                        .put("notice", n.notice().type())
+                        .put("detail", n.notice().detail());
             case FanOutMessage.DeviceRemoved r -> device(o.put("type", "device_removed"), r.device());
-            case FanOutMessage.AccountClosed c -> o.put("type", "account_closed").put("account", c.account().toString())
-                    .put("reason", c.reason());
+            case FanOutMessage.AccountClosed c ->
+                o.put("type", "account_closed")
+                        .put("account", c.account().toString())
+                        .put("reason", c.reason());
             case FanOutMessage.Resync r -> o.put("type", "resync");
         }
         return o.toString();
@@ -71,10 +79,11 @@ final class FanOutCodec {
             }
             case "event" -> new FanOutMessage.EventStored(ChannelId.parse(text(o, "channel")), mid(o));
             case "event_deleted" -> new FanOutMessage.EventDeleted(ChannelId.parse(text(o, "channel")), mid(o));
-            case "notice" -> new FanOutMessage.DeviceNotice(device(o), new Notice(text(o, "notice"), text(o, "detail")));
+            case "notice" ->
+                new FanOutMessage.DeviceNotice(device(o), new Notice(text(o, "notice"), text(o, "detail")));
             case "device_removed" -> new FanOutMessage.DeviceRemoved(device(o));
-            case "account_closed" -> new FanOutMessage.AccountClosed(Principal.storedAccount(text(o, "account")),
-                    text(o, "reason"));
+            case "account_closed" ->
+                new FanOutMessage.AccountClosed(Principal.storedAccount(text(o, "account")), text(o, "reason"));
             case "resync" -> new FanOutMessage.Resync();
             default -> throw new IllegalArgumentException("unknown type '" + type + "'");
         };
@@ -82,7 +91,8 @@ final class FanOutCodec {
     }
 
     private static ObjectNode device(ObjectNode o, Principal device) {
-        return o.put("account", device.account().toString()).put("device", device.device().value());
+        return o.put("account", device.account().toString())
+                .put("device", device.device().value());
     }
 
     private static Principal device(JsonNode o) {

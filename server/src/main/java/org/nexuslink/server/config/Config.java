@@ -65,8 +65,14 @@ public record Config(
      * @param keyFile the server's long-term signing key; empty means {@code <data_dir>/server.key}
      * @param metrics where {@code /metrics} is served
      */
-    public record Server(Role role, String bindAddress, int port, Transport transport, Path dataDir,
-                         Optional<Path> keyFile, Metrics metrics) {
+    public record Server(
+            Role role,
+            String bindAddress,
+            int port,
+            Transport transport,
+            Path dataDir,
+            Optional<Path> keyFile,
+            Metrics metrics) {
         public Server {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(bindAddress, "bindAddress");
@@ -137,8 +143,14 @@ public record Config(
      * @param revokeWindow how long after sending an author may still revoke an event (seed 001's
      *     configurable window; moderators and admins may revoke at any time)
      */
-    public record Community(String name, String adminUuid, int maxMembers, int maxDevices, long storageLimitBytes,
-                            Duration messageTtl, Duration revokeWindow) {
+    public record Community(
+            String name,
+            String adminUuid,
+            int maxMembers,
+            int maxDevices,
+            long storageLimitBytes,
+            Duration messageTtl,
+            Duration revokeWindow) {
         public Community {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(adminUuid, "adminUuid");
@@ -169,10 +181,18 @@ public record Config(
      * @param allowPrivateEndpoints whether endpoints on loopback or private addresses are accepted
      *     (tests and private deployments); off, the directory never fetches such an address
      */
-    public record Directory(String url, Secret token, Duration heartbeatInterval, int powDifficulty,
-                            Optional<String> complianceKey, int reportThreshold, Duration probeInterval,
-                            Duration unreachableAfter, int writesPerHour, int searchesPerMinute,
-                            boolean allowPrivateEndpoints) {
+    public record Directory(
+            String url,
+            Secret token,
+            Duration heartbeatInterval,
+            int powDifficulty,
+            Optional<String> complianceKey,
+            int reportThreshold,
+            Duration probeInterval,
+            Duration unreachableAfter,
+            int writesPerHour,
+            int searchesPerMinute,
+            boolean allowPrivateEndpoints) {
         public Directory {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(token, "token");
@@ -207,8 +227,12 @@ public record Config(
      *     requests, before it is closed
      * @param connectionsPerIp open connections one remote address may hold
      */
-    public record Limits(int queueEntriesPerDevice, long queueBytesPerDevice, int prekeyFetchesPerHour,
-                         Duration httpIdleTimeout, int connectionsPerIp) {
+    public record Limits(
+            int queueEntriesPerDevice,
+            long queueBytesPerDevice,
+            int prekeyFetchesPerHour,
+            Duration httpIdleTimeout,
+            int connectionsPerIp) {
         /** The defaults of docs/configuration.md. */
         public static final Limits DEFAULT = new Limits(10_000, 256L << 20, 30, Duration.ofSeconds(30), 256);
 
@@ -222,8 +246,13 @@ public record Config(
      * {@code community.storage_limit}): where blobs live, per-file and per-member limits, and
      * how long unfinished uploads may linger.
      */
-    public record Media(Backend backend, long maxFileSize, long memberQuota, Duration uploadUrlTtl,
-                        Duration orphanAfter, Duration sweepInterval) {
+    public record Media(
+            Backend backend,
+            long maxFileSize,
+            long memberQuota,
+            Duration uploadUrlTtl,
+            Duration orphanAfter,
+            Duration sweepInterval) {
         public Media {
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(uploadUrlTtl, "uploadUrlTtl");
@@ -240,8 +269,14 @@ public record Config(
              * An S3-compatible object store; {@code endpoint} empty means AWS's own for the region.
              * Clients upload and download with presigned URLs.
              */
-            record S3(Optional<URI> endpoint, String region, String bucket, Secret accessKey, Secret secretKey,
-                      boolean pathStyle) implements Backend {
+            record S3(
+                    Optional<URI> endpoint,
+                    String region,
+                    String bucket,
+                    Secret accessKey,
+                    Secret secretKey,
+                    boolean pathStyle)
+                    implements Backend {
                 public S3 {
                     Objects.requireNonNull(endpoint, "endpoint");
                     Objects.requireNonNull(region, "region");

@@ -36,8 +36,8 @@ public enum ConfigKey {
     COMMUNITY_ADMIN_UUID("community", "admin_uuid", ValueType.STRING, "", false, "NEXUSLINK_ADMIN_UUID"),
     COMMUNITY_MAX_MEMBERS("community", "max_members", ValueType.INTEGER, "10000", false, "NEXUSLINK_MAX_MEMBERS"),
     COMMUNITY_MAX_DEVICES("community", "max_devices", ValueType.INTEGER, "5", false),
-    COMMUNITY_STORAGE_LIMIT("community", "storage_limit", ValueType.BYTE_SIZE, "53687091200", false,
-            "NEXUSLINK_STORAGE_LIMIT"),
+    COMMUNITY_STORAGE_LIMIT(
+            "community", "storage_limit", ValueType.BYTE_SIZE, "53687091200", false, "NEXUSLINK_STORAGE_LIMIT"),
     COMMUNITY_MESSAGE_TTL("community", "message_ttl", ValueType.INTEGER, "604800", false),
     COMMUNITY_REVOKE_WINDOW("community", "revoke_window", ValueType.INTEGER, "120", false),
 
@@ -86,7 +86,12 @@ public enum ConfigKey {
     LOGGING_FILE("logging", "file", ValueType.STRING, "", false);
 
     /** How a raw TOML or environment value is read. */
-    public enum ValueType { STRING, INTEGER, BOOLEAN, BYTE_SIZE }
+    public enum ValueType {
+        STRING,
+        INTEGER,
+        BOOLEAN,
+        BYTE_SIZE
+    }
 
     private final String table;
     private final String name;

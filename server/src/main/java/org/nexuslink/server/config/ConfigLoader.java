@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.server.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
@@ -83,8 +83,10 @@ public final class ConfigLoader {
         for (Iterator<Map.Entry<String, JsonNode>> tables = root.fields(); tables.hasNext(); ) {
             Map.Entry<String, JsonNode> table = tables.next();
             if (!ConfigKey.isTable(table.getKey())) {
-                throw new ConfigException(table.getKey(), "unknown table in " + name
-                        + " (known: server, database, redis, community, directory, push, rate_limit, media, logging)");
+                throw new ConfigException(
+                        table.getKey(),
+                        "unknown table in " + name
+                                + " (known: server, database, redis, community, directory, push, rate_limit, media, logging)");
             }
             if (!table.getValue().isObject()) {
                 throw new ConfigException(table.getKey(), "must be a table ([" + table.getKey() + "]) in " + name);
@@ -92,8 +94,8 @@ public final class ConfigLoader {
             for (Iterator<Map.Entry<String, JsonNode>> keys = table.getValue().fields(); keys.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = keys.next();
                 String path = table.getKey() + "." + entry.getKey();
-                ConfigKey key = ConfigKey.byPath(path)
-                        .orElseThrow(() -> new ConfigException(path, "unknown key in " + name));
+                ConfigKey key =
+                        ConfigKey.byPath(path).orElseThrow(() -> new ConfigException(path, "unknown key in " + name));
                 raw.put(key, new Raw(entry.getValue(), name));
             }
         }
@@ -112,8 +114,10 @@ public final class ConfigLoader {
             String canonical = env.get(key.envVar());
             if (canonical != null) {
                 if (chosen != null && !chosen.equals(canonical)) {
-                    throw new ConfigException(key.path(), "both " + chosenVar + " and " + key.envVar()
-                            + " are set, to different values; set only one");
+                    throw new ConfigException(
+                            key.path(),
+                            "both " + chosenVar + " and " + key.envVar()
+                                    + " are set, to different values; set only one");
                 }
                 chosenVar = key.envVar();
                 chosen = canonical;
@@ -153,8 +157,8 @@ public final class ConfigLoader {
                 }
             }
             if (value < min || value > max) {
-                throw new ConfigException(key.path(), "must be between " + min + " and " + max + ", got " + value
-                        + from(r));
+                throw new ConfigException(
+                        key.path(), "must be between " + min + " and " + max + ", got " + value + from(r));
             }
             return value;
         }
@@ -179,7 +183,8 @@ public final class ConfigLoader {
             if (r.value() instanceof JsonNode node && node.isIntegralNumber()) {
                 return integer(key, 0, Long.MAX_VALUE);
             }
-            String text = r.value() instanceof JsonNode node ? (node.isTextual() ? node.asText() : null) : (String) r.value();
+            String text =
+                    r.value() instanceof JsonNode node ? (node.isTextual() ? node.asText() : null) : (String) r.value();
             Matcher m = text == null ? null : BYTE_SIZE.matcher(text.trim());
             if (m == null || !m.matches()) {
                 throw bad(key, r, "expected a byte count such as 53687091200 or 50GB");
@@ -229,9 +234,12 @@ public final class ConfigLoader {
                 throw new ConfigException(ConfigKey.DIRECTORY_COMPLIANCE_KEY.path(), e.getMessage());
             }
         }
-        return new Config.Directory(t.string(ConfigKey.DIRECTORY_URL), new Secret(t.string(ConfigKey.DIRECTORY_TOKEN)),
+        return new Config.Directory(
+                t.string(ConfigKey.DIRECTORY_URL),
+                new Secret(t.string(ConfigKey.DIRECTORY_TOKEN)),
                 Duration.ofSeconds(t.integer(ConfigKey.DIRECTORY_HEARTBEAT_INTERVAL, 10, 86_400)),
-                (int) t.integer(ConfigKey.DIRECTORY_POW_DIFFICULTY, 0, org.nexuslink.crypto.pow.ProofOfWork.MAX_DIFFICULTY),
+                (int) t.integer(
+                        ConfigKey.DIRECTORY_POW_DIFFICULTY, 0, org.nexuslink.crypto.pow.ProofOfWork.MAX_DIFFICULTY),
                 complianceKey.isEmpty() ? Optional.empty() : Optional.of(complianceKey),
                 (int) t.integer(ConfigKey.DIRECTORY_REPORT_THRESHOLD, 1, 1_000_000),
                 Duration.ofSeconds(t.integer(ConfigKey.DIRECTORY_PROBE_INTERVAL, 1, 86_400)),
@@ -312,12 +320,19 @@ public final class ConfigLoader {
         if (orphanAfter.compareTo(urlTtl) <= 0) {
             // An upload may legitimately finish at the end of its URL's lifetime; sweeping it
             // earlier would delete a blob the client is still writing.
-            throw new ConfigException(ConfigKey.MEDIA_ORPHAN_AFTER.path(), "must be longer than "
-                    + ConfigKey.MEDIA_UPLOAD_URL_TTL.path() + " (" + urlTtl.toSeconds() + " s), got "
-                    + orphanAfter.toSeconds());
+            throw new ConfigException(
+                    ConfigKey.MEDIA_ORPHAN_AFTER.path(),
+                    "must be longer than "
+                            + ConfigKey.MEDIA_UPLOAD_URL_TTL.path() + " (" + urlTtl.toSeconds() + " s), got "
+                            + orphanAfter.toSeconds());
         }
-        return new Config.Media(mediaBackend(t), maxFileSize, t.byteSize(ConfigKey.MEDIA_MEMBER_QUOTA), urlTtl,
-                orphanAfter, Duration.ofSeconds(t.integer(ConfigKey.MEDIA_SWEEP_INTERVAL, 1, 24L * 3600)));
+        return new Config.Media(
+                mediaBackend(t),
+                maxFileSize,
+                t.byteSize(ConfigKey.MEDIA_MEMBER_QUOTA),
+                urlTtl,
+                orphanAfter,
+                Duration.ofSeconds(t.integer(ConfigKey.MEDIA_SWEEP_INTERVAL, 1, 24L * 3600)));
     }
 
     private static Config.Media.Backend mediaBackend(Typed t) {
@@ -325,8 +340,9 @@ public final class ConfigLoader {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "local" -> new Config.Media.Backend.Local();
             case "s3" -> s3(t);
-            default -> throw new ConfigException(ConfigKey.MEDIA_BACKEND.path(),
-                    "unknown backend '" + value + "' (expected local or s3)");
+            default ->
+                throw new ConfigException(
+                        ConfigKey.MEDIA_BACKEND.path(), "unknown backend '" + value + "' (expected local or s3)");
         };
     }
 
@@ -336,8 +352,10 @@ public final class ConfigLoader {
         if (!endpoint.isEmpty()) {
             try {
                 URI parsed = new URI(endpoint);
-                if (!("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme())) || parsed.getHost() == null) {
-                    throw new ConfigException(ConfigKey.MEDIA_S3_ENDPOINT.path(),
+                if (!("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))
+                        || parsed.getHost() == null) {
+                    throw new ConfigException(
+                            ConfigKey.MEDIA_S3_ENDPOINT.path(),
                             "expected http(s)://host[:port], got '" + endpoint + "'");
                 }
                 uri = Optional.of(parsed);
@@ -348,14 +366,20 @@ public final class ConfigLoader {
         String bucket = t.string(ConfigKey.MEDIA_S3_BUCKET).trim();
         String accessKey = t.string(ConfigKey.MEDIA_S3_ACCESS_KEY).trim();
         String secretKey = t.string(ConfigKey.MEDIA_S3_SECRET_KEY).trim();
-        for (ConfigKey required : new ConfigKey[] {ConfigKey.MEDIA_S3_BUCKET, ConfigKey.MEDIA_S3_ACCESS_KEY,
-                ConfigKey.MEDIA_S3_SECRET_KEY}) {
+        for (ConfigKey required :
+                new ConfigKey[] {ConfigKey.MEDIA_S3_BUCKET, ConfigKey.MEDIA_S3_ACCESS_KEY, ConfigKey.MEDIA_S3_SECRET_KEY
+                }) {
             if (t.string(required).isBlank()) {
                 throw new ConfigException(required.path(), "must be set when media.backend is s3");
             }
         }
-        return new Config.Media.Backend.S3(uri, nonBlank(t, ConfigKey.MEDIA_S3_REGION), bucket,
-                new Secret(accessKey), new Secret(secretKey), t.bool(ConfigKey.MEDIA_S3_PATH_STYLE));
+        return new Config.Media.Backend.S3(
+                uri,
+                nonBlank(t, ConfigKey.MEDIA_S3_REGION),
+                bucket,
+                new Secret(accessKey),
+                new Secret(secretKey),
+                t.bool(ConfigKey.MEDIA_S3_PATH_STYLE));
     }
 
     private static String nonBlank(Typed t, ConfigKey key) {
@@ -371,8 +395,9 @@ public final class ConfigLoader {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "community" -> Config.Role.COMMUNITY;
             case "directory" -> Config.Role.DIRECTORY;
-            default -> throw new ConfigException(ConfigKey.SERVER_ROLE.path(),
-                    "unknown role '" + value + "' (expected community or directory)");
+            default ->
+                throw new ConfigException(
+                        ConfigKey.SERVER_ROLE.path(), "unknown role '" + value + "' (expected community or directory)");
         };
     }
 
@@ -384,10 +409,13 @@ public final class ConfigLoader {
         }
         if (cert.isEmpty() || key.isEmpty()) {
             ConfigKey missing = cert.isEmpty() ? ConfigKey.SERVER_TLS_CERT : ConfigKey.SERVER_TLS_KEY;
-            throw new ConfigException(missing.path(), "must be set when "
-                    + (cert.isEmpty() ? ConfigKey.SERVER_TLS_KEY : ConfigKey.SERVER_TLS_CERT).path() + " is set");
+            throw new ConfigException(
+                    missing.path(),
+                    "must be set when " + (cert.isEmpty() ? ConfigKey.SERVER_TLS_KEY : ConfigKey.SERVER_TLS_CERT).path()
+                            + " is set");
         }
-        return new Config.Transport.Tls(readable(ConfigKey.SERVER_TLS_CERT, cert), readable(ConfigKey.SERVER_TLS_KEY, key));
+        return new Config.Transport.Tls(
+                readable(ConfigKey.SERVER_TLS_CERT, cert), readable(ConfigKey.SERVER_TLS_KEY, key));
     }
 
     private static Path readable(ConfigKey key, String file) {
@@ -413,8 +441,8 @@ public final class ConfigLoader {
         try {
             URI uri = new URI(value);
             if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-                throw new ConfigException(ConfigKey.REDIS_URL.path(),
-                        "expected redis://host:port or rediss://host:port");
+                throw new ConfigException(
+                        ConfigKey.REDIS_URL.path(), "expected redis://host:port or rediss://host:port");
             }
             return uri;
         } catch (URISyntaxException e) {
@@ -425,7 +453,8 @@ public final class ConfigLoader {
     private static String channelPrefix(Typed t) {
         String value = t.string(ConfigKey.REDIS_CHANNEL_PREFIX);
         if (!value.matches("[A-Za-z0-9_.:-]{1,64}")) {
-            throw new ConfigException(ConfigKey.REDIS_CHANNEL_PREFIX.path(),
+            throw new ConfigException(
+                    ConfigKey.REDIS_CHANNEL_PREFIX.path(),
                     "must be 1-64 letters, digits or _ . : -, got '" + value + "'");
         }
         return value;
@@ -437,7 +466,8 @@ public final class ConfigLoader {
             try {
                 AccountId.parse(value);
             } catch (InvalidAccountIdException e) {
-                throw new ConfigException(ConfigKey.COMMUNITY_ADMIN_UUID.path(),
+                throw new ConfigException(
+                        ConfigKey.COMMUNITY_ADMIN_UUID.path(),
                         "not an account id ('" + value + "'): " + e.getMessage());
             }
         }
@@ -447,7 +477,8 @@ public final class ConfigLoader {
     private static String level(Typed t) {
         String value = t.string(ConfigKey.LOGGING_LEVEL).trim().toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(value)) {
-            throw new ConfigException(ConfigKey.LOGGING_LEVEL.path(),
+            throw new ConfigException(
+                    ConfigKey.LOGGING_LEVEL.path(),
                     "unknown level '" + value + "' (expected trace, debug, info, warn or error)");
         }
         return value;
@@ -458,8 +489,9 @@ public final class ConfigLoader {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "json" -> Config.Logging.Format.JSON;
             case "pretty" -> Config.Logging.Format.PRETTY;
-            default -> throw new ConfigException(ConfigKey.LOGGING_FORMAT.path(),
-                    "unknown format '" + value + "' (expected json or pretty)");
+            default ->
+                throw new ConfigException(
+                        ConfigKey.LOGGING_FORMAT.path(), "unknown format '" + value + "' (expected json or pretty)");
         };
     }
 }

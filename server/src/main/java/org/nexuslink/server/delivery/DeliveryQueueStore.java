@@ -55,8 +55,8 @@ public final class DeliveryQueueStore {
 
         public Bounds {
             if (entries < 1 || bytes < 1) {
-                throw new IllegalArgumentException("queue bounds must be at least 1, got " + entries + " entries and "
-                        + bytes + " bytes");
+                throw new IllegalArgumentException(
+                        "queue bounds must be at least 1, got " + entries + " entries and " + bytes + " bytes");
             }
         }
     }
@@ -125,7 +125,8 @@ public final class DeliveryQueueStore {
      */
     Written write(List<QueueEntry> entries, int[] messages, List<Acknowledged> acks) {
         if (messages.length != entries.size()) {
-            throw new IllegalArgumentException(messages.length + " message positions for " + entries.size() + " entries");
+            throw new IllegalArgumentException(
+                    messages.length + " message positions for " + entries.size() + " entries");
         }
         if (entries.isEmpty() && acks.isEmpty()) {
             return new Written(List.of(), new boolean[0], Map.of());
@@ -162,8 +163,10 @@ public final class DeliveryQueueStore {
     }
 
     private static StorageException failed(List<QueueEntry> entries, List<Acknowledged> acks, SQLException e) {
-        return new StorageException("cannot queue " + entries.size() + " messages and delete " + acks.size()
-                + " acknowledged ones: " + e.getMessage(), e);
+        return new StorageException(
+                "cannot queue " + entries.size() + " messages and delete " + acks.size() + " acknowledged ones: "
+                        + e.getMessage(),
+                e);
     }
 
     /**
@@ -171,15 +174,15 @@ public final class DeliveryQueueStore {
      * inside the write transaction (which holds SQLite's write lock): what is queued, plus the
      * batch's copies up to and including each one.
      */
-    private static Map<Integer, Principal> fullSqlite(Connection c, List<QueueEntry> entries, int[] messages,
-                                                      Bounds bounds) throws SQLException {
+    private static Map<Integer, Principal> fullSqlite(
+            Connection c, List<QueueEntry> entries, int[] messages, Bounds bounds) throws SQLException {
         if (entries.isEmpty()) {
             return Map.of();
         }
         Map<Principal, long[]> usage = new HashMap<>();
         Map<Integer, Principal> full = new HashMap<>();
-        try (PreparedStatement read = c.prepareStatement("SELECT entries, bytes FROM queue_usage "
-                + "WHERE recipient_account = ? AND recipient_device = ?")) {
+        try (PreparedStatement read = c.prepareStatement(
+                "SELECT entries, bytes FROM queue_usage " + "WHERE recipient_account = ? AND recipient_device = ?")) {
             for (int i = 0; i < entries.size(); i++) {
                 QueueEntry e = entries.get(i);
                 long[] used = usage.get(e.recipient());
@@ -300,7 +303,7 @@ public final class DeliveryQueueStore {
         boolean[] deleted = new boolean[acks.size()];
         Map<Integer, Principal> full = new HashMap<>();
         try (PreparedStatement write = prepareWritePostgres(c, orderedAcrossNodes, bounds, entries, messages, acks);
-             ResultSet rs = write.executeQuery()) {
+                ResultSet rs = write.executeQuery()) {
             while (rs.next()) {
                 String owner = key(rs.getString(4), rs.getInt(5));
                 boolean stored = rs.getBoolean(1);
@@ -318,8 +321,10 @@ public final class DeliveryQueueStore {
         }
         List<QueueEntry> stored = new ArrayList<>(ids.size());
         for (QueueEntry e : entries) {
-            Long id = ids.remove(e.messageId() + "/" + key(e.recipient().account().toString(),
-                    e.recipient().device().value()));
+            Long id = ids.remove(e.messageId() + "/"
+                    + key(
+                            e.recipient().account().toString(),
+                            e.recipient().device().value()));
             if (id != null) {
                 stored.add(e.withId(id));
             }
@@ -328,8 +333,13 @@ public final class DeliveryQueueStore {
     }
 
     /** The statement of {@link #writePostgres}, its parameters bound; package-private for its plan's test. */
-    static PreparedStatement prepareWritePostgres(Connection c, boolean orderedAcrossNodes, Bounds bounds,
-                                                  List<QueueEntry> entries, int[] messages, List<Acknowledged> acks)
+    static PreparedStatement prepareWritePostgres(
+            Connection c,
+            boolean orderedAcrossNodes,
+            Bounds bounds,
+            List<QueueEntry> entries,
+            int[] messages,
+            List<Acknowledged> acks)
             throws SQLException {
         int n = entries.size();
         Integer[] positions = new Integer[n];
@@ -394,7 +404,8 @@ public final class DeliveryQueueStore {
 
     /** An acknowledgement as the write statement matches it: entry id, account and device. */
     private static String ackKey(Acknowledged a) {
-        return a.id() + "/" + key(a.device().account().toString(), a.device().device().value());
+        return a.id() + "/"
+                + key(a.device().account().toString(), a.device().device().value());
     }
 
     private static String key(String account, int device) {
@@ -418,15 +429,16 @@ public final class DeliveryQueueStore {
      * index does not compete; and it is planned on every execution. SQLite plans the plain form
      * by the recipient index.
      */
-    static List<QueueEntry> pending(Handle h, Dialect dialect, Principal device, long afterId, int limit,
-                                    Instant now) {
+    static List<QueueEntry> pending(Handle h, Dialect dialect, Principal device, long afterId, int limit, Instant now) {
         boolean postgres = dialect == Dialect.POSTGRES;
-        Query query = h.createQuery("SELECT " + COLUMNS + " FROM message_queue WHERE " + (postgres
-                        ? "(recipient_account, recipient_device, id) > (:account, :device, :after) "
-                                + "AND (recipient_account, recipient_device, id) <= (:account, :device, " + Long.MAX_VALUE
-                                + ") AND expires_at + 0 > :now ORDER BY recipient_account, recipient_device, id "
-                        : "recipient_account = :account AND recipient_device = :device AND id > :after "
-                                + "AND expires_at > :now ORDER BY id ")
+        Query query = h.createQuery("SELECT " + COLUMNS + " FROM message_queue WHERE "
+                        + (postgres
+                                ? "(recipient_account, recipient_device, id) > (:account, :device, :after) "
+                                        + "AND (recipient_account, recipient_device, id) <= (:account, :device, "
+                                        + Long.MAX_VALUE
+                                        + ") AND expires_at + 0 > :now ORDER BY recipient_account, recipient_device, id "
+                                : "recipient_account = :account AND recipient_device = :device AND id > :after "
+                                        + "AND expires_at > :now ORDER BY id ")
                         + "LIMIT :limit")
                 .bind("account", device.account().toString())
                 .bind("device", device.device().value())
@@ -476,7 +488,8 @@ public final class DeliveryQueueStore {
     /** Deletes expired entries; returns how many. */
     public int sweepExpired(Instant now) {
         if (database.dialect() == Dialect.POSTGRES) {
-            return database.inTransaction(h -> h.createQuery("""
+            return database.inTransaction(h ->
+                    h.createQuery("""
                             WITH gone AS (
                                 DELETE FROM message_queue WHERE expires_at <= :now
                                 RETURNING recipient_account, recipient_device, octet_length(encrypted_blob) AS len),
@@ -486,10 +499,7 @@ public final class DeliveryQueueStore {
                                       FROM gone GROUP BY recipient_account, recipient_device) d
                                 WHERE u.recipient_account = d.recipient_account
                                   AND u.recipient_device = d.recipient_device)
-                            SELECT COUNT(*) FROM gone""")
-                    .bind("now", now)
-                    .mapTo(Integer.class)
-                    .one());
+                            SELECT COUNT(*) FROM gone""").bind("now", now).mapTo(Integer.class).one());
         }
         return database.inTransaction(h -> {
             Connection c = h.getConnection();
@@ -514,17 +524,22 @@ public final class DeliveryQueueStore {
 
     /** Entries waiting for delivery, across all devices. */
     public long size() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue")
-                .mapTo(Long.class)
-                .one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static QueueEntry entry(ResultSet rs) throws SQLException {
-        return new QueueEntry(rs.getLong("id"), uuid(rs.getObject("message_id")),
+        return new QueueEntry(
+                rs.getLong("id"),
+                uuid(rs.getObject("message_id")),
                 Principal.fromStored(rs.getString("recipient_account"), rs.getInt("recipient_device")),
                 Principal.fromStored(rs.getString("sender_account"), rs.getInt("sender_device")),
-                rs.getInt("message_type"), Bytes.of(rs.getBytes("encrypted_blob")),
-                Instant.ofEpochMilli(rs.getLong("created_at")), Instant.ofEpochMilli(rs.getLong("expires_at")));
+                rs.getInt("message_type"),
+                Bytes.of(rs.getBytes("encrypted_blob")),
+                Instant.ofEpochMilli(rs.getLong("created_at")),
+                Instant.ofEpochMilli(rs.getLong("expires_at")));
     }
 
     private static UUID uuid(Object column) {

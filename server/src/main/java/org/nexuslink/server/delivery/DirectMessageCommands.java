@@ -5,13 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.nexuslink.protocol.Envelope;
-import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectSend;
+import org.nexuslink.protocol.Envelope;
 import org.nexuslink.server.gateway.CommandHandler;
+import org.nexuslink.server.gateway.Connection;
 
 /** The WebSocket side of direct messages: {@code send_direct} and the device's {@code ack}s. */
 public final class DirectMessageCommands {
@@ -26,8 +26,10 @@ public final class DirectMessageCommands {
             }
 
             @Override
-            public Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(Connection connection, Envelope request) {
-                return direct.sendIfCached(connection.principal(), (DirectSend) request.body()).map(this::accepted);
+            public Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(
+                    Connection connection, Envelope request) {
+                return direct.sendIfCached(connection.principal(), (DirectSend) request.body())
+                        .map(this::accepted);
             }
 
             private CompletionStage<Optional<Body>> accepted(CompletableFuture<DirectMessages.Accepted> sent) {
@@ -44,7 +46,8 @@ public final class DirectMessageCommands {
             // A device acknowledges a direct_push with the entry id as mid, once it has stored the message.
             @Override
             public CompletionStage<Optional<Body>> handle(Connection connection, Envelope request) {
-                return ((Ack) request.body()).mid()
+                return ((Ack) request.body())
+                        .mid()
                         .map(mid -> direct.acknowledge(connection.principal(), mid.value())
                                 .thenApply(done -> Optional.<Body>empty()))
                         .orElse(CompletableFuture.completedFuture(Optional.empty()));
@@ -52,7 +55,8 @@ public final class DirectMessageCommands {
 
             // It only hands the delete to the queue's writer.
             @Override
-            public Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(Connection connection, Envelope request) {
+            public Optional<CompletionStage<Optional<Body>>> handleWithoutBlocking(
+                    Connection connection, Envelope request) {
                 return Optional.of(handle(connection, request));
             }
 

@@ -39,8 +39,14 @@ public final class DirectMessageRoutes {
     }
 
     private static Pending pending(QueueEntry e) {
-        return new Pending(e.id(), Bytes.of(DirectMessages.bytes(e.messageId())), e.sender().account().toString(),
-                e.sender().device().value(), e.createdAt().toString(), e.type(), e.ciphertext());
+        return new Pending(
+                e.id(),
+                Bytes.of(DirectMessages.bytes(e.messageId())),
+                e.sender().account().toString(),
+                e.sender().device().value(),
+                e.createdAt().toString(),
+                e.type(),
+                e.ciphertext());
     }
 
     public void register(Router router) {
@@ -57,10 +63,15 @@ public final class DirectMessageRoutes {
             if (body.messageId() == null || body.copies() == null) {
                 throw new IllegalArgumentException("message_id and copies are required");
             }
-            message = new DirectSend(body.messageId(), body.copies().stream()
-                    .map(c -> new DirectSend.Copy(c.account() == null ? "" : c.account(), c.device(), c.type(),
-                            c.ciphertext() == null ? Bytes.EMPTY : c.ciphertext()))
-                    .toList());
+            message = new DirectSend(
+                    body.messageId(),
+                    body.copies().stream()
+                            .map(c -> new DirectSend.Copy(
+                                    c.account() == null ? "" : c.account(),
+                                    c.device(),
+                                    c.type(),
+                                    c.ciphertext() == null ? Bytes.EMPTY : c.ciphertext()))
+                            .toList());
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
@@ -74,16 +85,22 @@ public final class DirectMessageRoutes {
 
     private Response pending(Request request) {
         Principal device = authenticator.authenticate(request);
-        long after = request.queryParam("after").map(a -> number("after", a, 0, Long.MAX_VALUE)).orElse(0L);
-        int limit = request.queryParam("limit").map(l -> (int) number("limit", l, 1, MAX_PAGE)).orElse(100);
+        long after = request.queryParam("after")
+                .map(a -> number("after", a, 0, Long.MAX_VALUE))
+                .orElse(0L);
+        int limit = request.queryParam("limit")
+                .map(l -> (int) number("limit", l, 1, MAX_PAGE))
+                .orElse(100);
         List<QueueEntry> page = direct.pending(device, after, limit + 1);
-        return Response.ok(new PendingPage(page.stream().limit(limit).map(DirectMessageRoutes::pending).toList(), page.size() > limit));
+        return Response.ok(new PendingPage(
+                page.stream().limit(limit).map(DirectMessageRoutes::pending).toList(), page.size() > limit));
     }
 
     private Response acknowledge(Request request) {
         Principal device = authenticator.authenticate(request);
         try {
-            direct.acknowledge(device, number("id", request.pathParam("id"), 1, Long.MAX_VALUE)).join();
+            direct.acknowledge(device, number("id", request.pathParam("id"), 1, Long.MAX_VALUE))
+                    .join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -99,7 +116,7 @@ public final class DirectMessageRoutes {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ApiException(ErrorCode.INVALID_FIELD, field + " must be an integer " + min + "-" + max + ", got '"
-                + text + "'");
+        throw new ApiException(
+                ErrorCode.INVALID_FIELD, field + " must be an integer " + min + "-" + max + ", got '" + text + "'");
     }
 }

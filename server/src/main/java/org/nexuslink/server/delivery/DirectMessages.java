@@ -64,9 +64,14 @@ public final class DirectMessages implements AutoCloseable {
      * @param withoutBundle whether a device has no usable prekey bundle (never uploaded one, or
      *     needs re-registration): nobody can start a session with it, so a send may leave it out
      */
-    public DirectMessages(DeviceStore devices, DeliveryQueueStore queue,
-                          ConnectionRegistry connections, Clock clock, Duration ttl, MeterRegistry meters,
-                          Predicate<Principal> withoutBundle) {
+    public DirectMessages(
+            DeviceStore devices,
+            DeliveryQueueStore queue,
+            ConnectionRegistry connections,
+            Clock clock,
+            Duration ttl,
+            MeterRegistry meters,
+            Predicate<Principal> withoutBundle) {
         this.devices = Objects.requireNonNull(devices, "devices");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.connections = Objects.requireNonNull(connections, "connections");
@@ -76,12 +81,14 @@ public final class DirectMessages implements AutoCloseable {
         Objects.requireNonNull(meters, "meters");
         this.writer = new GroupCommit(queue, meters);
         this.expired = Counter.builder(MetricName.MESSAGE_QUEUE_TTL_EXPIRED.meterName())
-                .description("Queued messages deleted because their TTL passed").register(meters);
+                .description("Queued messages deleted because their TTL passed")
+                .register(meters);
         this.queueFull = Counter.builder(MetricName.QUEUE_FULL.meterName())
                 .description("Direct messages refused because a recipient device's queue was at a bound")
                 .register(meters);
         Gauge.builder(MetricName.MESSAGE_QUEUE_SIZE.meterName(), queue, DeliveryQueueStore::size)
-                .description("Messages waiting in the delivery queue").register(meters);
+                .description("Messages waiting in the delivery queue")
+                .register(meters);
     }
 
     /** What the sender learns once its message is durably queued; the time in whole seconds, as the wire has it. */
@@ -121,7 +128,8 @@ public final class DirectMessages implements AutoCloseable {
         Map<AccountId, Set<DeviceId>> given = given(sender, message);
         Optional<Map<AccountId, Set<DeviceId>>> cached = devices.cachedActiveDevices(given.keySet());
         // Every left-out device counts as missing here: whether it may be left out is a database read.
-        if (cached.isEmpty() || check(sender, given, cached.get(), device -> false).isPresent()) {
+        if (cached.isEmpty()
+                || check(sender, given, cached.get(), device -> false).isPresent()) {
             return Optional.empty();
         }
         return Optional.of(queue(sender, message));
@@ -143,30 +151,42 @@ public final class DirectMessages implements AutoCloseable {
         Instant now = clock.instant();
         UUID messageId = uuid(message.messageId().toByteArray());
         List<QueueEntry> entries = message.copies().stream()
-                .map(c -> new QueueEntry(0, messageId, new Principal(account(c.account()), new DeviceId(c.device())),
-                        sender, c.type(), c.ciphertext(), now, now.plus(ttl)))
+                .map(c -> new QueueEntry(
+                        0,
+                        messageId,
+                        new Principal(account(c.account()), new DeviceId(c.device())),
+                        sender,
+                        c.type(),
+                        c.ciphertext(),
+                        now,
+                        now.plus(ttl)))
                 .toList();
-        return writer.submit(entries).whenComplete((stored, failure) -> {
-            if (failure instanceof ApiException refused && refused.code() == ErrorCode.RECIPIENT_QUEUE_FULL) {
-                queueFull.increment();
-            }
-        }).thenApply(stored -> {
-            committed.accept(stored);
-            return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
-        });
+        return writer.submit(entries)
+                .whenComplete((stored, failure) -> {
+                    if (failure instanceof ApiException refused && refused.code() == ErrorCode.RECIPIENT_QUEUE_FULL) {
+                        queueFull.increment();
+                    }
+                })
+                .thenApply(stored -> {
+                    committed.accept(stored);
+                    return new Accepted(now.truncatedTo(ChronoUnit.SECONDS), stored.size());
+                });
     }
 
     /** Why these copies do not match the recipients' current devices, if they do not. */
-    private static Optional<ApiException> check(Principal sender, Map<AccountId, Set<DeviceId>> given,
-                                                Map<AccountId, Set<DeviceId>> current,
-                                                Predicate<Principal> withoutBundle) {
+    private static Optional<ApiException> check(
+            Principal sender,
+            Map<AccountId, Set<DeviceId>> given,
+            Map<AccountId, Set<DeviceId>> current,
+            Predicate<Principal> withoutBundle) {
         List<String> missing = new ArrayList<>();
         List<String> extra = new ArrayList<>();
         for (Map.Entry<AccountId, Set<DeviceId>> entry : given.entrySet()) {
             AccountId account = entry.getKey();
             Set<DeviceId> active = current.get(account);
             if (active == null) {
-                return Optional.of(new ApiException(ErrorCode.NOT_FOUND, account + " is not a member of this community"));
+                return Optional.of(
+                        new ApiException(ErrorCode.NOT_FOUND, account + " is not a member of this community"));
             }
             boolean self = account.equals(sender.account());
             for (DeviceId d : active) {
@@ -186,8 +206,8 @@ public final class DirectMessages implements AutoCloseable {
         if (missing.isEmpty() && extra.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ApiException(ErrorCode.STALE_DEVICES, "missing=" + String.join(",", missing)
-                + ";extra=" + String.join(",", extra)));
+        return Optional.of(new ApiException(
+                ErrorCode.STALE_DEVICES, "missing=" + String.join(",", missing) + ";extra=" + String.join(",", extra)));
     }
 
     /**
@@ -203,7 +223,8 @@ public final class DirectMessages implements AutoCloseable {
                 cursor.lock().lock();
                 try {
                     // Re-check under the lock: an entry committed since is either seen here or pushed live after.
-                    if (queue.pending(connection.principal(), cursor.lastPushed(), 1, clock.instant()).isEmpty()) {
+                    if (queue.pending(connection.principal(), cursor.lastPushed(), 1, clock.instant())
+                            .isEmpty()) {
                         cursor.caughtUp();
                         break;
                     }
@@ -306,13 +327,19 @@ public final class DirectMessages implements AutoCloseable {
     }
 
     private static DirectPush pushOf(QueueEntry e) {
-        return new DirectPush(e.id(), org.nexuslink.protocol.Bytes.of(bytes(e.messageId())),
-                e.sender().account().toString(), e.sender().device().value(), e.createdAt().truncatedTo(ChronoUnit.SECONDS),
-                e.type(), e.ciphertext());
+        return new DirectPush(
+                e.id(),
+                org.nexuslink.protocol.Bytes.of(bytes(e.messageId())),
+                e.sender().account().toString(),
+                e.sender().device().value(),
+                e.createdAt().truncatedTo(ChronoUnit.SECONDS),
+                e.type(),
+                e.ciphertext());
     }
 
     /** Parsed account ids by text: parsing (base32 both ways) for every copy of every send would weigh on the send path. */
-    private final java.util.concurrent.ConcurrentHashMap<String, AccountId> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, AccountId> parsed =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private AccountId account(String text) {
         AccountId known = parsed.get(text);
@@ -337,12 +364,14 @@ public final class DirectMessages implements AutoCloseable {
     }
 
     static byte[] bytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits())
+                .array();
     }
 
     @Override
     public void close() {
         writer.close();
     }
-
 }

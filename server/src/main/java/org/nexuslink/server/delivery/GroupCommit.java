@@ -80,15 +80,23 @@ final class GroupCommit implements AutoCloseable {
             r -> Thread.ofPlatform().name("queue-complete").daemon(true).unstarted(r));
     /** How long each batch's transaction took, from its first statement to its commit. */
     private final Timer commits;
+
     private volatile boolean open = true;
 
     GroupCommit(DeliveryQueueStore store, MeterRegistry meters) {
         this.store = Objects.requireNonNull(store, "store");
         this.commits = Timer.builder(MetricName.MESSAGE_QUEUE_COMMIT.meterName())
                 .description("Time to write and commit one batch of queue entries and acknowledgements")
-                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
-                        Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
-                        Duration.ofMillis(250), Duration.ofSeconds(1))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(2),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(20),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
                 .register(Objects.requireNonNull(meters, "meters"));
         this.writer = Thread.ofPlatform().name("queue-writer").daemon().start(this::run);
     }
@@ -150,7 +158,9 @@ final class GroupCommit implements AutoCloseable {
                 completer.execute(() -> only.fail(batchFailure));
                 return;
             }
-            log.atDebug().addKeyValue("size", batch.size()).addKeyValue("error", batchFailure.toString())
+            log.atDebug()
+                    .addKeyValue("size", batch.size())
+                    .addKeyValue("error", batchFailure.toString())
                     .log("queue batch failed; retrying its requests one by one");
             for (Request request : batch) {
                 try {
@@ -188,8 +198,8 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
         }
-        DeliveryQueueStore.Written written = store.write(entries,
-                messages.stream().mapToInt(Integer::intValue).toArray(), acks);
+        DeliveryQueueStore.Written written = store.write(
+                entries, messages.stream().mapToInt(Integer::intValue).toArray(), acks);
         List<QueueEntry> stored = written.stored();
         boolean[] deleted = written.deleted();
         Map<Integer, Principal> full = written.full();
@@ -200,9 +210,10 @@ final class GroupCommit implements AutoCloseable {
                 Insert insert = inserts.get(m);
                 Principal fullDevice = full.get(m);
                 if (fullDevice != null) {
-                    insert.done.completeExceptionally(new ApiException(ErrorCode.RECIPIENT_QUEUE_FULL,
-                            "the queue of device " + fullDevice.account() + ":" + fullDevice.device().value()
-                                    + " is full; nothing was stored"));
+                    insert.done.completeExceptionally(new ApiException(
+                            ErrorCode.RECIPIENT_QUEUE_FULL,
+                            "the queue of device " + fullDevice.account() + ":"
+                                    + fullDevice.device().value() + " is full; nothing was stored"));
                     continue;
                 }
                 List<QueueEntry> mine = new ArrayList<>(insert.entries.size());

@@ -12,8 +12,15 @@ import org.nexuslink.server.auth.Principal;
  *
  * @param id the entry id the device acknowledges (0 before it is stored)
  */
-public record QueueEntry(long id, UUID messageId, Principal recipient, Principal sender, int type, Bytes ciphertext,
-                         Instant createdAt, Instant expiresAt) {
+public record QueueEntry(
+        long id,
+        UUID messageId,
+        Principal recipient,
+        Principal sender,
+        int type,
+        Bytes ciphertext,
+        Instant createdAt,
+        Instant expiresAt) {
     public QueueEntry {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(recipient, "recipient");

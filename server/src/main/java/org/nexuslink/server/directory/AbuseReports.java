@@ -36,8 +36,15 @@ public final class AbuseReports {
     private final Clock clock;
     private final SecureRandom random;
 
-    public AbuseReports(Database database, AbuseReportStore store, CommunityStore communities, ReplayGuard replay,
-                        int threshold, Duration heartbeatWindow, Clock clock, SecureRandom random) {
+    public AbuseReports(
+            Database database,
+            AbuseReportStore store,
+            CommunityStore communities,
+            ReplayGuard replay,
+            int threshold,
+            Duration heartbeatWindow,
+            Clock clock,
+            SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.store = Objects.requireNonNull(store, "store");
         this.communities = Objects.requireNonNull(communities, "communities");
@@ -56,12 +63,12 @@ public final class AbuseReports {
      */
     ReportStatus report(SignedRequests.AccountRequest request) {
         var p = request.payload();
-        String communityId = p.communityId().orElseThrow(() -> new ApiException(ErrorCode.INVALID_FIELD,
-                "community_id is required"));
+        String communityId = p.communityId()
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_FIELD, "community_id is required"));
         String category = p.category().orElse("other");
         if (!CATEGORIES.contains(category)) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "category must be one of " + CATEGORIES + ", got '"
-                    + category + "'");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD, "category must be one of " + CATEGORIES + ", got '" + category + "'");
         }
         String details = p.details().orElse("").strip();
         if (details.length() > 2000) {
@@ -75,8 +82,10 @@ public final class AbuseReports {
         Instant now = clock.instant();
         boolean suspended = database.inTransaction(h -> {
             replay.record(h, SignedRequests.signer(request.account()), p.nonce());
-            Listing listing = communities.find(h, communityId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                    "no community " + communityId + " in this directory"));
+            Listing listing = communities
+                    .find(h, communityId)
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.NOT_FOUND, "no community " + communityId + " in this directory"));
             if (!store.insert(h, reportId, listing.seq(), reporter, category, details, now)) {
                 throw new ApiException(ErrorCode.CONFLICT, reporter + " already reported " + communityId);
             }
@@ -87,10 +96,15 @@ public final class AbuseReports {
             }
             return false;
         });
-        log.atInfo().addKeyValue("community", communityId).addKeyValue("report", reportId)
-                .addKeyValue("category", category).log("abuse reported");
+        log.atInfo()
+                .addKeyValue("community", communityId)
+                .addKeyValue("report", reportId)
+                .addKeyValue("category", category)
+                .log("abuse reported");
         if (suspended) {
-            log.atWarn().addKeyValue("community", communityId).addKeyValue("threshold", threshold)
+            log.atWarn()
+                    .addKeyValue("community", communityId)
+                    .addKeyValue("threshold", threshold)
                     .log("community suspended by reports; review it");
         }
         return new ReportStatus(reportId, communityId, AbuseReportStore.State.OPEN.wire(), now.toEpochMilli());
@@ -101,7 +115,10 @@ public final class AbuseReports {
         AbuseReportStore.Report report = store.find(reportId)
                 .filter(r -> r.reporter().equals(request.account().toString()))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no report " + reportId + " of yours"));
-        return new ReportStatus(report.reportId(), report.communityId(), report.state().wire(),
+        return new ReportStatus(
+                report.reportId(),
+                report.communityId(),
+                report.state().wire(),
                 report.createdAt().toEpochMilli());
     }
 
@@ -122,17 +139,23 @@ public final class AbuseReports {
         }
         Instant now = clock.instant();
         database.inTransaction(h -> {
-            AbuseReportStore.Report report = store.find(h, reportId).orElseThrow(() -> new ApiException(
-                    ErrorCode.NOT_FOUND, "no report " + reportId));
+            AbuseReportStore.Report report = store.find(h, reportId)
+                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no report " + reportId));
             if (report.state() != AbuseReportStore.State.OPEN) {
-                throw new ApiException(ErrorCode.CONFLICT, "report " + reportId + " is already " + report.state().wire());
+                throw new ApiException(
+                        ErrorCode.CONFLICT,
+                        "report " + reportId + " is already " + report.state().wire());
             }
             store.resolve(h, reportId, outcome, now);
             if (outcome == AbuseReportStore.State.UPHELD) {
                 communities.setStatus(h, report.communitySeq(), Listing.Status.SUSPENDED, now);
             } else {
                 boolean anyUpheld = h.createQuery("SELECT COUNT(*) FROM abuse_reports WHERE community_seq = :seq "
-                        + "AND status = 'upheld'").bind("seq", report.communitySeq()).mapTo(Integer.class).one() > 0;
+                                        + "AND status = 'upheld'")
+                                .bind("seq", report.communitySeq())
+                                .mapTo(Integer.class)
+                                .one()
+                        > 0;
                 if (!anyUpheld && store.openReporters(h, report.communitySeq()) < threshold) {
                     communities.setStatus(h, report.communitySeq(), Listing.Status.ACTIVE, now);
                 }
@@ -140,6 +163,9 @@ public final class AbuseReports {
             communities.rescore(h, report.communitySeq(), now, heartbeatWindow);
             return null;
         });
-        log.atInfo().addKeyValue("report", reportId).addKeyValue("outcome", outcome.wire()).log("abuse report resolved");
+        log.atInfo()
+                .addKeyValue("report", reportId)
+                .addKeyValue("outcome", outcome.wire())
+                .log("abuse report resolved");
     }
 }

@@ -43,12 +43,13 @@ public final class CommunityHeartbeat implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random;
     private final ObjectMapper json = ApiJson.create();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("directory-heartbeat").daemon().factory());
 
-    public CommunityHeartbeat(String directoryUrl, Duration interval, Path dataDir, ServerKeyPair key, Clock clock,
-                              SecureRandom random) {
+    public CommunityHeartbeat(
+            String directoryUrl, Duration interval, Path dataDir, ServerKeyPair key, Clock clock, SecureRandom random) {
         this.directoryUrl = stripSlash(Objects.requireNonNull(directoryUrl, "directoryUrl"));
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.key = Objects.requireNonNull(key, "key");
@@ -61,11 +62,15 @@ public final class CommunityHeartbeat implements AutoCloseable {
         try {
             int status = sendNow();
             if (status != 200 && status != 0) {
-                log.atWarn().addKeyValue("directory", directoryUrl).addKeyValue("status", status)
+                log.atWarn()
+                        .addKeyValue("directory", directoryUrl)
+                        .addKeyValue("status", status)
                         .log("directory refused the heartbeat");
             }
         } catch (IOException | RuntimeException e) {
-            log.atWarn().addKeyValue("directory", directoryUrl).addKeyValue("error", e.toString())
+            log.atWarn()
+                    .addKeyValue("directory", directoryUrl)
+                    .addKeyValue("error", e.toString())
                     .log("heartbeat to the directory failed; retrying at the next interval");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,14 +92,17 @@ public final class CommunityHeartbeat implements AutoCloseable {
         DirectoryRegistration r = registration.get();
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
-        byte[] payload = json.writeValueAsBytes(new CommunityNotice(r.directoryId(), clock.millis(),
-                HexFormat.of().formatHex(nonce), r.communityId()));
-        ServerSignedRequest body = new ServerSignedRequest(Base64.getEncoder().encodeToString(payload),
+        byte[] payload = json.writeValueAsBytes(new CommunityNotice(
+                r.directoryId(), clock.millis(), HexFormat.of().formatHex(nonce), r.communityId()));
+        ServerSignedRequest body = new ServerSignedRequest(
+                Base64.getEncoder().encodeToString(payload),
                 Base64.getEncoder().encodeToString(key.sign(SigningDomains.HEARTBEAT, payload)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(directoryUrl
-                        + ApiRoute.DIRECTORY_HEARTBEAT.path(r.communityId()))).timeout(TIMEOUT)
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(directoryUrl + ApiRoute.DIRECTORY_HEARTBEAT.path(r.communityId())))
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

@@ -41,7 +41,8 @@ final class DirectoryLimits {
         Instant now = clock.instant();
         Instant until = tightened.get(key);
         if (until != null && until.isAfter(now)) {
-            refuseUnless(limits.take(Limit.DIRECTORY_WRITES_TIGHTENED, key), "directory writes (tightened after a burst)");
+            refuseUnless(
+                    limits.take(Limit.DIRECTORY_WRITES_TIGHTENED, key), "directory writes (tightened after a burst)");
             return;
         }
         Verdict verdict = limits.take(Limit.DIRECTORY_WRITES, key);

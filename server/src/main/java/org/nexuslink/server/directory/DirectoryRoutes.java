@@ -6,12 +6,12 @@ import java.util.Optional;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.protocol.directory.CommunityDeleted;
+import org.nexuslink.protocol.directory.CommunityListing;
 import org.nexuslink.protocol.directory.CommunityNotice;
 import org.nexuslink.protocol.directory.CommunityRegistration;
 import org.nexuslink.protocol.directory.DirectoryInfo;
 import org.nexuslink.protocol.directory.Registered;
 import org.nexuslink.protocol.directory.SigningDomains;
-import org.nexuslink.protocol.directory.CommunityListing;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.http.Request;
@@ -28,15 +28,25 @@ final class DirectoryRoutes {
     private final DirectoryLimits limits;
     private final DirectoryInfo info;
 
-    DirectoryRoutes(Listings listings, KycReviews kyc, AbuseReports reports, SignedRequests signed,
-                    DirectoryLimits limits, String serverId, Config.Directory settings) {
+    DirectoryRoutes(
+            Listings listings,
+            KycReviews kyc,
+            AbuseReports reports,
+            SignedRequests signed,
+            DirectoryLimits limits,
+            String serverId,
+            Config.Directory settings) {
         this.listings = Objects.requireNonNull(listings, "listings");
         this.kyc = Objects.requireNonNull(kyc, "kyc");
         this.reports = Objects.requireNonNull(reports, "reports");
         this.signed = Objects.requireNonNull(signed, "signed");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.info = new DirectoryInfo(serverId, settings.powDifficulty(), settings.complianceKey(),
-                KycReviews.MATERIALS, settings.reportThreshold());
+        this.info = new DirectoryInfo(
+                serverId,
+                settings.powDifficulty(),
+                settings.complianceKey(),
+                KycReviews.MATERIALS,
+                settings.reportThreshold());
     }
 
     void register(Router router) {
@@ -105,7 +115,8 @@ final class DirectoryRoutes {
         limits.search(address(request));
         int limit = intParam(request, "limit", 20);
         int offset = intParam(request, "offset", 0);
-        return Response.ok(listings.search(request.queryParam("q").orElse(""), request.queryParams("tag"), limit, offset));
+        return Response.ok(
+                listings.search(request.queryParam("q").orElse(""), request.queryParams("tag"), limit, offset));
     }
 
     private static int intParam(Request request, String name, int fallback) {

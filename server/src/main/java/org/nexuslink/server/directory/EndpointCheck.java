@@ -36,7 +36,10 @@ public final class EndpointCheck implements AutoCloseable {
 
     public EndpointCheck(boolean allowPrivate) {
         this.allowPrivate = allowPrivate;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /**
@@ -51,19 +54,24 @@ public final class EndpointCheck implements AutoCloseable {
         try {
             for (InetAddress address : InetAddress.getAllByName(endpoint.getHost())) {
                 if (isPrivate(address)) {
-                    throw new ApiException(ErrorCode.INVALID_FIELD, "endpoint " + endpoint + " resolves to the private "
-                            + "address " + address.getHostAddress() + "; the directory lists public endpoints only");
+                    throw new ApiException(
+                            ErrorCode.INVALID_FIELD,
+                            "endpoint " + endpoint + " resolves to the private " + "address " + address.getHostAddress()
+                                    + "; the directory lists public endpoints only");
                 }
             }
         } catch (UnknownHostException e) {
-            throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, "endpoint host " + endpoint.getHost()
-                    + " does not resolve");
+            throw new ApiException(
+                    ErrorCode.ENDPOINT_CHECK_FAILED, "endpoint host " + endpoint.getHost() + " does not resolve");
         }
     }
 
     private static boolean isPrivate(InetAddress address) {
-        return address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()
+        return address.isLoopbackAddress()
+                || address.isSiteLocalAddress()
+                || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()
                 // IPv6 unique local addresses (fc00::/7), which isSiteLocalAddress does not cover.
                 || (address instanceof java.net.Inet6Address && (address.getAddress()[0] & 0xfe) == 0xfc);
     }
@@ -97,8 +105,9 @@ public final class EndpointCheck implements AutoCloseable {
         }
         ServerPublicKey live = liveKey(endpoint);
         if (!live.equals(expected)) {
-            throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + " serves server key " + live.base64()
-                    + ", not the registration's " + expected.base64());
+            throw new ApiException(
+                    ErrorCode.ENDPOINT_CHECK_FAILED,
+                    endpoint + " serves server key " + live.base64() + ", not the registration's " + expected.base64());
         }
     }
 
@@ -129,14 +138,15 @@ public final class EndpointCheck implements AutoCloseable {
         try {
             HttpResponse<byte[]> response = get(URI.create(endpoint + ApiRoute.SERVER_INFO.path()));
             if (response.statusCode() != 200) {
-                throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + ApiRoute.SERVER_INFO.path()
-                        + " answered " + response.statusCode());
+                throw new ApiException(
+                        ErrorCode.ENDPOINT_CHECK_FAILED,
+                        endpoint + ApiRoute.SERVER_INFO.path() + " answered " + response.statusCode());
             }
             ServerInfo info = json.readValue(response.body(), ServerInfo.class);
             return ServerPublicKey.fromBase64(info.publicKey() == null ? "" : info.publicKey());
         } catch (IOException | IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + ApiRoute.SERVER_INFO.path() + ": "
-                    + e.getMessage());
+            throw new ApiException(
+                    ErrorCode.ENDPOINT_CHECK_FAILED, endpoint + ApiRoute.SERVER_INFO.path() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(ErrorCode.ENDPOINT_CHECK_FAILED, "interrupted while checking " + endpoint);
@@ -144,8 +154,8 @@ public final class EndpointCheck implements AutoCloseable {
     }
 
     private HttpResponse<byte[]> get(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(
+                HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Override

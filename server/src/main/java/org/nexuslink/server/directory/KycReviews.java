@@ -50,8 +50,14 @@ public final class KycReviews {
     private final Clock clock;
     private final SecureRandom random;
 
-    public KycReviews(Database database, KycStore store, ReplayGuard replay, Optional<String> complianceKey,
-                      Verifier verifier, Clock clock, SecureRandom random) {
+    public KycReviews(
+            Database database,
+            KycStore store,
+            ReplayGuard replay,
+            Optional<String> complianceKey,
+            Verifier verifier,
+            Clock clock,
+            SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.store = Objects.requireNonNull(store, "store");
         this.replay = Objects.requireNonNull(replay, "replay");
@@ -63,15 +69,21 @@ public final class KycReviews {
 
     /** Step 1-2: a verified request from the account; answers the challenge. */
     KycChallenge initiate(SignedRequests.AccountRequest request) {
-        String key = complianceKey.orElseThrow(() -> new ApiException(ErrorCode.BAD_REQUEST,
-                "this directory offers no KYC (directory.compliance_key is not set)"));
+        String key = complianceKey.orElseThrow(() -> new ApiException(
+                ErrorCode.BAD_REQUEST, "this directory offers no KYC (directory.compliance_key is not set)"));
         String account = request.account().toString();
-        replay.check(SignedRequests.signer(request.account()), request.payload().timestamp(), request.payload().nonce());
+        replay.check(
+                SignedRequests.signer(request.account()),
+                request.payload().timestamp(),
+                request.payload().nonce());
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         String challenge = HexFormat.of().formatHex(nonce);
         database.inTransaction(h -> {
-            replay.record(h, SignedRequests.signer(request.account()), request.payload().nonce());
+            replay.record(
+                    h,
+                    SignedRequests.signer(request.account()),
+                    request.payload().nonce());
             if (store.isApproved(h, account)) {
                 throw new ApiException(ErrorCode.CONFLICT, "the KYC of " + account + " is already approved");
             }
@@ -85,36 +97,54 @@ public final class KycReviews {
     /** Step 3: the sealed materials for the challenge. */
     KycStatus verify(SignedRequests.AccountRequest request) {
         String account = request.account().toString();
-        String challenge = request.payload().challenge().orElseThrow(() ->
-                new ApiException(ErrorCode.INVALID_FIELD, "challenge is required"));
-        byte[] materials = SignedRequests.base64("materials", request.payload().materials().orElseThrow(() ->
-                new ApiException(ErrorCode.INVALID_FIELD, "materials are required")));
+        String challenge = request.payload()
+                .challenge()
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_FIELD, "challenge is required"));
+        byte[] materials = SignedRequests.base64(
+                "materials",
+                request.payload()
+                        .materials()
+                        .orElseThrow(() -> new ApiException(ErrorCode.INVALID_FIELD, "materials are required")));
         if (materials.length < 48 || materials.length > MAX_MATERIALS) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "sealed materials must be 48 to " + MAX_MATERIALS
-                    + " bytes, got " + materials.length);
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "sealed materials must be 48 to " + MAX_MATERIALS + " bytes, got " + materials.length);
         }
-        replay.check(SignedRequests.signer(request.account()), request.payload().timestamp(), request.payload().nonce());
+        replay.check(
+                SignedRequests.signer(request.account()),
+                request.payload().timestamp(),
+                request.payload().nonce());
         Instant now = clock.instant();
         database.inTransaction(h -> {
-            replay.record(h, SignedRequests.signer(request.account()), request.payload().nonce());
-            KycStore.Request current = store.find(h, account).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                    "no KYC request for " + account + "; initiate one first"));
-            if (current.state() != KycStore.State.INITIATED || !current.challenge().equals(challenge)) {
-                throw new ApiException(ErrorCode.CONFLICT, "challenge " + challenge + " is not the open challenge of "
-                        + account + " (state " + current.state().wire() + "); initiate again");
+            replay.record(
+                    h,
+                    SignedRequests.signer(request.account()),
+                    request.payload().nonce());
+            KycStore.Request current = store.find(h, account)
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.NOT_FOUND, "no KYC request for " + account + "; initiate one first"));
+            if (current.state() != KycStore.State.INITIATED
+                    || !current.challenge().equals(challenge)) {
+                throw new ApiException(
+                        ErrorCode.CONFLICT,
+                        "challenge " + challenge + " is not the open challenge of " + account + " (state "
+                                + current.state().wire() + "); initiate again");
             }
             store.submit(h, account, materials, now);
             return null;
         });
         verifier.decide(account, materials).ifPresent(outcome -> decide(account, outcome, Optional.empty()));
-        log.atInfo().addKeyValue("account", account).addKeyValue("bytes", materials.length).log("kyc materials submitted");
+        log.atInfo()
+                .addKeyValue("account", account)
+                .addKeyValue("bytes", materials.length)
+                .log("kyc materials submitted");
         return status(account);
     }
 
     /** The account's status. */
     public KycStatus status(String account) {
-        KycStore.Request r = store.find(account).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                "no KYC request for " + account));
+        KycStore.Request r = store.find(account)
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no KYC request for " + account));
         return new KycStatus(account, r.state().wire(), r.reason());
     }
 
@@ -128,17 +158,23 @@ public final class KycReviews {
             throw new IllegalArgumentException("a decision is approved or rejected, not " + outcome);
         }
         database.inTransaction(h -> {
-            KycStore.Request current = store.find(h, account).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                    "no KYC request for " + account));
+            KycStore.Request current = store.find(h, account)
+                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no KYC request for " + account));
             if (current.state() != KycStore.State.PENDING) {
-                throw new ApiException(ErrorCode.CONFLICT, "the KYC request of " + account + " is "
-                        + current.state().wire() + ", not pending");
+                throw new ApiException(
+                        ErrorCode.CONFLICT,
+                        "the KYC request of " + account + " is "
+                                + current.state().wire() + ", not pending");
             }
-            store.decide(h, account, outcome, reason.map(r -> r.length() > 500 ? r.substring(0, 500) : r), clock.instant());
+            store.decide(
+                    h, account, outcome, reason.map(r -> r.length() > 500 ? r.substring(0, 500) : r), clock.instant());
             return null;
         });
         database.truncateWriteAheadLog();
-        log.atInfo().addKeyValue("account", account).addKeyValue("outcome", outcome.wire()).log("kyc decided");
+        log.atInfo()
+                .addKeyValue("account", account)
+                .addKeyValue("outcome", outcome.wire())
+                .log("kyc decided");
     }
 
     /** Requests waiting for a reviewer, oldest first. */

@@ -15,7 +15,11 @@ import org.nexuslink.server.storage.Database;
  */
 public final class KycStore {
     /** Where a request stands. */
-    public enum State { INITIATED, PENDING, APPROVED, REJECTED;
+    public enum State {
+        INITIATED,
+        PENDING,
+        APPROVED,
+        REJECTED;
 
         public String wire() {
             return name().toLowerCase(Locale.ROOT);
@@ -23,9 +27,15 @@ public final class KycStore {
     }
 
     /** A stored request; {@code materials} is present only while it is pending. */
-    public record Request(String account, String challenge, State state, Optional<byte[]> materials,
-                          Instant initiatedAt, Optional<Instant> submittedAt, Optional<Instant> decidedAt,
-                          Optional<String> reason) {}
+    public record Request(
+            String account,
+            String challenge,
+            State state,
+            Optional<byte[]> materials,
+            Instant initiatedAt,
+            Optional<Instant> submittedAt,
+            Optional<Instant> decidedAt,
+            Optional<String> reason) {}
 
     private final Database database;
 
@@ -38,17 +48,26 @@ public final class KycStore {
     }
 
     Optional<Request> find(Handle h, String account) {
-        return h.createQuery("SELECT * FROM kyc_requests WHERE account_id = :account").bind("account", account)
+        return h.createQuery("SELECT * FROM kyc_requests WHERE account_id = :account")
+                .bind("account", account)
                 .map((rs, ctx) -> {
                     long submitted = rs.getLong("submitted_at");
-                    Optional<Instant> submittedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(submitted));
+                    Optional<Instant> submittedAt =
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(submitted));
                     long decided = rs.getLong("decided_at");
-                    Optional<Instant> decidedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(decided));
-                    return new Request(rs.getString("account_id"), rs.getString("challenge"),
+                    Optional<Instant> decidedAt =
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(decided));
+                    return new Request(
+                            rs.getString("account_id"),
+                            rs.getString("challenge"),
                             State.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-                            Optional.ofNullable(rs.getBytes("materials")), Instant.ofEpochMilli(rs.getLong("initiated_at")),
-                            submittedAt, decidedAt, Optional.ofNullable(rs.getString("reason")));
-                }).findOne();
+                            Optional.ofNullable(rs.getBytes("materials")),
+                            Instant.ofEpochMilli(rs.getLong("initiated_at")),
+                            submittedAt,
+                            decidedAt,
+                            Optional.ofNullable(rs.getString("reason")));
+                })
+                .findOne();
     }
 
     /** Starts (or restarts) the request with a new challenge; materials and decision are cleared. */
@@ -57,29 +76,44 @@ public final class KycStore {
                         + "VALUES (:account, :challenge, 'initiated', :now) ON CONFLICT (account_id) DO UPDATE SET "
                         + "challenge = :challenge, status = 'initiated', materials = NULL, initiated_at = :now, "
                         + "submitted_at = NULL, decided_at = NULL, reason = NULL")
-                .bind("account", account).bind("challenge", challenge).bind("now", now).execute();
+                .bind("account", account)
+                .bind("challenge", challenge)
+                .bind("now", now)
+                .execute();
     }
 
     void submit(Handle h, String account, byte[] materials, Instant now) {
         h.createUpdate("UPDATE kyc_requests SET status = 'pending', materials = :materials, submitted_at = :now "
                         + "WHERE account_id = :account")
-                .bind("account", account).bind("materials", materials).bind("now", now).execute();
+                .bind("account", account)
+                .bind("materials", materials)
+                .bind("now", now)
+                .execute();
     }
 
     /** Records a reviewer's decision and deletes the materials. */
     void decide(Handle h, String account, State outcome, Optional<String> reason, Instant now) {
         h.createUpdate("UPDATE kyc_requests SET status = :status, materials = NULL, decided_at = :now, "
                         + "reason = :reason WHERE account_id = :account")
-                .bind("status", outcome.wire()).bind("now", now).bind("reason", reason.orElse(null))
-                .bind("account", account).execute();
+                .bind("status", outcome.wire())
+                .bind("now", now)
+                .bind("reason", reason.orElse(null))
+                .bind("account", account)
+                .execute();
     }
 
     /** Requests in {@code state}, oldest submission first. */
     public List<Request> list(State state) {
-        return database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT account_id FROM kyc_requests WHERE status = :status ORDER BY submitted_at, initiated_at")
-                .bind("status", state.wire()).mapTo(String.class).list().stream()
-                .map(account -> find(h, account).orElseThrow()).toList());
+        return database.jdbi()
+                .withHandle(h -> h
+                        .createQuery(
+                                "SELECT account_id FROM kyc_requests WHERE status = :status ORDER BY submitted_at, initiated_at")
+                        .bind("status", state.wire())
+                        .mapTo(String.class)
+                        .list()
+                        .stream()
+                        .map(account -> find(h, account).orElseThrow())
+                        .toList());
     }
 
     /** Whether the account's KYC is approved. */

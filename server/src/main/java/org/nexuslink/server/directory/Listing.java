@@ -14,14 +14,32 @@ import org.nexuslink.crypto.server.ServerPublicKey;
  * @param verified whether the admin's KYC is approved
  * @param openReports abuse reports not yet resolved
  */
-public record Listing(long seq, String communityId, String name, String description, List<String> tags,
-                      String endpoint, String adminAccount, ServerPublicKey serverKey, Status status,
-                      Instant registeredAt, Instant updatedAt, Optional<Instant> lastHeartbeatAt, Instant lastSeenAt,
-                      long probesTotal, long probesOk, int probeFailures, double reputation, boolean verified,
-                      int openReports) {
+public record Listing(
+        long seq,
+        String communityId,
+        String name,
+        String description,
+        List<String> tags,
+        String endpoint,
+        String adminAccount,
+        ServerPublicKey serverKey,
+        Status status,
+        Instant registeredAt,
+        Instant updatedAt,
+        Optional<Instant> lastHeartbeatAt,
+        Instant lastSeenAt,
+        long probesTotal,
+        long probesOk,
+        int probeFailures,
+        double reputation,
+        boolean verified,
+        int openReports) {
 
     /** Whether the community appears in search results. */
-    public enum Status { ACTIVE, SUSPENDED }
+    public enum Status {
+        ACTIVE,
+        SUSPENDED
+    }
 
     public Listing {
         Objects.requireNonNull(communityId, "communityId");

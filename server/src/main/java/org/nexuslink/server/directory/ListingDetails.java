@@ -18,8 +18,8 @@ import org.nexuslink.server.http.ApiException;
  * up to 10 tags (lower case letters, digits and '-', 1-32 characters, duplicates dropped), an
  * http(s) endpoint without credentials, query or fragment, an admin account id and a server key.
  */
-public record ListingDetails(String name, String description, List<String> tags, URI endpoint, AccountId admin,
-                             ServerPublicKey serverKey) {
+public record ListingDetails(
+        String name, String description, List<String> tags, URI endpoint, AccountId admin, ServerPublicKey serverKey) {
     static final int MAX_TAGS = 10;
     private static final Pattern TAG = Pattern.compile("[\\p{Ll}\\p{Lo}\\p{N}][\\p{Ll}\\p{Lo}\\p{N}-]{0,31}");
 
@@ -46,12 +46,20 @@ public record ListingDetails(String name, String description, List<String> tags,
         if (description.length() > 1000) {
             throw invalid("description must be at most 1000 characters, got " + description.length());
         }
-        return new ListingDetails(name, description, tags(r.tags()), endpoint(r.endpoint()), account(r.adminAccount()),
+        return new ListingDetails(
+                name,
+                description,
+                tags(r.tags()),
+                endpoint(r.endpoint()),
+                account(r.adminAccount()),
                 serverKey(r.serverKey()));
     }
 
     static List<String> tags(List<String> raw) {
-        List<String> tags = raw.stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> tags = raw.stream()
+                .map(t -> t.strip().toLowerCase(Locale.ROOT))
+                .distinct()
+                .toList();
         if (tags.size() > MAX_TAGS) {
             throw invalid("at most " + MAX_TAGS + " tags, got " + tags.size());
         }
@@ -63,7 +71,8 @@ public record ListingDetails(String name, String description, List<String> tags,
 
     static String checkTag(String tag) {
         if (!TAG.matcher(tag).matches()) {
-            throw invalid("tag '" + tag + "' must be 1 to 32 lower case letters, digits or '-', starting with a letter or digit");
+            throw invalid("tag '" + tag
+                    + "' must be 1 to 32 lower case letters, digits or '-', starting with a letter or digit");
         }
         return tag;
     }
@@ -75,13 +84,18 @@ public record ListingDetails(String name, String description, List<String> tags,
         } catch (java.net.URISyntaxException e) {
             throw invalid("endpoint '" + text + "' is not a URL: " + e.getReason());
         }
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-                || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                || uri.getHost() == null
+                || uri.getRawUserInfo() != null
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null
                 || text.length() > 400) {
-            throw invalid("endpoint '" + text + "' must be an http(s) URL with a host and no credentials, query or fragment");
+            throw invalid(
+                    "endpoint '" + text + "' must be an http(s) URL with a host and no credentials, query or fragment");
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path));
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority()
+                + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path));
     }
 
     static AccountId account(String text) {

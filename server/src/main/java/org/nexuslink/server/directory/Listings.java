@@ -46,9 +46,16 @@ public final class Listings {
     private final Clock clock;
     private final SecureRandom random;
 
-    public Listings(Database database, CommunityStore communities, KycStore kyc, ReplayGuard replay,
-                    EndpointCheck endpoints, ServerKeyPair directoryKey, Config.Directory settings, Clock clock,
-                    SecureRandom random) {
+    public Listings(
+            Database database,
+            CommunityStore communities,
+            KycStore kyc,
+            ReplayGuard replay,
+            EndpointCheck endpoints,
+            ServerKeyPair directoryKey,
+            Config.Directory settings,
+            Clock clock,
+            SecureRandom random) {
         this.database = Objects.requireNonNull(database, "database");
         this.communities = Objects.requireNonNull(communities, "communities");
         this.kyc = Objects.requireNonNull(kyc, "kyc");
@@ -73,15 +80,22 @@ public final class Listings {
         SignedRequests.verify(request, SigningDomains.REGISTER, details.serverKey());
         String signer = SignedRequests.signer(details.serverKey());
         replay.check(signer, r.timestamp(), r.nonce());
-        if (!ProofOfWork.verify(SigningDomains.powChallenge(r.directory(), r.serverKey(), r.nonce()),
-                settings.powDifficulty(), r.pow())) {
-            throw new ApiException(ErrorCode.PROOF_OF_WORK_INVALID, "pow " + r.pow() + " does not give "
-                    + settings.powDifficulty() + " leading zero bits");
+        if (!ProofOfWork.verify(
+                SigningDomains.powChallenge(r.directory(), r.serverKey(), r.nonce()),
+                settings.powDifficulty(),
+                r.pow())) {
+            throw new ApiException(
+                    ErrorCode.PROOF_OF_WORK_INVALID,
+                    "pow " + r.pow() + " does not give " + settings.powDifficulty() + " leading zero bits");
         }
         requireKyc(details);
-        if (database.jdbi().withHandle(h -> communities.findByKey(h, details.serverKey())).isPresent()) {
-            throw new ApiException(ErrorCode.CONFLICT, "server key " + details.serverKey().base64()
-                    + " is already registered; update or delete that listing");
+        if (database.jdbi()
+                .withHandle(h -> communities.findByKey(h, details.serverKey()))
+                .isPresent()) {
+            throw new ApiException(
+                    ErrorCode.CONFLICT,
+                    "server key " + details.serverKey().base64()
+                            + " is already registered; update or delete that listing");
         }
         endpoints.verify(details.endpoint(), details.serverKey());
         Instant now = clock.instant();
@@ -89,15 +103,21 @@ public final class Listings {
         Listing listing = database.inTransaction(h -> {
             replay.record(h, signer, r.nonce());
             if (communities.findByKey(h, details.serverKey()).isPresent()) {
-                throw new ApiException(ErrorCode.CONFLICT, "server key " + details.serverKey().base64()
-                        + " is already registered");
+                throw new ApiException(
+                        ErrorCode.CONFLICT, "server key " + details.serverKey().base64() + " is already registered");
             }
-            Listing inserted = communities.insert(h, id, details, now,
+            Listing inserted = communities.insert(
+                    h,
+                    id,
+                    details,
+                    now,
                     new Reputation(0, 0, now, Optional.empty(), 0).score(now, settings.unreachableAfter()),
                     now.plus(settings.probeInterval()));
             return inserted;
         });
-        log.atInfo().addKeyValue("community", id).addKeyValue("endpoint", details.endpoint())
+        log.atInfo()
+                .addKeyValue("community", id)
+                .addKeyValue("endpoint", details.endpoint())
                 .log("community registered");
         return view(listing);
     }
@@ -153,7 +173,8 @@ public final class Listings {
     public CommunityListing heartbeat(String communityId, SignedRequests.Unverified<CommunityNotice> request) {
         Listing current = existing(communityId);
         CommunityNotice notice = request.payload();
-        requireKey(request, SigningDomains.HEARTBEAT, current, notice.communityId().equals(communityId));
+        requireKey(
+                request, SigningDomains.HEARTBEAT, current, notice.communityId().equals(communityId));
         String signer = SignedRequests.signer(current.serverKey());
         replay.check(signer, notice.timestamp(), notice.nonce());
         Instant now = clock.instant();
@@ -178,18 +199,23 @@ public final class Listings {
      */
     public SearchResults search(String text, List<String> tags, int limit, int offset) {
         if (limit < 1 || limit > MAX_PAGE || offset < 0 || offset > 10_000) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "limit must be 1 to " + MAX_PAGE
-                    + " and offset 0 to 10000, got " + limit + " and " + offset);
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "limit must be 1 to " + MAX_PAGE + " and offset 0 to 10000, got " + limit + " and " + offset);
         }
         if (text.length() > 200 || tags.size() > ListingDetails.MAX_TAGS) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "q must be at most 200 characters and at most "
-                    + ListingDetails.MAX_TAGS + " tags");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "q must be at most 200 characters and at most " + ListingDetails.MAX_TAGS + " tags");
         }
         if (!text.isBlank() && offset + limit > CommunityStore.CANDIDATES) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "a text search pages through its best "
-                    + CommunityStore.CANDIDATES + " matches: offset + limit must be at most that; narrow the query");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "a text search pages through its best " + CommunityStore.CANDIDATES
+                            + " matches: offset + limit must be at most that; narrow the query");
         }
-        List<String> normalised = tags.stream().map(t -> ListingDetails.checkTag(t.strip().toLowerCase(Locale.ROOT)))
+        List<String> normalised = tags.stream()
+                .map(t -> ListingDetails.checkTag(t.strip().toLowerCase(Locale.ROOT)))
                 .toList();
         List<Listing> rows = communities.search(
                 new CommunityStore.SearchQuery(CommunityStore.SearchQuery.terms(text), normalised, limit, offset),
@@ -200,34 +226,51 @@ public final class Listings {
     }
 
     private Listing existing(String communityId) {
-        return communities.find(communityId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                "no community " + communityId + " in this directory"));
+        return communities
+                .find(communityId)
+                .orElseThrow(() ->
+                        new ApiException(ErrorCode.NOT_FOUND, "no community " + communityId + " in this directory"));
     }
 
-    private static void requireKey(SignedRequests.Unverified<?> request, String domain, Listing current, boolean named) {
+    private static void requireKey(
+            SignedRequests.Unverified<?> request, String domain, Listing current, boolean named) {
         if (!current.serverKey().verify(domain, request.bytes(), request.signature()) || !named) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "the request is not signed by the server key community "
-                    + current.communityId() + " registered with, or names another community or key");
+            throw new ApiException(
+                    ErrorCode.FORBIDDEN,
+                    "the request is not signed by the server key community " + current.communityId()
+                            + " registered with, or names another community or key");
         }
     }
 
     private void requireKyc(ListingDetails details) {
-        boolean approved = database.jdbi().withHandle(h -> kyc.isApproved(h, details.admin().toString()));
+        boolean approved = database.jdbi()
+                .withHandle(h -> kyc.isApproved(h, details.admin().toString()));
         if (!approved) {
-            throw new ApiException(ErrorCode.KYC_REQUIRED, "admin account " + details.admin()
-                    + " has no approved KYC at this directory");
+            throw new ApiException(
+                    ErrorCode.KYC_REQUIRED,
+                    "admin account " + details.admin() + " has no approved KYC at this directory");
         }
     }
 
     /** The listing as the API shows it, signed with the directory's key. */
     CommunityListing view(Listing l) {
         String key = l.serverKey().base64();
-        byte[] signature = directoryKey.sign(SigningDomains.LISTING,
-                SigningDomains.listingBytes(l.communityId(), key, l.endpoint()));
-        return new CommunityListing(l.communityId(), l.name(), l.description(), l.tags(), l.endpoint(), key,
-                l.adminAccount(), l.verified(), Math.round(l.reputation() * 1000) / 1000.0,
-                l.status().name().toLowerCase(Locale.ROOT), l.registeredAt().toEpochMilli(),
-                l.lastSeenAt().toEpochMilli(), java.util.Base64.getEncoder().encodeToString(signature));
+        byte[] signature = directoryKey.sign(
+                SigningDomains.LISTING, SigningDomains.listingBytes(l.communityId(), key, l.endpoint()));
+        return new CommunityListing(
+                l.communityId(),
+                l.name(),
+                l.description(),
+                l.tags(),
+                l.endpoint(),
+                key,
+                l.adminAccount(),
+                l.verified(),
+                Math.round(l.reputation() * 1000) / 1000.0,
+                l.status().name().toLowerCase(Locale.ROOT),
+                l.registeredAt().toEpochMilli(),
+                l.lastSeenAt().toEpochMilli(),
+                java.util.Base64.getEncoder().encodeToString(signature));
     }
 
     private byte[] randomBytes(int n) {

@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,13 @@ public final class Prober implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("directory-prober").daemon().factory());
 
-    public Prober(CommunityStore communities, EndpointCheck endpoints, Listings listings, Duration probeInterval,
-                  Duration heartbeatWindow, Clock clock) {
+    public Prober(
+            CommunityStore communities,
+            EndpointCheck endpoints,
+            Listings listings,
+            Duration probeInterval,
+            Duration heartbeatWindow,
+            Clock clock) {
         this.communities = Objects.requireNonNull(communities, "communities");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.listings = Objects.requireNonNull(listings, "listings");
@@ -60,7 +65,8 @@ public final class Prober implements AutoCloseable {
         int answered = 0;
         try (ExecutorService probes = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> outcomes = due.stream()
-                    .map(listing -> probes.submit(() -> endpoints.healthy(Listings.endpoint(listing)))).toList();
+                    .map(listing -> probes.submit(() -> endpoints.healthy(Listings.endpoint(listing))))
+                    .toList();
             for (int i = 0; i < due.size(); i++) {
                 Listing listing = due.get(i);
                 boolean ok = outcomes.get(i).get();
@@ -70,8 +76,10 @@ public final class Prober implements AutoCloseable {
                 if (ok) {
                     answered++;
                 } else {
-                    log.atInfo().addKeyValue("community", listing.communityId())
-                            .addKeyValue("failures", listing.probeFailures() + 1).log("community endpoint did not answer");
+                    log.atInfo()
+                            .addKeyValue("community", listing.communityId())
+                            .addKeyValue("failures", listing.probeFailures() + 1)
+                            .log("community endpoint did not answer");
                 }
             }
         } catch (InterruptedException e) {

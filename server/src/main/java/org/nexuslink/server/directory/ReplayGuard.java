@@ -20,6 +20,7 @@ import org.nexuslink.server.storage.Database;
 public final class ReplayGuard {
     /** How far a request's timestamp may be from the directory's clock, either way. */
     public static final Duration WINDOW = Duration.ofMinutes(5);
+
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,64}");
 
     private final Database database;
@@ -44,12 +45,19 @@ public final class ReplayGuard {
         Instant now = clock.instant();
         Instant at = Instant.ofEpochMilli(timestampMillis);
         if (at.isBefore(now.minus(WINDOW)) || at.isAfter(now.plus(WINDOW))) {
-            throw new ApiException(ErrorCode.REPLAYED_REQUEST, "request timestamp " + at + " is more than "
-                    + WINDOW.toMinutes() + " minutes from the directory's clock " + now);
+            throw new ApiException(
+                    ErrorCode.REPLAYED_REQUEST,
+                    "request timestamp " + at + " is more than " + WINDOW.toMinutes()
+                            + " minutes from the directory's clock " + now);
         }
-        boolean seen = database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM request_nonces WHERE signer = :signer AND nonce = :nonce")
-                .bind("signer", signer).bind("nonce", nonce).mapTo(Integer.class).one() > 0);
+        boolean seen = database.jdbi()
+                .withHandle(h ->
+                        h.createQuery("SELECT COUNT(*) FROM request_nonces WHERE signer = :signer AND nonce = :nonce")
+                                        .bind("signer", signer)
+                                        .bind("nonce", nonce)
+                                        .mapTo(Integer.class)
+                                        .one()
+                                > 0);
         if (seen) {
             throw replayed(nonce);
         }
@@ -61,9 +69,13 @@ public final class ReplayGuard {
      * @throws ApiException {@code replayed_request} when a concurrent request recorded it first
      */
     public void record(Handle h, String signer, String nonce) {
-        int inserted = h.createUpdate("INSERT INTO request_nonces (signer, nonce, seen_at) VALUES (:signer, :nonce, :now) "
-                        + "ON CONFLICT (signer, nonce) DO NOTHING")
-                .bind("signer", signer).bind("nonce", nonce).bind("now", clock.instant()).execute();
+        int inserted = h.createUpdate(
+                        "INSERT INTO request_nonces (signer, nonce, seen_at) VALUES (:signer, :nonce, :now) "
+                                + "ON CONFLICT (signer, nonce) DO NOTHING")
+                .bind("signer", signer)
+                .bind("nonce", nonce)
+                .bind("now", clock.instant())
+                .execute();
         if (inserted == 0) {
             throw replayed(nonce);
         }
@@ -72,7 +84,8 @@ public final class ReplayGuard {
     /** Deletes nonces older than twice the window; returns how many. */
     public int sweep() {
         return database.inTransaction(h -> h.createUpdate("DELETE FROM request_nonces WHERE seen_at < :before")
-                .bind("before", clock.instant().minus(WINDOW.multipliedBy(2))).execute());
+                .bind("before", clock.instant().minus(WINDOW.multipliedBy(2)))
+                .execute());
     }
 
     private static ApiException replayed(String nonce) {

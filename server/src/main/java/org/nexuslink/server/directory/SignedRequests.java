@@ -71,8 +71,10 @@ final class SignedRequests {
 
     /** Reads an {@link AccountSignedRequest} from the {@link SigningDomains#SIGNED_HEADER} header (GET). */
     AccountRequest accountSignedHeader(Request request, String domain) {
-        String header = request.header(SigningDomains.SIGNED_HEADER).orElseThrow(() -> new ApiException(
-                ErrorCode.UNAUTHORIZED, "this request must carry a signed " + SigningDomains.SIGNED_HEADER + " header"));
+        String header = request.header(SigningDomains.SIGNED_HEADER)
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.UNAUTHORIZED,
+                        "this request must carry a signed " + SigningDomains.SIGNED_HEADER + " header"));
         byte[] text = base64(SigningDomains.SIGNED_HEADER, header);
         AccountSignedRequest signed = payload(text, AccountSignedRequest.class);
         return verifyAccount(signed, domain);
@@ -97,8 +99,8 @@ final class SignedRequests {
 
     private void checkDirectory(String named) {
         if (!directoryId.equals(named)) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "the request is for directory '" + named + "', this is "
-                    + directoryId);
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD, "the request is for directory '" + named + "', this is " + directoryId);
         }
     }
 
@@ -112,7 +114,10 @@ final class SignedRequests {
         } catch (IOException e) {
             Throwable cause = e.getCause();
             String why = cause instanceof IllegalArgumentException || cause instanceof NullPointerException
-                    ? cause.getMessage() : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+                    ? cause.getMessage()
+                    : e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                            ? j.getOriginalMessage()
+                            : e.getMessage();
             throw new ApiException(ErrorCode.INVALID_FIELD, "payload: " + why);
         }
     }

@@ -47,12 +47,13 @@ public final class Connection {
     private final AtomicLong seq = new AtomicLong();
     /** Pushes sent and not yet acknowledged: each covers one ack that takes no send token. */
     private final AtomicLong ackCredit = new AtomicLong();
+
     private final QueueCursor queueCursor = new QueueCursor();
     /** Completed when the channel becomes writable again; replaced by each waiter. */
     private volatile CompletableFuture<Void> writable = CompletableFuture.completedFuture(null);
 
-    Connection(Principal principal, Instant tokenExpiresAt, Channel channel, EnvelopeCodec codec,
-               GatewayMetrics metrics) {
+    Connection(
+            Principal principal, Instant tokenExpiresAt, Channel channel, EnvelopeCodec codec, GatewayMetrics metrics) {
         this.principal = Objects.requireNonNull(principal, "principal");
         this.tokenExpiresAt = Objects.requireNonNull(tokenExpiresAt, "tokenExpiresAt");
         this.channel = Objects.requireNonNull(channel, "channel");

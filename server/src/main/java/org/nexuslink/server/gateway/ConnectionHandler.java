@@ -18,9 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import org.nexuslink.protocol.Body;
-import org.nexuslink.server.http.ApiException;
 import org.nexuslink.protocol.Ack;
+import org.nexuslink.protocol.Body;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.EnvelopeCodec;
@@ -28,6 +27,7 @@ import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.ProtocolException;
 import org.nexuslink.protocol.Seq;
+import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.ratelimit.Limit;
 import org.nexuslink.server.ratelimit.RateLimits;
 import org.slf4j.Logger;
@@ -50,6 +50,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final RateLimits limits;
     /** The device's {@link Limit#DEVICE_SENDS} bucket key: shared by all its connections. */
     private final String device;
+
     private final GatewayMetrics metrics;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -65,9 +66,15 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     /** Requests a connection may have waiting for a shared rate check before it stops being read. */
     static final int MAX_PENDING_CHECKS = 64;
 
-    ConnectionHandler(Connection connection, WebSocketServerHandshaker handshaker, EnvelopeCodec codec,
-                      ConnectionRegistry registry, Map<Command, CommandHandler> handlers, Executor blocking,
-                      RateLimits limits, GatewayMetrics metrics) {
+    ConnectionHandler(
+            Connection connection,
+            WebSocketServerHandshaker handshaker,
+            EnvelopeCodec codec,
+            ConnectionRegistry registry,
+            Map<Command, CommandHandler> handlers,
+            Executor blocking,
+            RateLimits limits,
+            GatewayMetrics metrics) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.handshaker = Objects.requireNonNull(handshaker, "handshaker");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -75,7 +82,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         this.handlers = Map.copyOf(handlers);
         this.blocking = Objects.requireNonNull(blocking, "blocking");
         this.limits = Objects.requireNonNull(limits, "limits");
-        this.device = connection.principal().account() + ":" + connection.principal().device().value();
+        this.device = connection.principal().account() + ":"
+                + connection.principal().device().value();
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
@@ -83,11 +91,16 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
         switch (frame) {
             case BinaryWebSocketFrame binary -> envelope(ctx, ByteBufUtil.getBytes(binary.content()));
-            case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-            case PongWebSocketFrame pong -> { }
+            case PingWebSocketFrame ping ->
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            case PongWebSocketFrame pong -> {}
             case CloseWebSocketFrame close -> handshaker.close(ctx.channel(), close.retain());
-            default -> connection.send(Envelope.error(Seq.UNKNOWN, ErrorBody.of(ErrorCode.MALFORMED_FRAME,
-                    "only binary frames carrying MsgPack envelopes are accepted")));
+            default ->
+                connection.send(Envelope.error(
+                        Seq.UNKNOWN,
+                        ErrorBody.of(
+                                ErrorCode.MALFORMED_FRAME,
+                                "only binary frames carrying MsgPack envelopes are accepted")));
         }
     }
 
@@ -104,8 +117,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         // A pong does nothing; an ack answering a push this connection received is free, so a
         // device can acknowledge all it is sent; any other ack costs a token like a send (each
         // is a queue delete, so a flood of them must not be free).
-        boolean free = request.command() == Command.PONG
-                || request.command() == Command.ACK && connection.takeAckCredit();
+        boolean free =
+                request.command() == Command.PONG || request.command() == Command.ACK && connection.takeAckCredit();
         if (checks.isDone() && (free || !limits.mayBlock())) {
             admit(request, free || limits.take(Limit.DEVICE_SENDS, device).allowed());
             return;
@@ -116,14 +129,19 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         if (++pendingChecks >= MAX_PENDING_CHECKS) {
             ctx.channel().config().setAutoRead(false);
         }
-        checks = checks
-                .thenApplyAsync(ignored -> free || limits.take(Limit.DEVICE_SENDS, device).allowed(), blocking)
-                .thenAcceptAsync(allowed -> {
-                    if (--pendingChecks < MAX_PENDING_CHECKS / 2 && !ctx.channel().config().isAutoRead()) {
-                        ctx.channel().config().setAutoRead(true);
-                    }
-                    admit(request, allowed);
-                }, ctx.channel().eventLoop())
+        checks = checks.thenApplyAsync(
+                        ignored ->
+                                free || limits.take(Limit.DEVICE_SENDS, device).allowed(),
+                        blocking)
+                .thenAcceptAsync(
+                        allowed -> {
+                            if (--pendingChecks < MAX_PENDING_CHECKS / 2
+                                    && !ctx.channel().config().isAutoRead()) {
+                                ctx.channel().config().setAutoRead(true);
+                            }
+                            admit(request, allowed);
+                        },
+                        ctx.channel().eventLoop())
                 .exceptionally(failure -> {
                     log.atError().setCause(failure).log("websocket rate check failed");
                     return null;
@@ -133,8 +151,12 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private void admit(Envelope request, boolean allowed) {
         Seq seq = request.seq();
         if (!allowed) {
-            connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.RATE_LIMITED,
-                    "more than rate_limit.ws_messages_per_second requests from this device; this one was dropped")));
+            connection.send(
+                    Envelope.error(
+                            seq,
+                            ErrorBody.of(
+                                    ErrorCode.RATE_LIMITED,
+                                    "more than rate_limit.ws_messages_per_second requests from this device; this one was dropped")));
             return;
         }
         CommandHandler handler = handlers.get(request.command());
@@ -151,14 +173,19 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
         switch (request.command()) {
             // Answered behind the requests before it, so replies keep the order of requests.
-            case PING -> tail = tail.thenRunAsync(
-                    () -> connection.send(Envelope.of(Command.PONG, seq, Body.Empty.INSTANCE)), blocking);
+            case PING ->
+                tail = tail.thenRunAsync(
+                        () -> connection.send(Envelope.of(Command.PONG, seq, Body.Empty.INSTANCE)), blocking);
             // The upgrade already authenticated this connection; a hello is acknowledged as a no-op.
-            case HELLO -> tail = tail.thenRunAsync(
-                    () -> connection.send(Envelope.of(Command.ACK, seq, Ack.EMPTY)), blocking);
-            case PONG -> { }
-            default -> connection.send(Envelope.error(seq, ErrorBody.of(ErrorCode.UNEXPECTED_COMMAND,
-                    request.command().wireName() + " is not accepted from clients by this server")));
+            case HELLO ->
+                tail = tail.thenRunAsync(() -> connection.send(Envelope.of(Command.ACK, seq, Ack.EMPTY)), blocking);
+            case PONG -> {}
+            default ->
+                connection.send(Envelope.error(
+                        seq,
+                        ErrorBody.of(
+                                ErrorCode.UNEXPECTED_COMMAND,
+                                request.command().wireName() + " is not accepted from clients by this server")));
         }
     }
 
@@ -191,15 +218,21 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
         return reply.map(r -> answer(handler, request, r));
     }
 
-    private CompletableFuture<Void> answer(CommandHandler handler, Envelope request, CompletionStage<Optional<Body>> reply) {
+    private CompletableFuture<Void> answer(
+            CommandHandler handler, Envelope request, CompletionStage<Optional<Body>> reply) {
         CompletableFuture<Void> replied = reply.<Void>handle((body, failure) -> {
-            if (failure != null) {
-                fail(request, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
-            } else {
-                body.ifPresent(b -> connection.send(Envelope.of(replyCommand(b), request.seq(), b)));
-            }
-            return null;
-        }).toCompletableFuture();
+                    if (failure != null) {
+                        fail(
+                                request,
+                                failure instanceof CompletionException c && c.getCause() != null
+                                        ? c.getCause()
+                                        : failure);
+                    } else {
+                        body.ifPresent(b -> connection.send(Envelope.of(replyCommand(b), request.seq(), b)));
+                    }
+                    return null;
+                })
+                .toCompletableFuture();
         return handler.pipelined() ? DONE : replied;
     }
 
@@ -217,7 +250,9 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
             connection.send(Envelope.error(request.seq(), ErrorBody.of(api.code(), api.getMessage())));
             return;
         }
-        log.atError().setCause(failure).addKeyValue("command", request.command().wireName())
+        log.atError()
+                .setCause(failure)
+                .addKeyValue("command", request.command().wireName())
                 .log("unhandled error serving a websocket command");
         connection.send(Envelope.error(request.seq(), ErrorBody.of(ErrorCode.INTERNAL_ERROR, "internal error")));
     }
@@ -241,8 +276,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<WebSocketFrame
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         connection.writabilityChanged();
         registry.remove(connection);
-        log.atDebug().addKeyValue("account", connection.principal().account())
-                .addKeyValue("device", connection.principal().device()).log("websocket closed");
+        log.atDebug()
+                .addKeyValue("account", connection.principal().account())
+                .addKeyValue("device", connection.principal().device())
+                .log("websocket closed");
         super.channelInactive(ctx);
     }
 

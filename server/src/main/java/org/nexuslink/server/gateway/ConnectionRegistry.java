@@ -22,7 +22,8 @@ public final class ConnectionRegistry {
     private final AtomicInteger count = new AtomicInteger();
 
     void add(Connection connection) {
-        byDevice.computeIfAbsent(connection.principal(), p -> ConcurrentHashMap.newKeySet()).add(connection);
+        byDevice.computeIfAbsent(connection.principal(), p -> ConcurrentHashMap.newKeySet())
+                .add(connection);
         count.incrementAndGet();
     }
 

@@ -4,19 +4,15 @@ package org.nexuslink.server.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -36,7 +32,6 @@ import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.EnvelopeCodec;
-import org.nexuslink.protocol.ErrorBody;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.server.auth.Authenticator;
@@ -81,9 +76,16 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
      * @param handlers the services for client commands beyond hello and ping
      * @param limits whose {@link Limit#DEVICE_SENDS} buckets bound what each device sends
      */
-    public Gateway(Authenticator authenticator, ConnectionRegistry registry, EnvelopeCodec codec, ObjectMapper json,
-                   ExecutorService blocking, MeterRegistry meters, Consumer<Connection> onConnect,
-                   Map<Command, CommandHandler> handlers, RateLimits limits) {
+    public Gateway(
+            Authenticator authenticator,
+            ConnectionRegistry registry,
+            EnvelopeCodec codec,
+            ObjectMapper json,
+            ExecutorService blocking,
+            MeterRegistry meters,
+            Consumer<Connection> onConnect,
+            Map<Command, CommandHandler> handlers,
+            RateLimits limits) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -94,7 +96,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         this.metrics = new GatewayMetrics(meters);
         this.limits = Objects.requireNonNull(limits, "limits");
         Gauge.builder(MetricName.WS_CONNECTIONS_ACTIVE.meterName(), registry, ConnectionRegistry::size)
-                .description("Open WebSocket connections on this node").register(meters);
+                .description("Open WebSocket connections on this node")
+                .register(meters);
     }
 
     public ConnectionRegistry registry() {
@@ -169,7 +172,8 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
         try {
             String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss" : "ws";
             WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-                    scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH, null,
+                    scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + PATH,
+                    null,
                     WebSocketDecoderConfig.newBuilder()
                             .maxFramePayloadLength(codec.limits().maxFrameBytes())
                             .allowExtensions(false)
@@ -189,11 +193,15 @@ public final class Gateway extends ChannelInboundHandlerAdapter {
                 pipeline.remove("dispatch");
                 HttpServer.upgradedToWebSocket(pipeline);
                 pipeline.addLast("idle", new IdleStateHandler(IDLE_TIMEOUT.toSeconds(), 0, 0, TimeUnit.SECONDS));
-                pipeline.addLast("connection", new ConnectionHandler(connection, handshaker, codec, registry, handlers, blocking,
-                        limits, metrics));
+                pipeline.addLast(
+                        "connection",
+                        new ConnectionHandler(
+                                connection, handshaker, codec, registry, handlers, blocking, limits, metrics));
                 pipeline.remove(this);
                 registry.add(connection);
-                log.atDebug().addKeyValue("account", principal.account()).addKeyValue("device", principal.device())
+                log.atDebug()
+                        .addKeyValue("account", principal.account())
+                        .addKeyValue("device", principal.device())
                         .log("websocket open");
                 blocking.execute(() -> onConnect.accept(connection));
             });

@@ -26,8 +26,10 @@ public final class GatewayMetrics {
     }
 
     private static Counter counter(MeterRegistry registry, String direction, Command command) {
-        return Counter.builder(MetricName.WS_MESSAGES.meterName()).description("WebSocket envelopes by direction and command")
-                .tags("direction", direction, "type", command.wireName()).register(registry);
+        return Counter.builder(MetricName.WS_MESSAGES.meterName())
+                .description("WebSocket envelopes by direction and command")
+                .tags("direction", direction, "type", command.wireName())
+                .register(registry);
     }
 
     void received(Command command) {

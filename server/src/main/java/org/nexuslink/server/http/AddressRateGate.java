@@ -30,14 +30,19 @@ final class AddressRateGate extends HeadGate {
     Check check(ChannelHandlerContext ctx, HttpRequest head) {
         String key = RateLimits.addressKey(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         if (!limits.mayBlock()) {
-            return refusal(limits.take(Limit.ADDRESS, key)).<Check>map(Check.Refuse::new).orElse(PASS);
+            return refusal(limits.take(Limit.ADDRESS, key))
+                    .<Check>map(Check.Refuse::new)
+                    .orElse(PASS);
         }
         return new Check.Blocking(() -> refusal(limits.take(Limit.ADDRESS, key)));
     }
 
     private static Optional<ApiException> refusal(Verdict verdict) {
-        return verdict.allowed() ? Optional.empty() : Optional.of(ApiException.rateLimited(
-                "more than rate_limit.requests_per_second requests from this address; retry in "
-                        + verdict.retryAfterSeconds() + " s", verdict.retryAfterSeconds()));
+        return verdict.allowed()
+                ? Optional.empty()
+                : Optional.of(ApiException.rateLimited(
+                        "more than rate_limit.requests_per_second requests from this address; retry in "
+                                + verdict.retryAfterSeconds() + " s",
+                        verdict.retryAfterSeconds()));
     }
 }

@@ -35,14 +35,17 @@ final class BodyGate extends HeadGate {
 
     @Override
     Check check(ChannelHandlerContext ctx, HttpRequest head) {
-        if (head instanceof LastHttpContent || !HttpUtil.isTransferEncodingChunked(head)
-                && HttpUtil.getContentLength(head, 0L) <= UNAUTHENTICATED_BODY_LIMIT) {
+        if (head instanceof LastHttpContent
+                || !HttpUtil.isTransferEncodingChunked(head)
+                        && HttpUtil.getContentLength(head, 0L) <= UNAUTHENTICATED_BODY_LIMIT) {
             return PASS;
         }
         String header = head.headers().get(HttpHeaderNames.AUTHORIZATION, "");
         if (tokens.isEmpty() || !header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
-            return new Check.Refuse(new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "a request body over "
-                    + UNAUTHENTICATED_BODY_LIMIT + " bytes needs an 'Authorization: Bearer <token>' header"));
+            return new Check.Refuse(new ApiException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "a request body over " + UNAUTHENTICATED_BODY_LIMIT
+                            + " bytes needs an 'Authorization: Bearer <token>' header"));
         }
         String token = header.substring("bearer ".length()).trim();
         HttpServer.TokenCheck check = tokens.get();

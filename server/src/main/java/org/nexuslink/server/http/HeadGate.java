@@ -53,6 +53,7 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
     private final ObjectMapper json;
     /** Messages that arrived while a check was running, in order. */
     private final Deque<Object> held = new ArrayDeque<>();
+
     private boolean checking;
     /** The body of a refused request is being read and dropped. */
     private boolean discarding;
@@ -103,7 +104,9 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
                             refusal = Optional.of(e);
                         } catch (RuntimeException e) {
                             refusal = Optional.of(new ApiException(ErrorCode.INTERNAL_ERROR, "internal error"));
-                            org.slf4j.LoggerFactory.getLogger(HeadGate.class).atError().setCause(e)
+                            org.slf4j.LoggerFactory.getLogger(HeadGate.class)
+                                    .atError()
+                                    .setCause(e)
                                     .log("request head check failed");
                         }
                         Optional<ApiException> outcome = refusal;
@@ -134,8 +137,8 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest head, ApiException refusal) {
         boolean complete = head instanceof LastHttpContent;
-        boolean smallBody = !HttpUtil.isTransferEncodingChunked(head)
-                && HttpUtil.getContentLength(head, 0L) <= DISCARD_LIMIT;
+        boolean smallBody =
+                !HttpUtil.isTransferEncodingChunked(head) && HttpUtil.getContentLength(head, 0L) <= DISCARD_LIMIT;
         boolean keepAlive = HttpUtil.isKeepAlive(head) && (complete || smallBody);
         ReferenceCountUtil.release(head);
         discarding = !complete && keepAlive;
@@ -145,20 +148,24 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
             releaseHeld();
         }
         FullHttpResponse response = ErrorResponses.of(json, refusal);
-        response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        response.headers()
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         Runnable write = () -> {
             var written = ctx.writeAndFlush(response);
             if (!keepAlive) {
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         };
-        CompletableFuture<Void> previous = ctx.channel().attr(HttpDispatcher.IN_ORDER).get();
+        CompletableFuture<Void> previous =
+                ctx.channel().attr(HttpDispatcher.IN_ORDER).get();
         if (previous == null) {
             write.run();
         } else {
             // Behind the last answer: it is written from its virtual thread through the event
             // loop's task queue, so this write is queued there after it.
-            ctx.channel().attr(HttpDispatcher.IN_ORDER).set(previous.thenRun(() -> ctx.executor().execute(write)));
+            ctx.channel()
+                    .attr(HttpDispatcher.IN_ORDER)
+                    .set(previous.thenRun(() -> ctx.executor().execute(write)));
         }
     }
 

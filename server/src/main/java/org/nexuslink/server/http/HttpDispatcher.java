@@ -58,31 +58,56 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
         Router.Match match = router.match(method, uri.path());
         switch (match) {
-            case Router.Match.NotFound ignored -> write(ctx,
-                    error(ErrorCode.NOT_FOUND, "no such endpoint: " + uri.path()), keepAlive, method, "unmatched", started);
+            case Router.Match.NotFound ignored ->
+                write(
+                        ctx,
+                        error(ErrorCode.NOT_FOUND, "no such endpoint: " + uri.path()),
+                        keepAlive,
+                        method,
+                        "unmatched",
+                        started);
             case Router.Match.WrongMethod wrong -> {
-                FullHttpResponse response = error(ErrorCode.METHOD_NOT_ALLOWED,
+                FullHttpResponse response = error(
+                        ErrorCode.METHOD_NOT_ALLOWED,
                         method + " is not allowed here; allowed: " + String.join(", ", wrong.allowed()));
                 response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", wrong.allowed()));
                 write(ctx, response, keepAlive, method, "unmatched", started);
             }
             case Router.Match.Found found -> {
-                Request request = new Request(method, uri.path(), found.params(), uri.parameters(),
-                        msg.headers().copy(), ByteBufUtil.getBytes(msg.content()),
+                Request request = new Request(
+                        method,
+                        uri.path(),
+                        found.params(),
+                        uri.parameters(),
+                        msg.headers().copy(),
+                        ByteBufUtil.getBytes(msg.content()),
                         (InetSocketAddress) ctx.channel().remoteAddress(),
                         ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
                 boolean head = HttpMethod.HEAD.equals(msg.method());
                 try {
                     // Pipelined requests on one connection must be answered in order: chain them.
                     var previous = ctx.channel().attr(IN_ORDER).get();
-                    Runnable work = () -> write(ctx, run(found.route(), request, head), keepAlive, method,
-                            found.route().pattern(), started);
-                    ctx.channel().attr(IN_ORDER).set(previous == null
-                            ? CompletableFuture.runAsync(work, handlers)
-                            : previous.thenRunAsync(work, handlers));
+                    Runnable work = () -> write(
+                            ctx,
+                            run(found.route(), request, head),
+                            keepAlive,
+                            method,
+                            found.route().pattern(),
+                            started);
+                    ctx.channel()
+                            .attr(IN_ORDER)
+                            .set(
+                                    previous == null
+                                            ? CompletableFuture.runAsync(work, handlers)
+                                            : previous.thenRunAsync(work, handlers));
                 } catch (RejectedExecutionException e) {
-                    write(ctx, error(ErrorCode.UNAVAILABLE, "server is shutting down"), false, method,
-                            found.route().pattern(), started);
+                    write(
+                            ctx,
+                            error(ErrorCode.UNAVAILABLE, "server is shutting down"),
+                            false,
+                            method,
+                            found.route().pattern(),
+                            started);
                 }
             }
         }
@@ -111,16 +136,22 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         return responses.error(code, message);
     }
 
-    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String method,
-                       String route, long started) {
+    private void write(
+            ChannelHandlerContext ctx,
+            FullHttpResponse response,
+            boolean keepAlive,
+            String method,
+            String route,
+            long started) {
         responses.send(ctx, response, keepAlive, method, route, started);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().addKeyValue("peer", ctx.channel().remoteAddress()).addKeyValue("error", cause.toString())
+        log.atDebug()
+                .addKeyValue("peer", ctx.channel().remoteAddress())
+                .addKeyValue("error", cause.toString())
                 .log("connection error");
         ctx.close();
     }
-
 }

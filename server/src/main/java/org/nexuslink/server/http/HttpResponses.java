@@ -53,7 +53,8 @@ public final class HttpResponses {
         try {
             return full(status, "application/json", json.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialize a " + value.getClass().getSimpleName(), e);
         }
     }
 
@@ -80,11 +81,16 @@ public final class HttpResponses {
      * Writes a complete answer, counts it under {@code route}, and closes the connection after it
      * unless {@code keepAlive}. Event loop only.
      */
-    public ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String method,
-                              String route, long started) {
+    public ChannelFuture send(
+            ChannelHandlerContext ctx,
+            FullHttpResponse response,
+            boolean keepAlive,
+            String method,
+            String route,
+            long started) {
         metrics.record(method, route, response.status().code(), System.nanoTime() - started);
-        response.headers().set(HttpHeaderNames.CONNECTION,
-                keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        response.headers()
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         ChannelFuture written = ctx.writeAndFlush(response);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);

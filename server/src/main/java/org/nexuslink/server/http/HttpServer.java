@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -23,19 +25,17 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -63,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Outbound bytes per connection above which it counts as not writable (slow consumer). */
     public static final int OUTBOUND_HIGH_WATER = 1 << 20;
+
     static final int OUTBOUND_LOW_WATER = 256 << 10;
 
     /** Largest request body accepted by the aggregating REST path. */
@@ -120,8 +121,13 @@ public final class HttpServer implements AutoCloseable {
      * @throws ConfigException when the TLS files cannot be used
      * @throws java.io.UncheckedIOException when the address cannot be bound
      */
-    public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
-                                   Guards guards, List<ChannelHandler> beforeDispatch) {
+    public static HttpServer start(
+            Config.Server server,
+            Router router,
+            ObjectMapper json,
+            MeterRegistry registry,
+            Guards guards,
+            List<ChannelHandler> beforeDispatch) {
         return start(server, router, json, registry, guards, List.of(), beforeDispatch);
     }
 
@@ -134,20 +140,28 @@ public final class HttpServer implements AutoCloseable {
      *     larger than memory (media). They pass on whatever they do not serve.
      * @see #start(Config.Server, Router, ObjectMapper, MeterRegistry, Guards, List)
      */
-    public static HttpServer start(Config.Server server, Router router, ObjectMapper json, MeterRegistry registry,
-                                   Guards guards, List<ChannelHandler> streaming, List<ChannelHandler> beforeDispatch) {
+    public static HttpServer start(
+            Config.Server server,
+            Router router,
+            ObjectMapper json,
+            MeterRegistry registry,
+            Guards guards,
+            List<ChannelHandler> streaming,
+            List<ChannelHandler> beforeDispatch) {
         SslContext tls = switch (server.transport()) {
             case Config.Transport.Plain plain -> null;
             case Config.Transport.Tls files -> tlsContext(files);
         };
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> channelType =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(io);
-        ExecutorService handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
-        HttpDispatcher dispatcher = new HttpDispatcher(router, handlers,
-                new HttpResponses(json, new HttpMetrics(registry)));
+        ExecutorService handlers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("http-", 0).factory());
+        HttpDispatcher dispatcher =
+                new HttpDispatcher(router, handlers, new HttpResponses(json, new HttpMetrics(registry)));
         ConnectionCap connections = new ConnectionCap(guards.connectionsPerIp(), guards.limits());
         long idleMillis = guards.idleTimeout().toMillis();
         try {
@@ -157,7 +171,8 @@ public final class HttpServer implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // Bounds what one connection may hold unsent; above it the gateway drops slow readers.
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    .childOption(
+                            ChannelOption.WRITE_BUFFER_WATER_MARK,
                             new WriteBufferWaterMark(OUTBOUND_LOW_WATER, OUTBOUND_HIGH_WATER))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -183,21 +198,29 @@ public final class HttpServer implements AutoCloseable {
                     .bind(server.bindAddress(), server.port())
                     .syncUninterruptibly()
                     .channel();
-            log.atInfo().addKeyValue("address", channel.localAddress()).addKeyValue("tls", tls != null)
-                    .addKeyValue("transport", epoll ? "epoll" : "nio").log("listening");
+            log.atInfo()
+                    .addKeyValue("address", channel.localAddress())
+                    .addKeyValue("tls", tls != null)
+                    .addKeyValue("transport", epoll ? "epoll" : "nio")
+                    .log("listening");
             return new HttpServer(boss, workers, handlers, channel);
         } catch (RuntimeException e) {
             shutdown(boss, workers, handlers);
-            throw new java.io.UncheckedIOException("cannot listen on " + server.bindAddress() + ":" + server.port()
-                    + ": " + e.getMessage(), new java.io.IOException(e));
+            throw new java.io.UncheckedIOException(
+                    "cannot listen on " + server.bindAddress() + ":" + server.port() + ": " + e.getMessage(),
+                    new java.io.IOException(e));
         }
     }
 
     private static SslContext tlsContext(Config.Transport.Tls files) {
         try {
-            return SslContextBuilder.forServer(files.certificateChain().toFile(), files.privateKey().toFile()).build();
+            return SslContextBuilder.forServer(
+                            files.certificateChain().toFile(),
+                            files.privateKey().toFile())
+                    .build();
         } catch (Exception | Error e) {
-            throw new ConfigException(ConfigKey.SERVER_TLS_CERT.path() + "/" + ConfigKey.SERVER_TLS_KEY.keyName(),
+            throw new ConfigException(
+                    ConfigKey.SERVER_TLS_CERT.path() + "/" + ConfigKey.SERVER_TLS_KEY.keyName(),
                     "cannot load the PEM certificate chain and private key (the key must be PKCS#8, "
                             + "'BEGIN PRIVATE KEY'; convert with 'openssl pkcs8 -topk8 -nocrypt'): " + e.getMessage());
         }
@@ -248,8 +271,8 @@ public final class HttpServer implements AutoCloseable {
         BoundedAggregator(int maxContentLength, ObjectMapper json) {
             super(maxContentLength);
             try {
-                this.refusal = json.writeValueAsBytes(new ErrorBody(ErrorCode.PAYLOAD_TOO_LARGE.code(),
-                        "request body exceeds " + maxContentLength + " bytes"));
+                this.refusal = json.writeValueAsBytes(new ErrorBody(
+                        ErrorCode.PAYLOAD_TOO_LARGE.code(), "request body exceeds " + maxContentLength + " bytes"));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot serialize an error body", e);
             }
@@ -258,9 +281,12 @@ public final class HttpServer implements AutoCloseable {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             byte[] body = refusal.clone();
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.valueOf(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus()), Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            FullHttpResponse response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus()),
+                    Unpooled.wrappedBuffer(body));
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             if (HttpUtil.isKeepAlive(oversized) && !(oversized instanceof FullHttpMessage)) {
                 // The aggregator discards the rest of this body; closing now would reset the

@@ -62,8 +62,8 @@ final class HttpTimeouts extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        boolean interim = msg instanceof HttpResponse response && response.status().codeClass()
-                == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
+        boolean interim = msg instanceof HttpResponse response
+                && response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL;
         if (msg instanceof LastHttpContent && !interim) {
             promise.addListener(done -> {
                 inFlight = Math.max(0, inFlight - 1);
@@ -92,13 +92,18 @@ final class HttpTimeouts extends ChannelDuplexHandler {
 
     private void armHeadDeadline(ChannelHandlerContext ctx) {
         cancelHeadDeadline();
-        headDeadline = ctx.executor().schedule(() -> {
-            if (inFlight == 0) {
-                log.atDebug().addKeyValue("peer", ctx.channel().remoteAddress())
-                        .log("no complete request head within limits.http_idle_timeout; closed");
-                ctx.close();
-            }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        headDeadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (inFlight == 0) {
+                                log.atDebug()
+                                        .addKeyValue("peer", ctx.channel().remoteAddress())
+                                        .log("no complete request head within limits.http_idle_timeout; closed");
+                                ctx.close();
+                            }
+                        },
+                        timeoutNanos,
+                        TimeUnit.NANOSECONDS);
     }
 
     private void cancelHeadDeadline() {

@@ -22,8 +22,15 @@ public final class Request {
     private final InetSocketAddress remote;
     private final boolean secure;
 
-    Request(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
-            HttpHeaders headers, byte[] body, InetSocketAddress remote, boolean secure) {
+    Request(
+            String method,
+            String path,
+            Map<String, String> pathParams,
+            Map<String, List<String>> query,
+            HttpHeaders headers,
+            byte[] body,
+            InetSocketAddress remote,
+            boolean secure) {
         this.method = Objects.requireNonNull(method, "method");
         this.path = Objects.requireNonNull(path, "path");
         this.pathParams = Map.copyOf(pathParams);

@@ -16,8 +16,12 @@ import org.nexuslink.protocol.Bytes;
  * @param unavailable devices without a bundle, by device id
  * @param revocations the account's signed device revocations, which senders check bundles against
  */
-public record AccountBundles(AccountId account, Bytes identityKey, List<DeviceBundle> devices,
-                             List<UnavailableDevice> unavailable, List<Bytes> revocations) {
+public record AccountBundles(
+        AccountId account,
+        Bytes identityKey,
+        List<DeviceBundle> devices,
+        List<UnavailableDevice> unavailable,
+        List<Bytes> revocations) {
     public AccountBundles {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(identityKey, "identityKey");

@@ -19,8 +19,14 @@ import org.nexuslink.protocol.Bytes;
  * @param kyberPrekey a one-time Kyber prekey (now consumed) or else the last-resort one
  * @param kyberLastResort whether {@code kyberPrekey} is the last-resort key
  */
-public record DeviceBundle(DeviceId device, Bytes deviceKey, Bytes certificate, SignedEcPrekey signedPrekey,
-                           Optional<EcPrekey> oneTimePrekey, KyberPrekey kyberPrekey, boolean kyberLastResort) {
+public record DeviceBundle(
+        DeviceId device,
+        Bytes deviceKey,
+        Bytes certificate,
+        SignedEcPrekey signedPrekey,
+        Optional<EcPrekey> oneTimePrekey,
+        KyberPrekey kyberPrekey,
+        boolean kyberLastResort) {
     public DeviceBundle {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(deviceKey, "deviceKey");

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param lastResortKyberPrekey whether a last-resort Kyber prekey is stored
  * @param signedPrekeyUploadedAt when the current signed EC prekey was uploaded, if there is one
  */
-public record PrekeyCounts(int oneTimePrekeys, int kyberPrekeys, boolean lastResortKyberPrekey,
-                           Optional<Instant> signedPrekeyUploadedAt) {
+public record PrekeyCounts(
+        int oneTimePrekeys, int kyberPrekeys, boolean lastResortKyberPrekey, Optional<Instant> signedPrekeyUploadedAt) {
     public PrekeyCounts {
         Objects.requireNonNull(signedPrekeyUploadedAt, "signedPrekeyUploadedAt");
         if (oneTimePrekeys < 0 || kyberPrekeys < 0) {
@@ -38,7 +38,8 @@ public record PrekeyCounts(int oneTimePrekeys, int kyberPrekeys, boolean lastRes
      * one-time EC prekey is left, so the only bundle left would be a weak one.
      */
     public boolean needsReregistration(Instant now, Duration rotationInterval) {
-        return oneTimePrekeys == 0 && signedPrekeyUploadedAt.isPresent()
+        return oneTimePrekeys == 0
+                && signedPrekeyUploadedAt.isPresent()
                 && isStale(signedPrekeyUploadedAt.get(), now, rotationInterval);
     }
 

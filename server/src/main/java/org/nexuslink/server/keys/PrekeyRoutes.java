@@ -57,8 +57,11 @@ public final class PrekeyRoutes {
      * @param keyTransparency the key-transparency proof a bundle answer carries for its account
      *     (issue 21): the log entries of its identity key and device certificates
      */
-    public PrekeyRoutes(PrekeyService prekeys, Authenticator authenticator, JsonBodies bodies,
-                        Function<AccountId, Optional<KeyTransparencyApi.Proof>> keyTransparency) {
+    public PrekeyRoutes(
+            PrekeyService prekeys,
+            Authenticator authenticator,
+            JsonBodies bodies,
+            Function<AccountId, Optional<KeyTransparencyApi.Proof>> keyTransparency) {
         this.prekeys = Objects.requireNonNull(prekeys, "prekeys");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.bodies = Objects.requireNonNull(bodies, "bodies");
@@ -93,28 +96,44 @@ public final class PrekeyRoutes {
         }
         Optional<DeviceId> device = request.queryParam("device").map(PrekeyRoutes::deviceId);
         AccountBundles bundles = prekeys.bundles(requester.account(), account, device);
-        return Response.ok(new Bundles(bundles.account().toString(), bundles.identityKey(),
+        return Response.ok(new Bundles(
+                bundles.account().toString(),
+                bundles.identityKey(),
                 bundles.devices().stream().map(PrekeyRoutes::view).toList(),
                 bundles.unavailable().stream()
-                        .map(u -> new Unavailable(u.device().value(), u.reason().wireName())).toList(),
-                bundles.revocations(), keyTransparency.apply(account)));
+                        .map(u -> new Unavailable(u.device().value(), u.reason().wireName()))
+                        .toList(),
+                bundles.revocations(),
+                keyTransparency.apply(account)));
     }
 
     private Counts countsView(Principal device, PrekeyCounts counts) {
         PrekeySettings settings = prekeys.settings();
         Instant now = prekeys.now();
-        OptionalLong age = counts.signedPrekeyAge(now).map(a -> OptionalLong.of(Math.max(0, a.toSeconds())))
+        OptionalLong age = counts.signedPrekeyAge(now)
+                .map(a -> OptionalLong.of(Math.max(0, a.toSeconds())))
                 .orElse(OptionalLong.empty());
-        return new Counts(device.device().value(), counts.oneTimePrekeys(), counts.kyberPrekeys(),
-                counts.lastResortKyberPrekey(), counts.signedPrekeyUploadedAt().isPresent(), age,
-                counts.isLow(settings.lowStockThreshold()), counts.needsReregistration(now, settings.rotationInterval()),
-                settings.lowStockThreshold(), settings.maxOneTimePrekeys(), settings.maxKyberPrekeys());
+        return new Counts(
+                device.device().value(),
+                counts.oneTimePrekeys(),
+                counts.kyberPrekeys(),
+                counts.lastResortKyberPrekey(),
+                counts.signedPrekeyUploadedAt().isPresent(),
+                age,
+                counts.isLow(settings.lowStockThreshold()),
+                counts.needsReregistration(now, settings.rotationInterval()),
+                settings.lowStockThreshold(),
+                settings.maxOneTimePrekeys(),
+                settings.maxKyberPrekeys());
     }
 
     private static PrekeysApi.DeviceBundle view(DeviceBundle b) {
         SignedEcPrekey s = b.signedPrekey();
         KyberPrekey k = b.kyberPrekey();
-        return new PrekeysApi.DeviceBundle(b.device().value(), b.deviceKey(), b.certificate(),
+        return new PrekeysApi.DeviceBundle(
+                b.device().value(),
+                b.deviceKey(),
+                b.certificate(),
                 new SignedPrekeyView(s.keyId(), s.publicKey(), s.signature()),
                 b.oneTimePrekey().map(e -> new PrekeyView(e.keyId(), e.publicKey())),
                 new KyberPrekeyView(k.keyId(), k.publicKey(), k.signature(), b.kyberLastResort()));
@@ -124,20 +143,26 @@ public final class PrekeyRoutes {
         try {
             return new DeviceId(Integer.parseInt(text));
         } catch (IllegalArgumentException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "device must be an integer 1-127, got '" + abbreviate(text) + "'");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD, "device must be an integer 1-127, got '" + abbreviate(text) + "'");
         }
     }
 
     private static PrekeyUpload toUpload(UploadRequest body) {
         Optional<SignedEcPrekey> signed = Optional.ofNullable(body.signedPrekey())
-                .map(k -> field("signed_prekey", () -> new SignedEcPrekey(keyId(k.keyId()),
-                        bytes("public_key", k.publicKey()), bytes("signature", k.signature()))));
+                .map(k -> field(
+                        "signed_prekey",
+                        () -> new SignedEcPrekey(
+                                keyId(k.keyId()),
+                                bytes("public_key", k.publicKey()),
+                                bytes("signature", k.signature()))));
         List<EcPrekey> oneTime = new ArrayList<>();
         List<Key> oneTimeJson = orEmpty(body.oneTimePrekeys());
         for (int i = 0; i < oneTimeJson.size(); i++) {
             Key k = oneTimeJson.get(i);
-            oneTime.add(field("one_time_prekeys[" + i + "]", () -> new EcPrekey(keyId(notNull(k).keyId()),
-                    bytes("public_key", k.publicKey()))));
+            oneTime.add(field(
+                    "one_time_prekeys[" + i + "]",
+                    () -> new EcPrekey(keyId(notNull(k).keyId()), bytes("public_key", k.publicKey()))));
         }
         List<KyberPrekey> kyber = new ArrayList<>();
         List<SignedKey> kyberJson = orEmpty(body.kyberPrekeys());
@@ -150,8 +175,8 @@ public final class PrekeyRoutes {
     }
 
     private static Supplier<KyberPrekey> kyberKey(SignedKey k) {
-        return () -> new KyberPrekey(keyId(notNull(k).keyId()), bytes("public_key", k.publicKey()),
-                bytes("signature", k.signature()));
+        return () -> new KyberPrekey(
+                keyId(notNull(k).keyId()), bytes("public_key", k.publicKey()), bytes("signature", k.signature()));
     }
 
     /** Builds a value, turning a refusal of its constructor into {@code invalid_field} naming the field. */

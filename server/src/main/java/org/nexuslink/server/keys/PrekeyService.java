@@ -58,8 +58,12 @@ public final class PrekeyService {
      * @param listener told when a fetch leaves a device low on stock
      * @param registry where {@code nexuslink_prekeys_available} (tagged {@code type=ec|kyber}: one-time keys stored on the whole server) is registered
      */
-    public PrekeyService(Database database, PrekeySettings settings, Clock clock, PrekeyStockListener listener,
-                         MeterRegistry registry) {
+    public PrekeyService(
+            Database database,
+            PrekeySettings settings,
+            Clock clock,
+            PrekeyStockListener listener,
+            MeterRegistry registry) {
         this(database, settings, clock, listener, registry, 30);
     }
 
@@ -67,8 +71,13 @@ public final class PrekeyService {
      * @param fetchesPerHour bundle fetches one account may make of another's per hour
      *     ({@code limits.prekey_fetches_per_hour}); see {@link #bundles(AccountId, AccountId, Optional)}
      */
-    public PrekeyService(Database database, PrekeySettings settings, Clock clock, PrekeyStockListener listener,
-                         MeterRegistry registry, int fetchesPerHour) {
+    public PrekeyService(
+            Database database,
+            PrekeySettings settings,
+            Clock clock,
+            PrekeyStockListener listener,
+            MeterRegistry registry,
+            int fetchesPerHour) {
         this.fetchLimit = new PrekeyFetchLimit(fetchesPerHour);
         this.database = Objects.requireNonNull(database, "database");
         this.store = new PrekeyStore(database);
@@ -109,8 +118,8 @@ public final class PrekeyService {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(upload, "upload");
         checkBatchSizes(upload);
-        ECPublicKey deviceKey = deviceKey(store.activeDeviceKey(device.account(), device.device())
-                .orElseThrow(() -> notRegistered(device)));
+        ECPublicKey deviceKey = deviceKey(
+                store.activeDeviceKey(device.account(), device.device()).orElseThrow(() -> notRegistered(device)));
         verify(deviceKey, upload);
 
         Instant now = clock.instant();
@@ -120,7 +129,8 @@ public final class PrekeyService {
             if (store.activeDeviceKey(h, account, id).isEmpty()) {
                 throw notRegistered(device);
             }
-            List<Integer> ecIds = upload.oneTimePrekeys().stream().map(EcPrekey::keyId).toList();
+            List<Integer> ecIds =
+                    upload.oneTimePrekeys().stream().map(EcPrekey::keyId).toList();
             Set<Integer> ecTaken = store.storedOneTimeKeyIds(h, account, id, ecIds);
             if (!ecTaken.isEmpty()) {
                 throw new ApiException(ErrorCode.CONFLICT, "one-time prekey ids already stored: " + sorted(ecTaken));
@@ -128,16 +138,23 @@ public final class PrekeyService {
             if (upload.lastResortKyberPrekey().isPresent()) {
                 store.deleteLastResortKyberPrekey(h, account, id);
             }
-            List<Integer> kyberIds = new ArrayList<>(upload.kyberPrekeys().stream().map(KyberPrekey::keyId).toList());
+            List<Integer> kyberIds = new ArrayList<>(
+                    upload.kyberPrekeys().stream().map(KyberPrekey::keyId).toList());
             upload.lastResortKyberPrekey().ifPresent(k -> kyberIds.add(k.keyId()));
             Set<Integer> kyberTaken = store.storedKyberKeyIds(h, account, id, kyberIds);
             if (!kyberTaken.isEmpty()) {
                 throw new ApiException(ErrorCode.CONFLICT, "Kyber prekey ids already stored: " + sorted(kyberTaken));
             }
             PrekeyCounts before = store.counts(h, account, id);
-            checkQuota("one-time prekeys", before.oneTimePrekeys(), upload.oneTimePrekeys().size(),
+            checkQuota(
+                    "one-time prekeys",
+                    before.oneTimePrekeys(),
+                    upload.oneTimePrekeys().size(),
                     settings.maxOneTimePrekeys());
-            checkQuota("Kyber prekeys", before.kyberPrekeys(), upload.kyberPrekeys().size(),
+            checkQuota(
+                    "Kyber prekeys",
+                    before.kyberPrekeys(),
+                    upload.kyberPrekeys().size(),
                     settings.maxKyberPrekeys());
 
             upload.signedPrekey().ifPresent(k -> store.replaceSignedPrekey(h, account, id, k, now));
@@ -146,7 +163,9 @@ public final class PrekeyService {
             upload.lastResortKyberPrekey().ifPresent(k -> store.addKyberPrekeys(h, account, id, List.of(k), true, now));
             return store.counts(h, account, id);
         });
-        log.atDebug().addKeyValue("account", device.account()).addKeyValue("device", device.device())
+        log.atDebug()
+                .addKeyValue("account", device.account())
+                .addKeyValue("device", device.device())
                 .addKeyValue("signed", upload.signedPrekey().isPresent())
                 .addKeyValue("one_time", upload.oneTimePrekeys().size())
                 .addKeyValue("kyber", upload.kyberPrekeys().size())
@@ -157,19 +176,25 @@ public final class PrekeyService {
 
     private void checkBatchSizes(PrekeyUpload upload) {
         if (upload.oneTimePrekeys().size() > settings.maxOneTimePrekeys()) {
-            throw new ApiException(ErrorCode.PREKEY_LIMIT_EXCEEDED, "one_time_prekeys has "
-                    + upload.oneTimePrekeys().size() + " keys; at most " + settings.maxOneTimePrekeys() + " per request");
+            throw new ApiException(
+                    ErrorCode.PREKEY_LIMIT_EXCEEDED,
+                    "one_time_prekeys has " + upload.oneTimePrekeys().size() + " keys; at most "
+                            + settings.maxOneTimePrekeys() + " per request");
         }
         if (upload.kyberPrekeys().size() > settings.maxKyberPrekeys()) {
-            throw new ApiException(ErrorCode.PREKEY_LIMIT_EXCEEDED, "kyber_prekeys has "
-                    + upload.kyberPrekeys().size() + " keys; at most " + settings.maxKyberPrekeys() + " per request");
+            throw new ApiException(
+                    ErrorCode.PREKEY_LIMIT_EXCEEDED,
+                    "kyber_prekeys has " + upload.kyberPrekeys().size() + " keys; at most " + settings.maxKyberPrekeys()
+                            + " per request");
         }
     }
 
     private static void checkQuota(String what, int stored, int adding, int max) {
         if (stored + adding > max) {
-            throw new ApiException(ErrorCode.PREKEY_LIMIT_EXCEEDED, "the device holds " + stored + " " + what
-                    + "; adding " + adding + " would pass the limit of " + max);
+            throw new ApiException(
+                    ErrorCode.PREKEY_LIMIT_EXCEEDED,
+                    "the device holds " + stored + " " + what + "; adding " + adding + " would pass the limit of "
+                            + max);
         }
     }
 
@@ -180,10 +205,13 @@ public final class PrekeyService {
             checkSignature(deviceKey, "signed_prekey", k.keyId(), k.publicKey(), k.signature());
         });
         for (int i = 0; i < upload.oneTimePrekeys().size(); i++) {
-            ecKey("one_time_prekeys[" + i + "].public_key", upload.oneTimePrekeys().get(i).publicKey());
+            ecKey(
+                    "one_time_prekeys[" + i + "].public_key",
+                    upload.oneTimePrekeys().get(i).publicKey());
         }
         for (int i = 0; i < upload.kyberPrekeys().size(); i++) {
-            verifyKyber(deviceKey, "kyber_prekeys[" + i + "]", upload.kyberPrekeys().get(i));
+            verifyKyber(
+                    deviceKey, "kyber_prekeys[" + i + "]", upload.kyberPrekeys().get(i));
         }
         upload.lastResortKyberPrekey().ifPresent(k -> verifyKyber(deviceKey, "last_resort_kyber_prekey", k));
     }
@@ -207,8 +235,8 @@ public final class PrekeyService {
 
     private static void checkSignature(ECPublicKey deviceKey, String field, int keyId, Bytes key, Bytes signature) {
         if (!deviceKey.verifySignature(key.toByteArray(), signature.toByteArray())) {
-            throw new ApiException(ErrorCode.BAD_SIGNATURE, field + " (key id " + keyId
-                    + ") is not signed by the device key");
+            throw new ApiException(
+                    ErrorCode.BAD_SIGNATURE, field + " (key id " + keyId + ") is not signed by the device key");
         }
     }
 
@@ -222,8 +250,9 @@ public final class PrekeyService {
     }
 
     private static ApiException notRegistered(Principal device) {
-        return new ApiException(ErrorCode.DEVICE_NOT_CERTIFIED, "device " + device.device() + " of "
-                + device.account() + " is not registered");
+        return new ApiException(
+                ErrorCode.DEVICE_NOT_CERTIFIED,
+                "device " + device.device() + " of " + device.account() + " is not registered");
     }
 
     /**
@@ -267,8 +296,10 @@ public final class PrekeyService {
                 Optional<java.time.Duration> wait = fetchLimit.count(h, countedFor.get(), account, now);
                 if (wait.isPresent()) {
                     long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-                    throw ApiException.rateLimited("at most " + fetchLimit.perHour() + " bundle fetches of "
-                            + account + " per hour; retry in " + seconds + " s", seconds);
+                    throw ApiException.rateLimited(
+                            "at most " + fetchLimit.perHour() + " bundle fetches of " + account + " per hour; retry in "
+                                    + seconds + " s",
+                            seconds);
                 }
             }
             PrekeyStore.Member member = store.member(h, account)
@@ -276,9 +307,10 @@ public final class PrekeyService {
                     .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, account + " is not a member"));
             List<PrekeyStore.ActiveDevice> devices = store.activeDevices(h, account, device);
             if (devices.isEmpty()) {
-                throw new ApiException(ErrorCode.NOT_FOUND, device
-                        .map(d -> "device " + d + " of " + account + " is not registered")
-                        .orElse(account + " has no registered device"));
+                throw new ApiException(
+                        ErrorCode.NOT_FOUND,
+                        device.map(d -> "device " + d + " of " + account + " is not registered")
+                                .orElse(account + " has no registered device"));
             }
             List<DeviceBundle> handedOut = new ArrayList<>();
             List<UnavailableDevice> unavailable = new ArrayList<>();
@@ -291,16 +323,22 @@ public final class PrekeyService {
                 }
             }
             if (handedOut.isEmpty()) {
-                throw new ApiException(ErrorCode.PREKEYS_EXHAUSTED, unavailable.stream()
-                        .map(u -> "device " + u.device() + ": " + u.reason().wireName())
-                        .collect(Collectors.joining(", ", "no bundle for " + account + " (", ")")));
+                throw new ApiException(
+                        ErrorCode.PREKEYS_EXHAUSTED,
+                        unavailable.stream()
+                                .map(u -> "device " + u.device() + ": "
+                                        + u.reason().wireName())
+                                .collect(Collectors.joining(", ", "no bundle for " + account + " (", ")")));
             }
-            return new AccountBundles(account, member.identityKey(), handedOut, unavailable,
-                    store.signedRevocations(h, account));
+            return new AccountBundles(
+                    account, member.identityKey(), handedOut, unavailable, store.signedRevocations(h, account));
         });
         for (UnavailableDevice u : bundles.unavailable()) {
-            log.atDebug().addKeyValue("account", account).addKeyValue("device", u.device())
-                    .addKeyValue("reason", u.reason().wireName()).log("no bundle for device");
+            log.atDebug()
+                    .addKeyValue("account", account)
+                    .addKeyValue("device", u.device())
+                    .addKeyValue("reason", u.reason().wireName())
+                    .log("no bundle for device");
         }
         for (DeviceBundle b : bundles.devices()) {
             notifyIfLow(new Principal(account, b.device()));
@@ -322,8 +360,8 @@ public final class PrekeyService {
         Optional<EcPrekey> oneTime = store.takeOneTimePrekey(h, account, d.device());
         // Deciding on the key actually taken (not on an earlier count) keeps a weak bundle from
         // slipping through when concurrent fetches drain the last one-time key.
-        boolean emergency = oneTime.isEmpty() && PrekeyCounts.isStale(signed.get().uploadedAt(), now,
-                settings.rotationInterval());
+        boolean emergency =
+                oneTime.isEmpty() && PrekeyCounts.isStale(signed.get().uploadedAt(), now, settings.rotationInterval());
         Optional<KyberPrekey> kyber = emergency ? Optional.empty() : store.takeKyberPrekey(h, account, d.device());
         boolean lastResort = false;
         if (!emergency && kyber.isEmpty()) {
@@ -335,8 +373,8 @@ public final class PrekeyService {
             return Optional.empty();
         }
         h.releaseSavepoint(savepoint);
-        return Optional.of(new DeviceBundle(d.device(), d.deviceKey(), d.certificate(), signed.get().key(),
-                oneTime, kyber.get(), lastResort));
+        return Optional.of(new DeviceBundle(
+                d.device(), d.deviceKey(), d.certificate(), signed.get().key(), oneTime, kyber.get(), lastResort));
     }
 
     /** Why {@link #take} gave no bundle, read after its savepoint was undone. */
@@ -356,14 +394,20 @@ public final class PrekeyService {
         if (!counts.isLow(settings.lowStockThreshold())) {
             return;
         }
-        log.atDebug().addKeyValue("account", device.account()).addKeyValue("device", device.device())
-                .addKeyValue("one_time", counts.oneTimePrekeys()).addKeyValue("kyber", counts.kyberPrekeys())
+        log.atDebug()
+                .addKeyValue("account", device.account())
+                .addKeyValue("device", device.device())
+                .addKeyValue("one_time", counts.oneTimePrekeys())
+                .addKeyValue("kyber", counts.kyberPrekeys())
                 .log("prekey stock low");
         try {
             listener.stockLow(device, counts);
         } catch (RuntimeException e) {
             // The keys are handed out and committed; the device still learns on its next connect.
-            log.atWarn().setCause(e).addKeyValue("account", device.account()).addKeyValue("device", device.device())
+            log.atWarn()
+                    .setCause(e)
+                    .addKeyValue("account", device.account())
+                    .addKeyValue("device", device.device())
                     .log("prekey stock listener failed");
         }
     }

@@ -14,8 +14,12 @@ import java.util.Objects;
  *     with no one-time EC prekey left makes the device "needs re-registration"
  * @param metricRefresh how long the {@code nexuslink_prekeys_available} gauge reuses its last count
  */
-public record PrekeySettings(int maxOneTimePrekeys, int maxKyberPrekeys, int lowStockThreshold,
-                             Duration rotationInterval, Duration metricRefresh) {
+public record PrekeySettings(
+        int maxOneTimePrekeys,
+        int maxKyberPrekeys,
+        int lowStockThreshold,
+        Duration rotationInterval,
+        Duration metricRefresh) {
     /** Seed 004: 100 keys per device, threshold 20, signed prekey rotated every 7 days. */
     public static final PrekeySettings DEFAULTS =
             new PrekeySettings(100, 100, 20, Duration.ofDays(7), Duration.ofSeconds(10));
@@ -24,12 +28,12 @@ public record PrekeySettings(int maxOneTimePrekeys, int maxKyberPrekeys, int low
         Objects.requireNonNull(rotationInterval, "rotationInterval");
         Objects.requireNonNull(metricRefresh, "metricRefresh");
         if (maxOneTimePrekeys < 1 || maxKyberPrekeys < 1) {
-            throw new IllegalArgumentException("prekey limits must be positive: " + maxOneTimePrekeys + ", "
-                    + maxKyberPrekeys);
+            throw new IllegalArgumentException(
+                    "prekey limits must be positive: " + maxOneTimePrekeys + ", " + maxKyberPrekeys);
         }
         if (lowStockThreshold < 0 || lowStockThreshold > Math.min(maxOneTimePrekeys, maxKyberPrekeys)) {
-            throw new IllegalArgumentException("low-stock threshold must be 0.." + Math.min(maxOneTimePrekeys,
-                    maxKyberPrekeys) + ", got " + lowStockThreshold);
+            throw new IllegalArgumentException("low-stock threshold must be 0.."
+                    + Math.min(maxOneTimePrekeys, maxKyberPrekeys) + ", got " + lowStockThreshold);
         }
         if (rotationInterval.isNegative() || rotationInterval.isZero() || metricRefresh.isNegative()) {
             throw new IllegalArgumentException("rotation interval must be positive and metric refresh not negative");

@@ -12,7 +12,7 @@ import org.nexuslink.server.auth.Principal;
 @FunctionalInterface
 public interface PrekeyStockListener {
     /** Does nothing: for servers without a WebSocket gateway, and tests. */
-    PrekeyStockListener NONE = (device, counts) -> { };
+    PrekeyStockListener NONE = (device, counts) -> {};
 
     /**
      * @param device the device whose stock is low

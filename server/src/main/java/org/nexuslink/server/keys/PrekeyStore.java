@@ -58,8 +58,8 @@ public final class PrekeyStore {
                 + (only.isPresent() ? " AND device_id = :device" : "") + " ORDER BY device_id";
         var query = h.createQuery(sql).bind("account", account.toString());
         only.ifPresent(d -> query.bind("device", d.value()));
-        return query.map((rs, ctx) -> new ActiveDevice(new DeviceId(rs.getInt(1)), Bytes.of(rs.getBytes(2)),
-                        Bytes.of(rs.getBytes(3))))
+        return query.map((rs, ctx) -> new ActiveDevice(
+                        new DeviceId(rs.getInt(1)), Bytes.of(rs.getBytes(2)), Bytes.of(rs.getBytes(3))))
                 .list();
     }
 
@@ -102,7 +102,8 @@ public final class PrekeyStore {
                 .bind("device", device.value())
                 .map((rs, ctx) -> {
                     long uploaded = rs.getLong(4);
-                    Optional<Instant> signed = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(uploaded));
+                    Optional<Instant> signed =
+                            rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(uploaded));
                     return new PrekeyCounts(rs.getInt(1), rs.getInt(2), rs.getInt(3) > 0, signed);
                 })
                 .one();
@@ -145,8 +146,8 @@ public final class PrekeyStore {
     private String takeSql(String table, String filter, String columns) {
         String where = "account_id = :account AND device_id = :device" + filter;
         String lock = database.dialect() == Dialect.POSTGRES ? " FOR UPDATE SKIP LOCKED" : "";
-        return "DELETE FROM " + table + " WHERE " + where + " AND key_id = (SELECT key_id FROM " + table
-                + " WHERE " + where + " ORDER BY key_id LIMIT 1" + lock + ") RETURNING " + columns;
+        return "DELETE FROM " + table + " WHERE " + where + " AND key_id = (SELECT key_id FROM " + table + " WHERE "
+                + where + " ORDER BY key_id LIMIT 1" + lock + ") RETURNING " + columns;
     }
 
     /** The device's last-resort Kyber prekey (handed out, never consumed). */
@@ -173,8 +174,8 @@ public final class PrekeyStore {
         return storedKeyIds(h, "kyber_prekeys", account, device, keyIds);
     }
 
-    private static Set<Integer> storedKeyIds(Handle h, String table, AccountId account, DeviceId device,
-                                             Collection<Integer> keyIds) {
+    private static Set<Integer> storedKeyIds(
+            Handle h, String table, AccountId account, DeviceId device, Collection<Integer> keyIds) {
         if (keyIds.isEmpty()) {
             return Set.of();
         }
@@ -211,15 +212,19 @@ public final class PrekeyStore {
         PreparedBatch batch = h.prepareBatch("INSERT INTO prekeys (account_id, device_id, key_id, public_key, "
                 + "uploaded_at) VALUES (:account, :device, :id, :key, :now)");
         for (EcPrekey key : keys) {
-            batch.bind("account", account.toString()).bind("device", device.value()).bind("id", key.keyId())
-                    .bind("key", key.publicKey().toByteArray()).bind("now", now).add();
+            batch.bind("account", account.toString())
+                    .bind("device", device.value())
+                    .bind("id", key.keyId())
+                    .bind("key", key.publicKey().toByteArray())
+                    .bind("now", now)
+                    .add();
         }
         batch.execute();
     }
 
     /** Adds Kyber prekeys, one-time or (at most one) last-resort; their ids must be new for the device. */
-    void addKyberPrekeys(Handle h, AccountId account, DeviceId device, List<KyberPrekey> keys, boolean lastResort,
-                         Instant now) {
+    void addKyberPrekeys(
+            Handle h, AccountId account, DeviceId device, List<KyberPrekey> keys, boolean lastResort, Instant now) {
         if (keys.isEmpty()) {
             return;
         }
@@ -227,9 +232,14 @@ public final class PrekeyStore {
                 + "signature, is_last_resort, uploaded_at) VALUES (:account, :device, :id, :key, :signature, "
                 + ":lastResort, :now)");
         for (KyberPrekey key : keys) {
-            batch.bind("account", account.toString()).bind("device", device.value()).bind("id", key.keyId())
-                    .bind("key", key.publicKey().toByteArray()).bind("signature", key.signature().toByteArray())
-                    .bind("lastResort", lastResort).bind("now", now).add();
+            batch.bind("account", account.toString())
+                    .bind("device", device.value())
+                    .bind("id", key.keyId())
+                    .bind("key", key.publicKey().toByteArray())
+                    .bind("signature", key.signature().toByteArray())
+                    .bind("lastResort", lastResort)
+                    .bind("now", now)
+                    .add();
         }
         batch.execute();
     }
@@ -262,9 +272,10 @@ public final class PrekeyStore {
 
     /** One-time keys stored on the whole server. */
     Totals totals() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM prekeys), "
-                        + "(SELECT COUNT(*) FROM kyber_prekeys WHERE NOT is_last_resort)")
-                .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2)))
-                .one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT (SELECT COUNT(*) FROM prekeys), "
+                                + "(SELECT COUNT(*) FROM kyber_prekeys WHERE NOT is_last_resort)")
+                        .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2)))
+                        .one());
     }
 }

@@ -13,14 +13,19 @@ import java.util.Set;
  * (something to upload, no id twice in the request); sizes against the quota, key validity and
  * signatures are checked by {@link PrekeyService#upload}.
  */
-public record PrekeyUpload(Optional<SignedEcPrekey> signedPrekey, List<EcPrekey> oneTimePrekeys,
-                           List<KyberPrekey> kyberPrekeys, Optional<KyberPrekey> lastResortKyberPrekey) {
+public record PrekeyUpload(
+        Optional<SignedEcPrekey> signedPrekey,
+        List<EcPrekey> oneTimePrekeys,
+        List<KyberPrekey> kyberPrekeys,
+        Optional<KyberPrekey> lastResortKyberPrekey) {
     public PrekeyUpload {
         Objects.requireNonNull(signedPrekey, "signedPrekey");
         Objects.requireNonNull(lastResortKyberPrekey, "lastResortKyberPrekey");
         oneTimePrekeys = List.copyOf(oneTimePrekeys);
         kyberPrekeys = List.copyOf(kyberPrekeys);
-        if (signedPrekey.isEmpty() && oneTimePrekeys.isEmpty() && kyberPrekeys.isEmpty()
+        if (signedPrekey.isEmpty()
+                && oneTimePrekeys.isEmpty()
+                && kyberPrekeys.isEmpty()
                 && lastResortKyberPrekey.isEmpty()) {
             throw new IllegalArgumentException("nothing to upload: give signed_prekey, one_time_prekeys, "
                     + "kyber_prekeys or last_resort_kyber_prekey");
@@ -38,7 +43,8 @@ public record PrekeyUpload(Optional<SignedEcPrekey> signedPrekey, List<EcPrekey>
                 throw new IllegalArgumentException("kyber_prekeys repeats key id " + key.keyId());
             }
         }
-        if (lastResortKyberPrekey.isPresent() && kyber.contains(lastResortKyberPrekey.get().keyId())) {
+        if (lastResortKyberPrekey.isPresent()
+                && kyber.contains(lastResortKyberPrekey.get().keyId())) {
             throw new IllegalArgumentException("last_resort_kyber_prekey uses key id "
                     + lastResortKyberPrekey.get().keyId() + ", which kyber_prekeys also uses");
         }

@@ -15,9 +15,17 @@ import org.nexuslink.crypto.identity.AccountId;
  * @param storagePath the blob's key inside its backend (never shown to clients)
  * @param completedAt empty while the upload is unfinished; such a file is not served
  */
-public record MediaFile(MediaId id, Optional<AccountId> uploader, long size, Optional<String> mimeTypeHint,
-                        String backend, String storagePath, Sha256 digest, Instant uploadedAt,
-                        Optional<Instant> completedAt, Optional<Instant> expiresAt) {
+public record MediaFile(
+        MediaId id,
+        Optional<AccountId> uploader,
+        long size,
+        Optional<String> mimeTypeHint,
+        String backend,
+        String storagePath,
+        Sha256 digest,
+        Instant uploadedAt,
+        Optional<Instant> completedAt,
+        Optional<Instant> expiresAt) {
     public MediaFile {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(uploader, "uploader");

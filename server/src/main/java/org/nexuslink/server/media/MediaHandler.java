@@ -48,8 +48,8 @@ import org.nexuslink.protocol.api.ApiRoute;
 import org.nexuslink.server.auth.Authenticator;
 import org.nexuslink.server.auth.Principal;
 import org.nexuslink.server.http.ApiException;
-import org.nexuslink.server.http.HttpResponses;
 import org.nexuslink.server.http.HttpMetrics;
+import org.nexuslink.server.http.HttpResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +73,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     public static final String UPLOAD_PATH = ApiRoute.MEDIA_UPLOAD.pattern();
     /** The download endpoint's route pattern. */
     public static final String FILE_PATTERN = ApiRoute.MEDIA_DOWNLOAD.pattern();
+
     private static final String PREFIX = FILE_PATTERN.substring(0, FILE_PATTERN.indexOf('{'));
     /** An upload whose client sends nothing for this long is dropped. */
     static final Duration UPLOAD_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -80,6 +81,7 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
     static final int HIGH_WATER = 1 << 20;
     /** ... and below which it reads again. */
     static final int LOW_WATER = 256 << 10;
+
     private static final int CHUNK = 64 * 1024;
     private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("nexuslink.media.exchange");
     private static final Object ABORT = new Object();
@@ -94,8 +96,12 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
      * @param blocking runs authentication, database and disk work (virtual threads)
      * @param metrics where the streamed requests are counted, as the router's are
      */
-    public MediaHandler(MediaService media, Authenticator authenticator, ObjectMapper json, ExecutorService blocking,
-                        HttpMetrics metrics) {
+    public MediaHandler(
+            MediaService media,
+            Authenticator authenticator,
+            ObjectMapper json,
+            ExecutorService blocking,
+            HttpMetrics metrics) {
         this.media = Objects.requireNonNull(media, "media");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.blocking = Objects.requireNonNull(blocking, "blocking");
@@ -275,8 +281,8 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
             }
             accepted = true;
             if (expectContinue) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                        Unpooled.EMPTY_BUFFER));
+                ctx.writeAndFlush(new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
             }
             updateReading();
         }
@@ -348,22 +354,26 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         private UploadRequest request() {
             HttpHeaders headers = head.headers();
             if (HttpUtil.isTransferEncodingChunked(head) || !headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                throw new ApiException(ErrorCode.LENGTH_REQUIRED,
+                throw new ApiException(
+                        ErrorCode.LENGTH_REQUIRED,
                         "an upload needs a Content-Length header (chunked uploads are not accepted)");
             }
             long length;
             try {
-                length = Long.parseLong(headers.get(HttpHeaderNames.CONTENT_LENGTH).trim());
+                length = Long.parseLong(
+                        headers.get(HttpHeaderNames.CONTENT_LENGTH).trim());
             } catch (NumberFormatException e) {
                 throw new ApiException(ErrorCode.BAD_REQUEST, "malformed Content-Length");
             }
             if (length > media.maxFileSize()) {
-                throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "file of " + length
-                        + " bytes exceeds the maximum of " + media.maxFileSize() + " bytes");
+                throw new ApiException(
+                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        "file of " + length + " bytes exceeds the maximum of " + media.maxFileSize() + " bytes");
             }
             String digestHeader = headers.get("Content-Digest");
             if (digestHeader == null) {
-                throw new ApiException(ErrorCode.INVALID_FIELD,
+                throw new ApiException(
+                        ErrorCode.INVALID_FIELD,
                         "Content-Digest header missing: send sha-256=:<base64 of the SHA-256 of the body>:");
             }
             QueryStringDecoder query = new QueryStringDecoder(head.uri());
@@ -398,13 +408,17 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                         Object item = queue.poll(UPLOAD_IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                         if (item == null) {
                             media.abort(upload);
-                            log.atDebug().addKeyValue("media", upload.file().id()).log("upload stalled; dropped");
+                            log.atDebug()
+                                    .addKeyValue("media", upload.file().id())
+                                    .log("upload stalled; dropped");
                             ctx.executor().execute(() -> ctx.close());
                             return;
                         }
                         if (item == ABORT) {
                             media.abort(upload);
-                            log.atDebug().addKeyValue("media", upload.file().id()).log("upload aborted by the client");
+                            log.atDebug()
+                                    .addKeyValue("media", upload.file().id())
+                                    .log("upload aborted by the client");
                             return;
                         }
                         HttpContent content = (HttpContent) item;
@@ -488,9 +502,10 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                 authenticate(head);
                 switch (media.source(id)) {
                     case MediaService.Source.Redirect redirect -> {
-                        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
-                        response.headers().set(HttpHeaderNames.LOCATION, redirect.url().toString())
+                        FullHttpResponse response = new DefaultFullHttpResponse(
+                                HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
+                        response.headers()
+                                .set(HttpHeaderNames.LOCATION, redirect.url().toString())
                                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0)
                                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
                         ctx.executor().execute(() -> done(response));
@@ -531,7 +546,8 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
         private void write(FileChannel file, long size, Optional<ByteRange> range, MediaFile meta) {
             long first = range.map(ByteRange::first).orElse(0L);
             long length = range.map(ByteRange::length).orElse(size);
-            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponse response = new DefaultHttpResponse(
+                    HttpVersion.HTTP_1_1,
                     range.isPresent() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
             HttpHeaders headers = response.headers();
             headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
@@ -542,8 +558,8 @@ public final class MediaHandler extends ChannelInboundHandlerAdapter {
                     .set(HttpHeaderNames.CACHE_CONTROL, "private, no-store")
                     .set("X-Content-Type-Options", "nosniff")
                     .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-            range.ifPresent(r -> headers.set(HttpHeaderNames.CONTENT_RANGE,
-                    "bytes " + r.first() + "-" + r.last() + "/" + size));
+            range.ifPresent(r ->
+                    headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + r.first() + "-" + r.last() + "/" + size));
             if (!ctx.channel().isActive()) {
                 closeQuietly(file);
                 return;

@@ -35,8 +35,13 @@ public final class MediaRoutes {
 
     /** A stored file as the API shows it. */
     static MediaView view(MediaFile file) {
-        return new MediaView(file.id().toString(), file.size(), file.digest().base64(), file.mimeTypeHint(),
-                file.uploadedAt().toString(), file.expiresAt().map(Object::toString));
+        return new MediaView(
+                file.id().toString(),
+                file.size(),
+                file.digest().base64(),
+                file.mimeTypeHint(),
+                file.uploadedAt().toString(),
+                file.expiresAt().map(Object::toString));
     }
 
     /** Registers the routed endpoints and declares the streamed ones. */
@@ -52,8 +57,8 @@ public final class MediaRoutes {
     private Response quota(Request request) {
         Principal caller = authenticator.authenticate(request);
         MediaService.Quota quota = media.quota(caller);
-        return Response.ok(new Quota(quota.used(), quota.quota(), quota.remaining(), quota.serverRemaining(),
-                media.maxFileSize()));
+        return Response.ok(new Quota(
+                quota.used(), quota.quota(), quota.remaining(), quota.serverRemaining(), media.maxFileSize()));
     }
 
     private Response beginDirect(Request request) {
@@ -67,15 +72,23 @@ public final class MediaRoutes {
         }
         UploadRequest upload;
         try {
-            upload = new UploadRequest(body.size(), Sha256.parseBase64(body.sha256()),
-                    Optional.ofNullable(body.mimeTypeHint()), Optional.ofNullable(body.expiresIn()).map(Duration::ofSeconds));
+            upload = new UploadRequest(
+                    body.size(),
+                    Sha256.parseBase64(body.sha256()),
+                    Optional.ofNullable(body.mimeTypeHint()),
+                    Optional.ofNullable(body.expiresIn()).map(Duration::ofSeconds));
         } catch (IllegalArgumentException e) {
             throw new ApiException(ErrorCode.INVALID_FIELD, e.getMessage());
         }
         MediaService.DirectUpload direct = media.beginDirect(caller, upload);
-        return new Response.Json(201, new DirectUpload(direct.file().id().toString(),
-                direct.target().url().toString(), "PUT", direct.target().headers(),
-                direct.target().expiresAt().toString()));
+        return new Response.Json(
+                201,
+                new DirectUpload(
+                        direct.file().id().toString(),
+                        direct.target().url().toString(),
+                        "PUT",
+                        direct.target().headers(),
+                        direct.target().expiresAt().toString()));
     }
 
     private Response completeDirect(Request request) throws Exception {

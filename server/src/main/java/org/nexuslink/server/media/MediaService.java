@@ -78,14 +78,23 @@ public final class MediaService implements AutoCloseable {
     private final SecureRandom random;
     /** Ids of uploads this process is streaming now; the orphan sweep leaves them alone. */
     private final Set<MediaId> inFlight = ConcurrentHashMap.newKeySet();
+
     private final Counter sweptExpired;
     private final Counter sweptOrphans;
 
     /**
      * @param mediaRoot {@code <data_dir>/media}: staging files live under it
      */
-    public MediaService(MediaStore store, BlobStore blobs, Path mediaRoot, MemberStore members, int uploadsPerMinute,
-                        Limits limits, Clock clock, SecureRandom random, MeterRegistry meters) {
+    public MediaService(
+            MediaStore store,
+            BlobStore blobs,
+            Path mediaRoot,
+            MemberStore members,
+            int uploadsPerMinute,
+            Limits limits,
+            Clock clock,
+            SecureRandom random,
+            MeterRegistry meters) {
         this.store = Objects.requireNonNull(store, "store");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.staging = new Staging(mediaRoot);
@@ -95,11 +104,17 @@ public final class MediaService implements AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
         this.rateLimiter = new UploadRateLimiter(uploadsPerMinute, clock);
         Gauge.builder(MetricName.MEDIA_STORAGE_BYTES.meterName(), store, MediaStore::storedBytes)
-                .description("Bytes of completed media files stored").baseUnit("bytes").register(meters);
-        this.sweptExpired = Counter.builder(MetricName.MEDIA_SWEPT.meterName()).tag("reason", "expired")
-                .description("Media files removed by the sweep").register(meters);
-        this.sweptOrphans = Counter.builder(MetricName.MEDIA_SWEPT.meterName()).tag("reason", "unfinished")
-                .description("Media files removed by the sweep").register(meters);
+                .description("Bytes of completed media files stored")
+                .baseUnit("bytes")
+                .register(meters);
+        this.sweptExpired = Counter.builder(MetricName.MEDIA_SWEPT.meterName())
+                .tag("reason", "expired")
+                .description("Media files removed by the sweep")
+                .register(meters);
+        this.sweptOrphans = Counter.builder(MetricName.MEDIA_SWEPT.meterName())
+                .tag("reason", "unfinished")
+                .description("Media files removed by the sweep")
+                .register(meters);
     }
 
     /** The blob store in use. */
@@ -143,13 +158,15 @@ public final class MediaService implements AutoCloseable {
         try {
             if (received != file.size()) {
                 abort(upload);
-                throw new ApiException(ErrorCode.BAD_REQUEST, "received " + received + " bytes, Content-Length said "
-                        + file.size());
+                throw new ApiException(
+                        ErrorCode.BAD_REQUEST, "received " + received + " bytes, Content-Length said " + file.size());
             }
             if (!actual.equals(file.digest())) {
                 abort(upload);
-                throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the SHA-256 of the received bytes is "
-                        + actual.base64() + ", the claimed digest was " + file.digest().base64() + "; nothing was kept");
+                throw new ApiException(
+                        ErrorCode.DIGEST_MISMATCH,
+                        "the SHA-256 of the received bytes is " + actual.base64() + ", the claimed digest was "
+                                + file.digest().base64() + "; nothing was kept");
             }
             blobs.commit(upload.staged(), file.storagePath());
             Instant now = clock.instant();
@@ -157,7 +174,10 @@ public final class MediaService implements AutoCloseable {
                 blobs.delete(file.storagePath());
                 throw new ApiException(ErrorCode.NOT_FOUND, "media " + file.id() + " was deleted during its upload");
             }
-            log.atDebug().addKeyValue("media", file.id()).addKeyValue("bytes", file.size()).log("media stored");
+            log.atDebug()
+                    .addKeyValue("media", file.id())
+                    .addKeyValue("bytes", file.size())
+                    .log("media stored");
             return completed(file, now);
         } catch (IOException | RuntimeException e) {
             if (!(e instanceof ApiException)) {
@@ -174,7 +194,9 @@ public final class MediaService implements AutoCloseable {
         try {
             Files.deleteIfExists(upload.staged());
         } catch (IOException e) {
-            log.atWarn().addKeyValue("file", upload.staged()).addKeyValue("error", e.toString())
+            log.atWarn()
+                    .addKeyValue("file", upload.staged())
+                    .addKeyValue("error", e.toString())
                     .log("cannot delete a staging file; it goes at the next start");
         }
         remove(upload.file());
@@ -189,7 +211,8 @@ public final class MediaService implements AutoCloseable {
      */
     public DirectUpload beginDirect(Principal uploader, UploadRequest request) {
         if (!(blobs instanceof S3BlobStore s3)) {
-            throw new ApiException(ErrorCode.BAD_REQUEST,
+            throw new ApiException(
+                    ErrorCode.BAD_REQUEST,
                     "this server keeps media locally: stream the file to POST /api/v1/media/upload");
         }
         MediaFile file = reserve(uploader, request);
@@ -205,7 +228,8 @@ public final class MediaService implements AutoCloseable {
      *     {@code conflict} (nothing uploaded yet), {@code digest_mismatch}
      */
     public MediaFile completeDirect(Principal uploader, MediaId id) throws IOException {
-        MediaFile file = store.find(id).filter(f -> f.uploader().equals(Optional.of(uploader.account())))
+        MediaFile file = store.find(id)
+                .filter(f -> f.uploader().equals(Optional.of(uploader.account())))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no upload of yours with id " + id));
         if (file.completedAt().isPresent()) {
             return file;
@@ -219,9 +243,11 @@ public final class MediaService implements AutoCloseable {
         }
         if (stored.get().size() != file.size() || !stored.get().digest().equals(file.digest())) {
             remove(file);
-            throw new ApiException(ErrorCode.DIGEST_MISMATCH, "the uploaded object has " + stored.get().size()
-                    + " bytes with SHA-256 " + stored.get().digest().base64() + ", declared were " + file.size()
-                    + " bytes with " + file.digest().base64() + "; nothing was kept");
+            throw new ApiException(
+                    ErrorCode.DIGEST_MISMATCH,
+                    "the uploaded object has " + stored.get().size()
+                            + " bytes with SHA-256 " + stored.get().digest().base64() + ", declared were " + file.size()
+                            + " bytes with " + file.digest().base64() + "; nothing was kept");
         }
         Instant now = clock.instant();
         if (!store.complete(id, now)) {
@@ -237,12 +263,16 @@ public final class MediaService implements AutoCloseable {
      *     expired
      */
     public Source source(MediaId id) {
-        MediaFile file = store.find(id).filter(f -> f.isAvailable(clock.instant()))
+        MediaFile file = store.find(id)
+                .filter(f -> f.isAvailable(clock.instant()))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no media with id " + id));
         if (!blobs.name().equals(file.backend())) {
-            log.atWarn().addKeyValue("media", id).addKeyValue("backend", file.backend())
+            log.atWarn()
+                    .addKeyValue("media", id)
+                    .addKeyValue("backend", file.backend())
                     .log("media stored in a backend this server no longer uses");
-            throw new ApiException(ErrorCode.NOT_FOUND, "media " + id + " is in a storage backend this server no longer uses");
+            throw new ApiException(
+                    ErrorCode.NOT_FOUND, "media " + id + " is in a storage backend this server no longer uses");
         }
         return switch (blobs) {
             case LocalBlobStore local -> new Source.LocalFile(file, local.path(file.storagePath()));
@@ -256,7 +286,7 @@ public final class MediaService implements AutoCloseable {
         void deleted(Principal moderator, MediaFile file);
     }
 
-    private volatile ModeratorDeletions moderatorDeletions = (moderator, file) -> { };
+    private volatile ModeratorDeletions moderatorDeletions = (moderator, file) -> {};
 
     /** Sets who hears of moderator deletions; wired once at start. */
     public void onModeratorDeletion(ModeratorDeletions listener) {
@@ -273,16 +303,24 @@ public final class MediaService implements AutoCloseable {
      *     is an admin, or is a moderator and the uploader a member
      */
     public void delete(Principal caller, MediaId id) {
-        MediaFile file = store.find(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no media with id " + id));
+        MediaFile file =
+                store.find(id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no media with id " + id));
         if (!file.uploader().equals(Optional.of(caller.account()))) {
-            Role role = members.find(caller.account()).filter(m -> !m.banned()).map(m -> m.role()).orElse(Role.MEMBER);
-            Role uploader = file.uploader().flatMap(members::find).map(m -> m.role()).orElse(Role.MEMBER);
+            Role role = members.find(caller.account())
+                    .filter(m -> !m.banned())
+                    .map(m -> m.role())
+                    .orElse(Role.MEMBER);
+            Role uploader =
+                    file.uploader().flatMap(members::find).map(m -> m.role()).orElse(Role.MEMBER);
             if (role == Role.MEMBER) {
-                throw new ApiException(ErrorCode.FORBIDDEN, "only the uploader, a moderator or an admin may delete media " + id);
+                throw new ApiException(
+                        ErrorCode.FORBIDDEN, "only the uploader, a moderator or an admin may delete media " + id);
             }
             if (role != Role.ADMIN && Permissions.rank(uploader) >= Permissions.rank(role)) {
-                throw new ApiException(ErrorCode.FORBIDDEN, "a " + role.wireName() + " may not delete media " + id
-                        + " uploaded by a " + uploader.wireName() + "; only an admin may");
+                throw new ApiException(
+                        ErrorCode.FORBIDDEN,
+                        "a " + role.wireName() + " may not delete media " + id + " uploaded by a " + uploader.wireName()
+                                + "; only an admin may");
             }
         }
         if (!remove(file)) {
@@ -291,13 +329,19 @@ public final class MediaService implements AutoCloseable {
         if (!file.uploader().equals(Optional.of(caller.account()))) {
             moderatorDeletions.deleted(caller, file);
         }
-        log.atInfo().addKeyValue("media", id).addKeyValue("by", caller.account()).log("media deleted");
+        log.atInfo()
+                .addKeyValue("media", id)
+                .addKeyValue("by", caller.account())
+                .log("media deleted");
     }
 
     /** The caller's usage and what is left. */
     public Quota quota(Principal caller) {
         MediaStore.Usage usage = store.usage(caller.account());
-        return new Quota(usage.member(), limits.memberQuota(), Math.max(0, limits.memberQuota() - usage.member()),
+        return new Quota(
+                usage.member(),
+                limits.memberQuota(),
+                Math.max(0, limits.memberQuota() - usage.member()),
                 Math.max(0, limits.storageLimit() - usage.total()));
     }
 
@@ -310,8 +354,9 @@ public final class MediaService implements AutoCloseable {
     public int sweep() {
         Instant now = clock.instant();
         int removed = 0;
-        for (List<MediaFile> batch = store.expired(now, SWEEP_BATCH); !batch.isEmpty();
-             batch = store.expired(now, SWEEP_BATCH)) {
+        for (List<MediaFile> batch = store.expired(now, SWEEP_BATCH);
+                !batch.isEmpty();
+                batch = store.expired(now, SWEEP_BATCH)) {
             int before = removed;
             for (MediaFile file : batch) {
                 if (remove(file)) {
@@ -339,14 +384,23 @@ public final class MediaService implements AutoCloseable {
 
     private MediaFile reserve(Principal uploader, UploadRequest request) {
         if (request.size() > limits.maxFileSize()) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "file of " + request.size()
-                    + " bytes exceeds the maximum of " + limits.maxFileSize() + " bytes");
+            throw new ApiException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "file of " + request.size() + " bytes exceeds the maximum of " + limits.maxFileSize() + " bytes");
         }
         rateLimiter.acquire(uploader.account());
         Instant now = clock.instant();
         MediaId id = MediaId.random(random);
-        MediaFile file = new MediaFile(id, Optional.of(uploader.account()), request.size(), request.mimeTypeHint(),
-                blobs.name(), blobs.keyFor(id), request.digest(), now, Optional.empty(),
+        MediaFile file = new MediaFile(
+                id,
+                Optional.of(uploader.account()),
+                request.size(),
+                request.mimeTypeHint(),
+                blobs.name(),
+                blobs.keyFor(id),
+                request.digest(),
+                now,
+                Optional.empty(),
                 request.expiresIn().map(now::plus));
         store.reserve(file, uploader.account(), limits.memberQuota(), limits.storageLimit());
         return file;
@@ -360,7 +414,9 @@ public final class MediaService implements AutoCloseable {
         try {
             blobs.delete(file.storagePath());
         } catch (IOException e) {
-            log.atWarn().addKeyValue("media", file.id()).addKeyValue("error", e.toString())
+            log.atWarn()
+                    .addKeyValue("media", file.id())
+                    .addKeyValue("error", e.toString())
                     .log("cannot delete a media blob; will retry at the next sweep");
             return false;
         }
@@ -369,8 +425,17 @@ public final class MediaService implements AutoCloseable {
     }
 
     private static MediaFile completed(MediaFile file, Instant at) {
-        return new MediaFile(file.id(), file.uploader(), file.size(), file.mimeTypeHint(), file.backend(),
-                file.storagePath(), file.digest(), file.uploadedAt(), Optional.of(at), file.expiresAt());
+        return new MediaFile(
+                file.id(),
+                file.uploader(),
+                file.size(),
+                file.mimeTypeHint(),
+                file.backend(),
+                file.storagePath(),
+                file.digest(),
+                file.uploadedAt(),
+                Optional.of(at),
+                file.expiresAt());
     }
 
     @Override

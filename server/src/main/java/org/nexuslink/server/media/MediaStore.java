@@ -27,6 +27,7 @@ import org.nexuslink.server.storage.Dialect;
 public final class MediaStore {
     /** The advisory lock key that serializes quota reservations on PostgreSQL ("nxlmedia"). */
     private static final long QUOTA_LOCK = 0x6e786c6d65646961L;
+
     private static final String COLUMNS = "id, uploader_account, encrypted_size, mime_type_hint, storage_backend, "
             + "storage_path, digest, uploaded_at, completed_at, expires_at";
 
@@ -47,20 +48,26 @@ public final class MediaStore {
     public void reserve(MediaFile file, AccountId uploader, long memberQuota, long storageLimit) {
         database.inTransaction(h -> {
             if (database.dialect() == Dialect.POSTGRES) {
-                h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS quota_lock").bind("key", QUOTA_LOCK)
-                        .mapTo(Integer.class).one();
+                h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(:key)) AS quota_lock")
+                        .bind("key", QUOTA_LOCK)
+                        .mapTo(Integer.class)
+                        .one();
             }
             Usage usage = usage(h, uploader);
             long memberLeft = Math.max(0, memberQuota - usage.member());
             long serverLeft = Math.max(0, storageLimit - usage.total());
             if (file.size() > memberLeft) {
-                throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "upload of " + file.size()
-                        + " bytes exceeds your media quota: " + memberLeft + " of " + memberQuota + " bytes left");
+                throw new ApiException(
+                        ErrorCode.QUOTA_EXCEEDED,
+                        "upload of " + file.size() + " bytes exceeds your media quota: " + memberLeft + " of "
+                                + memberQuota + " bytes left");
             }
             if (file.size() > serverLeft) {
-                throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "upload of " + file.size()
-                        + " bytes exceeds the server's storage limit: " + serverLeft + " of " + storageLimit
-                        + " bytes left");
+                throw new ApiException(
+                        ErrorCode.QUOTA_EXCEEDED,
+                        "upload of " + file.size()
+                                + " bytes exceeds the server's storage limit: " + serverLeft + " of " + storageLimit
+                                + " bytes left");
             }
             h.createUpdate("INSERT INTO media_store (" + COLUMNS + ") VALUES (:id, :uploader, :size, :mime, "
                             + ":backend, :path, :digest, :uploaded, NULL, :expires)")
@@ -81,24 +88,27 @@ public final class MediaStore {
     /** Marks an unfinished upload complete; false when it is gone (swept or deleted meanwhile). */
     public boolean complete(MediaId id, Instant now) {
         return database.inTransaction(h -> h.createUpdate(
-                        "UPDATE media_store SET completed_at = :now WHERE id = :id AND completed_at IS NULL")
-                .bind("id", id.value())
-                .bind("now", now)
-                .execute()) == 1;
+                                "UPDATE media_store SET completed_at = :now WHERE id = :id AND completed_at IS NULL")
+                        .bind("id", id.value())
+                        .bind("now", now)
+                        .execute())
+                == 1;
     }
 
     public Optional<MediaFile> find(MediaId id) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM media_store WHERE id = :id")
-                .bind("id", id.value())
-                .map((rs, ctx) -> file(rs))
-                .findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM media_store WHERE id = :id")
+                        .bind("id", id.value())
+                        .map((rs, ctx) -> file(rs))
+                        .findOne());
     }
 
     /** Deletes the row; false when there was none. */
     public boolean delete(MediaId id) {
         return database.inTransaction(h -> h.createUpdate("DELETE FROM media_store WHERE id = :id")
-                .bind("id", id.value())
-                .execute()) == 1;
+                        .bind("id", id.value())
+                        .execute())
+                == 1;
     }
 
     /** Usage of {@code account} and of everyone, unfinished uploads included. */
@@ -116,29 +126,35 @@ public final class MediaStore {
 
     /** Bytes of completed files: what {@code nexuslink_media_storage_bytes} reports. */
     public long storedBytes() {
-        return database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COALESCE(SUM(encrypted_size), 0) FROM media_store WHERE completed_at IS NOT NULL")
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT COALESCE(SUM(encrypted_size), 0) FROM media_store WHERE completed_at IS NOT NULL")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /** Files whose expiry is at or before {@code now}, oldest first, at most {@code limit}. */
     public List<MediaFile> expired(Instant now, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM media_store "
-                        + "WHERE expires_at IS NOT NULL AND expires_at <= :now ORDER BY expires_at LIMIT :limit")
-                .bind("now", now)
-                .bind("limit", limit)
-                .map((rs, ctx) -> file(rs))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT " + COLUMNS + " FROM media_store "
+                                        + "WHERE expires_at IS NOT NULL AND expires_at <= :now ORDER BY expires_at LIMIT :limit")
+                        .bind("now", now)
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> file(rs))
+                        .list());
     }
 
     /** Unfinished uploads begun before {@code before}, oldest first, at most {@code limit}. */
     public List<MediaFile> unfinishedBefore(Instant before, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM media_store "
-                        + "WHERE completed_at IS NULL AND uploaded_at < :before ORDER BY uploaded_at LIMIT :limit")
-                .bind("before", before)
-                .bind("limit", limit)
-                .map((rs, ctx) -> file(rs))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT " + COLUMNS + " FROM media_store "
+                                        + "WHERE completed_at IS NULL AND uploaded_at < :before ORDER BY uploaded_at LIMIT :limit")
+                        .bind("before", before)
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> file(rs))
+                        .list());
     }
 
     private static MediaFile file(ResultSet rs) throws SQLException {

@@ -18,15 +18,20 @@ public final class MediaSweeper implements AutoCloseable {
     /** Starts sweeping at once, then every {@code interval}. */
     public MediaSweeper(MediaService media, Duration interval) {
         Objects.requireNonNull(media, "media");
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("media-sweep").factory());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                media.sweep();
-            } catch (RuntimeException e) {
-                // A failed sweep (database down) is retried at the next interval.
-                log.atWarn().addKeyValue("error", e.toString()).log("media sweep failed");
-            }
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("media-sweep").factory());
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        media.sweep();
+                    } catch (RuntimeException e) {
+                        // A failed sweep (database down) is retried at the next interval.
+                        log.atWarn().addKeyValue("error", e.toString()).log("media sweep failed");
+                    }
+                },
+                0,
+                interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -60,9 +60,11 @@ public final class S3BlobStore implements BlobStore {
 
     public S3BlobStore(Config.Media.Backend.S3 config) {
         Objects.requireNonNull(config, "config");
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(config.accessKey().value(), config.secretKey().value()));
-        S3Configuration s3 = S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build();
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                config.accessKey().value(), config.secretKey().value()));
+        S3Configuration s3 = S3Configuration.builder()
+                .pathStyleAccessEnabled(config.pathStyle())
+                .build();
         var clientBuilder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10))
@@ -111,8 +113,13 @@ public final class S3BlobStore implements BlobStore {
     public PresignedUpload presignUpload(String key, long size, Duration ttl) {
         PresignedPutObjectRequest presigned = presigner.presignPutObject(PutObjectPresignRequest.builder()
                 .signatureDuration(ttl)
-                .putObjectRequest(PutObjectRequest.builder().bucket(bucket).key(key).contentLength(size)
-                        .contentType("application/octet-stream").ifNoneMatch("*").build())
+                .putObjectRequest(PutObjectRequest.builder()
+                        .bucket(bucket)
+                        .key(key)
+                        .contentLength(size)
+                        .contentType("application/octet-stream")
+                        .ifNoneMatch("*")
+                        .build())
                 .build());
         Map<String, String> headers = new TreeMap<>();
         for (Map.Entry<String, List<String>> header : presigned.signedHeaders().entrySet()) {
@@ -125,10 +132,15 @@ public final class S3BlobStore implements BlobStore {
 
     /** A URL that reads the object (Range requests included), valid for {@code ttl}. */
     public URL presignDownload(String key, Duration ttl) {
-        return presigner.presignGetObject(GetObjectPresignRequest.builder()
-                .signatureDuration(ttl)
-                .getObjectRequest(GetObjectRequest.builder().bucket(bucket).key(key).build())
-                .build()).url();
+        return presigner
+                .presignGetObject(GetObjectPresignRequest.builder()
+                        .signatureDuration(ttl)
+                        .getObjectRequest(GetObjectRequest.builder()
+                                .bucket(bucket)
+                                .key(key)
+                                .build())
+                        .build())
+                .url();
     }
 
     /**
@@ -157,8 +169,14 @@ public final class S3BlobStore implements BlobStore {
     public void commit(Path staged, String key) throws IOException {
         try (InputStream in = Files.newInputStream(staged)) {
             long size = Files.size(staged);
-            client.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentLength(size)
-                    .contentType("application/octet-stream").build(), RequestBody.fromInputStream(in, size));
+            client.putObject(
+                    PutObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(key)
+                            .contentLength(size)
+                            .contentType("application/octet-stream")
+                            .build(),
+                    RequestBody.fromInputStream(in, size));
         } catch (SdkException e) {
             throw new IOException("cannot store object " + key + " in bucket " + bucket + ": " + e.getMessage(), e);
         }

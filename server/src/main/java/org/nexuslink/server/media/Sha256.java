@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class Sha256 {
     /** Digest length in bytes. */
     public static final int LENGTH = 32;
+
     private static final Pattern CONTENT_DIGEST = Pattern.compile("(?i)(?:^|,)\\s*sha-256\\s*=\\s*:([A-Za-z0-9+/=]+):");
 
     private final byte[] bytes;

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Staging {
     private static final Logger log = LoggerFactory.getLogger(Staging.class);
-    static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    static final boolean POSIX =
+            FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final Path directory;
 

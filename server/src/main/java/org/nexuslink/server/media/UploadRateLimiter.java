@@ -59,8 +59,8 @@ final class UploadRateLimiter {
         });
         if (!allowed[0]) {
             long seconds = Math.max(1, Duration.between(now, retryAt[0]).toSeconds());
-            throw ApiException.rateLimited("at most " + perMinute + " uploads per minute; retry in " + seconds + " s",
-                    seconds);
+            throw ApiException.rateLimited(
+                    "at most " + perMinute + " uploads per minute; retry in " + seconds + " s", seconds);
         }
     }
 

@@ -15,7 +15,8 @@ public record UploadRequest(long size, Sha256 digest, Optional<String> mimeTypeH
     /** Longest lifetime a client may ask for. */
     public static final Duration MAX_EXPIRY = Duration.ofDays(3650);
     /** A media type as RFC 6838 names them (type/subtype, optional parameters excluded). */
-    private static final Pattern MIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}");
+    private static final Pattern MIME =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}");
 
     public UploadRequest {
         Objects.requireNonNull(digest, "digest");
@@ -26,8 +27,9 @@ public record UploadRequest(long size, Sha256 digest, Optional<String> mimeTypeH
         }
         mimeTypeHint.ifPresent(mime -> {
             if (mime.length() > 100 || !MIME.matcher(mime).matches()) {
-                throw new IllegalArgumentException("mime_type_hint must be a media type such as image/jpeg "
-                        + "(at most 100 characters), got '" + (mime.length() > 100 ? mime.substring(0, 100) + "..." : mime) + "'");
+                throw new IllegalArgumentException(
+                        "mime_type_hint must be a media type such as image/jpeg " + "(at most 100 characters), got '"
+                                + (mime.length() > 100 ? mime.substring(0, 100) + "..." : mime) + "'");
             }
         });
         expiresIn.ifPresent(ttl -> {

@@ -4,7 +4,6 @@ package org.nexuslink.server.moderation;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.protocol.api.ApiRoute;
@@ -23,8 +22,8 @@ import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Request;
 import org.nexuslink.server.http.Response;
 import org.nexuslink.server.http.Router;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
+import org.nexuslink.server.permissions.ChannelId;
 
 /**
  * Seed 000's role change and removal, and the moderation endpoints (ban, mute) under
@@ -42,7 +41,9 @@ public final class ModerationRoutes {
     }
 
     private static MuteView muteView(ModerationService.Mute mute) {
-        return new MuteView(mute.account().toString(), mute.channel().map(ChannelId::toString),
+        return new MuteView(
+                mute.account().toString(),
+                mute.channel().map(ChannelId::toString),
                 mute.expiresAt().map(Object::toString),
                 mute.reason().isEmpty() ? Optional.empty() : Optional.of(mute.reason()));
     }
@@ -60,8 +61,9 @@ public final class ModerationRoutes {
         Principal caller = authenticator.authenticate(request);
         AccountId target = target(request);
         RoleRequest body = bodies.read(request, RoleRequest.class);
-        Role role = Role.fromWire(body.role() == null ? "" : body.role()).orElseThrow(() -> new ApiException(
-                ErrorCode.INVALID_FIELD, "role must be admin, moderator or member, got '" + body.role() + "'"));
+        Role role = Role.fromWire(body.role() == null ? "" : body.role())
+                .orElseThrow(() -> new ApiException(
+                        ErrorCode.INVALID_FIELD, "role must be admin, moderator or member, got '" + body.role() + "'"));
         return Response.ok(AccountRoutes.memberView(moderation.changeRole(Actor.of(caller.account()), target, role)));
     }
 
@@ -80,8 +82,10 @@ public final class ModerationRoutes {
     private Response ban(Request request) {
         Principal caller = authenticator.authenticate(request);
         AccountId target = target(request);
-        String reason = request.body().length == 0 ? ""
-                : Objects.requireNonNullElse(bodies.read(request, BanRequest.class).reason(), "");
+        String reason = request.body().length == 0
+                ? ""
+                : Objects.requireNonNullElse(
+                        bodies.read(request, BanRequest.class).reason(), "");
         return Response.ok(AccountRoutes.memberView(moderation.ban(Actor.of(caller.account()), target, reason)));
     }
 
@@ -93,18 +97,22 @@ public final class ModerationRoutes {
     private Response mute(Request request) {
         Principal caller = authenticator.authenticate(request);
         AccountId target = target(request);
-        MuteRequest body = request.body().length == 0 ? new MuteRequest(null, null, null)
+        MuteRequest body = request.body().length == 0
+                ? new MuteRequest(null, null, null)
                 : bodies.read(request, MuteRequest.class);
-        Optional<ChannelId> channel = Optional.ofNullable(body.channelId()).map(c -> ChannelRoutes.channelId("channel_id", c));
-        Optional<Duration> duration = Optional.ofNullable(body.durationSeconds()).map(Duration::ofSeconds);
-        return Response.ok(muteView(moderation.mute(Actor.of(caller.account()), target, channel, duration,
-                Objects.requireNonNullElse(body.reason(), ""))));
+        Optional<ChannelId> channel =
+                Optional.ofNullable(body.channelId()).map(c -> ChannelRoutes.channelId("channel_id", c));
+        Optional<Duration> duration =
+                Optional.ofNullable(body.durationSeconds()).map(Duration::ofSeconds);
+        return Response.ok(muteView(moderation.mute(
+                Actor.of(caller.account()), target, channel, duration, Objects.requireNonNullElse(body.reason(), ""))));
     }
 
     private Response unmute(Request request) {
         Principal caller = authenticator.authenticate(request);
         AccountId target = target(request);
-        Optional<ChannelId> channel = request.queryParam("channel_id").map(c -> ChannelRoutes.channelId("channel_id", c));
+        Optional<ChannelId> channel =
+                request.queryParam("channel_id").map(c -> ChannelRoutes.channelId("channel_id", c));
         moderation.unmute(Actor.of(caller.account()), target, channel);
         return new Response.Raw(204, "application/json", new byte[0]);
     }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.ErrorCode;
@@ -19,9 +18,9 @@ import org.nexuslink.server.audit.AuditAction;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.http.ApiException;
-import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.Actor;
 import org.nexuslink.server.permissions.ChannelAction;
+import org.nexuslink.server.permissions.ChannelId;
 import org.nexuslink.server.permissions.CommunityAction;
 import org.nexuslink.server.permissions.MemberOverride;
 import org.nexuslink.server.permissions.OverrideStore;
@@ -67,8 +66,14 @@ public final class ModerationService {
     private final Clock clock;
     private final SessionCloser sessions;
 
-    public ModerationService(Database database, MemberStore members, Permissions permissions, TokenStore tokens,
-                             AuditLog audit, Clock clock, SessionCloser sessions) {
+    public ModerationService(
+            Database database,
+            MemberStore members,
+            Permissions permissions,
+            TokenStore tokens,
+            AuditLog audit,
+            Clock clock,
+            SessionCloser sessions) {
         this.database = Objects.requireNonNull(database, "database");
         this.members = Objects.requireNonNull(members, "members");
         this.permissions = Objects.requireNonNull(permissions, "permissions");
@@ -95,11 +100,19 @@ public final class ModerationService {
                 requireAnotherAdmin(h, "demote");
             }
             members.setRole(h, target, role);
-            audit.append(h, actor, AuditAction.ROLE_CHANGE, Optional.of(target), Optional.empty(),
+            audit.append(
+                    h,
+                    actor,
+                    AuditAction.ROLE_CHANGE,
+                    Optional.of(target),
+                    Optional.empty(),
                     Map.of("from", before.role().wireName(), "to", role.wireName()));
             return member(h, target);
         });
-        log.atInfo().addKeyValue("actor", actor).addKeyValue("account", target).addKeyValue("role", role.wireName())
+        log.atInfo()
+                .addKeyValue("actor", actor)
+                .addKeyValue("account", target)
+                .addKeyValue("role", role.wireName())
                 .log("role changed");
         return changed;
     }
@@ -121,7 +134,12 @@ public final class ModerationService {
             }
             members.setBanned(h, target, Optional.of(clock.instant()));
             int revoked = tokens.revokeAccount(h, target);
-            audit.append(h, actor, AuditAction.BAN, Optional.of(target), Optional.empty(),
+            audit.append(
+                    h,
+                    actor,
+                    AuditAction.BAN,
+                    Optional.of(target),
+                    Optional.empty(),
                     details("reason", reason, "tokens_revoked", revoked));
             return member(h, target);
         });
@@ -149,12 +167,14 @@ public final class ModerationService {
      * Mutes a member in one channel or community-wide ({@code channel} empty), for a duration
      * or until lifted ({@code duration} empty), replacing an earlier mute in the same scope.
      */
-    public Mute mute(Actor actor, AccountId target, Optional<ChannelId> channel, Optional<Duration> duration, String reason) {
+    public Mute mute(
+            Actor actor, AccountId target, Optional<ChannelId> channel, Optional<Duration> duration, String reason) {
         checkReason(reason);
         duration.ifPresent(d -> {
             if (d.isNegative() || d.isZero() || d.compareTo(MAX_MUTE) > 0) {
-                throw new ApiException(ErrorCode.INVALID_FIELD, "duration_seconds must be 1-" + MAX_MUTE.toSeconds()
-                        + ", got " + d.toSeconds());
+                throw new ApiException(
+                        ErrorCode.INVALID_FIELD,
+                        "duration_seconds must be 1-" + MAX_MUTE.toSeconds() + ", got " + d.toSeconds());
             }
         });
         Instant now = clock.instant();
@@ -162,7 +182,8 @@ public final class ModerationService {
         database.inTransaction(h -> {
             permissions.decide(h, actor, CommunityAction.MUTE, target).orThrow();
             // The channel must exist; the console view of the rules answers exactly that.
-            channel.ifPresent(c -> permissions.decide(h, Actor.CONSOLE, c, ChannelAction.READ).orThrow());
+            channel.ifPresent(c ->
+                    permissions.decide(h, Actor.CONSOLE, c, ChannelAction.READ).orThrow());
             OverrideStore.mute(h, target, channel, reason, actor, now, expires);
             Map<String, Object> details = details("reason", reason);
             duration.ifPresent(d -> details.put("duration_s", d.toSeconds()));
@@ -170,8 +191,11 @@ public final class ModerationService {
             audit.append(h, actor, AuditAction.MUTE, Optional.of(target), channel, details);
             return null;
         });
-        log.atInfo().addKeyValue("actor", actor).addKeyValue("account", target)
-                .addKeyValue("channel", channel.map(ChannelId::toString).orElse("*")).log("member muted");
+        log.atInfo()
+                .addKeyValue("actor", actor)
+                .addKeyValue("account", target)
+                .addKeyValue("channel", channel.map(ChannelId::toString).orElse("*"))
+                .log("member muted");
         return new Mute(target, channel, expires, reason);
     }
 
@@ -180,10 +204,13 @@ public final class ModerationService {
         database.inTransaction(h -> {
             permissions.decide(h, actor, CommunityAction.MUTE, target).orThrow();
             Optional<MemberOverride> existing = OverrideStore.find(h, target, channel);
-            if (existing.isEmpty() || !existing.get().activeAt(clock.instant())
+            if (existing.isEmpty()
+                    || !existing.get().activeAt(clock.instant())
                     || existing.get().write() != MemberOverride.Grant.DENY) {
-                throw new ApiException(ErrorCode.NOT_FOUND, target + " is not muted "
-                        + channel.map(c -> "in channel " + c).orElse("community-wide"));
+                throw new ApiException(
+                        ErrorCode.NOT_FOUND,
+                        target + " is not muted "
+                                + channel.map(c -> "in channel " + c).orElse("community-wide"));
             }
             OverrideStore.delete(h, target, channel);
             audit.append(h, actor, AuditAction.UNMUTE, Optional.of(target), channel, Map.of());
@@ -202,14 +229,19 @@ public final class ModerationService {
             permissions.decide(h, actor, CommunityAction.KICK, target).orThrow();
             Member before = member(h, target);
             if (before.banned()) {
-                throw new ApiException(ErrorCode.CONFLICT, target
-                        + " is banned; removing it would let it join again. Unban it first");
+                throw new ApiException(
+                        ErrorCode.CONFLICT, target + " is banned; removing it would let it join again. Unban it first");
             }
             if (before.role() == Role.ADMIN) {
                 requireAnotherAdmin(h, "remove");
             }
             members.delete(h, target);
-            audit.append(h, actor, AuditAction.KICK, Optional.of(target), Optional.empty(),
+            audit.append(
+                    h,
+                    actor,
+                    AuditAction.KICK,
+                    Optional.of(target),
+                    Optional.empty(),
                     details("reason", reason, "role", before.role().wireName()));
             return null;
         });
@@ -241,13 +273,14 @@ public final class ModerationService {
     }
 
     private Member member(Handle h, AccountId account) {
-        return members.find(h, account).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no member " + account));
+        return members.find(h, account)
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no member " + account));
     }
 
     private void requireAnotherAdmin(Handle h, String verb) {
         if (members.countActiveAdmins(h) <= 1) {
-            throw new ApiException(ErrorCode.LAST_ADMIN, "cannot " + verb
-                    + " the last active admin; make another member admin first");
+            throw new ApiException(
+                    ErrorCode.LAST_ADMIN, "cannot " + verb + " the last active admin; make another member admin first");
         }
     }
 

@@ -35,8 +35,13 @@ public final class HealthCheck {
      * @param websocketConnections live WebSocket connections on this node
      * @param pendingMessages queued messages awaiting delivery (read only when the database is up)
      */
-    public HealthCheck(String version, Clock clock, BooleanSupplier database, Optional<BooleanSupplier> redis,
-                       IntSupplier websocketConnections, LongSupplier pendingMessages) {
+    public HealthCheck(
+            String version,
+            Clock clock,
+            BooleanSupplier database,
+            Optional<BooleanSupplier> redis,
+            IntSupplier websocketConnections,
+            LongSupplier pendingMessages) {
         this.version = Objects.requireNonNull(version, "version");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.started = clock.instant();
@@ -57,10 +62,17 @@ public final class HealthCheck {
                 dbUp = false;
             }
         }
-        String redisState = redis.map(probe -> probe.getAsBoolean() ? "connected" : "disconnected").orElse("disabled");
+        String redisState = redis.map(probe -> probe.getAsBoolean() ? "connected" : "disconnected")
+                .orElse("disabled");
         String status = !dbUp ? Health.UNHEALTHY : "disconnected".equals(redisState) ? Health.DEGRADED : Health.HEALTHY;
         long uptime = Duration.between(started, clock.instant()).toSeconds();
-        return new Health(status, version, uptime, dbUp ? "connected" : "disconnected", redisState,
-                websocketConnections.getAsInt(), pending);
+        return new Health(
+                status,
+                version,
+                uptime,
+                dbUp ? "connected" : "disconnected",
+                redisState,
+                websocketConnections.getAsInt(),
+                pending);
     }
 }

@@ -30,10 +30,17 @@ public enum MetricName {
     DIRECTORY_COMMUNITIES("nexuslink.directory.communities", Type.GAUGE, Role.DIRECTORY);
 
     /** The Micrometer meter kind, which decides the suffix the Prometheus exporter adds. */
-    public enum Type { COUNTER, GAUGE, TIMER }
+    public enum Type {
+        COUNTER,
+        GAUGE,
+        TIMER
+    }
 
     /** Which role's server exports the metric: the community role, or only the directory role. */
-    public enum Role { COMMUNITY, DIRECTORY }
+    public enum Role {
+        COMMUNITY,
+        DIRECTORY
+    }
 
     private final String meterName;
     private final Type type;

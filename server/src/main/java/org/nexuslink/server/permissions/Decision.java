@@ -21,11 +21,13 @@ public sealed interface Decision {
      */
     default void orThrow() {
         switch (this) {
-            case Allowed ignored -> { }
-            case Denied denied -> throw new ApiException(
-                    denied.reason() == Reason.NO_SUCH_CHANNEL || denied.reason() == Reason.NO_SUCH_MEMBER
-                            ? ErrorCode.NOT_FOUND : ErrorCode.FORBIDDEN,
-                    denied.reason().wireName() + ": " + denied.message());
+            case Allowed ignored -> {}
+            case Denied denied ->
+                throw new ApiException(
+                        denied.reason() == Reason.NO_SUCH_CHANNEL || denied.reason() == Reason.NO_SUCH_MEMBER
+                                ? ErrorCode.NOT_FOUND
+                                : ErrorCode.FORBIDDEN,
+                        denied.reason().wireName() + ": " + denied.message());
         }
     }
 
@@ -59,8 +61,7 @@ public sealed interface Decision {
         }
     }
 
-    record Allowed() implements Decision {
-    }
+    record Allowed() implements Decision {}
 
     record Denied(Reason reason, String message) implements Decision {
         public Denied {

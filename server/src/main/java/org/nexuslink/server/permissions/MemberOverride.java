@@ -31,8 +31,15 @@ public final class MemberOverride {
     private final Instant createdAt;
     private final Instant expiresAt; // null: until lifted
 
-    MemberOverride(long id, ChannelId channel, Grant read, Grant write, Grant manage, String reason,
-                   Instant createdAt, Instant expiresAt) {
+    MemberOverride(
+            long id,
+            ChannelId channel,
+            Grant read,
+            Grant write,
+            Grant manage,
+            String reason,
+            Instant createdAt,
+            Instant expiresAt) {
         this.id = id;
         this.channel = channel;
         this.read = Objects.requireNonNull(read, "read");

@@ -2,10 +2,10 @@
 package org.nexuslink.server.permissions;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,15 +23,15 @@ public final class OverrideStore {
     private static final String COLUMNS =
             "id, channel_id, can_read, can_write, can_manage, reason, created_at, expires_at";
 
-    private OverrideStore() {
-    }
+    private OverrideStore() {}
 
     /** Every override of an account, expired ones included, community-wide first. */
     public static List<MemberOverride> listFor(Handle h, AccountId account) {
         return h.createQuery("SELECT " + COLUMNS + " FROM member_overrides WHERE account_id = :account "
                         + "ORDER BY CASE WHEN channel_id IS NULL THEN 0 ELSE 1 END, id")
                 .bind("account", account.toString())
-                .map((rs, ctx) -> new MemberOverride(rs.getLong("id"),
+                .map((rs, ctx) -> new MemberOverride(
+                        rs.getLong("id"),
                         channel(rs, ctx),
                         grant(rs, "can_read"),
                         grant(rs, "can_write"),
@@ -53,13 +53,16 @@ public final class OverrideStore {
                         + "ORDER BY account_id, CASE WHEN channel_id IS NULL THEN 0 ELSE 1 END, id")
                 .bindByType("channel", channel.value(), UUID.class)
                 .map((rs, ctx) -> Map.entry(rs.getString("account_id"), override(rs, ctx)))
-                .forEach(e -> byAccount.computeIfAbsent(e.getKey(), a -> new ArrayList<>()).add(e.getValue()));
+                .forEach(e -> byAccount
+                        .computeIfAbsent(e.getKey(), a -> new ArrayList<>())
+                        .add(e.getValue()));
         return byAccount;
     }
 
     private static MemberOverride override(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
-        return new MemberOverride(rs.getLong("id"),
+        return new MemberOverride(
+                rs.getLong("id"),
                 channel(rs, ctx),
                 grant(rs, "can_read"),
                 grant(rs, "can_write"),
@@ -83,7 +86,9 @@ public final class OverrideStore {
 
     /** The override of an account in one scope ({@code channel} empty = community-wide), if any. */
     public static Optional<MemberOverride> find(Handle h, AccountId account, Optional<ChannelId> channel) {
-        return listFor(h, account).stream().filter(o -> o.channelId().equals(channel)).findFirst();
+        return listFor(h, account).stream()
+                .filter(o -> o.channelId().equals(channel))
+                .findFirst();
     }
 
     /**
@@ -92,8 +97,14 @@ public final class OverrideStore {
      *
      * @param expiresAt when it ends by itself, or empty for "until lifted"
      */
-    public static void mute(Handle h, AccountId account, Optional<ChannelId> channel, String reason, Actor by,
-                            Instant now, Optional<Instant> expiresAt) {
+    public static void mute(
+            Handle h,
+            AccountId account,
+            Optional<ChannelId> channel,
+            String reason,
+            Actor by,
+            Instant now,
+            Optional<Instant> expiresAt) {
         delete(h, account, channel);
         h.createUpdate("INSERT INTO member_overrides (account_id, channel_id, can_read, can_write, can_manage, "
                         + "reason, created_by, created_at, expires_at) "
@@ -110,9 +121,10 @@ public final class OverrideStore {
     /** Deletes the override of one scope; returns whether there was one. */
     public static boolean delete(Handle h, AccountId account, Optional<ChannelId> channel) {
         return h.createUpdate("DELETE FROM member_overrides WHERE account_id = :account AND "
-                        + (channel.isPresent() ? "channel_id = :channel" : "channel_id IS NULL"))
-                .bind("account", account.toString())
-                .bindByType("channel", channel.map(ChannelId::value).orElse(null), UUID.class)
-                .execute() > 0;
+                                + (channel.isPresent() ? "channel_id = :channel" : "channel_id IS NULL"))
+                        .bind("account", account.toString())
+                        .bindByType("channel", channel.map(ChannelId::value).orElse(null), UUID.class)
+                        .execute()
+                > 0;
     }
 }

@@ -43,10 +43,16 @@ public final class Permissions {
     }
 
     /** Everything the rules look at for one account in one channel. */
-    record ChannelFacts(ChannelId id, String name, ChannelType type, boolean isPrivate, boolean archived,
-                        boolean listed, RolePermissions roleRow, List<MemberOverride> overrides,
-                        List<SpeakingCondition> conditions) {
-    }
+    record ChannelFacts(
+            ChannelId id,
+            String name,
+            ChannelType type,
+            boolean isPrivate,
+            boolean archived,
+            boolean listed,
+            RolePermissions roleRow,
+            List<MemberOverride> overrides,
+            List<SpeakingCondition> conditions) {}
 
     /** What an account may do in one channel, each action with its decision. */
     public record Access(ChannelId channel, Decision read, Decision write, Decision manage) {
@@ -76,7 +82,8 @@ public final class Permissions {
         Map<ChannelId, ChannelFacts> facts = facts(h, member.get(), Optional.of(channel));
         ChannelFacts channelFacts = facts.get(channel);
         if (channelFacts == null) {
-            return member.get().banned() ? banned()
+            return member.get().banned()
+                    ? banned()
                     : Decision.deny(Decision.Reason.NO_SUCH_CHANNEL, "no channel " + channel);
         }
         return evaluate(member.get(), channelFacts, action, clock.instant());
@@ -96,36 +103,53 @@ public final class Permissions {
         }
         return database.jdbi().withHandle(h -> {
             record Row(String name, ChannelType type, boolean isPrivate, boolean archived) {}
-            Optional<Row> row = h.createQuery("SELECT name, channel_type, is_private, is_archived FROM channels "
-                            + "WHERE id = :channel")
+            Optional<Row> row = h.createQuery(
+                            "SELECT name, channel_type, is_private, is_archived FROM channels " + "WHERE id = :channel")
                     .bindByType("channel", channel.value(), UUID.class)
-                    .map((rs, ctx) -> new Row(rs.getString("name"), ChannelType.fromWire(rs.getString("channel_type"))
-                            .orElseThrow(() -> new IllegalStateException("unknown channel type in database")),
-                            rs.getBoolean("is_private"), rs.getBoolean("is_archived")))
+                    .map((rs, ctx) -> new Row(
+                            rs.getString("name"),
+                            ChannelType.fromWire(rs.getString("channel_type"))
+                                    .orElseThrow(() -> new IllegalStateException("unknown channel type in database")),
+                            rs.getBoolean("is_private"),
+                            rs.getBoolean("is_archived")))
                     .findOne();
             if (row.isEmpty()) {
                 return Set.<AccountId>of();
             }
             Row c = row.get();
             Map<String, RolePermissions> roleRows = new HashMap<>();
-            h.createQuery("SELECT role, can_read, can_write, can_manage FROM channel_permissions WHERE channel_id = :channel")
+            h.createQuery(
+                            "SELECT role, can_read, can_write, can_manage FROM channel_permissions WHERE channel_id = :channel")
                     .bindByType("channel", channel.value(), UUID.class)
-                    .map((rs, ctx) -> Map.entry(rs.getString("role"), new RolePermissions(rs.getBoolean("can_read"),
-                            rs.getBoolean("can_write"), rs.getBoolean("can_manage"))))
+                    .map((rs, ctx) -> Map.entry(
+                            rs.getString("role"),
+                            new RolePermissions(
+                                    rs.getBoolean("can_read"),
+                                    rs.getBoolean("can_write"),
+                                    rs.getBoolean("can_manage"))))
                     .forEach(e -> roleRows.put(e.getKey(), e.getValue()));
             Set<String> listed = c.isPrivate()
                     ? new HashSet<>(h.createQuery("SELECT account_id FROM channel_members WHERE channel_id = :channel")
-                            .bindByType("channel", channel.value(), UUID.class).mapTo(String.class).list())
+                            .bindByType("channel", channel.value(), UUID.class)
+                            .mapTo(String.class)
+                            .list())
                     : Set.of();
             Map<String, List<MemberOverride>> overrides = OverrideStore.listForChannel(h, channel);
             Instant now = clock.instant();
             Set<AccountId> readers = new HashSet<>();
             for (Member member : members.findAll(h, accounts).values()) {
                 String id = member.account().toString();
-                ChannelFacts facts = new ChannelFacts(channel, c.name(), c.type(), c.isPrivate(), c.archived(),
+                ChannelFacts facts = new ChannelFacts(
+                        channel,
+                        c.name(),
+                        c.type(),
+                        c.isPrivate(),
+                        c.archived(),
                         listed.contains(id),
-                        roleRows.getOrDefault(member.role().wireName(), RolePermissions.defaults(c.type(), member.role())),
-                        overrides.getOrDefault(id, List.of()), List.of());
+                        roleRows.getOrDefault(
+                                member.role().wireName(), RolePermissions.defaults(c.type(), member.role())),
+                        overrides.getOrDefault(id, List.of()),
+                        List.of());
                 if (evaluate(member, facts, ChannelAction.READ, now).allowed()) {
                     readers.add(member.account());
                 }
@@ -141,9 +165,14 @@ public final class Permissions {
     public Decision decide(Handle h, Actor actor, ChannelId channel, ChannelAction action) {
         return switch (actor) {
             case Actor.Account account -> decide(h, account.id(), channel, action);
-            case Actor.Console ignored -> h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
-                    .bind("id", channel.value()).mapTo(Integer.class).one() > 0
-                    ? Decision.ALLOWED : Decision.deny(Decision.Reason.NO_SUCH_CHANNEL, "no channel " + channel);
+            case Actor.Console ignored ->
+                h.createQuery("SELECT COUNT(*) FROM channels WHERE id = :id")
+                                        .bind("id", channel.value())
+                                        .mapTo(Integer.class)
+                                        .one()
+                                > 0
+                        ? Decision.ALLOWED
+                        : Decision.deny(Decision.Reason.NO_SUCH_CHANNEL, "no channel " + channel);
         };
     }
 
@@ -156,7 +185,9 @@ public final class Permissions {
             }
             Instant now = clock.instant();
             return facts(h, member.get(), Optional.empty()).values().stream()
-                    .map(f -> new Access(f.id(), evaluate(member.get(), f, ChannelAction.READ, now),
+                    .map(f -> new Access(
+                            f.id(),
+                            evaluate(member.get(), f, ChannelAction.READ, now),
                             evaluate(member.get(), f, ChannelAction.WRITE, now),
                             evaluate(member.get(), f, ChannelAction.MANAGE, now)))
                     .toList();
@@ -175,9 +206,10 @@ public final class Permissions {
         }
         return switch (actor) {
             case Actor.Console ignored -> Decision.ALLOWED;
-            case Actor.Account account -> members.find(h, account.id())
-                    .map(m -> evaluate(m, action, Optional.empty()))
-                    .orElseGet(() -> notAMember(account.id()));
+            case Actor.Account account ->
+                members.find(h, account.id())
+                        .map(m -> evaluate(m, action, Optional.empty()))
+                        .orElseGet(() -> notAMember(account.id()));
         };
     }
 
@@ -226,8 +258,9 @@ public final class Permissions {
         }
         boolean admin = member.role() == Role.ADMIN;
         if (channel.isPrivate() && !admin && !channel.listed()) {
-            return Decision.deny(Decision.Reason.NOT_IN_CHANNEL, "channel " + channel.name()
-                    + " is private and the account is not on its member list");
+            return Decision.deny(
+                    Decision.Reason.NOT_IN_CHANNEL,
+                    "channel " + channel.name() + " is private and the account is not on its member list");
         }
         if (action == ChannelAction.WRITE) {
             Decision read = evaluate(member, channel, ChannelAction.READ, now);
@@ -235,7 +268,8 @@ public final class Permissions {
                 return read;
             }
             if (channel.archived()) {
-                return Decision.deny(Decision.Reason.ARCHIVED, "channel " + channel.name() + " is archived (read-only)");
+                return Decision.deny(
+                        Decision.Reason.ARCHIVED, "channel " + channel.name() + " is archived (read-only)");
             }
         }
         RolePermissions row = admin ? RolePermissions.ALL : channel.roleRow();
@@ -256,12 +290,15 @@ public final class Permissions {
             MemberOverride o = denying.get();
             String until = o.expiry().map(t -> " until " + t).orElse(" until lifted");
             String what = action == ChannelAction.WRITE ? "muted " : action.wireName() + " revoked ";
-            return Decision.deny(Decision.Reason.MUTED, what + o.scope() + until
-                    + (o.reason().isEmpty() ? "" : " (" + o.reason() + ")"));
+            return Decision.deny(
+                    Decision.Reason.MUTED,
+                    what + o.scope() + until + (o.reason().isEmpty() ? "" : " (" + o.reason() + ")"));
         }
         if (!granted) {
-            return Decision.deny(Decision.Reason.ROLE, "role " + member.role().wireName() + " may not "
-                    + action.wireName() + " in " + channel.type().wireName() + " channel " + channel.name());
+            return Decision.deny(
+                    Decision.Reason.ROLE,
+                    "role " + member.role().wireName() + " may not " + action.wireName() + " in "
+                            + channel.type().wireName() + " channel " + channel.name());
         }
         if (action == ChannelAction.WRITE && !admin) {
             for (SpeakingCondition condition : channel.conditions()) {
@@ -285,11 +322,16 @@ public final class Permissions {
         }
         Role role = actor.role();
         return switch (action) {
-            case CREATE_CHANNEL, DELETE_CHANNEL, CHANGE_ROLE -> role == Role.ADMIN ? Decision.ALLOWED
-                    : Decision.deny(Decision.Reason.ROLE, "only admins may " + action.wireName()
-                            + "; the account is " + role.wireName());
-            case VIEW_AUDIT -> rank(role) >= rank(Role.MODERATOR) ? Decision.ALLOWED
-                    : Decision.deny(Decision.Reason.ROLE, "only admins and moderators may view the audit log");
+            case CREATE_CHANNEL, DELETE_CHANNEL, CHANGE_ROLE ->
+                role == Role.ADMIN
+                        ? Decision.ALLOWED
+                        : Decision.deny(
+                                Decision.Reason.ROLE,
+                                "only admins may " + action.wireName() + "; the account is " + role.wireName());
+            case VIEW_AUDIT ->
+                rank(role) >= rank(Role.MODERATOR)
+                        ? Decision.ALLOWED
+                        : Decision.deny(Decision.Reason.ROLE, "only admins and moderators may view the audit log");
             case BAN, MUTE, KICK -> {
                 if (rank(role) < rank(Role.MODERATOR)) {
                     yield Decision.deny(Decision.Reason.ROLE, "only admins and moderators may " + action.wireName());
@@ -301,8 +343,10 @@ public final class Permissions {
                     yield Decision.deny(Decision.Reason.SELF, "an account may not " + action.wireName() + " itself");
                 }
                 if (role == Role.MODERATOR && target.get().role() != Role.MEMBER) {
-                    yield Decision.deny(Decision.Reason.TARGET_RANK, "moderators act on members only; the target is "
-                            + target.get().role().wireName());
+                    yield Decision.deny(
+                            Decision.Reason.TARGET_RANK,
+                            "moderators act on members only; the target is "
+                                    + target.get().role().wireName());
                 }
                 yield Decision.ALLOWED;
             }
@@ -325,11 +369,16 @@ public final class Permissions {
         var channelQuery = h.createQuery("SELECT c.id, c.name, c.channel_type, c.is_private, c.is_archived "
                 + "FROM channels c WHERE 1 = 1" + channelFilter + " ORDER BY c.created_at, c.id");
         only.ifPresent(id -> channelQuery.bind("channel", id.value()));
-        List<Row> channels = channelQuery.map((rs, ctx) -> new Row(
-                        new ChannelId(ctx.findColumnMapperFor(UUID.class).orElseThrow().map(rs, "id", ctx)), rs.getString("name"),
+        List<Row> channels = channelQuery
+                .map((rs, ctx) -> new Row(
+                        new ChannelId(ctx.findColumnMapperFor(UUID.class)
+                                .orElseThrow()
+                                .map(rs, "id", ctx)),
+                        rs.getString("name"),
                         ChannelType.fromWire(rs.getString("channel_type"))
                                 .orElseThrow(() -> new IllegalStateException("unknown channel type in database")),
-                        rs.getBoolean("is_private"), rs.getBoolean("is_archived")))
+                        rs.getBoolean("is_private"),
+                        rs.getBoolean("is_archived")))
                 .list();
         if (channels.isEmpty()) {
             return Map.of();
@@ -340,14 +389,17 @@ public final class Permissions {
                 + "FROM channel_permissions c WHERE c.role = :role" + channelFilter.replace("c.id", "c.channel_id"));
         rowQuery.bind("role", member.role().wireName());
         only.ifPresent(id -> rowQuery.bind("channel", id.value()));
-        rowQuery.map((rs, ctx) -> Map.entry(uuid(rs, ctx), new RolePermissions(rs.getBoolean("can_read"),
-                        rs.getBoolean("can_write"), rs.getBoolean("can_manage"))))
+        rowQuery.map((rs, ctx) -> Map.entry(
+                        uuid(rs, ctx),
+                        new RolePermissions(
+                                rs.getBoolean("can_read"), rs.getBoolean("can_write"), rs.getBoolean("can_manage"))))
                 .forEach(e -> rows.put(e.getKey(), e.getValue()));
 
-        Set<ChannelId> listed = new HashSet<>(h.createQuery(
-                        "SELECT channel_id FROM channel_members WHERE account_id = :account")
-                .bind("account", account)
-                .map((rs, ctx) -> uuid(rs, ctx)).list());
+        Set<ChannelId> listed =
+                new HashSet<>(h.createQuery("SELECT channel_id FROM channel_members WHERE account_id = :account")
+                        .bind("account", account)
+                        .map((rs, ctx) -> uuid(rs, ctx))
+                        .list());
 
         List<MemberOverride> overrides = OverrideStore.listFor(h, member.account());
 
@@ -355,17 +407,29 @@ public final class Permissions {
         var conditionQuery = h.createQuery("SELECT c.channel_id, c.kind, c.value FROM channel_conditions c WHERE 1 = 1"
                 + channelFilter.replace("c.id", "c.channel_id") + " ORDER BY c.kind");
         only.ifPresent(id -> conditionQuery.bind("channel", id.value()));
-        conditionQuery.map((rs, ctx) -> Map.entry(uuid(rs, ctx), stored(rs)))
-                .forEach(e -> conditions.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        conditionQuery
+                .map((rs, ctx) -> Map.entry(uuid(rs, ctx), stored(rs)))
+                .forEach(e -> conditions
+                        .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(e.getValue()));
 
         Map<ChannelId, ChannelFacts> facts = new LinkedHashMap<>();
         for (Row c : channels) {
             List<MemberOverride> applying = overrides.stream()
                     .filter(o -> o.channelId().isEmpty() || o.channelId().get().equals(c.id()))
                     .toList();
-            facts.put(c.id(), new ChannelFacts(c.id(), c.name(), c.type(), c.isPrivate(), c.archived(),
-                    listed.contains(c.id()), rows.getOrDefault(c.id(), RolePermissions.defaults(c.type(), member.role())),
-                    applying, conditions.getOrDefault(c.id(), List.of())));
+            facts.put(
+                    c.id(),
+                    new ChannelFacts(
+                            c.id(),
+                            c.name(),
+                            c.type(),
+                            c.isPrivate(),
+                            c.archived(),
+                            listed.contains(c.id()),
+                            rows.getOrDefault(c.id(), RolePermissions.defaults(c.type(), member.role())),
+                            applying,
+                            conditions.getOrDefault(c.id(), List.of())));
         }
         return facts;
     }

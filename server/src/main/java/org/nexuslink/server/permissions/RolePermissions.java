@@ -22,10 +22,11 @@ public record RolePermissions(boolean read, boolean write, boolean manage) {
     public static RolePermissions defaults(ChannelType type, Role role) {
         return switch (role) {
             case ADMIN, MODERATOR -> ALL;
-            case MEMBER -> switch (type) {
-                case TEXT, VOICE -> new RolePermissions(true, true, false);
-                case ANNOUNCEMENT -> new RolePermissions(true, false, false);
-            };
+            case MEMBER ->
+                switch (type) {
+                    case TEXT, VOICE -> new RolePermissions(true, true, false);
+                    case ANNOUNCEMENT -> new RolePermissions(true, false, false);
+                };
         };
     }
 

@@ -64,8 +64,8 @@ public sealed interface SpeakingCondition {
         public MinimumMembershipAge {
             Objects.requireNonNull(age, "age");
             if (age.isNegative() || age.isZero() || age.compareTo(MAX_AGE) > 0 || age.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException("min_membership_age must be 1 s to " + MAX_AGE.toDays()
-                        + " days in whole seconds, got " + age);
+                throw new IllegalArgumentException(
+                        "min_membership_age must be 1 s to " + MAX_AGE.toDays() + " days in whole seconds, got " + age);
             }
         }
 
@@ -96,8 +96,9 @@ public sealed interface SpeakingCondition {
      */
     static SpeakingCondition of(String kind, String value) {
         return switch (kind) {
-            case MinimumRole.KIND -> new MinimumRole(Role.fromWire(value).orElseThrow(
-                    () -> new IllegalArgumentException("min_role: unknown role '" + value + "'")));
+            case MinimumRole.KIND ->
+                new MinimumRole(Role.fromWire(value)
+                        .orElseThrow(() -> new IllegalArgumentException("min_role: unknown role '" + value + "'")));
             case MinimumMembershipAge.KIND -> {
                 long seconds;
                 try {
@@ -106,13 +107,14 @@ public sealed interface SpeakingCondition {
                     throw new IllegalArgumentException("min_membership_age: not a number of seconds: '" + value + "'");
                 }
                 if (seconds <= 0 || seconds > MAX_AGE.toSeconds()) {
-                    throw new IllegalArgumentException("min_membership_age must be 1-" + MAX_AGE.toSeconds()
-                            + " seconds, got " + seconds);
+                    throw new IllegalArgumentException(
+                            "min_membership_age must be 1-" + MAX_AGE.toSeconds() + " seconds, got " + seconds);
                 }
                 yield new MinimumMembershipAge(Duration.ofSeconds(seconds));
             }
-            default -> throw new IllegalArgumentException("unknown speaking condition '" + kind
-                    + "'; known: " + MinimumRole.KIND + ", " + MinimumMembershipAge.KIND);
+            default ->
+                throw new IllegalArgumentException("unknown speaking condition '" + kind + "'; known: "
+                        + MinimumRole.KIND + ", " + MinimumMembershipAge.KIND);
         };
     }
 }

@@ -32,10 +32,14 @@ final class LocalBuckets implements Buckets {
 
     @Override
     public ConsumptionProbe tryConsume(String key, BucketConfiguration config) {
-        Held held = buckets.computeIfAbsent(key, k -> new Held(Bucket.builder()
-                .withCustomTimePrecision(time)
-                .addLimit(config.getBandwidths()[0])
-                .build(), config.getBandwidths()[0].getCapacity()));
+        Held held = buckets.computeIfAbsent(
+                key,
+                k -> new Held(
+                        Bucket.builder()
+                                .withCustomTimePrecision(time)
+                                .addLimit(config.getBandwidths()[0])
+                                .build(),
+                        config.getBandwidths()[0].getCapacity()));
         ConsumptionProbe probe = held.bucket().tryConsumeAndReturnRemaining(1);
         int size = buckets.size();
         int threshold = sweepAt.get();

@@ -46,13 +46,20 @@ public final class RateLimits {
 
     /** {@code directory.writes_per_hour} and {@code directory.searches_per_minute} by default. */
     static final int DEFAULT_DIRECTORY_WRITES_PER_HOUR = 20;
+
     static final int DEFAULT_DIRECTORY_SEARCHES_PER_MINUTE = 120;
 
-    private RateLimits(Config.RateLimit rates, int directoryWritesPerHour, int directorySearchesPerMinute, Clock clock,
-                       Optional<SharedStore> redis, MeterRegistry meters) {
+    private RateLimits(
+            Config.RateLimit rates,
+            int directoryWritesPerHour,
+            int directorySearchesPerMinute,
+            Clock clock,
+            Optional<SharedStore> redis,
+            MeterRegistry meters) {
         ClockTimeMeter time = new ClockTimeMeter(clock);
         configs.put(Limit.DIRECTORY_WRITES, perPeriod(directoryWritesPerHour, Duration.ofHours(1)));
-        configs.put(Limit.DIRECTORY_WRITES_TIGHTENED,
+        configs.put(
+                Limit.DIRECTORY_WRITES_TIGHTENED,
                 perPeriod(Math.max(1, directoryWritesPerHour / 2), Duration.ofHours(1)));
         configs.put(Limit.DIRECTORY_SEARCHES, perPeriod(directorySearchesPerMinute, Duration.ofMinutes(1)));
         configs.put(Limit.ADDRESS, perSecond(rates.requestsPerSecond()));
@@ -79,22 +86,26 @@ public final class RateLimits {
      * @param clock the time the buckets refill by
      * @param redis where buckets are shared, or empty for this process only
      */
-    public static RateLimits create(Config.RateLimit rates, Clock clock, Optional<SharedStore> redis,
-                                    MeterRegistry meters) {
+    public static RateLimits create(
+            Config.RateLimit rates, Clock clock, Optional<SharedStore> redis, MeterRegistry meters) {
         Objects.requireNonNull(rates, "rates");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(meters, "meters");
-        return new RateLimits(rates, DEFAULT_DIRECTORY_WRITES_PER_HOUR, DEFAULT_DIRECTORY_SEARCHES_PER_MINUTE, clock,
-                redis, meters);
+        return new RateLimits(
+                rates, DEFAULT_DIRECTORY_WRITES_PER_HOUR, DEFAULT_DIRECTORY_SEARCHES_PER_MINUTE, clock, redis, meters);
     }
 
     /**
      * As {@link #create(Config.RateLimit, Clock, Optional, MeterRegistry)}, with the directory
      * role's limits from {@code [directory]}.
      */
-    public static RateLimits create(Config.RateLimit rates, Config.Directory directory, Clock clock,
-                                    Optional<SharedStore> redis, MeterRegistry meters) {
+    public static RateLimits create(
+            Config.RateLimit rates,
+            Config.Directory directory,
+            Clock clock,
+            Optional<SharedStore> redis,
+            MeterRegistry meters) {
         Objects.requireNonNull(rates, "rates");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clock, "clock");
@@ -105,13 +116,19 @@ public final class RateLimits {
 
     private static BucketConfiguration perPeriod(int tokens, Duration period) {
         return BucketConfiguration.builder()
-                .addLimit(BandwidthBuilder.builder().capacity(tokens).refillGreedy(tokens, period).build())
+                .addLimit(BandwidthBuilder.builder()
+                        .capacity(tokens)
+                        .refillGreedy(tokens, period)
+                        .build())
                 .build();
     }
 
     private static BucketConfiguration perSecond(int rate) {
         return BucketConfiguration.builder()
-                .addLimit(BandwidthBuilder.builder().capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)).build())
+                .addLimit(BandwidthBuilder.builder()
+                        .capacity(rate)
+                        .refillGreedy(rate, Duration.ofSeconds(1))
+                        .build())
                 .build();
     }
 
@@ -165,7 +182,8 @@ public final class RateLimits {
             return probe;
         } catch (RuntimeException e) {
             if (redisDownUntil.getAndSet(System.nanoTime() + REDIS_RETRY_AFTER.toNanos()) == 0) {
-                log.atWarn().addKeyValue("error", e.toString())
+                log.atWarn()
+                        .addKeyValue("error", e.toString())
                         .log("redis does not answer; rate limits hold per node until it does");
             }
             return local.tryConsume(name, config);

@@ -31,7 +31,8 @@ final class RedisBuckets implements Buckets {
         this.prefix = Objects.requireNonNull(channelPrefix, "channelPrefix") + ":ratelimit:";
         this.proxies = Bucket4jJedis.casBasedBuilder(jedis)
                 .clientClock(time)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_REFILL))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_REFILL))
                 .build();
     }
 

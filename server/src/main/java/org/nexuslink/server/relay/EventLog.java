@@ -68,8 +68,12 @@ public final class EventLog {
                 .mapTo(Long.class)
                 .one();
         Event stored = event.withExt(event.ext()
-                        .with(Extensions.AUTHOR, RawValue.ofString(sender.account().toString()))
-                        .with(Extensions.AUTHOR_DEVICE, RawValue.ofUnsigned(sender.device().value())))
+                        .with(
+                                Extensions.AUTHOR,
+                                RawValue.ofString(sender.account().toString()))
+                        .with(
+                                Extensions.AUTHOR_DEVICE,
+                                RawValue.ofUnsigned(sender.device().value())))
                 .stored(new MessageId(mid), now.truncatedTo(ChronoUnit.SECONDS));
         Optional<Long> ref = event.tags().stream()
                 .flatMap(t -> switch (t) {
@@ -118,11 +122,19 @@ public final class EventLog {
         if (before.flags().contains(Flags.DELETED)) {
             return Deletion.ALREADY_DELETED;
         }
-        Event tombstone = new Event(before.cid(), before.kind(), before.mid(), before.time(),
-                before.flags().with(Flags.DELETED), before.tags(), Bytes.of(new byte[0]), Optional.empty(),
+        Event tombstone = new Event(
+                before.cid(),
+                before.kind(),
+                before.mid(),
+                before.time(),
+                before.flags().with(Flags.DELETED),
+                before.tags(),
+                Bytes.of(new byte[0]),
+                Optional.empty(),
                 org.nexuslink.protocol.Extensions.EMPTY);
         boolean sqlite = database.dialect() == Dialect.SQLITE;
-        long secureDelete = sqlite ? h.createQuery("PRAGMA secure_delete").mapTo(Long.class).one() : 0;
+        long secureDelete =
+                sqlite ? h.createQuery("PRAGMA secure_delete").mapTo(Long.class).one() : 0;
         if (sqlite) {
             h.execute("PRAGMA secure_delete = ON");
         }
@@ -153,30 +165,49 @@ public final class EventLog {
                         + "created_at FROM events WHERE cid = :cid AND mid = :mid")
                 .bind("cid", key(cid))
                 .bind("mid", mid.value())
-                .map((rs, ctx) -> new Stored(event(rs.getBytes(1), rs.getBytes(2)),
-                        Principal.fromStored(rs.getString(3), rs.getInt(4)), Instant.ofEpochMilli(rs.getLong(5))))
+                .map((rs, ctx) -> new Stored(
+                        event(rs.getBytes(1), rs.getBytes(2)),
+                        Principal.fromStored(rs.getString(3), rs.getInt(4)),
+                        Instant.ofEpochMilli(rs.getLong(5))))
                 .findOne();
     }
 
     /** Events of a conversation with {@code mid} above {@code after}, ascending, at most {@code limit}. */
     public List<Event> after(ConversationId cid, long after, int limit) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT tags, data FROM events "
-                        + "WHERE cid = :cid AND mid > :after ORDER BY mid LIMIT :limit")
-                .bind("cid", key(cid))
-                .bind("after", after)
-                .bind("limit", limit)
-                .map((rs, ctx) -> event(rs.getBytes(1), rs.getBytes(2)))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT tags, data FROM events "
+                                + "WHERE cid = :cid AND mid > :after ORDER BY mid LIMIT :limit")
+                        .bind("cid", key(cid))
+                        .bind("after", after)
+                        .bind("limit", limit)
+                        .map((rs, ctx) -> event(rs.getBytes(1), rs.getBytes(2)))
+                        .list());
     }
 
     private Event event(byte[] shell, byte[] data) {
         Event e = codec.decodeEvent(shell);
-        return new Event(e.cid(), e.kind(), e.mid(), e.time(), e.flags(), e.tags(), Bytes.of(data == null ? new byte[0] : data),
-                e.signature(), e.ext());
+        return new Event(
+                e.cid(),
+                e.kind(),
+                e.mid(),
+                e.time(),
+                e.flags(),
+                e.tags(),
+                Bytes.of(data == null ? new byte[0] : data),
+                e.signature(),
+                e.ext());
     }
 
     private static Event withoutData(Event e) {
-        return new Event(e.cid(), e.kind(), e.mid(), e.time(), e.flags(), e.tags(), Bytes.of(new byte[0]), e.signature(),
+        return new Event(
+                e.cid(),
+                e.kind(),
+                e.mid(),
+                e.time(),
+                e.flags(),
+                e.tags(),
+                Bytes.of(new byte[0]),
+                e.signature(),
                 e.ext());
     }
 

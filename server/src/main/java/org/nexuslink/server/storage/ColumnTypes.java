@@ -16,8 +16,7 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  */
 final class ColumnTypes {
 
-    private ColumnTypes() {
-    }
+    private ColumnTypes() {}
 
     static void install(Jdbi jdbi, Dialect dialect) {
         jdbi.registerArgument(new InstantAsEpochMillis());

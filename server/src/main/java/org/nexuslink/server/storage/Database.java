@@ -62,12 +62,14 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource writePool;
     /** The same pool as {@link #writePool} on PostgreSQL. */
     private final HikariDataSource readPool;
+
     private final Jdbi readJdbi;
     private final Jdbi writeJdbi;
     /** SQLite only: the one writer at a time holds it for its whole transaction. */
     private final ReentrantLock writeLock = new ReentrantLock(true);
     /** Guards against a nested write transaction, which would deadlock on SQLite's one connection. */
     private final ThreadLocal<Boolean> inWriteTransaction = ThreadLocal.withInitial(() -> false);
+
     private final AtomicBoolean lastReachable = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -101,7 +103,8 @@ public final class Database implements AutoCloseable {
             case DatabaseUrl.Sqlite sqlite -> openSqlite(sqlite, settings);
             case DatabaseUrl.Postgres postgres -> openPostgres(postgres, settings);
         };
-        LOG.atInfo().setMessage("database opened")
+        LOG.atInfo()
+                .setMessage("database opened")
                 .addKeyValue("dialect", url.dialect())
                 .addKeyValue("url", database.url)
                 .addKeyValue("max_connections", settings.maxConnections())
@@ -165,8 +168,8 @@ public final class Database implements AutoCloseable {
 
     private static void requireWal(HikariDataSource write, Path file) throws SQLException {
         try (Connection connection = write.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA journal_mode")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("PRAGMA journal_mode")) {
             String mode = result.next() ? result.getString(1) : "";
             if (!"wal".equalsIgnoreCase(mode)) {
                 throw new StorageException("SQLite database " + file + " is in journal mode '" + mode
@@ -262,12 +265,17 @@ public final class Database implements AutoCloseable {
                 .validateMigrationNaming(true)
                 .cleanDisabled(true);
         switch (target) {
-            case COMMUNITY -> config.locations(MIGRATIONS)
-                    .javaMigrations(new QueueWriteFunction(dialect()), new LimitsMigration(dialect()),
-                            new QueueCountersFirstMigration(dialect()));
-            case DIRECTORY -> config.locations(DIRECTORY_MIGRATIONS + "/common",
-                            DIRECTORY_MIGRATIONS + "/" + dialect().name().toLowerCase(java.util.Locale.ROOT))
-                    .table("directory_schema_history");
+            case COMMUNITY ->
+                config.locations(MIGRATIONS)
+                        .javaMigrations(
+                                new QueueWriteFunction(dialect()),
+                                new LimitsMigration(dialect()),
+                                new QueueCountersFirstMigration(dialect()));
+            case DIRECTORY ->
+                config.locations(
+                                DIRECTORY_MIGRATIONS + "/common",
+                                DIRECTORY_MIGRATIONS + "/" + dialect().name().toLowerCase(java.util.Locale.ROOT))
+                        .table("directory_schema_history");
         }
         if (url instanceof DatabaseUrl.Postgres postgres && postgres.schema().isPresent()) {
             String schema = postgres.schema().get();
@@ -276,10 +284,13 @@ public final class Database implements AutoCloseable {
         Flyway flyway = config.load();
         try {
             MigrateResult result = writingAlone(flyway::migrate);
-            List<String> applied = result.migrations.stream().map(migration -> migration.version).toList();
+            List<String> applied = result.migrations.stream()
+                    .map(migration -> migration.version)
+                    .toList();
             MigrationInfo current = flyway.info().current();
             String version = current == null ? "none" : current.getVersion().getVersion();
-            LOG.atInfo().setMessage("database migrated")
+            LOG.atInfo()
+                    .setMessage("database migrated")
                     .addKeyValue("applied", applied)
                     .addKeyValue("version", version)
                     .log();
@@ -317,9 +328,14 @@ public final class Database implements AutoCloseable {
         }
         if (lastReachable.getAndSet(reachable) != reachable) {
             if (reachable) {
-                LOG.atInfo().setMessage("database reachable again").addKeyValue("url", url).log();
+                LOG.atInfo()
+                        .setMessage("database reachable again")
+                        .addKeyValue("url", url)
+                        .log();
             } else {
-                LOG.atWarn().setMessage("database unreachable").addKeyValue("url", url)
+                LOG.atWarn()
+                        .setMessage("database unreachable")
+                        .addKeyValue("url", url)
                         .addKeyValue("cause", failure == null ? missingPart() : rootMessage(failure))
                         .log();
             }
@@ -330,7 +346,8 @@ public final class Database implements AutoCloseable {
     private String missingPart() {
         return switch (url) {
             case DatabaseUrl.Sqlite sqlite -> "database file is missing";
-            case DatabaseUrl.Postgres postgres -> "schema " + postgres.schema().orElse("of the search path") + " is missing";
+            case DatabaseUrl.Postgres postgres ->
+                "schema " + postgres.schema().orElse("of the search path") + " is missing";
         };
     }
 
@@ -341,7 +358,7 @@ public final class Database implements AutoCloseable {
         // current_schema() is NULL once the search path's schema is gone.
         String query = dialect() == Dialect.POSTGRES ? "SELECT current_schema() IS NOT NULL" : "SELECT 1 = 1";
         try (Connection connection = readPool.getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.setQueryTimeout((int) REACHABILITY_TIMEOUT.toSeconds());
             try (ResultSet result = statement.executeQuery(query)) {
                 return result.next() && result.getBoolean(1);
@@ -430,12 +447,13 @@ public final class Database implements AutoCloseable {
         }
         return writingAlone(() -> {
             try (Connection connection = writePool.getConnection();
-                 Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                    Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
                 // One row: busy (0 or 1), frames in the log, frames checkpointed.
                 return result.next() && result.getInt(1) == 0;
             } catch (SQLException e) {
-                throw new StorageException("cannot checkpoint the write-ahead log of " + url + ": " + e.getMessage(), e);
+                throw new StorageException(
+                        "cannot checkpoint the write-ahead log of " + url + ": " + e.getMessage(), e);
             }
         });
     }

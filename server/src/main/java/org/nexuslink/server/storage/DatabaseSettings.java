@@ -28,8 +28,8 @@ public record DatabaseSettings(int maxConnections, Duration connectTimeout) {
                     "max_connections must be between 1 and " + MAX_CONNECTIONS + ", got " + maxConnections);
         }
         if (connectTimeout.compareTo(MIN_CONNECT_TIMEOUT) < 0 || connectTimeout.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("connect_timeout must be between 250 ms and 10 minutes, got "
-                    + connectTimeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "connect_timeout must be between 250 ms and 10 minutes, got " + connectTimeout.toMillis() + " ms");
         }
     }
 

@@ -88,7 +88,8 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
             try {
                 return new Sqlite(Path.of(path));
             } catch (InvalidPathException e) {
-                throw new IllegalArgumentException("sqlite URL has an invalid path '" + path + "': " + e.getReason(), e);
+                throw new IllegalArgumentException(
+                        "sqlite URL has an invalid path '" + path + "': " + e.getReason(), e);
             }
         }
 
@@ -124,8 +125,9 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
      * @param password the role's password; empty when the URL has none (trust or peer auth)
      * @param parameters the URL's query parameters, among {@link #PARAMETERS}, in URL order
      */
-    record Postgres(String host, int port, String database, String user, String password,
-                    Map<String, String> parameters) implements DatabaseUrl {
+    record Postgres(
+            String host, int port, String database, String user, String password, Map<String, String> parameters)
+            implements DatabaseUrl {
 
         /** The default PostgreSQL port. */
         public static final int DEFAULT_PORT = 5432;
@@ -134,8 +136,8 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
          * Query parameters understood in a postgres URL. {@code schema} selects the schema the
          * tables live in (search path and Flyway schema); the others go to the JDBC driver.
          */
-        public static final Set<String> PARAMETERS = Set.of(
-                "sslmode", "sslrootcert", "sslcert", "sslkey", "application_name", "schema");
+        public static final Set<String> PARAMETERS =
+                Set.of("sslmode", "sslrootcert", "sslcert", "sslkey", "application_name", "schema");
 
         private static final Set<String> SCHEMES = Set.of("postgres", "postgresql");
         private static final Set<String> SSL_MODES =
@@ -159,7 +161,8 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
                 throw new IllegalArgumentException("postgres URL has no database name; " + EXPECTED);
             }
             if (database.contains("/")) {
-                throw new IllegalArgumentException("postgres URL database name '" + database + "' must not contain '/'");
+                throw new IllegalArgumentException(
+                        "postgres URL database name '" + database + "' must not contain '/'");
             }
             if (user.isBlank()) {
                 throw new IllegalArgumentException("postgres URL has no user; " + EXPECTED);
@@ -172,8 +175,8 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
             Objects.requireNonNull(key, "parameter name");
             Objects.requireNonNull(value, "parameter value");
             if (!PARAMETERS.contains(key)) {
-                throw new IllegalArgumentException("unknown parameter '" + key
-                        + "' in postgres URL; known: " + String.join(", ", PARAMETERS.stream().sorted().toList()));
+                throw new IllegalArgumentException("unknown parameter '" + key + "' in postgres URL; known: "
+                        + String.join(", ", PARAMETERS.stream().sorted().toList()));
             }
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("postgres URL parameter '" + key + "' is empty");
@@ -237,7 +240,8 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
 
         private static int parsePort(String text) {
             if (!text.matches("[0-9]{1,5}")) {
-                throw new IllegalArgumentException("postgres URL port '" + text + "' is not a number between 1 and 65535");
+                throw new IllegalArgumentException(
+                        "postgres URL port '" + text + "' is not a number between 1 and 65535");
             }
             return Integer.parseInt(text);
         }
@@ -308,8 +312,10 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
         public String jdbcUrl() {
             StringBuilder url = new StringBuilder("jdbc:postgresql://")
                     .append(host.contains(":") ? "[" + host + "]" : host)
-                    .append(':').append(port)
-                    .append('/').append(encode(database));
+                    .append(':')
+                    .append(port)
+                    .append('/')
+                    .append(encode(database));
             char separator = '?';
             for (Map.Entry<String, String> parameter : parameters.entrySet()) {
                 String name = switch (parameter.getKey()) {
@@ -327,11 +333,18 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
             StringBuilder out = new StringBuilder();
             for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
                 int c = b & 0xff;
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                        || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+                if ((c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '-'
+                        || c == '_'
+                        || c == '.'
+                        || c == '~'
+                        || c == '/') {
                     out.append((char) c);
                 } else {
-                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    out.append('%')
+                            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
                 }
             }
@@ -350,8 +363,12 @@ public sealed interface DatabaseUrl permits DatabaseUrl.Sqlite, DatabaseUrl.Post
             if (!password.isEmpty()) {
                 url.append(":****");
             }
-            url.append('@').append(host.contains(":") ? "[" + host + "]" : host)
-                    .append(':').append(port).append('/').append(encode(database));
+            url.append('@')
+                    .append(host.contains(":") ? "[" + host + "]" : host)
+                    .append(':')
+                    .append(port)
+                    .append('/')
+                    .append(encode(database));
             char separator = '?';
             for (Map.Entry<String, String> parameter : parameters.entrySet()) {
                 url.append(separator).append(parameter.getKey()).append('=').append(encode(parameter.getValue()));

@@ -58,7 +58,8 @@ final class LimitsMigration implements JavaMigration {
                 PRIMARY KEY (requester_account, target_account)
             )""");
 
-    static final List<String> SQLITE = List.of("""
+    static final List<String> SQLITE = List.of(
+            """
             CREATE TABLE member_overrides_v5 (
                 id              INTEGER      PRIMARY KEY AUTOINCREMENT,
                 account_id      VARCHAR(60)  NOT NULL,
@@ -78,7 +79,8 @@ final class LimitsMigration implements JavaMigration {
             "CREATE UNIQUE INDEX member_overrides_channel ON member_overrides (account_id, channel_id) "
                     + "WHERE channel_id IS NOT NULL",
             "CREATE UNIQUE INDEX member_overrides_community ON member_overrides (account_id) WHERE channel_id IS NULL",
-            "CREATE INDEX member_overrides_expiry ON member_overrides (expires_at) WHERE expires_at IS NOT NULL", """
+            "CREATE INDEX member_overrides_expiry ON member_overrides (expires_at) WHERE expires_at IS NOT NULL",
+            """
             CREATE TABLE media_store_v5 (
                 id                TEXT         NOT NULL PRIMARY KEY,
                 uploader_account  VARCHAR(60),
@@ -105,7 +107,8 @@ final class LimitsMigration implements JavaMigration {
      * reads the counters by their key (sequential scans off, as for the rest of the function): the
      * table holds a row per device ever written to.
      */
-    static final List<String> POSTGRES = List.of("""
+    static final List<String> POSTGRES = List.of(
+            """
             CREATE FUNCTION nexuslink_queue_write_bounded(
                 ack_ids BIGINT[], ack_keys TEXT[], new_messages INTEGER[],
                 new_message_ids UUID[], new_recipients VARCHAR[], new_recipient_devices INTEGER[],
@@ -226,7 +229,8 @@ final class LimitsMigration implements JavaMigration {
             case SQLITE -> SQLITE;
             case POSTGRES -> POSTGRES;
         };
-        return java.util.stream.Stream.concat(COMMON.stream(), specific.stream()).toList();
+        return java.util.stream.Stream.concat(COMMON.stream(), specific.stream())
+                .toList();
     }
 
     @Override

@@ -80,21 +80,31 @@ public final class KeyLogStore {
         edge.forEach(n -> stackHashes.add(known.get(n)));
         PreparedBatch leaves = h.prepareBatch("INSERT INTO kt_leaves (leaf_index, account_id, entry, logged_at) "
                 + "VALUES (:index, :account, :entry, :at)");
-        PreparedBatch nodes = h.prepareBatch("INSERT INTO kt_nodes (level, node_index, hash) VALUES (:level, :index, :hash)");
+        PreparedBatch nodes =
+                h.prepareBatch("INSERT INTO kt_nodes (level, node_index, hash) VALUES (:level, :index, :hash)");
         long index = first;
         for (KeyLogEntry entry : entries) {
             byte[] data = entry.encode();
-            leaves.bind("index", index).bind("account", entry.account().toString()).bind("entry", data)
-                    .bind("at", now.toEpochMilli()).add();
+            leaves.bind("index", index)
+                    .bind("account", entry.account().toString())
+                    .bind("entry", data)
+                    .bind("at", now.toEpochMilli())
+                    .add();
             MerkleTree.Node node = new MerkleTree.Node(0, index);
             TreeHash hash = TreeHash.leaf(data);
-            nodes.bind("level", 0).bind("index", index).bind("hash", hash.bytes()).add();
+            nodes.bind("level", 0)
+                    .bind("index", index)
+                    .bind("hash", hash.bytes())
+                    .add();
             // A binary counter: equal-sized neighbours on the edge merge into their parent.
             while (!stack.isEmpty() && stack.getLast().level() == node.level()) {
                 hash = TreeHash.node(stackHashes.removeLast(), hash);
                 stack.removeLast();
                 node = new MerkleTree.Node(node.level() + 1, node.index() >>> 1);
-                nodes.bind("level", node.level()).bind("index", node.index()).bind("hash", hash.bytes()).add();
+                nodes.bind("level", node.level())
+                        .bind("index", node.index())
+                        .bind("hash", hash.bytes())
+                        .add();
             }
             stack.add(node);
             stackHashes.add(hash);
@@ -102,7 +112,9 @@ public final class KeyLogStore {
         }
         leaves.execute();
         nodes.execute();
-        h.createUpdate("UPDATE kt_state SET tree_size = :size WHERE id = 1").bind("size", index).execute();
+        h.createUpdate("UPDATE kt_state SET tree_size = :size WHERE id = 1")
+                .bind("size", index)
+                .execute();
         return first;
     }
 
@@ -113,13 +125,17 @@ public final class KeyLogStore {
      */
     public long lockedSize(Handle h) {
         String lock = database.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
-        return h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1" + lock).mapTo(Long.class).one();
+        return h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1" + lock)
+                .mapTo(Long.class)
+                .one();
     }
 
     /** The number of leaves committed. */
     public long size() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1")
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT tree_size FROM kt_state WHERE id = 1")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /** Reads stored subtree hashes, for {@link MerkleTree}'s proofs; each read is one query. */
@@ -144,10 +160,16 @@ public final class KeyLogStore {
                 h.createQuery("SELECT n.level, n.node_index, n.hash FROM kt_nodes n "
                                 + "JOIN unnest(:levels, :indexes) AS w(level, node_index) "
                                 + "ON n.level = w.level AND n.node_index = w.node_index")
-                        .bindArray("levels", Integer.class, nodes.stream().map(MerkleTree.Node::level).toList())
-                        .bindArray("indexes", Long.class, nodes.stream().map(MerkleTree.Node::index).toList())
-                        .map((rs, ctx) -> Map.entry(new MerkleTree.Node(rs.getInt(1), rs.getLong(2)),
-                                TreeHash.of(rs.getBytes(3))))
+                        .bindArray(
+                                "levels",
+                                Integer.class,
+                                nodes.stream().map(MerkleTree.Node::level).toList())
+                        .bindArray(
+                                "indexes",
+                                Long.class,
+                                nodes.stream().map(MerkleTree.Node::index).toList())
+                        .map((rs, ctx) -> Map.entry(
+                                new MerkleTree.Node(rs.getInt(1), rs.getLong(2)), TreeHash.of(rs.getBytes(3))))
                         .forEach(e -> out.put(e.getKey(), e.getValue()));
             }
             return complete(out, nodes.size());
@@ -157,8 +179,8 @@ public final class KeyLogStore {
 
     private static Map<MerkleTree.Node, TreeHash> complete(Map<MerkleTree.Node, TreeHash> found, int wanted) {
         if (found.size() != wanted) {
-            throw new IllegalStateException("key log lacks " + (wanted - found.size()) + " of " + wanted
-                    + " subtree hashes");
+            throw new IllegalStateException(
+                    "key log lacks " + (wanted - found.size()) + " of " + wanted + " subtree hashes");
         }
         return found;
     }
@@ -172,42 +194,56 @@ public final class KeyLogStore {
         // Integers the tree computed, never input: inlined.
         StringBuilder sql = new StringBuilder("WITH w(level, node_index) AS (VALUES ");
         for (int i = 0; i < nodes.size(); i++) {
-            sql.append(i == 0 ? "(" : ", (").append(nodes.get(i).level()).append(", ").append(nodes.get(i).index())
+            sql.append(i == 0 ? "(" : ", (")
+                    .append(nodes.get(i).level())
+                    .append(", ")
+                    .append(nodes.get(i).index())
                     .append(')');
         }
         sql.append(") SELECT n.level, n.node_index, n.hash FROM w JOIN kt_nodes n "
                 + "ON n.level = w.level AND n.node_index = w.node_index");
-        h.createQuery(sql.toString()).map((rs, ctx) -> Map.entry(
-                        new MerkleTree.Node(rs.getInt(1), rs.getLong(2)), TreeHash.of(rs.getBytes(3))))
+        h.createQuery(sql.toString())
+                .map((rs, ctx) ->
+                        Map.entry(new MerkleTree.Node(rs.getInt(1), rs.getLong(2)), TreeHash.of(rs.getBytes(3))))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return complete(out, nodes.size());
     }
 
     /** The account's leaves below {@code treeSize}, oldest first. */
     public List<Leaf> leaves(AccountId account, long treeSize) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT leaf_index, entry, logged_at FROM kt_leaves "
-                        + "WHERE account_id = :account AND leaf_index < :size ORDER BY leaf_index")
-                .bind("account", account.toString()).bind("size", treeSize)
-                .map((rs, ctx) -> new Leaf(rs.getLong(1), Bytes.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT leaf_index, entry, logged_at FROM kt_leaves "
+                                + "WHERE account_id = :account AND leaf_index < :size ORDER BY leaf_index")
+                        .bind("account", account.toString())
+                        .bind("size", treeSize)
+                        .map((rs, ctx) ->
+                                new Leaf(rs.getLong(1), Bytes.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))))
+                        .list());
     }
 
     /** Leaves {@code [start, start + count)}, fewer at the end of the log. */
     public List<Leaf> leaves(long start, int count) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT leaf_index, entry, logged_at FROM kt_leaves "
-                        + "WHERE leaf_index >= :start AND leaf_index < :end ORDER BY leaf_index")
-                .bind("start", start).bind("end", start + count)
-                .map((rs, ctx) -> new Leaf(rs.getLong(1), Bytes.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT leaf_index, entry, logged_at FROM kt_leaves "
+                                + "WHERE leaf_index >= :start AND leaf_index < :end ORDER BY leaf_index")
+                        .bind("start", start)
+                        .bind("end", start + count)
+                        .map((rs, ctx) ->
+                                new Leaf(rs.getLong(1), Bytes.of(rs.getBytes(2)), Instant.ofEpochMilli(rs.getLong(3))))
+                        .list());
     }
 
     /** The signed head of the largest size. */
     public Optional<SignedTreeHead> latestHead() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT tree_size, signed_at, root_hash, signature "
-                        + "FROM kt_heads ORDER BY tree_size DESC LIMIT 1")
-                .map((rs, ctx) -> SignedTreeHead.of(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                        TreeHash.of(rs.getBytes(3)), rs.getBytes(4)))
-                .findOne());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT tree_size, signed_at, root_hash, signature "
+                                + "FROM kt_heads ORDER BY tree_size DESC LIMIT 1")
+                        .map((rs, ctx) -> SignedTreeHead.of(
+                                rs.getLong(1),
+                                Instant.ofEpochMilli(rs.getLong(2)),
+                                TreeHash.of(rs.getBytes(3)),
+                                rs.getBytes(4)))
+                        .findOne());
     }
 
     /**
@@ -218,12 +254,19 @@ public final class KeyLogStore {
         return database.inTransaction(h -> {
             h.createUpdate("INSERT INTO kt_heads (tree_size, root_hash, signed_at, signature) "
                             + "VALUES (:size, :root, :at, :signature) ON CONFLICT (tree_size) DO NOTHING")
-                    .bind("size", head.treeSize()).bind("root", head.root().bytes())
-                    .bind("at", head.timestamp().toEpochMilli()).bind("signature", head.signature()).execute();
+                    .bind("size", head.treeSize())
+                    .bind("root", head.root().bytes())
+                    .bind("at", head.timestamp().toEpochMilli())
+                    .bind("signature", head.signature())
+                    .execute();
             return h.createQuery("SELECT tree_size, signed_at, root_hash, signature FROM kt_heads "
-                            + "WHERE tree_size = :size").bind("size", head.treeSize())
-                    .map((rs, ctx) -> SignedTreeHead.of(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)),
-                            TreeHash.of(rs.getBytes(3)), rs.getBytes(4)))
+                            + "WHERE tree_size = :size")
+                    .bind("size", head.treeSize())
+                    .map((rs, ctx) -> SignedTreeHead.of(
+                            rs.getLong(1),
+                            Instant.ofEpochMilli(rs.getLong(2)),
+                            TreeHash.of(rs.getBytes(3)),
+                            rs.getBytes(4)))
                     .one();
         });
     }

@@ -94,9 +94,12 @@ public final class KeyTransparency {
             // The one read of the accounts tables outside their stores: a one-off, read-only copy
             // of what they held before the log began.
             List<String> accounts = h.createQuery("SELECT account_id FROM members ORDER BY joined_at, account_id")
-                    .mapTo(String.class).list();
+                    .mapTo(String.class)
+                    .list();
             List<byte[]> certificates = h.createQuery("SELECT certificate FROM devices WHERE revoked_at IS NULL "
-                    + "ORDER BY registered_at, account_id, device_id").mapTo(byte[].class).list();
+                            + "ORDER BY registered_at, account_id, device_id")
+                    .mapTo(byte[].class)
+                    .list();
             Instant now = clock.instant();
             List<KeyLogEntry> entries = new ArrayList<>();
             for (String account : accounts) {
@@ -155,8 +158,8 @@ public final class KeyTransparency {
      * @throws ApiException {@code not_found} when the log holds nothing for the account
      */
     public AccountProof proof(AccountId account) {
-        return findProof(account).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
-                "the key log holds no entry for " + account));
+        return findProof(account)
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "the key log holds no entry for " + account));
     }
 
     /** As {@link #proof}, empty when the log holds nothing for the account. */
@@ -181,8 +184,10 @@ public final class KeyTransparency {
     public List<TreeHash> consistency(long from, long to) {
         long size = store.size();
         if (from <= 0 || from > to || to > size) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "consistency needs 0 < from <= to <= " + size
-                    + " (the log's size), got from=" + from + " to=" + to);
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "consistency needs 0 < from <= to <= " + size + " (the log's size), got from=" + from + " to="
+                            + to);
         }
         return MerkleTree.consistencyProof(from, to, store.nodes());
     }
@@ -194,8 +199,10 @@ public final class KeyTransparency {
      */
     public List<KeyLogStore.Leaf> leaves(long start, int count) {
         if (start < 0 || count < 1 || count > MAX_LEAVES_PER_PAGE) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "leaves needs start >= 0 and count 1.."
-                    + MAX_LEAVES_PER_PAGE + ", got start=" + start + " count=" + count);
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "leaves needs start >= 0 and count 1.." + MAX_LEAVES_PER_PAGE + ", got start=" + start + " count="
+                            + count);
         }
         return store.leaves(start, count);
     }

@@ -32,20 +32,29 @@ public final class KeyTransparencyRoutes {
 
     /** The wire form of a head. */
     public static KeyTransparencyApi.TreeHead view(SignedTreeHead head) {
-        return new KeyTransparencyApi.TreeHead(head.treeSize(), head.timestamp().toEpochMilli(),
-                Bytes.of(head.root().bytes()), Bytes.of(head.signature()));
+        return new KeyTransparencyApi.TreeHead(
+                head.treeSize(),
+                head.timestamp().toEpochMilli(),
+                Bytes.of(head.root().bytes()),
+                Bytes.of(head.signature()));
     }
 
     /** The wire form of an account's proof, as {@code /kt/proof} and prekey bundles carry it. */
     public static KeyTransparencyApi.Proof view(KeyTransparency.AccountProof proof) {
         List<KeyTransparencyApi.KeyHistory> history = proof.leaves().stream()
                 .filter(l -> decodesAsIdentity(l.leaf().entry().toByteArray()))
-                .map(l -> new KeyTransparencyApi.KeyHistory(Bytes.of(proof.account().publicKeyBytes()),
+                .map(l -> new KeyTransparencyApi.KeyHistory(
+                        Bytes.of(proof.account().publicKeyBytes()),
                         l.leaf().loggedAt().toEpochMilli()))
                 .toList();
-        return new KeyTransparencyApi.Proof(proof.account().toString(), history, proof.leaves().stream()
-                .map(l -> new KeyTransparencyApi.Entry(l.leaf().index(), l.leaf().entry(), bytes(l.inclusionProof())))
-                .toList(), view(proof.head()));
+        return new KeyTransparencyApi.Proof(
+                proof.account().toString(),
+                history,
+                proof.leaves().stream()
+                        .map(l -> new KeyTransparencyApi.Entry(
+                                l.leaf().index(), l.leaf().entry(), bytes(l.inclusionProof())))
+                        .toList(),
+                view(proof.head()));
     }
 
     public void register(Router router) {
@@ -73,14 +82,19 @@ public final class KeyTransparencyRoutes {
 
     private Response leaves(Request request) {
         long start = number(request, "start");
-        long count = request.queryParam("count").isPresent() ? number(request, "count")
+        long count = request.queryParam("count").isPresent()
+                ? number(request, "count")
                 : KeyTransparency.MAX_LEAVES_PER_PAGE;
         if (count > KeyTransparency.MAX_LEAVES_PER_PAGE) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, "count is at most " + KeyTransparency.MAX_LEAVES_PER_PAGE
-                    + ", got " + count);
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    "count is at most " + KeyTransparency.MAX_LEAVES_PER_PAGE + ", got " + count);
         }
-        return Response.ok(new KeyTransparencyApi.Leaves(start, log.leaves(start, (int) count).stream()
-                .map(KeyLogStore.Leaf::entry).toList()));
+        return Response.ok(new KeyTransparencyApi.Leaves(
+                start,
+                log.leaves(start, (int) count).stream()
+                        .map(KeyLogStore.Leaf::entry)
+                        .toList()));
     }
 
     private static long number(Request request, String name) {
@@ -89,8 +103,10 @@ public final class KeyTransparencyRoutes {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new ApiException(ErrorCode.INVALID_FIELD, name + " must be an integer, got '"
-                    + (text.length() > 20 ? text.substring(0, 17) + "..." : text) + "'");
+            throw new ApiException(
+                    ErrorCode.INVALID_FIELD,
+                    name + " must be an integer, got '" + (text.length() > 20 ? text.substring(0, 17) + "..." : text)
+                            + "'");
         }
     }
 

@@ -21,15 +21,18 @@ class AccountsFlowTest {
     private final MutableClock clock = new MutableClock();
 
     private static long count(Database database, String table) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @DatabaseTest
     void a_new_account_joins_and_lists_the_members(DatabaseUrl url) {
         TestAccount alice = new TestAccount(clock);
         try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_COMMUNITY_ADMIN_UUID", alice.id()))) {
-            TestServer.Reply joined = server.post("/api/v1/members/join",
-                    alice.joinRequest(server, alice.device(1)), null);
+            TestServer.Reply joined =
+                    server.post("/api/v1/members/join", alice.joinRequest(server, alice.device(1)), null);
             TestAccount bob = new TestAccount(clock);
             String bobToken = bob.join(server, bob.device(1));
 
@@ -39,7 +42,8 @@ class AccountsFlowTest {
             TestServer.Reply members = server.get("/api/v1/members", bobToken);
             assertThat(members.status()).isEqualTo(200);
             assertThat(members.body().get("members")).hasSize(2);
-            assertThat(members.body().get("members").findValuesAsText("account_id")).contains(alice.id());
+            assertThat(members.body().get("members").findValuesAsText("account_id"))
+                    .contains(alice.id());
         }
     }
 
@@ -52,8 +56,8 @@ class AccountsFlowTest {
                 token = account.join(server, account.device(1));
             }
             TestServer.Reply first = server.get("/api/v1/members?limit=2", token);
-            TestServer.Reply second = server.get("/api/v1/members?limit=2&after="
-                    + first.body().get("next").asText(), token);
+            TestServer.Reply second = server.get(
+                    "/api/v1/members?limit=2&after=" + first.body().get("next").asText(), token);
 
             assertThat(first.body().get("members")).hasSize(2);
             assertThat(second.body().get("members")).hasSize(1);
@@ -119,7 +123,8 @@ class AccountsFlowTest {
             ObjectNode good = alice.verifyRequest(server, phone);
             byte[] challenge = Base64.getDecoder().decode(good.get("challenge").asText());
             byte[] forged = ServerChallenge.decode(challenge).sign(DeviceKeyPair.generate());
-            ObjectNode bad = good.deepCopy().put("signature", Base64.getEncoder().encodeToString(forged));
+            ObjectNode bad =
+                    good.deepCopy().put("signature", Base64.getEncoder().encodeToString(forged));
 
             TestServer.Reply refused = server.post("/api/v1/auth/verify", bad, null);
             TestServer.Reply accepted = server.post("/api/v1/auth/verify", good, null);
@@ -140,7 +145,8 @@ class AccountsFlowTest {
             alice.register(server, token, laptop);
             ObjectNode forPhone = alice.verifyRequest(server, phone);
 
-            TestServer.Reply reply = server.post("/api/v1/auth/verify", forPhone.deepCopy().put("device_id", 2), null);
+            TestServer.Reply reply =
+                    server.post("/api/v1/auth/verify", forPhone.deepCopy().put("device_id", 2), null);
 
             assertThat(reply.code()).isEqualTo("challenge_invalid");
         }
@@ -171,16 +177,21 @@ class AccountsFlowTest {
             member.join(server, memberPhone);
             banned.join(server, bannedPhone);
             database.inTransaction(h -> h.createUpdate("UPDATE members SET is_banned = TRUE WHERE account_id = :a")
-                    .bind("a", banned.id()).execute());
+                    .bind("a", banned.id())
+                    .execute());
             long tokens = count(database, "auth_tokens");
             // What a stranger can send: a challenge for any account, answered with its own key.
             DeviceKeyPair strangerKey = DeviceKeyPair.generate();
             java.util.function.BiFunction<TestAccount, Integer, TestServer.Reply> probe = (account, device) -> {
                 ObjectNode request = account.verifyRequest(server, account.device(device));
-                byte[] challenge = Base64.getDecoder().decode(request.get("challenge").asText());
+                byte[] challenge =
+                        Base64.getDecoder().decode(request.get("challenge").asText());
                 try {
-                    request.put("signature", Base64.getEncoder().encodeToString(
-                            ServerChallenge.decode(challenge).sign(strangerKey)));
+                    request.put(
+                            "signature",
+                            Base64.getEncoder()
+                                    .encodeToString(
+                                            ServerChallenge.decode(challenge).sign(strangerKey)));
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
@@ -192,14 +203,18 @@ class AccountsFlowTest {
             TestServer.Reply aBannedMember = probe.apply(banned, 1);
             TestServer.Reply notAMember = probe.apply(stranger, 1);
             // The banned member's own device, with a good signature, learns no more than that.
-            TestServer.Reply bannedItself = server.post("/api/v1/auth/verify", banned.verifyRequest(server, bannedPhone), null);
+            TestServer.Reply bannedItself =
+                    server.post("/api/v1/auth/verify", banned.verifyRequest(server, bannedPhone), null);
 
-            for (TestServer.Reply reply : java.util.List.of(aMember, aMembersUnknownDevice, aBannedMember, notAMember,
-                    bannedItself)) {
+            for (TestServer.Reply reply :
+                    java.util.List.of(aMember, aMembersUnknownDevice, aBannedMember, notAMember, bannedItself)) {
                 assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
                 assertThat(reply.code()).as(reply.toString()).isEqualTo("sign_in_refused");
-                assertThat(reply.body().get("message").asText().replaceAll("nxl:[a-z2-7]+", "nxl:…")
-                        .replaceAll("device \\d+", "device …"))
+                assertThat(reply.body()
+                                .get("message")
+                                .asText()
+                                .replaceAll("nxl:[a-z2-7]+", "nxl:…")
+                                .replaceAll("device \\d+", "device …"))
                         .isEqualTo("sign-in refused: device … of nxl:… is not an active device of a member here, "
                                 + "or the signature does not verify");
             }
@@ -214,12 +229,15 @@ class AccountsFlowTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             String token = mallory.join(server, phone);
             database.inTransaction(h -> h.createUpdate("UPDATE members SET is_banned = TRUE WHERE account_id = :a")
-                    .bind("a", mallory.id()).execute());
+                    .bind("a", mallory.id())
+                    .execute());
 
             assertThat(server.get("/api/v1/devices", token).code()).isEqualTo("account_banned");
-            assertThat(server.post("/api/v1/auth/verify", mallory.verifyRequest(server, phone), null).code())
+            assertThat(server.post("/api/v1/auth/verify", mallory.verifyRequest(server, phone), null)
+                            .code())
                     .isEqualTo("sign_in_refused");
-            TestServer.Reply rejoin = server.post("/api/v1/members/join", mallory.joinRequest(server, mallory.device(2)), null);
+            TestServer.Reply rejoin =
+                    server.post("/api/v1/members/join", mallory.joinRequest(server, mallory.device(2)), null);
             assertThat(rejoin.status()).isEqualTo(403);
             assertThat(rejoin.code()).isEqualTo("account_banned");
         }
@@ -246,20 +264,32 @@ class AccountsFlowTest {
         TestAccount alice = new TestAccount(clock);
         TestAccount eve = new TestAccount(clock);
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
-            ObjectNode wrongKey = alice.joinRequest(server, alice.device(1)).put("identity_key",
-                    Base64.getEncoder().encodeToString(eve.identity().accountId().publicKeyBytes()));
-            ObjectNode eveCert = alice.joinRequest(server, alice.device(1)).put("device_certificate",
-                    Base64.getEncoder().encodeToString(eve.device(1).certificate().encoded()));
+            ObjectNode wrongKey = alice.joinRequest(server, alice.device(1))
+                    .put(
+                            "identity_key",
+                            Base64.getEncoder()
+                                    .encodeToString(eve.identity().accountId().publicKeyBytes()));
+            ObjectNode eveCert = alice.joinRequest(server, alice.device(1))
+                    .put(
+                            "device_certificate",
+                            Base64.getEncoder()
+                                    .encodeToString(eve.device(1).certificate().encoded()));
             byte[] tampered = alice.device(1).certificate().encoded();
             tampered[tampered.length - 1] ^= 1;
-            ObjectNode tamperedCert = alice.joinRequest(server, alice.device(1)).put("device_certificate",
-                    Base64.getEncoder().encodeToString(tampered));
+            ObjectNode tamperedCert = alice.joinRequest(server, alice.device(1))
+                    .put("device_certificate", Base64.getEncoder().encodeToString(tampered));
 
-            assertThat(server.post("/api/v1/members/join", wrongKey, null).code()).isEqualTo("identity_mismatch");
-            assertThat(server.post("/api/v1/members/join", eveCert, null).code()).isEqualTo("invalid_certificate");
-            assertThat(server.post("/api/v1/members/join", tamperedCert, null).code()).isEqualTo("invalid_certificate");
-            assertThat(server.post("/api/v1/members/join", "{\"account_id\": 5}", null).code()).isEqualTo("invalid_field");
-            assertThat(server.post("/api/v1/members/join", "{not json", null).code()).isEqualTo("bad_request");
+            assertThat(server.post("/api/v1/members/join", wrongKey, null).code())
+                    .isEqualTo("identity_mismatch");
+            assertThat(server.post("/api/v1/members/join", eveCert, null).code())
+                    .isEqualTo("invalid_certificate");
+            assertThat(server.post("/api/v1/members/join", tamperedCert, null).code())
+                    .isEqualTo("invalid_certificate");
+            assertThat(server.post("/api/v1/members/join", "{\"account_id\": 5}", null)
+                            .code())
+                    .isEqualTo("invalid_field");
+            assertThat(server.post("/api/v1/members/join", "{not json", null).code())
+                    .isEqualTo("bad_request");
             assertThat(count(database, "members")).isZero();
         }
     }
@@ -270,7 +300,8 @@ class AccountsFlowTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             alice.join(server, alice.device(1));
 
-            TestServer.Reply again = server.post("/api/v1/members/join", alice.joinRequest(server, alice.device(2)), null);
+            TestServer.Reply again =
+                    server.post("/api/v1/members/join", alice.joinRequest(server, alice.device(2)), null);
 
             assertThat(again.status()).isEqualTo(409);
             assertThat(again.code()).isEqualTo("conflict");
@@ -288,17 +319,23 @@ class AccountsFlowTest {
             String laptopToken = alice.authenticate(server, laptop);
 
             assertThat(registered.status()).isEqualTo(201);
-            assertThat(server.get("/api/v1/devices", laptopToken).body().get("devices")).hasSize(2);
-            assertThat(alice.register(server, phoneToken, alice.device(3)).code()).isEqualTo("device_limit_reached");
-            assertThat(alice.register(server, phoneToken, new TestAccount(clock).device(4)).code())
+            assertThat(server.get("/api/v1/devices", laptopToken).body().get("devices"))
+                    .hasSize(2);
+            assertThat(alice.register(server, phoneToken, alice.device(3)).code())
+                    .isEqualTo("device_limit_reached");
+            assertThat(alice.register(server, phoneToken, new TestAccount(clock).device(4))
+                            .code())
                     .isEqualTo("invalid_certificate");
 
             assertThat(alice.remove(server, phoneToken, laptop).status()).isEqualTo(204);
 
             assertThat(server.get("/api/v1/devices", laptopToken).code()).isEqualTo("token_invalid");
-            assertThat(server.get("/api/v1/devices", phoneToken).body().get("devices")).hasSize(1);
-            assertThat(alice.register(server, phoneToken, alice.device(2)).code()).isEqualTo("conflict");
-            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, laptop), null).code())
+            assertThat(server.get("/api/v1/devices", phoneToken).body().get("devices"))
+                    .hasSize(1);
+            assertThat(alice.register(server, phoneToken, alice.device(2)).code())
+                    .isEqualTo("conflict");
+            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, laptop), null)
+                            .code())
                     .isEqualTo("sign_in_refused");
             assertThat(alice.remove(server, phoneToken, laptop).code()).isEqualTo("not_found");
             assertThat(server.delete("/api/v1/devices/x", phoneToken).code()).isEqualTo("invalid_field");
@@ -327,11 +364,14 @@ class AccountsFlowTest {
             String token = alice.join(server, alice.device(1));
             byte[] raw = Base64.getUrlDecoder().decode(token);
 
-            byte[] stored = database.jdbi().withHandle(h -> h.createQuery("SELECT token_hash FROM auth_tokens")
-                    .mapTo(byte[].class).one());
+            byte[] stored = database.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT token_hash FROM auth_tokens")
+                            .mapTo(byte[].class)
+                            .one());
 
             assertThat(stored).hasSize(32).isNotEqualTo(raw);
-            assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(token);
+            assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain(token);
         }
     }
 
@@ -346,7 +386,8 @@ class AccountsFlowTest {
 
             String metrics = server.metrics();
 
-            assertThat(metrics).contains("nexuslink_members 1.0")
+            assertThat(metrics)
+                    .contains("nexuslink_members 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"success\",reason=\"join\"} 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"success\",reason=\"challenge\"} 1.0")
                     .contains("nexuslink_auth_attempts_total{outcome=\"failure\",reason=\"sign_in_refused\"} 1.0");

@@ -30,21 +30,28 @@ class DeviceRevocationTest {
     private final MutableClock clock = new MutableClock();
 
     private static long count(Database database, String table) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     /** The account's devices as the server stores them: id, key, revoked or not. */
     private static List<String> deviceRows(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT account_id, device_id, device_key, revoked_at "
-                        + "FROM devices ORDER BY account_id, device_id")
-                .map((rs, ctx) -> rs.getString(1) + ":" + rs.getInt(2) + ":"
-                        + java.util.HexFormat.of().formatHex(rs.getBytes(3)) + ":" + rs.getObject(4))
-                .list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT account_id, device_id, device_key, revoked_at "
+                                + "FROM devices ORDER BY account_id, device_id")
+                        .map((rs, ctx) -> rs.getString(1) + ":" + rs.getInt(2) + ":"
+                                + java.util.HexFormat.of().formatHex(rs.getBytes(3)) + ":" + rs.getObject(4))
+                        .list());
     }
 
     private static List<Integer> deviceIds(TestServer server, String token) {
         List<Integer> ids = new ArrayList<>();
-        server.get("/api/v1/devices", token).body().path("devices").forEach(d -> ids.add(d.path("device_id").asInt()));
+        server.get("/api/v1/devices", token)
+                .body()
+                .path("devices")
+                .forEach(d -> ids.add(d.path("device_id").asInt()));
         return ids;
     }
 
@@ -57,9 +64,13 @@ class DeviceRevocationTest {
         byte[] ec = ECKeyPair.generate().getPublicKey().serialize();
         byte[] kem = KEMKeyPair.generate(KEMKeyType.KYBER_1024).getPublicKey().serialize();
         var body = TestServer.object();
-        body.putObject("signed_prekey").put("key_id", 1).put("public_key", B64.encodeToString(ec))
+        body.putObject("signed_prekey")
+                .put("key_id", 1)
+                .put("public_key", B64.encodeToString(ec))
                 .put("signature", B64.encodeToString(device.keys().privateKey().calculateSignature(ec)));
-        body.putObject("last_resort_kyber_prekey").put("key_id", 1).put("public_key", B64.encodeToString(kem))
+        body.putObject("last_resort_kyber_prekey")
+                .put("key_id", 1)
+                .put("public_key", B64.encodeToString(kem))
                 .put("signature", B64.encodeToString(device.keys().privateKey().calculateSignature(kem)));
         return body;
     }
@@ -82,7 +93,9 @@ class DeviceRevocationTest {
             assertThat(deviceRows(database)).isEqualTo(before);
             assertThat(count(database, "device_revocations")).isZero();
             assertThat(deviceIds(server, phoneToken)).containsExactly(1, 2);
-            assertThat(alice.authenticate(server, phone)).as("the primary still signs in").isNotEmpty();
+            assertThat(alice.authenticate(server, phone))
+                    .as("the primary still signs in")
+                    .isNotEmpty();
         }
     }
 
@@ -99,21 +112,33 @@ class DeviceRevocationTest {
             List<String> before = deviceRows(database);
 
             // Signed by another identity key over the phone's certificate as that key sees it.
-            byte[] byEve = eve.identity().revoke(eve.device(1).certificate(), clock.instant()).encoded();
-            byte[] tampered = alice.identity().revoke(phone.certificate(), clock.instant()).encoded();
+            byte[] byEve = eve.identity()
+                    .revoke(eve.device(1).certificate(), clock.instant())
+                    .encoded();
+            byte[] tampered = alice.identity()
+                    .revoke(phone.certificate(), clock.instant())
+                    .encoded();
             tampered[tampered.length - 1] ^= 1;
             // Genuine, but for another device id, and for another key at the same id.
-            byte[] otherId = alice.identity().revoke(laptop.certificate(), clock.instant()).encoded();
-            byte[] otherKey = alice.identity().revoke(alice.device(1).certificate(), clock.instant()).encoded();
+            byte[] otherId = alice.identity()
+                    .revoke(laptop.certificate(), clock.instant())
+                    .encoded();
+            byte[] otherKey = alice.identity()
+                    .revoke(alice.device(1).certificate(), clock.instant())
+                    .encoded();
 
             for (byte[] forged : List.of(byEve, tampered, otherId, otherKey, new byte[] {1, 2, 3})) {
-                TestServer.Reply refused = server.delete("/api/v1/devices/1", revocationBody(forged), stolenLaptopToken);
+                TestServer.Reply refused =
+                        server.delete("/api/v1/devices/1", revocationBody(forged), stolenLaptopToken);
                 assertThat(refused.status()).isEqualTo(400);
                 assertThat(refused.code()).isEqualTo("invalid_revocation");
             }
-            assertThat(server.delete("/api/v1/devices/1", "{\"revocation\": null}", stolenLaptopToken).code())
+            assertThat(server.delete("/api/v1/devices/1", "{\"revocation\": null}", stolenLaptopToken)
+                            .code())
                     .isEqualTo("invalid_field");
-            assertThat(server.delete("/api/v1/devices/1", "{not json", stolenLaptopToken).code()).isEqualTo("bad_request");
+            assertThat(server.delete("/api/v1/devices/1", "{not json", stolenLaptopToken)
+                            .code())
+                    .isEqualTo("bad_request");
 
             assertThat(deviceRows(database)).isEqualTo(before);
             assertThat(count(database, "device_revocations")).isZero();
@@ -122,8 +147,8 @@ class DeviceRevocationTest {
     }
 
     @DatabaseTest
-    void the_identity_key_removes_a_device_and_its_revocation_is_served_with_the_device_lists(DatabaseUrl url,
-            Database database) throws Exception {
+    void the_identity_key_removes_a_device_and_its_revocation_is_served_with_the_device_lists(
+            DatabaseUrl url, Database database) throws Exception {
         TestAccount alice = new TestAccount(clock);
         TestAccount bob = new TestAccount(clock);
         TestAccount.CertifiedDevice phone = alice.device(1);
@@ -132,22 +157,31 @@ class DeviceRevocationTest {
             String phoneToken = alice.join(server, phone);
             alice.register(server, phoneToken, laptop);
             String bobToken = bob.join(server, bob.device(1));
-            assertThat(server.post("/api/v1/prekeys", prekeys(phone), phoneToken).status()).isEqualTo(200);
+            assertThat(server.post("/api/v1/prekeys", prekeys(phone), phoneToken)
+                            .status())
+                    .isEqualTo(200);
 
             assertThat(alice.remove(server, phoneToken, laptop).status()).isEqualTo(204);
 
             JsonNode own = server.get("/api/v1/devices", phoneToken).body();
             assertThat(own.path("devices")).hasSize(1);
-            assertThat(Base64.getDecoder().decode(own.path("devices").get(0).path("certificate").asText()))
+            assertThat(Base64.getDecoder()
+                            .decode(own.path("devices")
+                                    .get(0)
+                                    .path("certificate")
+                                    .asText()))
                     .isEqualTo(phone.certificate().encoded());
             assertThat(own.path("revocations")).hasSize(1);
             DeviceRevocation served = DeviceRevocation.verify(
-                    Base64.getDecoder().decode(own.path("revocations").get(0).asText()), alice.identity().accountId());
+                    Base64.getDecoder().decode(own.path("revocations").get(0).asText()),
+                    alice.identity().accountId());
             assertThat(served.covers(laptop.certificate())).isTrue();
 
-            JsonNode bundles = server.get("/api/v1/prekeys/" + alice.id(), bobToken).body();
+            JsonNode bundles =
+                    server.get("/api/v1/prekeys/" + alice.id(), bobToken).body();
             assertThat(bundles.path("revocations")).hasSize(1);
-            assertThat(bundles.path("revocations").get(0).asText()).isEqualTo(own.path("revocations").get(0).asText());
+            assertThat(bundles.path("revocations").get(0).asText())
+                    .isEqualTo(own.path("revocations").get(0).asText());
         }
     }
 
@@ -165,7 +199,8 @@ class DeviceRevocationTest {
 
             assertThat(deviceIds(server, phoneToken)).containsExactly(1);
             assertThat(server.get("/api/v1/devices", phoneToken).body().path("revocations"))
-                    .as("a self-removal carries no signature to serve").isEmpty();
+                    .as("a self-removal carries no signature to serve")
+                    .isEmpty();
             assertThat(count(database, "device_revocations")).isEqualTo(1);
         }
     }
@@ -200,8 +235,12 @@ class DeviceRevocationTest {
             String phoneToken = alice.join(server, phone);
             alice.register(server, phoneToken, stolen);
             assertThat(alice.remove(server, phoneToken, stolen).status()).isEqualTo(204);
-            assertThat(server.delete("/api/v1/members/" + alice.id(), phoneToken).status()).isEqualTo(204);
-            assertThat(count(database, "devices")).as("leaving deletes the device rows").isZero();
+            assertThat(server.delete("/api/v1/members/" + alice.id(), phoneToken)
+                            .status())
+                    .isEqualTo(204);
+            assertThat(count(database, "devices"))
+                    .as("leaving deletes the device rows")
+                    .isZero();
 
             TestServer.Reply rejoin = server.post("/api/v1/members/join", alice.joinRequest(server, stolen), null);
 
@@ -209,18 +248,21 @@ class DeviceRevocationTest {
             assertThat(rejoin.code()).isEqualTo("device_revoked");
             assertThat(count(database, "members")).isZero();
             assertThat(count(database, "devices")).isZero();
-            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, stolen), null).status())
+            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, stolen), null)
+                            .status())
                     .isEqualTo(401);
             assertThat(count(database, "auth_tokens")).isZero();
 
             // The owner comes back with the phone; the stolen key stays out, even through the owner's token.
             String again = alice.join(server, phone);
             assertThat(alice.register(server, again, stolen).code()).isEqualTo("device_revoked");
-            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, stolen), null).status())
+            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, stolen), null)
+                            .status())
                     .isEqualTo(401);
             assertThat(deviceIds(server, again)).containsExactly(1);
             assertThat(server.get("/api/v1/devices", again).body().path("revocations"))
-                    .as("the revocation outlived the membership").hasSize(1);
+                    .as("the revocation outlived the membership")
+                    .hasSize(1);
         }
     }
 
@@ -237,15 +279,20 @@ class DeviceRevocationTest {
             String stolenToken = alice.authenticate(server, stolen);
             assertThat(alice.remove(server, phoneToken, stolen).status()).isEqualTo(204);
             assertThat(server.get("/api/v1/devices", stolenToken).code()).isEqualTo("token_invalid");
-            assertThat(server.delete("/api/v1/members/" + alice.id(), adminToken).status()).isEqualTo(204);
+            assertThat(server.delete("/api/v1/members/" + alice.id(), adminToken)
+                            .status())
+                    .isEqualTo(204);
 
             TestServer.Reply rejoin = server.post("/api/v1/members/join", alice.joinRequest(server, stolen), null);
 
             assertThat(rejoin.code()).isEqualTo("device_revoked");
             assertThat(count(database, "members")).isEqualTo(1);
-            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, stolen), null).status())
+            assertThat(server.post("/api/v1/auth/verify", alice.verifyRequest(server, stolen), null)
+                            .status())
                     .isEqualTo(401);
-            assertThat(alice.join(server, alice.device(2))).as("a new key at the same id is welcome").isNotEmpty();
+            assertThat(alice.join(server, alice.device(2)))
+                    .as("a new key at the same id is welcome")
+                    .isNotEmpty();
         }
     }
 }

@@ -28,27 +28,38 @@ class AuditApiTest {
     void each_action_writes_who_what_whom_where_and_when(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
             clock.advance(Duration.ofMinutes(1));
-            String channel = c.server.post("/api/v1/channels", TestServer.object().put("name", "general"), c.adminToken)
-                    .body().get("id").asText();
-            c.server.post("/api/v1/members/" + c.member.id() + "/mute", TestServer.object()
-                    .put("channel_id", channel).put("duration_seconds", 60).put("reason", "flood"), c.moderatorToken);
+            String channel = c.server
+                    .post("/api/v1/channels", TestServer.object().put("name", "general"), c.adminToken)
+                    .body()
+                    .get("id")
+                    .asText();
+            c.server.post(
+                    "/api/v1/members/" + c.member.id() + "/mute",
+                    TestServer.object()
+                            .put("channel_id", channel)
+                            .put("duration_seconds", 60)
+                            .put("reason", "flood"),
+                    c.moderatorToken);
             c.server.delete("/api/v1/members/" + c.member.id() + "/mute?channel_id=" + channel, c.moderatorToken);
             c.server.put("/api/v1/channels/" + channel, TestServer.object().put("archived", true), c.moderatorToken);
-            c.server.post("/api/v1/members/" + c.member.id() + "/ban", TestServer.object().put("reason", "spam"),
+            c.server.post(
+                    "/api/v1/members/" + c.member.id() + "/ban",
+                    TestServer.object().put("reason", "spam"),
                     c.adminToken);
 
             TestServer.Reply page = c.server.get("/api/v1/audit", c.moderatorToken);
 
             assertThat(page.status()).isEqualTo(200);
-            assertThat(actions(page)).containsExactly("ban", "channel_archive", "unmute", "mute", "channel_create",
-                    "role_change");
+            assertThat(actions(page))
+                    .containsExactly("ban", "channel_archive", "unmute", "mute", "channel_create", "role_change");
             JsonNode mute = page.body().get("entries").get(3);
             assertThat(mute.get("actor").asText()).isEqualTo(c.moderator.id());
             assertThat(mute.get("target_account").asText()).isEqualTo(c.member.id());
             assertThat(mute.get("target_channel").asText()).isEqualTo(channel);
             assertThat(mute.at("/details/duration_s").asLong()).isEqualTo(60);
             assertThat(mute.at("/details/reason").asText()).isEqualTo("flood");
-            assertThat(mute.get("created_at").asText()).isEqualTo(clock.instant().toString());
+            assertThat(mute.get("created_at").asText())
+                    .isEqualTo(clock.instant().toString());
             JsonNode roleChange = page.body().get("entries").get(5);
             assertThat(roleChange.at("/details/from").asText()).isEqualTo("member");
             assertThat(roleChange.at("/details/to").asText()).isEqualTo("moderator");
@@ -68,39 +79,55 @@ class AuditApiTest {
             String since = clock.instant().toString();
             c.server.post("/api/v1/members/" + member + "/mute", "", c.adminToken);
 
-            assertThat(actions(c.server.get("/api/v1/audit?action=mute", c.adminToken))).hasSize(4).containsOnly("mute");
-            assertThat(actions(c.server.get("/api/v1/audit?actor=" + c.moderator.id(), c.adminToken))).hasSize(3);
+            assertThat(actions(c.server.get("/api/v1/audit?action=mute", c.adminToken)))
+                    .hasSize(4)
+                    .containsOnly("mute");
+            assertThat(actions(c.server.get("/api/v1/audit?actor=" + c.moderator.id(), c.adminToken)))
+                    .hasSize(3);
             assertThat(actions(c.server.get("/api/v1/audit?target=" + member + "&action=unmute", c.adminToken)))
                     .hasSize(3);
-            assertThat(actions(c.server.get("/api/v1/audit?since=" + since, c.adminToken))).containsExactly("mute");
+            assertThat(actions(c.server.get("/api/v1/audit?since=" + since, c.adminToken)))
+                    .containsExactly("mute");
             TestServer.Reply exact = c.server.get("/api/v1/audit?target=" + member + "&limit=7", c.adminToken);
             assertThat(actions(exact)).hasSize(7);
             assertThat(exact.body().has("next")).isFalse();
             TestServer.Reply first = c.server.get("/api/v1/audit?target=" + member + "&limit=4", c.adminToken);
-            TestServer.Reply second = c.server.get("/api/v1/audit?target=" + member + "&limit=4&before="
-                    + first.body().get("next").asText(), c.adminToken);
+            TestServer.Reply second = c.server.get(
+                    "/api/v1/audit?target=" + member + "&limit=4&before="
+                            + first.body().get("next").asText(),
+                    c.adminToken);
             assertThat(actions(first)).hasSize(4);
             assertThat(actions(second)).hasSize(3);
             assertThat(second.body().has("next")).isFalse();
-            assertThat(c.server.get("/api/v1/audit?limit=0", c.adminToken).code()).isEqualTo("invalid_field");
-            assertThat(c.server.get("/api/v1/audit?since=yesterday", c.adminToken).code()).isEqualTo("invalid_field");
-            assertThat(c.server.get("/api/v1/audit?actor=bob", c.adminToken).code()).isEqualTo("invalid_field");
+            assertThat(c.server.get("/api/v1/audit?limit=0", c.adminToken).code())
+                    .isEqualTo("invalid_field");
+            assertThat(c.server
+                            .get("/api/v1/audit?since=yesterday", c.adminToken)
+                            .code())
+                    .isEqualTo("invalid_field");
+            assertThat(c.server.get("/api/v1/audit?actor=bob", c.adminToken).code())
+                    .isEqualTo("invalid_field");
         }
     }
 
     @DatabaseTest
     void members_may_not_read_it_and_nobody_may_change_it(DatabaseUrl url, Database database) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
-            long entries = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log")
-                    .mapTo(Long.class).one());
+            long entries = database.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log")
+                            .mapTo(Long.class)
+                            .one());
 
             assertThat(c.server.get("/api/v1/audit", c.memberToken).code()).isEqualTo("forbidden");
             assertThat(c.server.get("/api/v1/audit", null).code()).isEqualTo("token_invalid");
             assertThat(c.server.delete("/api/v1/audit", c.adminToken).code()).isEqualTo("method_not_allowed");
-            assertThat(c.server.post("/api/v1/audit", "{}", c.adminToken).code()).isEqualTo("method_not_allowed");
+            assertThat(c.server.post("/api/v1/audit", "{}", c.adminToken).code())
+                    .isEqualTo("method_not_allowed");
             assertThat(c.server.put("/api/v1/audit", "{}", c.adminToken).code()).isEqualTo("method_not_allowed");
-            long after = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log")
-                    .mapTo(Long.class).one());
+            long after = database.jdbi()
+                    .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log")
+                            .mapTo(Long.class)
+                            .one());
             assertThat(after).isEqualTo(entries).isEqualTo(1);
         }
     }

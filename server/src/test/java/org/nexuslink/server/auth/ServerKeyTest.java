@@ -37,8 +37,10 @@ class ServerKeyTest {
     Path dir;
 
     private TestServer start(DatabaseUrl url, Path dataDir) {
-        return TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(),
-                "NEXUSLINK_COMMUNITY_NAME", "Tea Room"));
+        return TestServer.start(
+                url,
+                clock,
+                Map.of("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(), "NEXUSLINK_COMMUNITY_NAME", "Tea Room"));
     }
 
     @DatabaseTest
@@ -57,7 +59,8 @@ class ServerKeyTest {
             assertThat(info.get("version").asText()).isNotEmpty();
         }
         assertThat(Files.getPosixFilePermissions(keyFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        assertThat(ServerKeyPair.loadOrCreate(keyFile, new SecureRandom()).publicKey()).isEqualTo(first);
+        assertThat(ServerKeyPair.loadOrCreate(keyFile, new SecureRandom()).publicKey())
+                .isEqualTo(first);
         assertThat(recordedKey(database)).isEqualTo(first.bytes());
         try (TestServer again = start(url, dir.resolve("a"))) {
             JsonNode info = again.get("/api/v1/server", null).body();
@@ -70,23 +73,27 @@ class ServerKeyTest {
     void a_node_given_another_key_file_refuses_to_start_and_changes_nothing(DatabaseUrl url, Database database) {
         ServerPublicKey recorded;
         try (TestServer server = start(url, dir.resolve("node1"))) {
-            recorded = ServerPublicKey.fromBase64(server.get("/api/v1/server", null).body().get("public_key").asText());
+            recorded = ServerPublicKey.fromBase64(
+                    server.get("/api/v1/server", null).body().get("public_key").asText());
         }
 
         assertThatThrownBy(() -> start(url, dir.resolve("node2")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("server.key_file"))
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.key()).isEqualTo("server.key_file"))
                 .hasMessageContaining("every node of a cluster must be given the same key file");
         assertThat(recordedKey(database)).isEqualTo(recorded.bytes());
     }
 
     @DatabaseTest
     void a_server_from_before_server_keys_records_its_key_at_first_start(DatabaseUrl url, Database database) {
-        database.inTransaction(h -> h.createUpdate("INSERT INTO server_identity (id, server_id, created_at) "
-                + "VALUES (1, 'nxs-old', 0)").execute());
+        database.inTransaction(h -> h.createUpdate(
+                        "INSERT INTO server_identity (id, server_id, created_at) " + "VALUES (1, 'nxs-old', 0)")
+                .execute());
         try (TestServer server = start(url, dir.resolve("old"))) {
             JsonNode info = server.get("/api/v1/server", null).body();
             assertThat(info.get("server_id").asText()).isEqualTo("nxs-old");
-            assertThat(recordedKey(database)).isEqualTo(Base64.getDecoder().decode(info.get("public_key").asText()));
+            assertThat(recordedKey(database))
+                    .isEqualTo(Base64.getDecoder().decode(info.get("public_key").asText()));
         }
     }
 
@@ -95,22 +102,28 @@ class ServerKeyTest {
             throws Exception {
         TestAccount alice = new TestAccount(clock);
         try (TestServer server = start(url, dir.resolve("s"))) {
-            ServerPublicKey key = ServerPublicKey.fromBase64(server.get("/api/v1/server", null).body()
-                    .get("public_key").asText());
+            ServerPublicKey key = ServerPublicKey.fromBase64(
+                    server.get("/api/v1/server", null).body().get("public_key").asText());
             String body = "{\"account_id\":\"" + alice.id() + "\",\"device_id\":1}";
 
             JsonNode direct = challenge(server, body, Map.of());
-            JsonNode proxied = challenge(server, body, Map.of("X-Forwarded-Proto", "https",
-                    "X-Forwarded-Host", "Chat.Example.org:443, internal:8080"));
+            JsonNode proxied = challenge(
+                    server,
+                    body,
+                    Map.of("X-Forwarded-Proto", "https", "X-Forwarded-Host", "Chat.Example.org:443, internal:8080"));
 
-            ServerChallenge plain = ServerChallenge.decode(Base64.getDecoder().decode(direct.get("challenge").asText()));
+            ServerChallenge plain = ServerChallenge.decode(
+                    Base64.getDecoder().decode(direct.get("challenge").asText()));
             assertThat(plain.serverKey()).isEqualTo(key);
             assertThat(plain.origin()).isEqualTo(Origin.parse("http://127.0.0.1:" + server.port()));
             assertThat(direct.get("server_key").asText()).isEqualTo(key.base64());
             assertThat(direct.get("origin").asText()).isEqualTo("http://127.0.0.1:" + server.port());
-            plain.verifyServer(Base64.getDecoder().decode(direct.get("server_signature").asText()), key,
+            plain.verifyServer(
+                    Base64.getDecoder().decode(direct.get("server_signature").asText()),
+                    key,
                     Origin.parse("http://127.0.0.1:" + server.port()));
-            ServerChallenge behindProxy = ServerChallenge.decode(Base64.getDecoder().decode(proxied.get("challenge").asText()));
+            ServerChallenge behindProxy = ServerChallenge.decode(
+                    Base64.getDecoder().decode(proxied.get("challenge").asText()));
             assertThat(behindProxy.origin()).isEqualTo(Origin.parse("https://chat.example.org"));
         }
     }
@@ -124,9 +137,14 @@ class ServerKeyTest {
         try (TestServer server = start(url, dir.resolve("b"))) {
             alice.join(server, phone);
             com.fasterxml.jackson.databind.node.ObjectNode honest = alice.verifyRequest(server, phone);
-            ServerChallenge issued = ServerChallenge.decode(Base64.getDecoder().decode(honest.get("challenge").asText()));
-            ServerChallenge rewritten = ServerChallenge.of(issued.nonce(), issued.serverId(), issued.issuedAt(),
-                    hostile.publicKey(), Origin.parse("https://hostile.example"));
+            ServerChallenge issued = ServerChallenge.decode(
+                    Base64.getDecoder().decode(honest.get("challenge").asText()));
+            ServerChallenge rewritten = ServerChallenge.of(
+                    issued.nonce(),
+                    issued.serverId(),
+                    issued.issuedAt(),
+                    hostile.publicKey(),
+                    Origin.parse("https://hostile.example"));
             com.fasterxml.jackson.databind.node.ObjectNode forged = honest.deepCopy()
                     .put("challenge", Base64.getEncoder().encodeToString(rewritten.encoded()))
                     .put("signature", Base64.getEncoder().encodeToString(rewritten.sign(phone.keys())));
@@ -137,27 +155,34 @@ class ServerKeyTest {
             assertThat(refused.status()).isEqualTo(401);
             assertThat(refused.code()).isEqualTo("challenge_invalid");
             assertThat(count(database, "auth_tokens")).isEqualTo(tokens);
-            assertThat(server.post("/api/v1/auth/verify", honest, null).status()).isEqualTo(200);
+            assertThat(server.post("/api/v1/auth/verify", honest, null).status())
+                    .isEqualTo(200);
         }
     }
 
     private JsonNode challenge(TestServer server, String body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                        + "/api/v1/auth/challenge"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/api/v1/auth/challenge"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
 
     private static byte[] recordedKey(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT public_key FROM server_identity WHERE id = 1")
-                .mapTo(byte[].class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT public_key FROM server_identity WHERE id = 1")
+                        .mapTo(byte[].class)
+                        .one());
     }
 
     private static long count(Database database, String table) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table)
+                        .mapTo(Long.class)
+                        .one());
     }
 }

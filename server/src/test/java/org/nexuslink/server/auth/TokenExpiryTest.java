@@ -58,6 +58,9 @@ class TokenExpiryTest {
     }
 
     private static long count(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_tokens").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_tokens")
+                        .mapTo(Long.class)
+                        .one());
     }
 }

@@ -20,7 +20,10 @@ class ChannelsApiTest {
     private final MutableClock clock = new MutableClock();
 
     private static long count(Database database, String table) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static ObjectNode channel(String name, String type) {
@@ -41,8 +44,10 @@ class ChannelsApiTest {
     @DatabaseTest
     void an_admin_creates_a_channel_with_the_defaults_of_its_type(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
-            TestServer.Reply created = c.server.post("/api/v1/channels",
-                    channel("news", "announcement").put("description", "what is new"), c.adminToken);
+            TestServer.Reply created = c.server.post(
+                    "/api/v1/channels",
+                    channel("news", "announcement").put("description", "what is new"),
+                    c.adminToken);
 
             assertThat(created.status()).isEqualTo(201);
             JsonNode body = created.body();
@@ -52,7 +57,8 @@ class ChannelsApiTest {
             assertThat(body.get("created_by").asText()).isEqualTo(c.admin.id());
             assertThat(body.at("/permissions/member/can_write").asBoolean()).isFalse();
             assertThat(body.at("/permissions/moderator/can_write").asBoolean()).isTrue();
-            TestServer.Reply asMember = c.server.get("/api/v1/channels/" + body.get("id").asText(), c.memberToken);
+            TestServer.Reply asMember =
+                    c.server.get("/api/v1/channels/" + body.get("id").asText(), c.memberToken);
             assertThat(asMember.status()).isEqualTo(200);
             assertThat(asMember.body().at("/access/can_read").asBoolean()).isTrue();
             assertThat(asMember.body().at("/access/can_write").asBoolean()).isFalse();
@@ -68,9 +74,19 @@ class ChannelsApiTest {
             TestServer.Reply anonymous = c.server.post("/api/v1/channels", channel("x", "text"), null);
             TestServer.Reply badType = c.server.post("/api/v1/channels", channel("x", "video"), c.adminToken);
             TestServer.Reply badName = c.server.post("/api/v1/channels", channel(" ", "text"), c.adminToken);
-            TestServer.Reply restrictsAdmins = c.server.post("/api/v1/channels", channel("x", "text").set("permissions",
-                    TestServer.object().set("admin", TestServer.object().put("can_read", true)
-                            .put("can_write", false).put("can_manage", true))), c.adminToken);
+            TestServer.Reply restrictsAdmins = c.server.post(
+                    "/api/v1/channels",
+                    channel("x", "text")
+                            .set(
+                                    "permissions",
+                                    TestServer.object()
+                                            .set(
+                                                    "admin",
+                                                    TestServer.object()
+                                                            .put("can_read", true)
+                                                            .put("can_write", false)
+                                                            .put("can_manage", true))),
+                    c.adminToken);
 
             assertThat(byModerator.status()).isEqualTo(403);
             assertThat(byModerator.code()).isEqualTo("forbidden");
@@ -93,15 +109,24 @@ class ChannelsApiTest {
             String secret = create(c, channel("staff", "text").put("private", true));
             create(c, channel("lounge", "voice"));
 
-            assertThat(names(c.server.get("/api/v1/channels", c.adminToken))).containsExactly("general", "staff", "lounge");
+            assertThat(names(c.server.get("/api/v1/channels", c.adminToken)))
+                    .containsExactly("general", "staff", "lounge");
             assertThat(names(c.server.get("/api/v1/channels", c.memberToken))).containsExactly("general", "lounge");
-            assertThat(c.server.get("/api/v1/channels/" + secret, c.memberToken).code()).isEqualTo("forbidden");
+            assertThat(c.server.get("/api/v1/channels/" + secret, c.memberToken).code())
+                    .isEqualTo("forbidden");
 
-            assertThat(c.server.put("/api/v1/channels/" + secret + "/members/" + c.member.id(), "", c.adminToken)
-                    .status()).isEqualTo(204);
-            assertThat(names(c.server.get("/api/v1/channels", c.memberToken))).containsExactly("general", "staff", "lounge");
-            assertThat(c.server.get("/api/v1/channels/" + secret + "/members", c.memberToken).body().get("members")
-                    .findValuesAsText("account_id")).containsExactlyInAnyOrder(c.admin.id(), c.member.id());
+            assertThat(c.server
+                            .put("/api/v1/channels/" + secret + "/members/" + c.member.id(), "", c.adminToken)
+                            .status())
+                    .isEqualTo(204);
+            assertThat(names(c.server.get("/api/v1/channels", c.memberToken)))
+                    .containsExactly("general", "staff", "lounge");
+            assertThat(c.server
+                            .get("/api/v1/channels/" + secret + "/members", c.memberToken)
+                            .body()
+                            .get("members")
+                            .findValuesAsText("account_id"))
+                    .containsExactlyInAnyOrder(c.admin.id(), c.member.id());
             assertThat(c.server.get("/api/v1/channels", null).code()).isEqualTo("token_invalid");
         }
     }
@@ -115,21 +140,32 @@ class ChannelsApiTest {
             long before = count(database, "channel_members");
 
             assertThat(c.server.put(path, "", c.memberToken).code()).isEqualTo("forbidden");
-            assertThat(c.server.put(path, "", c.moderatorToken).body().get("message").asText())
+            assertThat(c.server
+                            .put(path, "", c.moderatorToken)
+                            .body()
+                            .get("message")
+                            .asText())
                     .startsWith("not_in_channel:");
-            assertThat(c.server.put("/api/v1/channels/" + open + "/members/" + c.member.id(), "", c.adminToken).code())
+            assertThat(c.server
+                            .put("/api/v1/channels/" + open + "/members/" + c.member.id(), "", c.adminToken)
+                            .code())
                     .isEqualTo("conflict");
-            assertThat(c.server.put("/api/v1/channels/" + secret + "/members/nxl:" + "a".repeat(56), "", c.adminToken)
-                    .code()).isIn("not_found", "invalid_field");
+            assertThat(c.server
+                            .put("/api/v1/channels/" + secret + "/members/nxl:" + "a".repeat(56), "", c.adminToken)
+                            .code())
+                    .isIn("not_found", "invalid_field");
             assertThat(count(database, "channel_members")).isEqualTo(before);
 
-            assertThat(c.server.put("/api/v1/channels/" + secret + "/members/" + c.moderator.id(), "", c.adminToken)
-                    .status()).isEqualTo(204);
+            assertThat(c.server
+                            .put("/api/v1/channels/" + secret + "/members/" + c.moderator.id(), "", c.adminToken)
+                            .status())
+                    .isEqualTo(204);
             assertThat(c.server.put(path, "", c.moderatorToken).status()).isEqualTo(204);
             assertThat(c.server.delete(path, c.memberToken).code()).isEqualTo("forbidden");
             assertThat(c.server.delete(path, c.moderatorToken).status()).isEqualTo(204);
             assertThat(c.server.delete(path, c.moderatorToken).code()).isEqualTo("not_found");
-            assertThat(c.server.get("/api/v1/channels/" + secret, c.memberToken).code()).isEqualTo("forbidden");
+            assertThat(c.server.get("/api/v1/channels/" + secret, c.memberToken).code())
+                    .isEqualTo("forbidden");
         }
     }
 
@@ -140,26 +176,41 @@ class ChannelsApiTest {
             String path = "/api/v1/channels/" + id;
 
             TestServer.Reply refused = c.server.put(path, TestServer.object().put("name", "mine"), c.memberToken);
-            TestServer.Reply renamed = c.server.put(path, TestServer.object().put("name", "lobby")
-                    .put("description", "say hi"), c.moderatorToken);
-            TestServer.Reply gated = c.server.put(path, TestServer.object().set("speaking_conditions",
-                    TestServer.array().add(TestServer.object().put("type", "min_membership_age").put("seconds", 3600))),
+            TestServer.Reply renamed = c.server.put(
+                    path, TestServer.object().put("name", "lobby").put("description", "say hi"), c.moderatorToken);
+            TestServer.Reply gated = c.server.put(
+                    path,
+                    TestServer.object()
+                            .set(
+                                    "speaking_conditions",
+                                    TestServer.array()
+                                            .add(TestServer.object()
+                                                    .put("type", "min_membership_age")
+                                                    .put("seconds", 3600))),
                     c.adminToken);
-            String gatedRefusal = c.server.get(path, c.memberToken).body().at("/access/write_refusal").asText();
+            String gatedRefusal = c.server
+                    .get(path, c.memberToken)
+                    .body()
+                    .at("/access/write_refusal")
+                    .asText();
             TestServer.Reply archived = c.server.put(path, TestServer.object().put("archived", true), c.moderatorToken);
 
             assertThat(refused.code()).isEqualTo("forbidden");
             assertThat(renamed.body().get("name").asText()).isEqualTo("lobby");
             assertThat(renamed.body().get("description").asText()).isEqualTo("say hi");
-            assertThat(gated.body().at("/speaking_conditions/0/seconds").asLong()).isEqualTo(3600);
+            assertThat(gated.body().at("/speaking_conditions/0/seconds").asLong())
+                    .isEqualTo(3600);
             assertThat(gatedRefusal).startsWith("condition:");
             assertThat(archived.body().get("archived").asBoolean()).isTrue();
             assertThat(archived.body().at("/access/write_refusal").asText()).startsWith("archived:");
-            assertThat(c.server.get(path, c.memberToken).body().get("name").asText()).isEqualTo("lobby");
+            assertThat(c.server.get(path, c.memberToken).body().get("name").asText())
+                    .isEqualTo("lobby");
             clock.advance(Duration.ofHours(2));
             TestServer.Reply unarchived = c.server.put(path, TestServer.object().put("archived", false), c.adminToken);
             assertThat(unarchived.body().at("/access/can_write").asBoolean()).isTrue();
-            assertThat(c.server.put(path, TestServer.object().put("colour", "red"), c.adminToken).code())
+            assertThat(c.server
+                            .put(path, TestServer.object().put("colour", "red"), c.adminToken)
+                            .code())
                     .isEqualTo("invalid_field");
         }
     }
@@ -176,7 +227,8 @@ class ChannelsApiTest {
             assertThat(c.server.delete(path, c.adminToken).status()).isEqualTo(204);
             assertThat(c.server.get(path, c.adminToken).code()).isEqualTo("not_found");
             assertThat(c.server.delete(path, c.adminToken).code()).isEqualTo("not_found");
-            assertThat(c.server.get("/api/v1/channels/not-a-uuid", c.adminToken).code()).isEqualTo("invalid_field");
+            assertThat(c.server.get("/api/v1/channels/not-a-uuid", c.adminToken).code())
+                    .isEqualTo("invalid_field");
             assertThat(count(database, "channel_permissions")).isZero();
         }
     }
@@ -189,7 +241,8 @@ class ChannelsApiTest {
             String id = create(c, channel("general", "text"));
 
             assertThat(c.server.get("/api/v1/channels/" + id, token).status()).isEqualTo(200);
-            assertThat(c.server.delete("/api/v1/members/" + later.id(), token).status()).isEqualTo(204);
+            assertThat(c.server.delete("/api/v1/members/" + later.id(), token).status())
+                    .isEqualTo(204);
             assertThat(c.server.get("/api/v1/channels/" + id, token).code()).isEqualTo("token_invalid");
         }
     }

@@ -3,6 +3,7 @@ package org.nexuslink.server.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.nexuslink.protocol.Ack;
@@ -44,7 +44,8 @@ class EventDeletionTest {
     private final MutableClock clock = new MutableClock();
 
     private static ConversationId channel(TestCommunity c, String name) {
-        TestServer.Reply created = c.server.post("/api/v1/channels", TestServer.object().put("name", name), c.adminToken);
+        TestServer.Reply created =
+                c.server.post("/api/v1/channels", TestServer.object().put("name", name), c.adminToken);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return ConversationId.of(UUID.fromString(created.body().get("id").asText()));
     }
@@ -56,8 +57,12 @@ class EventDeletionTest {
     }
 
     private static long send(TestWebSocket socket, long seq, ConversationId cid, Bytes data, Tag... tags) {
-        socket.send(Envelope.of(Command.SEND_EVENT, new Seq(seq), Event.of(cid, Kind.TEXT, data).withTags(List.of(tags))));
-        return ((Ack) socket.nextOfCommand(Command.ACK).body()).mid().orElseThrow().value();
+        socket.send(Envelope.of(
+                Command.SEND_EVENT, new Seq(seq), Event.of(cid, Kind.TEXT, data).withTags(List.of(tags))));
+        return ((Ack) socket.nextOfCommand(Command.ACK).body())
+                .mid()
+                .orElseThrow()
+                .value();
     }
 
     private static List<Event> catchUp(TestWebSocket socket, ConversationId cid) {
@@ -72,8 +77,8 @@ class EventDeletionTest {
     @DatabaseTest
     void a_moderator_deletes_an_event_leaving_a_tombstone_an_audit_entry_and_a_notice(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock);
-             TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken);
-             TestWebSocket reader = TestWebSocket.connect(c.server, c.adminToken)) {
+                TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken);
+                TestWebSocket reader = TestWebSocket.connect(c.server, c.adminToken)) {
             ConversationId general = channel(c, "general");
             long first = send(member, 1, general, Bytes.fromHex("c1c1"));
             send(member, 2, general, Bytes.fromHex("c2c2"));
@@ -83,8 +88,8 @@ class EventDeletionTest {
             assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
             Notice notice = (Notice) reader.nextOfCommand(Command.NOTICE).body();
             assertThat(notice.type()).isEqualTo("event_deleted");
-            assertThat(notice.detail()).isEqualTo("cid=" + HexFormat.of().formatHex(general.value().toByteArray())
-                    + ",mid=" + first);
+            assertThat(notice.detail())
+                    .isEqualTo("cid=" + HexFormat.of().formatHex(general.value().toByteArray()) + ",mid=" + first);
             List<Event> events = catchUp(member, general);
             assertThat(events).hasSize(2);
             Event tombstone = events.get(0);
@@ -101,7 +106,8 @@ class EventDeletionTest {
             assertThat(audit).hasSize(1);
             assertThat(audit.get(0).get("actor").asText()).isEqualTo(c.moderator.id());
             assertThat(audit.get(0).get("target_account").asText()).isEqualTo(c.member.id());
-            assertThat(audit.get(0).get("target_channel").asText()).isEqualTo(path(general, "").split("/")[4]);
+            assertThat(audit.get(0).get("target_channel").asText())
+                    .isEqualTo(path(general, "").split("/")[4]);
             assertThat(audit.get(0).at("/details/mid").asLong()).isEqualTo(first);
             assertThat(audit.get(0).at("/details/kind").asInt()).isEqualTo(1);
             assertThat(audit.get(0).at("/details/reason").asText()).isEqualTo("spam");
@@ -115,7 +121,7 @@ class EventDeletionTest {
     @DatabaseTest
     void deletion_is_refused_to_members_strangers_and_for_what_does_not_exist(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock);
-             TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken)) {
+                TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken)) {
             ConversationId general = channel(c, "general");
             long mid = send(member, 1, general, Bytes.fromHex("0102"));
 
@@ -124,19 +130,28 @@ class EventDeletionTest {
             assertThat(plain.status()).isEqualTo(403);
             assertThat(plain.code()).isEqualTo("forbidden");
             assertThat(plain.body().get("message").asText()).startsWith("role:");
-            TestServer.Reply noChannel = c.server.delete(path(ConversationId.of(UUID.randomUUID()), mid), c.moderatorToken);
+            TestServer.Reply noChannel =
+                    c.server.delete(path(ConversationId.of(UUID.randomUUID()), mid), c.moderatorToken);
             assertThat(noChannel.status()).isEqualTo(404);
-            assertThat(c.server.delete(path(general, mid + 99), c.moderatorToken).status()).isEqualTo(404);
+            assertThat(c.server
+                            .delete(path(general, mid + 99), c.moderatorToken)
+                            .status())
+                    .isEqualTo(404);
             TestServer.Reply notANumber = c.server.delete(path(general, "first"), c.moderatorToken);
             assertThat(notANumber.status()).isEqualTo(400);
-            assertThat(notANumber.body().get("message").asText()).contains("mid").contains("'first'");
-            assertThat(c.server.delete(path(general, 0), c.moderatorToken).status()).isEqualTo(400);
-            TestServer.Reply longReason = c.server.delete(path(general, mid) + "?reason=" + "x".repeat(501),
-                    c.moderatorToken);
+            assertThat(notANumber.body().get("message").asText())
+                    .contains("mid")
+                    .contains("'first'");
+            assertThat(c.server.delete(path(general, 0), c.moderatorToken).status())
+                    .isEqualTo(400);
+            TestServer.Reply longReason =
+                    c.server.delete(path(general, mid) + "?reason=" + "x".repeat(501), c.moderatorToken);
             assertThat(longReason.status()).isEqualTo(400);
             assertThat(longReason.code()).isEqualTo("invalid_field");
 
-            assertThat(catchUp(member, general).get(0).data()).as("nothing changed").isEqualTo(Bytes.fromHex("0102"));
+            assertThat(catchUp(member, general).get(0).data())
+                    .as("nothing changed")
+                    .isEqualTo(Bytes.fromHex("0102"));
             assertThat(deletions(c)).isEmpty();
         }
     }
@@ -144,19 +159,28 @@ class EventDeletionTest {
     @DatabaseTest
     void a_deleted_event_can_be_neither_revoked_nor_replied_to(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock);
-             TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken)) {
+                TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken)) {
             ConversationId general = channel(c, "general");
             long mid = send(member, 1, general, Bytes.fromHex("01"));
-            assertThat(c.server.delete(path(general, mid), c.moderatorToken).status()).isEqualTo(204);
+            assertThat(c.server.delete(path(general, mid), c.moderatorToken).status())
+                    .isEqualTo(204);
 
-            member.send(Envelope.of(Command.SEND_EVENT, new Seq(2), Event.of(general, Kind.REVOKE, Bytes.fromHex("00"))
-                    .withTags(List.of(new Tag.Revoke(new MessageId(mid))))));
+            member.send(Envelope.of(
+                    Command.SEND_EVENT,
+                    new Seq(2),
+                    Event.of(general, Kind.REVOKE, Bytes.fromHex("00"))
+                            .withTags(List.of(new Tag.Revoke(new MessageId(mid))))));
             ErrorBody revoke = (ErrorBody) member.nextOfCommand(Command.ERROR).body();
-            member.send(Envelope.of(Command.SEND_EVENT, new Seq(3), Event.of(general, Kind.TEXT, Bytes.fromHex("02"))
-                    .withTags(List.of(new Tag.Reply(new MessageId(mid))))));
+            member.send(Envelope.of(
+                    Command.SEND_EVENT,
+                    new Seq(3),
+                    Event.of(general, Kind.TEXT, Bytes.fromHex("02"))
+                            .withTags(List.of(new Tag.Reply(new MessageId(mid))))));
             ErrorBody reply = (ErrorBody) member.nextOfCommand(Command.ERROR).body();
-            member.send(Envelope.of(Command.SEND_EVENT, new Seq(4), Event.of(general, Kind.TEXT, Bytes.fromHex("03"))
-                    .withFlags(Flags.DELETED)));
+            member.send(Envelope.of(
+                    Command.SEND_EVENT,
+                    new Seq(4),
+                    Event.of(general, Kind.TEXT, Bytes.fromHex("03")).withFlags(Flags.DELETED)));
             ErrorBody flagged = (ErrorBody) member.nextOfCommand(Command.ERROR).body();
 
             assertThat(revoke.code()).isEqualTo("conflict");
@@ -164,7 +188,9 @@ class EventDeletionTest {
             assertThat(reply.code()).isEqualTo("conflict");
             assertThat(reply.message()).contains("reply target " + mid + " was deleted");
             assertThat(flagged.code()).isEqualTo("invalid_field");
-            assertThat(catchUp(member, general)).as("none of the three was stored").hasSize(1);
+            assertThat(catchUp(member, general))
+                    .as("none of the three was stored")
+                    .hasSize(1);
         }
     }
 
@@ -177,21 +203,33 @@ class EventDeletionTest {
         random.nextBytes(small);
         random.nextBytes(large);
         try (TestCommunity c = TestCommunity.start(url, clock);
-             TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken)) {
+                TestWebSocket member = TestWebSocket.connect(c.server, c.memberToken)) {
             ConversationId general = channel(c, "general");
             long smallMid = send(member, 1, general, Bytes.of(small));
             long largeMid = send(member, 2, general, Bytes.of(large));
             byte[] before = files(url.file());
-            assertThat(ByteSearch.indexOf(before, small)).as("the test sees stored bytes").isNotNegative();
+            assertThat(ByteSearch.indexOf(before, small))
+                    .as("the test sees stored bytes")
+                    .isNotNegative();
             assertThat(ByteSearch.indexOf(before, slice(large, 3000))).isNotNegative();
 
-            assertThat(c.server.delete(path(general, smallMid), c.moderatorToken).status()).isEqualTo(204);
-            assertThat(c.server.delete(path(general, largeMid), c.moderatorToken).status()).isEqualTo(204);
+            assertThat(c.server
+                            .delete(path(general, smallMid), c.moderatorToken)
+                            .status())
+                    .isEqualTo(204);
+            assertThat(c.server
+                            .delete(path(general, largeMid), c.moderatorToken)
+                            .status())
+                    .isEqualTo(204);
 
             byte[] after = files(url.file());
-            assertThat(ByteSearch.indexOf(after, small)).as("small payload in the database file or WAL").isNegative();
+            assertThat(ByteSearch.indexOf(after, small))
+                    .as("small payload in the database file or WAL")
+                    .isNegative();
             for (int at = 0; at + 32 <= large.length; at += 500) {
-                assertThat(ByteSearch.indexOf(after, slice(large, at))).as("large payload at " + at).isNegative();
+                assertThat(ByteSearch.indexOf(after, slice(large, at)))
+                        .as("large payload at " + at)
+                        .isNegative();
             }
         }
     }
@@ -210,5 +248,4 @@ class EventDeletionTest {
     private static byte[] slice(byte[] bytes, int from) {
         return java.util.Arrays.copyOfRange(bytes, from, from + 32);
     }
-
 }

@@ -40,19 +40,22 @@ class FanOutCodecTest {
     @Test
     void carries_ids_only() {
         String text = FanOutCodec.encode(NODE, new FanOutMessage.DirectQueued(device, List.of(5L)));
-        assertThat(text).isEqualTo("{\"node\":\"" + NODE + "\",\"type\":\"direct\",\"account\":\"" + device.account()
-                + "\",\"device\":3,\"entries\":[5]}");
+        assertThat(text)
+                .isEqualTo("{\"node\":\"" + NODE + "\",\"type\":\"direct\",\"account\":\"" + device.account()
+                        + "\",\"device\":3,\"entries\":[5]}");
     }
 
     @Test
     void refuses_what_is_not_a_message() {
-        assertThatThrownBy(() -> FanOutCodec.decode("not json")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> FanOutCodec.decode("not json"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not JSON");
         assertThatThrownBy(() -> FanOutCodec.decode("[]")).hasMessage("not a JSON object");
         assertThatThrownBy(() -> FanOutCodec.decode("{\"node\":\"" + NODE + "\",\"type\":\"gossip\"}"))
                 .hasMessage("unknown type 'gossip'");
-        assertThatThrownBy(() -> FanOutCodec.decode("{\"node\":\"" + NODE + "\",\"type\":\"event\",\"channel\":\""
-                + channel + "\",\"mid\":0}")).hasMessage("mid must be a positive integer");
+        assertThatThrownBy(() -> FanOutCodec.decode(
+                        "{\"node\":\"" + NODE + "\",\"type\":\"event\",\"channel\":\"" + channel + "\",\"mid\":0}"))
+                .hasMessage("mid must be a positive integer");
         assertThatThrownBy(() -> FanOutCodec.decode("{\"type\":\"event\"}")).hasMessage("node must be a string");
     }
 }

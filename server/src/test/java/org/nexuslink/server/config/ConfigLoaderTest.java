@@ -121,9 +121,15 @@ class ConfigLoaderTest {
                 file = "/tmp/nexuslink.log"
                 """.formatted(admin), Map.of());
 
-        assertThat(config.server()).isEqualTo(new Config.Server(Config.Role.DIRECTORY, "127.0.0.1", 9443,
-                new Config.Transport.Plain(), Path.of("/var/lib/nexuslink"), Optional.of(Path.of("/etc/nexuslink/server.key")),
-                new Config.Metrics(OptionalInt.of(9100), true)));
+        assertThat(config.server())
+                .isEqualTo(new Config.Server(
+                        Config.Role.DIRECTORY,
+                        "127.0.0.1",
+                        9443,
+                        new Config.Transport.Plain(),
+                        Path.of("/var/lib/nexuslink"),
+                        Optional.of(Path.of("/etc/nexuslink/server.key")),
+                        new Config.Metrics(OptionalInt.of(9100), true)));
         assertThat(config.database().url()).isInstanceOf(DatabaseUrl.Postgres.class);
         assertThat(config.database().maxConnections()).isEqualTo(7);
         assertThat(config.redis().enabled()).isTrue();
@@ -137,7 +143,8 @@ class ConfigLoaderTest {
         assertThat(config.push().apnsTeamId()).isEqualTo("t");
         assertThat(config.rateLimit()).isEqualTo(new Config.RateLimit(5, 6, 7));
         assertThat(config.limits()).isEqualTo(new Config.Limits(8, 1L << 20, 9, Duration.ofSeconds(11), 12));
-        assertThat(config.logging()).isEqualTo(new Config.Logging("debug", Config.Logging.Format.JSON, "/tmp/nexuslink.log"));
+        assertThat(config.logging())
+                .isEqualTo(new Config.Logging("debug", Config.Logging.Format.JSON, "/tmp/nexuslink.log"));
     }
 
     @Test
@@ -160,12 +167,14 @@ class ConfigLoaderTest {
 
     @Test
     void accepts_the_short_variable_names_of_the_seed_deployment() throws IOException {
-        Config config = load(null, Map.of(
-                "NEXUSLINK_DB_URL", "postgres://u:p@db:5432/nexuslink",
-                "NEXUSLINK_MAX_MEMBERS", "10000",
-                "NEXUSLINK_STORAGE_LIMIT", "50GB",
-                "NEXUSLINK_REDIS_URL", "redis://redis:6379",
-                "NEXUSLINK_LOG_LEVEL", "warn"));
+        Config config = load(
+                null,
+                Map.of(
+                        "NEXUSLINK_DB_URL", "postgres://u:p@db:5432/nexuslink",
+                        "NEXUSLINK_MAX_MEMBERS", "10000",
+                        "NEXUSLINK_STORAGE_LIMIT", "50GB",
+                        "NEXUSLINK_REDIS_URL", "redis://redis:6379",
+                        "NEXUSLINK_LOG_LEVEL", "warn"));
 
         assertThat(config.database().url()).isInstanceOf(DatabaseUrl.Postgres.class);
         assertThat(config.community().storageLimitBytes()).isEqualTo(50L << 30);
@@ -175,14 +184,16 @@ class ConfigLoaderTest {
 
     @Test
     void refuses_an_alias_and_its_canonical_variable_set_to_different_values() {
-        ConfigException e = failure(null, Map.of("NEXUSLINK_DB_URL", "sqlite:a.db", "NEXUSLINK_DATABASE_URL", "sqlite:b.db"));
+        ConfigException e =
+                failure(null, Map.of("NEXUSLINK_DB_URL", "sqlite:a.db", "NEXUSLINK_DATABASE_URL", "sqlite:b.db"));
         assertThat(e.key()).isEqualTo("database.url");
         assertThat(e.getMessage()).contains("NEXUSLINK_DB_URL", "NEXUSLINK_DATABASE_URL");
     }
 
     @Test
     void resolves_a_relative_sqlite_path_against_the_data_dir() throws IOException {
-        Config config = load(null, Map.of("NEXUSLINK_SERVER_DATA_DIR", "/srv/nl", "NEXUSLINK_DATABASE_URL", "sqlite:x/y.db"));
+        Config config =
+                load(null, Map.of("NEXUSLINK_SERVER_DATA_DIR", "/srv/nl", "NEXUSLINK_DATABASE_URL", "sqlite:x/y.db"));
         assertThat(config.database().url()).isEqualTo(new DatabaseUrl.Sqlite(Path.of("/srv/nl/x/y.db")));
     }
 
@@ -214,13 +225,15 @@ class ConfigLoaderTest {
 
     @Test
     void refuses_a_duplicate_key_as_malformed_toml() {
-        assertThat(failure("[server]\nport = 80\nport = 81\n", Map.of()).getMessage()).contains("malformed TOML");
+        assertThat(failure("[server]\nport = 80\nport = 81\n", Map.of()).getMessage())
+                .contains("malformed TOML");
     }
 
     @Test
     void refuses_a_missing_config_file() {
-        ConfigException e = (ConfigException) assertThatThrownBy(
-                () -> ConfigLoader.load(dir.resolve("absent.toml"), Map.of(), Map.of())).actual();
+        ConfigException e = (ConfigException)
+                assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.toml"), Map.of(), Map.of()))
+                        .actual();
         assertThat(e.getMessage()).contains("absent.toml", "does not exist");
     }
 
@@ -237,7 +250,8 @@ class ConfigLoaderTest {
         ConfigException fromEnv = failure(null, Map.of("NEXUSLINK_SERVER_PORT", "eighty"));
 
         assertThat(fromFile.getMessage()).contains("server.port", "expected an integer", "nexuslink-server.toml");
-        assertThat(fromEnv.getMessage()).contains("server.port", "expected an integer", "'eighty'", "NEXUSLINK_SERVER_PORT");
+        assertThat(fromEnv.getMessage())
+                .contains("server.port", "expected an integer", "'eighty'", "NEXUSLINK_SERVER_PORT");
     }
 
     @Test
@@ -250,8 +264,8 @@ class ConfigLoaderTest {
     @Test
     void refuses_an_unreadable_tls_file() throws IOException {
         Path key = Files.writeString(dir.resolve("key.pem"), "x");
-        ConfigException e = failure("[server]\ntls_cert = \"" + dir.resolve("missing.pem") + "\"\ntls_key = \"" + key + "\"\n",
-                Map.of());
+        ConfigException e = failure(
+                "[server]\ntls_cert = \"" + dir.resolve("missing.pem") + "\"\ntls_key = \"" + key + "\"\n", Map.of());
         assertThat(e.key()).isEqualTo("server.tls_cert");
         assertThat(e.getMessage()).contains("missing.pem", "does not exist");
     }
@@ -289,7 +303,8 @@ class ConfigLoaderTest {
     void refuses_bad_values_in_the_other_tables() {
         assertThat(failure("[redis]\nenabled = \"maybe\"\n", Map.of()).key()).isEqualTo("redis.enabled");
         assertThat(failure("[redis]\nurl = \"http://x\"\n", Map.of()).key()).isEqualTo("redis.url");
-        assertThat(failure("[community]\nstorage_limit = \"lots\"\n", Map.of()).key()).isEqualTo("community.storage_limit");
+        assertThat(failure("[community]\nstorage_limit = \"lots\"\n", Map.of()).key())
+                .isEqualTo("community.storage_limit");
         assertThat(failure("[community]\nmax_members = 0\n", Map.of()).key()).isEqualTo("community.max_members");
         assertThat(failure("[database]\nmax_connections = 0\n", Map.of()).key()).isEqualTo("database.max_connections");
         assertThat(failure("[logging]\nlevel = \"loud\"\n", Map.of()).key()).isEqualTo("logging.level");
@@ -300,10 +315,14 @@ class ConfigLoaderTest {
 
     @Test
     void reads_the_revoke_window_in_seconds_from_the_file_or_the_environment() throws IOException {
-        assertThat(load("[community]\nrevoke_window = 30\n", Map.of()).community().revokeWindow())
+        assertThat(load("[community]\nrevoke_window = 30\n", Map.of())
+                        .community()
+                        .revokeWindow())
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(load("[community]\nrevoke_window = 30\n", Map.of("NEXUSLINK_COMMUNITY_REVOKE_WINDOW", "0"))
-                .community().revokeWindow()).isEqualTo(Duration.ZERO);
+                        .community()
+                        .revokeWindow())
+                .isEqualTo(Duration.ZERO);
     }
 
     @Test
@@ -318,7 +337,9 @@ class ConfigLoaderTest {
 
     @Test
     void reads_the_redis_channel_prefix_and_refuses_one_with_spaces() throws IOException {
-        assertThat(load(null, Map.of("NEXUSLINK_REDIS_CHANNEL_PREFIX", "prod-eu:1")).redis().channelPrefix())
+        assertThat(load(null, Map.of("NEXUSLINK_REDIS_CHANNEL_PREFIX", "prod-eu:1"))
+                        .redis()
+                        .channelPrefix())
                 .isEqualTo("prod-eu:1");
         ConfigException bad = failure("[redis]\nchannel_prefix = \"a b\"\n", Map.of());
         assertThat(bad.key()).isEqualTo("redis.channel_prefix");
@@ -328,7 +349,8 @@ class ConfigLoaderTest {
 
     @Test
     void hides_secrets_when_printed() throws IOException {
-        Config config = load("[directory]\ntoken = \"sekrit-token\"\n[redis]\nurl = \"redis://:redispass@r:6379\"\n",
+        Config config = load(
+                "[directory]\ntoken = \"sekrit-token\"\n[redis]\nurl = \"redis://:redispass@r:6379\"\n",
                 Map.of("NEXUSLINK_DB_URL", "postgres://u:dbpass@h:5432/d"));
         assertThat(config.toString()).doesNotContain("sekrit-token", "redispass", "dbpass");
     }
@@ -367,20 +389,23 @@ class ConfigLoaderTest {
 
     @Test
     void refuses_an_s3_backend_without_a_bucket() {
-        ConfigException e = failure("[media]\nbackend = \"s3\"\ns3_access_key = \"a\"\ns3_secret_key = \"b\"\n", Map.of());
+        ConfigException e =
+                failure("[media]\nbackend = \"s3\"\ns3_access_key = \"a\"\ns3_secret_key = \"b\"\n", Map.of());
         assertThat(e.getMessage()).contains("media.s3_bucket").contains("must be set");
     }
 
     @Test
     void refuses_an_unknown_media_backend() {
         assertThat(failure(null, Map.of("NEXUSLINK_MEDIA_BACKEND", "ftp")).getMessage())
-                .contains("media.backend").contains("ftp");
+                .contains("media.backend")
+                .contains("ftp");
     }
 
     @Test
     void refuses_an_orphan_delay_shorter_than_the_upload_url_lifetime() {
-        assertThat(failure(null, Map.of("NEXUSLINK_MEDIA_UPLOAD_URL_TTL", "900",
-                "NEXUSLINK_MEDIA_ORPHAN_AFTER", "600")).getMessage())
-                .contains("media.orphan_after").contains("media.upload_url_ttl");
+        assertThat(failure(null, Map.of("NEXUSLINK_MEDIA_UPLOAD_URL_TTL", "900", "NEXUSLINK_MEDIA_ORPHAN_AFTER", "600"))
+                        .getMessage())
+                .contains("media.orphan_after")
+                .contains("media.upload_url_ttl");
     }
 }

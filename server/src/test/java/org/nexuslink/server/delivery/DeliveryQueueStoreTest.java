@@ -5,20 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.jdbi.v3.core.Handle;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.protocol.Bytes;
@@ -42,12 +42,19 @@ class DeliveryQueueStoreTest {
         String account = identity.accountId().toString();
         database.inTransaction(h -> {
             h.createUpdate("INSERT INTO members (account_id, identity_key, joined_at) VALUES (:a, :k, :now)")
-                    .bind("a", account).bind("k", identity.accountId().publicKeyBytes()).bind("now", NOW).execute();
+                    .bind("a", account)
+                    .bind("k", identity.accountId().publicKeyBytes())
+                    .bind("now", NOW)
+                    .execute();
             for (int device = 1; device <= 2; device++) {
                 h.createUpdate("INSERT INTO devices (account_id, device_id, device_key, certificate, device_type, "
                                 + "registered_at, last_active_at) VALUES (:a, :d, :k, :c, 'desktop', :now, :now)")
-                        .bind("a", account).bind("d", device).bind("k", bytes(33)).bind("c", bytes(154))
-                        .bind("now", NOW).execute();
+                        .bind("a", account)
+                        .bind("d", device)
+                        .bind("k", bytes(33))
+                        .bind("c", bytes(154))
+                        .bind("now", NOW)
+                        .execute();
             }
             return null;
         });
@@ -69,22 +76,30 @@ class DeliveryQueueStoreTest {
     }
 
     private static List<Long> usage(Database database, Principal device) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT entries, bytes FROM queue_usage "
-                        + "WHERE recipient_account = :a AND recipient_device = :d")
-                .bind("a", device.account().toString()).bind("d", device.device().value())
-                .map((rs, ctx) -> List.of(rs.getLong(1), rs.getLong(2))).findOne().orElse(List.of(0L, 0L)));
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT entries, bytes FROM queue_usage "
+                                + "WHERE recipient_account = :a AND recipient_device = :d")
+                        .bind("a", device.account().toString())
+                        .bind("d", device.device().value())
+                        .map((rs, ctx) -> List.of(rs.getLong(1), rs.getLong(2)))
+                        .findOne()
+                        .orElse(List.of(0L, 0L)));
     }
 
     /** Every device's counters equal what its queue holds (devices with nothing queued count zero). */
     private static void assertCountersMatchQueue(Database database) {
         database.jdbi().useHandle(h -> {
-            List<String> counted = h.createQuery("SELECT recipient_account || '/' || recipient_device || '=' || entries "
-                            + "|| '/' || bytes FROM queue_usage WHERE entries <> 0 OR bytes <> 0 ORDER BY 1")
-                    .mapTo(String.class).list();
-            List<String> queued = h.createQuery("SELECT recipient_account || '/' || recipient_device || '=' || COUNT(*) "
-                            + "|| '/' || SUM(length(encrypted_blob)) FROM message_queue "
-                            + "GROUP BY recipient_account, recipient_device ORDER BY 1")
-                    .mapTo(String.class).list();
+            List<String> counted = h.createQuery(
+                            "SELECT recipient_account || '/' || recipient_device || '=' || entries "
+                                    + "|| '/' || bytes FROM queue_usage WHERE entries <> 0 OR bytes <> 0 ORDER BY 1")
+                    .mapTo(String.class)
+                    .list();
+            List<String> queued = h.createQuery(
+                            "SELECT recipient_account || '/' || recipient_device || '=' || COUNT(*) "
+                                    + "|| '/' || SUM(length(encrypted_blob)) FROM message_queue "
+                                    + "GROUP BY recipient_account, recipient_device ORDER BY 1")
+                    .mapTo(String.class)
+                    .list();
             assertThat(counted).isEqualTo(queued);
         });
     }
@@ -100,25 +115,38 @@ class DeliveryQueueStoreTest {
         UUID m1 = UUID.randomUUID();
         UUID m2 = UUID.randomUUID();
 
-        DeliveryQueueStore.Written first = queue.write(List.of(entry(m0, bob1, alice, "01"), entry(m1, bob2, alice, "02"),
-                entry(m1, bob1, alice, "03"), entry(m2, bob1, alice, "04")), new int[] {0, 1, 1, 2}, List.of());
+        DeliveryQueueStore.Written first = queue.write(
+                List.of(
+                        entry(m0, bob1, alice, "01"),
+                        entry(m1, bob2, alice, "02"),
+                        entry(m1, bob1, alice, "03"),
+                        entry(m2, bob1, alice, "04")),
+                new int[] {0, 1, 1, 2},
+                List.of());
 
         assertThat(first.stored()).extracting(QueueEntry::messageId).containsExactly(m0, m1, m1);
         assertThat(first.full()).isEqualTo(Map.of(2, bob1));
         assertThat(usage(database, bob1)).containsExactly(2L, 2L);
         assertThat(usage(database, bob2)).containsExactly(1L, 1L);
 
-        DeliveryQueueStore.Written refused = queue.write(List.of(entry(UUID.randomUUID(), bob2, alice, "05"),
-                entry(UUID.randomUUID(), bob1, alice, "06")), new int[] {0, 0}, List.of());
+        DeliveryQueueStore.Written refused = queue.write(
+                List.of(entry(UUID.randomUUID(), bob2, alice, "05"), entry(UUID.randomUUID(), bob1, alice, "06")),
+                new int[] {0, 0},
+                List.of());
 
         assertThat(refused.stored()).isEmpty();
         assertThat(refused.full()).isEqualTo(Map.of(0, bob1));
-        assertThat(usage(database, bob2)).as("nothing for the other device either").containsExactly(1L, 1L);
+        assertThat(usage(database, bob2))
+                .as("nothing for the other device either")
+                .containsExactly(1L, 1L);
         assertCountersMatchQueue(database);
 
         // An acknowledgement in the same write frees its place first.
-        DeliveryQueueStore.Written freed = queue.write(List.of(entry(UUID.randomUUID(), bob1, alice, "0708")),
-                new int[] {0}, List.of(new DeliveryQueueStore.Acknowledged(bob1, first.stored().get(0).id())));
+        DeliveryQueueStore.Written freed = queue.write(
+                List.of(entry(UUID.randomUUID(), bob1, alice, "0708")),
+                new int[] {0},
+                List.of(new DeliveryQueueStore.Acknowledged(
+                        bob1, first.stored().get(0).id())));
 
         assertThat(freed.full()).isEmpty();
         assertThat(freed.stored()).hasSize(1);
@@ -129,8 +157,10 @@ class DeliveryQueueStoreTest {
     }
 
     private static List<Long> ids(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT id FROM message_queue ORDER BY id")
-                .mapTo(Long.class).list());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT id FROM message_queue ORDER BY id")
+                        .mapTo(Long.class)
+                        .list());
     }
 
     @DatabaseTest
@@ -141,10 +171,15 @@ class DeliveryQueueStoreTest {
             DeliveryQueueStore queue = new DeliveryQueueStore(database, orderedAcrossNodes);
             UUID first = UUID.randomUUID();
             UUID second = UUID.randomUUID();
-            List<QueueEntry> stored = queue.write(List.of(entry(first, device(bob, 1), alice, "01"),
-                    entry(first, device(bob, 2), alice, "02"), entry(second, device(bob, 1), alice, "03")), List.of())
+            List<QueueEntry> stored = queue.write(
+                            List.of(
+                                    entry(first, device(bob, 1), alice, "01"),
+                                    entry(first, device(bob, 2), alice, "02"),
+                                    entry(second, device(bob, 1), alice, "03")),
+                            List.of())
                     .stored();
-            assertThat(stored).extracting(QueueEntry::ciphertext)
+            assertThat(stored)
+                    .extracting(QueueEntry::ciphertext)
                     .containsExactly(Bytes.fromHex("01"), Bytes.fromHex("02"), Bytes.fromHex("03"));
             assertThat(stored).extracting(QueueEntry::id).doesNotContain(0L).doesNotHaveDuplicates();
             long forBob1 = stored.get(0).id();
@@ -154,7 +189,8 @@ class DeliveryQueueStoreTest {
             DeliveryQueueStore.Written written = queue.write(
                     // a resend of an entry already queued, and a new message
                     List.of(entry(second, device(bob, 1), alice, "03"), entry(third, device(bob, 2), alice, "04")),
-                    List.of(new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob1),
+                    List.of(
+                            new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob1),
                             new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob2), // device 2's entry
                             new DeliveryQueueStore.Acknowledged(device(bob, 1), forBob1), // twice in one write
                             new DeliveryQueueStore.Acknowledged(device(bob, 2), Long.MAX_VALUE))); // no such entry
@@ -162,11 +198,18 @@ class DeliveryQueueStoreTest {
             assertThat(written.stored()).extracting(QueueEntry::ciphertext).containsExactly(Bytes.fromHex("04"));
             assertThat(written.deleted()).containsExactly(true, false, false, false);
             assertCountersMatchQueue(database);
-            assertThat(ids(database)).containsExactly(forBob2, stored.get(2).id(), written.stored().get(0).id());
+            assertThat(ids(database))
+                    .containsExactly(
+                            forBob2, stored.get(2).id(), written.stored().get(0).id());
 
-            queue.write(List.of(), List.of(new DeliveryQueueStore.Acknowledged(device(bob, 2), forBob2),
-                    new DeliveryQueueStore.Acknowledged(device(bob, 1), stored.get(2).id()),
-                    new DeliveryQueueStore.Acknowledged(device(bob, 2), written.stored().get(0).id())));
+            queue.write(
+                    List.of(),
+                    List.of(
+                            new DeliveryQueueStore.Acknowledged(device(bob, 2), forBob2),
+                            new DeliveryQueueStore.Acknowledged(
+                                    device(bob, 1), stored.get(2).id()),
+                            new DeliveryQueueStore.Acknowledged(
+                                    device(bob, 2), written.stored().get(0).id())));
             assertThat(ids(database)).isEmpty();
         }
     }
@@ -181,12 +224,18 @@ class DeliveryQueueStoreTest {
         queue.write(List.of(entry(first, device(bob, 1), alice, "0102")), List.of());
         UUID second = UUID.randomUUID();
 
-        DeliveryQueueStore.Written again = queue.write(List.of(entry(first, device(bob, 1), alice, "0102"),
-                entry(second, device(bob, 1), alice, "03"), entry(second, device(bob, 1), alice, "03"),
-                entry(second, device(bob, 2), alice, "04")), new int[] {0, 1, 1, 1}, List.of());
+        DeliveryQueueStore.Written again = queue.write(
+                List.of(
+                        entry(first, device(bob, 1), alice, "0102"),
+                        entry(second, device(bob, 1), alice, "03"),
+                        entry(second, device(bob, 1), alice, "03"),
+                        entry(second, device(bob, 2), alice, "04")),
+                new int[] {0, 1, 1, 1},
+                List.of());
 
         assertThat(again.full()).isEmpty();
-        assertThat(again.stored()).extracting(QueueEntry::ciphertext)
+        assertThat(again.stored())
+                .extracting(QueueEntry::ciphertext)
                 .containsExactly(Bytes.fromHex("03"), Bytes.fromHex("04"));
         assertThat(usage(database, device(bob, 1))).containsExactly(2L, 3L);
         assertThat(usage(database, device(bob, 2))).containsExactly(1L, 1L);
@@ -198,12 +247,17 @@ class DeliveryQueueStoreTest {
         Principal alice = device(member(database), 1);
         Principal bob = device(member(database), 1);
         DeliveryQueueStore queue = new DeliveryQueueStore(database, true);
-        long queued = queue.write(List.of(entry(UUID.randomUUID(), bob, alice, "01")), List.of()).stored().get(0).id();
+        long queued = queue.write(List.of(entry(UUID.randomUUID(), bob, alice, "01")), List.of())
+                .stored()
+                .get(0)
+                .id();
 
         Principal unknown = device(AccountIdentity.generate(), 1);
         assertThatThrownBy(() -> queue.write(
-                List.of(entry(UUID.randomUUID(), bob, alice, "02"), entry(UUID.randomUUID(), unknown, alice, "03")),
-                List.of(new DeliveryQueueStore.Acknowledged(bob, queued))))
+                        List.of(
+                                entry(UUID.randomUUID(), bob, alice, "02"),
+                                entry(UUID.randomUUID(), unknown, alice, "03")),
+                        List.of(new DeliveryQueueStore.Acknowledged(bob, queued))))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("cannot queue 2 messages and delete 1 acknowledged");
 
@@ -217,25 +271,43 @@ class DeliveryQueueStoreTest {
      * it would then have prepared them on the server, and PostgreSQL would have planned them once
      * for all later executions), then queues 20,000 entries, to the recipients in turn.
      */
-    private static List<QueueEntry> afterAVacuumFoundTheQueueEmpty(Database database, Handle held, DeliveryQueueStore queue,
-                                                                   Principal from, List<Principal> to) {
-        List<QueueEntry> first = queue.write(IntStream.range(0, 500)
-                .mapToObj(i -> entry(UUID.randomUUID(), to.get(0), from, "01")).toList(), List.of()).stored();
-        queue.write(List.of(), first.stream().map(e -> new DeliveryQueueStore.Acknowledged(to.get(0), e.id())).toList());
+    private static List<QueueEntry> afterAVacuumFoundTheQueueEmpty(
+            Database database, Handle held, DeliveryQueueStore queue, Principal from, List<Principal> to) {
+        List<QueueEntry> first = queue.write(
+                        IntStream.range(0, 500)
+                                .mapToObj(i -> entry(UUID.randomUUID(), to.get(0), from, "01"))
+                                .toList(),
+                        List.of())
+                .stored();
+        queue.write(
+                List.of(),
+                first.stream()
+                        .map(e -> new DeliveryQueueStore.Acknowledged(to.get(0), e.id()))
+                        .toList());
         database.autoCommitted(h -> h.execute("VACUUM (TRUNCATE false) message_queue"));
-        double rowsBelieved = held.createQuery("SELECT reltuples FROM pg_class "
-                + "WHERE oid = 'message_queue'::regclass").mapTo(Double.class).one();
+        double rowsBelieved = held.createQuery(
+                        "SELECT reltuples FROM pg_class " + "WHERE oid = 'message_queue'::regclass")
+                .mapTo(Double.class)
+                .one();
         assertThat(rowsBelieved).isZero();
         for (int i = 0; i < 10; i++) {
-            assertThat(DeliveryQueueStore.pending(held, database.dialect(), to.get(0), 0, 100, NOW)).isEmpty();
-            assertThat(writeRows(held, List.of(new DeliveryQueueStore.Acknowledged(to.get(0), first.get(i).id()))))
+            assertThat(DeliveryQueueStore.pending(held, database.dialect(), to.get(0), 0, 100, NOW))
+                    .isEmpty();
+            assertThat(writeRows(
+                            held,
+                            List.of(new DeliveryQueueStore.Acknowledged(
+                                    to.get(0), first.get(i).id()))))
                     .isZero();
         }
         List<QueueEntry> queued = new ArrayList<>();
         for (int batch = 0; batch < 20; batch++) {
-            queued.addAll(queue.write(IntStream.range(0, 1_000)
-                    .mapToObj(i -> entry(UUID.randomUUID(), to.get(i % to.size()), from, "0102030405060708")).toList(),
-                    List.of()).stored());
+            queued.addAll(queue.write(
+                            IntStream.range(0, 1_000)
+                                    .mapToObj(i ->
+                                            entry(UUID.randomUUID(), to.get(i % to.size()), from, "0102030405060708"))
+                                    .toList(),
+                            List.of())
+                    .stored());
         }
         return queued;
     }
@@ -251,16 +323,19 @@ class DeliveryQueueStoreTest {
             work.accept(h);
             Map<String, Long> after = readCounters(h);
             h.rollback();
-            return Map.of("seq_read", after.get("seq_read") - before.get("seq_read"),
-                    "index_fetched", after.get("index_fetched") - before.get("index_fetched"));
+            return Map.of(
+                    "seq_read",
+                    after.get("seq_read") - before.get("seq_read"),
+                    "index_fetched",
+                    after.get("index_fetched") - before.get("index_fetched"));
         });
     }
 
     /** Runs the PostgreSQL write statement with these acknowledgements only; returns its result rows. */
     private static int writeRows(Handle h, List<DeliveryQueueStore.Acknowledged> acks) {
-        try (PreparedStatement write = DeliveryQueueStore.prepareWritePostgres(h.getConnection(), false,
-                DeliveryQueueStore.Bounds.DEFAULT, List.of(), new int[0], acks);
-             ResultSet rs = write.executeQuery()) {
+        try (PreparedStatement write = DeliveryQueueStore.prepareWritePostgres(
+                        h.getConnection(), false, DeliveryQueueStore.Bounds.DEFAULT, List.of(), new int[0], acks);
+                ResultSet rs = write.executeQuery()) {
             int rows = 0;
             while (rs.next()) {
                 rows++;
@@ -275,9 +350,13 @@ class DeliveryQueueStoreTest {
         Map<String, Object> row = h.createQuery("SELECT COALESCE(seq_tup_read, 0) AS seq_read, "
                         + "COALESCE(idx_tup_fetch, 0) AS index_fetched FROM pg_stat_xact_user_tables "
                         + "WHERE relid = 'message_queue'::regclass")
-                .mapToMap().one();
-        return Map.of("seq_read", ((Number) row.get("seq_read")).longValue(),
-                "index_fetched", ((Number) row.get("index_fetched")).longValue());
+                .mapToMap()
+                .one();
+        return Map.of(
+                "seq_read",
+                ((Number) row.get("seq_read")).longValue(),
+                "index_fetched",
+                ((Number) row.get("index_fetched")).longValue());
     }
 
     @Test
@@ -288,13 +367,15 @@ class DeliveryQueueStoreTest {
         Principal bob = device(member(database), 1);
         Principal carol = device(member(database), 1);
         // 20,000 entries for one device: above the default bound.
-        DeliveryQueueStore queue = new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(100_000, 1L << 30));
+        DeliveryQueueStore queue =
+                new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(100_000, 1L << 30));
         List<QueueEntry> page = new ArrayList<>();
         Map<String, Long> read;
         try (Handle held = database.jdbi().open()) {
             List<QueueEntry> queued = afterAVacuumFoundTheQueueEmpty(database, held, queue, alice, List.of(bob, carol));
             long after = queued.get(10_000).id();
-            read = rowsRead(held, h -> page.addAll(DeliveryQueueStore.pending(h, database.dialect(), bob, after, 100, NOW)));
+            read = rowsRead(
+                    held, h -> page.addAll(DeliveryQueueStore.pending(h, database.dialect(), bob, after, 100, NOW)));
             assertThat(page).allMatch(e -> e.id() > after);
         }
 
@@ -316,12 +397,15 @@ class DeliveryQueueStoreTest {
         Principal alice = device(member(database), 1);
         Principal bob = device(member(database), 1);
         // 20,000 entries for one device: above the default bound.
-        DeliveryQueueStore queue = new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(100_000, 1L << 30));
+        DeliveryQueueStore queue =
+                new DeliveryQueueStore(database, false, new DeliveryQueueStore.Bounds(100_000, 1L << 30));
         Map<String, Long> read;
         try (Handle held = database.jdbi().open()) {
             List<QueueEntry> queued = afterAVacuumFoundTheQueueEmpty(database, held, queue, alice, List.of(bob));
-            List<DeliveryQueueStore.Acknowledged> acks = List.of(queued.get(10), queued.get(9_000), queued.get(19_990))
-                    .stream().map(e -> new DeliveryQueueStore.Acknowledged(bob, e.id())).toList();
+            List<DeliveryQueueStore.Acknowledged> acks =
+                    List.of(queued.get(10), queued.get(9_000), queued.get(19_990)).stream()
+                            .map(e -> new DeliveryQueueStore.Acknowledged(bob, e.id()))
+                            .toList();
             read = rowsRead(held, h -> assertThat(writeRows(h, acks)).isEqualTo(3));
         }
 

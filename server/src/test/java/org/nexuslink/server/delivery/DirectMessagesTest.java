@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.nexuslink.protocol.Ack;
-import org.signal.libsignal.protocol.ecc.ECKeyPair;
-import org.signal.libsignal.protocol.kem.KEMKeyPair;
-import org.signal.libsignal.protocol.kem.KEMKeyType;
 import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.DirectPush;
@@ -27,6 +24,9 @@ import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.TestAccount;
 import org.nexuslink.server.testing.TestServer;
 import org.nexuslink.server.testing.TestWebSocket;
+import org.signal.libsignal.protocol.ecc.ECKeyPair;
+import org.signal.libsignal.protocol.kem.KEMKeyPair;
+import org.signal.libsignal.protocol.kem.KEMKeyType;
 
 /** Direct messages over real WebSockets and REST, on SQLite and PostgreSQL. */
 class DirectMessagesTest {
@@ -36,7 +36,10 @@ class DirectMessagesTest {
     private final MutableClock clock = new MutableClock();
 
     private static long queued(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static DirectSend.Copy copy(TestAccount to, int device, String hex) {
@@ -61,7 +64,7 @@ class DirectMessagesTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             Pair p = pair(server);
             try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken());
-                 TestWebSocket bob = TestWebSocket.connect(server, p.bobToken())) {
+                    TestWebSocket bob = TestWebSocket.connect(server, p.bobToken())) {
                 alice.send(send(1, MESSAGE, copy(p.bob(), 1, "c0ffee")));
 
                 Envelope ack = alice.next();
@@ -69,7 +72,8 @@ class DirectMessagesTest {
 
                 assertThat(ack.command()).isEqualTo(Command.ACK);
                 assertThat(ack.seq()).isEqualTo(new Seq(1));
-                assertThat(((Ack) ack.body()).time()).contains(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                assertThat(((Ack) ack.body()).time())
+                        .contains(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
                 DirectPush delivered = (DirectPush) push.body();
                 assertThat(delivered.ciphertext()).isEqualTo(Bytes.fromHex("c0ffee"));
                 assertThat(delivered.messageId()).isEqualTo(MESSAGE);
@@ -77,8 +81,10 @@ class DirectMessagesTest {
                 assertThat(delivered.senderDevice()).isEqualTo(1);
                 assertThat(queued(database)).isEqualTo(1);
 
-                bob.send(Envelope.of(Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(delivered.entry())),
-                        Optional.empty())));
+                bob.send(Envelope.of(
+                        Command.ACK,
+                        new Seq(1),
+                        new Ack(Optional.of(new MessageId(delivered.entry())), Optional.empty())));
                 bob.send(Envelope.of(Command.PING, new Seq(2), org.nexuslink.protocol.Body.Empty.INSTANCE));
                 assertThat(bob.next().command()).isEqualTo(Command.PONG);
                 assertThat(queued(database)).isZero();
@@ -100,9 +106,9 @@ class DirectMessagesTest {
             bob.register(server, bob1, bobLaptop);
             String bob2 = bob.authenticate(server, bobLaptop);
             try (TestWebSocket a1 = TestWebSocket.connect(server, alice1);
-                 TestWebSocket a2 = TestWebSocket.connect(server, alice2);
-                 TestWebSocket b1 = TestWebSocket.connect(server, bob1);
-                 TestWebSocket b2 = TestWebSocket.connect(server, bob2)) {
+                    TestWebSocket a2 = TestWebSocket.connect(server, alice2);
+                    TestWebSocket b1 = TestWebSocket.connect(server, bob1);
+                    TestWebSocket b2 = TestWebSocket.connect(server, bob2)) {
                 a1.send(send(1, MESSAGE, copy(bob, 1, "b1"), copy(bob, 2, "b2"), copy(alice, 2, "a2")));
 
                 assertThat(a1.next().command()).isEqualTo(Command.ACK);
@@ -118,14 +124,29 @@ class DirectMessagesTest {
         ECKeyPair signed = ECKeyPair.generate();
         KEMKeyPair kyber = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
         var body = TestServer.object();
-        body.putObject("signed_prekey").put("key_id", 1)
-                .put("public_key", Base64.getEncoder().encodeToString(signed.getPublicKey().serialize()))
-                .put("signature", Base64.getEncoder().encodeToString(
-                        device.keys().privateKey().calculateSignature(signed.getPublicKey().serialize())));
-        body.putObject("last_resort_kyber_prekey").put("key_id", 1)
-                .put("public_key", Base64.getEncoder().encodeToString(kyber.getPublicKey().serialize()))
-                .put("signature", Base64.getEncoder().encodeToString(
-                        device.keys().privateKey().calculateSignature(kyber.getPublicKey().serialize())));
+        body.putObject("signed_prekey")
+                .put("key_id", 1)
+                .put(
+                        "public_key",
+                        Base64.getEncoder().encodeToString(signed.getPublicKey().serialize()))
+                .put(
+                        "signature",
+                        Base64.getEncoder()
+                                .encodeToString(device.keys()
+                                        .privateKey()
+                                        .calculateSignature(
+                                                signed.getPublicKey().serialize())));
+        body.putObject("last_resort_kyber_prekey")
+                .put("key_id", 1)
+                .put(
+                        "public_key",
+                        Base64.getEncoder().encodeToString(kyber.getPublicKey().serialize()))
+                .put(
+                        "signature",
+                        Base64.getEncoder()
+                                .encodeToString(device.keys()
+                                        .privateKey()
+                                        .calculateSignature(kyber.getPublicKey().serialize())));
         TestServer.Reply reply = server.post("/api/v1/prekeys", body, token);
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
     }
@@ -235,10 +256,12 @@ class DirectMessagesTest {
                 DirectPush second = (DirectPush) bob.next().body();
                 assertThat(first.ciphertext()).isEqualTo(Bytes.fromHex("01"));
                 assertThat(second.ciphertext()).isEqualTo(Bytes.fromHex("02"));
-                assertThat(bob.nextNotice()).as("right after the queued messages")
+                assertThat(bob.nextNotice())
+                        .as("right after the queued messages")
                         .isEqualTo(new org.nexuslink.protocol.Notice(org.nexuslink.protocol.Notice.QUEUE_EMPTY, ""));
                 firstEntry = first.entry();
-                bob.send(Envelope.of(Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(firstEntry)), Optional.empty())));
+                bob.send(Envelope.of(
+                        Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(firstEntry)), Optional.empty())));
                 bob.send(Envelope.of(Command.PING, new Seq(2), org.nexuslink.protocol.Body.Empty.INSTANCE));
                 bob.next();
             }
@@ -277,7 +300,10 @@ class DirectMessagesTest {
             }
             clock.advance(Duration.ofSeconds(61));
 
-            assertThat(server.get("/api/v1/messages/pending", p.bobToken()).body().get("messages")).isEmpty();
+            assertThat(server.get("/api/v1/messages/pending", p.bobToken())
+                            .body()
+                            .get("messages"))
+                    .isEmpty();
             assertThat(server.server().sweepExpiredMessages()).isEqualTo(1);
             assertThat(queued(database)).isZero();
             assertThat(server.metrics()).contains("nexuslink_message_queue_ttl_expired_total 1.0");
@@ -294,7 +320,8 @@ class DirectMessagesTest {
                 assertThat(alice.next().command()).isEqualTo(Command.ACK);
             }
             // The ack follows the commit, so the batch that held the message has been timed.
-            assertThat(server.metrics()).containsPattern("nexuslink_message_queue_commit_seconds_count [1-9]")
+            assertThat(server.metrics())
+                    .containsPattern("nexuslink_message_queue_commit_seconds_count [1-9]")
                     .contains("nexuslink_message_queue_commit_seconds_bucket{le=\"0.01\"}");
         }
     }
@@ -304,7 +331,11 @@ class DirectMessagesTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             Pair p = pair(server);
             var body = TestServer.object().put("message_id", Base64.getEncoder().encodeToString(MESSAGE.toByteArray()));
-            body.putArray("copies").addObject().put("account", p.bob().id()).put("device", 1).put("type", 3)
+            body.putArray("copies")
+                    .addObject()
+                    .put("account", p.bob().id())
+                    .put("device", 1)
+                    .put("type", 3)
                     .put("ciphertext", Base64.getEncoder().encodeToString(new byte[] {9, 9}));
 
             TestServer.Reply sent = server.post("/api/v1/messages/send", body, p.aliceToken());
@@ -313,10 +344,15 @@ class DirectMessagesTest {
 
             assertThat(sent.status()).isEqualTo(200);
             assertThat(sent.body().get("queued").asInt()).isEqualTo(1);
-            assertThat(pending.body().get("messages").get(0).get("ciphertext").asText()).isEqualTo("CQk=");
-            assertThat(pending.body().get("messages").get(0).get("sender").asText()).isEqualTo(p.alice().id());
-            assertThat(server.delete("/api/v1/messages/" + entry, p.aliceToken()).code()).isEqualTo("not_found");
-            assertThat(server.delete("/api/v1/messages/" + entry, p.bobToken()).status()).isEqualTo(204);
+            assertThat(pending.body().get("messages").get(0).get("ciphertext").asText())
+                    .isEqualTo("CQk=");
+            assertThat(pending.body().get("messages").get(0).get("sender").asText())
+                    .isEqualTo(p.alice().id());
+            assertThat(server.delete("/api/v1/messages/" + entry, p.aliceToken())
+                            .code())
+                    .isEqualTo("not_found");
+            assertThat(server.delete("/api/v1/messages/" + entry, p.bobToken()).status())
+                    .isEqualTo(204);
             assertThat(queued(database)).isZero();
             assertThat(server.post("/api/v1/messages/send", body, null).code()).isEqualTo("token_invalid");
         }
@@ -349,7 +385,8 @@ class DirectMessagesTest {
                 alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
                 assertThat(alice.next().command()).isEqualTo(Command.ACK);
 
-                assertThat(p.bob().register(server, p.bobToken(), laptop).status()).isEqualTo(201);
+                assertThat(p.bob().register(server, p.bobToken(), laptop).status())
+                        .isEqualTo(201);
                 uploadBundle(server, p.bob().authenticate(server, laptop), laptop);
                 alice.send(send(2, SECOND, copy(p.bob(), 1, "02")));
 
@@ -371,7 +408,8 @@ class DirectMessagesTest {
                 alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01"), copy(p.bob(), 2, "01")));
                 assertThat(alice.next().command()).isEqualTo(Command.ACK);
 
-                assertThat(p.bob().remove(server, p.bobToken(), laptop).status()).isEqualTo(204);
+                assertThat(p.bob().remove(server, p.bobToken(), laptop).status())
+                        .isEqualTo(204);
                 alice.send(send(2, SECOND, copy(p.bob(), 1, "02"), copy(p.bob(), 2, "02")));
 
                 ErrorBody refused = (ErrorBody) alice.next().body();
@@ -390,7 +428,9 @@ class DirectMessagesTest {
                 alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
                 assertThat(alice.next().command()).isEqualTo(Command.ACK);
 
-                assertThat(server.delete("/api/v1/members/" + p.bob().id(), p.bobToken()).status()).isEqualTo(204);
+                assertThat(server.delete("/api/v1/members/" + p.bob().id(), p.bobToken())
+                                .status())
+                        .isEqualTo(204);
                 alice.send(send(2, SECOND, copy(p.bob(), 1, "02")));
 
                 assertThat(((ErrorBody) alice.next().body()).code()).isEqualTo("not_found");
@@ -404,13 +444,16 @@ class DirectMessagesTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             Pair p = pair(server);
             try (TestWebSocket alice = TestWebSocket.connect(server, p.aliceToken());
-                 TestWebSocket bob = TestWebSocket.connect(server, p.bobToken())) {
+                    TestWebSocket bob = TestWebSocket.connect(server, p.bobToken())) {
                 // Pipelined: the writer may commit these in one batch; the duplicate is skipped there too.
                 alice.send(send(1, MESSAGE, copy(p.bob(), 1, "01")));
                 alice.send(send(2, MESSAGE, copy(p.bob(), 1, "01")));
                 alice.send(send(3, SECOND, copy(p.bob(), 1, "02")));
 
-                assertThat(List.of(alice.next().command(), alice.next().command(), alice.next().command()))
+                assertThat(List.of(
+                                alice.next().command(),
+                                alice.next().command(),
+                                alice.next().command()))
                         .containsOnly(Command.ACK);
                 assertThat(((DirectPush) bob.next().body()).ciphertext()).isEqualTo(Bytes.fromHex("01"));
                 assertThat(((DirectPush) bob.next().body()).ciphertext()).isEqualTo(Bytes.fromHex("02"));
@@ -420,9 +463,13 @@ class DirectMessagesTest {
     }
 
     private static long queuedFor(Database database, TestAccount account, int device) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
-                        + "WHERE recipient_account = :account AND recipient_device = :device")
-                .bind("account", account.id()).bind("device", device).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM message_queue "
+                                + "WHERE recipient_account = :account AND recipient_device = :device")
+                        .bind("account", account.id())
+                        .bind("device", device)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static Bytes messageId(int n) {
@@ -433,7 +480,8 @@ class DirectMessagesTest {
     void a_sender_cannot_flood_a_devices_queue_beyond_its_entry_bound(DatabaseUrl url, Database database) {
         TestAccount alice = new TestAccount(clock);
         TestAccount bob = new TestAccount(clock);
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_QUEUE_ENTRIES_PER_DEVICE", "3"))) {
+        try (TestServer server =
+                TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_QUEUE_ENTRIES_PER_DEVICE", "3"))) {
             String aliceToken = alice.join(server, alice.device(1));
             String bobToken = bob.join(server, bob.device(1));
             // Bob's laptop has no bundle yet, so the flood may leave it out; the last send includes it.
@@ -450,14 +498,16 @@ class DirectMessagesTest {
                 assertThat(refused.code()).isEqualTo("recipient_queue_full");
                 assertThat(refused.message()).contains(bob.id() + ":1");
                 assertThat(queuedFor(database, bob, 1)).isEqualTo(3);
-                assertThat(queuedFor(database, bob, 2)).as("all or nothing: the laptop's copy is not stored").isZero();
+                assertThat(queuedFor(database, bob, 2))
+                        .as("all or nothing: the laptop's copy is not stored")
+                        .isZero();
                 assertThat(server.metrics()).contains("nexuslink_queue_full_total 1.0");
             }
             // Delivering and acknowledging one entry frees its place.
             try (TestWebSocket phone = TestWebSocket.connect(server, bobToken)) {
                 DirectPush first = (DirectPush) phone.next().body();
-                phone.send(Envelope.of(Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(first.entry())),
-                        Optional.empty())));
+                phone.send(Envelope.of(
+                        Command.ACK, new Seq(1), new Ack(Optional.of(new MessageId(first.entry())), Optional.empty())));
                 phone.send(Envelope.of(Command.PING, new Seq(2), org.nexuslink.protocol.Body.Empty.INSTANCE));
                 assertThat(phone.nextOfCommand(Command.PONG).command()).isEqualTo(Command.PONG);
             }
@@ -473,7 +523,8 @@ class DirectMessagesTest {
     void a_sender_cannot_flood_a_devices_queue_beyond_its_byte_bound(DatabaseUrl url, Database database) {
         TestAccount alice = new TestAccount(clock);
         TestAccount bob = new TestAccount(clock);
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_QUEUE_BYTES_PER_DEVICE", "10"))) {
+        try (TestServer server =
+                TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_QUEUE_BYTES_PER_DEVICE", "10"))) {
             String aliceToken = alice.join(server, alice.device(1));
             bob.join(server, bob.device(1));
             try (TestWebSocket ws = TestWebSocket.connect(server, aliceToken)) {

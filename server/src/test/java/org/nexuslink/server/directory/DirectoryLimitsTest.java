@@ -8,24 +8,31 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.nexuslink.protocol.ErrorCode;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.config.ConfigLoader;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.ratelimit.RateLimits;
 import org.nexuslink.server.testing.MutableClock;
-import org.junit.jupiter.api.Test;
 
 /** The directory's write and search limits and the anomaly rule, on the server's buckets. */
 class DirectoryLimitsTest {
     private final MutableClock clock = new MutableClock();
 
     private DirectoryLimits limits(int writesPerHour, int searchesPerMinute) {
-        Config config = ConfigLoader.load(null, Map.of("NEXUSLINK_DIRECTORY_WRITES_PER_HOUR",
-                Integer.toString(writesPerHour), "NEXUSLINK_DIRECTORY_SEARCHES_PER_MINUTE",
-                Integer.toString(searchesPerMinute)), Map.of());
-        return new DirectoryLimits(RateLimits.create(config.rateLimit(), config.directory(), clock, Optional.empty(),
-                new SimpleMeterRegistry()), clock);
+        Config config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "NEXUSLINK_DIRECTORY_WRITES_PER_HOUR",
+                        Integer.toString(writesPerHour),
+                        "NEXUSLINK_DIRECTORY_SEARCHES_PER_MINUTE",
+                        Integer.toString(searchesPerMinute)),
+                Map.of());
+        return new DirectoryLimits(
+                RateLimits.create(
+                        config.rateLimit(), config.directory(), clock, Optional.empty(), new SimpleMeterRegistry()),
+                clock);
     }
 
     @Test

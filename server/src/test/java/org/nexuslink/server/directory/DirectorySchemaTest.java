@@ -29,7 +29,8 @@ class DirectorySchemaTest {
     void a_community_database_is_refused_as_a_directory_database(Database database) {
         // The roles keep separate databases: a directory pointed at a community's refuses to start.
         assertThatThrownBy(() -> database.migrate(Schema.DIRECTORY))
-                .isInstanceOf(StorageException.class).hasMessageContaining("non-empty schema");
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("non-empty schema");
     }
 
     @DatabaseTest(migrated = false)
@@ -37,8 +38,12 @@ class DirectorySchemaTest {
         database.migrate(Schema.DIRECTORY);
         CommunityStore store = new CommunityStore(database);
         Instant now = Instant.parse("2026-12-01T00:00:00Z");
-        ListingDetails details = new ListingDetails("Go Gophers", "Concurrency and tooling", List.of("go", "dev"),
-                java.net.URI.create("https://go.example"), AccountIdentity.generate().accountId(),
+        ListingDetails details = new ListingDetails(
+                "Go Gophers",
+                "Concurrency and tooling",
+                List.of("go", "dev"),
+                java.net.URI.create("https://go.example"),
+                AccountIdentity.generate().accountId(),
                 ServerKeyPair.generate(new java.security.SecureRandom()).publicKey());
         Listing listing = database.inTransaction(h -> store.insert(h, "nxc-1", details, now, 0.5, now));
 
@@ -49,8 +54,17 @@ class DirectorySchemaTest {
         assertThat(search(store, "gophers", List.of(), now.plusSeconds(1))).isEmpty();
 
         database.inTransaction(h -> {
-            store.update(h, listing.seq(), new ListingDetails("Rustaceans", "Ownership", List.of("rust"),
-                    details.endpoint(), details.admin(), details.serverKey()), now);
+            store.update(
+                    h,
+                    listing.seq(),
+                    new ListingDetails(
+                            "Rustaceans",
+                            "Ownership",
+                            List.of("rust"),
+                            details.endpoint(),
+                            details.admin(),
+                            details.serverKey()),
+                    now);
             return null;
         });
         assertThat(search(store, "gophers", List.of(), now)).isEmpty();
@@ -67,12 +81,17 @@ class DirectorySchemaTest {
         database.migrate(Schema.DIRECTORY);
         CommunityStore store = new CommunityStore(database);
 
-        assertThat(CommunityStore.SearchQuery.terms("\"rust\" OR name:* & !go | ')--")).containsExactly("rust", "or", "name", "go");
-        assertThat(search(store, "\"rust\" OR name:* & !go | ')--", List.of(), Instant.EPOCH)).isEmpty();
+        assertThat(CommunityStore.SearchQuery.terms("\"rust\" OR name:* & !go | ')--"))
+                .containsExactly("rust", "or", "name", "go");
+        assertThat(search(store, "\"rust\" OR name:* & !go | ')--", List.of(), Instant.EPOCH))
+                .isEmpty();
     }
 
     private static List<String> search(CommunityStore store, String text, List<String> tags, Instant seenSince) {
-        return store.search(new CommunityStore.SearchQuery(CommunityStore.SearchQuery.terms(text), tags, 10, 0),
-                seenSince).stream().map(Listing::communityId).toList();
+        return store
+                .search(new CommunityStore.SearchQuery(CommunityStore.SearchQuery.terms(text), tags, 10, 0), seenSince)
+                .stream()
+                .map(Listing::communityId)
+                .toList();
     }
 }

@@ -39,13 +39,19 @@ final class DirectorySigner {
         return HexFormat.of().formatHex(raw);
     }
 
-    CommunityRegistration registration(ServerKeyPair key, String name, String description, List<String> tags,
-                                       String endpoint, String admin, int difficulty) {
+    CommunityRegistration registration(
+            ServerKeyPair key,
+            String name,
+            String description,
+            List<String> tags,
+            String endpoint,
+            String admin,
+            int difficulty) {
         String nonce = nonce();
         String serverKey = key.publicKey().base64();
         long pow = ProofOfWork.solve(SigningDomains.powChallenge(directoryId, serverKey, nonce), difficulty);
-        return new CommunityRegistration(directoryId, clock.millis(), nonce, name, description, tags, endpoint, admin,
-                serverKey, pow);
+        return new CommunityRegistration(
+                directoryId, clock.millis(), nonce, name, description, tags, endpoint, admin, serverKey, pow);
     }
 
     CommunityNotice notice(String communityId) {
@@ -61,16 +67,32 @@ final class DirectorySigner {
         return AccountPayload.of(directoryId, clock.millis(), nonce(), account.id());
     }
 
-    static AccountPayload with(AccountPayload p, Optional<String> challenge, Optional<String> materials,
-                               Optional<String> communityId, Optional<String> category, Optional<String> reportId) {
-        return new AccountPayload(p.directory(), p.timestamp(), p.nonce(), p.account(), challenge, materials,
-                communityId, category, Optional.empty(), reportId);
+    static AccountPayload with(
+            AccountPayload p,
+            Optional<String> challenge,
+            Optional<String> materials,
+            Optional<String> communityId,
+            Optional<String> category,
+            Optional<String> reportId) {
+        return new AccountPayload(
+                p.directory(),
+                p.timestamp(),
+                p.nonce(),
+                p.account(),
+                challenge,
+                materials,
+                communityId,
+                category,
+                Optional.empty(),
+                reportId);
     }
 
     static AccountSignedRequest accountSigned(TestAccount.CertifiedDevice device, String domain, AccountPayload payload)
             throws Exception {
         byte[] bytes = JSON.writeValueAsBytes(payload);
-        return new AccountSignedRequest(B64.encodeToString(bytes), B64.encodeToString(device.certificate().encoded()),
+        return new AccountSignedRequest(
+                B64.encodeToString(bytes),
+                B64.encodeToString(device.certificate().encoded()),
                 B64.encodeToString(device.keys().sign(domain, bytes)));
     }
 

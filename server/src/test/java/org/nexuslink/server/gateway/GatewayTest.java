@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.nexuslink.protocol.Ack;
 import org.nexuslink.protocol.Body;
+import org.nexuslink.protocol.Bytes;
 import org.nexuslink.protocol.Command;
 import org.nexuslink.protocol.ConversationId;
 import org.nexuslink.protocol.Envelope;
@@ -18,7 +19,6 @@ import org.nexuslink.protocol.Hello;
 import org.nexuslink.protocol.Kind;
 import org.nexuslink.protocol.Notice;
 import org.nexuslink.protocol.Seq;
-import org.nexuslink.protocol.Bytes;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
@@ -33,7 +33,8 @@ class GatewayTest {
 
     private static int upgradeStatus(TestServer server, String token) {
         Throwable failure = assertThatThrownBy(() -> TestWebSocket.connect(server, token))
-                .isInstanceOf(CompletionException.class).actual();
+                .isInstanceOf(CompletionException.class)
+                .actual();
         assertThat(failure.getCause()).isInstanceOf(WebSocketHandshakeException.class);
         return ((WebSocketHandshakeException) failure.getCause()).getResponse().statusCode();
     }
@@ -51,7 +52,8 @@ class GatewayTest {
         TestAccount mallory = new TestAccount(clock);
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             String token = mallory.join(server, mallory.device(1));
-            database.inTransaction(h -> h.createUpdate("UPDATE members SET is_banned = TRUE").execute());
+            database.inTransaction(
+                    h -> h.createUpdate("UPDATE members SET is_banned = TRUE").execute());
 
             assertThat(upgradeStatus(server, token)).isEqualTo(403);
         }
@@ -68,7 +70,11 @@ class GatewayTest {
 
                 assertThat(ws.next()).isEqualTo(Envelope.of(Command.ACK, new Seq(1), Ack.EMPTY));
                 assertThat(ws.next()).isEqualTo(Envelope.of(Command.PONG, new Seq(2), Body.Empty.INSTANCE));
-                assertThat(server.get("/health", null).body().get("websocket_connections").asInt()).isEqualTo(1);
+                assertThat(server.get("/health", null)
+                                .body()
+                                .get("websocket_connections")
+                                .asInt())
+                        .isEqualTo(1);
             }
         }
     }
@@ -94,9 +100,12 @@ class GatewayTest {
                 ws.sendRaw(new byte[] {(byte) 0x84, 0x00});
                 ws.sendText("hello");
                 // A well-formed envelope the server only sends, never accepts.
-                ws.send(Envelope.of(Command.EVENT_PUSH, new Seq(9), Event.of(new ConversationId(Bytes.of(new byte[] {1})),
-                        Kind.TEXT, Bytes.of(new byte[] {1, 2, 3})).stored(new org.nexuslink.protocol.MessageId(1),
-                        java.time.Instant.ofEpochSecond(1))));
+                ws.send(Envelope.of(
+                        Command.EVENT_PUSH,
+                        new Seq(9),
+                        Event.of(new ConversationId(Bytes.of(new byte[] {1})), Kind.TEXT, Bytes.of(new byte[] {1, 2, 3
+                                }))
+                                .stored(new org.nexuslink.protocol.MessageId(1), java.time.Instant.ofEpochSecond(1))));
                 ws.send(Envelope.of(Command.PING, new Seq(3), Body.Empty.INSTANCE));
 
                 assertThat(((ErrorBody) ws.next().body()).code()).isEqualTo("malformed_frame");
@@ -119,7 +128,7 @@ class GatewayTest {
             alice.register(server, phoneToken, laptop);
             String laptopToken = alice.authenticate(server, laptop);
             try (TestWebSocket phoneWs = TestWebSocket.connect(server, phoneToken);
-                 TestWebSocket laptopWs = TestWebSocket.connect(server, laptopToken)) {
+                    TestWebSocket laptopWs = TestWebSocket.connect(server, laptopToken)) {
 
                 assertThat(alice.remove(server, phoneToken, laptop).status()).isEqualTo(204);
 

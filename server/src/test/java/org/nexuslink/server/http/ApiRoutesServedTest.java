@@ -29,16 +29,23 @@ class ApiRoutesServedTest {
     @ParameterizedTest
     @EnumSource(ApiRoute.ServerRole.class)
     void a_server_serves_every_api_route_of_its_role_and_nothing_else(ApiRoute.ServerRole role) {
-        Set<String> named = Arrays.stream(ApiRoute.values()).filter(r -> r.servedBy(role))
+        Set<String> named = Arrays.stream(ApiRoute.values())
+                .filter(r -> r.servedBy(role))
                 .map(r -> r.method() + " " + r.pattern())
                 .collect(Collectors.toCollection(TreeSet::new));
-        Map<String, String> env = new HashMap<>(Map.of("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(),
-                "NEXUSLINK_SERVER_PORT", "0", "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "NEXUSLINK_SERVER_DATA_DIR",
+                dataDir.toString(),
+                "NEXUSLINK_SERVER_PORT",
+                "0",
+                "NEXUSLINK_SERVER_BIND_ADDRESS",
+                "127.0.0.1"));
         if (role == ApiRoute.ServerRole.DIRECTORY) {
             env.put("NEXUSLINK_SERVER_ROLE", "directory");
         }
         Set<String> served = new TreeSet<>();
-        try (NexusLinkServer server = NexusLinkServer.start(ConfigLoader.load(null, env, Map.of()), Clock.systemUTC())) {
+        try (NexusLinkServer server =
+                NexusLinkServer.start(ConfigLoader.load(null, env, Map.of()), Clock.systemUTC())) {
             server.routes().forEach(r -> served.add(r.method() + " " + r.pattern()));
         }
 

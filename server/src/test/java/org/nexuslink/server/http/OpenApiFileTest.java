@@ -19,9 +19,12 @@ class OpenApiFileTest {
     void openapi_file_is_valid_openapi_3_1() {
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
-        SwaggerParseResult result = new OpenAPIParser().readLocation(FILE.toUri().toString(), null, options);
+        SwaggerParseResult result =
+                new OpenAPIParser().readLocation(FILE.toUri().toString(), null, options);
 
-        assertThat(result.getMessages()).as("what the validator finds wrong in %s", FILE).isEmpty();
+        assertThat(result.getMessages())
+                .as("what the validator finds wrong in %s", FILE)
+                .isEmpty();
         OpenAPI spec = result.getOpenAPI();
         assertThat(spec).isNotNull();
         assertThat(spec.getOpenapi()).startsWith("3.1.");

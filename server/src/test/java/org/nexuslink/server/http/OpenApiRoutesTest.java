@@ -27,7 +27,8 @@ class OpenApiRoutesTest {
 
     @Test
     void openapi_file_and_server_routes_agree() throws Exception {
-        JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(Path.of("..", "docs", "openapi.yaml").toFile());
+        JsonNode spec = new ObjectMapper(new YAMLFactory())
+                .readTree(Path.of("..", "docs", "openapi.yaml").toFile());
         Set<String> documented = new TreeSet<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = spec.get("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
@@ -40,16 +41,35 @@ class OpenApiRoutesTest {
         }
 
         Set<String> served = new TreeSet<>();
-        try (NexusLinkServer server = NexusLinkServer.start(ConfigLoader.load(null, Map.of(
-                "NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(), "NEXUSLINK_SERVER_PORT", "0",
-                "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"), Map.of()), Clock.systemUTC())) {
+        try (NexusLinkServer server = NexusLinkServer.start(
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "NEXUSLINK_SERVER_DATA_DIR",
+                                dataDir.toString(),
+                                "NEXUSLINK_SERVER_PORT",
+                                "0",
+                                "NEXUSLINK_SERVER_BIND_ADDRESS",
+                                "127.0.0.1"),
+                        Map.of()),
+                Clock.systemUTC())) {
             server.routes().forEach(r -> served.add(r.method() + " " + r.pattern()));
         }
         // The directory role serves the same file's directory routes.
-        try (NexusLinkServer server = NexusLinkServer.start(ConfigLoader.load(null, Map.of(
-                "NEXUSLINK_SERVER_ROLE", "directory",
-                "NEXUSLINK_SERVER_DATA_DIR", dataDir.resolve("directory").toString(), "NEXUSLINK_SERVER_PORT", "0",
-                "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1"), Map.of()), Clock.systemUTC())) {
+        try (NexusLinkServer server = NexusLinkServer.start(
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "NEXUSLINK_SERVER_ROLE",
+                                "directory",
+                                "NEXUSLINK_SERVER_DATA_DIR",
+                                dataDir.resolve("directory").toString(),
+                                "NEXUSLINK_SERVER_PORT",
+                                "0",
+                                "NEXUSLINK_SERVER_BIND_ADDRESS",
+                                "127.0.0.1"),
+                        Map.of()),
+                Clock.systemUTC())) {
             server.routes().forEach(r -> served.add(r.method() + " " + r.pattern()));
         }
 

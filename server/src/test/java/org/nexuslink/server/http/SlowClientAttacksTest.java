@@ -70,7 +70,8 @@ class SlowClientAttacksTest {
             }
             head.append((char) b);
         }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
         if (length.find()) {
             in.readNBytes(Integer.parseInt(length.group(1)));
         }
@@ -80,15 +81,23 @@ class SlowClientAttacksTest {
     @Test
     void a_client_sending_half_a_request_line_is_closed_within_the_idle_timeout(DatabaseUrl url) throws Exception {
         try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_HTTP_IDLE_TIMEOUT", "1"));
-             Socket slow = open(server);
-             Socket idle = open(server)) {
+                Socket slow = open(server);
+                Socket idle = open(server)) {
             long started = System.nanoTime();
             write(slow, "GET /hea");
 
-            assertThat(closedByServer(slow)).as("closed by the server, not by our 10 s read timeout").isTrue();
-            assertThat(closedByServer(idle)).as("a connection that never sends a byte goes the same way").isTrue();
-            assertThat((System.nanoTime() - started) / 1_000_000).as("milliseconds until closed").isLessThan(5_000);
-            assertThat(server.get("/health", null).status()).as("the server serves the others").isEqualTo(200);
+            assertThat(closedByServer(slow))
+                    .as("closed by the server, not by our 10 s read timeout")
+                    .isTrue();
+            assertThat(closedByServer(idle))
+                    .as("a connection that never sends a byte goes the same way")
+                    .isTrue();
+            assertThat((System.nanoTime() - started) / 1_000_000)
+                    .as("milliseconds until closed")
+                    .isLessThan(5_000);
+            assertThat(server.get("/health", null).status())
+                    .as("the server serves the others")
+                    .isEqualTo(200);
         }
     }
 
@@ -98,13 +107,17 @@ class SlowClientAttacksTest {
         try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_HTTP_IDLE_TIMEOUT", "1"))) {
             String token = alice.join(server, alice.device(1));
             try (Socket keepAlive = open(server);
-                 TestWebSocket ws = TestWebSocket.connect(server, token)) {
+                    TestWebSocket ws = TestWebSocket.connect(server, token)) {
                 write(keepAlive, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(head(keepAlive)).startsWith("HTTP/1.1 200");
-                assertThat(closedByServer(keepAlive)).as("idle after its answer").isTrue();
+                assertThat(closedByServer(keepAlive))
+                        .as("idle after its answer")
+                        .isTrue();
 
                 ws.send(Envelope.of(Command.PING, new Seq(1), Body.Empty.INSTANCE));
-                assertThat(ws.next().command()).as("the websocket outlived the HTTP idle timeout").isEqualTo(Command.PONG);
+                assertThat(ws.next().command())
+                        .as("the websocket outlived the HTTP idle timeout")
+                        .isEqualTo(Command.PONG);
             }
         }
     }
@@ -113,7 +126,7 @@ class SlowClientAttacksTest {
     void connections_beyond_connections_per_ip_are_closed_at_accept(DatabaseUrl url) throws Exception {
         try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_LIMITS_CONNECTIONS_PER_IP", "2"))) {
             try (Socket first = open(server);
-                 Socket second = open(server)) {
+                    Socket second = open(server)) {
                 for (Socket s : new Socket[] {first, second}) {
                     write(s, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
                     assertThat(head(s)).startsWith("HTTP/1.1 200");
@@ -127,7 +140,8 @@ class SlowClientAttacksTest {
                 assertThat(head(first)).startsWith("HTTP/1.1 200");
             }
             // At least the third; the metrics request itself may have met the cap before the closes were seen.
-            assertThat(metricsOnceAdmitted(server)).containsPattern("nexuslink_rate_limited_total\\{limit=\"connections_per_ip\"} [1-9]");
+            assertThat(metricsOnceAdmitted(server))
+                    .containsPattern("nexuslink_rate_limited_total\\{limit=\"connections_per_ip\"} [1-9]");
         }
     }
 
@@ -151,11 +165,14 @@ class SlowClientAttacksTest {
             for (String auth : new String[] {"", "Authorization: Bearer not-a-token\r\n"}) {
                 try (Socket socket = open(server)) {
                     // The head announces half a megabyte; no byte of it follows.
-                    write(socket, "POST /api/v1/auth/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            + auth + "Content-Length: 500000\r\n\r\n");
+                    write(
+                            socket,
+                            "POST /api/v1/auth/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + auth + "Content-Length: 500000\r\n\r\n");
 
                     String head = head(socket);
-                    assertThat(head).as("refused on the head, without waiting for the body")
+                    assertThat(head)
+                            .as("refused on the head, without waiting for the body")
                             .startsWith(auth.isEmpty() ? "HTTP/1.1 413" : "HTTP/1.1 401");
                     assertThat(closedByServer(socket)).isTrue();
                 }

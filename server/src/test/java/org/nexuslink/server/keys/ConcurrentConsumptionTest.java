@@ -29,8 +29,8 @@ class ConcurrentConsumptionTest {
 
     @DatabaseTest
     void concurrent_fetches_hand_out_each_one_time_key_at_most_once(Database database) throws Exception {
-        PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
-                new SimpleMeterRegistry());
+        PrekeyService service = new PrekeyService(
+                database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE, new SimpleMeterRegistry());
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(KEYS, KEYS));
         Queue<DeviceBundle> bundles = new ConcurrentLinkedQueue<>();
@@ -43,7 +43,9 @@ class ConcurrentConsumptionTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < FETCHES_PER_THREAD; i++) {
-                        bundles.add(service.bundles(bob.principal.account(), Optional.empty()).devices().get(0));
+                        bundles.add(service.bundles(bob.principal.account(), Optional.empty())
+                                .devices()
+                                .get(0));
                     }
                     return null;
                 }));
@@ -57,10 +59,17 @@ class ConcurrentConsumptionTest {
         }
 
         assertThat(bundles).hasSize(THREADS * FETCHES_PER_THREAD);
-        List<Integer> ec = bundles.stream().flatMap(b -> b.oneTimePrekey().stream()).map(EcPrekey::keyId).toList();
-        assertThat(ec).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
-                IntStream.rangeClosed(1, KEYS).boxed().toList());
-        List<Integer> kyber = bundles.stream().filter(b -> !b.kyberLastResort()).map(b -> b.kyberPrekey().keyId())
+        List<Integer> ec = bundles.stream()
+                .flatMap(b -> b.oneTimePrekey().stream())
+                .map(EcPrekey::keyId)
+                .toList();
+        assertThat(ec)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.rangeClosed(1, KEYS).boxed().toList());
+        List<Integer> kyber = bundles.stream()
+                .filter(b -> !b.kyberLastResort())
+                .map(b -> b.kyberPrekey().keyId())
                 .toList();
         assertThat(kyber).doesNotHaveDuplicates().hasSize(KEYS);
         assertThat(bundles.stream().filter(DeviceBundle::kyberLastResort)).hasSize(THREADS * FETCHES_PER_THREAD - KEYS);

@@ -31,7 +31,8 @@ final class DeviceKeys {
 
     SignedEcPrekey signedPrekey(int id) {
         ECKeyPair pair = ECKeyPair.generate();
-        byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
+        byte[] signature =
+                device.privateKey().calculateSignature(pair.getPublicKey().serialize());
         SignedPreKeyRecord record = new SignedPreKeyRecord(id, System.currentTimeMillis(), pair, signature);
         signed.add(record);
         return new SignedEcPrekey(id, Bytes.of(pair.getPublicKey().serialize()), Bytes.of(signature));
@@ -61,15 +62,19 @@ final class DeviceKeys {
 
     private KyberPrekey kyber(int id, List<KyberPreKeyRecord> into) {
         KEMKeyPair pair = KEMKeyPair.generate(KEMKeyType.KYBER_1024);
-        byte[] signature = device.privateKey().calculateSignature(pair.getPublicKey().serialize());
+        byte[] signature =
+                device.privateKey().calculateSignature(pair.getPublicKey().serialize());
         into.add(new KyberPreKeyRecord(id, System.currentTimeMillis(), pair, signature));
         return new KyberPrekey(id, Bytes.of(pair.getPublicKey().serialize()), Bytes.of(signature));
     }
 
     /** A full first upload: signed prekey 1, one-time EC ids 1.., Kyber ids 1.. and last-resort Kyber id 1000. */
     PrekeyUpload fullUpload(int oneTimeCount, int kyberCount) {
-        return new PrekeyUpload(Optional.of(signedPrekey(1)), oneTimePrekeys(1, oneTimeCount),
-                kyberPrekeys(1, kyberCount), Optional.of(lastResortPrekey(1000)));
+        return new PrekeyUpload(
+                Optional.of(signedPrekey(1)),
+                oneTimePrekeys(1, oneTimeCount),
+                kyberPrekeys(1, kyberCount),
+                Optional.of(lastResortPrekey(1000)));
     }
 
     /** Puts every private record into a client's libsignal store. */

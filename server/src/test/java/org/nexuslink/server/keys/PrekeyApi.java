@@ -21,11 +21,11 @@ import org.nexuslink.server.auth.TokenStore;
 import org.nexuslink.server.config.Config;
 import org.nexuslink.server.http.ApiJson;
 import org.nexuslink.server.http.HttpServer;
-import org.nexuslink.server.testing.OpenApiContract;
-import org.nexuslink.server.testing.Unlimited;
 import org.nexuslink.server.http.JsonBodies;
 import org.nexuslink.server.http.Router;
 import org.nexuslink.server.storage.Database;
+import org.nexuslink.server.testing.OpenApiContract;
+import org.nexuslink.server.testing.Unlimited;
 
 /** The prekey routes on a real HTTP listener over a test database, and a client for them. */
 final class PrekeyApi implements AutoCloseable {
@@ -47,12 +47,14 @@ final class PrekeyApi implements AutoCloseable {
         this(database, clock, settings, listener, 30);
     }
 
-    PrekeyApi(Database database, Clock clock, PrekeySettings settings, PrekeyStockListener listener,
-              int fetchesPerHour) {
+    PrekeyApi(
+            Database database, Clock clock, PrekeySettings settings, PrekeyStockListener listener, int fetchesPerHour) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         service = new PrekeyService(database, settings, clock, listener, registry, fetchesPerHour);
-        Authenticator authenticator = new Authenticator(new TokenStore(database, clock, new SecureRandom()),
-                new Authenticator.AuthMetrics(registry), Unlimited.limits(registry));
+        Authenticator authenticator = new Authenticator(
+                new TokenStore(database, clock, new SecureRandom()),
+                new Authenticator.AuthMetrics(registry),
+                Unlimited.limits(registry));
         Router router = new Router();
         new PrekeyRoutes(service, authenticator, new JsonBodies(ApiJson.create())).register(router);
         try {
@@ -60,9 +62,17 @@ final class PrekeyApi implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server = HttpServer.start(new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(),
-                dataDir), router, ApiJson.create(), registry, new HttpServer.Guards(Unlimited.limits(registry),
-                java.time.Duration.ofSeconds(30), 1_000_000, Optional.of(authenticator::identify)), List.of());
+        server = HttpServer.start(
+                new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(), dataDir),
+                router,
+                ApiJson.create(),
+                registry,
+                new HttpServer.Guards(
+                        Unlimited.limits(registry),
+                        java.time.Duration.ofSeconds(30),
+                        1_000_000,
+                        Optional.of(authenticator::identify)),
+                List.of());
     }
 
     Reply get(String path, Optional<String> token) {
@@ -71,8 +81,12 @@ final class PrekeyApi implements AutoCloseable {
 
     Reply post(String path, String body, Optional<String> token) {
         byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes, token);
+        return send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                bytes,
+                token);
     }
 
     Reply post(String path, Object body, Optional<String> token) {

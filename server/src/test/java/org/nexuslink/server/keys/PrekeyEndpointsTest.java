@@ -43,35 +43,50 @@ class PrekeyEndpointsTest {
             PrekeyApi.Reply uploaded = api.post("/api/v1/prekeys", UploadJson.of(upload), Optional.of(token));
             clock.advance(Duration.ofHours(1));
             PrekeyApi.Reply counted = api.get("/api/v1/prekeys/count", Optional.of(token));
-            PrekeyApi.Reply fetched = api.get("/api/v1/prekeys/" + bobMember.identity.accountId(), Optional.of(aliceToken));
+            PrekeyApi.Reply fetched =
+                    api.get("/api/v1/prekeys/" + bobMember.identity.accountId(), Optional.of(aliceToken));
 
             assertThat(uploaded.status()).isEqualTo(200);
             assertThat(uploaded.body().get("one_time_prekeys").asInt()).isEqualTo(25);
-            assertThat(uploaded.body().get("signed_prekey_age_seconds").asLong()).isZero();
+            assertThat(uploaded.body().get("signed_prekey_age_seconds").asLong())
+                    .isZero();
             assertThat(counted.status()).isEqualTo(200);
-            assertThat(counted.body()).isEqualTo(PrekeyApi.JSON.valueToTree(Map.ofEntries(
-                    Map.entry("device_id", 1), Map.entry("one_time_prekeys", 25), Map.entry("kyber_prekeys", 21),
-                    Map.entry("last_resort_kyber_prekey", true), Map.entry("signed_prekey", true),
-                    Map.entry("signed_prekey_age_seconds", 3600), Map.entry("low_stock", false),
-                    Map.entry("needs_reregistration", false), Map.entry("low_stock_threshold", 20),
-                    Map.entry("max_one_time_prekeys", 100), Map.entry("max_kyber_prekeys", 100))));
+            assertThat(counted.body())
+                    .isEqualTo(PrekeyApi.JSON.valueToTree(Map.ofEntries(
+                            Map.entry("device_id", 1),
+                            Map.entry("one_time_prekeys", 25),
+                            Map.entry("kyber_prekeys", 21),
+                            Map.entry("last_resort_kyber_prekey", true),
+                            Map.entry("signed_prekey", true),
+                            Map.entry("signed_prekey_age_seconds", 3600),
+                            Map.entry("low_stock", false),
+                            Map.entry("needs_reregistration", false),
+                            Map.entry("low_stock_threshold", 20),
+                            Map.entry("max_one_time_prekeys", 100),
+                            Map.entry("max_kyber_prekeys", 100))));
             assertThat(fetched.status()).isEqualTo(200);
             JsonNode body = fetched.body();
-            assertThat(body.get("account_id").asText()).isEqualTo(bobMember.identity.accountId().toString());
-            assertThat(unb64(body.get("identity_key").asText())).isEqualTo(bobMember.identity.accountId().publicKeyBytes());
+            assertThat(body.get("account_id").asText())
+                    .isEqualTo(bobMember.identity.accountId().toString());
+            assertThat(unb64(body.get("identity_key").asText()))
+                    .isEqualTo(bobMember.identity.accountId().publicKeyBytes());
             assertThat(body.get("unavailable_devices")).isEmpty();
             JsonNode device = body.get("devices").get(0);
             assertThat(device.get("device_id").asInt()).isEqualTo(1);
             assertThat(unb64(device.get("device_key").asText())).isEqualTo(bob.key.publicKeyBytes());
             assertThat(unb64(device.get("certificate").asText())).isEqualTo(bob.certificate.encoded());
             SignedEcPrekey signed = upload.signedPrekey().get();
-            assertThat(device.get("signed_prekey")).isEqualTo(PrekeyApi.JSON.valueToTree(
-                    UploadJson.signed(1, signed.publicKey().toByteArray(), signed.signature().toByteArray())));
+            assertThat(device.get("signed_prekey"))
+                    .isEqualTo(PrekeyApi.JSON.valueToTree(UploadJson.signed(
+                            1,
+                            signed.publicKey().toByteArray(),
+                            signed.signature().toByteArray())));
             assertThat(device.get("one_time_prekey").get("key_id").asInt()).isEqualTo(1);
             assertThat(device.get("one_time_prekey").get("public_key").asText())
                     .isEqualTo(b64(upload.oneTimePrekeys().get(0).publicKey().toByteArray()));
             assertThat(device.get("kyber_prekey").get("key_id").asInt()).isEqualTo(1);
-            assertThat(device.get("kyber_prekey").get("last_resort").asBoolean()).isFalse();
+            assertThat(device.get("kyber_prekey").get("last_resort").asBoolean())
+                    .isFalse();
             assertThat(device.get("kyber_prekey").get("signature").asText())
                     .isEqualTo(b64(upload.kyberPrekeys().get(0).signature().toByteArray()));
         }
@@ -112,25 +127,36 @@ class PrekeyEndpointsTest {
             cases.put("{\"surprise\": 1}", ErrorCode.INVALID_FIELD);
             cases.put("{\"one_time_prekeys\": [{\"key_id\": 1, \"public_key\": \"%%%\"}]}", ErrorCode.INVALID_FIELD);
             cases.put("{\"one_time_prekeys\": [{\"public_key\": \"" + goodKey + "\"}]}", ErrorCode.INVALID_FIELD);
-            cases.put("{\"one_time_prekeys\": [{\"key_id\": 4294967296, \"public_key\": \"" + goodKey + "\"}]}",
+            cases.put(
+                    "{\"one_time_prekeys\": [{\"key_id\": 4294967296, \"public_key\": \"" + goodKey + "\"}]}",
                     ErrorCode.INVALID_FIELD);
-            cases.put("{\"one_time_prekeys\": [{\"key_id\": -1, \"public_key\": \"" + goodKey + "\"}]}",
+            cases.put(
+                    "{\"one_time_prekeys\": [{\"key_id\": -1, \"public_key\": \"" + goodKey + "\"}]}",
                     ErrorCode.INVALID_FIELD);
-            cases.put("{\"one_time_prekeys\": [{\"key_id\": 1, \"public_key\": \"" + b64(new byte[32]) + "\"}]}",
+            cases.put(
+                    "{\"one_time_prekeys\": [{\"key_id\": 1, \"public_key\": \"" + b64(new byte[32]) + "\"}]}",
                     ErrorCode.INVALID_FIELD);
             cases.put("{\"one_time_prekeys\": [null]}", ErrorCode.INVALID_FIELD);
-            cases.put("{\"one_time_prekeys\": [{\"key_id\": 1, \"public_key\": \"" + goodKey + "\"}, "
-                    + "{\"key_id\": 1, \"public_key\": \"" + goodKey + "\"}]}", ErrorCode.INVALID_FIELD);
-            cases.put("{\"signed_prekey\": {\"key_id\": 1, \"public_key\": \"" + goodKey + "\"}}", ErrorCode.INVALID_FIELD);
-            cases.put("{\"signed_prekey\": {\"key_id\": 1, \"public_key\": \"" + goodKey + "\", \"signature\": \""
-                    + b64(new byte[64]) + "\"}}", ErrorCode.BAD_SIGNATURE);
+            cases.put(
+                    "{\"one_time_prekeys\": [{\"key_id\": 1, \"public_key\": \"" + goodKey + "\"}, "
+                            + "{\"key_id\": 1, \"public_key\": \"" + goodKey + "\"}]}",
+                    ErrorCode.INVALID_FIELD);
+            cases.put(
+                    "{\"signed_prekey\": {\"key_id\": 1, \"public_key\": \"" + goodKey + "\"}}",
+                    ErrorCode.INVALID_FIELD);
+            cases.put(
+                    "{\"signed_prekey\": {\"key_id\": 1, \"public_key\": \"" + goodKey + "\", \"signature\": \""
+                            + b64(new byte[64]) + "\"}}",
+                    ErrorCode.BAD_SIGNATURE);
             cases.put("[]", ErrorCode.INVALID_FIELD);
 
             cases.forEach((body, code) -> {
                 PrekeyApi.Reply reply = api.post(upload, body, Optional.of(token));
                 assertThat(reply.code()).as("body %s", body).isEqualTo(((ErrorCode) code).code());
                 assertThat(reply.status()).as("body %s", body).isEqualTo(((ErrorCode) code).httpStatus());
-                assertThat(reply.body().get("message").asText()).as("body %s", body).isNotBlank();
+                assertThat(reply.body().get("message").asText())
+                        .as("body %s", body)
+                        .isNotBlank();
             });
             assertThat(api.service.counts(bob.principal)).isEqualTo(new PrekeyCounts(0, 0, false, Optional.empty()));
         }
@@ -142,8 +168,11 @@ class PrekeyEndpointsTest {
             SeededMember.Device bob = SeededMember.join(database, clock).device(1);
             DeviceKeys keys = new DeviceKeys(bob.key);
 
-            PrekeyApi.Reply reply = api.post("/api/v1/prekeys", UploadJson.of(new PrekeyUpload(Optional.empty(),
-                    keys.oneTimePrekeys(1, 101), List.of(), Optional.empty())), Optional.of(bob.token()));
+            PrekeyApi.Reply reply = api.post(
+                    "/api/v1/prekeys",
+                    UploadJson.of(new PrekeyUpload(
+                            Optional.empty(), keys.oneTimePrekeys(1, 101), List.of(), Optional.empty())),
+                    Optional.of(bob.token()));
 
             assertThat(reply.status()).isEqualTo(400);
             assertThat(reply.code()).isEqualTo("prekey_limit_exceeded");
@@ -161,8 +190,11 @@ class PrekeyEndpointsTest {
             PrekeyApi.Reply badDevice = api.get(path + "?device=abc", token);
             PrekeyApi.Reply zeroDevice = api.get(path + "?device=0", token);
             PrekeyApi.Reply unknownDevice = api.get(path + "?device=9", token);
-            PrekeyApi.Reply stranger = api.get("/api/v1/prekeys/"
-                    + org.nexuslink.crypto.identity.AccountIdentity.generate().accountId(), token);
+            PrekeyApi.Reply stranger = api.get(
+                    "/api/v1/prekeys/"
+                            + org.nexuslink.crypto.identity.AccountIdentity.generate()
+                                    .accountId(),
+                    token);
             PrekeyApi.Reply noKeys = api.get(path, token);
 
             assertThat(badId.code()).isEqualTo("invalid_field");
@@ -198,9 +230,11 @@ class PrekeyEndpointsTest {
             assertThat(one.body().get("message").asText()).contains("device 1: needs_reregistration");
             assertThat(all.status()).isEqualTo(200);
             assertThat(all.body().get("devices")).hasSize(1);
-            assertThat(all.body().get("devices").get(0).get("device_id").asInt()).isEqualTo(2);
-            assertThat(all.body().get("unavailable_devices")).isEqualTo(PrekeyApi.JSON.valueToTree(
-                    List.of(Map.of("device_id", 1, "reason", "needs_reregistration"))));
+            assertThat(all.body().get("devices").get(0).get("device_id").asInt())
+                    .isEqualTo(2);
+            assertThat(all.body().get("unavailable_devices"))
+                    .isEqualTo(PrekeyApi.JSON.valueToTree(
+                            List.of(Map.of("device_id", 1, "reason", "needs_reregistration"))));
             assertThat(count.body().get("needs_reregistration").asBoolean()).isTrue();
             assertThat(count.body().get("kyber_prekeys").asInt()).isEqualTo(3);
         }
@@ -238,7 +272,9 @@ class PrekeyEndpointsTest {
                     if (device.get("kyber_prekey").get("last_resort").asBoolean()) {
                         lastResort++;
                     } else {
-                        assertThat(kyber.add(device.get("kyber_prekey").get("key_id").asInt())).isTrue();
+                        assertThat(kyber.add(
+                                        device.get("kyber_prekey").get("key_id").asInt()))
+                                .isTrue();
                     }
                 }
                 assertThat(ec).doesNotHaveDuplicates().hasSize(10);
@@ -259,8 +295,12 @@ class PrekeyEndpointsTest {
             String aliceToken = SeededMember.join(database, clock).device(1).token();
             String carolToken = SeededMember.join(database, clock).device(1).token();
             String bundles = "/api/v1/prekeys/" + bobMember.identity.accountId();
-            assertThat(api.post("/api/v1/prekeys", UploadJson.of(new DeviceKeys(bob.key).fullUpload(10, 10)),
-                    Optional.of(bobToken)).status()).isEqualTo(200);
+            assertThat(api.post(
+                                    "/api/v1/prekeys",
+                                    UploadJson.of(new DeviceKeys(bob.key).fullUpload(10, 10)),
+                                    Optional.of(bobToken))
+                            .status())
+                    .isEqualTo(200);
 
             for (int i = 0; i < 3; i++) {
                 assertThat(api.get(bundles, Optional.of(aliceToken)).status()).isEqualTo(200);
@@ -270,16 +310,23 @@ class PrekeyEndpointsTest {
             assertThat(drained.status()).isEqualTo(429);
             assertThat(drained.code()).isEqualTo(ErrorCode.RATE_LIMITED.code());
             assertThat(drained.headers().firstValue("Retry-After")).contains("3600");
-            JsonNode stock = api.get("/api/v1/prekeys/count", Optional.of(bobToken)).body();
-            assertThat(stock.get("one_time_prekeys").asInt()).as("the refused fetch consumed nothing").isEqualTo(7);
+            JsonNode stock =
+                    api.get("/api/v1/prekeys/count", Optional.of(bobToken)).body();
+            assertThat(stock.get("one_time_prekeys").asInt())
+                    .as("the refused fetch consumed nothing")
+                    .isEqualTo(7);
             assertThat(stock.get("kyber_prekeys").asInt()).isEqualTo(7);
             // The limit is per pair: another member, and Bob himself, still fetch.
             assertThat(api.get(bundles, Optional.of(carolToken)).status()).isEqualTo(200);
             for (int i = 0; i < 4; i++) {
-                assertThat(api.get(bundles, Optional.of(bobToken)).status()).as("own account: not counted").isEqualTo(200);
+                assertThat(api.get(bundles, Optional.of(bobToken)).status())
+                        .as("own account: not counted")
+                        .isEqualTo(200);
             }
             clock.advance(Duration.ofHours(1));
-            assertThat(api.get(bundles, Optional.of(aliceToken)).status()).as("a new hour").isEqualTo(200);
+            assertThat(api.get(bundles, Optional.of(aliceToken)).status())
+                    .as("a new hour")
+                    .isEqualTo(200);
         }
     }
 }

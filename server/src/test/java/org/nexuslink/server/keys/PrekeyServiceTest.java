@@ -33,12 +33,20 @@ class PrekeyServiceTest {
     }
 
     private PrekeyService service(Database database, PrekeySettings settings) {
-        return new PrekeyService(database, new PrekeySettings(settings.maxOneTimePrekeys(), settings.maxKyberPrekeys(),
-                settings.lowStockThreshold(), settings.rotationInterval(), TIGHT), clock,
+        return new PrekeyService(
+                database,
+                new PrekeySettings(
+                        settings.maxOneTimePrekeys(),
+                        settings.maxKyberPrekeys(),
+                        settings.lowStockThreshold(),
+                        settings.rotationInterval(),
+                        TIGHT),
+                clock,
                 (device, counts) -> {
                     lowDevices.add(device);
                     lowNotices.add(counts);
-                }, registry);
+                },
+                registry);
     }
 
     private static ApiException refusal(Runnable call) {
@@ -60,7 +68,8 @@ class PrekeyServiceTest {
 
         assertThat(counts).isEqualTo(new PrekeyCounts(30, 25, true, Optional.of(clock.instant())));
         assertThat(service.counts(bob.principal)).isEqualTo(counts);
-        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device())).isFalse();
+        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device()))
+                .isFalse();
     }
 
     @DatabaseTest
@@ -75,7 +84,8 @@ class PrekeyServiceTest {
         AccountBundles first = service.bundles(bob.principal.account(), Optional.empty());
         AccountBundles second = service.bundles(bob.principal.account(), Optional.of(bob.principal.device()));
 
-        assertThat(first.identityKey()).isEqualTo(Bytes.of(bobMember.identity.accountId().publicKeyBytes()));
+        assertThat(first.identityKey())
+                .isEqualTo(Bytes.of(bobMember.identity.accountId().publicKeyBytes()));
         assertThat(first.unavailable()).isEmpty();
         DeviceBundle b = first.devices().get(0);
         assertThat(b.device()).isEqualTo(new DeviceId(1));
@@ -88,7 +98,8 @@ class PrekeyServiceTest {
         DeviceBundle again = second.devices().get(0);
         assertThat(again.oneTimePrekey()).isNotEqualTo(b.oneTimePrekey());
         assertThat(again.kyberPrekey()).isNotEqualTo(b.kyberPrekey());
-        assertThat(service.counts(bob.principal)).isEqualTo(new PrekeyCounts(28, 28, true, Optional.of(clock.instant())));
+        assertThat(service.counts(bob.principal))
+                .isEqualTo(new PrekeyCounts(28, 28, true, Optional.of(clock.instant())));
     }
 
     @DatabaseTest
@@ -98,9 +109,15 @@ class PrekeyServiceTest {
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(3, 1));
 
-        DeviceBundle first = service.bundles(bob.principal.account(), Optional.empty()).devices().get(0);
-        DeviceBundle second = service.bundles(bob.principal.account(), Optional.empty()).devices().get(0);
-        DeviceBundle third = service.bundles(bob.principal.account(), Optional.empty()).devices().get(0);
+        DeviceBundle first = service.bundles(bob.principal.account(), Optional.empty())
+                .devices()
+                .get(0);
+        DeviceBundle second = service.bundles(bob.principal.account(), Optional.empty())
+                .devices()
+                .get(0);
+        DeviceBundle third = service.bundles(bob.principal.account(), Optional.empty())
+                .devices()
+                .get(0);
 
         assertThat(first.kyberLastResort()).isFalse();
         assertThat(first.kyberPrekey().keyId()).isEqualTo(1);
@@ -118,7 +135,9 @@ class PrekeyServiceTest {
         service.bundles(bob.principal.account(), Optional.empty());
         clock.advance(Duration.ofDays(7));
 
-        DeviceBundle bundle = service.bundles(bob.principal.account(), Optional.empty()).devices().get(0);
+        DeviceBundle bundle = service.bundles(bob.principal.account(), Optional.empty())
+                .devices()
+                .get(0);
 
         assertThat(bundle.oneTimePrekey()).isEmpty();
         assertThat(bundle.kyberLastResort()).isFalse();
@@ -139,7 +158,8 @@ class PrekeyServiceTest {
         assertThat(one.getMessage()).contains("device 1: needs_reregistration");
         assertThat(all.code()).isEqualTo(ErrorCode.PREKEYS_EXHAUSTED);
         assertThat(service.counts(bob.principal).kyberPrekeys()).isEqualTo(4);
-        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device())).isTrue();
+        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device()))
+                .isTrue();
     }
 
     @DatabaseTest
@@ -149,15 +169,20 @@ class PrekeyServiceTest {
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(0, 0));
         clock.advance(Duration.ofDays(30));
-        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device())).isTrue();
+        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device()))
+                .isTrue();
 
-        service.upload(bob.principal, new PrekeyUpload(Optional.of(keys.signedPrekey(2)), List.of(), List.of(),
-                Optional.empty()));
+        service.upload(
+                bob.principal,
+                new PrekeyUpload(Optional.of(keys.signedPrekey(2)), List.of(), List.of(), Optional.empty()));
 
-        DeviceBundle bundle = service.bundles(bob.principal.account(), Optional.empty()).devices().get(0);
+        DeviceBundle bundle = service.bundles(bob.principal.account(), Optional.empty())
+                .devices()
+                .get(0);
         assertThat(bundle.signedPrekey().keyId()).isEqualTo(2);
         assertThat(bundle.kyberLastResort()).isTrue();
-        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device())).isFalse();
+        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device()))
+                .isFalse();
     }
 
     @DatabaseTest
@@ -172,16 +197,22 @@ class PrekeyServiceTest {
         clock.advance(Duration.ofDays(8));
         service.upload(laptop.principal, new DeviceKeys(laptop.key).fullUpload(2, 2));
         DeviceKeys tabletKeys = new DeviceKeys(tablet.key);
-        service.upload(tablet.principal, new PrekeyUpload(Optional.of(tabletKeys.signedPrekey(1)),
-                tabletKeys.oneTimePrekeys(1, 2), List.of(), Optional.empty()));
+        service.upload(
+                tablet.principal,
+                new PrekeyUpload(
+                        Optional.of(tabletKeys.signedPrekey(1)),
+                        tabletKeys.oneTimePrekeys(1, 2),
+                        List.of(),
+                        Optional.empty()));
 
         AccountBundles bundles = service.bundles(bob.identity.accountId(), Optional.empty());
 
         assertThat(bundles.devices()).extracting(DeviceBundle::device).containsExactly(new DeviceId(2));
-        assertThat(bundles.unavailable()).containsExactly(
-                new UnavailableDevice(new DeviceId(1), UnavailableDevice.Reason.NEEDS_REREGISTRATION),
-                new UnavailableDevice(new DeviceId(3), UnavailableDevice.Reason.NO_KYBER_PREKEY),
-                new UnavailableDevice(new DeviceId(4), UnavailableDevice.Reason.NO_SIGNED_PREKEY));
+        assertThat(bundles.unavailable())
+                .containsExactly(
+                        new UnavailableDevice(new DeviceId(1), UnavailableDevice.Reason.NEEDS_REREGISTRATION),
+                        new UnavailableDevice(new DeviceId(3), UnavailableDevice.Reason.NO_KYBER_PREKEY),
+                        new UnavailableDevice(new DeviceId(4), UnavailableDevice.Reason.NO_SIGNED_PREKEY));
         assertThat(service.counts(tablet.principal).oneTimePrekeys()).isEqualTo(2);
         assertThat(service.counts(watch.principal).oneTimePrekeys()).isZero();
     }
@@ -199,15 +230,24 @@ class PrekeyServiceTest {
         eve.device(1);
         eve.ban();
 
-        assertThat(refusal(() -> service.bundles(SeededMember.join(database, clock).identity.accountId(), Optional.empty()))
-                .code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(refusal(() -> service.bundles(org.nexuslink.crypto.identity.AccountIdentity.generate().accountId(),
-                Optional.empty())).getMessage()).contains("is not a member");
-        assertThat(refusal(() -> service.bundles(eve.identity.accountId(), Optional.empty())).code())
+        assertThat(refusal(() -> service.bundles(
+                                SeededMember.join(database, clock).identity.accountId(), Optional.empty()))
+                        .code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(refusal(() -> service.bundles(carol.identity.accountId(), Optional.empty())).code())
+        assertThat(refusal(() -> service.bundles(
+                                org.nexuslink.crypto.identity.AccountIdentity.generate()
+                                        .accountId(),
+                                Optional.empty()))
+                        .getMessage())
+                .contains("is not a member");
+        assertThat(refusal(() -> service.bundles(eve.identity.accountId(), Optional.empty()))
+                        .code())
                 .isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(refusal(() -> service.bundles(bob.identity.accountId(), Optional.of(new DeviceId(2)))).getMessage())
+        assertThat(refusal(() -> service.bundles(carol.identity.accountId(), Optional.empty()))
+                        .code())
+                .isEqualTo(ErrorCode.NOT_FOUND);
+        assertThat(refusal(() -> service.bundles(bob.identity.accountId(), Optional.of(new DeviceId(2))))
+                        .getMessage())
                 .contains("device 2 of " + bob.identity.accountId() + " is not registered");
         assertThat(service.counts(phone.principal).oneTimePrekeys()).isEqualTo(5);
     }
@@ -220,12 +260,16 @@ class PrekeyServiceTest {
         DeviceKeys keys = new DeviceKeys(bob.key);
         SignedEcPrekey good = keys.signedPrekey(1);
         // Signed by the account identity key instead: the session's identity is the device key.
-        byte[] byIdentity = bobMember.identity.identityKeyPair().getPrivateKey()
+        byte[] byIdentity = bobMember
+                .identity
+                .identityKeyPair()
+                .getPrivateKey()
                 .calculateSignature(good.publicKey().toByteArray());
         SignedEcPrekey wrongSigner = new SignedEcPrekey(1, good.publicKey(), Bytes.of(byIdentity));
 
-        ApiException e = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.of(wrongSigner),
-                keys.oneTimePrekeys(1, 10), List.of(), Optional.empty())));
+        ApiException e = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(Optional.of(wrongSigner), keys.oneTimePrekeys(1, 10), List.of(), Optional.empty())));
 
         assertThat(e.code()).isEqualTo(ErrorCode.BAD_SIGNATURE);
         assertThat(e.getMessage()).contains("signed_prekey (key id 1)");
@@ -240,15 +284,20 @@ class PrekeyServiceTest {
         List<KyberPrekey> kyber = keys.kyberPrekeys(1, 5);
         KyberPrekey other = keys.kyberPrekeys(6, 1).get(0);
         // Key 3 carries another key's signature.
-        List<KyberPrekey> tampered = List.of(kyber.get(0), kyber.get(1),
-                new KyberPrekey(3, kyber.get(2).publicKey(), other.signature()), kyber.get(3));
+        List<KyberPrekey> tampered = List.of(
+                kyber.get(0),
+                kyber.get(1),
+                new KyberPrekey(3, kyber.get(2).publicKey(), other.signature()),
+                kyber.get(3));
         KyberPrekey lastResort = keys.lastResortPrekey(100);
-        KyberPrekey badLastResort = new KyberPrekey(100, lastResort.publicKey(), kyber.get(0).signature());
+        KyberPrekey badLastResort =
+                new KyberPrekey(100, lastResort.publicKey(), kyber.get(0).signature());
 
-        ApiException batch = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                keys.oneTimePrekeys(1, 5), tampered, Optional.empty())));
-        ApiException last = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                List.of(), List.of(), Optional.of(badLastResort))));
+        ApiException batch = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(Optional.empty(), keys.oneTimePrekeys(1, 5), tampered, Optional.empty())));
+        ApiException last = refusal(() -> service.upload(
+                bob.principal, new PrekeyUpload(Optional.empty(), List.of(), List.of(), Optional.of(badLastResort))));
 
         assertThat(batch.code()).isEqualTo(ErrorCode.BAD_SIGNATURE);
         assertThat(batch.getMessage()).contains("kyber_prekeys[2] (key id 3)");
@@ -270,10 +319,15 @@ class PrekeyServiceTest {
         byte[] kyberWrongType = kyber.publicKey().toByteArray();
         kyberWrongType[0] = 0x05;
 
-        ApiException e = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(), bad,
-                List.of(), Optional.empty())));
-        ApiException k = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(), List.of(),
-                List.of(new KyberPrekey(1, Bytes.of(kyberWrongType), kyber.signature())), Optional.empty())));
+        ApiException e = refusal(() ->
+                service.upload(bob.principal, new PrekeyUpload(Optional.empty(), bad, List.of(), Optional.empty())));
+        ApiException k = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(
+                        Optional.empty(),
+                        List.of(),
+                        List.of(new KyberPrekey(1, Bytes.of(kyberWrongType), kyber.signature())),
+                        Optional.empty())));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
         assertThat(e.getMessage()).contains("one_time_prekeys[1].public_key");
@@ -287,16 +341,25 @@ class PrekeyServiceTest {
         PrekeyService service = service(database);
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
-        service.upload(bob.principal, new PrekeyUpload(Optional.empty(), keys.oneTimePrekeys(1, 95),
-                keys.kyberPrekeys(1, 98), Optional.empty()));
+        service.upload(
+                bob.principal,
+                new PrekeyUpload(
+                        Optional.empty(), keys.oneTimePrekeys(1, 95), keys.kyberPrekeys(1, 98), Optional.empty()));
 
-        ApiException ec = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                keys.oneTimePrekeys(200, 6), List.of(), Optional.empty())));
-        ApiException kyber = refusal(() -> service.upload(bob.principal, new PrekeyUpload(
-                Optional.of(keys.signedPrekey(7)), keys.oneTimePrekeys(300, 5), keys.kyberPrekeys(200, 3),
-                Optional.empty())));
-        PrekeyCounts full = service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                keys.oneTimePrekeys(400, 5), keys.kyberPrekeys(400, 2), Optional.empty()));
+        ApiException ec = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(Optional.empty(), keys.oneTimePrekeys(200, 6), List.of(), Optional.empty())));
+        ApiException kyber = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(
+                        Optional.of(keys.signedPrekey(7)),
+                        keys.oneTimePrekeys(300, 5),
+                        keys.kyberPrekeys(200, 3),
+                        Optional.empty())));
+        PrekeyCounts full = service.upload(
+                bob.principal,
+                new PrekeyUpload(
+                        Optional.empty(), keys.oneTimePrekeys(400, 5), keys.kyberPrekeys(400, 2), Optional.empty()));
 
         assertThat(ec.code()).isEqualTo(ErrorCode.PREKEY_LIMIT_EXCEEDED);
         assertThat(ec.getMessage()).contains("holds 95 one-time prekeys; adding 6 would pass the limit of 100");
@@ -310,8 +373,9 @@ class PrekeyServiceTest {
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         DeviceKeys keys = new DeviceKeys(bob.key);
 
-        ApiException e = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                keys.oneTimePrekeys(1, 101), List.of(), Optional.empty())));
+        ApiException e = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(Optional.empty(), keys.oneTimePrekeys(1, 101), List.of(), Optional.empty())));
 
         assertThat(e.code()).isEqualTo(ErrorCode.PREKEY_LIMIT_EXCEEDED);
         assertThat(e.getMessage()).contains("at most 100 per request");
@@ -325,17 +389,28 @@ class PrekeyServiceTest {
         DeviceKeys keys = new DeviceKeys(bob.key);
         service.upload(bob.principal, keys.fullUpload(10, 10));
 
-        ApiException ec = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                keys.oneTimePrekeys(9, 5), List.of(), Optional.empty())));
-        ApiException kyber = refusal(() -> service.upload(bob.principal, new PrekeyUpload(Optional.empty(),
-                keys.oneTimePrekeys(50, 5), keys.kyberPrekeys(20, 2), Optional.of(keys.lastResortPrekey(5)))));
+        ApiException ec = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(Optional.empty(), keys.oneTimePrekeys(9, 5), List.of(), Optional.empty())));
+        ApiException kyber = refusal(() -> service.upload(
+                bob.principal,
+                new PrekeyUpload(
+                        Optional.empty(),
+                        keys.oneTimePrekeys(50, 5),
+                        keys.kyberPrekeys(20, 2),
+                        Optional.of(keys.lastResortPrekey(5)))));
 
         assertThat(ec.code()).isEqualTo(ErrorCode.CONFLICT);
         assertThat(ec.getMessage()).contains("[9, 10]");
         assertThat(kyber.code()).isEqualTo(ErrorCode.CONFLICT);
         assertThat(kyber.getMessage()).contains("[5]");
-        assertThat(service.counts(bob.principal)).isEqualTo(new PrekeyCounts(10, 10, true, Optional.of(clock.instant())));
-        assertThat(service.bundles(bob.principal.account(), Optional.empty()).devices().get(0).kyberPrekey().keyId())
+        assertThat(service.counts(bob.principal))
+                .isEqualTo(new PrekeyCounts(10, 10, true, Optional.of(clock.instant())));
+        assertThat(service.bundles(bob.principal.account(), Optional.empty())
+                        .devices()
+                        .get(0)
+                        .kyberPrekey()
+                        .keyId())
                 .isEqualTo(1);
     }
 
@@ -349,11 +424,13 @@ class PrekeyServiceTest {
         SignedEcPrekey signed = keys.signedPrekey(2);
         KyberPrekey lastResort = keys.lastResortPrekey(1000);
 
-        PrekeyCounts counts = service.upload(bob.principal, new PrekeyUpload(Optional.of(signed), List.of(),
-                List.of(), Optional.of(lastResort)));
+        PrekeyCounts counts = service.upload(
+                bob.principal, new PrekeyUpload(Optional.of(signed), List.of(), List.of(), Optional.of(lastResort)));
 
         assertThat(counts).isEqualTo(new PrekeyCounts(0, 0, true, Optional.of(clock.instant())));
-        DeviceBundle bundle = service.bundles(bob.principal.account(), Optional.empty()).devices().get(0);
+        DeviceBundle bundle = service.bundles(bob.principal.account(), Optional.empty())
+                .devices()
+                .get(0);
         assertThat(bundle.signedPrekey()).isEqualTo(signed);
         assertThat(bundle.kyberPrekey()).isEqualTo(lastResort);
     }
@@ -377,7 +454,8 @@ class PrekeyServiceTest {
 
         service.bundles(bob.principal.account(), Optional.empty());
         assertThat(lowNotices).isEmpty();
-        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device())).isFalse();
+        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device()))
+                .isFalse();
 
         service.bundles(bob.principal.account(), Optional.empty());
         service.bundles(bob.principal.account(), Optional.empty());
@@ -385,14 +463,20 @@ class PrekeyServiceTest {
         assertThat(lowDevices).containsExactly(bob.principal, bob.principal);
         assertThat(lowNotices).extracting(PrekeyCounts::oneTimePrekeys).containsExactly(19, 18);
         assertThat(lowNotices).extracting(PrekeyCounts::kyberPrekeys).containsExactly(28, 27);
-        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device())).isTrue();
+        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device()))
+                .isTrue();
     }
 
     @DatabaseTest
     void a_failing_listener_does_not_fail_the_fetch(Database database) {
-        PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, (device, counts) -> {
-            throw new IllegalStateException("websocket gone");
-        }, registry);
+        PrekeyService service = new PrekeyService(
+                database,
+                PrekeySettings.DEFAULTS,
+                clock,
+                (device, counts) -> {
+                    throw new IllegalStateException("websocket gone");
+                },
+                registry);
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(1, 1));
 
@@ -407,8 +491,10 @@ class PrekeyServiceTest {
         PrekeyService service = service(database);
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
 
-        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device())).isTrue();
-        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device())).isFalse();
+        assertThat(service.isLowOnStock(bob.principal.account(), bob.principal.device()))
+                .isTrue();
+        assertThat(service.needsReregistration(bob.principal.account(), bob.principal.device()))
+                .isFalse();
     }
 
     @DatabaseTest
@@ -421,21 +507,39 @@ class PrekeyServiceTest {
         service.bundles(bob.principal.account(), Optional.empty());
         service.bundles(alice.principal.account(), Optional.empty());
 
-        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value()).isEqualTo(13);
-        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "kyber").gauge().value()).isEqualTo(3);
+        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName())
+                        .tag("type", "ec")
+                        .gauge()
+                        .value())
+                .isEqualTo(13);
+        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName())
+                        .tag("type", "kyber")
+                        .gauge()
+                        .value())
+                .isEqualTo(3);
     }
 
     @DatabaseTest
     void the_gauge_reuses_its_count_within_the_refresh_interval(Database database) {
-        PrekeyService service = new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE,
-                registry);
+        PrekeyService service =
+                new PrekeyService(database, PrekeySettings.DEFAULTS, clock, PrekeyStockListener.NONE, registry);
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
-        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value()).isZero();
+        assertThat(registry.get(MetricName.PREKEYS_AVAILABLE.meterName())
+                        .tag("type", "ec")
+                        .gauge()
+                        .value())
+                .isZero();
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(10, 4));
 
-        double cached = registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value();
+        double cached = registry.get(MetricName.PREKEYS_AVAILABLE.meterName())
+                .tag("type", "ec")
+                .gauge()
+                .value();
         clock.advance(PrekeySettings.DEFAULTS.metricRefresh());
-        double fresh = registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value();
+        double fresh = registry.get(MetricName.PREKEYS_AVAILABLE.meterName())
+                .tag("type", "ec")
+                .gauge()
+                .value();
 
         assertThat(cached).isZero();
         assertThat(fresh).isEqualTo(10);
@@ -447,8 +551,8 @@ class PrekeyServiceTest {
         SeededMember.Device bob = SeededMember.join(database, clock).device(1);
         service.upload(bob.principal, new DeviceKeys(bob.key).fullUpload(10, 4));
 
-        int deleted = database.inTransaction(h -> service.store().deleteAll(h, bob.principal.account(),
-                bob.principal.device()));
+        int deleted = database.inTransaction(
+                h -> service.store().deleteAll(h, bob.principal.account(), bob.principal.device()));
 
         assertThat(deleted).isEqualTo(16);
         assertThat(service.counts(bob.principal)).isEqualTo(new PrekeyCounts(0, 0, false, Optional.empty()));
@@ -459,7 +563,10 @@ class PrekeyServiceTest {
         service(database);
         database.close();
 
-        double value = registry.get(MetricName.PREKEYS_AVAILABLE.meterName()).tag("type", "ec").gauge().value();
+        double value = registry.get(MetricName.PREKEYS_AVAILABLE.meterName())
+                .tag("type", "ec")
+                .gauge()
+                .value();
 
         assertThat(value).isNaN();
     }

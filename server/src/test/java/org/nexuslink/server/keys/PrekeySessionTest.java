@@ -41,8 +41,8 @@ class PrekeySessionTest {
     private final MutableClock clock = new MutableClock();
 
     /** A client's device: its identity and its libsignal store. */
-    private record Client(TestAccount account, TestAccount.CertifiedDevice device, String token,
-                          InMemorySignalProtocolStore store) {
+    private record Client(
+            TestAccount account, TestAccount.CertifiedDevice device, String token, InMemorySignalProtocolStore store) {
         SignalProtocolAddress address() {
             return new SignalProtocolAddress(account.id(), device.id());
         }
@@ -53,7 +53,10 @@ class PrekeySessionTest {
         TestAccount.CertifiedDevice device = account.device(1);
         account.join(server, device);
         String token = account.authenticate(server, device);
-        return new Client(account, device, token,
+        return new Client(
+                account,
+                device,
+                token,
                 new InMemorySignalProtocolStore(device.keys().asIdentityKeyPair(), NO_REGISTRATION_ID));
     }
 
@@ -66,11 +69,16 @@ class PrekeySessionTest {
             TestAccount.CertifiedDevice bobPhone = bobAccount.device(1);
             String phoneToken = bobAccount.join(server, bobPhone);
             TestAccount.CertifiedDevice bobLaptop = bobAccount.device(2);
-            assertThat(bobAccount.register(server, phoneToken, bobLaptop).status()).isEqualTo(201);
-            Client bob = new Client(bobAccount, bobLaptop, bobAccount.authenticate(server, bobLaptop),
+            assertThat(bobAccount.register(server, phoneToken, bobLaptop).status())
+                    .isEqualTo(201);
+            Client bob = new Client(
+                    bobAccount,
+                    bobLaptop,
+                    bobAccount.authenticate(server, bobLaptop),
                     new InMemorySignalProtocolStore(bobLaptop.keys().asIdentityKeyPair(), NO_REGISTRATION_ID));
             DeviceKeys keys = new DeviceKeys(bobLaptop.keys());
-            TestServer.Reply uploaded = server.post("/api/v1/prekeys", UploadJson.of(keys.fullUpload(1, 1)), bob.token());
+            TestServer.Reply uploaded =
+                    server.post("/api/v1/prekeys", UploadJson.of(keys.fullUpload(1, 1)), bob.token());
             keys.storeInto(bob.store());
             assertThat(uploaded.status()).isEqualTo(200);
 
@@ -81,9 +89,12 @@ class PrekeySessionTest {
             assertThat(first.has("one_time_prekey")).isTrue();
             assertThat(first.get("kyber_prekey").get("last_resort").asBoolean()).isFalse();
             assertThat(second.has("one_time_prekey")).isFalse();
-            assertThat(second.get("kyber_prekey").get("last_resort").asBoolean()).isTrue();
-            assertThat(exchange(alice, bob, bobAccount.id(), first, "hello bob, from alice")).isEqualTo("hello bob, from alice");
-            assertThat(exchange(carol, bob, bobAccount.id(), second, "hi bob, carol here")).isEqualTo("hi bob, carol here");
+            assertThat(second.get("kyber_prekey").get("last_resort").asBoolean())
+                    .isTrue();
+            assertThat(exchange(alice, bob, bobAccount.id(), first, "hello bob, from alice"))
+                    .isEqualTo("hello bob, from alice");
+            assertThat(exchange(carol, bob, bobAccount.id(), second, "hi bob, carol here"))
+                    .isEqualTo("hi bob, carol here");
         }
     }
 
@@ -101,15 +112,17 @@ class PrekeySessionTest {
      * The sender checks the bundle's certificate chain, starts a session and encrypts; the
      * recipient decrypts and answers; the sender decrypts the answer. Returns what the recipient read.
      */
-    private String exchange(Client sender, Client recipient, String recipientAccount, JsonNode bundleJson,
-                            String text) throws Exception {
-        DeviceCertificate certificate = DeviceCertificate.verify(unb64(bundleJson.get("certificate").asText()),
-                AccountId.parse(recipientAccount), clock);
-        assertThat(certificate.devicePublicKeyBytes()).isEqualTo(unb64(bundleJson.get("device_key").asText()));
-        assertThat(certificate.deviceId().value()).isEqualTo(bundleJson.get("device_id").asInt());
+    private String exchange(Client sender, Client recipient, String recipientAccount, JsonNode bundleJson, String text)
+            throws Exception {
+        DeviceCertificate certificate = DeviceCertificate.verify(
+                unb64(bundleJson.get("certificate").asText()), AccountId.parse(recipientAccount), clock);
+        assertThat(certificate.devicePublicKeyBytes())
+                .isEqualTo(unb64(bundleJson.get("device_key").asText()));
+        assertThat(certificate.deviceId().value())
+                .isEqualTo(bundleJson.get("device_id").asInt());
 
-        SignalProtocolAddress recipientAddress = new SignalProtocolAddress(recipientAccount,
-                bundleJson.get("device_id").asInt());
+        SignalProtocolAddress recipientAddress = new SignalProtocolAddress(
+                recipientAccount, bundleJson.get("device_id").asInt());
         new SessionBuilder(sender.store(), recipientAddress).process(bundle(bundleJson));
         SessionCipher senderCipher = new SessionCipher(sender.store(), recipientAddress);
         CiphertextMessage message = senderCipher.encrypt(text.getBytes(UTF_8));
@@ -129,13 +142,20 @@ class PrekeySessionTest {
         JsonNode signed = d.get("signed_prekey");
         JsonNode kyber = d.get("kyber_prekey");
         Optional<JsonNode> oneTime = Optional.ofNullable(d.get("one_time_prekey"));
-        return new PreKeyBundle(NO_REGISTRATION_ID, d.get("device_id").asInt(),
+        return new PreKeyBundle(
+                NO_REGISTRATION_ID,
+                d.get("device_id").asInt(),
                 oneTime.map(k -> k.get("key_id").asInt()).orElse(PreKeyBundle.NULL_PRE_KEY_ID),
-                oneTime.isPresent() ? new ECPublicKey(unb64(oneTime.get().get("public_key").asText())) : null,
-                signed.get("key_id").asInt(), new ECPublicKey(unb64(signed.get("public_key").asText())),
+                oneTime.isPresent()
+                        ? new ECPublicKey(unb64(oneTime.get().get("public_key").asText()))
+                        : null,
+                signed.get("key_id").asInt(),
+                new ECPublicKey(unb64(signed.get("public_key").asText())),
                 unb64(signed.get("signature").asText()),
-                new IdentityKey(ECPublicKey.fromPublicKeyBytes(unb64(d.get("device_key").asText()))),
-                kyber.get("key_id").asInt(), new KEMPublicKey(unb64(kyber.get("public_key").asText())),
+                new IdentityKey(
+                        ECPublicKey.fromPublicKeyBytes(unb64(d.get("device_key").asText()))),
+                kyber.get("key_id").asInt(),
+                new KEMPublicKey(unb64(kyber.get("public_key").asText())),
                 unb64(kyber.get("signature").asText()));
     }
 }

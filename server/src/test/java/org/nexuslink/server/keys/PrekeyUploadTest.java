@@ -17,28 +17,41 @@ class PrekeyUploadTest {
     @Test
     void refuses_an_empty_upload() {
         assertThatThrownBy(() -> new PrekeyUpload(Optional.empty(), List.of(), List.of(), Optional.empty()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing to upload");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nothing to upload");
     }
 
     @Test
     void refuses_a_one_time_key_id_twice_in_one_upload() {
-        assertThatThrownBy(() -> new PrekeyUpload(Optional.empty(), List.of(new EcPrekey(4, EC), new EcPrekey(4, EC)),
-                List.of(), Optional.empty()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("repeats key id 4");
+        assertThatThrownBy(() -> new PrekeyUpload(
+                        Optional.empty(),
+                        List.of(new EcPrekey(4, EC), new EcPrekey(4, EC)),
+                        List.of(),
+                        Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("repeats key id 4");
     }
 
     @Test
     void refuses_a_kyber_key_id_twice_in_one_upload() {
-        assertThatThrownBy(() -> new PrekeyUpload(Optional.empty(), List.of(),
-                List.of(new KyberPrekey(7, KYBER, SIGNATURE), new KyberPrekey(7, KYBER, SIGNATURE)), Optional.empty()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kyber_prekeys repeats key id 7");
+        assertThatThrownBy(() -> new PrekeyUpload(
+                        Optional.empty(),
+                        List.of(),
+                        List.of(new KyberPrekey(7, KYBER, SIGNATURE), new KyberPrekey(7, KYBER, SIGNATURE)),
+                        Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kyber_prekeys repeats key id 7");
     }
 
     @Test
     void refuses_a_last_resort_key_id_that_a_one_time_kyber_key_uses() {
-        assertThatThrownBy(() -> new PrekeyUpload(Optional.empty(), List.of(),
-                List.of(new KyberPrekey(7, KYBER, SIGNATURE)), Optional.of(new KyberPrekey(7, KYBER, SIGNATURE))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key id 7");
+        assertThatThrownBy(() -> new PrekeyUpload(
+                        Optional.empty(),
+                        List.of(),
+                        List.of(new KyberPrekey(7, KYBER, SIGNATURE)),
+                        Optional.of(new KyberPrekey(7, KYBER, SIGNATURE))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key id 7");
     }
 
     @Test

@@ -29,8 +29,8 @@ final class SeededMember {
     /** A new member with device 1. */
     static SeededMember join(Database database, Clock clock) {
         SeededMember member = new SeededMember(database, clock);
-        database.inTransaction(h -> h.createUpdate("INSERT INTO members (account_id, identity_key, joined_at) "
-                        + "VALUES (:account, :key, :now)")
+        database.inTransaction(h -> h.createUpdate(
+                        "INSERT INTO members (account_id, identity_key, joined_at) " + "VALUES (:account, :key, :now)")
                 .bind("account", member.identity.accountId().toString())
                 .bind("key", member.identity.accountId().publicKeyBytes())
                 .bind("now", clock.instant())
@@ -81,8 +81,8 @@ final class SeededMember {
     }
 
     void ban() {
-        database.inTransaction(h -> h.createUpdate("UPDATE members SET is_banned = TRUE, banned_at = :now "
-                        + "WHERE account_id = :account")
+        database.inTransaction(h -> h.createUpdate(
+                        "UPDATE members SET is_banned = TRUE, banned_at = :now " + "WHERE account_id = :account")
                 .bind("now", clock.instant())
                 .bind("account", identity.accountId().toString())
                 .execute());

@@ -11,14 +11,28 @@ final class UploadJson {
 
     static Map<String, Object> of(PrekeyUpload upload) {
         Map<String, Object> body = new LinkedHashMap<>();
-        upload.signedPrekey().ifPresent(k -> body.put("signed_prekey", signed(k.keyId(), k.publicKey().toByteArray(),
-                k.signature().toByteArray())));
+        upload.signedPrekey()
+                .ifPresent(k -> body.put(
+                        "signed_prekey",
+                        signed(
+                                k.keyId(),
+                                k.publicKey().toByteArray(),
+                                k.signature().toByteArray())));
         if (!upload.oneTimePrekeys().isEmpty()) {
-            body.put("one_time_prekeys", upload.oneTimePrekeys().stream()
-                    .map(k -> Map.of("key_id", k.keyId(), "public_key", b64(k.publicKey().toByteArray()))).toList());
+            body.put(
+                    "one_time_prekeys",
+                    upload.oneTimePrekeys().stream()
+                            .map(k -> Map.of(
+                                    "key_id",
+                                    k.keyId(),
+                                    "public_key",
+                                    b64(k.publicKey().toByteArray())))
+                            .toList());
         }
         if (!upload.kyberPrekeys().isEmpty()) {
-            body.put("kyber_prekeys", upload.kyberPrekeys().stream().map(UploadJson::kyber).toList());
+            body.put(
+                    "kyber_prekeys",
+                    upload.kyberPrekeys().stream().map(UploadJson::kyber).toList());
         }
         upload.lastResortKyberPrekey().ifPresent(k -> body.put("last_resort_kyber_prekey", kyber(k)));
         return body;

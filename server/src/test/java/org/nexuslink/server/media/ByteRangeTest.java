@@ -16,7 +16,8 @@ class ByteRangeTest {
 
     private static void unsatisfiable(String header, long size) {
         assertThatThrownBy(() -> parse(header, size))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RANGE_NOT_SATISFIABLE));
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RANGE_NOT_SATISFIABLE));
     }
 
     @Test

@@ -33,10 +33,13 @@ final class ChildServer implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("NEXUSLINK_"));
         builder.environment().putAll(env);
         Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             if (line.startsWith("port=")) {
-                return new ChildServer(process, Integer.parseInt(line.substring("port=".length()).trim()));
+                return new ChildServer(
+                        process,
+                        Integer.parseInt(line.substring("port=".length()).trim()));
             }
         }
         process.destroyForcibly();

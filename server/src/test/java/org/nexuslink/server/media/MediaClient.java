@@ -39,7 +39,10 @@ final class MediaClient {
     MediaClient(int port, javax.net.ssl.SSLContext tls) {
         this.port = port;
         this.base = "https://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls)
+                .build();
     }
 
     /** An answer: status, headers of interest, raw body, and the body as JSON when it is JSON. */
@@ -109,11 +112,14 @@ final class MediaClient {
     /** A HEAD request: status and the Content-Length the server announced. */
     long headLength(String token, String id) {
         try {
-            HttpResponse<byte[]> response = http.send(request("/api/v1/media/" + id, token)
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(
+                    request("/api/v1/media/" + id, token)
+                            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200 || response.body().length != 0) {
-                throw new AssertionError("HEAD answered " + response.statusCode() + " with " + response.body().length
-                        + " body bytes");
+                throw new AssertionError(
+                        "HEAD answered " + response.statusCode() + " with " + response.body().length + " body bytes");
             }
             return response.headers().firstValueAsLong("Content-Length").orElse(-1);
         } catch (IOException e) {
@@ -135,8 +141,11 @@ final class MediaClient {
     Reply postJson(String path, String token, Object body) {
         try {
             byte[] bytes = JSON.writeValueAsBytes(body);
-            return send(request(path, token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
+            return send(
+                    request(path, token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                    bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,9 +158,13 @@ final class MediaClient {
 
     /** The value of {@code nexuslink_media_storage_bytes} as /metrics shows it. */
     long storageBytes() {
-        return metrics().lines().filter(l -> l.startsWith("nexuslink_media_storage_bytes "))
-                .map(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim()))
-                .findFirst().orElseThrow(() -> new AssertionError("no nexuslink_media_storage_bytes in /metrics"));
+        return metrics()
+                .lines()
+                .filter(l -> l.startsWith("nexuslink_media_storage_bytes "))
+                .map(l -> (long)
+                        Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no nexuslink_media_storage_bytes in /metrics"));
     }
 
     /**
@@ -195,7 +208,10 @@ final class MediaClient {
             HttpRequest request = builder.build();
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             OpenApiContract.check(request, sent, response.statusCode(), response.headers(), response.body());
-            return new Reply(response.statusCode(), response.body(), response.headers().firstValue("Content-Range"),
+            return new Reply(
+                    response.statusCode(),
+                    response.body(),
+                    response.headers().firstValue("Content-Range"),
                     response.headers().firstValue("Location"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

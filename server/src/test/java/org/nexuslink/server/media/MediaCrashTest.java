@@ -42,8 +42,10 @@ class MediaCrashTest {
     }
 
     private static long rows(Database database, String where) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_store " + where)
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_store " + where)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @Test
@@ -56,27 +58,35 @@ class MediaCrashTest {
         try (TestServer server = TestServer.start(url, clock, settings)) {
             token = alice.join(server, alice.device(1));
         }
-        try (ChildServer child = ChildServer.start(List.of(), Map.of(
-                "NEXUSLINK_DATABASE_URL", TestServer.urlString(url),
-                "NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(),
-                "NEXUSLINK_SERVER_PORT", "0",
-                "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1",
-                "NEXUSLINK_LOGGING_LEVEL", "warn"), dataDir.resolve("child.log"))) {
+        try (ChildServer child = ChildServer.start(
+                List.of(),
+                Map.of(
+                        "NEXUSLINK_DATABASE_URL", TestServer.urlString(url),
+                        "NEXUSLINK_SERVER_DATA_DIR", dataDir.toString(),
+                        "NEXUSLINK_SERVER_PORT", "0",
+                        "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1",
+                        "NEXUSLINK_LOGGING_LEVEL", "warn"),
+                dataDir.resolve("child.log"))) {
             MediaClient client = new MediaClient(child.port());
             try (Socket upload = client.partialUpload(token, 20 << 20, 6 << 20)) {
-                MediaFlowTest.eventually(() -> rows(database, "") == 1 && !files("staging").isEmpty(),
-                        "the upload is being written");
+                MediaFlowTest.eventually(
+                        () -> rows(database, "") == 1 && !files("staging").isEmpty(), "the upload is being written");
 
                 child.kill();
             }
         }
         assertThat(files("blobs")).as("no blob was made visible").isEmpty();
         assertThat(rows(database, "WHERE completed_at IS NULL")).isEqualTo(1);
-        String id = database.jdbi().withHandle(h -> h.createQuery("SELECT id FROM media_store").mapTo(String.class).one());
+        String id = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT id FROM media_store")
+                        .mapTo(String.class)
+                        .one());
 
         clock.advance(Duration.ofDays(2));
         try (TestServer restarted = TestServer.start(url, clock, settings)) {
-            assertThat(files("staging")).as("the partial bytes are deleted at start").isEmpty();
+            assertThat(files("staging"))
+                    .as("the partial bytes are deleted at start")
+                    .isEmpty();
             MediaClient client = new MediaClient(restarted.port());
             TestAccount bob = new TestAccount(clock);
             String bobToken = bob.join(restarted, bob.device(1));

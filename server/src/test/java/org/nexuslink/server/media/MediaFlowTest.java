@@ -55,7 +55,10 @@ class MediaFlowTest {
     }
 
     private static long rows(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_store").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_store")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     static void eventually(BooleanSupplier condition, String what) {
@@ -76,15 +79,18 @@ class MediaFlowTest {
             for (int size : new int[] {0, 1, 50 << 20}) {
                 byte[] body = MediaClient.randomBytes(size, size);
 
-                MediaClient.Reply uploaded = client.upload(token, body, MediaClient.sha256(body),
-                        "?mime_type_hint=image/jpeg", size > 1);
+                MediaClient.Reply uploaded =
+                        client.upload(token, body, MediaClient.sha256(body), "?mime_type_hint=image/jpeg", size > 1);
 
-                assertThat(uploaded.status()).as("upload of %d bytes: %s", size, uploaded.message()).isEqualTo(201);
+                assertThat(uploaded.status())
+                        .as("upload of %d bytes: %s", size, uploaded.message())
+                        .isEqualTo(201);
                 assertThat(uploaded.json().get("size").asLong()).isEqualTo(size);
                 assertThat(uploaded.json().get("sha256").asText())
                         .isEqualTo(java.util.Base64.getEncoder().encodeToString(MediaClient.sha256(body)));
                 assertThat(uploaded.json().get("mime_type_hint").asText()).isEqualTo("image/jpeg");
-                MediaClient.Reply downloaded = client.download(token, uploaded.json().get("id").asText(), null);
+                MediaClient.Reply downloaded =
+                        client.download(token, uploaded.json().get("id").asText(), null);
                 assertThat(downloaded.status()).isEqualTo(200);
                 assertThat(MediaClient.sha256(downloaded.body())).isEqualTo(MediaClient.sha256(body));
             }
@@ -92,8 +98,10 @@ class MediaFlowTest {
             assertThat(files("staging")).isEmpty();
             assertThat(client.storageBytes()).isEqualTo(1L + (50 << 20));
             assertThat(client.metrics())
-                    .contains("nexuslink_http_requests_total{method=\"POST\",path=\"/api/v1/media/upload\",status=\"201\"} 3.0")
-                    .contains("nexuslink_http_requests_total{method=\"GET\",path=\"/api/v1/media/{id}\",status=\"200\"} 3.0");
+                    .contains(
+                            "nexuslink_http_requests_total{method=\"POST\",path=\"/api/v1/media/upload\",status=\"201\"} 3.0")
+                    .contains(
+                            "nexuslink_http_requests_total{method=\"GET\",path=\"/api/v1/media/{id}\",status=\"200\"} 3.0");
         }
     }
 
@@ -104,13 +112,17 @@ class MediaFlowTest {
             String alice = member(server);
             TestAccount bob = new TestAccount(clock);
             String bobToken = bob.join(server, bob.device(1));
-            String id = client.upload(alice, new byte[] {1, 2, 3}, "").json().get("id").asText();
+            String id = client.upload(alice, new byte[] {1, 2, 3}, "")
+                    .json()
+                    .get("id")
+                    .asText();
 
             assertThat(client.download(bobToken, id, null).status()).isEqualTo(200);
             assertThat(client.download(null, id, null).code()).isEqualTo("token_invalid");
             assertThat(client.download("not-a-token", id, null).code()).isEqualTo("token_invalid");
             database.inTransaction(h -> h.createUpdate("UPDATE members SET is_banned = TRUE WHERE account_id = :a")
-                    .bind("a", bob.id()).execute());
+                    .bind("a", bob.id())
+                    .execute());
             MediaClient.Reply banned = client.download(bobToken, id, null);
             assertThat(banned.status()).isEqualTo(403);
             assertThat(banned.code()).isEqualTo("account_banned");
@@ -148,7 +160,9 @@ class MediaFlowTest {
             assertThat(refused.code()).isEqualTo("payload_too_large");
             assertThat(refused.message()).contains("1001").contains("1000");
             assertThat(rows(database)).isZero();
-            assertThat(client.upload(token, MediaClient.randomBytes(1000, 3), "").status()).isEqualTo(201);
+            assertThat(client.upload(token, MediaClient.randomBytes(1000, 3), "")
+                            .status())
+                    .isEqualTo(201);
         }
     }
 
@@ -157,7 +171,9 @@ class MediaFlowTest {
         try (TestServer server = start(url, Map.of("NEXUSLINK_MEDIA_MEMBER_QUOTA", "1500"))) {
             MediaClient client = new MediaClient(server.port());
             String token = member(server);
-            assertThat(client.upload(token, MediaClient.randomBytes(1000, 4), "").status()).isEqualTo(201);
+            assertThat(client.upload(token, MediaClient.randomBytes(1000, 4), "")
+                            .status())
+                    .isEqualTo(201);
 
             MediaClient.Reply refused = client.upload(token, MediaClient.randomBytes(501, 5), "");
 
@@ -165,10 +181,17 @@ class MediaFlowTest {
             assertThat(refused.code()).isEqualTo("quota_exceeded");
             assertThat(refused.message()).contains("500 of 1500 bytes left");
             assertThat(rows(database)).isEqualTo(1);
-            assertThat(client.get("/api/v1/media/quota", token).json().get("remaining").asLong()).isEqualTo(500);
-            assertThat(client.upload(token, MediaClient.randomBytes(500, 6), "").status()).isEqualTo(201);
+            assertThat(client.get("/api/v1/media/quota", token)
+                            .json()
+                            .get("remaining")
+                            .asLong())
+                    .isEqualTo(500);
+            assertThat(client.upload(token, MediaClient.randomBytes(500, 6), "").status())
+                    .isEqualTo(201);
             String other = member(server);
-            assertThat(client.upload(other, MediaClient.randomBytes(1500, 7), "").status()).isEqualTo(201);
+            assertThat(client.upload(other, MediaClient.randomBytes(1500, 7), "")
+                            .status())
+                    .isEqualTo(201);
         }
     }
 
@@ -201,7 +224,9 @@ class MediaFlowTest {
     void refuses_an_upload_over_the_server_storage_limit(DatabaseUrl url) {
         try (TestServer server = start(url, Map.of("NEXUSLINK_STORAGE_LIMIT", "2000"))) {
             MediaClient client = new MediaClient(server.port());
-            assertThat(client.upload(member(server), MediaClient.randomBytes(1500, 8), "").status()).isEqualTo(201);
+            assertThat(client.upload(member(server), MediaClient.randomBytes(1500, 8), "")
+                            .status())
+                    .isEqualTo(201);
 
             MediaClient.Reply refused = client.upload(member(server), MediaClient.randomBytes(501, 9), "");
 
@@ -225,7 +250,11 @@ class MediaFlowTest {
             assertThat(rows(database)).isZero();
             assertThat(files("blobs")).isEmpty();
             assertThat(files("staging")).isEmpty();
-            assertThat(client.get("/api/v1/media/quota", token).json().get("used").asLong()).isZero();
+            assertThat(client.get("/api/v1/media/quota", token)
+                            .json()
+                            .get("used")
+                            .asLong())
+                    .isZero();
             assertThat(client.storageBytes()).isZero();
         }
     }
@@ -240,8 +269,10 @@ class MediaFlowTest {
 
             assertThat(chunked.status()).isEqualTo(411);
             assertThat(chunked.code()).isEqualTo("length_required");
-            assertThat(client.upload(token, new byte[] {1}, "?expires_in=5").code()).isEqualTo("invalid_field");
-            assertThat(client.upload(token, new byte[] {1}, "?mime_type_hint=%3Cscript%3E").code())
+            assertThat(client.upload(token, new byte[] {1}, "?expires_in=5").code())
+                    .isEqualTo("invalid_field");
+            assertThat(client.upload(token, new byte[] {1}, "?mime_type_hint=%3Cscript%3E")
+                            .code())
                     .isEqualTo("invalid_field");
             assertThat(rows(database)).isZero();
         }
@@ -259,7 +290,8 @@ class MediaFlowTest {
 
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.code()).isEqualTo("rate_limited");
-            assertThat(client.upload(member(server), new byte[] {4}, "").status()).isEqualTo(201);
+            assertThat(client.upload(member(server), new byte[] {4}, "").status())
+                    .isEqualTo(201);
             clock.advance(Duration.ofSeconds(61));
             assertThat(client.upload(token, new byte[] {5}, "").status()).isEqualTo(201);
         }
@@ -302,9 +334,12 @@ class MediaFlowTest {
             TestAccount moderator = new TestAccount(clock);
             String modToken = moderator.join(server, moderator.device(1));
             database.inTransaction(h -> h.createUpdate("UPDATE members SET role = 'moderator' WHERE account_id = :a")
-                    .bind("a", moderator.id()).execute());
-            String first = client.upload(alice, new byte[] {1, 2}, "").json().get("id").asText();
-            String second = client.upload(alice, new byte[] {3, 4}, "").json().get("id").asText();
+                    .bind("a", moderator.id())
+                    .execute());
+            String first =
+                    client.upload(alice, new byte[] {1, 2}, "").json().get("id").asText();
+            String second =
+                    client.upload(alice, new byte[] {3, 4}, "").json().get("id").asText();
 
             MediaClient.Reply forbidden = client.delete(bob, first);
 
@@ -317,7 +352,9 @@ class MediaFlowTest {
             assertThat(files("blobs")).isEmpty();
             assertThat(rows(database)).isZero();
             assertThat(client.storageBytes()).isZero();
-            var audit = server.get("/api/v1/audit?action=media_delete", modToken).body().get("entries");
+            var audit = server.get("/api/v1/audit?action=media_delete", modToken)
+                    .body()
+                    .get("entries");
             assertThat(audit).hasSize(1);
             assertThat(audit.get(0).get("actor").asText()).isEqualTo(moderator.id());
             assertThat(audit.get(0).get("details").toString()).contains(second);
@@ -329,8 +366,12 @@ class MediaFlowTest {
         try (TestServer server = start(url, Map.of("NEXUSLINK_MEDIA_SWEEP_INTERVAL", "1"))) {
             MediaClient client = new MediaClient(server.port());
             String token = member(server);
-            String shortLived = client.upload(token, new byte[] {1, 2, 3}, "?expires_in=60").json().get("id").asText();
-            String kept = client.upload(token, new byte[] {4, 5}, "").json().get("id").asText();
+            String shortLived = client.upload(token, new byte[] {1, 2, 3}, "?expires_in=60")
+                    .json()
+                    .get("id")
+                    .asText();
+            String kept =
+                    client.upload(token, new byte[] {4, 5}, "").json().get("id").asText();
             assertThat(client.storageBytes()).isEqualTo(5);
 
             clock.advance(Duration.ofSeconds(61));
@@ -356,7 +397,11 @@ class MediaFlowTest {
             eventually(() -> rows(database) == 0 && files("staging").isEmpty(), "the cut upload was cleaned up");
             assertThat(files("blobs")).isEmpty();
             assertThat(client.storageBytes()).isZero();
-            assertThat(client.get("/api/v1/media/quota", token).json().get("used").asLong()).isZero();
+            assertThat(client.get("/api/v1/media/quota", token)
+                            .json()
+                            .get("used")
+                            .asLong())
+                    .isZero();
         }
     }
 
@@ -370,14 +415,23 @@ class MediaFlowTest {
     void a_member_at_its_media_quota_cannot_reset_it_by_leaving_and_rejoining(DatabaseUrl url, Database database) {
         try (TestCommunity c = community(url, Map.of("NEXUSLINK_MEDIA_MEMBER_QUOTA", "1500"))) {
             MediaClient client = new MediaClient(c.server.port());
-            assertThat(client.upload(c.memberToken, MediaClient.randomBytes(1500, 40), "").status()).isEqualTo(201);
+            assertThat(client.upload(c.memberToken, MediaClient.randomBytes(1500, 40), "")
+                            .status())
+                    .isEqualTo(201);
 
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.memberToken).status()).isEqualTo(204);
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id(), c.memberToken)
+                            .status())
+                    .isEqualTo(204);
             String rejoined = c.member.join(c.server, c.member.device(2));
             MediaClient.Reply refused = client.upload(rejoined, MediaClient.randomBytes(1, 41), "");
 
             assertThat(refused.code()).isEqualTo("quota_exceeded");
-            assertThat(client.get("/api/v1/media/quota", rejoined).json().get("used").asLong()).isEqualTo(1500);
+            assertThat(client.get("/api/v1/media/quota", rejoined)
+                            .json()
+                            .get("used")
+                            .asLong())
+                    .isEqualTo(1500);
             assertThat(rows(database)).isEqualTo(1);
         }
     }
@@ -387,8 +441,12 @@ class MediaFlowTest {
         try (TestCommunity c = community(url, Map.of())) {
             MediaClient client = new MediaClient(c.server.port());
             byte[] body = MediaClient.randomBytes(1000, 42);
-            String admins = client.upload(c.adminToken, body, "").json().get("id").asText();
-            String members = client.upload(c.memberToken, MediaClient.randomBytes(1000, 43), "").json().get("id").asText();
+            String admins =
+                    client.upload(c.adminToken, body, "").json().get("id").asText();
+            String members = client.upload(c.memberToken, MediaClient.randomBytes(1000, 43), "")
+                    .json()
+                    .get("id")
+                    .asText();
 
             MediaClient.Reply refused = client.delete(c.moderatorToken, admins);
 
@@ -396,7 +454,9 @@ class MediaFlowTest {
             assertThat(rows(database)).isEqualTo(2);
             assertThat(files("blobs")).hasSize(2);
             assertThat(client.download(c.memberToken, admins, null).status()).isEqualTo(200);
-            assertThat(client.delete(c.moderatorToken, members).status()).as("a member's file").isEqualTo(204);
+            assertThat(client.delete(c.moderatorToken, members).status())
+                    .as("a member's file")
+                    .isEqualTo(204);
             assertThat(client.delete(c.adminToken, admins).status()).isEqualTo(204);
         }
     }

@@ -77,7 +77,8 @@ class MediaHeapBenchmark {
     }
 
     private static long heapUsed(MediaClient client) {
-        return client.metrics().lines()
+        return client.metrics()
+                .lines()
                 .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .sum();
@@ -90,34 +91,44 @@ class MediaHeapBenchmark {
         Path dir = Files.createTempDirectory("nexuslink-heap-bench");
         DatabaseUrl.Sqlite url = new DatabaseUrl.Sqlite(dir.resolve("nexuslink.db"));
         MutableClock clock = new MutableClock(Instant.now());
-        Map<String, String> settings = Map.of("NEXUSLINK_SERVER_DATA_DIR", dir.toString(),
-                "NEXUSLINK_MEDIA_MAX_FILE_SIZE", "4GiB", "NEXUSLINK_MEDIA_MEMBER_QUOTA", "8GiB");
+        Map<String, String> settings = Map.of(
+                "NEXUSLINK_SERVER_DATA_DIR",
+                dir.toString(),
+                "NEXUSLINK_MEDIA_MAX_FILE_SIZE",
+                "4GiB",
+                "NEXUSLINK_MEDIA_MEMBER_QUOTA",
+                "8GiB");
         TestAccount alice = new TestAccount(clock);
         String token;
         try (TestServer server = TestServer.start(url, clock, settings)) {
             token = alice.join(server, alice.device(1));
         }
         byte[] sha = digest(size);
-        try (ChildServer child = ChildServer.start(List.of("-Xmx" + xmx), Map.of(
-                "NEXUSLINK_DATABASE_URL", TestServer.urlString(url),
-                "NEXUSLINK_SERVER_DATA_DIR", dir.toString(),
-                "NEXUSLINK_SERVER_PORT", "0",
-                "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1",
-                "NEXUSLINK_MEDIA_MAX_FILE_SIZE", "4GiB",
-                "NEXUSLINK_MEDIA_MEMBER_QUOTA", "8GiB",
-                "NEXUSLINK_LOGGING_LEVEL", "warn"), dir.resolve("server.log"))) {
+        try (ChildServer child = ChildServer.start(
+                List.of("-Xmx" + xmx),
+                Map.of(
+                        "NEXUSLINK_DATABASE_URL", TestServer.urlString(url),
+                        "NEXUSLINK_SERVER_DATA_DIR", dir.toString(),
+                        "NEXUSLINK_SERVER_PORT", "0",
+                        "NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1",
+                        "NEXUSLINK_MEDIA_MAX_FILE_SIZE", "4GiB",
+                        "NEXUSLINK_MEDIA_MEMBER_QUOTA", "8GiB",
+                        "NEXUSLINK_LOGGING_LEVEL", "warn"),
+                dir.resolve("server.log"))) {
             MediaClient client = new MediaClient(child.port());
             long before = heapUsed(client);
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.port()
-                            + "/api/v1/media/upload"))
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + child.port() + "/api/v1/media/upload"))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Digest", MediaClient.contentDigest(sha))
                     .POST(HttpRequest.BodyPublishers.fromPublisher(
                             HttpRequest.BodyPublishers.ofInputStream(() -> generated(size)), size))
                     .build();
             long started = System.nanoTime();
-            CompletableFuture<HttpResponse<String>> upload = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> upload =
+                    http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
             long max = before;
             int samples = 0;
             while (!upload.isDone()) {
@@ -129,11 +140,19 @@ class MediaHeapBenchmark {
             HttpResponse<String> response = upload.join();
             long after = heapUsed(client);
 
-            String report = String.format(java.util.Locale.ROOT,
+            String report = String.format(
+                    java.util.Locale.ROOT,
                     "upload of %d MiB into a server with -Xmx%s: status %d in %.1f s (%.0f MiB/s); heap used "
                             + "before %.1f MiB, max during %.1f MiB over %d samples, after %.1f MiB%n",
-                    size / MIB, xmx, response.statusCode(), seconds, size / MIB / seconds, before / (double) MIB,
-                    max / (double) MIB, samples, after / (double) MIB);
+                    size / MIB,
+                    xmx,
+                    response.statusCode(),
+                    seconds,
+                    size / MIB / seconds,
+                    before / (double) MIB,
+                    max / (double) MIB,
+                    samples,
+                    after / (double) MIB);
             System.out.print(report);
             Files.writeString(Path.of("target", "media-heap-benchmark.txt"), report);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);

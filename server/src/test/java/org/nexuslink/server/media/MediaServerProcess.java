@@ -16,8 +16,8 @@ public final class MediaServerProcess {
     private MediaServerProcess() {}
 
     public static void main(String[] args) throws InterruptedException {
-        NexusLinkServer server = NexusLinkServer.start(ConfigLoader.load(null, System.getenv(), Map.of()),
-                Clock.systemUTC());
+        NexusLinkServer server =
+                NexusLinkServer.start(ConfigLoader.load(null, System.getenv(), Map.of()), Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("port=" + server.port());
         System.out.flush();

@@ -32,16 +32,36 @@ class MediaTlsTest {
     Path dir;
 
     private SSLContext selfSigned(Path cert, Path key) throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        cert.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(openssl.exitValue()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+        assertThat(openssl.exitValue())
+                .as(new String(openssl.getInputStream().readAllBytes()))
+                .isZero();
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(cert)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "server", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
@@ -62,8 +82,16 @@ class MediaTlsTest {
         try (TestServer plain = TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", data.toString()))) {
             token = alice.join(plain, alice.device(1));
         }
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", data.toString(),
-                "NEXUSLINK_SERVER_TLS_CERT", cert.toString(), "NEXUSLINK_SERVER_TLS_KEY", key.toString()))) {
+        try (TestServer server = TestServer.start(
+                url,
+                clock,
+                Map.of(
+                        "NEXUSLINK_SERVER_DATA_DIR",
+                        data.toString(),
+                        "NEXUSLINK_SERVER_TLS_CERT",
+                        cert.toString(),
+                        "NEXUSLINK_SERVER_TLS_KEY",
+                        key.toString()))) {
             MediaClient client = new MediaClient(server.port(), tls);
             byte[] body = MediaClient.randomBytes(3 << 20, 31);
 

@@ -46,7 +46,8 @@ class S3MediaTest {
     private static final Set<String> RESTRICTED = Set.of("content-length", "host", "expect", "connection");
 
     private final MutableClock clock = new MutableClock();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static BlobStoreContext objects;
     private static S3Proxy proxy;
 
@@ -55,7 +56,9 @@ class S3MediaTest {
 
     @BeforeAll
     static void start_s3() throws Exception {
-        objects = ContextBuilder.newBuilder("transient").credentials("unused", "unused").build(BlobStoreContext.class);
+        objects = ContextBuilder.newBuilder("transient")
+                .credentials("unused", "unused")
+                .build(BlobStoreContext.class);
         objects.getBlobStore().createContainerInLocation(null, BUCKET);
         proxy = S3Proxy.builder()
                 .blobStore(objects.getBlobStore())
@@ -101,7 +104,10 @@ class S3MediaTest {
     }
 
     private static long rows(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_store").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM media_store")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private int objectCount() {
@@ -109,27 +115,39 @@ class S3MediaTest {
     }
 
     private static Map<String, Object> declaration(byte[] body) {
-        return Map.of("size", body.length, "sha256", Base64.getEncoder().encodeToString(MediaClient.sha256(body)),
-                "mime_type_hint", "video/mp4");
+        return Map.of(
+                "size",
+                body.length,
+                "sha256",
+                Base64.getEncoder().encodeToString(MediaClient.sha256(body)),
+                "mime_type_hint",
+                "video/mp4");
     }
 
     /** PUTs {@code body} to a presigned URL as the server told the client to. */
     private int put(JsonNode upload, byte[] body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upload.get("upload_url").asText()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(upload.get("upload_url").asText()))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Iterator<Map.Entry<String, JsonNode>> headers = upload.get("upload_headers").fields(); headers.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> headers =
+                        upload.get("upload_headers").fields();
+                headers.hasNext(); ) {
             Map.Entry<String, JsonNode> header = headers.next();
             if (!RESTRICTED.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
                 request.header(header.getKey(), header.getValue().asText());
             }
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** Follows the server's redirect to the presigned URL, without the bearer token. */
-    private HttpResponse<byte[]> follow(MediaClient.Reply redirect, String range) throws IOException, InterruptedException {
+    private HttpResponse<byte[]> follow(MediaClient.Reply redirect, String range)
+            throws IOException, InterruptedException {
         assertThat(redirect.status()).isEqualTo(302);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(redirect.location().orElseThrow())).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(redirect.location().orElseThrow()))
+                .GET();
         if (range != null) {
             request.header("Range", range);
         }
@@ -147,7 +165,9 @@ class S3MediaTest {
             MediaClient.Reply begun = client.postJson("/api/v1/media/uploads", token, declaration(body));
             assertThat(begun.status()).as(begun.message()).isEqualTo(201);
             String id = begun.json().get("id").asText();
-            assertThat(client.download(token, id, null).code()).as("not served before completion").isEqualTo("not_found");
+            assertThat(client.download(token, id, null).code())
+                    .as("not served before completion")
+                    .isEqualTo("not_found");
             assertThat(put(begun.json(), body)).isEqualTo(200);
             MediaClient.Reply completed = client.postJson("/api/v1/media/" + id + "/complete", token, Map.of());
 
@@ -170,10 +190,13 @@ class S3MediaTest {
             MediaClient client = new MediaClient(server.port());
             String token = member(server);
             byte[] body = MediaClient.randomBytes(1000, 25);
-            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(body)).json();
+            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(body))
+                    .json();
             String id = begun.get("id").asText();
             assertThat(put(begun, body)).isEqualTo(200);
-            assertThat(client.postJson("/api/v1/media/" + id + "/complete", token, Map.of()).status()).isEqualTo(200);
+            assertThat(client.postJson("/api/v1/media/" + id + "/complete", token, Map.of())
+                            .status())
+                    .isEqualTo(200);
 
             int replayed = put(begun, MediaClient.randomBytes(1000, 26));
 
@@ -191,7 +214,8 @@ class S3MediaTest {
             MediaClient client = new MediaClient(server.port());
             String token = member(server);
             byte[] declared = MediaClient.randomBytes(1000, 22);
-            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(declared)).json();
+            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(declared))
+                    .json();
             String id = begun.get("id").asText();
 
             MediaClient.Reply early = client.postJson("/api/v1/media/" + id + "/complete", token, Map.of());
@@ -202,7 +226,11 @@ class S3MediaTest {
             assertThat(refused.code()).isEqualTo("digest_mismatch");
             assertThat(objectCount()).isZero();
             assertThat(rows(database)).isZero();
-            assertThat(client.get("/api/v1/media/quota", token).json().get("used").asLong()).isZero();
+            assertThat(client.get("/api/v1/media/quota", token)
+                            .json()
+                            .get("used")
+                            .asLong())
+                    .isZero();
         }
     }
 
@@ -217,21 +245,25 @@ class S3MediaTest {
 
             assertThat(uploaded.status()).as(uploaded.message()).isEqualTo(201);
             assertThat(objectCount()).isEqualTo(1);
-            HttpResponse<byte[]> downloaded = follow(client.download(token, uploaded.json().get("id").asText(), null), null);
+            HttpResponse<byte[]> downloaded =
+                    follow(client.download(token, uploaded.json().get("id").asText(), null), null);
             assertThat(MediaClient.sha256(downloaded.body())).isEqualTo(MediaClient.sha256(body));
-            assertThat(client.delete(token, uploaded.json().get("id").asText()).status()).isEqualTo(204);
+            assertThat(client.delete(token, uploaded.json().get("id").asText()).status())
+                    .isEqualTo(204);
             assertThat(objectCount()).isZero();
         }
     }
 
     @Test
-    void an_upload_never_completed_is_swept_with_its_object(DatabaseUrl.Sqlite url, Database database) throws Exception {
-        try (TestServer server = server(url, Map.of("NEXUSLINK_MEDIA_SWEEP_INTERVAL", "1",
-                "NEXUSLINK_MEDIA_ORPHAN_AFTER", "3600"))) {
+    void an_upload_never_completed_is_swept_with_its_object(DatabaseUrl.Sqlite url, Database database)
+            throws Exception {
+        try (TestServer server =
+                server(url, Map.of("NEXUSLINK_MEDIA_SWEEP_INTERVAL", "1", "NEXUSLINK_MEDIA_ORPHAN_AFTER", "3600"))) {
             MediaClient client = new MediaClient(server.port());
             String token = member(server);
             byte[] body = MediaClient.randomBytes(5000, 25);
-            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(body)).json();
+            JsonNode begun = client.postJson("/api/v1/media/uploads", token, declaration(body))
+                    .json();
             put(begun, body);
             assertThat(objectCount()).isEqualTo(1);
 
@@ -243,10 +275,11 @@ class S3MediaTest {
 
     @Test
     void the_local_backend_refuses_presigned_uploads(DatabaseUrl.Sqlite url) {
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString()))) {
+        try (TestServer server =
+                TestServer.start(url, clock, Map.of("NEXUSLINK_SERVER_DATA_DIR", dataDir.toString()))) {
             MediaClient client = new MediaClient(server.port());
-            MediaClient.Reply refused = client.postJson("/api/v1/media/uploads", member(server),
-                    declaration(new byte[] {1}));
+            MediaClient.Reply refused =
+                    client.postJson("/api/v1/media/uploads", member(server), declaration(new byte[] {1}));
 
             assertThat(refused.code()).isEqualTo("bad_request");
             assertThat(refused.message()).contains("POST /api/v1/media/upload");

@@ -16,7 +16,8 @@ class Sha256Test {
         Sha256 digest = Sha256.of(Sha256.digester().digest("hello world".getBytes(StandardCharsets.US_ASCII)));
 
         assertThat(Sha256.parseContentDigest("sha-256=:" + HELLO + ":")).isEqualTo(digest);
-        assertThat(Sha256.parseContentDigest("sha-512=:AAAA:, sha-256=:" + HELLO + ":")).isEqualTo(digest);
+        assertThat(Sha256.parseContentDigest("sha-512=:AAAA:, sha-256=:" + HELLO + ":"))
+                .isEqualTo(digest);
         assertThat(Sha256.parseContentDigest("SHA-256=:" + HELLO + ":")).isEqualTo(digest);
         assertThat(digest.hex()).isEqualTo("b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
     }
@@ -24,7 +25,8 @@ class Sha256Test {
     @Test
     void refuses_headers_without_a_valid_sha_256() {
         assertThatThrownBy(() -> Sha256.parseContentDigest("md5=:AAAA:")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Sha256.parseContentDigest("sha-256=:AAAA:")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Sha256.parseContentDigest("sha-256=:AAAA:"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("32 bytes");
         assertThatThrownBy(() -> Sha256.parseContentDigest(HELLO)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -23,10 +23,17 @@ import org.nexuslink.server.testing.TestServer;
  */
 class EndpointRefusalTest {
     /** Endpoints anyone may call: auth, join, who the server is, operations, and the WebSocket upgrade (tested in GatewayTest). */
-    private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/challenge", "POST /api/v1/auth/verify",
-            "POST /api/v1/members/join", "GET /health", "GET /metrics", "GET /api/v1/server",
+    private static final Set<String> PUBLIC = Set.of(
+            "POST /api/v1/auth/challenge",
+            "POST /api/v1/auth/verify",
+            "POST /api/v1/members/join",
+            "GET /health",
+            "GET /metrics",
+            "GET /api/v1/server",
             // The key-transparency log is public so that anyone can audit it (docs/key-transparency.md).
-            "GET /api/v1/kt/head", "GET /api/v1/kt/proof/{account_id}", "GET /api/v1/kt/consistency",
+            "GET /api/v1/kt/head",
+            "GET /api/v1/kt/proof/{account_id}",
+            "GET /api/v1/kt/consistency",
             "GET /api/v1/kt/leaves");
 
     private final MutableClock clock = new MutableClock();
@@ -43,10 +50,20 @@ class EndpointRefusalTest {
 
     private static Map<String, Long> counts(Database database) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String table : List.of("members", "channels", "channel_members", "channel_permissions",
-                "member_overrides", "audit_log", "auth_tokens")) {
-            counts.put(table, database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table)
-                    .mapTo(Long.class).one()));
+        for (String table : List.of(
+                "members",
+                "channels",
+                "channel_members",
+                "channel_permissions",
+                "member_overrides",
+                "audit_log",
+                "auth_tokens")) {
+            counts.put(
+                    table,
+                    database.jdbi()
+                            .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + table)
+                                    .mapTo(Long.class)
+                                    .one()));
         }
         return counts;
     }
@@ -54,8 +71,14 @@ class EndpointRefusalTest {
     @DatabaseTest
     void every_authenticated_endpoint_refuses_a_request_without_a_token(DatabaseUrl url, Database database) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
-            String channel = c.server.post("/api/v1/channels", TestServer.object().put("name", "staff")
-                    .put("private", true), c.adminToken).body().get("id").asText();
+            String channel = c.server
+                    .post(
+                            "/api/v1/channels",
+                            TestServer.object().put("name", "staff").put("private", true),
+                            c.adminToken)
+                    .body()
+                    .get("id")
+                    .asText();
             Map<String, Long> before = counts(database);
             List<String> answers = new ArrayList<>();
             List<String> expected = new ArrayList<>();
@@ -65,8 +88,11 @@ class EndpointRefusalTest {
                 if (PUBLIC.contains(key)) {
                     continue;
                 }
-                String path = route.pattern().replace("{id}", channel).replace("{account_id}", c.member.id())
-                        .replace("{device_id}", "1").replace("{mid}", "1");
+                String path = route.pattern()
+                        .replace("{id}", channel)
+                        .replace("{account_id}", c.member.id())
+                        .replace("{device_id}", "1")
+                        .replace("{mid}", "1");
                 TestServer.Reply reply = call(c.server, route.method(), path, null);
                 answers.add(key + " " + reply.status() + " " + reply.code());
                 expected.add(key + " 401 token_invalid");
@@ -81,10 +107,21 @@ class EndpointRefusalTest {
     @DatabaseTest
     void a_plain_member_is_refused_every_channel_moderation_and_audit_power(DatabaseUrl url, Database database) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
-            String secret = "/api/v1/channels/" + c.server.post("/api/v1/channels", TestServer.object()
-                    .put("name", "staff").put("private", true), c.adminToken).body().get("id").asText();
-            String open = "/api/v1/channels/" + c.server.post("/api/v1/channels", TestServer.object()
-                    .put("name", "general"), c.adminToken).body().get("id").asText();
+            String secret = "/api/v1/channels/"
+                    + c.server
+                            .post(
+                                    "/api/v1/channels",
+                                    TestServer.object().put("name", "staff").put("private", true),
+                                    c.adminToken)
+                            .body()
+                            .get("id")
+                            .asText();
+            String open = "/api/v1/channels/"
+                    + c.server
+                            .post("/api/v1/channels", TestServer.object().put("name", "general"), c.adminToken)
+                            .body()
+                            .get("id")
+                            .asText();
             String other = "/api/v1/members/" + c.moderator.id();
             Map<String, Long> before = counts(database);
 

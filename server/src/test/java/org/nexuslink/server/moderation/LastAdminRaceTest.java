@@ -32,9 +32,14 @@ class LastAdminRaceTest {
     @DatabaseTest
     void concurrent_demotions_leave_exactly_one_admin(Database database) throws Exception {
         MemberStore members = new MemberStore(database);
-        ModerationService moderation = new ModerationService(database, members,
-                new Permissions(database, members, clock), new TokenStore(database, clock, new SecureRandom()),
-                new AuditLog(database, clock), clock, (account, reason) -> { });
+        ModerationService moderation = new ModerationService(
+                database,
+                members,
+                new Permissions(database, members, clock),
+                new TokenStore(database, clock, new SecureRandom()),
+                new AuditLog(database, clock),
+                clock,
+                (account, reason) -> {});
         try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
             for (int round = 0; round < 10; round++) {
                 AccountId a = AccountIdentity.generate().accountId();
@@ -42,8 +47,11 @@ class LastAdminRaceTest {
                 database.inTransaction(h -> {
                     h.execute("UPDATE members SET role = 'member'");
                     for (AccountId admin : List.of(a, b)) {
-                        h.execute("INSERT INTO members (account_id, identity_key, role, is_banned, joined_at) "
-                                + "VALUES (?, ?, 'admin', FALSE, 0)", admin.toString(), admin.publicKeyBytes());
+                        h.execute(
+                                "INSERT INTO members (account_id, identity_key, role, is_banned, joined_at) "
+                                        + "VALUES (?, ?, 'admin', FALSE, 0)",
+                                admin.toString(),
+                                admin.publicKeyBytes());
                     }
                     return null;
                 });
@@ -57,7 +65,8 @@ class LastAdminRaceTest {
                             return "demoted";
                         } catch (ApiException e) {
                             return e.code() == ErrorCode.LAST_ADMIN || e.code() == ErrorCode.FORBIDDEN
-                                    ? "refused" : e.code().code();
+                                    ? "refused"
+                                    : e.code().code();
                         }
                     }));
                 }
@@ -66,8 +75,10 @@ class LastAdminRaceTest {
                 for (Future<String> outcome : outcomes) {
                     results.add(outcome.get(30, TimeUnit.SECONDS));
                 }
-                long admins = database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM members WHERE role = 'admin'").mapTo(Long.class).one());
+                long admins = database.jdbi()
+                        .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM members WHERE role = 'admin'")
+                                .mapTo(Long.class)
+                                .one());
 
                 assertThat(results).containsExactlyInAnyOrder("demoted", "refused");
                 assertThat(admins).isEqualTo(1);

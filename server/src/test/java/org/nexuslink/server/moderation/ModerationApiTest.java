@@ -10,16 +10,16 @@ import java.time.Duration;
 import java.util.List;
 import org.nexuslink.crypto.identity.AccountId;
 import org.nexuslink.protocol.Body;
+import org.nexuslink.protocol.Command;
+import org.nexuslink.protocol.Envelope;
 import org.nexuslink.protocol.ErrorCode;
+import org.nexuslink.protocol.Seq;
 import org.nexuslink.server.accounts.MemberStore;
 import org.nexuslink.server.audit.AuditLog;
 import org.nexuslink.server.auth.TokenStore;
+import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.http.ApiException;
 import org.nexuslink.server.permissions.Permissions;
-import org.nexuslink.protocol.Command;
-import org.nexuslink.protocol.Envelope;
-import org.nexuslink.protocol.Seq;
-import org.nexuslink.server.gateway.Connection;
 import org.nexuslink.server.storage.Database;
 import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
@@ -34,11 +34,15 @@ class ModerationApiTest {
     private final MutableClock clock = new MutableClock();
 
     private static long count(Database database, String from) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + from).mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + from)
+                        .mapTo(Long.class)
+                        .one());
     }
 
     private static JsonNode memberRow(TestCommunity c, String account) {
-        for (JsonNode m : c.server.get("/api/v1/members?limit=500", c.adminToken).body().get("members")) {
+        for (JsonNode m :
+                c.server.get("/api/v1/members?limit=500", c.adminToken).body().get("members")) {
             if (m.get("account_id").asText().equals(account)) {
                 return m;
             }
@@ -47,14 +51,18 @@ class ModerationApiTest {
     }
 
     private static String textChannel(TestCommunity c) {
-        TestServer.Reply reply = c.server.post("/api/v1/channels",
-                TestServer.object().put("name", "general").put("type", "text"), c.adminToken);
+        TestServer.Reply reply = c.server.post(
+                "/api/v1/channels", TestServer.object().put("name", "general").put("type", "text"), c.adminToken);
         assertThat(reply.status()).isEqualTo(201);
         return reply.body().get("id").asText();
     }
 
     private static boolean canWrite(TestCommunity c, String channel, String token) {
-        return c.server.get("/api/v1/channels/" + channel, token).body().at("/access/can_write").asBoolean();
+        return c.server
+                .get("/api/v1/channels/" + channel, token)
+                .body()
+                .at("/access/can_write")
+                .asBoolean();
     }
 
     private static String role(String role) {
@@ -70,8 +78,8 @@ class ModerationApiTest {
             TestServer.Reply byMember = c.server.put(path, role("admin"), c.memberToken);
             TestServer.Reply anonymous = c.server.put(path, role("admin"), null);
             TestServer.Reply unknownRole = c.server.put(path, role("owner"), c.adminToken);
-            TestServer.Reply unknownMember = c.server.put("/api/v1/members/nxl:" + "a".repeat(56) + "/role",
-                    role("moderator"), c.adminToken);
+            TestServer.Reply unknownMember =
+                    c.server.put("/api/v1/members/nxl:" + "a".repeat(56) + "/role", role("moderator"), c.adminToken);
 
             assertThat(byModerator.code()).isEqualTo("forbidden");
             assertThat(byMember.code()).isEqualTo("forbidden");
@@ -100,11 +108,18 @@ class ModerationApiTest {
             assertThat(leave.code()).isEqualTo("last_admin");
             assertThat(memberRow(c, c.admin.id()).get("role").asText()).isEqualTo("admin");
 
-            assertThat(c.server.put("/api/v1/members/" + c.moderator.id() + "/role", role("admin"), c.adminToken)
-                    .status()).isEqualTo(200);
-            assertThat(c.server.put(self + "/role", role("member"), c.adminToken).status()).isEqualTo(200);
-            assertThat(c.server.put("/api/v1/members/" + c.moderator.id() + "/role", role("member"), c.moderatorToken)
-                    .code()).isEqualTo("last_admin");
+            assertThat(c.server
+                            .put("/api/v1/members/" + c.moderator.id() + "/role", role("admin"), c.adminToken)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(c.server
+                            .put(self + "/role", role("member"), c.adminToken)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(c.server
+                            .put("/api/v1/members/" + c.moderator.id() + "/role", role("member"), c.moderatorToken)
+                            .code())
+                    .isEqualTo("last_admin");
         }
     }
 
@@ -116,26 +131,35 @@ class ModerationApiTest {
                 ws.send(Envelope.of(Command.PING, new Seq(1), Body.Empty.INSTANCE));
                 assertThat(ws.next()).isEqualTo(Envelope.of(Command.PONG, new Seq(1), Body.Empty.INSTANCE));
 
-                TestServer.Reply banned = c.server.post("/api/v1/members/" + c.member.id() + "/ban",
-                        TestServer.object().put("reason", "spam"), c.moderatorToken);
+                TestServer.Reply banned = c.server.post(
+                        "/api/v1/members/" + c.member.id() + "/ban",
+                        TestServer.object().put("reason", "spam"),
+                        c.moderatorToken);
 
                 assertThat(banned.status()).as(banned.toString()).isEqualTo(200);
                 assertThat(banned.body().get("status").asText()).isEqualTo("banned");
                 assertThat(ws.closeCode(1)).isEqualTo(Connection.CLOSE_REVOKED);
                 assertThat(ws.closeReason(1)).isEqualTo("banned");
             }
-            assertThat(c.server.get("/api/v1/channels/" + channel, c.memberToken).code()).isEqualTo("token_invalid");
-            TestServer.Reply verify = c.server.post("/api/v1/auth/verify",
-                    c.member.verifyRequest(c.server, c.memberDevice), null);
+            assertThat(c.server
+                            .get("/api/v1/channels/" + channel, c.memberToken)
+                            .code())
+                    .isEqualTo("token_invalid");
+            TestServer.Reply verify =
+                    c.server.post("/api/v1/auth/verify", c.member.verifyRequest(c.server, c.memberDevice), null);
             assertThat(verify.code()).isEqualTo("sign_in_refused");
-            TestServer.Reply rejoin = c.server.post("/api/v1/members/join",
-                    c.member.joinRequest(c.server, c.member.device(2)), null);
+            TestServer.Reply rejoin =
+                    c.server.post("/api/v1/members/join", c.member.joinRequest(c.server, c.member.device(2)), null);
             assertThat(rejoin.code()).isEqualTo("account_banned");
             assertThat(memberRow(c, c.member.id()).get("status").asText()).isEqualTo("banned");
-            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/ban", "", c.adminToken).code())
+            assertThat(c.server
+                            .post("/api/v1/members/" + c.member.id() + "/ban", "", c.adminToken)
+                            .code())
                     .isEqualTo("conflict");
 
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id() + "/ban", c.memberToken).code())
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id() + "/ban", c.memberToken)
+                            .code())
                     .isEqualTo("token_invalid");
             TestServer.Reply unbanned = c.server.delete("/api/v1/members/" + c.member.id() + "/ban", c.adminToken);
             assertThat(unbanned.body().get("status").asText()).isEqualTo("active");
@@ -165,7 +189,9 @@ class ModerationApiTest {
             assertThat(count(database, "members WHERE is_banned")).isZero();
             assertThat(count(database, "member_overrides")).isZero();
 
-            assertThat(c.server.post("/api/v1/members/" + otherModerator.id() + "/ban", "", c.adminToken).status())
+            assertThat(c.server
+                            .post("/api/v1/members/" + otherModerator.id() + "/ban", "", c.adminToken)
+                            .status())
                     .isEqualTo(200);
             assertThat(c.server.get("/api/v1/channels", otherToken).code()).isEqualTo("token_invalid");
         }
@@ -175,22 +201,40 @@ class ModerationApiTest {
     void a_timed_channel_mute_ends_by_itself(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
             String channel = textChannel(c);
-            String other = c.server.post("/api/v1/channels", TestServer.object().put("name", "other"), c.adminToken)
-                    .body().get("id").asText();
+            String other = c.server
+                    .post("/api/v1/channels", TestServer.object().put("name", "other"), c.adminToken)
+                    .body()
+                    .get("id")
+                    .asText();
 
-            TestServer.Reply muted = c.server.post("/api/v1/members/" + c.member.id() + "/mute", TestServer.object()
-                    .put("channel_id", channel).put("duration_seconds", 600).put("reason", "cool down"), c.moderatorToken);
+            TestServer.Reply muted = c.server.post(
+                    "/api/v1/members/" + c.member.id() + "/mute",
+                    TestServer.object()
+                            .put("channel_id", channel)
+                            .put("duration_seconds", 600)
+                            .put("reason", "cool down"),
+                    c.moderatorToken);
 
             assertThat(muted.status()).as(muted.toString()).isEqualTo(200);
-            assertThat(muted.body().get("expires_at").asText()).isEqualTo(clock.instant().plusSeconds(600).toString());
+            assertThat(muted.body().get("expires_at").asText())
+                    .isEqualTo(clock.instant().plusSeconds(600).toString());
             assertThat(canWrite(c, channel, c.memberToken)).isFalse();
-            assertThat(c.server.get("/api/v1/channels/" + channel, c.memberToken).body().at("/access/write_refusal")
-                    .asText()).startsWith("muted:").contains("cool down");
+            assertThat(c.server
+                            .get("/api/v1/channels/" + channel, c.memberToken)
+                            .body()
+                            .at("/access/write_refusal")
+                            .asText())
+                    .startsWith("muted:")
+                    .contains("cool down");
             assertThat(canWrite(c, other, c.memberToken)).isTrue();
             clock.advance(Duration.ofSeconds(600));
             assertThat(canWrite(c, channel, c.memberToken)).isTrue();
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id() + "/mute?channel_id=" + channel,
-                    c.moderatorToken).code()).isEqualTo("not_found");
+            assertThat(c.server
+                            .delete(
+                                    "/api/v1/members/" + c.member.id() + "/mute?channel_id=" + channel,
+                                    c.moderatorToken)
+                            .code())
+                    .isEqualTo("not_found");
         }
     }
 
@@ -199,19 +243,32 @@ class ModerationApiTest {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
             String channel = textChannel(c);
 
-            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/mute", "", c.adminToken).status())
+            assertThat(c.server
+                            .post("/api/v1/members/" + c.member.id() + "/mute", "", c.adminToken)
+                            .status())
                     .isEqualTo(200);
             clock.advance(Duration.ofDays(365));
             String token = c.member.authenticate(c.server, c.memberDevice);
             assertThat(canWrite(c, channel, token)).isFalse();
             String adminToken = c.admin.authenticate(c.server, c.adminDevice);
-            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/mute",
-                    TestServer.object().put("duration_seconds", 0), adminToken).code()).isEqualTo("invalid_field");
-            assertThat(c.server.post("/api/v1/members/" + c.admin.id() + "/mute", "", token).code())
+            assertThat(c.server
+                            .post(
+                                    "/api/v1/members/" + c.member.id() + "/mute",
+                                    TestServer.object().put("duration_seconds", 0),
+                                    adminToken)
+                            .code())
+                    .isEqualTo("invalid_field");
+            assertThat(c.server
+                            .post("/api/v1/members/" + c.admin.id() + "/mute", "", token)
+                            .code())
                     .isEqualTo("forbidden");
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id() + "/mute", token).code())
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id() + "/mute", token)
+                            .code())
                     .isEqualTo("forbidden");
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id() + "/mute", adminToken).status())
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id() + "/mute", adminToken)
+                            .status())
                     .isEqualTo(204);
             assertThat(canWrite(c, channel, token)).isTrue();
         }
@@ -221,14 +278,18 @@ class ModerationApiTest {
     void a_kicked_member_loses_its_sessions_and_may_join_again(DatabaseUrl url) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
             try (TestWebSocket ws = TestWebSocket.connect(c.server, c.memberToken)) {
-                assertThat(c.server.delete("/api/v1/members/" + c.member.id() + "?reason=rude", c.moderatorToken)
-                        .status()).isEqualTo(204);
+                assertThat(c.server
+                                .delete("/api/v1/members/" + c.member.id() + "?reason=rude", c.moderatorToken)
+                                .status())
+                        .isEqualTo(204);
                 assertThat(ws.closeCode(1)).isEqualTo(Connection.CLOSE_REVOKED);
                 assertThat(ws.closeReason(1)).isEqualTo("removed from the community");
             }
             assertThat(c.server.get("/api/v1/channels", c.memberToken).code()).isEqualTo("token_invalid");
             assertThat(memberRow(c, c.member.id()).isEmpty()).isTrue();
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.moderatorToken).code())
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id(), c.moderatorToken)
+                            .code())
                     .isEqualTo("not_found");
 
             String token = c.member.join(c.server, c.member.device(1));
@@ -240,24 +301,43 @@ class ModerationApiTest {
     void a_muted_member_cannot_lift_its_mutes_by_leaving_and_rejoining(DatabaseUrl url, Database database) {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
             String channel = textChannel(c);
-            String other = c.server.post("/api/v1/channels", TestServer.object().put("name", "other"), c.adminToken)
-                    .body().get("id").asText();
-            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/mute",
-                    TestServer.object().put("channel_id", channel).put("reason", "spam"), c.moderatorToken).status())
+            String other = c.server
+                    .post("/api/v1/channels", TestServer.object().put("name", "other"), c.adminToken)
+                    .body()
+                    .get("id")
+                    .asText();
+            assertThat(c.server
+                            .post(
+                                    "/api/v1/members/" + c.member.id() + "/mute",
+                                    TestServer.object()
+                                            .put("channel_id", channel)
+                                            .put("reason", "spam"),
+                                    c.moderatorToken)
+                            .status())
                     .isEqualTo(200);
             long overrides = count(database, "member_overrides");
 
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.memberToken).status()).isEqualTo(204);
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id(), c.memberToken)
+                            .status())
+                    .isEqualTo(204);
             String rejoined = c.member.join(c.server, c.member.device(2));
 
-            assertThat(canWrite(c, channel, rejoined)).as("the channel mute holds after rejoining").isFalse();
+            assertThat(canWrite(c, channel, rejoined))
+                    .as("the channel mute holds after rejoining")
+                    .isFalse();
             assertThat(canWrite(c, other, rejoined)).isTrue();
             assertThat(count(database, "member_overrides")).isEqualTo(overrides);
 
             // A community-wide mute, too.
-            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/mute", "", c.moderatorToken).status())
+            assertThat(c.server
+                            .post("/api/v1/members/" + c.member.id() + "/mute", "", c.moderatorToken)
+                            .status())
                     .isEqualTo(200);
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), rejoined).status()).isEqualTo(204);
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id(), rejoined)
+                            .status())
+                    .isEqualTo(204);
             String again = c.member.join(c.server, c.member.device(3));
             assertThat(canWrite(c, other, again)).isFalse();
         }
@@ -267,23 +347,37 @@ class ModerationApiTest {
     void a_banned_member_cannot_lift_its_ban_by_leaving_and_rejoining(DatabaseUrl url, Database database)
             throws Exception {
         try (TestCommunity c = TestCommunity.start(url, clock)) {
-            assertThat(c.server.post("/api/v1/members/" + c.member.id() + "/ban",
-                    TestServer.object().put("reason", "spam"), c.moderatorToken).status()).isEqualTo(200);
+            assertThat(c.server
+                            .post(
+                                    "/api/v1/members/" + c.member.id() + "/ban",
+                                    TestServer.object().put("reason", "spam"),
+                                    c.moderatorToken)
+                            .status())
+                    .isEqualTo(200);
             // A leave authenticated just before the ban committed reaches the service after it.
             MemberStore members = new MemberStore(database);
-            ModerationService moderation = new ModerationService(database, members,
-                    new Permissions(database, members, clock), new TokenStore(database, clock, new SecureRandom()),
-                    new AuditLog(database, clock), clock, (account, reason) -> { });
+            ModerationService moderation = new ModerationService(
+                    database,
+                    members,
+                    new Permissions(database, members, clock),
+                    new TokenStore(database, clock, new SecureRandom()),
+                    new AuditLog(database, clock),
+                    clock,
+                    (account, reason) -> {});
             AccountId member = AccountId.parse(c.member.id());
 
-            assertThatThrownBy(() -> moderation.leave(member)).isInstanceOf(ApiException.class)
-                    .extracting(e -> ((ApiException) e).code()).isEqualTo(ErrorCode.FORBIDDEN);
-            assertThat(c.server.delete("/api/v1/members/" + c.member.id(), c.memberToken).code())
+            assertThatThrownBy(() -> moderation.leave(member))
+                    .isInstanceOf(ApiException.class)
+                    .extracting(e -> ((ApiException) e).code())
+                    .isEqualTo(ErrorCode.FORBIDDEN);
+            assertThat(c.server
+                            .delete("/api/v1/members/" + c.member.id(), c.memberToken)
+                            .code())
                     .isEqualTo("token_invalid");
             boolean deleted = database.inTransaction(h -> members.delete(h, member));
             assertThat(deleted).as("the store keeps a banned row").isFalse();
-            TestServer.Reply rejoin = c.server.post("/api/v1/members/join",
-                    c.member.joinRequest(c.server, c.member.device(2)), null);
+            TestServer.Reply rejoin =
+                    c.server.post("/api/v1/members/join", c.member.joinRequest(c.server, c.member.device(2)), null);
 
             assertThat(rejoin.status()).as(rejoin.toString()).isGreaterThanOrEqualTo(400);
             assertThat(memberRow(c, c.member.id()).get("status").asText()).isEqualTo("banned");

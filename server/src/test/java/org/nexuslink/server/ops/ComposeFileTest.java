@@ -32,8 +32,10 @@ import org.nexuslink.server.storage.DatabaseUrl;
  * with an environment the server's own configuration loader accepts.
  */
 class ComposeFileTest {
-    private static final Path COMPOSE = Path.of("..", "deploy", "compose", "docker-compose.yml").toAbsolutePath();
-    private static final Path ENV_EXAMPLE = Path.of("..", "deploy", "compose", ".env.example").toAbsolutePath();
+    private static final Path COMPOSE =
+            Path.of("..", "deploy", "compose", "docker-compose.yml").toAbsolutePath();
+    private static final Path ENV_EXAMPLE =
+            Path.of("..", "deploy", "compose", ".env.example").toAbsolutePath();
     private static final Path TOOL = Path.of("/usr/bin/docker-compose");
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -52,15 +54,19 @@ class ComposeFileTest {
 
         JsonNode server = services.get("nexuslink-community");
         assertThat(server.get("image").asText()).isEqualTo(imageNameInCliPom() + ":latest");
-        assertThat(server.get("depends_on").get("postgres").get("condition").asText()).isEqualTo("service_healthy");
+        assertThat(server.get("depends_on").get("postgres").get("condition").asText())
+                .isEqualTo("service_healthy");
         assertThat(server.get("depends_on").has("redis")).isTrue();
         assertThat(server.get("ports").get(0).get("target").asText()).isEqualTo(ConfigKey.SERVER_PORT.defaultValue());
         assertThat(server.get("volumes").get(0).asText()).startsWith("nexuslink-data:/var/lib/nexuslink");
         assertThat(server.get("healthcheck").get("test").toString()).contains("\"server\",\"status\"");
 
         Map<String, String> environment = new LinkedHashMap<>();
-        server.get("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
-        assertThat(environment.keySet()).as("every variable is a configuration key or one of its aliases")
+        server.get("environment")
+                .fields()
+                .forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+        assertThat(environment.keySet())
+                .as("every variable is a configuration key or one of its aliases")
                 .allMatch(ComposeFileTest::isConfigVariable);
 
         Config loaded = ConfigLoader.load(null, environment, Map.of());
@@ -69,7 +75,9 @@ class ComposeFileTest {
         assertThat(database.host()).isEqualTo("postgres");
         assertThat(database.database()).isEqualTo(postgres.get("POSTGRES_DB").asText());
         assertThat(database.user()).isEqualTo(postgres.get("POSTGRES_USER").asText());
-        assertThat(database.password()).isEqualTo(postgres.get("POSTGRES_PASSWORD").asText()).isNotBlank();
+        assertThat(database.password())
+                .isEqualTo(postgres.get("POSTGRES_PASSWORD").asText())
+                .isNotBlank();
         assertThat(loaded.redis().enabled()).isTrue();
         assertThat(loaded.redis().url().getHost()).isEqualTo("redis");
         assertThat(loaded.community().maxMembers()).isEqualTo(10_000);
@@ -94,9 +102,18 @@ class ComposeFileTest {
         assertThat(result.exitCode()).as(result.output()).isZero();
         JsonNode resolved = yaml.readTree(result.output());
 
-        assertThat(resolved.get("services").get("nexuslink-community").get("restart").asText()).isEqualTo("unless-stopped");
-        assertThat(resolved.get("services").get("postgres").get("restart").asText()).isEqualTo("unless-stopped");
-        assertThat(resolved.get("services").get("postgres").get("volumes").get(0).asText())
+        assertThat(resolved.get("services")
+                        .get("nexuslink-community")
+                        .get("restart")
+                        .asText())
+                .isEqualTo("unless-stopped");
+        assertThat(resolved.get("services").get("postgres").get("restart").asText())
+                .isEqualTo("unless-stopped");
+        assertThat(resolved.get("services")
+                        .get("postgres")
+                        .get("volumes")
+                        .get(0)
+                        .asText())
                 .startsWith("pgdata:/var/lib/postgresql/data");
         assertThat(resolved.get("volumes").has("pgdata")).isTrue();
         assertThat(resolved.get("volumes").has("nexuslink-data")).isTrue();
@@ -117,13 +134,22 @@ class ComposeFileTest {
     private record Result(int exitCode, String output) {}
 
     private Result config(Path envFile) throws Exception {
-        assertThat(TOOL).as("docker-compose is installed on the build machine (package docker-compose)").isExecutable();
+        assertThat(TOOL)
+                .as("docker-compose is installed on the build machine (package docker-compose)")
+                .isExecutable();
         // The project directory is a scratch copy, so nothing beside the checked-in file is read or written.
         Path project = dir.resolve("project");
         Files.createDirectories(project);
         Files.copy(COMPOSE, project.resolve("docker-compose.yml"), StandardCopyOption.REPLACE_EXISTING);
-        Process process = new ProcessBuilder(List.of(TOOL.toString(), "--project-directory", project.toString(),
-                "-f", project.resolve("docker-compose.yml").toString(), "--env-file", envFile.toString(), "config"))
+        Process process = new ProcessBuilder(List.of(
+                        TOOL.toString(),
+                        "--project-directory",
+                        project.toString(),
+                        "-f",
+                        project.resolve("docker-compose.yml").toString(),
+                        "--env-file",
+                        envFile.toString(),
+                        "config"))
                 .directory(project.toFile())
                 .start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

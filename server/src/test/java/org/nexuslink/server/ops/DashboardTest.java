@@ -48,15 +48,20 @@ class DashboardTest {
         assertThat(dashboard.path("__inputs").findValuesAsText("name")).containsExactly("DS_PROMETHEUS");
         Set<Integer> ids = new HashSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
-            assertThat(ids.add(panel.path("id").asInt())).as("panel ids are unique: %s", panel).isTrue();
+            assertThat(ids.add(panel.path("id").asInt()))
+                    .as("panel ids are unique: %s", panel)
+                    .isTrue();
             assertThat(panel.path("type").asText()).isIn("row", "timeseries", "stat");
             assertThat(panel.path("title").asText()).isNotBlank();
             JsonNode grid = panel.path("gridPos");
-            assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("%s fits 24 columns", panel.path("title"))
+            assertThat(grid.path("x").asInt() + grid.path("w").asInt())
+                    .as("%s fits 24 columns", panel.path("title"))
                     .isBetween(1, 24);
             assertThat(grid.path("h").asInt()).isPositive();
             if (!panel.path("type").asText().equals("row")) {
-                assertThat(panel.path("targets")).as("%s has a query", panel.path("title")).isNotEmpty();
+                assertThat(panel.path("targets"))
+                        .as("%s has a query", panel.path("title"))
+                        .isNotEmpty();
                 for (JsonNode target : panel.path("targets")) {
                     assertThat(target.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}");
                     assertThat(target.path("expr").asText()).isNotBlank();
@@ -96,12 +101,20 @@ class DashboardTest {
         }
 
         assertThat(used).as("the dashboard queries the server's own metrics").anyMatch(n -> n.startsWith("nexuslink_"));
-        List<String> undocumented = used.stream().filter(name -> {
-            String base = HISTOGRAM_SUFFIXES.stream().filter(name::endsWith).findFirst()
-                    .map(suffix -> name.substring(0, name.length() - suffix.length())).orElse(name);
-            return name.startsWith("nexuslink_") ? !exact.contains(name) && !exact.contains(base)
-                    : prefixes.stream().noneMatch(name::startsWith);
-        }).toList();
-        assertThat(undocumented).as("metrics used by %s but not listed in docs/operations.md", DASHBOARD).isEmpty();
+        List<String> undocumented = used.stream()
+                .filter(name -> {
+                    String base = HISTOGRAM_SUFFIXES.stream()
+                            .filter(name::endsWith)
+                            .findFirst()
+                            .map(suffix -> name.substring(0, name.length() - suffix.length()))
+                            .orElse(name);
+                    return name.startsWith("nexuslink_")
+                            ? !exact.contains(name) && !exact.contains(base)
+                            : prefixes.stream().noneMatch(name::startsWith);
+                })
+                .toList();
+        assertThat(undocumented)
+                .as("metrics used by %s but not listed in docs/operations.md", DASHBOARD)
+                .isEmpty();
     }
 }

@@ -12,6 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.protocol.api.Health;
 import org.nexuslink.server.NexusLinkServer;
 import org.nexuslink.server.config.Config;
@@ -25,16 +28,18 @@ import org.nexuslink.server.storage.DatabaseUrl;
 import org.nexuslink.server.testing.DatabaseTest;
 import org.nexuslink.server.testing.MutableClock;
 import org.nexuslink.server.testing.PostgresDatabaseExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 class HealthCheckTest {
     @TempDir
     Path dir;
 
     private static HealthCheck check(Database database, Clock clock) {
-        return new HealthCheck("test", clock, database::isReachable, Optional.empty(), () -> 0,
+        return new HealthCheck(
+                "test",
+                clock,
+                database::isReachable,
+                Optional.empty(),
+                () -> 0,
                 new DeliveryQueueStore(database)::size);
     }
 
@@ -67,23 +72,33 @@ class HealthCheckTest {
 
     @Test
     void answers_503_over_http_when_the_database_is_unreachable() throws Exception {
-        Database database = Database.open(new DatabaseUrl.Sqlite(dir.resolve("h.db")),
+        Database database = Database.open(
+                new DatabaseUrl.Sqlite(dir.resolve("h.db")),
                 new org.nexuslink.server.storage.DatabaseSettings(2, Duration.ofSeconds(2)));
         database.migrate();
         ServerMetrics metrics = new ServerMetrics();
         Router router = new Router();
         new OpsRoutes(check(database, Clock.systemUTC()), metrics).register(router, Config.Metrics.DEFAULT);
-        Config.Server listener = new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(), dir);
-        try (HttpServer http = HttpServer.start(listener, router, ApiJson.create(), metrics.registry(),
-                org.nexuslink.server.testing.Unlimited.guards(metrics.registry()), java.util.List.of())) {
+        Config.Server listener =
+                new Config.Server(Config.Role.COMMUNITY, "127.0.0.1", 0, new Config.Transport.Plain(), dir);
+        try (HttpServer http = HttpServer.start(
+                listener,
+                router,
+                ApiJson.create(),
+                metrics.registry(),
+                org.nexuslink.server.testing.Unlimited.guards(metrics.registry()),
+                java.util.List.of())) {
             database.close();
 
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(503);
-            assertThat(response.body()).contains("\"status\":\"unhealthy\"", "\"database\":\"disconnected\"")
+            assertThat(response.body())
+                    .contains("\"status\":\"unhealthy\"", "\"database\":\"disconnected\"")
                     .doesNotContain("pending_messages");
         } finally {
             metrics.close();
@@ -93,15 +108,23 @@ class HealthCheckTest {
     @Test
     @ExtendWith(PostgresDatabaseExtension.class)
     void a_server_on_postgresql_reports_healthy(DatabaseUrl.Postgres url) throws Exception {
-        Config config = ConfigLoader.load(null, Map.of(
-                "NEXUSLINK_DATABASE_URL", "postgres://" + url.user() + "@" + url.host() + ":" + url.port() + "/"
-                        + url.database() + "?schema=" + url.schema().orElseThrow(),
-                "NEXUSLINK_SERVER_PORT", "0",
-                "NEXUSLINK_SERVER_DATA_DIR", dir.toString()), Map.of());
+        Config config = ConfigLoader.load(
+                null,
+                Map.of(
+                        "NEXUSLINK_DATABASE_URL",
+                        "postgres://" + url.user() + "@" + url.host() + ":" + url.port() + "/" + url.database()
+                                + "?schema=" + url.schema().orElseThrow(),
+                        "NEXUSLINK_SERVER_PORT",
+                        "0",
+                        "NEXUSLINK_SERVER_DATA_DIR",
+                        dir.toString()),
+                Map.of());
         try (NexusLinkServer server = NexusLinkServer.start(config, Clock.systemUTC())) {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("\"status\":\"healthy\"", "\"pending_messages\":0");

@@ -44,7 +44,10 @@ class LogsTest {
         Path file = dir.resolve("pretty.log");
         Logs.configure(new Config.Logging("debug", Config.Logging.Format.PRETTY, file.toString()));
 
-        LoggerFactory.getLogger("test").atDebug().addKeyValue("account", "nxl:abc").log("device linked");
+        LoggerFactory.getLogger("test")
+                .atDebug()
+                .addKeyValue("account", "nxl:abc")
+                .log("device linked");
 
         assertThat(Files.readString(file)).contains("DEBUG", "device linked", "account=\"nxl:abc\"");
     }

@@ -65,11 +65,18 @@ class MetricNamesTest {
                 }
             }
         }
-        assertThat(exported).as("nexuslink_* families and their types in /metrics").isEqualTo(declared);
+        assertThat(exported)
+                .as("nexuslink_* families and their types in /metrics")
+                .isEqualTo(declared);
 
-        String ours = scrape.lines().filter(line -> line.contains("nexuslink_")).collect(Collectors.joining("\n", "", "\n"));
-        assertThat(PROMTOOL).as("promtool is installed on the build machine (package prometheus)").isExecutable();
-        Process check = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics").redirectErrorStream(true).start();
+        String ours =
+                scrape.lines().filter(line -> line.contains("nexuslink_")).collect(Collectors.joining("\n", "", "\n"));
+        assertThat(PROMTOOL)
+                .as("promtool is installed on the build machine (package prometheus)")
+                .isExecutable();
+        Process check = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         check.getOutputStream().write(ours.getBytes(StandardCharsets.UTF_8));
         check.getOutputStream().close();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -87,8 +94,10 @@ class MetricNamesTest {
             documented.add(row.group(1));
         }
 
-        assertThat(documented).isEqualTo(Arrays.stream(MetricName.values()).map(MetricName::prometheusName)
-                .collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(documented)
+                .isEqualTo(Arrays.stream(MetricName.values())
+                        .map(MetricName::prometheusName)
+                        .collect(Collectors.toCollection(TreeSet::new)));
     }
 
     @Test
@@ -97,20 +106,28 @@ class MetricNamesTest {
             assertThat(name.meterName()).as(name.name()).matches("nexuslink(\\.[a-z]+)+");
             assertThat(name.prometheusName()).as(name.name()).startsWith("nexuslink_");
             if (name.type() != MetricName.Type.COUNTER) {
-                assertThat(name.prometheusName()).as("only counters end in _total").doesNotEndWith("_total");
+                assertThat(name.prometheusName())
+                        .as("only counters end in _total")
+                        .doesNotEndWith("_total");
             }
         }
     }
 
     private static String scrapeAfterTraffic(DatabaseUrl url) {
         Map<String, String> settings = Map.of(
-                "NEXUSLINK_REDIS_ENABLED", "true",
-                "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-metrics-" + UUID.randomUUID());
+                "NEXUSLINK_REDIS_ENABLED",
+                "true",
+                "NEXUSLINK_REDIS_CHANNEL_PREFIX",
+                "nxl-test-metrics-" + UUID.randomUUID());
         try (TestCommunity community = TestCommunity.start(url, Clock.systemUTC(), settings);
-             TestWebSocket member = TestWebSocket.connect(community.server, community.memberToken);
-             TestWebSocket admin = TestWebSocket.connect(community.server, community.adminToken)) {
-            admin.send(Envelope.of(Command.SEND_DIRECT, new Seq(1), new DirectSend(Bytes.of(new byte[16]),
-                    List.of(new DirectSend.Copy(community.member.id(), 1, 3, Bytes.fromHex("c0ffee"))))));
+                TestWebSocket member = TestWebSocket.connect(community.server, community.memberToken);
+                TestWebSocket admin = TestWebSocket.connect(community.server, community.adminToken)) {
+            admin.send(Envelope.of(
+                    Command.SEND_DIRECT,
+                    new Seq(1),
+                    new DirectSend(
+                            Bytes.of(new byte[16]),
+                            List.of(new DirectSend.Copy(community.member.id(), 1, 3, Bytes.fromHex("c0ffee"))))));
             assertThat(admin.nextOfCommand(Command.ACK).seq()).isEqualTo(new Seq(1));
             member.nextOfCommand(Command.DIRECT_PUSH);
             assertThat(community.server.get("/health", null).status()).isEqualTo(200);

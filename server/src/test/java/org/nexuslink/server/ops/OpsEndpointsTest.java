@@ -108,8 +108,8 @@ class OpsEndpointsTest {
     void a_wrong_method_gets_405_naming_the_allowed_ones() throws Exception {
         start(Map.of());
 
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/health"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(uri("/health")).POST(HttpRequest.BodyPublishers.ofString("{}")));
 
         assertThat(response.statusCode()).isEqualTo(405);
         assertThat(response.headers().firstValue("allow")).contains("GET");
@@ -120,8 +120,8 @@ class OpsEndpointsTest {
     void an_oversized_body_gets_413_payload_too_large() throws Exception {
         start(Map.of());
 
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/health"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 << 20])));
+        HttpResponse<String> response = send(
+                HttpRequest.newBuilder(uri("/health")).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 << 20])));
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(JSON.readTree(response.body()).get("code").asText()).isEqualTo("payload_too_large");

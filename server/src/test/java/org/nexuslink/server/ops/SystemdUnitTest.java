@@ -26,13 +26,16 @@ class SystemdUnitTest {
     @Test
     void the_unit_passes_systemd_analyze_verify_without_a_warning() throws Exception {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
-        assertThat(analyze).as("systemd-analyze is installed on the build machine (package systemd)").isExecutable();
+        assertThat(analyze)
+                .as("systemd-analyze is installed on the build machine (package systemd)")
+                .isExecutable();
         String java = ProcessHandle.current().info().command().orElseThrow();
         Path copy = dir.resolve("nexuslink.service");
         Files.writeString(copy, Files.readString(UNIT).replace(UNIT_JAVA, java));
 
         Process verify = new ProcessBuilder(List.of(analyze.toString(), "verify", copy.toString()))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -44,10 +47,17 @@ class SystemdUnitTest {
     void the_unit_runs_unprivileged_on_a_read_only_system() throws Exception {
         List<String> lines = Files.readAllLines(UNIT);
 
-        assertThat(lines).contains("DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                "ProtectHome=yes", "PrivateTmp=yes", "CapabilityBoundingSet=", "StateDirectory=nexuslink nexuslink/tmp",
-                "RestartPreventExitStatus=2");
-        assertThat(String.join("\n", lines)).contains("-jar /opt/nexuslink/nexuslink.jar server",
-                "--data-dir /var/lib/nexuslink", UNIT_JAVA);
+        assertThat(lines)
+                .contains(
+                        "DynamicUser=yes",
+                        "NoNewPrivileges=yes",
+                        "ProtectSystem=strict",
+                        "ProtectHome=yes",
+                        "PrivateTmp=yes",
+                        "CapabilityBoundingSet=",
+                        "StateDirectory=nexuslink nexuslink/tmp",
+                        "RestartPreventExitStatus=2");
+        assertThat(String.join("\n", lines))
+                .contains("-jar /opt/nexuslink/nexuslink.jar server", "--data-dir /var/lib/nexuslink", UNIT_JAVA);
     }
 }

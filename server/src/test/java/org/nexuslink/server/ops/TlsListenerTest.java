@@ -37,14 +37,31 @@ class TlsListenerTest {
     void makeSelfSignedCertificate() throws Exception {
         cert = dir.resolve("cert.pem");
         key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
-                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1",
-                "-keyout", key.toString(), "-out", cert.toString())
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-days",
+                        "1",
+                        "-subj",
+                        "/CN=localhost",
+                        "-addext",
+                        "subjectAltName=IP:127.0.0.1",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        cert.toString())
                 .redirectErrorStream(true)
                 .start();
         assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(openssl.exitValue()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+        assertThat(openssl.exitValue())
+                .as(new String(openssl.getInputStream().readAllBytes()))
+                .isZero();
     }
 
     private Map<String, String> env(Path certificate, Path privateKey) {
@@ -58,12 +75,14 @@ class TlsListenerTest {
 
     @Test
     void serves_health_over_https_with_the_configured_certificate() throws Exception {
-        try (NexusLinkServer server = NexusLinkServer.start(ConfigLoader.load(null, env(cert, key), Map.of()),
-                Clock.systemUTC())) {
-            HttpClient client = HttpClient.newBuilder().sslContext(trusting(cert)).build();
+        try (NexusLinkServer server =
+                NexusLinkServer.start(ConfigLoader.load(null, env(cert, key), Map.of()), Clock.systemUTC())) {
+            HttpClient client =
+                    HttpClient.newBuilder().sslContext(trusting(cert)).build();
 
             HttpResponse<String> response = client.send(
-                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/health")).build(),
+                    HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/health"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.statusCode()).isEqualTo(200);
@@ -75,8 +94,8 @@ class TlsListenerTest {
     void refuses_to_start_with_a_file_that_is_not_pem() throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
 
-        assertThatThrownBy(() -> NexusLinkServer.start(ConfigLoader.load(null, env(garbage, key), Map.of()),
-                Clock.systemUTC()))
+        assertThatThrownBy(() ->
+                        NexusLinkServer.start(ConfigLoader.load(null, env(garbage, key), Map.of()), Clock.systemUTC()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("server.tls_cert");
     }
@@ -85,7 +104,8 @@ class TlsListenerTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "server", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);

@@ -32,8 +32,8 @@ class ChannelReadersTest {
     void the_bulk_decision_matches_one_decision_per_account(Database database) {
         MemberStore members = new MemberStore(database);
         Permissions permissions = new Permissions(database, members, clock);
-        ChannelService channels = new ChannelService(database, new ChannelStore(database), members, permissions,
-                new AuditLog(database, clock), clock);
+        ChannelService channels = new ChannelService(
+                database, new ChannelStore(database), members, permissions, new AuditLog(database, clock), clock);
         List<AccountId> accounts = new ArrayList<>();
         AccountId admin = join(database, Role.ADMIN, accounts);
         AccountId moderator = join(database, Role.MODERATOR, accounts);
@@ -52,8 +52,12 @@ class ChannelReadersTest {
         override(database, deniedEverywhere, null, null);
         override(database, deniedInPublic, text.value(), null);
         override(database, expiredDenial, null, clock.instant().minusSeconds(1).toEpochMilli());
-        sql(database, "INSERT INTO channel_members (channel_id, account_id, added_at) VALUES (?, ?, 0)",
-                database.dialect() == org.nexuslink.server.storage.Dialect.POSTGRES ? secret.value() : secret.value().toString(),
+        sql(
+                database,
+                "INSERT INTO channel_members (channel_id, account_id, added_at) VALUES (?, ?, 0)",
+                database.dialect() == org.nexuslink.server.storage.Dialect.POSTGRES
+                        ? secret.value()
+                        : secret.value().toString(),
                 listed.toString());
 
         for (ChannelId channel : List.of(text, announcement, secret)) {
@@ -63,14 +67,18 @@ class ChannelReadersTest {
                     expected.add(account);
                 }
             }
-            assertThat(permissions.readers(channel, accounts)).as("channel %s", channel).isEqualTo(expected);
+            assertThat(permissions.readers(channel, accounts))
+                    .as("channel %s", channel)
+                    .isEqualTo(expected);
         }
         // And the cases above really differ, so agreement is not vacuous.
-        assertThat(permissions.readers(text, accounts)).contains(admin, moderator, member, expiredDenial, listed)
+        assertThat(permissions.readers(text, accounts))
+                .contains(admin, moderator, member, expiredDenial, listed)
                 .doesNotContain(banned, deniedEverywhere, deniedInPublic, stranger);
         assertThat(permissions.readers(announcement, accounts)).contains(deniedInPublic);
         assertThat(permissions.readers(secret, accounts)).containsExactlyInAnyOrder(admin, listed);
-        assertThat(permissions.readers(new ChannelId(UUID.randomUUID()), accounts)).isEmpty();
+        assertThat(permissions.readers(new ChannelId(UUID.randomUUID()), accounts))
+                .isEmpty();
         assertThat(permissions.readers(text, List.of())).isEmpty();
     }
 
@@ -78,15 +86,27 @@ class ChannelReadersTest {
         AccountId id = AccountIdentity.generate().accountId();
         database.inTransaction(h -> h.createUpdate("INSERT INTO members (account_id, identity_key, role, is_banned, "
                         + "joined_at) VALUES (:a, :k, :r, FALSE, :t)")
-                .bind("a", id.toString()).bind("k", id.publicKeyBytes()).bind("r", role.wireName())
-                .bind("t", clock.instant()).execute());
+                .bind("a", id.toString())
+                .bind("k", id.publicKeyBytes())
+                .bind("r", role.wireName())
+                .bind("t", clock.instant())
+                .execute());
         accounts.add(id);
         return id;
     }
 
     private static ChannelId create(ChannelService channels, ChannelType type, boolean isPrivate) {
-        return channels.create(Actor.CONSOLE, Channel.draft(type.wireName() + (isPrivate ? "-private" : ""), type, "",
-                isPrivate, Channel.defaultPermissions(type), List.of())).channel().id();
+        return channels.create(
+                        Actor.CONSOLE,
+                        Channel.draft(
+                                type.wireName() + (isPrivate ? "-private" : ""),
+                                type,
+                                "",
+                                isPrivate,
+                                Channel.defaultPermissions(type),
+                                List.of()))
+                .channel()
+                .id();
     }
 
     /** A read-denying override, community-wide when {@code channel} is null. */

@@ -42,8 +42,8 @@ class PermissionMatrixTest {
             this.database = database;
             MemberStore members = new MemberStore(database);
             this.permissions = new Permissions(database, members, clock);
-            this.channels = new ChannelService(database, new ChannelStore(database), members, permissions,
-                    new AuditLog(database, clock), clock);
+            this.channels = new ChannelService(
+                    database, new ChannelStore(database), members, permissions, new AuditLog(database, clock), clock);
             for (AccountId account : List.of(admin, moderator, member)) {
                 insert(account, roleOf(account), clock.instant());
             }
@@ -62,13 +62,16 @@ class PermissionMatrixTest {
         void insert(AccountId account, Role role, Instant joinedAt) {
             database.inTransaction(h -> h.createUpdate("INSERT INTO members (account_id, identity_key, role, "
                             + "is_banned, joined_at) VALUES (:a, :k, :r, FALSE, :t)")
-                    .bind("a", account.toString()).bind("k", account.publicKeyBytes()).bind("r", role.wireName())
-                    .bind("t", joinedAt).execute());
+                    .bind("a", account.toString())
+                    .bind("k", account.publicKeyBytes())
+                    .bind("r", role.wireName())
+                    .bind("t", joinedAt)
+                    .execute());
         }
 
         ChannelId channel(ChannelType type, boolean isPrivate, List<SpeakingCondition> conditions) {
-            Channel draft = Channel.draft(type.wireName() + "-channel", type, "", isPrivate,
-                    Channel.defaultPermissions(type), conditions);
+            Channel draft = Channel.draft(
+                    type.wireName() + "-channel", type, "", isPrivate, Channel.defaultPermissions(type), conditions);
             return channels.create(Actor.CONSOLE, draft).channel().id();
         }
 
@@ -87,15 +90,15 @@ class PermissionMatrixTest {
 
     /** docs/permissions.md's default matrix, written out: role, type, read, write, manage. */
     private static final Object[][] DEFAULTS = {
-            {Role.ADMIN, ChannelType.TEXT, true, true, true},
-            {Role.ADMIN, ChannelType.ANNOUNCEMENT, true, true, true},
-            {Role.ADMIN, ChannelType.VOICE, true, true, true},
-            {Role.MODERATOR, ChannelType.TEXT, true, true, true},
-            {Role.MODERATOR, ChannelType.ANNOUNCEMENT, true, true, true},
-            {Role.MODERATOR, ChannelType.VOICE, true, true, true},
-            {Role.MEMBER, ChannelType.TEXT, true, true, false},
-            {Role.MEMBER, ChannelType.ANNOUNCEMENT, true, false, false},
-            {Role.MEMBER, ChannelType.VOICE, true, true, false},
+        {Role.ADMIN, ChannelType.TEXT, true, true, true},
+        {Role.ADMIN, ChannelType.ANNOUNCEMENT, true, true, true},
+        {Role.ADMIN, ChannelType.VOICE, true, true, true},
+        {Role.MODERATOR, ChannelType.TEXT, true, true, true},
+        {Role.MODERATOR, ChannelType.ANNOUNCEMENT, true, true, true},
+        {Role.MODERATOR, ChannelType.VOICE, true, true, true},
+        {Role.MEMBER, ChannelType.TEXT, true, true, false},
+        {Role.MEMBER, ChannelType.ANNOUNCEMENT, true, false, false},
+        {Role.MEMBER, ChannelType.VOICE, true, true, false},
     };
 
     private static String cell(Decision d) {
@@ -120,18 +123,31 @@ class PermissionMatrixTest {
         }
 
         assertThat(actual).containsExactlyElementsOf(expected);
-        assertThat(expected).hasSize(Role.values().length * ChannelType.values().length * ChannelAction.values().length);
+        assertThat(expected)
+                .hasSize(Role.values().length * ChannelType.values().length * ChannelAction.values().length);
     }
 
     /** The account's state in the full matrix. */
-    private enum AccountState { PLAIN, BANNED, MUTED_COMMUNITY_WIDE, MUTED_IN_CHANNEL, MUTE_EXPIRED }
+    private enum AccountState {
+        PLAIN,
+        BANNED,
+        MUTED_COMMUNITY_WIDE,
+        MUTED_IN_CHANNEL,
+        MUTE_EXPIRED
+    }
 
     /** The channel's state in the full matrix. */
-    private enum ChannelState { NORMAL, ARCHIVED, PRIVATE_NOT_LISTED, PRIVATE_LISTED, CONDITION_UNMET }
+    private enum ChannelState {
+        NORMAL,
+        ARCHIVED,
+        PRIVATE_NOT_LISTED,
+        PRIVATE_LISTED,
+        CONDITION_UNMET
+    }
 
     /** docs/permissions.md's rules restated as the expected cell. */
-    private static String expected(Role role, ChannelType type, ChannelAction action, AccountState account,
-                                   ChannelState channel) {
+    private static String expected(
+            Role role, ChannelType type, ChannelAction action, AccountState account, ChannelState channel) {
         if (account == AccountState.BANNED) {
             return "deny:banned";
         }
@@ -172,9 +188,12 @@ class PermissionMatrixTest {
         Map<String, ChannelId> channels = new java.util.LinkedHashMap<>();
         for (ChannelType type : ChannelType.values()) {
             for (ChannelState state : ChannelState.values()) {
-                ChannelId id = c.channel(type, state == ChannelState.PRIVATE_LISTED || state == ChannelState.PRIVATE_NOT_LISTED,
+                ChannelId id = c.channel(
+                        type,
+                        state == ChannelState.PRIVATE_LISTED || state == ChannelState.PRIVATE_NOT_LISTED,
                         state == ChannelState.CONDITION_UNMET
-                                ? List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(1))) : List.of());
+                                ? List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(1)))
+                                : List.of());
                 channels.put(type + "/" + state, id);
                 if (state == ChannelState.ARCHIVED) {
                     c.sql("UPDATE channels SET is_archived = TRUE WHERE id = ?", id.value());
@@ -189,13 +208,31 @@ class PermissionMatrixTest {
             AccountId banned = accounts.get(role + "/" + AccountState.BANNED);
             c.sql("UPDATE members SET is_banned = TRUE WHERE account_id = ?", banned.toString());
             database.inTransaction(h -> {
-                OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTED_COMMUNITY_WIDE), Optional.empty(), "",
-                        Actor.CONSOLE, clock.instant(), Optional.empty());
-                OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTE_EXPIRED), Optional.empty(), "",
-                        Actor.CONSOLE, past.minusSeconds(60), Optional.of(past));
+                OverrideStore.mute(
+                        h,
+                        accounts.get(role + "/" + AccountState.MUTED_COMMUNITY_WIDE),
+                        Optional.empty(),
+                        "",
+                        Actor.CONSOLE,
+                        clock.instant(),
+                        Optional.empty());
+                OverrideStore.mute(
+                        h,
+                        accounts.get(role + "/" + AccountState.MUTE_EXPIRED),
+                        Optional.empty(),
+                        "",
+                        Actor.CONSOLE,
+                        past.minusSeconds(60),
+                        Optional.of(past));
                 for (ChannelId channel : channels.values()) {
-                    OverrideStore.mute(h, accounts.get(role + "/" + AccountState.MUTED_IN_CHANNEL), Optional.of(channel),
-                            "", Actor.CONSOLE, clock.instant(), Optional.empty());
+                    OverrideStore.mute(
+                            h,
+                            accounts.get(role + "/" + AccountState.MUTED_IN_CHANNEL),
+                            Optional.of(channel),
+                            "",
+                            Actor.CONSOLE,
+                            clock.instant(),
+                            Optional.empty());
                 }
                 return null;
             });
@@ -210,7 +247,8 @@ class PermissionMatrixTest {
                     for (ChannelState channelState : ChannelState.values()) {
                         ChannelId channel = channels.get(type + "/" + channelState);
                         for (ChannelAction action : ChannelAction.values()) {
-                            String cell = role + " " + accountState + " " + type + " " + channelState + " " + action + " ";
+                            String cell =
+                                    role + " " + accountState + " " + type + " " + channelState + " " + action + " ";
                             wanted.add(cell + expected(role, type, action, accountState, channelState));
                             actual.add(cell + cell(c.decide(account, channel, action)));
                         }
@@ -227,15 +265,20 @@ class PermissionMatrixTest {
     void a_changed_role_row_decides_for_that_role_but_never_restricts_admins(Database database) {
         Community c = new Community(database);
         ChannelId channel = c.channel(ChannelType.TEXT);
-        c.sql("UPDATE channel_permissions SET can_read = FALSE, can_write = FALSE WHERE channel_id = ? AND role <> 'member'",
+        c.sql(
+                "UPDATE channel_permissions SET can_read = FALSE, can_write = FALSE WHERE channel_id = ? AND role <> 'member'",
                 channel.value());
-        c.sql("UPDATE channel_permissions SET can_manage = TRUE WHERE channel_id = ? AND role = 'member'", channel.value());
+        c.sql(
+                "UPDATE channel_permissions SET can_manage = TRUE WHERE channel_id = ? AND role = 'member'",
+                channel.value());
 
         assertThat(cell(c.decide(c.moderator, channel, ChannelAction.READ))).isEqualTo("deny:role");
         assertThat(cell(c.decide(c.moderator, channel, ChannelAction.WRITE))).isEqualTo("deny:role");
         assertThat(cell(c.decide(c.member, channel, ChannelAction.MANAGE))).isEqualTo("allow");
         for (ChannelAction action : ChannelAction.values()) {
-            assertThat(c.decide(c.admin, channel, action).allowed()).as(action.name()).isTrue();
+            assertThat(c.decide(c.admin, channel, action).allowed())
+                    .as(action.name())
+                    .isTrue();
         }
     }
 
@@ -256,7 +299,9 @@ class PermissionMatrixTest {
         assertThat(cell(c.decide(c.member, channel, ChannelAction.WRITE))).isEqualTo("allow");
         assertThat(cell(c.decide(c.member, channel, ChannelAction.MANAGE))).isEqualTo("deny:role");
         assertThat(cell(c.decide(c.moderator, channel, ChannelAction.MANAGE))).isEqualTo("allow");
-        assertThat(c.channels.list(Actor.of(c.member)).stream().map(v -> v.channel().id())).containsExactly(channel);
+        assertThat(c.channels.list(Actor.of(c.member)).stream()
+                        .map(v -> v.channel().id()))
+                .containsExactly(channel);
     }
 
     @DatabaseTest
@@ -277,7 +322,10 @@ class PermissionMatrixTest {
         Community c = new Community(database);
         ChannelId text = c.channel(ChannelType.TEXT);
         ChannelId voice = c.channel(ChannelType.VOICE);
-        c.sql("UPDATE members SET is_banned = TRUE WHERE account_id IN (?, ?)", c.member.toString(), c.admin.toString());
+        c.sql(
+                "UPDATE members SET is_banned = TRUE WHERE account_id IN (?, ?)",
+                c.member.toString(),
+                c.admin.toString());
 
         for (ChannelId channel : List.of(text, voice)) {
             for (ChannelAction action : ChannelAction.values()) {
@@ -285,8 +333,10 @@ class PermissionMatrixTest {
                 assertThat(cell(c.decide(c.admin, channel, action))).isEqualTo("deny:banned");
             }
         }
-        assertThat(cell(c.decide(c.member, ChannelId.random(), ChannelAction.READ))).isEqualTo("deny:banned");
-        assertThat(cell(c.permissions.decide(Actor.of(c.admin), CommunityAction.CREATE_CHANNEL))).isEqualTo("deny:banned");
+        assertThat(cell(c.decide(c.member, ChannelId.random(), ChannelAction.READ)))
+                .isEqualTo("deny:banned");
+        assertThat(cell(c.permissions.decide(Actor.of(c.admin), CommunityAction.CREATE_CHANNEL)))
+                .isEqualTo("deny:banned");
         assertThat(c.channels.list(Actor.of(c.member))).isEmpty();
     }
 
@@ -296,8 +346,8 @@ class PermissionMatrixTest {
         ChannelId muted = c.channel(ChannelType.TEXT);
         ChannelId other = c.channel(ChannelType.TEXT);
         database.inTransaction(h -> {
-            OverrideStore.mute(h, c.member, Optional.of(muted), "spam", Actor.of(c.moderator), clock.instant(),
-                    Optional.empty());
+            OverrideStore.mute(
+                    h, c.member, Optional.of(muted), "spam", Actor.of(c.moderator), clock.instant(), Optional.empty());
             return null;
         });
 
@@ -322,7 +372,8 @@ class PermissionMatrixTest {
         for (ChannelId channel : List.of(text, voice)) {
             assertThat(cell(c.decide(c.member, channel, ChannelAction.WRITE))).isEqualTo("deny:muted");
             assertThat(cell(c.decide(c.admin, channel, ChannelAction.WRITE))).isEqualTo("deny:muted");
-            assertThat(cell(c.decide(c.moderator, channel, ChannelAction.WRITE))).isEqualTo("allow");
+            assertThat(cell(c.decide(c.moderator, channel, ChannelAction.WRITE)))
+                    .isEqualTo("allow");
         }
     }
 
@@ -332,8 +383,8 @@ class PermissionMatrixTest {
         ChannelId channel = c.channel(ChannelType.TEXT);
         Instant expiry = clock.instant().plus(Duration.ofMinutes(10));
         database.inTransaction(h -> {
-            OverrideStore.mute(h, c.member, Optional.of(channel), "", Actor.of(c.admin), clock.instant(),
-                    Optional.of(expiry));
+            OverrideStore.mute(
+                    h, c.member, Optional.of(channel), "", Actor.of(c.admin), clock.instant(), Optional.of(expiry));
             return null;
         });
 
@@ -353,11 +404,14 @@ class PermissionMatrixTest {
     void a_channel_override_that_grants_lifts_the_role_row_but_a_denial_still_wins(Database database) {
         Community c = new Community(database);
         ChannelId announcements = c.channel(ChannelType.ANNOUNCEMENT);
-        c.sql("INSERT INTO member_overrides (account_id, channel_id, can_write, created_at) VALUES (?, ?, TRUE, 0)",
-                c.member.toString(), announcements.value());
+        c.sql(
+                "INSERT INTO member_overrides (account_id, channel_id, can_write, created_at) VALUES (?, ?, TRUE, 0)",
+                c.member.toString(),
+                announcements.value());
 
         assertThat(cell(c.decide(c.member, announcements, ChannelAction.WRITE))).isEqualTo("allow");
-        c.sql("INSERT INTO member_overrides (account_id, channel_id, can_write, created_at) VALUES (?, NULL, FALSE, 0)",
+        c.sql(
+                "INSERT INTO member_overrides (account_id, channel_id, can_write, created_at) VALUES (?, NULL, FALSE, 0)",
                 c.member.toString());
         assertThat(cell(c.decide(c.member, announcements, ChannelAction.WRITE))).isEqualTo("deny:muted");
     }
@@ -365,9 +419,10 @@ class PermissionMatrixTest {
     @DatabaseTest
     void a_speaking_condition_gates_writing_and_names_itself(Database database) {
         Community c = new Community(database);
-        ChannelId aged = c.channel(ChannelType.TEXT, false,
-                List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(7))));
-        ChannelId ranked = c.channel(ChannelType.TEXT, false, List.of(new SpeakingCondition.MinimumRole(Role.MODERATOR)));
+        ChannelId aged = c.channel(
+                ChannelType.TEXT, false, List.of(new SpeakingCondition.MinimumMembershipAge(Duration.ofDays(7))));
+        ChannelId ranked =
+                c.channel(ChannelType.TEXT, false, List.of(new SpeakingCondition.MinimumRole(Role.MODERATOR)));
         AccountId newcomer = c.join(Role.MEMBER, clock.instant().minus(Duration.ofDays(2)));
         AccountId newModerator = c.join(Role.MODERATOR, clock.instant());
         AccountId veteran = c.join(Role.MEMBER, clock.instant().minus(Duration.ofDays(8)));
@@ -395,7 +450,8 @@ class PermissionMatrixTest {
         AccountId stranger = AccountIdentity.generate().accountId();
 
         assertThat(cell(c.decide(stranger, channel, ChannelAction.READ))).isEqualTo("deny:not_a_member");
-        assertThat(cell(c.decide(c.member, ChannelId.random(), ChannelAction.READ))).isEqualTo("deny:no_such_channel");
+        assertThat(cell(c.decide(c.member, ChannelId.random(), ChannelAction.READ)))
+                .isEqualTo("deny:no_such_channel");
     }
 
     @DatabaseTest
@@ -405,49 +461,88 @@ class PermissionMatrixTest {
         AccountId otherModerator = c.join(Role.MODERATOR, clock.instant());
         AccountId otherMember = c.join(Role.MEMBER, clock.instant());
         Map<Role, AccountId> actors = Map.of(Role.ADMIN, c.admin, Role.MODERATOR, c.moderator, Role.MEMBER, c.member);
-        Map<Role, AccountId> targets = Map.of(Role.ADMIN, otherAdmin, Role.MODERATOR, otherModerator,
-                Role.MEMBER, otherMember);
+        Map<Role, AccountId> targets =
+                Map.of(Role.ADMIN, otherAdmin, Role.MODERATOR, otherModerator, Role.MEMBER, otherMember);
 
         List<String> actual = new ArrayList<>();
         for (Role actor : Role.values()) {
             for (CommunityAction action : CommunityAction.values()) {
                 if (!action.targetsMember()) {
-                    actual.add(actor + " " + action + " " + cell(c.permissions.decide(Actor.of(actors.get(actor)), action)));
+                    actual.add(actor + " " + action + " "
+                            + cell(c.permissions.decide(Actor.of(actors.get(actor)), action)));
                     continue;
                 }
                 for (Role target : Role.values()) {
-                    actual.add(actor + " " + action + " " + target + " " + cell(database.jdbi().withHandle(h ->
-                            c.permissions.decide(h, Actor.of(actors.get(actor)), action, targets.get(target)))));
+                    actual.add(actor + " " + action + " " + target + " "
+                            + cell(database.jdbi()
+                                    .withHandle(h -> c.permissions.decide(
+                                            h, Actor.of(actors.get(actor)), action, targets.get(target)))));
                 }
-                actual.add(actor + " " + action + " self " + cell(database.jdbi().withHandle(h ->
-                        c.permissions.decide(h, Actor.of(actors.get(actor)), action, actors.get(actor)))));
+                actual.add(actor + " " + action + " self "
+                        + cell(database.jdbi()
+                                .withHandle(h -> c.permissions.decide(
+                                        h, Actor.of(actors.get(actor)), action, actors.get(actor)))));
             }
         }
 
-        assertThat(actual).containsExactly(
-                "ADMIN CREATE_CHANNEL allow", "ADMIN DELETE_CHANNEL allow", "ADMIN VIEW_AUDIT allow",
-                "ADMIN CHANGE_ROLE ADMIN allow", "ADMIN CHANGE_ROLE MODERATOR allow", "ADMIN CHANGE_ROLE MEMBER allow",
-                "ADMIN CHANGE_ROLE self allow",
-                "ADMIN BAN ADMIN allow", "ADMIN BAN MODERATOR allow", "ADMIN BAN MEMBER allow", "ADMIN BAN self deny:self",
-                "ADMIN MUTE ADMIN allow", "ADMIN MUTE MODERATOR allow", "ADMIN MUTE MEMBER allow", "ADMIN MUTE self deny:self",
-                "ADMIN KICK ADMIN allow", "ADMIN KICK MODERATOR allow", "ADMIN KICK MEMBER allow", "ADMIN KICK self deny:self",
-                "MODERATOR CREATE_CHANNEL deny:role", "MODERATOR DELETE_CHANNEL deny:role", "MODERATOR VIEW_AUDIT allow",
-                "MODERATOR CHANGE_ROLE ADMIN deny:role", "MODERATOR CHANGE_ROLE MODERATOR deny:role",
-                "MODERATOR CHANGE_ROLE MEMBER deny:role", "MODERATOR CHANGE_ROLE self deny:role",
-                "MODERATOR BAN ADMIN deny:target_rank", "MODERATOR BAN MODERATOR deny:target_rank",
-                "MODERATOR BAN MEMBER allow", "MODERATOR BAN self deny:self",
-                "MODERATOR MUTE ADMIN deny:target_rank", "MODERATOR MUTE MODERATOR deny:target_rank",
-                "MODERATOR MUTE MEMBER allow", "MODERATOR MUTE self deny:self",
-                "MODERATOR KICK ADMIN deny:target_rank", "MODERATOR KICK MODERATOR deny:target_rank",
-                "MODERATOR KICK MEMBER allow", "MODERATOR KICK self deny:self",
-                "MEMBER CREATE_CHANNEL deny:role", "MEMBER DELETE_CHANNEL deny:role", "MEMBER VIEW_AUDIT deny:role",
-                "MEMBER CHANGE_ROLE ADMIN deny:role", "MEMBER CHANGE_ROLE MODERATOR deny:role",
-                "MEMBER CHANGE_ROLE MEMBER deny:role", "MEMBER CHANGE_ROLE self deny:role",
-                "MEMBER BAN ADMIN deny:role", "MEMBER BAN MODERATOR deny:role", "MEMBER BAN MEMBER deny:role",
-                "MEMBER BAN self deny:role",
-                "MEMBER MUTE ADMIN deny:role", "MEMBER MUTE MODERATOR deny:role", "MEMBER MUTE MEMBER deny:role",
-                "MEMBER MUTE self deny:role",
-                "MEMBER KICK ADMIN deny:role", "MEMBER KICK MODERATOR deny:role", "MEMBER KICK MEMBER deny:role",
-                "MEMBER KICK self deny:role");
+        assertThat(actual)
+                .containsExactly(
+                        "ADMIN CREATE_CHANNEL allow",
+                        "ADMIN DELETE_CHANNEL allow",
+                        "ADMIN VIEW_AUDIT allow",
+                        "ADMIN CHANGE_ROLE ADMIN allow",
+                        "ADMIN CHANGE_ROLE MODERATOR allow",
+                        "ADMIN CHANGE_ROLE MEMBER allow",
+                        "ADMIN CHANGE_ROLE self allow",
+                        "ADMIN BAN ADMIN allow",
+                        "ADMIN BAN MODERATOR allow",
+                        "ADMIN BAN MEMBER allow",
+                        "ADMIN BAN self deny:self",
+                        "ADMIN MUTE ADMIN allow",
+                        "ADMIN MUTE MODERATOR allow",
+                        "ADMIN MUTE MEMBER allow",
+                        "ADMIN MUTE self deny:self",
+                        "ADMIN KICK ADMIN allow",
+                        "ADMIN KICK MODERATOR allow",
+                        "ADMIN KICK MEMBER allow",
+                        "ADMIN KICK self deny:self",
+                        "MODERATOR CREATE_CHANNEL deny:role",
+                        "MODERATOR DELETE_CHANNEL deny:role",
+                        "MODERATOR VIEW_AUDIT allow",
+                        "MODERATOR CHANGE_ROLE ADMIN deny:role",
+                        "MODERATOR CHANGE_ROLE MODERATOR deny:role",
+                        "MODERATOR CHANGE_ROLE MEMBER deny:role",
+                        "MODERATOR CHANGE_ROLE self deny:role",
+                        "MODERATOR BAN ADMIN deny:target_rank",
+                        "MODERATOR BAN MODERATOR deny:target_rank",
+                        "MODERATOR BAN MEMBER allow",
+                        "MODERATOR BAN self deny:self",
+                        "MODERATOR MUTE ADMIN deny:target_rank",
+                        "MODERATOR MUTE MODERATOR deny:target_rank",
+                        "MODERATOR MUTE MEMBER allow",
+                        "MODERATOR MUTE self deny:self",
+                        "MODERATOR KICK ADMIN deny:target_rank",
+                        "MODERATOR KICK MODERATOR deny:target_rank",
+                        "MODERATOR KICK MEMBER allow",
+                        "MODERATOR KICK self deny:self",
+                        "MEMBER CREATE_CHANNEL deny:role",
+                        "MEMBER DELETE_CHANNEL deny:role",
+                        "MEMBER VIEW_AUDIT deny:role",
+                        "MEMBER CHANGE_ROLE ADMIN deny:role",
+                        "MEMBER CHANGE_ROLE MODERATOR deny:role",
+                        "MEMBER CHANGE_ROLE MEMBER deny:role",
+                        "MEMBER CHANGE_ROLE self deny:role",
+                        "MEMBER BAN ADMIN deny:role",
+                        "MEMBER BAN MODERATOR deny:role",
+                        "MEMBER BAN MEMBER deny:role",
+                        "MEMBER BAN self deny:role",
+                        "MEMBER MUTE ADMIN deny:role",
+                        "MEMBER MUTE MODERATOR deny:role",
+                        "MEMBER MUTE MEMBER deny:role",
+                        "MEMBER MUTE self deny:role",
+                        "MEMBER KICK ADMIN deny:role",
+                        "MEMBER KICK MODERATOR deny:role",
+                        "MEMBER KICK MEMBER deny:role",
+                        "MEMBER KICK self deny:role");
     }
 }

@@ -64,7 +64,10 @@ class RateLimitAttacksTest {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
-            return new Answer(response.statusCode(), response.headers().firstValue("Retry-After").orElse(""), body);
+            return new Answer(
+                    response.statusCode(),
+                    response.headers().firstValue("Retry-After").orElse(""),
+                    body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -76,22 +79,25 @@ class RateLimitAttacksTest {
     private static HttpRequest challenge(TestServer server, TestAccount account) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/auth/challenge"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"account_id\":\"" + account.id() + "\",\"device_id\":1}",
-                        StandardCharsets.UTF_8))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"account_id\":\"" + account.id() + "\",\"device_id\":1}", StandardCharsets.UTF_8))
                 .build();
     }
 
     private static long challengeRows(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_challenges")
-                .mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM auth_challenges")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @DatabaseTest
-    void a_flood_of_challenges_from_one_address_gets_429_and_writes_no_rows_beyond_its_bucket(DatabaseUrl url,
-                                                                                            Database database) {
+    void a_flood_of_challenges_from_one_address_gets_429_and_writes_no_rows_beyond_its_bucket(
+            DatabaseUrl url, Database database) {
         TestAccount alice = new TestAccount(clock);
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "10"));
-             HttpClient http = HttpClient.newHttpClient()) {
+        try (TestServer server =
+                        TestServer.start(url, clock, Map.of("NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "10"));
+                HttpClient http = HttpClient.newHttpClient()) {
             alice.join(server, alice.device(1)); // two requests: challenge and join
             long before = challengeRows(database);
 
@@ -100,15 +106,22 @@ class RateLimitAttacksTest {
                 answers.add(send(http, challenge(server, alice)));
             }
 
-            assertThat(answers).extracting(Answer::status).containsExactly(
-                    200, 200, 200, 200, 200, 200, 200, 200, 429, 429, 429, 429);
+            assertThat(answers)
+                    .extracting(Answer::status)
+                    .containsExactly(200, 200, 200, 200, 200, 200, 200, 200, 429, 429, 429, 429);
             Answer refused = answers.get(8);
             assertThat(refused.code()).isEqualTo("rate_limited");
-            assertThat(refused.retryAfter()).as("whole seconds until a token is back").isEqualTo("1");
-            assertThat(challengeRows(database)).as("no challenge stored for a refused request").isEqualTo(before + 8);
+            assertThat(refused.retryAfter())
+                    .as("whole seconds until a token is back")
+                    .isEqualTo("1");
+            assertThat(challengeRows(database))
+                    .as("no challenge stored for a refused request")
+                    .isEqualTo(before + 8);
 
             clock.advance(Duration.ofSeconds(1));
-            assertThat(send(http, challenge(server, alice)).status()).as("the bucket refills").isEqualTo(200);
+            assertThat(send(http, challenge(server, alice)).status())
+                    .as("the bucket refills")
+                    .isEqualTo(200);
             assertThat(server.metrics()).contains("nexuslink_rate_limited_total{limit=\"address\"} 4.0");
         }
     }
@@ -117,11 +130,18 @@ class RateLimitAttacksTest {
     void one_account_flooding_an_authenticated_route_from_two_addresses_gets_429(DatabaseUrl url) throws Exception {
         TestAccount alice = new TestAccount(clock);
         try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "6"));
-             HttpClient first = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.1")).build();
-             HttpClient second = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build()) {
+                HttpClient first = HttpClient.newBuilder()
+                        .localAddress(InetAddress.getByName("127.0.0.1"))
+                        .build();
+                HttpClient second = HttpClient.newBuilder()
+                        .localAddress(InetAddress.getByName("127.0.0.2"))
+                        .build()) {
             String token = alice.join(server, alice.device(1)); // two of 127.0.0.1's six, none of the account's
-            HttpRequest devices = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/devices"))
-                    .header("Authorization", "Bearer " + token).GET().build();
+            HttpRequest devices = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/api/v1/devices"))
+                    .header("Authorization", "Bearer " + token)
+                    .GET()
+                    .build();
 
             List<Answer> answers = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -142,28 +162,41 @@ class RateLimitAttacksTest {
     @ExtendWith(PostgresDatabaseExtension.class)
     void two_servers_sharing_redis_share_one_bucket(DatabaseUrl url) {
         Map<String, String> settings = new HashMap<>(Map.of(
-                "NEXUSLINK_REDIS_ENABLED", "true",
-                "NEXUSLINK_REDIS_URL", REDIS,
-                "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
-                "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND", "5",
+                "NEXUSLINK_REDIS_ENABLED",
+                "true",
+                "NEXUSLINK_REDIS_URL",
+                REDIS,
+                "NEXUSLINK_REDIS_CHANNEL_PREFIX",
+                "nxl-test-" + UUID.randomUUID(),
+                "NEXUSLINK_RATE_LIMIT_REQUESTS_PER_SECOND",
+                "5",
                 // Nodes of one cluster share one server key (a node with another refuses to start).
-                "NEXUSLINK_SERVER_KEY_FILE", keys.resolve("server.key").toString()));
+                "NEXUSLINK_SERVER_KEY_FILE",
+                keys.resolve("server.key").toString()));
         try (TestServer a = TestServer.start(url, clock, settings);
-             TestServer b = TestServer.start(url, clock, settings);
-             HttpClient http = HttpClient.newHttpClient()) {
+                TestServer b = TestServer.start(url, clock, settings);
+                HttpClient http = HttpClient.newHttpClient()) {
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 // Three to each node: alone, each would allow all of its three.
                 for (TestServer node : List.of(a, b)) {
-                    statuses.add(send(http, HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + node.port() + "/health")).build()).status());
+                    statuses.add(send(
+                                    http,
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/health"))
+                                            .build())
+                            .status());
                 }
             }
 
             assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429);
             clock.advance(Duration.ofSeconds(1));
-            assertThat(send(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/health"))
-                    .build()).status()).as("the shared bucket refills with the clock").isEqualTo(200);
+            assertThat(send(
+                                    http,
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + "/health"))
+                                            .build())
+                            .status())
+                    .as("the shared bucket refills with the clock")
+                    .isEqualTo(200);
         }
     }
 
@@ -171,17 +204,22 @@ class RateLimitAttacksTest {
     @ExtendWith(PostgresDatabaseExtension.class)
     void a_device_connected_to_two_servers_sharing_redis_cannot_double_its_send_rate(DatabaseUrl url) {
         Map<String, String> settings = new HashMap<>(Map.of(
-                "NEXUSLINK_REDIS_ENABLED", "true",
-                "NEXUSLINK_REDIS_URL", REDIS,
-                "NEXUSLINK_REDIS_CHANNEL_PREFIX", "nxl-test-" + UUID.randomUUID(),
-                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3",
-                "NEXUSLINK_SERVER_KEY_FILE", keys.resolve("server.key").toString()));
+                "NEXUSLINK_REDIS_ENABLED",
+                "true",
+                "NEXUSLINK_REDIS_URL",
+                REDIS,
+                "NEXUSLINK_REDIS_CHANNEL_PREFIX",
+                "nxl-test-" + UUID.randomUUID(),
+                "NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND",
+                "3",
+                "NEXUSLINK_SERVER_KEY_FILE",
+                keys.resolve("server.key").toString()));
         TestAccount alice = new TestAccount(clock);
         try (TestServer a = TestServer.start(url, clock, settings);
-             TestServer b = TestServer.start(url, clock, settings)) {
+                TestServer b = TestServer.start(url, clock, settings)) {
             String token = alice.join(a, alice.device(1));
             try (TestWebSocket onA = TestWebSocket.connect(a, token);
-                 TestWebSocket onB = TestWebSocket.connect(b, token)) {
+                    TestWebSocket onB = TestWebSocket.connect(b, token)) {
                 for (TestWebSocket ws : List.of(onA, onB)) {
                     ws.send(ping(1));
                     ws.send(ping(2));
@@ -189,10 +227,14 @@ class RateLimitAttacksTest {
                 List<Envelope> replies = List.of(onA.next(), onA.next(), onB.next(), onB.next());
 
                 assertThat(replies).filteredOn(e -> e.command() == Command.PONG).hasSize(3);
-                assertThat(replies).filteredOn(e -> e.command() == Command.ERROR)
-                        .extracting(e -> ((ErrorBody) e.body()).code()).containsExactly("rate_limited");
-                assertThat(replies.subList(0, 2)).extracting(Envelope::seq)
-                        .as("replies keep the order of requests").containsExactly(new Seq(1), new Seq(2));
+                assertThat(replies)
+                        .filteredOn(e -> e.command() == Command.ERROR)
+                        .extracting(e -> ((ErrorBody) e.body()).code())
+                        .containsExactly("rate_limited");
+                assertThat(replies.subList(0, 2))
+                        .extracting(Envelope::seq)
+                        .as("replies keep the order of requests")
+                        .containsExactly(new Seq(1), new Seq(2));
             }
         }
     }
@@ -200,20 +242,25 @@ class RateLimitAttacksTest {
     @DatabaseTest
     void a_device_with_two_websockets_cannot_double_its_send_rate_and_its_acks_count(DatabaseUrl url) {
         TestAccount alice = new TestAccount(clock);
-        try (TestServer server = TestServer.start(url, clock, Map.of("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3"))) {
+        try (TestServer server =
+                TestServer.start(url, clock, Map.of("NEXUSLINK_RATE_LIMIT_WS_MESSAGES_PER_SECOND", "3"))) {
             String token = alice.join(server, alice.device(1));
             try (TestWebSocket one = TestWebSocket.connect(server, token);
-                 TestWebSocket two = TestWebSocket.connect(server, token)) {
+                    TestWebSocket two = TestWebSocket.connect(server, token)) {
                 one.send(ping(1));
                 one.send(ping(2));
                 two.send(ping(1));
                 two.send(ping(2));
                 List<Envelope> replies = List.of(one.next(), one.next(), two.next(), two.next());
 
-                assertThat(replies).filteredOn(e -> e.command() == Command.PONG)
-                        .as("three a second for the device, whichever connection asks").hasSize(3);
-                assertThat(replies).filteredOn(e -> e.command() == Command.ERROR)
-                        .extracting(e -> ((ErrorBody) e.body()).code()).containsExactly("rate_limited");
+                assertThat(replies)
+                        .filteredOn(e -> e.command() == Command.PONG)
+                        .as("three a second for the device, whichever connection asks")
+                        .hasSize(3);
+                assertThat(replies)
+                        .filteredOn(e -> e.command() == Command.ERROR)
+                        .extracting(e -> ((ErrorBody) e.body()).code())
+                        .containsExactly("rate_limited");
 
                 clock.advance(Duration.ofSeconds(1));
                 // More acks than the connection got pushes (its notices on connect): the

@@ -20,7 +20,8 @@ class RateLimitsTest {
     @Test
     void retry_after_is_whole_seconds_rounded_up() {
         assertThat(Verdict.refused(Duration.ofMillis(1)).retryAfterSeconds()).isEqualTo(1);
-        assertThat(Verdict.refused(Duration.ofMillis(1_500)).retryAfterSeconds()).isEqualTo(2);
+        assertThat(Verdict.refused(Duration.ofMillis(1_500)).retryAfterSeconds())
+                .isEqualTo(2);
         assertThat(Verdict.refused(Duration.ofSeconds(3)).retryAfterSeconds()).isEqualTo(3);
         assertThat(Verdict.refused(Duration.ZERO).retryAfterSeconds()).isEqualTo(1);
     }
@@ -37,8 +38,8 @@ class RateLimitsTest {
 
     @Test
     void a_bucket_holds_one_seconds_worth_and_refills_with_the_clock() {
-        RateLimits limits = RateLimits.create(new Config.RateLimit(4, 2, 1), clock, Optional.empty(),
-                new SimpleMeterRegistry());
+        RateLimits limits =
+                RateLimits.create(new Config.RateLimit(4, 2, 1), clock, Optional.empty(), new SimpleMeterRegistry());
 
         assertThat(limits.mayBlock()).isFalse();
         for (int i = 0; i < 4; i++) {
@@ -47,8 +48,12 @@ class RateLimitsTest {
         Verdict refused = limits.take(Limit.ADDRESS, "192.0.2.7");
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfter()).isEqualTo(Duration.ofMillis(250));
-        assertThat(limits.take(Limit.ADDRESS, "192.0.2.8").allowed()).as("another address").isTrue();
-        assertThat(limits.take(Limit.ACCOUNT, "192.0.2.7").allowed()).as("another limit, same key").isTrue();
+        assertThat(limits.take(Limit.ADDRESS, "192.0.2.8").allowed())
+                .as("another address")
+                .isTrue();
+        assertThat(limits.take(Limit.ACCOUNT, "192.0.2.7").allowed())
+                .as("another limit, same key")
+                .isTrue();
 
         clock.advance(Duration.ofMillis(250));
         assertThat(limits.take(Limit.ADDRESS, "192.0.2.7").allowed()).isTrue();
@@ -59,7 +64,10 @@ class RateLimitsTest {
     void refilled_buckets_are_forgotten_so_memory_follows_active_clients() {
         LocalBuckets buckets = new LocalBuckets(new ClockTimeMeter(clock));
         BucketConfiguration config = BucketConfiguration.builder()
-                .addLimit(BandwidthBuilder.builder().capacity(10).refillGreedy(10, Duration.ofSeconds(1)).build())
+                .addLimit(BandwidthBuilder.builder()
+                        .capacity(10)
+                        .refillGreedy(10, Duration.ofSeconds(1))
+                        .build())
                 .build();
         for (int i = 0; i < 4_000; i++) {
             buckets.tryConsume("old-" + i, config);
@@ -69,6 +77,8 @@ class RateLimitsTest {
             buckets.tryConsume("new-" + i, config);
         }
 
-        assertThat(buckets.size()).as("the 4,000 refilled buckets went at the sweep").isLessThan(4_000);
+        assertThat(buckets.size())
+                .as("the 4,000 refilled buckets went at the sweep")
+                .isLessThan(4_000);
     }
 }

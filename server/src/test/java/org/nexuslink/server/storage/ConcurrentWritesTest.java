@@ -30,7 +30,8 @@ class ConcurrentWritesTest {
 
     private static void insertEntry(Handle handle, int thread, int index) {
         handle.createUpdate("INSERT INTO audit_log (action, created_at) VALUES ('kick', :t)")
-                .bind("t", (long) thread * 1_000_000 + index).execute();
+                .bind("t", (long) thread * 1_000_000 + index)
+                .execute();
     }
 
     private static List<Throwable> runConcurrently(int threads, ThrowingTask task) throws InterruptedException {
@@ -52,7 +53,9 @@ class ConcurrentWritesTest {
             }
             start.countDown();
             executor.shutdown();
-            assertThat(executor.awaitTermination(60, TimeUnit.SECONDS)).as("writers finished").isTrue();
+            assertThat(executor.awaitTermination(60, TimeUnit.SECONDS))
+                    .as("writers finished")
+                    .isTrue();
         }
         return failures;
     }
@@ -63,8 +66,10 @@ class ConcurrentWritesTest {
     }
 
     private static long count(Database database) {
-        return database.jdbi().withHandle(handle ->
-                handle.createQuery("SELECT COUNT(*) FROM audit_log").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM audit_log")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @DatabaseTest
@@ -97,8 +102,8 @@ class ConcurrentWritesTest {
 
     @DatabaseTest
     void refuses_a_nested_write_transaction(Database database) {
-        assertThatThrownBy(() -> database.inTransaction(outer ->
-                database.inTransaction(inner -> inner.execute("DELETE FROM audit_log"))))
+        assertThatThrownBy(() -> database.inTransaction(
+                        outer -> database.inTransaction(inner -> inner.execute("DELETE FROM audit_log"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inside another write transaction");
         assertThatThrownBy(() -> database.inTransaction(outer -> database.migrate()))
@@ -115,21 +120,24 @@ class ConcurrentWritesTest {
 
         @Test
         void serializes_writers_so_that_read_modify_write_never_loses_an_update(Database database) throws Exception {
-            database.inTransaction(handle ->
-                    handle.execute("INSERT INTO event_counters (cid, last_mid) VALUES ('c', 0)"));
+            database.inTransaction(
+                    handle -> handle.execute("INSERT INTO event_counters (cid, last_mid) VALUES ('c', 0)"));
 
             List<Throwable> failures = runConcurrently(THREADS, thread -> {
                 for (int i = 0; i < WRITES_PER_THREAD; i++) {
                     database.inTransaction(handle -> {
                         long last = handle.createQuery("SELECT last_mid FROM event_counters WHERE cid = 'c'")
-                                .mapTo(Long.class).one();
+                                .mapTo(Long.class)
+                                .one();
                         return handle.execute("UPDATE event_counters SET last_mid = ? WHERE cid = 'c'", last + 1);
                     });
                 }
             });
 
-            long last = database.jdbi().withHandle(handle -> handle
-                    .createQuery("SELECT last_mid FROM event_counters WHERE cid = 'c'").mapTo(Long.class).one());
+            long last = database.jdbi()
+                    .withHandle(handle -> handle.createQuery("SELECT last_mid FROM event_counters WHERE cid = 'c'")
+                            .mapTo(Long.class)
+                            .one());
             assertThat(failures).isEmpty();
             assertThat(last).isEqualTo((long) THREADS * WRITES_PER_THREAD);
         }
@@ -156,12 +164,15 @@ class ConcurrentWritesTest {
 
         @Test
         void refuses_writes_through_the_read_jdbi(Database database) {
-            assertThatThrownBy(() -> database.jdbi().useHandle(handle ->
-                    handle.execute("INSERT INTO event_counters (cid, last_mid) VALUES ('c', 0)")))
+            assertThatThrownBy(() -> database.jdbi()
+                            .useHandle(handle ->
+                                    handle.execute("INSERT INTO event_counters (cid, last_mid) VALUES ('c', 0)")))
                     .hasMessageContaining("readonly");
 
-            long rows = database.jdbi().withHandle(handle ->
-                    handle.createQuery("SELECT COUNT(*) FROM event_counters").mapTo(Long.class).one());
+            long rows = database.jdbi()
+                    .withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM event_counters")
+                            .mapTo(Long.class)
+                            .one());
             assertThat(rows).isZero();
         }
 
@@ -172,8 +183,11 @@ class ConcurrentWritesTest {
                     + " || (SELECT foreign_keys FROM pragma_foreign_keys) || ' '"
                     + " || (SELECT timeout FROM pragma_busy_timeout)";
 
-            String read = database.jdbi().withHandle(handle -> handle.createQuery(pragmas).mapTo(String.class).one());
-            String written = database.inTransaction(handle -> handle.createQuery(pragmas).mapTo(String.class).one());
+            String read = database.jdbi()
+                    .withHandle(handle ->
+                            handle.createQuery(pragmas).mapTo(String.class).one());
+            String written = database.inTransaction(
+                    handle -> handle.createQuery(pragmas).mapTo(String.class).one());
 
             // synchronous 2 = FULL; the busy timeout is the test settings' 5 s connect timeout.
             assertThat(read).isEqualTo("wal 2 1 5000");

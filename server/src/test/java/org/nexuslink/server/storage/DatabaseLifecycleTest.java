@@ -28,7 +28,8 @@ class DatabaseLifecycleTest {
 
     private static Map<String, Double> poolGauges(SimpleMeterRegistry registry) {
         Map<String, Double> values = new TreeMap<>();
-        for (Gauge gauge : registry.find(MetricName.DB_POOL_CONNECTIONS.meterName()).gauges()) {
+        for (Gauge gauge :
+                registry.find(MetricName.DB_POOL_CONNECTIONS.meterName()).gauges()) {
             values.put(gauge.getId().getTag("state"), gauge.value());
         }
         return values;
@@ -42,7 +43,8 @@ class DatabaseLifecycleTest {
 
         assertThat(database.isReachable()).isFalse();
         assertThatThrownBy(() -> database.inTransaction(handle -> handle.execute("DELETE FROM audit_log")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
         assertThatThrownBy(database::migrate).isInstanceOf(IllegalStateException.class);
         database.close();
     }
@@ -78,7 +80,8 @@ class DatabaseLifecycleTest {
         void is_not_reachable_once_its_schema_is_dropped(Database database, DatabaseUrl.Postgres url) {
             assertThat(database.isReachable()).isTrue();
 
-            PostgresDatabaseExtension.execute(PostgresDatabaseExtension.serverUrl(),
+            PostgresDatabaseExtension.execute(
+                    PostgresDatabaseExtension.serverUrl(),
                     "DROP SCHEMA " + url.schema().orElseThrow() + " CASCADE");
 
             assertThat(database.isReachable()).isFalse();
@@ -88,14 +91,17 @@ class DatabaseLifecycleTest {
         void creates_the_schema_of_the_url_when_migrating(DatabaseUrl.Postgres url) {
             DatabaseUrl.Postgres fresh = url.withSchema(url.schema().orElseThrow() + "_fresh");
             try (Database database = Database.open(fresh, FAST)) {
-                assertThat(database.isReachable()).as("reachable before its schema exists").isFalse();
+                assertThat(database.isReachable())
+                        .as("reachable before its schema exists")
+                        .isFalse();
 
                 database.migrate();
 
                 assertThat(database.isReachable()).isTrue();
                 assertThat(SchemaCatalog.tables(database)).contains("members", "message_queue");
             } finally {
-                PostgresDatabaseExtension.execute(PostgresDatabaseExtension.serverUrl(),
+                PostgresDatabaseExtension.execute(
+                        PostgresDatabaseExtension.serverUrl(),
                         "DROP SCHEMA IF EXISTS " + fresh.schema().orElseThrow() + " CASCADE");
             }
         }
@@ -115,8 +121,8 @@ class DatabaseLifecycleTest {
         @Test
         void fails_to_open_with_an_unknown_role_naming_the_cause() {
             DatabaseUrl.Postgres server = PostgresDatabaseExtension.serverUrl();
-            DatabaseUrl url = new DatabaseUrl.Postgres(server.host(), server.port(), server.database(),
-                    "no_such_role_here", "hunter2-secret", Map.of());
+            DatabaseUrl url = new DatabaseUrl.Postgres(
+                    server.host(), server.port(), server.database(), "no_such_role_here", "hunter2-secret", Map.of());
 
             assertThatThrownBy(() -> Database.open(url, FAST))
                     .isInstanceOf(StorageException.class)
@@ -170,14 +176,16 @@ class DatabaseLifecycleTest {
 
         @Test
         void keeps_committed_rows_across_a_reopen(Database database, DatabaseUrl.Sqlite url) {
-            database.inTransaction(handle -> handle.execute(
-                    "INSERT INTO event_counters (cid, last_mid) VALUES ('c', 41)"));
+            database.inTransaction(
+                    handle -> handle.execute("INSERT INTO event_counters (cid, last_mid) VALUES ('c', 41)"));
             database.close();
 
             try (Database reopened = Database.open(url, FAST)) {
                 MigrationResult migration = reopened.migrate();
-                long last = reopened.jdbi().withHandle(handle ->
-                        handle.createQuery("SELECT last_mid FROM event_counters").mapTo(Long.class).one());
+                long last = reopened.jdbi()
+                        .withHandle(handle -> handle.createQuery("SELECT last_mid FROM event_counters")
+                                .mapTo(Long.class)
+                                .one());
 
                 assertThat(migration.isNoop()).isTrue();
                 assertThat(last).isEqualTo(41);

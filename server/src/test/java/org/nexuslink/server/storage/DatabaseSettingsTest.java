@@ -32,6 +32,7 @@ class DatabaseSettingsTest {
         assertThatThrownBy(() -> new DatabaseSettings(5, Duration.ofMinutes(11)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("connect_timeout must be between 250 ms and 10 minutes, got 660000 ms");
-        assertThat(new DatabaseSettings(1, Duration.ofMillis(250)).maxConnections()).isOne();
+        assertThat(new DatabaseSettings(1, Duration.ofMillis(250)).maxConnections())
+                .isOne();
     }
 }

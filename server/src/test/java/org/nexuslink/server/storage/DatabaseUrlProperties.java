@@ -34,8 +34,10 @@ class DatabaseUrlProperties {
 
     @Property
     void round_trips_any_password_and_never_shows_it(
-            @ForAll("passwords") String password, @ForAll("words") String user,
-            @ForAll("words") String host, @ForAll @IntRange(min = 1, max = 65535) int port,
+            @ForAll("passwords") String password,
+            @ForAll("words") String user,
+            @ForAll("words") String host,
+            @ForAll @IntRange(min = 1, max = 65535) int port,
             @ForAll("words") String database) {
         DatabaseUrl.Postgres url = (DatabaseUrl.Postgres) DatabaseUrl.parse(
                 "postgres://" + user + ":" + encode(password) + "@" + host + ":" + port + "/" + database);
@@ -43,7 +45,8 @@ class DatabaseUrlProperties {
         assertThat(url).isEqualTo(new DatabaseUrl.Postgres(host, port, database, user, password, java.util.Map.of()));
         assertThat(url.toString()).doesNotContain(password, encode(password));
         assertThat(url.jdbcUrl()).doesNotContain(password, encode(password));
-        assertThat(DatabaseUrl.parse(url.toString().replace("****", encode(password)))).isEqualTo(url);
+        assertThat(DatabaseUrl.parse(url.toString().replace("****", encode(password))))
+                .isEqualTo(url);
     }
 
     @Property
@@ -62,7 +65,8 @@ class DatabaseUrlProperties {
         String text = "postgres://user:" + password + "@" + rest;
         try {
             DatabaseUrl parsed = DatabaseUrl.parse(text);
-            if (parsed instanceof DatabaseUrl.Postgres postgres && !postgres.password().isEmpty()) {
+            if (parsed instanceof DatabaseUrl.Postgres postgres
+                    && !postgres.password().isEmpty()) {
                 assertThat(postgres.toString()).doesNotContain(postgres.password());
             }
         } catch (IllegalArgumentException e) {

@@ -38,7 +38,8 @@ class DatabaseUrlTest {
     void parses_seed_000s_postgres_url() {
         DatabaseUrl.Postgres url = postgres("postgres://nexuslink:password@localhost:5432/nexuslink");
 
-        assertThat(url).isEqualTo(new DatabaseUrl.Postgres("localhost", 5432, "nexuslink", "nexuslink", "password", Map.of()));
+        assertThat(url)
+                .isEqualTo(new DatabaseUrl.Postgres("localhost", 5432, "nexuslink", "nexuslink", "password", Map.of()));
         assertThat(url.dialect()).isEqualTo(Dialect.POSTGRES);
         assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/nexuslink");
         assertThat(url.schema()).isEmpty();
@@ -57,13 +58,14 @@ class DatabaseUrlTest {
 
     @Test
     void maps_parameters_to_the_jdbc_driver_and_keeps_credentials_out_of_the_jdbc_url() {
-        DatabaseUrl.Postgres url = postgres(
-                "postgres://app:pw@10.0.0.5:6543/chat?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+        DatabaseUrl.Postgres url =
+                postgres("postgres://app:pw@10.0.0.5:6543/chat?sslmode=verify-full&sslrootcert=/etc/ca.pem"
                         + "&schema=tenant_1&application_name=node%201");
 
         assertThat(url.schema()).contains("tenant_1");
-        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://10.0.0.5:6543/chat?sslmode=verify-full"
-                + "&sslrootcert=/etc/ca.pem&currentSchema=tenant_1&ApplicationName=node%201");
+        assertThat(url.jdbcUrl())
+                .isEqualTo("jdbc:postgresql://10.0.0.5:6543/chat?sslmode=verify-full"
+                        + "&sslrootcert=/etc/ca.pem&currentSchema=tenant_1&ApplicationName=node%201");
         assertThat(url.jdbcUrl()).doesNotContain("app", "pw");
     }
 

@@ -38,8 +38,8 @@ public final class OpenApiContract {
 
     /** Built once: parsing the file costs about a second. */
     private static final class Validator {
-        static final OpenApiInteractionValidator INSTANCE = OpenApiInteractionValidator
-                .createForSpecificationUrl(FILE.toAbsolutePath().normalize().toUri().toString())
+        static final OpenApiInteractionValidator INSTANCE = OpenApiInteractionValidator.createForSpecificationUrl(
+                        FILE.toAbsolutePath().normalize().toUri().toString())
                 // Strict: a field the file does not name is a mismatch, so a renamed field fails
                 // even where the file does not list it as required.
                 .withLevelResolver(LevelResolver.create()
@@ -59,8 +59,8 @@ public final class OpenApiContract {
      * @param responseBody the answer's body (empty for none)
      * @throws AssertionError naming every mismatch with the file
      */
-    public static void check(HttpRequest request, byte[] requestBody, int status, HttpHeaders headers,
-                             byte[] responseBody) {
+    public static void check(
+            HttpRequest request, byte[] requestBody, int status, HttpHeaders headers, byte[] responseBody) {
         String method = request.method().toUpperCase(Locale.ROOT);
         if ("HEAD".equals(method)) {
             return; // the file describes GET; a HEAD answer is the same without its body
@@ -78,7 +78,8 @@ public final class OpenApiContract {
         }
         request.headers().map().forEach(sent::withHeader);
         // The HTTP client adds Content-Length itself; the file requires it on uploads.
-        request.bodyPublisher().filter(p -> p.contentLength() >= 0 && !"GET".equals(method))
+        request.bodyPublisher()
+                .filter(p -> p.contentLength() >= 0 && !"GET".equals(method))
                 .filter(p -> request.headers().firstValue("Content-Length").isEmpty())
                 .ifPresent(p -> sent.withHeader("Content-Length", Long.toString(p.contentLength())));
         boolean hasBody = requestBody != null && requestBody.length > 0;
@@ -112,11 +113,14 @@ public final class OpenApiContract {
         if (!mismatches.isEmpty()) {
             throw new AssertionError(method + " " + path + (query == null ? "" : "?" + query) + " answered " + status
                     + ", which docs/openapi.yaml does not describe:\n"
-                    + mismatches.stream().map(m -> "  " + m.getKey() + ": " + m.getMessage())
+                    + mismatches.stream()
+                            .map(m -> "  " + m.getKey() + ": " + m.getMessage())
                             .collect(Collectors.joining("\n"))
-                    + "\nanswer: " + (headers.firstValue("Content-Type").orElse("").startsWith("application/json")
+                    + "\nanswer: "
+                    + (headers.firstValue("Content-Type").orElse("").startsWith("application/json")
                             ? new String(responseBody, 0, Math.min(responseBody.length, 500), StandardCharsets.UTF_8)
-                            : responseBody.length + " bytes of " + headers.firstValue("Content-Type").orElse("?")));
+                            : responseBody.length + " bytes of "
+                                    + headers.firstValue("Content-Type").orElse("?")));
         }
     }
 
@@ -127,21 +131,27 @@ public final class OpenApiContract {
      * {@code ArraySchema}, which it does not for an OpenAPI 3.1 file, and otherwise refuses
      * repeated values and tries to read each value as JSON.
      */
-    private static final Set<String> MISREAD_ARRAY = Set.of("validation.request.parameter.schema.invalidJson",
-            "validation.request.parameter.collection.invalid");
+    private static final Set<String> MISREAD_ARRAY = Set.of(
+            "validation.request.parameter.schema.invalidJson", "validation.request.parameter.collection.invalid");
 
     private static boolean stringArrayParameterMisread(ValidationReport.Message m) {
         if (!MISREAD_ARRAY.contains(m.getKey())) {
             return false;
         }
-        Schema<?> schema = m.getContext().flatMap(ValidationReport.MessageContext::getParameter)
-                .map(Parameter::getSchema).orElse(null);
+        Schema<?> schema = m.getContext()
+                .flatMap(ValidationReport.MessageContext::getParameter)
+                .map(Parameter::getSchema)
+                .orElse(null);
         if (schema == null || schema.getTypes() == null || !schema.getTypes().equals(Set.of("array"))) {
             return false;
         }
         Schema<?> items = schema.getItems();
-        return items != null && Set.of("string").equals(items.getTypes()) && items.getPattern() == null
-                && items.getMinLength() == null && items.getMaxLength() == null && items.getEnum() == null
+        return items != null
+                && Set.of("string").equals(items.getTypes())
+                && items.getPattern() == null
+                && items.getMinLength() == null
+                && items.getMaxLength() == null
+                && items.getEnum() == null
                 && items.getFormat() == null;
     }
 }

@@ -16,16 +16,20 @@ import org.junit.jupiter.api.Test;
 class OpenApiContractTest {
     private static final String SERVER = "{\"server_id\":\"nxs-1\",\"public_key\":\"AAAA\",\"name\":\"n\","
             + "\"role\":\"community\",\"version\":\"1\"}";
-    private static final HttpHeaders JSON = HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
-            (name, value) -> true);
+    private static final HttpHeaders JSON =
+            HttpHeaders.of(Map.of("Content-Type", List.of("application/json")), (name, value) -> true);
 
     private static HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:1" + path)).GET().build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:1" + path))
+                .GET()
+                .build();
     }
 
     private static HttpRequest post(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:1" + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:1" + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
     }
 
     private static byte[] bytes(String text) {
@@ -41,10 +45,13 @@ class OpenApiContractTest {
     @Test
     void a_repeated_string_array_parameter_passes_and_its_neighbours_are_still_checked() {
         byte[] page = bytes("{\"communities\":[]}");
-        assertThatCode(() -> OpenApiContract.check(get("/api/v1/community/search?tag=rust&tag=c%26c&limit=5"), null,
-                200, JSON, page)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> OpenApiContract.check(get("/api/v1/community/search?tag=rust&limit=500"), null,
-                200, JSON, page)).isInstanceOf(AssertionError.class).hasMessageContaining("limit");
+        assertThatCode(() -> OpenApiContract.check(
+                        get("/api/v1/community/search?tag=rust&tag=c%26c&limit=5"), null, 200, JSON, page))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> OpenApiContract.check(
+                        get("/api/v1/community/search?tag=rust&limit=500"), null, 200, JSON, page))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("limit");
     }
 
     @Test
@@ -58,8 +65,8 @@ class OpenApiContractTest {
 
     @Test
     void a_status_the_file_does_not_list_fails() {
-        assertThatThrownBy(() -> OpenApiContract.check(get("/api/v1/server"), null, 418, JSON,
-                bytes("{\"code\":\"teapot\",\"message\":\"\"}")))
+        assertThatThrownBy(() -> OpenApiContract.check(
+                        get("/api/v1/server"), null, 418, JSON, bytes("{\"code\":\"teapot\",\"message\":\"\"}")))
                 .isInstanceOf(AssertionError.class);
     }
 
@@ -68,8 +75,7 @@ class OpenApiContractTest {
         byte[] wrong = bytes("{\"account\":\"nxl:a\",\"device_id\":1}");
         String answer = "{\"challenge\":\"AAAA\",\"server_signature\":\"AAAA\",\"server_id\":\"s\","
                 + "\"server_key\":\"AAAA\",\"origin\":\"http://h\",\"expires_at\":\"2026-01-01T00:00:00Z\"}";
-        assertThatThrownBy(() -> OpenApiContract.check(post("/api/v1/auth/challenge"), wrong, 200, JSON,
-                bytes(answer)))
+        assertThatThrownBy(() -> OpenApiContract.check(post("/api/v1/auth/challenge"), wrong, 200, JSON, bytes(answer)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("validation.request");
     }
@@ -77,11 +83,15 @@ class OpenApiContractTest {
     @Test
     void a_refused_request_is_not_held_to_the_file_but_its_error_answer_is() {
         byte[] wrong = bytes("{\"nope\":1}");
-        assertThatCode(() -> OpenApiContract.check(post("/api/v1/auth/challenge"), wrong, 400, JSON,
-                bytes("{\"code\":\"invalid_field\",\"message\":\"unknown field 'nope'\"}")))
+        assertThatCode(() -> OpenApiContract.check(
+                        post("/api/v1/auth/challenge"),
+                        wrong,
+                        400,
+                        JSON,
+                        bytes("{\"code\":\"invalid_field\",\"message\":\"unknown field 'nope'\"}")))
                 .doesNotThrowAnyException();
-        assertThatThrownBy(() -> OpenApiContract.check(post("/api/v1/auth/challenge"), wrong, 400, JSON,
-                bytes("{\"error\":\"invalid_field\"}")))
+        assertThatThrownBy(() -> OpenApiContract.check(
+                        post("/api/v1/auth/challenge"), wrong, 400, JSON, bytes("{\"error\":\"invalid_field\"}")))
                 .isInstanceOf(AssertionError.class);
     }
 }

@@ -104,11 +104,13 @@ public final class PostgresDatabaseExtension implements BeforeEachCallback, Afte
         }
         properties.setProperty("connectTimeout", "5");
         try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), properties);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("test PostgreSQL at " + server + " failed (start it, or set "
-                    + URL_VARIABLE + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "test PostgreSQL at " + server + " failed (start it, or set " + URL_VARIABLE + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -66,7 +66,8 @@ public final class RedisProxy implements AutoCloseable {
     }
 
     private void pipe(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             in.transferTo(out);
         } catch (IOException e) {
             // one side closed: close both below

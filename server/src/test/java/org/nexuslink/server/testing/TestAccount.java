@@ -37,8 +37,8 @@ public final class TestAccount {
     /** A fresh device key pair with a certificate from this account. */
     public CertifiedDevice device(int id) {
         DeviceKeyPair keys = DeviceKeyPair.generate();
-        DeviceCertificate certificate = identity.certify(new DeviceId(id), keys.publicKey(), clock.instant(),
-                Optional.empty());
+        DeviceCertificate certificate =
+                identity.certify(new DeviceId(id), keys.publicKey(), clock.instant(), Optional.empty());
         return new CertifiedDevice(keys, certificate);
     }
 
@@ -51,15 +51,19 @@ public final class TestAccount {
 
     /** Asks for a challenge and signs it with the device key: {challenge, signature} as base64. */
     public ObjectNode signedChallenge(TestServer server, CertifiedDevice device) {
-        TestServer.Reply reply = server.post("/api/v1/auth/challenge",
-                TestServer.object().put("account_id", id()).put("device_id", device.id()), null);
+        TestServer.Reply reply = server.post(
+                "/api/v1/auth/challenge",
+                TestServer.object().put("account_id", id()).put("device_id", device.id()),
+                null);
         if (reply.status() != 200) {
             throw new AssertionError("challenge refused: " + reply);
         }
-        byte[] encoded = Base64.getDecoder().decode(reply.body().get("challenge").asText());
+        byte[] encoded =
+                Base64.getDecoder().decode(reply.body().get("challenge").asText());
         try {
             byte[] signature = ServerChallenge.decode(encoded).sign(device.keys());
-            return TestServer.object().put("challenge", B64.encodeToString(encoded))
+            return TestServer.object()
+                    .put("challenge", B64.encodeToString(encoded))
                     .put("signature", B64.encodeToString(signature));
         } catch (InvalidChallengeException e) {
             throw new AssertionError("server sent a malformed challenge", e);
@@ -71,7 +75,9 @@ public final class TestAccount {
         return signedChallenge(server, device)
                 .put("account_id", id())
                 .put("identity_key", B64.encodeToString(identity.accountId().publicKeyBytes()))
-                .put("device_certificate", B64.encodeToString(device.certificate().encoded()))
+                .put(
+                        "device_certificate",
+                        B64.encodeToString(device.certificate().encoded()))
                 .put("display_name", "tester")
                 .put("device_type", "cli");
     }
@@ -101,14 +107,27 @@ public final class TestAccount {
 
     /** Removes {@code device} with {@code token}, carrying the identity key's revocation of it. */
     public TestServer.Reply remove(TestServer server, String token, CertifiedDevice device) {
-        return server.delete("/api/v1/devices/" + device.id(), TestServer.object().put("revocation",
-                B64.encodeToString(identity.revoke(device.certificate(), clock.instant()).encoded())), token);
+        return server.delete(
+                "/api/v1/devices/" + device.id(),
+                TestServer.object()
+                        .put(
+                                "revocation",
+                                B64.encodeToString(identity.revoke(device.certificate(), clock.instant())
+                                        .encoded())),
+                token);
     }
 
     /** Registers another device with an existing device's token. */
     public TestServer.Reply register(TestServer server, String token, CertifiedDevice device) {
-        return server.post("/api/v1/devices/register", TestServer.object()
-                .put("device_certificate", B64.encodeToString(device.certificate().encoded()))
-                .put("device_type", "desktop").put("os", "linux").put("app_version", "0.1.0"), token);
+        return server.post(
+                "/api/v1/devices/register",
+                TestServer.object()
+                        .put(
+                                "device_certificate",
+                                B64.encodeToString(device.certificate().encoded()))
+                        .put("device_type", "desktop")
+                        .put("os", "linux")
+                        .put("app_version", "0.1.0"),
+                token);
     }
 }

@@ -30,8 +30,10 @@ public final class TestCommunity implements AutoCloseable {
         this.moderatorToken = moderator.join(server, moderator.device(1));
         this.memberDevice = member.device(1);
         this.memberToken = member.join(server, memberDevice);
-        TestServer.Reply promoted = server.put("/api/v1/members/" + moderator.id() + "/role",
-                TestServer.object().put("role", "moderator"), adminToken);
+        TestServer.Reply promoted = server.put(
+                "/api/v1/members/" + moderator.id() + "/role",
+                TestServer.object().put("role", "moderator"),
+                adminToken);
         if (promoted.status() != 200) {
             throw new AssertionError("promotion refused: " + promoted);
         }

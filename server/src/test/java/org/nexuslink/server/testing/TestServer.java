@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,7 +49,9 @@ public final class TestServer implements AutoCloseable {
         env.putIfAbsent("NEXUSLINK_LIMITS_CONNECTIONS_PER_IP", "1000000");
         env.put("NEXUSLINK_SERVER_BIND_ADDRESS", "127.0.0.1");
         try {
-            env.putIfAbsent("NEXUSLINK_SERVER_DATA_DIR", Files.createTempDirectory("nexuslink-test").toString());
+            env.putIfAbsent(
+                    "NEXUSLINK_SERVER_DATA_DIR",
+                    Files.createTempDirectory("nexuslink-test").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,9 +62,11 @@ public final class TestServer implements AutoCloseable {
     public static String urlString(DatabaseUrl url) {
         return switch (url) {
             case DatabaseUrl.Sqlite sqlite -> "sqlite:" + sqlite.file().toAbsolutePath();
-            case DatabaseUrl.Postgres pg -> "postgres://" + pg.user()
-                    + (pg.password().isEmpty() ? "" : ":" + pg.password()) + "@" + pg.host() + ":" + pg.port()
-                    + "/" + pg.database() + pg.schema().map(s -> "?schema=" + s).orElse("");
+            case DatabaseUrl.Postgres pg ->
+                "postgres://" + pg.user()
+                        + (pg.password().isEmpty() ? "" : ":" + pg.password()) + "@" + pg.host() + ":" + pg.port()
+                        + "/" + pg.database()
+                        + pg.schema().map(s -> "?schema=" + s).orElse("");
         };
     }
 
@@ -81,14 +84,20 @@ public final class TestServer implements AutoCloseable {
 
     public Reply post(String path, Object body, String token) {
         byte[] bytes = bytes(body);
-        return send(request(path, token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
+        return send(
+                request(path, token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                bytes);
     }
 
     public Reply put(String path, Object body, String token) {
         byte[] bytes = bytes(body);
-        return send(request(path, token).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
+        return send(
+                request(path, token)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                bytes);
     }
 
     public Reply delete(String path, String token) {
@@ -98,8 +107,11 @@ public final class TestServer implements AutoCloseable {
     /** A DELETE with a JSON body (a device removal carrying its revocation). */
     public Reply delete(String path, Object body, String token) {
         byte[] bytes = bytes(body);
-        return send(request(path, token).header("Content-Type", "application/json")
-                .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes)), bytes);
+        return send(
+                request(path, token)
+                        .header("Content-Type", "application/json")
+                        .method("DELETE", HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                bytes);
     }
 
     /** A new JSON array to fill in. */
@@ -110,7 +122,8 @@ public final class TestServer implements AutoCloseable {
     /** The Prometheus text of {@code GET /metrics}. */
     public String metrics() {
         try {
-            return http.send(request("/metrics", null).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(request("/metrics", null).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -157,7 +170,9 @@ public final class TestServer implements AutoCloseable {
 
     private static byte[] bytes(Object body) {
         try {
-            return body instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
+            return body instanceof String s
+                    ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,5 +182,4 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         server.close();
     }
-
 }

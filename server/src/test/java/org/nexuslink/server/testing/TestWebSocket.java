@@ -24,8 +24,11 @@ public final class TestWebSocket implements AutoCloseable {
     private final CompletableFuture<Integer> closed;
     private final CompletableFuture<String> closeReason;
 
-    private TestWebSocket(WebSocket socket, BlockingQueue<Envelope> received, CompletableFuture<Integer> closed,
-                          CompletableFuture<String> closeReason) {
+    private TestWebSocket(
+            WebSocket socket,
+            BlockingQueue<Envelope> received,
+            CompletableFuture<Integer> closed,
+            CompletableFuture<String> closeReason) {
         this.socket = socket;
         this.received = received;
         this.closed = closed;
@@ -37,40 +40,41 @@ public final class TestWebSocket implements AutoCloseable {
         BlockingQueue<Envelope> received = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         CompletableFuture<String> closeReason = new CompletableFuture<>();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
-        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws"),
-                new WebSocket.Listener() {
-                    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        WebSocket socket = builder.buildAsync(
+                        URI.create("ws://127.0.0.1:" + server.port() + "/ws"), new WebSocket.Listener() {
+                            private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-                    @Override
-                    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-                        byte[] chunk = new byte[data.remaining()];
-                        data.get(chunk);
-                        partial.writeBytes(chunk);
-                        if (last) {
-                            received.add(CODEC.decode(partial.toByteArray()));
-                            partial.reset();
-                        }
-                        ws.request(1);
-                        return null;
-                    }
+                            @Override
+                            public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                                byte[] chunk = new byte[data.remaining()];
+                                data.get(chunk);
+                                partial.writeBytes(chunk);
+                                if (last) {
+                                    received.add(CODEC.decode(partial.toByteArray()));
+                                    partial.reset();
+                                }
+                                ws.request(1);
+                                return null;
+                            }
 
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-                        closeReason.complete(reason);
-                        closed.complete(statusCode);
-                        return null;
-                    }
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                                closeReason.complete(reason);
+                                closed.complete(statusCode);
+                                return null;
+                            }
 
-                    @Override
-                    public void onError(WebSocket ws, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                }).join();
+                            @Override
+                            public void onError(WebSocket ws, Throwable error) {
+                                closed.completeExceptionally(error);
+                            }
+                        })
+                .join();
         return new TestWebSocket(socket, received, closed, closeReason);
     }
 
@@ -107,7 +111,8 @@ public final class TestWebSocket implements AutoCloseable {
         while (true) {
             Envelope envelope = nextIncludingNotices();
             if (!(envelope.body() instanceof org.nexuslink.protocol.Notice notice)) {
-                throw new AssertionError("expected a notice, got " + envelope.command().wireName());
+                throw new AssertionError(
+                        "expected a notice, got " + envelope.command().wireName());
             }
             if (!notice.type().equals(org.nexuslink.protocol.Notice.PREKEYS_LOW)) {
                 return notice;
@@ -163,9 +168,12 @@ public final class TestWebSocket implements AutoCloseable {
         socket.setReceiveBufferSize(4096);
         socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
         String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
-        socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key
+                                + "\r\nSec-WebSocket-Version: 13\r\n"
+                                + "Authorization: Bearer " + token + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         java.io.InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {

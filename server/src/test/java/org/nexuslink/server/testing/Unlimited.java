@@ -15,8 +15,8 @@ public final class Unlimited {
 
     /** In-process buckets at a million requests a second. */
     public static RateLimits limits(MeterRegistry registry) {
-        return RateLimits.create(new Config.RateLimit(1_000_000, 1_000_000, 1_000_000), Clock.systemUTC(),
-                Optional.empty(), registry);
+        return RateLimits.create(
+                new Config.RateLimit(1_000_000, 1_000_000, 1_000_000), Clock.systemUTC(), Optional.empty(), registry);
     }
 
     /** Guards with those limits, the default idle timeout and no bearer check (bodies up to 64 KiB). */

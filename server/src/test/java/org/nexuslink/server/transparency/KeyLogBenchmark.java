@@ -49,7 +49,7 @@ public final class KeyLogBenchmark {
         } else {
             Path dir = Files.createTempDirectory("ktbench");
             url = new DatabaseUrl.Sqlite(dir.resolve("kt.db"));
-            cleanup = () -> { };
+            cleanup = () -> {};
         }
         try (Database database = Database.open(url, new DatabaseSettings(8, Duration.ofSeconds(10)))) {
             database.migrate();
@@ -61,8 +61,8 @@ public final class KeyLogBenchmark {
 
     private static void run(Database database, String dialect, long leaves, int singles) {
         KeyLogStore store = new KeyLogStore(database);
-        KeyTransparency log = new KeyTransparency(database, store, ServerKeyPair.generate(new SecureRandom()),
-                Clock.systemUTC());
+        KeyTransparency log =
+                new KeyTransparency(database, store, ServerKeyPair.generate(new SecureRandom()), Clock.systemUTC());
         List<AccountId> accounts = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             accounts.add(AccountIdentity.generate().accountId());
@@ -96,7 +96,8 @@ public final class KeyLogBenchmark {
             for (int i = 0; i < n; i++) {
                 long k = from + i;
                 long sample = (k - singles) / spread;
-                AccountId who = (k - singles) % spread == 0 && sample < sampled.size() ? sampled.get((int) sample)
+                AccountId who = (k - singles) % spread == 0 && sample < sampled.size()
+                        ? sampled.get((int) sample)
                         : accounts.get((int) (k % 1000));
                 entries.add(new KeyLogEntry.IdentityKey(who, t0.plusSeconds(k)));
             }
@@ -106,7 +107,8 @@ public final class KeyLogBenchmark {
                 System.out.printf("  %,d leaves, %,.0f appends/s%n", size, (size - singles) / seconds(start));
             }
         }
-        System.out.printf("appends, %d per transaction (appendAll): %,.0f/s%n", batch, (leaves - singles) / seconds(start));
+        System.out.printf(
+                "appends, %d per transaction (appendAll): %,.0f/s%n", batch, (leaves - singles) / seconds(start));
 
         long treeSize = store.size();
         start = System.nanoTime();
@@ -154,14 +156,19 @@ public final class KeyLogBenchmark {
             account[i] = System.nanoTime() - s;
         }
         Arrays.sort(account);
-        System.out.printf("account proof (%,d entries each): median %.2f ms, p99 %.2f ms%n", entries,
-                account[account.length / 2] / 1e6, account[account.length * 99 / 100] / 1e6);
+        System.out.printf(
+                "account proof (%,d entries each): median %.2f ms, p99 %.2f ms%n",
+                entries, account[account.length / 2] / 1e6, account[account.length * 99 / 100] / 1e6);
     }
 
     private static void report(String what, long[] nanos, int maxHashes) {
         Arrays.sort(nanos);
-        System.out.printf("%s: median %.3f ms, p99 %.3f ms, at most %d hashes (%d bytes)%n", what,
-                nanos[nanos.length / 2] / 1e6, nanos[nanos.length * 99 / 100] / 1e6, maxHashes,
+        System.out.printf(
+                "%s: median %.3f ms, p99 %.3f ms, at most %d hashes (%d bytes)%n",
+                what,
+                nanos[nanos.length / 2] / 1e6,
+                nanos[nanos.length * 99 / 100] / 1e6,
+                maxHashes,
                 maxHashes * TreeHash.LENGTH);
     }
 

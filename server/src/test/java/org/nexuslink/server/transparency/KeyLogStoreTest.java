@@ -52,7 +52,8 @@ class KeyLogStoreTest {
             assertThat(MerkleTree.consistencyProof(from, 37, store.nodes()))
                     .isEqualTo(reference.consistencyProof(from, 37));
         }
-        assertThat(store.leaves(entries.get(3).account(), 37)).singleElement()
+        assertThat(store.leaves(entries.get(3).account(), 37))
+                .singleElement()
                 .satisfies(l -> assertThat(l.index()).isEqualTo(3));
         assertThat(store.leaves(entries.get(3).account(), 3)).isEmpty();
         assertThat(store.leaves(30, 100)).hasSize(7);
@@ -76,8 +77,10 @@ class KeyLogStoreTest {
                 assertThat(MerkleTree.root(at, store.nodes())).isEqualTo(reference.root());
             }
         }
-        long nodes = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_nodes")
-                .mapTo(Long.class).one());
+        long nodes = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_nodes")
+                        .mapTo(Long.class)
+                        .one());
         assertThat(nodes).as("every complete subtree of 70 leaves, once").isEqualTo(70 + 35 + 17 + 8 + 4 + 2 + 1);
     }
 
@@ -95,8 +98,10 @@ class KeyLogStoreTest {
         }
         assertThat(store.size()).isEqualTo(1);
         assertThat(store.leaves(0, 10)).hasSize(1);
-        long nodes = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_nodes")
-                .mapTo(Long.class).one());
+        long nodes = database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_nodes")
+                        .mapTo(Long.class)
+                        .one());
         assertThat(nodes).isEqualTo(1);
     }
 
@@ -113,7 +118,9 @@ class KeyLogStoreTest {
             for (Future<Long> f : indexes) {
                 got.add(f.get());
             }
-            assertThat(got).containsExactlyInAnyOrderElementsOf(java.util.stream.LongStream.range(0, 40).boxed().toList());
+            assertThat(got)
+                    .containsExactlyInAnyOrderElementsOf(
+                            java.util.stream.LongStream.range(0, 40).boxed().toList());
         }
         MemoryMerkleTree reference = new MemoryMerkleTree();
         store.leaves(0, 40).forEach(l -> reference.append(l.entry().toByteArray()));

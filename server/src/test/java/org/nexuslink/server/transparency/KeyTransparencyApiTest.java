@@ -31,8 +31,11 @@ class KeyTransparencyApiTest {
     private final MutableClock clock = new MutableClock();
 
     static SignedTreeHead head(JsonNode json) {
-        return SignedTreeHead.of(json.path("tree_size").asLong(), Instant.ofEpochMilli(json.path("timestamp").asLong()),
-                TreeHash.of(B64.decode(json.path("root_hash").asText())), B64.decode(json.path("signature").asText()));
+        return SignedTreeHead.of(
+                json.path("tree_size").asLong(),
+                Instant.ofEpochMilli(json.path("timestamp").asLong()),
+                TreeHash.of(B64.decode(json.path("root_hash").asText())),
+                B64.decode(json.path("signature").asText()));
     }
 
     static List<TreeHash> hashes(JsonNode array) {
@@ -42,15 +45,20 @@ class KeyTransparencyApiTest {
     }
 
     private static ServerPublicKey serverKey(TestServer server) {
-        return ServerPublicKey.fromBase64(server.get("/api/v1/server", null).body().path("public_key").asText());
+        return ServerPublicKey.fromBase64(
+                server.get("/api/v1/server", null).body().path("public_key").asText());
     }
 
     private static long leafCount(Database database) {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_leaves").mapTo(Long.class).one());
+        return database.jdbi()
+                .withHandle(h -> h.createQuery("SELECT COUNT(*) FROM kt_leaves")
+                        .mapTo(Long.class)
+                        .one());
     }
 
     @DatabaseTest
-    void every_key_change_is_logged_and_proven_under_a_signed_head(DatabaseUrl url, Database database) throws Exception {
+    void every_key_change_is_logged_and_proven_under_a_signed_head(DatabaseUrl url, Database database)
+            throws Exception {
         TestAccount alice = new TestAccount(clock);
         TestAccount.CertifiedDevice phone = alice.device(1);
         TestAccount.CertifiedDevice laptop = alice.device(2);
@@ -74,18 +82,27 @@ class KeyTransparencyApiTest {
                 KeyLogEntry decoded = KeyLogEntry.decode(entry);
                 types.add(decoded.getClass().getSimpleName());
                 assertThat(decoded.account()).isEqualTo(alice.identity().accountId());
-                MerkleProofs.verifyInclusion(e.path("leaf_index").asLong(), head.treeSize(), TreeHash.leaf(entry),
-                        hashes(e.path("inclusion_proof")), head.root());
+                MerkleProofs.verifyInclusion(
+                        e.path("leaf_index").asLong(),
+                        head.treeSize(),
+                        TreeHash.leaf(entry),
+                        hashes(e.path("inclusion_proof")),
+                        head.root());
             }
             assertThat(types).containsExactly("IdentityKey", "DeviceAdded", "DeviceAdded", "DeviceRemoved");
             assertThat(proof.path("key_history")).hasSize(1);
-            assertThat(B64.decode(proof.path("key_history").get(0).path("identity_key").asText()))
+            assertThat(B64.decode(proof.path("key_history")
+                            .get(0)
+                            .path("identity_key")
+                            .asText()))
                     .isEqualTo(alice.identity().accountId().publicKeyBytes());
 
-            JsonNode consistency = server.get("/api/v1/kt/consistency?from=2&to=4", null).body();
+            JsonNode consistency =
+                    server.get("/api/v1/kt/consistency?from=2&to=4", null).body();
             MerkleProofs.verifyConsistency(2, 4, first.root(), head.root(), hashes(consistency.path("proof")));
 
-            JsonNode leaves = server.get("/api/v1/kt/leaves?start=0&count=10", null).body();
+            JsonNode leaves =
+                    server.get("/api/v1/kt/leaves?start=0&count=10", null).body();
             assertThat(leaves.path("entries")).hasSize(4);
             assertThat(leafCount(database)).isEqualTo(4);
         }
@@ -99,24 +116,34 @@ class KeyTransparencyApiTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             String aliceToken = alice.join(server, phone);
             String bobToken = bob.join(server, bob.device(1));
-            assertThat(server.post("/api/v1/prekeys", PrekeyUploads.minimal(phone), aliceToken).status()).isEqualTo(200);
+            assertThat(server.post("/api/v1/prekeys", PrekeyUploads.minimal(phone), aliceToken)
+                            .status())
+                    .isEqualTo(200);
 
-            JsonNode bundles = server.get("/api/v1/prekeys/" + alice.id(), bobToken).body();
+            JsonNode bundles =
+                    server.get("/api/v1/prekeys/" + alice.id(), bobToken).body();
             JsonNode kt = bundles.path("key_transparency");
             SignedTreeHead head = head(kt.path("tree_head"));
             head.verify(serverKey(server));
-            byte[] certificate = B64.decode(bundles.path("devices").get(0).path("certificate").asText());
+            byte[] certificate = B64.decode(
+                    bundles.path("devices").get(0).path("certificate").asText());
             boolean found = false;
             for (JsonNode e : kt.path("entries")) {
                 byte[] entry = B64.decode(e.path("entry").asText());
                 if (KeyLogEntry.decode(entry) instanceof KeyLogEntry.DeviceAdded added
                         && java.util.Arrays.equals(added.certificate().toByteArray(), certificate)) {
-                    MerkleProofs.verifyInclusion(e.path("leaf_index").asLong(), head.treeSize(), TreeHash.leaf(entry),
-                            hashes(e.path("inclusion_proof")), head.root());
+                    MerkleProofs.verifyInclusion(
+                            e.path("leaf_index").asLong(),
+                            head.treeSize(),
+                            TreeHash.leaf(entry),
+                            hashes(e.path("inclusion_proof")),
+                            head.root());
                     found = true;
                 }
             }
-            assertThat(found).as("the bundle's certificate is proven in the log").isTrue();
+            assertThat(found)
+                    .as("the bundle's certificate is proven in the log")
+                    .isTrue();
         }
     }
 
@@ -126,12 +153,16 @@ class KeyTransparencyApiTest {
         try (TestServer server = TestServer.start(url, clock, Map.of())) {
             alice.join(server, alice.device(1));
             long before = leafCount(database);
-            assertThat(server.get("/api/v1/kt/consistency?from=0&to=2", null).code()).isEqualTo("invalid_field");
-            assertThat(server.get("/api/v1/kt/consistency?from=2&to=3", null).code()).isEqualTo("invalid_field");
-            assertThat(server.get("/api/v1/kt/consistency?from=x&to=2", null).code()).isEqualTo("invalid_field");
+            assertThat(server.get("/api/v1/kt/consistency?from=0&to=2", null).code())
+                    .isEqualTo("invalid_field");
+            assertThat(server.get("/api/v1/kt/consistency?from=2&to=3", null).code())
+                    .isEqualTo("invalid_field");
+            assertThat(server.get("/api/v1/kt/consistency?from=x&to=2", null).code())
+                    .isEqualTo("invalid_field");
             assertThat(server.get("/api/v1/kt/consistency?to=2", null).code()).isEqualTo("invalid_field");
             assertThat(server.get("/api/v1/kt/leaves?start=-1", null).code()).isEqualTo("invalid_field");
-            assertThat(server.get("/api/v1/kt/leaves?start=0&count=1001", null).code()).isEqualTo("invalid_field");
+            assertThat(server.get("/api/v1/kt/leaves?start=0&count=1001", null).code())
+                    .isEqualTo("invalid_field");
             assertThat(server.get("/api/v1/kt/proof/nxl:nope", null).code()).isEqualTo("invalid_field");
             TestServer.Reply unknown = server.get("/api/v1/kt/proof/" + new TestAccount(clock).id(), null);
             assertThat(unknown.status()).isEqualTo(404);
@@ -152,9 +183,14 @@ class KeyTransparencyApiTest {
             // A device id already used: refused inside it, rolled back with its leaf.
             assertThat(alice.register(server, token, alice.device(1)).status()).isEqualTo(409);
             assertThat(leafCount(database)).isEqualTo(before);
-            assertThat(head(server.get("/api/v1/kt/head", null).body()).treeSize()).isEqualTo(before);
-            assertThat(HexFormat.of().formatHex(B64.decode(server.get("/api/v1/kt/head", null).body()
-                    .path("root_hash").asText()))).hasSize(64);
+            assertThat(head(server.get("/api/v1/kt/head", null).body()).treeSize())
+                    .isEqualTo(before);
+            assertThat(HexFormat.of()
+                            .formatHex(B64.decode(server.get("/api/v1/kt/head", null)
+                                    .body()
+                                    .path("root_hash")
+                                    .asText())))
+                    .hasSize(64);
         }
     }
 
@@ -162,8 +198,11 @@ class KeyTransparencyApiTest {
     void members_from_before_the_log_are_logged_at_the_first_start(DatabaseUrl url, Database database)
             throws Exception {
         TestAccount alice = new TestAccount(clock);
-        Map<String, String> sameKey = Map.of("NEXUSLINK_SERVER_KEY_FILE",
-                java.nio.file.Files.createTempDirectory("kt-key").resolve("server.key").toString());
+        Map<String, String> sameKey = Map.of(
+                "NEXUSLINK_SERVER_KEY_FILE",
+                java.nio.file.Files.createTempDirectory("kt-key")
+                        .resolve("server.key")
+                        .toString());
         try (TestServer server = TestServer.start(url, clock, sameKey)) {
             alice.join(server, alice.device(1));
         }
@@ -182,8 +221,12 @@ class KeyTransparencyApiTest {
             for (JsonNode e : proof.path("entries")) {
                 byte[] entry = B64.decode(e.path("entry").asText());
                 types.add(KeyLogEntry.decode(entry).getClass().getSimpleName());
-                MerkleProofs.verifyInclusion(e.path("leaf_index").asLong(), head.treeSize(), TreeHash.leaf(entry),
-                        hashes(e.path("inclusion_proof")), head.root());
+                MerkleProofs.verifyInclusion(
+                        e.path("leaf_index").asLong(),
+                        head.treeSize(),
+                        TreeHash.leaf(entry),
+                        hashes(e.path("inclusion_proof")),
+                        head.root());
             }
             assertThat(types).containsExactly("IdentityKey", "DeviceAdded");
         }

@@ -21,9 +21,13 @@ final class PrekeyUploads {
         byte[] ec = ECKeyPair.generate().getPublicKey().serialize();
         byte[] kem = KEMKeyPair.generate(KEMKeyType.KYBER_1024).getPublicKey().serialize();
         ObjectNode body = TestServer.object();
-        body.putObject("signed_prekey").put("key_id", 1).put("public_key", B64.encodeToString(ec))
+        body.putObject("signed_prekey")
+                .put("key_id", 1)
+                .put("public_key", B64.encodeToString(ec))
                 .put("signature", B64.encodeToString(device.keys().privateKey().calculateSignature(ec)));
-        body.putObject("last_resort_kyber_prekey").put("key_id", 1).put("public_key", B64.encodeToString(kem))
+        body.putObject("last_resort_kyber_prekey")
+                .put("key_id", 1)
+                .put("public_key", B64.encodeToString(kem))
                 .put("signature", B64.encodeToString(device.keys().privateKey().calculateSignature(kem)));
         return body;
     }

@@ -21,9 +21,7 @@ public final class BundleCodec {
     private BundleCodec() {}
 
     public static byte[] encode(PreKeyBundle b) {
-        ProtobufWriter w = new ProtobufWriter()
-                .varint(1, b.getRegistrationId())
-                .varint(2, b.getDeviceId());
+        ProtobufWriter w = new ProtobufWriter().varint(1, b.getRegistrationId()).varint(2, b.getDeviceId());
         if (b.getPreKey() != null) {
             w.varint(3, b.getPreKeyId()).bytes(4, b.getPreKey().serialize());
         }
@@ -75,10 +73,18 @@ public final class BundleCodec {
             throw new MalformedDataException("a one-time prekey needs both its id and its key");
         }
         try {
-            return new PreKeyBundle((int) ints[1], (int) ints[2],
-                    seen[3] ? (int) ints[3] : PreKeyBundle.NULL_PRE_KEY_ID, seen[3] ? new ECPublicKey(blobs[4]) : null,
-                    (int) ints[5], new ECPublicKey(blobs[6]), blobs[7], identity,
-                    (int) ints[8], new KEMPublicKey(blobs[9]), blobs[10]);
+            return new PreKeyBundle(
+                    (int) ints[1],
+                    (int) ints[2],
+                    seen[3] ? (int) ints[3] : PreKeyBundle.NULL_PRE_KEY_ID,
+                    seen[3] ? new ECPublicKey(blobs[4]) : null,
+                    (int) ints[5],
+                    new ECPublicKey(blobs[6]),
+                    blobs[7],
+                    identity,
+                    (int) ints[8],
+                    new KEMPublicKey(blobs[9]),
+                    blobs[10]);
         } catch (InvalidKeyException | IllegalArgumentException e) {
             throw new MalformedDataException("prekey bundle holds an invalid key: " + e.getMessage(), e);
         }

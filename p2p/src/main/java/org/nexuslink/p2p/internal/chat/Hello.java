@@ -30,7 +30,8 @@ public record Hello(byte[] binding, byte[] bundle) {
             switch (r.field()) {
                 case 1 -> binding = once(binding, r.bytes(), "binding");
                 case 2 -> bundle = once(bundle, r.bytes(), "bundle");
-                default -> throw new MalformedDataException("unexpected field " + r.field() + " in a direct-message hello");
+                default ->
+                    throw new MalformedDataException("unexpected field " + r.field() + " in a direct-message hello");
             }
         }
         if (binding == null || bundle == null) {

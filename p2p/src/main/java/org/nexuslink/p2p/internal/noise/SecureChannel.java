@@ -35,6 +35,7 @@ public final class SecureChannel {
     public static final int MAX_MESSAGE = 65535;
     /** Largest plaintext in one transport message. */
     public static final int MAX_PLAINTEXT = MAX_MESSAGE - CipherState.TAG_LENGTH;
+
     private static final byte[] SIGNATURE_PREFIX = "noise-libp2p-static-key:".getBytes(StandardCharsets.US_ASCII);
 
     private final PeerPublicKey remoteKey;
@@ -60,8 +61,14 @@ public final class SecureChannel {
      * @param expected the PeerId being dialled, if known; any other peer is refused
      * @throws NegotiationException if the peer fails to authenticate or is not {@code expected}
      */
-    public static SecureChannel initiate(InputStream in, OutputStream out, PeerKeyPair identity, DhKeyPair staticKey,
-            DhKeyPair ephemeral, Optional<PeerId> expected) throws IOException {
+    public static SecureChannel initiate(
+            InputStream in,
+            OutputStream out,
+            PeerKeyPair identity,
+            DhKeyPair staticKey,
+            DhKeyPair ephemeral,
+            Optional<PeerId> expected)
+            throws IOException {
         XxHandshake hs = new XxHandshake(true, new byte[0], staticKey, () -> ephemeral);
         writeFrame(out, hs.writeMessage(new byte[0]));
         byte[] payload = hs.readMessage(readFrame(in));
@@ -78,8 +85,9 @@ public final class SecureChannel {
      *
      * @throws NegotiationException if the peer fails to authenticate
      */
-    public static SecureChannel respond(InputStream in, OutputStream out, PeerKeyPair identity, DhKeyPair staticKey,
-            DhKeyPair ephemeral) throws IOException {
+    public static SecureChannel respond(
+            InputStream in, OutputStream out, PeerKeyPair identity, DhKeyPair staticKey, DhKeyPair ephemeral)
+            throws IOException {
         XxHandshake hs = new XxHandshake(false, new byte[0], staticKey, () -> ephemeral);
         hs.readMessage(readFrame(in));
         writeFrame(out, hs.writeMessage(payload(identity, staticKey)));
@@ -236,7 +244,8 @@ public final class SecureChannel {
                 int done = 0;
                 while (done < len) {
                     int n = Math.min(MAX_PLAINTEXT, len - done);
-                    byte[] ciphertext = sender.encryptWithAd(new byte[0], Arrays.copyOfRange(b, off + done, off + done + n));
+                    byte[] ciphertext =
+                            sender.encryptWithAd(new byte[0], Arrays.copyOfRange(b, off + done, off + done + n));
                     byte[] framed = new byte[2 + ciphertext.length];
                     framed[0] = (byte) (ciphertext.length >> 8);
                     framed[1] = (byte) ciphertext.length;

@@ -134,7 +134,8 @@ public final class Identify {
             if (publicKey == null) {
                 throw new MalformedDataException("identify message without a public key");
             }
-            return new IdentifyInfo(protocolVersion, agentVersion, publicKey, listen, Optional.ofNullable(observed), protocols);
+            return new IdentifyInfo(
+                    protocolVersion, agentVersion, publicKey, listen, Optional.ofNullable(observed), protocols);
         }
     }
 }

@@ -34,8 +34,15 @@ public final class PubsubRecord {
     private final Bytes signature;
     private final Bytes key;
 
-    private PubsubRecord(Bytes encoded, Bytes signedPart, Bytes from, Bytes data, Bytes seqno, String topic,
-            Bytes signature, Bytes key) {
+    private PubsubRecord(
+            Bytes encoded,
+            Bytes signedPart,
+            Bytes from,
+            Bytes data,
+            Bytes seqno,
+            String topic,
+            Bytes signature,
+            Bytes key) {
         this.encoded = encoded;
         this.signedPart = signedPart;
         this.from = from;
@@ -55,7 +62,8 @@ public final class PubsubRecord {
                 .string(4, topic)
                 .toByteArray();
         byte[] signature = author.sign(concat(SIGN_PREFIX, unsigned));
-        byte[] encoded = concat(unsigned, new ProtobufWriter().bytes(5, signature).toByteArray());
+        byte[] encoded =
+                concat(unsigned, new ProtobufWriter().bytes(5, signature).toByteArray());
         return decode(encoded);
     }
 
@@ -100,7 +108,8 @@ public final class PubsubRecord {
         if (topic == null) {
             throw new MalformedDataException("pubsub message without a topic");
         }
-        return new PubsubRecord(Bytes.of(encoded), Bytes.of(signed.toByteArray()), from, data, seqno, topic, signature, key);
+        return new PubsubRecord(
+                Bytes.of(encoded), Bytes.of(signed.toByteArray()), from, data, seqno, topic, signature, key);
     }
 
     /** The author, if this message carries a valid StrictSign signature; otherwise why not. */

@@ -53,14 +53,23 @@ public record Rpc(
     }
 
     public boolean isEmpty() {
-        return subscriptions.isEmpty() && messages.isEmpty() && ihave.isEmpty() && iwant.isEmpty()
-                && graft.isEmpty() && prune.isEmpty();
+        return subscriptions.isEmpty()
+                && messages.isEmpty()
+                && ihave.isEmpty()
+                && iwant.isEmpty()
+                && graft.isEmpty()
+                && prune.isEmpty();
     }
 
     public byte[] encode() {
         ProtobufWriter w = new ProtobufWriter();
         for (Subscription s : subscriptions) {
-            w.bytes(1, new ProtobufWriter().varint(1, s.subscribe() ? 1 : 0).string(2, s.topic()).toByteArray());
+            w.bytes(
+                    1,
+                    new ProtobufWriter()
+                            .varint(1, s.subscribe() ? 1 : 0)
+                            .string(2, s.topic())
+                            .toByteArray());
         }
         for (PubsubRecord m : messages) {
             w.bytes(2, m.encoded().toByteArray());
@@ -135,7 +144,8 @@ public record Rpc(
         return new Subscription(subscribe, topic);
     }
 
-    private static void control(byte[] bytes, List<IHave> ihave, List<Bytes> iwant, List<String> graft, List<Prune> prune) {
+    private static void control(
+            byte[] bytes, List<IHave> ihave, List<Bytes> iwant, List<String> graft, List<Prune> prune) {
         ProtobufReader r = new ProtobufReader(bytes);
         while (r.next()) {
             switch (r.field()) {

@@ -71,8 +71,13 @@ public final class YamuxSession implements Closeable {
      * @param acceptor runs each stream the peer opens, on its own virtual thread
      * @param onClose runs once when the session ends (closes the socket)
      */
-    public YamuxSession(InputStream in, OutputStream out, boolean client, int maxInboundStreams,
-            Consumer<YamuxStream> acceptor, Runnable onClose) {
+    public YamuxSession(
+            InputStream in,
+            OutputStream out,
+            boolean client,
+            int maxInboundStreams,
+            Consumer<YamuxStream> acceptor,
+            Runnable onClose) {
         this.in = in;
         this.out = out;
         this.client = client;
