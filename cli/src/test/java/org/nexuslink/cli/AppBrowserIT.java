@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.crypto.keystore.FileKeyVault;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The app end to end, as people use it: a community server and two {@code nexuslink app} processes
+ * from the packaged jar, each driven by its own headless Chromium. Alice restores her identity
+ * from recovery words, Bob creates one; both join, then chat both ways, send and download a file,
+ * reply, revoke, and verify each other. Screenshots of the main screens are saved under
+ * {@code target/app-screenshots} (docs/app.md shows them).
+ */
+class AppBrowserIT {
+    private static final Pattern ACCOUNT = Pattern.compile("nxl:[a-z2-7]{56}");
+    private static final Path SHOTS = Path.of("target", "app-screenshots").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private final List<byte[]> plaintexts = new ArrayList<>();
+
+    private String secret(String text) {
+        plaintexts.add(text.getBytes(StandardCharsets.UTF_8));
+        return text;
+    }
+
+    @Test
+    void two_apps_onboard_join_chat_share_a_file_and_verify_in_a_real_browser() throws Exception {
+        assertThat(Browser.available())
+                .as("Debian's chromium and chromium-driver are installed (.ci/run installs them)")
+                .isTrue();
+        try (CliFixture nx = new CliFixture(dir)) {
+            // Alice's recovery words come from the CLI; she restores them in the app.
+            CliFixture.Result created = nx.cli("alice-words", "id", "create").ok();
+            List<String> words = recoveryWords(created.out());
+            String alice = account(created.out());
+            assertThat(words).hasSize(12);
+            nx.startServer(Map.of("NEXUSLINK_COMMUNITY_ADMIN_UUID", alice));
+
+            CliFixture.Running appA = nx.start("alice", "app", "--no-browser");
+            CliFixture.Running appB = nx.start("bob", "app", "--no-browser");
+            String urlA = openUrl(appA);
+            String urlB = openUrl(appB);
+            assertThat(appA.out).as("the app prints one line: its URL").hasSize(1);
+
+            try (Browser a = new Browser("alice", dir, SHOTS);
+                    Browser b = new Browser("bob", dir, SHOTS)) {
+                // --- onboarding ---
+                a.open(urlA);
+                a.click("Restore from recovery words");
+                a.type("Recovery words", String.join(" ", words));
+                typePassphrase(a);
+                a.click("Restore");
+
+                b.open(urlB);
+                b.screenshot("01-welcome");
+                b.click("Create a new identity");
+                typePassphrase(b);
+                b.click("Create identity");
+                List<WebElement> shown = b.testId("recovery-words").findElements(By.tagName("li"));
+                assertThat(shown).hasSize(12);
+                b.screenshot("02-recovery-words");
+                b.click("I have written them down");
+
+                // --- join ---
+                join(a, nx.url(), "Alice");
+                b.type("Community URL", nx.url());
+                b.type("Display name", "Bob");
+                b.screenshot("03-join");
+                b.click("Join");
+                String bob = ownAccount(b);
+                assertThat(ownAccount(a)).isEqualTo(alice);
+                assertThat(nx.profile("bob").resolve(FileKeyVault.FILE_NAME))
+                        .as("bob's keys are sealed in his profile")
+                        .exists();
+
+                // --- a message from Alice, shown live with an unread count on Bob's side ---
+                String hello = secret("Hello Bob, this is Alice from the app");
+                a.click("New conversation");
+                a.type("Account id", bob);
+                a.click("Start");
+                send(a, hello);
+                WebElement unread = b.visible(
+                        By.cssSelector(conversationSelector("dm:" + alice) + " [data-testid='unread']"),
+                        "unread badge of Alice's conversation");
+                assertThat(unread.getText()).isEqualTo("1");
+                b.screenshot("04-conversation-list");
+
+                // --- Bob opens it and replies ---
+                b.driver
+                        .findElement(By.cssSelector(conversationSelector("dm:" + alice)))
+                        .click();
+                WebElement received = message(b, hello);
+                assertThat(received.getAttribute("data-mine")).isEqualTo("false");
+                b.until(d -> b.all("unread").isEmpty(), "the unread badge goes once the conversation is open");
+                clickIn(b, received, "Reply");
+                String reply = secret("Hi Alice, Bob here, replying in the app");
+                send(b, reply);
+                WebElement replyOnA = message(a, reply);
+                assertThat(replyOnA.getText())
+                        .as("the reply quotes what it answers")
+                        .contains(hello);
+
+                // --- a file, with its bytes equal after Bob's download ---
+                byte[] content = new byte[300_000];
+                new SecureRandom().nextBytes(content);
+                Path file = Files.write(dir.resolve("field-notes.bin"), content);
+                a.driver.findElement(By.cssSelector("input[type='file']")).sendKeys(file.toString());
+                message(a, "field-notes.bin");
+                b.click("Download field-notes.bin");
+                Path downloaded = b.downloads.resolve("field-notes.bin");
+                b.until(d -> Files.exists(downloaded) && sameBytes(downloaded, content), "the file downloaded intact");
+                b.screenshot("05-conversation");
+
+                // --- Alice revokes her first message; Bob sees it gone ---
+                WebElement first = message(a, hello);
+                clickIn(a, first, "Revoke");
+                confirmIfAsked(a, "Revoke");
+                b.text("This message was revoked");
+                assertThat(b.driver.findElement(By.cssSelector("[role='log']")).getText())
+                        .doesNotContain(hello);
+
+                // --- contact verification: the same safety number and code on both sides ---
+                a.click("Verify contact");
+                b.click("Verify contact");
+                String numberA = a.testId("safety-number").getText();
+                String numberB = b.testId("safety-number").getText();
+                assertThat(digits(numberA)).hasSize(60).isEqualTo(digits(numberB));
+                WebElement qr = a.visible(
+                        By.cssSelector("img[alt='QR code of the safety number']"), "the safety number's QR code");
+                assertThat(qr.getAttribute("src")).startsWith("data:image/");
+                String nonce = a.testId("nonce").getText().strip();
+                b.type("Contact's nonce", nonce);
+                b.click("Use nonce");
+                String codeA = a.testId("first-contact-code").getText();
+                b.until(
+                        d -> alnum(b.testId("first-contact-code").getText()).equals(alnum(codeA)),
+                        "bob's first-contact code equals alice's once he uses her nonce");
+                assertThat(alnum(codeA)).hasSize(12);
+                a.screenshot("06-verify-contact");
+                a.click("Mark as verified");
+                a.text("Verified");
+
+                // --- the narrow layout ---
+                a.driver.navigate().refresh();
+                a.size(420, 800);
+                a.driver
+                        .findElement(By.cssSelector(conversationSelector("dm:" + bob)))
+                        .click();
+                message(a, reply);
+                a.screenshot("07-narrow");
+                a.size(1280, 800);
+
+                // --- the guard, seen from a real browser: another origin cannot drive Alice's app ---
+                String tokenA = urlA.substring(urlA.indexOf("#token=") + 7);
+                String baseA = urlA.substring(0, urlA.indexOf('#'));
+                Object crossFetch = b.asyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0] + 'api/state', {headers: {Authorization: 'Bearer ' + arguments[1]}})"
+                                + ".then(r => done('status ' + r.status), e => done('refused'));",
+                        baseA,
+                        tokenA);
+                assertThat(crossFetch).isEqualTo("refused");
+                String socket = "const done = arguments[arguments.length - 1];"
+                        + "const ws = new WebSocket(arguments[0].replace('http', 'ws') + 'api/events?token=' + arguments[1]);"
+                        + "ws.onopen = () => { ws.close(); done('open'); }; ws.onerror = () => done('refused');";
+                assertThat(b.asyncScript(socket, baseA, tokenA)).isEqualTo("refused");
+                assertThat(a.asyncScript(socket, baseA, tokenA))
+                        .as("the same socket from the app's own page opens")
+                        .isEqualTo("open");
+
+                // --- panic wipe, behind the typed confirmation ---
+                b.click("Settings");
+                b.screenshot("08-settings");
+                assertThat(b.button("Wipe this profile").isEnabled()).isFalse();
+                b.type("Type WIPE to confirm", "WIPE");
+                b.click("Wipe this profile");
+                b.button("Create a new identity");
+                assertThat(Files.list(nx.profile("bob"))
+                                .filter(p -> !p.getFileName().toString().startsWith("."))
+                                .toList())
+                        .as("nothing of bob's profile is left")
+                        .isEmpty();
+            }
+            nx.assertNoPlaintextOnServer(plaintexts);
+        }
+    }
+
+    private static void typePassphrase(Browser browser) {
+        browser.type("Passphrase", CliFixture.PASSPHRASE);
+        browser.type("Repeat passphrase", CliFixture.PASSPHRASE);
+    }
+
+    private static void join(Browser browser, String url, String name) {
+        browser.type("Community URL", url);
+        browser.type("Display name", name);
+        browser.click("Join");
+    }
+
+    private static String ownAccount(Browser browser) {
+        return browser.until(
+                d -> {
+                    Matcher m = ACCOUNT.matcher(browser.testId("account-id").getText());
+                    return m.find() ? m.group() : null;
+                },
+                "the account id is shown");
+    }
+
+    private static void send(Browser browser, String text) {
+        browser.type("Message", text);
+        browser.click("Send");
+        message(browser, text);
+    }
+
+    /** The message article whose text contains {@code text}, once shown. */
+    private static WebElement message(Browser browser, String text) {
+        return browser.visible(
+                By.xpath("//article[@data-testid='message'][contains(normalize-space(), " + Browser.xpathLiteral(text)
+                        + ")][last()]"),
+                "message '" + text + "'");
+    }
+
+    /** Clicks a message's own action button (shown on hover or focus: clicked by script if hidden). */
+    private static void clickIn(Browser browser, WebElement message, String name) {
+        WebElement button = message.findElement(By.xpath(".//button[@aria-label=" + Browser.xpathLiteral(name)
+                + " or normalize-space()=" + Browser.xpathLiteral(name) + "]"));
+        browser.script("arguments[0].click();", button);
+    }
+
+    /** Confirms in a dialog when the app asks (a dialog button named as the action). */
+    private static void confirmIfAsked(Browser browser, String name) {
+        List<WebElement> dialogButtons =
+                browser.driver.findElements(By.xpath("//*[@role='dialog' or self::dialog]//button["
+                        + "normalize-space()=" + Browser.xpathLiteral(name) + "]"));
+        if (!dialogButtons.isEmpty() && dialogButtons.get(0).isDisplayed()) {
+            dialogButtons.get(0).click();
+        }
+    }
+
+    private static String conversationSelector(String id) {
+        return "[data-testid='conversation'][data-conversation='" + id + "']";
+    }
+
+    private static String openUrl(CliFixture.Running app) throws InterruptedException {
+        String line = app.awaitOut(l -> l.startsWith("open http://127.0.0.1:"), "the app's URL");
+        assertThat(line).matches("open http://127\\.0\\.0\\.1:\\d+/#token=[A-Za-z0-9_-]{43}");
+        return line.substring("open ".length());
+    }
+
+    private static String account(String out) {
+        Matcher m = ACCOUNT.matcher(out);
+        assertThat(m.find()).as("account id in %s", out).isTrue();
+        return m.group();
+    }
+
+    /** The words {@code id create} prints, numbered {@code 1. word}. */
+    private static List<String> recoveryWords(String out) {
+        List<String> words = new ArrayList<>();
+        Matcher m = Pattern.compile("\\b\\d{1,2}\\. ([a-z]+)").matcher(out);
+        while (m.find()) {
+            words.add(m.group(1));
+        }
+        return words;
+    }
+
+    private static boolean sameBytes(Path file, byte[] expected) {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(file), expected);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static String digits(String s) {
+        return s.replaceAll("\\D", "");
+    }
+
+    private static String alnum(String s) {
+        return s.replaceAll("[^A-Za-z0-9]", "");
+    }
+}
