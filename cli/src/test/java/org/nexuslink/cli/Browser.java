@@ -32,6 +32,17 @@ final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
+    /**
+     * Selenium warns that it has no DevTools binding for this Chromium's version: the tests use
+     * WebDriver only, never DevTools. Held in a field: the JDK keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger DEVTOOLS =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
+    static {
+        DEVTOOLS.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     final ChromeDriver driver;
     final Path downloads;
     private final Path screenshots;
