@@ -26,7 +26,7 @@ import org.openqa.selenium.WebElement;
  * {@code target/app-screenshots} (docs/app.md shows them).
  */
 class AppBrowserIT {
-    private static final Pattern ACCOUNT = Pattern.compile("nxl:[a-z2-7]{56}");
+    private static final Pattern ACCOUNT = Pattern.compile("nxl:[a-z2-7]{52}");
     private static final Path SHOTS = Path.of("target", "app-screenshots").toAbsolutePath();
 
     @TempDir
