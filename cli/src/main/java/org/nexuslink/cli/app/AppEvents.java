@@ -24,6 +24,7 @@ final class AppEvents {
         switch (event) {
             case ClientEvent.MessageReceived received -> {
                 try {
+                    refreshNames(client, received.message().senderAccount());
                     hub.publish(EventHub.event("message")
                             .put("conversation", received.message().conversationId())
                             .set(
@@ -71,6 +72,19 @@ final class AppEvents {
             case ClientEvent.DeviceRemoved removed -> {
                 warn(hub, "This device was removed from the account: " + removed.detail());
                 hub.publish(EventHub.event("state"));
+            }
+        }
+    }
+
+    /** Asks the community for its member list when {@code sender}'s name is not known yet. */
+    static void refreshNames(NexusClient client, String sender) throws IOException {
+        boolean known = client.memberNames().keySet().stream()
+                .anyMatch(a -> a.toString().equals(sender));
+        if (!known && client.community().isPresent()) {
+            try {
+                client.members();
+            } catch (IOException e) {
+                // Names are a convenience: the account id is shown instead.
             }
         }
     }

@@ -275,6 +275,7 @@ final class AppSession implements AutoCloseable {
                     try {
                         client.connect();
                         events.publish(EventHub.event("connection").put("connected", client.isConnected()));
+                        refreshNames(client);
                         return;
                     } catch (IOException | RuntimeException e) {
                         LOG.atDebug()
@@ -335,10 +336,23 @@ final class AppSession implements AutoCloseable {
                 .put(DISPLAY_NAME_SETTING, displayName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
             u.client().connect();
+            refreshNames(u.client());
         } catch (IOException e) {
             startConnector(u.client());
         }
         events.publish(EventHub.event("state"));
+    }
+
+    /** Asks the community for its members' names, which the conversation list and messages show. */
+    private static void refreshNames(NexusClient client) {
+        try {
+            client.members();
+        } catch (IOException | RuntimeException e) {
+            LOG.atDebug()
+                    .setMessage("listing members failed")
+                    .addKeyValue("error", e.toString())
+                    .log();
+        }
     }
 
     /** Seed 003's panic wipe of the whole profile; the session is then empty. */

@@ -98,6 +98,13 @@ final class AppFixture implements AutoCloseable {
         return send(request(path).DELETE().build());
     }
 
+    /** A JSON array of strings as a list. */
+    static java.util.List<String> strings(JsonNode array) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        array.forEach(n -> list.add(n.asText()));
+        return list;
+    }
+
     static String json(Object body) {
         try {
             return AppJson.MAPPER.writeValueAsString(body);
