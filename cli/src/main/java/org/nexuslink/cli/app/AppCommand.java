@@ -8,6 +8,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nexuslink.cli.client.ClientEnvironment;
 import org.nexuslink.cli.client.ClientFailure;
 import org.nexuslink.cli.profile.ProfileOption;
@@ -71,22 +72,37 @@ public final class AppCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            server.close();
-                            session.close();
-                            stopped.countDown();
-                        },
-                        "app-shutdown"));
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("open " + server.openUri());
-        out.flush();
-        if (!noBrowser) {
-            browse(server.openUri());
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (closed.compareAndSet(false, true)) {
+                server.close();
+                session.close();
+            }
+        };
+        Thread hook = new Thread(stop, "app-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean interrupted = false;
+        try {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("open " + server.openUri());
+            out.flush();
+            if (!noBrowser) {
+                browse(server.openUri());
+            }
+            new CountDownLatch(1).await(); // until Ctrl+C (the hook) or an interrupt
+        } catch (InterruptedException e) {
+            interrupted = true; // stopping first: Jetty's graceful stop waits, which an interrupt would cut short
+        } finally {
+            stop.run();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running or ran
+            }
         }
-        stopped.await();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 
