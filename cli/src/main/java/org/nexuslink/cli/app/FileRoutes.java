@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.app;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nexuslink.client.Conversation;
@@ -23,8 +21,8 @@ import org.nexuslink.client.store.StoredMessage;
 /**
  * Files: an upload is encrypted and sent as a file message, a download fetched, verified and
  * decrypted. The SDK works on files, so the plaintext passes through a private temporary
- * directory (owner-only) that is deleted at once. Progress is told in phases ({@code transfer}
- * events: uploading or downloading, then done or failed), not byte by byte.
+ * directory (owner-only) that is deleted at once. Progress goes out as {@code transfer} events
+ * ({@link TransferEvents}).
  */
 final class FileRoutes {
     /** The largest upload: the community's default media limit. */
@@ -49,21 +47,20 @@ final class FileRoutes {
             byte[] bytes = ctx.bodyAsBytes();
             NexusClient client = session.joined().client();
             replyTo.ifPresent(r -> ConversationRoutes.requireMessage(client, conversation, r));
-            String transfer = UUID.randomUUID().toString();
-            progress(session, transfer, conversation, name, "uploading", 0, bytes.length);
+            TransferEvents transfer = new TransferEvents(session.events(), conversation, name);
             Path dir = privateDirectory();
             StoredMessage sent;
             try {
                 Path file = dir.resolve(name);
                 Files.write(file, bytes);
-                sent = client.sendFile(conversation, file, mime, replyTo);
+                sent = client.sendFile(conversation, file, mime, replyTo, transfer);
             } catch (IOException | RuntimeException e) {
-                progress(session, transfer, conversation, name, "failed", 0, bytes.length);
+                transfer.failed(bytes.length);
                 throw e;
             } finally {
                 delete(dir);
             }
-            progress(session, transfer, conversation, name, "done", bytes.length, bytes.length);
+            transfer.done(bytes.length);
             AppJson.send(
                     ctx,
                     MessageViews.of(client, session.environment().clock().instant())
@@ -76,19 +73,18 @@ final class FileRoutes {
             StoredMessage message = ConversationRoutes.requireMessage(client, conversation, ref);
             FileDescriptor descriptor = MessageViews.file(message)
                     .orElseThrow(() -> ApiError.notFound("message " + ref.text() + " carries no file"));
-            String transfer = UUID.randomUUID().toString();
-            progress(session, transfer, conversation, descriptor.name(), "downloading", 0, descriptor.size());
+            TransferEvents transfer = new TransferEvents(session.events(), conversation, descriptor.name());
             Path dir = privateDirectory();
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(client.saveFile(message, dir));
+                bytes = Files.readAllBytes(client.saveFile(message, dir, transfer));
             } catch (IOException | RuntimeException e) {
-                progress(session, transfer, conversation, descriptor.name(), "failed", 0, descriptor.size());
+                transfer.failed(descriptor.size());
                 throw e;
             } finally {
                 delete(dir);
             }
-            progress(session, transfer, conversation, descriptor.name(), "done", bytes.length, descriptor.size());
+            transfer.done(bytes.length);
             ctx.header("Content-Disposition", "attachment; filename*=UTF-8''" + encode(descriptor.name()));
             ctx.status(200).contentType(descriptor.mime()).result(bytes);
         });
@@ -111,24 +107,6 @@ final class FileRoutes {
     /** RFC 5987's percent-encoding of a header parameter value. */
     static String encode(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static void progress(
-            AppSession session,
-            String id,
-            Conversation conversation,
-            String name,
-            String phase,
-            long done,
-            long total) {
-        ObjectNode event = EventHub.event("transfer")
-                .put("id", id)
-                .put("conversation", conversation.id())
-                .put("name", name)
-                .put("phase", phase)
-                .put("done", done)
-                .put("total", total);
-        session.events().publish(event);
     }
 
     private static Path privateDirectory() throws IOException {

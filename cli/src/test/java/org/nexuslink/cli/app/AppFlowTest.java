@@ -257,12 +257,21 @@ class AppFlowTest {
         assertThat(sent.json().path("kind").asText()).isEqualTo("file");
         assertThat(sent.json().path("file").path("name").asText()).isEqualTo("report ü.pdf");
         assertThat(sent.json().path("file").path("size").asLong()).isEqualTo(bytes.length);
-        JsonNode uploading =
+        JsonNode encrypting =
                 aliceEvents.next("transfer", e -> e.path("name").asText().equals("report ü.pdf"));
-        assertThat(uploading.path("phase").asText()).isEqualTo("uploading");
-        assertThat(uploading.path("total").asLong()).isEqualTo(bytes.length);
-        JsonNode done = aliceEvents.next("transfer", e -> e.path("id").equals(uploading.path("id")));
+        assertThat(encrypting.path("phase").asText()).isEqualTo("encrypting");
+        String transfer = encrypting.path("id").asText();
+        JsonNode uploading = aliceEvents.next(
+                "transfer",
+                e -> e.path("id").asText().equals(transfer)
+                        && e.path("phase").asText().equals("uploading"));
+        assertThat(uploading.path("total").asLong()).isGreaterThan(bytes.length);
+        JsonNode done = aliceEvents.next(
+                "transfer",
+                e -> e.path("id").asText().equals(transfer)
+                        && !e.path("phase").asText().equals("uploading"));
         assertThat(done.path("phase").asText()).isEqualTo("done");
+        assertThat(done.path("done").asLong()).isEqualTo(bytes.length);
 
         JsonNode received = bobEvents
                 .next(
@@ -282,6 +291,17 @@ class AppFlowTest {
         assertThat(download.response().headers().firstValue("Content-Type")).hasValue("application/pdf");
         assertThat(download.response().headers().firstValue("Content-Disposition"))
                 .hasValue("attachment; filename*=UTF-8''report%20%C3%BC.pdf");
+        JsonNode downloading =
+                bobEvents.next("transfer", e -> e.path("phase").asText().equals("downloading"));
+        String id = downloading.path("id").asText();
+        JsonNode last = downloading;
+        while (last.path("phase").asText().equals("downloading")) {
+            assertThat(last.path("done").asLong())
+                    .isLessThanOrEqualTo(last.path("total").asLong());
+            last = bobEvents.next("transfer", e -> e.path("id").asText().equals(id));
+        }
+        assertThat(last.path("phase").asText()).isEqualTo("done");
+        assertThat(last.path("done").asLong()).isEqualTo(bytes.length);
 
         AppFixture.Reply badName =
                 alice.send(alice.request(dm(bobAccount) + "/files?name=" + enc("../x") + "&mime=text/plain")
