@@ -26,6 +26,7 @@ import org.nexuslink.crypto.keystore.KeystoreException;
 import org.nexuslink.crypto.keystore.Passphrase;
 import org.nexuslink.crypto.keystore.VaultContents;
 import org.nexuslink.crypto.keystore.VaultSummary;
+import org.nexuslink.crypto.keystore.WipeReport;
 import org.nexuslink.crypto.server.ServerPublicKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -273,8 +274,7 @@ final class AppSession implements AutoCloseable {
             connector = Thread.ofVirtual().name("app-connect").start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
-                        client.connect();
-                        events.publish(EventHub.event("connection").put("connected", client.isConnected()));
+                        client.connect(); // the client tells ConnectionChanged itself
                         refreshNames(client);
                         return;
                     } catch (IOException | RuntimeException e) {
@@ -362,7 +362,13 @@ final class AppSession implements AutoCloseable {
             closeClient();
             profileLock.close();
             try {
-                ProfileWipe.wipe(profileDir, random);
+                WipeReport report = ProfileWipe.wipe(profileDir, random);
+                if (!report.complete()) {
+                    throw new ApiError(
+                            500,
+                            "internal",
+                            "the wipe is incomplete: " + report.failures().size() + " paths are left in " + profileDir);
+                }
             } catch (ClientFailure e) {
                 // not a profile (nothing was ever created here): nothing to destroy
             } finally {

@@ -108,6 +108,8 @@ class AppFlowTest {
         assertThat(bob.post("/api/community/join", Map.of("url", community, "displayName", "Bob"))
                         .status())
                 .isEqualTo(200);
+        assertThat(aliceEvents.next("connection").path("connected").asBoolean()).isTrue();
+        assertThat(alice.get("/api/state").json().path("connected").asBoolean()).isTrue();
     }
 
     @AfterAll
