@@ -34,7 +34,7 @@ final class CommunityRoutes {
             String name = AppJson.optionalText(body, "displayName").orElse("").strip();
             Optional<String> url = AppJson.optionalText(body, "url");
             Optional<String> directory = AppJson.optionalText(body, "directory");
-            AppSession.Unlocked u = session.unlocked();
+            session.unlocked(); // 409 before any network call
             if (name.length() > CommunityJoin.MAX_NAME_LENGTH) {
                 throw ApiError.badRequest("a display name is at most " + CommunityJoin.MAX_NAME_LENGTH + " characters");
             }
@@ -55,9 +55,6 @@ final class CommunityRoutes {
                     throw new ApiError(400, "refused", e.getMessage(), Optional.of("directory"));
                 }
                 session.join(target.endpoint(), name, Optional.of(target.serverKey()), Optional.of(target));
-            }
-            if (u.client().community().isEmpty()) {
-                throw new IllegalStateException("joined without a community");
             }
             AppJson.send(ctx, session.state());
         });
