@@ -2,6 +2,7 @@
 package org.nexuslink.cli;
 
 import org.nexuslink.cli.admin.AdminCommand;
+import org.nexuslink.cli.app.AppCommand;
 import org.nexuslink.cli.bench.BenchCommand;
 import org.nexuslink.cli.chat.ChatCommand;
 import org.nexuslink.cli.client.ChannelsCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
             HistoryCommand.class,
             RevokeCommand.class,
             ChatCommand.class,
+            AppCommand.class,
             ChannelsCommand.class,
             ContactsCommand.class,
             MembersCommand.class,

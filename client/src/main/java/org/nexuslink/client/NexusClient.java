@@ -21,6 +21,7 @@ import org.nexuslink.client.internal.KeyLogWatch;
 import org.nexuslink.client.media.Attachments;
 import org.nexuslink.client.media.FileDescriptor;
 import org.nexuslink.client.media.MediaClient;
+import org.nexuslink.client.media.TransferProgress;
 import org.nexuslink.client.session.Wire;
 import org.nexuslink.client.store.ProfileStore;
 import org.nexuslink.client.store.StoredMessage;
@@ -182,11 +183,22 @@ public final class NexusClient implements AutoCloseable {
     /** Encrypts a file, uploads the ciphertext and sends its descriptor (kind 3). */
     public StoredMessage sendFile(Conversation conversation, Path file, String mime, Optional<MessageRef> replyTo)
             throws IOException {
+        return sendFile(conversation, file, mime, replyTo, TransferProgress.NONE);
+    }
+
+    /**
+     * As {@link #sendFile(Conversation, Path, String, Optional)}, telling {@code progress} how the
+     * encryption and the upload go (on the worker and HTTP threads: it must not block).
+     */
+    public StoredMessage sendFile(
+            Conversation conversation, Path file, String mime, Optional<MessageRef> replyTo, TransferProgress progress)
+            throws IOException {
+        Objects.requireNonNull(progress, "progress");
         Optional<String> reply = replyRef(conversation, replyTo);
         return parts.worker().call(() -> {
             Wire wire = parts.connection().requireWire();
             FileDescriptor descriptor =
-                    Attachments.send(file, mime, new MediaClient(wire.api().server(), wire::token), random);
+                    Attachments.send(file, mime, new MediaClient(wire.api().server(), wire::token), random, progress);
             return parts.sender()
                     .send(conversation, new Content.File(Bytes.of(descriptor.encode()), Optional.empty(), reply));
         });
@@ -194,6 +206,15 @@ public final class NexusClient implements AutoCloseable {
 
     /** Downloads, verifies and decrypts a received file into {@code targetDir}; returns its path. */
     public Path saveFile(StoredMessage message, Path targetDir) throws IOException {
+        return saveFile(message, targetDir, TransferProgress.NONE);
+    }
+
+    /**
+     * As {@link #saveFile(StoredMessage, Path)}, telling {@code progress} how the download and the
+     * decryption go (on the worker and HTTP threads: it must not block).
+     */
+    public Path saveFile(StoredMessage message, Path targetDir, TransferProgress progress) throws IOException {
+        Objects.requireNonNull(progress, "progress");
         byte[] attachment = message.attachment()
                 .orElseThrow(() -> new IllegalArgumentException("message " + message.ref() + " carries no file"));
         return parts.worker().call(() -> {
@@ -203,7 +224,8 @@ public final class NexusClient implements AutoCloseable {
             return Attachments.receive(
                     FileDescriptor.decode(attachment),
                     new MediaClient(parts.community().require().server(), () -> token),
-                    targetDir);
+                    targetDir,
+                    progress);
         });
     }
 

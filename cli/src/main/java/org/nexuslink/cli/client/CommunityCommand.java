@@ -3,7 +3,6 @@ package org.nexuslink.cli.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Optional;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.crypto.server.ServerPublicKey;
@@ -98,15 +97,7 @@ public final class CommunityCommand implements Runnable {
             try (ProfileLock lock = ProfileLock.acquire(profileDir())) {
                 var keys = unlock();
                 try (NexusClient client = open(keys)) {
-                    Optional<URI> current = client.community();
-                    if (current.isPresent() && !current.get().equals(server)) {
-                        throw new ClientFailure("this profile already belongs to " + current.get()
-                                + "; a profile joins one community (use another --profile)");
-                    }
-                    client.join(server, name, expected);
-                    if (listed.isPresent()) {
-                        listed.get().memory().write(profileDir());
-                    }
+                    CommunityJoin.join(client, profileDir(), server, name, expected, listed);
                     String pinned =
                             client.serverKey().map(ServerPublicKey::base64).orElseThrow();
                     if (json) {
@@ -128,22 +119,9 @@ public final class CommunityCommand implements Runnable {
 
         private URI parse(String text) {
             try {
-                URI uri = new URI(text.strip());
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    throw new URISyntaxException(text, "not an http or https URL with a host");
-                }
-                String path = uri.getPath() == null ? "" : uri.getPath();
-                return new URI(
-                        uri.getScheme(),
-                        null,
-                        uri.getHost(),
-                        uri.getPort(),
-                        path.isEmpty() || path.equals("/") ? null : path,
-                        null,
-                        null);
-            } catch (URISyntaxException e) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(), "URL: '" + text + "' is not a server URL like http://localhost:8080");
+                return CommunityJoin.parseServerUrl(text);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "URL: " + e.getMessage());
             }
         }
     }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 package org.nexuslink.cli.client;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.nexuslink.cli.TerminalText;
 import org.nexuslink.protocol.api.DevicesApi;
@@ -78,19 +76,7 @@ public final class DeviceCommand implements Runnable {
                         spec.commandLine(), "ID is a device id 1-127, got " + deviceId);
             }
             try (Session session = session(true)) {
-                List<Integer> ids = new ArrayList<>();
-                session.client().devices().devices().forEach(d -> ids.add(d.deviceId()));
-                if (!ids.contains(deviceId)) {
-                    throw new ClientFailure("the account has no active device " + deviceId + "; devices: " + ids);
-                }
-                if (deviceId != session.client().device().deviceId()
-                        && session.keys().identity().isEmpty()) {
-                    throw new ClientFailure("this device has no identity key (it is a linked device): it can remove "
-                            + "only itself (`device remove "
-                            + session.client().device().deviceId() + "`); remove "
-                            + "device " + deviceId + " from the device that holds the identity key");
-                }
-                session.client().removeDevice(deviceId);
+                DeviceApproval.remove(session.client(), session.keys(), deviceId);
                 out().println("removed device " + deviceId
                         + (deviceId == session.client().device().deviceId() ? " (this device)" : ""));
             }

@@ -5,10 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Set;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
@@ -56,7 +53,7 @@ public final class DeviceLinkCommand implements Runnable {
     }
 
     /** The certificate as a code to type or paste on the new device. */
-    static String certificateCode(DeviceCertificate certificate) {
+    public static String certificateCode(DeviceCertificate certificate) {
         return CERTIFICATE_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(certificate.encoded());
     }
 
@@ -157,25 +154,8 @@ public final class DeviceLinkCommand implements Runnable {
             }
             try (Session session = session(true)) {
                 NexusClient client = session.client();
-                AccountIdentity identity = session.keys()
-                        .identity()
-                        .orElseThrow(() -> new ClientFailure(
-                                "this profile has no identity key (it is a linked device); approve on the device that "
-                                        + "created or restored the account"));
-                String approvedKey = "cli.link.approved:" + HexFormat.of().formatHex(request.nonce());
-                if (client.store().settings().get(approvedKey).isPresent()) {
-                    throw new ClientFailure("this link code was approved already; show a fresh code on the new device");
-                }
-                Set<DeviceId> taken = new HashSet<>();
-                client.devices().devices().forEach(d -> taken.add(new DeviceId(d.deviceId())));
-                DeviceCertificate certificate;
-                try {
-                    certificate = identity.approveLink(request, environment().clock(), taken, Optional.empty());
-                } catch (InvalidLinkRequestException e) {
-                    throw new ClientFailure(e.getMessage());
-                }
-                client.registerDevice(certificate);
-                client.store().settings().put(approvedKey, new byte[] {1});
+                DeviceCertificate certificate = DeviceApproval.approve(
+                        client, session.keys(), request, environment().clock());
                 out().println("Approved device " + certificate.deviceId() + " for " + certificate.accountId()
                         + " and registered it with " + client.community().orElseThrow() + ".");
                 out().println("Certificate code (run on the new device: nexuslink device link finish <code>):");

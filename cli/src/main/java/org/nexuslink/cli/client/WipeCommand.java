@@ -4,12 +4,7 @@ package org.nexuslink.cli.client;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.nexuslink.client.NexusClient;
-import org.nexuslink.crypto.keystore.FileKeyVault;
-import org.nexuslink.crypto.keystore.PanicWipe;
 import org.nexuslink.crypto.keystore.WipeReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,10 +25,7 @@ import picocli.CommandLine.Option;
         })
 public final class WipeCommand extends ClientCommand {
     /** What the user types to confirm. */
-    public static final String CONFIRMATION = "WIPE";
-    /** Files whose presence marks a directory as a profile. */
-    static final List<String> PROFILE_MARKERS =
-            List.of(FileKeyVault.FILE_NAME, NexusClient.STORE_FILE, DeviceLinkCommand.PENDING_FILE);
+    public static final String CONFIRMATION = ProfileWipe.CONFIRMATION;
 
     @Option(names = "--yes", description = "Do not ask; wipe at once.")
     boolean yes;
@@ -41,13 +33,7 @@ public final class WipeCommand extends ClientCommand {
     @Override
     protected void run() throws Exception {
         Path dir = profileDir();
-        if (!Files.isDirectory(dir)) {
-            throw new ClientFailure("no profile at " + dir + "; nothing was wiped");
-        }
-        if (PROFILE_MARKERS.stream().noneMatch(name -> Files.exists(dir.resolve(name)))) {
-            throw new ClientFailure(dir + " does not look like a NexusLink profile (no "
-                    + String.join(", ", PROFILE_MARKERS) + "); refusing to wipe it");
-        }
+        ProfileWipe.requireProfile(dir);
         if (!yes) {
             out().print("This destroys profile " + dir + " and everything in it. Type " + CONFIRMATION + " to go on: ");
             out().flush();
@@ -59,7 +45,7 @@ public final class WipeCommand extends ClientCommand {
             }
         }
         Path absolute = dir.toAbsolutePath().normalize();
-        WipeReport report = new PanicWipe(random).wipe(absolute);
+        WipeReport report = ProfileWipe.wipe(absolute, random);
         long bytes = report.files().stream()
                 .mapToLong(WipeReport.WipedFile::overwrittenBytes)
                 .sum();

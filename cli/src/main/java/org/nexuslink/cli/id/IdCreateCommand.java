@@ -4,11 +4,7 @@ package org.nexuslink.cli.id;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import org.nexuslink.crypto.identity.AccountIdentity;
-import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
-import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.nexuslink.crypto.identity.Mnemonic;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
@@ -46,16 +42,11 @@ final class IdCreateCommand extends IdSubcommand {
         requireNoKeystore();
         try (Passphrase passphrase = readPassphrase(true)) {
             Mnemonic mnemonic = Mnemonic.generate(count, random);
-            AccountIdentity identity = AccountIdentity.fromMnemonic(mnemonic);
-            DeviceKeyPair device = DeviceKeyPair.generate();
-            DeviceCertificate certificate =
-                    identity.certify(DeviceId.PRIMARY, device.publicKey(), Instant.now(), Optional.empty());
-            VaultContents contents = new VaultContents(
-                    identity.accountId(), Optional.of(identity), Optional.of(mnemonic), device, certificate);
+            VaultContents contents = NewIdentity.of(mnemonic, DeviceId.PRIMARY, Instant.now());
             FileKeyVault.inProfile(profile.dir(), passphrase, parent.kdf(), random)
                     .create(contents);
             printWords(out(), mnemonic.words());
-            out().println("Account id: " + identity.accountId());
+            out().println("Account id: " + contents.accountId());
             out().println("Device:     " + DeviceId.PRIMARY);
             out().println("Profile:    " + profile.dir());
             out().flush();

@@ -2,11 +2,7 @@
 package org.nexuslink.cli.id;
 
 import java.time.Instant;
-import java.util.Optional;
-import org.nexuslink.crypto.identity.AccountIdentity;
-import org.nexuslink.crypto.identity.DeviceCertificate;
 import org.nexuslink.crypto.identity.DeviceId;
-import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.nexuslink.crypto.identity.InvalidMnemonicException;
 import org.nexuslink.crypto.identity.Mnemonic;
 import org.nexuslink.crypto.keystore.FileKeyVault;
@@ -52,22 +48,14 @@ final class IdRestoreCommand extends IdSubcommand {
         } catch (InvalidMnemonicException e) {
             throw new CommandFailure("these are not valid recovery words: " + e.getMessage());
         }
-        AccountIdentity identity = AccountIdentity.fromMnemonic(mnemonic);
+        VaultContents contents = NewIdentity.of(mnemonic, device, Instant.now());
         try (Passphrase passphrase = readPassphrase(true)) {
-            DeviceKeyPair deviceKey = DeviceKeyPair.generate();
-            DeviceCertificate certificate =
-                    identity.certify(device, deviceKey.publicKey(), Instant.now(), Optional.empty());
             FileKeyVault.inProfile(profile.dir(), passphrase, parent.kdf(), random)
-                    .create(new VaultContents(
-                            identity.accountId(),
-                            Optional.of(identity),
-                            Optional.of(mnemonic),
-                            deviceKey,
-                            certificate));
+                    .create(contents);
         } catch (KeystoreException e) {
             throw new CommandFailure(e.getMessage());
         }
-        out().println("Account id: " + identity.accountId());
+        out().println("Account id: " + contents.accountId());
         out().println("Device:     " + device);
         out().println("Profile:    " + profile.dir());
         out().flush();

@@ -30,7 +30,15 @@ public final class Attachments {
      */
     public static FileDescriptor send(Path file, String mime, MediaClient media, SecureRandom random)
             throws IOException, InterruptedException {
+        return send(file, mime, media, random, TransferProgress.NONE);
+    }
+
+    /** As {@link #send(Path, String, MediaClient, SecureRandom)}, telling {@code progress} how far it got. */
+    public static FileDescriptor send(
+            Path file, String mime, MediaClient media, SecureRandom random, TransferProgress progress)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(mime, "mime");
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(random, "random");
@@ -41,7 +49,10 @@ public final class Attachments {
         AttachmentKey key = AttachmentKey.generate(random);
         Path ciphertext = Files.createTempFile("nexuslink-upload-", ".bin");
         try {
+            long plaintextSize = Files.size(file);
+            progress.update(TransferProgress.Phase.ENCRYPTING, 0, plaintextSize);
             AttachmentCipher.Encrypted encrypted = AttachmentCipher.encrypt(file, ciphertext, key, random);
+            progress.update(TransferProgress.Phase.ENCRYPTING, plaintextSize, plaintextSize);
             // Checked before uploading, so a bad name or type costs no upload.
             FileDescriptor pending = new FileDescriptor(
                     "00000000-0000-0000-0000-000000000000",
@@ -51,7 +62,7 @@ public final class Attachments {
                     encrypted.ciphertextSha256(),
                     encrypted.plaintextSha256(),
                     key);
-            String mediaId = media.upload(ciphertext, "", encrypted.ciphertextSha256());
+            String mediaId = media.upload(ciphertext, "", encrypted.ciphertextSha256(), progress);
             return new FileDescriptor(
                     mediaId,
                     pending.name(),
@@ -77,7 +88,14 @@ public final class Attachments {
      */
     public static Path receive(FileDescriptor d, MediaClient media, Path targetDir)
             throws IOException, InterruptedException {
+        return receive(d, media, targetDir, TransferProgress.NONE);
+    }
+
+    /** As {@link #receive(FileDescriptor, MediaClient, Path)}, telling {@code progress} how far it got. */
+    public static Path receive(FileDescriptor d, MediaClient media, Path targetDir, TransferProgress progress)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(d, "d");
+        Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(targetDir, "targetDir");
         if (!Files.isDirectory(targetDir)) {
@@ -86,9 +104,11 @@ public final class Attachments {
         Path ciphertext = Files.createTempFile("nexuslink-download-", ".bin");
         Path plaintext = Files.createTempFile(targetDir.toAbsolutePath(), ".nexuslink-receive-", ".part");
         try {
-            media.download(d.mediaId(), ciphertext);
+            media.download(d.mediaId(), ciphertext, progress);
+            progress.update(TransferProgress.Phase.DECRYPTING, 0, d.size());
             AttachmentCipher.decrypt(
                     ciphertext, plaintext, d.key(), d.ciphertextSha256(), d.size(), d.plaintextSha256());
+            progress.update(TransferProgress.Phase.DECRYPTING, d.size(), d.size());
             return publish(plaintext, targetDir, d.name());
         } finally {
             Files.deleteIfExists(ciphertext);

@@ -105,7 +105,17 @@ public final class MediaClient {
      *                          answer does not describe the uploaded file
      */
     public String upload(Path ciphertext, String mime, byte[] sha256) throws IOException, InterruptedException {
+        return upload(ciphertext, mime, sha256, TransferProgress.NONE);
+    }
+
+    /**
+     * As {@link #upload(Path, String, byte[])}, telling {@code progress} the bytes handed to the
+     * connection ({@link TransferProgress.Phase#UPLOADING}).
+     */
+    public String upload(Path ciphertext, String mime, byte[] sha256, TransferProgress progress)
+            throws IOException, InterruptedException {
         Objects.requireNonNull(ciphertext, "ciphertext");
+        Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(mime, "mime");
         Objects.requireNonNull(sha256, "sha256");
         if (sha256.length != AttachmentCipher.DIGEST_LENGTH) {
@@ -120,7 +130,7 @@ public final class MediaClient {
                 .header("Content-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(sha256) + ":")
                 .expectContinue(true)
                 // ofFile announces the file's size as Content-Length and reads it in chunks.
-                .POST(HttpRequest.BodyPublishers.ofFile(ciphertext))
+                .POST(new CountedBody(HttpRequest.BodyPublishers.ofFile(ciphertext), size, progress))
                 .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         MediaApi.MediaView body = answer(refuseUnless(response, 201), MediaApi.MediaView.class);
@@ -146,8 +156,17 @@ public final class MediaClient {
      * @throws RefusedException         if the server refuses (e.g. {@code not_found})
      */
     public void download(String mediaId, Path out) throws IOException, InterruptedException {
+        download(mediaId, out, TransferProgress.NONE);
+    }
+
+    /**
+     * As {@link #download(String, Path)}, telling {@code progress} the bytes received
+     * ({@link TransferProgress.Phase#DOWNLOADING}, of the answer's {@code Content-Length}).
+     */
+    public void download(String mediaId, Path out, TransferProgress progress) throws IOException, InterruptedException {
         MediaIdFormat.require(mediaId);
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(progress, "progress");
         Path target = out.toAbsolutePath();
         Path temp = Files.createTempFile(target.getParent(), ".nexuslink-download-", ".part");
         boolean moved = false;
@@ -157,7 +176,7 @@ public final class MediaClient {
                     .GET()
                     .build();
             for (int hops = 0; ; hops++) {
-                HttpResponse<Optional<byte[]>> response = receive(request, temp);
+                HttpResponse<Optional<byte[]>> response = receive(request, temp, progress);
                 int status = response.statusCode();
                 if (status == 200) {
                     long expected = response.headers()
@@ -235,7 +254,7 @@ public final class MediaClient {
      * Sends a GET whose 200 body streams into {@code file}; any other answer's body is kept in
      * memory (an error or a redirect is small). Abandons the exchange if the body stalls.
      */
-    private HttpResponse<Optional<byte[]>> receive(HttpRequest request, Path file)
+    private HttpResponse<Optional<byte[]>> receive(HttpRequest request, Path file, TransferProgress progress)
             throws IOException, InterruptedException {
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         HttpResponse.BodyHandler<Optional<byte[]>> handler = info -> info.statusCode() == 200
@@ -244,7 +263,10 @@ public final class MediaClient {
                                 HttpResponse.BodySubscribers.ofFile(
                                         file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
                                 path -> Optional.empty()),
-                        lastProgress)
+                        lastProgress,
+                        new AtomicLong(),
+                        info.headers().firstValueAsLong("Content-Length").orElse(-1),
+                        progress)
                 : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), Optional::of);
         CompletableFuture<HttpResponse<Optional<byte[]>>> pending = http.sendAsync(request, handler);
         try {
@@ -273,8 +295,13 @@ public final class MediaClient {
         }
     }
 
-    /** A body subscriber that notes the time of each chunk received. */
-    private record Progress<T>(HttpResponse.BodySubscriber<T> delegate, AtomicLong lastProgress)
+    /** A body subscriber that notes the time of each chunk received, and counts the bytes. */
+    private record Progress<T>(
+            HttpResponse.BodySubscriber<T> delegate,
+            AtomicLong lastProgress,
+            AtomicLong received,
+            long total,
+            TransferProgress progress)
             implements HttpResponse.BodySubscriber<T> {
         @Override
         public CompletionStage<T> getBody() {
@@ -289,7 +316,12 @@ public final class MediaClient {
         @Override
         public void onNext(List<ByteBuffer> item) {
             lastProgress.set(System.nanoTime());
+            long n = 0;
+            for (ByteBuffer b : item) {
+                n += b.remaining();
+            }
             delegate.onNext(item);
+            progress.update(TransferProgress.Phase.DOWNLOADING, received.addAndGet(n), total);
         }
 
         @Override
@@ -300,6 +332,43 @@ public final class MediaClient {
         @Override
         public void onComplete() {
             delegate.onComplete();
+        }
+    }
+
+    /** A request body that tells {@code progress} how many of its bytes went to the connection. */
+    private record CountedBody(HttpRequest.BodyPublisher delegate, long total, TransferProgress progress)
+            implements HttpRequest.BodyPublisher {
+        @Override
+        public long contentLength() {
+            return delegate.contentLength();
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+            AtomicLong sent = new AtomicLong();
+            delegate.subscribe(new Flow.Subscriber<ByteBuffer>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    subscriber.onSubscribe(subscription);
+                }
+
+                @Override
+                public void onNext(ByteBuffer item) {
+                    long n = item.remaining();
+                    subscriber.onNext(item);
+                    progress.update(TransferProgress.Phase.UPLOADING, sent.addAndGet(n), total);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    subscriber.onError(throwable);
+                }
+
+                @Override
+                public void onComplete() {
+                    subscriber.onComplete();
+                }
+            });
         }
     }
 

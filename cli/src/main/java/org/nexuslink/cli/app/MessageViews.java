@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+package org.nexuslink.cli.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.nexuslink.client.Conversation;
+import org.nexuslink.client.MessageRef;
+import org.nexuslink.client.NexusClient;
+import org.nexuslink.client.media.AttachmentException;
+import org.nexuslink.client.media.FileDescriptor;
+import org.nexuslink.client.store.Direction;
+import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.crypto.identity.AccountId;
+
+/** The contract's {@code Message} of a stored message, with the names the community listed last. */
+final class MessageViews {
+    static final int KIND_TEXT = 1;
+    static final int KIND_FILE = 3;
+
+    private final NexusClient client;
+    private final Map<AccountId, String> names;
+    private final Instant now;
+
+    private MessageViews(NexusClient client, Map<AccountId, String> names, Instant now) {
+        this.client = client;
+        this.names = names;
+        this.now = now;
+    }
+
+    static MessageViews of(NexusClient client, Instant now) throws IOException {
+        return new MessageViews(client, client.memberNames(), now);
+    }
+
+    /** The display name of {@code account}, or the account id. */
+    String name(String account) {
+        try {
+            return Optional.ofNullable(names.get(AccountId.parse(account))).orElse(account);
+        } catch (org.nexuslink.crypto.identity.InvalidAccountIdException e) {
+            return account;
+        }
+    }
+
+    static String kind(int kind) {
+        return switch (kind) {
+            case KIND_TEXT -> "text";
+            case KIND_FILE -> "file";
+            default -> "other";
+        };
+    }
+
+    /** The file a message carries: its descriptor, if it is a readable one. */
+    static Optional<FileDescriptor> file(StoredMessage m) {
+        if (m.revoked() || m.attachment().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(FileDescriptor.decode(m.attachment().get()));
+        } catch (AttachmentException e) {
+            return Optional.empty();
+        }
+    }
+
+    ObjectNode message(StoredMessage m) throws IOException {
+        Conversation conversation = Conversation.of(m);
+        boolean mine = m.direction() == Direction.OUT;
+        ObjectNode node = AppJson.object()
+                .put("ref", m.ref())
+                .put("conversation", m.conversationId())
+                .put("sender", m.senderAccount())
+                .put("senderName", name(m.senderAccount()))
+                .put("mine", mine)
+                .put("at", m.sentAt().toString())
+                .put("kind", kind(m.kind()))
+                .put("text", m.text());
+        if (m.replyTo().isPresent()) {
+            node.put("replyTo", m.replyTo().get());
+            Optional<StoredMessage> replied;
+            try {
+                replied = client.message(
+                        conversation, MessageRef.parse(conversation, m.replyTo().get()));
+            } catch (IllegalArgumentException e) {
+                replied = Optional.empty();
+            }
+            if (replied.isPresent() && !replied.get().revoked()) {
+                node.put("replyText", replied.get().text());
+            } else {
+                node.putNull("replyText");
+            }
+        } else {
+            node.putNull("replyTo");
+            node.putNull("replyText");
+        }
+        Optional<FileDescriptor> file = file(m);
+        if (file.isPresent()) {
+            node.putObject("file")
+                    .put("name", file.get().name())
+                    .put("size", file.get().size())
+                    .put("mime", file.get().mime());
+        } else {
+            node.putNull("file");
+        }
+        node.put("revoked", m.revoked());
+        boolean inWindow = switch (conversation) {
+            case Conversation.Direct d ->
+                Duration.between(m.sentAt(), now).compareTo(NexusClient.DIRECT_REVOKE_WINDOW) <= 0;
+            case Conversation.Channel c -> true;
+        };
+        node.put("canRevoke", mine && !m.revoked() && m.kind() != 5 && inWindow);
+        return node;
+    }
+}
