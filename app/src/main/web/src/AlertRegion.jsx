@@ -9,9 +9,11 @@ export function AlertRegion({ error, onDismiss }) {
         <div className="alert">
           <Icon name="warning" />
           <span className="alert-text">{error}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss error" onClick={onDismiss}>
-            <Icon name="close" />
-          </button>
+          {onDismiss && (
+            <button type="button" className="icon-button" aria-label="Dismiss error" onClick={onDismiss}>
+              <Icon name="close" />
+            </button>
+          )}
         </div>
       )}
     </div>

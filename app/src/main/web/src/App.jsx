@@ -14,18 +14,26 @@ export function App() {
   const [state, setState] = useState(null);
   const [failure, setFailure] = useState(null); // 'network' | 'unauthorized' | null
   const [error, setError] = useState(null);
+  const [offline, setOffline] = useState(false);
   const [words, setWords] = useState(null); // recovery words, shown once after creation
   const listeners = useRef(new Set());
+  const answered = useRef(false); // the back end has answered once on this page
 
   const refreshState = useCallback(async () => {
     if (!api) return;
     try {
       const s = await api.state();
+      answered.current = true;
       setState(s);
       setFailure(null);
+      setOffline(false);
     } catch (e) {
-      if (e instanceof ApiError && e.network) setFailure('network');
-      else if (e instanceof ApiError && e.status === 401) setFailure('unauthorized');
+      if (e instanceof ApiError && e.network) {
+        // Before the first answer: the whole page explains; afterwards a banner does, over the
+        // screen the user was on (the event stream keeps trying and refreshes on reconnect).
+        if (answered.current) setOffline(true);
+        else setFailure('network');
+      } else if (e instanceof ApiError && e.status === 401) setFailure('unauthorized');
       else setError(e.message);
     }
   }, [api]);
@@ -49,10 +57,10 @@ export function App() {
 
   // While the back end is unreachable, look again every few seconds.
   useEffect(() => {
-    if (failure !== 'network') return undefined;
+    if (failure !== 'network' && !offline) return undefined;
     const t = setInterval(refreshState, 4000);
     return () => clearInterval(t);
-  }, [failure, refreshState]);
+  }, [failure, offline, refreshState]);
 
   // One event stream for the page's life; screens subscribe through `subscribe`.
   useEffect(() => {
@@ -64,9 +72,7 @@ export function App() {
         if (event.type === 'connection') setState((s) => (s ? { ...s, connected: event.connected } : s));
         for (const l of listeners.current) l(event);
       },
-      (open) => {
-        if (open) refreshState();
-      },
+      () => refreshState(),
     );
     // Reconnects on its own; restart only when the page's reachability changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -129,7 +135,10 @@ export function App() {
 
   return (
     <>
-      <AlertRegion error={error} onDismiss={() => setError(null)} />
+      <AlertRegion
+        error={offline ? 'Cannot reach the NexusLink app on this computer. Retrying…' : error}
+        onDismiss={offline ? null : () => setError(null)}
+      />
       {screen}
     </>
   );

@@ -332,9 +332,15 @@ export function Messenger({ ctx }) {
   );
 }
 
+/** A Summary's last message as one line; a file's `text` is its name (or null). */
+function summaryText(last) {
+  if (last.kind === 'file') return last.text?.startsWith('File: ') || last.text === 'This message was revoked' ? last.text : `File: ${last.text || 'attachment'}`;
+  return last.text ?? '';
+}
+
 function ConversationItem({ summary, current, onOpen }) {
   const { last } = summary;
-  const preview = last ? `${last.mine ? 'You: ' : ''}${last.kind === 'file' ? `File: ${last.text ?? ''}` : last.text ?? ''}` : 'No messages yet';
+  const preview = last ? `${last.mine ? 'You: ' : ''}${summaryText(last)}` : 'No messages yet';
   return (
     <button
       type="button"

@@ -252,7 +252,8 @@ export function DevicesDialog({ ctx, onClose }) {
         <form onSubmit={approve} className="panel stack" aria-labelledby={`${id}-h`}>
           <h3 id={`${id}-h`}>Link a new device</h3>
           <p className="hint">
-            On the new device, run <code>nexuslink device link-request</code> and paste the code it shows here.
+            On the new device, run <code>nexuslink device link request</code> and paste the <code>NXLINK1:…</code> code
+            it shows here.
           </p>
           <Field label="Link request code" id={`${id}-c`}>
             {() => (
@@ -277,7 +278,9 @@ export function DevicesDialog({ ctx, onClose }) {
       {certificate && (
         <div className="panel stack" aria-live="polite">
           <h3>Device {certificate.device} approved</h3>
-          <p className="hint">Give this certificate code to the new device to finish linking.</p>
+          <p className="hint">
+            Finish on the new device with <code>nexuslink device link finish</code> and this certificate code.
+          </p>
           <label htmlFor={`${id}-cert`}>Certificate code</label>
           <textarea id={`${id}-cert`} readOnly rows={3} value={certificate.certificateCode} className="selectable" onFocus={(e) => e.target.select()} />
           <div className="row-end">
@@ -332,8 +335,7 @@ export function SettingsDialog({ ctx, settings, onSettings, permission, onAskPer
 
   return (
     <Dialog label="Settings" onClose={onClose} className="wide">
-      <section className="panel stack" aria-labelledby={`${id}-n`}>
-        <h3 id={`${id}-n`}>Notifications</h3>
+      <section className="panel stack" aria-label="Notifications">
         <Field label="Notifications" id={`${id}-s`} hint="Shown only while NexusLink is in the background.">
           {(hintId) => (
             <select

@@ -142,7 +142,13 @@ export function applyMessageToList(list, conversationId, message, activeId) {
   const updated = {
     ...c,
     unread: counts ? (c.unread ?? 0) + 1 : c.unread ?? 0,
-    last: { ref: message.ref, text: previewText(message), at: message.at, mine: message.mine, kind: message.kind },
+    last: {
+      ref: message.ref,
+      text: message.kind === 'file' && !message.revoked ? message.file?.name ?? null : previewText(message),
+      at: message.at,
+      mine: message.mine,
+      kind: message.kind,
+    },
   };
   return [updated, ...list.slice(0, i), ...list.slice(i + 1)];
 }
