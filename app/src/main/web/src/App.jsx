@@ -75,7 +75,6 @@ export function App() {
       () => refreshState(),
     );
     // Reconnects on its own; restart only when the page's reachability changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [token, failure, state === null]);
 
   const subscribe = useCallback((listener) => {

@@ -10,6 +10,7 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
   const headingId = useId();
   const [replyTo, setReplyTo] = useState(null);
   const [uploads, setUploads] = useState([]);
+  const [dragging, setDragging] = useState(false);
   const logRef = useRef(null);
   const stuck = useRef(true);
   const composerRef = useRef(null);
@@ -19,7 +20,7 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
     if (!log) return;
     const last = messages[messages.length - 1];
     if (stuck.current || last?.mine) log.scrollTop = log.scrollHeight;
-  }, [messages, uploads]);
+  }, [messages, uploads, loaded]);
 
   const onScroll = () => {
     const log = logRef.current;
@@ -60,7 +61,24 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
   const transferList = Object.values(transfers).filter((t) => t.conversation === summary.id);
 
   return (
-    <main className="conversation" aria-labelledby={headingId}>
+    <main
+      className={`conversation ${dragging ? 'dragging' : ''}`}
+      aria-labelledby={headingId}
+      onDragOver={(e) => {
+        if (![...e.dataTransfer.types].includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        [...e.dataTransfer.files].forEach(upload);
+      }}
+    >
       <header className="conversation-header">
         <button type="button" className="icon-button back-button" aria-label="Back to conversations" onClick={onBack}>
           <Icon name="back" />
@@ -87,49 +105,55 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
         </div>
       </header>
 
-      <div className="log" role="log" aria-label="Messages" ref={logRef} onScroll={onScroll} tabIndex={0}>
-        {!loaded && <p className="muted center">Loading messages…</p>}
-        {loaded && messages.length === 0 && (
-          <p className="muted center">No messages yet. Say hello: messages are end-to-end encrypted.</p>
-        )}
-        {rows.map((row) =>
-          row.type === 'day' ? (
-            <div key={row.key} className="day-separator" role="separator">
-              <span>{row.label}</span>
-            </div>
-          ) : (
-            <Message
-              key={row.key}
-              message={row.message}
-              first={row.first}
-              last={row.last}
-              showSender={isChannel}
-              quoted={row.message.replyTo ? byRef.get(row.message.replyTo) : null}
-              transfers={transferList}
-              ctx={ctx}
-              onReply={startReply}
-              onRevoke={revoke}
-            />
-          ),
-        )}
-        {uploads.map((u) => {
-          const t = transferList.find((x) => x.name === u.name && x.phase !== 'downloading');
-          return (
-            <div key={u.key} className="message mine pending">
-              <div className="bubble file-card">
-                <Icon name="file" className="file-icon" />
-                <div className="file-info">
-                  <span className="file-name">{u.name}</span>
-                  <span className="hint">
-                    {t?.phase === 'encrypting' ? 'Encrypting…' : 'Sending…'} {formatSize(u.size)}
-                  </span>
-                  <progress aria-label="Upload progress" max={t?.total || 1} value={t ? t.done : undefined} />
+      {!loaded && (
+        <div className="log loading">
+          <p className="muted center">Loading messages…</p>
+        </div>
+      )}
+      {loaded && (
+        <div className="log" role="log" aria-label="Messages" ref={logRef} onScroll={onScroll} tabIndex={0}>
+          {messages.length === 0 && (
+            <p className="muted center">No messages yet. Say hello: messages are end-to-end encrypted.</p>
+          )}
+          {rows.map((row) =>
+            row.type === 'day' ? (
+              <div key={row.key} className="day-separator">
+                <span>{row.label}</span>
+              </div>
+            ) : (
+              <Message
+                key={row.key}
+                message={row.message}
+                first={row.first}
+                last={row.last}
+                showSender={isChannel}
+                quoted={row.message.replyTo ? byRef.get(row.message.replyTo) : null}
+                transfers={transferList}
+                ctx={ctx}
+                onReply={startReply}
+                onRevoke={revoke}
+              />
+            ),
+          )}
+          {uploads.map((u) => {
+            const t = transferList.find((x) => x.name === u.name && x.phase !== 'downloading');
+            return (
+              <div key={u.key} className="message mine pending">
+                <div className="bubble file-card">
+                  <Icon name="file" className="file-icon" />
+                  <div className="file-info">
+                    <span className="file-name">{u.name}</span>
+                    <span className="hint">
+                      {t?.phase === 'encrypting' ? 'Encrypting…' : 'Sending…'} {formatSize(u.size)}
+                    </span>
+                    <progress aria-label="Upload progress" max={t?.total || 1} value={t ? t.done : undefined} />
+                  </div>
                 </div>
               </div>
-            </div>
-          );
-        })}
-      </div>
+            );
+          })}
+        </div>
+      )}
 
       <Composer
         ref={composerRef}
@@ -166,10 +190,12 @@ function Message({ message: m, first, last, showSender, quoted, transfers, ctx, 
       data-ref={m.ref}
       data-mine={String(Boolean(m.mine))}
     >
-      {!m.mine && showSender && first && (
+      {!m.mine && showSender && first ? (
         <span className="sender" data-hue={hueOf(m.sender) % 12}>
           {m.senderName || shortAccount(m.sender)}
         </span>
+      ) : (
+        <span className="sr-only">{m.mine ? 'You' : m.senderName || shortAccount(m.sender)}: </span>
       )}
       <div className="bubble-row">
         <div className="bubble">
@@ -317,6 +343,9 @@ function Composer({ ref, onSend, onFile, replyTo, onCancelReply }) {
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
               send();
+            } else if (e.key === 'Escape' && replyTo) {
+              e.preventDefault();
+              onCancelReply();
             }
           }}
         />

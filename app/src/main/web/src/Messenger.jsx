@@ -183,6 +183,25 @@ export function Messenger({ ctx }) {
     setConversations((list) => (list ? applyMessageToList(list, m.conversation ?? activeId, m, activeId) ?? list : list));
   };
 
+  // Up/Down (Home/End) move between conversations; Tab leaves the list.
+  const moveInList = (e) => {
+    const keys = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+    if (!(e.key in keys) || !e.target.matches('[data-testid="conversation"]')) return;
+    const items = [...e.currentTarget.querySelectorAll('[data-testid="conversation"]')];
+    const i = items.indexOf(e.target);
+    const step = keys[e.key];
+    const next = Number.isFinite(step) ? items[i + step] : step < 0 ? items[0] : items[items.length - 1];
+    if (next) {
+      e.preventDefault();
+      next.focus();
+    }
+  };
+
+  const totalUnread = conversations?.reduce((n, c) => n + (c.unread > 0 ? c.unread : 0), 0) ?? 0;
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) NexusLink` : 'NexusLink';
+  }, [totalUnread]);
+
   const showBanner = permission === 'default' && settings.notifications !== 'off' && !bannerDismissed;
 
   return (
@@ -230,7 +249,7 @@ export function Messenger({ ctx }) {
             <Icon name="plus" /> New conversation
           </button>
         </div>
-        <nav aria-label="Conversations" className="conversation-nav">
+        <nav aria-label="Conversations" className="conversation-nav" onKeyDown={moveInList}>
           {conversations === null ? (
             <p className="muted pad">Loading conversations…</p>
           ) : conversations.length === 0 ? (

@@ -133,7 +133,6 @@ export function RecoveryWords({ words, onDone }) {
     >
       <ol className="recovery-words" data-testid="recovery-words">
         {words.map((w, i) => (
-          // eslint-disable-next-line react/no-array-index-key
           <li key={i}>{w}</li>
         ))}
       </ol>

@@ -17,8 +17,7 @@ function useLoad(load, report) {
       report(e);
       setValue(null);
     });
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  useEffect(() => void reload(), []);
+  useEffect(() => void reload(), []); // once: the dialog's content when it opens
   return [value, reload, setValue];
 }
 
@@ -182,7 +181,7 @@ function ChannelMembers({ ctx, channelId }) {
     return () => {
       stale = true;
     };
-  }, [ctx.api, ctx.report, channelId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [ctx.api, ctx.report, channelId]);
   return (
     <div className="members-block">
       {result?.everyone && <p className="hint">Public channel: every community member can read it.</p>}
@@ -421,12 +420,12 @@ export function VerifyDialog({ ctx, account, title, onClose }) {
       ctx.report(e);
       setInfo(null);
     });
-  }, [ctx.api, ctx.report, account]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [ctx.api, ctx.report, account]);
 
   useEffect(() => {
     if (!info?.safetyNumberQr) return;
     QRCode.toDataURL(info.safetyNumberQr, { errorCorrectionLevel: 'M', margin: 2, width: 232 }).then(setQr, ctx.report);
-  }, [info?.safetyNumberQr, ctx.report]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [info?.safetyNumberQr, ctx.report]);
 
   const verify = async () => {
     const r = await run(() => ctx.api.verify(account));
@@ -449,7 +448,6 @@ export function VerifyDialog({ ctx, account, title, onClose }) {
               <h3>Safety number</h3>
               <p className="safety-number" data-testid="safety-number">
                 {blocks.map((b, i) => (
-                  // eslint-disable-next-line react/no-array-index-key
                   <span key={i}>
                     {i > 0 && ' '}
                     <span className="block">{b}</span>
