@@ -107,6 +107,12 @@ describe('conversation list updates', () => {
     assert.equal(applyMessageToList(list, 'dm:b', message({ mine: true }), 'dm:a')[0].unread, 2);
   });
 
+  it("keeps a file's name as the last text, and a revoked one's placeholder", () => {
+    const file = message({ kind: 'file', text: null, file: { name: 'plan.pdf', size: 3, mime: 'application/pdf' } });
+    assert.equal(applyMessageToList(list, 'dm:a', file, null)[0].last.text, 'plan.pdf');
+    assert.equal(applyMessageToList(list, 'dm:a', { ...file, revoked: true }, null)[0].last.text, 'This message was revoked');
+  });
+
   it('returns null for an unknown conversation so the caller refetches', () => {
     assert.equal(applyMessageToList(list, 'dm:zzz', message(), null), null);
   });

@@ -83,8 +83,8 @@ export function App() {
   }, []);
 
   const ctx = useMemo(
-    () => ({ api, state, setState, report, refreshState, subscribe }),
-    [api, state, report, refreshState, subscribe],
+    () => ({ api, state, offline, setState, report, refreshState, subscribe }),
+    [api, state, offline, report, refreshState, subscribe],
   );
 
   let screen;

@@ -123,6 +123,7 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
             ) : (
               <Message
                 key={row.key}
+                conversationId={summary.id}
                 message={row.message}
                 first={row.first}
                 last={row.last}
@@ -180,7 +181,7 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
   );
 }
 
-function Message({ message: m, first, last, showSender, quoted, transfers, ctx, onReply, onRevoke }) {
+function Message({ conversationId, message: m, first, last, showSender, quoted, transfers, ctx, onReply, onRevoke }) {
   const quoteText = m.replyText ?? (quoted ? previewText(quoted) : null);
   const quoteSender = quoted ? (quoted.mine ? 'You' : quoted.senderName) : null;
   return (
@@ -210,7 +211,7 @@ function Message({ message: m, first, last, showSender, quoted, transfers, ctx, 
               This message was revoked
             </p>
           ) : m.kind === 'file' && m.file ? (
-            <FileCard message={m} transfers={transfers} ctx={ctx} />
+            <FileCard conversationId={conversationId} message={m} transfers={transfers} ctx={ctx} />
           ) : (
             <p className="message-text" data-testid="message-text">
               {m.kind === 'other' && !m.text ? 'This kind of message is not supported here.' : m.text}
@@ -237,7 +238,7 @@ function Message({ message: m, first, last, showSender, quoted, transfers, ctx, 
   );
 }
 
-function FileCard({ message: m, transfers, ctx }) {
+function FileCard({ conversationId, message: m, transfers, ctx }) {
   const [progress, setProgress] = useState(null); // {done,total} while the bytes stream in
   const [run, busy] = useAction(ctx.report);
   const fetching = transfers.find((t) => t.name === m.file.name && t.phase === 'downloading');
@@ -245,7 +246,7 @@ function FileCard({ message: m, transfers, ctx }) {
 
   const download = () =>
     run(async () => {
-      const blob = await ctx.api.download(m.conversation, m.ref, (done, total) => setProgress({ done, total }));
+      const blob = await ctx.api.download(m.conversation ?? conversationId, m.ref, (done, total) => setProgress({ done, total }));
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;

@@ -98,9 +98,13 @@ export function Messenger({ ctx }) {
             const m = event.message;
             if (!m) break;
             if (event.conversation === active) setMessages((ms) => upsertMessage(ms, m));
-            const next = list ? applyMessageToList(list, event.conversation, m, active) : null;
-            if (next) setConversations(next);
-            else loadConversations();
+            if (list?.some((c) => c.id === event.conversation)) {
+              // Unread counts also grow in the open conversation while the page is hidden.
+              const onScreen = document.hidden ? null : active;
+              setConversations((cs) => (cs && applyMessageToList(cs, event.conversation, m, onScreen)) ?? cs);
+            } else {
+              loadConversations();
+            }
             const title = list?.find((c) => c.id === event.conversation)?.title ?? m.senderName ?? '';
             if (!m.mine && event.conversation !== active) setAnnouncement(`New message in ${title}`);
             const shown = notificationFor(currentSettings.notifications, m, { hidden: document.hidden, conversationTitle: title });
@@ -214,8 +218,8 @@ export function Messenger({ ctx }) {
             </span>
             <div className="me-text">
               <span className="me-name">{state.displayName ?? 'Me'}</span>
-              <span className={`connection ${state.connected ? 'online' : 'offline'}`}>
-                {state.connected ? 'Connected' : 'Offline, reconnecting…'}
+              <span className={`connection ${state.connected && !ctx.offline ? 'online' : 'offline'}`}>
+                {ctx.offline ? 'App not running' : state.connected ? 'Connected' : 'Offline, reconnecting…'}
               </span>
             </div>
           </div>
