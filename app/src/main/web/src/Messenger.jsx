@@ -19,7 +19,7 @@ export function Messenger({ ctx }) {
   const [transfers, setTransfers] = useState({});
   const [dialog, setDialog] = useState(null);
   const [notices, setNotices] = useState([]);
-  const [announcement, setAnnouncement] = useState('');
+  const [announcement, setAnnouncement] = useState({ id: 0, text: '' });
   const [permission, setPermission] = useState(canNotify() ? Notification.permission : 'unsupported');
   const [bannerDismissed, setBannerDismissed] = useState(false);
   const [hidden, setHidden] = useState(document.hidden);
@@ -106,7 +106,9 @@ export function Messenger({ ctx }) {
               loadConversations();
             }
             const title = list?.find((c) => c.id === event.conversation)?.title ?? m.senderName ?? '';
-            if (!m.mine && event.conversation !== active) setAnnouncement(`New message in ${title}`);
+            if (!m.mine && event.conversation !== active) {
+              setAnnouncement((x) => ({ id: x.id + 1, text: `New message in ${title}` }));
+            }
             const shown = notificationFor(currentSettings.notifications, m, { hidden: document.hidden, conversationTitle: title });
             if (shown && canNotify() && Notification.permission === 'granted') {
               try {
@@ -285,7 +287,7 @@ export function Messenger({ ctx }) {
           ))}
         </div>
         <div className="sr-only" aria-live="polite">
-          {announcement}
+          <span key={announcement.id}>{announcement.text}</span>
         </div>
       </aside>
 
