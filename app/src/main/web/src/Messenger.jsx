@@ -8,6 +8,24 @@ import { Icon } from './Icon.jsx';
 import { applyMessageToList, formatListTime, hueOf, initials, notificationFor, revokeMessage, upsertMessage } from './logic.js';
 
 const canNotify = () => typeof window !== 'undefined' && 'Notification' in window;
+/** Where "Not now" on the notification banner is remembered (a UI preference, no secret). */
+const BANNER_KEY = 'nexuslink.notificationBanner';
+
+function remembered(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled: ask again next time
+  }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage disabled: the choice holds for this page only
+  }
+}
 
 export function Messenger({ ctx }) {
   const { api, report, subscribe, state } = ctx;
@@ -21,7 +39,7 @@ export function Messenger({ ctx }) {
   const [notices, setNotices] = useState([]);
   const [announcement, setAnnouncement] = useState({ id: 0, text: '' });
   const [permission, setPermission] = useState(canNotify() ? Notification.permission : 'unsupported');
-  const [bannerDismissed, setBannerDismissed] = useState(false);
+  const [bannerDismissed, setBannerDismissed] = useState(() => remembered(BANNER_KEY) === 'dismissed');
   const [hidden, setHidden] = useState(document.hidden);
 
   const live = useRef({});
@@ -241,7 +259,10 @@ export function Messenger({ ctx }) {
           <div className="banner">
             <p>Get a desktop notification when a message arrives while NexusLink is in the background.</p>
             <div className="row-end">
-              <button type="button" className="button ghost small" onClick={() => setBannerDismissed(true)}>
+              <button type="button" className="button ghost small" onClick={() => {
+                  remember(BANNER_KEY, 'dismissed');
+                  setBannerDismissed(true);
+                }}>
                 Not now
               </button>
               <button type="button" className="button primary small" onClick={askPermission}>
