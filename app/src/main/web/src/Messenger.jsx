@@ -56,10 +56,11 @@ export function Messenger({ ctx }) {
     }
   }, [api, report]);
 
+  // Again when the community changes under the same unlocked profile (App refetches State on `state` events).
   useEffect(() => {
     loadConversations();
     api.settings().then(setSettings, report);
-  }, [api, loadConversations, report]);
+  }, [api, loadConversations, report, state.community]);
 
   useEffect(() => {
     const onVisibility = () => setHidden(document.hidden);
@@ -168,9 +169,6 @@ export function Messenger({ ctx }) {
                 1500,
               );
             }
-            break;
-          case 'state':
-            loadConversations();
             break;
           default:
             break;
