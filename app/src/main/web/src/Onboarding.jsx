@@ -79,38 +79,7 @@ function CreateIdentity({ ctx, onBack, onCreated }) {
   return (
     <Screen title="Create your identity" intro="The passphrase unlocks NexusLink on this computer. It never leaves it.">
       <form onSubmit={submit} className="stack" noValidate>
-        <Field label="Passphrase" id={`${id}-p`}>
-          {() => (
-            <input
-              id={`${id}-p`}
-              type="password"
-              autoComplete="new-password"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
-              required
-              autoFocus
-            />
-          )}
-        </Field>
-        <Field label="Repeat passphrase" id={`${id}-r`}>
-          {() => (
-            <input
-              id={`${id}-r`}
-              type="password"
-              autoComplete="new-password"
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={problem ? `${id}-problem` : undefined}
-              required
-            />
-          )}
-        </Field>
-        {problem && (
-          <p className="field-error" id={`${id}-problem`} role="alert">
-            {problem}
-          </p>
-        )}
+        <NewPassphrase id={id} values={[passphrase, setPassphrase, repeat, setRepeat]} problem={problem} autoFocus />
         <div className="row-end">
           <button type="button" className="button ghost" onClick={onBack}>
             Back
@@ -152,12 +121,18 @@ function RestoreIdentity({ ctx, onBack }) {
   const id = useId();
   const [words, setWords] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [problem, setProblem] = useState(null);
   const [run, busy] = useAction(ctx.report);
 
   const submit = async (e) => {
     e.preventDefault();
+    if (!passphrase) return setProblem('Choose a passphrase.');
+    if (passphrase !== repeat) return setProblem('The two passphrases differ.');
+    setProblem(null);
     const result = await run(() => ctx.api.restoreIdentity(normalizeWords(words), passphrase));
     if (result) ctx.setState(result.state);
+    return undefined;
   };
 
   return (
@@ -178,18 +153,7 @@ function RestoreIdentity({ ctx, onBack }) {
             />
           )}
         </Field>
-        <Field label="Passphrase" id={`${id}-p`}>
-          {() => (
-            <input
-              id={`${id}-p`}
-              type="password"
-              autoComplete="new-password"
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.target.value)}
-              required
-            />
-          )}
-        </Field>
+        <NewPassphrase id={id} values={[passphrase, setPassphrase, repeat, setRepeat]} problem={problem} />
         <div className="row-end">
           <button type="button" className="button ghost" onClick={onBack}>
             Back
@@ -381,5 +345,45 @@ export function Join({ ctx }) {
         </section>
       )}
     </Screen>
+  );
+}
+
+/** A new passphrase typed twice, with the mismatch (or emptiness) said next to the second field. */
+function NewPassphrase({ id, values: [passphrase, setPassphrase, repeat, setRepeat], problem, autoFocus = false }) {
+  return (
+    <>
+      <Field label="Passphrase" id={`${id}-p`}>
+        {() => (
+          <input
+            id={`${id}-p`}
+            type="password"
+            autoComplete="new-password"
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+            required
+            autoFocus={autoFocus}
+          />
+        )}
+      </Field>
+      <Field label="Repeat passphrase" id={`${id}-r`}>
+        {() => (
+          <input
+            id={`${id}-r`}
+            type="password"
+            autoComplete="new-password"
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+            required
+          />
+        )}
+      </Field>
+      {problem && (
+        <p className="field-error" id={`${id}-problem`} role="alert">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }

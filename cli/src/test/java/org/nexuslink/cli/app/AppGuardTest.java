@@ -157,15 +157,21 @@ class AppGuardTest {
         AppFixture.Reply page =
                 app.send(HttpRequest.newBuilder(app.uri("/")).GET().build());
         assertThat(page.status()).isEqualTo(200);
-        assertThat(new String(page.response().body(), StandardCharsets.UTF_8)).contains("NexusLink test page");
+        String html = new String(page.response().body(), StandardCharsets.UTF_8);
+        assertThat(html).contains("<title>NexusLink</title>");
         int p = app.server.port();
         assertThat(page.response().headers().firstValue("Content-Security-Policy"))
                 .hasValue("default-src 'self'; connect-src 'self' ws://127.0.0.1:" + p + " ws://localhost:" + p
                         + "; img-src 'self' data: blob:; style-src 'self'; object-src 'none'; frame-ancestors 'none'");
+        // The app module's built page loads its hashed bundle from assets/.
+        java.util.regex.Matcher script =
+                java.util.regex.Pattern.compile("src=\"\\./(assets/[^\"]+\\.js)\"").matcher(html);
+        assertThat(script.find()).as("the page's script in %s", html).isTrue();
         AppFixture.Reply asset =
-                app.send(HttpRequest.newBuilder(app.uri("/assets/app.js")).GET().build());
+                app.send(HttpRequest.newBuilder(app.uri("/" + script.group(1))).GET().build());
         assertThat(asset.status()).isEqualTo(200);
-        assertThat(new String(asset.response().body(), StandardCharsets.UTF_8)).contains("stand-in");
+        assertThat(asset.response().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .contains("javascript"));
     }
 
     @Test
@@ -173,7 +179,7 @@ class AppGuardTest {
         AppFixture.Reply deep = app.send(
                 HttpRequest.newBuilder(app.uri("/conversations/dm:x")).GET().build());
         assertThat(deep.status()).isEqualTo(200);
-        assertThat(new String(deep.response().body(), StandardCharsets.UTF_8)).contains("NexusLink test page");
+        assertThat(new String(deep.response().body(), StandardCharsets.UTF_8)).contains("<title>NexusLink</title>");
         assertThat(deep.response().headers().firstValue("Content-Security-Policy"))
                 .isPresent();
         AppFixture.Reply api = app.get("/api/nothing-here");
