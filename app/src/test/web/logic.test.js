@@ -134,6 +134,15 @@ describe('message list updates', () => {
     assert.equal(ms[0].canRevoke, false);
     assert.equal(ms[1].revoked, false);
   });
+
+  it("takes a revoked message's text out of the replies that quote it", () => {
+    const ms = revokeMessage(
+      [message({ ref: '1', text: 'gone' }), message({ ref: '2', replyTo: '1', replyText: 'gone' })],
+      '1',
+    );
+    assert.equal(ms[1].replyText, null);
+    assert.equal(ms[1].revoked, false);
+  });
 });
 
 describe('tokenFromHash', () => {

@@ -182,7 +182,7 @@ export function Conversation({ ctx, summary, messages, loaded, transfers, onSent
 }
 
 function Message({ conversationId, message: m, first, last, showSender, quoted, transfers, ctx, onReply, onRevoke }) {
-  const quoteText = m.replyText ?? (quoted ? previewText(quoted) : null);
+  const quoteText = quoted ? previewText(quoted) : m.replyText;
   const quoteSender = quoted ? (quoted.mine ? 'You' : quoted.senderName) : null;
   return (
     <article

@@ -20,6 +20,7 @@ const PATHS = {
   search: 'M11 18a7 7 0 100-14 7 7 0 000 14zM21 21l-5-5',
   warning: 'M12 3l10 18H2zM12 10v5M12 18v.5',
   check: 'M5 12l5 5 9-10',
+  copy: 'M9 9h11v12H9zM5 15V3h11',
 };
 
 export function Icon({ name, className = '' }) {

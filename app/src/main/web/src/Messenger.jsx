@@ -3,7 +3,7 @@
 // dialogs, live events, desktop notifications.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Conversation } from './Conversation.jsx';
-import { ChannelMembersDialog, ChannelsDialog, DevicesDialog, NewConversationDialog, SettingsDialog, VerifyDialog } from './Panels.jsx';
+import { ChannelMembersDialog, ChannelsDialog, CopyButton, DevicesDialog, NewConversationDialog, SettingsDialog, VerifyDialog } from './Panels.jsx';
 import { Icon } from './Icon.jsx';
 import { applyMessageToList, formatListTime, hueOf, initials, notificationFor, revokeMessage, upsertMessage } from './logic.js';
 
@@ -236,12 +236,16 @@ export function Messenger({ ctx }) {
             </span>
             <div className="me-text">
               <span className="me-name">{state.displayName ?? 'Me'}</span>
+              <span className="me-account selectable" data-testid="account-id" title={state.account}>
+                {state.account}
+              </span>
               <span className={`connection ${state.connected && !ctx.offline ? 'online' : 'offline'}`}>
                 {ctx.offline ? 'App not running' : state.connected ? 'Connected' : 'Offline, reconnecting…'}
               </span>
             </div>
           </div>
           <div className="toolbar">
+            <CopyButton text={state.account} label="Copy account id" icon />
             <button type="button" className="icon-button" aria-label="Channels" title="Channels" onClick={() => setDialog({ kind: 'channels' })}>
               <Icon name="channels" />
             </button>

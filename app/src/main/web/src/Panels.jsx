@@ -291,21 +291,23 @@ export function DevicesDialog({ ctx, onClose }) {
   );
 }
 
-function CopyButton({ text }) {
+/** Copies {text}; as an icon button when {icon}, its state then told by its title. */
+export function CopyButton({ text, label, icon = false }) {
   const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      className="button small"
-      onClick={async () => {
-        try {
-          await navigator.clipboard.writeText(text);
-          setCopied(true);
-        } catch {
-          setCopied(false);
-        }
-      }}
-    >
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return icon ? (
+    <button type="button" className="icon-button" aria-label={label} title={copied ? 'Copied' : label} onClick={copy}>
+      <Icon name={copied ? 'check' : 'copy'} />
+    </button>
+  ) : (
+    <button type="button" className="button small" aria-label={label} onClick={copy}>
       {copied ? 'Copied' : 'Copy'}
     </button>
   );
@@ -411,8 +413,10 @@ export function SettingsDialog({ ctx, settings, onSettings, permission, onAskPer
 }
 
 export function VerifyDialog({ ctx, account, title, onClose }) {
+  const id = useId();
   const [info, setInfo] = useState(undefined);
   const [qr, setQr] = useState(null);
+  const [theirNonce, setTheirNonce] = useState('');
   const [run, busy] = useAction(ctx.report);
 
   useEffect(() => {
@@ -429,6 +433,14 @@ export function VerifyDialog({ ctx, account, title, onClose }) {
 
   const verify = async () => {
     const r = await run(() => ctx.api.verify(account));
+    if (r) setInfo(r);
+  };
+
+  // The first-contact code is computed over a nonce one side makes: whoever enters the other's
+  // nonce sees the same code as they do.
+  const useTheirNonce = async (e) => {
+    e.preventDefault();
+    const r = await run(() => ctx.api.verification(account, theirNonce.trim()));
     if (r) setInfo(r);
   };
 
@@ -458,10 +470,30 @@ export function VerifyDialog({ ctx, account, title, onClose }) {
               <p className="first-contact" data-testid="first-contact-code">
                 {info.firstContactCode}
               </p>
+              <p className="hint">
+                Its nonce: <code className="selectable" data-testid="nonce">{info.nonce}</code>. Give it to your contact,
+                or enter theirs to see the code they see.
+              </p>
+              <form onSubmit={useTheirNonce} className="nonce-form">
+                <Field label="Contact's nonce" id={`${id}-n`}>
+                  {() => (
+                    <input
+                      id={`${id}-n`}
+                      value={theirNonce}
+                      onChange={(e) => setTheirNonce(e.target.value)}
+                      autoComplete="off"
+                      spellCheck={false}
+                    />
+                  )}
+                </Field>
+                <button type="submit" className="button small" disabled={busy || !theirNonce.trim()}>
+                  Use nonce
+                </button>
+              </form>
             </div>
             <div className="qr">
               {qr ? <img src={qr} alt="QR code of the safety number" width="232" height="232" /> : <p className="muted">Drawing QR code…</p>}
-              <p className="hint">Or scan it with their NexusLink.</p>
+              <p className="hint">The same safety number, as a QR code.</p>
             </div>
           </div>
           <div className="verify-status row-end">

@@ -164,9 +164,13 @@ export function upsertMessage(messages, message) {
   return next;
 }
 
-/** Marks a message revoked: its text and file are gone from view. */
+/** Marks a message revoked: its text and file are gone from view, and from the replies quoting it. */
 export function revokeMessage(messages, ref) {
-  return messages.map((m) => (m.ref === ref ? { ...m, revoked: true, canRevoke: false } : m));
+  return messages.map((m) => {
+    if (m.ref === ref) return { ...m, revoked: true, canRevoke: false };
+    if (m.replyTo === ref) return { ...m, replyText: null };
+    return m;
+  });
 }
 
 /** Splits `#token=…` out of a location hash; returns { token, rest } (rest keeps other hash parts). */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -60,145 +61,155 @@ class AppBrowserIT {
 
             try (Browser a = new Browser("alice", dir, SHOTS);
                     Browser b = new Browser("bob", dir, SHOTS)) {
-                // --- onboarding ---
-                a.open(urlA);
-                a.click("Restore from recovery words");
-                a.type("Recovery words", String.join(" ", words));
-                typePassphrase(a);
-                a.click("Restore");
-
-                b.open(urlB);
-                b.screenshot("01-welcome");
-                b.click("Create a new identity");
-                typePassphrase(b);
-                b.click("Create identity");
-                List<WebElement> shown = b.testId("recovery-words").findElements(By.tagName("li"));
-                assertThat(shown).hasSize(12);
-                b.screenshot("02-recovery-words");
-                b.click("I have written them down");
-
-                // --- join ---
-                join(a, nx.url(), "Alice");
-                b.type("Community URL", nx.url());
-                b.type("Display name", "Bob");
-                b.screenshot("03-join");
-                b.click("Join");
-                String bob = ownAccount(b);
-                assertThat(ownAccount(a)).isEqualTo(alice);
-                assertThat(nx.profile("bob").resolve(FileKeyVault.FILE_NAME))
-                        .as("bob's keys are sealed in his profile")
-                        .exists();
-
-                // --- a message from Alice, shown live with an unread count on Bob's side ---
-                String hello = secret("Hello Bob, this is Alice from the app");
-                a.click("New conversation");
-                a.type("Account id", bob);
-                a.click("Start");
-                send(a, hello);
-                WebElement unread = b.visible(
-                        By.cssSelector(conversationSelector("dm:" + alice) + " [data-testid='unread']"),
-                        "unread badge of Alice's conversation");
-                assertThat(unread.getText()).isEqualTo("1");
-                b.screenshot("04-conversation-list");
-
-                // --- Bob opens it and replies ---
-                b.driver
-                        .findElement(By.cssSelector(conversationSelector("dm:" + alice)))
-                        .click();
-                WebElement received = message(b, hello);
-                assertThat(received.getAttribute("data-mine")).isEqualTo("false");
-                b.until(d -> b.all("unread").isEmpty(), "the unread badge goes once the conversation is open");
-                clickIn(b, received, "Reply");
-                String reply = secret("Hi Alice, Bob here, replying in the app");
-                send(b, reply);
-                WebElement replyOnA = message(a, reply);
-                assertThat(replyOnA.getText())
-                        .as("the reply quotes what it answers")
-                        .contains(hello);
-
-                // --- a file, with its bytes equal after Bob's download ---
-                byte[] content = new byte[300_000];
-                new SecureRandom().nextBytes(content);
-                Path file = Files.write(dir.resolve("field-notes.bin"), content);
-                a.driver.findElement(By.cssSelector("input[type='file']")).sendKeys(file.toString());
-                message(a, "field-notes.bin");
-                b.click("Download field-notes.bin");
-                Path downloaded = b.downloads.resolve("field-notes.bin");
-                b.until(d -> Files.exists(downloaded) && sameBytes(downloaded, content), "the file downloaded intact");
-                b.screenshot("05-conversation");
-
-                // --- Alice revokes her first message; Bob sees it gone ---
-                WebElement first = message(a, hello);
-                clickIn(a, first, "Revoke");
-                confirmIfAsked(a, "Revoke");
-                b.text("This message was revoked");
-                assertThat(b.driver.findElement(By.cssSelector("[role='log']")).getText())
-                        .doesNotContain(hello);
-
-                // --- contact verification: the same safety number and code on both sides ---
-                a.click("Verify contact");
-                b.click("Verify contact");
-                String numberA = a.testId("safety-number").getText();
-                String numberB = b.testId("safety-number").getText();
-                assertThat(digits(numberA)).hasSize(60).isEqualTo(digits(numberB));
-                WebElement qr = a.visible(
-                        By.cssSelector("img[alt='QR code of the safety number']"), "the safety number's QR code");
-                assertThat(qr.getAttribute("src")).startsWith("data:image/");
-                String nonce = a.testId("nonce").getText().strip();
-                b.type("Contact's nonce", nonce);
-                b.click("Use nonce");
-                String codeA = a.testId("first-contact-code").getText();
-                b.until(
-                        d -> alnum(b.testId("first-contact-code").getText()).equals(alnum(codeA)),
-                        "bob's first-contact code equals alice's once he uses her nonce");
-                assertThat(alnum(codeA)).hasSize(12);
-                a.screenshot("06-verify-contact");
-                a.click("Mark as verified");
-                a.text("Verified");
-
-                // --- the narrow layout ---
-                a.driver.navigate().refresh();
-                a.size(420, 800);
-                a.driver
-                        .findElement(By.cssSelector(conversationSelector("dm:" + bob)))
-                        .click();
-                message(a, reply);
-                a.screenshot("07-narrow");
-                a.size(1280, 800);
-
-                // --- the guard, seen from a real browser: another origin cannot drive Alice's app ---
-                String tokenA = urlA.substring(urlA.indexOf("#token=") + 7);
-                String baseA = urlA.substring(0, urlA.indexOf('#'));
-                Object crossFetch = b.asyncScript(
-                        "const done = arguments[arguments.length - 1];"
-                                + "fetch(arguments[0] + 'api/state', {headers: {Authorization: 'Bearer ' + arguments[1]}})"
-                                + ".then(r => done('status ' + r.status), e => done('refused'));",
-                        baseA,
-                        tokenA);
-                assertThat(crossFetch).isEqualTo("refused");
-                String socket = "const done = arguments[arguments.length - 1];"
-                        + "const ws = new WebSocket(arguments[0].replace('http', 'ws') + 'api/events?token=' + arguments[1]);"
-                        + "ws.onopen = () => { ws.close(); done('open'); }; ws.onerror = () => done('refused');";
-                assertThat(b.asyncScript(socket, baseA, tokenA)).isEqualTo("refused");
-                assertThat(a.asyncScript(socket, baseA, tokenA))
-                        .as("the same socket from the app's own page opens")
-                        .isEqualTo("open");
-
-                // --- panic wipe, behind the typed confirmation ---
-                b.click("Settings");
-                b.screenshot("08-settings");
-                assertThat(b.button("Wipe this profile").isEnabled()).isFalse();
-                b.type("Type WIPE to confirm", "WIPE");
-                b.click("Wipe this profile");
-                b.button("Create a new identity");
-                assertThat(Files.list(nx.profile("bob"))
-                                .filter(p -> !p.getFileName().toString().startsWith("."))
-                                .toList())
-                        .as("nothing of bob's profile is left")
-                        .isEmpty();
+                try {
+                    converse(nx, a, b, urlA, urlB, words, alice);
+                } catch (Throwable t) {
+                    a.screenshot("failed-alice");
+                    b.screenshot("failed-bob");
+                    throw t;
+                }
             }
             nx.assertNoPlaintextOnServer(plaintexts);
         }
+    }
+
+    private void converse(
+            CliFixture nx, Browser a, Browser b, String urlA, String urlB, List<String> words, String alice)
+            throws Exception {
+        // --- onboarding ---
+        a.open(urlA);
+        a.click("Restore from recovery words");
+        a.type("Recovery words", String.join(" ", words));
+        typePassphrase(a);
+        a.click("Restore");
+
+        b.open(urlB);
+        b.screenshot("01-welcome");
+        b.click("Create a new identity");
+        typePassphrase(b);
+        b.click("Create identity");
+        List<WebElement> shown = b.testId("recovery-words").findElements(By.tagName("li"));
+        assertThat(shown).hasSize(12);
+        b.screenshot("02-recovery-words");
+        b.click("I have written them down");
+
+        // --- join ---
+        join(a, nx.url(), "Alice");
+        b.type("Community URL", nx.url());
+        b.type("Display name", "Bob");
+        b.screenshot("03-join");
+        b.click("Join");
+        String bob = ownAccount(b);
+        assertThat(ownAccount(a)).isEqualTo(alice);
+        assertThat(nx.profile("bob").resolve(FileKeyVault.FILE_NAME))
+                .as("bob's keys are sealed in his profile")
+                .exists();
+
+        // --- a message from Alice, shown live with an unread count on Bob's side ---
+        String hello = secret("Hello Bob, this is Alice from the app");
+        a.click("New conversation");
+        a.type("Account id", bob);
+        a.click("Start");
+        send(a, hello);
+        WebElement unread = b.visible(
+                By.cssSelector(conversationSelector("dm:" + alice) + " [data-testid='unread']"),
+                "unread badge of Alice's conversation");
+        assertThat(unread.getText()).isEqualTo("1");
+        b.screenshot("04-conversation-list");
+
+        // --- Bob opens it and replies ---
+        b.driver
+                .findElement(By.cssSelector(conversationSelector("dm:" + alice)))
+                .click();
+        WebElement received = message(b, hello);
+        assertThat(received.getAttribute("data-mine")).isEqualTo("false");
+        b.until(d -> b.all("unread").isEmpty(), "the unread badge goes once the conversation is open");
+        clickIn(b, received, "Reply");
+        String reply = secret("Hi Alice, Bob here, replying in the app");
+        send(b, reply);
+        WebElement replyOnA = message(a, reply);
+        assertThat(replyOnA.getText()).as("the reply quotes what it answers").contains(hello);
+
+        // --- a file, with its bytes equal after Bob's download ---
+        byte[] content = new byte[300_000];
+        new SecureRandom().nextBytes(content);
+        Path file = Files.write(dir.resolve("field-notes.bin"), content);
+        a.driver.findElement(By.cssSelector("input[type='file']")).sendKeys(file.toString());
+        messageShowing(a, "field-notes.bin");
+        b.click("Download field-notes.bin");
+        Path downloaded = b.downloads.resolve("field-notes.bin");
+        b.until(d -> Files.exists(downloaded) && sameBytes(downloaded, content), "the file downloaded intact");
+        b.screenshot("05-conversation");
+
+        // --- Alice revokes her first message; Bob sees it gone ---
+        WebElement first = message(a, hello);
+        clickIn(a, first, "Revoke");
+        confirmIfAsked(a, "Revoke");
+        b.text("This message was revoked");
+        assertThat(b.driver.findElement(By.cssSelector("[role='log']")).getText())
+                .doesNotContain(hello);
+
+        // --- contact verification: the same safety number and code on both sides ---
+        a.click("Verify contact");
+        b.click("Verify contact");
+        String numberA = a.testId("safety-number").getText();
+        String numberB = b.testId("safety-number").getText();
+        assertThat(digits(numberA)).hasSize(60).isEqualTo(digits(numberB));
+        WebElement qr =
+                a.visible(By.cssSelector("img[alt='QR code of the safety number']"), "the safety number's QR code");
+        assertThat(qr.getAttribute("src")).startsWith("data:image/");
+        String nonce = a.testId("nonce").getText().strip();
+        b.type("Contact's nonce", nonce);
+        b.click("Use nonce");
+        String codeA = a.testId("first-contact-code").getText();
+        b.until(
+                d -> alnum(b.testId("first-contact-code").getText()).equals(alnum(codeA)),
+                "bob's first-contact code equals alice's once he uses her nonce");
+        assertThat(alnum(codeA)).hasSize(12);
+        a.screenshot("06-verify-contact");
+        a.click("Mark as verified");
+        a.text("Verified");
+
+        // --- the narrow layout ---
+        a.driver.navigate().refresh();
+        a.size(420, 800);
+        a.driver.findElement(By.cssSelector(conversationSelector("dm:" + bob))).click();
+        message(a, reply);
+        a.screenshot("07-narrow");
+        a.size(1280, 800);
+
+        // --- the guard, seen from a real browser: another origin cannot drive Alice's app ---
+        String tokenA = urlA.substring(urlA.indexOf("#token=") + 7);
+        String baseA = urlA.substring(0, urlA.indexOf('#'));
+        Object crossFetch = b.asyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(arguments[0] + 'api/state', {headers: {Authorization: 'Bearer ' + arguments[1]}})"
+                        + ".then(r => done('status ' + r.status), e => done('refused'));",
+                baseA,
+                tokenA);
+        assertThat(crossFetch).isEqualTo("refused");
+        String socket = "const done = arguments[arguments.length - 1];"
+                + "const ws = new WebSocket(arguments[0].replace('http', 'ws') + 'api/events?token=' + arguments[1]);"
+                + "ws.onopen = () => { ws.close(); done('open'); }; ws.onerror = () => done('refused');";
+        assertThat(b.asyncScript(socket, baseA, tokenA)).isEqualTo("refused");
+        assertThat(a.asyncScript(socket, baseA, tokenA))
+                .as("the same socket from the app's own page opens")
+                .isEqualTo("open");
+
+        // --- panic wipe, behind the typed confirmation ---
+        b.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        b.until(d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty(), "Escape closes the verification dialog");
+        b.click("Settings");
+        b.screenshot("08-settings");
+        assertThat(b.button("Wipe this profile").isEnabled()).isFalse();
+        b.type("Type WIPE to confirm", "WIPE");
+        b.click("Wipe this profile");
+        b.button("Create a new identity");
+        assertThat(Files.list(nx.profile("bob"))
+                        .filter(p -> !p.getFileName().toString().startsWith("."))
+                        .toList())
+                .as("nothing of bob's profile is left")
+                .isEmpty();
     }
 
     private static void typePassphrase(Browser browser) {
@@ -227,12 +238,20 @@ class AppBrowserIT {
         message(browser, text);
     }
 
-    /** The message article whose text contains {@code text}, once shown. */
+    /** The message article whose own text is {@code text} (not a reply quoting it), once shown. */
     private static WebElement message(Browser browser, String text) {
         return browser.visible(
-                By.xpath("//article[@data-testid='message'][contains(normalize-space(), " + Browser.xpathLiteral(text)
-                        + ")][last()]"),
+                By.xpath("//article[@data-testid='message'][.//*[@data-testid='message-text'][normalize-space()="
+                        + Browser.xpathLiteral(text) + "]]"),
                 "message '" + text + "'");
+    }
+
+    /** The message article that shows {@code text} anywhere (a file's name), once shown. */
+    private static WebElement messageShowing(Browser browser, String text) {
+        return browser.visible(
+                By.xpath("//article[@data-testid='message'][contains(normalize-space(), " + Browser.xpathLiteral(text)
+                        + ")]"),
+                "message showing '" + text + "'");
     }
 
     /** Clicks a message's own action button (shown on hover or focus: clicked by script if hidden). */

@@ -78,6 +78,7 @@ final class Browser implements AutoCloseable {
                 .build();
         this.driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(WAIT);
+        size(1280, 800);
     }
 
     static boolean available() {
@@ -88,8 +89,13 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /** Sizes the window so that the page's viewport is {@code width} x {@code height}. */
     void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
+        long innerWidth = (Long) script("return window.innerWidth;");
+        long innerHeight = (Long) script("return window.innerHeight;");
+        driver.manage().window().setSize(new Dimension((int) (2L * width - innerWidth), (int)
+                (2L * height - innerHeight)));
     }
 
     /** An input, textarea or select by its label text or {@code aria-label}, once visible. */
@@ -101,18 +107,23 @@ final class Browser implements AutoCloseable {
         return visible(by, "field '" + label + "'");
     }
 
-    /** A button (or link acting as one) by its text or {@code aria-label}, once clickable. */
+    /** A button (or link acting as one) by its text or {@code aria-label}, once visible. */
     WebElement button(String name) {
-        String literal = xpathLiteral(name);
-        By by = By.xpath("//*[(self::button or self::a or @role='button') and (normalize-space()=" + literal
-                + " or @aria-label=" + literal + ")]");
-        return new WebDriverWait(driver, WAIT)
-                .withMessage(() -> this.name + ": button '" + name + "' not clickable")
-                .until(ExpectedConditions.elementToBeClickable(by));
+        return visible(buttonBy(name), "button '" + name + "'");
     }
 
-    void click(String buttonName) {
-        button(buttonName).click();
+    /** Clicks a button once it is visible and enabled. */
+    void click(String name) {
+        new WebDriverWait(driver, WAIT)
+                .withMessage(() -> this.name + ": button '" + name + "' not clickable")
+                .until(ExpectedConditions.elementToBeClickable(buttonBy(name)))
+                .click();
+    }
+
+    private static By buttonBy(String name) {
+        String literal = xpathLiteral(name);
+        return By.xpath("//*[(self::button or self::a or @role='button') and (normalize-space()=" + literal
+                + " or @aria-label=" + literal + ")]");
     }
 
     void type(String label, String text) {

@@ -164,14 +164,14 @@ class AppGuardTest {
                 .hasValue("default-src 'self'; connect-src 'self' ws://127.0.0.1:" + p + " ws://localhost:" + p
                         + "; img-src 'self' data: blob:; style-src 'self'; object-src 'none'; frame-ancestors 'none'");
         // The app module's built page loads its hashed bundle from assets/.
-        java.util.regex.Matcher script =
-                java.util.regex.Pattern.compile("src=\"\\./(assets/[^\"]+\\.js)\"").matcher(html);
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"\\./(assets/[^\"]+\\.js)\"")
+                .matcher(html);
         assertThat(script.find()).as("the page's script in %s", html).isTrue();
-        AppFixture.Reply asset =
-                app.send(HttpRequest.newBuilder(app.uri("/" + script.group(1))).GET().build());
+        AppFixture.Reply asset = app.send(
+                HttpRequest.newBuilder(app.uri("/" + script.group(1))).GET().build());
         assertThat(asset.status()).isEqualTo(200);
-        assertThat(asset.response().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                .contains("javascript"));
+        assertThat(asset.response().headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).contains("javascript"));
     }
 
     @Test
