@@ -22,6 +22,9 @@ final class AppEvents {
     static void publish(AppSession session, VaultContents keys, NexusClient client, ClientEvent event) {
         EventHub hub = session.events();
         switch (event) {
+            case ClientEvent.MessageReceived received when !MessageViews.shown(received.message()) -> {
+                // a revoke: its effect comes as MessageRevoked
+            }
             case ClientEvent.MessageReceived received -> {
                 try {
                     refreshNames(client, received.message().senderAccount());

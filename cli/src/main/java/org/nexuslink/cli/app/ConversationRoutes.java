@@ -96,7 +96,9 @@ final class ConversationRoutes {
             ObjectNode answer = AppJson.object();
             ArrayNode list = answer.putArray("messages");
             for (StoredMessage m : client.history(conversation, limit)) {
-                list.add(views.message(m));
+                if (MessageViews.shown(m)) {
+                    list.add(views.message(m));
+                }
             }
             AppJson.send(ctx, answer);
         });
@@ -161,7 +163,9 @@ final class ConversationRoutes {
                 node.putNull("peer");
             }
         }
-        List<StoredMessage> recent = client.history(conversation, UNREAD_WINDOW);
+        List<StoredMessage> recent = client.history(conversation, UNREAD_WINDOW).stream()
+                .filter(MessageViews::shown)
+                .toList();
         long marker = client.store().settings().getLong(READ_MARKER + conversation.id(), Long.MIN_VALUE);
         node.put(
                 "unread",

@@ -20,6 +20,7 @@ import org.nexuslink.crypto.identity.AccountId;
 final class MessageViews {
     static final int KIND_TEXT = 1;
     static final int KIND_FILE = 3;
+    static final int KIND_REVOKE = 5;
 
     private final NexusClient client;
     private final Map<AccountId, String> names;
@@ -42,6 +43,14 @@ final class MessageViews {
         } catch (org.nexuslink.crypto.identity.InvalidAccountIdException e) {
             return account;
         }
+    }
+
+    /**
+     * Whether a stored message is one to show: a revoke (kind 5) is kept in the store as what this
+     * device sent, but what people see is its effect on the message it names.
+     */
+    static boolean shown(StoredMessage m) {
+        return m.kind() != KIND_REVOKE;
     }
 
     static String kind(int kind) {
@@ -109,7 +118,7 @@ final class MessageViews {
                 Duration.between(m.sentAt(), now).compareTo(NexusClient.DIRECT_REVOKE_WINDOW) <= 0;
             case Conversation.Channel c -> true;
         };
-        node.put("canRevoke", mine && !m.revoked() && m.kind() != 5 && inWindow);
+        node.put("canRevoke", mine && !m.revoked() && m.kind() != KIND_REVOKE && inWindow);
         return node;
     }
 }

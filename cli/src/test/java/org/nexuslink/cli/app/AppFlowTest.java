@@ -339,6 +339,13 @@ class AppFlowTest {
         assertThat(gone).isNotNull();
         assertThat(gone.path("revoked").asBoolean()).isTrue();
         assertThat(gone.path("text").asText()).isEmpty();
+        // The revoke itself is no message to show, on either side.
+        for (AppFixture app : List.of(alice, bob)) {
+            String peer = app == alice ? bobAccount : aliceAccount;
+            assertThat(app.get(dm(peer) + "/messages").json().path("messages"))
+                    .extracting(m -> m.path("kind").asText())
+                    .doesNotContain("other");
+        }
     }
 
     @Test
