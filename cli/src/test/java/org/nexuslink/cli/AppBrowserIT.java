@@ -170,6 +170,51 @@ class AppBrowserIT {
         a.click("Mark as verified");
         a.text("Verified");
 
+        closeDialog(a);
+        closeDialog(b);
+
+        // --- a channel: Alice (the community's admin) creates it, both write in it ---
+        a.click("Channels");
+        a.type("Channel name", "general");
+        a.click("Create channel");
+        a.click("Members of general");
+        a.visible(
+                By.xpath("//*[@role='dialog' or self::dialog]//li[contains(normalize-space(), 'Bob')]"),
+                "Bob among the members of the public channel");
+        a.screenshot("09-channels");
+        a.click("Open general");
+        String welcome = secret("Welcome to general, everyone");
+        send(a, welcome);
+        b.click("Channels");
+        b.click("Open general");
+        message(b, welcome);
+        String thanks = secret("Thanks, glad to be in general");
+        send(b, thanks);
+        message(a, thanks);
+
+        // --- linked devices: approve a new device's link request, then remove it ---
+        CliFixture.Result request =
+                nx.cli("alice-laptop", "device", "link", "request").ok();
+        String linkCode = request.lines().stream()
+                .filter(l -> l.startsWith("NXLINK1:"))
+                .findFirst()
+                .orElseThrow();
+        a.click("Devices");
+        a.type("Link request code", linkCode);
+        a.click("Approve device");
+        String certificate = a.field("Certificate code").getAttribute("value");
+        assertThat(certificate).startsWith("NXLCERT1:");
+        WebElement remove = a.visible(
+                By.xpath("//button[starts-with(@aria-label, 'Remove device ')]"), "the new device in the list");
+        String removeName = remove.getAttribute("aria-label");
+        a.screenshot("10-devices");
+        remove.click();
+        a.until(
+                d -> d.findElements(By.xpath("//button[@aria-label=" + Browser.xpathLiteral(removeName) + "]"))
+                        .isEmpty(),
+                "the removed device leaves the list");
+        closeDialog(a);
+
         // --- the narrow layout ---
         a.driver.navigate().refresh();
         a.size(420, 800);
@@ -210,6 +255,12 @@ class AppBrowserIT {
                         .toList())
                 .as("nothing of bob's profile is left")
                 .isEmpty();
+    }
+
+    /** Closes the open dialog with Escape, as a keyboard user does. */
+    private static void closeDialog(Browser browser) {
+        browser.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        browser.until(d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty(), "Escape closes the dialog");
     }
 
     private static void typePassphrase(Browser browser) {
