@@ -45,6 +45,7 @@ class AppBrowserIT {
         assertThat(Browser.available())
                 .as("Debian's chromium and chromium-driver are installed (.ci/run installs them)")
                 .isTrue();
+        Browser.clearScreenshots(SHOTS);
         try (CliFixture nx = new CliFixture(dir)) {
             // Alice's recovery words come from the CLI; she restores them in the app.
             CliFixture.Result created = nx.cli("alice-words", "id", "create").ok();

@@ -176,6 +176,17 @@ final class Browser implements AutoCloseable {
         return target;
     }
 
+    /** Empties the screenshot folder, so that it shows one run only. */
+    static void clearScreenshots(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            try (var files = Files.list(folder)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".png")).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
     static String xpathLiteral(String s) {
         if (!s.contains("'")) {
             return "'" + s + "'";
