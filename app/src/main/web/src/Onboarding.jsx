@@ -58,17 +58,13 @@ export function Onboarding({ ctx, onCreated }) {
 
 function CreateIdentity({ ctx, onBack, onCreated }) {
   const id = useId();
-  const [passphrase, setPassphrase] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [problem, setProblem] = useState(null);
+  const pass = useNewPassphrase();
   const [run, busy] = useAction(ctx.report);
 
   const submit = async (e) => {
     e.preventDefault();
-    if (!passphrase) return setProblem('Choose a passphrase.');
-    if (passphrase !== repeat) return setProblem('The two passphrases differ.');
-    setProblem(null);
-    const result = await run(() => ctx.api.createIdentity(passphrase));
+    if (!pass.check()) return undefined;
+    const result = await run(() => ctx.api.createIdentity(pass.passphrase));
     if (result) {
       onCreated(result.words);
       ctx.setState(result.state);
@@ -79,7 +75,7 @@ function CreateIdentity({ ctx, onBack, onCreated }) {
   return (
     <Screen title="Create your identity" intro="The passphrase unlocks NexusLink on this computer. It never leaves it.">
       <form onSubmit={submit} className="stack" noValidate>
-        <NewPassphrase id={id} values={[passphrase, setPassphrase, repeat, setRepeat]} problem={problem} autoFocus />
+        <NewPassphrase id={id} values={pass.values} problem={pass.problem} autoFocus />
         <div className="row-end">
           <button type="button" className="button ghost" onClick={onBack}>
             Back
@@ -120,17 +116,13 @@ export function RecoveryWords({ words, onDone }) {
 function RestoreIdentity({ ctx, onBack }) {
   const id = useId();
   const [words, setWords] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [problem, setProblem] = useState(null);
+  const pass = useNewPassphrase();
   const [run, busy] = useAction(ctx.report);
 
   const submit = async (e) => {
     e.preventDefault();
-    if (!passphrase) return setProblem('Choose a passphrase.');
-    if (passphrase !== repeat) return setProblem('The two passphrases differ.');
-    setProblem(null);
-    const result = await run(() => ctx.api.restoreIdentity(normalizeWords(words), passphrase));
+    if (!pass.check()) return undefined;
+    const result = await run(() => ctx.api.restoreIdentity(normalizeWords(words), pass.passphrase));
     if (result) ctx.setState(result.state);
     return undefined;
   };
@@ -153,7 +145,7 @@ function RestoreIdentity({ ctx, onBack }) {
             />
           )}
         </Field>
-        <NewPassphrase id={id} values={[passphrase, setPassphrase, repeat, setRepeat]} problem={problem} />
+        <NewPassphrase id={id} values={pass.values} problem={pass.problem} />
         <div className="row-end">
           <button type="button" className="button ghost" onClick={onBack}>
             Back
@@ -272,38 +264,20 @@ export function Join({ ctx }) {
       <div className="join-grid">
         <form onSubmit={joinUrl} className="panel stack" aria-labelledby={`${id}-h1`}>
           <h2 id={`${id}-h1`}>By address</h2>
-          <Field label="Community URL" id={`${id}-u`}>
-            {() => (
-              <input
-                id={`${id}-u`}
-                type="url"
-                inputMode="url"
-                placeholder="https://chat.example.org"
-                value={url}
-                onChange={(e) => setUrl(e.target.value)}
-                required
-              />
-            )}
-          </Field>
+          <UrlField label="Community URL" id={`${id}-u`} placeholder="https://chat.example.org" value={url} onChange={setUrl} />
           <button type="submit" className="button primary" disabled={busy || !url.trim()}>
             Join
           </button>
         </form>
         <form onSubmit={search} className="panel stack" aria-labelledby={`${id}-h2`} role="search">
           <h2 id={`${id}-h2`}>From a directory</h2>
-          <Field label="Directory URL" id={`${id}-d`}>
-            {() => (
-              <input
-                id={`${id}-d`}
-                type="url"
-                inputMode="url"
-                placeholder="https://directory.example.org"
-                value={directory}
-                onChange={(e) => setDirectory(e.target.value)}
-                required
-              />
-            )}
-          </Field>
+          <UrlField
+            label="Directory URL"
+            id={`${id}-d`}
+            placeholder="https://directory.example.org"
+            value={directory}
+            onChange={setDirectory}
+          />
           <Field label="Search communities" id={`${id}-q`}>
             {() => <input id={`${id}-q`} type="search" value={query} onChange={(e) => setQuery(e.target.value)} />}
           </Field>
@@ -348,6 +322,19 @@ export function Join({ ctx }) {
   );
 }
 
+/** A new passphrase's state: its values, and check(), which shows what is wrong and says if all is well. */
+function useNewPassphrase() {
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [problem, setProblem] = useState(null);
+  const check = () => {
+    const found = !passphrase ? 'Choose a passphrase.' : passphrase !== repeat ? 'The two passphrases differ.' : null;
+    setProblem(found);
+    return found === null;
+  };
+  return { passphrase, values: [passphrase, setPassphrase, repeat, setRepeat], problem, check };
+}
+
 /** A new passphrase typed twice, with the mismatch (or emptiness) said next to the second field. */
 function NewPassphrase({ id, values: [passphrase, setPassphrase, repeat, setRepeat], problem, autoFocus = false }) {
   return (
@@ -385,5 +372,24 @@ function NewPassphrase({ id, values: [passphrase, setPassphrase, repeat, setRepe
         </p>
       )}
     </>
+  );
+}
+
+/** A required URL input with its label. */
+function UrlField({ label, id, placeholder, value, onChange }) {
+  return (
+    <Field label={label} id={id}>
+      {() => (
+        <input
+          id={id}
+          type="url"
+          inputMode="url"
+          placeholder={placeholder}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          required
+        />
+      )}
+    </Field>
   );
 }

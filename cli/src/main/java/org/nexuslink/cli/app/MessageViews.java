@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.nexuslink.cli.client.MessageView;
 import org.nexuslink.client.Conversation;
 import org.nexuslink.client.MessageRef;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.client.media.AttachmentException;
 import org.nexuslink.client.media.FileDescriptor;
 import org.nexuslink.client.store.Direction;
 import org.nexuslink.client.store.StoredMessage;
@@ -63,14 +63,7 @@ final class MessageViews {
 
     /** The file a message carries: its descriptor, if it is a readable one. */
     static Optional<FileDescriptor> file(StoredMessage m) {
-        if (m.revoked() || m.attachment().isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(FileDescriptor.decode(m.attachment().get()));
-        } catch (AttachmentException e) {
-            return Optional.empty();
-        }
+        return MessageView.file(m);
     }
 
     ObjectNode message(StoredMessage m) throws IOException {

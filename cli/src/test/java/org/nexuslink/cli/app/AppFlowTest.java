@@ -508,16 +508,9 @@ class AppFlowTest {
         throw new AssertionError("no conversation " + id);
     }
 
+    /** Where {@code needle} first stands in {@code haystack}, or -1 (bytes as ISO-8859-1 chars). */
     private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return new String(haystack, StandardCharsets.ISO_8859_1)
+                .indexOf(new String(needle, StandardCharsets.ISO_8859_1));
     }
 }
