@@ -100,6 +100,61 @@ class DirectoryProcessIT {
         throw new AssertionError(name + " did not start: " + Files.readString(log));
     }
 
+    /**
+     * {@code nexuslink app}'s directory search and join, over its local API as its web interface
+     * calls it: a new identity finds the chess community in the directory and joins it there.
+     */
+    private void appJoinsFromTheDirectory(String directory, String communityId, String endpoint) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-jar",
+                jar.toString(),
+                "app",
+                "--no-browser",
+                "--profile",
+                dir.resolve("profiles").resolve("app-user").toString());
+        Process app = builder.redirectErrorStream(true).start();
+        processes.add(app);
+        String line = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        assertThat(line).startsWith("open http://127.0.0.1:");
+        String base = line.substring("open ".length(), line.indexOf('#'));
+        String token = line.substring(line.indexOf("#token=") + "#token=".length());
+        java.util.function.BiFunction<String, Object, JsonNode> call = (path, body) -> {
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path.substring(1)))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(60));
+                if (body != null) {
+                    request.header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode())
+                        .as("%s: %s", path, response.body())
+                        .isEqualTo(200);
+                return JSON.readTree(response.body());
+            } catch (Exception e) {
+                throw new AssertionError(path, e);
+            }
+        };
+        call.apply("/api/identity", Map.of("passphrase", CliFixture.PASSPHRASE, "words", 12));
+        JsonNode found = call.apply(
+                "/api/directory/search?directory=" + java.net.URLEncoder.encode(directory, StandardCharsets.UTF_8)
+                        + "&q=chess",
+                null);
+        assertThat(found.get("communities")).hasSize(1);
+        assertThat(found.get("communities").get(0).get("id").asText()).isEqualTo(communityId);
+        assertThat(found.get("communities").get(0).get("name").asText()).isEqualTo("Chess Club");
+        JsonNode state = call.apply(
+                "/api/community/join", Map.of("directory", directory, "id", communityId, "displayName", "Dana"));
+        assertThat(state.get("community").asText()).isEqualTo(endpoint);
+        stop(app);
+    }
+
     private static void stop(Process process) throws InterruptedException {
         process.destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -351,6 +406,7 @@ class DirectoryProcessIT {
                         .out())
                 .contains(idB, "Chess Club")
                 .doesNotContain(idA);
+        appJoinsFromTheDirectory(directory, idB, "http://127.0.0.1:" + portB);
 
         // --- heartbeat: community A's reputation counts it ---
         await(
