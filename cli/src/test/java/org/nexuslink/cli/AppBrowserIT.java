@@ -216,6 +216,17 @@ class AppBrowserIT {
                 "the removed device leaves the list");
         closeDialog(a);
 
+        // --- lock, then unlock: a wrong passphrase is refused, the right one opens the profile ---
+        a.click("Settings");
+        a.click("Lock");
+        a.type("Passphrase", "not the passphrase");
+        a.click("Unlock");
+        a.visible(By.cssSelector("[role='alert']"), "the refusal of a wrong passphrase");
+        assertThat(a.all("account-id")).as("still locked").isEmpty();
+        a.type("Passphrase", CliFixture.PASSPHRASE);
+        a.click("Unlock");
+        assertThat(ownAccount(a)).isEqualTo(alice);
+
         // --- the narrow layout ---
         a.driver.navigate().refresh();
         a.size(420, 800);
