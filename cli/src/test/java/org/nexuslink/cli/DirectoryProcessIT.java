@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -123,7 +125,7 @@ class DirectoryProcessIT {
         assertThat(line).startsWith("open http://127.0.0.1:");
         String base = line.substring("open ".length(), line.indexOf('#'));
         String token = line.substring(line.indexOf("#token=") + "#token=".length());
-        java.util.function.BiFunction<String, Object, JsonNode> call = (path, body) -> {
+        BiFunction<String, Object, JsonNode> call = (path, body) -> {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path.substring(1)))
                         .header("Authorization", "Bearer " + token)
@@ -143,8 +145,7 @@ class DirectoryProcessIT {
         };
         call.apply("/api/identity", Map.of("passphrase", CliFixture.PASSPHRASE, "words", 12));
         JsonNode found = call.apply(
-                "/api/directory/search?directory=" + java.net.URLEncoder.encode(directory, StandardCharsets.UTF_8)
-                        + "&q=chess",
+                "/api/directory/search?directory=" + URLEncoder.encode(directory, StandardCharsets.UTF_8) + "&q=chess",
                 null);
         assertThat(found.get("communities")).hasSize(1);
         assertThat(found.get("communities").get(0).get("id").asText()).isEqualTo(communityId);
