@@ -3,6 +3,8 @@ package org.nexuslink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,8 @@ import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The app end to end, as people use it: a community server and two {@code nexuslink app} processes
@@ -141,6 +145,26 @@ class AppBrowserIT {
         Path downloaded = b.downloads.resolve("field-notes.bin");
         b.until(d -> Files.exists(downloaded) && sameBytes(downloaded, content), "the file downloaded intact");
         b.screenshot("05-conversation");
+
+        // --- desktop notifications, while Bob's tab is hidden: no text unless he allows it ---
+        b.driver.executeCdpCommand(
+                "Browser.grantPermissions",
+                Map.of("origin", urlB.substring(0, urlB.indexOf("/#")), "permissions", List.of("notifications")));
+        b.script(RECORD_NOTIFICATIONS);
+        String ping = secret("Are you still there, Bob?");
+        List<JsonNode> shownHidden = whileHidden(b, urlB, () -> send(a, ping), 1);
+        assertThat(shownHidden.get(0).path("state").asText()).isEqualTo("hidden");
+        assertThat(shownHidden.get(0).path("title").asText()).isEqualTo("NexusLink");
+        assertThat(shownHidden.get(0).path("body").asText()).isEqualTo("New message");
+        assertThat(shownHidden.toString()).doesNotContain(ping).doesNotContain("Alice");
+        b.click("Settings");
+        new Select(b.field("Notifications")).selectByValue("full");
+        b.until(d -> b.field("Notifications").isEnabled(), "the setting saved");
+        closeDialog(b);
+        String ping2 = secret("Shall we verify each other now?");
+        List<JsonNode> shownFull = whileHidden(b, urlB, () -> send(a, ping2), 2);
+        assertThat(shownFull.get(1).path("body").asText()).isEqualTo(ping2);
+        assertThat(shownFull.get(1).path("title").asText()).contains("Alice");
 
         // --- Alice revokes her first message; Bob sees it gone ---
         WebElement first = message(a, hello);
@@ -267,6 +291,54 @@ class AppBrowserIT {
                         .toList())
                 .as("nothing of bob's profile is left")
                 .isEmpty();
+    }
+
+    /**
+     * Records each notification the page makes (title, body, whether the page was hidden) in
+     * localStorage, where another tab of the same origin reads it, then lets Chromium's own
+     * Notification show it.
+     */
+    private static final String RECORD_NOTIFICATIONS = """
+            const Real = window.Notification;
+            function Recorded(title, options) {
+              const seen = JSON.parse(localStorage.getItem('test-notifications') || '[]');
+              seen.push({ title, body: (options && options.body) || '', state: document.visibilityState });
+              localStorage.setItem('test-notifications', JSON.stringify(seen));
+              return new Real(title, options);
+            }
+            Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+            Recorded.requestPermission = (...args) => Real.requestPermission(...args);
+            window.Notification = Recorded;
+            """;
+
+    /**
+     * Hides the app's tab behind a new one (of the same origin, without the token), runs
+     * {@code action}, and waits there until the app has made {@code count} notifications in all.
+     */
+    private static List<JsonNode> whileHidden(Browser browser, String url, Runnable action, int count) {
+        String app = browser.driver.getWindowHandle();
+        browser.driver.switchTo().newWindow(WindowType.TAB);
+        browser.open(url.substring(0, url.indexOf('#')));
+        try {
+            action.run();
+            return browser.until(
+                    d -> {
+                        Object json = browser.script("return localStorage.getItem('test-notifications');");
+                        List<JsonNode> seen = new ArrayList<>();
+                        if (json != null) {
+                            try {
+                                new ObjectMapper().readTree(json.toString()).forEach(seen::add);
+                            } catch (java.io.IOException e) {
+                                throw new AssertionError(e);
+                            }
+                        }
+                        return seen.size() >= count ? seen : null;
+                    },
+                    count + " notifications");
+        } finally {
+            browser.driver.close();
+            browser.driver.switchTo().window(app);
+        }
     }
 
     /** Closes the open dialog with Escape, as a keyboard user does. */
