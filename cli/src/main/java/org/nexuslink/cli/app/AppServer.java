@@ -66,7 +66,8 @@ public final class AppServer implements AutoCloseable {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         config.concurrency.useVirtualThreads = true;
-        config.http.maxRequestSize = FileRoutes.MAX_UPLOAD;
+        // JSON bodies only: a file's body streams to disk (FileRoutes), under its own limit.
+        config.http.maxRequestSize = 1L << 20;
         config.http.generateEtags = false;
         if (hasWeb) {
             config.staticFiles.add(files -> {

@@ -2,11 +2,15 @@
 package org.nexuslink.cli.app;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
@@ -44,23 +48,23 @@ final class FileRoutes {
             }
             Optional<MessageRef> replyTo =
                     ConversationRoutes.replyTo(conversation, Optional.ofNullable(ctx.queryParam("replyTo")));
-            byte[] bytes = ctx.bodyAsBytes();
             NexusClient client = session.joined().client();
             replyTo.ifPresent(r -> ConversationRoutes.requireMessage(client, conversation, r));
             TransferEvents transfer = new TransferEvents(session.events(), conversation, name);
             Path dir = privateDirectory();
             StoredMessage sent;
+            long size = 0;
             try {
                 Path file = dir.resolve(name);
-                Files.write(file, bytes);
+                size = receive(ctx, file);
                 sent = client.sendFile(conversation, file, mime, replyTo, transfer);
             } catch (IOException | RuntimeException e) {
-                transfer.failed(bytes.length);
+                transfer.failed(size);
                 throw e;
             } finally {
                 delete(dir);
             }
-            transfer.done(bytes.length);
+            transfer.done(size);
             AppJson.send(
                     ctx,
                     MessageViews.of(client, session.environment().clock().instant())
@@ -75,19 +79,58 @@ final class FileRoutes {
                     .orElseThrow(() -> ApiError.notFound("message " + ref.text() + " carries no file"));
             TransferEvents transfer = new TransferEvents(session.events(), conversation, descriptor.name());
             Path dir = privateDirectory();
-            byte[] bytes;
             try {
-                bytes = Files.readAllBytes(client.saveFile(message, dir, transfer));
-            } catch (IOException | RuntimeException e) {
-                transfer.failed(descriptor.size());
-                throw e;
+                Path file;
+                try {
+                    file = client.saveFile(message, dir, transfer);
+                } catch (IOException | RuntimeException e) {
+                    transfer.failed(descriptor.size());
+                    throw e;
+                }
+                transfer.done(descriptor.size());
+                // Written before the directory goes: the plaintext never outlives the request.
+                // The servlet's own stream, not Javalin's compressing one: the length is exact,
+                // so the page can show the download's progress.
+                ctx.status(200)
+                        .contentType(descriptor.mime())
+                        .header("Content-Disposition", "attachment; filename*=UTF-8''" + encode(descriptor.name()));
+                ctx.res().setContentLengthLong(Files.size(file));
+                try (OutputStream out = ctx.res().getOutputStream()) {
+                    Files.copy(file, out);
+                }
             } finally {
                 delete(dir);
             }
-            transfer.done(bytes.length);
-            ctx.header("Content-Disposition", "attachment; filename*=UTF-8''" + encode(descriptor.name()));
-            ctx.status(200).contentType(descriptor.mime()).result(bytes);
         });
+    }
+
+    /**
+     * Writes the request body to {@code file}, refusing (413) a body over {@link #MAX_UPLOAD}
+     * before reading it when its length is declared, and as soon as it passes the limit otherwise.
+     */
+    private static long receive(Context ctx, Path file) throws IOException {
+        long declared = ctx.contentLength();
+        if (declared > MAX_UPLOAD) {
+            throw tooLarge();
+        }
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = ctx.bodyInputStream();
+                OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                total += n;
+                if (total > MAX_UPLOAD) {
+                    throw tooLarge();
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return total;
+    }
+
+    private static ApiError tooLarge() {
+        return new ApiError(413, "too_large", "a file is at most " + MAX_UPLOAD / (1024 * 1024) + " MiB");
     }
 
     /** The name a file is sent under: a plain file name, never a path. */

@@ -286,10 +286,14 @@ class AppFlowTest {
         assertThat(received.path("file").path("mime").asText()).isEqualTo("application/pdf");
         AppFixture.Reply download = bob.send(bob.request(
                         dm(aliceAccount) + "/messages/" + received.path("ref").asText() + "/file")
+                .header("Accept-Encoding", "gzip") // as browsers ask: the body still comes as it is
                 .GET()
                 .build());
         assertThat(download.status()).isEqualTo(200);
         assertThat(download.response().body()).isEqualTo(bytes);
+        assertThat(download.response().headers().firstValue("Content-Length"))
+                .as("the exact length, for the page's progress bar")
+                .hasValue(Integer.toString(bytes.length));
         assertThat(download.response().headers().firstValue("Content-Type")).hasValue("application/pdf");
         assertThat(download.response().headers().firstValue("Content-Disposition"))
                 .hasValue("attachment; filename*=UTF-8''report%20%C3%BC.pdf");
@@ -310,6 +314,24 @@ class AppFlowTest {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1}))
                         .build());
         assertThat(badName.status()).isEqualTo(400);
+
+        // A body declared larger than the limit is refused before it is read.
+        int before =
+                alice.get(dm(bobAccount) + "/messages").json().path("messages").size();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", alice.server.port())) {
+            String head = "POST " + dm(bobAccount) + "/files?name=big.bin HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1:" + alice.server.port() + "\r\nAuthorization: Bearer " + alice.server.token()
+                    + "\r\nContent-Length: " + (FileRoutes.MAX_UPLOAD + 1) + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(status).startsWith("HTTP/1.1 413");
+        }
+        assertThat(alice.get(dm(bobAccount) + "/messages").json().path("messages"))
+                .as("nothing was sent")
+                .hasSize(before);
     }
 
     @Test
