@@ -215,8 +215,11 @@ export function DevicesDialog({ ctx, onClose }) {
     }
   };
 
+  // Removing signs the device out for good, so it takes a second, explicit click.
+  const [confirming, setConfirming] = useState(null);
   const remove = async (device) => {
     const ok = await run(() => ctx.api.removeDevice(device.id).then(() => true));
+    setConfirming(null);
     if (ok) reload();
   };
 
@@ -238,10 +241,21 @@ export function DevicesDialog({ ctx, onClose }) {
                   {d.lastSeen && ` · last seen ${formatListTime(d.lastSeen)}`}
                 </span>
               </div>
-              {!d.current && (
-                <button type="button" className="button danger small" aria-label={`Remove device ${d.id}`} disabled={busy} onClick={() => remove(d)}>
+              {!d.current && confirming !== d.id && (
+                <button type="button" className="button danger small" aria-label={`Remove device ${d.id}`} disabled={busy} onClick={() => setConfirming(d.id)}>
                   Remove
                 </button>
+              )}
+              {!d.current && confirming === d.id && (
+                <div className="row-end" role="group" aria-label={`Remove device ${d.id}?`}>
+                  <span className="hint">It is signed out and receives nothing more.</span>
+                  <button type="button" className="button ghost small" onClick={() => setConfirming(null)}>
+                    Keep
+                  </button>
+                  <button type="button" className="button danger small" disabled={busy} onClick={() => remove(d)}>
+                    Confirm removal
+                  </button>
+                </div>
               )}
             </li>
           ))}

@@ -231,13 +231,14 @@ class AppBrowserIT {
         assertThat(certificate).startsWith("NXLCERT1:");
         WebElement remove = a.visible(
                 By.xpath("//button[starts-with(@aria-label, 'Remove device ')]"), "the new device in the list");
-        String removeName = remove.getAttribute("aria-label");
+        String removedDevice = "Device " + remove.getAttribute("aria-label").substring("Remove device ".length());
+        By listed = By.xpath("//ul[@aria-label='Linked devices']/li[.//*[starts-with(normalize-space(), "
+                + Browser.xpathLiteral(removedDevice + " ") + ")]]");
+        assertThat(a.driver.findElements(listed)).as("%s listed", removedDevice).hasSize(1);
         a.screenshot("10-devices");
         remove.click();
-        a.until(
-                d -> d.findElements(By.xpath("//button[@aria-label=" + Browser.xpathLiteral(removeName) + "]"))
-                        .isEmpty(),
-                "the removed device leaves the list");
+        a.click("Confirm removal");
+        a.until(d -> d.findElements(listed).isEmpty(), "the removed device leaves the list");
         closeDialog(a);
 
         // --- lock, then unlock: a wrong passphrase is refused, the right one opens the profile ---
