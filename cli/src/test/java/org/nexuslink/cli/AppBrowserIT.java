@@ -313,7 +313,17 @@ class AppBrowserIT {
         a.screenshot("10-devices");
         closeDialog(a);
 
+        // A reload of the page comes back to the pending link; the passphrase is asked again.
+        l.driver.navigate().refresh();
+        assertThat(l.testId("link-code").getText().strip()).isEqualTo(linkCode);
         l.type("Paste the certificate code", certificate);
+        l.type("Passphrase", "not the passphrase");
+        l.click("Finish linking");
+        assertThat(l.visible(By.cssSelector("[role='alert'] .alert"), "the refusal of a wrong passphrase")
+                        .getText())
+                .contains("passphrase");
+        assertThat(nx.profile("alice-laptop").resolve(FileKeyVault.FILE_NAME)).doesNotExist();
+        l.type("Passphrase", CliFixture.PASSPHRASE);
         l.click("Finish linking");
         join(l, nx.url(), "Alice");
         assertThat(ownAccount(l))
