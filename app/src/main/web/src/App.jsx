@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The app's screens by the back end's State: no token or no back end -> an explanation;
-// empty -> onboarding; locked -> unlock; unlocked without a community -> join; else the messenger.
+// empty or pending (a device link under way) -> onboarding; locked -> unlock; unlocked without a community -> join; else the messenger.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, connectEvents, createApi, takeToken } from './api.js';
 import { AlertRegion } from './AlertRegion.jsx';
@@ -122,7 +122,7 @@ export function App() {
     screen = <Blocked title="Loading…" busy />;
   } else if (words) {
     screen = <RecoveryWords words={words} onDone={() => setWords(null)} />;
-  } else if (state.status === 'empty') {
+  } else if (state.status === 'empty' || state.status === 'pending') {
     screen = <Onboarding ctx={ctx} onCreated={setWords} />;
   } else if (state.status === 'locked') {
     screen = <Unlock ctx={ctx} />;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-// Before the messenger: create or restore an identity, unlock it, join a community.
-import { useId, useState } from 'react';
+// Before the messenger: create or restore an identity, or link to an existing account; unlock it,
+// join a community.
+import { useEffect, useId, useRef, useState } from 'react';
 import { Icon } from './Icon.jsx';
+import { CopyButton } from './Panels.jsx';
 import { normalizeWords } from './logic.js';
 import { useAction } from './useAction.js';
 
@@ -36,9 +38,11 @@ export function Field({ label, id, hint, children }) {
 }
 
 export function Onboarding({ ctx, onCreated }) {
-  const [mode, setMode] = useState('welcome');
+  // A pending link (after a reload of the page) resumes where it was.
+  const [mode, setMode] = useState(ctx.state.status === 'pending' ? 'link' : 'welcome');
   if (mode === 'create') return <CreateIdentity ctx={ctx} onBack={() => setMode('welcome')} onCreated={onCreated} />;
   if (mode === 'restore') return <RestoreIdentity ctx={ctx} onBack={() => setMode('welcome')} />;
+  if (mode === 'link') return <LinkDevice ctx={ctx} onBack={() => setMode('welcome')} />;
   return (
     <Screen
       title="Welcome to NexusLink"
@@ -50,6 +54,9 @@ export function Onboarding({ ctx, onCreated }) {
         </button>
         <button type="button" className="button" onClick={() => setMode('restore')}>
           Restore from recovery words
+        </button>
+        <button type="button" className="button" onClick={() => setMode('link')}>
+          Link to an existing account
         </button>
       </div>
     </Screen>
@@ -152,6 +159,151 @@ function RestoreIdentity({ ctx, onBack }) {
           </button>
           <button type="submit" className="button primary" disabled={busy}>
             {busy ? 'Restoring…' : 'Restore'}
+          </button>
+        </div>
+      </form>
+    </Screen>
+  );
+}
+
+/**
+ * This computer as a new device of an account another device holds: a passphrase for its key, a
+ * link code to approve there, then the certificate code that device gives back.
+ */
+function LinkDevice({ ctx, onBack }) {
+  const id = useId();
+  const pass = useNewPassphrase();
+  const [run, busy] = useAction(ctx.report);
+  const [requested, setRequested] = useState(null); // { code, expiresAt } made on this page
+  const [held, setHeld] = useState(null); // the passphrase of the request made on this page
+  const [typed, setTyped] = useState(''); // the passphrase, asked again after a reload
+  const [certificate, setCertificate] = useState('');
+  const [again, setAgain] = useState(false); // "Start over": a new request replaces the pending one
+  const codeHeading = useRef(null);
+
+  const pending = ctx.state.status === 'pending';
+  const fromState = pending && ctx.state.linkCode ? { code: ctx.state.linkCode, expiresAt: ctx.state.expiresAt } : null;
+  const link = requested ?? (again ? null : fromState);
+  const lost = pending && !link && !again; // the app restarted since the request: its code is gone
+
+  useEffect(() => {
+    if (requested) codeHeading.current?.focus();
+  }, [requested]);
+
+  const request = async (e) => {
+    e.preventDefault();
+    if (!pass.check()) return undefined;
+    const result = await run(() => ctx.api.requestLink(pass.passphrase));
+    if (result) {
+      setHeld(pass.passphrase);
+      setCertificate('');
+      setRequested(result);
+    }
+    return undefined;
+  };
+
+  const finish = async (e) => {
+    e.preventDefault();
+    const state = await run(() => ctx.api.finishLink(held ?? typed, certificate.trim()));
+    if (state) ctx.setState(state);
+    else if (!held) setTyped('');
+  };
+
+  if (!link) {
+    return (
+      <Screen
+        title="Link to an existing account"
+        intro="This computer becomes another device of your account, without your recovery words. Choose the passphrase that will unlock NexusLink here."
+      >
+        {lost && (
+          <p className="warning-text" role="status">
+            <Icon name="warning" /> The app was restarted since the last link code was made. Request a new one.
+          </p>
+        )}
+        <form onSubmit={request} className="stack" noValidate>
+          <NewPassphrase id={id} values={pass.values} problem={pass.problem} autoFocus />
+          <div className="row-end">
+            <button type="button" className="button ghost" onClick={onBack}>
+              Back
+            </button>
+            <button type="submit" className="button primary" disabled={busy}>
+              {busy ? 'Requesting…' : 'Request link code'}
+            </button>
+          </div>
+        </form>
+      </Screen>
+    );
+  }
+
+  const until = link.expiresAt ? new Date(link.expiresAt) : null;
+  return (
+    <Screen wide title="Link to an existing account">
+      <section className="panel stack" aria-labelledby={`${id}-code-h`}>
+        <h2 id={`${id}-code-h`} ref={codeHeading} tabIndex={-1}>
+          Your link code
+        </h2>
+        <p className="link-code selectable" data-testid="link-code">
+          {link.code}
+        </p>
+        <div className="row-end">
+          <CopyButton text={link.code} label="Copy the link code" />
+        </div>
+        <p className="hint">
+          Approve it on a device that holds your identity key: in the app&apos;s <strong>Devices</strong> dialog, or with{' '}
+          <code>nexuslink device link approve</code>.
+          {until && !Number.isNaN(until.getTime()) && ` The code is valid until ${until.toLocaleTimeString()}.`}
+        </p>
+      </section>
+      <form onSubmit={finish} className="stack">
+        <Field
+          label="Paste the certificate code"
+          id={`${id}-cert`}
+          hint="The NXLCERT1:… code the other device shows once it approved this one."
+        >
+          {(hintId) => (
+            <textarea
+              id={`${id}-cert`}
+              rows={3}
+              value={certificate}
+              onChange={(e) => setCertificate(e.target.value)}
+              aria-describedby={hintId}
+              spellCheck={false}
+              autoComplete="off"
+              autoCapitalize="none"
+              required
+            />
+          )}
+        </Field>
+        {!held && (
+          <Field label="Passphrase" id={`${id}-p`} hint="The one you chose when you requested the link code.">
+            {(hintId) => (
+              <input
+                id={`${id}-p`}
+                type="password"
+                autoComplete="current-password"
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                aria-describedby={hintId}
+                required
+              />
+            )}
+          </Field>
+        )}
+        <div className="row-end">
+          <button
+            type="button"
+            className="button ghost"
+            disabled={busy}
+            onClick={() => {
+              setRequested(null);
+              setHeld(null);
+              setAgain(true);
+            }}
+          >
+            Start over
+          </button>
+          <button type="submit" className="button primary" disabled={busy || !certificate.trim() || (!held && !typed)}>
+            {busy ? 'Linking…' : 'Finish linking'}
           </button>
         </div>
       </form>

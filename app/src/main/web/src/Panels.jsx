@@ -265,8 +265,8 @@ export function DevicesDialog({ ctx, onClose }) {
         <form onSubmit={approve} className="panel stack" aria-labelledby={`${id}-h`}>
           <h3 id={`${id}-h`}>Link a new device</h3>
           <p className="hint">
-            On the new device, run <code>nexuslink device link request</code> and paste the <code>NXLINK1:…</code> code
-            it shows here.
+            On the new device, choose <strong>Link to an existing account</strong> in the app (or run{' '}
+            <code>nexuslink device link request</code>) and paste the <code>NXLINK1:…</code> code it shows here.
           </p>
           <Field label="Link request code" id={`${id}-c`}>
             {() => (
@@ -292,7 +292,8 @@ export function DevicesDialog({ ctx, onClose }) {
         <div className="panel stack" aria-live="polite">
           <h3>Device {certificate.device} approved</h3>
           <p className="hint">
-            Finish on the new device with <code>nexuslink device link finish</code> and this certificate code.
+            Paste this certificate code on the new device (or finish there with{' '}
+            <code>nexuslink device link finish</code>).
           </p>
           <label htmlFor={`${id}-cert`}>Certificate code</label>
           <textarea id={`${id}-cert`} readOnly rows={3} value={certificate.certificateCode} className="selectable" onFocus={(e) => e.target.select()} />

@@ -76,6 +76,8 @@ export function createApi(token) {
     state: () => call('GET', '/api/state'),
     createIdentity: (passphrase) => call('POST', '/api/identity', { json: { passphrase, words: 12 } }),
     restoreIdentity: (words, passphrase) => call('POST', '/api/identity/restore', { json: { passphrase, words } }),
+    requestLink: (passphrase) => call('POST', '/api/link/request', { json: { passphrase } }),
+    finishLink: (passphrase, certificate) => call('POST', '/api/link/finish', { json: { passphrase, certificate } }),
     unlock: (passphrase) => call('POST', '/api/unlock', { json: { passphrase } }),
     lock: () => call('POST', '/api/lock'),
     joinUrl: (url, displayName) => call('POST', '/api/community/join', { json: { url, displayName } }),

@@ -24,10 +24,11 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The app end to end, as people use it: a community server and two {@code nexuslink app} processes
+ * The app end to end, as people use it: a community server and {@code nexuslink app} processes
  * from the packaged jar, each driven by its own headless Chromium. Alice restores her identity
  * from recovery words, Bob creates one; both join, then chat both ways, send and download a file,
- * reply, revoke, and verify each other. Screenshots of the main screens are saved under
+ * reply, revoke, and verify each other; Alice links her laptop from its own page, which then gets
+ * what Bob sends her, and removes it. Screenshots of the main screens are saved under
  * {@code target/app-screenshots} (docs/app.md shows them).
  */
 class AppBrowserIT {
@@ -217,29 +218,18 @@ class AppBrowserIT {
         send(b, thanks);
         message(a, thanks);
 
-        // --- linked devices: approve a new device's link request, then remove it ---
-        CliFixture.Result request =
-                nx.cli("alice-laptop", "device", "link", "request").ok();
-        String linkCode = request.lines().stream()
-                .filter(l -> l.startsWith("NXLINK1:"))
-                .findFirst()
-                .orElseThrow();
-        a.click("Devices");
-        a.type("Link request code", linkCode);
-        a.click("Approve device");
-        String certificate = a.field("Certificate code").getAttribute("value");
-        assertThat(certificate).startsWith("NXLCERT1:");
-        WebElement remove = a.visible(
-                By.xpath("//button[starts-with(@aria-label, 'Remove device ')]"), "the new device in the list");
-        String removedDevice = "Device " + remove.getAttribute("aria-label").substring("Remove device ".length());
-        By listed = By.xpath("//ul[@aria-label='Linked devices']/li[.//*[starts-with(normalize-space(), "
-                + Browser.xpathLiteral(removedDevice + " ") + ")]]");
-        assertThat(a.driver.findElements(listed)).as("%s listed", removedDevice).hasSize(1);
-        a.screenshot("10-devices");
-        remove.click();
-        a.click("Confirm removal");
-        a.until(d -> d.findElements(listed).isEmpty(), "the removed device leaves the list");
-        closeDialog(a);
+        // --- a new device, linked from its own page: Alice's laptop requests, her Devices dialog
+        // approves, the laptop finishes with the certificate, joins, and gets what Bob sends her ---
+        CliFixture.Running appL = nx.start("alice-laptop", "app", "--no-browser");
+        String urlL = openUrl(appL);
+        try (Browser l = new Browser("alice-laptop", dir, SHOTS)) {
+            try {
+                linkLaptop(nx, a, b, l, urlL, alice, bob);
+            } catch (Throwable t) {
+                l.screenshot("failed-alice-laptop");
+                throw t;
+            }
+        }
 
         // --- lock, then unlock: a wrong passphrase is refused, the right one opens the profile ---
         a.click("Settings");
@@ -292,6 +282,73 @@ class AppBrowserIT {
                         .toList())
                 .as("nothing of bob's profile is left")
                 .isEmpty();
+    }
+
+    private void linkLaptop(CliFixture nx, Browser a, Browser b, Browser l, String urlL, String alice, String bob)
+            throws Exception {
+        l.open(urlL);
+        l.click("Link to an existing account");
+        typePassphrase(l);
+        l.click("Request link code");
+        String linkCode = l.testId("link-code").getText().strip();
+        assertThat(linkCode).startsWith("NXLINK1:");
+        l.button("Copy the link code");
+        l.screenshot("11-link-device");
+        assertThat(nx.profile("alice-laptop").resolve(FileKeyVault.FILE_NAME))
+                .as("no keystore before the certificate")
+                .doesNotExist();
+
+        a.click("Devices");
+        a.type("Link request code", linkCode);
+        a.click("Approve device");
+        String certificate = a.field("Certificate code").getAttribute("value");
+        assertThat(certificate).startsWith("NXLCERT1:");
+        WebElement remove = a.visible(
+                By.xpath("//button[starts-with(@aria-label, 'Remove device ')]"), "the new device in the list");
+        String laptopId = remove.getAttribute("aria-label").substring("Remove device ".length());
+        String laptopDevice = "Device " + laptopId;
+        By listed = By.xpath("//ul[@aria-label='Linked devices']/li[.//*[starts-with(normalize-space(), "
+                + Browser.xpathLiteral(laptopDevice + " ") + ")]]");
+        assertThat(a.driver.findElements(listed)).as("%s listed", laptopDevice).hasSize(1);
+        a.screenshot("10-devices");
+        closeDialog(a);
+
+        // A reload of the page comes back to the pending link; the passphrase is asked again.
+        l.driver.navigate().refresh();
+        assertThat(l.testId("link-code").getText().strip()).isEqualTo(linkCode);
+        l.type("Paste the certificate code", certificate);
+        l.type("Passphrase", "not the passphrase");
+        l.click("Finish linking");
+        assertThat(l.visible(By.cssSelector("[role='alert'] .alert"), "the refusal of a wrong passphrase")
+                        .getText())
+                .contains("passphrase");
+        assertThat(nx.profile("alice-laptop").resolve(FileKeyVault.FILE_NAME)).doesNotExist();
+        l.type("Passphrase", CliFixture.PASSPHRASE);
+        l.click("Finish linking");
+        join(l, nx.url(), "Alice");
+        assertThat(ownAccount(l))
+                .as("the laptop is a device of Alice's account")
+                .isEqualTo(alice);
+        assertThat(nx.profile("alice-laptop").resolve(FileKeyVault.FILE_NAME)).exists();
+
+        String toBoth = secret("Alice, this reaches your laptop too");
+        b.driver
+                .findElement(By.cssSelector(conversationSelector("dm:" + alice)))
+                .click();
+        send(b, toBoth);
+        l.visible(By.cssSelector(conversationSelector("dm:" + bob)), "Bob's conversation on the laptop")
+                .click();
+        message(l, toBoth);
+        a.driver.findElement(By.cssSelector(conversationSelector("dm:" + bob))).click();
+        message(a, toBoth);
+
+        // --- Alice removes the laptop: it leaves her list of devices ---
+        a.click("Devices");
+        a.visible(listed, laptopDevice + " in the list");
+        a.click("Remove device " + laptopId);
+        a.click("Confirm removal");
+        a.until(d -> d.findElements(listed).isEmpty(), "the removed device leaves the list");
+        closeDialog(a);
     }
 
     /**

@@ -14,12 +14,14 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.nexuslink.cli.client.ClientEnvironment;
 import org.nexuslink.cli.client.ClientFailure;
+import org.nexuslink.cli.client.DeviceLink;
 import org.nexuslink.cli.client.ProfileLock;
 import org.nexuslink.cli.client.ProfileWipe;
 import org.nexuslink.cli.id.NewIdentity;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.crypto.identity.DeviceId;
 import org.nexuslink.crypto.identity.InvalidMnemonicException;
+import org.nexuslink.crypto.identity.LinkRequest;
 import org.nexuslink.crypto.identity.Mnemonic;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
@@ -59,6 +61,7 @@ final class AppSession implements AutoCloseable {
     private ProfileLock profileLock; // guarded by lock
     private Unlocked unlocked; // guarded by lock; null while locked
     private Thread connector; // guarded by lock
+    private LinkRequest linkRequest; // guarded by lock; the pending link request made in this run
 
     private AppSession(Path profileDir, ClientEnvironment environment, SecureRandom random, EventHub events) {
         this.profileDir = profileDir;
@@ -131,7 +134,8 @@ final class AppSession implements AutoCloseable {
         try {
             ObjectNode state = AppJson.object();
             boolean hasKeystore = Files.exists(keystore());
-            state.put("status", unlocked != null ? "unlocked" : hasKeystore ? "locked" : "empty");
+            boolean pending = !hasKeystore && DeviceLink.pending(profileDir);
+            state.put("status", unlocked != null ? "unlocked" : hasKeystore ? "locked" : pending ? "pending" : "empty");
             state.put("profile", profileDir.toAbsolutePath().toString());
             state.putNull("account");
             state.putNull("device");
@@ -140,6 +144,13 @@ final class AppSession implements AutoCloseable {
             state.putNull("serverKey");
             state.putNull("displayName");
             state.put("connected", false);
+            state.putNull("linkCode");
+            state.putNull("expiresAt");
+            if (pending && linkRequest != null) {
+                // After a restart of the app the code is gone: the page then asks for a new one.
+                state.put("linkCode", linkRequest.toCode());
+                state.put("expiresAt", linkRequest.expiresAt().toString());
+            }
             if (unlocked != null) {
                 NexusClient client = unlocked.client();
                 state.put("account", unlocked.keys().accountId().toString());
@@ -212,6 +223,64 @@ final class AppSession implements AutoCloseable {
                 throw new ApiError(500, "internal", "the keystore could not be written: " + e.getMessage());
             }
             openClient(contents);
+        } finally {
+            lock.unlock();
+        }
+        events.publish(EventHub.event("state"));
+    }
+
+    /**
+     * Starts linking the empty (or pending) profile as a new device of an existing account: a
+     * device key sealed under the passphrase, and its link code (replacing an earlier request).
+     */
+    LinkRequest requestLink(String passphrase) throws IOException {
+        requirePassphrase(passphrase);
+        LinkRequest request;
+        lock.lock();
+        try {
+            if (Files.exists(keystore())) {
+                throw ApiError.conflict("exists", "this profile has an identity already; nothing was changed");
+            }
+            try (Passphrase p = Passphrase.of(passphrase.toCharArray())) {
+                request = DeviceLink.request(profileDir, p, environment, random);
+            } catch (KeystoreException e) {
+                throw new ApiError(500, "internal", "the pending keystore could not be written: " + e.getMessage());
+            }
+            linkRequest = request;
+        } finally {
+            lock.unlock();
+        }
+        events.publish(EventHub.event("state"));
+        return request;
+    }
+
+    /**
+     * Finishes linking with the certificate the account's device gave: the profile's keystore
+     * holds the pending key and the certificate, and the profile is unlocked.
+     */
+    void finishLink(String passphrase, String certificateCode) throws IOException {
+        requirePassphrase(passphrase);
+        lock.lock();
+        try {
+            if (Files.exists(keystore())) {
+                throw ApiError.conflict("exists", "this profile has an identity already; nothing was changed");
+            }
+            if (!DeviceLink.pending(profileDir)) {
+                throw ApiError.conflict("no_identity", "no link request is pending: request a link code first");
+            }
+            VaultContents keys;
+            try (Passphrase p = Passphrase.of(passphrase.toCharArray())) {
+                keys = DeviceLink.finish(profileDir, p, certificateCode, environment, random);
+            } catch (ClientFailure e) {
+                throw ApiError.badRequest(e.getMessage());
+            } catch (KeystoreException e) {
+                if (e.reason() == KeystoreException.Reason.WRONG_PASSPHRASE) {
+                    throw new ApiError(400, "wrong_passphrase", "the passphrase is not the one of the link request");
+                }
+                throw new ApiError(500, "internal", "the keystore could not be written: " + e.getMessage());
+            }
+            linkRequest = null;
+            openClient(keys);
         } finally {
             lock.unlock();
         }
@@ -360,6 +429,7 @@ final class AppSession implements AutoCloseable {
         lock.lock();
         try {
             closeClient();
+            linkRequest = null;
             profileLock.close();
             try {
                 WipeReport report = ProfileWipe.wipe(profileDir, random);

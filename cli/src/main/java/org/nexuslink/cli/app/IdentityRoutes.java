@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import java.util.List;
 import org.nexuslink.cli.client.ProfileWipe;
+import org.nexuslink.crypto.identity.LinkRequest;
 
-/** The profile's life: state, create, restore, unlock, lock, wipe. */
+/** The profile's life: state, create, restore, link as a new device, unlock, lock, wipe. */
 final class IdentityRoutes {
     private IdentityRoutes() {}
 
@@ -32,6 +33,19 @@ final class IdentityRoutes {
             answer.put("account", session.unlocked().keys().accountId().toString());
             answer.set("state", session.state());
             AppJson.send(ctx, answer);
+        });
+        routes.post("/api/link/request", ctx -> {
+            LinkRequest request = session.requestLink(AppJson.text(AppJson.body(ctx), "passphrase"));
+            AppJson.send(
+                    ctx,
+                    AppJson.object()
+                            .put("code", request.toCode())
+                            .put("expiresAt", request.expiresAt().toString()));
+        });
+        routes.post("/api/link/finish", ctx -> {
+            JsonNode body = AppJson.body(ctx);
+            session.finishLink(AppJson.text(body, "passphrase"), AppJson.text(body, "certificate"));
+            AppJson.send(ctx, session.state());
         });
         routes.post("/api/unlock", ctx -> {
             session.unlock(AppJson.text(AppJson.body(ctx), "passphrase"));

@@ -5,19 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Optional;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.crypto.identity.AccountIdentity;
 import org.nexuslink.crypto.identity.DeviceCertificate;
-import org.nexuslink.crypto.identity.DeviceId;
-import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.nexuslink.crypto.identity.InvalidCertificateException;
 import org.nexuslink.crypto.identity.InvalidLinkRequestException;
 import org.nexuslink.crypto.identity.LinkRequest;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.crypto.keystore.KeystoreException;
 import org.nexuslink.crypto.keystore.Passphrase;
-import org.nexuslink.crypto.keystore.VaultContents;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -107,27 +102,15 @@ public final class DeviceLinkCommand implements Runnable {
             Files.createDirectories(profileDir());
             try (ProfileLock lock = ProfileLock.acquire(profileDir());
                     Passphrase passphrase = readPassphrase(true)) {
-                Clock clock = environment().clock();
-                DeviceKeyPair device = DeviceKeyPair.generate();
-                DeviceId id = DeviceId.random(random);
-                AccountIdentity placeholder = AccountIdentity.generate();
-                DeviceCertificate placeholderCertificate =
-                        placeholder.certify(id, device.publicKey(), clock.instant(), Optional.empty());
-                FileKeyVault pending = pendingVault(profileDir(), passphrase, environment(), random);
-                VaultContents contents = new VaultContents(
-                        placeholder.accountId(), Optional.empty(), Optional.empty(), device, placeholderCertificate);
-                if (pending.exists()) {
-                    pending.replace(contents);
-                } else {
-                    pending.create(contents);
-                }
-                LinkRequest request = LinkRequest.create(device, id, clock, LinkRequest.DEFAULT_TTL, random);
+                LinkRequest request = DeviceLink.request(profileDir(), passphrase, environment(), random);
                 out().println("Link code (valid until " + request.expiresAt() + "):");
                 out().println(request.toCode());
                 out().println();
                 out().println("On a device that holds the account's identity key, run:");
                 out().println("  nexuslink device link approve <code>");
                 out().println("then here: nexuslink device link finish <certificate code>");
+            } catch (KeystoreException e) {
+                throw new ClientFailure(e.getMessage());
             }
         }
     }
@@ -179,35 +162,13 @@ public final class DeviceLinkCommand implements Runnable {
 
         @Override
         protected void run() throws Exception {
-            DeviceCertificate certificate =
-                    parseCertificateCode(code, environment().clock());
-            Path pendingFile = profileDir().resolve(PENDING_FILE);
-            if (!Files.exists(pendingFile)) {
-                throw new ClientFailure("no pending link in profile " + profileDir()
-                        + "; run `nexuslink device link request` there first");
-            }
-            if (Files.exists(keystoreFile())) {
-                throw new ClientFailure("profile " + profileDir() + " already has an identity; nothing was changed");
-            }
+            // What can be refused without the passphrase is, before it is asked.
+            parseCertificateCode(code, environment().clock());
+            DeviceLink.requireFinishable(profileDir());
             try (ProfileLock lock = ProfileLock.acquire(profileDir());
                     Passphrase passphrase = readPassphrase(false)) {
-                VaultContents pending = pendingVault(profileDir(), passphrase, environment(), random)
-                        .load();
-                if (!java.util.Arrays.equals(
-                                certificate.devicePublicKeyBytes(),
-                                pending.deviceKey().publicKeyBytes())
-                        || !certificate.deviceId().equals(pending.deviceId())) {
-                    throw new ClientFailure(
-                            "this certificate is for another device (or an older link code); " + "nothing was changed");
-                }
-                FileKeyVault.inProfile(profileDir(), passphrase, environment().kdf(), random)
-                        .create(new VaultContents(
-                                certificate.accountId(),
-                                Optional.empty(),
-                                Optional.empty(),
-                                pending.deviceKey(),
-                                certificate));
-                Files.delete(pendingFile);
+                DeviceCertificate certificate = DeviceLink.finish(profileDir(), passphrase, code, environment(), random)
+                        .certificate();
                 out().println("Account id: " + certificate.accountId());
                 out().println("Device:     " + certificate.deviceId());
                 out().println("Profile:    " + profileDir());

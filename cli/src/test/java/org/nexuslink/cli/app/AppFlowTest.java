@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nexuslink.crypto.identity.AccountIdentity;
+import org.nexuslink.crypto.identity.DeviceId;
+import org.nexuslink.crypto.identity.DeviceKeyPair;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 import org.nexuslink.server.NexusLinkServer;
 import org.nexuslink.server.config.ConfigLoader;
@@ -510,6 +514,109 @@ class AppFlowTest {
             assertThat(restored.status()).isEqualTo(200);
             assertThat(restored.json().path("account").asText()).isEqualTo(aliceAccount);
             assertThat(restored.json().path("state").path("device").asInt()).isNotEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_new_device_links_from_the_app_joins_and_receives_alices_messages() throws Exception {
+        String passphrase = "the laptop's passphrase";
+        try (AppFixture laptop = start("alice-laptop")) {
+            Events laptopEvents = listen(laptop);
+            assertThat(alice.post("/api/link/request", Map.of("passphrase", "p"))
+                            .code())
+                    .as("a profile with an identity does not request a link")
+                    .isEqualTo("exists");
+            assertThat(laptop.post("/api/link/request", Map.of("passphrase", ""))
+                            .status())
+                    .isEqualTo(400);
+            assertThat(laptop.get("/api/state").json().path("status").asText()).isEqualTo("empty");
+
+            // A second request replaces the first, whatever its passphrase.
+            laptop.post("/api/link/request", Map.of("passphrase", "an earlier passphrase"));
+            AppFixture.Reply requested = laptop.post("/api/link/request", Map.of("passphrase", passphrase));
+            assertThat(requested.status()).as(requested.json().toString()).isEqualTo(200);
+            String code = requested.json().path("code").asText();
+            assertThat(code).startsWith("NXLINK1:");
+            assertThat(java.time.Instant.parse(
+                            requested.json().path("expiresAt").asText()))
+                    .isAfter(java.time.Instant.now());
+            JsonNode pending = laptop.get("/api/state").json();
+            assertThat(pending.path("status").asText()).isEqualTo("pending");
+            assertThat(pending.path("linkCode").asText()).isEqualTo(code);
+            assertThat(pending.path("expiresAt").asText())
+                    .isEqualTo(requested.json().path("expiresAt").asText());
+            assertThat(laptop.profile.resolve(FileKeyVault.FILE_NAME)).doesNotExist();
+
+            AppFixture.Reply approved = alice.post("/api/devices/link", Map.of("code", code));
+            assertThat(approved.status()).as(approved.json().toString()).isEqualTo(200);
+            String certificate = approved.json().path("certificateCode").asText();
+            int device = approved.json().path("device").asInt();
+
+            AppFixture.Reply wrong = laptop.post(
+                    "/api/link/finish", Map.of("passphrase", "an earlier passphrase", "certificate", certificate));
+            assertThat(wrong.code()).isEqualTo("wrong_passphrase");
+            assertThat(laptop.get("/api/state").json().path("status").asText()).isEqualTo("pending");
+
+            AppFixture.Reply finished =
+                    laptop.post("/api/link/finish", Map.of("passphrase", passphrase, "certificate", certificate));
+            assertThat(finished.status()).as(finished.json().toString()).isEqualTo(200);
+            assertThat(finished.json().path("status").asText()).isEqualTo("unlocked");
+            assertThat(finished.json().path("account").asText()).isEqualTo(aliceAccount);
+            assertThat(finished.json().path("device").asInt()).isEqualTo(device);
+            assertThat(finished.json().path("hasIdentityKey").asBoolean()).isFalse();
+            assertThat(finished.json().path("linkCode").isNull()).isTrue();
+            assertThat(laptop.profile.resolve(FileKeyVault.FILE_NAME)).exists();
+            assertThat(laptop.profile.resolve(org.nexuslink.cli.client.DeviceLinkCommand.PENDING_FILE))
+                    .doesNotExist();
+            assertThat(laptop.post("/api/link/finish", Map.of("passphrase", passphrase, "certificate", certificate))
+                            .code())
+                    .isEqualTo("exists");
+
+            String community = alice.get("/api/state").json().path("community").asText();
+            AppFixture.Reply joined =
+                    laptop.post("/api/community/join", Map.of("url", community, "displayName", "Alice"));
+            assertThat(joined.status()).as(joined.json().toString()).isEqualTo(200);
+            assertThat(laptop.get("/api/devices").json().path("canLink").asBoolean())
+                    .isFalse();
+
+            AppFixture.Reply sent = bob.post(dm(aliceAccount) + "/messages", Map.of("text", "to both of your devices"));
+            assertThat(sent.status()).as(sent.json().toString()).isEqualTo(200);
+            assertThat(laptopEvents
+                            .message("to both of your devices")
+                            .path("conversation")
+                            .asText())
+                    .isEqualTo("dm:" + bobAccount);
+            aliceEvents.message("to both of your devices");
+
+            assertThat(alice.delete("/api/devices/" + device).status()).isEqualTo(204);
+            laptopEvents.socket().abort();
+        }
+    }
+
+    @Test
+    void a_foreign_or_garbage_certificate_is_refused_and_changes_nothing() throws Exception {
+        try (AppFixture laptop = start("foreign-laptop")) {
+            assertThat(laptop.post("/api/link/finish", Map.of("passphrase", "p", "certificate", "NXLCERT1:AAAA"))
+                            .status())
+                    .as("nothing pending, nothing to finish")
+                    .isIn(400, 409);
+            laptop.post("/api/link/request", Map.of("passphrase", "p"));
+            JsonNode before = laptop.get("/api/state").json();
+
+            AccountIdentity other = AccountIdentity.generate();
+            String foreign = org.nexuslink.cli.client.DeviceLinkCommand.certificateCode(other.certify(
+                    new DeviceId(9), DeviceKeyPair.generate().publicKey(), java.time.Instant.now(), Optional.empty()));
+            for (String certificate : List.of("NXLCERT1:AAAA", "garbage", foreign)) {
+                AppFixture.Reply refused =
+                        laptop.post("/api/link/finish", Map.of("passphrase", "p", "certificate", certificate));
+                assertThat(refused.status()).as(certificate).isEqualTo(400);
+                assertThat(refused.code()).isEqualTo("bad_request");
+                assertThat(refused.json().path("message").asText()).containsAnyOf("certificate", "another device");
+            }
+            assertThat(laptop.get("/api/state").json()).isEqualTo(before);
+            assertThat(laptop.profile.resolve(FileKeyVault.FILE_NAME)).doesNotExist();
+            assertThat(laptop.profile.resolve(org.nexuslink.cli.client.DeviceLinkCommand.PENDING_FILE))
+                    .exists();
         }
     }
 
