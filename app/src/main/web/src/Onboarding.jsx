@@ -83,14 +83,7 @@ function CreateIdentity({ ctx, onBack, onCreated }) {
     <Screen title="Create your identity" intro="The passphrase unlocks NexusLink on this computer. It never leaves it.">
       <form onSubmit={submit} className="stack" noValidate>
         <NewPassphrase id={id} values={pass.values} problem={pass.problem} autoFocus />
-        <div className="row-end">
-          <button type="button" className="button ghost" onClick={onBack}>
-            Back
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create identity'}
-          </button>
-        </div>
+        <BackAndSubmit onBack={onBack} busy={busy} label="Create identity" busyLabel="Creating…" />
       </form>
     </Screen>
   );
@@ -153,14 +146,7 @@ function RestoreIdentity({ ctx, onBack }) {
           )}
         </Field>
         <NewPassphrase id={id} values={pass.values} problem={pass.problem} />
-        <div className="row-end">
-          <button type="button" className="button ghost" onClick={onBack}>
-            Back
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Restoring…' : 'Restore'}
-          </button>
-        </div>
+        <BackAndSubmit onBack={onBack} busy={busy} label="Restore" busyLabel="Restoring…" />
       </form>
     </Screen>
   );
@@ -222,14 +208,7 @@ function LinkDevice({ ctx, onBack }) {
         )}
         <form onSubmit={request} className="stack" noValidate>
           <NewPassphrase id={id} values={pass.values} problem={pass.problem} autoFocus />
-          <div className="row-end">
-            <button type="button" className="button ghost" onClick={onBack}>
-              Back
-            </button>
-            <button type="submit" className="button primary" disabled={busy}>
-              {busy ? 'Requesting…' : 'Request link code'}
-            </button>
-          </div>
+          <BackAndSubmit onBack={onBack} busy={busy} label="Request link code" busyLabel="Requesting…" />
         </form>
       </Screen>
     );
@@ -543,5 +522,19 @@ function UrlField({ label, id, placeholder, value, onChange }) {
         />
       )}
     </Field>
+  );
+}
+
+/** A form's last row: Back, and the submit button, which says what it is doing while busy. */
+function BackAndSubmit({ onBack, busy, label, busyLabel }) {
+  return (
+    <div className="row-end">
+      <button type="button" className="button ghost" onClick={onBack}>
+        Back
+      </button>
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? busyLabel : label}
+      </button>
+    </div>
   );
 }
