@@ -67,19 +67,22 @@ class DirectoryProcessIT {
         }
     }
 
+    /** The command line that runs the packaged jar with {@code args}, as a long-running process. */
+    private List<String> nexuslink(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow",
+                "-jar",
+                jar.toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private Process server(String name, int port, Path dataDir, Map<String, String> env) throws Exception {
         Path log = dir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(
-                        java.toString(),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "--sun-misc-unsafe-memory-access=allow",
-                        "-jar",
-                        jar.toString(),
-                        "server",
-                        "--data-dir",
-                        dataDir.toString(),
-                        "--port",
-                        Integer.toString(port))
+                        nexuslink("server", "--data-dir", dataDir.toString(), "--port", Integer.toString(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
@@ -107,16 +110,11 @@ class DirectoryProcessIT {
      * calls it: a new identity finds the chess community in the directory and joins it there.
      */
     private void appJoinsFromTheDirectory(String directory, String communityId, String endpoint) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                java.toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow",
-                "-jar",
-                jar.toString(),
+        ProcessBuilder builder = new ProcessBuilder(nexuslink(
                 "app",
                 "--no-browser",
                 "--profile",
-                dir.resolve("profiles").resolve("app-user").toString());
+                dir.resolve("profiles").resolve("app-user").toString()));
         Process app = builder.redirectErrorStream(true).start();
         processes.add(app);
         String line = new java.io.BufferedReader(
