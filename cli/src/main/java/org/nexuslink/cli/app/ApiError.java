@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * A refusal of the local API: an HTTP status, the contract's error code and a human message
- * (docs/app.md, Errors). Thrown before anything changed. The message never quotes a secret.
+ * (docs/app.md, "The local API"). Thrown before anything changed. The message never quotes a secret.
  */
 final class ApiError extends RuntimeException {
     private final int status;

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Who may use the local API (docs/app.md, Guard). Another web site the user visits can reach
+ * Who may use the local API (docs/app.md, "Who can drive it"). Another web site the user visits can reach
  * 127.0.0.1 too: a Host check stops DNS rebinding, a bearer token (known only to the page the
  * command opened) stops cross-site requests, and Origin / Sec-Fetch-Site refuse what a browser
  * marks as cross-site. A WebSocket carries the token in its query (browsers cannot set headers

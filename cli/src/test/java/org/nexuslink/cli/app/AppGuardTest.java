@@ -27,7 +27,7 @@ import org.nexuslink.cli.client.ProfileLock;
 import org.nexuslink.crypto.keystore.FileKeyVault;
 
 /**
- * The local app's guard (docs/app.md, Guard): what another web site, a rebinding DNS name or a
+ * The local app's guard (docs/app.md, "Who can drive it"): what another web site, a rebinding DNS name or a
  * request without the token gets, on the HTTP API, the static files and the event socket.
  */
 class AppGuardTest {
