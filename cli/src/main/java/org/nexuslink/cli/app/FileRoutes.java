@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,6 +20,7 @@ import org.nexuslink.client.MessageRef;
 import org.nexuslink.client.NexusClient;
 import org.nexuslink.client.media.FileDescriptor;
 import org.nexuslink.client.store.StoredMessage;
+import org.nexuslink.crypto.file.AtomicFile;
 
 /**
  * Files: an upload is encrypted and sent as a file message, a download fetched, verified and
@@ -153,13 +153,7 @@ final class FileRoutes {
     }
 
     private static Path privateDirectory() throws IOException {
-        try {
-            return Files.createTempDirectory(
-                    "nexuslink-app-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-            return Files.createTempDirectory("nexuslink-app-");
-        }
+        return Files.createTempDirectory("nexuslink-app-", AtomicFile.ownerOnlyDirectory());
     }
 
     private static void delete(Path dir) throws IOException {

@@ -105,7 +105,8 @@ public final class AtomicFile {
                 : new FileAttribute<?>[0];
     }
 
-    private static FileAttribute<?>[] ownerOnlyDirectory() {
+    /** The attributes of a directory only its owner may enter, where the file system has POSIX modes. */
+    public static FileAttribute<?>[] ownerOnlyDirectory() {
         return posix()
                 ? new FileAttribute<?>[] {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))
