@@ -214,9 +214,7 @@ final class AppSession implements AutoCloseable {
         requirePassphrase(passphrase);
         lock.lock();
         try {
-            if (Files.exists(keystore())) {
-                throw ApiError.conflict("exists", "this profile has an identity already; nothing was changed");
-            }
+            requireNoIdentity();
             try (Passphrase p = Passphrase.of(passphrase.toCharArray())) {
                 FileKeyVault.inProfile(profileDir, p, environment.kdf(), random).create(contents);
             } catch (KeystoreException e) {
@@ -238,9 +236,7 @@ final class AppSession implements AutoCloseable {
         LinkRequest request;
         lock.lock();
         try {
-            if (Files.exists(keystore())) {
-                throw ApiError.conflict("exists", "this profile has an identity already; nothing was changed");
-            }
+            requireNoIdentity();
             try (Passphrase p = Passphrase.of(passphrase.toCharArray())) {
                 request = DeviceLink.request(profileDir, p, environment, random);
             } catch (KeystoreException e) {
@@ -262,9 +258,7 @@ final class AppSession implements AutoCloseable {
         requirePassphrase(passphrase);
         lock.lock();
         try {
-            if (Files.exists(keystore())) {
-                throw ApiError.conflict("exists", "this profile has an identity already; nothing was changed");
-            }
+            requireNoIdentity();
             if (!DeviceLink.pending(profileDir)) {
                 throw ApiError.conflict("no_identity", "no link request is pending: request a link code first");
             }
@@ -313,6 +307,13 @@ final class AppSession implements AutoCloseable {
             lock.unlock();
         }
         events.publish(EventHub.event("state"));
+    }
+
+    /** 409 {@code exists} when the profile has an identity (the caller holds {@link #lock}). */
+    private void requireNoIdentity() {
+        if (Files.exists(keystore())) {
+            throw ApiError.conflict("exists", "this profile has an identity already; nothing was changed");
+        }
     }
 
     private static void requirePassphrase(String passphrase) {
