@@ -2,9 +2,9 @@
 package org.nexuslink.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.nexuslink.protocol.ErrorCode;
 
 /**
@@ -27,13 +30,22 @@ import org.nexuslink.protocol.ErrorCode;
  * head (and its body) are held while a blocking check runs on a virtual thread, with reading
  * switched off, and released in arrival order once it passes. A refused request is answered
  * here (in order behind the responses still in flight) and its body is never handed on: a small
- * body is read and dropped and the connection kept, a larger one closes the connection unread.
+ * body is read and dropped and the connection kept; after a larger one the connection closes.
+ *
+ * <p>A connection that closes after its refusal lingers: the answer is written, the sending side
+ * shut, and whatever still arrives is read and dropped for at most {@link #LINGER_MILLIS} before
+ * the socket closes. Closing at once would make the kernel reset the connection under a client
+ * still sending its body, and that reset discards the refusal before the client reads it. Nothing
+ * that arrives then is held or parsed beyond HTTP framing.
  *
  * <p>One instance per connection; all state is touched on the connection's event loop only.
  */
 abstract class HeadGate extends ChannelInboundHandlerAdapter {
     /** The body size up to which a refused request's body is read and dropped to keep the connection. */
     static final long DISCARD_LIMIT = 64 << 10;
+
+    /** How long a connection closing after a refusal goes on reading and dropping what arrives. */
+    static final long LINGER_MILLIS = 2_000;
 
     /** What a head needs before it may pass. */
     sealed interface Check {
@@ -57,6 +69,8 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
     private boolean checking;
     /** The body of a refused request is being read and dropped. */
     private boolean discarding;
+    /** The connection closes after a refusal; everything that arrives is dropped. */
+    private boolean lingering;
 
     HeadGate(Executor blocking, ObjectMapper json) {
         this.blocking = Objects.requireNonNull(blocking, "blocking");
@@ -68,6 +82,10 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (checking || !held.isEmpty()) {
             held.add(msg);
             return;
@@ -130,7 +148,7 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
         // request over (media) may switch it off again for itself.
         ctx.channel().config().setAutoRead(true);
         refusal.ifPresentOrElse(r -> refuse(ctx, head, r), () -> ctx.fireChannelRead(head));
-        while (!checking && !held.isEmpty()) {
+        while (!checking && !lingering && !held.isEmpty()) {
             handle(ctx, held.poll());
         }
     }
@@ -143,8 +161,7 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(head);
         discarding = !complete && keepAlive;
         if (!keepAlive) {
-            // Nothing more is read from a connection about to close.
-            ctx.channel().config().setAutoRead(false);
+            lingering = true;
             releaseHeld();
         }
         FullHttpResponse response = ErrorResponses.of(json, refusal);
@@ -153,7 +170,7 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
         Runnable write = () -> {
             var written = ctx.writeAndFlush(response);
             if (!keepAlive) {
-                written.addListener(ChannelFutureListener.CLOSE);
+                written.addListener(done -> linger(ctx, done.isSuccess()));
             }
         };
         CompletableFuture<Void> previous =
@@ -167,6 +184,35 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
                     .attr(HttpDispatcher.IN_ORDER)
                     .set(previous.thenRun(() -> ctx.executor().execute(write)));
         }
+    }
+
+    /**
+     * Ends the sending side after the refusal (TLS's close_notify, or a TCP half-close) and closes
+     * once the client closes too, or at the latest after {@link #LINGER_MILLIS}.
+     */
+    static void linger(ChannelHandlerContext ctx, boolean written) {
+        if (!written) {
+            ctx.close();
+            return;
+        }
+        Future<?> shut;
+        if (ctx.pipeline().get(SslHandler.class) instanceof SslHandler tls) {
+            shut = tls.closeOutbound();
+        } else if (ctx.channel() instanceof DuplexChannel duplex) {
+            shut = duplex.shutdownOutput();
+        } else {
+            ctx.close();
+            return;
+        }
+        shut.addListener(done -> {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            // Half-closure is not allowed on these channels, so the end of the client's input
+            // closes the connection sooner.
+            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void releaseHeld() {

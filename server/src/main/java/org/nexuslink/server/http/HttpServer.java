@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -293,7 +292,8 @@ public final class HttpServer implements AutoCloseable {
                 // connection under a client still sending, and it would never read the refusal.
                 ctx.writeAndFlush(response);
             } else {
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                // The aggregator drops what still arrives of this body while the connection lingers.
+                ctx.writeAndFlush(response).addListener(done -> HeadGate.linger(ctx, done.isSuccess()));
             }
         }
     }
