@@ -5,7 +5,6 @@ import java.io.IOException;
 import org.nexuslink.cli.client.ClientCommand;
 import org.nexuslink.client.ClientEvent;
 import org.nexuslink.client.NexusClient;
-import org.nexuslink.crypto.keystore.VaultContents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,8 @@ final class AppEvents {
 
     private AppEvents() {}
 
-    static void publish(AppSession session, VaultContents keys, NexusClient client, ClientEvent event) {
+    static void publish(AppSession session, AppSession.Unlocked opened, ClientEvent event) {
+        NexusClient client = opened.client();
         EventHub hub = session.events();
         switch (event) {
             case ClientEvent.MessageReceived received when !MessageViews.shown(received.message()) -> {
@@ -33,7 +33,7 @@ final class AppEvents {
                             .set(
                                     "message",
                                     MessageViews.of(
-                                                    client,
+                                                    opened,
                                                     session.environment()
                                                             .clock()
                                                             .instant())

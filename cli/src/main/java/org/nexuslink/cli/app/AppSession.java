@@ -51,7 +51,7 @@ final class AppSession implements AutoCloseable {
     private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(5);
 
     /** An unlocked profile: its keys and its open client. */
-    record Unlocked(VaultContents keys, NexusClient client) {}
+    record Unlocked(VaultContents keys, NexusClient client, ManagedChannels managed) {}
 
     private final Path profileDir;
     private final ClientEnvironment environment;
@@ -324,8 +324,9 @@ final class AppSession implements AutoCloseable {
 
     private void openClient(VaultContents keys) throws IOException {
         NexusClient client = NexusClient.open(profileDir, keys, environment.clock(), DEVICE_TYPE);
-        unlocked = new Unlocked(keys, client);
-        client.subscribe(event -> events.execute(() -> AppEvents.publish(this, keys, client, event)));
+        Unlocked opened = new Unlocked(keys, client, new ManagedChannels(environment.clock()));
+        unlocked = opened;
+        client.subscribe(event -> events.execute(() -> AppEvents.publish(this, opened, event)));
         if (client.community().isPresent()) {
             startConnector(client);
         }

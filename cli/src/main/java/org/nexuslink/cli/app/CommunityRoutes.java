@@ -106,7 +106,9 @@ final class CommunityRoutes {
             NexusClient client = u.client();
             ObjectNode answer = AppJson.object();
             ArrayNode list = answer.putArray("channels");
-            for (ChannelsApi.ChannelView c : client.channels().channels()) {
+            List<ChannelsApi.ChannelView> channels = client.channels().channels();
+            u.managed().listed(channels);
+            for (ChannelsApi.ChannelView c : channels) {
                 list.add(channel(c));
             }
             String me = u.keys().accountId().toString();

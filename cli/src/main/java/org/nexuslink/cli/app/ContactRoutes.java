@@ -67,9 +67,7 @@ final class ContactRoutes {
                 .put("account", theirs.toString())
                 .put(
                         "displayName",
-                        MessageViews.of(
-                                        u.client(),
-                                        session.environment().clock().instant())
+                        MessageViews.of(u, session.environment().clock().instant())
                                 .name(theirs.toString()))
                 .put("safetyNumber", number.displayText())
                 .put("safetyNumberQr", Base64.getEncoder().encodeToString(number.scannable()))

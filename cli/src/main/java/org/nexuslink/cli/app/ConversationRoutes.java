@@ -90,9 +90,10 @@ final class ConversationRoutes {
         routes.get("/api/conversations/{id}/messages", ctx -> {
             Conversation conversation = conversation(ctx);
             int limit = limit(ctx.queryParam("limit"));
-            NexusClient client = session.unlocked().client();
+            AppSession.Unlocked u = session.unlocked();
+            NexusClient client = u.client();
             MessageViews views =
-                    MessageViews.of(client, session.environment().clock().instant());
+                    MessageViews.of(u, session.environment().clock().instant());
             ObjectNode answer = AppJson.object();
             ArrayNode list = answer.putArray("messages");
             for (StoredMessage m : client.history(conversation, limit)) {
@@ -110,13 +111,13 @@ final class ConversationRoutes {
                 throw ApiError.badRequest("an empty message is not sent");
             }
             Optional<MessageRef> replyTo = replyTo(conversation, AppJson.optionalText(body, "replyTo"));
-            NexusClient client = session.joined().client();
+            AppSession.Unlocked u = session.joined();
+            NexusClient client = u.client();
             replyTo.ifPresent(r -> requireMessage(client, conversation, r));
             StoredMessage sent = client.sendText(conversation, text, replyTo);
             AppJson.send(
                     ctx,
-                    MessageViews.of(client, session.environment().clock().instant())
-                            .message(sent));
+                    MessageViews.of(u, session.environment().clock().instant()).message(sent));
         });
         routes.post("/api/conversations/{id}/messages/{ref}/revoke", ctx -> {
             Conversation conversation = conversation(ctx);

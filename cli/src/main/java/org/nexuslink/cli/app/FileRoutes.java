@@ -48,7 +48,8 @@ final class FileRoutes {
             }
             Optional<MessageRef> replyTo =
                     ConversationRoutes.replyTo(conversation, Optional.ofNullable(ctx.queryParam("replyTo")));
-            NexusClient client = session.joined().client();
+            AppSession.Unlocked u = session.joined();
+            NexusClient client = u.client();
             replyTo.ifPresent(r -> ConversationRoutes.requireMessage(client, conversation, r));
             TransferEvents transfer = new TransferEvents(session.events(), conversation, name);
             Path dir = privateDirectory();
@@ -67,8 +68,7 @@ final class FileRoutes {
             transfer.done(size);
             AppJson.send(
                     ctx,
-                    MessageViews.of(client, session.environment().clock().instant())
-                            .message(sent));
+                    MessageViews.of(u, session.environment().clock().instant()).message(sent));
         });
         routes.get("/api/conversations/{id}/messages/{ref}/file", ctx -> {
             Conversation conversation = ConversationRoutes.conversation(ctx);

@@ -23,17 +23,19 @@ final class MessageViews {
     static final int KIND_REVOKE = 5;
 
     private final NexusClient client;
+    private final ManagedChannels managed;
     private final Map<AccountId, String> names;
     private final Instant now;
 
-    private MessageViews(NexusClient client, Map<AccountId, String> names, Instant now) {
+    private MessageViews(NexusClient client, ManagedChannels managed, Map<AccountId, String> names, Instant now) {
         this.client = client;
+        this.managed = managed;
         this.names = names;
         this.now = now;
     }
 
-    static MessageViews of(NexusClient client, Instant now) throws IOException {
-        return new MessageViews(client, client.memberNames(), now);
+    static MessageViews of(AppSession.Unlocked u, Instant now) throws IOException {
+        return new MessageViews(u.client(), u.managed(), u.client().memberNames(), now);
     }
 
     /** The display name of {@code account}, or the account id. */
@@ -106,12 +108,20 @@ final class MessageViews {
             node.putNull("file");
         }
         node.put("revoked", m.revoked());
-        boolean inWindow = switch (conversation) {
-            case Conversation.Direct d ->
-                Duration.between(m.sentAt(), now).compareTo(NexusClient.DIRECT_REVOKE_WINDOW) <= 0;
-            case Conversation.Channel c -> true;
-        };
-        node.put("canRevoke", mine && !m.revoked() && m.kind() != KIND_REVOKE && inWindow);
+        node.put("canRevoke", !m.revoked() && m.kind() != KIND_REVOKE && mayRevoke(conversation, m, mine));
         return node;
+    }
+
+    /**
+     * One's own message (a direct one within its window), or anyone's in a channel this account
+     * manages: what {@link NexusClient#revoke} and the server allow.
+     */
+    private boolean mayRevoke(Conversation conversation, StoredMessage m, boolean mine) {
+        return switch (conversation) {
+            case Conversation.Direct d ->
+                mine && Duration.between(m.sentAt(), now).compareTo(NexusClient.DIRECT_REVOKE_WINDOW) <= 0;
+            case Conversation.Channel c ->
+                mine || managed.manages(client, c.channel().toString());
+        };
     }
 }

@@ -425,6 +425,53 @@ class AppFlowTest {
     }
 
     @Test
+    void the_channels_admin_may_revoke_a_members_message_and_the_member_may_not_revoke_hers() throws Exception {
+        String channel = alice.post("/api/channels", Map.of("name", "moderated-app", "visibility", "public"))
+                .json()
+                .path("conversation")
+                .asText();
+        String messages = "/api/conversations/" + enc(channel) + "/messages";
+        String hers = alice.post(messages, Map.of("text", "house rules"))
+                .json()
+                .path("ref")
+                .asText();
+        JsonNode rules = bobEvents.message("house rules").path("message");
+        assertThat(rules.path("canRevoke").asBoolean())
+                .as("a member on the admin's message")
+                .isFalse();
+        AppFixture.Reply sent = bob.post(messages, Map.of("text", "spam spam"));
+        assertThat(sent.json().path("canRevoke").asBoolean())
+                .as("a member on her own message")
+                .isTrue();
+        String his = sent.json().path("ref").asText();
+
+        JsonNode spam = aliceEvents.message("spam spam").path("message");
+        assertThat(spam.path("mine").asBoolean()).isFalse();
+        assertThat(spam.path("canRevoke").asBoolean())
+                .as("the admin on a member's message")
+                .isTrue();
+        assertThat(alice.get(messages).json().path("messages"))
+                .filteredOn(m -> m.path("ref").asText().equals(his))
+                .singleElement()
+                .satisfies(m -> assertThat(m.path("canRevoke").asBoolean()).isTrue());
+
+        AppFixture.Reply refused = bob.post(messages + "/" + hers + "/revoke", Map.of());
+        assertThat(refused.status()).as(refused.json().toString()).isBetween(400, 499);
+        assertThat(alice.get(messages).json().path("messages"))
+                .filteredOn(m -> m.path("ref").asText().equals(hers))
+                .singleElement()
+                .satisfies(m -> assertThat(m.path("revoked").asBoolean()).isFalse());
+
+        assertThat(alice.post(messages + "/" + his + "/revoke", Map.of()).status())
+                .isEqualTo(204);
+        bobEvents.next("revoked", e -> e.path("ref").asText().equals(his));
+        assertThat(bob.get(messages).json().path("messages"))
+                .filteredOn(m -> m.path("ref").asText().equals(his))
+                .singleElement()
+                .satisfies(m -> assertThat(m.path("revoked").asBoolean()).isTrue());
+    }
+
+    @Test
     void members_devices_and_settings_are_listed() {
         JsonNode members = alice.get("/api/members").json();
         assertThat(members.path("me").path("role").asText()).isEqualTo("admin");
