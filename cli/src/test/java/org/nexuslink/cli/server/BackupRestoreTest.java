@@ -158,9 +158,18 @@ class BackupRestoreTest {
                     .as("the server acknowledges messages")
                     .isTrue();
 
-            ackedBeforeBackup = Set.copyOf(acked);
-            Run backup = run("server", "backup", "--data-dir", data.toString(), "--to", archive.toString());
-            ackedDuringBackup = acked.size() - ackedBeforeBackup.size();
+            // A backup that blocked the writers would never see an acknowledgement while it runs;
+            // one that does not may still finish between two on a busy machine, so it gets a few
+            // tries, and the last one is restored.
+            Run backup;
+            int tries = 0;
+            do {
+                Files.deleteIfExists(archive);
+                ackedBeforeBackup = Set.copyOf(acked);
+                backup = run("server", "backup", "--data-dir", data.toString(), "--to", archive.toString());
+                ackedDuringBackup = acked.size() - ackedBeforeBackup.size();
+                tries++;
+            } while (ackedDuringBackup == 0 && backup.exit() == 0 && tries < 5);
             backupDone.set(true);
             assertThat(moreAfterBackup.await(30, TimeUnit.SECONDS))
                     .as("the server kept acknowledging")
@@ -184,19 +193,20 @@ class BackupRestoreTest {
         assertThat(Files.readAllBytes(restored.resolve("media/blobs/ab/abcdef")))
                 .isEqualTo(blob);
 
+        Set<Bytes> mustHave = ackedBeforeBackup;
         try (NexusLinkServer server = start(restored)) {
             Set<Bytes> received = ConcurrentHashMap.newKeySet();
             CompletableFuture<Void> all = new CompletableFuture<>();
             connect(server.port(), bob.token, envelope -> {
                 if (envelope.body() instanceof DirectPush push) {
                     received.add(push.messageId());
-                    if (received.containsAll(ackedBeforeBackup)) {
+                    if (received.containsAll(mustHave)) {
                         all.complete(null);
                     }
                 }
             });
             all.get(120, TimeUnit.SECONDS);
-            assertThat(received).containsAll(ackedBeforeBackup);
+            assertThat(received).containsAll(mustHave);
         }
     }
 
