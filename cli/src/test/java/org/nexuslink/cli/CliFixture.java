@@ -161,7 +161,9 @@ final class CliFixture implements AutoCloseable {
         }
 
         private void pump(java.io.InputStream in, List<String> lines) {
-            Thread.ofVirtual().start(() -> {
+            // A platform thread: a pipe read blocks its thread in the kernel, and on a virtual
+            // thread it would hold one of the few carriers for the process's whole life.
+            Thread.ofPlatform().daemon().name("pump-" + process.pid()).start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
@@ -200,7 +202,23 @@ final class CliFixture implements AutoCloseable {
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
-            throw new AssertionError(what + ": not seen in 90 s; out=" + out + " err=" + err);
+            throw new AssertionError(
+                    what + ": not seen in 90 s; out=" + out + " err=" + err + "; the process's threads:\n" + threads());
+        }
+
+        /** The process's threads as jcmd prints them, so a hang says where it hangs. */
+        private String threads() throws InterruptedException {
+            try {
+                Process jcmd = new ProcessBuilder(
+                                java.resolveSibling("jcmd").toString(), Long.toString(process.pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .start();
+                String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                jcmd.waitFor(30, TimeUnit.SECONDS);
+                return dump;
+            } catch (IOException e) {
+                return "(no thread dump: " + e.getMessage() + ")";
+            }
         }
 
         @Override

@@ -38,11 +38,15 @@ final class JsPeer implements AutoCloseable {
     private JsPeer(Process process) {
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread.ofVirtual()
+        // Platform threads: a pipe read blocks its thread in the kernel, and on a virtual thread
+        // it would hold one of the few carriers the whole time.
+        Thread.ofPlatform()
+                .daemon()
                 .start(() -> pump(
                         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
                         true));
-        Thread.ofVirtual()
+        Thread.ofPlatform()
+                .daemon()
                 .start(() -> pump(
                         new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
                         false));
