@@ -17,10 +17,10 @@ import org.nexuslink.protocol.ErrorCode;
  * No body larger than {@link #UNAUTHENTICATED_BODY_LIMIT} is read before its bearer token is
  * checked: such a request's head waits here, with reading off, until the token resolves; a
  * request without a token, or with one that does not resolve, is refused, its body dropped
- * unparsed while the connection lingers, and the connection closed. The endpoints open to anyone (challenge, verify, join) need far less, so a
- * stranger can make the server hold at most that much per request; members still get the
- * aggregator's 1 MiB. Sits after the streaming media handler (which authenticates uploads on
- * their head itself) and before the aggregator.
+ * unparsed while the connection lingers, and the connection closed. The endpoints open to
+ * anyone (challenge, verify, join) need far less, so a stranger can make the server hold at most
+ * that much per request; members still get the aggregator's 1 MiB. Sits after the streaming
+ * media handler (which authenticates uploads on their head itself) and before the aggregator.
  */
 final class BodyGate extends HeadGate {
     /** The largest body read before authentication. */
