@@ -161,8 +161,8 @@ final class CliFixture implements AutoCloseable {
         }
 
         private void pump(java.io.InputStream in, List<String> lines) {
-            // A platform thread: a pipe read blocks its thread in the kernel, and on a virtual
-            // thread it would hold one of the few carriers for the process's whole life.
+            // A platform thread: this read blocks in the kernel for the child's whole life, and on
+            // a virtual thread it would block its carrier too, leaving the scheduler to add spares.
             Thread.ofPlatform().daemon().name("pump-" + process.pid()).start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     String line;

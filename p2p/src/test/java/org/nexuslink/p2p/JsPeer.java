@@ -38,8 +38,8 @@ final class JsPeer implements AutoCloseable {
     private JsPeer(Process process) {
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        // Platform threads: a pipe read blocks its thread in the kernel, and on a virtual thread
-        // it would hold one of the few carriers the whole time.
+        // Platform threads: these reads block in the kernel for the peer's whole life, and on a
+        // virtual thread each would block its carrier too, leaving the scheduler to add spares.
         Thread.ofPlatform()
                 .daemon()
                 .start(() -> pump(
