@@ -19,6 +19,12 @@ import org.nexuslink.protocol.EnvelopeCodec;
 public final class TestWebSocket implements AutoCloseable {
     private static final EnvelopeCodec CODEC = new EnvelopeCodec();
 
+    /**
+     * How long an expected envelope may take. Only a failing test waits this long; it is generous
+     * because two cores running the suite can stall a large drain for seconds.
+     */
+    public static final Duration WAIT = Duration.ofSeconds(20);
+
     private final WebSocket socket;
     private final BlockingQueue<Envelope> received;
     private final CompletableFuture<Integer> closed;
@@ -93,7 +99,7 @@ public final class TestWebSocket implements AutoCloseable {
     /**
      * The next envelope other than the notices every connection may get whatever the test does
      * ({@code prekeys_low}: every test device that has not uploaded prekeys gets one on connect;
-     * {@code queue_empty}: after the queue's drain on connect), waiting at most 5 seconds.
+     * {@code queue_empty}: after the queue's drain on connect), waiting at most {@link #WAIT}.
      */
     public Envelope next() {
         while (true) {
@@ -130,12 +136,12 @@ public final class TestWebSocket implements AutoCloseable {
         }
     }
 
-    /** The next envelope of any kind, waiting at most 5 seconds. */
+    /** The next envelope of any kind, waiting at most {@link #WAIT}. */
     public Envelope nextIncludingNotices() {
         try {
-            Envelope envelope = received.poll(5, TimeUnit.SECONDS);
+            Envelope envelope = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (envelope == null) {
-                throw new AssertionError("no envelope within 5 s");
+                throw new AssertionError("no envelope within " + WAIT.toSeconds() + " s");
             }
             return envelope;
         } catch (InterruptedException e) {
