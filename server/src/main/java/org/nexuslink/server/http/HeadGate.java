@@ -4,7 +4,6 @@ package org.nexuslink.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,9 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -22,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.nexuslink.protocol.ErrorCode;
 
 /**
@@ -32,20 +28,14 @@ import org.nexuslink.protocol.ErrorCode;
  * here (in order behind the responses still in flight) and its body is never handed on: a small
  * body is read and dropped and the connection kept; after a larger one the connection closes.
  *
- * <p>A connection that closes after its refusal lingers: the answer is written, the sending side
- * shut, and whatever still arrives is read and dropped for at most {@link #LINGER_MILLIS} before
- * the socket closes. Closing at once would make the kernel reset the connection under a client
- * still sending its body, and that reset discards the refusal before the client reads it. Nothing
- * that arrives then is held or parsed beyond HTTP framing.
+ * <p>A connection that closes after its refusal lingers ({@link HttpResponses#lingerThenClose}):
+ * whatever still arrives is dropped here, neither held nor parsed beyond HTTP framing.
  *
  * <p>One instance per connection; all state is touched on the connection's event loop only.
  */
 abstract class HeadGate extends ChannelInboundHandlerAdapter {
     /** The body size up to which a refused request's body is read and dropped to keep the connection. */
     static final long DISCARD_LIMIT = 64 << 10;
-
-    /** How long a connection closing after a refusal goes on reading and dropping what arrives. */
-    static final long LINGER_MILLIS = 2_000;
 
     /** What a head needs before it may pass. */
     sealed interface Check {
@@ -170,7 +160,7 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
         Runnable write = () -> {
             var written = ctx.writeAndFlush(response);
             if (!keepAlive) {
-                written.addListener(done -> linger(ctx, done.isSuccess()));
+                HttpResponses.lingerThenClose(ctx, written);
             }
         };
         CompletableFuture<Void> previous =
@@ -184,35 +174,6 @@ abstract class HeadGate extends ChannelInboundHandlerAdapter {
                     .attr(HttpDispatcher.IN_ORDER)
                     .set(previous.thenRun(() -> ctx.executor().execute(write)));
         }
-    }
-
-    /**
-     * Ends the sending side after the refusal (TLS's close_notify, or a TCP half-close) and closes
-     * once the client closes too, or at the latest after {@link #LINGER_MILLIS}.
-     */
-    static void linger(ChannelHandlerContext ctx, boolean written) {
-        if (!written) {
-            ctx.close();
-            return;
-        }
-        Future<?> shut;
-        if (ctx.pipeline().get(SslHandler.class) instanceof SslHandler tls) {
-            shut = tls.closeOutbound();
-        } else if (ctx.channel() instanceof DuplexChannel duplex) {
-            shut = duplex.shutdownOutput();
-        } else {
-            ctx.close();
-            return;
-        }
-        shut.addListener(done -> {
-            if (!done.isSuccess()) {
-                ctx.close();
-                return;
-            }
-            // Half-closure is not allowed on these channels, so the end of the client's input
-            // closes the connection sooner.
-            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-        });
     }
 
     private void releaseHeld() {

@@ -7,13 +7,17 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.nexuslink.protocol.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * connection. Thread-safe.
  */
 public final class HttpResponses {
+    /** How long a connection closing after a refusal goes on reading and dropping what arrives. */
+    static final long LINGER_MILLIS = 2_000;
+
     private static final Logger log = LoggerFactory.getLogger(HttpResponses.class);
 
     private final ObjectMapper json;
@@ -96,5 +103,40 @@ public final class HttpResponses {
             written.addListener(ChannelFutureListener.CLOSE);
         }
         return written;
+    }
+
+    /**
+     * Closes the connection once {@code written} (a refusal sent while the request's body may
+     * still be arriving) is out: ends the sending side (TLS's close_notify, or a TCP half-close)
+     * and closes once the client closes too, or at the latest after {@link #LINGER_MILLIS}.
+     * Closing at once would have the kernel reset the connection under a client still sending,
+     * and the reset discards the refusal before the client reads it. The caller's handler drops
+     * what arrives meanwhile. Event loop only.
+     */
+    static void lingerThenClose(ChannelHandlerContext ctx, ChannelFuture written) {
+        written.addListener(done -> {
+            if (!done.isSuccess()) {
+                ctx.close();
+                return;
+            }
+            Future<?> shut;
+            if (ctx.pipeline().get(SslHandler.class) instanceof SslHandler tls) {
+                shut = tls.closeOutbound();
+            } else if (ctx.channel() instanceof DuplexChannel duplex) {
+                shut = duplex.shutdownOutput();
+            } else {
+                ctx.close();
+                return;
+            }
+            shut.addListener(closed -> {
+                if (!closed.isSuccess()) {
+                    ctx.close();
+                    return;
+                }
+                // Half-closure is not allowed on these channels, so the end of the client's input
+                // closes the connection sooner.
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+            });
+        });
     }
 }

@@ -293,7 +293,7 @@ public final class HttpServer implements AutoCloseable {
                 ctx.writeAndFlush(response);
             } else {
                 // The aggregator drops what still arrives of this body while the connection lingers.
-                ctx.writeAndFlush(response).addListener(done -> HeadGate.linger(ctx, done.isSuccess()));
+                HttpResponses.lingerThenClose(ctx, ctx.writeAndFlush(response));
             }
         }
     }
