@@ -23,7 +23,7 @@ public final class TestWebSocket implements AutoCloseable {
      * How long an expected envelope may take. Only a failing test waits this long; it is generous
      * because two cores running the suite can stall a large drain for seconds.
      */
-    public static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final WebSocket socket;
     private final BlockingQueue<Envelope> received;
