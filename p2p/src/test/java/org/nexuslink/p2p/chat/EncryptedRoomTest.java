@@ -68,6 +68,8 @@ class EncryptedRoomTest {
 
     private static void connect(Member a, Member b) throws Exception {
         a.room().shareKey(a.device().node().dial(b.device().address()));
+        // The dial returns once a's side is up; b lists the connection a moment later.
+        await(() -> b.device().node().connection(a.device().node().peerId()).isPresent(), "b's side of the connection");
         b.room()
                 .shareKey(
                         b.device().node().connection(a.device().node().peerId()).orElseThrow());

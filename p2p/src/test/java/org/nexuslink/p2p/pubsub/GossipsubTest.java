@@ -346,6 +346,8 @@ class GossipsubTest {
                 .listenAddresses()
                 .get(0)
                 .withPeerId(dialled.node().peerId()));
+        // The dial returns once A's side is up; the dialled node lists the connection a moment later.
+        await(() -> dialled.node().connection(node.peerId()).isPresent(), "the dialled node's side of the connection");
         send(
                 dialled.node().connection(node.peerId()).orElseThrow().openStream(List.of(Gossipsub.PROTOCOL_V11)),
                 new Rpc(
